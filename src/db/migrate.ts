@@ -1,0 +1,46 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Knex } from 'knex';
+
+const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+interface MigrationModule {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Loads the TypeScript migrations in migrations/ by import, so they run the same under tsx,
+ * vitest and a compiled build; knex's own file loader does not understand .ts under ESM.
+ */
+class TsMigrationSource implements Knex.MigrationSource<string> {
+  async getMigrations(): Promise<string[]> {
+    return readdirSync(MIGRATIONS_DIR)
+      .filter((f) => /^\d+_.+\.ts$/.test(f))
+      .sort();
+  }
+  getMigrationName(name: string): string {
+    return name.replace(/\.ts$/, '');
+  }
+  async getMigration(name: string): Promise<MigrationModule> {
+    return (await import(pathToFileURL(path.join(MIGRATIONS_DIR, name)).href)) as MigrationModule;
+  }
+}
+
+const options = (): Knex.MigratorConfig => ({ migrationSource: new TsMigrationSource(), tableName: 'knex_migrations' });
+
+export async function migrateLatest(db: Knex): Promise<string[]> {
+  const [, done] = (await db.migrate.latest(options())) as [number, string[]];
+  return done;
+}
+
+export async function migrateRollbackAll(db: Knex): Promise<string[]> {
+  const [, done] = (await db.migrate.rollback(options(), true)) as [number, string[]];
+  return done;
+}
+
+export async function migrationStatus(db: Knex): Promise<{ done: string[]; pending: string[] }> {
+  const [done, pending] = (await db.migrate.list(options())) as [Array<{ name: string }>, Array<{ file: string }>];
+  return { done: done.map((d) => d.name), pending: pending.map((p) => p.file) };
+}

@@ -1,0 +1,68 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { IdParam } from '../../http/common-schemas.js';
+import type { OpenAPIRegistry } from '../../http/openapi.js';
+import { defineRoute } from '../../http/route.js';
+import { ROLES } from './auth-types.js';
+import type { TokenService } from './token-service.js';
+
+const TokenInfo = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    providerId: z.number().int().nullable(),
+    prefix: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .meta({ id: 'TokenInfo' });
+
+const TokenCreate = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    role: z.enum(ROLES),
+    providerId: z.number().int().positive().nullable().default(null),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  })
+  .meta({ id: 'TokenCreate' });
+
+export function tokensRoutes(registry: OpenAPIRegistry, tokens: TokenService): Router {
+  const r = Router();
+  const tag = 'Tokens';
+  defineRoute(r, registry, {
+    method: 'get',
+    path: '/tokens',
+    tag,
+    summary: 'List the API tokens of your municipality (never their secrets)',
+    access: { read: 'tokens' },
+    response: z.object({ items: z.array(TokenInfo) }),
+    handler: async ({ principal }) => ({ items: await tokens.list(principal.municipalityId) }),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/tokens',
+    tag,
+    summary: 'Create an API token; the secret is shown in this response only',
+    access: { write: 'tokens' },
+    body: TokenCreate,
+    response: z.object({ token: z.string(), info: TokenInfo }).meta({ id: 'TokenCreated' }),
+    handler: ({ principal, requestId, body }) =>
+      tokens.create({ municipalityId: principal.municipalityId, actor: principal.actor, requestId }, body),
+  });
+  defineRoute(r, registry, {
+    method: 'delete',
+    path: '/tokens/:id',
+    tag,
+    summary: 'Revoke an API token',
+    access: { write: 'tokens' },
+    params: IdParam,
+    response: TokenInfo,
+    handler: ({ principal, requestId, params }) =>
+      tokens.revoke({ municipalityId: principal.municipalityId, actor: principal.actor, requestId }, params.id),
+  });
+  return r;
+}

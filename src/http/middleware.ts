@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { mapDbError } from '../db/pg-errors.js';
+import type { TokenService } from '../features/auth/token-service.js';
+import { AppError, unauthorized } from '../shared/errors.js';
+
+export const requestId: RequestHandler = (req, res, next) => {
+  const given = req.get('x-request-id');
+  req.requestId = given && /^[A-Za-z0-9_.:-]{1,100}$/.test(given) ? given : randomUUID();
+  res.set('x-request-id', req.requestId);
+  next();
+};
+
+export function authenticate(tokens: TokenService): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw unauthorized();
+    const principal = await tokens.authenticate(m[1]!);
+    if (!principal) throw unauthorized('The API token is unknown, revoked or expired');
+    req.principal = principal;
+    next();
+  };
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (rawErr, req, res, _next) => {
+    let err = mapDbError(rawErr);
+    // body-parser errors carry a status and type
+    const bp = err as { type?: string; status?: number; limit?: number };
+    if (!(err instanceof AppError) && bp?.type === 'entity.too.large') {
+      err = new AppError(413, 'payload_too_large', `The request body exceeds the limit of ${bp.limit} bytes`);
+    } else if (!(err instanceof AppError) && bp?.type === 'entity.parse.failed') {
+      err = new AppError(400, 'bad_request', 'The request body is not valid JSON');
+    } else if (!(err instanceof AppError) && bp?.type === 'encoding.unsupported') {
+      err = new AppError(415, 'unsupported_media_type', 'Unsupported content encoding');
+    }
+    const appErr =
+      err instanceof AppError ? err : new AppError(500, 'internal', 'An unexpected error occurred; it has been logged');
+    if (appErr.status >= 500) log.error({ err: rawErr, requestId: req.requestId }, 'request failed');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(appErr.status).json({
+      error: { code: appErr.code, message: appErr.message, details: appErr.details, requestId: req.requestId },
+    });
+  };
+}
