@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { parseInstant } from './local-time.js';
+
+const CPH = 'Europe/Copenhagen';
+
+describe('parseInstant', () => {
+  it.each([
+    ['2026-03-02T07:30:00+01:00', '2026-03-02T06:30:00.000Z'],
+    ['2026-03-02T06:30:00Z', '2026-03-02T06:30:00.000Z'],
+    ['2026-03-02 07:30', '2026-03-02T06:30:00.000Z'],
+    ['2026-07-02 07:30', '2026-07-02T05:30:00.000Z'],
+    ['02-03-2026 07:30', '2026-03-02T06:30:00.000Z'],
+    ['2026-03-29 01:59', '2026-03-29T00:59:00.000Z'],
+    ['2026-03-29 03:00', '2026-03-29T01:00:00.000Z'],
+    ['2026-10-25 01:59', '2026-10-24T23:59:00.000Z'],
+    ['2026-10-25 03:00', '2026-10-25T02:00:00.000Z'],
+    ['2026-10-25T02:30:00+02:00', '2026-10-25T00:30:00.000Z'],
+    ['2026-10-25T02:30:00+01:00', '2026-10-25T01:30:00.000Z'],
+  ])('reads %s as %s', (text, iso) => {
+    expect(parseInstant(text, CPH)).toEqual({ ok: true, iso });
+  });
+
+  it('refuses a local time inside the spring-forward gap', () => {
+    const r = parseInstant('2026-03-29 02:30', CPH);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.message).toMatch(/does not exist/);
+  });
+
+  it('refuses a local time in the repeated hour when clocks go back', () => {
+    const r = parseInstant('2026-10-25 02:30', CPH);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.message).toMatch(/occurs twice/);
+  });
+
+  it.each(['', 'yesterday', '2026-02-30 10:00', '2026-13-01T10:00:00Z'])('refuses %j', (text) => {
+    expect(parseInstant(text, CPH).ok).toBe(false);
+  });
+});
