@@ -15,8 +15,16 @@ const isPgError = (e: unknown): e is PgError =>
  * The one place where PostgreSQL error codes become domain errors. Anything not listed stays
  * unknown and is answered with a 500 (and logged in full) by the HTTP error handler.
  */
+/** knex prefixes the driver's message with the SQL and its bindings; never show those to a client. */
+const driverMessage = (message: string | undefined): string | undefined => {
+  if (!message) return message;
+  const at = message.lastIndexOf(' - ');
+  return at === -1 ? message : message.slice(at + 3);
+};
+
 export function mapDbError(err: unknown): unknown {
   if (err instanceof AppError || !isPgError(err)) return err;
+  const message = driverMessage(err.message);
   const details = { constraint: err.constraint, detail: err.detail };
   switch (err.code) {
     case '23505':
@@ -33,9 +41,9 @@ export function mapDbError(err: unknown): unknown {
     case '22007':
     case '22008':
     case '22003':
-      return unprocessable('A value has the wrong format or is out of range', { detail: err.message });
+      return unprocessable('A value has the wrong format or is out of range', { detail: message });
     case 'P0001':
-      return conflict(err.message ?? 'Refused by a rule of the data model', { hint: err.hint });
+      return conflict(message ?? 'Refused by a rule of the data model', { hint: err.hint });
     default:
       return err;
   }

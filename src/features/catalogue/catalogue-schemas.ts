@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { Category, Code, IsoDate, Ref, validityRefinement } from '../../http/common-schemas.js';
+
+export const BillingUnit = z.enum(['per_minute', 'per_visit', 'per_month']);
+export type BillingUnit = z.infer<typeof BillingUnit>;
+/** Links a service to the rates of a price list (price_rates.price_group). */
+export const PriceGroup = Ref;
+
+const Label = z.string().min(1).max(100);
+
+export const ServiceInput = z
+  .strictObject({
+    code: Code,
+    name: z.string().min(1).max(200),
+    category: Category,
+    priceGroup: PriceGroup,
+    standardMinutes: z.number().int().min(0).max(1440),
+    billingUnit: BillingUnit,
+  })
+  .meta({ id: 'ServiceInput' });
+export type ServiceInput = z.infer<typeof ServiceInput>;
+
+export const Service = z
+  .object({
+    id: z.number().int(),
+    catalogueVersionId: z.number().int(),
+    code: Code,
+    name: z.string(),
+    category: Category,
+    priceGroup: PriceGroup,
+    standardMinutes: z.number().int(),
+    billingUnit: BillingUnit,
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Service' });
+export type Service = z.infer<typeof Service>;
+
+export const ServiceUpdate = z
+  .strictObject({
+    name: ServiceInput.shape.name.optional(),
+    priceGroup: PriceGroup.optional(),
+    standardMinutes: ServiceInput.shape.standardMinutes.optional(),
+    billingUnit: BillingUnit.optional(),
+  })
+  .meta({ id: 'ServiceUpdate' });
+export type ServiceUpdate = z.infer<typeof ServiceUpdate>;
+
+export const ServiceFilter = z.object({
+  code: Code.optional(),
+  category: Category.optional(),
+  /** Services of the catalogue version in force on this date. */
+  activeOn: IsoDate.optional(),
+  catalogueVersionId: z.coerce.number().int().positive().optional(),
+});
+export type ServiceFilter = z.infer<typeof ServiceFilter>;
+
+export const CatalogueVersion = z
+  .object({
+    id: z.number().int(),
+    label: z.string(),
+    validFrom: IsoDate,
+    validTo: IsoDate.nullable().meta({ description: 'Exclusive end; null = open-ended' }),
+    serviceCount: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'CatalogueVersion' });
+export type CatalogueVersion = z.infer<typeof CatalogueVersion>;
+
+export const CatalogueVersionWithServices = CatalogueVersion.extend({ services: z.array(Service) }).meta({
+  id: 'CatalogueVersionWithServices',
+});
+export type CatalogueVersionWithServices = z.infer<typeof CatalogueVersionWithServices>;
+
+export const CatalogueVersionCreate = z
+  .strictObject({
+    label: Label,
+    validFrom: IsoDate,
+    validTo: IsoDate.nullable().optional(),
+    services: z.array(ServiceInput).max(5000).default([]),
+  })
+  .refine(validityRefinement, { message: 'validTo must be after validFrom', path: ['validTo'] })
+  .meta({ id: 'CatalogueVersionCreate' });
+export type CatalogueVersionCreate = z.infer<typeof CatalogueVersionCreate>;
+
+/** Only the end date of a version can change: closing it lets a new version follow. */
+export const CatalogueVersionUpdate = z
+  .strictObject({ validTo: IsoDate.nullable() })
+  .meta({ id: 'CatalogueVersionUpdate' });
+export type CatalogueVersionUpdate = z.infer<typeof CatalogueVersionUpdate>;
+
+export const CatalogueVersionFilter = z.object({
+  /** The version in force on this date. */
+  activeOn: IsoDate.optional(),
+});
+export type CatalogueVersionFilter = z.infer<typeof CatalogueVersionFilter>;

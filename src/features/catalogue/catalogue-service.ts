@@ -1,0 +1,117 @@
+import type { Knex } from 'knex';
+import { notFound, unprocessable } from '../../shared/errors.js';
+import { appendAudit, type AuditEntry } from '../audit/audit-store.js';
+import type { Acting } from '../auth/auth-types.js';
+import type {
+  CatalogueVersionCreate,
+  CatalogueVersionFilter,
+  CatalogueVersionUpdate,
+  CatalogueVersionWithServices,
+  ServiceFilter,
+  ServiceInput,
+  ServiceUpdate,
+} from './catalogue-schemas.js';
+import { catalogueStore } from './catalogue-store.js';
+
+type Page = { limit: number; offset: number };
+
+const audit = (tx: Knex.Transaction, who: Acting, e: Omit<AuditEntry, 'municipalityId' | 'actor' | 'requestId'>) =>
+  appendAudit(tx, { municipalityId: who.principal.municipalityId, actor: who.principal.actor, requestId: who.requestId, ...e });
+
+/** A code may appear once per version; say which entry repeats which, so the caller can fix the payload. */
+function refuseDuplicateCodes(services: readonly ServiceInput[]) {
+  const seen = new Map<string, number>();
+  services.forEach((s, i) => {
+    const first = seen.get(s.code);
+    if (first !== undefined) {
+      throw unprocessable(`services[${i}] repeats code ${s.code} of services[${first}]`, {
+        field: `services.${i}.code`,
+        index: i,
+        duplicateOf: first,
+      });
+    }
+    seen.set(s.code, i);
+  });
+}
+
+export class CatalogueService {
+  constructor(private readonly db: Knex) {}
+
+  listVersions(who: Acting, filter: CatalogueVersionFilter, page: Page) {
+    return catalogueStore.listVersions(this.db, who.principal.municipalityId, filter, page);
+  }
+
+  getVersion(who: Acting, id: number) {
+    return this.versionWithServices(this.db, who.principal.municipalityId, id);
+  }
+
+  async createVersion(who: Acting, input: CatalogueVersionCreate) {
+    refuseDuplicateCodes(input.services);
+    const m = who.principal.municipalityId;
+    return this.db.transaction(async (tx) => {
+      const id = await catalogueStore.insertVersion(tx, m, input);
+      await catalogueStore.insertServices(tx, m, id, input.services);
+      const created = await this.versionWithServices(tx, m, id);
+      await audit(tx, who, { action: 'create', entity: 'catalogue_version', entityId: id, changes: { after: created } });
+      return created;
+    });
+  }
+
+  async updateVersion(who: Acting, id: number, patch: CatalogueVersionUpdate) {
+    const m = who.principal.municipalityId;
+    return this.db.transaction(async (tx) => {
+      const before = await catalogueStore.getVersion(tx, m, id, true);
+      if (!before) throw notFound('catalogue version', id);
+      if (patch.validTo !== null && patch.validTo <= before.validFrom) {
+        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' });
+      }
+      await catalogueStore.setVersionEnd(tx, m, id, patch.validTo);
+      const after = await this.versionWithServices(tx, m, id);
+      await audit(tx, who, {
+        action: 'update',
+        entity: 'catalogue_version',
+        entityId: id,
+        changes: { before: { validTo: before.validTo }, after: { validTo: after.validTo } },
+      });
+      return after;
+    });
+  }
+
+  async addService(who: Acting, versionId: number, input: ServiceInput) {
+    const m = who.principal.municipalityId;
+    return this.db.transaction(async (tx) => {
+      if (!(await catalogueStore.getVersion(tx, m, versionId))) throw notFound('catalogue version', versionId);
+      const [created] = await catalogueStore.insertServices(tx, m, versionId, [input]);
+      await audit(tx, who, { action: 'create', entity: 'service', entityId: created!.id, changes: { after: created } });
+      return created!;
+    });
+  }
+
+  listServices(who: Acting, filter: ServiceFilter, page: Page) {
+    return catalogueStore.listServices(this.db, who.principal.municipalityId, filter, page);
+  }
+
+  async getService(who: Acting, id: number) {
+    const s = await catalogueStore.getService(this.db, who.principal.municipalityId, id);
+    if (!s) throw notFound('service', id);
+    return s;
+  }
+
+  async updateService(who: Acting, id: number, patch: ServiceUpdate) {
+    const m = who.principal.municipalityId;
+    return this.db.transaction(async (tx) => {
+      const before = await catalogueStore.getService(tx, m, id);
+      if (!before) throw notFound('service', id);
+      await catalogueStore.updateService(tx, m, id, patch);
+      const after = (await catalogueStore.getService(tx, m, id))!;
+      await audit(tx, who, { action: 'update', entity: 'service', entityId: id, changes: { before, after } });
+      return after;
+    });
+  }
+
+  private async versionWithServices(db: Knex, m: number, id: number): Promise<CatalogueVersionWithServices> {
+    const v = await catalogueStore.getVersion(db, m, id);
+    if (!v) throw notFound('catalogue version', id);
+    return { ...v, services: await catalogueStore.servicesOfVersion(db, m, id) };
+  }
+}

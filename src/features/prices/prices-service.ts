@@ -1,0 +1,195 @@
+import type { Knex } from 'knex';
+import { conflict, notFound, unprocessable } from '../../shared/errors.js';
+import { formatRate } from '../../shared/money.js';
+import { appendAudit, type AuditEntry } from '../audit/audit-store.js';
+import type { Acting } from '../auth/auth-types.js';
+import type {
+  PriceList,
+  PriceListCreate,
+  PriceListFilter,
+  PriceListStatus,
+  PriceListUpdate,
+  PriceListWithRates,
+  PriceRateInput,
+} from './prices-schemas.js';
+import { pricesStore, type PriceListInForce } from './prices-store.js';
+
+type Page = { limit: number; offset: number };
+
+const audit = (
+  tx: Knex.Transaction,
+  m: number,
+  who: Acting | undefined,
+  e: Omit<AuditEntry, 'municipalityId' | 'actor' | 'requestId'>,
+) => appendAudit(tx, { municipalityId: m, actor: who?.principal.actor ?? 'system', requestId: who?.requestId ?? null, ...e });
+
+/** One rate per (priceGroup, timeBand, providerKind, area); name the repeating entry so the caller can fix it. */
+function refuseDuplicateRates(rates: readonly PriceRateInput[]) {
+  const seen = new Map<string, number>();
+  rates.forEach((r, i) => {
+    const key = JSON.stringify([r.priceGroup, r.timeBand, r.providerKind, r.area ?? '']);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw unprocessable(`rates[${i}] repeats priceGroup, timeBand, providerKind and area of rates[${first}]`, {
+        field: `rates.${i}`,
+        index: i,
+        duplicateOf: first,
+      });
+    }
+    seen.set(key, i);
+  });
+}
+
+/**
+ * Names the list in force that would overlap, instead of the bare exclusion-constraint error.
+ * The constraint stays the guard against concurrent writers.
+ */
+async function refuseOverlap(tx: Knex.Transaction, m: number, id: number | null, status: PriceListStatus, from: string, to: string | null) {
+  if (status === 'proposed') return;
+  const other = await pricesStore.overlappingInForce(tx, m, from, to, id);
+  if (other) {
+    throw conflict(
+      `${id === null ? 'the new price list' : `price list ${id}`} would overlap ${other.status} price list ${other.id} "${other.label}" ` +
+        `[${other.validFrom}, ${other.validTo ?? 'open'}); only one adopted price list may be in force on a date — close the other one first`,
+      { overlapsWith: other.id },
+    );
+  }
+}
+
+async function withRates(db: Knex, m: number, id: number): Promise<PriceListWithRates> {
+  const list = await pricesStore.get(db, m, id);
+  if (!list) throw notFound('price list', id);
+  const rates = await pricesStore.rates(db, m, id);
+  return { ...list, rates: rates.map((r) => ({ ...r, rate: formatRate(r.rate) })) };
+}
+
+export class PricesService {
+  constructor(private readonly db: Knex) {}
+
+  list(who: Acting, filter: PriceListFilter, page: Page) {
+    return pricesStore.list(this.db, who.principal.municipalityId, filter, page);
+  }
+
+  get(who: Acting, id: number) {
+    return withRates(this.db, who.principal.municipalityId, id);
+  }
+
+  async create(who: Acting, input: PriceListCreate) {
+    refuseDuplicateRates(input.rates);
+    const m = who.principal.municipalityId;
+    return this.db.transaction(async (tx) => {
+      await refuseOverlap(tx, m, null, input.status, input.validFrom, input.validTo ?? null);
+      const id = await pricesStore.insert(tx, m, input);
+      await pricesStore.replaceRates(tx, m, id, input.rates);
+      const created = await withRates(tx, m, id);
+      await audit(tx, m, who, { action: 'create', entity: 'price_list', entityId: id, changes: { after: created } });
+      return created;
+    });
+  }
+
+  async update(who: Acting, id: number, patch: PriceListUpdate) {
+    const m = who.principal.municipalityId;
+    return this.db.transaction(async (tx) => {
+      const locked = await pricesStore.get(tx, m, id, true);
+      if (!locked) throw notFound('price list', id);
+      if (locked.usedAt) refuseChangeOfUsed(locked, patch);
+      const validTo = patch.validTo === undefined ? locked.validTo : patch.validTo;
+      if (validTo !== null && validTo <= locked.validFrom) {
+        throw unprocessable(`validTo must be after validFrom (${locked.validFrom})`, { field: 'validTo' });
+      }
+      if (patch.validTo !== undefined) await refuseOverlap(tx, m, id, locked.status, locked.validFrom, validTo);
+      const before = await withRates(tx, m, id);
+      if (patch.rates) {
+        refuseDuplicateRates(patch.rates);
+        await pricesStore.replaceRates(tx, m, id, patch.rates);
+      }
+      await pricesStore.update(tx, m, id, { label: patch.label, note: patch.note, validTo: patch.validTo });
+      const after = await withRates(tx, m, id);
+      await audit(tx, m, who, { action: 'update', entity: 'price_list', entityId: id, changes: { before, after } });
+      return after;
+    });
+  }
+
+  async adopt(who: Acting, id: number) {
+    const m = who.principal.municipalityId;
+    return this.db.transaction(async (tx) => {
+      const before = await pricesStore.get(tx, m, id, true);
+      if (!before) throw notFound('price list', id);
+      if (before.status !== 'proposed') throw conflict(`price list ${id} is already ${before.status}`);
+      await refuseOverlap(tx, m, id, 'adopted', before.validFrom, before.validTo);
+      await pricesStore.update(tx, m, id, { status: 'adopted' });
+      const after = await withRates(tx, m, id);
+      await audit(tx, m, who, {
+        action: 'adopt',
+        entity: 'price_list',
+        entityId: id,
+        changes: { before: { status: before.status }, after: { status: after.status } },
+      });
+      return after;
+    });
+  }
+
+  /** Only lists no settlement has used can be deleted (typically discarded proposals). */
+  async delete(who: Acting, id: number) {
+    const m = who.principal.municipalityId;
+    await this.db.transaction(async (tx) => {
+      const locked = await pricesStore.get(tx, m, id, true);
+      if (!locked) throw notFound('price list', id);
+      if (locked.usedAt) {
+        throw conflict(`price list ${id} has been used by a settlement (${locked.usedAt}) and cannot be deleted`);
+      }
+      const before = await withRates(tx, m, id);
+      await pricesStore.delete(tx, m, id);
+      await audit(tx, m, who, { action: 'delete', entity: 'price_list', entityId: id, changes: { before } });
+    });
+  }
+}
+
+/** Mirrors the price_lists_frozen trigger, with a message that says what is still allowed. */
+function refuseChangeOfUsed(list: PriceList, patch: PriceListUpdate) {
+  const hint = 'add a new price list version instead';
+  const fixed = (['label', 'note', 'rates'] as const).filter((k) => patch[k] !== undefined);
+  if (fixed.length > 0) {
+    throw conflict(
+      `price list ${list.id} has been used by a settlement (${list.usedAt}); its ${fixed.join(', ')} can no longer change — only an open validTo may be set; ${hint}`,
+      { usedAt: list.usedAt, fields: fixed },
+    );
+  }
+  if (patch.validTo !== undefined && list.validTo !== null && patch.validTo !== list.validTo) {
+    throw conflict(
+      `price list ${list.id} has been used by a settlement (${list.usedAt}) and already ends on ${list.validTo}; its end date can no longer change; ${hint}`,
+      { usedAt: list.usedAt, fields: ['validTo'] },
+    );
+  }
+}
+
+/**
+ * Freezes a price list because a settlement priced with it: sets used_at (first use wins), in the
+ * caller's transaction. From then on triggers refuse changes to its rates and dates. A proposal
+ * cannot be used. Pass `who` to attribute the audit entry; otherwise it is recorded as 'system'.
+ */
+export async function markUsed(tx: Knex.Transaction, municipalityId: number, priceListId: number, who?: Acting): Promise<PriceList> {
+  const before = await pricesStore.get(tx, municipalityId, priceListId, true);
+  if (!before) throw notFound('price list', priceListId);
+  if (before.status === 'proposed') {
+    throw unprocessable(`price list ${priceListId} is only proposed; adopt it before a settlement uses it`);
+  }
+  if (before.usedAt) return before;
+  await pricesStore.setUsed(tx, municipalityId, priceListId);
+  const after = (await pricesStore.get(tx, municipalityId, priceListId))!;
+  await audit(tx, municipalityId, who, {
+    action: 'mark_used',
+    entity: 'price_list',
+    entityId: priceListId,
+    changes: { after: { usedAt: after.usedAt } },
+  });
+  return after;
+}
+
+/**
+ * The adopted (or recalculated) price list in force on `onDate`, with its rates as Decimal, or null
+ * when none covers the date. Proposals never count.
+ */
+export function ratesInForce(db: Knex, municipalityId: number, onDate: string): Promise<PriceListInForce | null> {
+  return pricesStore.inForce(db, municipalityId, onDate);
+}
