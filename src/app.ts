@@ -4,6 +4,14 @@ import type { Logger } from 'pino';
 import { tokensRoutes } from './features/auth/tokens-routes.js';
 import { municipalitiesRoutes } from './features/municipalities/municipalities-routes.js';
 import { providersRoutes } from './features/providers/providers-routes.js';
+import { absencesRoutes } from './features/citizens/absences-routes.js';
+import { choicesRoutes } from './features/citizens/choices-routes.js';
+import { citizensRoutes } from './features/citizens/citizens-routes.js';
+import { grantsRoutes } from './features/grants/grants-routes.js';
+import { visitsRoutes } from './features/visits/visits-routes.js';
+import { catalogueRoutes } from './features/catalogue/catalogue-routes.js';
+import { pricesRoutes } from './features/prices/prices-routes.js';
+import { importsRoutes } from './features/imports/imports-routes.js';
 import { authenticate, errorHandler, requestId } from './http/middleware.js';
 import { buildDocument, newRegistry } from './http/openapi.js';
 import type { Services } from './services.js';
@@ -24,10 +32,19 @@ export function createApp({ services, log }: AppDeps): Express {
   const registry = newRegistry();
   const api = express.Router();
   api.use(authenticate(services.tokens));
+  // Uploads are streamed, so the imports router comes before the JSON body parser.
+  api.use(importsRoutes(registry, services.imports, services.config.MAX_UPLOAD_BYTES));
   api.use(express.json({ limit: services.config.MAX_JSON_BYTES, strict: true }));
   api.use(municipalitiesRoutes(registry, services.municipalities, services.db));
   api.use(tokensRoutes(registry, services.tokens));
   api.use(providersRoutes(registry, services.providers));
+  api.use(citizensRoutes(registry, services.citizens));
+  api.use(choicesRoutes(registry, services.choices));
+  api.use(absencesRoutes(registry, services.absences));
+  api.use(grantsRoutes(registry, services.grants));
+  api.use(visitsRoutes(registry, services.visits));
+  api.use(catalogueRoutes(registry, services.catalogue));
+  api.use(pricesRoutes(registry, services.prices));
 
   const document = buildDocument(registry);
   app.get('/openapi.json', (_req, res) => {

@@ -3,6 +3,14 @@ import type { Config } from './config.js';
 import { TokenService } from './features/auth/token-service.js';
 import { MunicipalitiesService } from './features/municipalities/municipalities-service.js';
 import { ProvidersService } from './features/providers/providers-service.js';
+import { AbsencesService } from './features/citizens/absences-service.js';
+import { ChoicesService } from './features/citizens/choices-service.js';
+import { CitizensService } from './features/citizens/citizens-service.js';
+import { GrantsService } from './features/grants/grants-service.js';
+import { VisitsService } from './features/visits/visits-service.js';
+import { CatalogueService } from './features/catalogue/catalogue-service.js';
+import { PricesService } from './features/prices/prices-service.js';
+import { ImportsService } from './features/imports/imports-service.js';
 
 /** Builds every service once, for the API and the CLI alike. Services never build each other. */
 export function buildServices(db: Knex, config: Config) {
@@ -12,6 +20,14 @@ export function buildServices(db: Knex, config: Config) {
     tokens: new TokenService(db),
     municipalities: new MunicipalitiesService(db),
     providers: new ProvidersService(db),
+    citizens: new CitizensService(db, { idPepper: config.idPepper }),
+    choices: new ChoicesService(db),
+    absences: new AbsencesService(db),
+    grants: new GrantsService(db),
+    visits: new VisitsService(db),
+    catalogue: new CatalogueService(db),
+    prices: new PricesService(db),
+    imports: new ImportsService(db),
   };
 }
 

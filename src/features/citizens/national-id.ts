@@ -1,0 +1,86 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * National ids (Danish CPR, Swedish personnummer) are personal data. This module is the only
+ * place that sees one in clear: it validates, normalises, masks and hashes it. Callers keep
+ * only the masked form and the keyed hash; error messages never repeat the value.
+ */
+export type Country = 'DK' | 'SE';
+
+export type ParsedNationalId =
+  | { ok: true; normalised: string; masked: string }
+  | { ok: false; message: string };
+
+const isRealDate = (y: number, m: number, d: number) => {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+};
+
+/** The century of a CPR number follows from the 7th digit and the two-digit year (CPR office rule). */
+function cprYear(yy: number, seventh: number): number {
+  if (seventh <= 3) return 1900 + yy;
+  if (seventh === 4 || seventh === 9) return (yy <= 36 ? 2000 : 1900) + yy;
+  return (yy <= 57 ? 2000 : 1800) + yy;
+}
+
+/** The Luhn (mod 10) check over the ten digits YYMMDDNNNC of a personnummer. */
+export function luhnValid(tenDigits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < tenDigits.length; i++) {
+    let v = Number(tenDigits[i]) * (i % 2 === 0 ? 2 : 1);
+    if (v > 9) v -= 9;
+    sum += v;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * CPR 'DDMMYY-XXXX' or 'DDMMYYXXXX'. Only the date part is checked: the modulus-11 check is not
+ * mandatory since 2007, so valid numbers exist that fail it.
+ */
+function parseCpr(text: string): ParsedNationalId {
+  const m = /^(\d{2})(\d{2})(\d{2})-?(\d{4})$/.exec(text);
+  if (!m) return { ok: false, message: 'a CPR number is DDMMYY-XXXX or DDMMYYXXXX' };
+  const [, dd, mm, yy, serial] = m as unknown as [string, string, string, string, string];
+  if (!isRealDate(cprYear(Number(yy), Number(serial[0])), Number(mm), Number(dd))) {
+    return { ok: false, message: 'the CPR number does not start with a real birth date' };
+  }
+  return { ok: true, normalised: `${dd}${mm}${yy}${serial}`, masked: `${dd}${mm}${yy}-****` };
+}
+
+/**
+ * Personnummer 'YYYYMMDD-XXXX', 'YYYYMMDDXXXX', 'YYMMDD-XXXX' or 'YYMMDD+XXXX' ('+' once the
+ * person turns 100). Samordningsnummer (day + 60) are accepted. The short form takes its century
+ * from `today` (YYYY-MM-DD), as the Swedish rule is defined relative to the person's age.
+ */
+function parsePersonnummer(text: string, today: string): ParsedNationalId {
+  const m = /^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})$/.exec(text);
+  if (!m || (m[1] !== undefined && m[5] === '+')) {
+    return { ok: false, message: 'a personnummer is YYYYMMDD-XXXX or YYMMDD-XXXX' };
+  }
+  const [, cc, yy, mm, dd, sep, serial] = m as unknown as [string, string | undefined, string, string, string, string, string];
+  const birthDay = Number(dd) > 60 ? Number(dd) - 60 : Number(dd);
+  let year: number;
+  if (cc !== undefined) {
+    year = Number(cc + yy);
+  } else {
+    const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+    year = ty - ((ty - Number(yy)) % 100 + 100) % 100;
+    if (Number(mm) * 100 + birthDay > tm * 100 + td && year === ty) year -= 100;
+    if (sep === '+') year -= 100;
+  }
+  if (!isRealDate(year, Number(mm), birthDay)) {
+    return { ok: false, message: 'the personnummer does not start with a real birth date' };
+  }
+  if (!luhnValid(`${yy}${mm}${dd}${serial}`)) return { ok: false, message: 'the personnummer check digit is wrong' };
+  const date = `${year}${mm}${dd}`;
+  return { ok: true, normalised: `${date}${serial}`, masked: `${date}-****` };
+}
+
+export function parseNationalId(text: string, country: Country, today: string): ParsedNationalId {
+  return country === 'DK' ? parseCpr(text) : parsePersonnummer(text, today);
+}
+
+/** Keyed hash of the normalised id: lets us find a citizen by national id without storing it. */
+export const nationalIdHmac = (pepper: string, normalised: string): string =>
+  createHmac('sha256', pepper).update(normalised, 'utf8').digest('hex');
