@@ -3,6 +3,8 @@ import { ROLES, type Role } from './features/auth/auth-types.js';
 import { actingIn, cliActor, withServices } from './cli/context.js';
 import { migrateLatest, migrateRollbackAll, migrationStatus } from './db/migrate.js';
 import { AppError } from './shared/errors.js';
+import { registerDemoCommand } from '../seeds/demo-command.js';
+import { registerImportCommand } from './features/imports/import-command.js';
 
 /** The `carepay` command line. It uses the same services as the API. */
 export function buildCli(): Command {
@@ -81,6 +83,8 @@ export function buildCli(): Command {
       });
     });
 
+  registerDemoCommand(program);
+  registerImportCommand(program);
   return program;
 }
 

@@ -1,0 +1,60 @@
+import { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { cliActor, withServices } from '../src/cli/context.js';
+import type { Acting } from '../src/features/auth/auth-types.js';
+import type { Services } from '../src/services.js';
+import { DEMO_CODE } from './demo-data.js';
+import { loadDemo, type DemoSummary, type ImportRunner } from './demo.js';
+
+export const importRunner =
+  (services: Services) =>
+  (who: Acting): ImportRunner =>
+  async (kind, csv, source, filename) => {
+    const r = await services.imports.importFile(who, Readable.from([Buffer.from(csv, 'utf8')]), { kind, format: 'csv', source, filename });
+    return { accepted: r.accepted, unchanged: r.unchanged, updated: r.updated, rejected: r.rejected };
+  };
+
+function printSummary(s: DemoSummary, url: string | null): void {
+  const imp = (name: string, r: DemoSummary['visitsImport']) =>
+    `  ${name.padEnd(8)} accepted ${r.accepted}, unchanged ${r.unchanged}, updated ${r.updated}, rejected ${r.rejected.length}`;
+  const lines = [
+    `Demo municipality "${s.municipality}" ${s.created ? 'loaded' : 'already present: nothing loaded twice, files re-imported'} (demo month ${s.month})`,
+    `  providers ${s.providers} (1 municipal, 3 private), services ${s.services}, price rates ${s.priceRates} (day / evening / night / weekend_holiday)`,
+    `  citizens ${s.citizens}, provider choices ${s.choices}, absences ${s.absences}`,
+    s.takeover ? `  takeover: ${s.takeover.to} took over ${s.takeover.moved} choices of ${s.takeover.from} from ${s.takeover.effectiveFrom}` : '',
+    'Imports (idempotent: a second run reports them unchanged)',
+    imp('grants', s.grantsImport),
+    imp('visits', s.visitsImport),
+    ...s.visitsImport.rejected.slice(0, 5).map((r) => `    row ${r.row} ${r.field}: ${r.message}`),
+    'API tokens created for this run (shown once):',
+    ...s.tokens.map((t) => `  ${t.role.padEnd(9)}${t.provider ? ` (${t.provider})` : ''} ${t.token}`),
+    url
+      ? `Try: npm start, then  curl -H "Authorization: Bearer ${s.tokens[0]!.token}" ${url}/api/visits?limit=5`
+      : '',
+  ];
+  console.log(lines.filter(Boolean).join('\n'));
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('load the demo municipality: providers, catalogue, prices, citizens, grants and a month of visits')
+    .option('--municipality <code>', 'municipality code', DEMO_CODE)
+    .option('--citizens <n>', 'number of citizens', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 10 || n > 100_000) throw new InvalidArgumentError('a whole number from 10 to 100000');
+      return n;
+    }, 500)
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { municipality: string; citizens: number; json?: boolean }) => {
+      await withServices(async (services) => {
+        const say = (m: string) => {
+          if (!opts.json) process.stderr.write(`… ${m}\n`);
+        };
+        const summary = await loadDemo(services, { code: opts.municipality, citizens: opts.citizens, actor: cliActor() }, importRunner(services), say);
+        if (opts.json) console.log(JSON.stringify(summary, null, 2));
+        else printSummary(summary, `http://${services.config.HOST}:${services.config.PORT}`);
+      });
+    });
+}

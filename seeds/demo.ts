@@ -1,0 +1,194 @@
+import type { Acting } from '../src/features/auth/auth-types.js';
+import type { Services } from '../src/services.js';
+import {
+  DEMO_MONTH,
+  generateDemo,
+  priceRates,
+  PROVIDERS,
+  SERVICES,
+  TAKEOVER_DATE,
+  type DemoData,
+  type DemoGrant,
+  type DemoVisit,
+} from './demo-data.js';
+
+const WEEKDAY = ['', 'man', 'tir', 'ons', 'tor', 'fre', 'lør', 'søn'];
+const STATUS_DA: Record<DemoVisit['status'], string> = {
+  delivered: 'Udført',
+  cancelled_by_citizen: 'Afbud',
+  no_show: 'Ikke hjemme',
+  cancelled_by_provider: 'Aflyst af leverandør',
+  replacement: 'Erstatningsbesøg',
+};
+
+/** The month's visits as a time-registration export (Danish headers, `;`, local times), as Phoniro-style systems write it. */
+export function visitsCsv(visits: DemoVisit[]): string {
+  const head = 'Besøgs-ID;Leverandør;Borger;Ydelse;Planlagt start;Planlagt slut;Start;Slut;Status;Antal medarbejdere;Afbud;Område';
+  const rows = visits.map((v) =>
+    [v.externalId, v.providerRef, v.citizenRef, v.serviceCodes.join('|'), v.plannedStart, v.plannedEnd, v.actualStart ?? '', v.actualEnd ?? '', STATUS_DA[v.status], v.staffCount, v.cancelledAt ?? '', v.area].join(';'),
+  );
+  return `\uFEFF${head}\n${rows.join('\n')}\n`;
+}
+
+/** The grants as the assessment system (visitation) exports them. */
+export function grantsCsv(grants: DemoGrant[]): string {
+  const head = 'external_id;citizen_ref;service_code;minutes;frequency;times;weekdays;staff_count;valid_from;valid_to;duration;planned_time';
+  const rows = grants.map((g) =>
+    [g.externalId, g.citizenRef, g.serviceCode, g.minutes, g.frequency, g.times, (g.weekdays ?? []).map((d) => WEEKDAY[d]).join(','), g.staffCount, g.validFrom, g.validTo ?? '', g.duration, g.clock[0] ?? ''].join(';'),
+  );
+  return `${head}\n${rows.join('\n')}\n`;
+}
+
+export interface DemoSummary {
+  municipality: string;
+  created: boolean;
+  month: string;
+  providers: number;
+  services: number;
+  priceRates: number;
+  citizens: number;
+  choices: number;
+  takeover: { from: string; to: string; effectiveFrom: string; moved: number } | null;
+  absences: number;
+  grantsImport: ImportCounts;
+  visitsImport: ImportCounts;
+  tokens: { role: string; provider?: string; token: string }[];
+}
+
+export interface ImportCounts {
+  accepted: number;
+  unchanged: number;
+  updated: number;
+  rejected: Array<{ row: number; field: string; message: string }>;
+}
+
+export type ImportRunner = (kind: 'visits' | 'grants', csv: string, source: string, filename: string) => Promise<ImportCounts>;
+
+/**
+ * Loads the demo municipality through the same services the API uses. Idempotent: a second run
+ * finds the municipality, loads nothing again, and re-imports the same files (all "unchanged").
+ */
+export async function loadDemo(
+  services: Services,
+  opts: { code: string; citizens: number; actor: string },
+  runImport: (who: Acting) => ImportRunner,
+  progress: (message: string) => void = () => undefined,
+): Promise<DemoSummary> {
+  const data = generateDemo({ citizens: opts.citizens });
+  let created = false;
+  let municipalityId: number;
+  try {
+    municipalityId = (await services.municipalities.getByCode(opts.code)).id;
+  } catch {
+    municipalityId = (
+      await services.municipalities.create(opts.actor, {
+        code: opts.code,
+        name: 'Demo Kommune',
+        country: 'DK',
+        language: 'da',
+        companyNumber: '29189919',
+        electronicAddress: '5798000000000',
+        electronicAddressScheme: '0088',
+        address: 'Rådhustorvet 1, 6200 Demoby',
+        choiceNoticeRule: 'next_month_start',
+      })
+    ).id;
+    created = true;
+  }
+  const who: Acting = {
+    principal: { municipalityId, role: 'admin', providerId: null, actor: opts.actor, tokenId: null },
+    requestId: null,
+  };
+  let takeover: DemoSummary['takeover'] = null;
+  if (created) takeover = await loadMasterData(services, who, data, progress);
+
+  progress('importing grants');
+  const imp = runImport(who);
+  const grantsImport = await imp('grants', grantsCsv(data.grants), 'visitation', 'demo-grants.csv');
+  progress('importing visits');
+  const visitsImport = await imp('visits', visitsCsv(data.visits), 'phoniro', `demo-visits-${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}.csv`);
+
+  const providers = await services.providers.list(who, {}, { limit: 100, offset: 0 });
+  const refOf = new Map(providers.items.map((p) => [p.ref, p.id]));
+  const tokens: DemoSummary['tokens'] = [];
+  for (const role of ['admin', 'finance'] as const) {
+    const t = await services.tokens.create({ municipalityId, actor: opts.actor }, { name: `demo ${role}`, role, providerId: null });
+    tokens.push({ role, token: t.token });
+  }
+  const t = await services.tokens.create({ municipalityId, actor: opts.actor }, { name: 'demo provider HJEM-SYD', role: 'provider', providerId: refOf.get('HJEM-SYD')! });
+  tokens.push({ role: 'provider', provider: 'HJEM-SYD', token: t.token });
+
+  const count = async (table: string) =>
+    Number(((await services.db(table).where({ municipality_id: municipalityId }).count({ n: '*' })) as [{ n: number }])[0].n);
+  return {
+    municipality: opts.code,
+    created,
+    month: `${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}`,
+    providers: providers.total,
+    services: await count('services'),
+    priceRates: await count('price_rates'),
+    citizens: await count('citizens'),
+    choices: await count('provider_choices'),
+    takeover,
+    absences: await count('absences'),
+    grantsImport,
+    visitsImport,
+    tokens,
+  };
+}
+
+async function loadMasterData(services: Services, who: Acting, data: DemoData, progress: (m: string) => void) {
+  progress('providers, catalogue and prices');
+  const providerId = new Map<string, number>();
+  for (const p of PROVIDERS) {
+    const created = await services.providers.create(who, {
+      ref: p.ref,
+      name: p.name,
+      kind: p.kind,
+      companyNumber: p.companyNumber,
+      electronicAddress: p.electronicAddress,
+      electronicAddressScheme: '0088',
+      vatStatus: 'registered',
+      approvedFrom: p.approvedFrom,
+      approvedTo: p.approvedTo ?? null,
+      bankAccount: `DK50 0040 0440 1162 ${p.companyNumber.slice(0, 2)}`,
+    });
+    providerId.set(p.ref, created.id);
+  }
+  await services.catalogue.createVersion(who, {
+    label: 'Indsatskatalog 2026',
+    validFrom: '2026-01-01',
+    services: SERVICES.map((s) => ({ ...s })),
+  });
+  const list = await services.prices.create(who, {
+    label: 'Timepriser 2026',
+    status: 'proposed',
+    validFrom: '2026-01-01',
+    note: 'Demo: hverdag dag / aften / nat / weekend og helligdag',
+    rates: priceRates(),
+  });
+  await services.prices.adopt(who, list.id);
+
+  progress(`${data.citizens.length} citizens and their provider choices`);
+  for (const c of data.citizens) {
+    const citizen = await services.citizens.create(who, { ref: c.ref, area: c.area });
+    const granted = new Set(data.grants.filter((g) => g.citizenRef === c.ref).map((g) => SERVICES.find((s) => s.code === g.serviceCode)!.category));
+    for (const [category, ref] of Object.entries(c.choices)) {
+      if (!granted.has(category as never)) continue;
+      await services.choices.choose(who, { citizenId: citizen.id, category: category as never, providerId: providerId.get(ref)!, validFrom: '2026-01-01' });
+    }
+  }
+  const moved = await services.choices.takeover(who, {
+    fromProviderId: providerId.get('OMSORG-NORD')!,
+    toProviderId: providerId.get('HJEM-SYD')!,
+    effectiveFrom: TAKEOVER_DATE,
+  });
+
+  const citizenIds = new Map(
+    (await services.db('citizens').where({ municipality_id: who.principal.municipalityId }).select('id', 'ref')).map((r) => [r.ref as string, r.id as number]),
+  );
+  for (const a of data.absences) {
+    await services.absences.create(who, { citizenId: citizenIds.get(a.citizenRef)!, kind: a.kind, planned: a.planned, validFrom: a.validFrom, validTo: a.validTo });
+  }
+  return { from: 'OMSORG-NORD', to: 'HJEM-SYD', effectiveFrom: TAKEOVER_DATE, moved: moved.moved };
+}

@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importRunner } from '../../seeds/demo-command.js';
+import { generateDemo } from '../../seeds/demo-data.js';
+import { loadDemo, type DemoSummary } from '../../seeds/demo.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { useTestDatabase } from '../helpers/db.js';
+
+const t = useTestDatabase();
+const CITIZENS = 40;
+
+describe('the demo municipality', () => {
+  let app: TestApp;
+  let first: DemoSummary;
+  const data = generateDemo({ citizens: CITIZENS });
+
+  beforeAll(async () => {
+    app = buildTestApp(t.db);
+    first = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test' }, importRunner(app.services));
+  }, 120_000);
+
+  it('loads everything the generator produced, with no rejected rows', () => {
+    expect(first).toMatchObject({
+      created: true,
+      providers: 4,
+      services: 15,
+      priceRates: 40,
+      citizens: CITIZENS,
+      absences: data.absences.length,
+      grantsImport: { accepted: data.grants.length, unchanged: 0, updated: 0, rejected: [] },
+      visitsImport: { accepted: data.visits.length, unchanged: 0, updated: 0, rejected: [] },
+    });
+    expect(first.takeover?.moved).toBeGreaterThan(0);
+  });
+
+  it('has the situations later features must handle', () => {
+    const statuses = new Set(data.visits.map((v) => v.status));
+    expect([...statuses].sort()).toEqual(['cancelled_by_citizen', 'cancelled_by_provider', 'delivered', 'no_show', 'replacement']);
+    expect(data.visits.some((v) => v.staffCount === 2)).toBe(true);
+    expect(data.absences.some((a) => a.kind === 'hospital')).toBe(true);
+    // Easter 2026 (2, 3, 5, 6 April) falls in the demo month.
+    expect(data.visits.some((v) => v.plannedStart.startsWith('2026-04-03'))).toBe(true);
+    // Visits crossing the 15:00 or 23:00 band boundary.
+    expect(data.visits.some((v) => v.actualStart && v.actualStart.slice(11) < '15:00' && v.actualEnd!.slice(11) > '15:00')).toBe(true);
+  });
+
+  it('is generated deterministically', () => {
+    expect(generateDemo({ citizens: CITIZENS })).toEqual(data);
+  });
+
+  it('can be read back through the API with the printed tokens', async () => {
+    const admin = first.tokens.find((x) => x.role === 'admin')!.token;
+    const visits = await app.as(admin).get('/api/visits?limit=1').expect(200);
+    expect(visits.body.total).toBe(data.visits.length);
+    const citizens = await app.as(admin).get('/api/citizens?limit=1').expect(200);
+    expect(citizens.body.total).toBe(CITIZENS);
+
+    const providers = await app.as(admin).get('/api/providers').expect(200);
+    const syd = providers.body.items.find((p: { ref: string }) => p.ref === 'HJEM-SYD');
+    const providerToken = first.tokens.find((x) => x.role === 'provider')!.token;
+    const own = await app.as(providerToken).get('/api/visits?limit=1000').expect(200);
+    expect(own.body.total).toBe(data.visits.filter((v) => v.providerRef === 'HJEM-SYD').length);
+    expect(own.body.items.every((v: { providerId: number }) => v.providerId === syd.id)).toBe(true);
+  });
+
+  it('re-running changes nothing: the imports report every row unchanged', async () => {
+    const again = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test' }, importRunner(app.services));
+    expect(again).toMatchObject({
+      created: false,
+      citizens: CITIZENS,
+      choices: first.choices,
+      grantsImport: { accepted: 0, unchanged: data.grants.length, updated: 0 },
+      visitsImport: { accepted: 0, unchanged: data.visits.length, updated: 0 },
+    });
+  });
+});
