@@ -12,7 +12,7 @@ import { visitsRoutes } from './features/visits/visits-routes.js';
 import { catalogueRoutes } from './features/catalogue/catalogue-routes.js';
 import { pricesRoutes } from './features/prices/prices-routes.js';
 import { importsRoutes } from './features/imports/imports-routes.js';
-import { authenticate, errorHandler, requestId } from './http/middleware.js';
+import { authenticate, errorHandler, requestId, requestLog } from './http/middleware.js';
 import { buildDocument, newRegistry } from './http/openapi.js';
 import type { Services } from './services.js';
 import { notFound } from './shared/errors.js';
@@ -28,6 +28,7 @@ export function createApp({ services, log }: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestId);
+  app.use(requestLog(log));
 
   const registry = newRegistry();
   const api = express.Router();

@@ -12,6 +12,28 @@ export const requestId: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** One line per request. The query string is left out: it may carry a national id or other filters. */
+export function requestLog(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const path = req.originalUrl.split('?')[0];
+    res.on('finish', () => {
+      log.info(
+        {
+          requestId: req.requestId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+          actor: req.principal?.actor,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
 export function authenticate(tokens: TokenService): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
