@@ -169,12 +169,12 @@ function grantsFor(ref: string, r: ReturnType<typeof prng>, seq: () => string): 
   const level = r.next();
   const out: DemoGrant[] = [g('PH01', 'biweekly', 1, ['10:00']), g('PH03', 'weekly', 1, ['13:00'])];
   if (r.chance(0.5)) out.push(g('PH02', 'weekdays', 1, ['11:00'], { weekdays: [r.pick([1, 2, 3, 4, 5])] }));
-  if (level > 0.3) out.push(g('PP01', 'daily', 1, [`07:${r.pick(['15', '30', '45'])}`], { minutes: r.pick([25, 30, 35]) }));
-  if (level > 0.65) out.push(g('PP06', 'daily', 3, ['08:15', '12:00', '18:00']));
-  if (level > 0.55) out.push(g('PP07', 'daily', 1, [r.pick(['14:50', '19:00', '20:30', '22:50'])])); // some cross a band boundary
-  if (level > 0.6) out.push(g('PP03', 'weekly', 2, ['09:30']));
-  if (level > 0.8) out.push(g('PP08', 'daily', 1, ['02:00']), g('NP01', 'weekdays', 1, ['23:30'], { weekdays: [5, 6, 7] }));
-  if (level > 0.9) out.push(g('PP09', 'daily', 2, ['08:00', '20:00'], { staffCount: 2 }));
+  if (level > 0.55) out.push(g('PP01', 'daily', 1, [`07:${r.pick(['15', '30', '45'])}`], { minutes: r.pick([20, 25, 30]) }));
+  if (level > 0.75) out.push(g('PP06', 'daily', 3, ['08:15', '12:00', '18:00']));
+  if (level > 0.8) out.push(g('PP07', 'daily', 1, [r.pick(['14:50', '19:00', '20:30', '22:50'])])); // some cross a band boundary
+  if (level > 0.6) out.push(g('PP03', 'weekly', level > 0.85 ? 2 : 1, ['09:30']));
+  if (level > 0.92) out.push(g('PP08', 'daily', 1, ['02:00']), g('NP01', 'weekdays', 1, ['23:30'], { weekdays: [5, 6, 7] }));
+  if (level > 0.96) out.push(g('PP09', 'daily', 2, ['08:00', '20:00'], { staffCount: 2 }));
   if (r.chance(0.3)) out.push(g('MA01', 'daily', 1, ['11:30']));
   if (r.chance(0.4)) out.push(g('AL01', 'monthly', 1, []));
   if (r.chance(0.15)) out.push(g('PP02', 'monthly', 4, ['10:30']));

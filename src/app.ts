@@ -12,6 +12,7 @@ import { visitsRoutes } from './features/visits/visits-routes.js';
 import { catalogueRoutes } from './features/catalogue/catalogue-routes.js';
 import { pricesRoutes } from './features/prices/prices-routes.js';
 import { importsRoutes } from './features/imports/imports-routes.js';
+import { budgetRoutes } from './features/budget-checks/budget-routes.js';
 import { authenticate, errorHandler, requestId, requestLog } from './http/middleware.js';
 import { buildDocument, newRegistry } from './http/openapi.js';
 import type { Services } from './services.js';
@@ -46,6 +47,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(visitsRoutes(registry, services.visits));
   api.use(catalogueRoutes(registry, services.catalogue));
   api.use(pricesRoutes(registry, services.prices));
+  api.use(budgetRoutes(registry, services.budgetChecks));
 
   const document = buildDocument(registry);
   app.get('/openapi.json', (_req, res) => {

@@ -5,6 +5,7 @@ import { migrateLatest, migrateRollbackAll, migrationStatus } from './db/migrate
 import { AppError } from './shared/errors.js';
 import { registerDemoCommand } from '../seeds/demo-command.js';
 import { registerImportCommand } from './features/imports/import-command.js';
+import { registerBudgetCommands } from './features/budget-checks/budget-command.js';
 
 /** The `carepay` command line. It uses the same services as the API. */
 export function buildCli(): Command {
@@ -85,6 +86,7 @@ export function buildCli(): Command {
 
   registerDemoCommand(program);
   registerImportCommand(program);
+  registerBudgetCommands(program);
   return program;
 }
 

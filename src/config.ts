@@ -16,6 +16,8 @@ const ConfigSchema = z.object({
   /** Secret mixed into the keyed hash of national ids (CPR / personnummer). Required in production. */
   CAREPAY_ID_PEPPER: z.string().min(16).optional(),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Run the scheduled jobs (jobs/scheduler.ts) in this process; several instances may all run it safely. */
+  SCHEDULER_ENABLED: z.stringbool().default(true),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly idPepper: string };

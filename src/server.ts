@@ -4,6 +4,7 @@ import { openDatabase } from './db/database.js';
 import { migrateLatest } from './db/migrate.js';
 import { buildServices } from './services.js';
 import { createLogger } from './shared/logger.js';
+import { startScheduler } from '../jobs/scheduler.js';
 
 /** Composition root: config → db → services → app → listen. */
 async function main() {
@@ -14,12 +15,14 @@ async function main() {
   if (applied.length) log.info({ applied }, 'migrations applied');
   const services = buildServices(handle.db, config);
   const app = createApp({ services, log });
+  const scheduler = config.SCHEDULER_ENABLED ? startScheduler(services, log) : null;
   const server = app.listen(config.PORT, config.HOST, () => {
     log.info({ url: `http://${config.HOST}:${config.PORT}`, embeddedDb: handle.embedded }, 'carepay listening; API reference at /docs');
   });
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
-    server.close(() => {
+    server.close(async () => {
+      await scheduler?.stop();
       handle.close().then(() => process.exit(0), () => process.exit(1));
     });
   };

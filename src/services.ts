@@ -11,6 +11,7 @@ import { VisitsService } from './features/visits/visits-service.js';
 import { CatalogueService } from './features/catalogue/catalogue-service.js';
 import { PricesService } from './features/prices/prices-service.js';
 import { ImportsService } from './features/imports/imports-service.js';
+import { BudgetChecksService } from './features/budget-checks/budget-checks-service.js';
 
 /** Builds every service once, for the API and the CLI alike. Services never build each other. */
 export function buildServices(db: Knex, config: Config) {
@@ -28,6 +29,7 @@ export function buildServices(db: Knex, config: Config) {
     catalogue: new CatalogueService(db),
     prices: new PricesService(db),
     imports: new ImportsService(db),
+    budgetChecks: new BudgetChecksService(db),
   };
 }
 

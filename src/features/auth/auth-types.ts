@@ -33,6 +33,9 @@ const WRITERS = {
   absences: ['admin', 'finance'],
   visits: ['admin', 'finance'],
   imports: ['admin', 'finance'],
+  budgets: ['admin', 'finance', 'budget_controller'],
+  models: ['admin', 'finance'],
+  settlements: ['admin', 'finance'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Resource = keyof typeof WRITERS;
 
@@ -41,6 +44,7 @@ const READERS: Partial<Record<Resource | 'audit', readonly Role[]>> = {
   tokens: ['admin'],
   audit: ['admin', 'auditor'],
   imports: ['admin', 'finance', 'auditor', 'budget_controller'],
+  budgets: ['admin', 'finance', 'budget_controller', 'auditor'],
 };
 
 export const mayWrite = (role: Role, resource: Resource): boolean => (WRITERS[resource] as readonly Role[]).includes(role);

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { benchBudgetCheck } from '../../src/features/budget-checks/budget-bench.js';
+import { useTestDatabase } from '../helpers/db.js';
+
+const t = useTestDatabase();
+
+describe('the budget-check bench', () => {
+  it('generates a municipality of grants and times the weekly check over it', async () => {
+    const r = await benchBudgetCheck(t.db, { grants: 5_000, municipalityCode: 'bench-small' });
+    expect(r).toMatchObject({ municipalityCode: 'bench-small', grants: 5_000, citizens: 1_250, week: '2026-W10' });
+    expect(r.checkMs).toBe(r.loadMs + r.evaluateMs);
+    // 4 500 hourly grants (one pattern in ten is a meal), less the 250 biweekly ones in their off
+    // week, less the 100 weekend-only grants of the 25 citizens in hospital from Wednesday to Monday.
+    expect(r.contributingGrants).toBe(4_150);
+    const again = await benchBudgetCheck(t.db, { grants: 5_000, municipalityCode: 'bench-small' });
+    expect(again.generateMs).toBe(0);
+    expect(again.grantedHours).toBe(r.grantedHours);
+    const runs = await t.db('budget_check_runs').where({ week: '2026-W10' }).count({ n: '*' });
+    expect(runs).toEqual([{ n: 2 }]);
+  }, 60_000);
+});

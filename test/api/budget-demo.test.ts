@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importRunner } from '../../seeds/demo-command.js';
+import { loadDemo } from '../../seeds/demo.js';
+import { DEMO_WEEKS, runDemoBudgetChecks } from '../../src/features/budget-checks/budget-demo.js';
+import { asAdmin, buildTestApp, type TestApp } from '../helpers/app.js';
+import { useTestDatabase } from '../helpers/db.js';
+
+const t = useTestDatabase();
+
+describe('budget checks in the demo', () => {
+  let app: TestApp;
+  let lines: string[];
+  let municipalityId: number;
+
+  beforeAll(async () => {
+    app = buildTestApp(t.db);
+    await loadDemo(app.services, { code: 'demo', citizens: 120, actor: 'test' }, importRunner(app.services));
+    municipalityId = (await app.services.municipalities.getByCode('demo')).id;
+    lines = await runDemoBudgetChecks(app.services, 'demo');
+  }, 120_000);
+
+  it('checks the five ISO weeks that overlap April 2026', () => {
+    expect(DEMO_WEEKS).toEqual(['2026-W14', '2026-W15', '2026-W16', '2026-W17', '2026-W18']);
+    expect(lines.filter((l) => l.startsWith('Week '))).toHaveLength(5);
+  });
+
+  it('shows every verdict in the reference week 15, where the demo budgets were set', async () => {
+    const w15 = await app.services.budgetChecks.getResult(asAdmin(municipalityId), '2026-W15');
+    expect(w15.lines.map((l) => [l.category, l.area, l.status])).toEqual([
+      ['personal_care', 'urban', 'ok'],
+      ['personal_care', 'rural', 'over'],
+      ['practical_help', 'urban', 'watch'],
+      ['practical_help', 'rural', 'ok'],
+    ]);
+    const verdicts = lines.slice(lines.findIndex((l) => l.startsWith('Week 2026-W15')) + 2).slice(0, 4);
+    expect(verdicts.map((l) => l.trim().split(/\s+/)[0])).toEqual(['OK', 'OVER', 'WATCH', 'OK']);
+    // The figures trace back to the grants: the contributing grants add up to the week's hours.
+    const traced = await app.services.budgetChecks.contributors(asAdmin(municipalityId), '2026-W15', { limit: 1, offset: 0 });
+    expect(traced.grantedHours).toBe(w15.grantedHours);
+    expect(traced.total).toBe(w15.contributingGrants);
+  });
+
+  it('prints the April follow-up per provider, with the takeover visible', () => {
+    const at = lines.indexOf('Follow-up 2026-04: granted versus delivered hours per provider');
+    expect(at).toBeGreaterThan(0);
+    const providers = lines.slice(at + 1).filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s+/)[0]);
+    expect(providers).toEqual(['HJEM-SYD', 'KOMMUNAL', 'OMSORG-NORD', 'PLEJE-PLUS']);
+  });
+
+  it('runs again without creating budgets twice; the history keeps both runs', async () => {
+    const again = await runDemoBudgetChecks(app.services, 'demo');
+    expect(again[0]).toMatch(/^Week 2026-W14/);
+    expect((await app.services.budgetChecks.listBudgets(asAdmin(municipalityId), { year: 2026 }, { limit: 10, offset: 0 })).total).toBe(4);
+    expect((await app.services.budgetChecks.listRuns(asAdmin(municipalityId), '2026-W15', { limit: 10, offset: 0 })).total).toBe(2);
+  });
+});
