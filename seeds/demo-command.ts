@@ -27,6 +27,8 @@ function printSummary(s: DemoSummary, url: string | null): void {
     imp('grants', s.grantsImport),
     imp('visits', s.visitsImport),
     ...s.visitsImport.rejected.slice(0, 5).map((r) => `    row ${r.row} ${r.field}: ${r.message}`),
+    'Weekly budget check (granted vs affordable hours)',
+    ...s.budgetCheck.map((l) => `  ${l}`),
     'API tokens created for this run (shown once):',
     ...s.tokens.map((t) => `  ${t.role.padEnd(9)}${t.provider ? ` (${t.provider})` : ''} ${t.token}`),
     url

@@ -167,7 +167,8 @@ function grantsFor(ref: string, r: ReturnType<typeof prng>, seq: () => string): 
     return { ...base, externalId: seq(), serviceCode, minutes: svc.standardMinutes, frequency, times, clock, ...extra };
   };
   const level = r.next();
-  const out: DemoGrant[] = [g('PH01', 'biweekly', 1, ['10:00']), g('PH03', 'weekly', 1, ['13:00'])];
+  // Fortnightly cleaning alternates between even and odd weeks across citizens, as real rounds do.
+  const out: DemoGrant[] = [g('PH01', 'biweekly', 1, ['10:00'], { validFrom: r.chance(0.5) ? '2026-01-01' : '2026-01-08' }), g('PH03', 'weekly', 1, ['13:00'])];
   if (r.chance(0.5)) out.push(g('PH02', 'weekdays', 1, ['11:00'], { weekdays: [r.pick([1, 2, 3, 4, 5])] }));
   if (level > 0.55) out.push(g('PP01', 'daily', 1, [`07:${r.pick(['15', '30', '45'])}`], { minutes: r.pick([20, 25, 30]) }));
   if (level > 0.75) out.push(g('PP06', 'daily', 3, ['08:15', '12:00', '18:00']));

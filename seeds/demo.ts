@@ -1,4 +1,5 @@
 import type { Acting } from '../src/features/auth/auth-types.js';
+import { runDemoBudgetChecks } from '../src/features/budget-checks/budget-demo.js';
 import type { Services } from '../src/services.js';
 import {
   DEMO_MONTH,
@@ -53,6 +54,8 @@ export interface DemoSummary {
   grantsImport: ImportCounts;
   visitsImport: ImportCounts;
   tokens: { role: string; provider?: string; token: string }[];
+  /** Printable verdicts of the weekly budget check for the demo weeks, and the month's follow-up. */
+  budgetCheck: string[];
 }
 
 export interface ImportCounts {
@@ -108,6 +111,9 @@ export async function loadDemo(
   progress('importing visits');
   const visitsImport = await imp('visits', visitsCsv(data.visits), 'phoniro', `demo-visits-${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}.csv`);
 
+  progress('weekly budget checks');
+  const budgetCheck = await runDemoBudgetChecks(services, opts.code);
+
   const providers = await services.providers.list(who, {}, { limit: 100, offset: 0 });
   const refOf = new Map(providers.items.map((p) => [p.ref, p.id]));
   const tokens: DemoSummary['tokens'] = [];
@@ -134,6 +140,7 @@ export async function loadDemo(
     grantsImport,
     visitsImport,
     tokens,
+    budgetCheck,
   };
 }
 
