@@ -14,6 +14,7 @@ import { pricesRoutes } from './features/prices/prices-routes.js';
 import { importsRoutes } from './features/imports/imports-routes.js';
 import { budgetRoutes } from './features/budget-checks/budget-routes.js';
 import { authenticate, errorHandler, requestId, requestLog } from './http/middleware.js';
+import { LinkSigner } from './features/auth/signed-links.js';
 import { buildDocument, newRegistry } from './http/openapi.js';
 import type { Services } from './services.js';
 import { notFound } from './shared/errors.js';
@@ -33,12 +34,13 @@ export function createApp({ services, log }: AppDeps): Express {
 
   const registry = newRegistry();
   const api = express.Router();
-  api.use(authenticate(services.tokens));
+  const links = new LinkSigner(services.config.idPepper);
+  api.use(authenticate(services.tokens, links));
   // Uploads are streamed, so the imports router comes before the JSON body parser.
   api.use(importsRoutes(registry, services.imports, services.config.MAX_UPLOAD_BYTES));
   api.use(express.json({ limit: services.config.MAX_JSON_BYTES, strict: true }));
   api.use(municipalitiesRoutes(registry, services.municipalities, services.db));
-  api.use(tokensRoutes(registry, services.tokens));
+  api.use(tokensRoutes(registry, services.tokens, links));
   api.use(providersRoutes(registry, services.providers));
   api.use(citizensRoutes(registry, services.citizens));
   api.use(choicesRoutes(registry, services.choices));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { mapDbError } from '../db/pg-errors.js';
+import { LinkSigner } from '../features/auth/signed-links.js';
 import type { TokenService } from '../features/auth/token-service.js';
 import { AppError, unauthorized } from '../shared/errors.js';
 
@@ -34,11 +35,24 @@ export function requestLog(log: Logger): RequestHandler {
   };
 }
 
-export function authenticate(tokens: TokenService): RequestHandler {
+export function authenticate(tokens: TokenService, links: LinkSigner): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) throw unauthorized();
+    if (!m) {
+      // A signed link (GET only) stands in for the token that created it.
+      const u = new URL(req.url, 'http://x');
+      if (req.method === 'GET' && u.searchParams.has('sig')) {
+        const principal = links.verify(u.pathname, u.searchParams);
+        if (!principal) throw unauthorized('The link is invalid or has expired');
+        if (!(await tokens.isActive(principal.tokenId))) throw unauthorized('The token behind this link has been revoked');
+        req.principal = principal;
+        req.url = LinkSigner.strip(req.url);
+        next();
+        return;
+      }
+      throw unauthorized();
+    }
     const principal = await tokens.authenticate(m[1]!);
     if (!principal) throw unauthorized('The API token is unknown, revoked or expired');
     req.principal = principal;

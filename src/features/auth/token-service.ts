@@ -100,6 +100,17 @@ export class TokenService {
     };
   }
 
+  /** Whether a token still works (not revoked, not expired); links created with it die with it. */
+  async isActive(id: number | null): Promise<boolean> {
+    if (id === null) return true;
+    const row = await this.db('api_tokens')
+      .where({ id })
+      .whereNull('revoked_at')
+      .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now()))
+      .first('id');
+    return row !== undefined;
+  }
+
   async list(municipalityId: number): Promise<TokenInfo[]> {
     const rows = await this.db('api_tokens').where({ municipality_id: municipalityId }).orderBy('id');
     return rows.map(toInfo);

@@ -4,7 +4,9 @@ import { IdParam } from '../../http/common-schemas.js';
 import type { OpenAPIRegistry } from '../../http/openapi.js';
 import { defineRoute } from '../../http/route.js';
 import { ROLES } from './auth-types.js';
+import { isLinkable, type LinkSigner } from './signed-links.js';
 import type { TokenService } from './token-service.js';
+import { unprocessable } from '../../shared/errors.js';
 
 const TokenInfo = z
   .object({
@@ -30,7 +32,7 @@ const TokenCreate = z
   })
   .meta({ id: 'TokenCreate' });
 
-export function tokensRoutes(registry: OpenAPIRegistry, tokens: TokenService): Router {
+export function tokensRoutes(registry: OpenAPIRegistry, tokens: TokenService, links: LinkSigner): Router {
   const r = Router();
   const tag = 'Tokens';
   defineRoute(r, registry, {
@@ -63,6 +65,21 @@ export function tokensRoutes(registry: OpenAPIRegistry, tokens: TokenService): R
     response: TokenInfo,
     handler: ({ principal, requestId, params }) =>
       tokens.revoke({ municipalityId: principal.municipalityId, actor: principal.actor, requestId }, params.id),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/links',
+    tag,
+    summary: 'A signed link (valid 15 minutes) to open a document such as a chart in a browser, without a token header',
+    description: 'The link acts with your role and municipality, for exactly that path and query, and stops working when your token is revoked.',
+    access: { read: null },
+    body: z.strictObject({ path: z.string().min(2).max(500).meta({ example: '/budget-checks/years/2026/series.svg?area=urban' }) }).meta({ id: 'LinkRequest' }),
+    response: z.object({ url: z.string(), expiresAt: z.string() }).meta({ id: 'SignedLink' }),
+    handler: async ({ principal, body }) => {
+      const target = new URL(body.path.replace(/^\/api(?=\/)/, ''), 'http://x');
+      if (!isLinkable(target.pathname)) throw unprocessable('This path cannot be opened through a link', { field: 'path' });
+      return links.create(principal, `${target.pathname}${target.search}`, 15 * 60);
+    },
   });
   return r;
 }
