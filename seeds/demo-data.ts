@@ -24,9 +24,9 @@ export interface DemoProvider {
 
 export const PROVIDERS: DemoProvider[] = [
   { ref: 'KOMMUNAL', name: 'Demo Kommune Hjemmepleje', kind: 'municipal', companyNumber: '29189919', electronicAddress: '5798000000001', approvedFrom: '2020-01-01', share: 0.4 },
-  { ref: 'OMSORG-NORD', name: 'Omsorg Nord ApS', kind: 'private', companyNumber: '31554411', electronicAddress: '5798000000002', approvedFrom: '2021-01-01', approvedTo: TAKEOVER_DATE, share: 0.2 },
-  { ref: 'HJEM-SYD', name: 'Hjemmehjælp Syd A/S', kind: 'private', companyNumber: '35221177', electronicAddress: '5798000000003', approvedFrom: '2021-01-01', share: 0.2 },
-  { ref: 'PLEJE-PLUS', name: 'PlejePlus Ærø & Søby I/S', kind: 'private', companyNumber: '38774455', electronicAddress: '5798000000004', approvedFrom: '2022-07-01', share: 0.2 },
+  { ref: 'OMSORG-NORD', name: 'Omsorg Nord ApS', kind: 'private', companyNumber: '31554411', electronicAddress: '5798000000025', approvedFrom: '2021-01-01', approvedTo: TAKEOVER_DATE, share: 0.2 },
+  { ref: 'HJEM-SYD', name: 'Hjemmehjælp Syd A/S', kind: 'private', companyNumber: '35221174', electronicAddress: '5798000000032', approvedFrom: '2021-01-01', share: 0.2 },
+  { ref: 'PLEJE-PLUS', name: 'PlejePlus Ærø & Søby I/S', kind: 'private', companyNumber: '38774417', electronicAddress: '5798000000049', approvedFrom: '2022-07-01', share: 0.2 },
 ];
 
 export type Category = 'personal_care' | 'practical_help' | 'meals' | 'alarm' | 'night_patrol';

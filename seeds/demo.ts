@@ -90,7 +90,7 @@ export async function loadDemo(
         country: 'DK',
         language: 'da',
         companyNumber: '29189919',
-        electronicAddress: '5798000000000',
+        electronicAddress: '5798000000056',
         electronicAddressScheme: '0088',
         address: 'Rådhustorvet 1, 6200 Demoby',
         choiceNoticeRule: 'next_month_start',

@@ -12,6 +12,7 @@ import { CatalogueService } from './features/catalogue/catalogue-service.js';
 import { PricesService } from './features/prices/prices-service.js';
 import { ImportsService } from './features/imports/imports-service.js';
 import { BudgetChecksService } from './features/budget-checks/budget-checks-service.js';
+import { InvoicesService } from './features/invoices/invoices-service.js';
 
 /** Builds every service once, for the API and the CLI alike. Services never build each other. */
 export function buildServices(db: Knex, config: Config) {
@@ -30,6 +31,7 @@ export function buildServices(db: Knex, config: Config) {
     prices: new PricesService(db),
     imports: new ImportsService(db),
     budgetChecks: new BudgetChecksService(db),
+    invoices: new InvoicesService(db),
   };
 }
 

@@ -36,6 +36,7 @@ const WRITERS = {
   budgets: ['admin', 'finance', 'budget_controller'],
   models: ['admin', 'finance'],
   settlements: ['admin', 'finance'],
+  invoices: ['admin', 'finance'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Resource = keyof typeof WRITERS;
 

@@ -10,7 +10,7 @@ import type { Principal, Role } from './auth-types.js';
 export const LINK_PARAMS = ['m', 'r', 'p', 't', 'exp', 'sig'] as const;
 
 /** GET paths (below /api) that may be opened through a signed link. */
-const LINKABLE = [/^\/budget-checks\/years\/\d{4}\/series\.(svg|csv)$/];
+const LINKABLE = [/^\/budget-checks\/years\/\d{4}\/series\.(svg|csv)$/, /^\/invoices\/\d{4}-\d{6}\.(pdf|xml)$/, /^\/settlements\/\d+\/lines\.csv$/];
 
 export const isLinkable = (path: string) => LINKABLE.some((re) => re.test(path));
 

@@ -1,0 +1,323 @@
+import { Decimal } from 'decimal.js';
+import { CATEGORIES } from '../../http/common-schemas.js';
+import { roundMoney } from '../../shared/money.js';
+import type { Country, InvoiceDocument, InvoiceKind, InvoiceLine, Language, Party, VatBreakdown, VatCategory } from './invoice-types.js';
+
+/**
+ * Pure: turns an approved settlement and the master data of the day into the frozen invoice
+ * document, checking on the way that it reconciles with the settlement to the øre. Also the
+ * groupings the PDF shows (by category and time band; per citizen).
+ */
+
+export interface PartyData {
+  name: string;
+  companyNumber: string | null;
+  electronicAddress: string | null;
+  electronicAddressScheme: string | null;
+  address: string | null;
+  email?: string | null;
+  bankAccount?: string | null;
+  ref?: string | null;
+}
+
+export interface SettlementData {
+  id: number;
+  kind: 'regular' | 'correction';
+  sequence: number;
+  periodStart: string;
+  periodEnd: string;
+  currency: string;
+  totalExclVat: string;
+  vat: string;
+  totalInclVat: string;
+}
+
+export interface LineData {
+  lineNo: number;
+  citizenRef: string;
+  serviceCode: string;
+  category: string;
+  kind: string;
+  band: string | null;
+  unit: InvoiceLine['unit'];
+  visits: number;
+  minutes: number;
+  quantity: string;
+  rate: string;
+  factor: string;
+  amount: string;
+  vatPercent: string;
+}
+
+export interface VatData {
+  percent: string;
+  exemptionReason: string | null;
+  base: string;
+  vat: string;
+}
+
+export interface DocumentInput {
+  kind: InvoiceKind;
+  number: string;
+  issueDate: string;
+  dueDate: string;
+  paymentTermsDays: number;
+  language: Language;
+  country: Country;
+  buyer: PartyData;
+  seller: PartyData & { vatStatus: 'registered' | 'exempt' | 'not_registered' };
+  settlement: SettlementData;
+  lines: LineData[];
+  vat: VatData[];
+  corrects: { number: string; issueDate: string } | null;
+}
+
+export class DocumentError extends Error {
+  constructor(readonly issues: string[]) {
+    super(issues.join('; '));
+    this.name = 'DocumentError';
+  }
+}
+
+const digits = (s: string) => s.replace(/[^0-9]/g, '');
+
+/** The VAT identifier of a VAT-registered company: DK + CVR, SE + organisationsnummer + 01. */
+export function vatIdOf(country: Country, companyNumber: string | null): string | null {
+  if (!companyNumber) return null;
+  const d = digits(companyNumber);
+  if (country === 'DK' && d.length === 8) return `DK${d}`;
+  if (country === 'SE' && d.length === 10) return `SE${d}01`;
+  return null;
+}
+
+/** The company number as a Peppol identifier: 0184 DK + CVR, 0007 organisationsnummer (10 digits). */
+export function legalIdOf(country: Country, companyNumber: string | null): { id: string; scheme: string } | null {
+  if (!companyNumber) return null;
+  const d = digits(companyNumber);
+  if (country === 'DK' && d.length === 8) return { id: `DK${d}`, scheme: '0184' };
+  if (country === 'SE' && d.length === 10) return { id: d, scheme: '0007' };
+  return null;
+}
+
+/**
+ * The Peppol endpoint of a party: its electronic address (scheme given, or recognised: 13 digits
+ * GLN 0088, a CVR 0184, an organisationsnummer 0007), else its company number.
+ */
+export function endpointOf(country: Country, p: Pick<PartyData, 'electronicAddress' | 'electronicAddressScheme' | 'companyNumber'>) {
+  const address = p.electronicAddress?.trim();
+  if (address) {
+    const compact = address.replace(/[\s-]/g, '');
+    const scheme = p.electronicAddressScheme ?? (/^\d{13}$/.test(compact) ? '0088' : (legalIdOf(country, compact)?.scheme ?? null));
+    if (!scheme) return null;
+    if (scheme === '0184' || scheme === '0007') return legalIdOf(country, compact) ?? { id: compact, scheme };
+    return { id: scheme === '0088' ? compact : address, scheme };
+  }
+  return legalIdOf(country, p.companyNumber);
+}
+
+/**
+ * Master data an issued document needs, checked before a number is taken: a document with a
+ * number cannot be withdrawn, so one that could never be delivered electronically is refused.
+ */
+export function missingMasterData(input: Pick<DocumentInput, 'country' | 'buyer' | 'seller' | 'vat'>): string[] {
+  const out: string[] = [];
+  if (!endpointOf(input.country, input.buyer)) out.push('the municipality needs an electronic address (EAN/GLN or Peppol id) or a company number');
+  if (!endpointOf(input.country, input.seller)) out.push(`provider ${input.seller.ref ?? input.seller.name} needs an electronic address (EAN/GLN or Peppol id) or a company number`);
+  const taxed = input.vat.some((v) => new Decimal(v.percent).gt(0));
+  if (taxed && input.seller.vatStatus !== 'registered') out.push(`provider ${input.seller.ref ?? input.seller.name} is not registered for VAT but the settlement charges VAT`);
+  if ((taxed || input.seller.vatStatus !== 'not_registered') && !legalIdOf(input.country, input.seller.companyNumber)) {
+    out.push(`provider ${input.seller.ref ?? input.seller.name} needs a valid company number (${input.country === 'DK' ? 'CVR, 8 digits' : 'organisationsnummer, 10 digits'}) for its VAT identification`);
+  }
+  return out;
+}
+
+export const vatCategoryOf = (percent: Decimal.Value, vatStatus: DocumentInput['seller']['vatStatus']): VatCategory =>
+  new Decimal(percent).gt(0) ? 'S' : vatStatus === 'not_registered' ? 'O' : 'E';
+
+const eq = (a: Decimal.Value, b: Decimal.Value) => new Decimal(a).eq(b);
+const money = (d: Decimal.Value) => new Decimal(d).toFixed(2);
+
+/** The frozen document. Throws DocumentError when the settlement does not reconcile. */
+export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
+  const { settlement: s, country } = input;
+  const issues: string[] = [];
+  if (input.lines.length === 0) issues.push(`settlement ${s.id} has no lines`);
+  const sum = input.lines.reduce((t, l) => t.plus(l.amount), new Decimal(0));
+  if (!eq(sum, s.totalExclVat)) issues.push(`the lines add up to ${money(sum)}, the settlement to ${s.totalExclVat}`);
+
+  const bases = new Map<string, Decimal>();
+  for (const l of input.lines) {
+    const key = new Decimal(l.vatPercent).toFixed(2);
+    bases.set(key, (bases.get(key) ?? new Decimal(0)).plus(l.amount));
+  }
+  let vatTotal = new Decimal(0);
+  const vat: VatBreakdown[] = [];
+  for (const g of [...input.vat].sort((a, b) => new Decimal(b.percent).comparedTo(a.percent))) {
+    const key = new Decimal(g.percent).toFixed(2);
+    const base = bases.get(key) ?? new Decimal(0);
+    bases.delete(key);
+    if (!eq(base, g.base)) issues.push(`VAT ${g.percent} %: the lines add up to ${money(base)}, the settlement's base is ${g.base}`);
+    const expected = roundMoney(base.mul(g.percent).div(100));
+    if (!eq(expected, g.vat)) issues.push(`VAT ${g.percent} % of ${money(base)} is ${money(expected)}, the settlement says ${g.vat}`);
+    vatTotal = vatTotal.plus(g.vat);
+    const category = vatCategoryOf(g.percent, input.seller.vatStatus);
+    vat.push({
+      category,
+      percent: new Decimal(g.percent).toString(),
+      exemptionReason: category === 'S' ? null : (g.exemptionReason ?? 'Exempt from VAT'),
+      base: money(g.base),
+      vat: money(g.vat),
+    });
+  }
+  for (const [key] of bases) issues.push(`lines at VAT ${key} % have no VAT group in the settlement`);
+  if (!eq(vatTotal, s.vat)) issues.push(`the VAT groups add up to ${money(vatTotal)}, the settlement's VAT is ${s.vat}`);
+  if (!eq(new Decimal(s.totalExclVat).plus(s.vat), s.totalInclVat)) issues.push('the settlement total incl. VAT is not total excl. VAT + VAT');
+  const categories = new Set(vat.map((v) => v.category));
+  if (categories.has('O') && categories.size > 1) issues.push('a document outside the scope of VAT cannot have other VAT categories');
+  issues.push(...missingMasterData(input));
+  if (issues.length) throw new DocumentError(issues);
+
+  const category = new Map(vat.map((v) => [new Decimal(v.percent).toFixed(2), v.category]));
+  const party = (p: PartyData, vatId: string | null): Party => ({
+    name: p.name,
+    companyNumber: p.companyNumber,
+    vatId,
+    endpoint: endpointOf(country, p)!,
+    address: p.address,
+    country,
+    email: p.email ?? null,
+    bankAccount: p.bankAccount ?? null,
+    ref: p.ref ?? null,
+  });
+  return {
+    format: 1,
+    kind: input.kind,
+    number: input.number,
+    issueDate: input.issueDate,
+    dueDate: input.dueDate,
+    paymentTermsDays: input.paymentTermsDays,
+    currency: s.currency as InvoiceDocument['currency'],
+    language: input.language,
+    period: { start: s.periodStart, end: s.periodEnd },
+    settlement: { id: s.id, kind: s.kind, sequence: s.sequence },
+    corrects: input.corrects,
+    buyerReference: `settlement ${s.id}`,
+    seller: party(input.seller, input.seller.vatStatus === 'registered' ? vatIdOf(country, input.seller.companyNumber) : null),
+    buyer: party(input.buyer, null),
+    lines: input.lines.map((l) => ({
+      lineNo: l.lineNo,
+      citizenRef: l.citizenRef,
+      serviceCode: l.serviceCode,
+      category: l.category,
+      kind: l.kind,
+      band: l.band,
+      unit: l.unit,
+      visits: l.visits,
+      minutes: l.minutes,
+      quantity: new Decimal(l.quantity).toFixed(),
+      rate: new Decimal(l.rate).toFixed(),
+      factor: new Decimal(l.factor).toFixed(),
+      amount: money(l.amount),
+      vatPercent: new Decimal(l.vatPercent).toString(),
+      vatCategory: category.get(new Decimal(l.vatPercent).toFixed(2))!,
+    })),
+    vat,
+    totals: { exclVat: money(s.totalExclVat), vat: money(s.vat), inclVat: money(s.totalInclVat) },
+  };
+}
+
+// ---- Groupings shown on the PDF -------------------------------------------------------------
+
+export interface SummaryRow {
+  band: string | null;
+  kind: string;
+  unit: InvoiceLine['unit'];
+  rate: Decimal;
+  factor: Decimal;
+  visits: number;
+  minutes: number;
+  quantity: Decimal;
+  amount: Decimal;
+}
+
+export interface CategoryGroup {
+  category: string;
+  rows: SummaryRow[];
+  amount: Decimal;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const categoryRank = (c: string) => {
+  const i = (CATEGORIES as readonly string[]).indexOf(c);
+  return i === -1 ? CATEGORIES.length : i;
+};
+const BAND_ORDER = ['weekday_day', 'day', 'evening', 'night', 'weekend', 'holiday', 'other_times', 'all'];
+const bandRank = (b: string | null) => {
+  const i = b === null ? -1 : BAND_ORDER.indexOf(b);
+  return i === -1 ? BAND_ORDER.length : i;
+};
+const KIND_ORDER = ['visit', 'cancellation', 'hospital', 'per_period', 'quality_bonus', 'accepted_exception'];
+const kindRank = (k: string) => {
+  const i = KIND_ORDER.indexOf(k);
+  return i === -1 ? KIND_ORDER.length : i;
+};
+
+/** Quantity shown for a row: hours for hourly lines (minutes / 60), otherwise the line quantity. */
+export const shownQuantity = (unit: InvoiceLine['unit'], minutes: number, quantity: Decimal.Value) =>
+  unit === 'per_hour' ? new Decimal(minutes).div(60) : new Decimal(quantity);
+
+/** Lines summed per category, then per time band, kind, unit and rate. */
+export function groupByCategoryAndBand(lines: readonly InvoiceLine[]): CategoryGroup[] {
+  const groups = new Map<string, { category: string; rows: Map<string, SummaryRow> }>();
+  for (const l of lines) {
+    let g = groups.get(l.category);
+    if (!g) groups.set(l.category, (g = { category: l.category, rows: new Map() }));
+    const key = [l.band ?? '', l.kind, l.unit, l.rate, l.factor].join('|');
+    let r = g.rows.get(key);
+    if (!r) {
+      g.rows.set(key, (r = { band: l.band, kind: l.kind, unit: l.unit, rate: new Decimal(l.rate), factor: new Decimal(l.factor), visits: 0, minutes: 0, quantity: new Decimal(0), amount: new Decimal(0) }));
+    }
+    r.visits += l.visits;
+    r.minutes += l.minutes;
+    r.quantity = r.quantity.plus(l.quantity);
+    r.amount = r.amount.plus(l.amount);
+  }
+  return [...groups.values()]
+    .sort((a, b) => categoryRank(a.category) - categoryRank(b.category) || cmp(a.category, b.category))
+    .map((g) => {
+      const rows = [...g.rows.values()].sort(
+        (a, b) =>
+          bandRank(a.band) - bandRank(b.band) ||
+          cmp(a.band ?? '\uffff', b.band ?? '\uffff') ||
+          kindRank(a.kind) - kindRank(b.kind) ||
+          cmp(a.kind, b.kind) ||
+          cmp(a.unit, b.unit) ||
+          a.rate.comparedTo(b.rate) ||
+          b.factor.comparedTo(a.factor),
+      );
+      return { category: g.category, rows, amount: rows.reduce((t, r) => t.plus(r.amount), new Decimal(0)) };
+    });
+}
+
+export interface CitizenGroup {
+  citizenRef: string;
+  lines: InvoiceLine[];
+  amount: Decimal;
+}
+
+/** The appendix: lines per opaque citizen reference, in reference order. */
+export function groupByCitizen(lines: readonly InvoiceLine[]): CitizenGroup[] {
+  const by = new Map<string, InvoiceLine[]>();
+  for (const l of lines) {
+    const list = by.get(l.citizenRef);
+    if (list) list.push(l);
+    else by.set(l.citizenRef, [l]);
+  }
+  return [...by.entries()]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([citizenRef, ls]) => ({
+      citizenRef,
+      lines: ls.sort((a, b) => a.lineNo - b.lineNo),
+      amount: ls.reduce((t, l) => t.plus(l.amount), new Decimal(0)),
+    }));
+}

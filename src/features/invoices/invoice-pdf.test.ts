@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { pdfText } from '../../../test/helpers/invoice-builders.js';
+import { benchDocument } from './invoice-bench.js';
+import { buildInvoiceDocument } from './invoice-document.js';
+import { renderInvoicePdf } from './invoice-pdf.js';
+import { danishInput, line, settle, swedishInput } from './testing/document-fixtures.js';
+
+describe('the invoice PDF', () => {
+  it('shows parties, dates, lines by category and band, VAT and totals in Danish', async () => {
+    const text = await pdfText(await renderInvoicePdf(buildInvoiceDocument(danishInput())));
+    for (const s of [
+      'Faktura', 'Fakturanummer', '2026-000007', 'Fakturadato', '04.05.2026', 'Forfaldsdato', '03.06.2026', 'april 2026', 'Netto 30 dage',
+      'Leverandør (sælger)', 'Plejen Ærø & Søby ApS', 'Søndergade 4', '5970 Ærøskøbing', 'CVR-nr. 31554411', 'Momsnr. DK31554411',
+      'Kommune (køber)', 'Aabenraa Kommune', 'Elektronisk adresse 0088:5798000000001', 'Bankkonto DK50 0040 0440 1162 43',
+      'Personlig pleje', 'Hverdag dag', 'Øvrige tider', 'Hverdag dag, Aflysning (50 %)', 'Praktisk hjælp', '10,17 t', '1,58 t', '452,3456',
+      'I alt Personlig pleje', '5.896,84 kr.', 'I alt ekskl. moms', '6.696,84 kr.', 'Moms 25 % af 6.696,84 kr.', '1.674,21 kr.',
+      'I alt inkl. moms', '8.371,05 kr.', 'Til betaling', 'Bilag: ydelser pr. borger', 'Borger C-0001', '5.430,00 kr.', 'Side 1 af 2',
+    ]) {
+      expect(text).toContain(s);
+    }
+  });
+
+  it('renders the same bytes for the same document, dated the issue date', async () => {
+    const doc = buildInvoiceDocument(danishInput());
+    const a = await renderInvoicePdf(doc);
+    const b = await renderInvoicePdf(JSON.parse(JSON.stringify(doc)));
+    expect(b.equals(a)).toBe(true);
+    expect(a.toString('latin1')).toMatch(/\/CreationDate (\d+) 0 R/);
+    const ref = a.toString('latin1').match(/\/CreationDate (\d+) 0 R/)![1];
+    expect(a.toString('latin1')).toContain(`${ref} 0 obj\n(D:20260504000000Z)`);
+    const other = await renderInvoicePdf({ ...doc, number: '2026-000008' });
+    expect(other.equals(a)).toBe(false);
+  });
+
+  it('writes Swedish with åäö, Swedish money and the VAT exemption reason', async () => {
+    const text = await pdfText(await renderInvoicePdf(buildInvoiceDocument(swedishInput())));
+    for (const s of [
+      'Fakturadatum', '2026-05-04', '30 dagar netto', 'Utförare (säljare)', 'Omsorg i Västerås & Sköndal AB', 'Org.nr 556036-0793', 'Momsreg.nr SE556036079301',
+      'Omvårdnad', 'Natt', '3,33 h', 'Brukare B-åäö-1', 'Momsfri (11 126,47 kr)', 'Omvårdnad är undantagen från skatteplikt (mervärdesskattelagen 3 kap. 7 §)',
+      'Moms 25 % på 570,00 kr', '142,50 kr', 'Summa inkl. moms', '11 838,97 kr', 'Att betala', 'Sida 1 av 2',
+    ]) {
+      expect(text).toContain(s);
+    }
+  });
+
+  it('shows a credit note\'s amounts with a visible minus and the invoice it corrects', async () => {
+    const lines = [line({ citizenRef: 'C-0001', minutes: -90, rate: '450.00' }), line({ citizenRef: 'C-0002', minutes: 30, rate: '540.00', band: 'other_times' })];
+    const s = settle(lines);
+    const base = danishInput(lines);
+    const doc = buildInvoiceDocument({
+      ...base,
+      kind: 'credit_note',
+      settlement: { ...base.settlement, kind: 'correction', sequence: 1, ...s.totals },
+      vat: s.vat,
+      corrects: { number: '2026-000007', issueDate: '2026-05-04' },
+    });
+    const text = await pdfText(await renderInvoicePdf(doc));
+    // -675.00 + 270.00 = -405.00; VAT -101.25
+    for (const t of ['Kreditnota', 'Kreditnotanummer', 'Vedrører faktura', '2026-000007 (04.05.2026)', '-675,00 kr.', '270,00 kr.', '-405,00 kr.', '-101,25 kr.', '-506,25 kr.', 'Afregning', '17, korrektion nr. 1']) {
+      expect(text).toContain(t);
+    }
+    expect(text).not.toContain('Til betaling');
+    expect(text).not.toContain('\u2212');
+  });
+
+  it('speaks English when the municipality does', async () => {
+    const text = await pdfText(await renderInvoicePdf(buildInvoiceDocument(danishInput(undefined, { language: 'en' }))));
+    for (const t of ['Invoice number', '4 May 2026', 'April 2026', 'Net 30 days', 'Personal care', 'Weekday daytime', 'VAT 25 % of DKK 6,696.84', 'DKK 8,371.05', 'Page 2 of 2']) {
+      expect(text).toContain(t);
+    }
+  });
+
+  it('breaks long appendices over pages with the page count on every page', async () => {
+    const text = await pdfText(await renderInvoicePdf(benchDocument(40)));
+    expect(text).toContain('Side 5 af 5');
+    expect(text).toContain('Borger B-00040');
+    expect(text).not.toContain('Side 6');
+  });
+});

@@ -1,0 +1,155 @@
+import { Decimal } from 'decimal.js';
+import { describe, expect, it } from 'vitest';
+import { buildInvoiceDocument } from './invoice-document.js';
+import type { InvoiceLine } from './invoice-types.js';
+import { lineQuantity, renderInvoiceUbl } from './invoice-ubl.js';
+import { danishInput, line, settle, swedishInput } from './testing/document-fixtures.js';
+import { checkUbl } from './ubl-rules.js';
+
+const value = (xml: string, element: string) => [...xml.matchAll(new RegExp(`<${element}(?: [^>]*)?>([^<]*)</${element}>`, 'g'))].map((m) => m[1]);
+const rules = (xml: string) => checkUbl(xml).map((v) => v.rule);
+
+/**
+ * A correction: differences against the approved settlement, in both directions. Line 2 is a
+ * difference of rounded amounts, 0.04 off 13 minutes and 0.03 off 0.2167 h at 452.3456, so it goes out
+ * as a lump sum.
+ * dir -1 is a net decrease (credit note), +1 a net increase (supplementary invoice).
+ */
+function correctionInput(dir: 1 | -1) {
+  const lines = [
+    line({ citizenRef: 'C-0001', minutes: 61 * dir, rate: '450.00' }),
+    line({ citizenRef: 'C-0002', minutes: -13 * dir, rate: '452.3456', amount: (-98.05 * dir).toFixed(2) }),
+    line({ citizenRef: 'C-0003', minutes: 20 * dir, rate: '540.00', band: 'other_times' }),
+  ];
+  const s = settle(lines);
+  const base = danishInput(lines);
+  return {
+    ...base,
+    kind: dir < 0 ? ('credit_note' as const) : ('supplementary_invoice' as const),
+    number: '2026-000031',
+    settlement: { ...base.settlement, id: 18, kind: 'correction' as const, sequence: 1, ...s.totals },
+    vat: s.vat,
+    corrects: { number: '2026-000007', issueDate: '2026-05-04' },
+  };
+}
+
+describe('UBL 2.1 / Peppol BIS Billing 3.0', () => {
+  it('renders a Danish invoice (380) that keeps every EN 16931 rule checked here', () => {
+    const xml = renderInvoiceUbl(buildInvoiceDocument(danishInput()));
+    expect(checkUbl(xml)).toEqual([]);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/);
+    expect(value(xml, 'cbc:CustomizationID')).toEqual(['urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0']);
+    expect(value(xml, 'cbc:ProfileID')).toEqual(['urn:fdc:peppol.eu:2017:poacc:billing:01:1.0']);
+    expect(value(xml, 'cbc:InvoiceTypeCode')).toEqual(['380']);
+    expect(value(xml, 'cbc:ID').slice(0, 1)).toEqual(['2026-000007']);
+    expect(value(xml, 'cbc:IssueDate')).toEqual(['2026-05-04']);
+    expect(value(xml, 'cbc:DueDate')).toEqual(['2026-06-03']);
+    expect(value(xml, 'cbc:StartDate')).toEqual(['2026-04-01']);
+    expect(value(xml, 'cbc:EndDate')).toEqual(['2026-04-30']);
+    expect(xml).toContain('<cbc:EndpointID schemeID="0184">DK31554411</cbc:EndpointID>');
+    expect(xml).toContain('<cbc:EndpointID schemeID="0088">5798000000001</cbc:EndpointID>');
+    expect(xml).toContain('<cbc:CompanyID schemeID="0184">DK31554411</cbc:CompanyID>');
+    expect(value(xml, 'cbc:CompanyID')).toContain('DK31554411');
+    expect(value(xml, 'cbc:LineExtensionAmount').slice(0, 1)).toEqual(['6696.84']);
+    expect(value(xml, 'cbc:TaxExclusiveAmount')).toEqual(['6696.84']);
+    expect(value(xml, 'cbc:TaxInclusiveAmount')).toEqual(['8371.05']);
+    expect(value(xml, 'cbc:PayableAmount')).toEqual(['8371.05']);
+    expect(value(xml, 'cbc:TaxableAmount')).toEqual(['6696.84']);
+    expect(value(xml, 'cbc:TaxAmount')).toEqual(['1674.21', '1674.21']);
+    expect(value(xml, 'cbc:PaymentMeansCode')).toEqual(['30']);
+    expect(value(xml, 'cbc:Note')).toEqual(['Selvfakturering: udstedt af kommunen på leverandørens vegne efter godkendt afregning.', 'Netto 30 dage']);
+    // Hourly lines in minutes at the hourly price per 60 minutes: exact.
+    expect(xml).toContain('<cbc:InvoicedQuantity unitCode="MIN">47</cbc:InvoicedQuantity>');
+    expect(xml).toContain('<cbc:PriceAmount currencyID="DKK">452.3456</cbc:PriceAmount>');
+    expect(xml).toContain('<cbc:BaseQuantity unitCode="MIN">60</cbc:BaseQuantity>');
+    expect(value(xml, 'cbc:Name')).toContain('Personlig pleje, Hverdag dag, Aflysning');
+  });
+
+  it('renders Swedish personal care as exempt (E) with its reason next to standard-rated cleaning', () => {
+    const xml = renderInvoiceUbl(buildInvoiceDocument(swedishInput()));
+    expect(checkUbl(xml)).toEqual([]);
+    expect(value(xml, 'cbc:TaxExemptionReason')).toEqual(['Omvårdnad är undantagen från skatteplikt (mervärdesskattelagen 3 kap. 7 §)']);
+    expect(value(xml, 'cbc:TaxableAmount')).toEqual(['570.00', '11126.47']);
+    expect(value(xml, 'cbc:TaxAmount')).toEqual(['142.50', '142.50', '0.00']);
+    expect(value(xml, 'cbc:PayableAmount')).toEqual(['11838.97']);
+    expect(xml).toContain('<cbc:CompanyID>SE556036079301</cbc:CompanyID>');
+    expect(xml).toContain('<cbc:CompanyID>Godkänd för F-skatt</cbc:CompanyID>');
+    expect(xml).toContain('<cbc:EndpointID schemeID="0007">2120000225</cbc:EndpointID>');
+    expect(xml).toContain('<cbc:CityName>Solna</cbc:CityName>');
+    expect(xml).toContain('<cbc:PostalZone>171 86</cbc:PostalZone>');
+    expect(value(xml, 'cbc:Value')).toContain('B-åäö-1');
+  });
+
+  it('renders a credit note (381) with positive credited amounts that refers to the corrected invoice', () => {
+    const doc = buildInvoiceDocument(correctionInput(-1));
+    // -457.50 + 98.05 - 180.00 = -539.45; VAT 25 % = -134.8625 → -134.86
+    expect(doc.totals).toEqual({ exclVat: '-539.45', vat: '-134.86', inclVat: '-674.31' });
+    const xml = renderInvoiceUbl(doc);
+    expect(checkUbl(xml)).toEqual([]);
+    expect(xml).toContain('<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"');
+    expect(value(xml, 'cbc:CreditNoteTypeCode')).toEqual(['381']);
+    expect(value(xml, 'cbc:DueDate')).toEqual([]);
+    expect(xml).toMatch(/<cac:BillingReference>\s*<cac:InvoiceDocumentReference>\s*<cbc:ID>2026-000007<\/cbc:ID>\s*<cbc:IssueDate>2026-05-04<\/cbc:IssueDate>/);
+    expect(value(xml, 'cbc:PayableAmount')).toEqual(['674.31']);
+    expect(value(xml, 'cbc:TaxAmount')).toEqual(['134.86', '134.86']);
+    // Lines 1 and 3 credit minutes taken back; line 2 was an increase, so it is a negative credit (a lump sum).
+    expect(value(xml, 'cbc:CreditedQuantity')).toEqual(['61', '-1', '20']);
+    expect(value(xml, 'cbc:LineExtensionAmount')).toEqual(['539.45', '457.50', '-98.05', '180.00']);
+    expect(value(xml, 'cbc:PriceAmount')).toEqual(['450', '98.05', '540']);
+  });
+
+  it('renders a supplementary invoice (380) with a billing reference and mixed-sign lines', () => {
+    const xml = renderInvoiceUbl(buildInvoiceDocument(correctionInput(1)));
+    expect(checkUbl(xml)).toEqual([]);
+    expect(value(xml, 'cbc:InvoiceTypeCode')).toEqual(['380']);
+    expect(value(xml, 'cbc:InvoicedQuantity')).toEqual(['61', '-1', '20']);
+    expect(value(xml, 'cbc:LineExtensionAmount')).toEqual(['539.45', '457.50', '-98.05', '180.00']);
+    expect(value(xml, 'cbc:PayableAmount')).toEqual(['674.31']);
+    expect(xml).toMatch(/<cac:BillingReference>\s*<cac:InvoiceDocumentReference>\s*<cbc:ID>2026-000007<\/cbc:ID>/);
+  });
+
+  it('states a line whose amount is not quantity × price as a lump sum', () => {
+    const l = (o: Partial<InvoiceLine>): InvoiceLine => ({
+      lineNo: 1, citizenRef: 'C', serviceCode: 'PC', category: 'personal_care', kind: 'visit', band: 'day', unit: 'per_hour',
+      visits: 1, minutes: 60, quantity: '1', rate: '450', factor: '1', amount: '450.00', vatPercent: '25', vatCategory: 'S', ...o,
+    });
+    const q = (o: Partial<InvoiceLine>, amount: string) => {
+      const r = lineQuantity(l(o), new Decimal(amount));
+      return [r.quantity.toFixed(), r.unitCode, r.price.toFixed(), r.base?.toFixed() ?? null];
+    };
+    expect(q({}, '450.00')).toEqual(['60', 'MIN', '450', '60']);
+    expect(q({ minutes: 20, factor: '0.5' }, '75.00')).toEqual(['20', 'MIN', '225', '60']);
+    expect(q({ minutes: -20 }, '-150.00')).toEqual(['-20', 'MIN', '450', '60']);
+    expect(q({ unit: 'per_visit', quantity: '3', rate: '260' }, '780.00')).toEqual(['3', 'C62', '260', null]);
+    expect(q({ unit: 'per_month', quantity: '1', rate: '197' }, '197.00')).toEqual(['1', 'MON', '197', null]);
+    expect(q({ minutes: 7, quantity: '0.1167' }, '52.55')).toEqual(['1', 'C62', '52.55', null]);
+    expect(q({ minutes: 7, quantity: '0.1167' }, '-52.55')).toEqual(['-1', 'C62', '52.55', null]);
+    expect(q({ minutes: 30, rate: '450', factor: '0' }, '0.00')).toEqual(['30', 'MIN', '0', '60']);
+  });
+
+  it('gives the same text for the same document', () => {
+    const doc = buildInvoiceDocument(swedishInput());
+    expect(renderInvoiceUbl(doc)).toBe(renderInvoiceUbl(JSON.parse(JSON.stringify(doc))));
+  });
+});
+
+describe('the EN 16931 rule checker', () => {
+  const good = renderInvoiceUbl(buildInvoiceDocument(danishInput()));
+
+  it('finds broken totals, VAT breakdowns and mandatory fields', () => {
+    expect(rules(good.replace('<cbc:PayableAmount currencyID="DKK">8371.05', '<cbc:PayableAmount currencyID="DKK">8371.06'))).toEqual(['BR-CO-16']);
+    expect(rules(good.replace('<cbc:TaxInclusiveAmount currencyID="DKK">8371.05', '<cbc:TaxInclusiveAmount currencyID="DKK">8371.04'))).toEqual(['BR-CO-15', 'BR-CO-16']);
+    expect(rules(good.replace('<cbc:TaxableAmount currencyID="DKK">6696.84', '<cbc:TaxableAmount currencyID="DKK">6696.88'))).toEqual(['BR-S-08', 'BR-S-09']);
+    expect(rules(good.replace(/<cbc:LineExtensionAmount currencyID="DKK">4575.00/, '<cbc:LineExtensionAmount currencyID="DKK">4575.001'))).toEqual(['BR-DEC', 'BR-CO-10', 'BR-S-08']);
+    expect(rules(good.replace('<cbc:PriceAmount currencyID="DKK">450</cbc:PriceAmount>', '<cbc:PriceAmount currencyID="DKK">451</cbc:PriceAmount>'))).toEqual(['PEPPOL-EN16931-R120']);
+    expect(rules(good.replace('<cbc:PriceAmount currencyID="DKK">450</cbc:PriceAmount>', '<cbc:PriceAmount currencyID="DKK">-450</cbc:PriceAmount>'))).toEqual(['BR-27', 'PEPPOL-EN16931-R120']);
+    expect(rules(good.replace('<cbc:BuyerReference>settlement 17</cbc:BuyerReference>', ''))).toEqual(['PEPPOL-EN16931-R003']);
+    expect(rules(good.replace('5798000000001', '5798000000002'))).toEqual(['PEPPOL-COMMON-R040']);
+    expect(rules(good.replace('<cbc:InvoiceTypeCode>380', '<cbc:InvoiceTypeCode>381'))).toEqual(['BR-04']);
+    expect(rules(good.replace(/<cbc:TaxAmount currencyID="DKK">1674.21<\/cbc:TaxAmount>/, '<cbc:TaxAmount currencyID="DKK">1674.20</cbc:TaxAmount>'))).toEqual([
+      'BR-CO-14',
+      'BR-CO-15',
+    ]);
+    expect(rules(good.replace(/<cac:InvoiceLine>[\s\S]*<\/cac:InvoiceLine>/, ''))).toContain('BR-16');
+  });
+});

@@ -1,0 +1,152 @@
+import { Decimal } from 'decimal.js';
+import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { bandLabel, categoryLabel, kindLabel, labelsFor, lastDayBefore } from './invoice-labels.js';
+import type { InvoiceDocument, InvoiceLine, Party } from './invoice-types.js';
+
+/**
+ * The document as UBL 2.1 following Peppol BIS Billing 3.0 (EN 16931): an Invoice (380) for
+ * invoices and supplementary invoices, a CreditNote (381) for credit notes. A credit note states
+ * the credited amounts as positive numbers (the document type carries the sign), so every amount
+ * of a credit note is the settlement's amount negated. See docs/invoices.md.
+ */
+
+export const NS = {
+  invoice: 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
+  creditNote: 'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2',
+  cac: 'urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2',
+  cbc: 'urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2',
+};
+export const CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0';
+export const PROFILE_ID = 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0';
+
+const money = (d: Decimal) => d.toFixed(2);
+
+/**
+ * Quantity and price of a line such that quantity × price / base quantity gives its amount
+ * (Peppol R120 allows 0.02; we hold to 0.01). The price is never negative (BR-27): the quantity
+ * carries the sign. Hourly lines are stated in minutes at the hourly price per 60 minutes, which is
+ * exact; a line whose amount is not quantity × price (a correction line is a difference of rounded
+ * amounts) is stated as a lump sum of ±1.
+ */
+export function lineQuantity(l: InvoiceLine, amount: Decimal): { quantity: Decimal; unitCode: string; price: Decimal; base: Decimal | null } {
+  const price = new Decimal(l.rate).mul(l.factor).abs();
+  const sign = amount.isNegative() ? -1 : 1;
+  const options: { quantity: Decimal; unitCode: string; base: Decimal | null }[] = [];
+  if (l.unit === 'per_hour') options.push({ quantity: new Decimal(Math.abs(l.minutes)).mul(sign), unitCode: 'MIN', base: new Decimal(60) });
+  options.push({ quantity: new Decimal(l.quantity).abs().mul(sign), unitCode: UNIT_CODES[l.unit], base: null });
+  for (const o of options) {
+    if (o.quantity.mul(price).div(o.base ?? 1).minus(amount).abs().lte('0.01')) return { ...o, price };
+  }
+  return { quantity: new Decimal(sign), unitCode: 'C62', price: amount.abs(), base: null };
+}
+/** UN/ECE rec. 20 unit codes: hours, one (a visit), months. */
+const UNIT_CODES = { per_hour: 'HUR', per_visit: 'C62', per_month: 'MON' } as const;
+
+function address(parent: XMLBuilder, p: Party) {
+  const a = parent.ele('cac:PostalAddress');
+  const parts = (p.address ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const last = parts.length > 1 ? parts[parts.length - 1]! : null;
+  const postal = last?.match(/^(\d{4}|\d{3} ?\d{2})\s+(.+)$/) ?? null;
+  const street = parts.slice(0, postal ? -1 : undefined);
+  if (street[0]) a.ele('cbc:StreetName').txt(street[0]);
+  if (street.length > 1) a.ele('cbc:AdditionalStreetName').txt(street.slice(1).join(', '));
+  if (postal) a.ele('cbc:CityName').txt(postal[2]!).up().ele('cbc:PostalZone').txt(postal[1]!);
+  a.ele('cac:Country').ele('cbc:IdentificationCode').txt(p.country);
+}
+
+function party(parent: XMLBuilder, p: Party, role: 'seller' | 'buyer', withTaxRegistration: boolean) {
+  const el = parent.ele('cac:Party');
+  el.ele('cbc:EndpointID', { schemeID: p.endpoint.scheme }).txt(p.endpoint.id);
+  if (p.ref) el.ele('cac:PartyIdentification').ele('cbc:ID').txt(p.ref);
+  el.ele('cac:PartyName').ele('cbc:Name').txt(p.name);
+  address(el, p);
+  if (role === 'seller') {
+    if (p.vatId) el.ele('cac:PartyTaxScheme').ele('cbc:CompanyID').txt(p.vatId).up().ele('cac:TaxScheme').ele('cbc:ID').txt('VAT');
+    // Seller tax registration (BT-32): Swedish sellers state their F-tax approval; a Danish seller
+    // that is not VAT registered states its CVR, as an exempt supply needs one or the other.
+    const registration = p.country === 'SE' ? 'Godkänd för F-skatt' : !p.vatId && withTaxRegistration && p.companyNumber ? p.companyNumber : null;
+    if (registration) el.ele('cac:PartyTaxScheme').ele('cbc:CompanyID').txt(registration).up().ele('cac:TaxScheme').ele('cbc:ID').txt('TAX');
+  }
+  const legal = el.ele('cac:PartyLegalEntity').ele('cbc:RegistrationName').txt(p.name).up();
+  const digits = p.companyNumber?.replace(/[^0-9]/g, '') ?? '';
+  if (p.country === 'DK' && digits.length === 8) legal.ele('cbc:CompanyID', { schemeID: '0184' }).txt(`DK${digits}`);
+  else if (p.country === 'SE' && digits.length === 10) legal.ele('cbc:CompanyID', { schemeID: '0007' }).txt(digits);
+  if (p.email) el.ele('cac:Contact').ele('cbc:ElectronicMail').txt(p.email);
+}
+
+function taxCategory(parent: XMLBuilder, name: 'cac:TaxCategory' | 'cac:ClassifiedTaxCategory', category: string, percent: string, reason: string | null) {
+  const c = parent.ele(name).ele('cbc:ID').txt(category).up();
+  if (category !== 'O') c.ele('cbc:Percent').txt(new Decimal(percent).toFixed());
+  if (name === 'cac:TaxCategory' && reason && category !== 'S') c.ele('cbc:TaxExemptionReason').txt(reason);
+  c.ele('cac:TaxScheme').ele('cbc:ID').txt('VAT');
+}
+
+/** Renders the UBL XML of a frozen document; the same document always gives the same text. */
+export function renderInvoiceUbl(doc: InvoiceDocument): string {
+  const credit = doc.kind === 'credit_note';
+  const sign = credit ? -1 : 1;
+  const amt = (s: string) => new Decimal(s).mul(sign);
+  const cur = { currencyID: doc.currency };
+  const L = labelsFor(doc.language);
+  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(credit ? NS.creditNote : NS.invoice, credit ? 'CreditNote' : 'Invoice', {
+    'xmlns:cac': NS.cac,
+    'xmlns:cbc': NS.cbc,
+  });
+  root.ele('cbc:CustomizationID').txt(CUSTOMIZATION_ID);
+  root.ele('cbc:ProfileID').txt(PROFILE_ID);
+  root.ele('cbc:ID').txt(doc.number);
+  root.ele('cbc:IssueDate').txt(doc.issueDate);
+  if (!credit) root.ele('cbc:DueDate').txt(doc.dueDate);
+  root.ele(credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode').txt(credit ? '381' : '380');
+  root.ele('cbc:Note').txt(L.selfBilling);
+  root.ele('cbc:DocumentCurrencyCode').txt(doc.currency);
+  root.ele('cbc:BuyerReference').txt(doc.buyerReference);
+  root.ele('cac:InvoicePeriod').ele('cbc:StartDate').txt(doc.period.start).up().ele('cbc:EndDate').txt(lastDayBefore(doc.period.end));
+  if (doc.corrects) {
+    root.ele('cac:BillingReference').ele('cac:InvoiceDocumentReference').ele('cbc:ID').txt(doc.corrects.number).up().ele('cbc:IssueDate').txt(doc.corrects.issueDate);
+  }
+  const hasExempt = doc.vat.some((v) => v.category === 'E');
+  party(root.ele('cac:AccountingSupplierParty'), doc.seller, 'seller', hasExempt);
+  party(root.ele('cac:AccountingCustomerParty'), doc.buyer, 'buyer', false);
+  if (!credit && doc.seller.bankAccount) {
+    const pm = root.ele('cac:PaymentMeans').ele('cbc:PaymentMeansCode').txt('30').up();
+    pm.ele('cbc:PaymentID').txt(doc.number);
+    pm.ele('cac:PayeeFinancialAccount').ele('cbc:ID').txt(doc.seller.bankAccount.replace(/\s/g, ''));
+  }
+  if (!credit) root.ele('cac:PaymentTerms').ele('cbc:Note').txt(L.paymentTerms(doc.paymentTermsDays));
+
+  const tax = root.ele('cac:TaxTotal');
+  tax.ele('cbc:TaxAmount', cur).txt(money(amt(doc.totals.vat)));
+  for (const v of doc.vat) {
+    const sub = tax.ele('cac:TaxSubtotal');
+    sub.ele('cbc:TaxableAmount', cur).txt(money(amt(v.base)));
+    sub.ele('cbc:TaxAmount', cur).txt(money(amt(v.vat)));
+    taxCategory(sub, 'cac:TaxCategory', v.category, v.percent, v.exemptionReason);
+  }
+  const lineTotal = doc.lines.reduce((t, l) => t.plus(amt(l.amount)), new Decimal(0));
+  const totals = root.ele('cac:LegalMonetaryTotal');
+  totals.ele('cbc:LineExtensionAmount', cur).txt(money(lineTotal));
+  totals.ele('cbc:TaxExclusiveAmount', cur).txt(money(amt(doc.totals.exclVat)));
+  totals.ele('cbc:TaxInclusiveAmount', cur).txt(money(amt(doc.totals.inclVat)));
+  totals.ele('cbc:PayableAmount', cur).txt(money(amt(doc.totals.inclVat)));
+
+  for (const l of doc.lines) {
+    const amount = amt(l.amount);
+    const q = lineQuantity(l, amount);
+    const line = root.ele(credit ? 'cac:CreditNoteLine' : 'cac:InvoiceLine');
+    line.ele('cbc:ID').txt(String(l.lineNo));
+    line.ele(credit ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity', { unitCode: q.unitCode }).txt(q.quantity.toFixed());
+    line.ele('cbc:LineExtensionAmount', cur).txt(money(amount));
+    const item = line.ele('cac:Item');
+    const name = [categoryLabel(l.category, doc.language), bandLabel(l.band, doc.language), l.kind === 'visit' ? '' : kindLabel(l.kind, doc.language)].filter(Boolean).join(', ');
+    item.ele('cbc:Name').txt(name);
+    item.ele('cac:SellersItemIdentification').ele('cbc:ID').txt(l.serviceCode);
+    taxCategory(item, 'cac:ClassifiedTaxCategory', l.vatCategory, l.vatPercent, null);
+    const props: [string, string][] = [[L.citizen, l.citizenRef], [L.band, l.band ?? '-'], [L.visits, String(l.visits)]];
+    for (const [k, v] of props) item.ele('cac:AdditionalItemProperty').ele('cbc:Name').txt(k).up().ele('cbc:Value').txt(v);
+    const price = line.ele('cac:Price').ele('cbc:PriceAmount', cur).txt(q.price.toFixed()).up();
+    if (q.base) price.ele('cbc:BaseQuantity', { unitCode: q.unitCode }).txt(q.base.toFixed());
+  }
+  return root.end({ prettyPrint: true });
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { benchInvoicePdfs } from '../../src/features/invoices/invoice-bench.js';
+import { issueDemoInvoices } from '../../src/features/invoices/invoice-demo.js';
+import { checkUbl } from '../../src/features/invoices/ubl-rules.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { anApprovedSettlement, anInvoiceWorld, pdfText, type InvoiceWorld } from '../helpers/invoice-builders.js';
+
+const t = useTestDatabase();
+
+describe('invoices from the command line and the demo', () => {
+  let app: TestApp;
+  let w: InvoiceWorld;
+  let tmp: string;
+  const year = new Date().getFullYear();
+
+  beforeAll(async () => {
+    app = buildTestApp(t.db);
+    w = await anInvoiceWorld(t.db, app.services, 'INV-CLI');
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'carepay-invoices-'));
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('issues, writes PDF, UBL and CSV through the real command line', async () => {
+    const s = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', lines: [{ citizenRef: 'C-1', minutes: 90, rate: '450.00' }] });
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = t.url;
+    const logged: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void logged.push(l));
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const number = `${year}-000001`;
+      expect(await runCli(['node', 'carepay', 'invoice', 'issue', '--settlement', String(s.id), '--json'])).toBe(0);
+      expect(JSON.parse(logged[0]!)).toMatchObject({ number, kind: 'invoice', totalExclVat: '675.00', vat: '168.75', totalInclVat: '843.75', created: true });
+      expect(await runCli(['node', 'carepay', 'invoice', 'issue', '--settlement', String(s.id), '--municipality', 'INV-CLI'])).toBe(0);
+      expect(logged[1]).toMatch(new RegExp(`^already issued: ${number} invoice\\s+OMSORG\\s+2026-04\\s+843.75 DKK issued ${year}-`));
+
+      const pdf = path.join(tmp, 'i.pdf');
+      const xml = path.join(tmp, 'i.xml');
+      const csv = path.join(tmp, 'i.csv');
+      expect(await runCli(['node', 'carepay', 'invoice', 'pdf', number, '--municipality', 'INV-CLI', '--out', pdf])).toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'ubl', number, '--municipality', 'INV-CLI', '--out', xml])).toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'export-csv', '--settlement', String(s.id), '--out', csv])).toBe(0);
+      expect(logged.slice(2, 5)).toEqual([
+        expect.stringMatching(new RegExp(`^${pdf.replace(/[.\\/]/g, '\\$&')}: PDF of ${number} \\(\\d+ bytes\\)$`)),
+        expect.stringMatching(/: UBL of .* bytes\)$/),
+        `${csv}: settlement ${s.id}, 1 line(s)`,
+      ]);
+      expect(await pdfText(fs.readFileSync(pdf))).toContain('843,75 kr.');
+      expect(checkUbl(fs.readFileSync(xml, 'utf8'))).toEqual([]);
+      expect(fs.readFileSync(csv, 'utf8').split('\r\n')[1]).toBe(`${s.id};OMSORG;2026-04;regular;0;invoiced;${number};DKK;1;C-1;PC;personal_care;visit;weekday_day;per_hour;1;90;1.5;450;1;675.00;25`);
+
+      // Another municipality's invoice is not found; a bad number is refused before opening the database.
+      await anInvoiceWorld(t.db, app.services, 'INV-CLI2');
+      expect(await runCli(['node', 'carepay', 'invoice', 'pdf', number, '--municipality', 'INV-CLI2', '--out', pdf])).toBe(2);
+      expect(await runCli(['node', 'carepay', 'invoice', 'issue', '--settlement', '999999'])).toBe(2);
+      expect(err.mock.calls.map((c) => String(c[0]))).toEqual([`error: invoice ${number} not found`, 'error: settlement 999999 not found']);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+      if (previous === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previous;
+    }
+  });
+
+  it('issues the demo month\'s invoices and writes their PDF and UBL to a folder', async () => {
+    const regular = await anApprovedSettlement(t.db, w, { provider: 'HJEM', lines: [{ citizenRef: 'C-9', minutes: 60, rate: '450.00' }] });
+    await anApprovedSettlement(t.db, w, {
+      provider: 'HJEM', kind: 'correction', correctsId: regular.id, lines: [{ citizenRef: 'C-9', minutes: -30, rate: '450.00' }],
+    });
+    await anApprovedSettlement(t.db, w, { provider: 'OMSORG', period: '2026-05', approve: false, lines: [{ citizenRef: 'C-1', minutes: 60, rate: '450.00' }] });
+    const out = path.join(tmp, 'demo');
+    const lines = await issueDemoInvoices(app.services, 'INV-CLI', out);
+    expect(lines[0]).toBe(`Invoices of Municipality INV-CLI: 3 (PDF and Peppol UBL in ${out}); UBL: no EN 16931 rule checked here is broken`);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^  issued  ${year}-000002 invoice\\s+HJEM`)),
+      expect.stringMatching(new RegExp(`^  issued  ${year}-000003 credit_note\\s+HJEM .* -281.25 DKK .*corrects ${year}-000002$`)),
+    ]);
+    expect(fs.readdirSync(out).sort()).toEqual([1, 2, 3].flatMap((n) => [`${year}-00000${n}.pdf`, `${year}-00000${n}.xml`]));
+    // A second run issues nothing new.
+    expect((await issueDemoInvoices(app.services, 'INV-CLI', out)).length).toBe(1);
+  });
+
+  it('renders invoice PDFs for the benchmark', async () => {
+    const r = await benchInvoicePdfs(3, 5);
+    expect(r).toMatchObject({ n: 3, lines: 13 });
+    expect(r.bytes).toBeGreaterThan(3000);
+    expect(r.peakRssMb).toBeGreaterThan(10);
+  });
+});
