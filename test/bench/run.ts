@@ -1,11 +1,44 @@
 import { benchBudgetCheck } from '../../src/features/budget-checks/budget-bench.js';
+import { benchInvoicePdfs } from '../../src/features/invoices/invoice-bench.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { benchDatabase, peakRssMb } from './bench-db.js';
+
+const child = (phase: string, url: string, ...args: string[]) =>
+  JSON.parse(
+    execFileSync(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', fileURLToPath(new URL('./settlement-bench.ts', import.meta.url)), phase, url, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim().split('\n').pop()!,
+  );
+const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 
 /**
  * `npm run bench`: performance figures on this machine, printed, never asserted in unit tests.
  * Each section runs on a fresh database. `npm run bench -- budget` runs one section.
  */
 const sections: Record<string, () => Promise<void>> = {
+  async settlement() {
+    console.log('Import and monthly settlement (targets: import >= 100 k rows/s; 1 M visits settled < 10 s, peak RSS < 300 MB)');
+    for (const visits of SIZES) {
+      const h = await benchDatabase();
+      try {
+        const p = child('prepare', h.url, String(visits));
+        const s = child('settle', h.url);
+        const a = child('aggregate', h.url);
+        const perSec = (n: number, ms: number) => Math.round((n * 1000) / Math.max(ms, 1)).toLocaleString('en');
+        console.log(
+          `  ${p.rows.toLocaleString('en')} visits (${p.citizens} citizens, ${p.providers} providers): ` +
+            `import ${p.importMs} ms (${perSec(p.rows, p.importMs)} rows/s, peak RSS ${p.peakRssMb} MB) | ` +
+            `settle ${s.settlements} providers ${s.settleMs} ms (${perSec(p.rows, s.settleMs)} visits/s, peak RSS ${s.peakRssMb} MB) | ` +
+            `bare SQL aggregate ${a.ms} ms, ratio ${(s.settleMs / Math.max(a.ms, 1)).toFixed(1)}×`,
+        );
+      } finally {
+        await h.close();
+      }
+    }
+  },
   async budget() {
     const h = await benchDatabase();
     try {
@@ -18,6 +51,12 @@ const sections: Record<string, () => Promise<void>> = {
       await h.close();
     }
   },
+};
+
+sections.invoices = async () => {
+  const r = await benchInvoicePdfs(1000);
+  console.log('Invoice PDFs (target: 1,000 in under 10 s)');
+  console.log(`  ${r.n} PDFs of ${r.lines} lines: ${r.ms} ms (${r.msPerPdf} ms each, CPU ${r.cpuMs} ms), ${Math.round(r.bytes / 1024)} kB each, peak RSS ${r.peakRssMb} MB`);
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
