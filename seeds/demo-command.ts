@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
@@ -29,6 +30,8 @@ function printSummary(s: DemoSummary, url: string | null): void {
     ...s.visitsImport.rejected.slice(0, 5).map((r) => `    row ${r.row} ${r.field}: ${r.message}`),
     'Weekly budget check (granted vs affordable hours)',
     ...s.budgetCheck.map((l) => `  ${l}`),
+    ...s.settlements,
+    ...s.invoices,
     'API tokens created for this run (shown once):',
     ...s.tokens.map((t) => `  ${t.role.padEnd(9)}${t.provider ? ` (${t.provider})` : ''} ${t.token}`),
     url
@@ -48,13 +51,14 @@ export function registerDemoCommand(program: Command): void {
       if (!Number.isInteger(n) || n < 10 || n > 100_000) throw new InvalidArgumentError('a whole number from 10 to 100000');
       return n;
     }, 500)
+    .option('--out <dir>', 'folder for the demo invoices (PDF and UBL)', 'out/demo-invoices')
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { municipality: string; citizens: number; json?: boolean }) => {
+    .action(async (opts: { municipality: string; citizens: number; out: string; json?: boolean }) => {
       await withServices(async (services) => {
         const say = (m: string) => {
           if (!opts.json) process.stderr.write(`… ${m}\n`);
         };
-        const summary = await loadDemo(services, { code: opts.municipality, citizens: opts.citizens, actor: cliActor() }, importRunner(services), say);
+        const summary = await loadDemo(services, { code: opts.municipality, citizens: opts.citizens, actor: cliActor(), invoiceDir: path.resolve(opts.out) }, importRunner(services), say);
         if (opts.json) console.log(JSON.stringify(summary, null, 2));
         else printSummary(summary, `http://${services.config.HOST}:${services.config.PORT}`);
       });

@@ -1,5 +1,7 @@
 import type { Acting } from '../src/features/auth/auth-types.js';
 import { runDemoBudgetChecks } from '../src/features/budget-checks/budget-demo.js';
+import { issueDemoInvoices } from '../src/features/invoices/invoice-demo.js';
+import { DEMO_SETTLEMENT_PERIOD, runDemoSettlements } from '../src/features/settlements/settlement-demo.js';
 import type { Services } from '../src/services.js';
 import {
   DEMO_MONTH,
@@ -56,6 +58,9 @@ export interface DemoSummary {
   tokens: { role: string; provider?: string; token: string }[];
   /** Printable verdicts of the weekly budget check for the demo weeks, and the month's follow-up. */
   budgetCheck: string[];
+  /** Printable per-provider settlement summary of the demo month, approvals, and the invoices issued. */
+  settlements: string[];
+  invoices: string[];
 }
 
 export interface ImportCounts {
@@ -73,7 +78,7 @@ export type ImportRunner = (kind: 'visits' | 'grants', csv: string, source: stri
  */
 export async function loadDemo(
   services: Services,
-  opts: { code: string; citizens: number; actor: string },
+  opts: { code: string; citizens: number; actor: string; invoiceDir: string },
   runImport: (who: Acting) => ImportRunner,
   progress: (message: string) => void = () => undefined,
 ): Promise<DemoSummary> {
@@ -114,6 +119,12 @@ export async function loadDemo(
   progress('weekly budget checks');
   const budgetCheck = await runDemoBudgetChecks(services, opts.code);
 
+  progress('settling the demo month');
+  const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor });
+  settlements.push(...(await approveDrafts(services, who)));
+  progress('issuing invoices');
+  const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir);
+
   const providers = await services.providers.list(who, {}, { limit: 100, offset: 0 });
   const refOf = new Map(providers.items.map((p) => [p.ref, p.id]));
   const tokens: DemoSummary['tokens'] = [];
@@ -141,7 +152,24 @@ export async function loadDemo(
     visitsImport,
     tokens,
     budgetCheck,
+    settlements,
+    invoices,
   };
+}
+
+/** Finance approves the demo month's drafts that pay something (a provider with no lines is left as a draft). */
+async function approveDrafts(services: Services, who: Acting): Promise<string[]> {
+  const drafts = await services.settlements.list(who, { period: DEMO_SETTLEMENT_PERIOD, status: 'draft' }, { limit: 100, offset: 0 });
+  const out: string[] = [];
+  for (const d of drafts.items) {
+    if (d.lineCount === 0) {
+      out.push(`  settlement #${d.id} left as draft: it has no lines`);
+      continue;
+    }
+    await services.settlements.approve(who, d.id);
+    out.push(`  approved settlement #${d.id} (${d.kind}${d.kind === 'correction' ? ` ${d.sequence}` : ''}), ${d.totalInclVat} incl. VAT`);
+  }
+  return out;
 }
 
 async function loadMasterData(services: Services, who: Acting, data: DemoData, progress: (m: string) => void) {
@@ -155,7 +183,8 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
       companyNumber: p.companyNumber,
       electronicAddress: p.electronicAddress,
       electronicAddressScheme: '0088',
-      vatStatus: 'registered',
+      // The municipality's own home-care unit charges no VAT to its own municipality.
+      vatStatus: p.kind === 'municipal' ? 'not_registered' : 'registered',
       approvedFrom: p.approvedFrom,
       approvedTo: p.approvedTo ?? null,
       bankAccount: `DK50 0040 0440 1162 ${p.companyNumber.slice(0, 2)}`,

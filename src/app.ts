@@ -13,6 +13,8 @@ import { catalogueRoutes } from './features/catalogue/catalogue-routes.js';
 import { pricesRoutes } from './features/prices/prices-routes.js';
 import { importsRoutes } from './features/imports/imports-routes.js';
 import { budgetRoutes } from './features/budget-checks/budget-routes.js';
+import { modelsRoutes } from './features/models/models-routes.js';
+import { settlementsRoutes } from './features/settlements/settlements-routes.js';
 import { invoicesRoutes } from './features/invoices/invoices-routes.js';
 import { authenticate, errorHandler, requestId, requestLog } from './http/middleware.js';
 import { LinkSigner } from './features/auth/signed-links.js';
@@ -51,6 +53,8 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(catalogueRoutes(registry, services.catalogue));
   api.use(pricesRoutes(registry, services.prices));
   api.use(budgetRoutes(registry, services.budgetChecks));
+  api.use(modelsRoutes(registry, services.models));
+  api.use(settlementsRoutes(registry, services.settlements));
   api.use(invoicesRoutes(registry, services.invoices));
 
   const document = buildDocument(registry);

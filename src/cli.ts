@@ -6,6 +6,7 @@ import { AppError } from './shared/errors.js';
 import { registerDemoCommand } from '../seeds/demo-command.js';
 import { registerImportCommand } from './features/imports/import-command.js';
 import { registerBudgetCommands } from './features/budget-checks/budget-command.js';
+import { registerSettlementCommands } from './features/settlements/settlement-command.js';
 import { registerInvoiceCommands } from './features/invoices/invoice-command.js';
 
 /** The `carepay` command line. It uses the same services as the API. */
@@ -88,6 +89,7 @@ export function buildCli(): Command {
   registerDemoCommand(program);
   registerImportCommand(program);
   registerBudgetCommands(program);
+  registerSettlementCommands(program);
   registerInvoiceCommands(program);
   return program;
 }

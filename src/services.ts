@@ -12,6 +12,8 @@ import { CatalogueService } from './features/catalogue/catalogue-service.js';
 import { PricesService } from './features/prices/prices-service.js';
 import { ImportsService } from './features/imports/imports-service.js';
 import { BudgetChecksService } from './features/budget-checks/budget-checks-service.js';
+import { ModelsService } from './features/models/models-service.js';
+import { SettlementsService } from './features/settlements/settlements-service.js';
 import { InvoicesService } from './features/invoices/invoices-service.js';
 
 /** Builds every service once, for the API and the CLI alike. Services never build each other. */
@@ -31,6 +33,8 @@ export function buildServices(db: Knex, config: Config) {
     prices: new PricesService(db),
     imports: new ImportsService(db),
     budgetChecks: new BudgetChecksService(db),
+    models: new ModelsService(db),
+    settlements: new SettlementsService(db),
     invoices: new InvoicesService(db),
   };
 }

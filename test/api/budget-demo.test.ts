@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importRunner } from '../../seeds/demo-command.js';
 import { loadDemo } from '../../seeds/demo.js';
@@ -15,7 +18,7 @@ describe('budget checks in the demo', () => {
   beforeAll(async () => {
     app = buildTestApp(t.db);
     // The demo loader runs the budget checks itself and returns their printable lines.
-    lines = (await loadDemo(app.services, { code: 'demo', citizens: 120, actor: 'test' }, importRunner(app.services))).budgetCheck;
+    lines = (await loadDemo(app.services, { code: 'demo', citizens: 120, actor: 'test', invoiceDir: await mkdtemp(path.join(os.tmpdir(), 'carepay-demo-')) }, importRunner(app.services))).budgetCheck;
     municipalityId = (await app.services.municipalities.getByCode('demo')).id;
   }, 120_000);
 

@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importRunner } from '../../seeds/demo-command.js';
 import { generateDemo } from '../../seeds/demo-data.js';
@@ -11,11 +14,13 @@ const CITIZENS = 40;
 describe('the demo municipality', () => {
   let app: TestApp;
   let first: DemoSummary;
+  let invoiceDir: string;
   const data = generateDemo({ citizens: CITIZENS });
 
   beforeAll(async () => {
     app = buildTestApp(t.db);
-    first = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test' }, importRunner(app.services));
+    invoiceDir = await mkdtemp(path.join(os.tmpdir(), 'carepay-demo-'));
+    first = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir }, importRunner(app.services));
   }, 120_000);
 
   it('loads everything the generator produced, with no rejected rows', () => {
@@ -62,8 +67,25 @@ describe('the demo municipality', () => {
     expect(own.body.items.every((v: { providerId: number }) => v.providerId === syd.id)).toBe(true);
   });
 
+  it('settles the month, approves the drafts and writes an invoice PDF and UBL for each', async () => {
+    const settlements = await t.db('settlements').select('status', 'kind', 'provider_id', 'line_count');
+    const withLines = settlements.filter((s) => s.line_count > 0);
+    expect(withLines.length).toBeGreaterThanOrEqual(3);
+    expect(withLines.every((s) => s.status === 'invoiced' && s.kind === 'regular')).toBe(true);
+    const invoices = await t.db('invoices').select('number', 'total_incl_vat');
+    expect(invoices).toHaveLength(withLines.length);
+    const files = (await readdir(invoiceDir)).sort();
+    expect(files).toEqual(invoices.flatMap((i) => [`${i.number}.pdf`, `${i.number}.xml`]).sort());
+    const xml = await readFile(path.join(invoiceDir, `${invoices[0]!.number}.xml`), 'utf8');
+    expect(xml).toContain(`<cbc:ID>${invoices[0]!.number}</cbc:ID>`);
+    expect(first.invoices[0]).toMatch(/UBL: no EN 16931 rule checked here is broken/);
+  });
+
   it('re-running changes nothing: the imports report every row unchanged', async () => {
-    const again = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test' }, importRunner(app.services));
+    const before = await t.db('invoices').count({ n: '*' });
+    const again = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir }, importRunner(app.services));
+    expect(await t.db('invoices').count({ n: '*' })).toEqual(before);
+    expect(again.settlements.filter((l) => l.includes('approved settlement'))).toEqual([]);
     expect(again).toMatchObject({
       created: false,
       citizens: CITIZENS,

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { Category, Code, IsoDate, ProviderKind, Ref } from '../../http/common-schemas.js';
+import { ReimbursementModel } from '../reimbursement/model-schema.js';
+import { PeriodText } from './settlement-period.js';
+
+/**
+ * A self-contained scenario: one municipality's master data and one month of facts, settled in a
+ * throwaway database by `carepay scenario run FILE`. docs/scenario-format.md explains it;
+ * docs/scenario.schema.json is generated from this schema (see test/scenarios).
+ */
+
+const Time = z
+  .string()
+  .min(10)
+  .max(40)
+  .describe('local time "YYYY-MM-DD HH:mm" in the municipality\'s time zone, or ISO 8601 with an offset');
+const DecimalText = z.string().regex(/^\d{1,10}(\.\d{1,4})?$/, 'a decimal string such as "450.00"');
+
+const Provider = z.strictObject({
+  ref: Ref,
+  name: z.string().min(1).max(200).optional(),
+  kind: ProviderKind,
+  vatStatus: z.enum(['registered', 'exempt', 'not_registered']).default('registered'),
+  approvedFrom: IsoDate.default('2000-01-01'),
+});
+
+const Service = z.strictObject({
+  code: Code,
+  name: z.string().min(1).max(200).optional(),
+  category: Category,
+  priceGroup: Ref,
+  standardMinutes: z.number().int().min(0).max(1440),
+  billingUnit: z.enum(['per_minute', 'per_visit', 'per_month']).default('per_minute'),
+});
+
+const Rate = z.strictObject({
+  priceGroup: Ref,
+  timeBand: Ref,
+  providerKind: ProviderKind,
+  area: Ref.optional(),
+  unit: z.enum(['per_hour', 'per_visit', 'per_month']).default('per_hour'),
+  rate: DecimalText,
+});
+
+const Model = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1–64)'),
+  document: ReimbursementModel.describe('the reimbursement model (docs/reimbursement-model.md)'),
+  providers: z.array(Ref).min(1).optional().describe('provider refs this model is assigned to; all providers when omitted'),
+  validFrom: IsoDate.default('2000-01-01').describe('the assignment starts on this date'),
+});
+
+const Frequency = z.strictObject({
+  type: z.enum(['daily', 'weekly', 'biweekly', 'monthly', 'weekdays']),
+  count: z.number().int().min(1).max(100).default(1),
+  weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).optional(),
+});
+
+const Grant = z.strictObject({
+  id: z.string().min(1).max(128).optional().describe('external id; default G1, G2, … by position'),
+  citizen: Ref,
+  service: Code,
+  minutes: z.number().int().min(0).max(1440).optional().describe("minutes per occurrence; default the service's standard minutes"),
+  frequency: Frequency,
+  staffCount: z.union([z.literal(1), z.literal(2)]).default(1),
+  validFrom: IsoDate.default('2000-01-01'),
+  validTo: IsoDate.optional(),
+});
+
+const Visit = z.strictObject({
+  id: z.string().min(1).max(128).optional().describe('external id; default V1, V2, … by position'),
+  provider: Ref,
+  citizen: Ref,
+  services: z.array(Code).min(1).max(20),
+  start: Time.describe('when the visit took place (delivered, replacement) or was planned (cancelled, no-show); local time or ISO 8601'),
+  end: Time.describe('end of the visit, as start'),
+  plannedStart: Time.optional().describe('the planned slot, when it differs from start/end'),
+  plannedEnd: Time.optional().describe('the planned slot, when it differs from start/end'),
+  status: z.enum(['delivered', 'cancelled_by_citizen', 'no_show', 'cancelled_by_provider', 'replacement']).default('delivered'),
+  staffCount: z.number().int().min(1).max(4).default(1),
+  cancelledAt: Time.optional().describe('when the citizen cancelled (status cancelled_by_citizen)'),
+  area: Ref.optional(),
+});
+
+export const Scenario = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().min(1).max(200),
+    description: z.string().max(4000).optional(),
+    period: PeriodText.describe('the month to settle, YYYY-MM'),
+    municipality: z.strictObject({
+      code: Code.default('scenario'),
+      name: z.string().min(1).max(200).optional(),
+      country: z.enum(['DK', 'SE']),
+      extraHolidays: z.array(z.strictObject({ date: IsoDate, name: z.string().min(1).max(100) })).default([]),
+    }),
+    providers: z.array(Provider).min(1),
+    catalogue: z.strictObject({ validFrom: IsoDate.default('2000-01-01'), services: z.array(Service).min(1) }),
+    prices: z.strictObject({ validFrom: IsoDate.default('2000-01-01'), rates: z.array(Rate).min(1) }),
+    models: z.array(Model).min(1),
+    citizens: z.array(z.strictObject({ ref: Ref, area: Ref.optional() })).default([]),
+    choices: z.array(z.strictObject({ citizen: Ref, category: Category, provider: Ref, validFrom: IsoDate.default('2000-01-01') })).default([]),
+    grants: z.array(Grant).default([]),
+    absences: z
+      .array(z.strictObject({ citizen: Ref, kind: z.enum(['hospital', 'respite', 'holiday']), planned: z.boolean().default(false), validFrom: IsoDate, validTo: IsoDate.optional() }))
+      .default([]),
+    visits: z.array(Visit).default([]),
+  })
+  .meta({ id: 'Scenario', title: 'carepay scenario', description: 'A self-contained settlement scenario (docs/scenario-format.md)' });
+export type Scenario = z.output<typeof Scenario>;
+
+/** The JSON Schema of the scenario format (what docs/scenario.schema.json holds). */
+export const scenarioJsonSchema = () => z.toJSONSchema(Scenario, { io: 'input', unrepresentable: 'any' });

@@ -1,0 +1,59 @@
+import type { Acting } from '../auth/auth-types.js';
+import { modelsStore } from '../models/models-store.js';
+import type { Services } from '../../services.js';
+import { runLines } from './settlement-report.js';
+
+export const DEMO_MODEL_NAME = 'demo-visiteret-tid';
+export const DEMO_SETTLEMENT_PERIOD = '2026-04';
+
+/**
+ * The demo municipality's model (Danish, paid on granted time) in the four bands of the demo
+ * price list (seeds/demo-data.ts): weekday day 07–15, evening 15–23, night 23–07, and weekends
+ * and holidays (Easter 2026 falls in the demo month). Meals and night patrol are paid per visit,
+ * the alarm per month (prorated by days), all at the price list's rates.
+ */
+export const DEMO_MODEL = {
+  schemaVersion: 1,
+  name: 'Demo Kommune: betaling efter visiteret tid (dag / aften / nat / weekend og helligdag)',
+  description: 'Granted minutes of each delivered visit at the hourly price of its band; late cancellations and no-shows paid in full, provider cancellations not (unless replaced within 2 weekdays).',
+  holidays: { country: 'DK', alsoCount: ['grundlovsdag', 'juleaftensdag', 'nytaarsaftensdag'] },
+  timeBands: {
+    bands: [
+      { name: 'weekend_holiday', weekdays: [6, 7], start: '00:00', end: '24:00' },
+      { name: 'day', weekdays: [1, 2, 3, 4, 5], start: '07:00', end: '15:00' },
+      { name: 'evening', weekdays: [1, 2, 3, 4, 5], start: '15:00', end: '23:00' },
+      { name: 'night', weekdays: [1, 2, 3, 4, 5, 7], start: '23:00', end: '07:00' },
+    ],
+    holidayBand: 'weekend_holiday',
+    crossing: 'split',
+  },
+  defaults: { basis: { type: 'granted' }, cancellation: { timely: '0', late: '100', noShow: '100', byProvider: '0' } },
+  categories: {
+    meals: { basis: { type: 'per_visit' } },
+    night_patrol: { basis: { type: 'per_visit' } },
+    alarm: { basis: { type: 'per_period', rateBand: 'day', prorate: 'days' } },
+  },
+  cancellation: { deadline: { type: 'previous_weekday', time: '12:00', skipHolidays: true }, replacementWithinWeekdays: 2 },
+  doubleStaffing: { enabled: true },
+  rounding: { mode: 'none' },
+  area: { mode: 'none' },
+  vat: { default: { percent: '25' } },
+  exceptions: { farLongerThanGranted: { factor: '2', minExtraMinutes: 15 }, grantNeverDelivered: true },
+};
+
+/**
+ * Puts the demo model in force for all providers (once) and settles the demo month for every
+ * provider. Idempotent: a second call finds the model and the drafts unchanged. Returns printable
+ * lines, one per provider: outcome, total excl. VAT, VAT, total incl. VAT, lines and exceptions.
+ */
+export async function runDemoSettlements(services: Services, municipalityCode: string, o: { actor?: string; period?: string } = {}): Promise<string[]> {
+  const m = await services.municipalities.getByCode(municipalityCode);
+  const who: Acting = { principal: { municipalityId: m.id, role: 'admin', providerId: null, actor: o.actor ?? 'demo', tokenId: null }, requestId: null };
+  const period = o.period ?? DEMO_SETTLEMENT_PERIOD;
+  const existing = await modelsStore.byName(services.db, m.id, DEMO_MODEL_NAME);
+  const model = existing ?? (await services.models.create(who, { name: DEMO_MODEL_NAME, description: 'demo model (seeds)', document: DEMO_MODEL }));
+  const inForce = await services.models.listAssignments(who, { activeOn: `${period}-01` }, { limit: 100, offset: 0 });
+  if (!inForce.items.some((a) => a.providerId === null)) await services.models.assign(who, model.id, { validFrom: '2026-01-01' });
+  const result = await services.settlements.run(who, { period });
+  return runLines(result, m.currency);
+}

@@ -1,0 +1,460 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { conflict, notFound, unprocessable } from '../../shared/errors.js';
+import { catalogueStore } from '../catalogue/catalogue-store.js';
+import { engineModel, type ResolvedModel } from '../models/models-service.js';
+import { modelsStore } from '../models/models-store.js';
+import type { ModelAssignment } from '../models/models-schemas.js';
+import { ratesInForce } from '../prices/prices-service.js';
+import { addDays } from '../reimbursement/calendar/dates.js';
+import type {
+  AbsenceInput,
+  CatalogueService,
+  ChoiceInput,
+  CitizenInput,
+  EngineInput,
+  GrantInput,
+  PriceRate,
+  ProviderKind,
+  VatStatus,
+  VisitInput,
+} from '../reimbursement/engine-types.js';
+import { instantsOf, type Period } from './settlement-period.js';
+
+type Db = Knex | Knex.Transaction;
+
+export interface MunicipalityInfo {
+  id: number;
+  code: string;
+  country: 'DK' | 'SE';
+  timeZone: string;
+  currency: string;
+  fourEyes: boolean;
+  extraHolidays: { date: string; name: string }[];
+}
+
+export interface ProviderInfo {
+  id: number;
+  ref: string;
+  name: string;
+  kind: ProviderKind;
+  vatStatus: VatStatus;
+}
+
+/** What every provider of one municipality and month shares: loaded once per run. */
+export interface RunBasis {
+  municipality: MunicipalityInfo;
+  period: Period;
+  priceList: { id: number; label: string };
+  rates: PriceRate[];
+  catalogueVersionId: number;
+  services: Record<string, CatalogueService>;
+  /** sha256 over the shared inputs, part of every provider's fingerprint. */
+  hash: string;
+}
+
+export interface ProviderInputs {
+  input: EngineInput;
+  model: ResolvedModel;
+  fingerprint: string;
+  /** Visit id → source system, grant id → 'source/externalId': what exception subject keys are made of. */
+  visitSources: Map<number, string>;
+  grantKeys: Map<number, string>;
+  /** Finance's decisions for this provider and period, by `${kind}|${subjectKey}`. */
+  decisions: Map<string, 'accepted' | 'rejected'>;
+}
+
+export async function loadMunicipality(db: Db, m: number): Promise<MunicipalityInfo> {
+  const r = await db('municipalities').where({ id: m }).first();
+  if (!r) throw notFound('municipality', m);
+  const holidays = await db('municipal_holidays').where({ municipality_id: m }).orderBy('date').select('date', 'name');
+  return {
+    id: r.id,
+    code: r.code,
+    country: r.country,
+    timeZone: r.time_zone,
+    currency: r.currency,
+    fourEyes: r.settlement_four_eyes === true,
+    extraHolidays: holidays.map((h) => ({ date: h.date, name: h.name })),
+  };
+}
+
+export async function loadProviders(db: Db, m: number, ids: readonly number[] | null): Promise<ProviderInfo[]> {
+  const q = db('providers').where({ municipality_id: m }).select('id', 'ref', 'name', 'kind', 'vat_status').orderBy('ref');
+  if (ids) q.whereIn('id', [...ids]);
+  const rows = await q;
+  return rows.map((r) => ({ id: r.id, ref: r.ref, name: r.name, kind: r.kind, vatStatus: r.vat_status }));
+}
+
+/** Providers with anything to settle in the month: visits in it, or a citizen's choice overlapping it. */
+export async function activeProviderIds(db: Db, mi: MunicipalityInfo, p: Period): Promise<number[]> {
+  const { start, end } = instantsOf(p, mi.timeZone);
+  const r = await db.raw(
+    `select provider_id from provider_choices
+      where municipality_id = ? and valid_from < ? and (valid_to is null or valid_to > ?)
+     union
+     select distinct provider_id from visits
+      where municipality_id = ? and superseded_at is null and occurs_at >= ? and occurs_at < ?
+     order by 1`,
+    [mi.id, p.to, p.from, mi.id, start, end],
+  );
+  return (r.rows as { provider_id: number }[]).map((x) => x.provider_id);
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const span = (from: string, to: string | null) => `[${from}, ${to ?? 'open'})`;
+
+/**
+ * The catalogue and price list of the month: exactly one of each must cover every day of it
+ * (the engine prices a month with one of each). Anything else is a 422 that names the gap.
+ */
+export async function loadRunBasis(db: Db, mi: MunicipalityInfo, p: Period): Promise<RunBasis> {
+  const overlapping = (table: string, extra?: (q: Knex.QueryBuilder) => void) => {
+    const q = db(table).where('municipality_id', mi.id).andWhere('valid_from', '<', p.to).andWhere((w) => w.whereNull('valid_to').orWhere('valid_to', '>', p.from));
+    extra?.(q);
+    return q.orderBy('valid_from').select('id', 'label', 'valid_from', 'valid_to');
+  };
+  const covers = (r: { valid_from: string; valid_to: string | null }) => r.valid_from <= p.from && (r.valid_to === null || r.valid_to >= p.to);
+
+  const lists = await overlapping('price_lists', (q) => q.andWhereNot('status', 'proposed'));
+  if (lists.length === 0) throw unprocessable(`no adopted price list is in force in ${p.period}; adopt one before settling`, { period: p.period });
+  if (lists.length > 1 || !covers(lists[0]!)) {
+    throw unprocessable(
+      `the price list changes within ${p.period} (${lists.map((l) => `${l.id} "${l.label}" ${span(l.valid_from, l.valid_to)}`).join(', ')}); a month is settled with one price list`,
+      { period: p.period, priceLists: lists.map((l) => l.id) },
+    );
+  }
+  const catalogues = await overlapping('catalogue_versions');
+  if (catalogues.length === 0) throw unprocessable(`no catalogue version is in force in ${p.period}`, { period: p.period });
+  if (catalogues.length > 1 || !covers(catalogues[0]!)) {
+    throw unprocessable(
+      `the catalogue changes within ${p.period} (${catalogues.map((c) => `${c.id} "${c.label}" ${span(c.valid_from, c.valid_to)}`).join(', ')}); a month is settled with one catalogue`,
+      { period: p.period, catalogueVersions: catalogues.map((c) => c.id) },
+    );
+  }
+  const list = (await ratesInForce(db as Knex, mi.id, p.from))!;
+  const inForce = await catalogueStore.servicesInForce(db, mi.id, p.from);
+  const services: Record<string, CatalogueService> = {};
+  for (const s of [...inForce.values()].sort((a, b) => (a.code < b.code ? -1 : 1))) {
+    services[s.code] = { code: s.code, category: s.category, priceGroup: s.priceGroup, standardMinutes: s.standardMinutes, billingUnit: s.billingUnit };
+  }
+  const rates: PriceRate[] = list.rates.map((r) => ({ ...r }));
+  const hash = sha(
+    JSON.stringify({
+      country: mi.country,
+      zone: mi.timeZone,
+      holidays: mi.extraHolidays,
+      priceList: list.id,
+      rates: rates.map((r) => [r.priceGroup, r.timeBand, r.providerKind, r.area, r.unit, r.rate.toFixed(4)]),
+      catalogue: catalogues[0]!.id,
+      services: Object.values(services).map((s) => [s.code, s.category, s.priceGroup, s.standardMinutes]),
+    }),
+  );
+  return { municipality: mi, period: p, priceList: { id: list.id, label: list.label }, rates, catalogueVersionId: catalogues[0]!.id, services, hash };
+}
+
+/**
+ * The model version that applies to a provider on every day of the month: its own assignment,
+ * else the one for all providers. None on some day, or a change within the month, is a 422.
+ */
+export function modelIdFor(assignments: readonly ModelAssignment[], provider: ProviderInfo, p: Period): number {
+  const covering = (a: ModelAssignment, d: string) => a.validFrom <= d && (a.validTo === null || d < a.validTo);
+  const used = new Map<number, ModelAssignment>();
+  const missing: string[] = [];
+  for (let d = p.from; d < p.to; d = addDays(d, 1)) {
+    const a = assignments.find((x) => x.providerId === provider.id && covering(x, d)) ?? assignments.find((x) => x.providerId === null && covering(x, d));
+    if (a) used.set(a.modelId, a);
+    else missing.push(d);
+  }
+  if (missing.length > 0) {
+    throw unprocessable(
+      `no reimbursement model is assigned to provider ${provider.ref} for ${missing.length === 1 ? missing[0] : `${missing[0]} – ${missing[missing.length - 1]}`} (${missing.length} day(s) of ${p.period}); assign one (POST /api/models/{id}/assign)`,
+      { providerId: provider.id, period: p.period, days: missing.length },
+    );
+  }
+  if (used.size > 1) {
+    const list = [...used.values()].map((a) => `${a.modelName}@${a.modelVersion} ${span(a.validFrom, a.validTo)}`);
+    throw unprocessable(`the reimbursement model of provider ${provider.ref} changes within ${p.period} (${list.join(', ')}); a month is settled under one model`, {
+      providerId: provider.id,
+      period: p.period,
+      assignments: [...used.values()].map((a) => a.id),
+    });
+  }
+  return [...used.keys()][0]!;
+}
+
+export async function loadAssignments(db: Db, mi: MunicipalityInfo, p: Period) {
+  return modelsStore.allInPeriod(db, mi.id, p.from, p.to);
+}
+
+/** Parses each model version once per run. */
+export class ModelCache {
+  private readonly byId = new Map<number, { model: ResolvedModel; hash: string }>();
+  constructor(private readonly db: Db, private readonly m: number) {}
+  async get(id: number) {
+    let e = this.byId.get(id);
+    if (!e) {
+      const row = await modelsStore.get(this.db, this.m, id);
+      if (!row) throw notFound('model', id);
+      e = { model: engineModel(row), hash: sha(JSON.stringify(row.document)) };
+      this.byId.set(id, e);
+    }
+    return e;
+  }
+}
+
+const overlaps = (t: string) => `${t}.valid_from < :to and (${t}.valid_to is null or ${t}.valid_to > :from)`;
+
+/** The provider's current visits of the month (plus provider cancellations shortly before it), for COPY. */
+const VISITS_SQL = `
+  select id, source_system, external_id, version, citizen_id, service_codes, planned_start, planned_end, actual_start, actual_end,
+         status, staff_count, cancelled_at, area, occurs_at >= :start as in_period
+    from visits
+   where municipality_id = :m and provider_id = :p and superseded_at is null
+     and occurs_at >= :start::timestamptz - make_interval(days => :earlier) and occurs_at < :end
+     and (occurs_at >= :start or status = 'cancelled_by_provider')
+   order by id`;
+
+/**
+ * The citizens a provider chose or visited in the month, and their grants (current versions),
+ * choices (of any provider, so an exception can say who was chosen) and absences overlapping it,
+ * plus finance's exception decisions — each set as one JSON array of arrays, in one statement.
+ */
+export const PROVIDER_FACTS_SQL = `
+  with cit as (
+    -- The citizens of the provider's visits (ids) and those who chose it, as an array, so each set
+    -- below is fetched by index (citizen_id = any(array)) rather than by hashing whole tables.
+    select array(
+      select unnest(:ids::int[])
+      union
+      select citizen_id from provider_choices pc where pc.municipality_id = :m and pc.provider_id = :p and ${overlaps('pc')}
+    ) as ids
+  )
+  select
+    (select json_agg(json_build_array(c.id, c.ref, c.area) order by c.id)
+       from citizens c where c.municipality_id = :m and c.id = any((select ids from cit)::int[])) as citizens,
+    (select json_agg(json_build_array(g.id, g.source_system, g.external_id, g.version, g.citizen_id, g.service_code, g.category,
+                                      g.minutes_per_occurrence, g.frequency_type, g.frequency_count, g.weekdays, g.staff_count,
+                                      g.valid_from, g.valid_to) order by g.id)
+       from grants g
+      where g.municipality_id = :m and g.citizen_id = any((select ids from cit)::int[]) and g.superseded_at is null and ${overlaps('g')}) as grants,
+    (select json_agg(json_build_array(pc.id, pc.citizen_id, pc.category, pc.provider_id, pc.valid_from, pc.valid_to) order by pc.id)
+       from provider_choices pc
+      where pc.municipality_id = :m and pc.citizen_id = any((select ids from cit)::int[]) and ${overlaps('pc')}) as choices,
+    (select json_agg(json_build_array(a.id, a.citizen_id, a.kind, a.planned, a.valid_from, a.valid_to) order by a.id)
+       from absences a
+      where a.municipality_id = :m and a.citizen_id = any((select ids from cit)::int[]) and ${overlaps('a')}) as absences,
+    (select json_agg(json_build_array(d.kind, d.subject_key, d.decision) order by d.kind, d.subject_key)
+       from exception_decisions d
+      where :decisions and d.municipality_id = :m and d.provider_id = :p and d.period_start = :from) as decisions`;
+
+/** COPY text format: backslash escapes, \N for null. */
+const unescapeCopy = (f: string): string =>
+  f.indexOf('\\') === -1 ? f : f.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === 'b' ? '\b' : c === 'f' ? '\f' : c === 'v' ? '\v' : c));
+
+/**
+ * Reads the fields of one COPY text row in place (no per-row arrays): at a million visits the
+ * garbage of split() and friends costs more than the parsing itself.
+ */
+class Fields {
+  text = '';
+  private at = 0;
+  private end = 0;
+  row(text: string, at: number, end: number) {
+    this.text = text;
+    this.at = at;
+    this.end = end;
+  }
+  private next(): [number, number] {
+    const tab = this.text.indexOf('\t', this.at);
+    const stop = tab === -1 || tab > this.end ? this.end : tab;
+    const r: [number, number] = [this.at, stop];
+    this.at = stop + 1;
+    return r;
+  }
+  skip() {
+    this.next();
+  }
+  int(): number {
+    const [a, b] = this.next();
+    let n = 0;
+    for (let i = a; i < b; i++) n = n * 10 + this.text.charCodeAt(i) - 48;
+    return n;
+  }
+  str(): string | null {
+    const [a, b] = this.next();
+    return b - a === 2 && this.text.charCodeAt(a) === 92 && this.text.charCodeAt(a + 1) === 78 ? null : this.text.slice(a, b);
+  }
+  /** '2026-03-02 07:00:00+00' (PostgreSQL's text form) → '2026-03-02 07:00:00+00:00', which the engine reads directly. */
+  instant(): string | null {
+    const s = this.str();
+    if (s === null) return null;
+    const c = s.charCodeAt(s.length - 3);
+    return c === 43 || c === 45 ? `${s}:00` : s;
+  }
+}
+
+/**
+ * Streams a query's rows with COPY … TO STDOUT (text): at a million visits this is several times
+ * cheaper than decoding rows one by one through the driver, on both sides of the socket.
+ */
+async function copyRows(db: Db, sql: string, onRow: (f: Fields) => void): Promise<void> {
+  const client = db.client as unknown as { acquireConnection(): Promise<pg.PoolClient>; releaseConnection(c: pg.PoolClient): Promise<void> };
+  const conn = await client.acquireConnection();
+  const f = new Fields();
+  try {
+    const stream = conn.query(copyTo(`copy (${sql}) to stdout`));
+    let rest = '';
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = rest.length > 0 ? rest + chunk.toString('utf8') : chunk.toString('utf8');
+      let at = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', at)) {
+        f.row(text, at, nl);
+        onRow(f);
+        at = nl + 1;
+      }
+      rest = at < text.length ? text.slice(at) : '';
+    }
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
+/** One shared instance per distinct value (statuses, sources, code lists repeat across thousands of visits). */
+class Interned<T> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly make: (s: string) => T) {}
+  get(s: string): T {
+    let v = this.map.get(s);
+    if (v === undefined) this.map.set(s, (v = this.make(s)));
+    return v;
+  }
+}
+
+/**
+ * Everything effective in the month for one provider, as the engine wants it: its visits by COPY
+ * and the other facts by one JSON statement, concurrently. The fingerprint is a sha256 over all
+ * of it (ids and versions of facts, values of what is edited in place), so the same inputs give
+ * the same fingerprint.
+ */
+export async function loadProviderInputs(db: Db, basis: RunBasis, provider: ProviderInfo, model: { model: ResolvedModel; hash: string }, o: { withDecisions?: boolean } = {}): Promise<ProviderInputs> {
+  const { municipality: mi, period: p } = basis;
+  const { start, end } = instantsOf(p, mi.timeZone);
+  // A replacement visit may answer a provider cancellation shortly before the month.
+  const within = model.model.model.cancellation?.replacementWithinWeekdays;
+  const params = { m: mi.id, p: provider.id, start, end, earlier: within === undefined ? 0 : within * 2 + 7, from: p.from, to: p.to, decisions: o.withDecisions !== false };
+
+  const visitSources = new Map<number, string>();
+  const visits: VisitInput[] = [];
+  let ids = new Int32Array(4096);
+  const visited = new Set<number>();
+  const strings = new Interned((x: string) => x);
+  const codeLists = new Interned((x: string) => Object.freeze(x.slice(1, -1).split(',')));
+  await copyRows(db, db.raw(VISITS_SQL, params).toQuery(), (f) => {
+    const id = f.int();
+    const source = strings.get(f.str()!);
+    const externalId = unescapeCopy(f.str()!);
+    const version = f.int();
+    const citizenId = f.int();
+    const serviceCodes = codeLists.get(f.str()!);
+    const plannedStart = f.instant();
+    const plannedEnd = f.instant();
+    const actualStart = f.instant();
+    const actualEnd = f.instant();
+    const status = strings.get(f.str()!) as VisitInput['status'];
+    const staffCount = f.int();
+    const cancelledAt = f.instant();
+    const area = f.str();
+    // Provider cancellations before the month (replacement pool) do not make a citizen the provider's.
+    if (f.str() === 't') visited.add(citizenId);
+    const k = visits.length * 2;
+    if (k + 2 > ids.length) {
+      const grown = new Int32Array(ids.length * 2);
+      grown.set(ids);
+      ids = grown;
+    }
+    ids[k] = id;
+    ids[k + 1] = version;
+    visitSources.set(id, source);
+    visits.push({
+      id,
+      externalId,
+      version,
+      providerId: provider.id,
+      citizenId,
+      serviceCodes,
+      plannedStart,
+      plannedEnd,
+      actualStart,
+      actualEnd,
+      status,
+      staffCount,
+      cancelledAt,
+      area: area === null ? null : strings.get(area),
+    });
+  });
+  const facts = await db.raw(PROVIDER_FACTS_SQL, { ...params, ids: `{${[...visited].join(',')}}` });
+  type Row = (string | number | boolean | null | number[])[];
+  const row = facts.rows[0] as Record<'citizens' | 'grants' | 'choices' | 'absences' | 'decisions', Row[] | null>;
+
+  const h = createHash('sha256');
+  h.update(JSON.stringify(['carepay-settlement-v2', p.period, basis.hash, provider.id, provider.kind, provider.vatStatus, model.model.id, model.hash]));
+  h.update(Buffer.from(ids.buffer, 0, visits.length * 8));
+  const citizens: CitizenInput[] = (row.citizens ?? []).map((c) => ({ id: c[0] as number, ref: c[1] as string, area: c[2] as string | null }));
+  h.update(`z:${JSON.stringify(row.citizens ?? [])};`);
+  const grantKeys = new Map<number, string>();
+  const grants: GrantInput[] = (row.grants ?? []).map((g) => {
+    grantKeys.set(g[0] as number, `${g[1]}/${g[2]}`);
+    return {
+      id: g[0] as number,
+      citizenId: g[4] as number,
+      serviceCode: g[5] as string,
+      category: g[6] as GrantInput['category'],
+      minutesPerOccurrence: g[7] as number,
+      frequency: { type: g[8] as GrantInput['frequency']['type'], count: g[9] as number, weekdays: (g[10] as number[] | null) ?? null },
+      staffCount: g[11] as number,
+      validFrom: g[12] as string,
+      validTo: g[13] as string | null,
+    };
+  });
+  h.update(`g:${(row.grants ?? []).map((g) => `${g[0]}.${g[3]}`).join(',')};`);
+  const choices: ChoiceInput[] = (row.choices ?? []).map((c) => ({ citizenId: c[1] as number, category: c[2] as ChoiceInput['category'], providerId: c[3] as number, validFrom: c[4] as string, validTo: c[5] as string | null }));
+  h.update(`c:${JSON.stringify(row.choices ?? [])};`);
+  const absences: AbsenceInput[] = (row.absences ?? []).map((a) => ({ citizenId: a[1] as number, kind: a[2] as AbsenceInput['kind'], planned: a[3] as boolean, validFrom: a[4] as string, validTo: a[5] as string | null }));
+  h.update(`a:${JSON.stringify(row.absences ?? [])};`);
+  const decisions = new Map<string, 'accepted' | 'rejected'>();
+  for (const d of row.decisions ?? []) decisions.set(`${d[0]}|${d[1]}`, d[2] as 'accepted' | 'rejected');
+  h.update(`d:${JSON.stringify(row.decisions ?? [])};`);
+
+  const input: EngineInput = {
+    period: { from: p.from, to: p.to },
+    municipality: { country: mi.country, timeZone: mi.timeZone, extraHolidays: mi.extraHolidays },
+    provider: { id: provider.id, ref: provider.ref, kind: provider.kind, vatStatus: provider.vatStatus },
+    model: model.model.model,
+    modelVersionId: model.model.id,
+    priceListVersionId: basis.priceList.id,
+    services: basis.services,
+    rates: basis.rates,
+    citizens,
+    choices,
+    grants,
+    absences,
+    visits,
+    options: { visitLines: false },
+  };
+  return { input, model: model.model, fingerprint: h.digest('hex'), visitSources, grantKeys, decisions };
+}
+
+/** A locked month refuses new regular settlements (409). */
+export async function lockOf(db: Db, m: number, p: Period): Promise<{ lockedAt: string; lockedBy: string } | null> {
+  const r = await db('period_locks').where({ municipality_id: m, period_start: p.from }).first();
+  return r ? { lockedAt: (r.locked_at as Date).toISOString(), lockedBy: r.locked_by } : null;
+}
+
+export const periodLocked = (p: Period, refs: string[]) =>
+  conflict(`${p.period} is locked; ${refs.length === 1 ? `provider ${refs[0]} has` : `providers ${refs.join(', ')} have`} no approved settlement to correct (unlock the period to run a regular settlement)`, {
+    period: p.period,
+    providers: refs,
+  });

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { aSettlementWorld, exampleModel } from '../helpers/settlement-builders.js';
+
+const t = useTestDatabase();
+
+/** Runs the real command line in-process against this file's database; returns exit code, stdout and stderr lines. */
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+  const error = vi.spyOn(console, 'error').mockImplementation((s: string) => void err.push(s));
+  try {
+    const code = await runCli(['node', 'carepay', ...args]);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('carepay model / settle / settlement approve / period / compare', () => {
+  let app: TestApp;
+  let tmp: string;
+  let previous: string | undefined;
+  let w: Awaited<ReturnType<typeof aSettlementWorld>>;
+
+  beforeAll(async () => {
+    previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = t.url;
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'carepay-settle-'));
+    app = buildTestApp(t.db);
+    w = await aSettlementWorld(app.services, 'CLI', { assign: false });
+    const c1 = await w.citizen('C1');
+    await w.choose(c1, w.providers.p);
+    await w.grant(c1, 'PC');
+    // 2 × 30 granted minutes on weekday_day × 450.00 / 60 = 450.00; VAT 25 % 112.50
+    await w.visit(w.providers.p, c1, 'PC', '2026-03-02 08:00', '2026-03-02 08:30');
+    await w.visit(w.providers.p, c1, 'PC', '2026-03-03 08:00', '2026-03-03 08:30');
+  });
+  afterAll(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (previous === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previous;
+  });
+
+  it('adds a model from a file and assigns it; an invalid file is refused with the paths (exit 2)', async () => {
+    const good = path.join(tmp, 'model.json');
+    fs.writeFileSync(good, JSON.stringify(exampleModel('dk-granted-time')));
+    const r = await cli('model', 'add', good, '--municipality', 'CLI', '--name', 'dk-cli', '--assign-from', '2026-01-01');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^model dk-cli@1 added \(id \d+\): Danish granted-time model \(hverdag dag \/ øvrige tider\)\nassigned to all providers from 2026-01-01 \(assignment \d+\)$/);
+
+    const bad = path.join(tmp, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ ...exampleModel('dk-granted-time'), rounding: { mode: 'up', toMinutes: 7 } }));
+    const b = await cli('model', 'add', bad, '--municipality', 'CLI', '--name', 'dk-bad');
+    expect(b.code).toBe(2);
+    expect(b.err).toContain('rounding.toMinutes');
+  });
+
+  it('settles a month (--json), approves by id, and locks the month', async () => {
+    const r = await cli('settle', '--municipality', 'CLI', '--period', '2026-03', '--json');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.out);
+    expect(result.outcomes).toHaveLength(1);
+    const s = result.outcomes[0].settlement;
+    expect(s).toMatchObject({ providerRef: 'CARE', status: 'draft', totalExclVat: '450.00', vat: '112.50', totalInclVat: '562.50' });
+
+    const text = await cli('settle', '--municipality', 'CLI', '--period', '2026-03', '--provider', 'CARE');
+    expect(text.out.split('\n')[0]).toBe('Settlements 2026-03 — 1 provider(s), amounts in DKK');
+    expect(text.out.split('\n')[2]).toMatch(/^ {2}CARE +unchanged +regular #\d+ +450\.00 +112\.50 +562\.50 +1 +0$/);
+
+    const a = await cli('settlement', 'approve', String(s.id));
+    expect(a.code).toBe(0);
+    expect(a.out).toBe(`settlement ${s.id} (CARE 2026-03 regular) approved: 450.00 + VAT 112.50 = 562.50 DKK`);
+    const again = await cli('settlement', 'approve', String(s.id));
+    expect([again.code, again.err]).toEqual([2, `error: settlement ${s.id} is already approved`]);
+
+    const l = await cli('period', 'lock', '--municipality', 'CLI', '--period', '2026-03');
+    expect(l.out).toMatch(/^2026-03 locked by cli:\S+ at \d{4}-/);
+    const refused = await cli('settle', '--municipality', 'CLI', '--period', '2026-03', '--provider', 'HOME');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('2026-03 is locked; provider HOME has no approved settlement to correct');
+    expect((await cli('period', 'unlock', '--municipality', 'CLI', '--period', '2026-03')).out).toBe('2026-03 unlocked');
+  });
+
+  it('compares two models side by side', async () => {
+    const delivered = exampleModel('dk-granted-time') as { defaults: { basis: unknown } };
+    delivered.defaults.basis = { type: 'delivered' };
+    const f = path.join(tmp, 'delivered.json');
+    fs.writeFileSync(f, JSON.stringify(delivered));
+    expect((await cli('model', 'add', f, '--municipality', 'CLI', '--name', 'dk-delivered')).code).toBe(0);
+    const r = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-delivered@1', '--json');
+    expect(r.code).toBe(0);
+    // The visits lasted exactly their granted 30 minutes: both models pay 450.00
+    expect(JSON.parse(r.out).total).toEqual({
+      a: { amount: '450.00', minutes: 60, hours: '1.00' },
+      b: { amount: '450.00', minutes: 60, hours: '1.00' },
+      difference: { amount: '0.00', minutes: 0, hours: '0.00' },
+    });
+    const text = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-delivered');
+    expect(text.out.split('\n')[0]).toBe('What-if 2026-03: A = dk-cli@1, B = dk-delivered@1, price list "Timepriser 2026" (difference = B − A)');
+    const one = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli');
+    expect([one.code, one.err]).toEqual([2, 'error: give --model exactly twice: --model A --model B']);
+  });
+});
