@@ -85,16 +85,7 @@ export class GrantsService {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       if (!(await grantsStore.get(tx, scopeOf(who.principal), id))) throw notFound('grant', id);
-      const before = (await grantsStore.getForUpdate(tx, m, id))!;
-      if (before.supersededAt !== null) {
-        const current = await grantsStore.current(tx, m, before.sourceSystem, before.externalId);
-        throw conflict(
-          current
-            ? `Grant ${id} (version ${before.version}) is superseded by version ${current.version} (id ${current.id})`
-            : `Grant ${id} (version ${before.version}) is superseded`,
-          { currentId: current?.id ?? null, currentVersion: current?.version ?? null },
-        );
-      }
+      const before = await grantsStore.lockCurrent(tx, m, id, 'Grant');
       const old = grantValues(before);
       const values: GrantValues = {
         ...old,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { versionedRecords } from '../../db/versioned-records.js';
 import type { Scope } from '../auth/auth-types.js';
 import type { Frequency, Grant, GrantFilter } from './grants-schemas.js';
 
@@ -130,41 +131,7 @@ export const grantsStore = {
     return rows.map(toGrant);
   },
 
-  /** Locks the row so that two concurrent changes cannot both build on the same version. */
-  async getForUpdate(tx: Knex.Transaction, municipalityId: number, id: number): Promise<Grant | undefined> {
-    const row = await tx('grants').where({ municipality_id: municipalityId, id }).forUpdate().first();
-    return row ? toGrant(row) : undefined;
-  },
-
-  async current(db: Db, municipalityId: number, sourceSystem: string, externalId: string): Promise<Grant | undefined> {
-    const row = await db('grants')
-      .where({ municipality_id: municipalityId, source_system: sourceSystem, external_id: externalId })
-      .whereNull('superseded_at')
-      .first();
-    return row ? toGrant(row) : undefined;
-  },
-
-  async insert(
-    tx: Knex.Transaction,
-    municipalityId: number,
-    key: { sourceSystem: string; externalId: string; version: number },
-    v: GrantValues,
-  ): Promise<Grant> {
-    const [row] = await tx('grants')
-      .insert({
-        municipality_id: municipalityId,
-        source_system: key.sourceSystem,
-        external_id: key.externalId,
-        version: key.version,
-        ...toColumns(v),
-      })
-      .returning('*');
-    return toGrant(row);
-  },
-
-  async supersede(tx: Knex.Transaction, municipalityId: number, id: number): Promise<void> {
-    await tx('grants').where({ municipality_id: municipalityId, id }).whereNull('superseded_at').update({ superseded_at: tx.fn.now() });
-  },
+  ...versionedRecords('grants', toGrant, toColumns),
 
   async citizenExists(db: Db, municipalityId: number, citizenId: number): Promise<boolean> {
     return (await db('citizens').where({ municipality_id: municipalityId, id: citizenId }).first('id')) !== undefined;

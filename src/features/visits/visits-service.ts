@@ -87,16 +87,7 @@ export class VisitsService {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       if (!(await visitsStore.get(tx, scopeOf(who.principal), id))) throw notFound('visit', id);
-      const before = (await visitsStore.getForUpdate(tx, m, id))!;
-      if (before.supersededAt !== null) {
-        const current = await visitsStore.current(tx, m, before.sourceSystem, before.externalId);
-        throw conflict(
-          current
-            ? `Visit ${id} (version ${before.version}) is superseded by version ${current.version} (id ${current.id})`
-            : `Visit ${id} (version ${before.version}) is superseded`,
-          { currentId: current?.id ?? null, currentVersion: current?.version ?? null },
-        );
-      }
+      const before = await visitsStore.lockCurrent(tx, m, id, 'Visit');
       const old = visitValues(before);
       const pick = <K extends keyof VisitValues>(k: K, v: VisitValues[K] | undefined) => (v === undefined ? old[k] : v);
       const values: VisitValues = {

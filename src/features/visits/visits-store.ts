@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { versionedRecords } from '../../db/versioned-records.js';
 import type { Scope } from '../auth/auth-types.js';
 import type { Visit, VisitFilter, VisitStatus } from './visits-schemas.js';
 
@@ -118,41 +119,7 @@ export const visitsStore = {
     return rows.map(toVisit);
   },
 
-  /** Locks the row so that two concurrent corrections cannot both build on the same version. */
-  async getForUpdate(tx: Knex.Transaction, municipalityId: number, id: number): Promise<Visit | undefined> {
-    const row = await tx('visits').where({ municipality_id: municipalityId, id }).forUpdate().first();
-    return row ? toVisit(row) : undefined;
-  },
-
-  async current(db: Db, municipalityId: number, sourceSystem: string, externalId: string): Promise<Visit | undefined> {
-    const row = await db('visits')
-      .where({ municipality_id: municipalityId, source_system: sourceSystem, external_id: externalId })
-      .whereNull('superseded_at')
-      .first();
-    return row ? toVisit(row) : undefined;
-  },
-
-  async insert(
-    tx: Knex.Transaction,
-    municipalityId: number,
-    key: { sourceSystem: string; externalId: string; version: number },
-    v: VisitValues,
-  ): Promise<Visit> {
-    const [row] = await tx('visits')
-      .insert({
-        municipality_id: municipalityId,
-        source_system: key.sourceSystem,
-        external_id: key.externalId,
-        version: key.version,
-        ...toColumns(v),
-      })
-      .returning('*');
-    return toVisit(row);
-  },
-
-  async supersede(tx: Knex.Transaction, municipalityId: number, id: number): Promise<void> {
-    await tx('visits').where({ municipality_id: municipalityId, id }).whereNull('superseded_at').update({ superseded_at: tx.fn.now() });
-  },
+  ...versionedRecords('visits', toVisit, toColumns),
 
   async exists(db: Db, table: 'providers' | 'citizens', municipalityId: number, id: number): Promise<boolean> {
     return (await db(table).where({ municipality_id: municipalityId, id }).first('id')) !== undefined;
