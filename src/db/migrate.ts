@@ -17,11 +17,11 @@ interface MigrationModule {
 class TsMigrationSource implements Knex.MigrationSource<string> {
   async getMigrations(): Promise<string[]> {
     return readdirSync(MIGRATIONS_DIR)
-      .filter((f) => /^\d+_.+\.ts$/.test(f))
+      .filter((f) => /^\d+_.+\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
       .sort();
   }
   getMigrationName(name: string): string {
-    return name.replace(/\.ts$/, '');
+    return name.replace(/\.(ts|js)$/, '');
   }
   async getMigration(name: string): Promise<MigrationModule> {
     return (await import(pathToFileURL(path.join(MIGRATIONS_DIR, name)).href)) as MigrationModule;
@@ -41,6 +41,9 @@ export async function migrateRollbackAll(db: Knex): Promise<string[]> {
 }
 
 export async function migrationStatus(db: Knex): Promise<{ done: string[]; pending: string[] }> {
-  const [done, pending] = (await db.migrate.list(options())) as [Array<{ name: string }>, Array<{ file: string }>];
-  return { done: done.map((d) => d.name), pending: pending.map((p) => p.file) };
+  const source = new TsMigrationSource();
+  const [done, pending] = (await db.migrate.list(options())) as [Array<{ name: string }>, unknown[]];
+  // With a custom source, knex lists pending migrations as the source's own entries (file names here).
+  const name = (p: unknown) => source.getMigrationName(typeof p === 'string' ? p : String((p as { file?: string; name?: string }).file ?? (p as { name?: string }).name));
+  return { done: done.map((d) => d.name), pending: pending.map(name) };
 }
