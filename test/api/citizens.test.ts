@@ -89,6 +89,16 @@ describe('citizens API', () => {
     expect(unknown.body.total).toBe(0);
   });
 
+  it('searches by national id in the body, so the id stays out of URLs', async () => {
+    const found = await app.as(adminA).post('/api/citizens/search').send({ nationalId: CPR }).expect(200);
+    expect(ids(found.body)).toEqual([withId]);
+    expectNoNationalId(found.body);
+    // B is Swedish: it reads the same kind of field as a personnummer and finds only its own citizen.
+    const swedish = await app.as(adminB).post('/api/citizens/search').send({ nationalId: '500101-1237' }).expect(200);
+    expect(ids(swedish.body)).toEqual([swede]);
+    await app.as(adminA).post('/api/citizens/search').send({ nationalId: CPR, colour: 'red' }).expect(400);
+  });
+
   it('refuses bad national ids with the field and without echoing the value', async () => {
     const badDate = await app.as(adminA).post('/api/citizens').send(aCitizen({ nationalId: '320150-8527' })).expect(400);
     expect(badDate.body.error).toMatchObject({ code: 'bad_request', details: { field: 'nationalId' } });

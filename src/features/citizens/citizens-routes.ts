@@ -23,6 +23,22 @@ export function citizensRoutes(registry: OpenAPIRegistry, service: CitizensServi
     },
   });
   defineRoute(r, registry, {
+    method: 'post',
+    path: '/citizens/search',
+    tag,
+    summary: 'Find citizens with the filters in the body, so a national id never travels in a URL',
+    description: 'Same filters and paging as GET /citizens; prefer this whenever nationalId is used (URLs end up in proxy and browser logs).',
+    access: { read: null },
+    status: 200,
+    body: Paging.extend(CitizenFilter.shape).strict().meta({ id: 'CitizenSearch' }),
+    response: listOf(Citizen, 'CitizenList'),
+    handler: async ({ principal, requestId, body }) => {
+      const { limit, offset, ...filter } = body;
+      const page = await service.list({ principal, requestId }, filter, { limit, offset });
+      return { ...page, limit, offset };
+    },
+  });
+  defineRoute(r, registry, {
     method: 'get',
     path: '/citizens/:id',
     tag,
