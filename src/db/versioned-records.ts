@@ -73,3 +73,32 @@ export function versionedRecords<T extends VersionedRow, V>(table: 'visits' | 'g
   };
   return records;
 }
+
+/**
+ * The set-based merge of an import (decision 0002): from the `import_resolved` temp table, whose
+ * rows carry `err_field` (null when valid), `cur_id`/`cur_version` of the current record and
+ * `same` (content unchanged), supersede the changed records and insert new versions.
+ */
+export async function mergeResolvedVersions(
+  tx: Knex.Transaction,
+  table: 'visits' | 'grants',
+  contentColumns: readonly string[],
+  municipalityId: number,
+  batchId: number,
+): Promise<void> {
+  await tx.raw(
+    `update ?? t set superseded_at = now()
+       from import_resolved r
+      where r.err_field is null and r.cur_id is not null and not r.same
+        and t.municipality_id = ? and t.id = r.cur_id`,
+    [table, municipalityId],
+  );
+  const cols = contentColumns.join(', ');
+  await tx.raw(
+    `insert into ?? (municipality_id, source_system, external_id, version, import_batch_id, ${cols})
+     select ?::int, source_system, external_id, coalesce(cur_version, 0) + 1, ?::int, ${cols}
+       from import_resolved
+      where err_field is null and (cur_id is null or not same)`,
+    [table, municipalityId, batchId],
+  );
+}

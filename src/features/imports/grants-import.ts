@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { mergeResolvedVersions } from '../../db/versioned-records.js';
 import { DURATION_WORDS, FREQUENCIES, FREQUENCY_WORDS, foldName, GRANT_FIELDS, WEEKDAY_WORDS } from './import-fields.js';
 import {
   collectCatalogue,
@@ -150,22 +151,8 @@ async function resolve(tx: Knex.Transaction, { municipalityId: m }: ResolveConte
   );
 }
 
-async function merge(tx: Knex.Transaction, { municipalityId: m, batchId }: ResolveContext): Promise<void> {
-  await tx.raw(
-    `update grants g set superseded_at = now()
-       from import_resolved r
-      where r.err_field is null and r.cur_id is not null and not r.same
-        and g.municipality_id = ? and g.id = r.cur_id`,
-    [m],
-  );
-  await tx.raw(
-    `insert into grants (municipality_id, source_system, external_id, version, import_batch_id, ${CONTENT.join(', ')})
-     select ?::int, source_system, external_id, coalesce(cur_version, 0) + 1, ?::int, ${CONTENT.join(', ')}
-       from import_resolved
-      where err_field is null and (cur_id is null or not same)`,
-    [m, batchId],
-  );
-}
+const merge = (tx: Knex.Transaction, { municipalityId, batchId }: ResolveContext) =>
+  mergeResolvedVersions(tx, 'grants', CONTENT, municipalityId, batchId);
 
 export const grantsImport: ImportKind = {
   kind: 'grants',

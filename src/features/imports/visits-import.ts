@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { mergeResolvedVersions } from '../../db/versioned-records.js';
 import { STATUS_WORDS, VISIT_FIELDS, VISIT_STATUSES } from './import-fields.js';
 import {
   collectCatalogue,
@@ -152,22 +153,8 @@ async function resolve(tx: Knex.Transaction, { municipalityId: m, zone }: Resolv
   );
 }
 
-async function merge(tx: Knex.Transaction, { municipalityId: m, batchId }: ResolveContext): Promise<void> {
-  await tx.raw(
-    `update visits v set superseded_at = now()
-       from import_resolved r
-      where r.err_field is null and r.cur_id is not null and not r.same
-        and v.municipality_id = ? and v.id = r.cur_id`,
-    [m],
-  );
-  await tx.raw(
-    `insert into visits (municipality_id, source_system, external_id, version, import_batch_id, ${CONTENT.join(', ')})
-     select ?::int, source_system, external_id, coalesce(cur_version, 0) + 1, ?::int, ${CONTENT.join(', ')}
-       from import_resolved
-      where err_field is null and (cur_id is null or not same)`,
-    [m, batchId],
-  );
-}
+const merge = (tx: Knex.Transaction, { municipalityId, batchId }: ResolveContext) =>
+  mergeResolvedVersions(tx, 'visits', CONTENT, municipalityId, batchId);
 
 export const visitsImport: ImportKind = {
   kind: 'visits',
