@@ -1,5 +1,5 @@
-import { parse } from 'csv-parse/sync';
 import { CATEGORIES, type Category } from '../../http/common-schemas.js';
+import { csvRecords } from '../../shared/csv-records.js';
 import { badRequest } from '../../shared/errors.js';
 import type { BudgetCreate } from './budget-schemas.js';
 import { lineKey } from './budgets-store.js';
@@ -46,19 +46,9 @@ export function parseAmount(text: string): string | null {
 }
 
 export function parseBudgetCsv(text: string): { rows: BudgetCreate[]; errors: RowError[] } {
-  // One delimiter for the whole file, the one the header uses most: a comma may be a decimal comma in the rows.
-  const header = /^\uFEFF?[\r\n]*([^\r\n]*)/.exec(text)?.[1] ?? '';
-  const delimiter = [';', '\t', ','].map((d) => [d, header.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, delimiter, skip_empty_lines: true, relax_quotes: false, info: true, trim: true }) as never;
-  } catch (err) {
-    throw badRequest(`Malformed CSV: ${(err as Error).message}`);
-  }
-  const [head, ...body] = records;
-  if (!head) throw badRequest('The file is empty: a header row is required (year;area;category;amount)');
-  const columns = head.record.map((h) => HEADERS[h.toLowerCase().replace(/"/g, '').trim()] ?? null);
-  const unknown = head.record.filter((_, i) => columns[i] === null);
+  const { head, body } = csvRecords(text, 'The file is empty: a header row is required (year;area;category;amount)');
+  const columns = head.map((h) => HEADERS[h.toLowerCase().replace(/"/g, '').trim()] ?? null);
+  const unknown = head.filter((_, i) => columns[i] === null);
   if (unknown.length) throw badRequest(`Unknown columns: ${unknown.join(', ')} (expected year, area, category, amount, note)`);
   for (const required of ['year', 'amount'] as const) {
     if (!columns.includes(required)) throw badRequest(`The column "${required}" is missing`);
@@ -66,8 +56,7 @@ export function parseBudgetCsv(text: string): { rows: BudgetCreate[]; errors: Ro
   const errors: RowError[] = [];
   const rows: BudgetCreate[] = [];
   const seen = new Map<string, number>();
-  for (const { record, info } of body) {
-    const row = info.lines;
+  for (const { record, row } of body) {
     const get = (field: keyof BudgetCreate) => {
       const i = columns.indexOf(field);
       return i < 0 ? '' : (record[i] ?? '').trim();

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { CATEGORIES } from '../../http/common-schemas.js';
 import { roundMoney } from '../../shared/money.js';
-import type { Country, InvoiceDocument, InvoiceKind, InvoiceLine, Language, Party, VatBreakdown, VatCategory } from './invoice-types.js';
+import type { AdjustmentSource, Country, InvoiceDocument, InvoiceKind, InvoiceLine, Language, Party, VatBreakdown, VatCategory } from './invoice-types.js';
 
 /**
  * Pure: turns an approved settlement and the master data of the day into the frozen invoice
@@ -70,6 +70,12 @@ export interface DocumentInput {
   lines: LineData[];
   vat: VatData[];
   corrects: { number: string; issueDate: string } | null;
+  /**
+   * Set when the document settles a retro price adjustment instead of a settlement: `settlement`
+   * then carries the adjustment's period (the year), currency and totals, and its id is not a
+   * settlement's.
+   */
+  adjustment?: AdjustmentSource | null;
 }
 
 export class DocumentError extends Error {
@@ -141,9 +147,11 @@ const money = (d: Decimal.Value) => new Decimal(d).toFixed(2);
 export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
   const { settlement: s, country } = input;
   const issues: string[] = [];
-  if (input.lines.length === 0) issues.push(`settlement ${s.id} has no lines`);
+  const adjustment = input.adjustment ?? null;
+  const source = adjustment ? `price adjustment ${adjustment.id}` : `settlement ${s.id}`;
+  if (input.lines.length === 0) issues.push(`${source} has no lines`);
   const sum = input.lines.reduce((t, l) => t.plus(l.amount), new Decimal(0));
-  if (!eq(sum, s.totalExclVat)) issues.push(`the lines add up to ${money(sum)}, the settlement to ${s.totalExclVat}`);
+  if (!eq(sum, s.totalExclVat)) issues.push(`the lines add up to ${money(sum)}, the ${adjustment ? 'adjustment' : 'settlement'} to ${s.totalExclVat}`);
 
   const bases = new Map<string, Decimal>();
   for (const l of input.lines) {
@@ -199,9 +207,10 @@ export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
     currency: s.currency as InvoiceDocument['currency'],
     language: input.language,
     period: { start: s.periodStart, end: s.periodEnd },
-    settlement: { id: s.id, kind: s.kind, sequence: s.sequence },
+    settlement: adjustment ? null : { id: s.id, kind: s.kind, sequence: s.sequence },
+    ...(adjustment ? { adjustment: { ...adjustment } } : {}),
     corrects: input.corrects,
-    buyerReference: `settlement ${s.id}`,
+    buyerReference: source,
     seller: party(input.seller, input.seller.vatStatus === 'registered' ? vatIdOf(country, input.seller.companyNumber) : null),
     buyer: party(input.buyer, null),
     lines: input.lines.map((l) => ({

@@ -189,7 +189,9 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     [L.period, formatPeriod(doc.period.start, doc.period.end, lang)],
     ...(doc.kind === 'credit_note' ? [] : ([[L.paymentTermsLabel, L.paymentTerms(doc.paymentTermsDays)]] as [string, string][])),
     ...(doc.corrects ? ([[L.corrects, `${doc.corrects.number} (${formatDate(doc.corrects.issueDate, lang)})`]] as [string, string][]) : []),
-    [L.settlement, doc.settlement.kind === 'correction' ? `${doc.settlement.id}, ${L.correctionNo} ${doc.settlement.sequence}` : String(doc.settlement.id)],
+    doc.settlement
+      ? [L.settlement, doc.settlement.kind === 'correction' ? `${doc.settlement.id}, ${L.correctionNo} ${doc.settlement.sequence}` : String(doc.settlement.id)]
+      : [L.adjustment, L.adjustmentOf(doc.adjustment!.year, doc.adjustment!.recalculationId)],
   ];
   for (const [k, v] of facts) {
     w.text(k, 315, 110, { bold: true });
@@ -201,7 +203,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   // Parties: the provider sells, the municipality buys and issues (self-billing).
   const bottom = Math.max(partyBlock(w, doc.seller, L.seller, 50, 240, L, true), partyBlock(w, doc.buyer, L.buyer, 310, RIGHT - 310, L, false));
   w.y = bottom + 6;
-  w.paragraph(L.selfBilling, 50, RIGHT - 50);
+  w.paragraph(doc.adjustment ? L.selfBillingAdjustment : L.selfBilling, 50, RIGHT - 50);
   w.y += 8;
 
   // Lines by category and time band.
@@ -263,7 +265,8 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   total(L.totalInclVat, money(doc.totals.inclVat), true);
   if (doc.kind !== 'credit_note') total(L.amountDue, money(doc.totals.inclVat), true);
 
-  // Appendix: lines per citizen, by opaque reference only.
+  // Appendix: lines per citizen, by opaque reference only (a price adjustment has no citizens).
+  if (!doc.adjustment) {
   pdf.addPage();
   w.y = PAGE.margin;
   w.text(L.appendixTitle, 50, RIGHT - 50, { bold: true, size: 13 });
@@ -299,6 +302,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     w.y += 3;
   }
   tableHeader = null;
+  }
 
   // Footer with page numbers, once the page count is known.
   const { start, count } = pdf.bufferedPageRange();

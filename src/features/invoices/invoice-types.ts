@@ -5,6 +5,13 @@
  */
 
 export type InvoiceKind = 'invoice' | 'supplementary_invoice' | 'credit_note';
+
+/** A retro price adjustment the document settles (docs/price-recalculation.md). */
+export interface AdjustmentSource {
+  id: number;
+  recalculationId: number;
+  year: number;
+}
 export type Language = 'da' | 'sv' | 'en';
 export type Country = 'DK' | 'SE';
 /** UNCL5305 VAT category codes used here: S standard rate, E exempt, O outside the scope of VAT. */
@@ -64,7 +71,10 @@ export interface InvoiceDocument {
   language: Language;
   /** [start, end) as the settlement's period; the UBL period ends the day before `end`. */
   period: { start: string; end: string };
-  settlement: { id: number; kind: 'regular' | 'correction'; sequence: number };
+  /** The settlement the document was issued from; null for a retro price adjustment. */
+  settlement: { id: number; kind: 'regular' | 'correction'; sequence: number } | null;
+  /** The retro price adjustment the document was issued from (absent on documents issued before adjustments existed). */
+  adjustment?: AdjustmentSource | null;
   /** The invoice a credit note or supplementary invoice refers to. */
   corrects: { number: string; issueDate: string } | null;
   buyerReference: string;

@@ -99,7 +99,7 @@ export function renderInvoiceUbl(doc: InvoiceDocument): string {
   root.ele('cbc:IssueDate').txt(doc.issueDate);
   if (!credit) root.ele('cbc:DueDate').txt(doc.dueDate);
   root.ele(credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode').txt(credit ? '381' : '380');
-  root.ele('cbc:Note').txt(L.selfBilling);
+  root.ele('cbc:Note').txt(doc.adjustment ? L.selfBillingAdjustment : L.selfBilling);
   root.ele('cbc:DocumentCurrencyCode').txt(doc.currency);
   root.ele('cbc:BuyerReference').txt(doc.buyerReference);
   root.ele('cac:InvoicePeriod').ele('cbc:StartDate').txt(doc.period.start).up().ele('cbc:EndDate').txt(lastDayBefore(doc.period.end));
@@ -143,7 +143,7 @@ export function renderInvoiceUbl(doc: InvoiceDocument): string {
     item.ele('cbc:Name').txt(name);
     item.ele('cac:SellersItemIdentification').ele('cbc:ID').txt(l.serviceCode);
     taxCategory(item, 'cac:ClassifiedTaxCategory', l.vatCategory, l.vatPercent, null);
-    const props: [string, string][] = [[L.citizen, l.citizenRef], [L.band, l.band ?? '-'], [L.visits, String(l.visits)]];
+    const props: [string, string][] = doc.adjustment ? [[L.band, l.band ?? '-']] : [[L.citizen, l.citizenRef], [L.band, l.band ?? '-'], [L.visits, String(l.visits)]];
     for (const [k, v] of props) item.ele('cac:AdditionalItemProperty').ele('cbc:Name').txt(k).up().ele('cbc:Value').txt(v);
     const price = line.ele('cac:Price').ele('cbc:PriceAmount', cur).txt(q.price.toFixed()).up();
     if (q.base) price.ele('cbc:BaseQuantity', { unitCode: q.unitCode }).txt(q.base.toFixed());

@@ -4,10 +4,11 @@ import { DateTime } from 'luxon';
 import { forbidden, notFound, unprocessable } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import { mayWrite, scopeOf, type Acting } from '../auth/auth-types.js';
-import { buildInvoiceDocument, DocumentError, missingMasterData, type PartyData } from './invoice-document.js';
+import { recalcStore } from '../price-recalculation/recalc-store.js';
+import { buildInvoiceDocument, DocumentError, missingMasterData, type LineData, type PartyData, type SettlementData, type VatData } from './invoice-document.js';
 import { allocateInvoiceNumber } from './invoice-numbering.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
-import type { InvoiceKind } from './invoice-types.js';
+import type { AdjustmentSource, InvoiceKind } from './invoice-types.js';
 import { renderInvoiceUbl } from './invoice-ubl.js';
 import type { Invoice, InvoiceDetail, InvoiceFilter, InvoiceSettingsUpdate } from './invoices-schemas.js';
 import { invoicesStore } from './invoices-store.js';
@@ -129,70 +130,173 @@ export class InvoicesService {
         kind = total.isNegative() ? 'credit_note' : 'supplementary_invoice';
       }
 
-      // One connection per transaction: its queries run one after the other.
-      const municipality = await invoicesStore.municipality(tx, m);
-      const provider = await invoicesStore.provider(tx, m, s.providerId);
-      const lines = await invoicesStore.settlementLines(tx, m, settlementId);
-      const vat = await invoicesStore.settlementVat(tx, m, settlementId);
-      const issueDate = DateTime.fromJSDate(this.now(), { zone: municipality.time_zone }).toISODate()!;
-      const terms: number = municipality.invoice_payment_terms_days;
-      const dueDate = DateTime.fromISO(issueDate).plus({ days: terms }).toISODate()!;
-      const input = {
+      await this.issueIn(tx, who, {
         kind,
-        number: '',
-        issueDate,
-        dueDate,
-        paymentTermsDays: terms,
-        language: municipality.language,
-        country: municipality.country,
-        buyer: partyOf(municipality),
-        seller: { ...partyOf(provider), vatStatus: provider.vat_status },
-        settlement: s,
-        lines,
-        vat,
-        corrects: corrected ? { number: corrected.number, issueDate: corrected.issueDate } : null,
-      };
-      const missing = missingMasterData(input);
-      if (missing.length) throw unprocessable(`Settlement ${settlementId} cannot be invoiced: ${missing.join('; ')}`, { missing });
-      let document;
-      try {
-        document = buildInvoiceDocument(input);
-      } catch (e) {
-        if (e instanceof DocumentError) throw unprocessable(`Settlement ${settlementId} does not reconcile: ${e.message}`, { issues: e.issues });
-        throw e;
-      }
-      // The number is taken last, after every check, and inside the transaction that uses it.
-      const year = Number(issueDate.slice(0, 4));
-      const { number, sequenceNo } = await allocateInvoiceNumber(tx, m, year);
-      document.number = number;
-      await invoicesStore.insert(tx, {
-        municipalityId: m,
-        number,
-        year,
-        sequenceNo,
-        kind,
-        settlementId,
+        source: s,
+        what: `Settlement ${settlementId}`,
         providerId: s.providerId,
-        periodStart: s.periodStart,
-        periodEnd: s.periodEnd,
-        correctsInvoiceId: corrected?.id ?? null,
-        issueDate,
-        dueDate,
-        document,
-        issuedBy: who.principal.actor,
+        settlementId,
+        lines: await invoicesStore.settlementLines(tx, m, settlementId),
+        vat: await invoicesStore.settlementVat(tx, m, settlementId),
+        corrected: corrected ?? null,
       });
       await invoicesStore.markInvoiced(tx, m, settlementId);
-      await appendAudit(tx, {
-        municipalityId: m,
-        actor: who.principal.actor,
-        requestId: who.requestId,
-        action: 'issue',
-        entity: 'invoice',
-        entityId: number,
-        changes: { after: { number, kind, settlementId, corrects: corrected?.number ?? null, totals: document.totals, issueDate, dueDate } },
-      });
       const issued = await invoicesStore.getBySettlement(tx, m, settlementId);
       return { invoice: strip(issued!), created: true };
+    });
+  }
+
+  /**
+   * Issues the supplementary invoice (or credit note, for a negative total) of a private
+   * provider's retro price adjustment, once its recalculation is approved
+   * (docs/price-recalculation.md). Same numbering, checks, frozen document and renderers as a
+   * settlement's invoice; it refers to the provider's latest invoice of the year. Idempotent like
+   * issueForSettlement: the adjustment row is locked first.
+   */
+  async issueForAdjustment(who: Acting, adjustmentId: number): Promise<IssueResult> {
+    if (who.principal.providerId !== null || !mayWrite(who.principal.role, 'invoices')) throw forbidden('Your role may not issue invoices');
+    const m = who.principal.municipalityId;
+    return this.db.transaction(async (tx) => {
+      const a = await recalcStore.lockAdjustment(tx, m, adjustmentId);
+      if (!a) throw notFound('price adjustment', adjustmentId);
+      const existing = await invoicesStore.getByAdjustment(tx, m, adjustmentId);
+      if (existing) return { invoice: strip(existing), created: false };
+      if (a.status !== 'approved') throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`);
+      const total = new Decimal(a.totalInclVat);
+      if (total.isZero()) throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`);
+      const corrected = await invoicesStore.lastInvoiceOfYear(tx, m, a.providerId, a.year);
+      if (!corrected) throw unprocessable(`Price adjustment ${adjustmentId}: the provider has no invoice for ${a.year} to refer to; invoice its settlements first`);
+      await this.issueIn(tx, who, {
+        kind: total.isNegative() ? 'credit_note' : 'supplementary_invoice',
+        source: {
+          id: a.id,
+          kind: 'correction',
+          sequence: 0,
+          periodStart: `${a.year}-01-01`,
+          periodEnd: `${a.year + 1}-01-01`,
+          currency: a.currency,
+          totalExclVat: a.totalExclVat,
+          vat: a.vat,
+          totalInclVat: a.totalInclVat,
+        },
+        what: `Price adjustment ${adjustmentId}`,
+        providerId: a.providerId,
+        adjustment: { id: a.id, recalculationId: a.recalculationId, year: a.year },
+        lines: a.lines.map((l) => ({
+          lineNo: l.lineNo,
+          citizenRef: '',
+          serviceCode: l.categoryCode,
+          category: l.serviceCategory,
+          kind: 'price_adjustment',
+          band: l.band,
+          unit: 'per_hour' as const,
+          visits: 0,
+          minutes: l.minutes,
+          quantity: l.hours,
+          rate: l.difference,
+          factor: '1',
+          amount: l.amount,
+          vatPercent: l.vatPercent,
+        })),
+        vat: a.vatGroups.map((g) => ({ percent: g.percent, exemptionReason: null, base: g.base, vat: g.vat })),
+        corrected,
+      });
+      const issued = await invoicesStore.getByAdjustment(tx, m, adjustmentId);
+      return { invoice: strip(issued!), created: true };
+    });
+  }
+
+  /**
+   * The part of issuing shared by settlements and price adjustments, inside the caller's
+   * transaction: master data, dates, the reconciled frozen document, then (last, after every
+   * check) the number, the invoice row and the audit record.
+   */
+  private async issueIn(
+    tx: Knex.Transaction,
+    who: Acting,
+    o: {
+      kind: InvoiceKind;
+      source: SettlementData;
+      what: string;
+      providerId: number;
+      settlementId?: number;
+      adjustment?: AdjustmentSource;
+      lines: LineData[];
+      vat: VatData[];
+      corrected: InvoiceDetail | null;
+    },
+  ): Promise<void> {
+    const m = who.principal.municipalityId;
+    // One connection per transaction: its queries run one after the other.
+    const municipality = await invoicesStore.municipality(tx, m);
+    const provider = await invoicesStore.provider(tx, m, o.providerId);
+    const issueDate = DateTime.fromJSDate(this.now(), { zone: municipality.time_zone }).toISODate()!;
+    const terms: number = municipality.invoice_payment_terms_days;
+    const dueDate = DateTime.fromISO(issueDate).plus({ days: terms }).toISODate()!;
+    const input = {
+      kind: o.kind,
+      number: '',
+      issueDate,
+      dueDate,
+      paymentTermsDays: terms,
+      language: municipality.language,
+      country: municipality.country,
+      buyer: partyOf(municipality),
+      seller: { ...partyOf(provider), vatStatus: provider.vat_status },
+      settlement: o.source,
+      lines: o.lines,
+      vat: o.vat,
+      corrects: o.corrected ? { number: o.corrected.number, issueDate: o.corrected.issueDate } : null,
+      adjustment: o.adjustment ?? null,
+    };
+    const missing = missingMasterData(input);
+    if (missing.length) throw unprocessable(`${o.what} cannot be invoiced: ${missing.join('; ')}`, { missing });
+    let document;
+    try {
+      document = buildInvoiceDocument(input);
+    } catch (e) {
+      if (e instanceof DocumentError) throw unprocessable(`${o.what} does not reconcile: ${e.message}`, { issues: e.issues });
+      throw e;
+    }
+    // The number is taken last, after every check, and inside the transaction that uses it.
+    const year = Number(issueDate.slice(0, 4));
+    const { number, sequenceNo } = await allocateInvoiceNumber(tx, m, year);
+    document.number = number;
+    await invoicesStore.insert(tx, {
+      municipalityId: m,
+      number,
+      year,
+      sequenceNo,
+      kind: o.kind,
+      settlementId: o.settlementId ?? null,
+      priceAdjustmentId: o.adjustment?.id ?? null,
+      providerId: o.providerId,
+      periodStart: o.source.periodStart,
+      periodEnd: o.source.periodEnd,
+      correctsInvoiceId: o.corrected?.id ?? null,
+      issueDate,
+      dueDate,
+      document,
+      issuedBy: who.principal.actor,
+    });
+    await appendAudit(tx, {
+      municipalityId: m,
+      actor: who.principal.actor,
+      requestId: who.requestId,
+      action: 'issue',
+      entity: 'invoice',
+      entityId: number,
+      changes: {
+        after: {
+          number,
+          kind: o.kind,
+          ...(o.adjustment ? { priceAdjustmentId: o.adjustment.id } : { settlementId: o.settlementId }),
+          corrects: o.corrected?.number ?? null,
+          totals: document.totals,
+          issueDate,
+          dueDate,
+        },
+      },
     });
   }
 }

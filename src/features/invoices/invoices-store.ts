@@ -14,10 +14,11 @@ const toInvoice = (r: Record<string, any>): Invoice => ({
   kind: r.kind,
   typeCode: r.kind === 'credit_note' ? '381' : '380',
   settlementId: r.settlement_id,
+  priceAdjustmentId: r.price_adjustment_id ?? null,
   providerId: r.provider_id,
   providerRef: r.provider_ref,
   providerName: r.provider_name,
-  period: String(r.period_start).slice(0, 7),
+  period: r.price_adjustment_id ? String(r.period_start).slice(0, 4) : String(r.period_start).slice(0, 7),
   periodStart: r.period_start,
   periodEnd: r.period_end,
   correctsNumber: r.corrects_number ?? null,
@@ -47,7 +48,7 @@ const invoices = (db: Db, scope: Scope) => {
   return q;
 };
 const SUMMARY = [
-  'i.id', 'i.number', 'i.kind', 'i.settlement_id', 'i.provider_id', 'i.period_start', 'i.period_end', 'i.issue_date', 'i.due_date',
+  'i.id', 'i.number', 'i.kind', 'i.settlement_id', 'i.price_adjustment_id', 'i.provider_id', 'i.period_start', 'i.period_end', 'i.issue_date', 'i.due_date',
   'i.currency', 'i.total_excl_vat', 'i.vat', 'i.total_incl_vat', 'i.line_count', 'i.issued_at', 'i.issued_by',
   'p.ref as provider_ref', 'p.name as provider_name', 'c.number as corrects_number',
 ];
@@ -88,7 +89,9 @@ export interface NewInvoice {
   year: number;
   sequenceNo: number;
   kind: InvoiceKind;
-  settlementId: number;
+  /** Exactly one of settlementId and priceAdjustmentId. */
+  settlementId: number | null;
+  priceAdjustmentId?: number | null;
   providerId: number;
   periodStart: string;
   periodEnd: string;
@@ -118,6 +121,23 @@ export const invoicesStore = {
 
   async getBySettlement(db: Db, municipalityId: number, settlementId: number): Promise<InvoiceDetail | undefined> {
     const row = await invoices(db, { municipalityId, providerId: null }).andWhere('i.settlement_id', settlementId).first([...SUMMARY, 'i.document']);
+    return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
+  },
+
+  async getByAdjustment(db: Db, municipalityId: number, adjustmentId: number): Promise<InvoiceDetail | undefined> {
+    const row = await invoices(db, { municipalityId, providerId: null }).andWhere('i.price_adjustment_id', adjustmentId).first([...SUMMARY, 'i.document']);
+    return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
+  },
+
+  /** The provider's latest invoice (kind invoice) for a month of the year: what a retro price adjustment refers to. */
+  async lastInvoiceOfYear(db: Db, municipalityId: number, providerId: number, year: number): Promise<InvoiceDetail | undefined> {
+    const row = await invoices(db, { municipalityId, providerId })
+      .andWhere('i.kind', 'invoice')
+      .whereNotNull('i.settlement_id')
+      .andWhere('i.period_start', '>=', `${year}-01-01`)
+      .andWhere('i.period_start', '<', `${year + 1}-01-01`)
+      .orderBy([{ column: 'i.period_start', order: 'desc' }, { column: 'i.year', order: 'desc' }, { column: 'i.sequence_no', order: 'desc' }])
+      .first([...SUMMARY, 'i.document']);
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
 
@@ -184,6 +204,7 @@ export const invoicesStore = {
       sequence_no: i.sequenceNo,
       kind: i.kind,
       settlement_id: i.settlementId,
+      price_adjustment_id: i.priceAdjustmentId ?? null,
       provider_id: i.providerId,
       period_start: i.periodStart,
       period_end: i.periodEnd,

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { Money, roundMoney } from '../../shared/money.js';
+import { formatRate, Money, roundMoney } from '../../shared/money.js';
 import {
   COST_ELEMENTS,
   RecalcInputError,
@@ -183,7 +183,7 @@ export function recalculate(input: RecalcInput): RecalcResult {
       .sort(([a], [b]) => dec(a).comparedTo(b))
       .map(([rate, minutes]) => {
         const difference = price.minus(rate);
-        return { rate: dec(rate).toFixed(2), hours: fixed4(minutes.div(60)), difference: difference.toFixed(4), settled: settledDifference(difference, s.policy).toFixed(4) };
+        return { rate: formatRate(rate), hours: fixed4(minutes.div(60)), difference: difference.toFixed(4), settled: settledDifference(difference, s.policy).toFixed(4) };
       });
     return {
       code: c.code,
@@ -256,8 +256,8 @@ function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentRes
         categoryCode: r.categoryCode,
         priceGroup: group.get(r.categoryCode)!,
         band: r.band,
-        paidRate: dec(r.rate).toFixed(2),
-        newPrice: price.toFixed(2),
+        paidRate: formatRate(r.rate),
+        newPrice: formatRate(price),
         difference: settled.toFixed(4),
         minutes: r.minutes,
         hours: r.paidMinutes.div(60).toDecimalPlaces(8, Decimal.ROUND_HALF_UP).toFixed(8),

@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import { Paging, Ref } from '../../http/common-schemas.js';
+import { InvoiceKindSchema, InvoiceNumber } from '../invoices/invoices-schemas.js';
+import { COST_ELEMENTS, DRIVERS, POLICIES } from './recalc-types.js';
+
+/** Decimals travel as strings, never JSON numbers (src/shared/money.ts). */
+const Money = z.string().meta({ example: '1250000.00', description: 'decimal string, 2 decimals' });
+const Decimal4 = z.string().meta({ example: '452.1234', description: 'decimal string, 4 decimals' });
+const SignedAmount = z
+  .string()
+  .regex(/^-?\d{1,14}(\.\d{1,2})?$/, 'a decimal string with at most 2 decimals, e.g. "1250000.00" (negative for a refund)')
+  .meta({ example: '1250000.00' });
+const HoursInput = z.string().regex(/^\d{1,10}(\.\d{1,4})?$/, 'hours as a decimal string >= 0, at most 4 decimals').meta({ example: '41250.5' });
+const PercentInput = z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, 'a percent as a decimal string, at most 4 decimals').meta({ example: '60' });
+
+export const YearParam = z.object({ year: z.coerce.number().int().min(2000).max(2999) });
+export const CostElement = z.enum(COST_ELEMENTS);
+export const Policy = z.enum(POLICIES);
+
+export const AllocationSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('shares'), shares: z.record(Ref, PercentInput).meta({ description: 'percent per category code; they add up to 100' }) }),
+    z.strictObject({ type: z.literal('driver'), driver: z.enum(DRIVERS) }),
+  ])
+  .meta({ id: 'CostAllocation', description: 'Documented shares per category, or a driver: the delivered hours or the entered staff hours of each category' });
+
+export const PriceCategorySchema = z
+  .strictObject({
+    code: Ref,
+    name: z.string().min(1).max(200),
+    priceGroup: Ref,
+    timeBands: z.array(Ref).min(1).max(20),
+  })
+  .meta({ id: 'PriceCategory', description: 'One price group over one or more time bands that share one price' });
+
+export const CostLineInput = z
+  .strictObject({
+    element: CostElement,
+    description: z.string().max(500).default(''),
+    amount: SignedAmount,
+    costType: z.enum(['direct', 'indirect']),
+    assessmentUnit: z.boolean().default(false),
+    allocation: AllocationSchema,
+  })
+  .meta({ id: 'CostLineInput' });
+
+export const EnteredHoursSchema = z
+  .strictObject({
+    categoryCode: Ref,
+    deliveredHours: HoursInput.nullable().optional().meta({ description: 'required for every category when hoursSource is entered' }),
+    staffHours: HoursInput.nullable().optional(),
+    method: z.string().max(500).nullable().optional().meta({ example: 'attendance 52 000 h × 62 % time with citizens' }),
+  })
+  .meta({ id: 'EnteredHours' });
+
+export const CostStatementPut = z
+  .strictObject({
+    providerId: z.number().int().positive().optional().meta({ description: 'the municipal provider; default: the only municipal provider' }),
+    hoursSource: z.enum(['visits', 'entered']).default('visits'),
+    note: z.string().max(2000).nullable().optional(),
+    categories: z.array(PriceCategorySchema).min(1).max(100).optional().meta({ description: 'default: from the price list in force on 1 January (bands of a price group with the same municipal rate form one category)' }),
+    lines: z.array(CostLineInput).max(5000),
+    hours: z.array(EnteredHoursSchema).max(100).default([]),
+  })
+  .meta({ id: 'CostStatementPut' });
+export type CostStatementPut = z.infer<typeof CostStatementPut>;
+
+export const CostLineSchema = z
+  .object({
+    lineNo: z.number().int(),
+    element: CostElement,
+    description: z.string(),
+    amount: Money,
+    costType: z.enum(['direct', 'indirect']),
+    assessmentUnit: z.boolean(),
+    allocation: AllocationSchema,
+  })
+  .meta({ id: 'CostLine' });
+
+export const CostStatement = z
+  .object({
+    id: z.number().int(),
+    year: z.number().int(),
+    providerId: z.number().int(),
+    providerRef: z.string(),
+    hoursSource: z.enum(['visits', 'entered']),
+    note: z.string().nullable(),
+    categories: z.array(PriceCategorySchema),
+    lines: z.array(CostLineSchema),
+    hours: z.array(z.object({ categoryCode: z.string(), deliveredHours: Decimal4.nullable(), staffHours: Decimal4.nullable(), method: z.string().nullable() })),
+    totals: z.object({ amount: Money, assessmentUnit: Money, lines: z.number().int() }),
+    frozenAt: z.string().nullable().meta({ description: 'set when an approved recalculation used it; from then on it cannot change' }),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'CostStatement' });
+export type CostStatement = z.infer<typeof CostStatement>;
+
+export const CsvUpload = z.string().meta({ description: 'CSV with a header row; `;`, `,` or tab; decimal comma or point; Danish/Swedish names accepted (docs/price-recalculation.md)' });
+
+export const RecalcSettingsSchema = z
+  .object({
+    policy: Policy.meta({ description: 'none, upward_only (pay when the recalculated price is higher) or symmetric (providers also repay)' }),
+    overheadPercent: z.string().nullable().meta({ example: '6', description: 'fixed overhead rate added once to the cost per hour; null = none' }),
+    priceDecimals: z.number().int().min(0).max(4),
+    rounding: z.enum(['half_up', 'up']),
+    publishedVatPercent: z.string().meta({ example: '25' }),
+  })
+  .meta({ id: 'PriceRecalculationSettings' });
+
+export const RecalcSettingsPut = z
+  .strictObject({
+    policy: Policy,
+    overheadPercent: PercentInput.nullable(),
+    priceDecimals: z.number().int().min(0).max(4),
+    rounding: z.enum(['half_up', 'up']),
+    publishedVatPercent: PercentInput,
+  })
+  .meta({ id: 'PriceRecalculationSettingsPut' });
+export type RecalcSettingsPut = z.infer<typeof RecalcSettingsPut>;
+
+const Hours = z.object({
+  code: z.string(),
+  deliveredHours: z.string(),
+  byBand: z.record(z.string(), z.string()),
+  source: z.enum(['visits', 'entered']),
+  staffHours: z.string().nullable(),
+  method: z.string().nullable(),
+});
+
+export const CategoryResultSchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    priceGroup: z.string(),
+    timeBands: z.array(z.string()),
+    costs: z.object({ byElement: z.record(z.string(), Money), direct: Money, indirect: Money, total: Money }),
+    hours: Hours,
+    costPerHour: Decimal4,
+    overheadPercent: z.string().nullable(),
+    priceBeforeRounding: Decimal4,
+    price: z.string().meta({ example: '452.50', description: 'the recalculated hourly price excl. VAT' }),
+    publishedPriceInclVat: Money,
+    paid: z.array(z.object({ rate: Money, hours: Decimal4, difference: Decimal4, settled: Decimal4 })),
+  })
+  .meta({ id: 'RecalculatedCategory' });
+
+export const AdjustmentLineSchema = z
+  .object({
+    lineNo: z.number().int(),
+    categoryCode: z.string(),
+    priceGroup: z.string(),
+    band: z.string(),
+    paidRate: Money,
+    newPrice: Money,
+    difference: Decimal4,
+    minutes: z.number().int(),
+    hours: z.string(),
+    amount: Money,
+    vatPercent: z.string(),
+  })
+  .meta({ id: 'PriceAdjustmentLine' });
+
+export const Adjustment = z
+  .object({
+    id: z.number().int(),
+    recalculationId: z.number().int(),
+    year: z.number().int(),
+    status: z.enum(['draft', 'approved']),
+    providerId: z.number().int(),
+    providerRef: z.string(),
+    providerName: z.string(),
+    currency: z.string(),
+    totalExclVat: Money,
+    vat: Money,
+    totalInclVat: Money,
+    lines: z.array(AdjustmentLineSchema),
+    invoice: z.object({ number: InvoiceNumber, kind: InvoiceKindSchema, issueDate: z.string() }).nullable(),
+  })
+  .meta({ id: 'PriceAdjustment' });
+export type Adjustment = z.infer<typeof Adjustment>;
+
+export const RecalculationSummary = z
+  .object({
+    id: z.number().int(),
+    year: z.number().int(),
+    status: z.enum(['draft', 'approved']),
+    costStatementId: z.number().int(),
+    currency: z.string(),
+    fingerprint: z.string(),
+    computedAt: z.string(),
+    computedBy: z.string(),
+    approvedAt: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    proposedPriceListId: z.number().int().nullable(),
+    adoptedAt: z.string().nullable(),
+    adoptedBy: z.string().nullable(),
+    settings: RecalcSettingsSchema,
+    prices: z.array(z.object({ code: z.string(), name: z.string(), price: z.string(), publishedPriceInclVat: Money })),
+    adjustmentsExclVat: Money,
+  })
+  .meta({ id: 'PriceRecalculationSummary' });
+export type RecalculationSummary = z.infer<typeof RecalculationSummary>;
+
+export const Recalculation = RecalculationSummary.extend({
+  categories: z.array(CategoryResultSchema),
+  allocations: z.array(z.object({ lineNo: z.number().int(), element: CostElement, costType: z.enum(['direct', 'indirect']), categoryCode: z.string(), amount: Money, basis: z.string() })),
+  excluded: z.array(z.object({ lineNo: z.number().int(), element: CostElement, description: z.string(), amount: Money, reason: z.literal('assessment_unit') })),
+  totals: z.object({ statement: Money, excluded: Money, allocated: Money, adjustmentsExclVat: Money }),
+  adjustments: z.array(Adjustment),
+}).meta({ id: 'PriceRecalculation' });
+export type Recalculation = z.infer<typeof Recalculation>;
+
+export const RunBody = z.strictObject({ year: z.number().int().min(2000).max(2999) }).meta({ id: 'PriceRecalculationRun' });
+export const RunResult = z
+  .object({ outcome: z.enum(['created', 'replaced', 'unchanged']), recalculation: Recalculation })
+  .meta({ id: 'PriceRecalculationRunResult' });
+
+export const RecalcFilter = Paging.extend({ year: z.coerce.number().int().min(2000).max(2999).optional() });
+export const AdjustmentFilter = Paging.extend({ year: z.coerce.number().int().min(2000).max(2999).optional(), providerId: z.coerce.number().int().positive().optional() });
+
+export const IssuedDocuments = z
+  .object({
+    items: z.array(
+      z.object({ adjustmentId: z.number().int(), providerRef: z.string(), number: InvoiceNumber.nullable(), kind: InvoiceKindSchema.nullable(), totalInclVat: Money, created: z.boolean(), note: z.string().nullable() }),
+    ),
+  })
+  .meta({ id: 'PriceAdjustmentDocuments' });
+export type IssuedDocuments = z.infer<typeof IssuedDocuments>;
