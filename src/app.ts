@@ -16,6 +16,7 @@ import { budgetRoutes } from './features/budget-checks/budget-routes.js';
 import { modelsRoutes } from './features/models/models-routes.js';
 import { settlementsRoutes } from './features/settlements/settlements-routes.js';
 import { invoicesRoutes } from './features/invoices/invoices-routes.js';
+import { webRoutes } from './features/web/web-routes.js';
 import { authenticate, errorHandler, requestId, requestLog } from './http/middleware.js';
 import { LinkSigner } from './features/auth/signed-links.js';
 import { buildDocument, newRegistry } from './http/openapi.js';
@@ -66,9 +67,11 @@ export function createApp({ services, log }: AppDeps): Express {
     await services.db.raw('select 1');
     res.json({ status: 'ok' });
   });
+  // People use the web interface (/app); programs the API (/api, reference at /docs).
   app.get('/', (_req, res) => {
-    res.type('text/plain').send('carepay API. Reference: /docs  OpenAPI: /openapi.json  Endpoints: /api/...\n');
+    res.redirect(303, '/app/');
   });
+  app.use('/app', webRoutes(services, log));
   app.use('/api', api);
   app.use('/api/*splat', () => {
     throw notFound('endpoint');

@@ -15,13 +15,15 @@ import { BudgetChecksService } from './features/budget-checks/budget-checks-serv
 import { ModelsService } from './features/models/models-service.js';
 import { SettlementsService } from './features/settlements/settlements-service.js';
 import { InvoicesService } from './features/invoices/invoices-service.js';
+import { WebSessionService } from './features/web/web-sessions.js';
 
 /** Builds every service once, for the API and the CLI alike. Services never build each other. */
 export function buildServices(db: Knex, config: Config) {
+  const tokens = new TokenService(db);
   return {
     db,
     config,
-    tokens: new TokenService(db),
+    tokens,
     municipalities: new MunicipalitiesService(db),
     providers: new ProvidersService(db),
     citizens: new CitizensService(db, { idPepper: config.idPepper }),
@@ -36,6 +38,7 @@ export function buildServices(db: Knex, config: Config) {
     models: new ModelsService(db),
     settlements: new SettlementsService(db),
     invoices: new InvoicesService(db),
+    webSessions: new WebSessionService(db, tokens),
   };
 }
 

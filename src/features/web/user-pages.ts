@@ -1,0 +1,77 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { forbidden } from '../../shared/errors.js';
+import type { Services } from '../../services.js';
+import { ROLES } from '../auth/auth-types.js';
+import { html } from './html.js';
+import { actionButton, csrfField, ctxOf, page, type WebContext } from './web-layout.js';
+import { done, failed, Id, sendPage } from './web-respond.js';
+import { MIN_PASSWORD } from './web-sessions.js';
+
+const CreateBody = z.object({
+  username: z.string().max(80),
+  displayName: z.string().max(200).default(''),
+  role: z.enum(ROLES),
+  providerId: z.union([z.literal(''), z.coerce.number().int().positive()]).optional(),
+  password: z.string().max(500),
+});
+
+/** Who may manage users: administrators, as with API tokens (decision 0003). */
+const requireAdmin = (c: WebContext) => {
+  if (c.who.principal.role !== 'admin') throw forbidden();
+};
+
+export function mountUserPages(r: Router, services: Services): void {
+  r.get('/users', async (_req, res) => {
+    const c = ctxOf(res);
+    requireAdmin(c);
+    const [users, providers] = await Promise.all([services.webSessions.listUsers(c.who), services.providers.list(c.who, {}, { limit: 1000, offset: 0 })]);
+    const names = new Map(providers.items.map((p) => [p.id, `${p.name} (${p.ref})`]));
+    const body = html`
+      <p class="help">${c.t.usersHelp}</p>
+      <table>
+        <caption>${c.t.usersTitle} (${users.length})</caption>
+        <thead><tr><th scope="col">${c.t.username}</th><th scope="col">${c.t.displayName}</th><th scope="col">${c.t.role}</th><th scope="col">${c.t.provider}</th><th scope="col">${c.t.actions}</th></tr></thead>
+        <tbody>${users.map(
+          (u) => html`<tr>
+            <th scope="row">${u.username}</th>
+            <td>${u.displayName}</td>
+            <td>${c.t[`role_${u.role}`]}${u.disabledAt ? html` <span class="badge rejected">${c.t.disabled}</span>` : ''}</td>
+            <td>${u.providerId !== null ? (names.get(u.providerId) ?? u.providerId) : c.t.none}</td>
+            <td>${u.disabledAt ? '' : actionButton(c, `/app/users/${u.id}/disable`, c.t.disable, { secondary: true, back: '/app/users', name: `${c.t.disable} ${u.username}` })}</td>
+          </tr>`,
+        )}</tbody>
+      </table>
+      <h2>${c.t.createUser}</h2>
+      <form method="post" action="/app/users" class="stack">
+        ${csrfField(c)}
+        <label>${c.t.username}<input type="text" name="username" required pattern="[a-z0-9._@\\-]{3,80}" autocomplete="off"></label>
+        <label>${c.t.displayName}<input type="text" name="displayName" maxlength="200"></label>
+        <label>${c.t.role}<select name="role" required>${ROLES.map((role) => html`<option value="${role}">${c.t[`role_${role}`]}</option>`)}</select></label>
+        <label>${c.t.provider}<select name="providerId"><option value="">${c.t.none}</option>${providers.items.map((p) => html`<option value="${p.id}">${p.name} (${p.ref})</option>`)}</select></label>
+        <label>${c.t.password}<input type="password" name="password" required minlength="${MIN_PASSWORD}" autocomplete="new-password"></label>
+        <div><button type="submit">${c.t.createUser}</button></div>
+      </form>`;
+    sendPage(res, page(c, { title: c.t.usersTitle, current: '/app/users', body }));
+  });
+
+  r.post('/users', async (req, res) => {
+    const c = ctxOf(res);
+    requireAdmin(c);
+    const b = CreateBody.parse(req.body);
+    await failed(services, req, res, async () => {
+      const u = await services.webSessions.createUser(c.who, { username: b.username, displayName: b.displayName, role: b.role, providerId: b.providerId ? b.providerId : null, password: b.password });
+      await done(services, c, `${c.t.userCreated}: ${u.username}`);
+      res.redirect(303, '/app/users');
+    });
+  });
+
+  r.post('/users/:id/disable', async (req, res) => {
+    const c = ctxOf(res);
+    requireAdmin(c);
+    const id = Id.parse(req.params.id);
+    await services.webSessions.disableUser(c.who, id);
+    await done(services, c, c.t.userDisabled);
+    res.redirect(303, '/app/users');
+  });
+}

@@ -1,0 +1,168 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { forbidden } from '../../shared/errors.js';
+import type { Services } from '../../services.js';
+import type { Language } from '../invoices/invoice-types.js';
+import { html } from './html.js';
+import { document, type WebContext } from './web-layout.js';
+import { SESSION_HOURS, type WebSession } from './web-sessions.js';
+import { textsFor } from './web-text.js';
+
+export const SESSION_COOKIE = 'carepay_session';
+/** Before sign-in there is no session: the sign-in form is protected by a double-submit cookie. */
+const LOGIN_CSRF_COOKIE = 'carepay_login';
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at <= 0) continue;
+    const name = part.slice(0, at).trim();
+    const value = part.slice(at + 1).trim();
+    try {
+      out.set(name, decodeURIComponent(value));
+    } catch {
+      // a malformed cookie is ignored
+    }
+  }
+  return out;
+}
+
+const cookie = (req: Request, name: string, value: string, maxAgeSeconds: number, path = '/app') =>
+  `${name}=${value}; Path=${path}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${req.secure ? '; Secure' : ''}`;
+
+export const sameSecret = (a: string | undefined, b: string | undefined): boolean => {
+  if (!a || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** Loads the session behind the cookie and everything pages need; sends a browser without one to sign in. */
+export function webSession(services: Services, features: WebContext['features']): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const session = await services.webSessions.find(parseCookies(req.get('cookie')).get(SESSION_COOKIE));
+    if (!session) {
+      if (req.method === 'GET') res.redirect(303, `/app/login${req.originalUrl.startsWith('/app/login') ? '' : `?next=${encodeURIComponent(req.originalUrl)}`}`);
+      else res.status(401).type('text/plain').send('Your session has ended. Sign in again.');
+      return;
+    }
+    if (req.method === 'POST' && !sameSecret(typeof req.body?._csrf === 'string' ? req.body._csrf : undefined, session.csrfToken)) {
+      throw forbidden('The form is out of date (CSRF check failed). Reload the page and try again.');
+    }
+    req.principal = session.principal;
+    const who = { principal: session.principal, requestId: req.requestId };
+    const m = await services.municipalities.get(session.principal.municipalityId);
+    const lang = m.language as Language;
+    const providerName = session.principal.providerId !== null ? (await services.providers.get(who, session.principal.providerId)).name : null;
+    const flash = session.flash && req.method === 'GET' ? await services.webSessions.takeFlash(session.id) : null;
+    const ctx: WebContext = {
+      session,
+      who,
+      lang,
+      t: textsFor(lang),
+      municipality: { id: m.id, code: m.code, name: m.name, currency: m.currency, timeZone: m.timeZone },
+      flash,
+      providerName,
+      features,
+    };
+    res.locals.web = ctx;
+    next();
+  };
+}
+
+const NextPath = z.string().regex(/^\/app\/[A-Za-z0-9\-_/.?=&%#]*$/).max(500);
+/** Only local pages of the web interface are followed after sign-in (no open redirect). */
+export const safeNext = (value: unknown, fallback = '/app/'): string => {
+  const r = NextPath.safeParse(value);
+  return r.success && !r.data.includes('//') ? r.data : fallback;
+};
+
+function loginPage(req: Request, res: Response, lang: Language, opts: { failed: boolean; next: string }) {
+  const t = textsFor(lang);
+  const csrf = randomBytes(18).toString('base64url');
+  res.set('set-cookie', cookie(req, LOGIN_CSRF_COOKIE, csrf, 3600, '/app/login'));
+  res.status(opts.failed ? 401 : 200).type('html').send(
+    document(lang, t.signIn, 'carepay', html`
+      <main id="main" class="login" tabindex="-1">
+        <h1>${t.loginTitle}</h1>
+        ${opts.failed ? html`<p class="flash error" role="alert">${t.loginFailed}</p>` : ''}
+        <div class="grid2">
+          <section aria-labelledby="with-token">
+            <h2 id="with-token">${t.loginWithToken}</h2>
+            <form method="post" action="/app/login" class="stack">
+              <input type="hidden" name="_csrf" value="${csrf}">
+              <input type="hidden" name="next" value="${opts.next}">
+              <label>${t.loginToken}
+                <input type="password" name="token" autocomplete="off" required pattern="cp_[A-Za-z0-9_\\-]{20,64}" aria-describedby="token-hint">
+              </label>
+              <span id="token-hint" class="muted">${t.loginTokenHint}</span>
+              <div><button type="submit">${t.signIn}</button></div>
+            </form>
+          </section>
+          <section aria-labelledby="with-password">
+            <h2 id="with-password">${t.loginWithPassword}</h2>
+            <form method="post" action="/app/login" class="stack">
+              <input type="hidden" name="_csrf" value="${csrf}">
+              <input type="hidden" name="next" value="${opts.next}">
+              <label>${t.municipalityCode}<input type="text" name="municipality" autocomplete="organization" required></label>
+              <label>${t.username}<input type="text" name="username" autocomplete="username" required></label>
+              <label>${t.password}<input type="password" name="password" autocomplete="current-password" required></label>
+              <div><button type="submit">${t.signIn}</button></div>
+            </form>
+          </section>
+        </div>
+      </main>`).value,
+  );
+}
+
+/** Before sign-in the municipality is unknown: the browser's language decides (da, sv, else en). */
+const browserLanguage = (req: Request): Language => {
+  const l = req.acceptsLanguages('da', 'sv', 'en');
+  return l === 'da' || l === 'sv' ? l : 'en';
+};
+
+const LoginBody = z.object({
+  _csrf: z.string().optional(),
+  next: z.string().optional(),
+  token: z.string().max(100).optional(),
+  municipality: z.string().max(64).optional(),
+  username: z.string().max(80).optional(),
+  password: z.string().max(500).optional(),
+});
+
+export function mountSignIn(r: Router, services: Services): void {
+  r.get('/login', (req, res) => loginPage(req, res, browserLanguage(req), { failed: false, next: safeNext(req.query.next) }));
+  r.post('/login', async (req, res) => {
+    const body = LoginBody.parse(req.body ?? {});
+    const lang = browserLanguage(req);
+    if (!sameSecret(body._csrf, parseCookies(req.get('cookie')).get(LOGIN_CSRF_COOKIE))) {
+      throw forbidden('The sign-in form is out of date (CSRF check failed). Reload the page and try again.');
+    }
+    const next = safeNext(body.next);
+    await services.webSessions.purgeExpired();
+    const opened = body.token
+      ? await services.webSessions.signInWithToken(body.token)
+      : body.municipality && body.username && body.password
+        ? await services.webSessions.signInWithPassword(body.municipality, body.username, body.password)
+        : null;
+    if (!opened) {
+      loginPage(req, res, lang, { failed: true, next });
+      return;
+    }
+    res.set('set-cookie', [cookie(req, SESSION_COOKIE, opened.secret, SESSION_HOURS * 3600), cookie(req, LOGIN_CSRF_COOKIE, '', 0, '/app/login')]);
+    res.redirect(303, next);
+  });
+}
+
+export function mountSignOut(r: Router, services: Services): void {
+  r.post('/logout', async (req, res) => {
+    const c = res.locals.web as WebContext;
+    await services.webSessions.signOut(c.session.id);
+    res.set('set-cookie', cookie(req, SESSION_COOKIE, '', 0));
+    res.redirect(303, '/app/login');
+  });
+}
+
+export type { WebSession };

@@ -1,0 +1,49 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { mapDbError } from '../../db/pg-errors.js';
+import { AppError } from '../../shared/errors.js';
+import type { Services } from '../../services.js';
+import type { Html } from './html.js';
+import { safeNext } from './web-auth.js';
+import type { WebContext } from './web-layout.js';
+
+export const Id = z.coerce.number().int().positive().max(2_147_483_647);
+
+/** Pages are personal and change with every action: never cached, never framed, scripts only from here. */
+export function securityHeaders(res: Response): void {
+  res.set({
+    'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+  });
+}
+
+export function sendPage(res: Response, body: Html, status = 200): void {
+  securityHeaders(res);
+  res.status(status).set('cache-control', 'no-store').type('html').send(body.value);
+}
+
+/** Where an action returns to: the form's `back` field when it is a page of the web interface. */
+export const backTo = (req: Request, fallback: string): string => safeNext(req.body?.back, fallback);
+
+export async function done(services: Services, c: WebContext, text: string): Promise<void> {
+  await services.webSessions.setFlash(c.session.id, { kind: 'ok', text });
+}
+
+/**
+ * Runs an action; a business refusal the user can act on (409 conflict, 422 rule) becomes a
+ * message on the page the form came from. Access refusals (403, 404) and anything else go to the
+ * error handler, so the answer carries the status the API would give.
+ */
+export async function failed(services: Services, req: Request, res: Response, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (raw) {
+    const err = mapDbError(raw);
+    if (!(err instanceof AppError) || (err.status !== 409 && err.status !== 422)) throw raw;
+    const c = res.locals.web as WebContext;
+    await services.webSessions.setFlash(c.session.id, { kind: 'error', text: err.message });
+    res.redirect(303, backTo(req, '/app/'));
+  }
+}
