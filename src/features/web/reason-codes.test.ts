@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { explainReason } from './reason-codes.js';
+
+describe('reason codes in words', () => {
+  it.each([
+    ['basis.granted', 'da', 'betalt efter visiteret tid'],
+    ['basis.delivered', 'sv', 'betalt efter registrerad (utförd) tid'],
+    ['cancel.late.50', 'en', 'cancelled late by the citizen: 50 % paid'],
+    ['cancel.noshow.55', 'sv', 'brukaren var inte hemma: 55 % betalas'],
+    ['hospital.day1.75', 'da', 'indlæggelse, dag 1: 75 % betales'],
+    ['delivered.cap.visit.133.3', 'da', 'højst 133,3 % af de visiterede minutter pr. besøg'],
+    ['delivered.cap.week.150', 'en', 'capped at 150 % of the granted minutes per week'],
+    ['round.15.up', 'en', 'minutes rounded up to 15'],
+    ['round.5.nearest', 'sv', 'minuter avrundade till närmaste 5'],
+    ['area.supplement.rural+10%', 'en', 'rural area supplement +10 %'],
+    ['area.supplement.rural+50/h', 'da', 'tillæg for området rural 50 pr. time'],
+    ['kind.private+1.5', 'sv', 'tillägg för privat utförare 1,5 %'],
+    ['kind.municipal-1.5', 'en', 'municipal provider deduction 1.5 %'],
+    ['per_period.days.21/31', 'da', '21 af månedens 31 dage'],
+    ['exception.visit_without_grant', 'en', 'visit without a grant for the citizen and service'],
+    ['exception.accepted', 'da', 'afvigelse godkendt af økonomi: betales'],
+    ['correction.removed', 'sv', 'rättelse: borttagen sedan den godkända körningen'],
+  ] as const)('%s (%s)', (code, lang, words) => {
+    expect(explainReason(code, lang)).toBe(words);
+  });
+
+  it('shows an unknown code as it is rather than hiding it', () => {
+    expect(explainReason('something.new.7', 'da')).toBe('something.new.7');
+  });
+});

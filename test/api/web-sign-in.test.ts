@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { aMunicipality, aToken, buildTestApp, type TestApp } from '../helpers/app.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { aWebWorld } from '../helpers/web-builders.js';
+
+const t = useTestDatabase();
+
+const setCookies = (res: request.Response): string[] => {
+  const h = res.headers['set-cookie'] as string | string[] | undefined;
+  return h === undefined ? [] : Array.isArray(h) ? h : [h];
+};
+
+/** A browser without JavaScript: a cookie jar and forms posted as application/x-www-form-urlencoded. */
+class Browser {
+  private cookies = new Map<string, string>();
+  constructor(private readonly app: TestApp) {}
+
+  private jar() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  private keep(res: request.Response) {
+    for (const c of setCookies(res)) {
+      const [pair] = c.split(';');
+      const at = pair!.indexOf('=');
+      const [name, value] = [pair!.slice(0, at), pair!.slice(at + 1)];
+      if (/Max-Age=0/.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+  async get(path: string) {
+    return this.keep(await this.app.http.get(path).set('cookie', this.jar()).set('accept-language', 'en'));
+  }
+  async post(path: string, form: Record<string, string>) {
+    return this.keep(await this.app.http.post(path).set('cookie', this.jar()).set('accept-language', 'en').type('form').send(form));
+  }
+  /** The CSRF token of the page (hidden field of every form). */
+  static csrf(html: string): string {
+    return /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+  }
+  async signIn(form: Record<string, string>) {
+    const page = await this.get('/app/login');
+    return this.post('/app/login', { _csrf: Browser.csrf(page.text), ...form });
+  }
+}
+
+describe('web interface: sign-in, sessions, CSRF and access (no browser needed)', () => {
+  let app: TestApp;
+  let world: Awaited<ReturnType<typeof aWebWorld>>;
+
+  beforeAll(async () => {
+    app = buildTestApp(t.db);
+    world = await aWebWorld(app.services, 'WEBAPI');
+  });
+
+  it('signs in with an API token into an HttpOnly, SameSite=Strict session and shows the municipality\'s language', async () => {
+    const b = new Browser(app);
+    expect((await b.get('/app/settlements?period=2026-02')).headers.location).toBe('/app/login?next=%2Fapp%2Fsettlements%3Fperiod%3D2026-02');
+    const res = await b.signIn({ token: world.tokens.finance, next: '/app/settlements?period=2026-02' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/app/settlements?period=2026-02');
+    const cookie = setCookies(res).find((c) => c.startsWith('carepay_session='))!;
+    expect(cookie).toMatch(/; Path=\/app; HttpOnly; SameSite=Strict; Max-Age=36000$/);
+    // Only the hash of the cookie is stored.
+    const secret = /^carepay_session=([^;]+)/.exec(cookie)![1]!;
+    const stored = await t.db('web_sessions').where({ session_hash: createHash('sha256').update(secret).digest('hex') }).first();
+    expect(stored).toMatchObject({ role: 'finance', provider_id: null, municipality_id: world.municipalityId });
+    expect(JSON.stringify(await t.db('web_sessions').select('*'))).not.toContain(secret);
+
+    const page = await b.get('/app/settlements?period=2026-02');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain('<html lang="da">');
+    expect(page.text).toContain('<h1>Afregninger 2026-02</h1>');
+    expect(page.text).toMatch(/Omsorg Ærø ApS[\s\S]*?faktureret[\s\S]*?225,00 kr\.[\s\S]*?56,25 kr\.[\s\S]*?281,25 kr\./);
+  });
+
+  it('refuses a wrong token or password with 401 and no session', async () => {
+    const b = new Browser(app);
+    const bad = await b.signIn({ token: `cp_${'x'.repeat(32)}` });
+    expect(bad.status).toBe(401);
+    expect(bad.text).toContain('The sign-in details are not valid');
+    expect(setCookies(bad).filter((c) => c.startsWith('carepay_session='))).toEqual([]);
+    expect((await b.get('/app/settlements')).status).toBe(303);
+  });
+
+  it('checks the CSRF token of every form, the sign-in form included', async () => {
+    const stranger = await app.http.post('/app/login').type('form').send({ token: world.tokens.finance });
+    expect(stranger.status).toBe(403);
+    const b = new Browser(app);
+    await b.signIn({ token: world.tokens.finance });
+    expect((await b.post('/app/settlements/run', { period: '2026-03' })).status).toBe(403);
+    expect((await b.post('/app/settlements/run', { period: '2026-03', _csrf: 'x'.repeat(32) })).status).toBe(403);
+    expect(await t.db('settlements').where({ municipality_id: world.municipalityId, period_start: '2026-03-01' }).count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  it('ends the session when its token is revoked, or on sign-out', async () => {
+    const token = await aToken(app.services, world.municipalityId, 'auditor');
+    const b = new Browser(app);
+    await b.signIn({ token });
+    expect((await b.get('/app/invoices')).status).toBe(200);
+    const id = (await t.db('api_tokens').where({ municipality_id: world.municipalityId, role: 'auditor' }).first('id')).id;
+    await app.services.tokens.revoke({ municipalityId: world.municipalityId, actor: 'test' }, id);
+    expect((await b.get('/app/invoices')).headers.location).toBe('/app/login?next=%2Fapp%2Finvoices');
+
+    const c = new Browser(app);
+    await c.signIn({ token: world.tokens.finance });
+    const page = await c.get('/app/invoices');
+    expect((await c.post('/app/logout', { _csrf: Browser.csrf(page.text) })).headers.location).toBe('/app/login');
+    expect((await c.get('/app/invoices')).status).toBe(303);
+  });
+
+  it('lets an administrator create a user who signs in with a password (scrypt), and disable it', async () => {
+    const admin = new Browser(app);
+    await admin.signIn({ token: await aToken(app.services, world.municipalityId, 'admin') });
+    const users = await admin.get('/app/users');
+    expect(users.status).toBe(200);
+    const created = await admin.post('/app/users', {
+      _csrf: Browser.csrf(users.text),
+      username: 'Kari.Provider',
+      displayName: 'Kari <Omsorg>',
+      role: 'provider',
+      providerId: String(world.providers.CARE),
+      password: 'correct horse battery',
+    });
+    expect(created.headers.location).toBe('/app/users');
+    const list = await admin.get('/app/users');
+    expect(list.text).toContain('Brugeren er oprettet: kari.provider');
+    // Text is escaped wherever it comes from.
+    expect(list.text).toContain('Kari &lt;Omsorg&gt;');
+    const row = await t.db('web_users').where({ username: 'kari.provider' }).first();
+    expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+
+    const kari = new Browser(app);
+    expect((await kari.signIn({ municipality: 'WEBAPI', username: 'kari.provider', password: 'wrong horse battery' })).status).toBe(401);
+    expect((await kari.signIn({ municipality: 'WEB', username: 'kari.provider', password: 'correct horse battery' })).status).toBe(401);
+    const ok = await kari.signIn({ municipality: 'WEBAPI', username: 'kari.provider', password: 'correct horse battery' });
+    expect(ok.status).toBe(303);
+    const invoices = await kari.get('/app/invoices');
+    expect(invoices.text).toContain(world.invoices.CARE);
+    expect(invoices.text).not.toContain(world.invoices.HOME);
+    // A provider user may not manage users.
+    expect((await kari.get('/app/users')).status).toBe(403);
+
+    await admin.post(`/app/users/${row.id}/disable`, { _csrf: Browser.csrf(list.text) });
+    expect((await kari.get('/app/invoices')).status).toBe(303);
+    expect((await kari.signIn({ municipality: 'WEBAPI', username: 'kari.provider', password: 'correct horse battery' })).status).toBe(401);
+  });
+
+  it('keeps tenants apart: another municipality\'s settlement and invoice are not found', async () => {
+    const other = await aMunicipality(app.services, 'WEBOTHER');
+    const b = new Browser(app);
+    await b.signIn({ token: await aToken(app.services, other, 'finance') });
+    expect((await b.get(`/app/settlements/${world.februarySettlements.CARE}`)).status).toBe(404);
+    expect((await b.get(`/app/invoices/${world.invoices.CARE}.pdf`)).status).toBe(404);
+    expect((await b.get('/app/invoices')).text).not.toContain(world.invoices.CARE);
+  });
+
+  it('follows only local pages after sign-in', async () => {
+    for (const next of ['//evil.example/app/', 'https://evil.example/', '/api/providers', '/app//evil.example']) {
+      const b = new Browser(app);
+      expect((await b.signIn({ token: world.tokens.finance, next })).headers.location).toBe('/app/');
+    }
+  });
+
+  it('sends / to the web interface, which sends each role to its home page', async () => {
+    expect((await app.http.get('/')).headers.location).toBe('/app/');
+    const b = new Browser(app);
+    await b.signIn({ token: world.tokens.budgetController });
+    expect((await b.get('/app/')).headers.location).toBe('/app/budget');
+  });
+});
