@@ -3,6 +3,7 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aMunicipality, aToken, buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { asActor, exampleModel } from '../helpers/settlement-builders.js';
 import { aWebWorld } from '../helpers/web-builders.js';
 
 const t = useTestDatabase();
@@ -164,6 +165,25 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
       const b = new Browser(app);
       expect((await b.signIn({ token: world.tokens.finance, next })).headers.location).toBe('/app/');
     }
+  });
+
+  it('compares two models for a month: granted time against delivered time', async () => {
+    const doc = exampleModel('dk-granted-time') as { defaults: Record<string, unknown> };
+    await app.services.models.create(asActor(world.municipalityId, 'test', 'admin'), { name: 'dk-delivered', document: { ...doc, defaults: { ...doc.defaults, basis: { type: 'delivered' } } } });
+    const b = new Browser(app);
+    await b.signIn({ token: world.tokens.finance });
+    const form = await b.get('/app/compare?period=2026-03');
+    expect(form.text).toContain('<option value="dk-delivered@1">dk-delivered@1</option>');
+    const page = await b.get('/app/compare?period=2026-03&modelA=dk-granted%401&modelB=dk-delivered%401');
+    expect(page.status).toBe(200);
+    const row = (name: string) => {
+      const tr = new RegExp(`<tr><th scope="row">${name}</th>([\\s\\S]*?)</tr>`).exec(page.text)![1]!;
+      return [...tr.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
+    };
+    // CARE: granted 2 × 30 min = 450.00; delivered 30 + 41 min = 532.50 (the visit without a grant is an exception under both).
+    expect(row('CARE')).toEqual(['1,00', '450,00 kr.', '1,18', '532,50 kr.', '0,18', '82,50 kr.', '1 / 1']);
+    expect(row('HOME')).toEqual(['0,50', '225,00 kr.', '0,50', '225,00 kr.', '0,00', '0,00 kr.', '0 / 0']);
+    expect(row('I alt')).toEqual(['1,50', '675,00 kr.', '1,68', '757,50 kr.', '0,18', '82,50 kr.']);
   });
 
   it('sends / to the web interface, which sends each role to its home page', async () => {

@@ -61,7 +61,7 @@ function verdict(c: WebContext, r: BudgetCheck): Html {
         <th scope="col" class="num">${c.t.grantedHours}</th><th scope="col" class="num">${c.t.affordableHours}</th>
         <th scope="col" class="num">${c.t.deviation} (${c.t.hours.toLowerCase()})</th><th scope="col" class="num">${c.t.deviation} %</th>
         <th scope="col" class="num">${c.t.deviationMoney}</th><th scope="col" class="num">${c.t.recipients}</th>
-        <th scope="col" class="num">${c.t.avgPerRecipient}</th><th scope="col" class="num">${c.t.forecast}</th>
+        <th scope="col" class="num">${c.t.avgShort}</th><th scope="col" class="num">${c.t.forecast}</th>
       </tr></thead>
       <tbody>${r.lines.map(
         (l) => html`<tr>

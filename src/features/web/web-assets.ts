@@ -38,7 +38,8 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { padding: .35rem .55rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 thead th { background: var(--panel); border-bottom: 2px solid var(--line); }
 tbody th[scope="rowgroup"] { background: #eef3f8; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 tfoot td, tfoot th { font-weight: 600; border-top: 2px solid var(--line); }
 .table-wrap { overflow-x: auto; }
 ul.reasons { margin: 0; padding-left: 1.1rem; }
