@@ -16,6 +16,7 @@ import { budgetRoutes } from './features/budget-checks/budget-routes.js';
 import { modelsRoutes } from './features/models/models-routes.js';
 import { settlementsRoutes } from './features/settlements/settlements-routes.js';
 import { invoicesRoutes } from './features/invoices/invoices-routes.js';
+import { recalcRoutes } from './features/price-recalculation/recalc-routes.js';
 import { webRoutes } from './features/web/web-routes.js';
 import { authenticate, errorHandler, requestId, requestLog } from './http/middleware.js';
 import { LinkSigner } from './features/auth/signed-links.js';
@@ -57,6 +58,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(modelsRoutes(registry, services.models));
   api.use(settlementsRoutes(registry, services.settlements));
   api.use(invoicesRoutes(registry, services.invoices));
+  api.use(recalcRoutes(registry, services.priceRecalculation));
 
   const document = buildDocument(registry);
   app.get('/openapi.json', (_req, res) => {

@@ -15,11 +15,13 @@ import { BudgetChecksService } from './features/budget-checks/budget-checks-serv
 import { ModelsService } from './features/models/models-service.js';
 import { SettlementsService } from './features/settlements/settlements-service.js';
 import { InvoicesService } from './features/invoices/invoices-service.js';
+import { PriceRecalculationService } from './features/price-recalculation/recalc-service.js';
 import { WebSessionService } from './features/web/web-sessions.js';
 
 /** Builds every service once, for the API and the CLI alike. Services never build each other. */
 export function buildServices(db: Knex, config: Config) {
   const tokens = new TokenService(db);
+  const invoices = new InvoicesService(db);
   return {
     db,
     config,
@@ -37,7 +39,8 @@ export function buildServices(db: Knex, config: Config) {
     budgetChecks: new BudgetChecksService(db),
     models: new ModelsService(db),
     settlements: new SettlementsService(db),
-    invoices: new InvoicesService(db),
+    invoices,
+    priceRecalculation: new PriceRecalculationService(db, invoices),
     webSessions: new WebSessionService(db, tokens),
   };
 }

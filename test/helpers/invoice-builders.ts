@@ -5,6 +5,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Acting } from '../../src/features/auth/auth-types.js';
 import { InvoicesService } from '../../src/features/invoices/invoices-service.js';
+import { PriceRecalculationService } from '../../src/features/price-recalculation/recalc-service.js';
 import { buildServices } from '../../src/services.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { roundMoney } from '../../src/shared/money.js';
@@ -13,7 +14,8 @@ import { aMunicipality, type TestApp } from './app.js';
 /** A test app whose invoice service issues at `now` (the issue date is its local date). */
 export function buildInvoiceTestApp(db: Knex, now: () => Date): TestApp {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  const services = { ...buildServices(db, config), invoices: new InvoicesService(db, now) };
+  const invoices = new InvoicesService(db, now);
+  const services = { ...buildServices(db, config), invoices, priceRecalculation: new PriceRecalculationService(db, invoices) };
   const http = request(createApp({ services, log: createLogger('silent') }));
   const as = (token: string) => ({
     get: (p: string) => http.get(p).set('authorization', `Bearer ${token}`),

@@ -37,6 +37,7 @@ const WRITERS = {
   models: ['admin', 'finance'],
   settlements: ['admin', 'finance'],
   invoices: ['admin', 'finance'],
+  recalculations: ['admin', 'finance'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Resource = keyof typeof WRITERS;
 

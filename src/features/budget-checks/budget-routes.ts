@@ -1,9 +1,9 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { IdParam, listOf, Paging } from '../../http/common-schemas.js';
 import type { OpenAPIRegistry } from '../../http/openapi.js';
 import { defineRoute } from '../../http/route.js';
-import { AppError, payloadTooLarge } from '../../shared/errors.js';
+import { readCsvBody } from '../../http/csv-body.js';
 import type { BudgetChecksService } from './budget-checks-service.js';
 import {
   Budget,
@@ -26,24 +26,6 @@ import {
   WeekParam,
   YearParam,
 } from './budget-schemas.js';
-
-const MAX_BUDGET_CSV_BYTES = 1024 * 1024;
-const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel']);
-
-/** A budget file is small: read it whole, refusing anything but CSV and anything over 1 MB. */
-async function readCsvBody(req: Request): Promise<string> {
-  const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!CSV_TYPES.has(type)) throw new AppError(415, 'unsupported_media_type', `Send the budget file as text/csv (got "${type || 'no Content-Type'}")`);
-  if (Number(req.get('content-length') ?? 0) > MAX_BUDGET_CSV_BYTES) throw payloadTooLarge(MAX_BUDGET_CSV_BYTES);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BUDGET_CSV_BYTES) throw payloadTooLarge(MAX_BUDGET_CSV_BYTES);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export function budgetRoutes(registry: OpenAPIRegistry, service: BudgetChecksService): Router {
   const r = Router();
@@ -76,7 +58,7 @@ export function budgetRoutes(registry: OpenAPIRegistry, service: BudgetChecksSer
     consumes: { 'text/csv': { schema: BudgetCsvUpload } },
     response: BudgetImportResult,
     status: 200,
-    handler: async ({ principal, requestId, req }) => service.importBudgets({ principal, requestId }, await readCsvBody(req)),
+    handler: async ({ principal, requestId, req }) => service.importBudgets({ principal, requestId }, await readCsvBody(req, 'budget')),
   });
   defineRoute(r, registry, {
     method: 'get',

@@ -24,10 +24,11 @@ import type { InvoiceDocument, InvoiceLine, Party } from './invoice-types.js';
  * settlement (a credit note's are negative, with a visible '-').
  */
 
-const PAGE = { width: 595.28, height: 841.89, margin: 50 };
-const RIGHT = PAGE.width - PAGE.margin;
+/** A4 in points; shared with the other PDF documents (e.g. the price recalculation report). */
+export const PAGE = { width: 595.28, height: 841.89, margin: 50 };
+export const RIGHT = PAGE.width - PAGE.margin;
 const BOTTOM = PAGE.height - 70;
-const ROW = 13;
+export const ROW = 13;
 
 /** Column layout of the line tables: [x, width]. */
 const COLS = { desc: [50, 215], visits: [265, 45], qty: [310, 75], rate: [385, 75], amount: [460, RIGHT - 460] } as const;
@@ -35,7 +36,8 @@ const COLS = { desc: [50, 215], visits: [265, 45], qty: [310, 75], rate: [385, 7
 // Helvetica has no U+2212 (what Intl writes for minus in sv-SE); never let one through.
 const safe = (s: string) => s.replace(/\u2212/g, '-');
 
-class Writer {
+/** Places text by hand in columns, with page breaks; shared with the other PDF documents. */
+export class Writer {
   y = PAGE.margin;
   constructor(
     readonly pdf: PDFKit.PDFDocument,
@@ -136,7 +138,7 @@ const quantityText = (unit: InvoiceLine['unit'], minutes: number, quantity: Deci
  */
 type Afm = { attributes: object; glyphWidths: object; boundingBoxes: object; kernPairs: object; parse(contents: string): void; getKernPair(): number };
 let afmShared = false;
-function shareAfmMetrics(pdf: PDFKit.PDFDocument): void {
+export function shareAfmMetrics(pdf: PDFKit.PDFDocument): void {
   if (afmShared) return;
   afmShared = true;
   const afm = (pdf as unknown as { _font?: { font?: Afm } })._font?.font;

@@ -229,3 +229,26 @@ export const IssuedDocuments = z
   })
   .meta({ id: 'PriceAdjustmentDocuments' });
 export type IssuedDocuments = z.infer<typeof IssuedDocuments>;
+
+const ReportTable = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.string())) });
+export const RecalcReportSchema = z
+  .object({
+    municipality: z.object({ code: z.string(), name: z.string(), country: z.enum(['DK', 'SE']), currency: z.string(), language: z.enum(['da', 'sv', 'en']) }),
+    recalculationId: z.number().int(),
+    year: z.number().int(),
+    status: z.enum(['draft', 'approved']),
+    computedAt: z.string(),
+    approvedAt: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    fingerprint: z.string(),
+    settings: RecalcSettingsSchema,
+    costsByElement: ReportTable.meta({ description: 'rows: element, amount per category, total; last row the totals' }),
+    excluded: z.array(z.object({ lineNo: z.number().int(), element: CostElement, description: z.string(), amount: Money })),
+    totals: z.object({ statement: Money, excluded: Money, allocated: Money, adjustmentsExclVat: Money }),
+    categories: z.array(CategoryResultSchema),
+    adjustments: z.array(Adjustment),
+    proposedPriceListId: z.number().int().nullable(),
+    adoptedAt: z.string().nullable(),
+  })
+  .meta({ id: 'PriceRecalculationReport' });
+export type RecalcReport = z.infer<typeof RecalcReportSchema>;
