@@ -5,6 +5,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Services } from '../src/services.js';
 import type { Logger } from '../src/shared/logger.js';
 import { budgetCheckJob } from './budget-check-job.js';
+import { priceRecalculationJob } from './price-recalculation-job.js';
 import { runOnce, type JobOutcome } from './job-runs.js';
 
 /**
@@ -137,7 +138,7 @@ export function createScheduler(
 }
 
 /** Every scheduled job of carepay, registered here and nowhere else. */
-export const allJobs = (services: Services): MunicipalJob[] => [budgetCheckJob(services.budgetChecks)];
+export const allJobs = (services: Services): MunicipalJob[] => [budgetCheckJob(services.budgetChecks), priceRecalculationJob(services.priceRecalculation)];
 
 /** Creates and starts the scheduler for the running server. */
 export function startScheduler(services: Services, log: Logger): Scheduler {

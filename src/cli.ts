@@ -8,6 +8,7 @@ import { registerImportCommand } from './features/imports/import-command.js';
 import { registerBudgetCommands } from './features/budget-checks/budget-command.js';
 import { registerSettlementCommands } from './features/settlements/settlement-command.js';
 import { registerInvoiceCommands } from './features/invoices/invoice-command.js';
+import { registerRecalcCommands } from './features/price-recalculation/recalc-command.js';
 
 /** The `carepay` command line. It uses the same services as the API. */
 export function buildCli(): Command {
@@ -91,6 +92,7 @@ export function buildCli(): Command {
   registerBudgetCommands(program);
   registerSettlementCommands(program);
   registerInvoiceCommands(program);
+  registerRecalcCommands(program);
   return program;
 }
 

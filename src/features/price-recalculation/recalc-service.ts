@@ -307,9 +307,14 @@ export class PriceRecalculationService {
     return { outcome: existing ? ('replaced' as const) : ('created' as const), id };
   }
 
-  /** What the yearly job calls, inside its job_runs transaction. */
-  runIn(tx: Knex.Transaction, m: number, year: number, actor: string) {
-    return this.computeIn(tx, m, year, actor);
+  /**
+   * What the yearly job calls, inside its job_runs transaction: the year's draft, when there is a
+   * cost statement and the year is not approved yet.
+   */
+  async prepareDraftIn(tx: Knex.Transaction, m: number, year: number, actor: string): Promise<'created' | 'replaced' | 'unchanged' | 'no_cost_statement' | 'approved'> {
+    if (!(await recalcStore.statement(tx, m, year))) return 'no_cost_statement';
+    if ((await recalcStore.recalcOfYear(tx, m, year))?.status === 'approved') return 'approved';
+    return (await this.computeIn(tx, m, year, actor)).outcome;
   }
 
   /** Computes (or recomputes) the draft of a year. The same inputs give the same figures and fingerprint (then nothing is written). */
@@ -337,6 +342,14 @@ export class PriceRecalculationService {
     const { items } = await recalcStore.adjustments(this.db, scopeOf(who.principal), { recalculationId: id });
     const { categories, allocations, excluded, totals } = r.result;
     return { ...summaryOf(r), categories, allocations, excluded, totals, adjustments: items };
+  }
+
+  /** The recalculation of a year (the command line addresses them by year: there is one per year). */
+  async byYear(who: Acting, year: number): Promise<Recalculation> {
+    this.internal(who, 'price recalculation', year);
+    const r = await recalcStore.recalcOfYear(this.db, who.principal.municipalityId, year);
+    if (!r) throw notFound('price recalculation of', year);
+    return this.get(who, r.id);
   }
 
   adjustments(who: Acting, filter: { year?: number; providerId?: number; recalculationId?: number }, page: Page) {
