@@ -68,9 +68,15 @@ export function parseSignedAmount(text: string): string | null {
   return a === null ? null : negative ? `-${a}` : a;
 }
 
-/** A decimal ≥ 0 with a point or comma, up to `places` decimals (hours, percents). */
+/**
+ * A decimal ≥ 0 (hours, percents), up to `places` decimals: "1000,5", "1000.5", "1.000,5",
+ * "1,000.5". With both separators the last one is the decimal separator; a lone comma is a decimal
+ * comma, a lone point a decimal point.
+ */
 export function parseQuantity(text: string, places = 4): string | null {
-  const s = text.replace(/[\s\u00a0%]/g, '').replace(',', '.');
+  let s = text.replace(/[\s\u00a0%]/g, '');
+  const decimal = s.lastIndexOf(',') > s.lastIndexOf('.') ? ',' : '.';
+  s = s.split(decimal === ',' ? '.' : ',').join('').replace(decimal, '.');
   return new RegExp(`^\\d{1,10}(\\.\\d{1,${places}})?$`).test(s) ? new Decimal(s).toFixed() : null;
 }
 
