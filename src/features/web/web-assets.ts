@@ -117,10 +117,11 @@ export const APP_JS = `
       var reader = res.body.getReader();
       var decoder = new TextDecoder();
       var buffered = '';
+      var redirected = false;
       function handle(line) {
         if (!line) return;
         var m = JSON.parse(line);
-        if (m.redirect) { window.location.assign(m.redirect); return; }
+        if (m.redirect) { redirected = true; window.location.assign(m.redirect); return; }
         if (bar && m.total) { bar.max = m.total; bar.value = m.done; }
         if (text && m.text) text.textContent = m.text;
       }
@@ -130,7 +131,12 @@ export const APP_JS = `
           var lines = buffered.split('\\n');
           buffered = lines.pop();
           lines.forEach(handle);
-          if (r.done) { handle(buffered); return; }
+          if (r.done) {
+            handle(buffered);
+            // The server always ends with where to go; if it could not, show the page as it is now.
+            if (!redirected) window.location.assign(window.location.href);
+            return;
+          }
           return pump();
         });
       }

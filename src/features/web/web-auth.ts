@@ -40,7 +40,7 @@ export const sameSecret = (a: string | undefined, b: string | undefined): boolea
 };
 
 /** Loads the session behind the cookie and everything pages need; sends a browser without one to sign in. */
-export function webSession(services: Services, features: WebContext['features']): RequestHandler {
+export function webSession(services: Services): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const session = await services.webSessions.find(parseCookies(req.get('cookie')).get(SESSION_COOKIE));
     if (!session) {
@@ -65,7 +65,6 @@ export function webSession(services: Services, features: WebContext['features'])
       municipality: { id: m.id, code: m.code, name: m.name, currency: m.currency, timeZone: m.timeZone },
       flash,
       providerName,
-      features,
     };
     res.locals.web = ctx;
     next();

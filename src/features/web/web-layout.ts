@@ -19,8 +19,6 @@ export interface WebContext {
   flash: Flash | null;
   /** The provider a provider user acts for (its name), else null. */
   providerName: string | null;
-  /** Whether the web interface shows the recalculation (set when that service exists). */
-  features: { recalculation: boolean };
 }
 
 export const ctxOf = (res: Response): WebContext => res.locals.web as WebContext;
@@ -78,7 +76,7 @@ function nav(c: WebContext, current: string): Html {
     { href: '/app/compare', label: c.t.navCompare, show: notProvider && role !== 'budget_controller' },
     { href: '/app/budget', label: c.t.navBudget, show: mayRead(role, 'budgets') },
     { href: '/app/follow-up', label: c.t.navFollowUp, show: mayRead(role, 'budgets') },
-    { href: '/app/recalculation', label: c.t.navRecalculation, show: c.features.recalculation && notProvider },
+    { href: '/app/recalculation', label: role === 'provider' ? c.t.navAdjustments : c.t.navRecalculation, show: true },
     { href: '/app/users', label: c.t.navUsers, show: role === 'admin' },
   ];
   // The budget controller's own pages come first.

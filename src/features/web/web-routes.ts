@@ -8,6 +8,7 @@ import type { Language } from '../invoices/invoice-types.js';
 import { mountBudgetPages } from './budget-pages.js';
 import { html, type Html } from './html.js';
 import { mountInvoicePages } from './invoice-pages.js';
+import { mountRecalculationPages } from './recalculation-pages.js';
 import { mountSettlementPages } from './settlement-pages.js';
 import { mountUserPages } from './user-pages.js';
 import { ASSETS } from './web-assets.js';
@@ -16,15 +17,12 @@ import { document, page, type WebContext } from './web-layout.js';
 import { sendPage } from './web-respond.js';
 import { textsFor } from './web-text.js';
 
-/** Extra pages another feature contributes (mounted after sign-in, with the same context). */
-export type WebPageMount = (r: Router, services: Services) => void;
-
 /**
  * The web interface, served by the service itself under /app (docs/web-interface.md): server-
  * rendered pages on the same services as the API, a session cookie instead of a token header,
  * and the same role checks and tenant scope on every page and action.
  */
-export function webRoutes(services: Services, log: Logger, extra: { recalculation?: WebPageMount } = {}): Router {
+export function webRoutes(services: Services, log: Logger): Router {
   const r = Router();
   r.get('/static/:name', (req, res) => {
     const a = ASSETS[req.params.name as keyof typeof ASSETS];
@@ -38,7 +36,7 @@ export function webRoutes(services: Services, log: Logger, extra: { recalculatio
   });
   r.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   mountSignIn(r, services);
-  r.use(webSession(services, { recalculation: extra.recalculation !== undefined }));
+  r.use(webSession(services));
   mountSignOut(r, services);
   r.get('/', (_req, res) => {
     const role = (res.locals.web as WebContext).who.principal.role;
@@ -48,7 +46,7 @@ export function webRoutes(services: Services, log: Logger, extra: { recalculatio
   mountInvoicePages(r, services);
   mountBudgetPages(r, services);
   mountUserPages(r, services);
-  extra.recalculation?.(r, services);
+  mountRecalculationPages(r, services);
   r.use((_req, _res, next) => next(new AppError(404, 'not_found', 'page not found')));
   r.use(webErrors(log));
   return r;
