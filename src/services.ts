@@ -38,7 +38,7 @@ export function buildServices(db: Knex, config: Config) {
     imports: new ImportsService(db),
     budgetChecks: new BudgetChecksService(db),
     models: new ModelsService(db),
-    settlements: new SettlementsService(db),
+    settlements: new SettlementsService(db, { workers: config.SETTLEMENT_WORKERS, parallelFromVisits: config.SETTLEMENT_PARALLEL_FROM_VISITS }),
     invoices,
     priceRecalculation: new PriceRecalculationService(db, invoices),
     webSessions: new WebSessionService(db, tokens),

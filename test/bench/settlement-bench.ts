@@ -139,10 +139,10 @@ export async function aggregate(db: Knex) {
 }
 
 // Child-process entry: node … settlement-bench.ts <phase> <databaseUrl> [visits]
-if (process.argv[1]?.endsWith('settlement-bench.ts')) {
+if (/settlement-bench\.[jt]s$/.test(process.argv[1] ?? '')) {
   const [phase, url, visits] = process.argv.slice(2) as [string, string, string?];
   const db = createKnex(url);
-  const services = buildServices(db, loadConfig({ NODE_ENV: 'production', CAREPAY_ID_PEPPER: 'bench-pepper-bench-pepper', LOG_LEVEL: 'silent' }));
+  const services = buildServices(db, loadConfig({ NODE_ENV: 'production', CAREPAY_ID_PEPPER: 'bench-pepper-bench-pepper', LOG_LEVEL: 'silent', SETTLEMENT_WORKERS: process.env.SETTLEMENT_WORKERS }));
   const out =
     phase === 'prepare' ? await prepare(db, services, Number(visits)) : phase === 'settle' ? await settle(services) : await aggregate(db);
   await db.destroy();

@@ -103,6 +103,16 @@ export async function activeProviderIds(db: Db, mi: MunicipalityInfo, p: Period)
   return (r.rows as { provider_id: number }[]).map((x) => x.provider_id);
 }
 
+/** How many current visits the month has (for deciding whether a run is worth parallel lanes). */
+export async function visitsInPeriod(db: Db, mi: MunicipalityInfo, p: Period): Promise<number> {
+  const { start, end } = instantsOf(p, mi.timeZone);
+  const r = await db.raw(
+    `select count(*)::int as n from visits where municipality_id = ? and superseded_at is null and occurs_at >= ? and occurs_at < ?`,
+    [mi.id, start, end],
+  );
+  return r.rows[0].n as number;
+}
+
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const span = (from: string, to: string | null) => `[${from}, ${to ?? 'open'})`;
 

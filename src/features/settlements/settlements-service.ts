@@ -8,8 +8,8 @@ import { resolveModel } from '../models/models-service.js';
 import { modelsStore } from '../models/models-store.js';
 import { markUsed } from '../prices/prices-service.js';
 import { settleProvider } from '../reimbursement/engine.js';
-import { ReimbursementInputError, type EngineResult } from '../reimbursement/engine-types.js';
-import { correctionOf, documentOf, type Doc } from './settlement-document.js';
+import type { EngineResult } from '../reimbursement/engine-types.js';
+import { engineFailure, runLane, type LaneJob } from './settlement-lane.js';
 import {
   activeProviderIds,
   loadAssignments,
@@ -21,22 +21,16 @@ import {
   ModelCache,
   modelIdFor,
   periodLocked,
+  visitsInPeriod,
   type MunicipalityInfo,
   type ProviderInfo,
-  type ProviderInputs,
-  type RunBasis,
 } from './settlement-inputs.js';
 import { parsePeriod, type Period } from './settlement-period.js';
-import type { Comparison, CompareRequest, RunOutcome, RunResult, Settlement, SettlementDetail, SettlementFilter } from './settlement-schemas.js';
+import type { Comparison, CompareRequest, RunOutcome, RunResult, SettlementDetail, SettlementFilter } from './settlement-schemas.js';
 import { settlementStore } from './settlement-store.js';
+import { runWorkerLane } from './settlement-workers.js';
 
 type Page = { limit: number; offset: number };
-
-/**
- * Providers whose inputs load ahead of the one being priced. One keeps PostgreSQL busy while the
- * engine runs; more only raised the peak memory in measurements (docs/settlements.md).
- */
-const LOAD_AHEAD = 1;
 
 export interface RunProgress {
   done: number;
@@ -45,22 +39,39 @@ export interface RunProgress {
   outcome: RunOutcome['outcome'];
 }
 
-/** An engine failure (e.g. a rate missing from the price list) as a 422 that names the provider. */
-function engineFailure(err: unknown, provider: ProviderInfo, model: { name: string; version: number }): unknown {
-  if (!(err instanceof ReimbursementInputError)) return err;
-  return unprocessable(`provider ${provider.ref} cannot be settled under model ${model.name}@${model.version}: ${err.message}`, {
-    providerId: provider.id,
-    issues: err.issues,
-  });
-}
-
 /**
  * Monthly settlements (DOMAIN.md §5): run, approve, corrections, period locks, exception
  * decisions, and the what-if comparison of two models. Each provider's settlement is written in
  * one transaction; an approved settlement is never changed (the database refuses it, too).
  */
+export interface SettlementRunOptions {
+  /** Worker threads a large run may use beside the calling thread (0: none). */
+  workers: number;
+  /** A month with fewer visits than this is settled in the calling thread alone. */
+  parallelFromVisits: number;
+  /** False: when workers run, the calling thread settles no provider itself (tests use it to reach the worker path). */
+  inlineLane?: boolean;
+}
+
 export class SettlementsService {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly options: SettlementRunOptions = { workers: 0, parallelFromVisits: 0 },
+  ) {}
+
+  /** Worker lanes for this run: only for a month large enough to repay starting them, and only on a connection string. */
+  private async workerLanes(mi: MunicipalityInfo, p: Period, providers: number): Promise<number> {
+    const workers = Math.min(this.options.workers, providers - 1);
+    if (workers <= 0 || !this.connectionString()) return 0;
+    return (await visitsInPeriod(this.db, mi, p)) >= this.options.parallelFromVisits ? workers : 0;
+  }
+
+  private connectionString(): string | undefined {
+    const c = (this.db.client as { config?: { connection?: unknown } }).config?.connection;
+    if (typeof c === 'string') return c;
+    const s = (c as { connectionString?: unknown } | undefined)?.connectionString;
+    return typeof s === 'string' ? s : undefined;
+  }
 
   /**
    * Settles a month for the given providers, or for every provider with visits or chosen
@@ -102,42 +113,37 @@ export class SettlementsService {
       if (refused.length > 0) throw periodLocked(p, refused);
     }
 
-    const cache = new ModelCache(this.db, m);
+    const job: LaneJob = { who, currency: mi.currency, modelIds };
+    const order = new Map(providers.map((pr, i) => [pr.id, i]));
     const outcomes: RunOutcome[] = [];
-    // A pipeline: the next provider's inputs load (in PostgreSQL) while this one is priced, and its
-    // settlement is written while the next one is priced. One write at a time.
-    const loads: (Promise<ProviderInputs> | undefined)[] = [];
-    const startLoad = (i: number) => {
-      const pr = providers[i]!;
-      const pending = cache.get(modelIds.get(pr.id)!).then((model) => loadProviderInputs(this.db, basis, pr, model));
-      pending.catch(() => undefined); // awaited in turn below; a failure surfaces there
-      loads[i] = pending;
+    const onOutcome = (o: RunOutcome) => {
+      outcomes.push(o);
+      onProgress?.({ done: outcomes.length, total: providers.length, provider: providers[order.get(o.providerId)!]!, outcome: o.outcome });
     };
-    for (let i = 0; i <= Math.min(LOAD_AHEAD, providers.length - 1); i++) startLoad(i);
-    let writing: Promise<void> = Promise.resolve();
-    try {
-      for (let i = 0; i < providers.length; i++) {
-        const pr = providers[i]!;
-        const inputs = await loads[i]!;
-        loads[i] = undefined;
-        if (i + LOAD_AHEAD < providers.length) startLoad(i + LOAD_AHEAD);
-        let result: EngineResult;
-        try {
-          result = settleProvider(inputs.input);
-        } catch (e) {
-          throw engineFailure(e, pr, inputs.model);
-        }
-        const doc = documentOf(result, { model: inputs.model.model, provider: pr, visitSources: inputs.visitSources, grantKeys: inputs.grantKeys, decisions: inputs.decisions });
-        await writing;
-        writing = this.write(who, mi.currency, basis, pr, inputs, doc).then((outcome) => {
-          outcomes.push(outcome);
-          onProgress?.({ done: outcomes.length, total: providers.length, provider: pr, outcome: outcome.outcome });
-        });
-      }
-    } finally {
-      // Never leave a write running behind an error; its own failure wins if it failed.
-      await writing;
-    }
+    // Lanes take the next provider from one queue; after a failure none takes another.
+    let cursor = 0;
+    let failed = false;
+    const next = async () => (failed || cursor >= providers.length ? null : providers[cursor++]!);
+    const workers = await this.workerLanes(mi, p, providers.length);
+    const lanes = [
+      ...(workers === 0 || this.options.inlineLane !== false ? [runLane(this.db, basis, job, next, onOutcome)] : []),
+      ...Array.from({ length: workers }, () =>
+        runWorkerLane(
+          { connectionString: this.connectionString()!, who, period: p.period, currency: mi.currency, modelIds: [...modelIds], basisHash: basis.hash },
+          next,
+          onOutcome,
+        ),
+      ),
+    ].map((lane) =>
+      lane.catch((e: unknown) => {
+        failed = true;
+        throw e;
+      }),
+    );
+    const ended = await Promise.allSettled(lanes);
+    const failure = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    outcomes.sort((a, b) => order.get(a.providerId)! - order.get(b.providerId)!);
     return { period: p.period, locked, outcomes };
   }
 
@@ -150,86 +156,6 @@ export class SettlementsService {
       if (missing.length > 0) throw notFound('provider', missing.join(', '));
     }
     return providers;
-  }
-
-  /** One transaction per settlement: replace the draft, or write the correction draft, or nothing. */
-  private async write(who: Acting, currency: string, basis: RunBasis, pr: ProviderInfo, inputs: ProviderInputs, doc: Doc): Promise<RunOutcome> {
-    const m = who.principal.municipalityId;
-    const p = basis.period;
-    const fp = inputs.fingerprint;
-    const base = {
-      municipalityId: m,
-      providerId: pr.id,
-      period: p,
-      modelId: inputs.model.id,
-      priceListId: basis.priceList.id,
-      fingerprint: fp,
-      currency,
-      computedBy: who.principal.actor,
-    };
-    type Written = { outcome: RunOutcome['outcome']; id: number | null; fresh?: { kind: 'regular' | 'correction'; sequence: number; correctsId: number | null; doc: Doc; computedAt: string } };
-    const w = await this.db.transaction(async (tx): Promise<Written> => {
-      await settlementStore.lockProviderPeriod(tx, m, pr.id, p);
-      const docs = await settlementStore.periodDocs(tx, m, pr.id, p);
-      const regular = docs.find((d) => d.sequence === 0);
-      const audit = (action: string, entityId: number, changes: Record<string, unknown>) =>
-        appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action, entity: 'settlement', entityId, changes });
-      const summary = (d: Doc) => ({ totalExclVat: d.totalExclVat.toFixed(2), vat: d.vatTotal.toFixed(2), lines: d.lines.length, exceptions: d.exceptions.length, fingerprint: fp });
-
-      if (!regular || regular.status === 'draft') {
-        if (await lockOf(tx, m, p)) throw periodLocked(p, [pr.ref]);
-        if (regular && regular.fingerprint === fp) return { outcome: 'unchanged', id: regular.id };
-        if (regular) await settlementStore.delete(tx, m, regular.id);
-        const { id, computedAt } = await settlementStore.insert(tx, { ...base, kind: 'regular', sequence: 0, correctsId: null }, doc);
-        await audit('compute', id, { kind: 'regular', replaces: regular?.id ?? null, after: summary(doc) });
-        return { outcome: regular ? 'replaced' : 'created', id, fresh: { kind: 'regular', sequence: 0, correctsId: null, doc, computedAt } };
-      }
-
-      const draft = docs.find((d) => d.kind === 'correction' && d.status === 'draft');
-      if (draft && draft.fingerprint === fp) return { outcome: 'unchanged', id: draft.id };
-      const correction = correctionOf(doc, await settlementStore.approvedLines(tx, m, pr.id, p), await settlementStore.approvedExceptionKeys(tx, m, pr.id, p));
-      if (draft) await settlementStore.delete(tx, m, draft.id);
-      if (!correction) {
-        if (draft) await audit('discard', draft.id, { reason: 'nothing differs from the approved settlement any more' });
-        return { outcome: 'no_difference', id: null };
-      }
-      const sequence = Math.max(...docs.filter((d) => d !== draft).map((d) => d.sequence)) + 1;
-      const { id, computedAt } = await settlementStore.insert(tx, { ...base, kind: 'correction', sequence, correctsId: regular.id }, correction);
-      await audit('compute', id, { kind: 'correction', corrects: regular.id, replaces: draft?.id ?? null, after: summary(correction) });
-      return { outcome: draft ? 'replaced' : 'created', id, fresh: { kind: 'correction', sequence, correctsId: regular.id, doc: correction, computedAt } };
-    });
-    let settlement: Settlement | null = null;
-    if (w.fresh) {
-      // What was just written, without reading it back.
-      const f = w.fresh;
-      settlement = {
-        id: w.id!,
-        providerId: pr.id,
-        providerRef: pr.ref,
-        period: p.period,
-        periodStart: p.from,
-        periodEnd: p.to,
-        kind: f.kind,
-        sequence: f.sequence,
-        correctsId: f.correctsId,
-        status: 'draft',
-        model: { id: inputs.model.id, name: inputs.model.name, version: inputs.model.version },
-        priceList: basis.priceList,
-        fingerprint: fp,
-        currency,
-        totalExclVat: f.doc.totalExclVat.toFixed(2),
-        vat: f.doc.vatTotal.toFixed(2),
-        totalInclVat: f.doc.totalInclVat.toFixed(2),
-        lineCount: f.doc.lines.length,
-        exceptionCount: f.doc.exceptions.length,
-        computedAt: f.computedAt,
-        computedBy: who.principal.actor,
-        approvedAt: null,
-        approvedBy: null,
-        invoicedAt: null,
-      };
-    } else if (w.id !== null) settlement = (await settlementStore.get(this.db, { municipalityId: m, providerId: null }, w.id)) ?? null;
-    return { providerId: pr.id, providerRef: pr.ref, outcome: w.outcome, settlement };
   }
 
   list(who: Acting, f: SettlementFilter, page: Page) {
