@@ -32,6 +32,7 @@ function printSummary(s: DemoSummary, url: string | null): void {
     ...s.budgetCheck.map((l) => `  ${l}`),
     ...s.settlements,
     ...s.invoices,
+    ...s.recalculation,
     'API tokens created for this run (shown once):',
     ...s.tokens.map((t) => `  ${t.role.padEnd(9)}${t.provider ? ` (${t.provider})` : ''} ${t.token}`),
     url

@@ -1,6 +1,8 @@
+import path from 'node:path';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import { runDemoBudgetChecks } from '../src/features/budget-checks/budget-demo.js';
 import { issueDemoInvoices } from '../src/features/invoices/invoice-demo.js';
+import { runDemoRecalculation } from '../src/features/price-recalculation/recalc-demo.js';
 import { DEMO_SETTLEMENT_PERIOD, runDemoSettlements } from '../src/features/settlements/settlement-demo.js';
 import type { Services } from '../src/services.js';
 import {
@@ -61,6 +63,8 @@ export interface DemoSummary {
   /** Printable per-provider settlement summary of the demo month, approvals, and the invoices issued. */
   settlements: string[];
   invoices: string[];
+  /** Printable figures of the annual price recalculation: prices per category, adjustments and their documents. */
+  recalculation: string[];
 }
 
 export interface ImportCounts {
@@ -78,7 +82,7 @@ export type ImportRunner = (kind: 'visits' | 'grants', csv: string, source: stri
  */
 export async function loadDemo(
   services: Services,
-  opts: { code: string; citizens: number; actor: string; invoiceDir: string },
+  opts: { code: string; citizens: number; actor: string; invoiceDir: string; reportDir?: string },
   runImport: (who: Acting) => ImportRunner,
   progress: (message: string) => void = () => undefined,
 ): Promise<DemoSummary> {
@@ -124,6 +128,17 @@ export async function loadDemo(
   settlements.push(...(await approveDrafts(services, who)));
   progress('issuing invoices');
   const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir);
+  const count = async (table: string) =>
+    Number(((await services.db(table).where({ municipality_id: municipalityId }).count({ n: '*' })) as [{ n: number }])[0].n);
+  // The rates loaded, before the recalculation adds next year's list.
+  const priceRates = await count('price_rates');
+  progress('recalculating the hourly prices from the municipal provider\'s costs');
+  const recalculation = await runDemoRecalculation(services, opts.code, {
+    citizens: opts.citizens,
+    actor: opts.actor,
+    invoiceDir: opts.invoiceDir,
+    reportDir: opts.reportDir ?? path.join(path.dirname(opts.invoiceDir), 'demo-recalculation'),
+  });
 
   const providers = await services.providers.list(who, {}, { limit: 100, offset: 0 });
   const refOf = new Map(providers.items.map((p) => [p.ref, p.id]));
@@ -135,15 +150,13 @@ export async function loadDemo(
   const t = await services.tokens.create({ municipalityId, actor: opts.actor }, { name: 'demo provider HJEM-SYD', role: 'provider', providerId: refOf.get('HJEM-SYD')! });
   tokens.push({ role: 'provider', provider: 'HJEM-SYD', token: t.token });
 
-  const count = async (table: string) =>
-    Number(((await services.db(table).where({ municipality_id: municipalityId }).count({ n: '*' })) as [{ n: number }])[0].n);
   return {
     municipality: opts.code,
     created,
     month: `${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}`,
     providers: providers.total,
     services: await count('services'),
-    priceRates: await count('price_rates'),
+    priceRates,
     citizens: await count('citizens'),
     choices: await count('provider_choices'),
     takeover,
@@ -154,6 +167,7 @@ export async function loadDemo(
     budgetCheck,
     settlements,
     invoices,
+    recalculation,
   };
 }
 

@@ -15,12 +15,14 @@ describe('the demo municipality', () => {
   let app: TestApp;
   let first: DemoSummary;
   let invoiceDir: string;
+  let reportDir: string;
   const data = generateDemo({ citizens: CITIZENS });
 
   beforeAll(async () => {
     app = buildTestApp(t.db);
     invoiceDir = await mkdtemp(path.join(os.tmpdir(), 'carepay-demo-'));
-    first = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir }, importRunner(app.services));
+    reportDir = await mkdtemp(path.join(os.tmpdir(), 'carepay-demo-report-'));
+    first = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir, reportDir }, importRunner(app.services));
   }, 120_000);
 
   it('loads everything the generator produced, with no rejected rows', () => {
@@ -72,8 +74,8 @@ describe('the demo municipality', () => {
     const withLines = settlements.filter((s) => s.line_count > 0);
     expect(withLines.length).toBeGreaterThanOrEqual(3);
     expect(withLines.every((s) => s.status === 'invoiced' && s.kind === 'regular')).toBe(true);
-    const invoices = await t.db('invoices').select('number', 'total_incl_vat');
-    expect(invoices).toHaveLength(withLines.length);
+    const invoices = await t.db('invoices').select('number', 'total_incl_vat', 'settlement_id');
+    expect(invoices.filter((i) => i.settlement_id !== null)).toHaveLength(withLines.length);
     const files = (await readdir(invoiceDir)).sort();
     expect(files).toEqual(invoices.flatMap((i) => [`${i.number}.pdf`, `${i.number}.xml`]).sort());
     const xml = await readFile(path.join(invoiceDir, `${invoices[0]!.number}.xml`), 'utf8');
@@ -81,9 +83,24 @@ describe('the demo municipality', () => {
     expect(first.invoices[0]).toMatch(/UBL: no EN 16931 rule checked here is broken/);
   });
 
+  it('recalculates the hourly prices of 2026, approves them, credits or invoices each private provider and writes the report', async () => {
+    const r = await t.db('price_recalculations').first('status', 'adopted_at', 'result');
+    expect(r.status).toBe('approved');
+    expect(r.adopted_at).not.toBeNull();
+    expect(r.result.categories.map((c: { code: string }) => c.code)).toEqual(['PH', 'PP.day', 'PP.evening', 'PP.night', 'PP.weekend_holiday']);
+    expect(r.result.excluded).toEqual([expect.objectContaining({ element: 'administration', reason: 'assessment_unit' })]);
+    const docs = await t.db('invoices').whereNotNull('price_adjustment_id').orderBy('number').select('number', 'kind', 'total_incl_vat');
+    const adjustments = await t.db('price_adjustments').whereNot('total_incl_vat', 0).select('total_incl_vat');
+    expect(docs).toHaveLength(adjustments.length);
+    for (const d of docs) expect(d.kind).toBe(Number(d.total_incl_vat) < 0 ? 'credit_note' : 'supplementary_invoice');
+    expect(first.recalculation[0]).toMatch(/^Price recalculation 2026 \(#\d+, approved\): policy symmetric, overhead 6 %/);
+    expect(first.recalculation.at(-1)).toMatch(/new price list \d+ adopted from 2027-01-01/);
+    expect((await readdir(reportDir)).sort()).toEqual(['price-recalculation-2026.json', 'price-recalculation-2026.pdf']);
+  });
+
   it('re-running changes nothing: the imports report every row unchanged', async () => {
     const before = await t.db('invoices').count({ n: '*' });
-    const again = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir }, importRunner(app.services));
+    const again = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir, reportDir }, importRunner(app.services));
     expect(await t.db('invoices').count({ n: '*' })).toEqual(before);
     expect(again.settlements.filter((l) => l.includes('approved settlement'))).toEqual([]);
     expect(again).toMatchObject({

@@ -186,6 +186,7 @@ const BANDS: Record<string, Record<Language, string>> = {
   night: { da: 'Nat', sv: 'Natt', en: 'Night' },
   weekend: { da: 'Weekend', sv: 'Helg', en: 'Weekend' },
   holiday: { da: 'Helligdag', sv: 'Storhelg', en: 'Holiday' },
+  weekend_holiday: { da: 'Weekend og helligdag', sv: 'Helg och storhelg', en: 'Weekend and holiday' },
   all: { da: 'Alle tider', sv: 'Alla tider', en: 'All times' },
 };
 

@@ -124,7 +124,6 @@ export function renderRecalcPdf(r: RecalcReport): Promise<Buffer> {
     rows.forEach((row, i) => line(row, boldLast && i === rows.length - 1));
     w.y += 4;
   };
-  const categoryName = (code: string) => r.categories.find((c) => c.code === code)?.name ?? code;
 
   w.text(L.title(r.year), PAGE.margin, width, { bold: true, size: 18 });
   w.y += 26;
@@ -181,7 +180,7 @@ export function renderRecalcPdf(r: RecalcReport): Promise<Buffer> {
     if (a.lines.length) {
       table(
         [L.category, L.paidRate, L.price, L.paidHours, L.amount],
-        a.lines.map((l) => [`${categoryName(l.categoryCode)}, ${bandLabel(l.band, lang)}`, formatRateLocal(l.paidRate, lang), formatRateLocal(l.newPrice, lang), num(l.hours), num(l.amount)]),
+        a.lines.map((l) => [`${l.categoryCode}, ${bandLabel(l.band, lang)}`, formatRateLocal(l.paidRate, lang), formatRateLocal(l.newPrice, lang), num(l.hours), num(l.amount)]),
         190,
       );
     }

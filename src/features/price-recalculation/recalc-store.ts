@@ -136,17 +136,16 @@ export const recalcStore = {
   },
 
   async statementContent(db: Db, m: number, statementId: number): Promise<Pick<StatementContent, 'categories' | 'lines' | 'hours'>> {
-    const [cats, lines, hours] = await Promise.all([
-      db('cost_statement_categories').where({ municipality_id: m, statement_id: statementId }).orderBy('position'),
-      db('cost_lines').where({ municipality_id: m, statement_id: statementId }).orderBy('line_no'),
-      db('cost_statement_hours as h')
-        .join('cost_statement_categories as c', function () {
-          this.on('c.statement_id', 'h.statement_id').andOn('c.code', 'h.category_code');
-        })
-        .where({ 'h.municipality_id': m, 'h.statement_id': statementId })
-        .orderBy('c.position')
-        .select('h.*'),
-    ]);
+    // One after the other: inside a transaction there is one connection.
+    const cats = await db('cost_statement_categories').where({ municipality_id: m, statement_id: statementId }).orderBy('position');
+    const lines = await db('cost_lines').where({ municipality_id: m, statement_id: statementId }).orderBy('line_no');
+    const hours = await db('cost_statement_hours as h')
+      .join('cost_statement_categories as c', function () {
+        this.on('c.statement_id', 'h.statement_id').andOn('c.code', 'h.category_code');
+      })
+      .where({ 'h.municipality_id': m, 'h.statement_id': statementId })
+      .orderBy('c.position')
+      .select('h.*');
     return {
       categories: cats.map((c) => ({ code: c.code, name: c.name, priceGroup: c.price_group, timeBands: c.time_bands })),
       lines: lines.map((l) => ({
