@@ -42,6 +42,12 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
 
   it('refuses a wrong token or password with 401 and no session', async () => {
     const b = new Browser(app);
+    const login = await b.get('/app/login');
+    expect([login.headers['content-security-policy'], login.headers['x-frame-options'], login.headers['cache-control']]).toEqual([
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+      'DENY',
+      'no-store',
+    ]);
     const bad = await b.signIn({ token: `cp_${'x'.repeat(32)}` });
     expect(bad.status).toBe(401);
     expect(bad.text).toContain('The sign-in details are not valid');

@@ -54,7 +54,7 @@ export async function launchBrowser(viewport = { width: 1366, height: 768 }): Pr
     newUser: async () => {
       const page = await (await newContext()).newPage();
       // Fail a step with its own message well before the test's timeout.
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(30_000);
       return page;
     },
     close: async () => {

@@ -21,7 +21,8 @@ const csrfOf = (page: Page) => page.locator('input[name="_csrf"]').first().input
 const cells = async (page: Page, rowName: string | RegExp) =>
   (await page.getByRole('row', { name: rowName }).first().locator('th, td').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
 
-describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playwright-core)', () => {
+// A browser shares two cores with the rest of `npm test`: generous limits, no timing assertions.
+describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playwright-core)', { timeout: 120_000 }, () => {
   let services: Services;
   let world: Awaited<ReturnType<typeof aWebWorld>>;
   let app: { url: string; close(): Promise<void> };

@@ -5,7 +5,7 @@ import { forbidden } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import type { Language } from '../invoices/invoice-types.js';
 import { html } from './html.js';
-import { document, type WebContext } from './web-layout.js';
+import { document, securityHeaders, type WebContext } from './web-layout.js';
 import { SESSION_HOURS, type WebSession } from './web-sessions.js';
 import { textsFor } from './web-text.js';
 
@@ -82,6 +82,8 @@ function loginPage(req: Request, res: Response, lang: Language, opts: { failed: 
   const t = textsFor(lang);
   const csrf = randomBytes(18).toString('base64url');
   res.set('set-cookie', cookie(req, LOGIN_CSRF_COOKIE, csrf, 3600, '/app/login'));
+  securityHeaders(res);
+  res.set('cache-control', 'no-store');
   res.status(opts.failed ? 401 : 200).type('html').send(
     document(lang, t.signIn, 'carepay', html`
       <main id="main" class="login" tabindex="-1">

@@ -21,6 +21,16 @@ export interface WebContext {
   providerName: string | null;
 }
 
+/** Pages are personal and change with every action: never cached, never framed, scripts only from here. */
+export function securityHeaders(res: Response): void {
+  res.set({
+    'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+  });
+}
+
 export const ctxOf = (res: Response): WebContext => res.locals.web as WebContext;
 
 /** The same role checks as the API routes (src/http/route.ts): the page refuses what the API refuses. */

@@ -5,19 +5,9 @@ import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import type { Html } from './html.js';
 import { safeNext } from './web-auth.js';
-import type { WebContext } from './web-layout.js';
+import { securityHeaders, type WebContext } from './web-layout.js';
 
 export const Id = z.coerce.number().int().positive().max(2_147_483_647);
-
-/** Pages are personal and change with every action: never cached, never framed, scripts only from here. */
-export function securityHeaders(res: Response): void {
-  res.set({
-    'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'x-frame-options': 'DENY',
-  });
-}
 
 export function sendPage(res: Response, body: Html, status = 200): void {
   securityHeaders(res);
