@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recalculate, roundPrice, splitInOere } from './recalc-calculator.js';
 import { RecalcInputError, type CostLine, type PaidHours, type RecalcInput, type RecalcSettings } from './recalc-types.js';
@@ -117,6 +118,23 @@ describe('recalculate: allocation, prices', () => {
     expect(splitInOere(new Decimal('100.00'), d(['1', '1', '1'])).map((p) => p.toFixed(2))).toEqual(['33.34', '33.33', '33.33']);
     expect(splitInOere(new Decimal('-10.00'), d(['1', '1', '1'])).map((p) => p.toFixed(2))).toEqual(['-3.34', '-3.33', '-3.33']);
     expect(splitInOere(new Decimal('0.02'), d(['1', '0', '1', '1'])).map((p) => p.toFixed(2))).toEqual(['0.01', '0.00', '0.01', '0.00']);
+  });
+
+  it('splits any amount into parts that add up to it exactly, each within an øre of its exact share', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 12 }), (oere, ws) => {
+        fc.pre(ws.some((w) => w > 0));
+        const amount = new Decimal(oere.toString()).div(100);
+        const weights = ws.map((w) => new Decimal(w).div(7));
+        const parts = splitInOere(amount, weights);
+        const total = weights.reduce((t, w) => t.plus(w), new Decimal(0));
+        expect(parts.reduce((t, p) => t.plus(p), new Decimal(0)).eq(amount)).toBe(true);
+        parts.forEach((p, i) => {
+          expect(p.decimalPlaces()).toBeLessThanOrEqual(2);
+          expect(p.minus(amount.mul(weights[i]!).div(total)).abs().lt('0.01')).toBe(true);
+        });
+      }),
+    );
   });
 
   it('refuses wrong keys with the line and the reason', () => {

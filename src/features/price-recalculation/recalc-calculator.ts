@@ -60,12 +60,13 @@ export function splitInOere(amount: Decimal, weights: readonly Decimal[]): Decim
   const abs = amount.abs();
   const exact = weights.map((w) => abs.mul(w).div(total));
   const parts = exact.map((e) => e.toDecimalPlaces(2, Decimal.ROUND_DOWN));
-  let left = abs.minus(parts.reduce((t, p) => t.plus(p), ZERO)).mul(100).round().toNumber();
+  let left = abs.minus(parts.reduce((t, p) => t.plus(p), ZERO));
   const order = exact
     .map((e, i) => ({ i, rem: e.minus(parts[i]!) }))
     .filter((x) => weights[x.i]!.gt(0))
     .sort((a, b) => b.rem.comparedTo(a.rem) || a.i - b.i);
-  for (let k = 0; left > 0; k = (k + 1) % order.length, left--) parts[order[k]!.i] = parts[order[k]!.i]!.plus('0.01');
+  // Fewer øre are left over than there are parts, so each part gets at most one.
+  for (let k = 0; left.gt(0); k++, left = left.minus('0.01')) parts[order[k]!.i] = parts[order[k]!.i]!.plus('0.01');
   return amount.isNegative() ? parts.map((p) => p.neg()) : parts;
 }
 
