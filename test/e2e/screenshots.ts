@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: the three main pages of the web interface on the demo municipality, as
  * PNG files in docs/screenshots/ (finance's settlements, the budget controller's chart, a
- * provider's invoices). Uses a throwaway embedded PostgreSQL and Debian's chromium.
+ * provider's invoices), plus a settlement's lines and the recalculation. Uses a throwaway embedded PostgreSQL and Debian's chromium.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -49,6 +49,7 @@ async function main() {
         [await token('budget_controller'), '/app/budget?week=2026-W15', 'budget-chart.png', true],
         [provider, '/app/invoices', 'provider-invoices.png', true],
         [provider, `/app/settlements/${hjem.id}#lines`, 'provider-settlement-lines.png', false],
+        [await token('finance'), '/app/recalculation', 'finance-recalculation.png', true],
       ];
       for (const [t, url, file, fullPage] of shots) {
         const page = await browser.newUser();

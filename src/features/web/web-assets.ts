@@ -16,15 +16,15 @@ a:hover { text-decoration-thickness: 2px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .skip { position: absolute; left: -9999px; top: 0; background: var(--fg); color: #fff; padding: .5rem 1rem; z-index: 10; }
 .skip:focus { left: .5rem; top: .5rem; }
-header.top { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding: .6rem 1.5rem; background: #0d2a4a; color: #fff; }
+header.top { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem 1rem; padding: .5rem 1.5rem; background: #0d2a4a; color: #fff; font-size: .94rem; }
 header.top a { color: #fff; }
 .brand .logo { font-weight: 700; letter-spacing: .02em; }
 .brand .muni { opacity: .85; margin-left: .4rem; }
-header nav ul { display: flex; flex-wrap: wrap; gap: .25rem; list-style: none; margin: 0; padding: 0; }
-header nav a { display: block; padding: .35rem .7rem; border-radius: 4px; text-decoration: none; }
+header nav ul { display: flex; flex-wrap: wrap; gap: .1rem; list-style: none; margin: 0; padding: 0; }
+header nav a { display: block; padding: .3rem .55rem; border-radius: 4px; text-decoration: none; }
 header nav a[aria-current="page"] { background: #fff; color: #0d2a4a; font-weight: 600; }
 header nav a:hover { background: rgba(255,255,255,.15); }
-header .who { margin-left: auto; display: flex; align-items: center; gap: .75rem; font-size: .93rem; }
+header .who { margin-left: auto; display: flex; align-items: center; gap: .75rem; }
 header .who button.link { color: #fff; }
 main { padding: 1rem 1.5rem 3rem; max-width: 1400px; }
 main:focus { outline: none; }
@@ -40,6 +40,7 @@ thead th { background: var(--panel); border-bottom: 2px solid var(--line); }
 tbody th[scope="rowgroup"] { background: #eef3f8; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
+table.invoices tbody th, table.invoices td:nth-child(5), table.invoices td:nth-child(6) { white-space: nowrap; }
 tfoot td, tfoot th { font-weight: 600; border-top: 2px solid var(--line); }
 .table-wrap { overflow-x: auto; }
 ul.reasons { margin: 0; padding-left: 1.1rem; }
