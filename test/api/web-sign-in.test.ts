@@ -65,6 +65,24 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     expect(await t.db('settlements').where({ municipality_id: world.municipalityId, period_start: '2026-03-01' }).count({ n: '*' })).toEqual([{ n: 0 }]);
   });
 
+  it('locks a month: a run is then refused with the reason on the page, and nothing is written; unlocking allows it again', async () => {
+    const b = new Browser(app);
+    await b.signIn({ token: world.tokens.finance });
+    let page = await b.get('/app/settlements?period=2026-03');
+    expect(page.text).toContain('Lås måneden 2026-03');
+    await b.post('/app/periods/2026-03/lock', { _csrf: Browser.csrf(page.text), back: '/app/settlements?period=2026-03' });
+    page = await b.get('/app/settlements?period=2026-03');
+    expect(page.text).toContain('Måneden er låst: ingen nye ordinære afregninger.');
+    expect(page.text).toContain('Lås måneden op 2026-03');
+    const refused = await b.post('/app/settlements/run', { _csrf: Browser.csrf(page.text), period: '2026-03' });
+    expect([refused.status, refused.headers.location]).toEqual([303, '/app/settlements?period=2026-03']);
+    page = await b.get('/app/settlements?period=2026-03');
+    expect(page.text).toContain('<p class="flash error" role="alert">2026-03 is locked; providers CARE, HOME have no approved settlement to correct (unlock the period to run a regular settlement)</p>');
+    expect(await t.db('settlements').where({ municipality_id: world.municipalityId, period_start: '2026-03-01' }).count({ n: '*' })).toEqual([{ n: 0 }]);
+    await b.post('/app/periods/2026-03/unlock', { _csrf: Browser.csrf(page.text), back: '/app/settlements?period=2026-03' });
+    expect(await t.db('period_locks').where({ municipality_id: world.municipalityId })).toEqual([]);
+  });
+
   it('ends the session when its token is revoked, or on sign-out', async () => {
     const token = await aToken(app.services, world.municipalityId, 'auditor');
     const b = new Browser(app);
