@@ -36,6 +36,7 @@ import { qualityBonus } from './rules/quality-bonus.js';
 import { rateLookup } from './rules/rate-lookup.js';
 import type { Rule, UnitRule } from './rules/rule.js';
 import { serviceShares } from './rules/service-shares.js';
+import { vatRateOf } from './vat-rate.js';
 
 /** The ordered pipeline. Each rule decides whether it applies and leaves reason codes on the units it changes. */
 export const PIPELINE: readonly Rule[] = [
@@ -364,13 +365,10 @@ function totals(ctx: EngineContext, lines: SettlementLine[], visitLines: VisitLi
     totalExclVat = totalExclVat.plus(l.amount);
     add(byCategory, l.category, l);
     add(byBand, l.band, l);
-    const rate =
-      provider.vatStatus === 'registered'
-        ? (model.vat.categories?.[l.category] ?? model.vat.default)
-        : { percent: '0', exemptionReason: provider.vatStatus === 'exempt' ? 'The provider is exempt from VAT' : 'The provider is not registered for VAT' };
-    const key = `${rate.percent}|${rate.exemptionReason ?? ''}`;
+    const rate = vatRateOf(model, provider, l.category);
+    const key = `${rate.percent.toString()}|${rate.exemptionReason ?? ''}`;
     let g = vatGroups.get(key);
-    if (!g) vatGroups.set(key, (g = { percent: new Decimal(rate.percent), exemptionReason: rate.exemptionReason ?? null, base: zero, vat: zero }));
+    if (!g) vatGroups.set(key, (g = { percent: rate.percent, exemptionReason: rate.exemptionReason, base: zero, vat: zero }));
     g.base = g.base.plus(l.amount);
   }
   const vat = [...vatGroups.values()].sort((a, b) => b.percent.comparedTo(a.percent) || cmp(a.exemptionReason ?? '', b.exemptionReason ?? ''));

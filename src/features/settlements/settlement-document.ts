@@ -1,7 +1,8 @@
 import { Decimal } from 'decimal.js';
 import { roundMoney } from '../../shared/money.js';
-import type { Category, EngineException, EngineResult, ProviderKind, RateUnit, VatStatus } from '../reimbursement/engine-types.js';
+import type { EngineException, EngineResult, ProviderKind, RateUnit, VatStatus } from '../reimbursement/engine-types.js';
 import type { ReimbursementModel } from '../reimbursement/model-schema.js';
+import { vatRateOf } from '../reimbursement/vat-rate.js';
 
 /**
  * The settlement as a document (pure, no I/O): the engine's lines plus the exceptions finance
@@ -63,15 +64,6 @@ export interface Doc {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The VAT rate of a line, as the engine applies it (model per category, none for exempt or unregistered providers). */
-export function vatRateOf(model: ReimbursementModel, provider: { vatStatus: VatStatus }, category: string): { percent: Decimal; exemptionReason: string | null } {
-  if (provider.vatStatus !== 'registered') {
-    return { percent: new Decimal(0), exemptionReason: provider.vatStatus === 'exempt' ? 'The provider is exempt from VAT' : 'The provider is not registered for VAT' };
-  }
-  const r = model.vat.categories?.[category as Category] ?? model.vat.default;
-  return { percent: new Decimal(r.percent), exemptionReason: r.exemptionReason ?? null };
-}
 
 /** Subject of an exception: what finance's decision is about, stable across recomputed drafts and new versions of a visit. */
 export function subjectKeyOf(e: EngineException, visitSources: ReadonlyMap<number, string>, grantKeys: ReadonlyMap<number, string>): string {

@@ -1,0 +1,25 @@
+import { Decimal } from 'decimal.js';
+import type { ReimbursementModel } from './model-schema.js';
+import type { Category, VatStatus } from './engine-types.js';
+
+export interface VatRate {
+  percent: Decimal;
+  /** Why no VAT is charged (an exempt or unregistered provider, or an exempt category); null when VAT is charged. */
+  exemptionReason: string | null;
+}
+
+const NOT_CHARGED: Record<Exclude<VatStatus, 'registered'>, VatRate> = {
+  exempt: { percent: new Decimal(0), exemptionReason: 'The provider is exempt from VAT' },
+  not_registered: { percent: new Decimal(0), exemptionReason: 'The provider is not registered for VAT' },
+};
+
+/**
+ * The VAT rate of a line of the given category: the model's rate for the category (or its
+ * default) for a VAT-registered provider, none for an exempt or unregistered one. The engine's
+ * totals and the stored settlement document both take it from here.
+ */
+export function vatRateOf(model: ReimbursementModel, provider: { vatStatus: VatStatus }, category: Category | string): VatRate {
+  if (provider.vatStatus !== 'registered') return NOT_CHARGED[provider.vatStatus];
+  const r = model.vat.categories?.[category as Category] ?? model.vat.default;
+  return { percent: new Decimal(r.percent), exemptionReason: r.exemptionReason ?? null };
+}
