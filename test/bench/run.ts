@@ -4,11 +4,17 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchDatabase, peakRssMb } from './bench-db.js';
 
-// The settle phase runs with a capped old space: its live heap stays under 100 MB, and without a cap
-// V8 lets garbage pile up to ~400 MB before collecting.
+/**
+ * The settlement phases run as child processes of the compiled build (`npm run build`), as a
+ * production deployment runs them: under tsx the TypeScript loader alone adds about 60 MB of RSS.
+ * The settle phase caps the heap (its worker threads inherit the caps): the live heap of a lane
+ * stays far below it, and without a cap V8 lets garbage pile up to several hundred MB.
+ */
+const SETTLE_HEAP = (process.env.BENCH_SETTLE_HEAP ?? '--max-old-space-size=96 --max-semi-space-size=16').split(' ').filter(Boolean);
+const compiled = fileURLToPath(new URL('../../dist/test/bench/settlement-bench.js', import.meta.url));
 const child = (phase: string, url: string, ...args: string[]) =>
   JSON.parse(
-    execFileSync(process.execPath, ['--max-semi-space-size=64', ...(phase === 'settle' ? ['--max-old-space-size=192'] : []), '--import', 'tsx', fileURLToPath(new URL('./settlement-bench.ts', import.meta.url)), phase, url, ...args], {
+    execFileSync(process.execPath, [...(phase === 'settle' ? SETTLE_HEAP : ['--max-semi-space-size=64']), compiled, phase, url, ...args], {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -23,6 +29,9 @@ const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map
 const sections: Record<string, () => Promise<void>> = {
   async settlement() {
     console.log('Import and monthly settlement (targets: import >= 100 k rows/s; 1 M visits settled < 10 s, peak RSS < 300 MB)');
+    console.log(`  building (npm run build) …`);
+    execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
+    console.log(`  settle phase: node ${SETTLE_HEAP.join(' ')}, SETTLEMENT_WORKERS=${process.env.SETTLEMENT_WORKERS ?? 'default'}`);
     for (const visits of SIZES) {
       const h = await benchDatabase();
       try {
@@ -33,7 +42,7 @@ const sections: Record<string, () => Promise<void>> = {
         console.log(
           `  ${p.rows.toLocaleString('en')} visits (${p.citizens} citizens, ${p.providers} providers): ` +
             `import ${p.importMs} ms (${perSec(p.rows, p.importMs)} rows/s, peak RSS ${p.peakRssMb} MB) | ` +
-            `settle ${s.settlements} providers ${s.settleMs} ms (${perSec(p.rows, s.settleMs)} visits/s, peak RSS ${s.peakRssMb} MB) | ` +
+            `settle ${s.settlements} providers ${s.settleMs} ms in ${s.lanes} lane(s) (${perSec(p.rows, s.settleMs)} visits/s, peak RSS ${s.peakRssMb} MB) | ` +
             `bare SQL aggregate ${a.ms} ms, ratio ${(s.settleMs / Math.max(a.ms, 1)).toFixed(1)}×`,
         );
       } finally {

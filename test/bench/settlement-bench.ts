@@ -112,7 +112,11 @@ export async function settle(services: Services) {
   const started = process.hrtime.bigint();
   const r = await services.settlements.run(who, { period: BENCH_PERIOD });
   const settleMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
-  return { settleMs, settlements: r.outcomes.length, peakRssMb: peakRssMb() };
+  // The lanes the run had (decision 0009): the same rule as SettlementsService, for the printout.
+  const visits = Number((await services.db('visits').whereNull('superseded_at').count({ n: '*' }))[0]!.n);
+  const { SETTLEMENT_WORKERS: workers, SETTLEMENT_PARALLEL_FROM_VISITS: from } = services.config;
+  const lanes = 1 + (visits >= from ? Math.max(0, Math.min(workers, r.outcomes.length - 1)) : 0);
+  return { settleMs, settlements: r.outcomes.length, lanes, peakRssMb: peakRssMb() };
 }
 
 /** The bare aggregate the settlement is compared with: delivered minutes × the day rate, summed per provider. */

@@ -1,5 +1,4 @@
 import { extname } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { AppError } from '../../shared/errors.js';
 import type { Acting } from '../auth/auth-types.js';
@@ -46,6 +45,23 @@ function deserializeError(e: SerializedError): Error {
 }
 
 /**
+ * A worker may grow its heap as far as the process itself may, no further: the old and young
+ * generation limits given to node (--max-old-space-size, --max-semi-space-size, also through
+ * NODE_OPTIONS) apply to the workers too.
+ */
+function heapLimitsOfProcess(): ResourceLimits {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const mb = (flag: string) => {
+    const a = args.filter((x) => x.startsWith(`--${flag}=`)).pop();
+    const n = a ? Number(a.slice(flag.length + 3)) : NaN;
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  };
+  const old = mb('max-old-space-size');
+  const semi = mb('max-semi-space-size');
+  return { ...(old ? { maxOldGenerationSizeMb: old } : {}), ...(semi ? { maxYoungGenerationSizeMb: semi * 3 } : {}) };
+}
+
+/**
  * The worker's module next to this one. Under tsx (development, tests) a worker thread does not
  * inherit the TypeScript loader, so it registers it before importing the module; a compiled build
  * imports the .js directly.
@@ -53,8 +69,7 @@ function deserializeError(e: SerializedError): Error {
 function spawn(data: WorkerLaneData): Worker {
   const ext = extname(new URL(import.meta.url).pathname);
   const url = new URL(`./settlement-worker${ext}`, import.meta.url);
-  // A worker may grow its heap as far as the process itself may (--max-old-space-size), no further.
-  const resourceLimits: ResourceLimits = { maxOldGenerationSizeMb: Math.ceil(getHeapStatistics().heap_size_limit / 1048576) };
+  const resourceLimits = heapLimitsOfProcess();
   if (ext === '.js') return new Worker(url, { workerData: data, resourceLimits });
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(boot, { eval: true, workerData: data, resourceLimits });
