@@ -171,6 +171,25 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     expect(row('I alt')).toEqual(['1,50', '675,00 kr.', '1,68', '757,50 kr.', '0,18', '82,50 kr.']);
   });
 
+  it('keeps the four-eyes rule: a token that computed a month through the API cannot approve it in the browser', async () => {
+    const admin = asActor(world.municipalityId, 'test', 'admin');
+    await app.services.settlements.updateSettings(admin, { fourEyes: true });
+    const run = await app.as(world.tokens.finance).post('/api/settlements/run').send({ period: '2026-03', providerIds: [world.providers.CARE] }).expect(200);
+    const id = run.body.outcomes[0].settlement.id as number;
+    const same = new Browser(app);
+    await same.signIn({ token: world.tokens.finance });
+    const page = await same.get(`/app/settlements/${id}`);
+    const refused = await same.post(`/app/settlements/${id}/approve`, { _csrf: Browser.csrf(page.text) });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toMatch(/four-eyes rule: settlement \d+ was computed by token:\d+ \(finance token\); someone else must approve it/);
+    const other = new Browser(app);
+    await other.signIn({ token: await aToken(app.services, world.municipalityId, 'finance') });
+    const page2 = await other.get(`/app/settlements/${id}`);
+    expect((await other.post(`/app/settlements/${id}/approve`, { _csrf: Browser.csrf(page2.text) })).status).toBe(303);
+    expect(await t.db('settlements').where({ id }).first('status', 'approved_by')).toEqual({ status: 'approved', approved_by: expect.stringMatching(/^token:\d+ \(finance token\)$/) });
+    await app.services.settlements.updateSettings(admin, { fourEyes: false });
+  });
+
   it('sends / to the web interface, which sends each role to its home page', async () => {
     expect((await app.http.get('/')).headers.location).toBe('/app/');
     const b = new Browser(app);
