@@ -47,10 +47,9 @@ function deserializeError(e: SerializedError): Error {
 /**
  * A worker may grow its heap as far as the process itself may, no further: the old and young
  * generation limits given to node (--max-old-space-size, --max-semi-space-size, also through
- * NODE_OPTIONS) apply to the workers too.
+ * NODE_OPTIONS, the command line winning) apply to the workers too.
  */
-function heapLimitsOfProcess(): ResourceLimits {
-  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+export function heapLimitsOf(args: readonly string[]): ResourceLimits {
   const mb = (flag: string) => {
     const a = args.filter((x) => x.startsWith(`--${flag}=`)).pop();
     const n = a ? Number(a.slice(flag.length + 3)) : NaN;
@@ -58,6 +57,7 @@ function heapLimitsOfProcess(): ResourceLimits {
   };
   const old = mb('max-old-space-size');
   const semi = mb('max-semi-space-size');
+  // V8's young generation is three semi-spaces.
   return { ...(old ? { maxOldGenerationSizeMb: old } : {}), ...(semi ? { maxYoungGenerationSizeMb: semi * 3 } : {}) };
 }
 
@@ -69,7 +69,7 @@ function heapLimitsOfProcess(): ResourceLimits {
 function spawn(data: WorkerLaneData): Worker {
   const ext = extname(new URL(import.meta.url).pathname);
   const url = new URL(`./settlement-worker${ext}`, import.meta.url);
-  const resourceLimits = heapLimitsOfProcess();
+  const resourceLimits = heapLimitsOf([...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv]);
   if (ext === '.js') return new Worker(url, { workerData: data, resourceLimits });
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(boot, { eval: true, workerData: data, resourceLimits });
