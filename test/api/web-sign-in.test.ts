@@ -136,10 +136,15 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     expect((await kari.signIn({ municipality: 'WEBAPI', username: 'kari.provider', password: 'correct horse battery' })).status).toBe(401);
   });
 
-  it('keeps tenants apart: another municipality\'s settlement and invoice are not found', async () => {
-    const other = await aMunicipality(app.services, 'WEBOTHER');
+  it('keeps tenants apart: another municipality\'s settlement and invoice are not found (and speaks Swedish there)', async () => {
+    const other = await aMunicipality(app.services, 'WEBOTHER', 'SE');
     const b = new Browser(app);
     await b.signIn({ token: await aToken(app.services, other, 'finance') });
+    // A Swedish municipality: pages in Swedish.
+    const own = await b.get('/app/settlements?period=2026-02');
+    expect(own.text).toContain('<html lang="sv">');
+    expect(own.text).toContain('<h1>Ersättningskörningar 2026-02</h1>');
+    expect(own.text).toContain('Inga ersättningskörningar för månaden ännu.');
     expect((await b.get(`/app/settlements/${world.februarySettlements.CARE}`)).status).toBe(404);
     expect((await b.get(`/app/invoices/${world.invoices.CARE}.pdf`)).status).toBe(404);
     expect((await b.get('/app/invoices')).text).not.toContain(world.invoices.CARE);

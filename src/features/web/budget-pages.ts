@@ -8,8 +8,8 @@ import { seriesSvg } from '../budget-checks/series-chart.js';
 import { parseIsoWeek } from '../budget-checks/iso-week.js';
 import type { BudgetCheck, BudgetCheckSummary } from '../budget-checks/budget-schemas.js';
 import { html, query, trusted, type Html } from './html.js';
-import { badge, canWrite, csrfField, ctxOf, fmtOf, page, requireRead, requireWrite, type WebContext } from './web-layout.js';
-import { backTo, done, failed, sendPage } from './web-respond.js';
+import { badge, canWrite, csrfField, ctxOf, fmtOf, page, requireRead, type WebContext } from './web-layout.js';
+import { backTo, postAction, sendPage } from './web-respond.js';
 
 const Week = z.string().refine((s) => parseIsoWeek(s) !== null, 'an ISO week YYYY-Www');
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
@@ -150,15 +150,10 @@ export function mountBudgetPages(r: Router, services: Services): void {
     sendPage(res, page(c, { title: `${c.t.budgetTitle}${week ? ` · ${week}` : ''}`, current: '/app/budget', body }));
   });
 
-  r.post('/budget/:week/run', async (req, res) => {
-    const c = ctxOf(res);
+  postAction(r, services, '/budget/:week/run', 'budgets', async (c, req) => {
     const week = Week.parse(req.params.week);
-    await failed(services, req, res, async () => {
-      requireWrite(c, 'budgets');
-      const r = await services.budgetChecks.runWeek(c.who, week);
-      await done(services, c, `${c.t.weekRun}: ${r.week}, ${fmtOf(c).hours(r.grantedHours)} ${c.t.hours.toLowerCase()}`);
-      res.redirect(303, backTo(req, `/app/budget${query({ week })}`));
-    });
+    const result = await services.budgetChecks.runWeek(c.who, week);
+    return { message: `${c.t.weekRun}: ${result.week}, ${fmtOf(c).hours(result.grantedHours)} ${c.t.hours.toLowerCase()}`, next: backTo(req, `/app/budget${query({ week })}`) };
   });
 
   r.get('/follow-up', async (req, res) => {

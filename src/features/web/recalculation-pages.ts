@@ -7,8 +7,8 @@ import { renderRecalcPdf } from '../price-recalculation/recalc-pdf.js';
 import type { Adjustment, Recalculation } from '../price-recalculation/recalc-schemas.js';
 import { titleOf } from '../invoices/invoice-labels.js';
 import { html, query, type Html } from './html.js';
-import { actionButton, badge, canWrite, ctxOf, fmtOf, page, requireWrite, type WebContext } from './web-layout.js';
-import { backTo, done, failed, Id, sendPage } from './web-respond.js';
+import { actionButton, badge, canWrite, ctxOf, fmtOf, page, type WebContext } from './web-layout.js';
+import { backTo, Id, postAction, sendPage } from './web-respond.js';
 
 const Year = z.coerce.number().int().min(2000).max(2999);
 
@@ -149,39 +149,22 @@ export function mountRecalculationPages(r: Router, services: Services): void {
     const report = recalcReport(recalc, await rs.municipalityOf(c.who));
     res.type('application/pdf').set({ 'content-disposition': `attachment; filename="price-recalculation-${report.year}.pdf"`, 'cache-control': 'no-store' }).send(await renderRecalcPdf(report));
   });
-  r.post('/recalculation/:year/run', async (req, res) => {
-    const c = ctxOf(res);
+  const back = (req: Request, year?: number) => backTo(req, `/app/recalculation${query({ year })}`);
+  postAction(r, services, '/recalculation/:year/run', 'recalculations', async (c, req) => {
     const year = Year.parse(req.params.year);
-    await failed(services, req, res, async () => {
-      requireWrite(c, 'recalculations');
-      const out = await rs.run(c.who, year);
-      await done(services, c, `${c.t.recalcRun} (${year}): ${c.t[`outcome_${out.outcome}`]}`);
-      res.redirect(303, backTo(req, `/app/recalculation${query({ year })}`));
-    });
+    const out = await rs.run(c.who, year);
+    return { message: `${c.t.recalcRun} (${year}): ${c.t[`outcome_${out.outcome}`]}`, next: back(req, year) };
   });
-  const actions = {
-    approve: async (c: WebContext, id: number) => {
-      await rs.approve(c.who, id);
-      return c.t.recalcApproved;
-    },
-    adopt: async (c: WebContext, id: number) => {
-      await rs.adoptPrices(c.who, id);
-      return c.t.pricesAdopted;
-    },
-    documents: async (c: WebContext, id: number) => {
-      const issued = await rs.issueDocuments(c.who, id);
-      return `${c.t.documentsIssued}: ${issued.items.map((i) => `${i.providerRef} ${i.number ?? c.t.none}`).join(', ') || c.t.none}`;
-    },
-  } as const;
-  for (const [action, run] of Object.entries(actions)) {
-    r.post(`/recalculation/:id/${action}`, async (req, res) => {
-      const c = ctxOf(res);
-      const id = Id.parse(req.params.id);
-      await failed(services, req, res, async () => {
-        requireWrite(c, 'recalculations');
-        await done(services, c, await run(c, id));
-        res.redirect(303, backTo(req, '/app/recalculation'));
-      });
-    });
-  }
+  postAction(r, services, '/recalculation/:id/approve', 'recalculations', async (c, req) => {
+    await rs.approve(c.who, Id.parse(req.params.id));
+    return { message: c.t.recalcApproved, next: back(req) };
+  });
+  postAction(r, services, '/recalculation/:id/adopt', 'recalculations', async (c, req) => {
+    await rs.adoptPrices(c.who, Id.parse(req.params.id));
+    return { message: c.t.pricesAdopted, next: back(req) };
+  });
+  postAction(r, services, '/recalculation/:id/documents', 'recalculations', async (c, req) => {
+    const issued = await rs.issueDocuments(c.who, Id.parse(req.params.id));
+    return { message: `${c.t.documentsIssued}: ${issued.items.map((i) => `${i.providerRef} ${i.number ?? c.t.none}`).join(', ') || c.t.none}`, next: back(req) };
+  });
 }

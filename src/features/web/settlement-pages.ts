@@ -8,7 +8,7 @@ import type { Settlement, SettlementLine } from '../settlements/settlement-schem
 import { html, query, type Html } from './html.js';
 import { explainReason } from './reason-codes.js';
 import { actionButton, canWrite, csrfField, ctxOf, fmtOf, page, pager, requireRead, requireWrite, statusBadge, badge, type WebContext } from './web-layout.js';
-import { backTo, done, failed, Id, sendPage } from './web-respond.js';
+import { backTo, Id, postAction, sendPage } from './web-respond.js';
 
 const LINES_PER_PAGE = 200;
 const EXCEPTIONS_PER_PAGE = 100;
@@ -295,50 +295,30 @@ export function mountSettlementPages(r: Router, services: Services): void {
     res.type('text/csv; charset=utf-8').set('content-disposition', `attachment; filename="settlement-${id}.csv"`).send(csv);
   });
   r.post('/settlements/run', (req, res) => run(services, req, res));
-  r.post('/settlements/:id/approve', async (req, res) => {
-    const c = ctxOf(res);
+  postAction(r, services, '/settlements/:id/approve', 'settlements', async (c, req) => {
     const id = Id.parse(req.params.id);
-    await failed(services, req, res, async () => {
-      requireWrite(c, 'settlements');
-      const s = await services.settlements.approve(c.who, id);
-      await done(services, c, `${c.t.approvedMsg}: #${s.id} ${s.providerRef} ${s.period}, ${fmtOf(c).money(s.totalInclVat)}`);
-      res.redirect(303, backTo(req, `/app/settlements/${id}`));
-    });
+    const s = await services.settlements.approve(c.who, id);
+    return { message: `${c.t.approvedMsg}: #${s.id} ${s.providerRef} ${s.period}, ${fmtOf(c).money(s.totalInclVat)}`, next: backTo(req, `/app/settlements/${id}`) };
   });
-  r.post('/settlements/:id/invoice', async (req, res) => {
-    const c = ctxOf(res);
-    const id = Id.parse(req.params.id);
-    await failed(services, req, res, async () => {
-      requireWrite(c, 'invoices');
-      const { invoice } = await services.invoices.issueForSettlement(c.who, id);
-      await done(services, c, `${c.t.invoiceIssued}: ${invoice.number} (${invoice.providerRef}, ${fmtOf(c).money(invoice.totalInclVat)})`);
-      res.redirect(303, `/app/invoices${query({ period: invoice.period })}`);
-    });
+  postAction(r, services, '/settlements/:id/invoice', 'invoices', async (c, req) => {
+    const { invoice } = await services.invoices.issueForSettlement(c.who, Id.parse(req.params.id));
+    return { message: `${c.t.invoiceIssued}: ${invoice.number} (${invoice.providerRef}, ${fmtOf(c).money(invoice.totalInclVat)})`, next: `/app/invoices${query({ period: invoice.period })}` };
   });
-  for (const action of ['lock', 'unlock'] as const) {
-    r.post(`/periods/:period/${action}`, async (req, res) => {
-      const c = ctxOf(res);
-      const period = PeriodText.parse(req.params.period);
-      await failed(services, req, res, async () => {
-        requireWrite(c, 'settlements');
-        if (action === 'lock') await services.settlements.lock(c.who, period);
-        else await services.settlements.unlock(c.who, period);
-        await done(services, c, action === 'lock' ? c.t.monthLocked : `${c.t.unlockMonth}: ${period}`);
-        res.redirect(303, backTo(req, `/app/settlements${query({ period })}`));
-      });
-    });
-  }
-  r.post('/exceptions/:id/decide', async (req, res) => {
-    const c = ctxOf(res);
-    const id = Id.parse(req.params.id);
+  postAction(r, services, '/periods/:period/lock', 'settlements', async (c, req) => {
+    const period = PeriodText.parse(req.params.period);
+    await services.settlements.lock(c.who, period);
+    return { message: c.t.monthLocked, next: backTo(req, `/app/settlements${query({ period })}`) };
+  });
+  postAction(r, services, '/periods/:period/unlock', 'settlements', async (c, req) => {
+    const period = PeriodText.parse(req.params.period);
+    await services.settlements.unlock(c.who, period);
+    return { message: `${c.t.unlockMonth}: ${period}`, next: backTo(req, `/app/settlements${query({ period })}`) };
+  });
+  postAction(r, services, '/exceptions/:id/decide', 'settlements', async (c, req) => {
     const decision = z.enum(['accepted', 'rejected']).parse(req.body?.decision);
     const body = DecisionBody.parse(req.body);
-    await failed(services, req, res, async () => {
-      requireWrite(c, 'settlements');
-      await services.settlements.decide(c.who, id, decision, body.note?.trim() || null);
-      await done(services, c, c.t.decisionSaved);
-      res.redirect(303, backTo(req, '/app/settlements'));
-    });
+    await services.settlements.decide(c.who, Id.parse(req.params.id), decision, body.note?.trim() || null);
+    return { message: c.t.decisionSaved, next: backTo(req, '/app/settlements') };
   });
   mountComparePage(r, services);
 }

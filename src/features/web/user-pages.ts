@@ -1,11 +1,10 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { forbidden } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import { ROLES } from '../auth/auth-types.js';
 import { html } from './html.js';
-import { actionButton, csrfField, ctxOf, page, type WebContext } from './web-layout.js';
-import { done, failed, Id, sendPage } from './web-respond.js';
+import { actionButton, csrfField, ctxOf, page, requireRead } from './web-layout.js';
+import { Id, postAction, sendPage } from './web-respond.js';
 import { MIN_PASSWORD } from './web-sessions.js';
 
 const CreateBody = z.object({
@@ -16,15 +15,11 @@ const CreateBody = z.object({
   password: z.string().max(500),
 });
 
-/** Who may manage users: administrators, as with API tokens (decision 0003). */
-const requireAdmin = (c: WebContext) => {
-  if (c.who.principal.role !== 'admin') throw forbidden();
-};
-
 export function mountUserPages(r: Router, services: Services): void {
   r.get('/users', async (_req, res) => {
     const c = ctxOf(res);
-    requireAdmin(c);
+    // Users are credentials like API tokens: administrators only (decision 0003).
+    requireRead(c, 'tokens');
     const [users, providers] = await Promise.all([services.webSessions.listUsers(c.who), services.providers.list(c.who, {}, { limit: 1000, offset: 0 })]);
     const names = new Map(providers.items.map((p) => [p.id, `${p.name} (${p.ref})`]));
     const body = html`
@@ -55,23 +50,13 @@ export function mountUserPages(r: Router, services: Services): void {
     sendPage(res, page(c, { title: c.t.usersTitle, current: '/app/users', body }));
   });
 
-  r.post('/users', async (req, res) => {
-    const c = ctxOf(res);
-    requireAdmin(c);
+  postAction(r, services, '/users', 'tokens', async (c, req) => {
     const b = CreateBody.parse(req.body);
-    await failed(services, req, res, async () => {
-      const u = await services.webSessions.createUser(c.who, { username: b.username, displayName: b.displayName, role: b.role, providerId: b.providerId ? b.providerId : null, password: b.password });
-      await done(services, c, `${c.t.userCreated}: ${u.username}`);
-      res.redirect(303, '/app/users');
-    });
+    const u = await services.webSessions.createUser(c.who, { username: b.username, displayName: b.displayName, role: b.role, providerId: b.providerId ? b.providerId : null, password: b.password });
+    return { message: `${c.t.userCreated}: ${u.username}`, next: '/app/users' };
   });
-
-  r.post('/users/:id/disable', async (req, res) => {
-    const c = ctxOf(res);
-    requireAdmin(c);
-    const id = Id.parse(req.params.id);
-    await services.webSessions.disableUser(c.who, id);
-    await done(services, c, c.t.userDisabled);
-    res.redirect(303, '/app/users');
+  postAction(r, services, '/users/:id/disable', 'tokens', async (c, req) => {
+    await services.webSessions.disableUser(c.who, Id.parse(req.params.id));
+    return { message: c.t.userDisabled, next: '/app/users' };
   });
 }

@@ -1,11 +1,12 @@
-import type { Request, Response } from 'express';
+import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { mapDbError } from '../../db/pg-errors.js';
 import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import type { Html } from './html.js';
 import { safeNext } from './web-auth.js';
-import { securityHeaders, type WebContext } from './web-layout.js';
+import type { Resource } from '../auth/auth-types.js';
+import { ctxOf, requireWrite, securityHeaders, type WebContext } from './web-layout.js';
 
 export const Id = z.coerce.number().int().positive().max(2_147_483_647);
 
@@ -36,4 +37,27 @@ export async function failed(services: Services, req: Request, res: Response, ac
     await services.webSessions.setFlash(c.session.id, { kind: 'error', text: err.message });
     res.redirect(303, backTo(req, '/app/'));
   }
+}
+
+/**
+ * A form action: the role must have the write right the matching API route needs (403 before
+ * anything runs); the action returns its message and the page to go to next. Business refusals
+ * come back as a message (see failed()).
+ */
+export function postAction(
+  r: Router,
+  services: Services,
+  path: string,
+  resource: Resource | null,
+  act: (c: WebContext, req: Request) => Promise<{ message: string; next: string }>,
+): void {
+  r.post(path, async (req, res) => {
+    const c = ctxOf(res);
+    if (resource !== null) requireWrite(c, resource);
+    await failed(services, req, res, async () => {
+      const { message, next } = await act(c, req);
+      await done(services, c, message);
+      res.redirect(303, next);
+    });
+  });
 }
