@@ -260,3 +260,34 @@ describe('price recalculation: delivered hours from the municipal provider\'s vi
     expect(r.adjustments).toEqual([]);
   });
 });
+
+describe('price recalculation in Sweden: no VAT on personal care', () => {
+  it('credits a provider without VAT, repeating its settlements\' exemption reason', async () => {
+    const app = buildInvoiceTestApp(t.db, () => NOW);
+    const w = await aRecalcWorld(t.db, app.services, 'RC-SE', 'SE');
+    const finance = await aToken(app.services, w.municipalityId, 'finance');
+    const reason = 'Omvårdnad är undantagen från skatteplikt (3 kap. 7 § mervärdesskattelagen)';
+    const s = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', exemptionReasons: { '0.00': reason }, lines: [{ citizenRef: 'C-1', minutes: 600, rate: '450.00' }] });
+    await app.as(finance).post(`/api/settlements/${s.id}/invoice`).expect(201);
+    await app.as(finance).put('/api/price-recalculation-settings').send({ policy: 'symmetric', overheadPercent: null, priceDecimals: 0, rounding: 'up', publishedVatPercent: '0' }).expect(200);
+    const lines = [{ element: 'wages', amount: '8800.00', costType: 'direct', allocation: { type: 'driver', driver: 'delivered_hours' } }];
+    const hours = CATEGORIES.map((c) => ({ categoryCode: c.code, deliveredHours: '20' }));
+    await app.as(finance).put('/api/cost-statements/2026').send({ hoursSource: 'entered', categories: CATEGORIES, lines, hours }).expect(200);
+    const r = (await app.as(finance).post('/api/price-recalculations/run').send({ year: 2026 }).expect(200)).body.recalculation;
+    // 8800.00 / 60 h = 146.666… per hour and category (2933.33 + 2933.33 + 2933.34), rounded up to whole kronor: 147 / 147 / 147
+    expect(r.categories.map((c: any) => [c.costs.total, c.price, c.publishedPriceInclVat])).toEqual([
+      ['2933.34', '147', '147.00'],
+      ['2933.33', '147', '147.00'],
+      ['2933.33', '147', '147.00'],
+    ]);
+    // OMSORG: 10 h of PPD at 450.00 → (147 − 450) × 10 = −3030.00, no VAT
+    expect(r.adjustments.map((a: any) => [a.providerRef, a.totalExclVat, a.vat, a.totalInclVat])).toEqual([['OMSORG', '-3030.00', '0.00', '-3030.00']]);
+    await app.as(finance).post(`/api/price-recalculations/${r.id}/approve`).expect(200);
+    const docs = (await app.as(finance).post(`/api/price-recalculations/${r.id}/documents`).expect(200)).body.items;
+    expect(docs.map((d: any) => [d.providerRef, d.kind, d.totalInclVat])).toEqual([['OMSORG', 'credit_note', '-3030.00']]);
+    const xml = (await app.as(finance).get(`/api/invoices/${docs[0].number}.xml`).expect(200)).text;
+    expect(checkUbl(xml)).toEqual([]);
+    expect(xml).toContain(`<cbc:TaxExemptionReason>${reason}</cbc:TaxExemptionReason>`);
+    expect(xml).toContain('<cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode>');
+  });
+});

@@ -20,11 +20,11 @@ export interface RecalcWorld extends InvoiceWorld {
  * plus the municipal provider HOME, the 2026 catalogue (PC personal care in price group PP, PH
  * practical help in PH, per minute), an adopted open-ended price list from 2026-01-01 (PP
  * weekday_day 450.00 / other_times 700.00, PH 290.44 in both bands, for both provider kinds) and
- * the Danish granted-time model (bands weekday_day 07–15 on weekdays, other_times) for all
- * providers from 2026-01-01.
+ * (in Denmark) the Danish granted-time model (bands weekday_day 07–15 on weekdays, other_times)
+ * for all providers from 2026-01-01.
  */
-export async function aRecalcWorld(db: Knex, services: TestApp['services'], code: string): Promise<RecalcWorld> {
-  const w = await anInvoiceWorld(db, services, code);
+export async function aRecalcWorld(db: Knex, services: TestApp['services'], code: string, country: 'DK' | 'SE' = 'DK'): Promise<RecalcWorld> {
+  const w = await anInvoiceWorld(db, services, code, country);
   const who = asFinance(w.municipalityId);
   const home = (await services.providers.create(who, { ref: 'HOME', name: 'Kommunal hjemmepleje', kind: 'municipal', vatStatus: 'not_registered', approvedFrom: '2020-01-01' })).id;
   await services.catalogue.createVersion(who, {
@@ -42,8 +42,10 @@ export async function aRecalcWorld(db: Knex, services: TestApp['services'], code
     { priceGroup: 'PH', timeBand: 'other_times', providerKind, unit: 'per_hour' as const, rate: '290.44' },
   ]);
   const list = await services.prices.create(who, { label: 'Timepriser 2026', status: 'adopted', validFrom: '2026-01-01', rates });
-  const model = await services.models.create(who, { name: 'dk-granted', document: exampleModel('dk-granted-time') });
-  await services.models.assign(who, model.id, { validFrom: '2026-01-01' });
+  if (country === 'DK') {
+    const model = await services.models.create(who, { name: 'dk-granted', document: exampleModel('dk-granted-time') });
+    await services.models.assign(who, model.id, { validFrom: '2026-01-01' });
+  }
   const citizen = (await services.citizens.create(who, { ref: `${code}-C1`, area: null })).id;
   let seq = 0;
   const at = (t: string) => {

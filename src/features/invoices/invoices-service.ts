@@ -166,6 +166,11 @@ export class InvoicesService {
       if (total.isZero()) throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`);
       const corrected = await invoicesStore.lastInvoiceOfYear(tx, m, a.providerId, a.year);
       if (!corrected) throw unprocessable(`Price adjustment ${adjustmentId}: the provider has no invoice for ${a.year} to refer to; invoice its settlements first`);
+      const vat = [];
+      for (const g of a.vatGroups) {
+        const exemptionReason = new Decimal(g.percent).isZero() ? await invoicesStore.exemptionReasonOfYear(tx, m, a.providerId, a.year, g.percent) : null;
+        vat.push({ percent: g.percent, exemptionReason, base: g.base, vat: g.vat });
+      }
       await this.issueIn(tx, who, {
         kind: total.isNegative() ? 'credit_note' : 'supplementary_invoice',
         source: {
@@ -198,7 +203,7 @@ export class InvoicesService {
           amount: l.amount,
           vatPercent: l.vatPercent,
         })),
-        vat: a.vatGroups.map((g) => ({ percent: g.percent, exemptionReason: null, base: g.base, vat: g.vat })),
+        vat,
         corrected,
       });
       const issued = await invoicesStore.getByAdjustment(tx, m, adjustmentId);

@@ -141,6 +141,21 @@ export const invoicesStore = {
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
 
+  /** The exemption reason the provider's settlements of the year gave for a VAT rate (what an adjustment at that rate repeats). */
+  async exemptionReasonOfYear(db: Db, municipalityId: number, providerId: number, year: number, percent: string): Promise<string | null> {
+    const row = await db('settlement_vat as v')
+      .join('settlements as s', function () {
+        this.on('s.municipality_id', 'v.municipality_id').andOn('s.id', 'v.settlement_id');
+      })
+      .where({ 'v.municipality_id': municipalityId, 's.provider_id': providerId, 'v.percent': percent })
+      .whereNotNull('v.exemption_reason')
+      .andWhere('s.period_start', '>=', `${year}-01-01`)
+      .andWhere('s.period_start', '<', `${year + 1}-01-01`)
+      .orderBy('s.period_start', 'desc')
+      .first('v.exemption_reason');
+    return row?.exemption_reason ?? null;
+  },
+
   /** The settlement, locked until the transaction ends: concurrent issues of it queue here. */
   async lockSettlement(tx: Knex.Transaction, municipalityId: number, id: number): Promise<SettlementRow | undefined> {
     const row = await tx('settlements').where({ municipality_id: municipalityId, id }).forUpdate().first();

@@ -75,32 +75,24 @@ export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculat
     status: 200,
     handler: ({ principal, requestId, params, body }) => service.putStatement({ principal, requestId }, params.year, body),
   });
-  defineRoute(r, registry, {
-    method: 'post',
-    path: '/cost-statements/:year/lines',
-    tag,
-    summary: 'Replace the cost lines from a CSV file (all or nothing)',
-    description:
-      'Header element;description;amount;type;assessment;allocation (Danish/Swedish names accepted). Any bad row refuses the file: 422 with details.rejected = [{ row, field, message }].',
-    access: write,
-    params: YearParam,
-    consumes: { 'text/csv': { schema: CsvUpload } },
-    response: CostStatement,
-    status: 200,
-    handler: async ({ principal, requestId, params, req }) => service.importLinesCsv({ principal, requestId }, params.year, await readCsvBody(req, 'cost')),
-  });
-  defineRoute(r, registry, {
-    method: 'post',
-    path: '/cost-statements/:year/hours',
-    tag,
-    summary: 'Replace the entered hours from a CSV file: category;delivered_hours;staff_hours;method',
-    access: write,
-    params: YearParam,
-    consumes: { 'text/csv': { schema: CsvUpload } },
-    response: CostStatement,
-    status: 200,
-    handler: async ({ principal, requestId, params, req }) => service.importHoursCsv({ principal, requestId }, params.year, await readCsvBody(req, 'hours')),
-  });
+  for (const [part, summary, call] of [
+    ['lines', 'Replace the cost lines from a CSV file: element;description;amount;type;assessment;allocation', 'importLinesCsv'],
+    ['hours', 'Replace the entered hours from a CSV file: category;delivered_hours;staff_hours;method', 'importHoursCsv'],
+  ] as const) {
+    defineRoute(r, registry, {
+      method: 'post',
+      path: `/cost-statements/:year/${part}`,
+      tag,
+      summary,
+      description: 'All or nothing; Danish/Swedish column names accepted. Any bad row refuses the file: 422 with details.rejected = [{ row, field, message }].',
+      access: write,
+      params: YearParam,
+      consumes: { 'text/csv': { schema: CsvUpload } },
+      response: CostStatement,
+      status: 200,
+      handler: async ({ principal, requestId, params, req }) => service[call]({ principal, requestId }, params.year, await readCsvBody(req, part === 'lines' ? 'cost' : 'hours')),
+    });
+  }
   defineRoute(r, registry, {
     method: 'get',
     path: '/cost-statements/:year/lines.csv',
