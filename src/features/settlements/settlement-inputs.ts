@@ -217,7 +217,10 @@ export class ModelCache {
 
 const overlaps = (t: string) => `${t}.valid_from < :to and (${t}.valid_to is null or ${t}.valid_to > :from)`;
 
-/** The provider's current visits of the month (plus provider cancellations shortly before it), for COPY. */
+/**
+ * The provider's current visits of the month (plus provider cancellations shortly before it), for
+ * COPY, in the engine's time order (minute, external id, id as text), so it need not sort them.
+ */
 const VISITS_SQL = `
   select id, source_system, external_id, version, citizen_id, service_codes, planned_start, planned_end, actual_start, actual_end,
          status, staff_count, cancelled_at, area, occurs_at >= :start as in_period
@@ -225,7 +228,7 @@ const VISITS_SQL = `
    where municipality_id = :m and provider_id = :p and superseded_at is null
      and occurs_at >= :start::timestamptz - make_interval(days => :earlier) and occurs_at < :end
      and (occurs_at >= :start or status = 'cancelled_by_provider')
-   order by id`;
+   order by date_trunc('minute', occurs_at), external_id collate "C", id::text collate "C"`;
 
 /**
  * The citizens a provider chose or visited in the month, and their grants (current versions),
@@ -297,13 +300,6 @@ class Fields {
     const [a, b] = this.next();
     return b - a === 2 && this.text.charCodeAt(a) === 92 && this.text.charCodeAt(a + 1) === 78 ? null : this.text.slice(a, b);
   }
-  /** '2026-03-02 07:00:00+00' (PostgreSQL's text form) → '2026-03-02 07:00:00+00:00', which the engine reads directly. */
-  instant(): string | null {
-    const s = this.str();
-    if (s === null) return null;
-    const c = s.charCodeAt(s.length - 3);
-    return c === 43 || c === 45 ? `${s}:00` : s;
-  }
 }
 
 /**
@@ -369,13 +365,14 @@ export async function loadProviderInputs(db: Db, basis: RunBasis, provider: Prov
     const version = f.int();
     const citizenId = f.int();
     const serviceCodes = codeLists.get(f.str()!);
-    const plannedStart = f.instant();
-    const plannedEnd = f.instant();
-    const actualStart = f.instant();
-    const actualEnd = f.instant();
+    // Instants stay in PostgreSQL's text form ('2026-03-02 07:00:00+00'), which the engine reads as it is.
+    const plannedStart = f.str();
+    const plannedEnd = f.str();
+    const actualStart = f.str();
+    const actualEnd = f.str();
     const status = strings.get(f.str()!) as VisitInput['status'];
     const staffCount = f.int();
-    const cancelledAt = f.instant();
+    const cancelledAt = f.str();
     const area = f.str();
     // Provider cancellations before the month (replacement pool) do not make a citizen the provider's.
     if (f.str() === 't') visited.add(citizenId);

@@ -204,7 +204,8 @@ export class BandCalendar {
 
 /**
  * Whole epoch minutes of an instant (seconds dropped). ISO strings with an offset in the usual
- * shapes ("2026-03-02T07:30:00.000Z", "2026-03-02T07:30:00+01:00", "…07:30+01:00") are read by
+ * shapes ("2026-03-02T07:30:00.000Z", "2026-03-02T07:30:00+01:00", "…07:30+01:00", and PostgreSQL's
+ * "2026-03-02 07:30:00+00") are read by
  * hand, because a settlement reads millions of them; anything else goes through Date.parse.
  */
 export function toEpochMinute(instant: string | Date): number {
@@ -224,7 +225,7 @@ const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
 const two = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
 
 function fastIsoMinute(s: string): number | null {
-  // YYYY-MM-DDTHH:MM[:SS[.fff…]](Z|±HH:MM)
+  // YYYY-MM-DDTHH:MM[:SS[.fff…]](Z|±HH:MM|±HH)
   if (s.length < 17 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58) return null;
   const t = s.charCodeAt(10);
   if (t !== 84 && t !== 32) return null;
@@ -245,6 +246,7 @@ function fastIsoMinute(s: string): number | null {
   const z = s.charCodeAt(i);
   if (z === 90 && i === s.length - 1) offset = 0;
   else if ((z === 43 || z === 45) && i + 6 === s.length && s.charCodeAt(i + 3) === 58) offset = (z === 45 ? -1 : 1) * (two(s, i + 1) * 60 + two(s, i + 4));
+  else if ((z === 43 || z === 45) && i + 3 === s.length) offset = (z === 45 ? -1 : 1) * two(s, i + 1) * 60; // ±HH, PostgreSQL's text form
   else return null;
   if (!(y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59) || Number.isNaN(offset)) return null;
   return daysFromCivil(y, mo, d) * 1440 + h * 60 + mi - offset;
