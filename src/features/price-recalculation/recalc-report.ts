@@ -57,7 +57,7 @@ export function recalcLines(r: Recalculation, currency: string): string[] {
   for (const c of r.categories) {
     const paid = c.paid.map((p) => `paid ${p.rate} for ${p.hours} h → ${p.settled === '0.0000' && p.difference !== '0.0000' ? `not settled (${p.difference})` : `settle ${p.settled}/h`}`).join('; ');
     out.push(
-      `  ${c.code.padEnd(16)} cost ${c.costs.total.padStart(14)} / ${c.hours.deliveredHours.padStart(12)} h = ${c.costPerHour.padStart(10)}` +
+      `  ${c.code.padEnd(18)} cost ${c.costs.total.padStart(14)} / ${c.hours.deliveredHours.padStart(12)} h = ${c.costPerHour.padStart(10)}` +
         `${c.overheadPercent ? ` × ${c.overheadPercent} % overhead` : ''} → price ${c.price} (published ${c.publishedPriceInclVat} incl. VAT)${paid ? `; ${paid}` : ''}`,
     );
   }
