@@ -13,7 +13,7 @@ const WORKERS_ONLY: SettlementRunOptions = { workers: 2, parallelFromVisits: 0, 
 const INLINE: SettlementRunOptions = { workers: 0, parallelFromVisits: 0 };
 
 /**
- * The same month, built the same way in two municipalities: six providers, each with three
+ * The same month, built the same way in two municipalities: four providers, each with two
  * citizens who have personal care (daily grant) and practical help (weekly grant), visits on
  * weekdays and at weekends, in and across bands, one visit without a grant per provider.
  */
@@ -21,17 +21,17 @@ async function aMonth(app: TestApp, code: string) {
   const w = await aSettlementWorld(app.services, code);
   const who = asActor(w.municipalityId, 'test:setup', 'admin');
   const providers: number[] = [w.providers.p, w.providers.q];
-  for (const ref of ['P3', 'P4', 'P5', 'P6']) {
+  for (const ref of ['P3', 'P4']) {
     providers.push((await app.services.providers.create(who, { ref, name: ref, kind: 'private', vatStatus: 'registered', approvedFrom: '2020-01-01' })).id);
   }
   for (const [i, provider] of providers.entries()) {
-    for (let c = 1; c <= 3; c++) {
+    for (let c = 1; c <= 2; c++) {
       const citizen = await w.citizen(`C${i}${c}`);
       await w.choose(citizen, provider);
       await w.choose(citizen, provider, 'practical_help');
       await w.grant(citizen, 'PC', { minutesPerOccurrence: 25 + c * 5 });
       await w.grant(citizen, 'PH', { frequency: { type: 'weekly' } });
-      for (let day = 2 + i; day <= 27; day += 5) {
+      for (let day = 2 + i; day <= 27; day += 6) {
         const d = `2026-03-${String(day).padStart(2, '0')}`;
         const h = String(6 + c).padStart(2, '0');
         await w.visit(provider, citizen, 'PC', `${d} ${h}:10`, `${d} ${h}:45`);
@@ -80,11 +80,11 @@ describe('settlement runs in worker threads (decision 0009)', () => {
     const inline = await new SettlementsService(t.db, INLINE).run(b.finance, { period: '2026-03' });
 
     expect(viaWorkers.outcomes.map((o) => [o.providerRef, o.outcome])).toEqual(inline.outcomes.map((o) => [o.providerRef, o.outcome]));
-    expect(viaWorkers.outcomes.map((o) => o.providerRef)).toEqual(['CARE', 'HOME', 'P3', 'P4', 'P5', 'P6']);
-    expect(progress).toEqual(['1/6', '2/6', '3/6', '4/6', '5/6', '6/6']);
+    expect(viaWorkers.outcomes.map((o) => o.providerRef)).toEqual(['CARE', 'HOME', 'P3', 'P4']);
+    expect(progress).toEqual(['1/4', '2/4', '3/4', '4/4']);
     const [sa, sb] = [await stored(a.municipalityId), await stored(b.municipalityId)];
     expect(sa).toEqual(sb);
-    expect(sa).toHaveLength(6);
+    expect(sa).toHaveLength(4);
     for (const s of sa) {
       expect(s.lines.length).toBeGreaterThan(1);
       expect(s.exceptions).toEqual([expect.objectContaining({ kind: 'visit_without_grant', minutes: 30 })]);
@@ -97,9 +97,9 @@ describe('settlement runs in worker threads (decision 0009)', () => {
 
     // A re-run through the workers finds the same inputs: every draft unchanged, same fingerprint.
     const again = await new SettlementsService(t.db, WORKERS_ONLY).run(a.finance, { period: '2026-03' });
-    expect(again.outcomes.map((o) => o.outcome)).toEqual(Array(6).fill('unchanged'));
+    expect(again.outcomes.map((o) => o.outcome)).toEqual(Array(4).fill('unchanged'));
     expect(again.outcomes.map((o) => o.settlement!.fingerprint)).toEqual(viaWorkers.outcomes.map((o) => o.settlement!.fingerprint));
-  });
+  }, 120_000); // each run starts worker threads, which load the TypeScript sources themselves
 
   it('fail the run with the worker’s own error (a 422 naming the provider), as the calling thread does', async () => {
     const w = await aSettlementWorld(app.services, 'LANES-F', { assign: false });
@@ -117,5 +117,5 @@ describe('settlement runs in worker threads (decision 0009)', () => {
     expect((err as AppError).status).toBe(422);
     expect((err as AppError).message).toBe('provider CARE cannot be settled under model per-visit-ph@1: no per_visit rate for price group PH, band visit, private provider');
     expect(await t.db('settlements').where({ municipality_id: w.municipalityId }).count({ n: '*' })).toEqual([{ n: 0 }]);
-  });
+  }, 60_000);
 });
