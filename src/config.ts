@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -19,8 +18,8 @@ const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Run the scheduled jobs (jobs/scheduler.ts) in this process; several instances may all run it safely. */
   SCHEDULER_ENABLED: z.stringbool().default(true),
-  /** Worker threads a large settlement run uses beside the main thread (decision 0009); default: one per further core, at most 3. */
-  SETTLEMENT_WORKERS: z.coerce.number().int().min(0).max(15).default(Math.min(3, Math.max(0, availableParallelism() - 1))),
+  /** Worker threads a large settlement run uses beside the main thread (decision 0009); off by default: on two cores they did not pay. */
+  SETTLEMENT_WORKERS: z.coerce.number().int().min(0).max(15).default(0),
   /** A month with fewer visits than this is settled in the main thread alone (starting a worker costs about a second). */
   SETTLEMENT_PARALLEL_FROM_VISITS: z.coerce.number().int().min(0).default(100_000),
 });

@@ -7,10 +7,12 @@ import { benchDatabase, peakRssMb } from './bench-db.js';
 /**
  * The settlement phases run as child processes of the compiled build (`npm run build`), as a
  * production deployment runs them: under tsx the TypeScript loader alone adds about 60 MB of RSS.
- * The settle phase caps the heap (its worker threads inherit the caps): the live heap of a lane
- * stays far below it, and without a cap V8 lets garbage pile up to several hundred MB.
+ * The settle phase caps the old generation (worker threads, when SETTLEMENT_WORKERS asks for them,
+ * inherit the caps): the live heap stays far below it, and without a cap V8 lets garbage pile up
+ * to several hundred MB. The young generation is kept large: most of what a settlement allocates
+ * dies young, and smaller semi-spaces cost more in garbage collection than they save.
  */
-const SETTLE_HEAP = (process.env.BENCH_SETTLE_HEAP ?? '--max-old-space-size=96 --max-semi-space-size=16').split(' ').filter(Boolean);
+const SETTLE_HEAP = (process.env.BENCH_SETTLE_HEAP ?? '--max-old-space-size=192 --max-semi-space-size=64').split(' ').filter(Boolean);
 const compiled = fileURLToPath(new URL('../../dist/test/bench/settlement-bench.js', import.meta.url));
 const child = (phase: string, url: string, ...args: string[]) =>
   JSON.parse(

@@ -65,8 +65,13 @@ export interface Doc {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Visit id → its source system. */
+export interface SourceLookup {
+  get(visitId: number): string | undefined;
+}
+
 /** Subject of an exception: what finance's decision is about, stable across recomputed drafts and new versions of a visit. */
-export function subjectKeyOf(e: EngineException, visitSources: ReadonlyMap<number, string>, grantKeys: ReadonlyMap<number, string>): string {
+export function subjectKeyOf(e: EngineException, visitSources: SourceLookup, grantKeys: ReadonlyMap<number, string>): string {
   if (e.visitId !== null) return `visit:${visitSources.get(Number(e.visitId)) ?? '?'}/${e.externalId}#${e.serviceCode}`;
   if (e.grantId !== null) return `grant:${grantKeys.get(e.grantId) ?? `#${e.grantId}`}`;
   return `citizen:${e.citizenRef}#${e.serviceCode}#${e.date}`;
@@ -92,8 +97,12 @@ const lineOrder = (a: DocLine, b: DocLine) =>
 /** VAT per (percent, exemption reason) on the sum of the lines, rounded once per rate (DOMAIN.md §5). */
 export function vatGroups(lines: readonly DocLine[]): DocVat[] {
   const groups = new Map<string, DocVat>();
+  // Lines of one document share their VAT rate objects: the key is made once per object.
+  const keys = new Map<Decimal, string>();
   for (const l of lines) {
-    const key = `${l.vatPercent.toFixed(2)}|${l.exemptionReason ?? ''}`;
+    let percent = keys.get(l.vatPercent);
+    if (percent === undefined) keys.set(l.vatPercent, (percent = l.vatPercent.toFixed(2)));
+    const key = `${percent}|${l.exemptionReason ?? ''}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { percent: l.vatPercent, exemptionReason: l.exemptionReason, base: new Decimal(0), vat: new Decimal(0) }));
     g.base = g.base.plus(l.amount);
@@ -120,7 +129,7 @@ export function documentOf(
   ctx: {
     model: ReimbursementModel;
     provider: { kind: ProviderKind; vatStatus: VatStatus };
-    visitSources: ReadonlyMap<number, string>;
+    visitSources: SourceLookup;
     grantKeys: ReadonlyMap<number, string>;
     decisions: ReadonlyMap<string, 'accepted' | 'rejected'>;
   },
@@ -131,10 +140,28 @@ export function documentOf(
     if (!v) vatCache.set(category, (v = vatRateOf(ctx.model, ctx.provider, category)));
     return v;
   };
-  // The engine's line order is deterministic; accepted exceptions follow it.
+  // The engine's line order is deterministic; accepted exceptions follow it. One object per line,
+  // built in one go: a month of a large city has a hundred thousand lines.
   const lines: DocLine[] = r.lines.map((l) => {
     const v = vatOf(l.category);
-    return normalise({ ...l, vatPercent: v.percent, exemptionReason: v.exemptionReason });
+    return {
+      citizenId: l.citizenId,
+      citizenRef: l.citizenRef,
+      serviceCode: l.serviceCode,
+      category: l.category,
+      kind: l.kind,
+      band: l.band,
+      unit: l.unit,
+      visits: l.visits,
+      minutes: l.minutes,
+      quantity: fit(l.quantity, 6),
+      rate: fit(l.rate, 4),
+      factor: fit(l.factor, 6),
+      amount: l.amount,
+      vatPercent: v.percent,
+      exemptionReason: v.exemptionReason,
+      reasonCodes: l.reasonCodes,
+    };
   });
   const exceptions: DocException[] = [];
   const seen = new Set<string>();

@@ -60,7 +60,7 @@ export interface ProviderInputs {
   model: ResolvedModel;
   fingerprint: string;
   /** Visit id → source system, grant id → 'source/externalId': what exception subject keys are made of. */
-  visitSources: Map<number, string>;
+  visitSources: VisitSources;
   grantKeys: Map<number, string>;
   /** Finance's decisions for this provider and period, by `${kind}|${subjectKey}`. */
   decisions: Map<string, 'accepted' | 'rejected'>;
@@ -328,6 +328,35 @@ async function copyRows(db: Db, sql: string, onRow: (f: Fields) => void): Promis
   }
 }
 
+/**
+ * The source system of each loaded visit, for the subject keys of exceptions. Most providers'
+ * visits come from one system; otherwise the id lookup is built the first time an exception
+ * asks (only ever for a loaded visit), not for every visit of every provider.
+ */
+export class VisitSources {
+  private byId: Map<number, string> | null = null;
+  private readonly ids: number[] = [];
+  private readonly sources: string[] = [];
+  private only: string | null = null;
+  private mixed = false;
+
+  add(id: number, source: string) {
+    this.ids.push(id);
+    this.sources.push(source);
+    if (this.ids.length === 1) this.only = source;
+    else if (source !== this.only) this.mixed = true;
+  }
+
+  get(id: number): string | undefined {
+    if (!this.mixed) return this.only ?? undefined;
+    if (!this.byId) {
+      this.byId = new Map();
+      for (let i = 0; i < this.ids.length; i++) this.byId.set(this.ids[i]!, this.sources[i]!);
+    }
+    return this.byId.get(id);
+  }
+}
+
 /** One shared instance per distinct value (statuses, sources, code lists repeat across thousands of visits). */
 class Interned<T> {
   private readonly map = new Map<string, T>();
@@ -352,7 +381,7 @@ export async function loadProviderInputs(db: Db, basis: RunBasis, provider: Prov
   const within = model.model.model.cancellation?.replacementWithinWeekdays;
   const params = { m: mi.id, p: provider.id, start, end, earlier: within === undefined ? 0 : within * 2 + 7, from: p.from, to: p.to, decisions: o.withDecisions !== false };
 
-  const visitSources = new Map<number, string>();
+  const visitSources = new VisitSources();
   const visits: VisitInput[] = [];
   let ids = new Int32Array(4096);
   const visited = new Set<number>();
@@ -384,7 +413,7 @@ export async function loadProviderInputs(db: Db, basis: RunBasis, provider: Prov
     }
     ids[k] = id;
     ids[k + 1] = version;
-    visitSources.set(id, source);
+    visitSources.add(id, source);
     visits.push({
       id,
       externalId,
