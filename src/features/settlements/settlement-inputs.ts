@@ -275,30 +275,49 @@ class Fields {
   text = '';
   private at = 0;
   private end = 0;
+  /** The span of the field read last: [from, to). */
+  private from = 0;
+  private to = 0;
   row(text: string, at: number, end: number) {
     this.text = text;
     this.at = at;
     this.end = end;
   }
-  private next(): [number, number] {
+  private next(): void {
     const tab = this.text.indexOf('\t', this.at);
     const stop = tab === -1 || tab > this.end ? this.end : tab;
-    const r: [number, number] = [this.at, stop];
+    this.from = this.at;
+    this.to = stop;
     this.at = stop + 1;
-    return r;
+  }
+  private isNull(): boolean {
+    return this.to - this.from === 2 && this.text.charCodeAt(this.from) === 92 && this.text.charCodeAt(this.from + 1) === 78;
   }
   skip() {
     this.next();
   }
   int(): number {
-    const [a, b] = this.next();
+    this.next();
     let n = 0;
-    for (let i = a; i < b; i++) n = n * 10 + this.text.charCodeAt(i) - 48;
+    for (let i = this.from; i < this.to; i++) n = n * 10 + this.text.charCodeAt(i) - 48;
     return n;
   }
   str(): string | null {
-    const [a, b] = this.next();
-    return b - a === 2 && this.text.charCodeAt(a) === 92 && this.text.charCodeAt(a + 1) === 78 ? null : this.text.slice(a, b);
+    this.next();
+    return this.isNull() ? null : this.text.slice(this.from, this.to);
+  }
+  /** A boolean ('t' or 'f'). */
+  flag(): boolean {
+    this.next();
+    return this.text.charCodeAt(this.from) === 116;
+  }
+  /** A value that repeats from row to row (status, source, code list): the pool's instance, without slicing the text when it equals the last one. */
+  pick<T>(pool: Interned<T>): T | null {
+    this.next();
+    if (this.isNull()) return null;
+    const last = pool.lastText;
+    if (last !== null && last.length === this.to - this.from && this.text.startsWith(last, this.from)) return pool.lastValue!;
+    return pool.get(this.text.slice(this.from, this.to));
   }
 }
 
@@ -360,10 +379,14 @@ export class VisitSources {
 /** One shared instance per distinct value (statuses, sources, code lists repeat across thousands of visits). */
 class Interned<T> {
   private readonly map = new Map<string, T>();
+  lastText: string | null = null;
+  lastValue: T | null = null;
   constructor(private readonly make: (s: string) => T) {}
   get(s: string): T {
     let v = this.map.get(s);
     if (v === undefined) this.map.set(s, (v = this.make(s)));
+    this.lastText = s;
+    this.lastValue = v;
     return v;
   }
 }
@@ -385,26 +408,27 @@ export async function loadProviderInputs(db: Db, basis: RunBasis, provider: Prov
   const visits: VisitInput[] = [];
   let ids = new Int32Array(4096);
   const visited = new Set<number>();
-  const strings = new Interned((x: string) => x);
+  const text = () => new Interned((x: string) => x);
+  const [sources, statuses, areas] = [text(), text(), text()];
   const codeLists = new Interned((x: string) => Object.freeze(x.slice(1, -1).split(',')));
   await copyRows(db, db.raw(VISITS_SQL, params).toQuery(), (f) => {
     const id = f.int();
-    const source = strings.get(f.str()!);
+    const source = f.pick(sources)!;
     const externalId = unescapeCopy(f.str()!);
     const version = f.int();
     const citizenId = f.int();
-    const serviceCodes = codeLists.get(f.str()!);
+    const serviceCodes = f.pick(codeLists)!;
     // Instants stay in PostgreSQL's text form ('2026-03-02 07:00:00+00'), which the engine reads as it is.
     const plannedStart = f.str();
     const plannedEnd = f.str();
     const actualStart = f.str();
     const actualEnd = f.str();
-    const status = strings.get(f.str()!) as VisitInput['status'];
+    const status = f.pick(statuses) as VisitInput['status'];
     const staffCount = f.int();
     const cancelledAt = f.str();
-    const area = f.str();
+    const area = f.pick(areas);
     // Provider cancellations before the month (replacement pool) do not make a citizen the provider's.
-    if (f.str() === 't') visited.add(citizenId);
+    if (f.flag()) visited.add(citizenId);
     const k = visits.length * 2;
     if (k + 2 > ids.length) {
       const grown = new Int32Array(ids.length * 2);
@@ -428,7 +452,7 @@ export async function loadProviderInputs(db: Db, basis: RunBasis, provider: Prov
       status,
       staffCount,
       cancelledAt,
-      area: area === null ? null : strings.get(area),
+      area,
     });
   });
   const facts = await db.raw(PROVIDER_FACTS_SQL, { ...params, ids: `{${[...visited].join(',')}}` });
