@@ -320,16 +320,16 @@ export const settlementStore = {
          select :m, h.id, x.n, (x.v->>0)::int, x.v->>1, x.v->>2, x.v->>3, x.v->>4, x.v->>5, x.v->>6, (x.v->>7)::int, (x.v->>8)::int,
                 (x.v->>9)::numeric, (x.v->>10)::numeric, (x.v->>11)::numeric, (x.v->>12)::numeric, (x.v->>13)::numeric,
                 string_to_array(x.v->>14, :sep)
-           from h, json_array_elements(:lines::json) with ordinality as x(v, n)
+           from h, jsonb_array_elements(:lines::jsonb) with ordinality as x(v, n)
        ), e as (
          insert into settlement_exceptions (municipality_id, settlement_id, kind, subject_key, citizen_id, citizen_ref, service_code, category, date,
                                             visit_id, external_id, grant_id, minutes, amount, message, reason_codes)
          select :m, h.id, x->>0, x->>1, (x->>2)::int, x->>3, x->>4, x->>5, (x->>6)::date, (x->>7)::bigint, x->>8, (x->>9)::int, (x->>10)::int,
                 (x->>11)::numeric, x->>12, string_to_array(x->>13, :sep)
-           from h, json_array_elements(:exceptions::json) x
+           from h, jsonb_array_elements(:exceptions::jsonb) x
        ), v as (
          insert into settlement_vat (municipality_id, settlement_id, percent, exemption_reason, base, vat)
-         select :m, h.id, (x->>0)::numeric, x->>1, (x->>2)::numeric, (x->>3)::numeric from h, json_array_elements(:vatGroups::json) x
+         select :m, h.id, (x->>0)::numeric, x->>1, (x->>2)::numeric, (x->>3)::numeric from h, jsonb_array_elements(:vatGroups::jsonb) x
        )
        select id, computed_at from h`,
       {
