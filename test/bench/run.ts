@@ -44,7 +44,7 @@ const sections: Record<string, () => Promise<void>> = {
         console.log(
           `  ${p.rows.toLocaleString('en')} visits (${p.citizens} citizens, ${p.providers} providers): ` +
             `import ${p.importMs} ms (${perSec(p.rows, p.importMs)} rows/s, peak RSS ${p.peakRssMb} MB), again unchanged ${p.reimportMs} ms (${perSec(p.rows, p.reimportMs)} rows/s) | ` +
-            `settle ${s.settlements} providers ${s.settleMs} ms in ${s.lanes} lane(s) (${perSec(p.rows, s.settleMs)} visits/s, peak RSS ${s.peakRssMb} MB) | ` +
+            `settle ${s.settlements} providers ${s.settleMs} ms in ${s.lanes} lane(s) (${perSec(p.rows, s.settleMs)} visits/s), again unchanged ${s.rerunMs} ms, peak RSS ${s.peakRssMb} MB | ` +
             `bare SQL aggregate ${a.ms} ms, ratio ${(s.settleMs / Math.max(a.ms, 1)).toFixed(1)}×`,
         );
       } finally {
