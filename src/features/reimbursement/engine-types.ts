@@ -61,8 +61,12 @@ export interface AbsenceInput {
   validTo: string | null;
 }
 
-/** An instant: an ISO string with offset, or a Date (as pg returns timestamptz). */
-export type Instant = string | Date;
+/**
+ * An instant: an ISO string with offset, a Date (as pg returns timestamptz), or whole epoch minutes
+ * (UTC, seconds dropped), as the settlement loader reads them from PostgreSQL: the engine works in
+ * whole minutes, and a million visits' instants then cost no string each.
+ */
+export type Instant = string | Date | number;
 
 export interface VisitInput {
   id: number | string;

@@ -248,4 +248,26 @@ describe('engine properties', () => {
       { numRuns: 100 },
     );
   });
+
+  it('instants given as whole epoch minutes (the settlement loader) settle exactly as the same instants in ISO text', () => {
+    const asMinutes = (x: VisitInput['plannedStart']) => (x === null ? null : toEpochMinute(x));
+    fc.assert(
+      fc.property(worldArb, ({ input }) => {
+        const minutes: EngineInput = {
+          ...input,
+          visits: input.visits.map((v) => ({
+            ...v,
+            plannedStart: asMinutes(v.plannedStart),
+            plannedEnd: asMinutes(v.plannedEnd),
+            actualStart: asMinutes(v.actualStart),
+            actualEnd: asMinutes(v.actualEnd),
+            cancelledAt: asMinutes(v.cancelledAt),
+          })),
+        };
+        expect(minutes.visits.every((v) => v.plannedStart === null || typeof v.plannedStart === 'number')).toBe(true);
+        expect(serializeResult(settleProvider(minutes))).toEqual(serializeResult(settleProvider(input)));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

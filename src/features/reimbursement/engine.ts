@@ -113,16 +113,16 @@ function buildUnits(ctx: EngineContext): { units: Unit[]; exceptions: EngineExce
   for (const v of input.visits) {
     if (v.providerId !== ctx.provider.id) continue;
     const occurs = v.actualStart ?? v.plannedStart;
-    if (!occurs) continue;
+    if (occurs == null) continue;
     const at = toEpochMinute(occurs);
     const localDay = calendar.dayAt(at);
     const day = localDay.day;
     if (day < ctx.fromDay || day >= ctx.toDay) continue;
     visitCount++;
     const delivered = v.status === 'delivered' || v.status === 'replacement';
-    const start = delivered || !v.plannedStart ? at : toEpochMinute(v.plannedStart);
+    const start = delivered || v.plannedStart == null ? at : toEpochMinute(v.plannedStart);
     const endAt = delivered ? v.actualEnd : v.plannedEnd;
-    const end = endAt ? toEpochMinute(endAt) : -1;
+    const end = endAt != null ? toEpochMinute(endAt) : -1;
     const date = localDay.date;
     const citizen = ctx.citizens.get(v.citizenId);
     const codes = v.serviceCodes;

@@ -151,6 +151,12 @@ describe('toEpochMinute', () => {
     expect(toEpochMinute(text)).toBe(Date.parse(utc) / 60_000);
   });
 
+  it('takes a number as whole epoch minutes, and nothing else as a number', () => {
+    expect(toEpochMinute(29_542_110)).toBe(29_542_110);
+    expect(() => toEpochMinute(29_542_110.5)).toThrow(RangeError);
+    expect(() => toEpochMinute(Number.NaN)).toThrow(RangeError);
+  });
+
   it('refuses what is not an instant', () => {
     expect(() => toEpochMinute('yesterday')).toThrow(RangeError);
     expect(() => toEpochMinute(new Date(Number.NaN))).toThrow(RangeError);

@@ -206,9 +206,14 @@ export class BandCalendar {
  * Whole epoch minutes of an instant (seconds dropped). ISO strings with an offset in the usual
  * shapes ("2026-03-02T07:30:00.000Z", "2026-03-02T07:30:00+01:00", "…07:30+01:00", and PostgreSQL's
  * "2026-03-02 07:30:00+00") are read by
- * hand, because a settlement reads millions of them; anything else goes through Date.parse.
+ * hand, because a settlement reads millions of them; anything else goes through Date.parse. A
+ * number is taken as whole epoch minutes already.
  */
-export function toEpochMinute(instant: string | Date): number {
+export function toEpochMinute(instant: string | Date | number): number {
+  if (typeof instant === 'number') {
+    if (!Number.isSafeInteger(instant)) throw new RangeError(`not an instant: ${instant} is not a whole number of epoch minutes`);
+    return instant;
+  }
   if (typeof instant !== 'string') {
     const ms = instant.getTime();
     if (Number.isNaN(ms)) throw new RangeError('not an instant: invalid Date');

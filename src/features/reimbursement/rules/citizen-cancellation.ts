@@ -35,7 +35,7 @@ export const citizenCancellation: UnitRule = {
 /** Whether the citizen cancelled before the model's deadline; null when the time is unknown. */
 export function isTimely(u: Unit, ctx: EngineContext): boolean | null {
   const deadline = ctx.model.cancellation?.deadline;
-  if (!u.visit.cancelledAt || !deadline) return null;
+  if (u.visit.cancelledAt == null || !deadline) return null;
   const at = toEpochMinute(u.visit.cancelledAt);
   if (deadline.type === 'hours_before') return at <= u.start - deadline.hours * 60;
   const cal = ctx.calendar;

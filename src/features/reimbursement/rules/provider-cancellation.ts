@@ -36,7 +36,7 @@ export const providerCancellation: BatchRule = {
     for (const v of ctx.input.visits) {
       if (v.providerId !== ctx.provider.id || v.status !== 'cancelled_by_provider') continue;
       const at = v.plannedStart ?? v.actualStart;
-      if (!at) continue;
+      if (at == null) continue;
       const day = ctx.calendar.dayAt(toEpochMinute(at)).day;
       for (const code of v.serviceCodes) {
         const k = `${v.citizenId}|${code}`;

@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toEpochMinute } from '../../src/features/reimbursement/calendar/time-bands.js';
+import { loadMunicipality, loadProviderInputs, loadProviders, loadRunBasis, ModelCache } from '../../src/features/settlements/settlement-inputs.js';
+import { parsePeriod } from '../../src/features/settlements/settlement-period.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { aSettlementWorld } from '../helpers/settlement-builders.js';
+
+const t = useTestDatabase();
+
+/**
+ * The loader hands the engine each instant as whole epoch minutes computed by PostgreSQL; they must
+ * be the minutes the engine reads from the same instant in ISO text (seconds and fractions dropped,
+ * whatever the offset, on the night the clocks go forward too).
+ */
+describe('settlement inputs: instants as whole epoch minutes', () => {
+  let app: TestApp;
+  let w: Awaited<ReturnType<typeof aSettlementWorld>>;
+  const planned = [
+    ['2026-03-02T07:59:59.999+01:00', '2026-03-02T08:30:00.001+01:00'],
+    ['2026-03-29T01:59:30+01:00', '2026-03-29T03:00:30+02:00'], // across the spring-forward hour
+    ['2026-03-31T20:30:59Z', '2026-03-31T21:10:00Z'],
+  ] as const;
+
+  beforeAll(async () => {
+    app = buildTestApp(t.db);
+    w = await aSettlementWorld(app.services, 'INP');
+    const c = await w.citizen('C1');
+    await w.choose(c, w.providers.p);
+    let n = 0;
+    for (const [start, end] of planned) {
+      await w.visit(w.providers.p, c, 'PC', '2026-03-10 10:00', '2026-03-10 10:30', {
+        externalId: `INP-S${++n}`,
+        plannedStart: start,
+        plannedEnd: end,
+        actualStart: start,
+        actualEnd: end,
+      });
+    }
+    await w.visit(w.providers.p, c, 'PC', '2026-03-12 10:00', '2026-03-12 10:30', {
+      externalId: 'INP-C1',
+      status: 'cancelled_by_citizen',
+      actualStart: null,
+      actualEnd: null,
+      cancelledAt: '2026-03-11T17:45:59.5+01:00',
+    });
+  });
+
+  it('are the minutes the engine reads from the ISO text of the same instants', async () => {
+    const mi = await loadMunicipality(t.db, w.municipalityId);
+    const p = parsePeriod('2026-03');
+    const basis = await loadRunBasis(t.db, mi, p);
+    const [provider] = await loadProviders(t.db, w.municipalityId, [w.providers.p]);
+    const model = await new ModelCache(t.db, w.municipalityId).get(w.modelId);
+    const { input } = await loadProviderInputs(t.db, basis, provider!, model);
+    const byId = new Map(input.visits.map((v) => [v.externalId, v]));
+    planned.forEach(([start, end], i) => {
+      const v = byId.get(`INP-S${i + 1}`)!;
+      expect([v.plannedStart, v.plannedEnd, v.actualStart, v.actualEnd]).toEqual([toEpochMinute(start), toEpochMinute(end), toEpochMinute(start), toEpochMinute(end)]);
+      expect(v.cancelledAt).toBeNull();
+    });
+    const cancelled = byId.get('INP-C1')!;
+    expect(cancelled.actualStart).toBeNull();
+    expect(cancelled.cancelledAt).toBe(toEpochMinute('2026-03-11T17:45:59.5+01:00'));
+    expect(cancelled.cancelledAt).toBe(Date.parse('2026-03-11T16:45:00Z') / 60_000);
+  });
+});
