@@ -21,6 +21,7 @@ import type {
 } from './engine-types.js';
 import type { Basis, CancellationPercents, ReimbursementModel } from './model-schema.js';
 import { type Factor, Pricing } from './pricing.js';
+import type { Reasons } from './reasons.js';
 
 /** The rules that apply to one service code: defaults ← category ← service (basis replaced, percents merged). */
 export interface ResolvedRules {
@@ -74,7 +75,8 @@ export interface Unit {
   parts: Part[];
   exception: ExceptionKind | null;
   exceptionMessage: string;
-  reasons: string[];
+  /** Shared and frozen (reasons.ts): add with addReason, never push. */
+  reasons: Reasons;
 }
 
 export const isDelivered = (s: VisitStatus): boolean => s === 'delivered' || s === 'replacement';

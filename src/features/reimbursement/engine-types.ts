@@ -154,7 +154,7 @@ export interface VisitLine {
   rate: Decimal;
   factor: Decimal;
   amount: Decimal;
-  reasonCodes: string[];
+  reasonCodes: readonly string[];
 }
 
 export type ExceptionKind =
@@ -181,7 +181,7 @@ export interface EngineException {
   /** What the visit would have paid (0 for grant_never_delivered and unknown_service). */
   amount: Decimal;
   message: string;
-  reasonCodes: string[];
+  reasonCodes: readonly string[];
 }
 
 export interface Total {

@@ -34,6 +34,7 @@ import { providerCancellation } from './rules/provider-cancellation.js';
 import { providerKindAdjustment } from './rules/provider-kind-adjustment.js';
 import { qualityBonus } from './rules/quality-bonus.js';
 import { rateLookup } from './rules/rate-lookup.js';
+import { NO_REASONS } from './reasons.js';
 import type { Rule, UnitRule } from './rules/rule.js';
 import { serviceShares } from './rules/service-shares.js';
 import { vatRateOf } from './vat-rate.js';
@@ -174,7 +175,7 @@ function buildUnits(ctx: EngineContext): { units: Unit[]; exceptions: EngineExce
         parts: NO_PARTS,
         exception: null,
         exceptionMessage: '',
-        reasons: [],
+        reasons: NO_REASONS,
       });
     }
   }

@@ -44,7 +44,7 @@ export interface DocException {
   minutes: number;
   amount: Decimal;
   message: string;
-  reasonCodes: string[];
+  reasonCodes: readonly string[];
 }
 
 export interface DocVat {

@@ -1,6 +1,7 @@
 import { isDelivered } from '../engine-context.js';
 import type { UnitRule } from './rule.js';
 import { raise } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * An absence (hospital, respite, holiday) suspends the citizen's grants (DOMAIN.md §3). A visit
@@ -16,7 +17,7 @@ export const absenceSuspendsGrant: UnitRule = {
     const a = ctx.absenceOn(u.visit.citizenId, u.date);
     if (!a) return;
     if (a.validFrom === u.date) {
-      u.reasons.push('absence.first_day');
+      addReason(u, 'absence.first_day');
       return;
     }
     raise(u, 'visit_during_absence', `delivered on ${u.date} during a ${a.kind} absence from ${a.validFrom}`);

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { pctLabel, signed } from '../engine-context.js';
 import type { UnitRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 const sums = new Map<string, Decimal>();
 const plus = (rate: Decimal, add: string) => {
@@ -26,7 +27,7 @@ export const areaSupplement: UnitRule = {
     if (!s) return;
     if ('percent' in s) {
       u.areaPercent = s.percent;
-      u.reasons.push(`area.supplement.${u.area}${signed(s.percent)}%`);
+      addReason(u, `area.supplement.${u.area}${signed(s.percent)}%`);
       return;
     }
     let applied = false;
@@ -35,6 +36,6 @@ export const areaSupplement: UnitRule = {
       p.rate = plus(p.rate, s.perHour);
       applied = true;
     }
-    if (applied) u.reasons.push(`area.supplement.${u.area}+${pctLabel(s.perHour)}/h`);
+    if (applied) addReason(u, `area.supplement.${u.area}+${pctLabel(s.perHour)}/h`);
   },
 };

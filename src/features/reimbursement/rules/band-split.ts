@@ -1,5 +1,6 @@
 import { allocate } from '../calendar/time-bands.js';
 import type { UnitRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * Time bands (DOMAIN.md §4): the paid minutes go to the bands the visit's interval lies in, in
@@ -35,13 +36,13 @@ export const bandSplit: UnitRule = {
     }
     if (cal.bands.crossing === 'start') {
       u.parts = [{ band: ctx.bandName(startBand), minutes: u.minutes, unit: 'per_hour', rate: null }];
-      u.reasons.push('band.start');
+      addReason(u, 'band.start');
       return;
     }
     const out = new Array<number>(weights.length).fill(0);
     allocate(u.minutes, weights, startBand, out);
     u.parts = [];
     for (let i = 0; i < out.length; i++) if (weights[i]! > 0) u.parts.push({ band: ctx.bandName(i), minutes: out[i]!, unit: 'per_hour', rate: null });
-    u.reasons.push('band.split');
+    addReason(u, 'band.split');
   },
 };

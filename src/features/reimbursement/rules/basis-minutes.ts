@@ -1,6 +1,7 @@
 import { pctLabel } from '../engine-context.js';
 import { capLimit } from './cap-limit.js';
 import type { UnitRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * Payment basis (DOMAIN.md §4): granted minutes (Danish *betaling efter visiteret tid*),
@@ -17,35 +18,35 @@ export const basisMinutes: UnitRule = {
     switch (b.type) {
       case 'granted':
         u.minutes = u.granted;
-        u.reasons.push('basis.granted');
+        addReason(u, 'basis.granted');
         return;
       case 'per_service':
         u.minutes = u.service.standardMinutes;
-        u.reasons.push('basis.per_service');
+        addReason(u, 'basis.per_service');
         return;
       case 'per_visit':
         u.minutes = u.registered;
-        u.reasons.push('basis.per_visit');
+        addReason(u, 'basis.per_visit');
         return;
       case 'per_period':
         u.minutes = 0;
         u.included = true;
-        u.reasons.push('basis.per_period.included');
+        addReason(u, 'basis.per_period.included');
         return;
       case 'delivered': {
         u.minutes = u.registered;
-        u.reasons.push('basis.delivered');
+        addReason(u, 'basis.delivered');
         for (const cap of b.caps ?? []) {
           if (cap.per !== 'visit') continue;
           const limit = capLimit(u.granted, cap.percentOfGranted);
           if (u.minutes > limit) {
             u.minutes = limit;
-            u.reasons.push(`delivered.cap.visit.${pctLabel(cap.percentOfGranted)}`);
+            addReason(u, `delivered.cap.visit.${pctLabel(cap.percentOfGranted)}`);
           }
         }
         if (b.floorMinutes !== undefined && u.minutes < b.floorMinutes) {
           u.minutes = b.floorMinutes;
-          u.reasons.push(`delivered.floor.${b.floorMinutes}`);
+          addReason(u, `delivered.floor.${b.floorMinutes}`);
         }
         return;
       }

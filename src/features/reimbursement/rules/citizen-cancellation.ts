@@ -3,6 +3,7 @@ import { type EngineContext, pctLabel, type Unit } from '../engine-context.js';
 import { weekdayOf } from '../calendar/dates.js';
 import { toEpochMinute } from '../calendar/time-bands.js';
 import type { UnitRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * Citizen cancellations and no-shows (DOMAIN.md §4): a cancellation before the deadline (e.g.
@@ -22,13 +23,13 @@ export const citizenCancellation: UnitRule = {
     const pct = u.rules.cancellation;
     if (s === 'no_show') {
       u.percent = pct.noShow ?? '0';
-      u.reasons.push(`cancel.noshow.${pctLabel(u.percent)}`);
+      addReason(u, `cancel.noshow.${pctLabel(u.percent)}`);
       return;
     }
     const timely = isTimely(u, ctx);
-    if (timely === null) u.reasons.push(ctx.model.cancellation ? 'cancel.time_unknown' : 'cancel.no_deadline');
+    if (timely === null) addReason(u, ctx.model.cancellation ? 'cancel.time_unknown' : 'cancel.no_deadline');
     u.percent = (timely ? pct.timely : pct.late) ?? '0';
-    u.reasons.push(`cancel.${timely ? 'timely' : 'late'}.${pctLabel(u.percent)}`);
+    addReason(u, `cancel.${timely ? 'timely' : 'late'}.${pctLabel(u.percent)}`);
   },
 };
 

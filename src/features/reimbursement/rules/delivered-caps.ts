@@ -4,6 +4,7 @@ import { forEachOccurrence } from '../grant-expansion.js';
 import type { Basis } from '../model-schema.js';
 import { capLimit } from './cap-limit.js';
 import type { BatchRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * Delivered time capped relative to the grant per citizen and service (DOMAIN.md §4: "at most
@@ -47,7 +48,7 @@ export const deliveredCaps: BatchRule = {
       for (const u of g.units) {
         if (u.minutes > left) {
           u.minutes = left;
-          u.reasons.push(g.code);
+          addReason(u, g.code);
         }
         left -= u.minutes;
       }

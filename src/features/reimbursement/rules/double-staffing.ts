@@ -1,5 +1,6 @@
 import { isHourly } from '../engine-context.js';
 import type { UnitRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * Double staffing (DOMAIN.md §4): the minutes are multiplied by the staff count when the grant
@@ -15,7 +16,7 @@ export const doubleStaffing: UnitRule = {
     const staff = Math.min(u.visit.staffCount, allowed);
     if (staff >= 2) {
       u.minutes *= staff;
-      u.reasons.push('staff.double');
-    } else u.reasons.push('staff.double.not_granted');
+      addReason(u, 'staff.double');
+    } else addReason(u, 'staff.double.not_granted');
   },
 };

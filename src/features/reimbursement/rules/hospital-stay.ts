@@ -1,6 +1,7 @@
 import { dayNumber } from '../calendar/dates.js';
 import { pctLabel } from '../engine-context.js';
 import type { UnitRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * Unplanned hospital stay (DOMAIN.md §4, Solna 2024 *(published)*: 75 % of the planned visits on
@@ -23,6 +24,6 @@ export const hospitalStay: UnitRule = {
     const percent = h.days.find((d) => d.from <= n && n <= d.to)?.percent ?? '0';
     u.kind = 'hospital';
     u.percent = percent;
-    u.reasons.push(`hospital.day${n}.${pctLabel(percent)}`);
+    addReason(u, `hospital.day${n}.${pctLabel(percent)}`);
   },
 };

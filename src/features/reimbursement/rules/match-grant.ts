@@ -1,5 +1,6 @@
 import type { UnitRule } from './rule.js';
 import { raise } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * DOMAIN.md §4 (exceptions): a visit is paid only if an active grant for the citizen and service
@@ -16,7 +17,7 @@ export const matchGrant: UnitRule = {
       return;
     }
     u.granted = u.service.standardMinutes;
-    u.reasons.push('grant.assumed_standard');
+    addReason(u, 'grant.assumed_standard');
     raise(u, 'visit_without_grant', `no grant for ${u.code} on ${u.date}`);
   },
 };

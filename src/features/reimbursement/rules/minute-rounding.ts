@@ -1,5 +1,6 @@
 import { isHourly } from '../engine-context.js';
 import type { UnitRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * Minute rounding per visit (DOMAIN.md §4: none, or to 1/5/15 minutes up or to the nearest,
@@ -16,7 +17,7 @@ export const minuteRounding: UnitRule = {
     const rounded = r.mode === 'up' ? Math.ceil(u.minutes / step) * step : Math.floor((u.minutes + step / 2) / step) * step;
     if (rounded !== u.minutes) {
       u.minutes = rounded;
-      u.reasons.push(`round.${step}.${r.mode}`);
+      addReason(u, `round.${step}.${r.mode}`);
     }
   },
 };

@@ -3,6 +3,7 @@ import { toEpochMinute } from '../calendar/time-bands.js';
 import { pctLabel, type Unit } from '../engine-context.js';
 import type { BatchRule } from './rule.js';
 import { raise } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * Cancelled by the provider (DOMAIN.md §4): 0 % (or the model's byProvider percent), unless a
@@ -21,14 +22,14 @@ export const providerCancellation: BatchRule = {
       if (u.visit.status !== 'cancelled_by_provider') continue;
       u.kind = 'cancellation';
       u.percent = u.rules.cancellation.byProvider ?? '0';
-      u.reasons.push(`cancel.provider.${pctLabel(u.percent)}`);
+      addReason(u, `cancel.provider.${pctLabel(u.percent)}`);
       byVisit.set(`${String(u.visit.id)}|${u.code}`, u);
     }
     const within = ctx.model.cancellation?.replacementWithinWeekdays;
     const replacements = units.filter((u) => u.visit.status === 'replacement');
     if (replacements.length === 0) return;
     if (within === undefined) {
-      for (const u of replacements) u.reasons.push('replacement');
+      for (const u of replacements) addReason(u, 'replacement');
       return;
     }
     // Every provider-cancelled visit of this provider, also those just before the period.
@@ -51,8 +52,11 @@ export const providerCancellation: BatchRule = {
       const original = (pool.get(`${u.visit.citizenId}|${u.code}`) ?? []).find((c) => !c.used && c.day <= u.day && weekdaysBetween(c.day, u.day) <= within);
       if (original) {
         original.used = true;
-        byVisit.get(original.key)?.reasons.push('cancel.provider.replaced');
-        u.reasons.push(`replacement.within.${within}`);
+        {
+          const replaced = byVisit.get(original.key);
+          if (replaced) addReason(replaced, 'cancel.provider.replaced');
+        }
+        addReason(u, `replacement.within.${within}`);
       } else raise(u, 'replacement_without_cancellation', `no visit cancelled by the provider within ${within} weekdays before ${u.date}`);
     }
   },

@@ -1,5 +1,6 @@
 import { signed } from '../engine-context.js';
 import type { UnitRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * Percentage supplement or deduction by provider kind (DOMAIN.md §4, Tyresö 2021 *(published)*:
@@ -14,6 +15,6 @@ export const providerKindAdjustment: UnitRule = {
     const percent = adj?.[ctx.provider.kind];
     if (!adj || percent === undefined || (adj.categories && !adj.categories.includes(u.category))) return;
     u.kindPercent = percent;
-    u.reasons.push(`kind.${ctx.provider.kind}${signed(percent)}`);
+    addReason(u, `kind.${ctx.provider.kind}${signed(percent)}`);
   },
 };

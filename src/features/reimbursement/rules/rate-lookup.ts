@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { UnitRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 const fixed = new Map<string, Decimal>();
 const fixedAmount = (s: string) => {
@@ -32,13 +33,13 @@ export const rateLookup: UnitRule = {
       }
       const r = ctx.rate(u.service.priceGroup, p.band, byArea, p.unit, u.exception !== null);
       if (!r) {
-        if (u.exception !== null && !u.reasons.includes('rate.missing')) u.reasons.push('rate.missing');
+        if (u.exception !== null && !u.reasons.includes('rate.missing')) addReason(u, 'rate.missing');
         continue;
       }
       p.rate = r.rate;
       if (r.area) {
         const code = `area.rate.${r.area}`;
-        if (!u.reasons.includes(code)) u.reasons.push(code);
+        if (!u.reasons.includes(code)) addReason(u, code);
       }
     }
   },

@@ -1,4 +1,5 @@
 import type { EngineContext, Unit } from '../engine-context.js';
+import { addReason } from '../reasons.js';
 
 /** A step applied to each unit (one service of one visit) in pipeline order. */
 export interface UnitRule {
@@ -20,7 +21,7 @@ export interface BatchRule {
 export type Rule = UnitRule | BatchRule;
 
 export const raise = (u: Unit, kind: NonNullable<Unit['exception']>, message: string): void => {
-  u.reasons.push(`exception.${kind}`);
+  addReason(u, `exception.${kind}`);
   if (u.exception === null) {
     u.exception = kind;
     u.exceptionMessage = message;

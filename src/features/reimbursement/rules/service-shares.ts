@@ -1,6 +1,7 @@
 import { allocate } from '../calendar/time-bands.js';
 import type { Unit } from '../engine-context.js';
 import type { BatchRule } from './rule.js';
+import { addReason } from '../reasons.js';
 
 /**
  * A visit that delivers several services: its registered (or planned) minutes are shared between
@@ -28,7 +29,7 @@ export const serviceShares: BatchRule = {
         allocate(total, group.map((u: Unit) => u.granted), 0, out);
         group.forEach((u, k) => {
           u.registered = out[k]!;
-          u.reasons.push('visit.shared');
+          addReason(u, 'visit.shared');
         });
       }
       i = j;
