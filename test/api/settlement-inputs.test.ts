@@ -64,4 +64,32 @@ describe('settlement inputs: instants as whole epoch minutes', () => {
     expect(cancelled.cancelledAt).toBe(toEpochMinute('2026-03-11T17:45:59.5+01:00'));
     expect(cancelled.cancelledAt).toBe(Date.parse('2026-03-11T16:45:00Z') / 60_000);
   });
+
+  it('reads every row of a long stream exactly, whatever the text of the external ids', async () => {
+    // About 3,000 rows (several COPY chunks) with escapes and multi-byte characters in the ids, so
+    // rows and characters are cut at chunk boundaries somewhere.
+    const c = await w.citizen('C-LONG');
+    await t.db.raw(
+      `insert into visits (municipality_id, source_system, external_id, provider_id, citizen_id, service_codes, actual_start, actual_end, status)
+       select ?, 'phoniro', 'LÅNG-ø-' || i || case when i % 7 = 0 then '-back\\slash' || chr(9) || 'tab' when i % 11 = 0 then '-line' || chr(10) || 'break' else '-✓' end,
+              ?, ?, '{PC}', timestamptz '2026-03-15 06:00+00' + i * interval '17 seconds', timestamptz '2026-03-15 06:30+00' + i * interval '17 seconds', 'delivered'
+         from generate_series(1, 3000) i`,
+      [w.municipalityId, w.providers.p, c],
+    );
+    const mi = await loadMunicipality(t.db, w.municipalityId);
+    const basis = await loadRunBasis(t.db, mi, parsePeriod('2026-03'));
+    const [provider] = await loadProviders(t.db, w.municipalityId, [w.providers.p]);
+    const model = await new ModelCache(t.db, w.municipalityId).get(w.modelId);
+    const { input } = await loadProviderInputs(t.db, basis, provider!, model);
+    const stored = await t.db('visits').where({ citizen_id: c }).select('id', 'external_id', 'actual_start', 'service_codes', 'status');
+    const loaded = input.visits.filter((v) => v.citizenId === c);
+    expect(loaded).toHaveLength(3000);
+    const byId = new Map(loaded.map((v) => [Number(v.id), v]));
+    for (const r of stored) {
+      const v = byId.get(Number(r.id))!;
+      expect([v.externalId, v.actualStart, v.serviceCodes, v.status]).toEqual([r.external_id, toEpochMinute(r.actual_start as Date), r.service_codes, r.status]);
+    }
+    expect(loaded.filter((v) => v.externalId.endsWith('-back\\slash\ttab'))).toHaveLength(428);
+    expect(loaded.filter((v) => v.externalId.endsWith('-line\nbreak'))).toHaveLength(234);
+  });
 });

@@ -34,7 +34,7 @@ import { providerCancellation } from './rules/provider-cancellation.js';
 import { providerKindAdjustment } from './rules/provider-kind-adjustment.js';
 import { qualityBonus } from './rules/quality-bonus.js';
 import { rateLookup } from './rules/rate-lookup.js';
-import { NO_REASONS } from './reasons.js';
+import { NO_REASONS, type Reasons } from './reasons.js';
 import type { Rule, UnitRule } from './rules/rule.js';
 import { serviceShares } from './rules/service-shares.js';
 import { vatRateOf } from './vat-rate.js';
@@ -200,6 +200,8 @@ interface LineAcc {
   visits: number;
   quantity: Decimal | null;
   reasons: Set<string>;
+  /** The shared reason list added last: the units of a line mostly carry the same one. */
+  lastReasons: Reasons | null;
   /** Rounded amount of a visit line by its minutes (same rate and factor). */
   amounts: Map<number, Decimal>;
 }
@@ -221,7 +223,7 @@ class LineIndex {
     const byRate = byBand.get(bandKey) ?? this.set(byBand, bandKey, new Map());
     let acc = byRate.get(rateId);
     if (!acc) {
-      acc = { citizenId, code, category, kind, band, unit, rate, factor, minutes: 0, visits: 0, quantity: null, reasons: new Set(), amounts: new Map() };
+      acc = { citizenId, code, category, kind, band, unit, rate, factor, minutes: 0, visits: 0, quantity: null, reasons: new Set(), lastReasons: null, amounts: new Map() };
       byRate.set(rateId, acc);
       this.all.push(acc);
     }
@@ -275,7 +277,11 @@ function assemble(ctx: EngineContext, pricing: Pricing, units: Unit[], exception
       const acc = index.get(u.visit.citizenId, u.code, u.kind, u.category, factor, p.band, p.unit, rate, pricing.rateId(rate));
       acc.minutes += p.minutes;
       acc.visits += 1;
-      for (const c of u.reasons) acc.reasons.add(c);
+      if (acc.lastReasons !== u.reasons) {
+        const r = u.reasons;
+        for (let i = 0; i < r.length; i++) acc.reasons.add(r[i]!);
+        acc.lastReasons = r;
+      }
       if (withVisitLines) {
         const q = p.unit === 'per_hour' ? p.minutes : 1;
         let amount = acc.amounts.get(q);
@@ -361,16 +367,20 @@ function totals(ctx: EngineContext, lines: SettlementLine[], visitLines: VisitLi
   const byBand = new Map<string | null, { minutes: number; amount: Decimal }>();
   const vatGroups = new Map<string, VatGroup>();
   const { model, provider } = ctx;
-  let totalExclVat = zero;
   for (const l of lines) {
-    totalExclVat = totalExclVat.plus(l.amount);
     add(byCategory, l.category, l);
     add(byBand, l.band, l);
-    const rate = vatRateOf(model, provider, l.category);
+  }
+  // The VAT rate depends on the category only: the total and the VAT bases are sums of the
+  // category totals (the same rounded line amounts, added exactly).
+  let totalExclVat = zero;
+  for (const [category, t] of byCategory) {
+    totalExclVat = totalExclVat.plus(t.amount);
+    const rate = vatRateOf(model, provider, category);
     const key = `${rate.percent.toString()}|${rate.exemptionReason ?? ''}`;
     let g = vatGroups.get(key);
     if (!g) vatGroups.set(key, (g = { percent: rate.percent, exemptionReason: rate.exemptionReason, base: zero, vat: zero }));
-    g.base = g.base.plus(l.amount);
+    g.base = g.base.plus(t.amount);
   }
   const vat = [...vatGroups.values()].sort((a, b) => b.percent.comparedTo(a.percent) || cmp(a.exemptionReason ?? '', b.exemptionReason ?? ''));
   let vatTotal = zero;
