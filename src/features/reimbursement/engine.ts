@@ -203,7 +203,8 @@ interface LineAcc {
   /** The shared reason list added last: the units of a line mostly carry the same one. */
   lastReasons: Reasons | null;
   /** Rounded amount of a visit line by its minutes (same rate and factor). */
-  amounts: Map<number, Decimal>;
+  /** Made when visit lines are asked for. */
+  amounts: Map<number, Decimal> | null;
 }
 
 /**
@@ -223,7 +224,7 @@ class LineIndex {
     const byRate = byBand.get(bandKey) ?? this.set(byBand, bandKey, new Map());
     let acc = byRate.get(rateId);
     if (!acc) {
-      acc = { citizenId, code, category, kind, band, unit, rate, factor, minutes: 0, visits: 0, quantity: null, reasons: new Set(), lastReasons: null, amounts: new Map() };
+      acc = { citizenId, code, category, kind, band, unit, rate, factor, minutes: 0, visits: 0, quantity: null, reasons: new Set(), lastReasons: null, amounts: null };
       byRate.set(rateId, acc);
       this.all.push(acc);
     }
@@ -284,8 +285,9 @@ function assemble(ctx: EngineContext, pricing: Pricing, units: Unit[], exception
       }
       if (withVisitLines) {
         const q = p.unit === 'per_hour' ? p.minutes : 1;
-        let amount = acc.amounts.get(q);
-        if (!amount) acc.amounts.set(q, (amount = pricing.amount(p.unit, q, rate, factor)));
+        const amounts = (acc.amounts ??= new Map());
+        let amount = amounts.get(q);
+        if (!amount) amounts.set(q, (amount = pricing.amount(p.unit, q, rate, factor)));
         visitLines.push(visitLine(u, p.band, p.unit, p.minutes, rate, factor.value, amount));
       }
     }
