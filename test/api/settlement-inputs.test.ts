@@ -67,12 +67,15 @@ describe('settlement inputs: instants as whole epoch minutes', () => {
 
   it('reads every row of a long stream exactly, whatever the text of the external ids', async () => {
     // About 3,000 rows (several COPY chunks) with escapes and multi-byte characters in the ids, so
-    // rows and characters are cut at chunk boundaries somewhere.
+    // rows and characters are cut at chunk boundaries somewhere, and more distinct areas than the
+    // loader compares by their bytes.
     const c = await w.citizen('C-LONG');
     await t.db.raw(
-      `insert into visits (municipality_id, source_system, external_id, provider_id, citizen_id, service_codes, actual_start, actual_end, status)
+      `insert into visits (municipality_id, source_system, external_id, provider_id, citizen_id, service_codes, actual_start, actual_end, status, area)
        select ?, 'phoniro', 'LÅNG-ø-' || i || case when i % 7 = 0 then '-back\\slash' || chr(9) || 'tab' when i % 11 = 0 then '-line' || chr(10) || 'break' else '-✓' end,
-              ?, ?, '{PC}', timestamptz '2026-03-15 06:00+00' + i * interval '17 seconds', timestamptz '2026-03-15 06:30+00' + i * interval '17 seconds', 'delivered'
+              ?, ?, case when i % 3 = 0 then '{PH}' else '{PC}' end::text[],
+              timestamptz '2026-03-15 06:00+00' + i * interval '17 seconds', timestamptz '2026-03-15 06:30+00' + i * interval '17 seconds', 'delivered',
+              case when i % 9 = 0 then null else 'zone-' || (i % 8) end
          from generate_series(1, 3000) i`,
       [w.municipalityId, w.providers.p, c],
     );
@@ -81,13 +84,13 @@ describe('settlement inputs: instants as whole epoch minutes', () => {
     const [provider] = await loadProviders(t.db, w.municipalityId, [w.providers.p]);
     const model = await new ModelCache(t.db, w.municipalityId).get(w.modelId);
     const { input } = await loadProviderInputs(t.db, basis, provider!, model);
-    const stored = await t.db('visits').where({ citizen_id: c }).select('id', 'external_id', 'actual_start', 'service_codes', 'status');
+    const stored = await t.db('visits').where({ citizen_id: c }).select('id', 'external_id', 'actual_start', 'service_codes', 'status', 'area');
     const loaded = input.visits.filter((v) => v.citizenId === c);
     expect(loaded).toHaveLength(3000);
     const byId = new Map(loaded.map((v) => [Number(v.id), v]));
     for (const r of stored) {
       const v = byId.get(Number(r.id))!;
-      expect([v.externalId, v.actualStart, v.serviceCodes, v.status]).toEqual([r.external_id, toEpochMinute(r.actual_start as Date), r.service_codes, r.status]);
+      expect([v.externalId, v.actualStart, v.serviceCodes, v.status, v.area]).toEqual([r.external_id, toEpochMinute(r.actual_start as Date), r.service_codes, r.status, r.area]);
     }
     expect(loaded.filter((v) => v.externalId.endsWith('-back\\slash\ttab'))).toHaveLength(428);
     expect(loaded.filter((v) => v.externalId.endsWith('-line\nbreak'))).toHaveLength(234);

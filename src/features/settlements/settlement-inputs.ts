@@ -339,21 +339,19 @@ class Fields {
     this.next();
     return this.buf[this.from] === 116;
   }
-  /** A value that repeats from row to row (status, source, code list): the pool's instance, decoded only when it differs from the last one. */
+  /** A value that repeats from row to row (status, source, code list): the pool's instance, decoded only when it is none of the few seen last. */
   pick<T>(pool: Interned<T>): T | null {
     this.next();
     if (this.isNull()) return null;
     const { buf, from, to } = this;
-    const last = pool.lastBytes;
-    if (last !== null && last.length === to - from) {
-      let same = true;
-      for (let i = 0; i < last.length; i++) {
-        if (buf[from + i] !== last[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return pool.lastValue!;
+    const n = to - from;
+    const recent = pool.recent;
+    for (let r = 0; r < recent.length; r++) {
+      const bytes = recent[r]!.bytes;
+      if (bytes.length !== n) continue;
+      let i = 0;
+      while (i < n && buf[from + i] === bytes[i]) i++;
+      if (i === n) return recent[r]!.value;
     }
     return pool.get(this.text(from, to), buf.subarray(from, to));
   }
@@ -431,18 +429,22 @@ export class VisitSources {
 /** One shared instance per distinct value (statuses, sources, code lists repeat across thousands of visits). */
 class Interned<T> {
   private readonly map = new Map<string, T>();
-  /** The bytes of the value read last (a copy of its own) and its instance. */
-  lastBytes: Buffer | null = null;
-  lastValue: T | null = null;
+  /** The bytes (copies of their own) and instances of the last few distinct values read, compared before decoding. */
+  readonly recent: { bytes: Buffer; value: T }[] = [];
+  private slot = 0;
   constructor(private readonly make: (s: string) => T) {}
   get(s: string, bytes: Buffer): T {
     let v = this.map.get(s);
     if (v === undefined) this.map.set(s, (v = this.make(s)));
-    this.lastBytes = Buffer.from(bytes);
-    this.lastValue = v;
+    const entry = { bytes: Buffer.from(bytes), value: v };
+    if (this.recent.length < RECENT) this.recent.push(entry);
+    else this.recent[(this.slot = (this.slot + 1) % RECENT)] = entry;
     return v;
   }
 }
+
+/** How many distinct values a pool compares by their bytes: enough for a month's statuses, areas and code lists in time order. */
+const RECENT = 6;
 
 /**
  * Everything effective in the month for one provider, as the engine wants it: its visits by COPY
