@@ -16,6 +16,7 @@ import type {
 } from './engine-types.js';
 import { ReimbursementInputError } from './engine-types.js';
 import type { Factor, Pricing } from './pricing.js';
+import { NO_REASONS, type Reasons } from './reasons.js';
 import { absenceSuspendsGrant } from './rules/absence-suspends-grant.js';
 import { areaSupplement } from './rules/area-supplement.js';
 import { bandSplit } from './rules/band-split.js';
@@ -34,7 +35,6 @@ import { providerCancellation } from './rules/provider-cancellation.js';
 import { providerKindAdjustment } from './rules/provider-kind-adjustment.js';
 import { qualityBonus } from './rules/quality-bonus.js';
 import { rateLookup } from './rules/rate-lookup.js';
-import { NO_REASONS, type Reasons } from './reasons.js';
 import type { Rule, UnitRule } from './rules/rule.js';
 import { serviceShares } from './rules/service-shares.js';
 import { vatRateOf } from './vat-rate.js';
@@ -202,8 +202,7 @@ interface LineAcc {
   reasons: Set<string>;
   /** The shared reason list added last: the units of a line mostly carry the same one. */
   lastReasons: Reasons | null;
-  /** Rounded amount of a visit line by its minutes (same rate and factor). */
-  /** Made when visit lines are asked for. */
+  /** Rounded amount of a visit line by its minutes (same rate and factor); made when visit lines are asked for. */
   amounts: Map<number, Decimal> | null;
 }
 
