@@ -64,6 +64,8 @@ export interface ProviderInputs {
   grantKeys: Map<number, string>;
   /** Finance's decisions for this provider and period, by `${kind}|${subjectKey}`. */
   decisions: Map<string, 'accepted' | 'rejected'>;
+  /** Fingerprints of the provider's draft documents of the month as they were when the inputs were read. */
+  draftFingerprints: readonly string[];
 }
 
 export async function loadMunicipality(db: Db, m: number): Promise<MunicipalityInfo> {
@@ -266,7 +268,10 @@ export const PROVIDER_FACTS_SQL = `
       where a.municipality_id = :m and a.citizen_id = any((select ids from cit)::int[]) and ${overlaps('a')}) as absences,
     (select json_agg(json_build_array(d.kind, d.subject_key, d.decision) order by d.kind, d.subject_key)
        from exception_decisions d
-      where :decisions and d.municipality_id = :m and d.provider_id = :p and d.period_start = :from) as decisions`;
+      where :decisions and d.municipality_id = :m and d.provider_id = :p and d.period_start = :from) as decisions,
+    (select json_agg(s.fingerprint order by s.sequence)
+       from settlements s
+      where s.municipality_id = :m and s.provider_id = :p and s.period_start = :from and s.status = 'draft') as drafts`;
 
 /** COPY text format: backslash escapes, \N for null. */
 const unescapeCopy = (f: string): string =>
@@ -512,7 +517,7 @@ export async function loadProviderInputs(db: Db, basis: RunBasis, provider: Prov
   });
   const facts = await db.raw(PROVIDER_FACTS_SQL, { ...params, ids: `{${[...visited].join(',')}}` });
   type Row = (string | number | boolean | null | number[])[];
-  const row = facts.rows[0] as Record<'citizens' | 'grants' | 'choices' | 'absences' | 'decisions', Row[] | null>;
+  const row = facts.rows[0] as Record<'citizens' | 'grants' | 'choices' | 'absences' | 'decisions', Row[] | null> & { drafts: string[] | null };
 
   const h = createHash('sha256');
   h.update(JSON.stringify(['carepay-settlement-v2', p.period, basis.hash, provider.id, provider.kind, provider.vatStatus, model.model.id, model.hash]));
@@ -559,7 +564,7 @@ export async function loadProviderInputs(db: Db, basis: RunBasis, provider: Prov
     visits,
     options: { visitLines: false },
   };
-  return { input, model: model.model, fingerprint: h.digest('hex'), visitSources, grantKeys, decisions };
+  return { input, model: model.model, fingerprint: h.digest('hex'), visitSources, grantKeys, decisions, draftFingerprints: row.drafts ?? [] };
 }
 
 /** A locked month refuses new regular settlements (409). */

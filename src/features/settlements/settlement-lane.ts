@@ -66,15 +66,20 @@ export async function runLane(
       const { pr } = item;
       await fill(LOAD_AHEAD);
       const inputs = await item.pending;
-      let result: EngineResult;
-      try {
-        result = settleProvider(inputs.input);
-      } catch (e) {
-        throw engineFailure(e, pr, inputs.model);
-      }
-      const doc = documentOf(result, { model: inputs.model.model, provider: pr, visitSources: inputs.visitSources, grantKeys: inputs.grantKeys, decisions: inputs.decisions });
+      const price = (): Doc => {
+        let result: EngineResult;
+        try {
+          result = settleProvider(inputs.input);
+        } catch (e) {
+          throw engineFailure(e, pr, inputs.model);
+        }
+        return documentOf(result, { model: inputs.model.model, provider: pr, visitSources: inputs.visitSources, grantKeys: inputs.grantKeys, decisions: inputs.decisions });
+      };
+      // A draft computed from these very inputs (same fingerprint) is kept as it is, so the
+      // engine need not run; should the draft have changed meanwhile, the write prices then.
+      const doc = inputs.draftFingerprints.includes(inputs.fingerprint) ? null : price();
       await writing;
-      writing = writeSettlement(db, basis, job, pr, inputs, doc).then(onOutcome);
+      writing = writeSettlement(db, basis, job, pr, inputs, doc ?? price).then(onOutcome);
     }
   } finally {
     // Never leave a write running behind an error; its own failure wins if it failed.
@@ -82,8 +87,14 @@ export async function runLane(
   }
 }
 
-/** One transaction per settlement: replace the draft, or write the correction draft, or nothing. */
-async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: ProviderInfo, inputs: ProviderInputs, doc: Doc): Promise<RunOutcome> {
+/**
+ * One transaction per settlement: replace the draft, or write the correction draft, or nothing.
+ * `priced` is the document, or a function that prices it when it is needed (not for a draft
+ * that is unchanged).
+ */
+async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: ProviderInfo, inputs: ProviderInputs, priced: Doc | (() => Doc)): Promise<RunOutcome> {
+  let made: Doc | null = typeof priced === 'function' ? null : priced;
+  const docOf = (): Doc => (made ??= (priced as () => Doc)());
   const { who, currency } = job;
   const m = who.principal.municipalityId;
   const p = basis.period;
@@ -110,6 +121,7 @@ async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: Prov
     if (!regular || regular.status === 'draft') {
       if (await lockOf(tx, m, p)) throw periodLocked(p, [pr.ref]);
       if (regular && regular.fingerprint === fp) return { outcome: 'unchanged', id: regular.id };
+      const doc = docOf();
       if (regular) await settlementStore.delete(tx, m, regular.id);
       const { id, computedAt } = await settlementStore.insert(tx, { ...base, kind: 'regular', sequence: 0, correctsId: null }, doc);
       await audit('compute', id, { kind: 'regular', replaces: regular?.id ?? null, after: summary(doc) });
@@ -118,7 +130,7 @@ async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: Prov
 
     const draft = docs.find((d) => d.kind === 'correction' && d.status === 'draft');
     if (draft && draft.fingerprint === fp) return { outcome: 'unchanged', id: draft.id };
-    const correction = correctionOf(doc, await settlementStore.approvedLines(tx, m, pr.id, p), await settlementStore.approvedExceptionKeys(tx, m, pr.id, p));
+    const correction = correctionOf(docOf(), await settlementStore.approvedLines(tx, m, pr.id, p), await settlementStore.approvedExceptionKeys(tx, m, pr.id, p));
     if (draft) await settlementStore.delete(tx, m, draft.id);
     if (!correction) {
       if (draft) await audit('discard', draft.id, { reason: 'nothing differs from the approved settlement any more' });
