@@ -22,6 +22,15 @@ describe('settlement inputs: instants as whole epoch minutes', () => {
     ['2026-03-31T20:30:59Z', '2026-03-31T21:10:00Z'],
   ] as const;
 
+  /** What the settlement loads for provider CARE in March 2026. */
+  const marchInputs = async () => {
+    const mi = await loadMunicipality(t.db, w.municipalityId);
+    const basis = await loadRunBasis(t.db, mi, parsePeriod('2026-03'));
+    const [provider] = await loadProviders(t.db, w.municipalityId, [w.providers.p]);
+    const model = await new ModelCache(t.db, w.municipalityId).get(w.modelId);
+    return (await loadProviderInputs(t.db, basis, provider!, model)).input;
+  };
+
   beforeAll(async () => {
     app = buildTestApp(t.db);
     w = await aSettlementWorld(app.services, 'INP');
@@ -47,12 +56,7 @@ describe('settlement inputs: instants as whole epoch minutes', () => {
   });
 
   it('are the minutes the engine reads from the ISO text of the same instants', async () => {
-    const mi = await loadMunicipality(t.db, w.municipalityId);
-    const p = parsePeriod('2026-03');
-    const basis = await loadRunBasis(t.db, mi, p);
-    const [provider] = await loadProviders(t.db, w.municipalityId, [w.providers.p]);
-    const model = await new ModelCache(t.db, w.municipalityId).get(w.modelId);
-    const { input } = await loadProviderInputs(t.db, basis, provider!, model);
+    const input = await marchInputs();
     const byId = new Map(input.visits.map((v) => [v.externalId, v]));
     planned.forEach(([start, end], i) => {
       const v = byId.get(`INP-S${i + 1}`)!;
@@ -79,11 +83,7 @@ describe('settlement inputs: instants as whole epoch minutes', () => {
          from generate_series(1, 3000) i`,
       [w.municipalityId, w.providers.p, c],
     );
-    const mi = await loadMunicipality(t.db, w.municipalityId);
-    const basis = await loadRunBasis(t.db, mi, parsePeriod('2026-03'));
-    const [provider] = await loadProviders(t.db, w.municipalityId, [w.providers.p]);
-    const model = await new ModelCache(t.db, w.municipalityId).get(w.modelId);
-    const { input } = await loadProviderInputs(t.db, basis, provider!, model);
+    const input = await marchInputs();
     const stored = await t.db('visits').where({ citizen_id: c }).select('id', 'external_id', 'actual_start', 'service_codes', 'status', 'area');
     const loaded = input.visits.filter((v) => v.citizenId === c);
     expect(loaded).toHaveLength(3000);
