@@ -443,7 +443,10 @@ class Interned<T> {
     if (v === undefined) this.map.set(s, (v = this.make(s)));
     const entry = { bytes: Buffer.from(bytes), value: v };
     if (this.recent.length < RECENT) this.recent.push(entry);
-    else this.recent[(this.slot = (this.slot + 1) % RECENT)] = entry;
+    else {
+      this.recent[this.slot] = entry; // the oldest
+      this.slot = (this.slot + 1) % RECENT;
+    }
     return v;
   }
 }

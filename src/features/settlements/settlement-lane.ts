@@ -75,11 +75,13 @@ export async function runLane(
         }
         return documentOf(result, { model: inputs.model.model, provider: pr, visitSources: inputs.visitSources, grantKeys: inputs.grantKeys, decisions: inputs.decisions });
       };
-      // A draft computed from these very inputs (same fingerprint) is kept as it is, so the
-      // engine need not run; should the draft have changed meanwhile, the write prices then.
-      const doc = inputs.draftFingerprints.includes(inputs.fingerprint) ? null : price();
+      let doc: Doc | null = null;
+      const docOf = () => (doc ??= price());
+      // Priced here, outside the write's transaction, unless a draft was computed from these very
+      // inputs (same fingerprint): it is kept, and only if it changed meanwhile does the write price.
+      if (!inputs.draftFingerprints.includes(inputs.fingerprint)) docOf();
       await writing;
-      writing = writeSettlement(db, basis, job, pr, inputs, doc ?? price).then(onOutcome);
+      writing = writeSettlement(db, basis, job, pr, inputs, docOf).then(onOutcome);
     }
   } finally {
     // Never leave a write running behind an error; its own failure wins if it failed.
@@ -89,12 +91,9 @@ export async function runLane(
 
 /**
  * One transaction per settlement: replace the draft, or write the correction draft, or nothing.
- * `priced` is the document, or a function that prices it when it is needed (not for a draft
- * that is unchanged).
+ * `docOf` gives the priced document; it is asked for only when one is written or compared.
  */
-async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: ProviderInfo, inputs: ProviderInputs, priced: Doc | (() => Doc)): Promise<RunOutcome> {
-  let made: Doc | null = typeof priced === 'function' ? null : priced;
-  const docOf = (): Doc => (made ??= (priced as () => Doc)());
+async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: ProviderInfo, inputs: ProviderInputs, docOf: () => Doc): Promise<RunOutcome> {
   const { who, currency } = job;
   const m = who.principal.municipalityId;
   const p = basis.period;

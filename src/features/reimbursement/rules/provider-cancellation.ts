@@ -52,10 +52,8 @@ export const providerCancellation: BatchRule = {
       const original = (pool.get(`${u.visit.citizenId}|${u.code}`) ?? []).find((c) => !c.used && c.day <= u.day && weekdaysBetween(c.day, u.day) <= within);
       if (original) {
         original.used = true;
-        {
-          const replaced = byVisit.get(original.key);
-          if (replaced) addReason(replaced, 'cancel.provider.replaced');
-        }
+        const replaced = byVisit.get(original.key);
+        if (replaced) addReason(replaced, 'cancel.provider.replaced');
         addReason(u, `replacement.within.${within}`);
       } else raise(u, 'replacement_without_cancellation', `no visit cancelled by the provider within ${within} weekdays before ${u.date}`);
     }
