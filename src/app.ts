@@ -39,7 +39,7 @@ export function createApp({ services, log }: AppDeps): Express {
 
   const registry = newRegistry();
   const api = express.Router();
-  const links = new LinkSigner(services.config.idPepper);
+  const links = new LinkSigner(services.config.linkSecret);
   api.use(authenticate(services.tokens, links));
   // Uploads are streamed, so the imports router comes before the JSON body parser.
   api.use(importsRoutes(registry, services.imports, services.config.MAX_UPLOAD_BYTES));

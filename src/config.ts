@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -15,6 +16,11 @@ const ConfigSchema = z.object({
   MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** Secret mixed into the keyed hash of national ids (CPR / personnummer). Required in production. */
   CAREPAY_ID_PEPPER: z.string().min(16).optional(),
+  /**
+   * Key of the signed document links (/api/links). Required in production, where every instance
+   * must share it; elsewhere each process makes a random one, so its links die with it.
+   */
+  CAREPAY_LINK_SECRET: z.string().min(32).optional(),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Run the scheduled jobs (jobs/scheduler.ts) in this process; several instances may all run it safely. */
   SCHEDULER_ENABLED: z.stringbool().default(true),
@@ -24,7 +30,7 @@ const ConfigSchema = z.object({
   SETTLEMENT_PARALLEL_FROM_VISITS: z.coerce.number().int().min(0).default(100_000),
 });
 
-export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly idPepper: string };
+export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly idPepper: string; readonly linkSecret: string };
 
 const DEV_PEPPER = 'carepay-development-pepper-not-for-production';
 
@@ -35,8 +41,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
-  if (c.NODE_ENV === 'production' && !c.CAREPAY_ID_PEPPER) {
-    throw new Error('Invalid configuration:\n  CAREPAY_ID_PEPPER: required when NODE_ENV=production');
+  if (c.NODE_ENV === 'production') {
+    const missing = (['CAREPAY_ID_PEPPER', 'CAREPAY_LINK_SECRET'] as const).filter((k) => !c[k]);
+    if (missing.length > 0) {
+      throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}`);
+    }
   }
-  return Object.freeze({ ...c, idPepper: c.CAREPAY_ID_PEPPER ?? DEV_PEPPER });
+  return Object.freeze({
+    ...c,
+    idPepper: c.CAREPAY_ID_PEPPER ?? DEV_PEPPER,
+    // Never the public development pepper: a link signed with a known key could name any role.
+    linkSecret: c.CAREPAY_LINK_SECRET ?? randomBytes(32).toString('base64url'),
+  });
 }

@@ -45,7 +45,9 @@ export function authenticate(tokens: TokenService, links: LinkSigner): RequestHa
       if (req.method === 'GET' && u.searchParams.has('sig')) {
         const principal = links.verify(u.pathname, u.searchParams);
         if (!principal) throw unauthorized('The link is invalid or has expired');
-        if (!(await tokens.isActive(principal.tokenId))) throw unauthorized('The token behind this link has been revoked');
+        if (principal.tokenId === null || !(await tokens.isActive(principal.tokenId, principal))) {
+          throw unauthorized('The token behind this link has been revoked or does not hold these rights');
+        }
         req.principal = principal;
         req.url = LinkSigner.strip(req.url);
         next();

@@ -168,7 +168,7 @@ export async function aggregate(db: Knex) {
 if (/settlement-bench\.[jt]s$/.test(process.argv[1] ?? '')) {
   const [phase, url, visits] = process.argv.slice(2) as [string, string, string?];
   const db = createKnex(url);
-  const services = buildServices(db, loadConfig({ NODE_ENV: 'production', CAREPAY_ID_PEPPER: 'bench-pepper-bench-pepper', LOG_LEVEL: 'silent', SETTLEMENT_WORKERS: process.env.SETTLEMENT_WORKERS }));
+  const services = buildServices(db, loadConfig({ NODE_ENV: 'production', CAREPAY_ID_PEPPER: 'bench-pepper-bench-pepper', CAREPAY_LINK_SECRET: 'bench-link-secret-bench-link-secret', LOG_LEVEL: 'silent', SETTLEMENT_WORKERS: process.env.SETTLEMENT_WORKERS }));
   const out =
     phase === 'prepare' ? await prepare(db, services, Number(visits)) : phase === 'settle' ? await settle(services) : await aggregate(db);
   await db.destroy();

@@ -100,14 +100,21 @@ export class TokenService {
     };
   }
 
-  /** Whether a token still works (not revoked, not expired); links created with it die with it. */
-  async isActive(id: number | null): Promise<boolean> {
-    if (id === null) return true;
-    const row = await this.db('api_tokens')
+  /**
+   * Whether a token still works (not revoked, not expired); links created with it die with it.
+   * Given the rights a link claims, the token must also hold exactly those.
+   */
+  async isActive(id: number, holds?: Pick<Principal, 'municipalityId' | 'role' | 'providerId'>): Promise<boolean> {
+    const q = this.db('api_tokens')
       .where({ id })
       .whereNull('revoked_at')
-      .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now()))
-      .first('id');
+      .andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now()));
+    if (holds) {
+      q.andWhere({ municipality_id: holds.municipalityId, role: holds.role });
+      if (holds.providerId === null) q.whereNull('provider_id');
+      else q.andWhere('provider_id', holds.providerId);
+    }
+    const row = await q.first('id');
     return row !== undefined;
   }
 

@@ -78,7 +78,7 @@ export function tokensRoutes(registry: OpenAPIRegistry, tokens: TokenService, li
     handler: async ({ principal, body }) => {
       const target = new URL(body.path.replace(/^\/api(?=\/)/, ''), 'http://x');
       if (!isLinkable(target.pathname)) throw unprocessable('This path cannot be opened through a link', { field: 'path' });
-      return links.create(principal, `${target.pathname}${target.search}`, 15 * 60);
+      return links.create(principal, `${target.pathname}${target.search}`);
     },
   });
   return r;
