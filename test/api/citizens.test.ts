@@ -204,4 +204,14 @@ describe('citizens API', () => {
     const dup = await app.as(adminA).post('/api/citizens').send(aCitizen({ ref: 'WITH-ID' })).expect(409);
     expect(dup.body.error.code).toBe('conflict');
   });
+
+  it('refuses a national id as the ref, without echoing it', async () => {
+    for (const [token, ref] of [[adminA, '010150-8527'], [adminB, '195001011237']] as const) {
+      const res = await app.as(token).post('/api/citizens').send(aCitizen({ ref })).expect(400);
+      expect(res.body.error).toMatchObject({ code: 'bad_request', details: { field: 'ref' } });
+      expect(res.text).not.toContain(ref.slice(-4));
+    }
+    // A reference that only looks numeric is a reference.
+    await app.as(adminB).post('/api/citizens').send(aCitizen({ ref: '320150-8527' })).expect(201);
+  });
 });

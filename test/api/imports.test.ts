@@ -236,6 +236,33 @@ describe('imports API', () => {
       expect(batch.body.rejections).toEqual(res.body.rejected);
     });
 
+    it('refuses a national id as citizen reference and never repeats one, in a row or a header', async () => {
+      const csv = [
+        HEADER,
+        'N1;HJEM;C1;PC1;2026-03-02 07:30;2026-03-02 07:30;2026-03-02 08:00;delivered', // 2 ok
+        'N2;HJEM;010150-8527;PC1;2026-03-02 07:30;2026-03-02 07:30;2026-03-02 08:00;delivered', // 3 a CPR number
+        'N3;HJEM;19500101-1237;PC1;2026-03-02 07:30;2026-03-02 07:30;2026-03-02 08:00;delivered', // 4 a personnummer
+        'N4;HJEM;500101+1238;PC1;2026-03-02 07:30;2026-03-02 07:30;2026-03-02 08:00;delivered', // 5 no valid id, not a ref either
+      ].join('\n');
+      const res = await postCsv(financeA, 'visits', csv, '?source=natid').expect(201);
+      const asRef = 'is a CPR number or personnummer; a citizen is referred to by the reference of the case system, never by the national id';
+      expect(res.body.rejected).toEqual([
+        { row: 3, field: 'citizen_ref', message: asRef },
+        { row: 4, field: 'citizen_ref', message: asRef },
+        { row: 5, field: 'citizen_ref', message: 'must be 1–64 letters, digits, _ . or -, got "500101-****"' },
+      ]);
+      expect(res.body.accepted).toBe(1);
+      const batch = await app.as(adminA).get(`/api/imports/${res.body.batchId}`).expect(200);
+      for (const text of [res.text, batch.text]) {
+        for (const digits of ['8527', '1237', '1238']) expect(text).not.toContain(digits);
+      }
+
+      // A file without its header row: the first row is read as the header and refused, masked.
+      const headless = await postCsv(financeA, 'visits', 'N5;HJEM;0101508527;PC1;2026-03-02 07:30\n').expect(400);
+      expect(headless.body.error.message).toContain('"010150-****"');
+      expect(headless.text).not.toContain('8527');
+    });
+
     it('rejects wrong types and values per field', async () => {
       const csv = [
         'external_id;provider_ref;citizen_ref;service_codes;actual_start;actual_end;staff_count;area;source_system',

@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/audit-store.js';
 import { scopeOf, type Acting } from '../auth/auth-types.js';
 import type { CitizenCreate, CitizenFilter, CitizenUpdate } from './citizens-schemas.js';
 import { citizensStore, municipalitySettings, type NationalIdColumns } from './citizens-store.js';
-import { nationalIdHmac, parseNationalId } from './national-id.js';
+import { isNationalId, nationalIdHmac, parseNationalId } from './national-id.js';
 
 export interface CitizensDeps {
   idPepper: string;
@@ -51,6 +51,10 @@ export class CitizensService {
 
   async create(who: Acting, input: CitizenCreate) {
     const m = who.principal.municipalityId;
+    // The ref is printed on invoices and settlement lines; the national id has its own field.
+    if (isNationalId(input.ref)) {
+      throw badRequest('The ref is a CPR number or personnummer: use the reference of the case system, and give the national id as nationalId', { field: 'ref' });
+    }
     return this.guard(() =>
       this.db.transaction(async (tx) => {
         const nationalId = input.nationalId === undefined ? undefined : await this.protect(tx, m, input.nationalId);

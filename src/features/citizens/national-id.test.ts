@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nationalIdHmac, parseNationalId } from './national-id.js';
+import { isNationalId, maskNationalIds, nationalIdHmac, parseNationalId } from './national-id.js';
 
 const TODAY = '2026-03-10';
 
@@ -66,5 +66,21 @@ describe('nationalIdHmac', () => {
     expect(a).toBe(nationalIdHmac('pepper-one-0123456789', '0101501234'));
     expect(a).not.toBe(nationalIdHmac('pepper-two-0123456789', '0101501234'));
     expect(a).not.toContain('0101501234');
+  });
+});
+
+describe('isNationalId and maskNationalIds (what must never be a reference or be repeated)', () => {
+  it.each(['010150-8527', '0101508527', '19500101-1237', '500101-1237', '500101+1237', '195001011237'])('%s is a national id', (text) => {
+    expect(isNationalId(text, TODAY)).toBe(true);
+  });
+
+  it.each(['C000123', '320150-8527', '19500101-1238', '12345', '01015085270', 'HJEM-01'])('%s is not', (text) => {
+    expect(isNationalId(text, TODAY)).toBe(false);
+  });
+
+  it('masks every run of 10 or 12 digits to its date part, and leaves other text alone', () => {
+    expect(maskNationalIds('unknown citizen "010150-8527"')).toBe('unknown citizen "010150-****"');
+    expect(maskNationalIds('"19500101-1237", "500101+1237" and 1950010112370')).toBe('"19500101-****", "500101-****" and 1950010112370');
+    expect(maskNationalIds('row 12: 2026-03-02 07:30, C000123')).toBe('row 12: 2026-03-02 07:30, C000123');
   });
 });

@@ -81,6 +81,22 @@ export function parseNationalId(text: string, country: Country, today: string): 
   return country === 'DK' ? parseCpr(text) : parsePersonnummer(text, today);
 }
 
+/**
+ * Whether a text is a valid CPR number or personnummer, of either country. Such a text is never
+ * accepted as a reference (a citizen's ref is printed on invoices and settlement lines).
+ */
+export function isNationalId(text: string, today?: string): boolean {
+  if (!/^(\d{2})?\d{6}[-+]?\d{4}$/.test(text)) return false; // the common case, per imported row: cheap
+  return parseCpr(text).ok || parsePersonnummer(text, today ?? new Date().toISOString().slice(0, 10)).ok;
+}
+
+/**
+ * A text to show back (an error message, a refused column name) with every run of 10 or 12 digits,
+ * with or without - or + before the last four, cut to its date part and ****: whatever was typed
+ * into the wrong field, a national id is never repeated in full.
+ */
+export const maskNationalIds = (text: string): string => text.replace(/(?<!\d)((?:\d{2})?\d{6})[-+]?\d{4}(?!\d)/g, '$1-****');
+
 /** Keyed hash of the normalised id: lets us find a citizen by national id without storing it. */
 export const nationalIdHmac = (pepper: string, normalised: string): string =>
   createHmac('sha256', pepper).update(normalised, 'utf8').digest('hex');

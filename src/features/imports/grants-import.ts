@@ -11,6 +11,7 @@ import {
   type ResolveContext,
 } from './import-kind.js';
 import {
+  citizenRef,
   copyArray,
   copyValue,
   date,
@@ -82,7 +83,7 @@ function lineWriter(ctx: LineContext) {
       id = externalId(v[0], 'external_id');
       const src = text(v[1], 'source_system');
       if (src !== null) source = ref(src, 'source_system');
-      const citizen = ref(required(v[2], 'citizen_ref'), 'citizen_ref');
+      const citizen = citizenRef(required(v[2], 'citizen_ref'), 'citizen_ref');
       const code = required(v[3], 'service_code');
       if (!CODE.test(code)) throw rowError('service_code', `not a service code: "${code}"`);
       const minutes = int(v[4], 'minutes', 0, 1440);

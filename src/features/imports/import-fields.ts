@@ -1,4 +1,5 @@
 import { badRequest } from '../../shared/errors.js';
+import { maskNationalIds } from '../citizens/national-id.js';
 
 /**
  * Column names and value words of the import formats. Exports from Danish and Swedish
@@ -82,7 +83,8 @@ export function resolveHeader(fields: readonly FieldSpec[], index: Map<string, n
   const seen = new Set<number>();
   const columnField = header.map((h) => {
     const i = index.get(foldName(h));
-    if (i === undefined) unknown.push(h);
+    // A file without a header row has its first row read as one: its cells are shown masked.
+    if (i === undefined) unknown.push(maskNationalIds(h));
     else if (seen.has(i)) repeated.push(h);
     else seen.add(i);
     return i ?? -1;

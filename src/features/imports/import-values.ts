@@ -1,4 +1,5 @@
 import { parseInstant } from '../../shared/local-time.js';
+import { isNationalId, maskNationalIds } from '../citizens/national-id.js';
 import { foldName } from './import-fields.js';
 
 /**
@@ -15,7 +16,8 @@ export interface RowError {
 export const rowError = (field: string, message: string): RowError => ({ rowError: true, field, message });
 export const isRowError = (e: unknown): e is RowError => typeof e === 'object' && e !== null && (e as RowError).rowError === true;
 
-const shown = (v: unknown) => (typeof v === 'string' ? `"${v.length > 60 ? `${v.slice(0, 60)}…` : v}"` : JSON.stringify(v));
+/** A value as a message repeats it: quoted, cut at 60 characters, national ids masked. */
+const shown = (v: unknown) => maskNationalIds(typeof v === 'string' ? `"${v.length > 60 ? `${v.slice(0, 60)}…` : v}"` : JSON.stringify(v));
 
 /** Trimmed text, or null when absent or empty. */
 export function text(v: unknown, field: string): string | null {
@@ -42,6 +44,15 @@ export function ref(s: string, field: string): string {
   if (!REF.test(s)) throw rowError(field, `must be 1–64 letters, digits, _ . or -, got ${shown(s)}`);
   return s;
 }
+
+/** A citizen reference: a reference that is not a CPR number or personnummer (the value is not repeated). */
+export function citizenRef(s: string, field: string): string {
+  if (isNationalId(s)) throw rowError(field, NATIONAL_ID_AS_REF);
+  return ref(s, field);
+}
+
+export const NATIONAL_ID_AS_REF =
+  'is a CPR number or personnummer; a citizen is referred to by the reference of the case system, never by the national id';
 
 export function externalId(v: unknown, field: string): string {
   const s = required(v, field);

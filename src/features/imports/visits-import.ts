@@ -11,6 +11,7 @@ import {
   type ResolveContext,
 } from './import-kind.js';
 import {
+  citizenRef,
   copyValue,
   externalId,
   InstantReader,
@@ -54,7 +55,7 @@ function lineWriter(ctx: LineContext) {
       const src = text(v[1], 'source_system');
       if (src !== null) source = ref(src, 'source_system');
       const provider = ref(required(v[2], 'provider_ref'), 'provider_ref');
-      const citizen = ref(required(v[3], 'citizen_ref'), 'citizen_ref');
+      const citizen = citizenRef(required(v[3], 'citizen_ref'), 'citizen_ref');
       const codes = serviceCodesLiteral(v[4], 'service_codes');
       const ps = instants.read(v[5], 'planned_start');
       const pe = instants.read(v[6], 'planned_end');
