@@ -171,11 +171,27 @@ describe('engine properties', () => {
         expect(sum(r.vat.map((g) => g.base))).toBe(total);
         expect(r.totalInclVat).toBe(new Decimal(total).plus(r.vatTotal).toFixed(2));
         expect(r.totalsByCategory.reduce((s, t) => s + t.minutes, 0)).toBe(r.lines.reduce((s, l) => s + l.minutes, 0));
-        // every line is round₂(quantity × rate × factor), and amounts have two decimals
         for (const l of r.lines) expect(l.amount).toMatch(/^-?\d+\.\d\d$/);
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('every line is round₂(quantity × rate × factor), half-up, with quantity in hours for hourly rates', () => {
+    const D = Decimal.clone({ precision: 50 });
+    let lines = 0;
+    fc.assert(
+      fc.property(worldArb, ({ input }) => {
+        for (const l of settleProvider(input).lines) {
+          const quantity = l.unit === 'per_hour' ? new D(l.minutes).div(60) : new D(l.quantity.toString());
+          const exact = quantity.mul(l.rate.toString()).mul(l.factor.toString());
+          expect(l.amount.toFixed(2)).toBe(exact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
+          lines++;
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(lines).toBeGreaterThan(30);
   });
 
   it('visit lines add up to the settlement lines (minutes and visits)', () => {
@@ -200,10 +216,23 @@ describe('engine properties', () => {
   });
 
   it('splitting a visit over bands never changes its minutes (delivered time, no rounding or caps)', () => {
+    let checked = 0;
     fc.assert(
       fc.property(worldArb, ({ input }) => {
         input.model = { ...input.model, defaults: { ...input.model.defaults, basis: { type: 'delivered' } }, rounding: { mode: 'none' }, doubleStaffing: { enabled: false } };
         input.visits = input.visits.map((v) => ({ ...v, serviceCodes: [v.serviceCodes.includes('CLEAN') ? 'CLEAN' : 'PC'] }));
+        // A daily grant of each service for every citizen, so most visits are paid, not exceptions.
+        input.grants = [...input.grants, ...[1, 2, 3, 4].flatMap((citizenId) => (['PC', 'CLEAN'] as const).map((code, k): GrantInput => ({
+          id: 1000 + citizenId * 2 + k,
+          citizenId,
+          serviceCode: code,
+          category: code === 'PC' ? 'personal_care' : 'practical_help',
+          minutesPerOccurrence: 240,
+          frequency: { type: 'daily', count: 3 },
+          staffCount: 1,
+          validFrom: '2026-01-01',
+          validTo: null,
+        })))];
         const result = settleProvider(input);
         const byVisit = new Map<string, number>();
         for (const v of result.visitLines) byVisit.set(String(v.visitId), (byVisit.get(String(v.visitId)) ?? 0) + v.minutes);
@@ -213,10 +242,12 @@ describe('engine properties', () => {
           const start = v.actualStart ?? v.plannedStart!;
           const end = v.actualEnd ?? v.plannedEnd!;
           expect(minutes).toBe(toEpochMinute(end) - toEpochMinute(start));
+          checked++;
         }
       }),
       { numRuns: 150 },
     );
+    expect(checked).toBeGreaterThan(50); // the generated months do pay visits
   });
 
   it('re-runs are identical, whatever the order of the inputs', () => {
