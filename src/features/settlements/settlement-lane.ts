@@ -82,6 +82,9 @@ export async function runLane(
       if (!inputs.draftFingerprints.includes(inputs.fingerprint)) docOf();
       await writing;
       writing = writeSettlement(db, basis, job, pr, inputs, docOf).then(onOutcome);
+      // Awaited at the next provider or in `finally`; until then the lane may wait on a load, and a
+      // failed write without a handler would be an unhandled rejection, which ends the process.
+      writing.catch(() => undefined);
     }
   } finally {
     // Never leave a write running behind an error; its own failure wins if it failed.
