@@ -64,6 +64,8 @@ export interface ProviderInputs {
   grantKeys: Map<number, string>;
   /** Finance's decisions for this provider and period, by `${kind}|${subjectKey}`. */
   decisions: Map<string, 'accepted' | 'rejected'>;
+  /** sha256 of those decisions as read (decisionsDigestOf), stored with the settlement for the approval check. */
+  decisionsDigest: string;
   /** Fingerprints of the provider's draft documents of the month as they were when the inputs were read. */
   draftFingerprints: readonly string[];
 }
@@ -238,6 +240,23 @@ const VISITS_SQL = `
    order by date_trunc('minute', occurs_at), external_id collate "C", id::text collate "C"`;
 
 /**
+ * Finance's decisions of a provider's month as [kind, subject key, decision] (the note is not part
+ * of what a settlement is computed from), in one fixed order: what a settlement's
+ * `decisions_digest` is taken over, at the run and again at approval.
+ */
+const decisionsSql = (guard: string) => `select json_agg(json_build_array(d.kind, d.subject_key, d.decision) order by d.kind, d.subject_key)
+       from exception_decisions d
+      where ${guard} and d.municipality_id = :m and d.provider_id = :p and d.period_start = :from`;
+
+export const decisionsDigestOf = (rows: unknown[] | null): string => createHash('sha256').update(JSON.stringify(rows ?? [])).digest('hex');
+
+/** The digest of the provider's decisions for the month as they are now (in the caller's transaction). */
+export async function currentDecisionsDigest(db: Db, m: number, providerId: number, from: string): Promise<string> {
+  const r = await db.raw(`select (${decisionsSql('true')}) as decisions`, { m, p: providerId, from });
+  return decisionsDigestOf(r.rows[0].decisions);
+}
+
+/**
  * The citizens a provider chose or visited in the month, and their grants (current versions),
  * choices (of any provider, so an exception can say who was chosen) and absences overlapping it,
  * plus finance's exception decisions — each set as one JSON array of arrays, in one statement.
@@ -266,9 +285,7 @@ export const PROVIDER_FACTS_SQL = `
     (select json_agg(json_build_array(a.id, a.citizen_id, a.kind, a.planned, a.valid_from, a.valid_to) order by a.id)
        from absences a
       where a.municipality_id = :m and a.citizen_id = any((select ids from cit)::int[]) and ${overlaps('a')}) as absences,
-    (select json_agg(json_build_array(d.kind, d.subject_key, d.decision) order by d.kind, d.subject_key)
-       from exception_decisions d
-      where :decisions and d.municipality_id = :m and d.provider_id = :p and d.period_start = :from) as decisions,
+    (${decisionsSql(':decisions')}) as decisions,
     (select json_agg(s.fingerprint order by s.sequence)
        from settlements s
       where s.municipality_id = :m and s.provider_id = :p and s.period_start = :from and s.status = 'draft') as drafts`;
@@ -567,7 +584,7 @@ export async function loadProviderInputs(db: Db, basis: RunBasis, provider: Prov
     visits,
     options: { visitLines: false },
   };
-  return { input, model: model.model, fingerprint: h.digest('hex'), visitSources, grantKeys, decisions, draftFingerprints: row.drafts ?? [] };
+  return { input, model: model.model, fingerprint: h.digest('hex'), visitSources, grantKeys, decisions, decisionsDigest: decisionsDigestOf(row.decisions), draftFingerprints: row.drafts ?? [] };
 }
 
 /** A locked month refuses new regular settlements (409). */

@@ -108,6 +108,7 @@ async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: Prov
     modelId: inputs.model.id,
     priceListId: basis.priceList.id,
     fingerprint: fp,
+    decisionsDigest: inputs.decisionsDigest,
     currency,
     computedBy: who.principal.actor,
   };
@@ -122,7 +123,7 @@ async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: Prov
 
     if (!regular || regular.status === 'draft') {
       if (await lockOf(tx, m, p)) throw periodLocked(p, [pr.ref]);
-      if (regular && regular.fingerprint === fp) return { outcome: 'unchanged', id: regular.id };
+      if (regular && regular.fingerprint === fp && regular.decisionsDigest !== null) return { outcome: 'unchanged', id: regular.id };
       const doc = docOf();
       if (regular) await settlementStore.delete(tx, m, regular.id);
       const { id, computedAt } = await settlementStore.insert(tx, { ...base, kind: 'regular', sequence: 0, correctsId: null }, doc);
@@ -131,7 +132,7 @@ async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: Prov
     }
 
     const draft = docs.find((d) => d.kind === 'correction' && d.status === 'draft');
-    if (draft && draft.fingerprint === fp) return { outcome: 'unchanged', id: draft.id };
+    if (draft && draft.fingerprint === fp && draft.decisionsDigest !== null) return { outcome: 'unchanged', id: draft.id };
     const correction = correctionOf(docOf(), await settlementStore.approvedLines(tx, m, pr.id, p), await settlementStore.approvedExceptionKeys(tx, m, pr.id, p));
     if (draft) await settlementStore.delete(tx, m, draft.id);
     if (!correction) {

@@ -99,6 +99,8 @@ export interface PeriodDoc {
   sequence: number;
   status: 'draft' | 'approved' | 'invoiced';
   fingerprint: string;
+  /** Null on settlements written before the digest was kept: such a draft is recomputed, never 'unchanged'. */
+  decisionsDigest: string | null;
   modelId: number;
   priceListId: number;
 }
@@ -185,20 +187,18 @@ export const settlementStore = {
       `insert into exception_decisions (municipality_id, provider_id, period_start, kind, subject_key, decision, note, decided_by)
        values (?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (municipality_id, provider_id, period_start, kind, subject_key)
-       do update set decision = excluded.decision, note = excluded.note, decided_by = excluded.decided_by, decided_at = now()`,
+       do update set note = excluded.note,
+                     decided_by = case when exception_decisions.decision = excluded.decision then exception_decisions.decided_by else excluded.decided_by end,
+                     decided_at = case when exception_decisions.decision = excluded.decision then exception_decisions.decided_at else now() end,
+                     decision = excluded.decision`,
       [d.municipalityId, d.providerId, d.periodStart, d.kind, d.subjectKey, d.decision, d.note, d.actor],
     );
   },
 
-  /** Decisions on the settlement's provider and month taken after it was computed (it is then out of date). */
-  async decisionsAfter(db: Db, m: number, settlementId: number): Promise<number> {
-    const r = await db.raw(
-      `select count(*)::int as n from exception_decisions d join settlements s
-          on s.municipality_id = d.municipality_id and s.provider_id = d.provider_id and s.period_start = d.period_start
-        where s.municipality_id = ? and s.id = ? and d.decided_at > s.computed_at`,
-      [m, settlementId],
-    );
-    return r.rows[0].n as number;
+  /** The digest of the exception decisions the settlement was computed with (null: written before digests were kept). */
+  async decisionsDigest(db: Db, m: number, settlementId: number): Promise<string | null> {
+    const row = await db('settlements').where({ municipality_id: m, id: settlementId }).first('decisions_digest');
+    return (row?.decisions_digest as string | null | undefined) ?? null;
   },
 
   /** Serialises runs and approvals of one provider's month across processes, for the transaction. */
@@ -208,14 +208,22 @@ export const settlementStore = {
 
   async periodDocs(db: Db, m: number, providerId: number, p: Period): Promise<PeriodDoc[]> {
     const rows = await db('settlements').where({ municipality_id: m, provider_id: providerId, period_start: p.from }).orderBy('sequence');
-    return rows.map((r) => ({ id: r.id, kind: r.kind, sequence: r.sequence, status: r.status, fingerprint: r.fingerprint, modelId: r.model_id, priceListId: r.price_list_id }));
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      sequence: r.sequence,
+      status: r.status,
+      fingerprint: r.fingerprint,
+      decisionsDigest: r.decisions_digest,
+      modelId: r.model_id,
+      priceListId: r.price_list_id,
+    }));
   },
 
   /** The lines of every approved (or invoiced) document of the provider's month, for a correction. */
   async approvedLines(db: Db, m: number, providerId: number, p: Period): Promise<DocLine[]> {
     const r = await db.raw(
-      `select l.*, v.exemption_reason from settlement_lines l join settlements s on s.id = l.settlement_id
-         left join settlement_vat v on v.settlement_id = l.settlement_id and v.percent = l.vat_percent
+      `select l.* from settlement_lines l join settlements s on s.id = l.settlement_id
         where s.municipality_id = ? and s.provider_id = ? and s.period_start = ? and s.status <> 'draft'`,
       [m, providerId, p.from],
     );
@@ -268,6 +276,7 @@ export const settlementStore = {
       modelId: number;
       priceListId: number;
       fingerprint: string;
+      decisionsDigest: string;
       currency: string;
       computedBy: string;
     },
@@ -289,6 +298,7 @@ export const settlementStore = {
       l.amount.toFixed(2),
       l.vatPercent.toFixed(2),
       l.reasonCodes.join(SEP),
+      l.exemptionReason,
     ]);
     const exceptions = doc.exceptions.map((e) => [
       e.kind,
@@ -310,16 +320,16 @@ export const settlementStore = {
     const r = await tx.raw(
       `with h as (
          insert into settlements (municipality_id, provider_id, period_start, period_end, kind, sequence, corrects_id, status, model_id, price_list_id,
-                                  fingerprint, currency, total_excl_vat, vat, total_incl_vat, line_count, exception_count, computed_by)
-         values (:m, :provider, :from, :to, :kind, :sequence, :corrects, 'draft', :model, :priceList, :fingerprint, :currency, :excl, :vat, :incl,
-                 :lineCount, :exceptionCount, :by)
+                                  fingerprint, decisions_digest, currency, total_excl_vat, vat, total_incl_vat, line_count, exception_count, computed_by)
+         values (:m, :provider, :from, :to, :kind, :sequence, :corrects, 'draft', :model, :priceList, :fingerprint, :decisionsDigest, :currency,
+                 :excl, :vat, :incl, :lineCount, :exceptionCount, :by)
          returning id, computed_at
        ), l as (
          insert into settlement_lines (municipality_id, settlement_id, line_no, citizen_id, citizen_ref, service_code, category, kind, band, unit,
-                                       visits, minutes, quantity, rate, factor, amount, vat_percent, reason_codes)
+                                       visits, minutes, quantity, rate, factor, amount, vat_percent, reason_codes, exemption_reason)
          select :m, h.id, x.n, (x.v->>0)::int, x.v->>1, x.v->>2, x.v->>3, x.v->>4, x.v->>5, x.v->>6, (x.v->>7)::int, (x.v->>8)::int,
                 (x.v->>9)::numeric, (x.v->>10)::numeric, (x.v->>11)::numeric, (x.v->>12)::numeric, (x.v->>13)::numeric,
-                string_to_array(x.v->>14, :sep)
+                string_to_array(x.v->>14, :sep), x.v->>15
            from h, jsonb_array_elements(:lines::jsonb) with ordinality as x(v, n)
        ), e as (
          insert into settlement_exceptions (municipality_id, settlement_id, kind, subject_key, citizen_id, citizen_ref, service_code, category, date,
@@ -343,6 +353,7 @@ export const settlementStore = {
         model: s.modelId,
         priceList: s.priceListId,
         fingerprint: s.fingerprint,
+        decisionsDigest: s.decisionsDigest,
         currency: s.currency,
         excl: doc.totalExclVat.toFixed(2),
         vat: doc.vatTotal.toFixed(2),

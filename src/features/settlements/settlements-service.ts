@@ -12,6 +12,7 @@ import type { EngineResult } from '../reimbursement/engine-types.js';
 import { engineFailure, runLane, type LaneJob } from './settlement-lane.js';
 import {
   activeProviderIds,
+  currentDecisionsDigest,
   loadAssignments,
   loadMunicipality,
   loadProviderInputs,
@@ -196,7 +197,10 @@ export class SettlementsService {
       if (mi.fourEyes && s.computedBy === who.principal.actor) {
         throw forbidden(`four-eyes rule: settlement ${id} was computed by ${s.computedBy}; someone else must approve it`);
       }
-      if ((await settlementStore.decisionsAfter(tx, m, id)) > 0) {
+      // The decisions as they are now, against those the settlement was computed with: a decision
+      // taken (or committed) since the run read them is not in its amounts yet.
+      const computedWith = await settlementStore.decisionsDigest(tx, m, id);
+      if (computedWith === null || computedWith !== (await currentDecisionsDigest(tx, m, s.providerId, p.from))) {
         throw conflict(`exception decisions were taken after settlement ${id} was computed; run the settlement again before approving it`);
       }
       await settlementStore.approve(tx, m, id, who.principal.actor);
