@@ -102,6 +102,13 @@ export class EngineContext {
   readonly exceptions: EngineException[] = [];
   /** Lines from batch rules (per-period, quality bonus), priced like unit parts. */
   readonly extraItems: ExtraItem[] = [];
+  /**
+   * The provider's units on the days of the period's first ISO week before the period, after the
+   * rules before delivered-caps: they use up weekly caps and are never paid in this run.
+   */
+  earlierInWeek: Unit[] = [];
+  /** Provider-cancelled visits' services (`visit id|code`) that a replacement answered (replacement-match). */
+  readonly replacedCancellations = new Set<string>();
   readonly pricing = new Pricing();
   readonly citizens = new Map<number, CitizenInput>();
   private readonly grants = new Map<number, Map<string, GrantInput[]>>();

@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { roundMoney } from '../../shared/money.js';
+import { mondayOf } from './calendar/dates.js';
 import { toEpochMinute } from './calendar/time-bands.js';
 import { EngineContext, type Part, type Unit } from './engine-context.js';
 import type {
@@ -22,7 +23,7 @@ import { areaSupplement } from './rules/area-supplement.js';
 import { bandSplit } from './rules/band-split.js';
 import { basisMinutes } from './rules/basis-minutes.js';
 import { citizenCancellation } from './rules/citizen-cancellation.js';
-import { deliveredCaps } from './rules/delivered-caps.js';
+import { deliveredCaps, usesWeeklyCaps } from './rules/delivered-caps.js';
 import { doubleStaffing } from './rules/double-staffing.js';
 import { farLongerThanGranted } from './rules/far-longer-than-granted.js';
 import { grantNeverDelivered } from './rules/grant-never-delivered.js';
@@ -35,6 +36,7 @@ import { providerCancellation } from './rules/provider-cancellation.js';
 import { providerKindAdjustment } from './rules/provider-kind-adjustment.js';
 import { qualityBonus } from './rules/quality-bonus.js';
 import { rateLookup } from './rules/rate-lookup.js';
+import { replacementMatch } from './rules/replacement-match.js';
 import type { Rule, UnitRule } from './rules/rule.js';
 import { serviceShares } from './rules/service-shares.js';
 import { vatRateOf } from './vat-rate.js';
@@ -47,6 +49,7 @@ export const PIPELINE: readonly Rule[] = [
   serviceShares,
   farLongerThanGranted,
   basisMinutes,
+  replacementMatch,
   deliveredCaps,
   minuteRounding,
   doubleStaffing,
@@ -85,8 +88,16 @@ export function settleProvider(input: EngineInput): EngineResult {
   if (pre.length) throw new ReimbursementInputError(pre);
 
   const ctx = new EngineContext(input);
-  const { units, exceptions, visitCount } = buildUnits(ctx);
-  runPipeline(PIPELINE.filter((r) => r.enabled?.(ctx) !== false), units, ctx);
+  const { units, exceptions, visitCount } = buildUnits(ctx, ctx.fromDay, ctx.toDay);
+  const rules = PIPELINE.filter((r) => r.enabled?.(ctx) !== false);
+  // A weekly cap is taken over the whole ISO week: the week's visits before the period (those passed
+  // in) use it up first. They go through the rules before the caps and are never paid here.
+  const weekStart = mondayOf(ctx.fromDay);
+  if (weekStart < ctx.fromDay && rules.includes(deliveredCaps) && usesWeeklyCaps(ctx.model)) {
+    ctx.earlierInWeek = buildUnits(ctx, weekStart, ctx.fromDay).units;
+    runPipeline(rules.slice(0, rules.indexOf(deliveredCaps)), ctx.earlierInWeek, ctx);
+  }
+  runPipeline(rules, units, ctx);
   if (ctx.issues.length) throw new ReimbursementInputError(ctx.issues);
   return assemble(ctx, ctx.pricing, units, [...exceptions, ...ctx.exceptions], visitCount);
 }
@@ -106,7 +117,8 @@ function runPipeline(rules: readonly Rule[], units: Unit[], ctx: EngineContext) 
   }
 }
 
-function buildUnits(ctx: EngineContext): { units: Unit[]; exceptions: EngineException[]; visitCount: number } {
+/** Units of the provider's visits on local days [fromDay, toDay), in time order. */
+function buildUnits(ctx: EngineContext, fromDay: number, toDay: number): { units: Unit[]; exceptions: EngineException[]; visitCount: number } {
   const { input, calendar } = ctx;
   const units: Unit[] = [];
   const exceptions: EngineException[] = [];
@@ -118,7 +130,7 @@ function buildUnits(ctx: EngineContext): { units: Unit[]; exceptions: EngineExce
     const at = toEpochMinute(occurs);
     const localDay = calendar.dayAt(at);
     const day = localDay.day;
-    if (day < ctx.fromDay || day >= ctx.toDay) continue;
+    if (day < fromDay || day >= toDay) continue;
     visitCount++;
     const delivered = v.status === 'delivered' || v.status === 'replacement';
     const start = delivered || v.plannedStart == null ? at : toEpochMinute(v.plannedStart);

@@ -8,7 +8,8 @@ import { engineModel, type ResolvedModel } from '../models/models-service.js';
 import { modelsStore } from '../models/models-store.js';
 import type { ModelAssignment } from '../models/models-schemas.js';
 import { ratesInForce } from '../prices/prices-service.js';
-import { addDays } from '../reimbursement/calendar/dates.js';
+import { addDays, dayNumber, weekdayOf } from '../reimbursement/calendar/dates.js';
+import { usesWeeklyCaps } from '../reimbursement/rules/delivered-caps.js';
 import type {
   AbsenceInput,
   CatalogueService,
@@ -219,13 +220,34 @@ export class ModelCache {
   }
 }
 
-const overlaps = (t: string) => `${t}.valid_from < :to and (${t}.valid_to is null or ${t}.valid_to > :from)`;
+/** `t`'s [valid_from, valid_to) overlaps [:from, :to), or the range named by the two parameters. */
+const overlaps = (t: string, from = 'from', to = 'to') => `${t}.valid_from < :${to} and (${t}.valid_to is null or ${t}.valid_to > :${from})`;
+
+/**
+ * How far around the month a provider's facts are loaded for a model, in days: provider
+ * cancellations before it (the replacement window, counted generously in calendar days), and,
+ * where delivered time is capped per ISO week, the visits and choices of the days of the first
+ * week before the month and the absences of the first and last weeks, so each week is taken whole.
+ */
+export interface Lookback {
+  cancellations: number;
+  week: boolean;
+}
+
+export function lookbackOf(model: ResolvedModel): Lookback {
+  const within = model.model.cancellation?.replacementWithinWeekdays;
+  return { cancellations: within === undefined ? 0 : within * 2 + 7, week: usesWeeklyCaps(model.model) };
+}
+
+/** What loads enough for both (a comparison loads once for two models). */
+export const widerLookback = (a: Lookback, b: Lookback): Lookback => ({ cancellations: Math.max(a.cancellations, b.cancellations), week: a.week || b.week });
 
 /** Whole epoch minutes (UTC, seconds dropped) of a timestamptz: exact in float8 at these magnitudes, and cheaper to print than the instant. */
 const minutes = (col: string) => `floor(date_part('epoch', ${col}) / 60)::int`;
 
 /**
- * The provider's current visits of the month (plus provider cancellations shortly before it), for
+ * The provider's current visits of the month (plus provider cancellations shortly before it, and
+ * with weekly caps every visit of the first week before it: `Lookback`), for
  * COPY, in the engine's time order (minute, external id, id as text), so it need not sort them.
  * Instants come as whole epoch minutes, the engine's unit.
  */
@@ -235,8 +257,8 @@ const VISITS_SQL = `
          status, staff_count, ${minutes('cancelled_at')}, area, occurs_at >= :start as in_period
     from visits
    where municipality_id = :m and provider_id = :p and superseded_at is null
-     and occurs_at >= :start::timestamptz - make_interval(days => :earlier) and occurs_at < :end
-     and (occurs_at >= :start or status = 'cancelled_by_provider')
+     and occurs_at >= :start::timestamptz - make_interval(days => greatest(:earlier, :week)) and occurs_at < :end
+     and (occurs_at >= :start or status = 'cancelled_by_provider' or occurs_at >= :start::timestamptz - make_interval(days => :week))
    order by date_trunc('minute', occurs_at), external_id collate "C", id::text collate "C"`;
 
 /**
@@ -258,7 +280,8 @@ export async function currentDecisionsDigest(db: Db, m: number, providerId: numb
 
 /**
  * The citizens a provider chose or visited in the month, and their grants (current versions),
- * choices (of any provider, so an exception can say who was chosen) and absences overlapping it,
+ * choices (of any provider, so an exception can say who was chosen) and absences overlapping it
+ * (widened to the weeks around it with weekly caps),
  * plus finance's exception decisions — each set as one JSON array of arrays, in one statement.
  */
 export const PROVIDER_FACTS_SQL = `
@@ -281,10 +304,10 @@ export const PROVIDER_FACTS_SQL = `
       where g.municipality_id = :m and g.citizen_id = any((select ids from cit)::int[]) and g.superseded_at is null and ${overlaps('g')}) as grants,
     (select json_agg(json_build_array(pc.id, pc.citizen_id, pc.category, pc.provider_id, pc.valid_from, pc.valid_to) order by pc.id)
        from provider_choices pc
-      where pc.municipality_id = :m and pc.citizen_id = any((select ids from cit)::int[]) and ${overlaps('pc')}) as choices,
+      where pc.municipality_id = :m and pc.citizen_id = any((select ids from cit)::int[]) and ${overlaps('pc', 'weekFrom')}) as choices,
     (select json_agg(json_build_array(a.id, a.citizen_id, a.kind, a.planned, a.valid_from, a.valid_to) order by a.id)
        from absences a
-      where a.municipality_id = :m and a.citizen_id = any((select ids from cit)::int[]) and ${overlaps('a')}) as absences,
+      where a.municipality_id = :m and a.citizen_id = any((select ids from cit)::int[]) and ${overlaps('a', 'weekFrom', 'weekTo')}) as absences,
     (${decisionsSql(':decisions')}) as decisions,
     (select json_agg(s.fingerprint order by s.sequence)
        from settlements s
@@ -477,12 +500,32 @@ const RECENT = 6;
  * of it (ids and versions of facts, values of what is edited in place), so the same inputs give
  * the same fingerprint.
  */
-export async function loadProviderInputs(db: Db, basis: RunBasis, provider: ProviderInfo, model: { model: ResolvedModel; hash: string }, o: { withDecisions?: boolean } = {}): Promise<ProviderInputs> {
+export async function loadProviderInputs(
+  db: Db,
+  basis: RunBasis,
+  provider: ProviderInfo,
+  model: { model: ResolvedModel; hash: string },
+  o: { withDecisions?: boolean; lookback?: Lookback } = {},
+): Promise<ProviderInputs> {
   const { municipality: mi, period: p } = basis;
   const { start, end } = instantsOf(p, mi.timeZone);
-  // A replacement visit may answer a provider cancellation shortly before the month.
-  const within = model.model.model.cancellation?.replacementWithinWeekdays;
-  const params = { m: mi.id, p: provider.id, start, end, earlier: within === undefined ? 0 : within * 2 + 7, from: p.from, to: p.to, decisions: o.withDecisions !== false };
+  const look = o.lookback ?? lookbackOf(model.model);
+  // Days from the Monday of the month's first week to its first day (no daylight-saving change falls
+  // between a Monday and a later weekday, so these are whole 24-hour days); absences up to 7 days after the end.
+  const week = look.week ? weekdayOf(dayNumber(p.from)) - 1 : 0;
+  const params = {
+    m: mi.id,
+    p: provider.id,
+    start,
+    end,
+    earlier: look.cancellations,
+    week,
+    from: p.from,
+    to: p.to,
+    weekFrom: addDays(p.from, -week),
+    weekTo: look.week ? addDays(p.to, 7) : p.to,
+    decisions: o.withDecisions !== false,
+  };
 
   const visitSources = new VisitSources();
   const visits: VisitInput[] = [];

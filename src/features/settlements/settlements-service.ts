@@ -16,6 +16,8 @@ import {
   loadAssignments,
   loadMunicipality,
   loadProviderInputs,
+  lookbackOf,
+  widerLookback,
   loadProviders,
   loadRunBasis,
   lockOf,
@@ -301,8 +303,8 @@ export class SettlementsService {
     const [a, b] = [await cache.get(ra.id), await cache.get(rb.id)];
     const providers = await this.providersFor(who, p, req.providerIds, mi);
     const basis = await loadRunBasis(this.db, mi, p);
-    // The replacement window decides which earlier visits are loaded: take the wider of the two.
-    const wider = (a.model.model.cancellation?.replacementWithinWeekdays ?? -1) >= (b.model.model.cancellation?.replacementWithinWeekdays ?? -1) ? a : b;
+    // Load once, enough for both models (earlier visits for the replacement window and weekly caps).
+    const lookback = widerLookback(lookbackOf(a.model), lookbackOf(b.model));
     const zero = () => ({ amount: new Decimal(0), minutes: 0 });
     type Acc = { a: ReturnType<typeof zero>; b: ReturnType<typeof zero> };
     const side = (x: ReturnType<typeof zero>) => ({ amount: formatMoney(x.amount), minutes: x.minutes, hours: new Decimal(x.minutes).div(60).toFixed(2) });
@@ -314,7 +316,7 @@ export class SettlementsService {
     const total: Acc = { a: zero(), b: zero() };
     const out: Comparison['providers'] = [];
     for (const pr of providers) {
-      const inputs = await loadProviderInputs(this.db, basis, pr, wider, { withDecisions: false });
+      const inputs = await loadProviderInputs(this.db, basis, pr, a, { withDecisions: false, lookback });
       const cats = new Map<string, Acc>();
       const prov: Acc = { a: zero(), b: zero() };
       const exceptions = { a: 0, b: 0 };

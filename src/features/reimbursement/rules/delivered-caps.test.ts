@@ -46,14 +46,54 @@ describe('delivered-caps', () => {
     expect(r.totalExclVat).toBe('1000.00');
   });
 
-  it('a partial week at the start of the period counts only the granted days inside the period', () => {
-    // Week of Monday 23 Feb: only Sunday 1 March is in the period; daily 30 → 30 minutes allowed that week.
-    const r = settle(
-      aWorld(aModel({ defaults: { basis: { type: 'delivered', onlyWithinGrantedWeeklyTotal: true } } }), {
-        visits: [aVisit(1, 'PC', '2026-03-01 08:00', '2026-03-01 08:45')],
-      }),
-    );
-    expect([r.lines[0]!.minutes, r.totalExclVat]).toEqual([30, '300.00']);
+  describe('a week that crosses the start or end of the period is taken whole', () => {
+    const april = { from: '2026-04-01', to: '2026-05-01' };
+    const withinWeek = aModel({ defaults: { basis: { type: 'delivered', onlyWithinGrantedWeeklyTotal: true } } });
+    // Weekly ×1 × 30: its one occurrence of the week Mon 30 March – Sun 5 April falls on Monday 30 March.
+    const weeklyOnMonday = aGrant(1, 'PC', 'personal_care', { id: 8, minutesPerOccurrence: 30, frequency: { type: 'weekly', count: 1 } });
+    const thursday = aVisit(1, 'PC', '2026-04-02 08:00', '2026-04-02 08:30');
+
+    it('the week\'s granted minutes count even where they fall before the period', () => {
+      // The visit moved from Monday (March) to Thursday (April): April pays it, as the week allows 30.
+      const r = settle(aWorld(withinWeek, { period: april, grants: [weeklyOnMonday], visits: [thursday] }));
+      expect(r.visitLines.map((v) => [v.date, v.minutes, v.reasonCodes.at(-1)])).toEqual([['2026-04-02', 30, 'basis.delivered']]);
+      expect(r.totalExclVat).toBe('300.00');
+    });
+
+    it('the week\'s visits before the period use the cap up first, and are not paid again', () => {
+      const monday = aVisit(1, 'PC', '2026-03-30 08:00', '2026-03-30 08:20'); // 20 of the week's 30, paid in March
+      const r = settle(aWorld(withinWeek, { period: april, grants: [weeklyOnMonday], visits: [monday, thursday] }));
+      expect(r.visitLines.map((v) => [v.date, v.minutes, v.reasonCodes.at(-1)])).toEqual([['2026-04-02', 10, 'delivered.within_granted_week']]);
+      expect(r.totalExclVat).toBe('100.00');
+      // March, settled on its own, paid the Monday visit in full: the week pays 30 minutes in all.
+      const march = settle(aWorld(withinWeek, { grants: [weeklyOnMonday], visits: [monday, thursday] }));
+      expect(march.visitLines.map((v) => [v.date, v.minutes])).toEqual([['2026-03-30', 20]]);
+    });
+
+    it('a period starting on a Sunday: the six days before it count', () => {
+      // Week of Monday 23 February, daily 30 → 210 minutes; 150 delivered that February week leave 60 for Sunday 1 March.
+      const february = ['23', '24', '25', '26', '27'].map((d) => aVisit(1, 'PC', `2026-02-${d} 08:00`, `2026-02-${d} 08:30`));
+      const sunday = aVisit(1, 'PC', '2026-03-01 08:00', '2026-03-01 09:30');
+      expect(settle(aWorld(withinWeek, { visits: [sunday] })).visitLines.map((v) => v.minutes)).toEqual([90]);
+      expect(settle(aWorld(withinWeek, { visits: [...february, sunday] })).visitLines.map((v) => v.minutes)).toEqual([60]);
+    });
+
+    it('at the end of the period the days after it are granted time too, less their absences', () => {
+      // Daily 30; the week Mon 30 March – Sun 5 April grants 210; two March visits of 100 minutes fit.
+      const visits = ['30', '31'].map((d) => aVisit(1, 'PC', `2026-03-${d} 08:00`, `2026-03-${d} 09:40`));
+      expect(settle(aWorld(withinWeek, { visits })).visitLines.map((v) => v.minutes)).toEqual([100, 100]);
+      // Away 1–5 April: only Monday and Tuesday are granted, 60 minutes.
+      const away = [anAbsence(1, '2026-04-01', '2026-04-06', { kind: 'holiday', planned: true })];
+      expect(settle(aWorld(withinWeek, { visits, absences: away })).visitLines.map((v) => v.minutes)).toEqual([60, 0]);
+    });
+
+    it('a month cap stays within the period', () => {
+      const perMonth = aModel({ defaults: { basis: { type: 'delivered', caps: [{ per: 'citizen_month', percentOfGranted: '100' }] } } });
+      const monthly = aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: 60, frequency: { type: 'monthly', count: 1 } });
+      // March's visit does not use up April's 60 minutes.
+      const visits = [aVisit(1, 'PC', '2026-03-30 08:00', '2026-03-30 09:00'), aVisit(1, 'PC', '2026-04-02 08:00', '2026-04-02 09:00')];
+      expect(settle(aWorld(perMonth, { period: april, grants: [monthly], visits })).visitLines.map((v) => [v.date, v.minutes])).toEqual([['2026-04-02', 60]]);
+    });
   });
 
   it('absence days are not granted time', () => {

@@ -1,7 +1,7 @@
 import { dateOf, mondayOf, monthOf } from '../calendar/dates.js';
 import { type EngineContext, isDelivered, pctLabel, type Unit } from '../engine-context.js';
 import { forEachOccurrence } from '../grant-expansion.js';
-import type { Basis } from '../model-schema.js';
+import type { Basis, ReimbursementModel } from '../model-schema.js';
 import { capLimit } from './cap-limit.js';
 import type { BatchRule } from './rule.js';
 import { addReason } from '../reasons.js';
@@ -9,21 +9,22 @@ import { addReason } from '../reasons.js';
 /**
  * Delivered time capped relative to the grant per citizen and service (DOMAIN.md §4: "at most
  * P % of the granted minutes … per citizen per week/month, optionally only within the granted
- * weekly total"). The granted minutes of a week or month are the grant's occurrences in it (within
- * the period, absences left out); minutes over the cap are taken off the latest visits first.
+ * weekly total"). A week is a whole ISO week, also where it crosses the start or end of the period:
+ * its granted minutes are the grant's occurrences Monday to Sunday (absence days left out), and the
+ * week's visits before the period (`ctx.earlierInWeek`, as far as they were passed in) use them up
+ * first, as they did in that period's own settlement. A month is the calendar month within the
+ * period. Minutes over a cap are taken off the latest visits: a visit's pay never depends on a
+ * later one, so a month settled before the next one stays right.
  */
 export const deliveredCaps: BatchRule = {
   stage: 'batch',
   name: 'delivered-caps',
-  enabled: (ctx) => {
-    const m = ctx.model;
-    return [m.defaults, ...Object.values(m.categories ?? {}), ...Object.values(m.services ?? {})].some((r) => r?.basis && periodCaps(r.basis).length > 0);
-  },
+  enabled: (ctx) => modelCaps(ctx.model).length > 0,
   apply(units, ctx) {
     const groups = new Map<string, { units: Unit[]; percent: string; code: string; from: number; to: number }>();
-    for (const u of units) {
+    const add = (u: Unit, earlier: boolean) => {
       const b = u.rules.basis;
-      if (b.type !== 'delivered' || !u.grant || u.exception || !isDelivered(u.visit.status)) continue;
+      if (b.type !== 'delivered' || !u.grant || u.exception || !isDelivered(u.visit.status)) return;
       for (const cap of periodCaps(b)) {
         let from: number;
         let to: number;
@@ -31,20 +32,23 @@ export const deliveredCaps: BatchRule = {
           from = mondayOf(u.day);
           to = from + 7;
         } else {
+          if (earlier) continue;
           const m = monthOf(u.day);
-          from = m.first;
-          to = m.first + m.days;
+          from = Math.max(m.first, ctx.fromDay);
+          to = Math.min(m.first + m.days, ctx.toDay);
         }
         const key = `${u.grant.id}|${cap.code}|${from}`;
         let g = groups.get(key);
-        if (!g) groups.set(key, (g = { units: [], percent: cap.percent, code: cap.code, from: Math.max(from, ctx.fromDay), to: Math.min(to, ctx.toDay) }));
+        if (!g) groups.set(key, (g = { units: [], percent: cap.percent, code: cap.code, from, to }));
         g.units.push(u);
       }
-    }
+    };
+    // Earlier units first: both lists are in time order, so each group is too.
+    for (const u of ctx.earlierInWeek) add(u, true);
+    for (const u of units) add(u, false);
     for (const g of groups.values()) {
       const granted = grantedMinutes(g.units[0]!, g.from, g.to, ctx);
       let left = capLimit(granted, g.percent);
-      // Units arrive in time order; the cap bites on the latest visits.
       for (const u of g.units) {
         if (u.minutes > left) {
           u.minutes = left;
@@ -55,6 +59,13 @@ export const deliveredCaps: BatchRule = {
     }
   },
 };
+
+/** True when the model caps delivered time per ISO week somewhere (so a period's first week needs the visits before it). */
+export const usesWeeklyCaps = (m: ReimbursementModel): boolean => modelCaps(m).some((c) => c.per === 'citizen_week');
+
+function modelCaps(m: ReimbursementModel): PeriodCap[] {
+  return [m.defaults, ...Object.values(m.categories ?? {}), ...Object.values(m.services ?? {})].flatMap((r) => (r?.basis ? periodCaps(r.basis) : []));
+}
 
 interface PeriodCap {
   per: 'citizen_week' | 'citizen_month';

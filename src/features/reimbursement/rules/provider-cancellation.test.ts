@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aCancelledVisit, aModel, aVisit, aWorld } from '../testing/engine-builders.js';
+import { aCancelledVisit, aGrant, aModel, aVisit, aWorld } from '../testing/engine-builders.js';
 import { settle } from '../testing/settle.js';
 
 const model = (replacementWithinWeekdays?: number, byProvider?: string) =>
@@ -56,5 +56,22 @@ describe('provider-cancellation', () => {
   it('pays the byProvider percent when the model sets one', () => {
     const r = settle(aWorld(model(undefined, '20'), { visits: [aCancelledVisit(1, 'PC', '2026-03-06 10:00', '2026-03-06 11:00', 'cancelled_by_provider')] }));
     expect(r.lines.map((l) => [l.kind, l.amount, l.reasonCodes])).toEqual([['cancellation', '120.00', ['basis.delivered', 'cancel.provider.20']]]);
+  });
+
+  it('a replacement that is not paid does not use up the weekly cap', () => {
+    // Weekly once, 60 minutes. Monday's "replacement" answers no cancellation; Wednesday's visit gets the week's 60.
+    const capped = aModel({
+      defaults: { basis: { type: 'delivered', onlyWithinGrantedWeeklyTotal: true } },
+      cancellation: { deadline: { type: 'hours_before', hours: 24 }, replacementWithinWeekdays: 2 },
+    });
+    const r = settle(
+      aWorld(capped, {
+        grants: [aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: 60, frequency: { type: 'weekly', count: 1 } })],
+        visits: [aVisit(1, 'PC', '2026-03-02 10:00', '2026-03-02 11:00', { status: 'replacement' }), aVisit(1, 'PC', '2026-03-04 10:00', '2026-03-04 11:00')],
+      }),
+    );
+    expect(r.exceptions.map((e) => [e.kind, e.date, e.amount])).toEqual([['replacement_without_cancellation', '2026-03-02', '600.00']]);
+    expect(r.visitLines.filter((v) => v.amount !== '0.00').map((v) => [v.date, v.minutes, v.amount])).toEqual([['2026-03-04', 60, '600.00']]);
+    expect(r.totalExclVat).toBe('600.00');
   });
 });
