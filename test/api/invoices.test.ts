@@ -300,4 +300,24 @@ describe('invoices: issuing, numbering, documents, access', () => {
     const xml = (await app.as(finance).get('/api/invoices/2026-000001.xml').expect(200)).text;
     expect(renderInvoiceUbl(detail.document)).toBe(xml);
   });
+
+  it('invoices a settlement with two 0 % groups of different exemption reasons as one exempt breakdown', async () => {
+    const w = await anInvoiceWorld(t.db, app.services, 'INV-SE2', 'SE');
+    const seFinance = await aToken(app.services, w.municipalityId, 'finance');
+    // 600/60 × 420.00 = 4200.00 personal care, 60/60 × 380.00 = 380.00 practical help, both 0 %.
+    const s = await anApprovedSettlement(t.db, w, {
+      provider: 'OMSORG',
+      lines: [
+        { citizenRef: 'B-1', minutes: 600, rate: '420.00', exemptionReason: 'Omvårdnad: 3 kap. 7 §' },
+        { citizenRef: 'B-1', minutes: 60, rate: '380.00', serviceCode: 'STÄD', category: 'practical_help', exemptionReason: 'Hemtjänst: 3 kap. 7 § andra stycket' },
+      ],
+    });
+    expect((await t.db('settlement_vat').where({ settlement_id: s.id })).map((g) => g.base).sort()).toEqual(['380.00', '4200.00']);
+    const number = (await app.as(seFinance).post(`/api/settlements/${s.id}/invoice`).expect(201)).body.number;
+    const detail = (await app.as(seFinance).get(`/api/invoices/${number}`).expect(200)).body;
+    expect(detail.document.vat).toEqual([{ category: 'E', percent: '0', exemptionReason: 'Hemtjänst: 3 kap. 7 § andra stycket; Omvårdnad: 3 kap. 7 §', base: '4580.00', vat: '0.00' }]);
+    const xml = (await app.as(seFinance).get(`/api/invoices/${number}.xml`).expect(200)).text;
+    expect(checkUbl(xml)).toEqual([]);
+    expect(value(xml, 'cbc:TaxableAmount')).toEqual(['4580.00']);
+  });
 });

@@ -90,6 +90,8 @@ export interface LineSpec {
   /** Default: round₂(minutes / 60 × rate × factor), or quantity × rate × factor for other units. */
   amount?: string;
   vatPercent?: string;
+  /** For a 0 % line; default: the settlement's exemptionReasons for the rate, else a Swedish one. */
+  exemptionReason?: string;
 }
 
 export interface SettlementSpec {
@@ -117,11 +119,13 @@ export async function anApprovedSettlement(db: Knex, w: InvoiceWorld, spec: Sett
   const [y, m] = period.split('-').map(Number) as [number, number];
   const end = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
   const kind = spec.kind ?? 'regular';
+  const defaultReason = 'Social care is exempt from VAT (mervärdesskattelagen 3 kap. 7 §)';
   const lines = spec.lines.map((l, i) => {
     const unit = l.unit ?? 'per_hour';
     const minutes = l.minutes ?? 0;
     const factor = l.factor ?? '1';
     const quantity = l.quantity ?? (unit === 'per_hour' ? new Decimal(minutes).div(60).toDecimalPlaces(4).toFixed() : '1');
+    const vatPercent = l.vatPercent ?? (w.country === 'DK' ? '25' : '0');
     const amount = l.amount ?? roundMoney(unit === 'per_hour' ? new Decimal(minutes).div(60).mul(l.rate).mul(factor) : new Decimal(quantity).mul(l.rate).mul(factor)).toFixed(2);
     return {
       municipality_id: w.municipalityId,
@@ -139,17 +143,24 @@ export async function anApprovedSettlement(db: Knex, w: InvoiceWorld, spec: Sett
       rate: l.rate,
       factor,
       amount,
-      vat_percent: l.vatPercent ?? (w.country === 'DK' ? '25' : '0'),
+      vat_percent: vatPercent,
+      exemption_reason: new Decimal(vatPercent).isZero() ? (l.exemptionReason ?? spec.exemptionReasons?.[new Decimal(vatPercent).toFixed(2)] ?? defaultReason) : null,
       reason_codes: [],
     };
   });
-  const groups = new Map<string, Decimal>();
-  for (const l of lines) groups.set(new Decimal(l.vat_percent).toFixed(2), (groups.get(new Decimal(l.vat_percent).toFixed(2)) ?? new Decimal(0)).plus(l.amount));
-  const vat = [...groups].map(([percent, base]) => ({
+  // One group per rate and exemption reason, as the settlement feature writes them.
+  const groups = new Map<string, { percent: string; reason: string | null; base: Decimal }>();
+  for (const l of lines) {
+    const percent = new Decimal(l.vat_percent).toFixed(2);
+    const key = `${percent}|${l.exemption_reason ?? ''}`;
+    const g = groups.get(key) ?? { percent, reason: l.exemption_reason, base: new Decimal(0) };
+    groups.set(key, { ...g, base: g.base.plus(l.amount) });
+  }
+  const vat = [...groups.values()].map(({ percent, reason, base }) => ({
     percent,
     base: base.toFixed(2),
     vat: roundMoney(base.mul(percent).div(100)).toFixed(2),
-    exemption_reason: new Decimal(percent).isZero() ? (spec.exemptionReasons?.[percent] ?? 'Social care is exempt from VAT (mervärdesskattelagen 3 kap. 7 §)') : null,
+    exemption_reason: reason,
   }));
   const excl = lines.reduce((s, l) => s.plus(l.amount), new Decimal(0));
   const vatTotal = vat.reduce((s, g) => s.plus(g.vat), new Decimal(0));

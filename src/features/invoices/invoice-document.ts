@@ -159,22 +159,33 @@ export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
     bases.set(key, (bases.get(key) ?? new Decimal(0)).plus(l.amount));
   }
   let vatTotal = new Decimal(0);
-  const vat: VatBreakdown[] = [];
-  for (const g of [...input.vat].sort((a, b) => new Decimal(b.percent).comparedTo(a.percent))) {
+  // The settlement's groups per rate: at 0 % there may be several (one per exemption reason, e.g.
+  // two exempt categories); they are one breakdown on the invoice, as EN 16931 allows one
+  // breakdown per VAT category and rate, with the reasons together.
+  const byRate = new Map<string, VatData[]>();
+  for (const g of input.vat) {
     const key = new Decimal(g.percent).toFixed(2);
+    byRate.set(key, [...(byRate.get(key) ?? []), g]);
+  }
+  const vat: VatBreakdown[] = [];
+  for (const [key, groups] of [...byRate].sort((a, b) => new Decimal(b[0]).comparedTo(a[0]))) {
+    const percent = groups[0]!.percent;
     const base = bases.get(key) ?? new Decimal(0);
     bases.delete(key);
-    if (!eq(base, g.base)) issues.push(`VAT ${g.percent} %: the lines add up to ${money(base)}, the settlement's base is ${g.base}`);
-    const expected = roundMoney(base.mul(g.percent).div(100));
-    if (!eq(expected, g.vat)) issues.push(`VAT ${g.percent} % of ${money(base)} is ${money(expected)}, the settlement says ${g.vat}`);
-    vatTotal = vatTotal.plus(g.vat);
-    const category = vatCategoryOf(g.percent, input.seller.vatStatus);
+    const groupBase = groups.reduce((t, g) => t.plus(g.base), new Decimal(0));
+    const groupVat = groups.reduce((t, g) => t.plus(g.vat), new Decimal(0));
+    if (!eq(base, groupBase)) issues.push(`VAT ${percent} %: the lines add up to ${money(base)}, the settlement's base is ${money(groupBase)}`);
+    const expected = roundMoney(base.mul(percent).div(100));
+    if (!eq(expected, groupVat)) issues.push(`VAT ${percent} % of ${money(base)} is ${money(expected)}, the settlement says ${money(groupVat)}`);
+    vatTotal = vatTotal.plus(groupVat);
+    const category = vatCategoryOf(percent, input.seller.vatStatus);
+    const reasons = [...new Set(groups.map((g) => g.exemptionReason).filter((r): r is string => !!r))].sort();
     vat.push({
       category,
-      percent: new Decimal(g.percent).toString(),
-      exemptionReason: category === 'S' ? null : (g.exemptionReason ?? 'Exempt from VAT'),
-      base: money(g.base),
-      vat: money(g.vat),
+      percent: new Decimal(percent).toString(),
+      exemptionReason: category === 'S' ? null : reasons.length ? reasons.join('; ') : 'Exempt from VAT',
+      base: money(groupBase),
+      vat: money(groupVat),
     });
   }
   for (const [key] of bases) issues.push(`lines at VAT ${key} % have no VAT group in the settlement`);

@@ -80,6 +80,29 @@ describe('UBL 2.1 / Peppol BIS Billing 3.0', () => {
     expect(value(xml, 'cbc:Value')).toContain('B-åäö-1');
   });
 
+  it('gives two 0 % groups with different exemption reasons one exempt breakdown with both reasons (BR-E-01)', () => {
+    // The settlement's day line (9392.80) and night line (1733.67) were exempt for different reasons.
+    const input = swedishInput();
+    const [standard] = input.vat.filter((v) => v.percent !== '0.00');
+    const split = [
+      standard!,
+      { percent: '0.00', exemptionReason: 'Omvårdnad (3 kap. 7 §)', base: '9392.80', vat: '0.00' },
+      { percent: '0.00', exemptionReason: 'Nattpatrull (3 kap. 4 §)', base: '1733.67', vat: '0.00' },
+    ];
+    const doc = buildInvoiceDocument({ ...input, vat: split });
+    expect(doc.vat.map((v) => [v.category, v.percent, v.base, v.vat, v.exemptionReason])).toEqual([
+      ['S', '25', '570.00', '142.50', null],
+      ['E', '0', '11126.47', '0.00', 'Nattpatrull (3 kap. 4 §); Omvårdnad (3 kap. 7 §)'],
+    ]);
+    const xml = renderInvoiceUbl(doc);
+    expect(checkUbl(xml)).toEqual([]);
+    expect(value(xml, 'cbc:TaxableAmount')).toEqual(['570.00', '11126.47']);
+    // A second exempt breakdown is what the rule refuses.
+    const twice = xml.replace(/(<cac:TaxSubtotal>(?:(?!<\/cac:TaxSubtotal>)[\s\S])*?<cbc:ID>E<\/cbc:ID>[\s\S]*?<\/cac:TaxSubtotal>)/, '$1$1');
+    expect(twice).not.toBe(xml);
+    expect(rules(twice)).toContain('BR-E-01');
+  });
+
   it('renders a credit note (381) with positive credited amounts that refers to the corrected invoice', () => {
     const doc = buildInvoiceDocument(correctionInput(-1));
     // -457.50 + 98.05 - 180.00 = -539.45; VAT 25 % = -134.8625 → -134.86

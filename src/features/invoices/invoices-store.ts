@@ -141,9 +141,13 @@ export const invoicesStore = {
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
 
-  /** The exemption reason the provider's settlements of the year gave for a VAT rate (what an adjustment at that rate repeats). */
+  /**
+   * The exemption reasons the provider's settlements of the year gave for a VAT rate (what an
+   * adjustment at that rate repeats), in order and joined by "; " when there were several; null
+   * when none gave one.
+   */
   async exemptionReasonOfYear(db: Db, municipalityId: number, providerId: number, year: number, percent: string): Promise<string | null> {
-    const row = await db('settlement_vat as v')
+    const rows: { exemption_reason: string }[] = await db('settlement_vat as v')
       .join('settlements as s', function () {
         this.on('s.municipality_id', 'v.municipality_id').andOn('s.id', 'v.settlement_id');
       })
@@ -151,9 +155,8 @@ export const invoicesStore = {
       .whereNotNull('v.exemption_reason')
       .andWhere('s.period_start', '>=', `${year}-01-01`)
       .andWhere('s.period_start', '<', `${year + 1}-01-01`)
-      .orderBy('s.period_start', 'desc')
-      .first('v.exemption_reason');
-    return row?.exemption_reason ?? null;
+      .distinct('v.exemption_reason');
+    return rows.length ? rows.map((r) => r.exemption_reason).sort().join('; ') : null;
   },
 
   /** The settlement, locked until the transaction ends: concurrent issues of it queue here. */

@@ -207,6 +207,8 @@ export function checkUbl(xml: string): RuleViolation[] {
     const pct = text(t, 'cac:TaxCategory/cbc:Percent');
     const key = `${cat}|${pct === null ? '' : new Decimal(pct).toFixed(2)}`;
     categories.add(cat);
+    // One breakdown per category and rate (BR-E-01: exactly one for exempt supplies).
+    if (seen.has(key)) fail(cat === 'E' ? 'BR-E-01' : `BR-${cat}-08`, `more than one VAT breakdown group ${key}`);
     seen.add(key);
     const taxable = dec(t, 'cbc:TaxableAmount');
     const amount = dec(t, 'cbc:TaxAmount');

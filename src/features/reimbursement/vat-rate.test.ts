@@ -26,6 +26,13 @@ describe('vatRateOf', () => {
     expect(shown(vatRateOf(dk, { vatStatus: 'registered' }, 'meals'))).toEqual(['0', 'Meals are sold without VAT here']);
   });
 
+  it('drops a reason given with a charged rate, so each charged rate is one VAT group', () => {
+    const m = example('dk-granted-time', (j) => {
+      j.vat.categories = { practical_help: { percent: '25', exemptionReason: 'not an exemption' } };
+    });
+    expect(shown(vatRateOf(m, { vatStatus: 'registered' }, 'practical_help'))).toEqual(['25', null]);
+  });
+
   it('charges nothing to an exempt or unregistered provider, and says why', () => {
     expect(shown(vatRateOf(dk, { vatStatus: 'exempt' }, 'personal_care'))).toEqual(['0', 'The provider is exempt from VAT']);
     expect(shown(vatRateOf(dk, { vatStatus: 'not_registered' }, 'meals'))).toEqual(['0', 'The provider is not registered for VAT']);

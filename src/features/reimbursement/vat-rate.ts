@@ -21,5 +21,7 @@ const NOT_CHARGED: Record<Exclude<VatStatus, 'registered'>, VatRate> = {
 export function vatRateOf(model: ReimbursementModel, provider: { vatStatus: VatStatus }, category: Category | string): VatRate {
   if (provider.vatStatus !== 'registered') return NOT_CHARGED[provider.vatStatus];
   const r = model.vat.categories?.[category as Category] ?? model.vat.default;
-  return { percent: new Decimal(r.percent), exemptionReason: r.exemptionReason ?? null };
+  const percent = new Decimal(r.percent);
+  // A reason means something only where no VAT is charged; one group per charged rate.
+  return { percent, exemptionReason: percent.isZero() ? (r.exemptionReason ?? null) : null };
 }
