@@ -8,7 +8,6 @@ describe('the budget-check bench', () => {
   it('generates a municipality of grants and times the weekly check over it', async () => {
     const r = await benchBudgetCheck(t.db, { grants: 5_000, municipalityCode: 'bench-small' });
     expect(r).toMatchObject({ municipalityCode: 'bench-small', grants: 5_000, citizens: 1_250, week: '2026-W10' });
-    expect(r.checkMs).toBe(r.loadMs + r.evaluateMs);
     // 4 500 hourly grants (one pattern in ten is a meal), less the 250 biweekly ones in their off
     // week, less the 100 weekend-only grants of the 25 citizens in hospital from Wednesday to Monday.
     expect(r.contributingGrants).toBe(4_150);
@@ -17,5 +16,8 @@ describe('the budget-check bench', () => {
     expect(again.grantedHours).toBe(r.grantedHours);
     const runs = await t.db('budget_check_runs').where({ week: '2026-W10' }).count({ n: '*' });
     expect(runs).toEqual([{ n: 2 }]);
+    // The timed evaluation is the check the schedule runs: what the stored run found is what it found.
+    const stored = await t.db('budget_check_results as r').join('municipalities as m', 'm.id', 'r.municipality_id').where({ 'm.code': 'bench-small', 'r.week': '2026-W10' }).first('r.granted_minutes', 'r.grant_ids');
+    expect([(Number(stored.granted_minutes) / 60).toFixed(2), stored.grant_ids.length]).toEqual([r.grantedHours, r.contributingGrants]);
   }, 60_000);
 });

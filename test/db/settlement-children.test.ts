@@ -105,8 +105,18 @@ describe('lines, VAT and exceptions of a settlement, checked once per statement 
         deleted = true;
       });
     try {
-      await new Promise((r) => setTimeout(r, 300));
-      expect(deleted).toBe(false); // held by the lock the reference check took
+      // Wait until the delete is waiting on a lock (the one the reference check took), then check it has not finished.
+      const waiting = async () =>
+        (
+          await t.db.raw(
+            `select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock' and query ilike 'delete from "settlements"%'`,
+          )
+        ).rows[0].n as number;
+      const until = Date.now() + 10_000;
+      while ((await waiting()) === 0 && !deleted && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(await waiting()).toBe(1);
+      expect(deleted).toBe(false);
     } finally {
       await tx.commit();
       await deleting;

@@ -5,8 +5,8 @@ import type { InvoiceDocument, InvoiceLine } from './invoice-types.js';
 
 /**
  * A realistic monthly invoice of a private provider: `citizens` citizens with personal care on
- * weekdays and at other times, practical help, some cancellations — about 3.5 lines per citizen,
- * so the default 25 citizens give 67 lines on three pages (one page of summary, two of appendix).
+ * weekdays and at other times, practical help for every second, a cancellation for every fifth —
+ * 2.7 lines per citizen, so the default 25 citizens give 67 lines on three pages (one page of summary, two of appendix).
  */
 export function benchDocument(citizens = 25, language: InvoiceDocument['language'] = 'da'): InvoiceDocument {
   const lines: InvoiceLine[] = [];
