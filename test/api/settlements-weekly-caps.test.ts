@@ -8,7 +8,8 @@ const t = useTestDatabase();
 
 /**
  * A weekly cap takes the whole ISO week Monday 30 March – Sunday 5 April 2026 in both months: the
- * settlement loads that week's visits before April, and the absences after March, from the database.
+ * settlement loads that week's visits before April, and the absences after March, from the database
+ * (a change of provider after March shows in the database as the end of the old choice).
  * Rates: PP weekday_day 450.00 an hour (aSettlementWorld); every visit here is on a weekday morning.
  */
 describe('settlements: a weekly cap over a week that crosses the month', () => {
@@ -16,8 +17,9 @@ describe('settlements: a weekly cap over a week that crosses the month', () => {
   let w: Awaited<ReturnType<typeof aSettlementWorld>>;
   let finance: string;
   const run = async (period: string) => {
-    const res = await app.as(finance).post('/api/settlements/run').send({ period }).expect(200);
+    const res = await app.as(finance).post('/api/settlements/run').send({ period, providerIds: [w.providers.p] }).expect(200);
     const s = res.body.outcomes[0].settlement;
+    expect(s.providerId).toBe(w.providers.p);
     const lines = (await app.as(finance).get(`/api/settlements/${s.id}/lines`).expect(200)).body.items as { citizenRef: string; minutes: number; amount: string }[];
     return { total: s.totalExclVat as string, lines: lines.map((l) => [l.citizenRef, l.minutes, l.amount]) };
   };
@@ -45,16 +47,25 @@ describe('settlements: a weekly cap over a week that crosses the month', () => {
     await app.as(finance).post('/api/absences').send(anAbsence(c2, { kind: 'holiday', planned: true, validFrom: '2026-04-01', validTo: '2026-04-06' })).expect(201);
     await w.visit(w.providers.p, c2, 'PC', '2026-03-30 09:00', '2026-03-30 09:40');
     await w.visit(w.providers.p, c2, 'PC', '2026-03-31 09:00', '2026-03-31 09:40');
+    // C3: daily 30 minutes, changes to provider Q on Thursday 2 April, so P's share of the week is
+    // Monday–Wednesday: 90 minutes. P delivered an hour on Monday and on Tuesday.
+    const c3 = await w.citizen('C3');
+    await w.choose(c3, w.providers.p);
+    await w.choose(c3, w.providers.q, 'personal_care', '2026-04-02');
+    await w.grant(c3, 'PC', { minutesPerOccurrence: 30 });
+    await w.visit(w.providers.p, c3, 'PC', '2026-03-30 10:00', '2026-03-30 11:00');
+    await w.visit(w.providers.p, c3, 'PC', '2026-03-31 10:00', '2026-03-31 11:00');
   });
 
-  it('March counts the absence after the month: C2 is paid 40 + 20 of 80 minutes; C1 its 20', async () => {
+  it('March counts the absence and the change of provider after the month: C2 is paid 40 + 20 of 80 minutes, C3 60 + 30 of 120; C1 its 20', async () => {
     const march = await run('2026-03');
-    // C1 20 min × 450 / 60 = 150.00; C2 60 min = 450.00
+    // C1 20 min × 450 / 60 = 150.00; C2 60 min = 450.00; C3 90 min = 675.00
     expect(march.lines).toEqual([
       ['C1', 20, '150.00'],
       ['C2', 60, '450.00'],
+      ['C3', 90, '675.00'],
     ]);
-    expect(march.total).toBe('600.00');
+    expect(march.total).toBe('1275.00');
   });
 
   it('April pays C1 only what the week has left after Monday: 10 of 30 minutes', async () => {

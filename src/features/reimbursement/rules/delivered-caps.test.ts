@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aGrant, aModel, anAbsence, aVisit, aWorld } from '../testing/engine-builders.js';
+import { aChoice, aGrant, aModel, anAbsence, aVisit, aWorld } from '../testing/engine-builders.js';
 import { settle } from '../testing/settle.js';
 
 const weekly2 = aGrant(1, 'PC', 'personal_care', { id: 7, minutesPerOccurrence: 30, frequency: { type: 'weekly', count: 2 } });
@@ -93,6 +93,32 @@ describe('delivered-caps', () => {
       // March's visit does not use up April's 60 minutes.
       const visits = [aVisit(1, 'PC', '2026-03-30 08:00', '2026-03-30 09:00'), aVisit(1, 'PC', '2026-04-02 08:00', '2026-04-02 09:00')];
       expect(settle(aWorld(perMonth, { period: april, grants: [monthly], visits })).visitLines.map((v) => [v.date, v.minutes])).toEqual([['2026-04-02', 60]]);
+    });
+  });
+
+  describe('a citizen who changes provider within the week or month', () => {
+    // Daily 30 minutes of personal care; provider 2 until Wednesday 4 March, provider 1 from Thursday 5 March.
+    const switched = [aChoice(1, 'personal_care', { providerId: 2, validTo: '2026-03-05' }), aChoice(1, 'personal_care', { validFrom: '2026-03-05' })];
+    const hour = (d: string, provider: number) => aVisit(1, 'PC', `2026-03-${d} 08:00`, `2026-03-${d} 09:00`, { providerId: provider });
+    const visits = [hour('02', 2), hour('03', 2), hour('05', 1), hour('06', 1), hour('07', 1)];
+    const withinWeek = aModel({ defaults: { basis: { type: 'delivered', onlyWithinGrantedWeeklyTotal: true } } });
+    const of = (provider: number, model = withinWeek, choices = switched, v = visits) =>
+      settle(aWorld(model, { provider: { id: provider, ref: `P${provider}`, kind: 'private', vatStatus: 'registered' }, choices, visits: v }))
+        .visitLines.map((l) => [l.date, l.minutes]);
+
+    it('each provider\'s week cap is the grant on its own days, and together they are the week\'s grant', () => {
+      // Provider 2: Monday–Wednesday, 3 × 30 = 90. Provider 1: Thursday–Sunday, 4 × 30 = 120.
+      expect(of(2)).toEqual([['2026-03-02', 60], ['2026-03-03', 30]]);
+      expect(of(1)).toEqual([['2026-03-05', 60], ['2026-03-06', 60], ['2026-03-07', 0]]);
+      // Without the change each would have the whole week's 210 minutes.
+      expect(of(1, withinWeek, [aChoice(1, 'personal_care')], visits.filter((v) => v.providerId === 1))).toEqual([['2026-03-05', 60], ['2026-03-06', 60], ['2026-03-07', 60]]);
+    });
+
+    it('a month cap likewise counts only the days the provider was chosen', () => {
+      const perMonth = aModel({ defaults: { basis: { type: 'delivered', caps: [{ per: 'citizen_month', percentOfGranted: '100' }] } } });
+      // Provider 1 from Sunday 29 March: 29–31 March, 3 × 30 = 90 granted minutes in March.
+      const late = [aChoice(1, 'personal_care', { providerId: 2, validTo: '2026-03-29' }), aChoice(1, 'personal_care', { validFrom: '2026-03-29' })];
+      expect(of(1, perMonth, late, [hour('29', 1), hour('30', 1), hour('31', 1)])).toEqual([['2026-03-29', 60], ['2026-03-30', 30], ['2026-03-31', 0]]);
     });
   });
 

@@ -10,7 +10,8 @@ import { addReason } from '../reasons.js';
  * Delivered time capped relative to the grant per citizen and service (DOMAIN.md §4: "at most
  * P % of the granted minutes … per citizen per week/month, optionally only within the granted
  * weekly total"). A week is a whole ISO week, also where it crosses the start or end of the period:
- * its granted minutes are the grant's occurrences Monday to Sunday (absence days left out), and the
+ * its granted minutes are the grant's occurrences Monday to Sunday (absence days, and days on which
+ * the citizen had chosen another provider, left out), and the
  * week's visits before the period (`ctx.earlierInWeek`, as far as they were passed in) use them up
  * first, as they did in that period's own settlement. A month is the calendar month within the
  * period. Minutes over a cap are taken off the latest visits: a visit's pay never depends on a
@@ -89,11 +90,18 @@ function periodCaps(b: Basis): PeriodCap[] {
   return caps;
 }
 
+/**
+ * The grant's minutes in [from, to) on the days this provider was the citizen's choice for the
+ * category and the citizen was not away: when the citizen changes provider within a week or month,
+ * each provider's cap is its share of the grant, and the caps together are the grant.
+ */
 function grantedMinutes(u: Unit, from: number, to: number, ctx: EngineContext): number {
   let n = 0;
   const citizen = u.visit.citizenId;
+  const provider = ctx.provider.id;
   forEachOccurrence(u.grant!, from, to, (d, count) => {
-    if (!ctx.absenceOn(citizen, dateOf(d))) n += count;
+    const date = dateOf(d);
+    if (ctx.choiceOn(citizen, u.category, date)?.providerId === provider && !ctx.absenceOn(citizen, date)) n += count;
   });
   return n * u.grant!.minutesPerOccurrence;
 }
