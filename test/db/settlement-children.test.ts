@@ -1,23 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { aSettlementWorld, asActor } from '../helpers/settlement-builders.js';
+import { aSmallMonth, asActor, type SettlementWorld } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
 
-type World = Awaited<ReturnType<typeof aSettlementWorld>>;
+type World = SettlementWorld;
 
 /** One draft settlement of March 2026 with two lines (C1), one exception (C2 has no grant) and one VAT group. */
 async function aDraft(app: TestApp, code: string): Promise<{ w: World; id: number }> {
-  const w = await aSettlementWorld(app.services, code);
-  const c1 = await w.citizen('C1');
-  const c2 = await w.citizen('C2');
-  await w.choose(c1, w.providers.p);
-  await w.choose(c2, w.providers.p);
-  await w.grant(c1, 'PC', { minutesPerOccurrence: 30 });
-  await w.visit(w.providers.p, c1, 'PC', '2026-03-02 08:00', '2026-03-02 08:40');
-  await w.visit(w.providers.p, c1, 'PC', '2026-03-07 09:00', '2026-03-07 09:25');
-  await w.visit(w.providers.p, c2, 'PC', '2026-03-04 10:00', '2026-03-04 10:30');
+  const { w } = await aSmallMonth(app.services, code);
   const run = await app.services.settlements.run(asActor(w.municipalityId, 'test:run'), { period: '2026-03', providerIds: [w.providers.p] });
   return { w, id: run.outcomes[0]!.settlement!.id };
 }

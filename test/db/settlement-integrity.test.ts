@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { aSettlementWorld, asActor, exampleModel } from '../helpers/settlement-builders.js';
+import { aSmallMonth, asActor, exampleModel, type SettlementWorld } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
 
-type World = Awaited<ReturnType<typeof aSettlementWorld>>;
+type World = SettlementWorld;
 
 /**
  * Migration 20260109000001: an approved settlement is frozen in every column, VAT groups are keyed
@@ -20,18 +20,7 @@ describe('settlement integrity', () => {
   });
 
   /** March 2026: C1 has a grant and two visits (two lines), C2 a visit without grant (one exception). */
-  async function aMonth(code: string, o: { assign?: boolean } = {}): Promise<{ w: World; c2: number }> {
-    const w = await aSettlementWorld(app.services, code, o);
-    const c1 = await w.citizen('C1');
-    const c2 = await w.citizen('C2');
-    await w.choose(c1, w.providers.p);
-    await w.choose(c2, w.providers.p);
-    await w.grant(c1, 'PC', { minutesPerOccurrence: 30 });
-    await w.visit(w.providers.p, c1, 'PC', '2026-03-02 08:00', '2026-03-02 08:40');
-    await w.visit(w.providers.p, c1, 'PC', '2026-03-07 09:00', '2026-03-07 09:25');
-    await w.visit(w.providers.p, c2, 'PC', '2026-03-04 10:00', '2026-03-04 10:30');
-    return { w, c2 };
-  }
+  const aMonth = (code: string, o: { assign?: boolean } = {}) => aSmallMonth(app.services, code, o);
   const run = async (w: World) => {
     const r = await app.services.settlements.run(asActor(w.municipalityId, 'test:run'), { period: '2026-03', providerIds: [w.providers.p] });
     return r.outcomes[0]!;

@@ -90,3 +90,23 @@ export async function aSettlementWorld(services: Services, code: string, o: { as
     token: (role: 'admin' | 'finance' | 'auditor' | 'provider', providerId: number | null = null) => aToken(services, m, role, providerId),
   };
 }
+
+export type SettlementWorld = Awaited<ReturnType<typeof aSettlementWorld>>;
+
+/**
+ * aSettlementWorld with March 2026 filled in for provider CARE: C1 has a daily 30-minute PC grant
+ * and two visits (two lines: a weekday morning and a Saturday), C2 a visit without a grant (one
+ * exception).
+ */
+export async function aSmallMonth(services: Services, code: string, o: { assign?: boolean } = {}): Promise<{ w: SettlementWorld; c1: number; c2: number }> {
+  const w = await aSettlementWorld(services, code, o);
+  const c1 = await w.citizen('C1');
+  const c2 = await w.citizen('C2');
+  await w.choose(c1, w.providers.p);
+  await w.choose(c2, w.providers.p);
+  await w.grant(c1, 'PC', { minutesPerOccurrence: 30 });
+  await w.visit(w.providers.p, c1, 'PC', '2026-03-02 08:00', '2026-03-02 08:40');
+  await w.visit(w.providers.p, c1, 'PC', '2026-03-07 09:00', '2026-03-07 09:25');
+  await w.visit(w.providers.p, c2, 'PC', '2026-03-04 10:00', '2026-03-04 10:30');
+  return { w, c1, c2 };
+}
