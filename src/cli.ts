@@ -6,6 +6,7 @@ import { AppError } from './shared/errors.js';
 import { registerDemoCommand } from '../seeds/demo-command.js';
 import { registerImportCommand } from './features/imports/import-command.js';
 import { registerBudgetCommands } from './features/budget-checks/budget-command.js';
+import { registerModelCommands } from './features/models/model-command.js';
 import { registerSettlementCommands } from './features/settlements/settlement-command.js';
 import { registerInvoiceCommands } from './features/invoices/invoice-command.js';
 import { registerRecalcCommands } from './features/price-recalculation/recalc-command.js';
@@ -90,6 +91,7 @@ export function buildCli(): Command {
   registerDemoCommand(program);
   registerImportCommand(program);
   registerBudgetCommands(program);
+  registerModelCommands(program);
   registerSettlementCommands(program);
   registerInvoiceCommands(program);
   registerRecalcCommands(program);

@@ -4,6 +4,7 @@ import { openDatabase } from '../db/database.js';
 import { migrateLatest } from '../db/migrate.js';
 import type { Acting, Role } from '../features/auth/auth-types.js';
 import { buildServices, type Services } from '../services.js';
+import { notFound } from '../shared/errors.js';
 
 /** The actor written to the audit log for command-line work. */
 export const cliActor = () => `cli:${os.userInfo().username}`;
@@ -27,4 +28,25 @@ export async function actingIn(services: Services, municipalityCode: string, rol
     principal: { municipalityId: m.id, role, providerId: null, actor: cliActor(), tokenId: null },
     requestId: null,
   };
+}
+
+/** Provider ids by ref, in the order given; 404 naming the first ref that does not exist. */
+export async function providerIdsOf(services: Services, who: Acting, refs: readonly string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const ref of refs) {
+    const p = (await services.providers.list(who, { ref }, { limit: 1, offset: 0 })).items[0];
+    if (!p) throw notFound('provider', ref);
+    ids.push(p.id);
+  }
+  return ids;
+}
+
+/** Every item of a paged list, fetched 1,000 at a time. */
+export async function allPages<T>(fetch: (page: { limit: number; offset: number }) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+  const items: T[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const r = await fetch({ limit: 1000, offset });
+    items.push(...r.items);
+    if (r.items.length === 0 || items.length >= r.total) return items;
+  }
 }

@@ -24,7 +24,7 @@ async function cli(...args: string[]) {
   }
 }
 
-describe('carepay model / settle / settlement approve / period / compare', () => {
+describe('carepay model / settle / settlement / period / compare', () => {
   let app: TestApp;
   let tmp: string;
   let previous: string | undefined;
@@ -107,5 +107,63 @@ describe('carepay model / settle / settlement approve / period / compare', () =>
     expect(text.out.split('\n')[0]).toBe('What-if 2026-03: A = dk-cli@1, B = dk-delivered@1, price list "Timepriser 2026" (difference = B − A)');
     const one = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli');
     expect([one.code, one.err]).toEqual([2, 'error: give --model exactly twice: --model A --model B']);
+  });
+  it('lists the models and their assignments, assigns one to a provider and ends it; an overlap is refused', async () => {
+    const listed = JSON.parse((await cli('model', 'list', '--municipality', 'CLI', '--json')).out);
+    expect(listed.models.map((m: { name: string; version: number }) => `${m.name}@${m.version}`)).toEqual(['dk-cli@1', 'dk-delivered@1', 'dk-granted@1']);
+    expect(listed.assignments.map((a: { modelName: string; providerId: number | null; validFrom: string; validTo: string | null }) => [a.modelName, a.providerId, a.validFrom, a.validTo])).toEqual([['dk-cli', null, '2026-01-01', null]]);
+
+    const a = await cli('model', 'assign', 'dk-delivered', '--municipality', 'CLI', '--from', '2026-04-01', '--provider', 'HOME');
+    expect(a.code).toBe(0);
+    const id = Number(/^assignment (\d+): dk-delivered@1 for HOME from 2026-04-01, open-ended$/.exec(a.out)?.[1]);
+    expect(id).toBeGreaterThan(0);
+    const text = await cli('model', 'list', '--municipality', 'CLI', '--active-on', '2026-04-15');
+    expect(text.out.split('\n')).toEqual([
+      'Reimbursement models of CLI: 3 version(s)',
+      expect.stringMatching(/^ {2}dk-cli@1 +id \d+ +used since \d{4}-\d{2}-\d{2} +Danish granted-time model/),
+      expect.stringMatching(/^ {2}dk-delivered@1 +id \d+ +not used yet +Danish granted-time model/),
+      expect.stringMatching(/^ {2}dk-granted@1 +id \d+ +not used yet +Danish granted-time model/),
+      "Assignments in force on 2026-04-15: 2 (a provider's own assignment wins over one for all providers)",
+      expect.stringMatching(/^ {2}#\d+ +dk-cli@1 +all providers +from 2026-01-01, open-ended$/),
+      expect.stringMatching(new RegExp(`^  #${id} +dk-delivered@1 +provider HOME +from 2026-04-01, open-ended$`)),
+    ]);
+
+    const ended = await cli('model', 'end-assignment', String(id), '--municipality', 'CLI', '--to', '2026-05-01');
+    expect(ended.out).toBe(`assignment ${id}: dk-delivered@1 from 2026-04-01 to 2026-05-01`);
+    const inMay = JSON.parse((await cli('model', 'list', '--municipality', 'CLI', '--active-on', '2026-05-01', '--json')).out);
+    expect(inMay.assignments.map((x: { modelName: string }) => x.modelName)).toEqual(['dk-cli']);
+
+    const overlap = await cli('model', 'assign', 'dk-delivered', '--municipality', 'CLI', '--from', '2026-06-01');
+    expect(overlap.code).toBe(2);
+    expect(overlap.err.split('\n')[0]).toMatch(/^error: the assignment for all providers would overlap assignment \d+ \(model dk-cli@1, \[2026-01-01, open\)\); close that one first$/);
+    const unknown = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-nope');
+    expect([unknown.code, unknown.err.split('\n')[0]]).toEqual([2, 'error: model dk-nope not found; this municipality has dk-cli@1, dk-delivered@1, dk-granted@1 (latest versions)']);
+  });
+
+  it('lists the settlement documents of a month and shows one with its lines, reasons and exceptions', async () => {
+    const list = JSON.parse((await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03', '--json')).out);
+    expect(list.items.map((s: { providerRef: string; kind: string; status: string; totalInclVat: string }) => [s.providerRef, s.kind, s.status, s.totalInclVat])).toEqual([['CARE', 'regular', 'approved', '562.50']]);
+    const id = list.items[0].id as number;
+    const text = (await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03')).out.split('\n');
+    expect(text[0]).toBe('Settlement documents 2026-03: 1, amounts in DKK');
+    expect(text[2]).toMatch(new RegExp(`^  #${id} +CARE +regular +approved +450\\.00 +112\\.50 +562\\.50 +1 +0  dk-cli@1$`));
+    expect(JSON.parse((await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03', '--status', 'draft', '--json')).out).items).toEqual([]);
+
+    const shown = await cli('settlement', 'show', String(id));
+    expect(shown.code).toBe(0);
+    const out = shown.out.split('\n');
+    expect(out[0]).toBe(`Settlement #${id}: CARE 2026-03, regular, approved`);
+    expect(out).toContain('  total 450.00 + VAT 112.50 = 562.50 DKK');
+    expect(out).toContain('Lines (1):');
+    // 2 visits × 30 granted minutes on weekday days at 450.00 an hour
+    expect(out.find((l) => l.startsWith('  1. '))).toMatch(/^ {2}1\. +C1 +PC +visit +weekday_day +2 visit\(s\) +60 min {2}1 h × 450\.00 = 450\.00 {2}VAT 25 % {2}\[basis\.granted.*\]$/);
+    expect(out.at(-1)).toBe('Exceptions (0):');
+
+    const json = JSON.parse((await cli('settlement', 'show', String(id), '--json')).out);
+    const api = await app.as(await w.token('finance')).get(`/api/settlements/${id}/lines`).expect(200);
+    expect(json.lines).toEqual(api.body.items);
+    expect(json.settlement).toMatchObject({ id, totalExclVat: '450.00', vat: '112.50' });
+    const missing = await cli('settlement', 'show', '999999');
+    expect([missing.code, missing.err]).toEqual([2, 'error: settlement 999999 not found']);
   });
 });

@@ -234,7 +234,8 @@ describe('what-if comparison', () => {
 
   it('answers 404 for an unknown model and 400 for a bad period', async () => {
     const r = await app.as(finance).get('/api/compare?period=2026-03&modelA=dk-granted&modelB=nope@3').expect(404);
-    expect(r.body.error.message).toBe('model nope@3 not found');
+    expect(r.body.error.message).toBe('model nope@3 not found; this municipality has dk-delivered@1, dk-granted@1 (latest versions)');
+    expect(r.body.error.details).toEqual({ available: ['dk-delivered@1', 'dk-granted@1'] });
     await app.as(finance).get('/api/compare?period=2026-13&modelA=dk-granted&modelB=dk-granted').expect(400);
   });
 });

@@ -1,16 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { month } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
 import { followUpLines, verdictLines } from './budget-report.js';
 import { parseIsoWeek } from './iso-week.js';
 
 const week = (v: string) => {
   if (!parseIsoWeek(v)) throw new InvalidArgumentError('an ISO week YYYY-Www that exists, e.g. 2026-W10');
-  return v;
-};
-const month = (v: string) => {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new InvalidArgumentError('a month YYYY-MM');
   return v;
 };
 

@@ -1,18 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import { month, positiveId } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
 import type { Services } from '../../services.js';
 import { notFound } from '../../shared/errors.js';
 import type { Invoice } from './invoices-schemas.js';
 
-const id = (v: string) => {
-  if (!/^[1-9]\d{0,9}$/.test(v)) throw new InvalidArgumentError('a settlement id (a positive whole number)');
-  return Number(v);
-};
-const month = (v: string) => {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new InvalidArgumentError('a month YYYY-MM');
-  return v;
-};
+const id = positiveId('a settlement id');
 const invoiceNumber = (v: string) => {
   if (!/^\d{4}-\d{6}$/.test(v)) throw new InvalidArgumentError('an invoice number YYYY-NNNNNN, e.g. 2026-000123');
   return v;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { conflict, notFound, unprocessable } from '../../shared/errors.js';
+import { AppError, conflict, notFound, unprocessable } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import { scopeOf, type Acting } from '../auth/auth-types.js';
 import { parseModel, type ReimbursementModel } from '../reimbursement/model-schema.js';
@@ -33,7 +33,11 @@ export async function resolveModel(db: Knex | Knex.Transaction, m: number, ref: 
       : /^[A-Za-z0-9_.-]{1,64}$/.test(ref)
         ? await modelsStore.byName(db, m, ref)
         : undefined;
-  if (!found) throw notFound('model', ref);
+  if (!found) {
+    const names = await db('reimbursement_models').where('municipality_id', m).groupBy('name').orderBy('name').select('name', db.raw('max(version)::int as latest'));
+    const available = names.map((r: { name: string; latest: number }) => `${r.name}@${r.latest}`);
+    throw new AppError(404, 'not_found', `model ${ref} not found; ${available.length ? `this municipality has ${available.join(', ')} (latest versions)` : 'this municipality has no models yet'}`, { available });
+  }
   return found;
 }
 

@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { mapped } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
-import { mapDbError } from '../../db/pg-errors.js';
 import { invoiceLine } from '../invoices/invoice-command.js';
 import { renderRecalcPdf } from './recalc-pdf.js';
 import { recalcLines, recalcReport } from './recalc-report.js';
@@ -14,14 +14,6 @@ const year = (v: string) => {
   return Number(v);
 };
 
-/** PostgreSQL errors become the same readable errors the API gives. */
-const mapped = <A extends unknown[]>(fn: (...a: A) => Promise<void>) => async (...a: A) => {
-  try {
-    await fn(...a);
-  } catch (e) {
-    throw mapDbError(e);
-  }
-};
 
 /**
  * `carepay recalc` (import costs, compute the draft, print it) and `carepay recalculation

@@ -1,4 +1,4 @@
-import type { Comparison, RunResult } from './settlement-schemas.js';
+import type { Comparison, RunResult, Settlement, SettlementDetail, SettlementException, SettlementLine } from './settlement-schemas.js';
 
 /** Printable summaries for the command line and the demo. */
 
@@ -33,3 +33,47 @@ export function compareLines(c: Comparison): string[] {
   return out;
 }
 
+
+const docOf = (s: Settlement) => (s.kind === 'regular' ? 'regular' : `correction ${s.sequence}`);
+
+/** The settlement documents of a month, one line each. */
+export function settlementListLines(period: string, items: readonly Settlement[], currency: string): string[] {
+  const out = [`Settlement documents ${period}: ${items.length}, amounts in ${currency}`];
+  out.push(`  ${pad('id', 7)} ${pad('provider', 14)} ${pad('document', 14)} ${pad('status', 9)} ${num('excl. VAT', 13)} ${num('VAT', 11)} ${num('incl. VAT', 13)} ${num('lines', 6)} ${num('exceptions', 10)}  model`);
+  for (const s of items) {
+    out.push(
+      `  ${pad(`#${s.id}`, 7)} ${pad(s.providerRef, 14)} ${pad(docOf(s), 14)} ${pad(s.status, 9)} ${num(s.totalExclVat, 13)} ${num(s.vat, 11)} ${num(s.totalInclVat, 13)} ${num(String(s.lineCount), 6)} ${num(String(s.exceptionCount), 10)}  ${s.model.name}@${s.model.version}`,
+    );
+  }
+  return out;
+}
+
+const decisionOf = (e: SettlementException) => (e.decision ? `${e.decision.decision} by ${e.decision.decidedBy}${e.decision.note ? ` (${e.decision.note})` : ''}` : 'open');
+
+/** One settlement document whole: header, totals by category and band, VAT, every line with its reasons, every exception. */
+export function settlementDetailLines(d: SettlementDetail, lines: readonly SettlementLine[], exceptions: readonly SettlementException[]): string[] {
+  const out = [
+    `Settlement #${d.id}: ${d.providerRef} ${d.period}, ${docOf(d)}${d.correctsId ? ` of #${d.correctsId}` : ''}, ${d.status}`,
+    `  model ${d.model.name}@${d.model.version}, price list "${d.priceList.label}", fingerprint ${d.fingerprint.slice(0, 16)}…`,
+    `  computed ${d.computedAt} by ${d.computedBy}${d.approvedAt ? `; approved ${d.approvedAt} by ${d.approvedBy}` : ''}${d.invoicedAt ? `; invoiced ${d.invoicedAt}` : ''}`,
+    `  total ${d.totalExclVat} + VAT ${d.vat} = ${d.totalInclVat} ${d.currency}`,
+    'By category:',
+    ...d.totalsByCategory.map((t) => `  ${pad(t.category, 22)} ${num(String(t.minutes), 8)} min ${num(t.hours, 10)} h ${num(t.amount, 14)}`),
+    'By time band:',
+    ...d.totalsByBand.map((t) => `  ${pad(t.band ?? '(none)', 22)} ${num(String(t.minutes), 8)} min ${num(t.hours, 10)} h ${num(t.amount, 14)}`),
+    'VAT:',
+    ...d.vatGroups.map((g) => `  ${num(g.percent, 5)} %  base ${num(g.base, 14)}  VAT ${num(g.vat, 12)}${g.exemptionReason ? `  (${g.exemptionReason})` : ''}`),
+    `Lines (${lines.length}):`,
+  ];
+  for (const l of lines) {
+    const unit = l.unit === 'per_hour' ? 'h' : l.unit === 'per_visit' ? 'visit(s)' : 'month(s)';
+    out.push(
+      `  ${pad(`${l.lineNo}.`, 6)} ${pad(l.citizenRef, 12)} ${pad(l.serviceCode, 10)} ${pad(l.kind, 12)} ${pad(l.band ?? '—', 18)} ${num(String(l.visits), 4)} visit(s) ${num(String(l.minutes), 6)} min  ${l.quantity} ${unit} × ${l.rate}${l.factor === '1' ? '' : ` × ${l.factor}`} = ${l.amount}  VAT ${l.vatPercent} %  [${l.reasonCodes.join(', ')}]`,
+    );
+  }
+  out.push(`Exceptions (${exceptions.length}):`);
+  for (const e of exceptions) {
+    out.push(`  #${e.id} ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.minutes} min, would pay ${e.amount}; ${decisionOf(e)} — ${e.message}`);
+  }
+  return out;
+}
