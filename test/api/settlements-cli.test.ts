@@ -24,7 +24,7 @@ async function cli(...args: string[]) {
   }
 }
 
-describe('carepay model / settle / settlement / period / compare', () => {
+describe('carepay model / settle / settlement / exception / period / compare', () => {
   let app: TestApp;
   let tmp: string;
   let previous: string | undefined;
@@ -165,5 +165,30 @@ describe('carepay model / settle / settlement / period / compare', () => {
     expect(json.settlement).toMatchObject({ id, totalExclVat: '450.00', vat: '112.50' });
     const missing = await cli('settlement', 'show', '999999');
     expect([missing.code, missing.err]).toEqual([2, 'error: settlement 999999 not found']);
+  });
+  it('accepts an exception with a note; the next run of the month pays it', async () => {
+    // April: C2 chose CARE but has no grant; the visit (Tuesday 7 April, a weekday morning) is an
+    // exception that would pay its 30 minutes at 450.00 an hour.
+    const c2 = await w.citizen('C2');
+    await w.choose(c2, w.providers.p, 'personal_care', '2026-04-01');
+    await w.visit(w.providers.p, c2, 'PC', '2026-04-07 08:00', '2026-04-07 08:30');
+    const first = JSON.parse((await cli('settle', '--municipality', 'CLI', '--period', '2026-04', '--provider', 'CARE', '--json')).out).outcomes[0].settlement;
+    // C1's grant, not delivered in April, is the other exception.
+    expect([first.totalExclVat, first.exceptionCount]).toEqual(['0.00', 2]);
+    const shown = JSON.parse((await cli('settlement', 'show', String(first.id), '--json')).out);
+    expect(shown.exceptions.map((x: { kind: string; citizenRef: string }) => [x.kind, x.citizenRef]).sort()).toEqual([['grant_never_delivered', 'C1'], ['visit_without_grant', 'C2']]);
+    const e = shown.exceptions.find((x: { kind: string }) => x.kind === 'visit_without_grant');
+    expect([e.kind, e.citizenRef, e.amount, e.decision]).toEqual(['visit_without_grant', 'C2', '225.00', null]);
+
+    const accepted = await cli('exception', 'accept', String(e.id), '--note', 'grant is on its way');
+    expect(accepted.out).toBe(`exception ${e.id} (visit_without_grant C2 PC 2026-04-07, 225.00) accepted; run the month again to apply it`);
+    const again = JSON.parse((await cli('settle', '--municipality', 'CLI', '--period', '2026-04', '--provider', 'CARE', '--json')).out).outcomes[0];
+    expect([again.outcome, again.settlement.totalExclVat]).toEqual(['replaced', '225.00']);
+    const text = (await cli('settlement', 'show', String(again.settlement.id))).out.split('\n');
+    expect(text.find((l) => l.includes('accepted_exception'))).toMatch(/C2 +PC +accepted_exception .* = 225\.00 /);
+    expect(text.find((l) => l.includes(' visit_without_grant '))).toMatch(/ visit_without_grant C2 PC 2026-04-07: 30 min, would pay 225\.00; accepted by cli:\S+ \(grant is on its way\) — /);
+
+    const unknown = await cli('exception', 'reject', '999999');
+    expect([unknown.code, unknown.err]).toEqual([2, 'error: settlement exception 999999 not found']);
   });
 });

@@ -14,7 +14,7 @@ async function municipalityOfSettlement(s: Services, id: number): Promise<string
   return row.code as string;
 }
 
-/** `carepay settle`, `settlement list|show|approve`, `period lock|unlock`, `compare`, `scenario run`. */
+/** `carepay settle`, `settlement list|show|approve`, `exception accept|reject`, `period lock|unlock`, `compare`, `scenario run`. */
 export function registerSettlementCommands(program: Command): void {
   program
     .command('settle')
@@ -102,6 +102,33 @@ export function registerSettlementCommands(program: Command): void {
         });
       }),
     );
+
+  const exception = program.command('exception').description("finance's decision on an exception of a settlement (it applies from the next run of the month)");
+  for (const action of ['accept', 'reject'] as const) {
+    exception
+      .command(action)
+      .description(action === 'accept' ? 'pay what the exception would have paid, from the next run (a correction once approved)' : 'keep the exception unpaid, and say so on the settlement')
+      .argument('<id>', 'exception id (see settlement show)', positiveId('an exception id'))
+      .option('--municipality <code>', "municipality code (default: the exception's)")
+      .option('--note <text>', 'why, for the audit log and the provider')
+      .option('--json', 'print JSON')
+      .action(
+        mapped(async (id: number, o: { municipality?: string; note?: string; json?: boolean }) => {
+          if (o.note !== undefined && o.note.length > 1000) throw badRequest('--note: at most 1000 characters');
+          await withServices(async (s) => {
+            let code = o.municipality;
+            if (!code) {
+              const row = await s.db('settlement_exceptions as e').join('municipalities as m', 'm.id', 'e.municipality_id').where('e.id', id).first('m.code');
+              if (!row) throw notFound('settlement exception', id);
+              code = row.code as string;
+            }
+            const who = await actingIn(s, code, 'finance');
+            const e = await s.settlements.decide(who, id, action === 'accept' ? 'accepted' : 'rejected', o.note ?? null);
+            console.log(o.json ? JSON.stringify(e, null, 2) : `exception ${e.id} (${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}, ${e.amount}) ${e.decision!.decision}; run the month again to apply it`);
+          });
+        }),
+      );
+  }
 
   const period = program.command('period').description('lock or unlock a month for settlements');
   for (const action of ['lock', 'unlock'] as const) {
