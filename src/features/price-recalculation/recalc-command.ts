@@ -14,7 +14,6 @@ const year = (v: string) => {
   return Number(v);
 };
 
-
 /**
  * `carepay recalc` (import costs, compute the draft, print it) and `carepay recalculation
  * approve|adopt-prices|issue|report|settings`: the same service as the API, acting as finance.

@@ -110,7 +110,7 @@ describe('delivered-caps', () => {
       // Provider 2: Monday–Wednesday, 3 × 30 = 90. Provider 1: Thursday–Sunday, 4 × 30 = 120.
       expect(of(2)).toEqual([['2026-03-02', 60], ['2026-03-03', 30]]);
       expect(of(1)).toEqual([['2026-03-05', 60], ['2026-03-06', 60], ['2026-03-07', 0]]);
-      // Without the change each would have the whole week's 210 minutes.
+      // Had the citizen stayed with provider 1 all week, the whole week's 210 minutes would be its cap.
       expect(of(1, withinWeek, [aChoice(1, 'personal_care')], visits.filter((v) => v.providerId === 1))).toEqual([['2026-03-05', 60], ['2026-03-06', 60], ['2026-03-07', 60]]);
     });
 
