@@ -7,10 +7,10 @@ import { badRequest, notFound } from '../../shared/errors.js';
 import { compareLines, runLines, settlementDetailLines, settlementListLines } from './settlement-report.js';
 import { registerScenarioCommand } from './scenario-command.js';
 
-/** The municipality code of a settlement, for commands that take only its id. */
-async function municipalityOfSettlement(s: Services, id: number): Promise<string> {
-  const row = await s.db('settlements as st').join('municipalities as m', 'm.id', 'st.municipality_id').where('st.id', id).first('m.code');
-  if (!row) throw notFound('settlement', id);
+/** The municipality code of a settlement or an exception, for commands that take only its id. */
+async function municipalityOf(s: Services, table: 'settlements' | 'settlement_exceptions', id: number): Promise<string> {
+  const row = await s.db(`${table} as t`).join('municipalities as m', 'm.id', 't.municipality_id').where('t.id', id).first('m.code');
+  if (!row) throw notFound(table === 'settlements' ? 'settlement' : 'settlement exception', id);
   return row.code as string;
 }
 
@@ -78,7 +78,7 @@ export function registerSettlementCommands(program: Command): void {
     .action(
       mapped(async (id: number, o: { municipality?: string; json?: boolean }) => {
         await withServices(async (s) => {
-          const who = await actingIn(s, o.municipality ?? (await municipalityOfSettlement(s, id)));
+          const who = await actingIn(s, o.municipality ?? (await municipalityOf(s, 'settlements', id)));
           const d = await s.settlements.get(who, id);
           const lines = await allPages((page) => s.settlements.lines(who, id, {}, page));
           const exceptions = await allPages((page) => s.settlements.exceptions(who, id, {}, page));
@@ -96,7 +96,7 @@ export function registerSettlementCommands(program: Command): void {
     .action(
       mapped(async (id: number, o: { municipality?: string; json?: boolean }) => {
         await withServices(async (s) => {
-          const who = await actingIn(s, o.municipality ?? (await municipalityOfSettlement(s, id)), 'finance');
+          const who = await actingIn(s, o.municipality ?? (await municipalityOf(s, 'settlements', id)), 'finance');
           const a = await s.settlements.approve(who, id);
           console.log(o.json ? JSON.stringify(a, null, 2) : `settlement ${a.id} (${a.providerRef} ${a.period} ${a.kind}${a.kind === 'correction' ? ` ${a.sequence}` : ''}) approved: ${a.totalExclVat} + VAT ${a.vat} = ${a.totalInclVat} ${a.currency}`);
         });
@@ -116,13 +116,7 @@ export function registerSettlementCommands(program: Command): void {
         mapped(async (id: number, o: { municipality?: string; note?: string; json?: boolean }) => {
           if (o.note !== undefined && o.note.length > 1000) throw badRequest('--note: at most 1000 characters');
           await withServices(async (s) => {
-            let code = o.municipality;
-            if (!code) {
-              const row = await s.db('settlement_exceptions as e').join('municipalities as m', 'm.id', 'e.municipality_id').where('e.id', id).first('m.code');
-              if (!row) throw notFound('settlement exception', id);
-              code = row.code as string;
-            }
-            const who = await actingIn(s, code, 'finance');
+            const who = await actingIn(s, o.municipality ?? (await municipalityOf(s, 'settlement_exceptions', id)), 'finance');
             const e = await s.settlements.decide(who, id, action === 'accept' ? 'accepted' : 'rejected', o.note ?? null);
             console.log(o.json ? JSON.stringify(e, null, 2) : `exception ${e.id} (${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}, ${e.amount}) ${e.decision!.decision}; run the month again to apply it`);
           });

@@ -33,7 +33,6 @@ export function compareLines(c: Comparison): string[] {
   return out;
 }
 
-
 const docOf = (s: Settlement) => (s.kind === 'regular' ? 'regular' : `correction ${s.sequence}`);
 
 /** The settlement documents of a month, one line each. */
