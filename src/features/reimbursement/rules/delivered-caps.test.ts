@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { aChoice, aGrant, aModel, anAbsence, aVisit, aWorld } from '../testing/engine-builders.js';
 import { settle } from '../testing/settle.js';
@@ -119,6 +121,54 @@ describe('delivered-caps', () => {
       // Provider 1 from Sunday 29 March: 29–31 March, 3 × 30 = 90 granted minutes in March.
       const late = [aChoice(1, 'personal_care', { providerId: 2, validTo: '2026-03-29' }), aChoice(1, 'personal_care', { validFrom: '2026-03-29' })];
       expect(of(1, perMonth, late, [hour('29', 1), hour('30', 1), hour('31', 1)])).toEqual([['2026-03-29', 60], ['2026-03-30', 30], ['2026-03-31', 0]]);
+    });
+
+    it('for any change of provider and any visits, each provider is paid its delivered time up to the grant on its own days, together at most the week\'s grant', () => {
+      // Daily grant of `minutes`; provider 2 until `switchDay` (exclusive), provider 1 from it; each
+      // visit is made by the provider chosen on its day. March 2026 starts on a Sunday, so the ISO
+      // weeks are 23 Feb–1 Mar, 2–8, 9–15, 16–22, 23–29 and 30 Mar–5 Apr.
+      const weekOf = (day: number) => Math.floor((day + 5) / 7); // 1 March → 0, 2–8 March → 1, …
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 5, max: 60 }),
+          fc.integer({ min: 1, max: 32 }),
+          fc.array(fc.record({ day: fc.integer({ min: 1, max: 31 }), minutes: fc.integer({ min: 1, max: 150 }) }), { maxLength: 40 }),
+          (minutes, switchDay, raw) => {
+            const d2 = (n: number) => String(n).padStart(2, '0');
+            const switchDate = switchDay > 31 ? '2026-04-01' : `2026-03-${d2(switchDay)}`;
+            const choices = [aChoice(1, 'personal_care', { providerId: 2, validTo: switchDate }), aChoice(1, 'personal_care', { validFrom: switchDate })];
+            const grant = aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: minutes });
+            const visits = raw.map((v, i) => {
+              const start = DateTime.fromObject({ year: 2026, month: 3, day: v.day, hour: 7 + (i % 12) }, { zone: 'Europe/Stockholm' });
+              return aVisit(1, 'PC', start.toFormat('yyyy-MM-dd HH:mm'), start.plus({ minutes: v.minutes }).toFormat('yyyy-MM-dd HH:mm'), {
+                externalId: `V${i}`,
+                providerId: v.day < switchDay ? 2 : 1,
+              });
+            });
+            const paid = new Map<string, number>(); // provider|week → minutes
+            for (const provider of [1, 2]) {
+              const r = settle(aWorld(withinWeek, { provider: { id: provider, ref: `P${provider}`, kind: 'private', vatStatus: 'registered' }, choices, grants: [grant], visits }));
+              expect(r.exceptions).toEqual([]);
+              for (const l of r.visitLines) {
+                const key = `${provider}|${weekOf(Number(l.date.slice(8)))}`;
+                paid.set(key, (paid.get(key) ?? 0) + l.minutes);
+              }
+            }
+            for (let week = 0; week <= 5; week++) {
+              const days = Array.from({ length: 7 }, (_, k) => week * 7 - 5 + k); // day numbers of March (≤ 0: February, > 31: April)
+              const own = (provider: number) => days.filter((d) => (provider === 2 ? d < switchDay : d >= switchDay)).length * minutes;
+              const delivered = (provider: number) =>
+                raw.filter((v) => weekOf(v.day) === week && (v.day < switchDay ? 2 : 1) === provider).reduce((n, v) => n + v.minutes, 0);
+              const p1 = paid.get(`1|${week}`) ?? 0;
+              const p2 = paid.get(`2|${week}`) ?? 0;
+              // Within the weekly total: what was delivered, up to the grant on the provider's own days.
+              expect([p1, p2]).toEqual([Math.min(delivered(1), own(1)), Math.min(delivered(2), own(2))]);
+              expect(p1 + p2).toBeLessThanOrEqual(7 * minutes);
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
     });
   });
 
