@@ -159,6 +159,10 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     expect(out.find((l) => l.startsWith('  1. '))).toMatch(/^ {2}1\. +C1 +PC +visit +weekday_day +2 visit\(s\) +60 min {2}1 h × 450\.00 = 450\.00 {2}VAT 25 % {2}\[basis\.granted.*\]$/);
     expect(out.at(-1)).toBe('Exceptions (0):');
 
+    // --explain: the reasons in the municipality's language (Danish here).
+    const explainedOut = (await cli('settlement', 'show', String(id), '--explain')).out.split('\n');
+    expect(explainedOut.find((l) => l.startsWith('  1. '))).toMatch(/ {2}VAT 25 % {2}\[betalt efter visiteret tid.*\]$/);
+
     const json = JSON.parse((await cli('settlement', 'show', String(id), '--json')).out);
     const api = await app.as(await w.token('finance')).get(`/api/settlements/${id}/lines`).expect(200);
     expect(json.lines).toEqual(api.body.items);

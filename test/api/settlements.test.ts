@@ -118,7 +118,25 @@ describe('settlements: run, re-run, approve, corrections', () => {
       ['C2', 'PC', 'accepted_exception', null, 1, 30, '225.00'],
     ]);
     expect(lines[2].reasonCodes).toEqual(['grant.assumed_standard', 'exception.visit_without_grant', 'basis.granted', 'exception.accepted']);
+    expect(lines[2]).not.toHaveProperty('reasons');
     settlementId = s.id;
+
+    // ?language= gives the reasons in words as well, one per code, for lines and exceptions alike.
+    const da = (await app.as(finance).get(`/api/settlements/${s.id}/lines?language=da&citizenRef=C2`).expect(200)).body.items;
+    expect(da.map((l: { reasonCodes: string[]; reasons: string[] }) => [l.reasonCodes, l.reasons])).toEqual([
+      [
+        ['grant.assumed_standard', 'exception.visit_without_grant', 'basis.granted', 'exception.accepted'],
+        ['ingen visiterede minutter: normtiden er brugt', 'besøg uden visitation til borgeren og ydelsen', 'betalt efter visiteret tid', 'afvigelse godkendt af økonomi: betales'],
+      ],
+    ]);
+    const sv = (await app.as(finance).get(`/api/settlements/${s.id}/exceptions?language=sv`).expect(200)).body.items;
+    expect(sv.map((e: { reasonCodes: string[]; reasons: string[] }) => [e.reasonCodes, e.reasons])).toEqual([
+      [
+        ['grant.assumed_standard', 'exception.visit_without_grant', 'basis.granted'],
+        ['inga beviljade minuter: schablontiden användes', 'besök utan beslut för brukaren och insatsen', 'betalt efter beviljad tid'],
+      ],
+    ]);
+    await app.as(finance).get(`/api/settlements/${s.id}/lines?language=de`).expect(400);
   });
 
   it('applies the four-eyes setting: the one who computed cannot approve', async () => {

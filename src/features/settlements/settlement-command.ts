@@ -4,7 +4,9 @@ import { collect, mapped, month, positiveId } from '../../cli/arguments.js';
 import { actingIn, allPages, providerIdsOf, withServices } from '../../cli/context.js';
 import type { Services } from '../../services.js';
 import { badRequest, notFound } from '../../shared/errors.js';
+import { explained } from './reason-words.js';
 import { compareLines, runLines, settlementDetailLines, settlementListLines } from './settlement-report.js';
+import type { SettlementException, SettlementLine } from './settlement-schemas.js';
 import { registerScenarioCommand } from './scenario-command.js';
 
 /** The municipality code of a settlement or an exception, for commands that take only its id. */
@@ -74,14 +76,21 @@ export function registerSettlementCommands(program: Command): void {
     .description('one settlement whole: totals by category and time band, VAT, every line with the reasons for its amount, every exception')
     .argument('<id>', 'settlement id', positiveId('a settlement id'))
     .option('--municipality <code>', "municipality code (default: the settlement's)")
-    .option('--json', 'print {settlement, lines, exceptions} as JSON')
+    .option('--explain', "the reasons in words, in the municipality's language, instead of reason codes")
+    .option('--json', 'print {settlement, lines, exceptions} as JSON (with --explain, each with `reasons` in words)')
     .action(
-      mapped(async (id: number, o: { municipality?: string; json?: boolean }) => {
+      mapped(async (id: number, o: { municipality?: string; explain?: boolean; json?: boolean }) => {
         await withServices(async (s) => {
-          const who = await actingIn(s, o.municipality ?? (await municipalityOf(s, 'settlements', id)));
+          const code = o.municipality ?? (await municipalityOf(s, 'settlements', id));
+          const who = await actingIn(s, code);
           const d = await s.settlements.get(who, id);
-          const lines = await allPages((page) => s.settlements.lines(who, id, {}, page));
-          const exceptions = await allPages((page) => s.settlements.exceptions(who, id, {}, page));
+          let lines: SettlementLine[] = await allPages((page) => s.settlements.lines(who, id, {}, page));
+          let exceptions: SettlementException[] = await allPages((page) => s.settlements.exceptions(who, id, {}, page));
+          if (o.explain) {
+            const { language } = await s.municipalities.getByCode(code);
+            lines = explained(lines, language);
+            exceptions = explained(exceptions, language);
+          }
           console.log(o.json ? JSON.stringify({ settlement: d, lines, exceptions }, null, 2) : settlementDetailLines(d, lines, exceptions).join('\n'));
         });
       }),

@@ -67,12 +67,12 @@ export function settlementDetailLines(d: SettlementDetail, lines: readonly Settl
   for (const l of lines) {
     const unit = l.unit === 'per_hour' ? 'h' : l.unit === 'per_visit' ? 'visit(s)' : 'month(s)';
     out.push(
-      `  ${pad(`${l.lineNo}.`, 6)} ${pad(l.citizenRef, 12)} ${pad(l.serviceCode, 10)} ${pad(l.kind, 12)} ${pad(l.band ?? '—', 18)} ${num(String(l.visits), 4)} visit(s) ${num(String(l.minutes), 6)} min  ${l.quantity} ${unit} × ${l.rate}${l.factor === '1' ? '' : ` × ${l.factor}`} = ${l.amount}  VAT ${l.vatPercent} %  [${l.reasonCodes.join(', ')}]`,
+      `  ${pad(`${l.lineNo}.`, 6)} ${pad(l.citizenRef, 12)} ${pad(l.serviceCode, 10)} ${pad(l.kind, 12)} ${pad(l.band ?? '—', 18)} ${num(String(l.visits), 4)} visit(s) ${num(String(l.minutes), 6)} min  ${l.quantity} ${unit} × ${l.rate}${l.factor === '1' ? '' : ` × ${l.factor}`} = ${l.amount}  VAT ${l.vatPercent} %  [${(l.reasons ?? l.reasonCodes).join('; ')}]`,
     );
   }
   out.push(`Exceptions (${exceptions.length}):`);
   for (const e of exceptions) {
-    out.push(`  #${e.id} ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.minutes} min, would pay ${e.amount}; ${decisionOf(e)} — ${e.message}`);
+    out.push(`  #${e.id} ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.minutes} min, would pay ${e.amount}; ${decisionOf(e)} — ${e.message}${e.reasons ? ` [${e.reasons.join('; ')}]` : ''}`);
   }
   return out;
 }

@@ -65,6 +65,8 @@ export const SettlementLine = z
     vatPercent: z.string(),
     /** Why this amount: one code per rule that touched the line (docs/reimbursement-model.md). */
     reasonCodes: z.array(z.string()),
+    /** The reason codes in words, one per code, when the request asks for a `language`. */
+    reasons: z.array(z.string()).optional(),
   })
   .meta({ id: 'SettlementLine' });
 export type SettlementLine = z.infer<typeof SettlementLine>;
@@ -96,6 +98,8 @@ export const SettlementException = z
     amount: Money,
     message: z.string(),
     reasonCodes: z.array(z.string()),
+    /** The reason codes in words, one per code, when the request asks for a `language`. */
+    reasons: z.array(z.string()).optional(),
     decision: ExceptionDecision.nullable(),
   })
   .meta({ id: 'SettlementException' });
@@ -109,8 +113,10 @@ export const SettlementFilter = z.object({
 });
 export type SettlementFilter = z.infer<typeof SettlementFilter>;
 
-export const LineFilter = Paging.extend({ citizenRef: z.string().max(64).optional(), serviceCode: z.string().max(32).optional(), category: Category.optional() });
-export const ExceptionFilter = Paging.extend({ kind: z.string().max(64).optional(), decision: z.enum(['accepted', 'rejected', 'open']).optional() });
+/** `language`: also give each line's reason codes in words, in Danish, Swedish or English. */
+const Explain = z.object({ language: z.enum(['da', 'sv', 'en']).optional() });
+export const LineFilter = Paging.extend({ citizenRef: z.string().max(64).optional(), serviceCode: z.string().max(32).optional(), category: Category.optional() }).extend(Explain.shape);
+export const ExceptionFilter = Paging.extend({ kind: z.string().max(64).optional(), decision: z.enum(['accepted', 'rejected', 'open']).optional() }).extend(Explain.shape);
 
 export const RunRequest = z
   .strictObject({ period: PeriodText, providerIds: z.array(z.number().int().positive()).min(1).max(10_000).optional() })

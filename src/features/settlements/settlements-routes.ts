@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { IdParam, listOf, Paging } from '../../http/common-schemas.js';
 import type { OpenAPIRegistry } from '../../http/openapi.js';
 import { defineRoute } from '../../http/route.js';
+import { explained } from './reason-words.js';
 import {
   Comparison,
   CompareQuery,
@@ -75,8 +76,9 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     query: LineFilter,
     response: listOf(SettlementLine, 'SettlementLineList'),
     handler: async ({ principal, requestId, params, query }) => {
-      const { limit, offset, ...filter } = query;
-      return { ...(await service.lines({ principal, requestId }, params.id, filter, { limit, offset })), limit, offset };
+      const { limit, offset, language, ...filter } = query;
+      const page = await service.lines({ principal, requestId }, params.id, filter, { limit, offset });
+      return { ...(language ? { ...page, items: explained(page.items, language) } : page), limit, offset };
     },
   });
   defineRoute(r, registry, {
@@ -89,8 +91,9 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     query: ExceptionFilter,
     response: listOf(SettlementException, 'SettlementExceptionList'),
     handler: async ({ principal, requestId, params, query }) => {
-      const { limit, offset, ...filter } = query;
-      return { ...(await service.exceptions({ principal, requestId }, params.id, filter, { limit, offset })), limit, offset };
+      const { limit, offset, language, ...filter } = query;
+      const page = await service.exceptions({ principal, requestId }, params.id, filter, { limit, offset });
+      return { ...(language ? { ...page, items: explained(page.items, language) } : page), limit, offset };
     },
   });
   defineRoute(r, registry, {

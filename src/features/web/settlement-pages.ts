@@ -6,7 +6,7 @@ import type { Services } from '../../services.js';
 import { PeriodText } from '../settlements/settlement-period.js';
 import type { Settlement, SettlementLine } from '../settlements/settlement-schemas.js';
 import { html, query, type Html } from './html.js';
-import { explainReason } from './reason-codes.js';
+import { explainReason } from '../settlements/reason-words.js';
 import { actionButton, canWrite, csrfField, ctxOf, fmtOf, page, pager, requireRead, requireWrite, statusBadge, badge, type WebContext } from './web-layout.js';
 import { backTo, Id, postAction, sendPage } from './web-respond.js';
 

@@ -105,3 +105,7 @@ export function explainReason(code: string, l: Language): string {
   }
   return code;
 }
+
+/** Lines or exceptions with their reason codes also in words (`reasons`, one per code). */
+export const explained = <T extends { reasonCodes: readonly string[] }>(items: readonly T[], l: Language): Array<T & { reasons: string[] }> =>
+  items.map((i) => ({ ...i, reasons: i.reasonCodes.map((c) => explainReason(c, l)) }));

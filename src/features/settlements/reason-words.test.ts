@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainReason } from './reason-codes.js';
+import { explainReason } from './reason-words.js';
 
 describe('reason codes in words', () => {
   it.each([
