@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { aSettlementWorld, exampleModel } from '../helpers/settlement-builders.js';
+import { aSettlementWorld, asActor, exampleModel } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
 const settlementCount = async (m: number) => Number(((await t.db('settlements').where({ municipality_id: m }).count({ n: '*' })) as [{ n: number }])[0].n);
@@ -206,6 +206,10 @@ describe('what-if comparison', () => {
     expect(c.providers).toHaveLength(1);
     const care = c.providers[0];
     expect(care.providerRef).toBe('CARE');
+    // The command line's progress bar follows the providers as they are compared.
+    const seen: unknown[] = [];
+    await app.services.settlements.compare(asActor(w.municipalityId, 'test:compare'), { period: '2026-03', modelA: 'dk-granted@1', modelB: 'dk-delivered' }, (p) => seen.push([p.done, p.total, p.provider.ref]));
+    expect(seen).toEqual([[1, 1, 'CARE']]);
     expect(care.categories).toEqual([
       {
         category: 'personal_care',

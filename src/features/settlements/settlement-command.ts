@@ -1,7 +1,7 @@
-import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { collect, mapped, month, positiveId } from '../../cli/arguments.js';
 import { actingIn, allPages, providerIdsOf, withServices } from '../../cli/context.js';
+import { providerProgress } from '../../cli/progress.js';
 import type { Services } from '../../services.js';
 import { badRequest, notFound } from '../../shared/errors.js';
 import { explained } from './reason-words.js';
@@ -30,21 +30,14 @@ export function registerSettlementCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality);
           const providerIds = o.provider ? await providerIdsOf(s, who, o.provider) : undefined;
-          const bar = process.stderr.isTTY
-            ? new cliProgress.SingleBar({ stream: process.stderr, format: `settling ${o.period} |{bar}| {value}/{total} providers {provider}`, hideCursor: true }, cliProgress.Presets.shades_classic)
-            : null;
-          let started = false;
+          const bar = providerProgress(`settling ${o.period}`);
           try {
-            const r = await s.settlements.run(who, { period: o.period, ...(providerIds ? { providerIds } : {}) }, (p) => {
-              if (!started) bar?.start(p.total, 0, { provider: '' });
-              started = true;
-              bar?.update(p.done, { provider: `${p.provider.ref} ${p.outcome}` });
-            });
-            bar?.stop();
+            const r = await s.settlements.run(who, { period: o.period, ...(providerIds ? { providerIds } : {}) }, (p) => bar.update(p.done, p.total, `${p.provider.ref} ${p.outcome}`));
+            bar.stop();
             const m = await s.municipalities.getByCode(o.municipality);
             console.log(o.json ? JSON.stringify(r, null, 2) : runLines(r, m.currency).join('\n'));
           } finally {
-            bar?.stop();
+            bar.stop();
           }
         });
       }),
@@ -153,7 +146,7 @@ export function registerSettlementCommands(program: Command): void {
 
   program
     .command('compare')
-    .description('what-if: the same month under two models, per provider and category (nothing is stored)')
+    .description('what-if: the same month under two models, per provider and category (nothing is stored); shows progress on a terminal')
     .requiredOption('--municipality <code>', 'municipality code')
     .requiredOption('--period <month>', 'month, e.g. 2026-03', month)
     .requiredOption('--model <ref>', 'model A then model B: id, name or name@version (give it twice)', collect)
@@ -165,8 +158,14 @@ export function registerSettlementCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality);
           const providerIds = o.provider ? await providerIdsOf(s, who, o.provider) : undefined;
-          const c = await s.settlements.compare(who, { period: o.period, modelA: o.model[0]!, modelB: o.model[1]!, ...(providerIds ? { providerIds } : {}) });
-          console.log(o.json ? JSON.stringify(c, null, 2) : compareLines(c).join('\n'));
+          const bar = providerProgress(`comparing ${o.period}`);
+          try {
+            const c = await s.settlements.compare(who, { period: o.period, modelA: o.model[0]!, modelB: o.model[1]!, ...(providerIds ? { providerIds } : {}) }, (p) => bar.update(p.done, p.total, p.provider.ref));
+            bar.stop();
+            console.log(o.json ? JSON.stringify(c, null, 2) : compareLines(c).join('\n'));
+          } finally {
+            bar.stop();
+          }
         });
       }),
     );

@@ -294,7 +294,7 @@ export class SettlementsService {
    * money and hours (b − a). Uses the price list in force and ignores assignments, decisions and
    * stored settlements; nothing is written.
    */
-  async compare(who: Acting, req: CompareRequest): Promise<Comparison> {
+  async compare(who: Acting, req: CompareRequest, onProgress?: (p: { done: number; total: number; provider: ProviderInfo }) => void): Promise<Comparison> {
     const m = who.principal.municipalityId;
     const p = parsePeriod(req.period);
     const mi = await loadMunicipality(this.db, m);
@@ -344,6 +344,7 @@ export class SettlementsService {
         categories: [...cats.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([category, c]) => ({ category, ...shape(c) })),
         exceptions,
       });
+      onProgress?.({ done: out.length, total: providers.length, provider: pr });
     }
     return {
       period: p.period,
