@@ -160,10 +160,20 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
   it('compares two models for a month: granted time against delivered time', async () => {
     const doc = exampleModel('dk-granted-time') as { defaults: Record<string, unknown> };
     await app.services.models.create(asActor(world.municipalityId, 'test', 'admin'), { name: 'dk-delivered', document: { ...doc, defaults: { ...doc.defaults, basis: { type: 'delivered' } } } });
+    const delivered = (await app.services.models.resolve(asActor(world.municipalityId, 'test', 'admin'), 'dk-delivered')).id;
+    await app.services.models.assign(asActor(world.municipalityId, 'test', 'admin'), delivered, { providerId: world.providers.HOME, validFrom: '2026-04-01', validTo: '2026-07-01' });
     const b = new Browser(app);
     await b.signIn({ token: world.tokens.finance });
     const form = await b.get('/app/compare?period=2026-03');
     expect(form.text).toContain('<option value="dk-delivered@1">dk-delivered@1</option>');
+    // Below the form: the versions, and which is in force for whom (Danish: the last day in force, or "indtil videre").
+    const models = /<section aria-labelledby="models-title">([\s\S]*?)<\/section>/.exec(form.text)![1]!;
+    expect(models).toContain('<h2 id="models-title">Modeller og hvornår de gælder</h2>');
+    expect(models).toMatch(/<tr><th scope="row">dk-delivered@1<\/th><td>[^<]+<\/td><td>endnu ikke brugt<\/td><\/tr>/);
+    expect([...models.matchAll(/<tr><th scope="row">([^<]+)<\/th><td>(alle leverandører|[A-Z]+)<\/td><td>([^<]+)<\/td><\/tr>/g)].map((m) => [m[1], m[2], m[3]])).toEqual([
+      ['dk-granted@1', 'alle leverandører', expect.stringMatching(/ – indtil videre$/)],
+      ['dk-delivered@1', 'HOME', '01.04.2026 – 30.06.2026'],
+    ]);
     const page = await b.get('/app/compare?period=2026-03&modelA=dk-granted%401&modelB=dk-delivered%401');
     expect(page.status).toBe(200);
     const row = (name: string) => {

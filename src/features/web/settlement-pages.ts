@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import { PeriodText } from '../settlements/settlement-period.js';
+import type { ModelVersion } from '../models/models-schemas.js';
 import type { Settlement, SettlementLine } from '../settlements/settlement-schemas.js';
 import { html, query, type Html } from './html.js';
 import { explainReason } from '../settlements/reason-words.js';
@@ -325,6 +326,29 @@ export function mountSettlementPages(r: Router, services: Services): void {
 
 const CompareQuery = z.object({ period: PeriodText.optional(), modelA: z.string().max(80).optional(), modelB: z.string().max(80).optional() });
 
+/** The model versions and their assignments (which model is in force for whom, when), below the comparison. */
+async function modelsInForce(services: Services, c: WebContext, models: readonly ModelVersion[]): Promise<Html> {
+  const f = fmtOf(c);
+  const assignments = (await services.models.listAssignments(c.who, {}, { limit: 500, offset: 0 })).items;
+  const refs = new Map((await services.providers.list(c.who, {}, { limit: 1000, offset: 0 })).items.map((p) => [p.id, p.ref]));
+  // validTo is the first day no longer in force; the page shows the last day that is.
+  const lastDay = (validTo: string) => DateTime.fromISO(validTo).minus({ days: 1 }).toISODate()!;
+  return html`<section aria-labelledby="models-title">
+    <h2 id="models-title">${c.t.modelsTitle}</h2>
+    <div class="table-wrap"><table>
+      <thead><tr><th scope="col">${c.t.model}</th><th scope="col">${c.t.modelTitle}</th><th scope="col">${c.t.modelUsed}</th></tr></thead>
+      <tbody>${models.map((m) => html`<tr><th scope="row">${m.name}@${m.version}</th><td>${m.title}</td><td>${m.usedAt ? f.instant(m.usedAt) : c.t.modelNotUsed}</td></tr>`)}</tbody>
+    </table></div>
+    <p class="help">${c.t.assignmentsHelp}</p>
+    <div class="table-wrap"><table>
+      <thead><tr><th scope="col">${c.t.model}</th><th scope="col">${c.t.assignedTo}</th><th scope="col">${c.t.validFromTo}</th></tr></thead>
+      <tbody>${assignments.map(
+        (a) => html`<tr><th scope="row">${a.modelName}@${a.modelVersion}</th><td>${a.providerId === null ? c.t.allProviders : (refs.get(a.providerId) ?? String(a.providerId))}</td><td>${f.date(a.validFrom)} – ${a.validTo ? f.date(lastDay(a.validTo)) : c.t.openEnded}</td></tr>`,
+      )}</tbody>
+    </table></div>
+  </section>`;
+}
+
 function mountComparePage(r: Router, services: Services): void {
   r.get('/compare', async (req, res) => {
     const c = ctxOf(res);
@@ -368,7 +392,8 @@ function mountComparePage(r: Router, services: Services): void {
             <button type="submit">${c.t.compare}</button>
             <span data-status data-working="${c.t.working}" role="status" aria-live="polite"></span>
           </form>`}
-      ${result}`;
+      ${result}
+      ${models.length === 0 ? '' : await modelsInForce(services, c, models)}`;
     sendPage(res, page(c, { title: c.t.compareTitle, current: '/app/compare', body }));
   });
 }
