@@ -41,6 +41,11 @@ export async function providerIdsOf(services: Services, who: Acting, refs: reado
   return ids;
 }
 
+/** The id of one provider by ref, or null when none is named (an assignment for all providers). */
+export async function providerIdOrNull(services: Services, who: Acting, ref: string | undefined): Promise<number | null> {
+  return ref === undefined ? null : (await providerIdsOf(services, who, [ref]))[0]!;
+}
+
 /** Every item of a paged list, fetched 1,000 at a time. */
 export async function allPages<T>(fetch: (page: { limit: number; offset: number }) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
   const items: T[] = [];

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { isoDate, mapped, positiveId } from '../../cli/arguments.js';
-import { actingIn, allPages, providerIdsOf, withServices } from '../../cli/context.js';
+import { actingIn, allPages, providerIdOrNull, withServices } from '../../cli/context.js';
 import type { Acting } from '../auth/auth-types.js';
 import type { Services } from '../../services.js';
 import { badRequest } from '../../shared/errors.js';
@@ -11,8 +11,11 @@ async function providerRefs(s: Services, who: Acting): Promise<Map<number, strin
   return new Map((await allPages((page) => s.providers.list(who, {}, page))).map((p) => [p.id, p.ref]));
 }
 
+/** "from 2026-01-01 to 2026-07-01" or "from 2026-01-01, open-ended". */
+const span = (a: ModelAssignment) => `from ${a.validFrom}${a.validTo ? ` to ${a.validTo}` : ', open-ended'}`;
+
 const assignmentLine = (a: ModelAssignment, refs: Map<number, string>) =>
-  `  #${String(a.id).padEnd(5)} ${`${a.modelName}@${a.modelVersion}`.padEnd(24)} ${(a.providerId === null ? 'all providers' : `provider ${refs.get(a.providerId) ?? a.providerId}`).padEnd(24)} from ${a.validFrom}${a.validTo ? ` to ${a.validTo}` : ', open-ended'}`;
+  `  #${String(a.id).padEnd(5)} ${`${a.modelName}@${a.modelVersion}`.padEnd(24)} ${(a.providerId === null ? 'all providers' : `provider ${refs.get(a.providerId) ?? a.providerId}`).padEnd(24)} ${span(a)}`;
 
 const modelLine = (m: ModelVersion) =>
   `  ${`${m.name}@${m.version}`.padEnd(24)} id ${String(m.id).padEnd(5)} ${(m.usedAt ? `used since ${m.usedAt.slice(0, 10)}` : 'not used yet').padEnd(22)} ${m.title}`;
@@ -47,7 +50,7 @@ export function registerModelCommands(program: Command): void {
             ? await s.models.assign(who, created.id, {
                 validFrom: o.assignFrom,
                 validTo: o.assignTo ?? null,
-                providerId: o.provider ? (await providerIdsOf(s, who, [o.provider]))[0]! : null,
+                providerId: await providerIdOrNull(s, who, o.provider),
               })
             : null;
           if (o.json) console.log(JSON.stringify({ model: { ...created, document: undefined }, assignment }, null, 2));
@@ -98,9 +101,8 @@ export function registerModelCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality);
           const m = await s.models.resolve(who, ref);
-          const providerId = o.provider ? (await providerIdsOf(s, who, [o.provider]))[0]! : null;
-          const a = await s.models.assign(who, m.id, { validFrom: o.from, validTo: o.to ?? null, providerId });
-          console.log(o.json ? JSON.stringify(a, null, 2) : `assignment ${a.id}: ${a.modelName}@${a.modelVersion} for ${o.provider ?? 'all providers'} from ${a.validFrom}${a.validTo ? ` to ${a.validTo}` : ', open-ended'}`);
+          const a = await s.models.assign(who, m.id, { validFrom: o.from, validTo: o.to ?? null, providerId: await providerIdOrNull(s, who, o.provider) });
+          console.log(o.json ? JSON.stringify(a, null, 2) : `assignment ${a.id}: ${a.modelName}@${a.modelVersion} for ${o.provider ?? 'all providers'} ${span(a)}`);
         });
       }),
     );
@@ -124,7 +126,7 @@ export function registerModelCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality);
           const a = await s.models.updateAssignment(who, id, { validTo: o.to });
-          console.log(o.json ? JSON.stringify(a, null, 2) : `assignment ${a.id}: ${a.modelName}@${a.modelVersion} from ${a.validFrom}${a.validTo ? ` to ${a.validTo}` : ', open-ended'}`);
+          console.log(o.json ? JSON.stringify(a, null, 2) : `assignment ${a.id}: ${a.modelName}@${a.modelVersion} ${span(a)}`);
         });
       }),
     );

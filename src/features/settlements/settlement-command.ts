@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
 import { collect, mapped, month, positiveId } from '../../cli/arguments.js';
-import { actingIn, allPages, providerIdsOf, withServices } from '../../cli/context.js';
+import { actingIn, allPages, providerIdOrNull, providerIdsOf, withServices } from '../../cli/context.js';
 import { providerProgress } from '../../cli/progress.js';
 import type { Services } from '../../services.js';
 import { badRequest, notFound } from '../../shared/errors.js';
 import { explained } from './reason-words.js';
-import { compareLines, runLines, settlementDetailLines, settlementListLines } from './settlement-report.js';
+import { compareLines, docOf, runLines, settlementDetailLines, settlementListLines } from './settlement-report.js';
 import type { SettlementException, SettlementLine } from './settlement-schemas.js';
 import { registerScenarioCommand } from './scenario-command.js';
 
@@ -56,7 +56,7 @@ export function registerSettlementCommands(program: Command): void {
       mapped(async (o: { municipality: string; period: string; provider?: string; status?: 'draft' | 'approved' | 'invoiced'; json?: boolean }) => {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality);
-          const providerId = o.provider ? (await providerIdsOf(s, who, [o.provider]))[0]! : undefined;
+          const providerId = await providerIdOrNull(s, who, o.provider);
           const items = await allPages((page) => s.settlements.list(who, { period: o.period, ...(providerId ? { providerId } : {}), ...(o.status ? { status: o.status } : {}) }, page));
           const m = await s.municipalities.getByCode(o.municipality);
           console.log(o.json ? JSON.stringify({ items }, null, 2) : settlementListLines(o.period, items, m.currency).join('\n'));
@@ -100,7 +100,7 @@ export function registerSettlementCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality ?? (await municipalityOf(s, 'settlements', id)), 'finance');
           const a = await s.settlements.approve(who, id);
-          console.log(o.json ? JSON.stringify(a, null, 2) : `settlement ${a.id} (${a.providerRef} ${a.period} ${a.kind}${a.kind === 'correction' ? ` ${a.sequence}` : ''}) approved: ${a.totalExclVat} + VAT ${a.vat} = ${a.totalInclVat} ${a.currency}`);
+          console.log(o.json ? JSON.stringify(a, null, 2) : `settlement ${a.id} (${a.providerRef} ${a.period} ${docOf(a)}) approved: ${a.totalExclVat} + VAT ${a.vat} = ${a.totalInclVat} ${a.currency}`);
         });
       }),
     );

@@ -4,6 +4,8 @@ import type { Comparison, RunResult, Settlement, SettlementDetail, SettlementExc
 
 const pad = (s: string, n: number) => s.padEnd(n);
 const num = (s: string, n: number) => s.padStart(n);
+/** "regular" or "correction 2". */
+export const docOf = (s: Pick<Settlement, 'kind' | 'sequence'>) => (s.kind === 'regular' ? 'regular' : `correction ${s.sequence}`);
 
 /** One printable line per provider: what happened, the amounts and the counts. */
 export function runLines(r: RunResult, currency: string): string[] {
@@ -11,7 +13,7 @@ export function runLines(r: RunResult, currency: string): string[] {
   out.push(`  ${pad('provider', 14)} ${pad('outcome', 13)} ${pad('document', 14)} ${num('excl. VAT', 13)} ${num('VAT', 11)} ${num('incl. VAT', 13)} ${num('lines', 6)} ${num('exceptions', 10)}`);
   for (const o of r.outcomes) {
     const s = o.settlement;
-    const doc = s ? `${s.kind === 'regular' ? 'regular' : `correction ${s.sequence}`} #${s.id}` : '—';
+    const doc = s ? `${docOf(s)} #${s.id}` : '—';
     out.push(
       `  ${pad(o.providerRef, 14)} ${pad(o.outcome, 13)} ${pad(doc, 14)} ${num(s?.totalExclVat ?? '—', 13)} ${num(s?.vat ?? '—', 11)} ${num(s?.totalInclVat ?? '—', 13)} ${num(String(s?.lineCount ?? '—'), 6)} ${num(String(s?.exceptionCount ?? '—'), 10)}`,
     );
@@ -32,8 +34,6 @@ export function compareLines(c: Comparison): string[] {
   out.push(row('TOTAL', '', c.total));
   return out;
 }
-
-const docOf = (s: Settlement) => (s.kind === 'regular' ? 'regular' : `correction ${s.sequence}`);
 
 /** The settlement documents of a month, one line each. */
 export function settlementListLines(period: string, items: readonly Settlement[], currency: string): string[] {

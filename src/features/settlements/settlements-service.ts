@@ -294,7 +294,7 @@ export class SettlementsService {
    * money and hours (b − a). Uses the price list in force and ignores assignments, decisions and
    * stored settlements; nothing is written.
    */
-  async compare(who: Acting, req: CompareRequest, onProgress?: (p: { done: number; total: number; provider: ProviderInfo }) => void): Promise<Comparison> {
+  async compare(who: Acting, req: CompareRequest, onProgress?: (p: Omit<RunProgress, 'outcome'>) => void): Promise<Comparison> {
     const m = who.principal.municipalityId;
     const p = parsePeriod(req.period);
     const mi = await loadMunicipality(this.db, m);
