@@ -6,5 +6,5 @@ import path from 'node:path';
 
 register();
 const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.ts');
-const { runCli } = await import(cli);
-process.exit(await runCli(process.argv));
+const { main } = await import(cli);
+await main(process.argv);

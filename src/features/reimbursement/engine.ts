@@ -312,7 +312,7 @@ function assemble(ctx: EngineContext, pricing: Pricing, units: Unit[], exception
 
   const settlementLines: SettlementLine[] = index.all.map((a) => {
     const quantity = a.unit === 'per_hour' ? new Decimal(a.minutes).div(60).toDecimalPlaces(4, Decimal.ROUND_HALF_UP) : (a.quantity ?? new Decimal(a.visits));
-    const exact = a.unit === 'per_hour' ? pricing.exact('per_hour', a.minutes, a.rate, a.factor.value) : pricing.exact(a.unit, quantity, a.rate, a.factor.value);
+    const exact = pricing.exact(a.unit, a.unit === 'per_hour' ? a.minutes : quantity, a.rate, a.factor);
     return {
       citizenId: a.citizenId,
       citizenRef: ctx.citizenRef(a.citizenId),

@@ -1,11 +1,16 @@
 import type { Decimal } from 'decimal.js';
-import { Money, roundMoney } from '../../shared/money.js';
+import { exactQuotient, Money, roundMoney } from '../../shared/money.js';
 import type { RateUnit } from './engine-types.js';
 
-/** A factor with a short key, so lines can be grouped without printing decimals. */
+/**
+ * A factor with a short key, so lines can be grouped without printing decimals. `value` is what a
+ * line shows; amounts use numerator ÷ denominator, exactly (a proration n/d repeats).
+ */
 export interface Factor {
   key: string;
   value: Decimal;
+  numerator: Decimal;
+  denominator: number;
 }
 
 /**
@@ -27,7 +32,7 @@ export class Pricing {
       let value = new Money(percent ?? 100).div(100);
       if (areaPercent !== null) value = value.mul(new Money(areaPercent).div(100).plus(1));
       if (kindPercent !== null) value = value.mul(new Money(kindPercent).div(100).plus(1));
-      f = { key, value };
+      f = { key, value, numerator: value, denominator: 1 };
       this.factors.set(key, f);
     }
     return f;
@@ -37,7 +42,11 @@ export class Pricing {
   scaled(f: Factor, n: number, d: number): Factor {
     const key = `${f.key}*${n}/${d}`;
     let s = this.factors.get(key);
-    if (!s) this.factors.set(key, (s = { key, value: f.value.mul(n).div(d) }));
+    if (!s) {
+      const numerator = f.numerator.mul(n);
+      const denominator = f.denominator * d;
+      this.factors.set(key, (s = { key, value: numerator.div(denominator), numerator, denominator }));
+    }
     return s;
   }
 
@@ -54,10 +63,9 @@ export class Pricing {
   }
   private readonly rateValueIds = new Map<string, number>();
 
-  /** Exact (unrounded) quantity × rate × factor. */
-  exact(unit: RateUnit, minutesOrCount: number | Decimal, rate: Decimal, factor: Decimal): Decimal {
-    const q = new Money(minutesOrCount);
-    return (unit === 'per_hour' ? q.mul(rate).div(60) : q.mul(rate)).mul(factor);
+  /** Exact (unrounded) quantity × rate × factor: minutes × rate × factor ÷ 60 for hourly rates, divided last. */
+  exact(unit: RateUnit, minutesOrCount: number | Decimal, rate: Decimal, factor: Factor): Decimal {
+    return exactQuotient([minutesOrCount, rate, factor.numerator], (unit === 'per_hour' ? 60 : 1) * factor.denominator);
   }
 
   /** Rounded amount, cached by its inputs. */
@@ -65,7 +73,7 @@ export class Pricing {
     const key = `${unit}|${minutesOrCount}|${this.rateId(rate)}|${factor.key}`;
     let a = this.amounts.get(key);
     if (!a) {
-      a = roundMoney(this.exact(unit, minutesOrCount, rate, factor.value));
+      a = roundMoney(this.exact(unit, minutesOrCount, rate, factor));
       if (this.amounts.size < 200_000) this.amounts.set(key, a);
     }
     return a;

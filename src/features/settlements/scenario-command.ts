@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { cliActor } from '../../cli/context.js';
 import { loadConfig, type Config } from '../../config.js';
 import { createKnex } from '../../db/database.js';
-import { startPersistentServer, type EmbeddedServer } from '../../db/embedded.js';
+import { startThrowawayServer, type EmbeddedServer } from '../../db/embedded.js';
 import { migrateLatest } from '../../db/migrate.js';
 import { mapDbError } from '../../db/pg-errors.js';
 import { buildServices, type Services } from '../../services.js';
@@ -14,15 +13,21 @@ import { parseScenario, runScenario, type ScenarioResult } from './scenario-runn
 
 /**
  * Runs `fn` against a fresh, migrated database that is dropped afterwards: created on the server
- * of DATABASE_URL, or on the project's embedded server (the one the CLI uses) — so a scenario
- * never touches real data.
+ * of DATABASE_URL, or on a throwaway embedded server of this process alone (its own free port and
+ * temporary folder) — so a scenario never touches real data, and two scenario runs at once never
+ * share a server that one of them could stop under the other.
  */
 export async function withThrowawayDatabase<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
   let server: EmbeddedServer | undefined;
   let maintenanceUrl = config.DATABASE_URL;
+  const interrupted = async (signal: NodeJS.Signals) => {
+    await server?.stop(); // a throwaway server outliving an interrupted run would stay behind in the temporary folder
+    process.kill(process.pid, signal);
+  };
   if (!maintenanceUrl) {
-    server = await startPersistentServer(path.join(config.CAREPAY_DATA_DIR, 'postgres'), config.CAREPAY_EMBEDDED_PG_PORT);
+    server = await startThrowawayServer();
     maintenanceUrl = server.url;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, interrupted);
   }
   const name = `carepay_scenario_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = createKnex(maintenanceUrl, { min: 0, max: 1 });
@@ -40,6 +45,7 @@ export async function withThrowawayDatabase<T>(config: Config, fn: (services: Se
     }
   } finally {
     await admin.destroy();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, interrupted);
     await server?.stop();
   }
 }

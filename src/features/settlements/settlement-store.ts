@@ -176,10 +176,12 @@ export const settlementStore = {
     const q = db('settlement_exceptions as e')
       .join('settlements as s', 's.id', 'e.settlement_id')
       .where({ 'e.municipality_id': scope.municipalityId, 'e.id': id })
-      .select('e.id', 'e.kind', 'e.subject_key', 'e.settlement_id', 's.provider_id', 's.period_start');
+      .select('e.id', 'e.kind', 'e.subject_key', 'e.settlement_id', 's.provider_id', 's.period_start', 's.kind as settlement_kind');
     if (scope.providerId !== null) q.andWhere('s.provider_id', scope.providerId);
     const row = await q.first();
-    return row as { id: number; kind: string; subject_key: string; settlement_id: number; provider_id: number; period_start: string } | undefined;
+    return row as
+      | { id: number; kind: string; subject_key: string; settlement_id: number; provider_id: number; period_start: string; settlement_kind: 'regular' | 'correction' }
+      | undefined;
   },
 
   async decide(tx: Knex.Transaction, d: { municipalityId: number; providerId: number; periodStart: string; kind: string; subjectKey: string; decision: 'accepted' | 'rejected'; note: string | null; actor: string }) {

@@ -35,6 +35,22 @@ import { runWorkerLane } from './settlement-workers.js';
 
 type Page = { limit: number; offset: number };
 
+/**
+ * 409 for a draft that a run replaced (or discarded) while a request waited for the provider's
+ * lock: the request named a document that no longer exists, so it must not act on its successor
+ * unseen. `details.replacedBy` is the draft in its place, if any.
+ */
+async function replacedDraft(tx: Knex.Transaction, m: number, gone: { id: number; providerId: number; kind: 'regular' | 'correction' }, p: Period): Promise<AppError> {
+  const docs = await settlementStore.periodDocs(tx, m, gone.providerId, p);
+  const now = gone.kind === 'regular' ? docs.find((d) => d.sequence === 0) : docs.find((d) => d.kind === 'correction' && d.status === 'draft');
+  const message = now
+    ? `settlement ${gone.id} was replaced by settlement ${now.id} while this request waited: a run recomputed the draft; review settlement ${now.id} and act on it instead`
+    : gone.kind === 'correction'
+      ? `settlement ${gone.id} was discarded while this request waited: a run found nothing left to correct`
+      : `settlement ${gone.id} was removed while this request waited`;
+  return new AppError(409, 'settlement_replaced', message, { replacedBy: now?.id ?? null });
+}
+
 export interface RunProgress {
   done: number;
   total: number;
@@ -193,7 +209,9 @@ export class SettlementsService {
     await this.db.transaction(async (tx) => {
       const p = parsePeriod(found.period);
       await settlementStore.lockProviderPeriod(tx, m, found.providerId, p);
-      const s = (await settlementStore.get(tx, scope, id))!;
+      // A run may have replaced (or discarded) the draft while this waited for the lock.
+      const s = await settlementStore.get(tx, scope, id);
+      if (!s) throw await replacedDraft(tx, m, found, p);
       if (s.status !== 'draft') throw conflict(`settlement ${id} is already ${s.status}`);
       const mi = await loadMunicipality(tx, m);
       if (mi.fourEyes && s.computedBy === who.principal.actor) {
@@ -226,9 +244,15 @@ export class SettlementsService {
   /** Finance's decision on an exception; it applies from the next run of the month (also as a correction after approval). */
   async decide(who: Acting, exceptionId: number, decision: 'accepted' | 'rejected', note: string | null) {
     const m = who.principal.municipalityId;
-    const e = await settlementStore.exception(this.db, scopeOf(who.principal), exceptionId);
-    if (!e) throw notFound('settlement exception', exceptionId);
-    await this.db.transaction(async (tx) => {
+    const scope = scopeOf(who.principal);
+    const found = await settlementStore.exception(this.db, scope, exceptionId);
+    if (!found) throw notFound('settlement exception', exceptionId);
+    return this.db.transaction(async (tx) => {
+      // The exception belongs to a draft, which a run may replace while this waits for the lock.
+      const p = parsePeriod(found.period_start.slice(0, 7));
+      await settlementStore.lockProviderPeriod(tx, m, found.provider_id, p);
+      const e = await settlementStore.exception(tx, scope, exceptionId);
+      if (!e) throw await replacedDraft(tx, m, { id: found.settlement_id, providerId: found.provider_id, kind: found.settlement_kind }, p);
       await settlementStore.decide(tx, { municipalityId: m, providerId: e.provider_id, periodStart: e.period_start, kind: e.kind, subjectKey: e.subject_key, decision, note, actor: who.principal.actor });
       await appendAudit(tx, {
         municipalityId: m,
@@ -239,9 +263,9 @@ export class SettlementsService {
         entityId: exceptionId,
         changes: { kind: e.kind, subjectKey: e.subject_key, providerId: e.provider_id, period: e.period_start.slice(0, 7), note },
       });
+      const page = await settlementStore.exceptions(tx, m, e.settlement_id, { id: exceptionId }, { limit: 1, offset: 0 });
+      return page.items[0]!;
     });
-    const page = await settlementStore.exceptions(this.db, m, e.settlement_id, { id: exceptionId }, { limit: 1, offset: 0 });
-    return page.items[0]!;
   }
 
   async lock(who: Acting, period: string) {

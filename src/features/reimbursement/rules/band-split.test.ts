@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aModel, aVisit, aWorld } from '../testing/engine-builders.js';
+import { aGrant, aModel, aVisit, aWorld } from '../testing/engine-builders.js';
 import { settle } from '../testing/settle.js';
 
 const bands = (crossing: 'split' | 'start', holidayBand?: string) => ({
@@ -41,5 +41,19 @@ describe('band-split', () => {
     // 30 granted minutes, the visit 21:40–22:40 lay 20 minutes in day and 40 at night → 10 + 20
     const r = settle(aWorld(aModel({ defaults: { basis: { type: 'granted' } } }), { visits: [aVisit(1, 'PC', '2026-03-02 21:40', '2026-03-02 22:40')] }));
     expect(byBand(r)).toEqual({ day: [10, '100.00'], night: [20, '240.00'] });
+  });
+
+  it.each<[string, string[], Record<string, [number, string]>]>([
+    ['day listed first gets it', ['day', 'night'], { day: [8, '80.00'], night: [7, '84.00'] }],
+    ['night listed first gets it', ['night', 'day'], { day: [7, '70.00'], night: [8, '96.00'] }],
+  ])('an odd minute on equal remainders goes to the band listed first in the model: %s', (_name, order, expected) => {
+    // 15 granted minutes over a visit lying 30 minutes in each band: 7.5 + 7.5
+    const all = bands('split').bands;
+    const timeBands = { bands: order.map((n) => all.find((b) => b.name === n)!), crossing: 'split' };
+    const input = aWorld(aModel({ timeBands, defaults: { basis: { type: 'granted' } } }), {
+      grants: [aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: 15 })],
+      visits: [aVisit(1, 'PC', '2026-03-02 21:30', '2026-03-02 22:30')],
+    });
+    expect(byBand(settle(input))).toEqual(expected);
   });
 });

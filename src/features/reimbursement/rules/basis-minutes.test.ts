@@ -12,6 +12,7 @@ describe('basis-minutes', () => {
     ['delivered floor not reached', { type: 'delivered', floorMinutes: 15 }, '08:20', 20, '200.00', ['basis.delivered']],
     ['delivered capped at 120 % of the grant per visit', { type: 'delivered', caps: [{ percentOfGranted: '120', per: 'visit' }] }, '08:50', 36, '360.00', ['basis.delivered', 'delivered.cap.visit.120']],
     ['delivered cap 133.3 % floors to whole minutes', { type: 'delivered', caps: [{ percentOfGranted: '133.3', per: 'visit' }] }, '08:50', 39, '390.00', ['basis.delivered', 'delivered.cap.visit.133.3']],
+    ['a floor above the per-visit cap wins: capped to 36, raised to 40', { type: 'delivered', floorMinutes: 40, caps: [{ percentOfGranted: '120', per: 'visit' }] }, '08:50', 40, '400.00', ['basis.delivered', 'delivered.cap.visit.120', 'delivered.floor.40']],
     ['per_service: the standard minutes', { type: 'per_service' }, '08:50', 30, '300.00', ['basis.per_service']],
   ])('%s', (_name, basis, end, minutes, amount, reasons) => {
     const r = settle(aWorld(aModel({ defaults: { basis } }), { visits: [aVisit(1, 'PC', '2026-03-02 08:00', `2026-03-02 ${end}`)] }));

@@ -26,6 +26,14 @@ describe('per-period', () => {
     expect(lines[1]).toEqual(['C002', 'per_period', 'per_month', '1', '197.00', expect.stringMatching(/^0\.6774193548387096774193/), '133.45', ['basis.per_period', 'per_period.days.21/31']]);
   });
 
+  it('divides by the days of the month last: 10 of 31 days × 15.50 × 1.015 = 5.075 exactly, half-up 5.08', () => {
+    const input = alarm({ type: 'per_period', rateBand: 'month', prorate: 'days' }, { choices: [aChoice(1, 'alarm'), aChoice(2, 'alarm', { validFrom: '2026-03-22' })] });
+    input.model = aModel({ categories: { alarm: { basis: { type: 'per_period', rateBand: 'month', prorate: 'days' } } }, providerKindAdjustment: { private: '1.5' } });
+    input.rates = [aRate('alarm', 'month', '15.50', { unit: 'per_month' })];
+    const line = settle(input).lines.find((l) => l.citizenRef === 'C002')!;
+    expect([line.reasonCodes.at(-1), line.amount]).toEqual(['per_period.days.10/31', '5.08']);
+  });
+
   it('a fixed amount in the model needs no rate; consecutive grants give one line', () => {
     const r = settle(
       alarm(
