@@ -23,4 +23,12 @@ describe('configuration', () => {
     expect(a.linkSecret).not.toBe(a.idPepper);
     expect(a.linkSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
+
+  it('reads TRUST_PROXY as a hop count or a list of proxies, and refuses "true" and what is not an address', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow('TRUST_PROXY: name the proxies (a hop count, addresses or subnets, loopback, linklocal, uniquelocal), not "true"');
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33,proxy.local' })).toThrow('not "10.0.0.0/33, proxy.local"');
+  });
 });

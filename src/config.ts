@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -21,6 +22,12 @@ const ConfigSchema = z.object({
    * must share it; elsewhere each process makes a random one, so its links die with it.
    */
   CAREPAY_LINK_SECRET: z.string().min(32).optional(),
+  /**
+   * The reverse proxies (TLS terminators, load balancers) whose X-Forwarded-For and
+   * X-Forwarded-Proto are believed: a hop count, or addresses, subnets and express's names
+   * (loopback, linklocal, uniquelocal), comma-separated. Unset: none, the peer is the client.
+   */
+  TRUST_PROXY: z.string().optional(),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Run the scheduled jobs (jobs/scheduler.ts) in this process; several instances may all run it safely. */
   SCHEDULER_ENABLED: z.stringbool().default(true),
@@ -30,7 +37,34 @@ const ConfigSchema = z.object({
   SETTLEMENT_PARALLEL_FROM_VISITS: z.coerce.number().int().min(0).default(100_000),
 });
 
-export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly idPepper: string; readonly linkSecret: string };
+export type TrustProxy = false | number | string[];
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>> & {
+  readonly idPepper: string;
+  readonly linkSecret: string;
+  readonly trustProxy: TrustProxy;
+};
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `true` (trust every hop) is refused: anyone could then name their own address in
+ * X-Forwarded-For and slip past the per-address sign-in limit.
+ */
+function parseTrustProxy(value: string | undefined): TrustProxy | string {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const parts = v.split(',').map((p) => p.trim());
+  const bad = parts.filter((p) => {
+    if (PROXY_NAMES.has(p)) return false;
+    const [addr, bits, ...rest] = p.split('/');
+    const family = isIP(addr ?? '');
+    if (family === 0 || rest.length > 0) return true;
+    return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  return bad.length === 0 ? parts : `name the proxies (a hop count, addresses or subnets, loopback, linklocal, uniquelocal), not "${bad.join(', ')}"`;
+}
 
 const DEV_PEPPER = 'carepay-development-pepper-not-for-production';
 
@@ -41,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  const trustProxy = parseTrustProxy(c.TRUST_PROXY);
+  if (typeof trustProxy === 'string') throw new Error(`Invalid configuration:\n  TRUST_PROXY: ${trustProxy}`);
   if (c.NODE_ENV === 'production') {
     const missing = (['CAREPAY_ID_PEPPER', 'CAREPAY_LINK_SECRET'] as const).filter((k) => !c[k]);
     if (missing.length > 0) {
@@ -52,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idPepper: c.CAREPAY_ID_PEPPER ?? DEV_PEPPER,
     // Never the public development pepper: a link signed with a known key could name any role.
     linkSecret: c.CAREPAY_LINK_SECRET ?? randomBytes(32).toString('base64url'),
+    trustProxy,
   });
 }
