@@ -19,6 +19,7 @@ import { invoicesRoutes } from './features/invoices/invoices-routes.js';
 import { recalcRoutes } from './features/price-recalculation/recalc-routes.js';
 import { webRoutes } from './features/web/web-routes.js';
 import { authenticate, errorHandler, requestId, requestLog } from './http/middleware.js';
+import { apiAuthenticationLimit } from './http/rate-limits.js';
 import { noStore, securityHeaders } from './http/security-headers.js';
 import { LinkSigner } from './features/auth/signed-links.js';
 import { buildDocument, newRegistry } from './http/openapi.js';
@@ -44,6 +45,7 @@ export function createApp({ services, log }: AppDeps): Express {
   const registry = newRegistry();
   const api = express.Router();
   const links = new LinkSigner(services.config.linkSecret);
+  api.use(apiAuthenticationLimit());
   api.use(authenticate(services.tokens, links));
   // Uploads are streamed, so the imports router comes before the JSON body parser.
   api.use(importsRoutes(registry, services.imports, services.config.MAX_UPLOAD_BYTES));
