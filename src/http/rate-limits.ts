@@ -5,7 +5,7 @@ import { AppError } from '../shared/errors.js';
 /**
  * Failed requests per client address, counted in this process's memory (express-rate-limit's
  * default store). Several instances each keep their own count, so the real ceiling is the limit
- * times the instances: enough against noise and against guessing API tokens (2^120 and more),
+ * times the instances: enough against noise and against guessing API tokens (192 random bits),
  * which no limit is needed to stop. Password guessing has its own shared counters in PostgreSQL
  * (features/auth/sign-in-throttle.ts). Only failures count: a busy integration is never slowed.
  */
