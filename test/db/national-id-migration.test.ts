@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { down, up } from '../../migrations/20260112000002_national_id_minimal.js';
+import { up as scrubBirthDates } from '../../migrations/20260112000003_national_id_birth_dates_removed.js';
 import { nationalIdHmac } from '../../src/features/citizens/national-id.js';
 import { aMunicipality, aToken, buildTestApp } from '../helpers/app.js';
 import { ids } from '../helpers/citizen-builders.js';
@@ -36,5 +37,30 @@ describe('migration 20260112000002: the stored masked form loses the birth date;
     // A masked form with digits, or a hash without its key, can no longer be written.
     await expect(t.db('citizens').insert({ municipality_id: dk, ref: 'BAD-1', national_id_masked: '010150-****' })).rejects.toThrow(/citizens_national_id_masked/);
     await expect(t.db('citizens').insert({ municipality_id: dk, ref: 'BAD-2', national_id_hmac: 'ab' })).rejects.toThrow(/citizens_national_id_key/);
+  });
+
+  it('20260112000003 removes the birth dates that masked ids left in the audit log and in stored import rejections, and nothing else', async () => {
+    const app = buildTestApp(t.db);
+    const m = await aMunicipality(app.services, 'SCRUB');
+    await t.db('audit_log').insert([
+      { municipality_id: m, actor: 'old', action: 'create', entity: 'citizen', entity_id: '1', changes: JSON.stringify({ after: { ref: 'C-1', nationalIdMasked: '010150-****' } }) },
+      { municipality_id: m, actor: 'old', action: 'update', entity: 'citizen', entity_id: '2', changes: JSON.stringify({ before: { nationalIdMasked: '19500101-****' }, after: { nationalIdMasked: null } }) },
+      { municipality_id: m, actor: 'old', action: 'create', entity: 'visit', entity_id: '3', changes: JSON.stringify({ note: 'period 2026-04, 123456 minutes' }) },
+    ]);
+    const [batch] = await t.db('import_batches')
+      .insert({ municipality_id: m, kind: 'visits', format: 'csv', source_system: 'old', actor: 'old', rejections: JSON.stringify([{ row: 5, field: 'citizen_ref', message: 'must be 1–64 letters, got "500101-****"' }]) })
+      .returning('id');
+
+    await scrubBirthDates(t.db);
+
+    const audit = await t.db('audit_log').where({ municipality_id: m, actor: 'old' }).orderBy('id').select('changes');
+    expect(audit.map((a) => a.changes)).toEqual([
+      { after: { ref: 'C-1', nationalIdMasked: '******-****' } },
+      { before: { nationalIdMasked: '********-****' }, after: { nationalIdMasked: null } },
+      { note: 'period 2026-04, 123456 minutes' },
+    ]);
+    expect((await t.db('import_batches').where({ id: batch.id }).first()).rejections).toEqual([{ row: 5, field: 'citizen_ref', message: 'must be 1–64 letters, got "******-****"' }]);
+    // The log is append-only again.
+    await expect(t.db('audit_log').where({ municipality_id: m }).update({ actor: 'x' })).rejects.toThrow(/append-only/);
   });
 });

@@ -118,9 +118,9 @@ describe('isNationalId and maskNationalIds (what must never be a reference or be
     expect(isNationalId(text, TODAY)).toBe(false);
   });
 
-  it('masks every run of 10 or 12 digits to its date part, and leaves other text alone', () => {
-    expect(maskNationalIds('unknown citizen "010150-8527"')).toBe('unknown citizen "010150-****"');
-    expect(maskNationalIds('"19500101-1237", "500101+1237" and 1950010112370')).toBe('"19500101-****", "500101-****" and 1950010112370');
+  it('masks every run of 10 or 12 digits whole, birth date included, and leaves other text alone', () => {
+    expect(maskNationalIds('unknown citizen "010150-8527"')).toBe('unknown citizen "******-****"');
+    expect(maskNationalIds('"19500101-1237", "500101+1237" and 1950010112370')).toBe('"********-****", "******-****" and 1950010112370');
     expect(maskNationalIds('row 12: 2026-03-02 07:30, C000123')).toBe('row 12: 2026-03-02 07:30, C000123');
   });
 });

@@ -98,11 +98,13 @@ export function isNationalId(text: string, today?: string): boolean {
 }
 
 /**
- * A text to show back (an error message, a refused column name) with every run of 10 or 12 digits,
- * with or without - or + before the last four, cut to its date part and ****: whatever was typed
- * into the wrong field, a national id is never repeated in full.
+ * A text to show back (an error message, a refused column name; import reports are stored) with
+ * every run of 10 or 12 digits, with or without - or + before the last four, replaced by the
+ * masked form of its length: whatever was typed into the wrong field, no part of a national id,
+ * not even the birth date, is repeated. The row and column say where it was.
  */
-export const maskNationalIds = (text: string): string => text.replace(/(?<!\d)((?:\d{2})?\d{6})[-+]?\d{4}(?!\d)/g, '$1-****');
+export const maskNationalIds = (text: string): string =>
+  text.replace(/(?<!\d)((?:\d{2})?\d{6})[-+]?\d{4}(?!\d)/g, (_m, date: string) => (date.length === 8 ? MASKED.SE : MASKED.DK));
 
 /** Keyed hash of the normalised id: lets us find a citizen by national id without storing it. */
 export const nationalIdHmac = (pepper: string, normalised: string): string =>
