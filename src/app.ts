@@ -19,6 +19,8 @@ import { invoicesRoutes } from './features/invoices/invoices-routes.js';
 import { recalcRoutes } from './features/price-recalculation/recalc-routes.js';
 import { webRoutes } from './features/web/web-routes.js';
 import { authenticate, errorHandler, requestId, requestLog } from './http/middleware.js';
+import { apiAuthenticationLimit } from './http/rate-limits.js';
+import { noStore, securityHeaders } from './http/security-headers.js';
 import { LinkSigner } from './features/auth/signed-links.js';
 import { buildDocument, newRegistry } from './http/openapi.js';
 import type { Services } from './services.js';
@@ -34,12 +36,16 @@ export function createApp({ services, log }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Who the client is (req.ip, req.secure for the cookie's Secure flag) only through proxies named in TRUST_PROXY.
+  app.set('trust proxy', services.config.trustProxy);
+  app.use(securityHeaders());
   app.use(requestId);
   app.use(requestLog(log));
 
   const registry = newRegistry();
   const api = express.Router();
   const links = new LinkSigner(services.config.linkSecret);
+  api.use(apiAuthenticationLimit());
   api.use(authenticate(services.tokens, links));
   // Uploads are streamed, so the imports router comes before the JSON body parser.
   api.use(importsRoutes(registry, services.imports, services.config.MAX_UPLOAD_BYTES));
@@ -73,8 +79,8 @@ export function createApp({ services, log }: AppDeps): Express {
   app.get('/', (_req, res) => {
     res.redirect(303, '/app/');
   });
-  app.use('/app', webRoutes(services, log));
-  app.use('/api', api);
+  app.use('/app', noStore, webRoutes(services, log));
+  app.use('/api', noStore, api);
   app.use('/api/*splat', () => {
     throw notFound('endpoint');
   });

@@ -10,6 +10,7 @@ import { registerModelCommands } from './features/models/model-command.js';
 import { registerSettlementCommands } from './features/settlements/settlement-command.js';
 import { registerInvoiceCommands } from './features/invoices/invoice-command.js';
 import { registerRecalcCommands } from './features/price-recalculation/recalc-command.js';
+import { registerNationalIdCommands } from './features/citizens/national-id-command.js';
 
 /** The `carepay` command line. It uses the same services as the API. */
 export function buildCli(): Command {
@@ -95,6 +96,7 @@ export function buildCli(): Command {
   registerSettlementCommands(program);
   registerInvoiceCommands(program);
   registerRecalcCommands(program);
+  registerNationalIdCommands(program);
   return program;
 }
 

@@ -6,6 +6,7 @@ import { ProvidersService } from './features/providers/providers-service.js';
 import { AbsencesService } from './features/citizens/absences-service.js';
 import { ChoicesService } from './features/citizens/choices-service.js';
 import { CitizensService } from './features/citizens/citizens-service.js';
+import { NationalIdKeys } from './features/citizens/national-id.js';
 import { GrantsService } from './features/grants/grants-service.js';
 import { VisitsService } from './features/visits/visits-service.js';
 import { CatalogueService } from './features/catalogue/catalogue-service.js';
@@ -28,7 +29,7 @@ export function buildServices(db: Knex, config: Config) {
     tokens,
     municipalities: new MunicipalitiesService(db),
     providers: new ProvidersService(db),
-    citizens: new CitizensService(db, { idPepper: config.idPepper }),
+    citizens: new CitizensService(db, { idKeys: new NationalIdKeys(config.idKeys) }),
     choices: new ChoicesService(db),
     absences: new AbsencesService(db),
     grants: new GrantsService(db),

@@ -71,6 +71,7 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
     [401, 'Missing or invalid token'],
     [403, 'The role may not do this'],
     [404, 'Not found in your municipality'],
+    [429, 'Too many failed authentications from this address; the Retry-After header says how many seconds to wait'],
   ] as const) {
     responses[code] = { description, content: { 'application/json': { schema: ErrorSchema } } };
   }

@@ -11,7 +11,8 @@ const CPR = '010150-8527';
 const CPR_DIGITS = '0101508527';
 const PNR = '19500101-1237';
 const PNR_DIGITS = '195001011237';
-const SECRETS = [CPR, CPR_DIGITS, PNR, PNR_DIGITS, '500101-1237', '5001011237'];
+// The birth date is part of the id too: nothing stored or answered may keep it (issue 20, defect 9).
+const SECRETS = [CPR, CPR_DIGITS, PNR, PNR_DIGITS, '500101-1237', '5001011237', '010150', '19500101', '500101'];
 
 const expectNoNationalId = (value: unknown) => {
   const json = JSON.stringify(value);
@@ -58,20 +59,21 @@ describe('citizens API', () => {
     await app.as(adminA).post('/api/provider-choices').send(aChoice(withId, pA1)).expect(201);
   });
 
-  it('returns only the masked national id, and stores only a keyed hash and the mask', async () => {
+  it('returns only the masked national id, and stores only a keyed hash, its key and a mask without the birth date', async () => {
     const res = await app.as(adminA).get(`/api/citizens/${withId}`).expect(200);
     expect(Object.keys(res.body).sort()).toEqual(['area', 'createdAt', 'id', 'nationalIdMasked', 'ref', 'updatedAt']);
-    expect(res.body).toMatchObject({ id: withId, ref: 'WITH-ID', area: 'north', nationalIdMasked: '010150-****' });
+    expect(res.body).toMatchObject({ id: withId, ref: 'WITH-ID', area: 'north', nationalIdMasked: '******-****' });
     expectNoNationalId(res.body);
     expect(res.text).not.toContain('8527');
 
     const row = await t.db('citizens').where({ id: withId }).first();
-    expect(row.national_id_masked).toBe('010150-****');
+    expect(row.national_id_masked).toBe('******-****');
     expect(row.national_id_hmac).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.national_id_key).toBe(1);
     expectNoNationalId(row);
 
     const se = await app.as(adminB).get(`/api/citizens/${swede}`).expect(200);
-    expect(se.body.nationalIdMasked).toBe('19500101-****');
+    expect(se.body.nationalIdMasked).toBe('********-****');
     expectNoNationalId(se.body);
   });
 
@@ -138,14 +140,14 @@ describe('citizens API', () => {
 
   it('changes area and national id, and null removes the national id', async () => {
     const set = await app.as(financeA).patch(`/api/citizens/${plain}`).send({ area: 'south', nationalId: '020250-1111' }).expect(200);
-    expect(set.body).toMatchObject({ id: plain, area: 'south', nationalIdMasked: '020250-****' });
+    expect(set.body).toMatchObject({ id: plain, area: 'south', nationalIdMasked: '******-****' });
     const found = await app.as(adminA).get('/api/citizens?nationalId=0202501111').expect(200);
     expect(ids(found.body)).toEqual([plain]);
 
     const removed = await app.as(financeA).patch(`/api/citizens/${plain}`).send({ nationalId: null }).expect(200);
     expect(removed.body).toMatchObject({ area: 'south', nationalIdMasked: null });
     const row = await t.db('citizens').where({ id: plain }).first();
-    expect([row.national_id_hmac, row.national_id_masked]).toEqual([null, null]);
+    expect([row.national_id_hmac, row.national_id_key, row.national_id_masked]).toEqual([null, null, null]);
     expect((await app.as(adminA).get('/api/citizens?nationalId=0202501111').expect(200)).body.total).toBe(0);
 
     await app.as(financeA).patch(`/api/citizens/${plain}`).send({ ref: 'NEW' }).expect(400);
@@ -165,8 +167,9 @@ describe('citizens API', () => {
     const rows = await t.db('audit_log').select('*');
     expectNoNationalId(rows);
     expect(JSON.stringify(rows)).not.toContain('0202501111');
+    expect(JSON.stringify(rows)).not.toContain('020250');
     const log = await app.as(auditorA).get(`/api/audit?entity=citizen&entityId=${withId}`).expect(200);
-    expect(log.body.items.at(-1)).toMatchObject({ action: 'create', changes: { after: { nationalIdMasked: '010150-****' } } });
+    expect(log.body.items.at(-1)).toMatchObject({ action: 'create', changes: { after: { nationalIdMasked: '******-****' } } });
     const plainLog = await app.as(auditorA).get(`/api/audit?entity=citizen&entityId=${plain}`).expect(200);
     expect(plainLog.body.items.map((e: { changes: { nationalId?: string } }) => e.changes.nationalId)).toEqual([
       'removed',

@@ -35,3 +35,10 @@ describe('series output', () => {
     expect(granted.match(/L/g)).toHaveLength(1);
   });
 });
+
+describe('series CSV cells', () => {
+  it('neutralises a status a spreadsheet would run and keeps negative deviations as numbers', () => {
+    const p = { ...point(1, '10', '12'), deviationPercent: new Decimal('-16.67'), status: '=HYPERLINK("http://x","ok")' };
+    expect(seriesCsv([p]).split('\r\n')[1]).toBe(`2026-W01,2025-12-29,10.00,12.00,11.76,12.00,-2.00,-16.67,"'=HYPERLINK(""http://x"",""ok"")"`);
+  });
+});

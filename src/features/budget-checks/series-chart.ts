@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { csvDocument } from '../../shared/csv-writer.js';
 import type { IsoWeek } from './iso-week.js';
 
 /** One week of the year's series; null figures for weeks without a stored check. */
@@ -17,21 +18,19 @@ const fmt = (d: Decimal | null, places = 2) => (d === null ? '' : d.toFixed(plac
 
 /** RFC 4180 CSV, comma-separated, decimals with a point; empty cells for weeks not checked. */
 export function seriesCsv(points: readonly SeriesPoint[]): string {
-  const head = 'week,week_start,granted_hours,affordable_hours,watch_from_hours,over_from_hours,deviation_hours,deviation_percent,status';
-  const rows = points.map((p) =>
-    [
-      p.week.key,
-      p.week.monday,
-      fmt(p.grantedHours),
-      fmt(p.affordableHours),
-      fmt(p.watchFromHours),
-      fmt(p.overFromHours),
-      p.grantedHours && p.affordableHours ? fmt(p.grantedHours.minus(p.affordableHours)) : '',
-      fmt(p.deviationPercent),
-      p.status ?? '',
-    ].join(','),
-  );
-  return `${head}\r\n${rows.map((r) => `${r}\r\n`).join('')}`;
+  const head = ['week', 'week_start', 'granted_hours', 'affordable_hours', 'watch_from_hours', 'over_from_hours', 'deviation_hours', 'deviation_percent', 'status'];
+  const rows = points.map((p) => [
+    p.week.key,
+    p.week.monday,
+    fmt(p.grantedHours),
+    fmt(p.affordableHours),
+    fmt(p.watchFromHours),
+    fmt(p.overFromHours),
+    p.grantedHours && p.affordableHours ? fmt(p.grantedHours.minus(p.affordableHours)) : '',
+    fmt(p.deviationPercent),
+    p.status,
+  ]);
+  return csvDocument(head, rows, ',');
 }
 
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);

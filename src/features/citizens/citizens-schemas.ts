@@ -5,15 +5,17 @@ import { Ref } from '../../http/common-schemas.js';
 const NationalId = z
   .string()
   .regex(/^\d{6}(\d{2})?[-+]?\d{4}$/, 'a CPR number (DDMMYY-XXXX) or a personnummer (YYYYMMDD-XXXX or YYMMDD-XXXX)')
-  .meta({ description: 'Stored only as a keyed hash and a masked form; never returned.', example: '010150-1234' });
+  .meta({ description: 'Stored only as a keyed hash (and a mask that shows nothing of it); never returned.', example: '010150-1234' });
 
 export const Citizen = z
   .object({
     id: z.number().int(),
     ref: Ref,
     area: z.string().nullable(),
-    /** Birth-date part only, e.g. 010150-**** or 19500101-****. */
-    nationalIdMasked: z.string().nullable(),
+    nationalIdMasked: z
+      .string()
+      .nullable()
+      .meta({ description: 'Whether a national id is on file, and nothing of it: ******-**** (CPR) or ********-**** (personnummer); null when none is.' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -4,9 +4,10 @@ import type { Citizen } from './citizens-schemas.js';
 
 type Db = Knex | Knex.Transaction;
 
-/** The national id columns as the store writes them: a keyed hash and a masked form, never the id. */
+/** The national id columns as the store writes them: a keyed hash, the key it was made under and a masked form, never the id. */
 export interface NationalIdColumns {
   hmac: string;
+  keyId: number;
   masked: string;
 }
 
@@ -20,7 +21,7 @@ const toCitizen = (r: Record<string, any>): Citizen => ({
 });
 
 const idColumns = (n: NationalIdColumns | null | undefined) =>
-  n === undefined ? {} : { national_id_hmac: n?.hmac ?? null, national_id_masked: n?.masked ?? null };
+  n === undefined ? {} : { national_id_hmac: n?.hmac ?? null, national_id_key: n?.keyId ?? null, national_id_masked: n?.masked ?? null };
 
 /** A provider token sees the citizens it serves or has served (any choice, past or future). */
 const scoped = (db: Db, scope: Scope) => {
@@ -38,11 +39,11 @@ const scoped = (db: Db, scope: Scope) => {
 };
 
 export const citizensStore = {
-  async list(db: Knex, scope: Scope, f: { ref?: string; area?: string; nationalIdHmac?: string }, page: { limit: number; offset: number }) {
+  async list(db: Knex, scope: Scope, f: { ref?: string; area?: string; nationalIdHmacs?: string[] }, page: { limit: number; offset: number }) {
     const q = scoped(db, scope);
     if (f.ref) q.andWhere('c.ref', f.ref);
     if (f.area) q.andWhere('c.area', f.area);
-    if (f.nationalIdHmac) q.andWhere('c.national_id_hmac', f.nationalIdHmac);
+    if (f.nationalIdHmacs) q.whereIn('c.national_id_hmac', f.nationalIdHmacs);
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
     const rows = await q.select('c.*').orderBy('c.id').limit(page.limit).offset(page.offset);
     return { items: rows.map(toCitizen), total: Number(count) };
@@ -55,9 +56,9 @@ export const citizensStore = {
     return row ? toCitizen(row) : undefined;
   },
 
-  /** Which citizen (if any) holds this national id. */
-  async idHolder(db: Db, municipalityId: number, hmac: string): Promise<number | undefined> {
-    const row = await db('citizens').where({ municipality_id: municipalityId, national_id_hmac: hmac }).first('id');
+  /** Which citizen (if any) holds this national id, given its hash under every key. */
+  async idHolder(db: Db, municipalityId: number, hmacs: readonly string[]): Promise<number | undefined> {
+    const row = await db('citizens').where({ municipality_id: municipalityId }).whereIn('national_id_hmac', hmacs).first('id');
     return row?.id;
   },
 

@@ -3,13 +3,20 @@ import { createHmac } from 'node:crypto';
 /**
  * National ids (Danish CPR, Swedish personnummer) are personal data. This module is the only
  * place that sees one in clear: it validates, normalises, masks and hashes it. Callers keep
- * only the masked form and the keyed hash; error messages never repeat the value.
+ * only the masked form (which shows that an id is on file, and nothing of it) and the keyed
+ * hash; error messages never repeat the value. docs/security.md says what each can reveal.
  */
 export type Country = 'DK' | 'SE';
 
 export type ParsedNationalId =
   | { ok: true; normalised: string; masked: string }
   | { ok: false; message: string };
+
+/**
+ * What is stored and shown of an id: its shape only. Even the birth date would leave a holder of
+ * the hashing key 10,000 candidates per citizen; users find a citizen by typing the whole id.
+ */
+export const MASKED = { DK: '******-****', SE: '********-****' } as const;
 
 const isRealDate = (y: number, m: number, d: number) => {
   const t = new Date(Date.UTC(y, m - 1, d));
@@ -45,7 +52,7 @@ function parseCpr(text: string): ParsedNationalId {
   if (!isRealDate(cprYear(Number(yy), Number(serial[0])), Number(mm), Number(dd))) {
     return { ok: false, message: 'the CPR number does not start with a real birth date' };
   }
-  return { ok: true, normalised: `${dd}${mm}${yy}${serial}`, masked: `${dd}${mm}${yy}-****` };
+  return { ok: true, normalised: `${dd}${mm}${yy}${serial}`, masked: MASKED.DK };
 }
 
 /**
@@ -74,7 +81,7 @@ function parsePersonnummer(text: string, today: string): ParsedNationalId {
   }
   if (!luhnValid(`${yy}${mm}${dd}${serial}`)) return { ok: false, message: 'the personnummer check digit is wrong' };
   const date = `${year}${mm}${dd}`;
-  return { ok: true, normalised: `${date}${serial}`, masked: `${date}-****` };
+  return { ok: true, normalised: `${date}${serial}`, masked: MASKED.SE };
 }
 
 export function parseNationalId(text: string, country: Country, today: string): ParsedNationalId {
@@ -91,12 +98,76 @@ export function isNationalId(text: string, today?: string): boolean {
 }
 
 /**
- * A text to show back (an error message, a refused column name) with every run of 10 or 12 digits,
- * with or without - or + before the last four, cut to its date part and ****: whatever was typed
- * into the wrong field, a national id is never repeated in full.
+ * A text to show back (an error message, a refused column name; import reports are stored) with
+ * every run of 10 or 12 digits, with or without - or + before the last four, replaced by the
+ * masked form of its length: whatever was typed into the wrong field, no part of a national id,
+ * not even the birth date, is repeated. The row and column say where it was.
  */
-export const maskNationalIds = (text: string): string => text.replace(/(?<!\d)((?:\d{2})?\d{6})[-+]?\d{4}(?!\d)/g, '$1-****');
+export const maskNationalIds = (text: string): string =>
+  text.replace(/(?<!\d)((?:\d{2})?\d{6})[-+]?\d{4}(?!\d)/g, (_m, date: string) => (date.length === 8 ? MASKED.SE : MASKED.DK));
 
 /** Keyed hash of the normalised id: lets us find a citizen by national id without storing it. */
 export const nationalIdHmac = (pepper: string, normalised: string): string =>
   createHmac('sha256', pepper).update(normalised, 'utf8').digest('hex');
+
+/** A hashing key and the number rows name it by (national_id_key). */
+export interface IdKey {
+  id: number;
+  secret: string;
+}
+
+/** A stored hash and the key it was made under. */
+export interface StoredIdHash {
+  keyId: number;
+  hmac: string;
+}
+
+/**
+ * The hashing keys 1..n as a chain: the hash under key 1 is HMAC(k1, id), under key i it is
+ * HMAC(ki, hash under key i-1). The clear id is never stored, so rotation cannot hash it again;
+ * it wraps the stored hash in the next key instead (`rewrap`). After a rotation the database
+ * alone, or with any earlier key, recovers nothing: the newest key is needed, and so are the
+ * earlier ones (keep them; they no longer protect anything on their own).
+ */
+export class NationalIdKeys {
+  private readonly keys: readonly IdKey[];
+
+  constructor(keys: readonly IdKey[]) {
+    const sorted = [...keys].sort((a, b) => a.id - b.id);
+    if (sorted.length === 0 || sorted.some((k, i) => k.id !== i + 1)) {
+      throw new Error(`national-id keys must be numbered 1, 2, … without gaps (got ${sorted.map((k) => k.id).join(', ') || 'none'})`);
+    }
+    this.keys = sorted;
+  }
+
+  get currentKeyId(): number {
+    return this.keys.length;
+  }
+
+  /** The id's hash under every key, oldest first: a row not yet rotated matches one of the earlier ones. */
+  chain(normalised: string): StoredIdHash[] {
+    const out: StoredIdHash[] = [];
+    let h = nationalIdHmac(this.keys[0]!.secret, normalised);
+    out.push({ keyId: 1, hmac: h });
+    for (const k of this.keys.slice(1)) {
+      h = nationalIdHmac(k.secret, h);
+      out.push({ keyId: k.id, hmac: h });
+    }
+    return out;
+  }
+
+  /** What a new row stores: the hash under the current key. */
+  forStore(normalised: string): StoredIdHash {
+    return this.chain(normalised).at(-1)!;
+  }
+
+  /** Carries a hash stored under an earlier key to the current one. */
+  rewrap(stored: StoredIdHash): StoredIdHash {
+    if (stored.keyId > this.currentKeyId) {
+      throw new Error(`a hash is stored under key ${stored.keyId}, but the newest key configured is ${this.currentKeyId}`);
+    }
+    let h = stored.hmac;
+    for (const k of this.keys.slice(stored.keyId)) h = nationalIdHmac(k.secret, h);
+    return { keyId: this.currentKeyId, hmac: h };
+  }
+}

@@ -1,12 +1,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { failureLimit } from '../../http/rate-limits.js';
 import { forbidden } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import type { Language } from '../invoices/invoice-types.js';
 import { html } from './html.js';
 import { document, securityHeaders, type WebContext } from './web-layout.js';
-import { SESSION_HOURS, type WebSession } from './web-sessions.js';
+import { SESSION_HOURS, type SignIn, type WebSession } from './web-sessions.js';
 import { textsFor } from './web-text.js';
 
 export const SESSION_COOKIE = 'carepay_session';
@@ -78,17 +79,23 @@ export const safeNext = (value: unknown, fallback = '/app/'): string => {
   return r.success && !r.data.includes('//') ? r.data : fallback;
 };
 
-function loginPage(req: Request, res: Response, lang: Language, opts: { failed: boolean; next: string }) {
+type LoginState = { failed: false } | { failed: 'refused' } | { failed: 'throttled'; retryAfterSeconds: number };
+
+function loginPage(req: Request, res: Response, lang: Language, opts: LoginState & { next: string }) {
   const t = textsFor(lang);
   const csrf = randomBytes(18).toString('base64url');
   res.set('set-cookie', cookie(req, LOGIN_CSRF_COOKIE, csrf, 3600, '/app/login'));
   securityHeaders(res);
   res.set('cache-control', 'no-store');
-  res.status(opts.failed ? 401 : 200).type('html').send(
+  if (opts.failed === 'throttled') res.set('retry-after', String(opts.retryAfterSeconds));
+  const status = opts.failed === 'throttled' ? 429 : opts.failed ? 401 : 200;
+  const message =
+    opts.failed === 'throttled' ? t.loginThrottled.replace('{minutes}', String(Math.ceil(opts.retryAfterSeconds / 60))) : opts.failed ? t.loginFailed : null;
+  res.status(status).type('html').send(
     document(lang, t.signIn, 'carepay', html`
       <main id="main" class="login" tabindex="-1">
         <h1>${t.loginTitle}</h1>
-        ${opts.failed ? html`<p class="flash error" role="alert">${t.loginFailed}</p>` : ''}
+        ${message ? html`<p class="flash error" role="alert">${message}</p>` : ''}
         <div class="grid2">
           <section aria-labelledby="with-token">
             <h2 id="with-token">${t.loginWithToken}</h2>
@@ -135,7 +142,15 @@ const LoginBody = z.object({
 
 export function mountSignIn(r: Router, services: Services): void {
   r.get('/login', (req, res) => loginPage(req, res, browserLanguage(req), { failed: false, next: safeNext(req.query.next) }));
-  r.post('/login', async (req, res) => {
+  // Every failed sign-in (a wrong token, an unknown municipality, a stale form) per address and instance.
+  const perInstance = failureLimit({
+    limit: 50,
+    windowMinutes: 15,
+    failed: (res) => res.statusCode >= 400,
+    refuse: (req, res, _next, retryAfterSeconds) =>
+      loginPage(req, res, browserLanguage(req), { failed: 'throttled', retryAfterSeconds, next: safeNext(req.body?.next) }),
+  });
+  r.post('/login', perInstance, async (req, res) => {
     const body = LoginBody.parse(req.body ?? {});
     const lang = browserLanguage(req);
     if (!sameSecret(body._csrf, parseCookies(req.get('cookie')).get(LOGIN_CSRF_COOKIE))) {
@@ -143,16 +158,17 @@ export function mountSignIn(r: Router, services: Services): void {
     }
     const next = safeNext(body.next);
     await services.webSessions.purgeExpired();
-    const opened = body.token
+    const client = { address: req.ip ?? 'unknown', requestId: req.requestId };
+    const result: SignIn = body.token
       ? await services.webSessions.signInWithToken(body.token)
       : body.municipality && body.username && body.password
-        ? await services.webSessions.signInWithPassword(body.municipality, body.username, body.password)
-        : null;
-    if (!opened) {
-      loginPage(req, res, lang, { failed: true, next });
+        ? await services.webSessions.signInWithPassword(body.municipality, body.username, body.password, client)
+        : { outcome: 'refused' };
+    if (result.outcome !== 'opened') {
+      loginPage(req, res, lang, result.outcome === 'throttled' ? { failed: 'throttled', retryAfterSeconds: result.retryAfterSeconds, next } : { failed: 'refused', next });
       return;
     }
-    res.set('set-cookie', [cookie(req, SESSION_COOKIE, opened.secret, SESSION_HOURS * 3600), cookie(req, LOGIN_CSRF_COOKIE, '', 0, '/app/login')]);
+    res.set('set-cookie', [cookie(req, SESSION_COOKIE, result.secret, SESSION_HOURS * 3600), cookie(req, LOGIN_CSRF_COOKIE, '', 0, '/app/login')]);
     res.redirect(303, next);
   });
 }

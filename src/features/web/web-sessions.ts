@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { appendAudit } from '../audit/audit-store.js';
 import { notFound, unprocessable } from '../../shared/errors.js';
 import type { Acting, Principal, Role } from '../auth/auth-types.js';
+import { SignInThrottle } from '../auth/sign-in-throttle.js';
 import type { TokenService } from '../auth/token-service.js';
 
 /** How long a browser stays signed in: a working day, then sign in again. */
@@ -71,6 +72,11 @@ const toUser = (r: Record<string, any>): WebUser => ({
   disabledAt: r.disabled_at ? (r.disabled_at as Date).toISOString() : null,
 });
 
+export type SignIn =
+  | { outcome: 'opened'; secret: string; session: WebSession }
+  | { outcome: 'refused' }
+  | { outcome: 'throttled'; retryAfterSeconds: number };
+
 export const USERNAME_PATTERN = /^[a-z0-9._@-]{3,80}$/;
 export const MIN_PASSWORD = 12;
 
@@ -81,10 +87,15 @@ export const MIN_PASSWORD = 12;
  * every request looks the session up again, so signing out or revoking takes effect at once.
  */
 export class WebSessionService {
+  private readonly throttle: SignInThrottle;
+
   constructor(
     private readonly db: Knex,
     private readonly tokens: TokenService,
-  ) {}
+    throttle?: SignInThrottle,
+  ) {
+    this.throttle = throttle ?? new SignInThrottle(db);
+  }
 
   private async open(principal: Principal, ref: { tokenId: number | null; userId: number | null }): Promise<{ secret: string; session: WebSession }> {
     const secret = randomBytes(32).toString('base64url');
@@ -105,24 +116,46 @@ export class WebSessionService {
     return { secret, session: { id: row.id, principal, csrfToken, flash: null } };
   }
 
-  /** Signs in with an API token; null when the token is unknown, revoked or expired. */
-  async signInWithToken(token: string) {
+  /** Signs in with an API token; refused when the token is unknown, revoked or expired. */
+  async signInWithToken(token: string): Promise<SignIn> {
     const principal = await this.tokens.authenticate(token.trim());
-    if (!principal) return null;
+    if (!principal) return { outcome: 'refused' };
     // The same actor as the token through the API, so the four-eyes rule sees one person, not two.
-    return this.open(principal, { tokenId: principal.tokenId, userId: null });
+    return { outcome: 'opened', ...(await this.open(principal, { tokenId: principal.tokenId, userId: null })) };
   }
 
-  /** Signs in with a municipality code, username and password; null when any of them is wrong (no hint which). */
-  async signInWithPassword(municipalityCode: string, username: string, password: string) {
-    const row = await this.db('web_users as u')
-      .join('municipalities as m', 'm.id', 'u.municipality_id')
-      .where({ 'm.code': municipalityCode.trim(), 'u.username': username.trim().toLowerCase() })
-      .whereNull('u.disabled_at')
-      .first('u.*');
+  /**
+   * Signs in with a municipality code, username and password; `refused` when any of them is wrong
+   * (no hint which), `throttled` when the account or the client address has used up its attempts
+   * (then the password is not even checked, so the right one does not work either until the
+   * window ends). Failed sign-ins and lock-outs go to the municipality's audit log.
+   */
+  async signInWithPassword(municipalityCode: string, username: string, password: string, client: { address: string; requestId: string | null }): Promise<SignIn> {
+    const { address, requestId } = client;
+    const name = username.trim().toLowerCase();
+    const m = await this.db('municipalities').where({ code: municipalityCode.trim() }).first('id');
     dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+    if (!m) {
+      // Nothing to count against: no account exists there; the per-instance limit of the sign-in route applies.
+      await verifyPassword(password, await dummyHash);
+      return { outcome: 'refused' };
+    }
+    const audit = (action: string, changes: Record<string, unknown>, entityId: number | null = null) =>
+      appendAudit(this.db, { municipalityId: m.id, actor: `sign-in (${address})`, requestId, action, entity: 'web_user', entityId, changes });
+    await this.throttle.purgeEnded(m.id);
+    const reservation = await this.throttle.reserve(m.id, name, address);
+    for (const subject of reservation.newlyLocked) {
+      await audit('sign_in_locked', { username: name, address, subject, minutes: this.throttle.policy.windowSeconds / 60 });
+    }
+    if (reservation.retryAfterSeconds !== null) return { outcome: 'throttled', retryAfterSeconds: reservation.retryAfterSeconds };
+
+    const row = await this.db('web_users').where({ municipality_id: m.id, username: name }).whereNull('disabled_at').first();
     const ok = await verifyPassword(password, row ? row.password_hash : await dummyHash);
-    if (!row || !ok) return null;
+    if (!row || !ok) {
+      await audit('sign_in_failed', { username: name, address, reason: row ? 'wrong_password' : 'unknown_or_disabled_user' }, row?.id ?? null);
+      return { outcome: 'refused' };
+    }
+    await this.throttle.succeeded(m.id, name, address);
     const principal: Principal = {
       municipalityId: row.municipality_id,
       role: row.role,
@@ -130,7 +163,7 @@ export class WebSessionService {
       actor: `user:${row.id} (${row.username})`,
       tokenId: null,
     };
-    return this.open(principal, { tokenId: null, userId: row.id });
+    return { outcome: 'opened', ...(await this.open(principal, { tokenId: null, userId: row.id })) };
   }
 
   /** The session behind a cookie value, or null when it is unknown, expired, or its token or user is gone. */
