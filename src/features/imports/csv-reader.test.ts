@@ -1,12 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
-import { CsvSplitter, detectDelimiter } from './csv-reader.js';
+import { CsvSplitter, detectDelimiter, type RowLimits } from './csv-reader.js';
 
-/** Splits `text` fed in the given chunk sizes; returns [line, fields] per record. */
-function split(text: string, chunk = text.length || 1): Array<[number, string[]]> {
+/**
+ * Splits `text` fed in the given chunk sizes; returns [line, fields] per record, and
+ * [line, ['rejected', field, reason]] per rejected one.
+ */
+function split(text: string, chunk = text.length || 1, limits?: RowLimits): Array<[number, string[]]> {
   const out: Array<[number, string[]]> = [];
-  const s = new CsvSplitter((fields, line) => out.push([line, fields]));
+  const s = new CsvSplitter(
+    (fields, line) => out.push([line, fields]),
+    (line, field, reason) => out.push([line, ['rejected', field === null ? 'row' : `field ${field + 1}`, reason]]),
+    limits,
+  );
   for (let i = 0; i < text.length; i += chunk) s.push(text.slice(i, i + chunk));
   s.end();
   return out;
