@@ -116,6 +116,14 @@ describe('import hardening (issue 20)', () => {
       expect(await imported('nulgrants', 'grants')).toEqual(['G2']);
     });
 
+    it('answers 400, not 500, for a NUL in the file name', async () => {
+      const before = await importFootprint(t.db);
+      const res = await post('/api/imports/visits?filename=march%00.csv', `${VISITS}\n${visit('F1')}\n`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.issues).toEqual([expect.objectContaining({ path: 'query.filename', message: 'no control characters' })]);
+      expect(await importFootprint(t.db)).toEqual(before);
+    });
+
     it('rejects it from the command line as well', async () => {
       const file = path.join(tmp, 'nul.csv');
       fs.writeFileSync(file, `${VISITS}\n${visit('C\0LI1')}\n${visit('CLI2', 9)}\n`);
