@@ -106,6 +106,11 @@ describe('import hardening (issue 20)', () => {
         { row: 3, field: '_row', message: `a key ${NUL}` },
       ]);
       expect(await imported('nuljson')).toEqual(['J4']);
+
+      // A raw NUL byte is a control character JSON does not allow in a string: invalid JSON, a 400.
+      const raw = await post('/api/imports/visits?source=nuljson', `[${JSON.stringify(visitJson('J5')).replace('J5', 'J\x005')}]`, 'application/json');
+      expect(raw.status).toBe(400);
+      expect(raw.body.error.message).toMatch(/^The file is not valid JSON: /);
     });
 
     it('rejects a grant row with a NUL byte too', async () => {

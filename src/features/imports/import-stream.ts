@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { badRequest, payloadTooLarge } from '../../shared/errors.js';
-import { CsvSplitter, IMPORT_LIMITS, type RowLimits } from './csv-reader.js';
+import { CsvSplitter, IMPORT_LIMITS } from './csv-reader.js';
 import { foldName, nameIndex, resolveHeader } from './import-fields.js';
 import { rejectedLine, type ImportKind, type LineContext } from './import-kind.js';
 import { JsonRowReader } from './json-reader.js';
@@ -15,8 +15,6 @@ export interface ImportStreamOptions {
   /** Refuse (413) once more bytes than this arrive. */
   maxBytes?: number;
   onProgress?: (bytesRead: number) => void;
-  /** Bytes per field and per row; IMPORT_LIMITS unless a test makes them small. */
-  limits?: RowLimits;
 }
 
 /** A row's structural problem (not a field value): wrong number of CSV fields, a JSON row that is no object. */
@@ -31,7 +29,7 @@ export class ImportLineStream extends Transform {
   bytesRead = 0;
   rows = 0;
   private readonly decoder = new MarkingUtf8Decoder();
-  /** Set once a NUL byte or an invalid UTF-8 byte has arrived: from then on every CSV field is checked. */
+  /** Set once a NUL byte or an invalid UTF-8 byte has arrived: from then on every CSV field is checked (a clean file pays nothing). */
   private suspect = false;
   private started = false;
   private out = '';
@@ -44,7 +42,6 @@ export class ImportLineStream extends Transform {
     const width = kind.stagingColumnNames.length;
     const index = nameIndex(kind.fields);
     const nFields = kind.fields.length;
-    const limits = opts.limits ?? IMPORT_LIMITS;
     if (opts.format === 'csv') {
       let columnField: number[] | null = null;
       const fieldName = (c: number) => (columnField![c]! >= 0 ? kind.fields[columnField![c]!]!.name : WHOLE_ROW);
@@ -84,7 +81,7 @@ export class ImportLineStream extends Transform {
           if (f >= 0) values[f] = fields[c];
         }
         this.out += writeLine(values, line);
-      }, onRejected, limits);
+      }, onRejected, IMPORT_LIMITS);
     } else {
       const keyCache = new Map<string, number>();
       const reject = (row: number, key: string, reason: string) => {
@@ -128,7 +125,7 @@ export class ImportLineStream extends Transform {
           values[f] = v;
         }
         this.out += writeLine(values, row);
-      }, reject, limits);
+      }, reject, IMPORT_LIMITS);
     }
   }
 
