@@ -4,7 +4,7 @@ import { CsvSplitter, IMPORT_LIMITS } from './csv-reader.js';
 import { foldName, nameIndex, resolveHeader } from './import-fields.js';
 import { rejectedLine, type ImportKind, type LineContext } from './import-kind.js';
 import { JsonRowReader } from './json-reader.js';
-import { MarkingUtf8Decoder, textProblem } from './utf8-decoder.js';
+import { MarkingUtf8Decoder, textProblem } from '../../shared/utf8-decoder.js';
 
 export type ImportFormat = 'csv' | 'json';
 

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { badRequest } from './errors.js';
 
 /**
  * Decodes an upload's UTF-8 chunk by chunk, like StringDecoder, except that an invalid byte
@@ -106,6 +107,26 @@ export function textProblem(s: string): string | null {
     return `is not valid UTF-8 (byte 0x${(c - 0xdc00).toString(16).toUpperCase()}): save the file as UTF-8`;
   }
   return `is not valid Unicode (an unpaired surrogate \\u${c.toString(16).toUpperCase()})`;
+}
+
+const lineAt = (text: string, index: number) => text.slice(0, index).split('\n').length;
+
+/**
+ * A small file read whole (a budget or cost upload) as text, refused (400, with the line) when it
+ * holds a NUL byte, which PostgreSQL cannot store in text (a 500 otherwise), or bytes that are not
+ * UTF-8, which would be stored as U+FFFD without a word. Such files are refused whole, not by row.
+ */
+export function utf8File(bytes: Buffer): string {
+  const decoder = new MarkingUtf8Decoder();
+  const text = decoder.write(bytes) + decoder.end();
+  const nul = text.indexOf('\0');
+  if (nul >= 0) throw badRequest(`The file has a NUL byte on line ${lineAt(text, nul)}, which text cannot hold`);
+  if (decoder.invalidSeen) {
+    const bad = LONE_SURROGATE.exec(text)!;
+    const byte = (bad[0].charCodeAt(0) - 0xdc00).toString(16).toUpperCase();
+    throw badRequest(`The file is not valid UTF-8 on line ${lineAt(text, bad.index)} (byte 0x${byte}): save it as UTF-8`);
+  }
+  return text;
 }
 
 declare global {
