@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { AppError, payloadTooLarge } from '../shared/errors.js';
+import { utf8File } from '../shared/utf8-decoder.js';
 
 const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel']);
 
@@ -15,5 +16,5 @@ export async function readCsvBody(req: Request, what: string, maxBytes = 1024 * 
     if (size > maxBytes) throw payloadTooLarge(maxBytes);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return utf8File(Buffer.concat(chunks));
 }

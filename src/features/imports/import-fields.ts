@@ -73,6 +73,13 @@ export function nameIndex(fields: readonly FieldSpec[]): Map<string, number> {
   return index;
 }
 
+const LISTED_COLUMNS = 20;
+/** The first names quoted, the rest counted: the details carry them all. */
+const listed = (names: string[]) =>
+  names.length <= LISTED_COLUMNS
+    ? names.map((u) => `"${u}"`).join(', ')
+    : `${names.slice(0, LISTED_COLUMNS).map((u) => `"${u}"`).join(', ')} and ${(names.length - LISTED_COLUMNS).toLocaleString('en')} more`;
+
 /**
  * Resolves a CSV header to field positions: `columnField[c]` is the field index of column c.
  * Unknown, repeated and missing columns refuse the whole file (400), before any row is read.
@@ -92,7 +99,7 @@ export function resolveHeader(fields: readonly FieldSpec[], index: Map<string, n
   const missing = fields.filter((f, i) => f.required && !seen.has(i)).map((f) => f.name);
   if (unknown.length || repeated.length || missing.length) {
     const parts = [
-      unknown.length ? `unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => `"${u}"`).join(', ')}` : '',
+      unknown.length ? `unknown column${unknown.length > 1 ? 's' : ''}: ${listed(unknown)}` : '',
       repeated.length ? `column given twice: ${repeated.map((u) => `"${u}"`).join(', ')}` : '',
       missing.length ? `missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}` : '',
     ].filter(Boolean);

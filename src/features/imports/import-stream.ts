@@ -1,10 +1,10 @@
-import { StringDecoder } from 'node:string_decoder';
 import { Transform, type TransformCallback } from 'node:stream';
-import { payloadTooLarge } from '../../shared/errors.js';
-import { CsvSplitter } from './csv-reader.js';
+import { badRequest, payloadTooLarge } from '../../shared/errors.js';
+import { CsvSplitter, IMPORT_LIMITS } from './csv-reader.js';
 import { foldName, nameIndex, resolveHeader } from './import-fields.js';
 import { rejectedLine, type ImportKind, type LineContext } from './import-kind.js';
 import { JsonRowReader } from './json-reader.js';
+import { MarkingUtf8Decoder, textProblem } from '../../shared/utf8-decoder.js';
 
 export type ImportFormat = 'csv' | 'json';
 
@@ -28,7 +28,9 @@ export const WHOLE_ROW = '_row';
 export class ImportLineStream extends Transform {
   bytesRead = 0;
   rows = 0;
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder = new MarkingUtf8Decoder();
+  /** Set once a NUL byte or an invalid UTF-8 byte has arrived: from then on every CSV field is checked (a clean file pays nothing). */
+  private suspect = false;
   private started = false;
   private out = '';
   private readonly reader: { push(text: string): void; end(): void };
@@ -42,6 +44,14 @@ export class ImportLineStream extends Transform {
     const nFields = kind.fields.length;
     if (opts.format === 'csv') {
       let columnField: number[] | null = null;
+      const fieldName = (c: number) => (columnField![c]! >= 0 ? kind.fields[columnField![c]!]!.name : WHOLE_ROW);
+      const onRejected = (line: number, field: number | null, reason: string) => {
+        if (columnField === null) {
+          throw badRequest(`The header row was refused: ${field === null ? '' : `column ${field + 1} `}${reason}`, { line });
+        }
+        this.rows++;
+        this.out += rejectedLine(width, line, field === null || field >= columnField.length ? WHOLE_ROW : fieldName(field), reason);
+      };
       this.reader = new CsvSplitter((fields, line) => {
         if (columnField === null) {
           // Columns with an empty header (a trailing delimiter) are ignored.
@@ -56,15 +66,28 @@ export class ImportLineStream extends Transform {
           this.out += rejectedLine(width, line, WHOLE_ROW, `has ${fields.length} fields, the header has ${columnField.length}`);
           return;
         }
+        if (this.suspect) {
+          for (let c = 0; c < fields.length; c++) {
+            const problem = columnField[c]! >= 0 ? textProblem(fields[c]!) : null;
+            if (problem !== null) {
+              this.out += rejectedLine(width, line, fieldName(c), problem);
+              return;
+            }
+          }
+        }
         const values = new Array<unknown>(nFields);
         for (let c = 0; c < fields.length; c++) {
           const f = columnField[c]!;
           if (f >= 0) values[f] = fields[c];
         }
         this.out += writeLine(values, line);
-      });
+      }, onRejected, IMPORT_LIMITS);
     } else {
       const keyCache = new Map<string, number>();
+      const reject = (row: number, key: string, reason: string) => {
+        this.rows++;
+        this.out += rejectedLine(width, row, textProblem(key) === null ? key : WHOLE_ROW, reason);
+      };
       this.reader = new JsonRowReader(kind.kind, (value, row) => {
         this.rows++;
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -76,8 +99,19 @@ export class ImportLineStream extends Transform {
         for (const [key, v] of Object.entries(value)) {
           let f = keyCache.get(key);
           if (f === undefined) {
+            const keyProblem = textProblem(key);
+            if (keyProblem !== null) {
+              this.out += rejectedLine(width, row, WHOLE_ROW, `a key ${keyProblem}`);
+              return;
+            }
             f = index.get(foldName(key)) ?? -1;
             keyCache.set(key, f);
+          }
+          // JSON escapes (\u0000, a lone \uD800) make bad text out of clean bytes: every value is checked.
+          const problem = valueProblem(v);
+          if (problem !== null) {
+            this.out += rejectedLine(width, row, key, problem);
+            return;
           }
           if (f < 0) {
             this.out += rejectedLine(width, row, key, 'unknown field');
@@ -91,7 +125,7 @@ export class ImportLineStream extends Transform {
           values[f] = v;
         }
         this.out += writeLine(values, row);
-      });
+      }, reject, IMPORT_LIMITS);
     }
   }
 
@@ -100,7 +134,10 @@ export class ImportLineStream extends Transform {
       this.bytesRead += chunk.length;
       if (this.opts.maxBytes !== undefined && this.bytesRead > this.opts.maxBytes) throw payloadTooLarge(this.opts.maxBytes);
       this.opts.onProgress?.(this.bytesRead);
-      this.feed(this.decoder.write(chunk));
+      if (!this.suspect && chunk.indexOf(0) >= 0) this.suspect = true;
+      const text = this.decoder.write(chunk);
+      if (this.decoder.invalidSeen) this.suspect = true;
+      this.feed(text);
       done();
     } catch (err) {
       done(err as Error);
@@ -109,7 +146,9 @@ export class ImportLineStream extends Transform {
 
   override _flush(done: TransformCallback): void {
     try {
-      this.feed(this.decoder.end());
+      const text = this.decoder.end();
+      if (this.decoder.invalidSeen) this.suspect = true;
+      this.feed(text);
       this.reader.end();
       this.emitOut();
       done();
@@ -133,4 +172,16 @@ export class ImportLineStream extends Transform {
       this.out = '';
     }
   }
+}
+
+/** Why a JSON value (a string, or a list of them) cannot be stored, or null. */
+function valueProblem(v: unknown): string | null {
+  if (typeof v === 'string') return textProblem(v);
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const problem = valueProblem(x);
+      if (problem !== null) return problem;
+    }
+  }
+  return null;
 }

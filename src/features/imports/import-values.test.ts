@@ -32,6 +32,18 @@ describe('InstantReader', () => {
     }
   });
 
+  it('takes UTC offsets up to ±14:00 and refuses larger ones or 60 minutes, in every spelling', () => {
+    const r = new InstantReader('Europe/Copenhagen');
+    expect(fast(r, '2026-05-04T08:00:00+14:00')).toEqual({ ok: true, iso: '2026-05-03T18:00:00.000Z' });
+    expect(fast(r, '2026-05-04T08:00-1400')).toEqual({ ok: true, iso: '2026-05-04T22:00:00.000Z' });
+    expect(fast(r, '2026-05-04T08:00:00.5+05:45')).toEqual({ ok: true, iso: '2026-05-04T02:15:00.500Z' });
+    const tooFar = (text: string) => ({ ok: false, message: `not a valid timestamp: "${text}" (a UTC offset is at most ±14:00)` });
+    for (const text of ['2026-05-04T08:00:00+25:00', '2026-05-04T08:00:00+14:01', '2026-05-04T08:00:00-18:00', '2026-05-04T08:00+2500', '2026-05-04T08:00:00.5-15:00', '2026-05-04T08+25:00']) {
+      expect(fast(r, text)).toEqual(tooFar(text));
+    }
+    expect(fast(r, '2026-05-04T08:00:00+01:60')).toEqual({ ok: false, message: 'not a valid timestamp: "2026-05-04T08:00:00+01:60" (the minutes of a UTC offset are 00–59)' });
+  });
+
   it('reads offsets and refuses what is not a time', () => {
     const r = new InstantReader('Europe/Copenhagen');
     expect(fast(r, '2026-03-02T07:30:00+01:00')).toEqual({ ok: true, iso: '2026-03-02T06:30:00.000Z' });

@@ -16,8 +16,9 @@ export interface RowError {
 export const rowError = (field: string, message: string): RowError => ({ rowError: true, field, message });
 export const isRowError = (e: unknown): e is RowError => typeof e === 'object' && e !== null && (e as RowError).rowError === true;
 
-/** A value as a message repeats it: quoted, cut at 60 characters, national ids masked. */
-const shown = (v: unknown) => maskNationalIds(typeof v === 'string' ? `"${v.length > 60 ? `${v.slice(0, 60)}…` : v}"` : JSON.stringify(v));
+/** A value as a message repeats it: quoted, cut at 60 characters, national ids masked, a NUL written as \0 (the message is stored as text). */
+const shown = (v: unknown) =>
+  maskNationalIds(typeof v === 'string' ? `"${v.length > 60 ? `${v.slice(0, 60)}…` : v}"`.replace(/\0/g, '\\0') : JSON.stringify(v));
 
 /** Trimmed text, or null when absent or empty. */
 export function text(v: unknown, field: string): string | null {
@@ -153,6 +154,15 @@ export function timeOfDay(v: unknown, field: string): string | null {
 const OFFSET_TS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(?:([zZ])|([+-])(\d{2}):?(\d{2}))$/;
 const LOCAL_DMY = /^(\d{2})([-.])(\d{2})\2(\d{4}) (\d{2}):(\d{2})$/;
 
+/** The largest UTC offset in use (+14:00, Kiribati); luxon would take +25:00 and move the visit by a day. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+const TRAILING_OFFSET = /[+-](\d{2}):?(\d{2})$/;
+
+function checkOffset(s: string, hours: number, minutes: number, field: string): void {
+  if (minutes > 59) throw rowError(field, `not a valid timestamp: "${s}" (the minutes of a UTC offset are 00–59)`);
+  if (hours * 60 + minutes > MAX_OFFSET_MINUTES) throw rowError(field, `not a valid timestamp: "${s}" (a UTC offset is at most ±14:00)`);
+}
+
 const digit = (s: string, i: number) => {
   const c = s.charCodeAt(i) - 48;
   return c >= 0 && c <= 9 ? c : -100;
@@ -199,7 +209,7 @@ export class InstantReader {
         const [mi, sec] = [two(s, 14), two(s, 17)];
         const [oh, om] = sign === 0 ? [0, 0] : [two(s, 20), two(s, 23)];
         const off = sign * (oh * 60 + om) || 0;
-        if (mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59 && oh >= 0 && oh <= 18 && om >= 0 && om <= 59 && !Number.isNaN(sign)) {
+        if (mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59 && oh >= 0 && om >= 0 && oh * 60 + om <= MAX_OFFSET_MINUTES && om <= 59 && !Number.isNaN(sign)) {
           const base = this.utcHourStart(two(s, 0) * 100 + two(s, 2), two(s, 5), two(s, 8), two(s, 11));
           if (base !== null) return base + mi * 60_000 + sec * 1000 - off * 60_000;
         }
@@ -209,6 +219,7 @@ export class InstantReader {
     if (m) {
       const [y, mo, d, h, mi, sec] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0)];
       if (mo >= 1 && mo <= 12 && h <= 23 && mi <= 59 && sec <= 59 && isRealDate(y, mo, d)) {
+        if (!m[8]) checkOffset(s, +m[10]!, +m[11]!, field);
         const off = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (+m[10]! * 60 + +m[11]!) * 60_000;
         return Date.UTC(y, mo - 1, d, h, mi, sec, +(m[7] ?? '0').padEnd(3, '0')) - off;
       }
@@ -247,6 +258,8 @@ export class InstantReader {
   }
 
   private slow(s: string, field: string): number {
+    const offset = TRAILING_OFFSET.exec(s);
+    if (offset) checkOffset(s, +offset[1]!, +offset[2]!, field);
     const r = parseInstant(s, this.zone);
     if (!r.ok) throw rowError(field, r.message);
     return Date.parse(r.iso);

@@ -42,7 +42,8 @@ export function importsRoutes(registry: OpenAPIRegistry, service: ImportsService
       description:
         'Idempotent on (municipality, source system, external id): an identical row is "unchanged", a changed row adds a ' +
         'new version and keeps the earlier one. Rejected rows are reported with row number, field and reason; the valid ' +
-        'rows of the file are kept. A malformed file, unknown or missing columns → 400 and nothing is written; larger than ' +
+        'rows of the file are kept (a field over 64 KiB, a row over 1 MiB, a byte that is not UTF-8 or a NUL rejects its ' +
+        'row). A malformed file, unknown or missing columns → 400 and nothing is written; larger than ' +
         `the upload limit → 413; another Content-Type → 415. Formats: docs/import-formats.md.`,
       access: { write: 'imports' },
       query: ImportQuery,

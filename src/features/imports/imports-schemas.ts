@@ -9,7 +9,14 @@ export const ImportQuery = z.strictObject({
   source: SourceSystem.optional().meta({
     description: 'Source system of rows without a source_system column (default "import"); part of the identity of a record',
   }),
-  filename: z.string().min(1).max(255).optional().meta({ description: 'Name of the uploaded file, kept on the batch' }),
+  filename: z
+    .string()
+    .min(1)
+    .max(255)
+    // A NUL would reach PostgreSQL (which refuses it in text) as a 500.
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters')
+    .optional()
+    .meta({ description: 'Name of the uploaded file, kept on the batch' }),
 });
 export type ImportQuery = z.infer<typeof ImportQuery>;
 

@@ -1,5 +1,5 @@
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -31,6 +31,30 @@ export interface ImportRequest {
   /** Called once the whole file has been read, before validation and merge. */
   onParsed?: (rows: number) => void;
 }
+
+/**
+ * Streams the staging lines into the COPY. A refused file aborts the COPY with a short fixed
+ * reason and the refusal itself is thrown here: pg-copy-streams would send the error's message
+ * in its CopyFail, and PostgreSQL ends the connection for a CopyFail over 10,000 bytes
+ * ("protocol synchronization was lost"), as an unknown-columns message listing a wide header was.
+ */
+async function copyLines(lines: Readable, copy: Writable): Promise<void> {
+  let refusal: Error | null = null;
+  lines.once('error', (err) => {
+    refusal = err;
+    lines.unpipe(copy);
+    copy.destroy(new Error(COPY_ABORTED));
+  });
+  copy.once('error', () => lines.destroy());
+  lines.pipe(copy);
+  try {
+    await finished(copy);
+  } catch (err) {
+    throw refusal ?? err;
+  }
+}
+
+const COPY_ABORTED = 'the import file was refused';
 
 export class ImportsService {
   constructor(private readonly db: Knex) {}
@@ -80,7 +104,7 @@ export class ImportsService {
       input.on('error', onInputError);
       input.pipe(lines);
       try {
-        await pipeline(lines, copy);
+        await copyLines(lines, copy);
       } finally {
         input.unpipe(lines);
         input.off('error', onInputError);
