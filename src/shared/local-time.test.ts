@@ -36,3 +36,18 @@ describe('parseInstant', () => {
     expect(parseInstant(text, CPH).ok).toBe(false);
   });
 });
+
+describe('parseInstant offsets', () => {
+  it.each(['2026-05-04T08:00:00+25:00', '2026-05-04T08:00:00-14:01', '2026-05-04T08:00:00+0160', '2026-05-04T08:00+99:99'])(
+    'refuses the impossible offset %s instead of moving the instant by hours or a day',
+    (text) => {
+      const r = parseInstant(text, CPH);
+      expect(r).toEqual({ ok: false, message: expect.stringMatching(/at most ±14:00/) });
+    },
+  );
+
+  it('keeps the largest real offsets', () => {
+    expect(parseInstant('2026-05-04T08:00:00+14:00', CPH)).toEqual({ ok: true, iso: '2026-05-03T18:00:00.000Z' });
+    expect(parseInstant('2026-05-04T08:00:00-12:00', CPH)).toEqual({ ok: true, iso: '2026-05-04T20:00:00.000Z' });
+  });
+});

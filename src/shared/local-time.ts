@@ -13,6 +13,11 @@ const LOCAL_FORMATS = ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", 'yyyy-MM-d
 export function parseInstant(text: string, zone: string): ParsedInstant {
   const s = text.trim();
   if (/([zZ]|[+-]\d{2}:?\d{2})$/.test(s)) {
+    // luxon takes +25:00 and moves the instant by a day; real offsets are within ±14:00.
+    const offset = /[+-](\d{2}):?(\d{2})$/.exec(s);
+    if (offset && (Number(offset[2]) > 59 || Number(offset[1]) * 60 + Number(offset[2]) > 14 * 60)) {
+      return { ok: false, message: `not a valid timestamp: "${s}" (a UTC offset is at most ±14:00)` };
+    }
     const dt = DateTime.fromISO(s, { setZone: true });
     return dt.isValid ? { ok: true, iso: dt.toUTC().toISO()! } : { ok: false, message: `not a valid timestamp: "${s}"` };
   }

@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { month } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
 import { followUpLines, verdictLines } from './budget-report.js';
+import { utf8File } from '../../shared/utf8-decoder.js';
 import { parseIsoWeek } from './iso-week.js';
 
 const week = (v: string) => {
@@ -35,7 +36,7 @@ export function registerBudgetCommands(program: Command): void {
     .requiredOption('--file <path>', 'CSV file')
     .option('--json', 'print JSON')
     .action(async (opts: { municipality: string; file: string; json?: boolean }) => {
-      const csv = await readFile(opts.file, 'utf8');
+      const csv = utf8File(await readFile(opts.file));
       await withServices(async (s) => {
         const who = await actingIn(s, opts.municipality);
         const r = await s.budgetChecks.importBudgets(who, csv, path.basename(opts.file));

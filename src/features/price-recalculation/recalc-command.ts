@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { utf8File } from '../../shared/utf8-decoder.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { mapped } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
@@ -31,8 +32,8 @@ export function registerRecalcCommands(program: Command): void {
       mapped(async (o: { municipality: string; year: number; costs?: string; hours?: string; json?: boolean }) => {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality, 'finance');
-          if (o.costs) await s.priceRecalculation.importLinesCsv(who, o.year, await readFile(o.costs, 'utf8'));
-          if (o.hours) await s.priceRecalculation.importHoursCsv(who, o.year, await readFile(o.hours, 'utf8'));
+          if (o.costs) await s.priceRecalculation.importLinesCsv(who, o.year, utf8File(await readFile(o.costs)));
+          if (o.hours) await s.priceRecalculation.importHoursCsv(who, o.year, utf8File(await readFile(o.hours)));
           const { outcome, recalculation } = await s.priceRecalculation.run(who, o.year);
           if (o.json) console.log(JSON.stringify({ outcome, recalculation }, null, 2));
           else console.log([`${outcome}:`, ...recalcLines(recalculation, recalculation.currency)].join('\n'));
