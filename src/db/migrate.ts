@@ -28,7 +28,9 @@ class TsMigrationSource implements Knex.MigrationSource<string> {
   }
 }
 
-const options = (): Knex.MigratorConfig => ({ migrationSource: new TsMigrationSource(), tableName: 'knex_migrations' });
+/** The one migration configuration: the app, the CLI, the tests and knexfile.ts (the knex CLI) use it. */
+export const migratorConfig = (): Knex.MigratorConfig => ({ migrationSource: new TsMigrationSource(), tableName: 'knex_migrations' });
+const options = migratorConfig;
 
 export async function migrateLatest(db: Knex): Promise<string[]> {
   const [, done] = (await db.migrate.latest(options())) as [number, string[]];
