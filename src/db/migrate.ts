@@ -32,13 +32,35 @@ class TsMigrationSource implements Knex.MigrationSource<string> {
 export const migratorConfig = (): Knex.MigratorConfig => ({ migrationSource: new TsMigrationSource(), tableName: 'knex_migrations' });
 const options = migratorConfig;
 
+interface RawConnections {
+  acquireRawConnection(): Promise<{ query(sql: string): Promise<unknown> }>;
+  destroyRawConnection(connection: unknown): Promise<void>;
+}
+
+/**
+ * Instances that start together take turns. knex's own lock is a row in a table that an empty
+ * database does not have yet: two instances both created it and one of them failed to start. The
+ * lock is held by a session outside the pool (a pool of one connection must still migrate), and
+ * dies with it if the process does.
+ */
+async function oneAtATime<T>(db: Knex, work: () => Promise<T>): Promise<T> {
+  const client = db.client as unknown as RawConnections;
+  const session = await client.acquireRawConnection();
+  try {
+    await session.query(`select pg_advisory_lock(hashtext('carepay:migrations'))`);
+    return await work();
+  } finally {
+    await client.destroyRawConnection(session);
+  }
+}
+
 export async function migrateLatest(db: Knex): Promise<string[]> {
-  const [, done] = (await db.migrate.latest(options())) as [number, string[]];
+  const [, done] = (await oneAtATime(db, () => db.migrate.latest(options()))) as [number, string[]];
   return done;
 }
 
 export async function migrateRollbackAll(db: Knex): Promise<string[]> {
-  const [, done] = (await db.migrate.rollback(options(), true)) as [number, string[]];
+  const [, done] = (await oneAtATime(db, () => db.migrate.rollback(options(), true))) as [number, string[]];
   return done;
 }
 
