@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /**
@@ -24,6 +25,10 @@ const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Run the scheduled jobs (jobs/scheduler.ts) in this process; several instances may all run it safely. */
   SCHEDULER_ENABLED: z.stringbool().default(true),
+  /** Fires every job on this cron expression instead of its own (drills, the two-instance tests); refused in production. */
+  SCHEDULER_CRON: z.string().refine((s) => cron.validate(s), 'not a cron expression').optional(),
+  /** The instant the scheduler takes for "now" when it picks a job's period (drills, tests); refused in production. */
+  SCHEDULER_CLOCK: z.iso.datetime({ offset: true }).optional(),
   /** Worker threads a large settlement run uses beside the main thread (decision 0009); off by default: on two cores they did not pay. */
   SETTLEMENT_WORKERS: z.coerce.number().int().min(0).max(15).default(0),
   /** A month with fewer visits than this is settled in the main thread alone (starting a worker costs about a second). */
@@ -43,8 +48,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (c.NODE_ENV === 'production') {
     const missing = (['CAREPAY_ID_PEPPER', 'CAREPAY_LINK_SECRET'] as const).filter((k) => !c[k]);
-    if (missing.length > 0) {
-      throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}`);
+    const drills = (['SCHEDULER_CRON', 'SCHEDULER_CLOCK'] as const).filter((k) => c[k] !== undefined);
+    if (missing.length + drills.length > 0) {
+      const lines = [...missing.map((k) => `  ${k}: required when NODE_ENV=production`), ...drills.map((k) => `  ${k}: not allowed when NODE_ENV=production`)];
+      throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
     }
   }
   return Object.freeze({
