@@ -12,11 +12,7 @@ import type { Knex } from 'knex';
  *   foreign keys pointed at is then the primary key itself and goes.
  * - Unique keys and primary keys on a parent id gain municipality_id in front.
  * - The two foreign keys that left it out gain it: a web session's token, a cost statement's hours.
- * - Token and session hashes keep an index of their own: they are looked up before the
- *   municipality is known.
- *
- * settlement_lines and settlement_exceptions keep their unique keys on settlement_id for now
- * (test/db/distributable-schema.test.ts says why).
+ * - What is still looked up without the municipality keeps an index of its own (LOOKUP_INDEXES).
  */
 
 /** Tables whose primary key is `id`, with a `unique (municipality_id, id)` beside it. */
@@ -42,6 +38,8 @@ const WIDENED: Record<string, string[]> = {
   cost_statement_categories: ['cost_statement_categories_pkey', 'cost_statement_categories_statement_id_position_key'],
   cost_lines: ['cost_lines_pkey'],
   cost_statement_hours: ['cost_statement_hours_pkey'],
+  settlement_lines: ['settlement_lines_settlement_id_line_no_key'],
+  settlement_exceptions: ['settlement_exceptions_settlement_id_kind_subject_key_key'],
 };
 /** Foreign keys whose columns change: [table, name, before, after]. */
 const REPOINTED: Array<[string, string, string, string]> = [
@@ -53,9 +51,19 @@ const REPOINTED: Array<[string, string, string, string]> = [
     'foreign key (municipality_id, statement_id, category_code) references cost_statement_categories (municipality_id, statement_id, code) on delete cascade',
   ],
 ];
-const HASH_INDEXES: Array<[string, string, string]> = [
+/**
+ * Lookups that come before the municipality is known (token and session hashes), and those of
+ * earlier trigger functions that find a settlement, price list, cost statement or recalculation
+ * by its id alone: the primary key no longer serves them.
+ */
+const LOOKUP_INDEXES: Array<[string, string, string]> = [
   ['api_tokens', 'api_tokens_token_hash', 'token_hash'],
   ['web_sessions', 'web_sessions_session_hash', 'session_hash'],
+  ['settlements', 'settlements_id', 'id'],
+  ['price_lists', 'price_lists_id', 'id'],
+  ['cost_statements', 'cost_statements_id', 'id'],
+  ['price_recalculations', 'price_recalculations_id', 'id'],
+  ['price_adjustments', 'price_adjustments_id', 'id'],
 ];
 
 const touched = [...new Set([...KEYED, ...BARE, ...Object.keys(WIDENED)])];
@@ -98,13 +106,13 @@ export async function up(knex: Knex): Promise<void> {
       await knex.raw(`alter table ?? drop constraint ??, add constraint ?? ${wider}`, [t, name, name]);
     }
   }
-  for (const [t, name, column] of HASH_INDEXES) await knex.raw('create index ?? on ?? (??)', [name, t, column]);
+  for (const [t, name, column] of LOOKUP_INDEXES) await knex.raw('create index ?? on ?? (??)', [name, t, column]);
   await addReferences(knex, fks, 'up');
 }
 
 export async function down(knex: Knex): Promise<void> {
   const fks = await dropReferences(knex);
-  for (const [t, name] of HASH_INDEXES) await knex.raw('drop index ??', [name]);
+  for (const [t, name] of LOOKUP_INDEXES) await knex.raw('drop index ??', [name]);
   for (const [t, names] of Object.entries(WIDENED)) {
     for (const name of names) {
       const def = await definitionOf(knex, t, name);

@@ -5,18 +5,6 @@ import { useTestDatabase } from '../helpers/db.js';
 const t = useTestDatabase();
 
 /**
- * Constraints that do not hold the rule yet, each with the reason it could not change in the same
- * step. The test fails when one of them is fixed without leaving this list, as it does for a new
- * breach: the list stays exactly what the schema is.
- */
-const KNOWN: Record<string, string> = {
-  settlement_lines_settlement_id_line_no_key:
-    'settlement_lines is the largest table after visits and its readers of approved lines (settlement-store approvedLines, recalc-read-model) join it on settlement_id alone; they must be scoped by municipality before the key leads with it, or every correction scans the index',
-  settlement_exceptions_settlement_id_kind_subject_key_key:
-    'as settlement_lines: settlement-store approvedExceptionKeys joins on settlement_id alone',
-};
-
-/**
  * The constraints of the public schema that Citus could not keep if the tables were distributed by
  * municipality_id: a primary key or unique constraint without it, a foreign key without it on both
  * sides in the same place (unless it points at `municipalities`, which becomes a reference table).
@@ -44,14 +32,10 @@ async function breaches(db: Knex, tables = '%'): Promise<string[]> {
   );
 }
 
-const nameOf = (breach: string) => breach.slice(0, breach.indexOf(':'));
-
 /** The path beyond one PostgreSQL is Citus, distributed by municipality (DOMAIN.md §9). */
 describe('a schema Citus can distribute by municipality_id', () => {
-  it('has municipality_id in every primary key, unique constraint and foreign key (known exceptions listed with their reasons)', async () => {
-    const found = await breaches(t.db);
-    expect(found.filter((b) => !(nameOf(b) in KNOWN))).toEqual([]);
-    expect(found.map(nameOf).sort()).toEqual(Object.keys(KNOWN).sort());
+  it('has municipality_id in every primary key, unique constraint and foreign key', async () => {
+    expect(await breaches(t.db)).toEqual([]);
   });
 
   it('finds a key without municipality_id and a foreign key that carries it on one side only', async () => {
