@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aMunicipality, asAdmin, buildTestApp, type TestApp } from '../helpers/app.js';
 import { aBudgetWorld } from '../helpers/budget-builders.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { aSettlementWorld, asActor } from '../helpers/settlement-builders.js';
+import { aBusyMarch, aSettlementWorld, asActor } from '../helpers/settlement-builders.js';
 import { startInstance, until, type Instance, type LogLine } from './instances.js';
 
 const t = useTestDatabase();
@@ -15,9 +15,8 @@ const DUE = { 'budget-check': '2026-W10', 'price-recalculation': '2025' } as con
 
 /**
  * A Danish month to pay, built the same way in every municipality it is called for: three private
- * providers with complete invoicing data (CARE, P3, P4), each with two citizens who have daily
- * personal care and weekly practical help, visits in and across the day band, and one visit
- * without a grant each (an exception).
+ * providers with complete invoicing data (CARE, P3, P4) and aBusyMarch's citizens, grants and
+ * visits for each.
  */
 async function aMonthToPay(app: TestApp, code: string) {
   const w = await aSettlementWorld(app.services, code);
@@ -29,24 +28,7 @@ async function aMonthToPay(app: TestApp, code: string) {
   for (const ref of ['P3', 'P4']) {
     providers.push((await app.services.providers.create(admin, { ref, name: `Omsorg ${ref} ApS`, kind: 'private', vatStatus: 'registered', approvedFrom: '2020-01-01', ...invoicing })).id);
   }
-  for (const [i, provider] of providers.entries()) {
-    for (let c = 1; c <= 2; c++) {
-      const citizen = await w.citizen(`C${i}${c}`);
-      await w.choose(citizen, provider);
-      await w.choose(citizen, provider, 'practical_help');
-      await w.grant(citizen, 'PC', { minutesPerOccurrence: 25 + c * 5 });
-      await w.grant(citizen, 'PH', { frequency: { type: 'weekly' } });
-      for (let day = 2 + i; day <= 27; day += 6) {
-        const d = `2026-03-${String(day).padStart(2, '0')}`;
-        await w.visit(provider, citizen, 'PC', `${d} 0${6 + c}:10`, `${d} 0${6 + c}:45`);
-        await w.visit(provider, citizen, 'PC', `${d} 14:4${c}`, `${d} 15:2${c}`);
-      }
-      await w.visit(provider, citizen, 'PH', `2026-03-1${c} 10:00`, `2026-03-1${c} 11:05`);
-    }
-    const stranger = await w.citizen(`X${i}`);
-    await w.choose(stranger, provider);
-    await w.visit(provider, stranger, 'PC', '2026-03-18 09:00', '2026-03-18 09:30');
-  }
+  await aBusyMarch(w, providers);
   return { ...w, finance: await w.token('finance'), admin: await w.token('admin'), p3: providers[1]! };
 }
 
