@@ -30,7 +30,6 @@ class TsMigrationSource implements Knex.MigrationSource<string> {
 
 /** The one migration configuration: the app, the CLI, the tests and knexfile.ts (the knex CLI) use it. */
 export const migratorConfig = (): Knex.MigratorConfig => ({ migrationSource: new TsMigrationSource(), tableName: 'knex_migrations' });
-const options = migratorConfig;
 
 interface RawConnections {
   acquireRawConnection(): Promise<{ query(sql: string): Promise<unknown> }>;
@@ -55,18 +54,18 @@ async function oneAtATime<T>(db: Knex, work: () => Promise<T>): Promise<T> {
 }
 
 export async function migrateLatest(db: Knex): Promise<string[]> {
-  const [, done] = (await oneAtATime(db, () => db.migrate.latest(options()))) as [number, string[]];
+  const [, done] = (await oneAtATime(db, () => db.migrate.latest(migratorConfig()))) as [number, string[]];
   return done;
 }
 
 export async function migrateRollbackAll(db: Knex): Promise<string[]> {
-  const [, done] = (await oneAtATime(db, () => db.migrate.rollback(options(), true))) as [number, string[]];
+  const [, done] = (await oneAtATime(db, () => db.migrate.rollback(migratorConfig(), true))) as [number, string[]];
   return done;
 }
 
 export async function migrationStatus(db: Knex): Promise<{ done: string[]; pending: string[] }> {
   const source = new TsMigrationSource();
-  const [done, pending] = (await db.migrate.list(options())) as [Array<{ name: string }>, unknown[]];
+  const [done, pending] = (await db.migrate.list(migratorConfig())) as [Array<{ name: string }>, unknown[]];
   // With a custom source, knex lists pending migrations as the source's own entries (file names here).
   const name = (p: unknown) => source.getMigrationName(typeof p === 'string' ? p : String((p as { file?: string; name?: string }).file ?? (p as { name?: string }).name));
   return { done: done.map((d) => d.name), pending: pending.map(name) };
