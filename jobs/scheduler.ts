@@ -57,8 +57,17 @@ export function createScheduler(
   db: Knex,
   jobs: readonly MunicipalJob[],
   log: Logger,
-  opts: { instance?: string; catchUp?: boolean; zones?: readonly string[] } = {},
+  opts: {
+    instance?: string;
+    catchUp?: boolean;
+    zones?: readonly string[];
+    /** Fires every job on this expression instead of its own (SCHEDULER_CRON). */
+    cron?: string;
+    /** "Now" when a tick picks its period (SCHEDULER_CLOCK). */
+    clock?: () => Date;
+  } = {},
 ): Scheduler {
+  const clock = opts.clock ?? (() => new Date());
   const instance = opts.instance ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const zones = opts.zones ?? MUNICIPAL_TIME_ZONES;
   const tasks: ScheduledTask[] = [];
@@ -92,7 +101,7 @@ export function createScheduler(
     return results;
   }
 
-  async function tick(name: string, zone: string, at: Date = new Date()): Promise<TickResult[]> {
+  async function tick(name: string, zone: string, at: Date = clock()): Promise<TickResult[]> {
     const job = jobs.find((j) => j.name === name);
     if (!job) throw new Error(`no job named ${name}`);
     try {
@@ -103,7 +112,7 @@ export function createScheduler(
     }
   }
 
-  async function catchUp(at: Date = new Date()): Promise<TickResult[]> {
+  async function catchUp(at: Date = clock()): Promise<TickResult[]> {
     const out: TickResult[] = [];
     for (const job of jobs) for (const zone of zones) out.push(...(await tick(job.name, zone, at)));
     return out;
@@ -116,7 +125,7 @@ export function createScheduler(
       for (const job of jobs) {
         for (const zone of zones) {
           tasks.push(
-            cron.schedule(job.cron, () => tick(job.name, zone).then(() => undefined), {
+            cron.schedule(opts.cron ?? job.cron, () => tick(job.name, zone).then(() => undefined), {
               timezone: zone,
               name: `${job.name}@${zone}`,
               noOverlap: true,
@@ -125,7 +134,7 @@ export function createScheduler(
         }
       }
       if (opts.catchUp !== false) void catchUp();
-      log.info({ instance, jobs: jobs.map((j) => `${j.name} (${j.cron})`), zones }, 'scheduler started');
+      log.info({ instance, jobs: jobs.map((j) => `${j.name} (${opts.cron ?? j.cron})`), zones, clock: opts.clock ? clock().toISOString() : undefined }, 'scheduler started');
     },
     async stop() {
       stopped = true;
@@ -142,7 +151,9 @@ export const allJobs = (services: Services): MunicipalJob[] => [budgetCheckJob(s
 
 /** Creates and starts the scheduler for the running server. */
 export function startScheduler(services: Services, log: Logger): Scheduler {
-  const scheduler = createScheduler(services.db, allJobs(services), log);
+  const { SCHEDULER_CRON, SCHEDULER_CLOCK } = services.config;
+  const clock = SCHEDULER_CLOCK === undefined ? undefined : () => new Date(SCHEDULER_CLOCK);
+  const scheduler = createScheduler(services.db, allJobs(services), log, { cron: SCHEDULER_CRON, clock });
   scheduler.start();
   return scheduler;
 }

@@ -71,9 +71,17 @@ export function createApp({ services, log }: AppDeps): Express {
     res.json(document);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'carepay API reference' }));
-  app.get('/health', async (_req, res) => {
-    await services.db.raw('select 1');
+  // Liveness leaves the database out: an outage of PostgreSQL must not get every instance restarted.
+  app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  // Readiness: a load balancer sends requests only to an instance that reaches the database.
+  app.get('/ready', async (_req, res) => {
+    const reachable = await Promise.race([
+      services.db.raw('select 1').then(() => true, () => false),
+      new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref()),
+    ]);
+    res.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'unavailable' });
   });
   // People use the web interface (/app); programs the API (/api, reference at /docs).
   app.get('/', (_req, res) => {

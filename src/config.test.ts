@@ -64,4 +64,14 @@ describe('configuration', () => {
     expect(a.idKeys[0]!.secret).not.toBe('carepay-development-pepper-not-for-production');
     expect(loadConfig({ NODE_ENV: 'test' }).idKeySource).toBe('test');
   });
+
+  it('takes the scheduler drill settings (a cron for every job, a fixed "now") outside production only, and checks them', () => {
+    const drill = { SCHEDULER_CRON: '* * * * * *', SCHEDULER_CLOCK: '2026-03-09T06:00:00+01:00' };
+    expect(loadConfig({ NODE_ENV: 'test', ...drill })).toMatchObject(drill);
+    expect(() => loadConfig({ NODE_ENV: 'test', SCHEDULER_CRON: 'every monday' })).toThrow(/SCHEDULER_CRON: not a cron expression/);
+    expect(() => loadConfig({ NODE_ENV: 'test', SCHEDULER_CLOCK: '2026-03-09 06:00' })).toThrow(/SCHEDULER_CLOCK/);
+    expect(() => loadConfig({ NODE_ENV: 'production', CAREPAY_ID_PEPPER: 'p'.repeat(16), CAREPAY_LINK_SECRET: 's'.repeat(32), ...drill })).toThrow(
+      'Invalid configuration:\n  SCHEDULER_CRON: not allowed when NODE_ENV=production\n  SCHEDULER_CLOCK: not allowed when NODE_ENV=production',
+    );
+  });
 });

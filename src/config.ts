@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
 import type { IdKey } from './features/citizens/national-id.js';
 
@@ -39,6 +40,10 @@ const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Run the scheduled jobs (jobs/scheduler.ts) in this process; several instances may all run it safely. */
   SCHEDULER_ENABLED: z.stringbool().default(true),
+  /** Fires every job on this cron expression instead of its own (drills, the two-instance tests); refused in production. */
+  SCHEDULER_CRON: z.string().refine((s) => cron.validate(s), 'not a cron expression').optional(),
+  /** The instant the scheduler takes for "now" when it picks a job's period (drills, tests); refused in production. */
+  SCHEDULER_CLOCK: z.iso.datetime({ offset: true }).optional(),
   /** Worker threads a large settlement run uses beside the main thread (decision 0009); off by default: on two cores they did not pay. */
   SETTLEMENT_WORKERS: z.coerce.number().int().min(0).max(15).default(0),
   /** A month with fewer visits than this is settled in the main thread alone (starting a worker costs about a second). */
@@ -131,7 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const idKeys = idKeysOf(c);
   if (typeof idKeys === 'string') problems.push(idKeys);
-  if (c.NODE_ENV === 'production' && !c.CAREPAY_LINK_SECRET) problems.push('CAREPAY_LINK_SECRET: required when NODE_ENV=production');
+  if (c.NODE_ENV === 'production') {
+    if (!c.CAREPAY_LINK_SECRET) problems.push('CAREPAY_LINK_SECRET: required when NODE_ENV=production');
+    for (const k of ['SCHEDULER_CRON', 'SCHEDULER_CLOCK'] as const) if (c[k] !== undefined) problems.push(`${k}: not allowed when NODE_ENV=production`);
+  }
   if (problems.length > 0 || typeof idKeys === 'string') throw new Error(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return Object.freeze({
     ...c,

@@ -4,7 +4,7 @@ import { SettlementsService, type SettlementRunOptions } from '../../src/feature
 import { AppError } from '../../src/shared/errors.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { aSettlementWorld, asActor, exampleModel } from '../helpers/settlement-builders.js';
+import { aBusyMarch, aSettlementWorld, asActor, exampleModel } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
 
@@ -24,25 +24,7 @@ async function aMonth(app: TestApp, code: string) {
   for (const ref of ['P3', 'P4']) {
     providers.push((await app.services.providers.create(who, { ref, name: ref, kind: 'private', vatStatus: 'registered', approvedFrom: '2020-01-01' })).id);
   }
-  for (const [i, provider] of providers.entries()) {
-    for (let c = 1; c <= 2; c++) {
-      const citizen = await w.citizen(`C${i}${c}`);
-      await w.choose(citizen, provider);
-      await w.choose(citizen, provider, 'practical_help');
-      await w.grant(citizen, 'PC', { minutesPerOccurrence: 25 + c * 5 });
-      await w.grant(citizen, 'PH', { frequency: { type: 'weekly' } });
-      for (let day = 2 + i; day <= 27; day += 6) {
-        const d = `2026-03-${String(day).padStart(2, '0')}`;
-        const h = String(6 + c).padStart(2, '0');
-        await w.visit(provider, citizen, 'PC', `${d} ${h}:10`, `${d} ${h}:45`);
-        await w.visit(provider, citizen, 'PC', `${d} 14:4${c}`, `${d} 15:2${c}`);
-      }
-      await w.visit(provider, citizen, 'PH', `2026-03-1${c} 10:00`, `2026-03-1${c} 11:05`);
-    }
-    const stranger = await w.citizen(`X${i}`);
-    await w.choose(stranger, provider);
-    await w.visit(provider, stranger, 'PC', '2026-03-18 09:00', '2026-03-18 09:30');
-  }
+  await aBusyMarch(w, providers);
   return { ...w, finance: asActor(w.municipalityId, 'test:finance') as Acting };
 }
 

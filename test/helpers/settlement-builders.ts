@@ -110,3 +110,30 @@ export async function aSmallMonth(services: Services, code: string, o: { assign?
   await w.visit(w.providers.p, c2, 'PC', '2026-03-04 10:00', '2026-03-04 10:30');
   return { w, c1, c2 };
 }
+
+/**
+ * March 2026 for each of `providers`: two citizens with personal care (daily grant, 30 and 35
+ * minutes) and practical help (weekly grant), visits every sixth day on weekdays and at weekends,
+ * in and across bands, and a citizen without a grant with one visit (an exception).
+ */
+export async function aBusyMarch(w: SettlementWorld, providers: readonly number[]): Promise<void> {
+  for (const [i, provider] of providers.entries()) {
+    for (let c = 1; c <= 2; c++) {
+      const citizen = await w.citizen(`C${i}${c}`);
+      await w.choose(citizen, provider);
+      await w.choose(citizen, provider, 'practical_help');
+      await w.grant(citizen, 'PC', { minutesPerOccurrence: 25 + c * 5 });
+      await w.grant(citizen, 'PH', { frequency: { type: 'weekly' } });
+      for (let day = 2 + i; day <= 27; day += 6) {
+        const d = `2026-03-${String(day).padStart(2, '0')}`;
+        const h = String(6 + c).padStart(2, '0');
+        await w.visit(provider, citizen, 'PC', `${d} ${h}:10`, `${d} ${h}:45`);
+        await w.visit(provider, citizen, 'PC', `${d} 14:4${c}`, `${d} 15:2${c}`);
+      }
+      await w.visit(provider, citizen, 'PH', `2026-03-1${c} 10:00`, `2026-03-1${c} 11:05`);
+    }
+    const stranger = await w.citizen(`X${i}`);
+    await w.choose(stranger, provider);
+    await w.visit(provider, stranger, 'PC', '2026-03-18 09:00', '2026-03-18 09:30');
+  }
+}

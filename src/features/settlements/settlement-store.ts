@@ -150,7 +150,9 @@ export const settlementStore = {
   /** Exceptions of a settlement with finance's decision (kept per provider, month and subject). */
   async exceptions(db: Db, m: number, id: number, f: { id?: number; kind?: string; decision?: 'accepted' | 'rejected' | 'open' }, page: Page) {
     const q = db('settlement_exceptions as e')
-      .join('settlements as s', 's.id', 'e.settlement_id')
+      .join('settlements as s', function () {
+        this.on('s.municipality_id', 'e.municipality_id').andOn('s.id', 'e.settlement_id');
+      })
       .leftJoin('exception_decisions as d', function () {
         this.on('d.municipality_id', 's.municipality_id')
           .andOn('d.provider_id', 's.provider_id')
@@ -174,7 +176,9 @@ export const settlementStore = {
 
   async exception(db: Db, scope: Scope, id: number) {
     const q = db('settlement_exceptions as e')
-      .join('settlements as s', 's.id', 'e.settlement_id')
+      .join('settlements as s', function () {
+        this.on('s.municipality_id', 'e.municipality_id').andOn('s.id', 'e.settlement_id');
+      })
       .where({ 'e.municipality_id': scope.municipalityId, 'e.id': id })
       .select('e.id', 'e.kind', 'e.subject_key', 'e.settlement_id', 's.provider_id', 's.period_start', 's.kind as settlement_kind');
     if (scope.providerId !== null) q.andWhere('s.provider_id', scope.providerId);
@@ -225,7 +229,7 @@ export const settlementStore = {
   /** The lines of every approved (or invoiced) document of the provider's month, for a correction. */
   async approvedLines(db: Db, m: number, providerId: number, p: Period): Promise<DocLine[]> {
     const r = await db.raw(
-      `select l.* from settlement_lines l join settlements s on s.id = l.settlement_id
+      `select l.* from settlement_lines l join settlements s on s.municipality_id = l.municipality_id and s.id = l.settlement_id
         where s.municipality_id = ? and s.provider_id = ? and s.period_start = ? and s.status <> 'draft'`,
       [m, providerId, p.from],
     );
@@ -251,7 +255,7 @@ export const settlementStore = {
 
   async approvedExceptionKeys(db: Db, m: number, providerId: number, p: Period): Promise<Set<string>> {
     const r = await db.raw(
-      `select e.kind, e.subject_key from settlement_exceptions e join settlements s on s.id = e.settlement_id
+      `select e.kind, e.subject_key from settlement_exceptions e join settlements s on s.municipality_id = e.municipality_id and s.id = e.settlement_id
         where s.municipality_id = ? and s.provider_id = ? and s.period_start = ? and s.status <> 'draft'`,
       [m, providerId, p.from],
     );
