@@ -10,6 +10,7 @@ import { registerModelCommands } from './features/models/model-command.js';
 import { registerSettlementCommands } from './features/settlements/settlement-command.js';
 import { registerInvoiceCommands } from './features/invoices/invoice-command.js';
 import { registerRecalcCommands } from './features/price-recalculation/recalc-command.js';
+import { registerInvoiceControlCommands } from './features/invoice-control/invoice-control-command.js';
 
 /** The `carepay` command line. It uses the same services as the API. */
 export function buildCli(): Command {
@@ -94,6 +95,7 @@ export function buildCli(): Command {
   registerModelCommands(program);
   registerSettlementCommands(program);
   registerInvoiceCommands(program);
+  registerInvoiceControlCommands(program);
   registerRecalcCommands(program);
   return program;
 }

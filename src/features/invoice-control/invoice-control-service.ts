@@ -216,8 +216,16 @@ export class InvoiceControlService {
     return (await store.getReceived(this.db, { municipalityId: m, providerId: null }, id))!;
   }
 
-  private async store(who: Acting, municipality: Record<string, any>, row: NewReceived): Promise<number> {
+  private async store(who: Acting, municipality: Record<string, any>, judged: NewReceived): Promise<number> {
     return this.db.transaction(async (tx) => {
+      let row = judged;
+      if (row.paymentBasisId !== null && row.verdict !== 'rejected') {
+        // Two invoices for one basis at the same moment: the basis row queues them, and the later one finds it paid.
+        const reference = await store.lockBasis(tx, row.municipalityId, row.paymentBasisId);
+        if (await store.basisSettled(tx, row.municipalityId, row.paymentBasisId, row.documentType!)) {
+          row = { ...row, verdict: 'rejected', claimsNumber: false, differences: [], reasons: [{ code: 'already_invoiced', detail: reference }] };
+        }
+      }
       const id = await store.insertReceived(tx, row);
       await this.respond(tx, who, municipality, id, row, responseCodeOf(row.verdict), []);
       await appendAudit(tx, {
@@ -277,6 +285,10 @@ export class InvoiceControlService {
       if (!d) throw notFound('received document', id);
       if (d.decision) throw unprocessable(`Received document ${id} was already ${d.decision} by finance`);
       if (body.decision === 'accepted' && d.verdict === 'rejected') throw unprocessable(`Received document ${id} was rejected by the checks (unreadable, unsafe, a duplicate or without a payment basis) and cannot be accepted for payment`);
+      if (body.decision === 'accepted' && d.payment_basis_id !== null) {
+        const reference = await store.lockBasis(tx, m, d.payment_basis_id);
+        if (await store.basisSettled(tx, m, d.payment_basis_id, d.document_type)) throw unprocessable(`Payment basis ${reference} is already invoiced by another document that is ready for payment`);
+      }
       await store.decide(tx, m, id, body.decision, body.note, who.principal.actor);
       const municipality = await store.municipality(tx, m);
       const doc = (await store.getReceived(tx, { municipalityId: m, providerId: null }, id))!;

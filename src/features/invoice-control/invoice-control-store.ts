@@ -239,8 +239,12 @@ export const invoiceControlStore = {
     return row ? toReceived(row) : undefined;
   },
 
+  async lockBasis(tx: Knex.Transaction, municipalityId: number, id: number): Promise<string> {
+    return (await tx('payment_bases').where({ municipality_id: municipalityId, id }).forUpdate().first('reference')).reference;
+  },
+
   async lockReceived(tx: Knex.Transaction, municipalityId: number, id: number) {
-    return tx('received_documents').where({ municipality_id: municipalityId, id }).forUpdate().first('id', 'verdict', 'decision');
+    return tx('received_documents').where({ municipality_id: municipalityId, id }).forUpdate().first('id', 'verdict', 'decision', 'payment_basis_id', 'document_type');
   },
 
   async original(db: Db, scope: Scope, id: number): Promise<{ content: Buffer | null; filename: string | null } | undefined> {
