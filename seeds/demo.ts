@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import { runDemoBudgetChecks } from '../src/features/budget-checks/budget-demo.js';
 import { issueDemoInvoices } from '../src/features/invoices/invoice-demo.js';
+import { runDemoInvoiceControl } from '../src/features/invoice-control/invoice-control-demo.js';
 import { runDemoRecalculation } from '../src/features/price-recalculation/recalc-demo.js';
 import { DEMO_SETTLEMENT_PERIOD, runDemoSettlements } from '../src/features/settlements/settlement-demo.js';
 import type { Services } from '../src/services.js';
@@ -128,6 +129,7 @@ export async function loadDemo(
   settlements.push(...(await approveDrafts(services, who)));
   progress('issuing invoices');
   const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir);
+  invoices.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
   const count = async (table: string) =>
     Number(((await services.db(table).where({ municipality_id: municipalityId }).count({ n: '*' })) as [{ n: number }])[0].n);
   // The rates loaded, before the recalculation adds next year's list.
