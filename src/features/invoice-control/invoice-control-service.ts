@@ -10,7 +10,7 @@ import { CUSTOMIZATION_ID } from '../invoices/invoice-ubl.js';
 import { checkUbl } from '../invoices/ubl-rules.js';
 import { invoicesStore } from '../invoices/invoices-store.js';
 import { controlWords, differenceText, reasonText } from './control-words.js';
-import type { Difference, Outcome, Reason, ReceivedInvoice, Verdict } from './invoice-control-types.js';
+import type { Outcome, Reason, ReceivedInvoice, Verdict } from './invoice-control-types.js';
 import type { DecisionBody, PaymentBasis, ReceivedDocument } from './invoice-control-schemas.js';
 import { invoiceControlStore as store, type NewReceived, type ProviderIdentity } from './invoice-control-store.js';
 import { compareWithBasis } from './invoice-matching.js';

@@ -2,6 +2,7 @@ import { create } from 'xmlbuilder2';
 import type { Language } from '../invoices/invoice-types.js';
 import { differenceText, reasonText } from './control-words.js';
 import type { Difference, DifferenceCode, Reason, ReasonCode } from './invoice-control-types.js';
+import { children, domReader, type El } from './ubl-dom.js';
 
 /**
  * The Peppol Invoice Response (BIS Invoice Response 3, transaction T111): a UBL ApplicationResponse
@@ -110,21 +111,7 @@ export interface ResponseViolation {
   message: string;
 }
 
-type El = {
-  localName: string;
-  namespaceURI: string | null;
-  textContent: string | null;
-  childNodes: ArrayLike<unknown>;
-  getAttribute(name: string): string | null;
-};
-const isEl = (n: unknown): n is El => (n as { nodeType?: number }).nodeType === 1;
-const kids = (el: El | undefined, q: string): El[] => {
-  if (!el) return [];
-  const [p, name] = q.split(':') as ['cbc' | 'cac', string];
-  return Array.from(el.childNodes).filter(isEl).filter((c) => c.localName === name && c.namespaceURI === RESPONSE_NS[p]);
-};
-const at = (el: El | undefined, path: string) => path.split('/').reduce<El | undefined>((cur, s) => kids(cur, s)[0], el);
-const text = (el: El | undefined, path?: string) => (path ? at(el, path) : el)?.textContent?.trim() || null;
+const { kids, at, text } = domReader(RESPONSE_NS);
 
 /**
  * The rules of Peppol BIS Invoice Response 3 our responses rely on (rules/sch in poacc-upgrade-3:
@@ -170,9 +157,9 @@ export function checkInvoiceResponse(xml: string): ResponseViolation[] {
   if (!text(ref, 'cbc:ID')) fail('T111-DOCREF', 'the identifier of the invoice responded to is missing');
   if (!text(ref, 'cbc:DocumentTypeCode')) fail('T111-DOCTYPE', 'the type code of the invoice responded to is missing');
   const walk = (el: El) => {
-    const children = Array.from(el.childNodes).filter(isEl);
-    if (children.length === 0 && !text(el)) fail('PEPPOL-COMMON-R001', `empty element ${el.localName}`);
-    children.forEach(walk);
+    const inner = children(el);
+    if (inner.length === 0 && !text(el)) fail('PEPPOL-COMMON-R001', `empty element ${el.localName}`);
+    inner.forEach(walk);
   };
   walk(root);
   return out;

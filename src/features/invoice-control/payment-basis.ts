@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { roundMoney } from '../../shared/money.js';
-import type { LineData, VatData } from '../invoices/invoice-document.js';
+import type { LineData, SettlementData, VatData } from '../invoices/invoice-document.js';
 import type { Country, Language } from '../invoices/invoice-types.js';
 import type { BasisDocument, BasisParty, BasisRow } from './invoice-control-types.js';
 
@@ -26,17 +26,7 @@ export interface BasisInput {
   issueDate: string;
   language: Language;
   country: Country;
-  settlement: {
-    id: number;
-    kind: 'regular' | 'correction';
-    sequence: number;
-    periodStart: string;
-    periodEnd: string;
-    currency: string;
-    totalExclVat: string;
-    vat: string;
-    totalInclVat: string;
-  };
+  settlement: SettlementData;
   correctsReference: string | null;
   buyerReference: string | null;
   buyer: BasisParty;

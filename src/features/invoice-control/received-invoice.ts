@@ -1,6 +1,7 @@
 import { create } from 'xmlbuilder2';
 import { NS } from '../invoices/invoice-ubl.js';
 import type { ReceivedInvoice, ReceivedLine } from './invoice-control-types.js';
+import { domReader, type El } from './ubl-dom.js';
 
 /**
  * Reads a received UBL Invoice or CreditNote into carepay's own shape (the adapter at the edge:
@@ -8,27 +9,7 @@ import type { ReceivedInvoice, ReceivedLine } from './invoice-control-types.js';
  * when the root is not a UBL 2.1 Invoice or CreditNote (a CII invoice, an order, any other XML).
  */
 
-type El = {
-  localName: string;
-  namespaceURI: string | null;
-  textContent: string | null;
-  childNodes: ArrayLike<unknown>;
-  getAttribute(name: string): string | null;
-};
-
-const isEl = (n: unknown): n is El => (n as { nodeType?: number }).nodeType === 1;
-const nsOf = { cbc: NS.cbc, cac: NS.cac } as const;
-const kids = (el: El | undefined, step: string): El[] => {
-  if (!el) return [];
-  const [p, name] = step.split(':') as ['cbc' | 'cac', string];
-  return Array.from(el.childNodes).filter(isEl).filter((c) => c.localName === name && c.namespaceURI === nsOf[p]);
-};
-const at = (el: El | undefined, path: string): El | undefined => path.split('/').reduce<El | undefined>((cur, step) => kids(cur, step)[0], el);
-const all = (el: El | undefined, path: string): El[] => path.split('/').reduce<El[]>((cur, step) => cur.flatMap((c) => kids(c, step)), el ? [el] : []);
-const text = (el: El | undefined, path?: string): string | null => {
-  const t = (path ? at(el, path) : el)?.textContent?.trim();
-  return t ? t : null;
-};
+const { kids, at, all, text } = domReader({ cbc: NS.cbc, cac: NS.cac });
 const amount = (el: El | undefined, path: string): string | null => {
   const t = text(el, path);
   return t !== null && /^-?\d+(\.\d+)?$/.test(t) ? t : null;
