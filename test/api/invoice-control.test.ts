@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkInvoiceResponse } from '../../src/features/invoice-control/invoice-response.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { aMunicipality, buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { binaryBody, pdfText } from '../helpers/invoice-builders.js';
+import { anApprovedSettlement, binaryBody, pdfText } from '../helpers/invoice-builders.js';
 import { aBasis, aPaymentBasisWorld, aProviderInvoice, type ControlWorld } from '../helpers/provider-invoice-builder.js';
 
 const t = useTestDatabase();
@@ -57,7 +57,6 @@ describe('payment basis, then the provider\'s own invoice', () => {
 
   it('refuses a basis for a self-billed provider or a draft', async () => {
     await t.db('providers').where({ id: w.providers.HJEM }).update({ invoicing_mode: 'self_billing' });
-    const { anApprovedSettlement } = await import('../helpers/invoice-builders.js');
     const s = await anApprovedSettlement(t.db, w, { provider: 'HJEM', period: '2026-01', lines: [{ citizenRef: 'X', minutes: 60, rate: '450' }] });
     const res = await app.as(w.finance).post(`/api/settlements/${s.id}/payment-basis`).expect(422);
     expect(res.body.error.message).toMatch(/self-billed/);
@@ -171,7 +170,6 @@ describe('payment basis, then the provider\'s own invoice', () => {
       const unknown = await send(stranger).expect(201);
       expect(unknown.body.reasons).toEqual([{ code: 'seller_unknown', detail: '0088:5790000000012' }]);
       expect(unknown.body.providerId).toBeNull();
-      const { aMunicipality } = await import('../helpers/app.js');
       const otherId = await aMunicipality(app.services, 'ctl-other');
       await t.db('municipalities').where({ id: otherId }).update({ electronic_address: '5798000000094', electronic_address_scheme: '0088' });
       const elsewhere = await send(aProviderInvoice(w, hjem, { from: 'HJEM', number: 'H-3003' }).replace('>5798000000001<', '>5798000000094<')).expect(201);
@@ -179,8 +177,7 @@ describe('payment basis, then the provider\'s own invoice', () => {
     });
 
     it('matches a credit note against the negative basis of a correction', async () => {
-      const { anApprovedSettlement } = await import('../helpers/invoice-builders.js');
-      const regular = await t.db('payment_bases').where({ reference: april.reference }).first('settlement_id');
+        const regular = await t.db('payment_bases').where({ reference: april.reference }).first('settlement_id');
       const s = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', period: '2026-04', kind: 'correction', correctsId: regular.settlement_id, lines: [{ citizenRef: 'C-1', minutes: -40, rate: '540.00', band: 'evening' }] });
       const { basis } = await app.services.invoiceControl.issueBasis({ principal: { municipalityId: w.municipalityId, role: 'finance', providerId: null, actor: 't', tokenId: null }, requestId: null }, s.id);
       expect(basis.totalInclVat).toBe('-450.00');
@@ -194,5 +191,18 @@ describe('payment basis, then the provider\'s own invoice', () => {
       const wrongType = await send(aProviderInvoice(w, doc, { number: 'K-2', billingReference: 'F-2001' }).replace(/CreditNote/g, 'Invoice').replace(/CreditedQuantity/g, 'InvoicedQuantity').replace(/<cbc:InvoiceTypeCode>381/, '<cbc:InvoiceTypeCode>380')).expect(201);
       expect(wrongType.body.verdict).not.toBe('matched');
     });
+  });
+
+  it('in Sweden: a fakturaunderlag (FU-…) at 0 % VAT, and the provider\'s invoice matched', async () => {
+    const se = await aPaymentBasisWorld(t.db, app, 'ctl-se', 'SE');
+    const b = await aBasis(t.db, app, se, { provider: 'OMSORG', period: '2026-04', lines: [{ citizenRef: 'B-1', minutes: 150, rate: '512.40' }] });
+    expect(b.reference).toMatch(/^FU-2026-\d{6}$/);
+    expect(b.vat).toEqual([{ percent: '0', base: '1281.00', vat: '0.00', exemptionReason: 'Social care is exempt from VAT (mervärdesskattelagen 3 kap. 7 §)' }]);
+    const pdf = await app.as(se.providerTokens.OMSORG!).get(`/api/payment-bases/${b.reference}.pdf`).buffer(true).parse(binaryBody).expect(200);
+    const text = await pdfText(pdf.body);
+    expect(text).toContain('Fakturaunderlag');
+    expect(text).toContain('Momsfri');
+    const res = await app.as(se.finance).post('/api/received-invoices?language=sv').set('content-type', 'application/xml').send(Buffer.from(aProviderInvoice(se, b, { number: 'SE-1' }))).expect(201);
+    expect(res.body).toMatchObject({ verdict: 'matched', violations: [], currency: 'SEK', payable: '1281.00' });
   });
 });
