@@ -82,7 +82,7 @@ const en = {
     csvHeader: ['reference', 'item_id', 'category', 'band', 'kind', 'unit_code', 'quantity', 'base_quantity', 'price', 'amount', 'vat_percent', 'visits', 'minutes'],
   },
   page: {
-    nav: 'Payment bases and received invoices',
+    nav: 'Payment bases',
     basesTitle: 'Payment bases',
     basesNone: 'No payment bases yet.',
     issueDue: 'Send the payment bases of approved settlements',
@@ -187,7 +187,7 @@ const da: Words = {
     csvHeader: ['reference', 'varenummer', 'kategori', 'tidsrum', 'art', 'enhedskode', 'antal', 'basisantal', 'pris', 'beloeb', 'moms_procent', 'besoeg', 'minutter'],
   },
   page: {
-    nav: 'Afregningsgrundlag og modtagne fakturaer',
+    nav: 'Afregningsgrundlag',
     basesTitle: 'Afregningsgrundlag',
     basesNone: 'Ingen afregningsgrundlag endnu.',
     issueDue: 'Send afregningsgrundlag for godkendte afregninger',
@@ -290,7 +290,7 @@ const sv: Words = {
     csvHeader: ['referens', 'artikelnummer', 'kategori', 'tidsband', 'slag', 'enhetskod', 'antal', 'basantal', 'pris', 'belopp', 'moms_procent', 'besok', 'minuter'],
   },
   page: {
-    nav: 'Fakturaunderlag och mottagna fakturor',
+    nav: 'Fakturaunderlag',
     basesTitle: 'Fakturaunderlag',
     basesNone: 'Inga fakturaunderlag än.',
     issueDue: 'Skicka fakturaunderlag för godkända ersättningar',
