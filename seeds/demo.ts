@@ -127,9 +127,9 @@ export async function loadDemo(
   progress('settling the demo month');
   const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor });
   settlements.push(...(await approveDrafts(services, who)));
+  settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
   progress('issuing invoices');
   const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir);
-  invoices.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
   const count = async (table: string) =>
     Number(((await services.db(table).where({ municipality_id: municipalityId }).count({ n: '*' })) as [{ n: number }])[0].n);
   // The rates loaded, before the recalculation adds next year's list.

@@ -102,7 +102,7 @@ describe('the demo municipality', () => {
     const response = files.find((f) => f.endsWith('.invoice-response.xml'))!;
     expect(await readFile(path.join(invoiceDir, response), 'utf8')).toContain('<cbc:ResponseCode>AP</cbc:ResponseCode>');
     expect(files.some((f) => f.endsWith('.provider-invoice.xml'))).toBe(true);
-    const lines = first.invoices.join('\n');
+    const lines = first.settlements.join('\n');
     expect(lines).toContain(`sent    ${ref} to PLEJE-PLUS`);
     expect(lines).toMatch(/received #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from PLEJE-PLUS for AG-2026-\d{6}/);
     expect(lines).toContain('Invoice Response AP written (Peppol Invoice Response rules checked here: none broken)');
@@ -135,7 +135,7 @@ describe('the demo municipality', () => {
     expect(await t.db('invoices').count({ n: '*' })).toEqual(before);
     // Nothing sent or received twice.
     expect(await t.db('received_documents').count({ n: '*' })).toEqual([{ n: 1 }]);
-    expect(again.invoices.join('\n')).toMatch(/already received: #\d+ MATCHED/);
+    expect(again.settlements.join('\n')).toMatch(/already received: #\d+ MATCHED/);
     expect(again.settlements.filter((l) => l.includes('approved settlement'))).toEqual([]);
     expect(again).toMatchObject({
       created: false,

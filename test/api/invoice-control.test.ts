@@ -64,6 +64,12 @@ describe('payment basis, then the provider\'s own invoice', () => {
     const draft = await anApprovedSettlement(t.db, w, { provider: 'HJEM', period: '2026-02', lines: [{ citizenRef: 'X', minutes: 60, rate: '450' }], approve: false });
     await app.as(w.finance).post(`/api/settlements/${draft.id}/payment-basis`).expect(422);
     await app.as(w.providerTokens.HJEM!).post(`/api/settlements/${s.id}/payment-basis`).expect(403);
+    // A settlement self-billed before the provider changed mode gets no basis: it would be paid twice.
+    await t.db('providers').where({ id: w.providers.HJEM }).update({ invoicing_mode: 'self_billing' });
+    await app.services.invoices.issueForSettlement({ principal: { municipalityId: w.municipalityId, role: 'finance', providerId: null, actor: 't', tokenId: null }, requestId: null }, s.id);
+    await t.db('providers').where({ id: w.providers.HJEM }).update({ invoicing_mode: 'payment_basis' });
+    const twice = await app.as(w.finance).post(`/api/settlements/${s.id}/payment-basis`).expect(422);
+    expect(twice.body.error.message).toMatch(/pay it twice/);
   });
 
   describe('received invoices and their verdicts', () => {

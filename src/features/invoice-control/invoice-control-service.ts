@@ -73,8 +73,8 @@ export class InvoiceControlService {
 
   /**
    * The payment basis of an approved settlement of a provider in payment-basis mode: built,
-   * frozen and made available to the provider. Idempotent (the settlement row is locked first, and
-   * one basis per settlement is a unique key).
+   * frozen and made available to the provider. A settlement that was self-billed (it has an
+   * invoice) gets none: it would be paid twice. Idempotent (the settlement row is locked first, and one basis per settlement is a unique key).
    */
   async issueBasis(who: Acting, settlementId: number): Promise<{ basis: PaymentBasis; created: boolean }> {
     this.mayManage(who);
@@ -85,6 +85,7 @@ export class InvoiceControlService {
       const existing = await store.basisBySettlement(tx, m, settlementId);
       if (existing) return { basis: stripDoc(existing), created: false };
       if (s.status === 'draft') throw unprocessable(`Settlement ${settlementId} is a draft; only an approved settlement has a payment basis`);
+      if (s.status === 'invoiced') throw unprocessable(`Settlement ${settlementId} has been invoiced already (self-billed); a payment basis as well would pay it twice`);
       const municipality = await store.municipality(tx, m);
       const provider = await store.provider(tx, m, s.providerId);
       const mode = provider.invoicing_mode ?? municipality.invoicing_mode;

@@ -204,7 +204,7 @@ export const invoiceControlStore = {
     });
   },
 
-  /** Approved (or invoiced) settlements of providers in payment-basis mode without a basis, regular ones first. */
+  /** Approved settlements of providers in payment-basis mode without a basis (or an invoice), regular ones first. */
   async settlementsDue(db: Db, municipalityId: number): Promise<number[]> {
     const rows = await db('settlements as s')
       .join('providers as p', function () {
@@ -215,7 +215,7 @@ export const invoiceControlStore = {
         this.on('b.municipality_id', 's.municipality_id').andOn('b.settlement_id', 's.id');
       })
       .where('s.municipality_id', municipalityId)
-      .whereIn('s.status', ['approved', 'invoiced'])
+      .where('s.status', 'approved')
       .whereNull('b.id')
       .whereRaw(`coalesce(p.invoicing_mode, m.invoicing_mode) = 'payment_basis'`)
       .andWhere('s.line_count', '>', 0)
