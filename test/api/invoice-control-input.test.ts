@@ -59,6 +59,19 @@ describe('received documents that are bad input', () => {
     });
   }
 
+  it('values that fit no column (a 30 February, an amount of 15 digits, a 300-character number) are kept in the original, never a 500', async () => {
+    const odd = valid()
+      .replace('<cbc:IssueDate>2026-05-04</cbc:IssueDate>', '<cbc:IssueDate>2026-02-30</cbc:IssueDate>')
+      .replace('<cbc:ID>OK-1</cbc:ID>', `<cbc:ID>${'N'.repeat(300)}</cbc:ID>`)
+      .replace('<cbc:StartDate>2026-04-01</cbc:StartDate>', '<cbc:StartDate>2026-04-31</cbc:StartDate>');
+    expect(odd).toContain('2026-04-31');
+    const res = await send(odd).expect(201);
+    expect(res.body).toMatchObject({ issueDate: null, periodStart: null, number: 'N'.repeat(200) });
+    expect(res.body.verdict).not.toBe('matched');
+    const huge = await send(valid().replace(/<cbc:PayableAmount currencyID="DKK">[^<]+</, '<cbc:PayableAmount currencyID="DKK">123456789012345.00<')).expect(201);
+    expect(huge.body).toMatchObject({ verdict: 'rejected', payable: null });
+  });
+
   it('a document over the size limit (10 MB) is refused unread: its size and hash are kept, not its bytes', async () => {
     const big = Buffer.alloc(10 * 1024 * 1024, 0x20);
     big.write('<?xml version="1.0"?><Invoice>', 0);

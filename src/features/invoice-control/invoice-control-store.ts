@@ -136,7 +136,11 @@ export interface ProviderIdentity {
 }
 
 /** A date column, or null when the document's text is not a real date (it is kept as read, not guessed). */
-const dateOrNull = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? v : null);
+const dateOrNull = (v: string | null) => {
+  if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return null;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v ? v : null;
+};
 /** An amount that fits NUMERIC(14,2), or null (the exact text is in the stored original). */
 const amountOrNull = (v: string | null) => (v && /^-?\d{1,12}(\.\d{1,2})?$/.test(v) ? v : null);
 const short = (v: string | null, n = 200) => (v === null ? null : v.slice(0, n));
