@@ -211,4 +211,13 @@ describe('payment basis, then the provider\'s own invoice', () => {
     const res = await app.as(se.finance).post('/api/received-invoices?language=sv').set('content-type', 'application/xml').send(Buffer.from(aProviderInvoice(se, b, { number: 'SE-1' }))).expect(201);
     expect(res.body).toMatchObject({ verdict: 'matched', violations: [], currency: 'SEK', payable: '1281.00' });
   });
+
+  it('documents its endpoints in the OpenAPI document from the same schemas', async () => {
+    const doc = (await app.http.get('/openapi.json').expect(200)).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/payment-bases', '/payment-bases/{reference}.pdf', '/settlements/{id}/payment-basis', '/received-invoices', '/received-invoices/{id}/response.xml', '/received-invoices/{id}/decision']),
+    );
+    expect(Object.keys(doc.paths['/received-invoices'].post.requestBody.content)).toEqual(['application/xml']);
+    expect(doc.components.schemas.ReceivedDocument.properties.verdict.enum).toEqual(['matched', 'disputed', 'rejected']);
+  });
 });
