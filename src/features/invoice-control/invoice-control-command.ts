@@ -4,8 +4,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { month, positiveId } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
 import type { Language } from '../invoices/invoice-types.js';
-import { differenceText, reasonText } from './control-words.js';
-import type { PaymentBasis, ReceivedDocument } from './invoice-control-schemas.js';
+import type { ReceivedDocument } from './invoice-control-schemas.js';
+import { basisLine, receivedLines } from './invoice-control-lines.js';
 import { processInbox, readFileBody } from './invoice-inbox.js';
 
 const reference = (v: string) => {
@@ -13,14 +13,6 @@ const reference = (v: string) => {
   return v.toUpperCase();
 };
 const language = new Option('--language <language>', 'words for reasons and differences').choices(['da', 'sv', 'en']).default('en');
-
-export const basisLine = (b: PaymentBasis) => `${b.reference} ${b.providerRef.padEnd(14)} ${b.period} ${b.totalInclVat.padStart(14)} ${b.currency}`;
-
-/** A received document in a few lines: verdict, then each reason or difference in words. */
-export function receivedLines(d: ReceivedDocument, lang: Language): string[] {
-  const head = `#${d.id} ${d.outcome.toUpperCase()} ${d.filename ?? ''} ${d.number ?? '?'} from ${d.providerRef ?? d.sellerName ?? 'unknown seller'}${d.paymentBasisReference ? ` for ${d.paymentBasisReference}` : ''}${d.payable ? `, ${d.payable} ${d.currency ?? ''}` : ''}`;
-  return [head.replace(/\s+/g, ' ').trim(), ...d.reasons.map((r) => `  - ${reasonText(r, lang)}`), ...d.differences.map((x) => `  - ${differenceText(x, lang)}`)];
-}
 
 /**
  * `carepay invoice receive FILE… | inbox`, `carepay payment-basis issue|list|pdf|csv` and

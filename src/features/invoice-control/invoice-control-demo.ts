@@ -5,7 +5,7 @@ import type { Acting } from '../auth/auth-types.js';
 import { endpointOf, legalIdOf, vatIdOf } from '../invoices/invoice-document.js';
 import type { Country } from '../invoices/invoice-types.js';
 import { checkUbl } from '../invoices/ubl-rules.js';
-import { receivedLines } from './invoice-control-command.js';
+import { receivedLines } from './invoice-control-lines.js';
 import { checkInvoiceResponse } from './invoice-response.js';
 import { buildProviderInvoice, type ProviderParty } from './provider-invoice.js';
 
