@@ -413,7 +413,7 @@ export class InvoiceControlService {
       ...attributed,
       ...base,
       verdict: differences.length ? 'disputed' : 'matched',
-      claimsNumber: true,
+      claimsNumber: inv.number !== null,
       reasons: [],
       differences,
     };
