@@ -6,6 +6,7 @@ import type { Services } from '../src/services.js';
 import type { Logger } from '../src/shared/logger.js';
 import { budgetCheckJob } from './budget-check-job.js';
 import { priceRecalculationJob } from './price-recalculation-job.js';
+import { invoiceInboxJob } from './invoice-inbox-job.js';
 import { runOnce, type JobOutcome } from './job-runs.js';
 
 /**
@@ -147,7 +148,11 @@ export function createScheduler(
 }
 
 /** Every scheduled job of carepay, registered here and nowhere else. */
-export const allJobs = (services: Services): MunicipalJob[] => [budgetCheckJob(services.budgetChecks), priceRecalculationJob(services.priceRecalculation)];
+export const allJobs = (services: Services): MunicipalJob[] => [
+  budgetCheckJob(services.budgetChecks),
+  priceRecalculationJob(services.priceRecalculation),
+  ...(services.config.INVOICE_INBOX_DIR ? [invoiceInboxJob(services.invoiceControl, services.config.INVOICE_INBOX_DIR)] : []),
+];
 
 /** Creates and starts the scheduler for the running server. */
 export function startScheduler(services: Services, log: Logger): Scheduler {

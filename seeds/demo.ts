@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import { runDemoBudgetChecks } from '../src/features/budget-checks/budget-demo.js';
 import { issueDemoInvoices } from '../src/features/invoices/invoice-demo.js';
+import { runDemoInvoiceControl } from '../src/features/invoice-control/invoice-control-demo.js';
 import { runDemoRecalculation } from '../src/features/price-recalculation/recalc-demo.js';
 import { DEMO_SETTLEMENT_PERIOD, runDemoSettlements } from '../src/features/settlements/settlement-demo.js';
 import type { Services } from '../src/services.js';
@@ -126,6 +127,7 @@ export async function loadDemo(
   progress('settling the demo month');
   const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor });
   settlements.push(...(await approveDrafts(services, who)));
+  settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
   progress('issuing invoices');
   const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir);
   const count = async (table: string) =>

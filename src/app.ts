@@ -18,6 +18,7 @@ import { settlementsRoutes } from './features/settlements/settlements-routes.js'
 import { invoicesRoutes } from './features/invoices/invoices-routes.js';
 import { recalcRoutes } from './features/price-recalculation/recalc-routes.js';
 import { webRoutes } from './features/web/web-routes.js';
+import { invoiceControlRoutes } from './features/invoice-control/invoice-control-routes.js';
 import { authenticate, errorHandler, requestId, requestLog } from './http/middleware.js';
 import { apiAuthenticationLimit } from './http/rate-limits.js';
 import { noStore, securityHeaders } from './http/security-headers.js';
@@ -49,6 +50,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(authenticate(services.tokens, links));
   // Uploads are streamed, so the imports router comes before the JSON body parser.
   api.use(importsRoutes(registry, services.imports, services.config.MAX_UPLOAD_BYTES));
+  api.use(invoiceControlRoutes(registry, services.invoiceControl, services.config.MAX_JSON_BYTES));
   api.use(express.json({ limit: services.config.MAX_JSON_BYTES, strict: true }));
   api.use(municipalitiesRoutes(registry, services.municipalities, services.db));
   api.use(tokensRoutes(registry, services.tokens, links));

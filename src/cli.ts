@@ -11,6 +11,7 @@ import { registerSettlementCommands } from './features/settlements/settlement-co
 import { registerInvoiceCommands } from './features/invoices/invoice-command.js';
 import { registerRecalcCommands } from './features/price-recalculation/recalc-command.js';
 import { registerNationalIdCommands } from './features/citizens/national-id-command.js';
+import { registerInvoiceControlCommands } from './features/invoice-control/invoice-control-command.js';
 
 /** The `carepay` command line. It uses the same services as the API. */
 export function buildCli(): Command {
@@ -95,6 +96,7 @@ export function buildCli(): Command {
   registerModelCommands(program);
   registerSettlementCommands(program);
   registerInvoiceCommands(program);
+  registerInvoiceControlCommands(program);
   registerRecalcCommands(program);
   registerNationalIdCommands(program);
   return program;

@@ -48,6 +48,10 @@ const ConfigSchema = z.object({
   SETTLEMENT_WORKERS: z.coerce.number().int().min(0).max(15).default(0),
   /** A month with fewer visits than this is settled in the main thread alone (starting a worker costs about a second). */
   SETTLEMENT_PARALLEL_FROM_VISITS: z.coerce.number().int().min(0).default(100_000),
+  /** The largest e-invoice carepay receives; a larger one is refused unread (its size and hash are kept). */
+  RECEIVED_INVOICE_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  /** Folder the access point delivers received e-invoices to, one sub-folder per municipality code; unset: no pickup. */
+  INVOICE_INBOX_DIR: z.string().min(1).optional(),
 });
 
 export type TrustProxy = false | number | string[];

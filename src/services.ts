@@ -18,6 +18,7 @@ import { SettlementsService } from './features/settlements/settlements-service.j
 import { InvoicesService } from './features/invoices/invoices-service.js';
 import { PriceRecalculationService } from './features/price-recalculation/recalc-service.js';
 import { WebSessionService } from './features/web/web-sessions.js';
+import { InvoiceControlService } from './features/invoice-control/invoice-control-service.js';
 
 /** Builds every service once, for the API and the CLI alike. Services never build each other. */
 export function buildServices(db: Knex, config: Config) {
@@ -43,6 +44,7 @@ export function buildServices(db: Knex, config: Config) {
     invoices,
     priceRecalculation: new PriceRecalculationService(db, invoices),
     webSessions: new WebSessionService(db, tokens),
+    invoiceControl: new InvoiceControlService(db, { maxBytes: config.RECEIVED_INVOICE_MAX_BYTES }),
   };
 }
 

@@ -79,11 +79,34 @@ describe('the demo municipality', () => {
     expect(withLines.every((s) => s.status === 'invoiced' && s.kind === 'regular')).toBe(true);
     const invoices = await t.db('invoices').select('number', 'total_incl_vat', 'settlement_id');
     expect(invoices.filter((i) => i.settlement_id !== null)).toHaveLength(withLines.length);
-    const files = (await readdir(invoiceDir)).sort();
+    const files = (await readdir(invoiceDir)).filter((f) => /^\d{4}-\d{6}\.(pdf|xml)$/.test(f)).sort();
     expect(files).toEqual(invoices.flatMap((i) => [`${i.number}.pdf`, `${i.number}.xml`]).sort());
     const xml = await readFile(path.join(invoiceDir, `${invoices[0]!.number}.xml`), 'utf8');
     expect(xml).toContain(`<cbc:ID>${invoices[0]!.number}</cbc:ID>`);
     expect(first.invoices[0]).toMatch(/UBL: no EN 16931 rule checked here is broken/);
+  });
+
+  it('runs the payment-basis mode end to end: PLEJE-PLUS gets its basis, sends its own invoice, which is matched', async () => {
+    const provider = await t.db('providers').where({ ref: 'PLEJE-PLUS' }).first('id', 'invoicing_mode');
+    expect(provider.invoicing_mode).toBe('payment_basis');
+    const bases = await t.db('payment_bases').select('reference', 'provider_id', 'total_incl_vat');
+    expect(bases.length).toBeGreaterThanOrEqual(1);
+    expect(bases.every((b) => b.provider_id === provider.id)).toBe(true);
+    const received = await t.db('received_documents').select('verdict', 'number', 'payment_basis_id', 'payable', 'source');
+    expect(received).toHaveLength(bases.length);
+    expect(received.every((r) => r.verdict === 'matched' && r.source === 'demo')).toBe(true);
+    expect(received.map((r) => r.payable).sort()).toEqual(bases.map((b) => b.total_incl_vat).sort());
+    const ref = bases[0]!.reference as string;
+    const files = await readdir(invoiceDir);
+    expect(files).toEqual(expect.arrayContaining([`${ref}.pdf`, `${ref}.csv`]));
+    const response = files.find((f) => f.endsWith('.invoice-response.xml'))!;
+    expect(await readFile(path.join(invoiceDir, response), 'utf8')).toContain('<cbc:ResponseCode>AP</cbc:ResponseCode>');
+    expect(files.some((f) => f.endsWith('.provider-invoice.xml'))).toBe(true);
+    const lines = first.settlements.join('\n');
+    expect(lines).toContain(`sent    ${ref} to PLEJE-PLUS`);
+    expect(lines).toMatch(/received #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from PLEJE-PLUS for AG-2026-\d{6}/);
+    expect(lines).toContain('Invoice Response AP written (Peppol Invoice Response rules checked here: none broken)');
+    expect(lines).not.toContain("the provider's invoice broke");
   });
 
   it('recalculates the hourly prices of 2026, approves them, credits or invoices each private provider and writes the report', async () => {
@@ -110,6 +133,9 @@ describe('the demo municipality', () => {
     const before = await t.db('invoices').count({ n: '*' });
     const again = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir, reportDir }, importRunner(app.services));
     expect(await t.db('invoices').count({ n: '*' })).toEqual(before);
+    // Nothing sent or received twice.
+    expect(await t.db('received_documents').count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(again.settlements.join('\n')).toMatch(/already received: #\d+ MATCHED/);
     expect(again.settlements.filter((l) => l.includes('approved settlement'))).toEqual([]);
     expect(again).toMatchObject({
       created: false,

@@ -5,6 +5,7 @@ import { mayRead, mayWrite, type Acting, type Resource } from '../auth/auth-type
 import { bandLabel, categoryLabel, formatAmount, formatDate, formatNumber, kindLabel } from '../invoices/invoice-labels.js';
 import type { Language } from '../invoices/invoice-types.js';
 import { forbidden } from '../../shared/errors.js';
+import { controlWords } from '../invoice-control/control-words.js';
 import { html, type Html } from './html.js';
 import type { Flash, WebSession } from './web-sessions.js';
 import { textsFor, type T } from './web-text.js';
@@ -83,6 +84,7 @@ function nav(c: WebContext, current: string): Html {
   const items: NavItem[] = [
     { href: '/app/settlements', label: c.t.navSettlements, show: true },
     { href: '/app/invoices', label: c.t.navInvoices, show: true },
+    { href: '/app/payment-bases', label: controlWords(c.lang).page.nav, show: role !== 'budget_controller' },
     { href: '/app/compare', label: c.t.navCompare, show: notProvider && role !== 'budget_controller' },
     { href: '/app/budget', label: c.t.navBudget, show: mayRead(role, 'budgets') },
     { href: '/app/follow-up', label: c.t.navFollowUp, show: mayRead(role, 'budgets') },

@@ -9,6 +9,7 @@ import { mountBudgetPages } from './budget-pages.js';
 import { html, type Html } from './html.js';
 import { mountInvoicePages } from './invoice-pages.js';
 import { mountRecalculationPages } from './recalculation-pages.js';
+import { mountReceivedInvoicePages, receivedInvoiceUpload } from './received-invoice-pages.js';
 import { mountSettlementPages } from './settlement-pages.js';
 import { mountUserPages } from './user-pages.js';
 import { ASSETS } from './web-assets.js';
@@ -36,6 +37,7 @@ export function webRoutes(services: Services, log: Logger): Router {
   });
   r.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   mountSignIn(r, services);
+  r.post('/received-invoices', receivedInvoiceUpload(services));
   r.use(webSession(services));
   mountSignOut(r, services);
   r.get('/', (_req, res) => {
@@ -47,6 +49,7 @@ export function webRoutes(services: Services, log: Logger): Router {
   mountBudgetPages(r, services);
   mountUserPages(r, services);
   mountRecalculationPages(r, services);
+  mountReceivedInvoicePages(r, services);
   r.use((_req, _res, next) => next(new AppError(404, 'not_found', 'page not found')));
   r.use(webErrors(log));
   return r;

@@ -1,0 +1,85 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Services } from '../../services.js';
+import type { Acting } from '../auth/auth-types.js';
+import { endpointOf, legalIdOf, vatIdOf } from '../invoices/invoice-document.js';
+import type { Country } from '../invoices/invoice-types.js';
+import { checkUbl } from '../invoices/ubl-rules.js';
+import { receivedLines } from './invoice-control-lines.js';
+import { checkInvoiceResponse } from './invoice-response.js';
+import { buildProviderInvoice, type ProviderParty } from './provider-invoice.js';
+
+/** "Street 1, 1234 City" as the provider's system keeps it; a demo provider without an address gets one. */
+const addressOf = (a: string | null, fallback: string) => {
+  const parts = (a ?? fallback).split(',').map((s) => s.trim());
+  const m = /^(\d{3,4}(?: ?\d{2})?)\s+(.+)$/.exec(parts.at(-1) ?? '') ?? ['', '0000', 'Demoby'];
+  return { street: parts[0] ?? 'Vestergade 1', postalZone: m[1]!.replace(' ', ''), city: m[2]! };
+};
+
+function partyOf(country: Country, r: Record<string, any>, seller: boolean): ProviderParty {
+  return {
+    name: r.name,
+    endpoint: endpointOf(country, { electronicAddress: r.electronic_address, electronicAddressScheme: r.electronic_address_scheme, companyNumber: r.company_number })!,
+    companyId: legalIdOf(country, r.company_number),
+    vatId: seller && r.vat_status === 'registered' ? vatIdOf(country, r.company_number) : null,
+    address: addressOf(r.address, seller ? 'Vestergade 1, 5970 Ærøskøbing' : 'Rådhustorvet 1, 6200 Demoby'),
+    country,
+    ...(seller && r.bank_account ? { iban: String(r.bank_account).replace(/\s/g, '') } : {}),
+  };
+}
+
+/**
+ * The payment-basis flow of the demo, end to end: the provider (PLEJE-PLUS) invoices from its own
+ * system. After the month's settlements are approved, carepay sends it its payment basis; the
+ * demo then writes the provider's own Peppol invoice from that basis the way its invoicing
+ * system would, receives it, and prints the verdict. Basis PDF and CSV, the invoice and the
+ * Invoice Response go to `outDir`. A second run sends and receives nothing twice.
+ */
+export async function runDemoInvoiceControl(services: Services, municipalityCode: string, outDir: string, providerRef = 'PLEJE-PLUS'): Promise<string[]> {
+  const m = await services.municipalities.getByCode(municipalityCode);
+  const who: Acting = { principal: { municipalityId: m.id, role: 'finance', providerId: null, actor: 'demo', tokenId: null }, requestId: null };
+  const db = services.db;
+  const provider = await db('providers').where({ municipality_id: m.id, ref: providerRef }).first();
+  if (!provider) return [`Payment basis: no provider ${providerRef} in ${municipalityCode}`];
+  // The demo's own master data choice (the providers API sets it elsewhere): this provider invoices from its own system.
+  if (provider.invoicing_mode !== 'payment_basis') await db('providers').where({ id: provider.id }).update({ invoicing_mode: 'payment_basis' });
+  const municipality = await db('municipalities').where({ id: m.id }).first();
+  const country = municipality.country as Country;
+
+  await services.invoiceControl.issueDue(who);
+  const bases = await services.invoiceControl.listBases(who, { providerId: provider.id }, { limit: 100, offset: 0 });
+  const out = [`Payment basis and the provider's own invoice (${providerRef} invoices from its own system; files in ${outDir})`];
+  await mkdir(outDir, { recursive: true });
+  for (const b of bases.items) {
+    const [{ pdf }, { csv }] = await Promise.all([services.invoiceControl.basisPdf(who, b.reference), services.invoiceControl.basisCsv(who, b.reference)]);
+    await writeFile(path.join(outDir, `${b.reference}.pdf`), pdf);
+    await writeFile(path.join(outDir, `${b.reference}.csv`), csv);
+    out.push(`  sent    ${b.reference} to ${b.providerRef} for ${b.period}: ${b.totalInclVat} ${b.currency} incl. VAT (PDF, CSV)`);
+
+    const done = (await services.invoiceControl.listReceived(who, { providerId: provider.id }, { limit: 1000, offset: 0 })).items.find((d) => d.paymentBasisReference === b.reference && d.readyForPayment);
+    if (done) {
+      out.push(`  already received: ${receivedLines(done, 'en')[0]}`);
+      continue;
+    }
+    const basis = (await services.invoiceControl.basis(who, b.reference)).document;
+    const number = `PP-${b.period.replace('-', '')}-${b.reference.slice(-4)}`;
+    const xml = buildProviderInvoice(basis, {
+      number,
+      issueDate: basis.issueDate,
+      seller: partyOf(country, provider, true),
+      buyer: partyOf(country, municipality, false),
+    });
+    const own = checkUbl(xml);
+    await writeFile(path.join(outDir, `${number}.provider-invoice.xml`), xml);
+    const d = await services.invoiceControl.receive(who, { bytes: Buffer.from(xml, 'utf8') }, { source: 'demo', filename: `${number}.xml` });
+    out.push(`  received ${receivedLines(d, 'en').join('\n    ')}`);
+    if (own.length) out.push(`    the provider's invoice broke ${own.map((v) => v.rule).join(', ')}`);
+    const response = await services.invoiceControl.response(who, d.id).catch(() => null);
+    if (response) {
+      await writeFile(path.join(outDir, `${number}.invoice-response.xml`), response.xml);
+      const broken = checkInvoiceResponse(response.xml);
+      out.push(`  Invoice Response ${response.code} written (${broken.length === 0 ? 'Peppol Invoice Response rules checked here: none broken' : broken.map((v) => v.rule).join(', ')})`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+import { Decimal } from 'decimal.js';
+import { roundMoney } from '../../shared/money.js';
+import type { LineData, SettlementData, VatData } from '../invoices/invoice-document.js';
+import type { Country, Language } from '../invoices/invoice-types.js';
+import type { BasisDocument, BasisParty, BasisRow } from './invoice-control-types.js';
+
+/**
+ * Pure: the payment basis (afregningsgrundlag / fakturaunderlag) of an approved settlement, the
+ * document a provider in payment-basis mode invoices from.
+ *
+ * Rows are the settlement's lines summed per category, time band, kind, unit and price, and on
+ * each row quantity × price = amount holds to the øre, so a provider's system that computes its
+ * line amounts itself arrives at the same figures. Hourly rows are stated in minutes at a price
+ * per 60 minutes (exact; hours are repeating decimals). The settlement pays the sum of its
+ * rounded lines, which can differ from the rows by a few øre: that difference is one rounding row
+ * per VAT rate, so the rows add up to the settlement's total exactly.
+ */
+
+/** The reference the provider must quote: AG (afregningsgrundlag) in Denmark, FU (fakturaunderlag) in Sweden, the period's year and the settlement id. */
+export function basisReference(country: Country, periodStart: string, settlementId: number): string {
+  return `${country === 'SE' ? 'FU' : 'AG'}-${periodStart.slice(0, 4)}-${String(settlementId).padStart(6, '0')}`;
+}
+
+export interface BasisInput {
+  reference: string;
+  issueDate: string;
+  language: Language;
+  country: Country;
+  settlement: SettlementData;
+  correctsReference: string | null;
+  buyerReference: string | null;
+  buyer: BasisParty;
+  seller: BasisParty;
+  lines: LineData[];
+  vat: VatData[];
+}
+
+const UNIT_CODE = { per_hour: 'MIN', per_visit: 'C62', per_month: 'MON' } as const;
+
+export function buildBasisRows(lines: readonly LineData[]): BasisRow[] {
+  const groups = new Map<string, { l: LineData; price: Decimal; minutes: number; visits: number; quantity: Decimal; paid: Decimal }>();
+  for (const l of lines) {
+    const price = new Decimal(l.rate).mul(l.factor);
+    const key = [l.category, l.band ?? '', l.kind, l.unit, price.toFixed(), new Decimal(l.vatPercent).toFixed(2)].join('|');
+    const g = groups.get(key) ?? { l, price, minutes: 0, visits: 0, quantity: new Decimal(0), paid: new Decimal(0) };
+    g.minutes += l.minutes;
+    g.visits += l.visits;
+    g.quantity = g.quantity.plus(l.quantity);
+    g.paid = g.paid.plus(l.amount);
+    groups.set(key, g);
+  }
+  const used = new Map<string, number>();
+  const rows: BasisRow[] = [];
+  const paidByRate = new Map<string, Decimal>();
+  const rowsByRate = new Map<string, Decimal>();
+  const sorted = [...groups.values()].sort((a, b) => cmp(a.l.category, b.l.category) || cmp(a.l.band ?? '', b.l.band ?? '') || cmp(a.l.kind, b.l.kind) || a.price.comparedTo(b.price));
+  for (const g of sorted) {
+    const hourly = g.l.unit === 'per_hour';
+    const quantity = hourly ? new Decimal(g.minutes) : g.quantity;
+    // Multiply first, divide last, round once (TECH-NOTES: minutes ÷ 60 repeats).
+    const amount = roundMoney(hourly ? quantity.mul(g.price).div(60) : quantity.mul(g.price));
+    const base = `${g.l.category}.${g.l.band ?? 'all'}.${g.l.kind}`;
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    const rate = new Decimal(g.l.vatPercent).toFixed(2);
+    paidByRate.set(rate, (paidByRate.get(rate) ?? new Decimal(0)).plus(g.paid));
+    rowsByRate.set(rate, (rowsByRate.get(rate) ?? new Decimal(0)).plus(amount));
+    rows.push({
+      itemId: n === 1 ? base : `${base}.${n}`,
+      category: g.l.category,
+      band: g.l.band,
+      kind: g.l.kind,
+      unit: g.l.unit,
+      visits: g.visits,
+      minutes: g.minutes,
+      quantity: quantity.toFixed(),
+      unitCode: UNIT_CODE[g.l.unit],
+      price: g.price.toFixed(),
+      baseQuantity: hourly ? 60 : 1,
+      amount: amount.toFixed(2),
+      vatPercent: new Decimal(g.l.vatPercent).toFixed(),
+    });
+  }
+  for (const [rate, paid] of [...paidByRate].sort((a, b) => new Decimal(b[0]).comparedTo(a[0]))) {
+    const diff = paid.minus(rowsByRate.get(rate)!);
+    if (diff.isZero()) continue;
+    rows.push({
+      itemId: `rounding.${new Decimal(rate).toFixed()}`,
+      category: 'rounding',
+      band: null,
+      kind: 'rounding',
+      unit: 'rounding',
+      visits: 0,
+      minutes: 0,
+      quantity: diff.isNegative() ? '-1' : '1',
+      unitCode: 'C62',
+      price: diff.abs().toFixed(2),
+      baseQuantity: 1,
+      amount: diff.toFixed(2),
+      vatPercent: new Decimal(rate).toFixed(),
+    });
+  }
+  return rows;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function buildBasisDocument(input: BasisInput): BasisDocument {
+  const s = input.settlement;
+  const rows = buildBasisRows(input.lines);
+  const sum = rows.reduce((t, r) => t.plus(r.amount), new Decimal(0));
+  // The rows are built to add up to the lines; a settlement whose lines do not add up to its total is not approved.
+  if (!sum.eq(s.totalExclVat)) throw new Error(`settlement ${s.id}: the rows add up to ${sum.toFixed(2)}, the settlement to ${s.totalExclVat}`);
+  const byRate = new Map<string, { percent: string; base: Decimal; vat: Decimal; reasons: Set<string> }>();
+  for (const g of input.vat) {
+    const key = new Decimal(g.percent).toFixed(2);
+    const e = byRate.get(key) ?? { percent: new Decimal(g.percent).toFixed(), base: new Decimal(0), vat: new Decimal(0), reasons: new Set<string>() };
+    e.base = e.base.plus(g.base);
+    e.vat = e.vat.plus(g.vat);
+    if (g.exemptionReason) e.reasons.add(g.exemptionReason);
+    byRate.set(key, e);
+  }
+  return {
+    format: 1,
+    reference: input.reference,
+    language: input.language,
+    country: input.country,
+    currency: s.currency,
+    issueDate: input.issueDate,
+    period: { start: s.periodStart, end: s.periodEnd },
+    settlement: { id: s.id, kind: s.kind, sequence: s.sequence, correctsReference: input.correctsReference },
+    buyerReference: input.buyerReference,
+    buyer: input.buyer,
+    seller: input.seller,
+    rows,
+    vat: [...byRate.values()]
+      .sort((a, b) => new Decimal(b.percent).comparedTo(a.percent))
+      .map((v) => ({ percent: v.percent, base: v.base.toFixed(2), vat: v.vat.toFixed(2), exemptionReason: new Decimal(v.percent).isZero() ? [...v.reasons].sort().join('; ') || null : null })),
+    totals: { exclVat: new Decimal(s.totalExclVat).toFixed(2), vat: new Decimal(s.vat).toFixed(2), inclVat: new Decimal(s.totalInclVat).toFixed(2) },
+  };
+}
