@@ -92,6 +92,7 @@ export async function up(knex: Knex): Promise<void> {
       xml                  text not null,
       issued_at            timestamptz not null default now(),
       issued_by            text not null,
+      primary key (municipality_id, id),
       unique (municipality_id, received_document_id, sequence),
       foreign key (municipality_id, received_document_id) references received_documents(municipality_id, id)
     )`);

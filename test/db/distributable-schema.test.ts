@@ -38,6 +38,26 @@ describe('a schema Citus can distribute by municipality_id', () => {
     expect(await breaches(t.db)).toEqual([]);
   });
 
+  it('has municipality_id in every unique index, also those on expressions that are no constraint', async () => {
+    const { rows } = await t.db.raw(
+      `select i.indexrelid::regclass::text as index from pg_index i join pg_class c on c.oid = i.indrelid
+       where c.relnamespace = 'public'::regnamespace and i.indisunique and c.relname <> 'municipalities' and c.relname not like 'knex\\_%'
+         and not exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'municipality_id' and a.attnum = any (i.indkey))
+       order by 1`,
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('gives every table a key: a primary key, or (settlement_vat, whose key is on an expression) a unique index', async () => {
+    const { rows } = await t.db.raw(
+      `select c.relname from pg_class c
+       where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and c.relname not like 'knex\\_%'
+         and not exists (select 1 from pg_index i where i.indrelid = c.oid and (i.indisprimary or i.indisunique))
+       order by 1`,
+    );
+    expect(rows).toEqual([]);
+  });
+
   it('finds a key without municipality_id and a foreign key that carries it on one side only', async () => {
     const tx = await t.db.transaction();
     try {
