@@ -9,7 +9,7 @@ import { installTypeParsers } from './src/db/type-parsers.js';
  * (src/db/migrate.ts), so the CLI and `carepay migrate` always agree on what has run.
  * DATABASE_URL is required: the embedded PostgreSQL belongs to `npm start` and `npx carepay`.
  */
-export default async function knexfile(): Promise<Knex.Config> {
+export default function knexfile(): Knex.Config {
   const config = loadConfig();
   if (!config.DATABASE_URL) {
     throw new Error('DATABASE_URL is not set: the knex CLI works on a database you name (use `npx carepay migrate` for the embedded one)');

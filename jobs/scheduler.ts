@@ -139,7 +139,7 @@ export function createScheduler(
     },
     async stop() {
       stopped = true;
-      await Promise.all(tasks.splice(0).map((t) => t.destroy()));
+      await Promise.all(tasks.splice(0).map((t) => Promise.resolve(t.destroy())));
       await Promise.allSettled([...inFlight]);
     },
     tick,

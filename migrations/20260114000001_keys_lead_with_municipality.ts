@@ -112,7 +112,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   const fks = await dropReferences(knex);
-  for (const [t, name] of LOOKUP_INDEXES) await knex.raw('drop index ??', [name]);
+  for (const [, name] of LOOKUP_INDEXES) await knex.raw('drop index ??', [name]);
   for (const [t, names] of Object.entries(WIDENED)) {
     for (const name of names) {
       const def = await definitionOf(knex, t, name);

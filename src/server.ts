@@ -21,9 +21,11 @@ async function main() {
   });
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
-    server.close(async () => {
-      await scheduler?.stop();
-      handle.close().then(() => process.exit(0), () => process.exit(1));
+    server.close(() => {
+      void (async () => {
+        await scheduler?.stop();
+        await handle.close().then(() => process.exit(0), () => process.exit(1));
+      })();
     });
   };
   process.on('SIGINT', () => shutdown('SIGINT'));

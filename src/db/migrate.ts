@@ -15,10 +15,12 @@ interface MigrationModule {
  * vitest and a compiled build; knex's own file loader does not understand .ts under ESM.
  */
 class TsMigrationSource implements Knex.MigrationSource<string> {
-  async getMigrations(): Promise<string[]> {
-    return readdirSync(MIGRATIONS_DIR)
-      .filter((f) => /^\d+_.+\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
-      .sort();
+  getMigrations(): Promise<string[]> {
+    return Promise.resolve(
+      readdirSync(MIGRATIONS_DIR)
+        .filter((f) => /^\d+_.+\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+        .sort(),
+    );
   }
   getMigrationName(name: string): string {
     return name.replace(/\.(ts|js)$/, '');

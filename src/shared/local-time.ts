@@ -19,7 +19,7 @@ export function parseInstant(text: string, zone: string): ParsedInstant {
       return { ok: false, message: `not a valid timestamp: "${s}" (a UTC offset is at most ±14:00)` };
     }
     const dt = DateTime.fromISO(s, { setZone: true });
-    return dt.isValid ? { ok: true, iso: dt.toUTC().toISO()! } : { ok: false, message: `not a valid timestamp: "${s}"` };
+    return dt.isValid ? { ok: true, iso: dt.toUTC().toISO() } : { ok: false, message: `not a valid timestamp: "${s}"` };
   }
   for (const fmt of LOCAL_FORMATS) {
     const dt = DateTime.fromFormat(s, fmt, { zone });
@@ -38,7 +38,7 @@ export function parseInstant(text: string, zone: string): ParsedInstant {
     if (other.toFormat(fmt) === dt.toFormat(fmt) || earlier.toFormat(fmt) === dt.toFormat(fmt) || isAmbiguous(dt)) {
       return { ok: false, message: `local time "${s}" occurs twice in ${zone} (daylight-saving change); give an offset` };
     }
-    return { ok: true, iso: dt.toUTC().toISO()! };
+    return { ok: true, iso: dt.toUTC().toISO() };
   }
   return { ok: false, message: `not a timestamp: "${s}" (use ISO 8601, e.g. 2026-03-02T07:30:00+01:00 or 2026-03-02 07:30)` };
 }

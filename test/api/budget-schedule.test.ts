@@ -96,9 +96,9 @@ describe('scheduled weekly check', () => {
       name: 'always-fails',
       cron: '0 6 * * 1',
       periodDueAt: () => '2026-W11',
-      run: async (_tx, m, period) => {
+      run: (_tx, m, period) => {
         calls.push(`${m}:${period}`);
-        throw new Error('the data warehouse is down');
+        return Promise.reject(new Error('the data warehouse is down'));
       },
     };
     const scheduler = createScheduler(pool(), [broken], log, { instance: 'x', catchUp: false });
@@ -115,9 +115,7 @@ describe('scheduled weekly check', () => {
     const db = pool();
     const service = new BudgetChecksService(db);
     const failing = Object.assign(Object.create(service) as BudgetChecksService, {
-      runWeekIn: async () => {
-        throw new Error('disk full');
-      },
+      runWeekIn: () => Promise.reject(new Error('disk full')),
     });
     const scheduler = createScheduler(db, [budgetCheckJob(failing)], log, { instance: 'y', catchUp: false });
     const out = await scheduler.tick('budget-check', 'Europe/Copenhagen', new Date('2026-03-16T06:00:00+01:00'));

@@ -66,7 +66,7 @@ describe('imports API', () => {
     adminA = await aToken(app.services, a.municipalityId, 'admin');
     financeA = await aToken(app.services, a.municipalityId, 'finance');
     auditorA = await aToken(app.services, a.municipalityId, 'auditor');
-    providerA = await aToken(app.services, a.municipalityId, 'provider', a.providers.CARE!);
+    providerA = await aToken(app.services, a.municipalityId, 'provider', a.providers.CARE);
     adminB = await aToken(app.services, b.municipalityId, 'admin');
     // B has a citizen and a provider that A does not have.
     await t.db('citizens').insert({ municipality_id: b.municipalityId, ref: 'ONLYB' });

@@ -101,7 +101,7 @@ describe('price recalculation from the command line and the scheduler', () => {
       expect(logged[0]).toMatch(/^approved recalculation \d+ of 2026; proposed price list \d+$/);
       const docs = path.join(tmp, 'docs');
       expect(await cli('recalculation', 'issue', '--municipality', 'RC-CLI', '--year', '2026', '--out', docs)).toBe(0);
-      const issued = /^issued  (\d{4}-000002) credit_note\s+OMSORG\s+2026\s+-877.50 DKK issued .*, corrects \d{4}-000001$/.exec(logged[1]!);
+      const issued = /^issued {2}(\d{4}-000002) credit_note\s+OMSORG\s+2026\s+-877.50 DKK issued .*, corrects \d{4}-000001$/.exec(logged[1]!);
       expect(issued).not.toBeNull();
       expect(checkUbl(fs.readFileSync(path.join(docs, `${issued![1]}.xml`), 'utf8'))).toEqual([]);
       const pdf = path.join(tmp, 'report.pdf');

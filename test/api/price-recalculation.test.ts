@@ -42,7 +42,7 @@ describe('price recalculation: cost statement, calculation, approval, documents,
     w = await aRecalcWorld(t.db, app.services, 'RC-DK');
     finance = await aToken(app.services, w.municipalityId, 'finance');
     auditor = await aToken(app.services, w.municipalityId, 'auditor');
-    omsorgToken = await aToken(app.services, w.municipalityId, 'provider', w.providers.OMSORG!);
+    omsorgToken = await aToken(app.services, w.municipalityId, 'provider', w.providers.OMSORG);
     const omsorg = await anApprovedSettlement(t.db, w, {
       provider: 'OMSORG',
       lines: [

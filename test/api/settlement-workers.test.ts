@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Acting } from '../../src/features/auth/auth-types.js';
 import { SettlementsService, type SettlementRunOptions } from '../../src/features/settlements/settlements-service.js';
 import { AppError } from '../../src/shared/errors.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -25,7 +24,7 @@ async function aMonth(app: TestApp, code: string) {
     providers.push((await app.services.providers.create(who, { ref, name: ref, kind: 'private', vatStatus: 'registered', approvedFrom: '2020-01-01' })).id);
   }
   await aBusyMarch(w, providers);
-  return { ...w, finance: asActor(w.municipalityId, 'test:finance') as Acting };
+  return { ...w, finance: asActor(w.municipalityId, 'test:finance') };
 }
 
 async function stored(municipalityId: number) {

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../src/features/settlements/settlement-period.js';
 import { settlementStore } from '../../src/features/settlements/settlement-store.js';
@@ -32,7 +31,7 @@ async function replaceDraftWhile<T>(w: SettlementWorld, start: () => Promise<T>)
     await settlementStore.lockProviderPeriod(tx, w.municipalityId, w.providers.p, march);
     pending = start();
     await waitersOnAdvisoryLock(1);
-    const run = await new SettlementsService(tx as unknown as Knex).run(asAdmin(w.municipalityId), { period: '2026-03' });
+    const run = await new SettlementsService(tx).run(asAdmin(w.municipalityId), { period: '2026-03' });
     expect(run.outcomes.map((o) => o.outcome)).toEqual(['replaced']);
     await tx.commit();
     return { response: await pending, replacement: run.outcomes[0]!.settlement!.id };

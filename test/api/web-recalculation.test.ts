@@ -78,7 +78,7 @@ describe('web interface: the annual price recalculation', () => {
 
   it('shows a provider its own adjustment only, and none of the costs', async () => {
     const b = new Browser(app);
-    await b.signIn({ token: await aToken(app.services, w.municipalityId, 'provider', w.providers.OMSORG!) });
+    await b.signIn({ token: await aToken(app.services, w.municipalityId, 'provider', w.providers.OMSORG) });
     const page = await b.get('/app/recalculation');
     expect(page.text).toContain('Omsorg Ærø &amp; Søby ApS');
     expect(page.text).not.toContain('Hjemmehjælp Øst');

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import knexFactory, { type Knex } from 'knex';
 import { freePort } from '../../src/db/embedded.js';
 import { buildTestApp } from '../helpers/app.js';

@@ -95,7 +95,7 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `PDF ${number}` }).click()]);
     expect(download.suggestedFilename()).toBe(`${number}.pdf`);
-    const pdf = readFileSync((await download.path())!);
+    const pdf = readFileSync((await download.path()));
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const text = await pdfText(pdf);
     expect(text).toContain(number);
@@ -148,7 +148,7 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
     expect(await page.locator('table.invoices tbody').innerText()).not.toContain('Webby Hjemmepleje');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `XML (Peppol UBL) ${own}` }).click()]);
-    const xml = readFileSync((await download.path())!, 'utf8');
+    const xml = readFileSync((await download.path()), 'utf8');
     expect(xml).toContain(`<cbc:ID>${own}</cbc:ID>`);
 
     // Why February was paid: the settlement's lines with their reasons, in words.

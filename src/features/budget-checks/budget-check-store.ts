@@ -38,7 +38,7 @@ export async function priceListsOverlapping(db: Db, municipalityId: number, from
     .where('municipality_id', municipalityId)
     .whereNot('status', 'proposed')
     .andWhere('valid_from', '<', to)
-    .andWhere((w) => w.whereNull('valid_to').orWhere('valid_to', '>', from))
+    .andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', from); })
     .orderBy('valid_from')
     .select('id', 'valid_from', 'valid_to');
   const lists: CheckPriceList[] = [];
@@ -53,7 +53,7 @@ export async function catalogueVersionOn(db: Db, municipalityId: number, date: s
   const r = await db('catalogue_versions')
     .where('municipality_id', municipalityId)
     .andWhere('valid_from', '<=', date)
-    .andWhere((w) => w.whereNull('valid_to').orWhere('valid_to', '>', date))
+    .andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', date); })
     .first('id');
   return r ? (r.id as number) : null;
 }
@@ -102,7 +102,7 @@ export async function absencesOverlapping(db: Db, municipalityId: number, from: 
   const rows = await db('absences')
     .where('municipality_id', municipalityId)
     .andWhere('valid_from', '<', to)
-    .andWhere((w) => w.whereNull('valid_to').orWhere('valid_to', '>', from))
+    .andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', from); })
     .select('citizen_id', 'valid_from', 'valid_to');
   return rows.map((r) => ({ citizenId: r.citizen_id, validFrom: r.valid_from, validTo: r.valid_to }));
 }

@@ -9,7 +9,7 @@ async function choicesOverlapping(db: Db, municipalityId: number, from: string, 
   const rows = await db('provider_choices')
     .where('municipality_id', municipalityId)
     .andWhere('valid_from', '<', to)
-    .andWhere((w) => w.whereNull('valid_to').orWhere('valid_to', '>', from))
+    .andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', from); })
     .select('citizen_id', 'category', 'provider_id', 'valid_from', 'valid_to');
   return rows.map((r) => ({ citizenId: r.citizen_id, category: r.category, providerId: r.provider_id, validFrom: r.valid_from, validTo: r.valid_to }));
 }

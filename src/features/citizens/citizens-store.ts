@@ -28,11 +28,11 @@ const scoped = (db: Db, scope: Scope) => {
   const q = db('citizens as c').where('c.municipality_id', scope.municipalityId);
   if (scope.providerId !== null) {
     q.whereExists((s) =>
-      s
+      { s
         .select(db.raw('1'))
         .from('provider_choices as pc')
         .whereRaw('pc.municipality_id = c.municipality_id and pc.citizen_id = c.id')
-        .andWhere('pc.provider_id', scope.providerId),
+        .andWhere('pc.provider_id', scope.providerId); },
     );
   }
   return q;

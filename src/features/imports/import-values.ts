@@ -106,7 +106,7 @@ export function serviceCodesLiteral(v: unknown, field: string): string {
 
 /** Service codes: a JSON list, or one text field with codes separated by | or , (duplicates dropped). */
 export function serviceCodes(v: unknown, field: string): string[] {
-  const parts = Array.isArray(v) ? v.map((x) => text(x, field) ?? '') : (required(v, field).split(/[|,]/) as string[]);
+  const parts = Array.isArray(v) ? v.map((x) => text(x, field) ?? '') : (required(v, field).split(/[|,]/));
   const codes: string[] = [];
   for (const raw of parts) {
     const c = raw.trim();

@@ -13,7 +13,7 @@ import { buildProviderInvoice, type ProviderParty } from './provider-invoice.js'
 const addressOf = (a: string | null, fallback: string) => {
   const parts = (a ?? fallback).split(',').map((s) => s.trim());
   const m = /^(\d{3,4}(?: ?\d{2})?)\s+(.+)$/.exec(parts.at(-1) ?? '') ?? ['', '0000', 'Demoby'];
-  return { street: parts[0] ?? 'Vestergade 1', postalZone: m[1]!.replace(' ', ''), city: m[2]! };
+  return { street: parts[0] ?? 'Vestergade 1', postalZone: m[1].replace(' ', ''), city: m[2] };
 };
 
 function partyOf(country: Country, r: Record<string, any>, seller: boolean): ProviderParty {

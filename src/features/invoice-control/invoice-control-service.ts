@@ -373,7 +373,7 @@ export class InvoiceControlService {
     };
     const reasons: Reason[] = [];
     if (inv.customizationId !== CUSTOMIZATION_ID) reasons.push({ code: 'not_peppol_billing', detail: inv.customizationId ?? undefined });
-    let violations: { rule: string; message: string }[] = [];
+    let violations: { rule: string; message: string }[];
     try {
       violations = checkUbl(intake.text);
     } catch (e) {

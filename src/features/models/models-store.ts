@@ -38,7 +38,7 @@ const assignments = (db: Db, scope: Scope) => {
     .join('reimbursement_models as rm', 'rm.id', 'a.model_id')
     .where('a.municipality_id', scope.municipalityId)
     .select('a.*', 'rm.name as model_name', 'rm.version as model_version');
-  if (scope.providerId !== null) q.andWhere((w) => w.whereNull('a.provider_id').orWhere('a.provider_id', scope.providerId));
+  if (scope.providerId !== null) q.andWhere((w) => { w.whereNull('a.provider_id').orWhere('a.provider_id', scope.providerId); });
   return q;
 };
 
@@ -89,7 +89,7 @@ export const modelsStore = {
     const q = assignments(db, scope);
     if (f.providerId !== undefined) q.andWhere('a.provider_id', f.providerId);
     if (f.modelId !== undefined) q.andWhere('a.model_id', f.modelId);
-    if (f.activeOn) q.andWhere('a.valid_from', '<=', f.activeOn).andWhere((w) => w.whereNull('a.valid_to').orWhere('a.valid_to', '>', f.activeOn!));
+    if (f.activeOn) q.andWhere('a.valid_from', '<=', f.activeOn).andWhere((w) => { w.whereNull('a.valid_to').orWhere('a.valid_to', '>', f.activeOn!); });
     const [{ count }] = (await q.clone().clearSelect().count({ count: '*' })) as [{ count: number }];
     const rows = await q.orderBy([{ column: 'a.valid_from' }, { column: 'a.id' }]).limit(page.limit).offset(page.offset);
     return { items: rows.map(toAssignment), total: Number(count) };
@@ -125,7 +125,7 @@ export const modelsStore = {
   async allInPeriod(db: Db, m: number, from: string, to: string) {
     const rows = await assignments(db, { municipalityId: m, providerId: null })
       .andWhere('a.valid_from', '<', to)
-      .andWhere((w) => w.whereNull('a.valid_to').orWhere('a.valid_to', '>', from))
+      .andWhere((w) => { w.whereNull('a.valid_to').orWhere('a.valid_to', '>', from); })
       .orderBy('a.valid_from');
     return rows.map(toAssignment);
   },
@@ -137,7 +137,7 @@ export const modelsStore = {
   async inPeriod(db: Db, m: number, providerId: number, from: string, to: string) {
     const rows = await assignments(db, { municipalityId: m, providerId })
       .andWhere('a.valid_from', '<', to)
-      .andWhere((w) => w.whereNull('a.valid_to').orWhere('a.valid_to', '>', from))
+      .andWhere((w) => { w.whereNull('a.valid_to').orWhere('a.valid_to', '>', from); })
       .orderBy('a.valid_from');
     return rows.map(toAssignment);
   },

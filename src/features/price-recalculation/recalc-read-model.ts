@@ -32,9 +32,9 @@ async function modelSpans(db: Db, m: number, providerId: number, year: number, z
   const rows = await db('model_assignments as a')
     .join('reimbursement_models as rm', 'rm.id', 'a.model_id')
     .where('a.municipality_id', m)
-    .andWhere((w) => w.whereNull('a.provider_id').orWhere('a.provider_id', providerId))
+    .andWhere((w) => { w.whereNull('a.provider_id').orWhere('a.provider_id', providerId); })
     .andWhere('a.valid_from', '<', `${year + 1}-01-01`)
-    .andWhere((w) => w.whereNull('a.valid_to').orWhere('a.valid_to', '>', `${year}-01-01`))
+    .andWhere((w) => { w.whereNull('a.valid_to').orWhere('a.valid_to', '>', `${year}-01-01`); })
     .orderBy('a.valid_from')
     .select('a.provider_id', 'a.valid_from', 'a.valid_to', 'rm.document', 'rm.name', 'rm.version');
   return rows.map((r) => {
@@ -72,7 +72,7 @@ export interface DeliveredMinutes {
  */
 export async function deliveredMinutes(db: Db, m: number, providerId: number, year: number): Promise<DeliveredMinutes> {
   const mu = await db('municipalities').where({ id: m }).first('time_zone', 'country');
-  const extra = (await db('municipal_holidays').where({ municipality_id: m }).select('date', 'name')) as { date: string; name: string }[];
+  const extra: { date: string; name: string }[] = await db('municipal_holidays').where({ municipality_id: m }).select('date', 'name');
   const spans = await modelSpans(db, m, providerId, year, mu.time_zone, mu.country, extra);
   const services: CatalogueService[] = (
     await db('services as s')
@@ -81,7 +81,7 @@ export async function deliveredMinutes(db: Db, m: number, providerId: number, ye
       })
       .where('s.municipality_id', m)
       .andWhere('cv.valid_from', '<', `${year + 1}-01-01`)
-      .andWhere((w) => w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', `${year}-01-01`))
+      .andWhere((w) => { w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', `${year}-01-01`); })
       .select('cv.valid_from', 'cv.valid_to', 's.code', 's.price_group', 's.standard_minutes', 's.billing_unit')
   ).map((r) => ({ from: r.valid_from, to: r.valid_to, code: r.code, priceGroup: r.price_group, standardMinutes: r.standard_minutes, perMinute: r.billing_unit === 'per_minute' }));
   const inForce = <T extends { from: string; to: string | null }>(xs: readonly T[], date: string) => xs.filter((x) => x.from <= date && (x.to === null || x.to > date));
@@ -184,7 +184,7 @@ export async function serviceCategories(db: Db, m: number, year: number): Promis
     })
     .where('s.municipality_id', m)
     .andWhere('cv.valid_from', '<', `${year + 1}-01-01`)
-    .andWhere((w) => w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', `${year}-01-01`))
+    .andWhere((w) => { w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', `${year}-01-01`); })
     .orderBy([{ column: 'cv.valid_from' }, { column: 's.code' }])
     .select('s.price_group', 's.category');
   const out = new Map<string, string>();

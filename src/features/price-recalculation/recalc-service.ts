@@ -14,7 +14,7 @@ import type { MunicipalityInfo } from './recalc-report.js';
 import { deliveredMinutes, paidHours, serviceCategories } from './recalc-read-model.js';
 import type { CostStatement, CostStatementPut, IssuedDocuments, Recalculation, RecalcSettingsPut } from './recalc-schemas.js';
 import { recalcStore, summaryOf, type EnteredHoursRow, type RecalcRow, type StatementContent, type StatementRow } from './recalc-store.js';
-import { RecalcInputError, type CategoryHours, type CostLine, type PriceCategory, type RecalcInput, type RecalcSettings } from './recalc-types.js';
+import { RecalcInputError, type CategoryHours, type PriceCategory, type RecalcInput, type RecalcSettings } from './recalc-types.js';
 
 type Page = { limit: number; offset: number };
 type Db = Knex | Knex.Transaction;
@@ -205,7 +205,7 @@ export class PriceRecalculationService {
       hoursSource: input.hoursSource,
       note: input.note ?? null,
       categories: input.categories ?? (await this.categoriesFor(tx, m, year)),
-      lines: input.lines.map((l, i) => ({ lineNo: i + 1, ...l, amount: new Decimal(l.amount).toFixed(2) }) as CostLine),
+      lines: input.lines.map((l, i) => ({ lineNo: i + 1, ...l, amount: new Decimal(l.amount).toFixed(2) })),
       hours: input.hours.map((h) => ({ categoryCode: h.categoryCode, deliveredHours: h.deliveredHours ?? null, staffHours: h.staffHours ?? null, method: h.method ?? null })),
     }));
   }

@@ -20,9 +20,9 @@ import { parseScenario, runScenario, type ScenarioResult } from './scenario-runn
 export async function withThrowawayDatabase<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
   let server: EmbeddedServer | undefined;
   let maintenanceUrl = config.DATABASE_URL;
-  const interrupted = async (signal: NodeJS.Signals) => {
-    await server?.stop(); // a throwaway server outliving an interrupted run would stay behind in the temporary folder
-    process.kill(process.pid, signal);
+  const interrupted = (signal: NodeJS.Signals) => {
+    // a throwaway server outliving an interrupted run would stay behind in the temporary folder
+    void Promise.resolve(server?.stop()).finally(() => process.kill(process.pid, signal));
   };
   if (!maintenanceUrl) {
     server = await startThrowawayServer();

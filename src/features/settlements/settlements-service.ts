@@ -142,7 +142,7 @@ export class SettlementsService {
     // Lanes take the next provider from one queue; after a failure none takes another.
     let cursor = 0;
     let failed = false;
-    const next = async () => (failed || cursor >= providers.length ? null : providers[cursor++]!);
+    const next = () => Promise.resolve(failed || cursor >= providers.length ? null : providers[cursor++]!);
     const workers = await this.workerLanes(mi, p, providers.length);
     const lanes = [
       ...(workers === 0 || this.options.inlineLane !== false ? [runLane(this.db, basis, job, next, onOutcome)] : []),

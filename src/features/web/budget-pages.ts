@@ -123,7 +123,7 @@ export function mountBudgetPages(r: Router, services: Services): void {
     const year = q.year ?? (q.week ? parseIsoWeek(q.week)!.year : (latest ? Number(latest.week.slice(0, 4)) : DateTime.now().setZone(c.municipality.timeZone).year));
     const weeks = await services.budgetChecks.listResults(c.who, year);
     const week = q.week ?? weeks.at(-1)?.week;
-    const result = week ? await services.budgetChecks.getResult(c.who, week).catch((e) => (e instanceof AppError && e.status === 404 ? null : Promise.reject(e))) : null;
+    const result = week ? await services.budgetChecks.getResult(c.who, week).catch((e) => (e instanceof AppError && e.status === 404 ? null : Promise.reject(e as Error))) : null;
     const lineChoices = new Map<string, { category: string | null; area: string | null }>();
     for (const w of weeks) for (const l of w.lines) lineChoices.set(lineKey(l), { category: l.category, area: l.area });
     const selected = q.line ? (lineChoices.get(q.line) ?? null) : null;

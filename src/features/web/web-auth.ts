@@ -55,7 +55,7 @@ export function webSession(services: Services): RequestHandler {
     req.principal = session.principal;
     const who = { principal: session.principal, requestId: req.requestId };
     const m = await services.municipalities.get(session.principal.municipalityId);
-    const lang = m.language as Language;
+    const lang = m.language;
     const providerName = session.principal.providerId !== null ? (await services.providers.get(who, session.principal.providerId)).name : null;
     const flash = session.flash && req.method === 'GET' ? await services.webSessions.takeFlash(session.id) : null;
     const ctx: WebContext = {
