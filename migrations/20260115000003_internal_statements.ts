@@ -21,7 +21,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`alter table invoices
     add constraint invoices_kind_check check (kind in ('invoice', 'supplementary_invoice', 'credit_note', 'internal_statement', 'internal_correction')),
     add constraint invoices_series_of_kind check ((series = 'I') = (kind in ('internal_statement', 'internal_correction'))),
-    add constraint invoices_number_check check (number ~ '^I?\\d{4}-\\d{6}$' and number = series || year || '-' || lpad(sequence_no::text, 6, '0')),
+    add constraint invoices_number_check check (number ~ '^I{0,1}\\d{4}-\\d{6}$' and number = series || year || '-' || lpad(sequence_no::text, 6, '0')),
     add constraint invoices_corrects_check check ((kind in ('invoice', 'internal_statement')) = (corrects_invoice_id is null)),
     add constraint invoices_sign_check check (case kind when 'credit_note' then total_incl_vat < 0
       when 'internal_correction' then true else total_incl_vat >= 0 end),

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { CATEGORIES } from '../../http/common-schemas.js';
 import { roundMoney } from '../../shared/money.js';
+import { formatAddress } from '../providers/postal-address.js';
 import { paymentMeansOf } from './payment-means.js';
 import type { AdjustmentSource, Country, DocumentProfile, InvoiceDocument, InvoiceKind, InvoiceLine, Language, Party, PostalAddress, VatBreakdown, VatCategory } from './invoice-types.js';
 
@@ -85,6 +86,8 @@ export interface DocumentInput {
   adjustment?: AdjustmentSource | null;
 }
 
+export { formatAddress, parseAddress } from '../providers/postal-address.js';
+
 export class DocumentError extends Error {
   constructor(readonly issues: string[]) {
     super(issues.join('; '));
@@ -126,23 +129,6 @@ export function endpointOf(country: Country, p: Pick<PartyData, 'electronicAddre
     return { id: scheme === '0088' ? compact : address, scheme };
   }
   return legalIdOf(country, p.companyNumber);
-}
-
-/** The address on one line: "street, additional, postcode city". */
-export function formatAddress(p: PostalAddress | null | undefined): string | null {
-  if (!p) return null;
-  const place = [p.postalZone, p.cityName].filter(Boolean).join(' ');
-  const parts = [p.streetName, p.additionalStreetName, place].filter((x): x is string => !!x);
-  return parts.length ? parts.join(', ') : null;
-}
-
-/** The parts of a one-line address "street[, more], postcode city" (Danish 4-digit or Swedish "NNN NN" postcode). */
-export function parseAddress(text: string | null | undefined): PostalAddress | null {
-  const parts = (text ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-  if (parts.length < 2) return null;
-  const place = parts[parts.length - 1]!.match(/^(\d{4}|\d{3} ?\d{2})\s+(\S.*)$/);
-  if (!place) return null;
-  return { streetName: parts[0]!, additionalStreetName: parts.slice(1, -1).join(', ') || null, cityName: place[2]!, postalZone: place[1]! };
 }
 
 /**

@@ -3,6 +3,7 @@ import { pdfText } from '../../../test/helpers/invoice-builders.js';
 import { benchDocument } from './invoice-bench.js';
 import { buildInvoiceDocument } from './invoice-document.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
+import { allDocumentCases } from './testing/document-cases.js';
 import { danishInput, danishLines, line, settle, swedishInput } from './testing/document-fixtures.js';
 
 describe('the invoice PDF', () => {
@@ -103,6 +104,16 @@ describe('the invoice PDF', () => {
       expect(text).toContain(t);
     }
     for (const t of ['Faktura', 'Til betaling', 'Forfaldsdato', 'Moms 25', 'Selvfakturering', 'Elektronisk adresse', 'I alt inkl. moms']) expect(text).not.toContain(t);
+  });
+
+  it('states a price adjustment on the hours paid, so that hours × difference = amount (0 %-paid cancellations left out)', async () => {
+    const c = allDocumentCases().find((x) => x.name === 'sb-dk-vat-adjustment-credit-note')!;
+    const text = await pdfText(await renderInvoicePdf(buildInvoiceDocument(c.input)));
+    // 741.50 h × 10.00 = 7,415.00 and 40.08 h × 12.50 = 501.04 (40.0833 h exactly), both credited.
+    expect(text).toMatch(/741,50 t\s+10,00\s+-7\.415,00 kr\./);
+    expect(text).toMatch(/40,08 t\s+12,50\s+-501,04 kr\./);
+    expect(text).not.toContain('758,83');
+    expect(text).toContain('Kreditnotadato');
   });
 
   it('breaks long appendices over pages with the page count on every page', async () => {

@@ -1,3 +1,7 @@
+import type { PostalAddress } from '../providers/postal-address.js';
+
+export type { PostalAddress };
+
 /**
  * The frozen document of an issued invoice or credit note: everything the PDF and the UBL are
  * rendered from, stored as JSON with the invoice. Decimals are strings (as in the API), so the
@@ -46,12 +50,6 @@ export interface Party {
   ref: string | null;
 }
 
-export interface PostalAddress {
-  streetName: string | null;
-  additionalStreetName: string | null;
-  cityName: string | null;
-  postalZone: string | null;
-}
 
 export interface InvoiceLine {
   lineNo: number;

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { DocumentInput, LineData } from '../invoice-document.js';
-import type { DocumentProfile, InvoiceKind } from '../invoice-types.js';
+import type { DocumentProfile } from '../invoice-types.js';
 import { danishInput, danishLines, line, settle, swedishInput } from './document-fixtures.js';
 
 /**
@@ -33,22 +33,22 @@ const correction = (base: DocumentInput, dir: 1 | -1, reasons: Record<string, st
   };
 };
 
-/** A retro price adjustment of the year: one line per category, band and paid share (0 %-paid cancellations left out). */
+/**
+ * A retro price adjustment of the year, as the recalculation issues it: one line per category,
+ * band and paid rate, whose quantity is the hours paid (cancellations at 0 % left out, others
+ * weighed by their share) while its minutes are all registered minutes. 45,530 minutes registered
+ * (758.83 h) of which 741.50 h were paid: 741.50 h × 10.00 = 7,415.00.
+ */
 const adjustment = (base: DocumentInput, dir: 1 | -1): DocumentInput => {
   const vat = base.lines[0]!.vatPercent;
   const lines = [
-    { minutes: 45530, factor: '1', band: 'weekday_day' },
-    { minutes: 2405, factor: '1', band: 'other_times' },
-    { minutes: 300, factor: '0.5', band: 'weekday_day' },
-  ].map((x, i) => {
-    const paidMinutes = new Decimal(x.minutes).mul(x.factor);
-    const difference = '10.00';
-    return {
-      lineNo: i + 1, citizenRef: '', serviceCode: 'PP', category: 'personal_care', kind: 'price_adjustment', band: x.band, unit: 'per_hour' as const, visits: 0,
-      minutes: x.minutes, quantity: paidMinutes.div(60).toDecimalPlaces(8).toFixed(8), rate: difference, factor: x.factor,
-      amount: paidMinutes.div(60).mul(difference).mul(dir).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2), vatPercent: vat,
-    };
-  });
+    { minutes: 45530, paidHours: '741.50000000', band: 'weekday_day', difference: '10.00' },
+    { minutes: 2405, paidHours: '40.08333333', band: 'other_times', difference: '12.50' },
+  ].map((x, i) => ({
+    lineNo: i + 1, citizenRef: '', serviceCode: 'PP', category: 'personal_care', kind: 'price_adjustment', band: x.band, unit: 'per_hour' as const, visits: 0,
+    minutes: x.minutes, quantity: x.paidHours, rate: x.difference, factor: '1',
+    amount: new Decimal(x.paidHours).mul(x.difference).mul(dir).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2), vatPercent: vat,
+  }));
   const s = settle(lines, { '0.00': base.vat.find((v) => new Decimal(v.percent).isZero())?.exemptionReason ?? '' });
   return {
     ...base,
@@ -103,4 +103,3 @@ export function allDocumentCases(): DocumentCase[] {
   return cases;
 }
 
-export const kindOfCase = (c: DocumentCase): InvoiceKind => c.input.kind;
