@@ -237,7 +237,6 @@ export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
   if (!eq(new Decimal(s.totalExclVat).plus(s.vat), s.totalInclVat)) issues.push('the settlement total incl. VAT is not total excl. VAT + VAT');
   const categories = new Set(vat.map((v) => v.category));
   if (categories.has('O') && categories.size > 1) issues.push('a document outside the scope of VAT cannot have other VAT categories');
-  if (input.profile === 'internal' && vatTotal.gt(0)) issues.push('an internal statement carries no VAT, but the settlement charges VAT');
   issues.push(...missingMasterData(input));
   if (issues.length) throw new DocumentError(issues);
 

@@ -342,7 +342,9 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     w.y += ROW;
   };
   total(L.totalExclVat, money(doc.totals.exclVat));
-  for (const v of internal ? [] : doc.vat) {
+  // An internal statement shows VAT only where the model charged the in-house provider any.
+  const vatShown = !internal || !new Decimal(doc.totals.vat).isZero();
+  for (const v of vatShown ? doc.vat : []) {
     const base = money(v.base);
     if (v.category === 'S') total(L.vatOf(formatPercent(v.percent, lang), base), money(v.vat));
     else {
@@ -350,7 +352,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
       if (v.exemptionReason) w.paragraph(v.exemptionReason, 265, RIGHT - 265, { size: 7 });
     }
   }
-  if (!internal) {
+  if (vatShown) {
     total(L.vat, money(doc.totals.vat));
     total(L.totalInclVat, money(doc.totals.inclVat), true);
   }

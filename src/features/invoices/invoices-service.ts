@@ -188,6 +188,8 @@ export class InvoicesService {
       if (a.status !== 'approved') throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`);
       const total = new Decimal(a.totalInclVat);
       if (total.isZero()) throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`);
+      // The mode first: a provider on payment basis has no invoice of ours to refer to.
+      profileOf(`Price adjustment ${adjustmentId}`, await invoicesStore.municipality(tx, m), await invoicesStore.provider(tx, m, a.providerId));
       const corrected = await invoicesStore.lastInvoiceOfYear(tx, m, a.providerId, a.year);
       if (!corrected) throw unprocessable(`Price adjustment ${adjustmentId}: the provider has no invoice for ${a.year} to refer to; invoice its settlements first`);
       const vat = [];
