@@ -68,6 +68,33 @@ describe('invoices from the command line and the demo', () => {
     }
   });
 
+  it('shows and changes the invoicing settings and a provider\'s mode and agreement', async () => {
+    await anInvoiceWorld(t.db, app.services, 'INV-SET');
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = t.url;
+    const logged: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void logged.push(l));
+    const err = vi.spyOn(console, 'error').mockImplementation((l: string) => void logged.push(`ERR ${l}`));
+    try {
+      expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET'])).toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET', '--payment-terms', '14', '--invoicing-mode', 'payment_basis', '--buyer-reference', 'Sundhed 9', '--invoice-in-house', 'yes', '--tolerance', '2.5'])).toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'provider-mode', '--municipality', 'INV-SET', '--provider', 'HJEM', '--mode', 'self_billing', '--agreement-signed', '2026-03-01'])).toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'provider-mode', '--municipality', 'INV-SET', '--provider', 'HJEM', '--mode', 'default', '--agreement-signed', 'none'])).toBe(0);
+      expect(logged).toEqual([
+        'payment terms 30 days; invoicing mode self_billing; in-house provider internal statement; buyer reference Ældre og Sundhed 4410; received-invoice tolerance 0.00',
+        'payment terms 14 days; invoicing mode payment_basis; in-house provider invoiced; buyer reference Sundhed 9; received-invoice tolerance 2.50',
+        'HJEM: invoicing mode self_billing; self-billing agreement 2026-03-01',
+        "HJEM: invoicing mode the municipality's; self-billing agreement not recorded",
+      ]);
+      expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET', '--invoice-in-house', 'maybe'])).not.toBe(0);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+      if (previous === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previous;
+    }
+  });
+
   it('issues the demo month\'s invoices and writes their PDF and UBL to a folder', async () => {
     const regular = await anApprovedSettlement(t.db, w, { provider: 'HJEM', lines: [{ citizenRef: 'C-9', minutes: 60, rate: '450.00' }] });
     await anApprovedSettlement(t.db, w, {

@@ -106,6 +106,19 @@ export class Writer {
 
   private font = '';
   private size = 0;
+  /** Widths at 1 pt per font and text: tables repeat the same numbers and words. */
+  private static widths = new Map<string, number>();
+
+  private widthOf(t: string): number {
+    const key = `${this.font}\u0000${t}`;
+    let w = Writer.widths.get(key);
+    if (w === undefined) {
+      w = this.pdf.widthOfString(t) / this.size;
+      if (Writer.widths.size > 50_000) Writer.widths.clear();
+      Writer.widths.set(key, w);
+    }
+    return w * this.size;
+  }
 
   private use(bold: boolean | undefined, size: number) {
     const font = bold ? this.fonts.bold : this.fonts.regular;
@@ -125,10 +138,10 @@ export class Writer {
     // No Helvetica or DejaVu Sans glyph used here is wider than 1.4 em: short text needs no
     // measuring when left-aligned.
     const right = o.align === 'right';
-    let w = right || t.length * size * 1.4 > width ? this.pdf.widthOfString(t) : 0;
+    let w = right || t.length * size * 1.4 > width ? this.widthOf(t) : 0;
     if (w > width) {
       this.use(o.bold, (size * width) / w);
-      w = this.pdf.widthOfString(t);
+      w = this.widthOf(t);
     }
     this.pdf.text(t, right ? x + width - w : x, this.y, { lineBreak: false });
   }
