@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { deflateSync } from 'node:zlib';
 import { Decimal } from 'decimal.js';
 import PDFDocument from 'pdfkit';
 import { formatAddress, groupByCategoryAndBand, groupByCitizen, parseAddress, shownQuantity, type SummaryRow } from './invoice-document.js';
@@ -21,7 +23,7 @@ import type { InvoiceDocument, InvoiceLine, Party } from './invoice-types.js';
 
 /**
  * Renders the frozen document as an archival PDF (PDF/A-3b: invoices are kept five to seven
- * years) with the DejaVu Sans fonts embedded (docs/decisions/0007-embedded-invoice-font.md).
+ * years) with the DejaVu Sans fonts embedded (docs/decisions/0011-embedded-invoice-font.md).
  * Deterministic: the creation date is the issue date and nothing random goes in, so the same
  * document always gives the same bytes. Amounts are signed as in the settlement (a credit note's
  * are negative, with a visible '-').
@@ -49,7 +51,8 @@ const FONT = { regular: 'DejaVuSans', bold: 'DejaVuSans-Bold' } as const;
  * about ten times as long to render as with the built-in Helvetica.
  */
 type FontkitFont = { stream?: { buffer?: object }; _decodeTable(table: { tag: string }): unknown };
-type EmbeddedFontLike = { name: string; font: FontkitFont; layoutRun(text: string): unknown; layoutCached(text: string): unknown };
+type FontSubset = { font: FontkitFont; glyphs: number[]; encode(): Uint8Array };
+type EmbeddedFontLike = { name: string; font: FontkitFont; subset: FontSubset; layoutRun(text: string): unknown; layoutCached(text: string): unknown };
 let layoutShared = false;
 function shareFontLayout(pdf: PDFKit.PDFDocument): void {
   if (layoutShared) return;
@@ -68,6 +71,49 @@ function shareFontLayout(pdf: PDFKit.PDFDocument): void {
     if (!decoded) tables.set(file, (decoded = new Map()));
     if (!decoded.has(table.tag)) decoded.set(table.tag, decode.call(this, table));
     return decoded.get(table.tag);
+  };
+  // The embedded subset of a font is a function of the font file and the glyphs it takes, in
+  // order: documents of one kind use the same glyphs, so the encoded subset is kept per process.
+  const subsetProto = Object.getPrototypeOf(font.subset) as FontSubset;
+  const encode = subsetProto.encode;
+  const subsets = new WeakMap<object, Map<string, Uint8Array>>();
+  subsetProto.encode = function (this: FontSubset) {
+    const file = this.font.stream?.buffer;
+    if (!file) return encode.call(this);
+    let encoded = subsets.get(file);
+    if (!encoded) subsets.set(file, (encoded = new Map()));
+    const key = this.glyphs.join(',');
+    let bytes = encoded.get(key);
+    if (!bytes) {
+      bytes = encode.call(this);
+      if (encoded.size > 1_000) encoded.clear();
+      encoded.set(key, bytes);
+    }
+    return bytes;
+  };
+  // Every document embeds the same colour profile and, mostly, the same font subsets: their
+  // compressed bytes are kept by content (deflate is a pure function of its input).
+  type Reference = { compress: boolean; buffer: Uint8Array[]; finalize(): void };
+  const referenceProto = Object.getPrototypeOf((pdf as unknown as { _root: Reference })._root) as Reference;
+  const finalize = referenceProto.finalize;
+  const deflated = new Map<string, Buffer>();
+  referenceProto.finalize = function (this: Reference) {
+    if (this.compress && this.buffer.length) {
+      const raw = Buffer.concat(this.buffer);
+      if (raw.length >= 2048) {
+        const key = createHash('sha1').update(raw).digest('base64');
+        let z = deflated.get(key);
+        if (!z) {
+          z = deflateSync(raw);
+          if (deflated.size > 1_000) deflated.clear();
+          deflated.set(key, z);
+        }
+        // Already marked FlateDecode when written; the bytes are compressed here instead.
+        this.buffer = [z];
+        this.compress = false;
+      }
+    }
+    finalize.call(this);
   };
   const runs = new Map<string, unknown>();
   Object.getPrototypeOf(font).layoutCached = function (this: EmbeddedFontLike, text: string) {
