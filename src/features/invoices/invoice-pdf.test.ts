@@ -1,8 +1,9 @@
+import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { pdfText } from '../../../test/helpers/invoice-builders.js';
 import { benchDocument } from './invoice-bench.js';
-import { buildInvoiceDocument } from './invoice-document.js';
-import { renderInvoicePdf } from './invoice-pdf.js';
+import { buildInvoiceDocument, groupByCategoryAndBand } from './invoice-document.js';
+import { renderInvoicePdf, shownQuantityOf } from './invoice-pdf.js';
 import { allDocumentCases } from './testing/document-cases.js';
 import { danishInput, danishLines, line, settle, swedishInput } from './testing/document-fixtures.js';
 
@@ -15,7 +16,7 @@ describe('the invoice PDF', () => {
       'Kommune (køber)', 'Aabenraa Kommune', 'Elektronisk adresse 0088:5798000000001', 'Bankkonto DK50 0040 0440 1162 43',
       'Personlig pleje', 'Hverdag dag', 'Øvrige tider', 'Hverdag dag, Aflysning, betales med 50 %',
       'Selvfakturering: udstedt af kommunen på leverandørens vegne efter godkendt afregning. Aftale om selvfakturering', 'indgået 20.11.2025.',
-      'Reference', 'Ældre og Sundhed 4410', '1. sal', 'Praktisk hjælp', '10,17 t', '1,58 t', '452,3456',
+      'Reference', 'Ældre og Sundhed 4410', '1. sal', 'Praktisk hjælp', '10,16667 t', '1,58333 t', '0,78333 t', '452,3456',
       'I alt Personlig pleje', '5.896,84 kr.', 'I alt ekskl. moms', '6.696,84 kr.', 'Moms 25 % af 6.696,84 kr.', '1.674,21 kr.',
       'I alt inkl. moms', '8.371,05 kr.', 'Til betaling', 'Bilag: ydelser pr. borger', 'Borger C-0001', '5.430,00 kr.', 'Side 1 af 2',
     ]) {
@@ -39,7 +40,7 @@ describe('the invoice PDF', () => {
     const text = await pdfText(await renderInvoicePdf(buildInvoiceDocument(swedishInput())));
     for (const s of [
       'Fakturadatum', '2026-05-04', '30 dagar netto', 'Utförare (säljare)', 'Omsorg i Västerås & Sköndal AB', 'Org.nr 556036-0793', 'Momsreg.nr SE556036079301',
-      'Omvårdnad', 'Natt', '3,33 h', 'Brukare B-åäö-1', 'Momsfri (11 126,47 kr)', 'Omvårdnad är undantagen från skatteplikt (mervärdesskattelagen 3 kap. 7 §)',
+      'Omvårdnad', 'Natt', '3,333333 h', '20,56667 h', 'Brukare B-åäö-1', 'Momsfri (11 126,47 kr)', 'Omvårdnad är undantagen från skatteplikt (mervärdesskattelagen 3 kap. 7 §)',
       'Moms 25 % på 570,00 kr', '142,50 kr', 'Summa inkl. moms', '11 838,97 kr', 'Att betala', 'Sida 1 av 2', 'Godkänd för F-skatt', '114 55 Stockholm',
     ]) {
       expect(text).toContain(s);
@@ -109,11 +110,38 @@ describe('the invoice PDF', () => {
   it('states a price adjustment on the hours paid, so that hours × difference = amount (0 %-paid cancellations left out)', async () => {
     const c = allDocumentCases().find((x) => x.name === 'sb-dk-vat-adjustment-credit-note')!;
     const text = await pdfText(await renderInvoicePdf(buildInvoiceDocument(c.input)));
-    // 741.50 h × 10.00 = 7,415.00 and 40.08 h × 12.50 = 501.04 (40.0833 h exactly), both credited.
-    expect(text).toMatch(/741,50 t\s+10,00\s+-7\.415,00 kr\./);
-    expect(text).toMatch(/40,08 t\s+12,50\s+-501,04 kr\./);
+    // 741.50 h × -10.00 = -7,415.00 and 40.0833… h × -12.50 = -501.04 (shown 40.083: 40.08 would give 501.00).
+    expect(text).toMatch(/741,50 t\s+-10,00\s+-7\.415,00 kr\./);
+    expect(text).toMatch(/40,083 t\s+-12,50\s+-501,04 kr\./);
+    expect(text).not.toContain('*');
     expect(text).not.toContain('758,83');
     expect(text).toContain('Kreditnotadato');
+  });
+
+  it('prints every quantity so that quantity × rate × share = amount, or marks the row and says why', () => {
+    for (const c of allDocumentCases()) {
+      const doc = buildInvoiceDocument(c.input);
+      const rows = [...doc.lines, ...groupByCategoryAndBand(doc.lines).flatMap((g) => g.rows)];
+      for (const r of rows) {
+        const shown = shownQuantityOf(r);
+        const product = shown.value.toDecimalPlaces(shown.places, Decimal.ROUND_HALF_UP).mul(r.rate).mul(r.factor).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+        expect(shown.exact, `${c.name}: ${r.minutes} min × ${r.rate}`).toBe(product.eq(r.amount));
+        if (doc.lines.includes(r as never)) expect(shown.exact, `${c.name} line ${(r as { lineNo: number }).lineNo}`).toBe(true);
+      }
+    }
+  });
+
+  it('marks a summed row no quantity fits and explains it under the table', async () => {
+    // 7 min × 452.3456 = 52.77 three times: 158.31 together, while 21 min is 158.32.
+    const lines = [1, 2, 3].map((i) => line({ citizenRef: `C-${i}`, minutes: 7, rate: '452.3456' }));
+    const doc = buildInvoiceDocument(danishInput(lines));
+    const row = groupByCategoryAndBand(doc.lines)[0]!.rows[0]!;
+    expect([row.minutes, row.amount.toFixed(2), shownQuantityOf(row).exact]).toEqual([21, '158.31', false]);
+    const text = (await pdfText(await renderInvoicePdf(doc))).replace(/\n/g, ' ');
+    expect(text).toContain('* 0,35 t');
+    expect(text).toContain('* Rækken er summen af beløbene pr. besøg');
+    // Each visit line of the appendix multiplies exactly: 0.116667 h × 452.3456 = 52.77 (0.11667 would give 52.78).
+    expect(text).toContain('0,116667 t   452,3456   52,77 kr.');
   });
 
   it('breaks long appendices over pages with the page count on every page', async () => {

@@ -250,11 +250,30 @@ const rowDescription = (r: { band: string | null; kind: string; factor: Decimal 
   return `${text}, ${factor.isZero() ? L.notPaid : L.paidShare(formatPercent(factor.mul(100).toDecimalPlaces(4), lang))}`;
 };
 
-const quantityText = (unit: InvoiceLine['unit'], minutes: number, quantity: Decimal.Value, L: Labels, lang: InvoiceDocument['language'], kind: string) => {
-  const q = shownQuantity(unit, minutes, quantity, kind);
-  if (unit === 'per_hour') return `${formatNumber(q, 2, lang)} ${L.hoursUnit}`;
-  const places = q.isInteger() ? 0 : 2;
-  return `${formatNumber(q, places, lang)} ${unit === 'per_visit' ? L.visitsUnit : L.monthsUnit}`;
+type Row = { unit: InvoiceLine['unit']; minutes: number; quantity: Decimal.Value; kind: string; rate: Decimal.Value; factor: Decimal.Value; amount: Decimal.Value };
+
+/**
+ * The quantity of a row as printed, so that quantity × rate (× the share paid) = amount holds to
+ * the øre as a bookkeeper would multiply it: hours are minutes ÷ 60, which rarely has two
+ * decimals (47 min = 0.78333… h, and 0.78 × 452.3456 is 352.83, not the 354.34 paid), so they are
+ * shown with the fewest decimals (2 to 6) for which the product rounds to the amount. A row summing
+ * lines that were each rounded to the øre may fit no quantity: it is marked `*`, and a note under
+ * the table says why.
+ */
+export function shownQuantityOf(r: Row): { places: number; value: Decimal; exact: boolean } {
+  const q = shownQuantity(r.unit, r.minutes, r.quantity, r.kind);
+  const amount = new Decimal(r.amount);
+  const fits = (p: number) => q.toDecimalPlaces(p, Decimal.ROUND_HALF_UP).mul(r.rate).mul(r.factor).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).eq(amount);
+  const minimum = r.unit === 'per_hour' ? 2 : q.isInteger() ? 0 : 2;
+  for (let p = minimum; p <= 6; p++) if (fits(p)) return { places: p, value: q, exact: true };
+  return { places: minimum, value: q, exact: false };
+}
+
+const quantityText = (r: Row, L: Labels, lang: InvoiceDocument['language'], marks: { inexact: boolean }) => {
+  const { places, value, exact } = shownQuantityOf(r);
+  if (!exact) marks.inexact = true;
+  const unit = r.unit === 'per_hour' ? L.hoursUnit : r.unit === 'per_visit' ? L.visitsUnit : L.monthsUnit;
+  return `${exact ? '' : '* '}${formatNumber(value, places, lang)} ${unit}`;
 };
 
 /**
@@ -370,11 +389,16 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   w.y += ROW + 4;
   tableHeader = header;
   header();
+  const marks = { inexact: false };
+  const roundingNote = () => {
+    if (marks.inexact) w.paragraph(L.roundingNote, 50, RIGHT - 50, { size: 7 });
+    marks.inexact = false;
+  };
   const summaryRow = (r: SummaryRow) => {
     w.need(ROW);
     w.text(rowDescription(r, lang), COLS.desc[0] + 8, COLS.desc[1] - 8);
     w.text(String(r.visits), COLS.visits[0], COLS.visits[1], { align: 'right' });
-    w.text(quantityText(r.unit, r.minutes, r.quantity, L, lang, r.kind), COLS.qty[0], COLS.qty[1], { align: 'right' });
+    w.text(quantityText(r, L, lang, marks), COLS.qty[0], COLS.qty[1], { align: 'right' });
     w.text(formatRateLocal(r.rate, lang), COLS.rate[0], COLS.rate[1], { align: 'right' });
     w.text(money(r.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
     w.y += ROW;
@@ -389,6 +413,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     w.y += ROW + 4;
   }
   tableHeader = null;
+  roundingNote();
 
   // Totals and VAT.
   w.need(ROW * (4 + doc.vat.length * 2));
@@ -446,7 +471,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
       w.need(ROW);
       w.text(`${l.serviceCode} ${categoryLabel(l.category, lang)}, ${rowDescription(l, lang)}`, COLS.desc[0] + 8, COLS.desc[1] - 8);
       w.text(String(l.visits), COLS.visits[0], COLS.visits[1], { align: 'right' });
-      w.text(quantityText(l.unit, l.minutes, l.quantity, L, lang, l.kind), COLS.qty[0], COLS.qty[1], { align: 'right' });
+      w.text(quantityText(l, L, lang, marks), COLS.qty[0], COLS.qty[1], { align: 'right' });
       w.text(formatRateLocal(l.rate, lang), COLS.rate[0], COLS.rate[1], { align: 'right' });
       w.text(money(l.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
       w.y += ROW;
@@ -454,6 +479,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     w.y += 3;
   }
   tableHeader = null;
+  roundingNote();
   }
 
   // Footer with page numbers, once the page count is known.

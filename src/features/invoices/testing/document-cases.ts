@@ -46,7 +46,8 @@ const adjustment = (base: DocumentInput, dir: 1 | -1): DocumentInput => {
     { minutes: 2405, paidHours: '40.08333333', band: 'other_times', difference: '12.50' },
   ].map((x, i) => ({
     lineNo: i + 1, citizenRef: '', serviceCode: 'PP', category: 'personal_care', kind: 'price_adjustment', band: x.band, unit: 'per_hour' as const, visits: 0,
-    minutes: x.minutes, quantity: x.paidHours, rate: x.difference, factor: '1',
+    // A lower price is a negative difference: the lines of a credit note are negative.
+    minutes: x.minutes, quantity: x.paidHours, rate: new Decimal(x.difference).mul(dir).toFixed(2), factor: '1',
     amount: new Decimal(x.paidHours).mul(x.difference).mul(dir).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2), vatPercent: vat,
   }));
   const s = settle(lines, { '0.00': base.vat.find((v) => new Decimal(v.percent).isZero())?.exemptionReason ?? '' });
