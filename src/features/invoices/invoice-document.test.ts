@@ -70,6 +70,18 @@ describe('the frozen invoice document', () => {
     expect(vatIdOf('SE', '1234')).toBeNull();
   });
 
+  it('states the law for 0 % VAT in the document\'s language when the model gives no reason', () => {
+    const lines = [line({ citizenRef: 'C1', minutes: 60, rate: '400', vatPercent: '0' })];
+    const s = settle(lines);
+    const input = danishInput(lines, { vat: s.vat.map((v) => ({ ...v, exemptionReason: null })), settlement: { ...danishInput().settlement, ...s.totals } });
+    expect(buildInvoiceDocument({ ...input, seller: { ...input.seller, vatStatus: 'exempt' } }).vat[0]!.exemptionReason).toBe('Momsfritaget: social forsorg, momsloven § 13, stk. 1, nr. 2');
+    expect(buildInvoiceDocument({ ...input, language: 'en', seller: { ...input.seller, vatStatus: 'exempt' } }).vat[0]!.exemptionReason).toBe('Exempt from VAT: social care, Danish VAT Act section 13(1)(2)');
+    const se = swedishInput();
+    const seExempt = buildInvoiceDocument({ ...se, vat: se.vat.map((v) => ({ ...v, exemptionReason: null })) });
+    expect(seExempt.vat.find((v) => v.category === 'E')!.exemptionReason).toBe('Undantaget från skatteplikt: social omsorg, 10 kap. 41 § mervärdesskattelagen (2023:200)');
+    expect(buildInvoiceDocument({ ...input, seller: { ...input.seller, vatStatus: 'not_registered' } }).vat[0]!.exemptionReason).toBe('Ikke momspligtig: leverandøren er ikke registreret for moms');
+  });
+
   it('lists all the master data missing before a number is taken, in words', () => {
     const input = danishInput();
     expect(missingMasterData(input)).toEqual([]);

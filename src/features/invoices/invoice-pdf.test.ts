@@ -131,6 +131,13 @@ describe('the invoice PDF', () => {
     }
   });
 
+  it('says a share paid in words, never as a bare percent that reads like VAT', async () => {
+    const lines = [line({ citizenRef: 'C-1', minutes: 60, rate: '450.00' }), line({ citizenRef: 'C-2', minutes: 30, rate: '450.00', kind: 'cancellation', factor: '0' })];
+    const text = (await pdfText(await renderInvoicePdf(buildInvoiceDocument(danishInput(lines))))).replace(/\n/g, ' ');
+    expect(text).toContain('Hverdag dag, Aflysning, betales ikke');
+    expect(text).not.toMatch(/Aflysning \(0 %\)|\b0 %/);
+  });
+
   it('marks a summed row no quantity fits and explains it under the table', async () => {
     // 7 min × 452.3456 = 52.77 three times: 158.31 together, while 21 min is 158.32.
     const lines = [1, 2, 3].map((i) => line({ citizenRef: `C-${i}`, minutes: 7, rate: '452.3456' }));
