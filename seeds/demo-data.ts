@@ -17,16 +17,26 @@ export interface DemoProvider {
   kind: 'municipal' | 'private';
   companyNumber: string;
   electronicAddress: string;
+  /** One line, "street, postcode city" (the parts are read from it). */
+  address: string;
+  /** An IBAN or a Danish "reg.nr. account": it decides the e-invoice's payment means. */
+  bankAccount: string;
+  /** null: the municipality's (self-billing). */
+  invoicingMode: 'self_billing' | 'payment_basis' | null;
+  /** The date of the signed self-billing agreement. */
+  selfBillingAgreedOn: string | null;
   approvedFrom: string;
   approvedTo?: string;
   share: number; // share of citizens choosing it
 }
 
 export const PROVIDERS: DemoProvider[] = [
-  { ref: 'KOMMUNAL', name: 'Demo Kommune Hjemmepleje', kind: 'municipal', companyNumber: '29189919', electronicAddress: '5798000000001', approvedFrom: '2020-01-01', share: 0.4 },
-  { ref: 'OMSORG-NORD', name: 'Omsorg Nord ApS', kind: 'private', companyNumber: '31554411', electronicAddress: '5798000000025', approvedFrom: '2021-01-01', approvedTo: TAKEOVER_DATE, share: 0.2 },
-  { ref: 'HJEM-SYD', name: 'Hjemmehjælp Syd A/S', kind: 'private', companyNumber: '35221174', electronicAddress: '5798000000032', approvedFrom: '2021-01-01', share: 0.2 },
-  { ref: 'PLEJE-PLUS', name: 'PlejePlus Ærø & Søby I/S', kind: 'private', companyNumber: '38774417', electronicAddress: '5798000000049', approvedFrom: '2022-07-01', share: 0.2 },
+  // The in-house unit gets an internal statement (no invoice to its own municipality).
+  { ref: 'KOMMUNAL', name: 'Demo Kommune Hjemmepleje', kind: 'municipal', companyNumber: '29189919', electronicAddress: '5798000000001', address: 'Plejecentervej 3, 6200 Demoby', bankAccount: 'DK50 0040 0440 1162 43', invoicingMode: null, selfBillingAgreedOn: null, approvedFrom: '2020-01-01', share: 0.4 },
+  { ref: 'OMSORG-NORD', name: 'Omsorg Nord ApS', kind: 'private', companyNumber: '31554411', electronicAddress: '5798000000025', address: 'Nørregade 12, 1. sal, 6200 Demoby', bankAccount: '5301 0001234567', invoicingMode: null, selfBillingAgreedOn: '2021-01-01', approvedFrom: '2021-01-01', approvedTo: TAKEOVER_DATE, share: 0.2 },
+  { ref: 'HJEM-SYD', name: 'Hjemmehjælp Syd A/S', kind: 'private', companyNumber: '35221174', electronicAddress: '5798000000032', address: 'Sydhavnsvej 40, 6230 Rødekro', bankAccount: 'DK54 5301 0001 2345 67', invoicingMode: 'self_billing', selfBillingAgreedOn: '2024-11-01', approvedFrom: '2021-01-01', share: 0.2 },
+  // Invoices the municipality itself from the payment basis it is sent (docs/invoices.md).
+  { ref: 'PLEJE-PLUS', name: 'PlejePlus Ærø & Søby I/S', kind: 'private', companyNumber: '38774417', electronicAddress: '5798000000049', address: 'Havnevej 7, 5970 Ærøskøbing', bankAccount: 'DK80 3000 0012 3456 78', invoicingMode: 'payment_basis', selfBillingAgreedOn: null, approvedFrom: '2022-07-01', share: 0.2 },
 ];
 
 export type Category = 'personal_care' | 'practical_help' | 'meals' | 'alarm' | 'night_patrol';

@@ -103,6 +103,7 @@ export async function loadDemo(
         electronicAddress: '5798000000056',
         electronicAddressScheme: '0088',
         address: 'Rådhustorvet 1, 6200 Demoby',
+        buyerReference: 'Ældre og Sundhed, hjemmepleje',
         choiceNoticeRule: 'next_month_start',
       })
     ).id;
@@ -203,7 +204,10 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
       vatStatus: p.kind === 'municipal' ? 'not_registered' : 'registered',
       approvedFrom: p.approvedFrom,
       approvedTo: p.approvedTo ?? null,
-      bankAccount: `DK50 0040 0440 1162 ${p.companyNumber.slice(0, 2)}`,
+      bankAccount: p.bankAccount,
+      address: p.address,
+      invoicingMode: p.invoicingMode,
+      selfBillingAgreedOn: p.selfBillingAgreedOn,
     });
     providerId.set(p.ref, created.id);
   }

@@ -72,18 +72,31 @@ describe('the demo municipality', () => {
     expect(own.body.items.every((v: { providerId: number }) => v.providerId === syd.id)).toBe(true);
   });
 
-  it('settles the month, approves the drafts and writes an invoice PDF and UBL for each', async () => {
-    const settlements = await t.db('settlements').select('status', 'kind', 'provider_id', 'line_count');
+  it('settles the month, approves the drafts, self-bills the private providers, gives the in-house unit an internal statement and skips the provider on payment basis', async () => {
+    const settlements = await t.db('settlements as s').join('providers as p', 'p.id', 's.provider_id').select('s.status', 's.kind', 'p.ref', 's.line_count');
     const withLines = settlements.filter((s) => s.line_count > 0);
     expect(withLines.length).toBeGreaterThanOrEqual(3);
-    expect(withLines.every((s) => s.status === 'invoiced' && s.kind === 'regular')).toBe(true);
-    const invoices = await t.db('invoices').select('number', 'total_incl_vat', 'settlement_id');
-    expect(invoices.filter((i) => i.settlement_id !== null)).toHaveLength(withLines.length);
-    const files = (await readdir(invoiceDir)).filter((f) => /^\d{4}-\d{6}\.(pdf|xml)$/.test(f)).sort();
-    expect(files).toEqual(invoices.flatMap((i) => [`${i.number}.pdf`, `${i.number}.xml`]).sort());
-    const xml = await readFile(path.join(invoiceDir, `${invoices[0]!.number}.xml`), 'utf8');
-    expect(xml).toContain(`<cbc:ID>${invoices[0]!.number}</cbc:ID>`);
-    expect(first.invoices[0]).toMatch(/UBL: no EN 16931 rule checked here is broken/);
+    expect(withLines.every((s) => s.kind === 'regular')).toBe(true);
+    // PLEJE-PLUS invoices the municipality itself: its approved settlement waits for its invoice.
+    expect(withLines.filter((s) => s.status !== 'invoiced').map((s) => [s.ref, s.status])).toEqual([['PLEJE-PLUS', 'approved']]);
+    const docs = await t.db('invoices as i').join('providers as p', 'p.id', 'i.provider_id').whereNotNull('i.settlement_id').select('i.number', 'i.kind', 'p.ref');
+    expect(docs).toHaveLength(withLines.length - 1);
+    const internal = docs.filter((d) => d.ref === 'KOMMUNAL');
+    expect(internal.map((d) => [d.number, d.kind])).toEqual([['I2026-000001', 'internal_statement']]);
+    expect(docs.filter((d) => d.ref !== 'KOMMUNAL').every((d) => /^\d{4}-\d{6}$/.test(d.number) && d.kind === 'invoice')).toBe(true);
+    const files = (await readdir(invoiceDir)).filter((f) => /^I?\d{4}-\d{6}\.(pdf|xml)$/.test(f)).sort();
+    const all = await t.db('invoices').select('number', 'kind');
+    expect(files).toEqual(all.flatMap((i) => (i.kind === 'internal_statement' ? [`${i.number}.pdf`] : [`${i.number}.pdf`, `${i.number}.xml`])).sort());
+    const self = docs.find((d) => d.ref === 'HJEM-SYD')!;
+    const xml = await readFile(path.join(invoiceDir, `${self.number}.xml`), 'utf8');
+    expect(xml).toContain(`<cbc:ID>${self.number}</cbc:ID>`);
+    expect(xml).toContain('<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>');
+    expect(xml).toContain('<cbc:StreetName>Sydhavnsvej 40</cbc:StreetName>');
+    expect(xml).toContain('<cbc:BuyerReference>Ældre og Sundhed, hjemmepleje</cbc:BuyerReference>');
+    expect(first.invoices[0]).toMatch(/UBL: no EN 16931, Peppol or national \(DK-R, SE-R\) rule checked here is broken/);
+    expect(first.invoices).toContainEqual(expect.stringMatching(/skipped: provider PLEJE-PLUS invoices the municipality itself/));
+    expect(first.invoices).toContainEqual('  I2026-000001 internal statement: PDF only, no e-invoice');
+    expect(first.invoices).toContainEqual(`  ${self.number} UBL 389: rule check ok`);
   });
 
   it('runs the payment-basis mode end to end: PLEJE-PLUS gets its basis, sends its own invoice, which is matched', async () => {
@@ -120,8 +133,10 @@ describe('the demo municipality', () => {
     expect(r.result.categories.map((c: { code: string }) => c.code)).toEqual(['PH', 'PP.day', 'PP.evening', 'PP.night', 'PP.weekend_holiday']);
     expect(r.result.excluded).toEqual([expect.objectContaining({ element: 'administration', reason: 'assessment_unit' })]);
     const docs = await t.db('invoices').whereNotNull('price_adjustment_id').orderBy('number').select('number', 'kind', 'total_incl_vat');
-    const adjustments = await t.db('price_adjustments').whereNot('total_incl_vat', 0).select('total_incl_vat');
-    expect(docs).toHaveLength(adjustments.length);
+    const adjustments = await t.db('price_adjustments as a').join('providers as p', 'p.id', 'a.provider_id').whereNot('a.total_incl_vat', 0).select('p.ref');
+    // PLEJE-PLUS is on payment basis: it invoices its difference itself.
+    expect(adjustments.map((a) => a.ref)).toContain('PLEJE-PLUS');
+    expect(docs).toHaveLength(adjustments.filter((a) => a.ref !== 'PLEJE-PLUS').length);
     expect(docs.length).toBeGreaterThanOrEqual(1);
     for (const d of docs) expect(d.kind).toBe(Number(d.total_incl_vat) < 0 ? 'credit_note' : 'supplementary_invoice');
     expect(first.recalculation[0]).toMatch(/^Price recalculation 2026 \(#\d+, approved\): policy symmetric, overhead 6 %/);

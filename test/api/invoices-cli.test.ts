@@ -68,6 +68,33 @@ describe('invoices from the command line and the demo', () => {
     }
   });
 
+  it('shows and changes the invoicing settings and a provider\'s mode and agreement', async () => {
+    await anInvoiceWorld(t.db, app.services, 'INV-SET');
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = t.url;
+    const logged: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void logged.push(l));
+    const err = vi.spyOn(console, 'error').mockImplementation((l: string) => void logged.push(`ERR ${l}`));
+    try {
+      expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET'])).toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET', '--payment-terms', '14', '--invoicing-mode', 'payment_basis', '--buyer-reference', 'Sundhed 9', '--invoice-in-house', 'yes', '--tolerance', '2.5'])).toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'provider-mode', '--municipality', 'INV-SET', '--provider', 'HJEM', '--mode', 'self_billing', '--agreement-signed', '2026-03-01'])).toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'provider-mode', '--municipality', 'INV-SET', '--provider', 'HJEM', '--mode', 'default', '--agreement-signed', 'none'])).toBe(0);
+      expect(logged).toEqual([
+        'payment terms 30 days; invoicing mode self_billing; in-house provider internal statement; buyer reference Ældre og Sundhed 4410; received-invoice tolerance 0.00',
+        'payment terms 14 days; invoicing mode payment_basis; in-house provider invoiced; buyer reference Sundhed 9; received-invoice tolerance 2.50',
+        'HJEM: invoicing mode self_billing; self-billing agreement 2026-03-01',
+        "HJEM: invoicing mode the municipality's; self-billing agreement not recorded",
+      ]);
+      expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET', '--invoice-in-house', 'maybe'])).not.toBe(0);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+      if (previous === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previous;
+    }
+  });
+
   it('issues the demo month\'s invoices and writes their PDF and UBL to a folder', async () => {
     const regular = await anApprovedSettlement(t.db, w, { provider: 'HJEM', lines: [{ citizenRef: 'C-9', minutes: 60, rate: '450.00' }] });
     await anApprovedSettlement(t.db, w, {
@@ -76,14 +103,17 @@ describe('invoices from the command line and the demo', () => {
     await anApprovedSettlement(t.db, w, { provider: 'OMSORG', period: '2026-05', approve: false, lines: [{ citizenRef: 'C-1', minutes: 60, rate: '450.00' }] });
     const out = path.join(tmp, 'demo');
     const lines = await issueDemoInvoices(app.services, 'INV-CLI', out);
-    expect(lines[0]).toBe(`Invoices of Municipality INV-CLI: 3 (PDF and Peppol UBL in ${out}); UBL: no EN 16931 rule checked here is broken`);
+    expect(lines[0]).toBe(`Documents of Municipality INV-CLI: 3 (PDF and Peppol UBL in ${out}); UBL: no EN 16931, Peppol or national (DK-R, SE-R) rule checked here is broken`);
     expect(lines.slice(1)).toEqual([
       expect.stringMatching(new RegExp(`^  issued  ${year}-000002 invoice\\s+HJEM`)),
       expect.stringMatching(new RegExp(`^  issued  ${year}-000003 credit_note\\s+HJEM .* -281.25 DKK .*corrects ${year}-000002$`)),
+      `  ${year}-000001 UBL 389: rule check ok`,
+      `  ${year}-000002 UBL 389: rule check ok`,
+      `  ${year}-000003 UBL 261: rule check ok`,
     ]);
     expect(fs.readdirSync(out).sort()).toEqual([1, 2, 3].flatMap((n) => [`${year}-00000${n}.pdf`, `${year}-00000${n}.xml`]));
     // A second run issues nothing new.
-    expect((await issueDemoInvoices(app.services, 'INV-CLI', out)).length).toBe(1);
+    expect((await issueDemoInvoices(app.services, 'INV-CLI', out)).filter((l) => l.includes('issued'))).toEqual([]);
   });
 
   it('renders invoice PDFs for the benchmark', async () => {

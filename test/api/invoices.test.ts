@@ -40,7 +40,8 @@ describe('invoices: issuing, numbering, documents, access', () => {
     expect(res.body).toMatchObject({
       number: '2026-000001',
       kind: 'invoice',
-      typeCode: '380',
+      profile: 'self_billing',
+      typeCode: '389',
       settlementId: s.id,
       providerId: dk.providers.OMSORG,
       providerRef: 'OMSORG',
@@ -142,12 +143,12 @@ describe('invoices: issuing, numbering, documents, access', () => {
     const original = (await app.as(finance).post(`/api/settlements/${regular.id}/invoice`).expect(201)).body;
     const credit = (await app.as(finance).post(`/api/settlements/${minus.id}/invoice`).expect(201)).body;
     // -675.00 + 270.00 = -405.00; VAT -101.25
-    expect(credit).toMatchObject({ kind: 'credit_note', typeCode: '381', correctsNumber: original.number, totalExclVat: '-405.00', vat: '-101.25', totalInclVat: '-506.25' });
+    expect(credit).toMatchObject({ kind: 'credit_note', typeCode: '261', correctsNumber: original.number, totalExclVat: '-405.00', vat: '-101.25', totalInclVat: '-506.25' });
     const plus = await anApprovedSettlement(t.db, dk, {
       provider: 'OMSORG', period: '2026-05', kind: 'correction', sequence: 2, correctsId: regular.id, lines: [{ citizenRef: 'C-3', minutes: 45, rate: '450.00' }],
     });
     const supplementary = (await app.as(finance).post(`/api/settlements/${plus.id}/invoice`).expect(201)).body;
-    expect(supplementary).toMatchObject({ kind: 'supplementary_invoice', typeCode: '380', correctsNumber: original.number, totalInclVat: '421.88' });
+    expect(supplementary).toMatchObject({ kind: 'supplementary_invoice', typeCode: '389', correctsNumber: original.number, totalInclVat: '421.88' });
 
     const xml = (await app.as(finance).get(`/api/invoices/${credit.number}.xml`).expect(200)).text;
     expect(checkUbl(xml)).toEqual([]);
@@ -286,10 +287,7 @@ describe('invoices: issuing, numbering, documents, access', () => {
     await expect(service.issueForSettlement(asFinance(w.municipalityId), s.id)).rejects.toMatchObject({
       status: 422,
       details: {
-        missing: [
-          'provider HJEM needs an electronic address (EAN/GLN or Peppol id) or a company number',
-          'provider HJEM needs a valid company number (CVR, 8 digits) for its VAT identification',
-        ],
+        missing: ['provider HJEM has no valid CVR number (8 digits)', 'provider HJEM has no electronic address (EAN/GLN or Peppol id)'],
       },
     });
     expect(await t.db('invoice_counters').where({ municipality_id: w.municipalityId })).toEqual([]);

@@ -193,12 +193,12 @@ describe('price recalculation: cost statement, calculation, approval, documents,
     expect(again.body.items.map((i: any) => [i.number, i.created])).toEqual([['2027-000003', false], ['2027-000004', false]]);
 
     const credit = await app.as(omsorgToken).get('/api/invoices/2027-000004').expect(200);
-    expect(credit.body).toMatchObject({ kind: 'credit_note', typeCode: '381', settlementId: null, period: '2026', periodStart: '2026-01-01', periodEnd: '2027-01-01', correctsNumber: '2027-000001', totalExclVat: '-707.00', vat: '-176.75', totalInclVat: '-883.75', issueDate: '2027-03-15' });
-    expect(credit.body.document).toMatchObject({ settlement: null, adjustment: { recalculationId: recalcId, year: 2026 }, buyerReference: `price adjustment ${credit.body.priceAdjustmentId}` });
+    expect(credit.body).toMatchObject({ kind: 'credit_note', profile: 'self_billing', typeCode: '261', settlementId: null, period: '2026', periodStart: '2026-01-01', periodEnd: '2027-01-01', correctsNumber: '2027-000001', totalExclVat: '-707.00', vat: '-176.75', totalInclVat: '-883.75', issueDate: '2027-03-15' });
+    expect(credit.body.document).toMatchObject({ settlement: null, adjustment: { recalculationId: recalcId, year: 2026 }, buyerReference: 'Ældre og Sundhed 4410' });
     await app.as(omsorgToken).get('/api/invoices/2027-000003').expect(404);
     const xml = (await app.as(finance).get('/api/invoices/2027-000004.xml').expect(200)).text;
     expect(checkUbl(xml)).toEqual([]);
-    expect(xml).toContain('<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>');
+    expect(xml).toContain('<cbc:CreditNoteTypeCode>261</cbc:CreditNoteTypeCode>');
     expect(checkUbl((await app.as(finance).get('/api/invoices/2027-000003.xml').expect(200)).text)).toEqual([]);
     const pdf = await app.as(finance).get('/api/invoices/2027-000003.pdf').buffer(true).parse(binaryBody).expect(200);
     const text = await pdfText(pdf.body as Buffer);

@@ -43,14 +43,14 @@ export interface InvoiceWorld {
 }
 
 const DK = {
-  municipality: { companyNumber: '29189919', electronicAddress: '5798000000001', electronicAddressScheme: '0088', address: 'Rådhustorvet 1, 6200 Aabenraa' },
+  municipality: { companyNumber: '29189919', electronicAddress: '5798000000001', electronicAddressScheme: '0088', address: 'Rådhustorvet 1, 6200 Aabenraa', buyerReference: 'Ældre og Sundhed 4410' },
   providers: [
     { ref: 'OMSORG', name: 'Omsorg Ærø & Søby ApS', companyNumber: '31554411', electronicAddress: '5790001234560', address: 'Søndergade 4, 5970 Ærøskøbing', bankAccount: 'DK50 0040 0440 1162 43' },
     { ref: 'HJEM', name: 'Hjemmehjælp Øst A/S', companyNumber: '29189919', electronicAddress: null, address: 'Østergade 2, 8000 Aarhus C', bankAccount: null },
   ],
 };
 const SE = {
-  municipality: { companyNumber: '212000-0142', electronicAddress: '2120000142', electronicAddressScheme: '0007', address: 'Stadshuset, 105 35 Stockholm' },
+  municipality: { companyNumber: '212000-0142', electronicAddress: '2120000142', electronicAddressScheme: '0007', address: 'Stadshuset, 105 35 Stockholm', buyerReference: 'Äldreomsorg 7310' },
   providers: [
     { ref: 'OMSORG', name: 'Omsorg i Västerås & Sköndal AB', companyNumber: '556036-0793', electronicAddress: '7365560360791', address: 'Storgatan 1, 114 55 Stockholm', bankAccount: 'SE45 5000 0000 0583 9825 7466' },
     { ref: 'HJEM', name: 'Hemtjänst Åkersberga AB', companyNumber: '556703-7485', electronicAddress: null, address: 'Åkersbergavägen 3, 184 30 Åkersberga', bankAccount: null },
@@ -58,8 +58,9 @@ const SE = {
 };
 
 /**
- * A municipality with complete master data (company numbers, electronic addresses), two private
- * VAT-registered providers (OMSORG, HJEM) and a model and price list for settlements to refer to.
+ * A municipality with complete master data (company numbers, electronic addresses, postal
+ * addresses, its buyer reference), two private VAT-registered providers (OMSORG, HJEM) that have
+ * signed their self-billing agreements, and a model and price list for settlements to refer to.
  */
 export async function anInvoiceWorld(db: Knex, services: TestApp['services'], code: string, country: 'DK' | 'SE' = 'DK'): Promise<InvoiceWorld> {
   const municipalityId = await aMunicipality(services, code, country);
@@ -68,7 +69,7 @@ export async function anInvoiceWorld(db: Knex, services: TestApp['services'], co
   await services.municipalities.update({ ...who, principal: { ...who.principal, role: 'admin' } }, data.municipality);
   const providers: Record<string, number> = {};
   for (const p of data.providers) {
-    providers[p.ref] = (await services.providers.create(who, { ...p, kind: 'private', vatStatus: 'registered', approvedFrom: '2020-01-01' })).id;
+    providers[p.ref] = (await services.providers.create(who, { ...p, kind: 'private', vatStatus: 'registered', approvedFrom: '2020-01-01', selfBillingAgreedOn: '2020-01-01' })).id;
   }
   const [model] = await db('reimbursement_models').insert({ municipality_id: municipalityId, name: 'm', version: 1, document: '{}', created_by: 'test' }).returning('id');
   const [priceList] = await db('price_lists').insert({ municipality_id: municipalityId, label: 'prices', status: 'proposed', valid_from: '2026-01-01' }).returning('id');

@@ -25,9 +25,12 @@ export async function aWebWorld(services: Services, code = 'WEB') {
     electronicAddress: '5798000000001',
     electronicAddressScheme: '0088',
     address: 'Rådhustorvet 1, 6200 Webby',
+    buyerReference: 'Webby hjemmepleje',
   });
   const { p: care, q: home } = w.providers;
-  await services.providers.update(w.who, care, { name: 'Omsorg Ærø ApS', companyNumber: '31554411', electronicAddress: '5790001234560', electronicAddressScheme: '0088' });
+  await services.providers.update(w.who, care, {
+    name: 'Omsorg Ærø ApS', companyNumber: '31554411', electronicAddress: '5790001234560', electronicAddressScheme: '0088', address: 'Søndergade 4, 5970 Ærøskøbing', selfBillingAgreedOn: '2026-01-01',
+  });
   await services.providers.update(w.who, home, { name: 'Webby Hjemmepleje', companyNumber: '29189919', electronicAddress: '5790001234577', electronicAddressScheme: '0088' });
 
   const c1 = await w.citizen('C-001');

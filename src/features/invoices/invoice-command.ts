@@ -1,15 +1,24 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { month, positiveId } from '../../cli/arguments.js';
-import { actingIn, withServices } from '../../cli/context.js';
+import { isoDate, month, positiveId } from '../../cli/arguments.js';
+import { actingIn, providerIdsOf, withServices } from '../../cli/context.js';
+import { MunicipalityUpdate } from '../municipalities/municipalities-schemas.js';
 import type { Services } from '../../services.js';
 import { notFound } from '../../shared/errors.js';
-import type { Invoice } from './invoices-schemas.js';
+import { InvoiceSettingsUpdate, type Invoice } from './invoices-schemas.js';
 
 const id = positiveId('a settlement id');
 const invoiceNumber = (v: string) => {
-  if (!/^\d{4}-\d{6}$/.test(v)) throw new InvalidArgumentError('an invoice number YYYY-NNNNNN, e.g. 2026-000123');
+  if (!/^I?\d{4}-\d{6}$/.test(v)) throw new InvalidArgumentError('an invoice number YYYY-NNNNNN, e.g. 2026-000123 (an internal statement I2026-000123)');
   return v;
+};
+const mode = (v: string) => {
+  if (v !== 'self_billing' && v !== 'payment_basis' && v !== 'default') throw new InvalidArgumentError('self_billing, payment_basis or default');
+  return v;
+};
+const yesNo = (v: string) => {
+  if (v !== 'yes' && v !== 'no') throw new InvalidArgumentError('yes or no');
+  return v === 'yes';
 };
 
 export const invoiceLine = (i: Invoice) =>
@@ -67,6 +76,49 @@ export function registerInvoiceCommands(program: Command): void {
         const csv = await s.invoices.settlementCsv(who, o.settlement);
         await writeFile(o.out, csv);
         console.log(`${o.out}: settlement ${o.settlement}, ${csv.split('\r\n').length - 2} line(s)`);
+      });
+    });
+  invoice
+    .command('settings')
+    .description("the municipality's invoicing settings; with options, changes them")
+    .requiredOption('--municipality <code>', 'municipality code')
+    .option('--payment-terms <days>', 'payment terms in days', (v: string) => Number(v))
+    .option('--invoicing-mode <mode>', 'self_billing or payment_basis: how providers are paid unless their own mode says otherwise', mode)
+    .option('--buyer-reference <text>', "the municipality's own reference on every invoice")
+    .option('--invoice-in-house <yes|no>', 'invoice the in-house provider instead of giving it an internal statement', yesNo)
+    .option('--tolerance <amount>', 'the most a received invoice may differ from its payment basis, per amount')
+    .action(async (o: { municipality: string; paymentTerms?: number; invoicingMode?: string; buyerReference?: string; invoiceInHouse?: boolean; tolerance?: string }) => {
+      await withServices(async (s) => {
+        const who = await actingIn(s, o.municipality, 'admin');
+        if (o.paymentTerms !== undefined) await s.invoices.updateSettings(who, InvoiceSettingsUpdate.parse({ paymentTermsDays: o.paymentTerms }));
+        const patch = MunicipalityUpdate.parse({
+          invoicingMode: o.invoicingMode === 'default' ? undefined : o.invoicingMode,
+          buyerReference: o.buyerReference,
+          invoiceInHouseProvider: o.invoiceInHouse,
+          receivedInvoiceTolerance: o.tolerance,
+        });
+        const m = Object.values(patch).some((v) => v !== undefined) ? await s.municipalities.update(who, patch) : await s.municipalities.get(who.principal.municipalityId);
+        const { paymentTermsDays } = await s.invoices.getSettings(who);
+        console.log(
+          `payment terms ${paymentTermsDays} days; invoicing mode ${m.invoicingMode}; in-house provider ${m.invoiceInHouseProvider ? 'invoiced' : 'internal statement'}; ` +
+            `buyer reference ${m.buyerReference ?? '(not set)'}; received-invoice tolerance ${m.receivedInvoiceTolerance}`,
+        );
+      });
+    });
+  invoice
+    .command('provider-mode')
+    .description("a provider's invoicing mode and self-billing agreement")
+    .requiredOption('--municipality <code>', 'municipality code')
+    .requiredOption('--provider <ref>', 'provider reference')
+    .option('--mode <mode>', "self_billing, payment_basis, or default (the municipality's)", mode)
+    .option('--agreement-signed <date>', 'the date the provider signed its self-billing agreement (YYYY-MM-DD), or none', (v: string) => (v === 'none' ? v : isoDate(v)))
+    .action(async (o: { municipality: string; provider: string; mode?: string; agreementSigned?: string }) => {
+      await withServices(async (s) => {
+        const who = await actingIn(s, o.municipality, 'admin');
+        const [id] = await providerIdsOf(s, who, [o.provider]);
+        const patch = { ...(o.mode ? { invoicingMode: o.mode === 'default' ? null : (o.mode as 'self_billing' | 'payment_basis') } : {}), ...(o.agreementSigned !== undefined ? { selfBillingAgreedOn: o.agreementSigned === 'none' ? null : o.agreementSigned } : {}) };
+        const p = Object.keys(patch).length ? await s.providers.update(who, id!, patch) : await s.providers.get(who, id!);
+        console.log(`${p.ref}: invoicing mode ${p.invoicingMode ?? "the municipality's"}; self-billing agreement ${p.selfBillingAgreedOn ?? 'not recorded'}`);
       });
     });
   invoice

@@ -7,9 +7,12 @@ import { invoiceLine } from './invoice-command.js';
 import { checkUbl } from './ubl-rules.js';
 
 /**
- * Issues the invoices of every approved settlement of the municipality that has none yet (regular
- * settlements before the corrections that refer to them), then writes the PDF and UBL of every
- * invoice of the municipality to `outDir` as <number>.pdf / <number>.xml. Returns printable lines.
+ * Issues the documents of every approved settlement of the municipality that has none yet (regular
+ * settlements before the corrections that refer to them): self-billed invoices, internal
+ * statements for the in-house provider; a provider on payment basis is skipped (it invoices
+ * itself). Then writes the PDF (and the UBL, except for an internal statement) of every document
+ * to `outDir` as <number>.pdf / <number>.xml, with the rule check's result for each. Returns
+ * printable lines.
  */
 export async function issueDemoInvoices(services: Services, municipalityCode: string, outDir: string): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
@@ -21,20 +24,27 @@ export async function issueDemoInvoices(services: Services, municipalityCode: st
       out.push(`  ${created ? 'issued ' : 'exists '} ${invoiceLine(invoice)}`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
-      out.push(`  settlement ${id} not invoiced: ${e.message}`);
+      const paymentBasis = (e.details as { invoicingMode?: string } | undefined)?.invoicingMode === 'payment_basis';
+      out.push(paymentBasis ? `  settlement ${id} skipped: ${e.message.replace(/^Settlement \d+: /, '')}` : `  settlement ${id} not invoiced: ${e.message}`);
     }
   }
   await mkdir(outDir, { recursive: true });
   const all = await services.invoices.list(who, {}, { limit: 1000, offset: 0 });
   let violations = 0;
   for (const i of all.items) {
-    const [{ pdf }, { xml }] = await Promise.all([services.invoices.pdf(who, i.number), services.invoices.ubl(who, i.number)]);
-    await writeFile(path.join(outDir, `${i.number}.pdf`), pdf);
+    await writeFile(path.join(outDir, `${i.number}.pdf`), (await services.invoices.pdf(who, i.number)).pdf);
+    if (i.profile === 'internal') {
+      out.push(`  ${i.number} internal statement: PDF only, no e-invoice`);
+      continue;
+    }
+    const { xml } = await services.invoices.ubl(who, i.number);
     await writeFile(path.join(outDir, `${i.number}.xml`), xml);
     const broken = checkUbl(xml);
     violations += broken.length;
-    for (const v of broken.slice(0, 3)) out.push(`  ${i.number} UBL ${v.rule}: ${v.message}`);
+    out.push(`  ${i.number} UBL ${i.typeCode}: ${broken.length === 0 ? 'rule check ok' : broken.slice(0, 3).map((v) => `${v.rule}: ${v.message}`).join('; ')}`);
   }
-  out.unshift(`Invoices of ${m.name}: ${all.total} (PDF and Peppol UBL in ${outDir}); ${violations === 0 ? 'UBL: no EN 16931 rule checked here is broken' : `UBL: ${violations} rule violation(s)`}`);
+  out.unshift(
+    `Documents of ${m.name}: ${all.total} (PDF and Peppol UBL in ${outDir}); ${violations === 0 ? 'UBL: no EN 16931, Peppol or national (DK-R, SE-R) rule checked here is broken' : `UBL: ${violations} rule violation(s)`}`,
+  );
   return out;
 }

@@ -11,7 +11,13 @@ describe('the frozen invoice document', () => {
     expect(doc.vat).toEqual([{ category: 'S', percent: '25', exemptionReason: null, base: '6696.84', vat: '1674.21' }]);
     expect(doc.seller).toMatchObject({ vatId: 'DK31554411', endpoint: { id: 'DK31554411', scheme: '0184' }, country: 'DK', ref: 'PLEJEN' });
     expect(doc.buyer).toMatchObject({ vatId: null, endpoint: { id: '5798000000001', scheme: '0088' } });
-    expect(doc.buyerReference).toBe('settlement 17');
+    // The municipality's own reference (a setting); the settlement's id only when none is given.
+    expect(doc.buyerReference).toBe('Ældre og Sundhed 4410');
+    expect(buildInvoiceDocument({ ...danishInput(), buyerReference: undefined }).buyerReference).toBe('settlement 17');
+    expect(doc.profile).toBe('self_billing');
+    expect(doc.selfBillingAgreedOn).toBe('2025-11-20');
+    expect(doc.seller.postal).toEqual({ streetName: 'Søndergade 4', additionalStreetName: '1. sal', cityName: 'Ærøskøbing', postalZone: '5970' });
+    expect(doc.seller.address).toBe('Søndergade 4, 1. sal, 5970 Ærøskøbing');
     expect(doc.lines.every((l) => l.vatCategory === 'S')).toBe(true);
   });
 
@@ -64,21 +70,42 @@ describe('the frozen invoice document', () => {
     expect(vatIdOf('SE', '1234')).toBeNull();
   });
 
-  it('lists the master data missing before a number is taken', () => {
+  it('states the law for 0 % VAT in the document\'s language when the model gives no reason', () => {
+    const lines = [line({ citizenRef: 'C1', minutes: 60, rate: '400', vatPercent: '0' })];
+    const s = settle(lines);
+    const input = danishInput(lines, { vat: s.vat.map((v) => ({ ...v, exemptionReason: null })), settlement: { ...danishInput().settlement, ...s.totals } });
+    expect(buildInvoiceDocument({ ...input, seller: { ...input.seller, vatStatus: 'exempt' } }).vat[0]!.exemptionReason).toBe('Momsfritaget: social forsorg, momsloven § 13, stk. 1, nr. 2');
+    expect(buildInvoiceDocument({ ...input, language: 'en', seller: { ...input.seller, vatStatus: 'exempt' } }).vat[0]!.exemptionReason).toBe('Exempt from VAT: social care, Danish VAT Act section 13(1)(2)');
+    const se = swedishInput();
+    const seExempt = buildInvoiceDocument({ ...se, vat: se.vat.map((v) => ({ ...v, exemptionReason: null })) });
+    expect(seExempt.vat.find((v) => v.category === 'E')!.exemptionReason).toBe('Undantaget från skatteplikt: social omsorg, 10 kap. 41 § mervärdesskattelagen (2023:200)');
+    expect(buildInvoiceDocument({ ...input, seller: { ...input.seller, vatStatus: 'not_registered' } }).vat[0]!.exemptionReason).toBe('Ikke momspligtig: leverandøren er ikke registreret for moms');
+  });
+
+  it('lists all the master data missing before a number is taken, in words', () => {
     const input = danishInput();
     expect(missingMasterData(input)).toEqual([]);
     expect(
       missingMasterData({
         ...input,
-        buyer: { ...input.buyer, electronicAddress: null, companyNumber: null },
-        seller: { ...input.seller, companyNumber: null, vatStatus: 'exempt' },
+        buyerReference: ' ',
+        buyer: { ...input.buyer, name: '', electronicAddress: null, companyNumber: null, postal: null },
+        seller: { ...input.seller, companyNumber: '123', vatStatus: 'exempt', bankAccount: 'DK50 0040 0440 1162 44', postal: { ...input.seller.postal!, cityName: null } },
       }),
     ).toEqual([
-      'the municipality needs an electronic address (EAN/GLN or Peppol id) or a company number',
-      'provider PLEJEN needs an electronic address (EAN/GLN or Peppol id) or a company number',
+      'the municipality has no name',
+      'the municipality has no street, postcode, city in its postal address',
+      'the municipality has no valid CVR number (8 digits)',
+      'the municipality has no electronic address (EAN/GLN or Peppol id)',
+      'provider PLEJEN has no city in its postal address',
+      'provider PLEJEN has no valid CVR number (8 digits)',
+      'provider PLEJEN has no electronic address (EAN/GLN or Peppol id)',
+      "the municipality's buyer reference (its own reference on invoices, a setting) is not set",
       'provider PLEJEN is not registered for VAT but the settlement charges VAT',
-      'provider PLEJEN needs a valid company number (CVR, 8 digits) for its VAT identification',
+      'provider PLEJEN\'s bank account DK50 0040 0440 1162 44 is not understood (an IBAN or reg.nr. and account number)',
     ]);
+    // An internal statement is not sent anywhere: names suffice.
+    expect(missingMasterData({ ...input, profile: 'internal', buyer: { ...input.buyer, electronicAddress: null, companyNumber: null, postal: null } })).toEqual([]);
   });
 
   it('groups lines by category, then weekday daytime before other times, kinds and rates', () => {

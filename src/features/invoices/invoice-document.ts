@@ -1,7 +1,9 @@
 import { Decimal } from 'decimal.js';
 import { CATEGORIES } from '../../http/common-schemas.js';
 import { roundMoney } from '../../shared/money.js';
-import type { AdjustmentSource, Country, InvoiceDocument, InvoiceKind, InvoiceLine, Language, Party, VatBreakdown, VatCategory } from './invoice-types.js';
+import { formatAddress } from '../providers/postal-address.js';
+import { paymentMeansOf } from './payment-means.js';
+import type { AdjustmentSource, Country, DocumentProfile, InvoiceDocument, InvoiceKind, InvoiceLine, Language, Party, PostalAddress, VatBreakdown, VatCategory } from './invoice-types.js';
 
 /**
  * Pure: turns an approved settlement and the master data of the day into the frozen invoice
@@ -15,6 +17,7 @@ export interface PartyData {
   electronicAddress: string | null;
   electronicAddressScheme: string | null;
   address: string | null;
+  postal?: PostalAddress | null;
   email?: string | null;
   bankAccount?: string | null;
   ref?: string | null;
@@ -58,6 +61,11 @@ export interface VatData {
 
 export interface DocumentInput {
   kind: InvoiceKind;
+  /** Default `self_billing`. */
+  profile?: DocumentProfile;
+  selfBillingAgreedOn?: string | null;
+  /** The municipality's own reference (BT-10); default the source, e.g. "settlement 17". */
+  buyerReference?: string | null;
   number: string;
   issueDate: string;
   dueDate: string;
@@ -77,6 +85,8 @@ export interface DocumentInput {
    */
   adjustment?: AdjustmentSource | null;
 }
+
+export { formatAddress, parseAddress } from '../providers/postal-address.js';
 
 export class DocumentError extends Error {
   constructor(readonly issues: string[]) {
@@ -123,18 +133,52 @@ export function endpointOf(country: Country, p: Pick<PartyData, 'electronicAddre
 
 /**
  * Master data an issued document needs, checked before a number is taken: a document with a
- * number cannot be withdrawn, so one that could never be delivered electronically is refused.
+ * number cannot be withdrawn, so one that could never be delivered electronically, or that the
+ * invoice rules would refuse, is refused — with everything missing listed at once.
  */
-export function missingMasterData(input: Pick<DocumentInput, 'country' | 'buyer' | 'seller' | 'vat'>): string[] {
+export function missingMasterData(input: Pick<DocumentInput, 'country' | 'buyer' | 'seller' | 'vat' | 'profile' | 'buyerReference'>): string[] {
   const out: string[] = [];
-  if (!endpointOf(input.country, input.buyer)) out.push('the municipality needs an electronic address (EAN/GLN or Peppol id) or a company number');
-  if (!endpointOf(input.country, input.seller)) out.push(`provider ${input.seller.ref ?? input.seller.name} needs an electronic address (EAN/GLN or Peppol id) or a company number`);
+  const internal = input.profile === 'internal';
+  const number = input.country === 'DK' ? 'CVR number (8 digits)' : 'organisationsnummer (10 digits)';
+  const party = (who: string, p: PartyData) => {
+    if (!p.name?.trim()) out.push(`${who} has no name`);
+    if (internal) return;
+    const a = p.postal;
+    const missing = [!a?.streetName && 'street', !a?.postalZone && 'postcode', !a?.cityName && 'city'].filter(Boolean);
+    if (missing.length) out.push(`${who} has no ${missing.join(', ')} in its postal address`);
+    if (!legalIdOf(input.country, p.companyNumber)) out.push(`${who} has no valid ${number}`);
+    if (!endpointOf(input.country, p)) out.push(`${who} has no electronic address (EAN/GLN or Peppol id)`);
+  };
+  party('the municipality', input.buyer);
+  const seller = `provider ${input.seller.ref ?? input.seller.name}`;
+  party(seller, input.seller);
+  if (internal) return out;
+  if (input.buyerReference !== undefined && !input.buyerReference?.trim()) out.push("the municipality's buyer reference (its own reference on invoices, a setting) is not set");
   const taxed = input.vat.some((v) => new Decimal(v.percent).gt(0));
-  if (taxed && input.seller.vatStatus !== 'registered') out.push(`provider ${input.seller.ref ?? input.seller.name} is not registered for VAT but the settlement charges VAT`);
-  if ((taxed || input.seller.vatStatus !== 'not_registered') && !legalIdOf(input.country, input.seller.companyNumber)) {
-    out.push(`provider ${input.seller.ref ?? input.seller.name} needs a valid company number (${input.country === 'DK' ? 'CVR, 8 digits' : 'organisationsnummer, 10 digits'}) for its VAT identification`);
+  if (taxed && input.seller.vatStatus !== 'registered') out.push(`${seller} is not registered for VAT but the settlement charges VAT`);
+  if (input.seller.bankAccount?.trim() && !paymentMeansOf(input.country, input.seller.bankAccount)) {
+    out.push(`${seller}'s bank account ${input.seller.bankAccount} is not understood (${input.country === 'DK' ? 'an IBAN or reg.nr. and account number' : 'an IBAN, a bankgiro or a plusgiro number'})`);
   }
   return out;
+}
+
+/**
+ * The reason for 0 % VAT when the reimbursement model gives none, in the document's language and
+ * citing the law: social care is exempt (DK momsloven § 13, stk. 1, nr. 2; SE mervärdesskattelagen
+ * (2023:200) 10 kap. 41 §); a provider not registered for VAT charges none.
+ */
+export function defaultExemptionReason(category: VatCategory, country: Country, language: Language): string {
+  const texts = {
+    E: {
+      DK: { da: 'Momsfritaget: social forsorg, momsloven § 13, stk. 1, nr. 2', sv: 'Momsfri: social omsorg, danska momsloven § 13, stk. 1, nr. 2', en: 'Exempt from VAT: social care, Danish VAT Act section 13(1)(2)' },
+      SE: { da: 'Momsfritaget: social omsorg, mervärdesskattelagen (2023:200) 10 kap. 41 §', sv: 'Undantaget från skatteplikt: social omsorg, 10 kap. 41 § mervärdesskattelagen (2023:200)', en: 'Exempt from VAT: social care, Swedish VAT Act (2023:200) chapter 10 section 41' },
+    },
+    O: {
+      DK: { da: 'Ikke momspligtig: leverandøren er ikke registreret for moms', sv: 'Ej momspliktig: utföraren är inte momsregistrerad', en: 'Not subject to VAT: the provider is not registered for VAT' },
+      SE: { da: 'Ikke momspligtig: leverandøren er ikke registreret for moms', sv: 'Ej momspliktig: utföraren är inte momsregistrerad', en: 'Not subject to VAT: the provider is not registered for VAT' },
+    },
+  } as const;
+  return category === 'S' ? '' : texts[category][country][language];
 }
 
 export const vatCategoryOf = (percent: Decimal.Value, vatStatus: DocumentInput['seller']['vatStatus']): VatCategory =>
@@ -183,7 +227,7 @@ export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
     vat.push({
       category,
       percent: new Decimal(percent).toString(),
-      exemptionReason: category === 'S' ? null : reasons.length ? reasons.join('; ') : 'Exempt from VAT',
+      exemptionReason: category === 'S' ? null : reasons.length ? reasons.join('; ') : defaultExemptionReason(category, country, input.language),
       base: money(groupBase),
       vat: money(groupVat),
     });
@@ -202,7 +246,8 @@ export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
     companyNumber: p.companyNumber,
     vatId,
     endpoint: endpointOf(country, p)!,
-    address: p.address,
+    address: formatAddress(p.postal) ?? p.address,
+    postal: p.postal ?? null,
     country,
     email: p.email ?? null,
     bankAccount: p.bankAccount ?? null,
@@ -211,6 +256,8 @@ export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
   return {
     format: 1,
     kind: input.kind,
+    profile: input.profile ?? 'self_billing',
+    selfBillingAgreedOn: input.selfBillingAgreedOn ?? null,
     number: input.number,
     issueDate: input.issueDate,
     dueDate: input.dueDate,
@@ -221,7 +268,7 @@ export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
     settlement: adjustment ? null : { id: s.id, kind: s.kind, sequence: s.sequence },
     ...(adjustment ? { adjustment: { ...adjustment } } : {}),
     corrects: input.corrects,
-    buyerReference: source,
+    buyerReference: input.buyerReference?.trim() || source,
     seller: party(input.seller, input.seller.vatStatus === 'registered' ? vatIdOf(country, input.seller.companyNumber) : null),
     buyer: party(input.buyer, null),
     lines: input.lines.map((l) => ({
@@ -282,9 +329,13 @@ const kindRank = (k: string) => {
   return i === -1 ? KIND_ORDER.length : i;
 };
 
-/** Quantity shown for a row: hours for hourly lines (minutes / 60), otherwise the line quantity. */
-export const shownQuantity = (unit: InvoiceLine['unit'], minutes: number, quantity: Decimal.Value) =>
-  unit === 'per_hour' ? new Decimal(minutes).div(60) : new Decimal(quantity);
+/**
+ * Quantity shown for a row: hours for hourly lines (minutes / 60), otherwise the line quantity. A
+ * retro price adjustment is paid on the hours paid (its quantity), which leave out cancellations
+ * paid at 0 % and weigh the others by their share: its minutes are all the hours registered.
+ */
+export const shownQuantity = (unit: InvoiceLine['unit'], minutes: number, quantity: Decimal.Value, kind?: string) =>
+  unit === 'per_hour' && kind !== 'price_adjustment' ? new Decimal(minutes).div(60) : new Decimal(quantity);
 
 /** Lines summed per category, then per time band, kind, unit and rate. */
 export function groupByCategoryAndBand(lines: readonly InvoiceLine[]): CategoryGroup[] {

@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { deflateSync } from 'node:zlib';
 import { Decimal } from 'decimal.js';
 import PDFDocument from 'pdfkit';
-import { groupByCategoryAndBand, groupByCitizen, shownQuantity, type SummaryRow } from './invoice-document.js';
+import { formatAddress, groupByCategoryAndBand, groupByCitizen, parseAddress, shownQuantity, type SummaryRow } from './invoice-document.js';
 import {
   bandLabel,
   categoryLabel,
@@ -18,11 +22,112 @@ import {
 import type { InvoiceDocument, InvoiceLine, Party } from './invoice-types.js';
 
 /**
- * Renders the frozen document as a PDF with pdfkit's built-in Helvetica (WinAnsi: æøå and åäö
- * render and extract as text). Deterministic: the creation date is the issue date and nothing
- * random goes in, so the same document always gives the same bytes. Amounts are signed as in the
- * settlement (a credit note's are negative, with a visible '-').
+ * Renders the frozen document as an archival PDF (PDF/A-3b: invoices are kept five to seven
+ * years) with the DejaVu Sans fonts embedded (docs/decisions/0013-embedded-invoice-font.md).
+ * Deterministic: the creation date is the issue date and nothing random goes in, so the same
+ * document always gives the same bytes. Amounts are signed as in the settlement (a credit note's
+ * are negative, with a visible '-').
  */
+
+/**
+ * The embedded fonts, read once per process. PDF/A requires every font to be embedded, which
+ * pdfkit's built-in Helvetica is not; pdfkit embeds only the glyphs used.
+ */
+const require = createRequire(import.meta.url);
+let fontFiles: { regular: Buffer; bold: Buffer } | null = null;
+export function embeddedFonts(): { regular: Buffer; bold: Buffer } {
+  fontFiles ??= {
+    regular: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+    bold: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
+  };
+  return fontFiles;
+}
+const FONT = { regular: 'DejaVuSans', bold: 'DejaVuSans-Bold' } as const;
+
+/**
+ * pdfkit shapes every word of an embedded font with fontkit and keeps the result per document;
+ * invoices repeat the same words and numbers, so the shaped runs are kept per process instead (by
+ * font and text: the same font file always shapes a text the same way). Without it an invoice took
+ * about ten times as long to render as with the built-in Helvetica.
+ */
+type FontkitFont = { stream?: { buffer?: object }; _decodeTable(table: { tag: string }): unknown };
+type FontSubset = { font: FontkitFont; glyphs: number[]; encode(): Uint8Array };
+type EmbeddedFontLike = { name: string; font: FontkitFont; subset: FontSubset; layoutRun(text: string): unknown; layoutCached(text: string): unknown };
+let layoutShared = false;
+function shareFontLayout(pdf: PDFKit.PDFDocument): void {
+  if (layoutShared) return;
+  const font = (pdf as unknown as { _font?: EmbeddedFontLike })._font;
+  if (!font || typeof font.layoutCached !== 'function' || typeof font.layoutRun !== 'function' || typeof font.font?._decodeTable !== 'function') return;
+  layoutShared = true;
+  // fontkit decodes the font's tables again for every document (DejaVu Sans has 6,000 glyphs and
+  // their names): the decoded tables are only read, so they are kept per font file.
+  const tables = new WeakMap<object, Map<string, unknown>>();
+  const fontkitProto = Object.getPrototypeOf(font.font) as FontkitFont;
+  const decode = fontkitProto._decodeTable;
+  fontkitProto._decodeTable = function (this: FontkitFont, table: { tag: string }) {
+    const file = this.stream?.buffer;
+    if (!file) return decode.call(this, table);
+    let decoded = tables.get(file);
+    if (!decoded) tables.set(file, (decoded = new Map()));
+    if (!decoded.has(table.tag)) decoded.set(table.tag, decode.call(this, table));
+    return decoded.get(table.tag);
+  };
+  // The embedded subset of a font is a function of the font file and the glyphs it takes, in
+  // order: documents of one kind use the same glyphs, so the encoded subset is kept per process.
+  const subsetProto = Object.getPrototypeOf(font.subset) as FontSubset;
+  const encode = subsetProto.encode;
+  const subsets = new WeakMap<object, Map<string, Uint8Array>>();
+  subsetProto.encode = function (this: FontSubset) {
+    const file = this.font.stream?.buffer;
+    if (!file) return encode.call(this);
+    let encoded = subsets.get(file);
+    if (!encoded) subsets.set(file, (encoded = new Map()));
+    const key = this.glyphs.join(',');
+    let bytes = encoded.get(key);
+    if (!bytes) {
+      bytes = encode.call(this);
+      if (encoded.size > 1_000) encoded.clear();
+      encoded.set(key, bytes);
+    }
+    return bytes;
+  };
+  // Every document embeds the same colour profile and, mostly, the same font subsets: their
+  // compressed bytes are kept by content (deflate is a pure function of its input).
+  type Reference = { compress: boolean; buffer: Uint8Array[]; finalize(): void };
+  const referenceProto = Object.getPrototypeOf((pdf as unknown as { _root: Reference })._root) as Reference;
+  const finalize = referenceProto.finalize;
+  const deflated = new Map<string, Buffer>();
+  referenceProto.finalize = function (this: Reference) {
+    if (this.compress && this.buffer.length) {
+      const raw = Buffer.concat(this.buffer);
+      if (raw.length >= 2048) {
+        const key = createHash('sha1').update(raw).digest('base64');
+        let z = deflated.get(key);
+        if (!z) {
+          z = deflateSync(raw);
+          if (deflated.size > 1_000) deflated.clear();
+          deflated.set(key, z);
+        }
+        // Already marked FlateDecode when written; the bytes are compressed here instead.
+        this.buffer = [z];
+        this.compress = false;
+      }
+    }
+    finalize.call(this);
+  };
+  const runs = new Map<string, unknown>();
+  Object.getPrototypeOf(font).layoutCached = function (this: EmbeddedFontLike, text: string) {
+    const key = `${this.name}\u0000${text}`;
+    let run = runs.get(key);
+    if (run === undefined) {
+      run = this.layoutRun(text);
+      // Bounded: free text (names, reasons) must not grow the cache without end.
+      if (runs.size > 50_000) runs.clear();
+      runs.set(key, run);
+    }
+    return run;
+  };
+}
 
 /** A4 in points; shared with the other PDF documents (e.g. the price recalculation report). */
 export const PAGE = { width: 595.28, height: 841.89, margin: 50 };
@@ -42,34 +147,47 @@ export class Writer {
   constructor(
     readonly pdf: PDFKit.PDFDocument,
     private readonly onNewPage: () => void = () => {},
+    private readonly fonts: { regular: string; bold: string } = { regular: 'Helvetica', bold: 'Helvetica-Bold' },
   ) {}
 
   private font = '';
   private size = 0;
+  /** Widths at 1 pt per font and text: tables repeat the same numbers and words. */
+  private static widths = new Map<string, number>();
+
+  private widthOf(t: string): number {
+    const key = `${this.font}\u0000${t}`;
+    let w = Writer.widths.get(key);
+    if (w === undefined) {
+      w = this.pdf.widthOfString(t) / this.size;
+      if (Writer.widths.size > 50_000) Writer.widths.clear();
+      Writer.widths.set(key, w);
+    }
+    return w * this.size;
+  }
 
   private use(bold: boolean | undefined, size: number) {
-    const font = bold ? 'Helvetica-Bold' : 'Helvetica';
+    const font = bold ? this.fonts.bold : this.fonts.regular;
     if (font !== this.font) this.pdf.font((this.font = font));
     if (size !== this.size) this.pdf.fontSize((this.size = size));
   }
 
   /**
-   * One line of text in a column, cut with an ellipsis when too wide. Positioned by hand: pdfkit
-   * runs its line wrapper for any text given a width, which is most of the cost of a table cell.
+   * One line of text in a column; text too wide for it is set smaller rather than cut, as every
+   * word of an invoice counts. Positioned by hand: pdfkit runs its line wrapper for any text given
+   * a width, which is most of the cost of a table cell.
    */
   text(s: string, x: number, width: number, o: { align?: 'left' | 'right'; bold?: boolean; size?: number } = {}) {
     const size = o.size ?? 9;
     this.use(o.bold, size);
-    let t = safe(s);
-    // No Helvetica glyph is wider than 1.02 em: short text needs no measuring when left-aligned.
+    const t = safe(s);
+    // No Helvetica or DejaVu Sans glyph used here is wider than 1.4 em: short text needs no
+    // measuring when left-aligned.
     const right = o.align === 'right';
-    let w = right || t.length * size * 1.02 > width ? this.pdf.widthOfString(t) : 0;
+    let w = right || t.length * size * 1.4 > width ? this.widthOf(t) : 0;
     if (w > width) {
-      while (t.length > 1 && w > width) {
-        t = t.slice(0, -1);
-        w = this.pdf.widthOfString(`${t}\u2026`);
-      }
-      t = `${t}\u2026`;
+      this.use(o.bold, (size * width) / w);
+      w = this.widthOf(t);
     }
     this.pdf.text(t, right ? x + width - w : x, this.y, { lineBreak: false });
   }
@@ -96,7 +214,7 @@ export class Writer {
   }
 }
 
-function partyBlock(w: Writer, p: Party, heading: string, x: number, width: number, L: Labels, withBank: boolean): number {
+function partyBlock(w: Writer, p: Party, heading: string, x: number, width: number, L: Labels, o: { bank: boolean; fSkatt: boolean; endpoint: boolean }): number {
   const top = w.y;
   const line = (s: string, o: { bold?: boolean; size?: number } = {}) => {
     w.text(s, x, width, o);
@@ -104,29 +222,58 @@ function partyBlock(w: Writer, p: Party, heading: string, x: number, width: numb
   };
   line(heading, { bold: true, size: 8 });
   line(p.name, { bold: true, size: 10 });
-  for (const part of (p.address ?? '').split(',').map((s) => s.trim()).filter(Boolean)) line(part);
+  const a = p.postal ?? parseAddress(p.address);
+  const lines = a ? [a.streetName, a.additionalStreetName, [a.postalZone, a.cityName].filter(Boolean).join(' ')] : (p.address ?? '').split(',');
+  for (const part of lines.map((s) => s?.trim()).filter(Boolean)) line(part!);
   if (p.companyNumber) line(`${L.companyNumber} ${p.companyNumber}`);
   if (p.vatId) line(`${L.vatId} ${p.vatId}`);
-  line(`${L.endpoint} ${p.endpoint.scheme}:${p.endpoint.id}`);
-  if (withBank && p.bankAccount) line(`${L.bankAccount} ${p.bankAccount}`);
+  if (o.fSkatt) line(L.fSkatt);
+  if (o.endpoint) line(`${L.endpoint} ${p.endpoint.scheme}:${p.endpoint.id}`);
+  if (o.bank && p.bankAccount) line(`${L.bankAccount} ${p.bankAccount}`);
   if (p.email) line(p.email);
   const bottom = w.y;
   w.y = top;
   return bottom;
 }
 
+/**
+ * A row's description. A share paid (a cancellation paid at 50 %) is said in words, "paid at
+ * 50 %", and 0 % as "not paid", so that neither reads as a VAT rate; the amount is then
+ * quantity × rate × share.
+ */
 const rowDescription = (r: { band: string | null; kind: string; factor: Decimal | string }, lang: InvoiceDocument['language']) => {
+  const L = labelsFor(lang);
   const parts = [bandLabel(r.band, lang), r.kind === 'visit' ? '' : kindLabel(r.kind, lang)].filter(Boolean);
   const factor = new Decimal(r.factor);
   const text = parts.join(', ') || kindLabel(r.kind, lang);
-  return factor.eq(1) ? text : `${text} (${formatPercent(factor.mul(100).toDecimalPlaces(4), lang)} %)`;
+  if (factor.eq(1)) return text;
+  return `${text}, ${factor.isZero() ? L.notPaid : L.paidShare(formatPercent(factor.mul(100).toDecimalPlaces(4), lang))}`;
 };
 
-const quantityText = (unit: InvoiceLine['unit'], minutes: number, quantity: Decimal.Value, L: Labels, lang: InvoiceDocument['language']) => {
-  const q = shownQuantity(unit, minutes, quantity);
-  if (unit === 'per_hour') return `${formatNumber(q, 2, lang)} ${L.hoursUnit}`;
-  const places = q.isInteger() ? 0 : 2;
-  return `${formatNumber(q, places, lang)} ${unit === 'per_visit' ? L.visitsUnit : L.monthsUnit}`;
+type Row = { unit: InvoiceLine['unit']; minutes: number; quantity: Decimal.Value; kind: string; rate: Decimal.Value; factor: Decimal.Value; amount: Decimal.Value };
+
+/**
+ * The quantity of a row as printed, so that quantity × rate (× the share paid) = amount holds to
+ * the øre as a bookkeeper would multiply it: hours are minutes ÷ 60, which rarely has two
+ * decimals (47 min = 0.78333… h, and 0.78 × 452.3456 is 352.83, not the 354.34 paid), so they are
+ * shown with the fewest decimals (2 to 6) for which the product rounds to the amount. A row summing
+ * lines that were each rounded to the øre may fit no quantity: it is marked `*`, and a note under
+ * the table says why.
+ */
+export function shownQuantityOf(r: Row): { places: number; value: Decimal; exact: boolean } {
+  const q = shownQuantity(r.unit, r.minutes, r.quantity, r.kind);
+  const amount = new Decimal(r.amount);
+  const fits = (p: number) => q.toDecimalPlaces(p, Decimal.ROUND_HALF_UP).mul(r.rate).mul(r.factor).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).eq(amount);
+  const minimum = r.unit === 'per_hour' ? 2 : q.isInteger() ? 0 : 2;
+  for (let p = minimum; p <= 6; p++) if (fits(p)) return { places: p, value: q, exact: true };
+  return { places: minimum, value: q, exact: false };
+}
+
+const quantityText = (r: Row, L: Labels, lang: InvoiceDocument['language'], marks: { inexact: boolean }) => {
+  const { places, value, exact } = shownQuantityOf(r);
+  if (!exact) marks.inexact = true;
+  const unit = r.unit === 'per_hour' ? L.hoursUnit : r.unit === 'per_visit' ? L.visitsUnit : L.monthsUnit;
+  return `${exact ? '' : '* '}${formatNumber(value, places, lang)} ${unit}`;
 };
 
 /**
@@ -164,14 +311,22 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const title = titleOf(doc.kind, lang);
   const money = (d: Decimal.Value) => formatAmount(d, doc.currency, lang);
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
+  const internal = doc.profile === 'internal';
+  const credit = doc.kind === 'credit_note';
   const pdf = new PDFDocument({
     size: 'A4',
     margin: PAGE.margin,
     bufferPages: true,
     autoFirstPage: true,
+    pdfVersion: '1.7',
+    subset: 'PDF/A-3b',
+    lang: { da: 'da-DK', sv: 'sv-SE', en: 'en' }[lang],
+    displayTitle: true,
     info: { Title: `${title} ${doc.number}`, Author: doc.buyer.name, Subject: `${doc.seller.name} ${doc.period.start}`, Creator: 'carepay', Producer: 'carepay', CreationDate: issued, ModDate: issued },
   });
-  shareAfmMetrics(pdf);
+  const fonts = embeddedFonts();
+  pdf.registerFont(FONT.regular, fonts.regular);
+  pdf.registerFont(FONT.bold, fonts.bold);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (c: Buffer) => chunks.push(c));
@@ -180,16 +335,21 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   });
 
   let tableHeader: (() => void) | null = null;
-  const w = new Writer(pdf, () => tableHeader?.());
+  shareAfmMetrics(pdf);
+  pdf.font(FONT.regular);
+  shareFontLayout(pdf);
+  const w = new Writer(pdf, () => tableHeader?.(), FONT);
 
   // Heading and document facts.
   w.text(title, PAGE.margin, 250, { bold: true, size: 20 });
+  const payable = !credit && !internal;
   const facts: [string, string][] = [
-    [doc.kind === 'credit_note' ? L.creditNumber : L.number, doc.number],
-    [L.issueDate, formatDate(doc.issueDate, lang)],
-    ...(doc.kind === 'credit_note' ? [] : ([[L.dueDate, formatDate(doc.dueDate, lang)]] as [string, string][])),
+    [internal ? L.statementNumber : credit ? L.creditNumber : L.number, doc.number],
+    [internal ? L.statementDate : credit ? L.creditNoteDate : L.issueDate, formatDate(doc.issueDate, lang)],
+    ...(payable ? ([[L.dueDate, formatDate(doc.dueDate, lang)]] as [string, string][]) : []),
     [L.period, formatPeriod(doc.period.start, doc.period.end, lang)],
-    ...(doc.kind === 'credit_note' ? [] : ([[L.paymentTermsLabel, L.paymentTerms(doc.paymentTermsDays)]] as [string, string][])),
+    ...(payable ? ([[L.paymentTermsLabel, L.paymentTerms(doc.paymentTermsDays)]] as [string, string][]) : []),
+    ...(internal ? [] : ([[L.reference, doc.buyerReference]] as [string, string][])),
     ...(doc.corrects ? ([[L.corrects, `${doc.corrects.number} (${formatDate(doc.corrects.issueDate, lang)})`]] as [string, string][]) : []),
     doc.settlement
       ? [L.settlement, doc.settlement.kind === 'correction' ? `${doc.settlement.id}, ${L.correctionNo} ${doc.settlement.sequence}` : String(doc.settlement.id)]
@@ -203,9 +363,14 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   w.y = Math.max(w.y, PAGE.margin + 40) + 12;
 
   // Parties: the provider sells, the municipality buys and issues (self-billing).
-  const bottom = Math.max(partyBlock(w, doc.seller, L.seller, 50, 240, L, true), partyBlock(w, doc.buyer, L.buyer, 310, RIGHT - 310, L, false));
+  const sellerBottom = partyBlock(w, doc.seller, internal ? L.seller_internal : L.seller, 50, 240, L, { bank: !internal, fSkatt: doc.seller.country === 'SE' && !internal, endpoint: !internal });
+  const bottom = Math.max(sellerBottom, partyBlock(w, doc.buyer, internal ? L.buyer_internal : L.buyer, 310, RIGHT - 310, L, { bank: false, fSkatt: false, endpoint: !internal }));
   w.y = bottom + 6;
-  w.paragraph(doc.adjustment ? L.selfBillingAdjustment : L.selfBilling, 50, RIGHT - 50);
+  if (internal) w.paragraph(L.internalNote, 50, RIGHT - 50);
+  else {
+    const agreement = doc.selfBillingAgreedOn ? ` ${L.selfBillingAgreement(formatDate(doc.selfBillingAgreedOn, lang))}` : '';
+    w.paragraph(`${doc.adjustment ? L.selfBillingAdjustment : L.selfBilling}${agreement}`, 50, RIGHT - 50);
+  }
   w.y += 8;
 
   // Lines by category and time band.
@@ -224,11 +389,16 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   w.y += ROW + 4;
   tableHeader = header;
   header();
+  const marks = { inexact: false };
+  const roundingNote = () => {
+    if (marks.inexact) w.paragraph(L.roundingNote, 50, RIGHT - 50, { size: 7 });
+    marks.inexact = false;
+  };
   const summaryRow = (r: SummaryRow) => {
     w.need(ROW);
     w.text(rowDescription(r, lang), COLS.desc[0] + 8, COLS.desc[1] - 8);
     w.text(String(r.visits), COLS.visits[0], COLS.visits[1], { align: 'right' });
-    w.text(quantityText(r.unit, r.minutes, r.quantity, L, lang), COLS.qty[0], COLS.qty[1], { align: 'right' });
+    w.text(quantityText(r, L, lang, marks), COLS.qty[0], COLS.qty[1], { align: 'right' });
     w.text(formatRateLocal(r.rate, lang), COLS.rate[0], COLS.rate[1], { align: 'right' });
     w.text(money(r.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
     w.y += ROW;
@@ -243,6 +413,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     w.y += ROW + 4;
   }
   tableHeader = null;
+  roundingNote();
 
   // Totals and VAT.
   w.need(ROW * (4 + doc.vat.length * 2));
@@ -255,7 +426,9 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     w.y += ROW;
   };
   total(L.totalExclVat, money(doc.totals.exclVat));
-  for (const v of doc.vat) {
+  // An internal statement shows VAT only where the model charged the in-house provider any.
+  const vatShown = !internal || !new Decimal(doc.totals.vat).isZero();
+  for (const v of vatShown ? doc.vat : []) {
     const base = money(v.base);
     if (v.category === 'S') total(L.vatOf(formatPercent(v.percent, lang), base), money(v.vat));
     else {
@@ -263,9 +436,11 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
       if (v.exemptionReason) w.paragraph(v.exemptionReason, 265, RIGHT - 265, { size: 7 });
     }
   }
-  total(L.vat, money(doc.totals.vat));
-  total(L.totalInclVat, money(doc.totals.inclVat), true);
-  if (doc.kind !== 'credit_note') total(L.amountDue, money(doc.totals.inclVat), true);
+  if (vatShown) {
+    total(L.vat, money(doc.totals.vat));
+    total(L.totalInclVat, money(doc.totals.inclVat), true);
+  }
+  if (payable) total(L.amountDue, money(doc.totals.inclVat), true);
 
   // Appendix: lines per citizen, by opaque reference only (a price adjustment has no citizens).
   if (!doc.adjustment) {
@@ -296,7 +471,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
       w.need(ROW);
       w.text(`${l.serviceCode} ${categoryLabel(l.category, lang)}, ${rowDescription(l, lang)}`, COLS.desc[0] + 8, COLS.desc[1] - 8);
       w.text(String(l.visits), COLS.visits[0], COLS.visits[1], { align: 'right' });
-      w.text(quantityText(l.unit, l.minutes, l.quantity, L, lang), COLS.qty[0], COLS.qty[1], { align: 'right' });
+      w.text(quantityText(l, L, lang, marks), COLS.qty[0], COLS.qty[1], { align: 'right' });
       w.text(formatRateLocal(l.rate, lang), COLS.rate[0], COLS.rate[1], { align: 'right' });
       w.text(money(l.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
       w.y += ROW;
@@ -304,6 +479,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     w.y += 3;
   }
   tableHeader = null;
+  roundingNote();
   }
 
   // Footer with page numbers, once the page count is known.

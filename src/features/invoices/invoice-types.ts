@@ -1,10 +1,24 @@
+import type { PostalAddress } from '../providers/postal-address.js';
+
+export type { PostalAddress };
+
 /**
  * The frozen document of an issued invoice or credit note: everything the PDF and the UBL are
  * rendered from, stored as JSON with the invoice. Decimals are strings (as in the API), so the
  * snapshot reads back exactly as it was written.
  */
 
-export type InvoiceKind = 'invoice' | 'supplementary_invoice' | 'credit_note';
+export type InvoiceKind = 'invoice' | 'supplementary_invoice' | 'credit_note' | 'internal_statement' | 'internal_correction';
+/** An internal settlement statement (the in-house provider) or its correction: no VAT, no Peppol document. */
+export const isInternal = (kind: InvoiceKind) => kind === 'internal_statement' || kind === 'internal_correction';
+
+/**
+ * How the document reaches the provider: `self_billing` is a Peppol self-billing document issued
+ * by the municipality on the provider's behalf (389 / 261); `billing` an ordinary Peppol invoice
+ * (380 / 381: documents issued before self-billing was recorded, and an in-house provider the
+ * municipality chooses to invoice); `internal` an internal statement (PDF only).
+ */
+export type DocumentProfile = 'self_billing' | 'billing' | 'internal';
 
 /** A retro price adjustment the document settles (docs/price-recalculation.md). */
 export interface AdjustmentSource {
@@ -25,13 +39,17 @@ export interface Party {
   vatId: string | null;
   /** Peppol participant id and its EAS scheme (0088 GLN, 0184 DK CVR, 0007 SE orgnr). */
   endpoint: { id: string; scheme: string };
+  /** The address on one line, as printed. */
   address: string | null;
+  /** The address in parts, as the e-invoice needs it (absent on documents issued before 2026-12). */
+  postal?: PostalAddress | null;
   country: Country;
   email: string | null;
   bankAccount: string | null;
   /** The provider's reference in carepay (seller only). */
   ref: string | null;
 }
+
 
 export interface InvoiceLine {
   lineNo: number;
@@ -63,6 +81,10 @@ export interface VatBreakdown {
 export interface InvoiceDocument {
   format: 1;
   kind: InvoiceKind;
+  /** Absent on documents issued before the profile was recorded: those are `billing`. */
+  profile?: DocumentProfile;
+  /** The date of the provider's self-billing agreement (self-billing documents). */
+  selfBillingAgreedOn?: string | null;
   number: string;
   issueDate: string;
   dueDate: string;

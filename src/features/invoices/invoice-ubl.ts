@@ -1,14 +1,18 @@
 import { Decimal } from 'decimal.js';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { bandLabel, categoryLabel, kindLabel, labelsFor, lastDayBefore } from './invoice-labels.js';
+import { parseAddress } from './invoice-document.js';
+import { bandLabel, categoryLabel, formatPercent, kindLabel, labelsFor, lastDayBefore } from './invoice-labels.js';
 import type { InvoiceDocument, InvoiceLine, Party } from './invoice-types.js';
+import { paymentMeansOf } from './payment-means.js';
 
 /**
- * The document as UBL 2.1 following Peppol BIS Billing 3.0 (EN 16931): an Invoice (380) for
- * invoices and supplementary invoices, a CreditNote (381) for credit notes. A credit note states
- * the credited amounts as positive numbers (the document type carries the sign), so every amount
- * of a credit note is the settlement's amount negated. See docs/invoices.md.
+ * The document as UBL 2.1. A self-billing document (issued by the municipality on the provider's
+ * behalf, with its agreement) follows Peppol BIS Self-Billing 3.0: an Invoice 389 or a CreditNote
+ * 261; documents issued before as ordinary Peppol BIS Billing 3.0 re-render as they were, with 380
+ * / 381. A credit note states the credited amounts as positive numbers (the document type carries
+ * the sign), so every amount of a credit note is the settlement's amount negated. An internal
+ * statement has no UBL. See docs/invoices.md.
  */
 
 export const NS = {
@@ -19,6 +23,21 @@ export const NS = {
 };
 export const CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0';
 export const PROFILE_ID = 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0';
+export const SELF_BILLING_CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0';
+export const SELF_BILLING_PROFILE_ID = 'urn:fdc:peppol.eu:2017:poacc:selfbilling:01:1.0';
+
+/** The identifiers and type codes of a document's profile (UNCL1001 380/381 ordinary, 389/261 self-billed). */
+export function ublProfileOf(doc: Pick<InvoiceDocument, 'profile' | 'kind'>) {
+  const selfBilling = doc.profile === 'self_billing';
+  const credit = doc.kind === 'credit_note';
+  return {
+    customizationId: selfBilling ? SELF_BILLING_CUSTOMIZATION_ID : CUSTOMIZATION_ID,
+    profileId: selfBilling ? SELF_BILLING_PROFILE_ID : PROFILE_ID,
+    typeCode: selfBilling ? (credit ? '261' : '389') : credit ? '381' : '380',
+  } as const;
+}
+
+export class NoUblError extends Error {}
 
 const money = (d: Decimal) => d.toFixed(2);
 
@@ -45,20 +64,20 @@ const UNIT_CODES = { per_hour: 'HUR', per_visit: 'C62', per_month: 'MON' } as co
 
 function address(parent: XMLBuilder, p: Party) {
   const a = parent.ele('cac:PostalAddress');
-  const parts = (p.address ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const last = parts.length > 1 ? parts[parts.length - 1]! : null;
-  const postal = last?.match(/^(\d{4}|\d{3} ?\d{2})\s+(.+)$/) ?? null;
-  const street = parts.slice(0, postal ? -1 : undefined);
-  if (street[0]) a.ele('cbc:StreetName').txt(street[0]);
-  if (street.length > 1) a.ele('cbc:AdditionalStreetName').txt(street.slice(1).join(', '));
-  if (postal) a.ele('cbc:CityName').txt(postal[2]!).up().ele('cbc:PostalZone').txt(postal[1]!);
+  // Documents frozen before addresses had parts carry the one-line form only.
+  const parts = p.postal ?? parseAddress(p.address);
+  if (parts?.streetName) a.ele('cbc:StreetName').txt(parts.streetName);
+  if (parts?.additionalStreetName) a.ele('cbc:AdditionalStreetName').txt(parts.additionalStreetName);
+  if (parts?.cityName) a.ele('cbc:CityName').txt(parts.cityName);
+  if (parts?.postalZone) a.ele('cbc:PostalZone').txt(parts.postalZone);
   a.ele('cac:Country').ele('cbc:IdentificationCode').txt(p.country);
 }
 
 function party(parent: XMLBuilder, p: Party, role: 'seller' | 'buyer', withTaxRegistration: boolean) {
   const el = parent.ele('cac:Party');
   el.ele('cbc:EndpointID', { schemeID: p.endpoint.scheme }).txt(p.endpoint.id);
-  if (p.ref) el.ele('cac:PartyIdentification').ele('cbc:ID').txt(p.ref);
+  // No PartyIdentification: the provider's carepay ref has no identifier scheme, and the Danish
+  // rules refuse an identification without one (DK-R-013); the legal entity identifies the party.
   el.ele('cac:PartyName').ele('cbc:Name').txt(p.name);
   address(el, p);
   if (role === 'seller') {
@@ -84,7 +103,9 @@ function taxCategory(parent: XMLBuilder, name: 'cac:TaxCategory' | 'cac:Classifi
 
 /** Renders the UBL XML of a frozen document; the same document always gives the same text. */
 export function renderInvoiceUbl(doc: InvoiceDocument): string {
+  if (doc.profile === 'internal') throw new NoUblError(`${doc.number} is an internal settlement statement: it has no e-invoice`);
   const credit = doc.kind === 'credit_note';
+  const ids = ublProfileOf(doc);
   const sign = credit ? -1 : 1;
   const amt = (s: string) => new Decimal(s).mul(sign);
   const cur = { currencyID: doc.currency };
@@ -93,12 +114,12 @@ export function renderInvoiceUbl(doc: InvoiceDocument): string {
     'xmlns:cac': NS.cac,
     'xmlns:cbc': NS.cbc,
   });
-  root.ele('cbc:CustomizationID').txt(CUSTOMIZATION_ID);
-  root.ele('cbc:ProfileID').txt(PROFILE_ID);
+  root.ele('cbc:CustomizationID').txt(ids.customizationId);
+  root.ele('cbc:ProfileID').txt(ids.profileId);
   root.ele('cbc:ID').txt(doc.number);
   root.ele('cbc:IssueDate').txt(doc.issueDate);
   if (!credit) root.ele('cbc:DueDate').txt(doc.dueDate);
-  root.ele(credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode').txt(credit ? '381' : '380');
+  root.ele(credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode').txt(ids.typeCode);
   root.ele('cbc:Note').txt(doc.adjustment ? L.selfBillingAdjustment : L.selfBilling);
   root.ele('cbc:DocumentCurrencyCode').txt(doc.currency);
   root.ele('cbc:BuyerReference').txt(doc.buyerReference);
@@ -109,10 +130,12 @@ export function renderInvoiceUbl(doc: InvoiceDocument): string {
   const hasExempt = doc.vat.some((v) => v.category === 'E');
   party(root.ele('cac:AccountingSupplierParty'), doc.seller, 'seller', hasExempt);
   party(root.ele('cac:AccountingCustomerParty'), doc.buyer, 'buyer', false);
-  if (!credit && doc.seller.bankAccount) {
-    const pm = root.ele('cac:PaymentMeans').ele('cbc:PaymentMeansCode').txt('30').up();
+  const means = credit ? null : paymentMeansOf(doc.seller.country, doc.seller.bankAccount);
+  if (means) {
+    const pm = root.ele('cac:PaymentMeans').ele('cbc:PaymentMeansCode').txt(means.code).up();
     pm.ele('cbc:PaymentID').txt(doc.number);
-    pm.ele('cac:PayeeFinancialAccount').ele('cbc:ID').txt(doc.seller.bankAccount.replace(/\s/g, ''));
+    const account = pm.ele('cac:PayeeFinancialAccount').ele('cbc:ID').txt(means.account).up();
+    if (means.branch) account.ele('cac:FinancialInstitutionBranch').ele('cbc:ID').txt(means.branch);
   }
   if (!credit) root.ele('cac:PaymentTerms').ele('cbc:Note').txt(L.paymentTerms(doc.paymentTermsDays));
 
@@ -143,7 +166,10 @@ export function renderInvoiceUbl(doc: InvoiceDocument): string {
     item.ele('cbc:Name').txt(name);
     item.ele('cac:SellersItemIdentification').ele('cbc:ID').txt(l.serviceCode);
     taxCategory(item, 'cac:ClassifiedTaxCategory', l.vatCategory, l.vatPercent, null);
-    const props: [string, string][] = doc.adjustment ? [[L.band, l.band ?? '-']] : [[L.citizen, l.citizenRef], [L.band, l.band ?? '-'], [L.visits, String(l.visits)]];
+    const band = bandLabel(l.band, doc.language) || '-';
+    const share = new Decimal(l.factor);
+    const paid: [string, string][] = share.eq(1) ? [] : [[L.rate, share.isZero() ? L.notPaid : L.paidShare(formatPercent(share.mul(100).toDecimalPlaces(4), doc.language))]];
+    const props: [string, string][] = doc.adjustment ? [[L.band, band], ...paid] : [[L.citizen, l.citizenRef], [L.band, band], [L.visits, String(l.visits)], ...paid];
     for (const [k, v] of props) item.ele('cac:AdditionalItemProperty').ele('cbc:Name').txt(k).up().ele('cbc:Value').txt(v);
     const price = line.ele('cac:Price').ele('cbc:PriceAmount', cur).txt(q.price.toFixed()).up();
     if (q.base) price.ele('cbc:BaseQuantity', { unitCode: q.unitCode }).txt(q.base.toFixed());

@@ -3,16 +3,23 @@ import { IsoDate } from '../../http/common-schemas.js';
 
 const Money = z.string().meta({ example: '1234.50' });
 const Decimalish = z.string().meta({ example: '0.5' });
-export const InvoiceNumber = z.string().regex(/^\d{4}-\d{6}$/, 'an invoice number YYYY-NNNNNN, e.g. 2026-000123').meta({ example: '2026-000123' });
-export const InvoiceKindSchema = z.enum(['invoice', 'supplementary_invoice', 'credit_note']);
+export const InvoiceNumber = z
+  .string()
+  .regex(/^I?\d{4}-\d{6}$/, 'an invoice number YYYY-NNNNNN, e.g. 2026-000123 (an internal statement: I2026-000123)')
+  .meta({ example: '2026-000123' });
+export const InvoiceKindSchema = z.enum(['invoice', 'supplementary_invoice', 'credit_note', 'internal_statement', 'internal_correction']);
+const Profile = z
+  .enum(['self_billing', 'billing', 'internal'])
+  .meta({ description: 'self_billing: Peppol self-billing (389/261); billing: ordinary Peppol invoice (380/381); internal: statement to the in-house provider, PDF only' });
 
 export const Invoice = z
   .object({
     id: z.number().int(),
     number: InvoiceNumber,
     kind: InvoiceKindSchema,
-    /** UNCL1001: 380 commercial invoice, 381 credit note. */
-    typeCode: z.enum(['380', '381']),
+    profile: Profile,
+    /** UNCL1001: 389 self-billed invoice, 261 self-billed credit note, 380/381 ordinary ones; null for an internal statement (no e-invoice). */
+    typeCode: z.enum(['380', '381', '389', '261']).nullable(),
     settlementId: z.number().int().nullable().meta({ description: 'null for the document of a retro price adjustment' }),
     priceAdjustmentId: z.number().int().nullable().meta({ description: 'set for the document of a retro price adjustment' }),
     providerId: z.number().int(),
@@ -32,7 +39,7 @@ export const Invoice = z
     lineCount: z.number().int(),
     issuedAt: z.string(),
     issuedBy: z.string(),
-    links: z.object({ pdf: z.string(), xml: z.string() }),
+    links: z.object({ pdf: z.string(), xml: z.string().nullable().meta({ description: 'null for an internal statement, which has no e-invoice' }) }),
   })
   .meta({ id: 'Invoice' });
 export type Invoice = z.infer<typeof Invoice>;
@@ -44,6 +51,10 @@ const Party = z
     vatId: z.string().nullable(),
     endpoint: z.object({ id: z.string(), scheme: z.string() }),
     address: z.string().nullable(),
+    postal: z
+      .object({ streetName: z.string().nullable(), additionalStreetName: z.string().nullable(), cityName: z.string().nullable(), postalZone: z.string().nullable() })
+      .nullable()
+      .optional(),
     country: z.enum(['DK', 'SE']),
     email: z.string().nullable(),
     bankAccount: z.string().nullable(),
@@ -57,6 +68,8 @@ export const InvoiceDocumentSchema = z
   .object({
     format: z.literal(1),
     kind: InvoiceKindSchema,
+    profile: Profile.optional(),
+    selfBillingAgreedOn: IsoDate.nullable().optional(),
     number: InvoiceNumber,
     issueDate: IsoDate,
     dueDate: IsoDate,

@@ -8,8 +8,8 @@ import { recalcStore } from '../price-recalculation/recalc-store.js';
 import { buildInvoiceDocument, DocumentError, missingMasterData, type LineData, type PartyData, type SettlementData, type VatData } from './invoice-document.js';
 import { allocateInvoiceNumber } from './invoice-numbering.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
-import type { AdjustmentSource, InvoiceKind } from './invoice-types.js';
-import { renderInvoiceUbl } from './invoice-ubl.js';
+import { isInternal, type AdjustmentSource, type DocumentProfile, type InvoiceKind } from './invoice-types.js';
+import { NoUblError, renderInvoiceUbl } from './invoice-ubl.js';
 import type { Invoice, InvoiceDetail, InvoiceFilter, InvoiceSettingsUpdate } from './invoices-schemas.js';
 import { invoicesStore } from './invoices-store.js';
 import { settlementCsv } from './settlement-csv.js';
@@ -26,10 +26,29 @@ const partyOf = (r: Record<string, any>): PartyData => ({
   electronicAddress: r.electronic_address,
   electronicAddressScheme: r.electronic_address_scheme,
   address: r.address,
+  postal: { streetName: r.street_name ?? null, additionalStreetName: r.additional_street_name ?? null, cityName: r.city_name ?? null, postalZone: r.postal_zone ?? null },
   email: r.email ?? null,
   bankAccount: r.bank_account ?? null,
   ref: r.ref ?? null,
 });
+
+/**
+ * How a provider's document is made (docs/invoices.md, "Who issues what"): the in-house provider
+ * gets an internal statement unless the municipality invoices it; otherwise the provider's
+ * invoicing mode (or the municipality's) decides: self-billing needs the provider's recorded
+ * agreement, and a provider on payment basis invoices the municipality itself.
+ */
+function profileOf(what: string, municipality: Record<string, any>, provider: Record<string, any>): DocumentProfile {
+  if (provider.kind === 'municipal' && !municipality.invoice_in_house_provider) return 'internal';
+  const mode = provider.invoicing_mode ?? municipality.invoicing_mode;
+  if (mode === 'payment_basis') {
+    throw unprocessable(`${what}: provider ${provider.ref} invoices the municipality itself (invoicing mode payment basis); send it the payment basis instead`, { invoicingMode: 'payment_basis' });
+  }
+  if (!provider.self_billing_agreed_on) {
+    throw unprocessable(`${what} cannot be self-billed: provider ${provider.ref} has no self-billing agreement recorded (selfBillingAgreedOn)`, { missing: ['self-billing agreement'] });
+  }
+  return 'self_billing';
+}
 
 const strip = ({ document: _document, ...invoice }: InvoiceDetail): Invoice => invoice;
 
@@ -57,7 +76,12 @@ export class InvoicesService {
 
   async ubl(who: Acting, number: string): Promise<{ invoice: Invoice; xml: string }> {
     const i = await this.get(who, number);
-    return { invoice: strip(i), xml: renderInvoiceUbl(i.document) };
+    try {
+      return { invoice: strip(i), xml: renderInvoiceUbl(i.document) };
+    } catch (e) {
+      if (e instanceof NoUblError) throw notFound('e-invoice', `${number} (an internal settlement statement is a PDF only)`);
+      throw e;
+    }
   }
 
   async getSettings(who: Acting) {
@@ -164,6 +188,8 @@ export class InvoicesService {
       if (a.status !== 'approved') throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`);
       const total = new Decimal(a.totalInclVat);
       if (total.isZero()) throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`);
+      // The mode first: a provider on payment basis has no invoice of ours to refer to.
+      profileOf(`Price adjustment ${adjustmentId}`, await invoicesStore.municipality(tx, m), await invoicesStore.provider(tx, m, a.providerId));
       const corrected = await invoicesStore.lastInvoiceOfYear(tx, m, a.providerId, a.year);
       if (!corrected) throw unprocessable(`Price adjustment ${adjustmentId}: the provider has no invoice for ${a.year} to refer to; invoice its settlements first`);
       const vat = [];
@@ -235,11 +261,17 @@ export class InvoicesService {
     // One connection per transaction: its queries run one after the other.
     const municipality = await invoicesStore.municipality(tx, m);
     const provider = await invoicesStore.provider(tx, m, o.providerId);
+    const profile = profileOf(o.what, municipality, provider);
+    const kind: InvoiceKind = profile !== 'internal' ? o.kind : o.corrected ? 'internal_correction' : 'internal_statement';
     const issueDate = DateTime.fromJSDate(this.now(), { zone: municipality.time_zone }).toISODate()!;
-    const terms: number = municipality.invoice_payment_terms_days;
+    // An internal statement is not paid by transfer: it has no payment terms.
+    const terms: number = profile === 'internal' ? 0 : municipality.invoice_payment_terms_days;
     const dueDate = DateTime.fromISO(issueDate).plus({ days: terms }).toISODate()!;
     const input = {
-      kind: o.kind,
+      kind,
+      profile,
+      selfBillingAgreedOn: profile === 'self_billing' ? (provider.self_billing_agreed_on as string) : null,
+      buyerReference: profile === 'internal' ? null : ((municipality.buyer_reference as string | null) ?? ''),
       number: '',
       issueDate,
       dueDate,
@@ -255,7 +287,7 @@ export class InvoicesService {
       adjustment: o.adjustment ?? null,
     };
     const missing = missingMasterData(input);
-    if (missing.length) throw unprocessable(`${o.what} cannot be invoiced: ${missing.join('; ')}`, { missing });
+    if (missing.length) throw unprocessable(`${o.what} cannot be invoiced, master data is missing: ${missing.join('; ')}`, { missing });
     let document;
     try {
       document = buildInvoiceDocument(input);
@@ -265,14 +297,14 @@ export class InvoicesService {
     }
     // The number is taken last, after every check, and inside the transaction that uses it.
     const year = Number(issueDate.slice(0, 4));
-    const { number, sequenceNo } = await allocateInvoiceNumber(tx, m, year);
+    const { number, sequenceNo } = await allocateInvoiceNumber(tx, m, year, profile === 'internal' ? 'I' : '');
     document.number = number;
     await invoicesStore.insert(tx, {
       municipalityId: m,
       number,
       year,
       sequenceNo,
-      kind: o.kind,
+      kind,
       settlementId: o.settlementId ?? null,
       priceAdjustmentId: o.adjustment?.id ?? null,
       providerId: o.providerId,
@@ -294,7 +326,8 @@ export class InvoicesService {
       changes: {
         after: {
           number,
-          kind: o.kind,
+          kind,
+          profile,
           ...(o.adjustment ? { priceAdjustmentId: o.adjustment.id } : { settlementId: o.settlementId }),
           corrects: o.corrected?.number ?? null,
           totals: document.totals,

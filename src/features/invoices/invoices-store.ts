@@ -3,16 +3,20 @@ import { formatMoney } from '../../shared/money.js';
 import type { Scope } from '../auth/auth-types.js';
 import type { LineData, VatData } from './invoice-document.js';
 import type { InvoiceDocument, InvoiceKind } from './invoice-types.js';
+import { ublProfileOf } from './invoice-ubl.js';
 import type { Invoice, InvoiceDetail, InvoiceFilter } from './invoices-schemas.js';
 
 type Db = Knex | Knex.Transaction;
 type Page = { limit: number; offset: number };
 
-const toInvoice = (r: Record<string, any>): Invoice => ({
+const toInvoice = (r: Record<string, any>): Invoice => {
+  const profile: Invoice['profile'] = r.profile ?? 'billing';
+  return {
   id: r.id,
   number: r.number,
   kind: r.kind,
-  typeCode: r.kind === 'credit_note' ? '381' : '380',
+  profile,
+  typeCode: profile === 'internal' ? null : ublProfileOf({ profile, kind: r.kind }).typeCode,
   settlementId: r.settlement_id,
   priceAdjustmentId: r.price_adjustment_id ?? null,
   providerId: r.provider_id,
@@ -31,8 +35,9 @@ const toInvoice = (r: Record<string, any>): Invoice => ({
   lineCount: r.line_count,
   issuedAt: (r.issued_at as Date).toISOString(),
   issuedBy: r.issued_by,
-  links: { pdf: `/api/invoices/${r.number}.pdf`, xml: `/api/invoices/${r.number}.xml` },
-});
+  links: { pdf: `/api/invoices/${r.number}.pdf`, xml: profile === 'internal' ? null : `/api/invoices/${r.number}.xml` },
+  };
+};
 
 /** Invoices with the provider's ref and name and the number they correct. A provider token sees its own only. */
 const invoices = (db: Db, scope: Scope) => {
@@ -47,10 +52,10 @@ const invoices = (db: Db, scope: Scope) => {
   if (scope.providerId !== null) q.andWhere('i.provider_id', scope.providerId);
   return q;
 };
-const SUMMARY = [
+const summary = (db: Db) => [
   'i.id', 'i.number', 'i.kind', 'i.settlement_id', 'i.price_adjustment_id', 'i.provider_id', 'i.period_start', 'i.period_end', 'i.issue_date', 'i.due_date',
   'i.currency', 'i.total_excl_vat', 'i.vat', 'i.total_incl_vat', 'i.line_count', 'i.issued_at', 'i.issued_by',
-  'p.ref as provider_ref', 'p.name as provider_name', 'c.number as corrects_number',
+  'p.ref as provider_ref', 'p.name as provider_name', 'c.number as corrects_number', db.raw("i.document->>'profile' as profile"),
 ];
 
 export interface SettlementRow {
@@ -110,22 +115,22 @@ export const invoicesStore = {
     if (f.kind) q.andWhere('i.kind', f.kind);
     if (f.year) q.andWhere('i.year', f.year);
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
-    const rows = await q.select(SUMMARY).orderBy([{ column: 'i.year' }, { column: 'i.sequence_no' }]).limit(page.limit).offset(page.offset);
+    const rows = await q.select(summary(db)).orderBy([{ column: 'i.year' }, { column: 'i.sequence_no' }]).limit(page.limit).offset(page.offset);
     return { items: rows.map(toInvoice), total: Number(count) };
   },
 
   async getByNumber(db: Db, scope: Scope, number: string): Promise<InvoiceDetail | undefined> {
-    const row = await invoices(db, scope).andWhere('i.number', number).first([...SUMMARY, 'i.document']);
+    const row = await invoices(db, scope).andWhere('i.number', number).first([...summary(db), 'i.document']);
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
 
   async getBySettlement(db: Db, municipalityId: number, settlementId: number): Promise<InvoiceDetail | undefined> {
-    const row = await invoices(db, { municipalityId, providerId: null }).andWhere('i.settlement_id', settlementId).first([...SUMMARY, 'i.document']);
+    const row = await invoices(db, { municipalityId, providerId: null }).andWhere('i.settlement_id', settlementId).first([...summary(db), 'i.document']);
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
 
   async getByAdjustment(db: Db, municipalityId: number, adjustmentId: number): Promise<InvoiceDetail | undefined> {
-    const row = await invoices(db, { municipalityId, providerId: null }).andWhere('i.price_adjustment_id', adjustmentId).first([...SUMMARY, 'i.document']);
+    const row = await invoices(db, { municipalityId, providerId: null }).andWhere('i.price_adjustment_id', adjustmentId).first([...summary(db), 'i.document']);
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
 
@@ -137,7 +142,7 @@ export const invoicesStore = {
       .andWhere('i.period_start', '>=', `${year}-01-01`)
       .andWhere('i.period_start', '<', `${year + 1}-01-01`)
       .orderBy([{ column: 'i.period_start', order: 'desc' }, { column: 'i.year', order: 'desc' }, { column: 'i.sequence_no', order: 'desc' }])
-      .first([...SUMMARY, 'i.document']);
+      .first([...summary(db), 'i.document']);
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
 
@@ -221,6 +226,7 @@ export const invoicesStore = {
       year: i.year,
       sequence_no: i.sequenceNo,
       kind: i.kind,
+      series: i.number.startsWith('I') ? 'I' : '',
       settlement_id: i.settlementId,
       price_adjustment_id: i.priceAdjustmentId ?? null,
       provider_id: i.providerId,

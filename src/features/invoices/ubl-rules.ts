@@ -1,12 +1,14 @@
 import { Decimal } from 'decimal.js';
 import { create } from 'xmlbuilder2';
-import { CUSTOMIZATION_ID, NS, PROFILE_ID } from './invoice-ubl.js';
+import { CUSTOMIZATION_ID, NS, PROFILE_ID, SELF_BILLING_CUSTOMIZATION_ID, SELF_BILLING_PROFILE_ID } from './invoice-ubl.js';
 
 /**
  * The EN 16931 and Peppol BIS 3 rules that can be checked without the official schematron (which
  * is XSLT 2 and not available to Node): mandatory fields, the arithmetic of the totals and of the
- * VAT breakdown, decimals, identifier formats. Used by the tests and the demo; an empty list means
- * none of these rules is broken.
+ * VAT breakdown, decimals, identifier formats, and the Danish (DK-R) and Swedish (SE-R) national
+ * rules. Accepts Peppol BIS Billing 3.0 (380 / 381: a provider's own invoice) and Peppol BIS
+ * Self-Billing 3.0 (389 / 261). Used by the tests, the demo and the check of received invoices; an
+ * empty list means none of these rules is broken.
  */
 export interface RuleViolation {
   rule: string;
@@ -71,8 +73,13 @@ export function checkUbl(xml: string): RuleViolation[] {
   const lineName = credit ? 'cac:CreditNoteLine' : 'cac:InvoiceLine';
   const qtyName = credit ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity';
 
-  if (text(root, 'cbc:CustomizationID') !== CUSTOMIZATION_ID) fail('BR-01', 'specification identifier (CustomizationID) missing or not Peppol BIS Billing 3.0');
-  if (text(root, 'cbc:ProfileID') !== PROFILE_ID) fail('PEPPOL-EN16931-R001', 'business process (ProfileID) missing or not billing 01');
+  const customization = text(root, 'cbc:CustomizationID');
+  const selfBilling = customization === SELF_BILLING_CUSTOMIZATION_ID;
+  if (!customization) fail('BR-01', 'specification identifier (CustomizationID) missing');
+  else if (customization !== CUSTOMIZATION_ID && !selfBilling) fail('PEPPOL-EN16931-R004', `specification identifier ${customization} is neither Peppol BIS Billing 3.0 nor Self-Billing 3.0`);
+  const profile = text(root, 'cbc:ProfileID');
+  if (!profile) fail('PEPPOL-EN16931-R001', 'business process (ProfileID) missing');
+  else if (profile !== (selfBilling ? SELF_BILLING_PROFILE_ID : PROFILE_ID)) fail('PEPPOL-EN16931-R007', `business process ${profile} does not belong to ${selfBilling ? 'self-billing' : 'billing'} 01`);
   if (!text(root, 'cbc:ID')) fail('BR-02', 'invoice number missing');
   for (const [rule, path] of [['BR-03', 'cbc:IssueDate'], ['PEPPOL-COMMON-R030', 'cbc:DueDate']] as const) {
     const d = text(root, path);
@@ -80,7 +87,10 @@ export function checkUbl(xml: string): RuleViolation[] {
     if (d && !/^\d{4}-\d{2}-\d{2}$/.test(d)) fail('PEPPOL-COMMON-R030', `${path} is not YYYY-MM-DD`);
   }
   const type = text(root, credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode');
-  if (type !== (credit ? '381' : '380')) fail('BR-04', `type code ${type ?? 'missing'}`);
+  if (!type) fail('BR-04', 'type code missing');
+  // Billing profile 01 allows these UNCL1001 codes; self-billing 389 (and 527) / 261.
+  const allowed = selfBilling ? (credit ? ['261'] : ['389', '527']) : credit ? ['381', '396', '81', '83', '532'] : ['380', '383', '386', '393', '82', '80', '84', '395', '575', '623', '780', '326', '384'];
+  if (type && !allowed.includes(type)) fail(credit ? 'PEPPOL-EN16931-P0101' : 'PEPPOL-EN16931-P0100', `type code ${type} is not allowed in ${selfBilling ? 'a self-billing' : 'a billing'} ${credit ? 'credit note' : 'invoice'}`);
   const currency = text(root, 'cbc:DocumentCurrencyCode');
   if (!currency) fail('BR-05', 'document currency missing');
   if (!text(root, 'cbc:BuyerReference') && !text(root, 'cac:OrderReference/cbc:ID')) fail('PEPPOL-EN16931-R003', 'buyer reference or order reference missing');
@@ -103,9 +113,8 @@ export function checkUbl(xml: string): RuleViolation[] {
   if (!text(seller, 'cac:PartyIdentification/cbc:ID') && !text(seller, 'cac:PartyLegalEntity/cbc:CompanyID') && !sellerVatId) {
     fail('BR-CO-26', 'seller identifier, legal registration or VAT identifier missing');
   }
-  if (text(seller, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode') === 'SE' && sellerTaxReg && text(sellerTaxReg, 'cbc:CompanyID') !== 'Godkänd för F-skatt') {
-    fail('SE-R-005', 'a Swedish seller\'s tax registration must read "Godkänd för F-skatt"');
-  }
+
+  out.push(...nationalRules(root, credit));
 
   // Identifier formats wherever a scheme is named.
   for (const ns of [NS.cbc]) {
@@ -232,5 +241,76 @@ export function checkUbl(xml: string): RuleViolation[] {
   }
   for (const key of lineSumByCategory.keys()) if (!seen.has(key)) fail('BR-CO-18', `lines at ${key} have no VAT breakdown group`);
   if (categories.has('O') && categories.size > 1) fail('BR-O-11', 'a document not subject to VAT has no other VAT categories');
+  return out;
+}
+
+const countryOf = (p: El | undefined) => text(p, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode');
+
+/**
+ * The Danish (DK-R-*) and Swedish (SE-R-*) rules of Peppol BIS Billing 3.0 that a document from a
+ * Danish or Swedish seller can break, stated in our own words. The self-billing rules leave the
+ * national rules to each country; a Danish or Swedish document keeps them whichever profile it has.
+ */
+export function nationalRules(root: El, credit: boolean): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const fail = (rule: string, message: string) => out.push({ rule, message });
+  const seller = at(root, 'cac:AccountingSupplierParty/cac:Party');
+  const buyer = at(root, 'cac:AccountingCustomerParty/cac:Party');
+  const sellerCountry = countryOf(seller);
+  const buyerCountry = countryOf(buyer);
+  const legalId = at(seller, 'cac:PartyLegalEntity/cbc:CompanyID');
+  if (sellerCountry === 'DK') {
+    if (!text(legalId)) fail('DK-R-002', 'a Danish seller states its CVR number as legal entity (PartyLegalEntity/CompanyID)');
+    else if (legalId?.getAttribute('schemeID') !== '0184') fail('DK-R-014', 'a Danish seller\'s legal entity id has scheme 0184 (CVR)');
+    const payable = dec(at(root, 'cac:LegalMonetaryTotal'), 'cbc:PayableAmount');
+    if (credit && buyerCountry === 'DK' && payable?.isNegative()) fail('DK-R-016', 'a Danish credit note cannot have a negative amount due');
+    if (buyerCountry === 'DK') {
+      for (const p of [seller, buyer]) {
+        for (const id of p ? all(p, 'cac:PartyIdentification/cbc:ID') : []) {
+          if (!id.getAttribute('schemeID')?.trim()) fail('DK-R-013', `party identification ${text(id) ?? ''} has no schemeID`);
+        }
+      }
+      if (!credit) {
+        for (const pm of kids(root, 'cac:PaymentMeans')) {
+          const code = text(pm, 'cbc:PaymentMeansCode') ?? '';
+          if (!['1', '10', '31', '42', '48', '49', '50', '58', '59', '93', '97'].includes(code)) fail('DK-R-005', `payment means ${code} is not allowed for a Danish seller (1, 10, 31, 42, 48, 49, 50, 58, 59, 93, 97)`);
+          if ((code === '31' || code === '42') && !(text(pm, 'cac:PayeeFinancialAccount/cbc:ID') && text(pm, 'cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID'))) {
+            fail('DK-R-006', `payment means ${code} needs the account and the registration number (FinancialInstitutionBranch)`);
+          }
+        }
+      }
+    }
+  }
+  if (sellerCountry === 'SE' && seller) {
+    const vat = all(seller, 'cac:PartyTaxScheme').find((t) => text(t, 'cac:TaxScheme/cbc:ID') === 'VAT');
+    const vatId = text(vat, 'cbc:CompanyID');
+    if (vatId?.startsWith('SE')) {
+      if (vatId.length !== 14) fail('SE-R-001', `Swedish VAT number ${vatId} is not 14 characters`);
+      if (!/^\d+$/.test(vatId.slice(2, 14))) fail('SE-R-002', `Swedish VAT number ${vatId} does not end in 12 digits`);
+      for (const c of [...Array.from(root.getElementsByTagNameNS(NS.cac, 'TaxCategory')), ...Array.from(root.getElementsByTagNameNS(NS.cac, 'ClassifiedTaxCategory'))]) {
+        if (text(c, 'cbc:ID') === 'S' && !['25', '12', '6'].includes(new Decimal(text(c, 'cbc:Percent') ?? '0').toString())) fail('SE-R-006', `Swedish standard VAT rate ${text(c, 'cbc:Percent')} is not 25, 12 or 6`);
+      }
+    }
+    const orgnr = text(legalId);
+    if (orgnr) {
+      if (!/^\d+$/.test(orgnr)) fail('SE-R-003', `organisationsnummer ${orgnr} is not numeric`);
+      if (orgnr.length !== 10) fail('SE-R-004', `organisationsnummer ${orgnr} is not 10 characters`);
+      else if (/^\d+$/.test(orgnr) && !luhn(orgnr)) fail('SE-R-013', `organisationsnummer ${orgnr} has a wrong check digit`);
+      for (const t of all(seller, 'cac:PartyTaxScheme')) {
+        if (text(t, 'cac:TaxScheme/cbc:ID')?.toUpperCase() !== 'VAT' && text(t, 'cbc:CompanyID')?.toUpperCase() !== 'GODKÄND FÖR F-SKATT') {
+          fail('SE-R-005', 'a Swedish seller\'s tax registration must read "Godkänd för F-skatt"');
+        }
+      }
+    }
+    for (const pm of kids(root, 'cac:PaymentMeans')) {
+      const code = text(pm, 'cbc:PaymentMeansCode');
+      const branch = text(pm, 'cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID');
+      const account = text(pm, 'cac:PayeeFinancialAccount/cbc:ID') ?? '';
+      if (code === '30' && branch === 'SE:PLUSGIRO' && !/^\d{2,8}$/.test(account)) fail('SE-R-007/SE-R-010', `plusgiro ${account} is not 2 to 8 digits`);
+      if (code === '30' && branch === 'SE:BANKGIRO' && !/^\d{7,8}$/.test(account)) fail('SE-R-008/SE-R-009', `bankgiro ${account} is not 7 or 8 digits`);
+      if (code === '50' || code === '56') fail('SE-R-011', 'bankgiro and plusgiro are payment means 30 with the branch SE:BANKGIRO or SE:PLUSGIRO');
+      if (code === '31' && buyerCountry === 'SE') fail('SE-R-012', 'a credit transfer between Swedish parties is payment means 30');
+    }
+  }
   return out;
 }

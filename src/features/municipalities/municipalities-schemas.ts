@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Code, IsoDate } from '../../http/common-schemas.js';
+import { addressFields, addressOutput } from '../providers/providers-schemas.js';
 
 export const NOTICE_RULES = ['immediate', 'next_month_start', 'rest_of_month_plus_one_month', 'days'] as const;
 
@@ -16,6 +17,11 @@ export const Municipality = z
     electronicAddress: z.string().nullable(),
     electronicAddressScheme: z.string().nullable(),
     address: z.string().nullable(),
+    ...addressOutput,
+    invoicingMode: z.enum(['self_billing', 'payment_basis']).meta({ description: "how providers are paid unless a provider's own mode says otherwise" }),
+    invoiceInHouseProvider: z.boolean().meta({ description: 'false: the in-house provider gets an internal settlement statement, not an invoice' }),
+    buyerReference: z.string().nullable().meta({ description: "the municipality's own reference on every invoice (BT-10)" }),
+    receivedInvoiceTolerance: z.string().meta({ example: '0.00', description: 'the most a received invoice may differ from its payment basis, per amount compared' }),
     choiceNoticeRule: z.enum(NOTICE_RULES),
     choiceNoticeDays: z.number().int(),
     extraHolidays: z.array(z.object({ date: IsoDate, name: z.string() })),
@@ -30,6 +36,14 @@ const editable = {
   electronicAddress: z.string().max(100).nullable().optional(),
   electronicAddressScheme: z.string().regex(/^\d{4}$/).nullable().optional(),
   address: z.string().max(500).nullable().optional(),
+  ...addressFields,
+  invoicingMode: z.enum(['self_billing', 'payment_basis']).optional(),
+  invoiceInHouseProvider: z.boolean().optional(),
+  buyerReference: z.string().min(1).max(200).nullable().optional(),
+  receivedInvoiceTolerance: z
+    .string()
+    .regex(/^\d{1,10}(\.\d{1,2})?$/, 'an amount ≥ 0 with at most 2 decimals, e.g. "1.00"')
+    .optional(),
   choiceNoticeRule: z.enum(NOTICE_RULES).optional(),
   choiceNoticeDays: z.number().int().min(0).max(365).optional(),
 };

@@ -1,7 +1,9 @@
+import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
 import { conflict, notFound } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { Acting } from '../auth/auth-types.js';
+import { addressColumns, addressOfRow, composeAddress } from '../providers/postal-address.js';
 import type { Municipality, MunicipalityCreate, MunicipalityUpdate } from './municipalities-schemas.js';
 
 const COUNTRY_DEFAULTS = {
@@ -25,6 +27,11 @@ async function load(db: Knex | Knex.Transaction, where: { id: number } | { code:
     electronicAddress: r.electronic_address,
     electronicAddressScheme: r.electronic_address_scheme,
     address: r.address,
+    ...addressOfRow(r),
+    invoicingMode: r.invoicing_mode,
+    invoiceInHouseProvider: r.invoice_in_house_provider,
+    buyerReference: r.buyer_reference,
+    receivedInvoiceTolerance: new Decimal(r.received_invoice_tolerance).toFixed(2),
     choiceNoticeRule: r.choice_notice_rule,
     choiceNoticeDays: r.choice_notice_days,
     extraHolidays: holidays.map((h) => ({ date: h.date, name: h.name })),
@@ -39,7 +46,11 @@ const columns = (m: Partial<MunicipalityCreate & MunicipalityUpdate>) =>
       company_number: m.companyNumber,
       electronic_address: m.electronicAddress,
       electronic_address_scheme: m.electronicAddressScheme,
-      address: m.address,
+      ...addressColumns(m),
+      invoicing_mode: m.invoicingMode,
+      invoice_in_house_provider: m.invoiceInHouseProvider,
+      buyer_reference: m.buyerReference,
+      received_invoice_tolerance: m.receivedInvoiceTolerance,
       choice_notice_rule: m.choiceNoticeRule,
       choice_notice_days: m.choiceNoticeDays,
     }).filter(([, v]) => v !== undefined),
@@ -63,7 +74,8 @@ export class MunicipalitiesService {
           time_zone: d.timeZone,
           ...columns({ language: d.language, ...input }),
         })
-        .returning('id');
+        .returning('*');
+      await composeAddress(tx, 'municipalities', row);
       await appendAudit(tx, { municipalityId: row.id, actor, action: 'create', entity: 'municipality', entityId: row.id, changes: { after: input } });
       return (await load(tx, { id: row.id }))!;
     });
@@ -85,7 +97,8 @@ export class MunicipalitiesService {
     const id = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       const before = await load(tx, { id });
-      await tx('municipalities').where({ id }).update({ ...columns(patch), updated_at: tx.fn.now() });
+      const [row] = await tx('municipalities').where({ id }).update({ ...columns(patch), updated_at: tx.fn.now() }).returning('*');
+      await composeAddress(tx, 'municipalities', row);
       const after = (await load(tx, { id }))!;
       await appendAudit(tx, { municipalityId: id, actor: who.principal.actor, requestId: who.requestId, action: 'update', entity: 'municipality', entityId: id, changes: { before, after } });
       return after;

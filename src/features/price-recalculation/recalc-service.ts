@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
-import { conflict, forbidden, notFound, unprocessable } from '../../shared/errors.js';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../../shared/errors.js';
 import { formatRate } from '../../shared/money.js';
 import { appendAudit } from '../audit/audit-store.js';
 import { scopeOf, type Acting } from '../auth/auth-types.js';
@@ -445,7 +445,16 @@ export class PriceRecalculationService {
         out.push({ adjustmentId: a.id, providerRef: a.providerRef, number: null, kind: null, totalInclVat: a.totalInclVat, created: false, note: 'nothing to settle (0.00)' });
         continue;
       }
-      const { invoice, created } = await this.invoices.issueForAdjustment(who, a.id);
+      let issued;
+      try {
+        issued = await this.invoices.issueForAdjustment(who, a.id);
+      } catch (e) {
+        // A provider on payment basis invoices the difference itself, from the adjustment.
+        if (!(e instanceof AppError) || (e.details as { invoicingMode?: string } | undefined)?.invoicingMode !== 'payment_basis') throw e;
+        out.push({ adjustmentId: a.id, providerRef: a.providerRef, number: null, kind: null, totalInclVat: a.totalInclVat, created: false, note: 'the provider invoices itself (payment basis)' });
+        continue;
+      }
+      const { invoice, created } = issued;
       out.push({ adjustmentId: a.id, providerRef: a.providerRef, number: invoice.number, kind: invoice.kind, totalInclVat: invoice.totalInclVat, created, note: null });
     }
     return { items: out };

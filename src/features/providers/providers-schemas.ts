@@ -8,6 +8,28 @@ const ElectronicAddress = z.string().min(1).max(100);
 /** Peppol EAS code, e.g. 0184 (DK CVR), 0088 (GLN/EAN), 0007 (SE organisationsnummer). */
 const EasScheme = z.string().regex(/^\d{4}$/, 'a four-digit Peppol EAS code such as 0184, 0088 or 0007');
 
+const InvoicingMode = z
+  .enum(['self_billing', 'payment_basis'])
+  .meta({ description: "self_billing: the municipality issues the provider's invoice (with its agreement); payment_basis: the provider invoices itself from the payment basis" });
+
+/** A postal address in parts, as the e-invoice needs it; `address` is the same on one line. */
+export const addressFields = {
+  streetName: z.string().min(1).max(200).nullable().optional(),
+  additionalStreetName: z.string().min(1).max(200).nullable().optional(),
+  cityName: z.string().min(1).max(100).nullable().optional(),
+  postalZone: z
+    .string()
+    .regex(/^(\d{4}|\d{3} ?\d{2})$/, 'a Danish postcode (4 digits) or a Swedish one (NNN NN)')
+    .nullable()
+    .optional(),
+};
+export const addressOutput = {
+  streetName: z.string().nullable(),
+  additionalStreetName: z.string().nullable(),
+  cityName: z.string().nullable(),
+  postalZone: z.string().nullable(),
+};
+
 export const Provider = z
   .object({
     id: z.number().int(),
@@ -20,7 +42,10 @@ export const Provider = z
     vatStatus: z.enum(['registered', 'exempt', 'not_registered']),
     bankAccount: z.string().nullable(),
     address: z.string().nullable(),
+    ...addressOutput,
     email: z.string().nullable(),
+    invoicingMode: InvoicingMode.nullable().meta({ description: "null: the municipality's invoicing mode" }),
+    selfBillingAgreedOn: IsoDate.nullable().meta({ description: 'the date the provider signed its self-billing agreement; nothing is self-billed without it' }),
     approvedFrom: IsoDate,
     approvedTo: IsoDate.nullable(),
     createdAt: z.string(),
@@ -36,8 +61,12 @@ const editable = {
   electronicAddressScheme: EasScheme.nullable().optional(),
   vatStatus: z.enum(['registered', 'exempt', 'not_registered']),
   bankAccount: z.string().max(64).nullable().optional(),
+  /** One line, "street, postcode city": split into the parts when they are not given. */
   address: z.string().max(500).nullable().optional(),
+  ...addressFields,
   email: z.email().nullable().optional(),
+  invoicingMode: InvoicingMode.nullable().optional(),
+  selfBillingAgreedOn: IsoDate.nullable().optional(),
   approvedTo: IsoDate.nullable().optional(),
 };
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Scope } from '../auth/auth-types.js';
+import { addressColumns, composeAddress } from './postal-address.js';
 import type { Provider, ProviderCreate, ProviderFilter, ProviderUpdate } from './providers-schemas.js';
 
 const toProvider = (r: Record<string, any>): Provider => ({
@@ -13,7 +14,13 @@ const toProvider = (r: Record<string, any>): Provider => ({
   vatStatus: r.vat_status,
   bankAccount: r.bank_account,
   address: r.address,
+  streetName: r.street_name,
+  additionalStreetName: r.additional_street_name,
+  cityName: r.city_name,
+  postalZone: r.postal_zone,
   email: r.email,
+  invoicingMode: r.invoicing_mode,
+  selfBillingAgreedOn: r.self_billing_agreed_on,
   approvedFrom: r.approved_from,
   approvedTo: r.approved_to,
   createdAt: r.created_at.toISOString(),
@@ -30,8 +37,10 @@ const toColumns = (p: Partial<ProviderCreate & ProviderUpdate>) => {
     electronic_address_scheme: p.electronicAddressScheme,
     vat_status: p.vatStatus,
     bank_account: p.bankAccount,
-    address: p.address,
+    ...addressColumns(p),
     email: p.email,
+    invoicing_mode: p.invoicingMode,
+    self_billing_agreed_on: p.selfBillingAgreedOn,
     approved_from: p.approvedFrom,
     approved_to: p.approvedTo,
   };
@@ -74,7 +83,7 @@ export const providersStore = {
     const [row] = await tx('providers')
       .insert({ municipality_id: municipalityId, ...toColumns(p) })
       .returning('*');
-    return toProvider(row);
+    return toProvider(await composeAddress(tx, 'providers', row));
   },
 
   async update(tx: Knex.Transaction, municipalityId: number, id: number, p: ProviderUpdate): Promise<Provider | undefined> {
@@ -82,6 +91,6 @@ export const providersStore = {
       .where({ municipality_id: municipalityId, id })
       .update({ ...toColumns(p), updated_at: tx.fn.now() })
       .returning('*');
-    return row ? toProvider(row) : undefined;
+    return row ? toProvider(await composeAddress(tx, 'providers', row)) : undefined;
   },
 };

@@ -51,7 +51,7 @@ export function mountInvoicePages(r: Router, services: Services): void {
               <td class="num">${f.money(i.totalInclVat)}</td>
               <td class="actions">
                 <a href="/app/invoices/${i.number}.pdf" download="${i.number}.pdf" aria-label="PDF ${i.number}">PDF</a>
-                <a href="/app/invoices/${i.number}.xml" download="${i.number}.xml" aria-label="XML (Peppol UBL) ${i.number}">XML</a>
+                ${i.links.xml ? html`<a href="/app/invoices/${i.number}.xml" download="${i.number}.xml" aria-label="XML (Peppol UBL) ${i.number}">XML</a>` : ''}
               </td>
             </tr>`,
           )}</tbody>
