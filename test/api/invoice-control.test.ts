@@ -113,6 +113,12 @@ describe('payment basis, then the provider\'s own invoice', () => {
       expect(res.body).toMatchObject({ verdict: 'matched', differences: [] });
     });
 
+    it('disputes (does not refuse) an honest invoice with a discount the basis does not have: the rules pass, the amounts differ', async () => {
+      const res = await send(aProviderInvoice(w, hjem, { from: 'HJEM', number: 'H-0', lines: 'summary', allowance: '50' })).expect(201);
+      expect([res.body.verdict, res.body.reasons, res.body.violations]).toEqual(['disputed', [], []]);
+      expect(res.body.differences.map((d: { code: string }) => d.code)).toContain('payable');
+    });
+
     it('disputes a wrong VAT rate, naming each VAT difference in the language asked for', async () => {
       const res = await send(aProviderInvoice(w, hjem, { from: 'HJEM', number: 'H-1', mistakes: { vatPercent: '12' } }), w.finance, '?language=da').expect(201);
       expect(res.body.verdict).toBe('disputed');

@@ -173,6 +173,23 @@ describe('UBL 2.1 / Peppol BIS Self-Billing 3.0 and Billing 3.0', () => {
 describe('the EN 16931 rule checker', () => {
   const good = renderInvoiceUbl(buildInvoiceDocument(danishInput()));
 
+  it('counts a document-level allowance in its VAT group (BR-S-08), as a provider\'s own invoice with a discount has it', () => {
+    const allowance =
+      '<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator><cbc:AllowanceChargeReason>Rabat</cbc:AllowanceChargeReason>' +
+      '<cbc:Amount currencyID="DKK">100.00</cbc:Amount><cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>25</cbc:Percent>' +
+      '<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:AllowanceCharge>\n  <cac:TaxTotal>';
+    const discounted = (taxable: string) =>
+      good
+        .replace('<cac:TaxTotal>', allowance)
+        .replace(/<cbc:TaxAmount currencyID="DKK">1674.21/g, '<cbc:TaxAmount currencyID="DKK">1649.21')
+        .replace('<cbc:TaxableAmount currencyID="DKK">6696.84', `<cbc:TaxableAmount currencyID="DKK">${taxable}`)
+        .replace('<cbc:TaxExclusiveAmount currencyID="DKK">6696.84', '<cbc:AllowanceTotalAmount currencyID="DKK">100.00</cbc:AllowanceTotalAmount><cbc:TaxExclusiveAmount currencyID="DKK">6596.84')
+        .replace('<cbc:TaxInclusiveAmount currencyID="DKK">8371.05', '<cbc:TaxInclusiveAmount currencyID="DKK">8246.05')
+        .replace('<cbc:PayableAmount currencyID="DKK">8371.05', '<cbc:PayableAmount currencyID="DKK">8246.05');
+    expect(rules(discounted('6596.84'))).toEqual([]);
+    expect(rules(discounted('6696.84'))).toEqual(['BR-S-08', 'BR-S-09']);
+  });
+
   it('finds broken totals, VAT breakdowns and mandatory fields', () => {
     expect(rules(good.replace('<cbc:PayableAmount currencyID="DKK">8371.05', '<cbc:PayableAmount currencyID="DKK">8371.06'))).toEqual(['BR-CO-16']);
     expect(rules(good.replace('<cbc:TaxInclusiveAmount currencyID="DKK">8371.05', '<cbc:TaxInclusiveAmount currencyID="DKK">8371.04'))).toEqual(['BR-CO-15', 'BR-CO-16']);

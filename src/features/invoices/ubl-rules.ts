@@ -177,6 +177,18 @@ export function checkUbl(xml: string): RuleViolation[] {
     }
   }
 
+  // Document-level allowances and charges (BG-20, BG-21) belong to a VAT category and rate too:
+  // a group's taxable amount is its lines − its allowances + its charges (BR-S-08, BR-E-08, …).
+  for (const ac of kids(root, 'cac:AllowanceCharge')) {
+    const amount = dec(ac, 'cbc:Amount');
+    const cat = text(ac, 'cac:TaxCategory/cbc:ID');
+    const pct = text(ac, 'cac:TaxCategory/cbc:Percent');
+    if (!amount || !cat) continue;
+    const key = `${cat}|${pct === null ? '' : new Decimal(pct).toFixed(2)}`;
+    const signed = text(ac, 'cbc:ChargeIndicator') === 'true' ? amount : amount.neg();
+    lineSumByCategory.set(key, (lineSumByCategory.get(key) ?? new Decimal(0)).plus(signed));
+  }
+
   const totals = at(root, 'cac:LegalMonetaryTotal');
   const lineExt = dec(totals, 'cbc:LineExtensionAmount');
   const exclusive = dec(totals, 'cbc:TaxExclusiveAmount');
@@ -227,7 +239,7 @@ export function checkUbl(xml: string): RuleViolation[] {
       fail('BR-45/BR-46', `VAT group ${key}: taxable amount or VAT amount missing`);
       continue;
     }
-    if (!taxable.eq(lines)) fail(`BR-${cat}-08`, `VAT group ${key}: taxable amount ${taxable} is not the sum of its lines ${lines.toFixed(2)}`);
+    if (!taxable.eq(lines)) fail(`BR-${cat}-08`, `VAT group ${key}: taxable amount ${taxable} is not its lines − allowances + charges, ${lines.toFixed(2)}`);
     if (cat === 'S') {
       const expected = taxable.mul(pct ?? 0).div(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
       if (!amount.eq(expected)) fail('BR-S-09', `VAT group ${key}: VAT ${amount} is not ${taxable} × ${pct} % = ${expected.toFixed(2)}`);
