@@ -81,10 +81,10 @@ describe('level-days', () => {
     const r = settle(world({ absences }, model));
     expect(summary(r)).toEqual([
       // Lines in factor order. Days 2–4 of the stay: 3 × 1,867 × 0 % = 0.00
-      ['C001', 'N3', 'level_day', 'per_day', '3', '1867.00', '0', '0.00', ['level.N3', 'level.per_day', 'level.absence.hospital.day2.0%', 'level.absence.hospital.day3.0%', 'level.absence.hospital.day4.0%']],
+      ['C001', 'N3', 'level_day', 'per_day', '3', '1867.00', '0', '0.00', ['level.N3', 'level.per_day', 'level.absence.hospital.day2.0', 'level.absence.hospital.day3.0', 'level.absence.hospital.day4.0']],
       // 31 − 4 hospital days = 27 days × 1,867 = 50,409.00 (the two holiday days included)
       ['C001', 'N3', 'level_day', 'per_day', '27', '1867.00', '1', '50409.00', ['level.N3', 'level.per_day']],
-      ['C001', 'N3', 'level_day', 'per_day', '1', '1867.00', '1', '1867.00', ['level.N3', 'level.per_day', 'level.absence.hospital.day1.100%']],
+      ['C001', 'N3', 'level_day', 'per_day', '1', '1867.00', '1', '1867.00', ['level.N3', 'level.per_day', 'level.absence.hospital.day1.100']],
     ]);
     expect(r.totalExclVat).toBe('52276.00');
   });
@@ -94,8 +94,8 @@ describe('level-days', () => {
     const r = settle(world({ absences: [anAbsence(1, '2023-02-28', '2023-03-03')] }, model));
     // 1 March is day 2 (50 %), 2 March day 3 (0 %): 29 × 1,867 + 933.50 + 0
     expect(r.lines.map((l) => [l.quantity, l.amount, l.reasonCodes.at(-1)])).toEqual([
-      ['1', '0.00', 'level.absence.hospital.day3.0%'],
-      ['1', '933.50', 'level.absence.hospital.day2.50%'],
+      ['1', '0.00', 'level.absence.hospital.day3.0'],
+      ['1', '933.50', 'level.absence.hospital.day2.50'],
       ['29', '54143.00', 'level.per_day'],
     ]);
   });

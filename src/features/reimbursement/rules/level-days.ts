@@ -61,7 +61,7 @@ export const levelDays: BatchRule = {
         if (a && rule) {
           const n = d - dayNumber(a.validFrom) + 1;
           percent = rule.days.find((x) => x.from <= n && n <= x.to)?.percent ?? '0';
-          reasons.push(`level.absence.${a.kind}.day${n}.${pctLabel(percent)}%`);
+          reasons.push(`level.absence.${a.kind}.day${n}.${pctLabel(percent)}`);
         }
         const divisor = divisorOf(rate.unit, d);
         const key = `${g.citizenId}|${g.level}|${rate.unit}|${rate.area ?? ''}|${percent}|${divisor}`;
