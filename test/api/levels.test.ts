@@ -87,6 +87,9 @@ describe('levels: catalogue, prices, level grants and their settlement', () => {
     const c2 = await citizen('G2');
     await app.services.choices.choose(who, { citizenId: c2, providerId: home, category: 'personal_care', validFrom: '2026-01-01', requestedOn: '2026-01-01' });
     await app.as(finance).post('/api/level-grants').send({ citizenId: c2, level: 'L2', validFrom: '2026-04-20' }).expect(201);
+    // A provider sees the level grants of citizens who chose it during the grant: CARE sees G1's (from 11 April), not G2's.
+    const seen = await app.as(await aToken(app.services, m, 'provider', care)).get('/api/level-grants').expect(200);
+    expect(seen.body.items.map((g: { citizenId: number }) => g.citizenId)).toEqual([c, c]);
     const res = await app.as(finance).post('/api/settlements/run').send({ period: '2026-04', providerIds: [home] }).expect(422);
     expect(res.body.error.message).toBe('provider HOME cannot be settled under model dk-levels@1: no price for level L2, municipal provider (needed on 11 day(s): 2026-04-20 – 2026-04-30)');
     expect(res.body.error.details.issues).toEqual([
