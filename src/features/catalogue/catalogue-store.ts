@@ -197,14 +197,4 @@ export const catalogueStore = {
     const rows = await q.select('l.*').orderBy('l.code');
     return new Map(rows.map((r) => [r.code as string, toLevel(r)]));
   },
-
-  /** Whether some catalogue version overlapping [from, to) has the level. */
-  async levelKnown(db: Db, municipalityId: number, code: string, from: string, to: string | null): Promise<boolean> {
-    const row = await db('catalogue_levels as l')
-      .join('catalogue_versions as cv', (j) => j.on('cv.municipality_id', 'l.municipality_id').andOn('cv.id', 'l.catalogue_version_id'))
-      .where({ 'l.municipality_id': municipalityId, 'l.code': code })
-      .andWhereRaw('daterange(cv.valid_from, cv.valid_to) && daterange(?::date, ?::date)', [from, to])
-      .first('l.id');
-    return row !== undefined;
-  },
 };
