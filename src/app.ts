@@ -8,6 +8,7 @@ import { absencesRoutes } from './features/citizens/absences-routes.js';
 import { choicesRoutes } from './features/citizens/choices-routes.js';
 import { citizensRoutes } from './features/citizens/citizens-routes.js';
 import { grantsRoutes } from './features/grants/grants-routes.js';
+import { levelGrantsRoutes } from './features/grants/level-grants-routes.js';
 import { visitsRoutes } from './features/visits/visits-routes.js';
 import { catalogueRoutes } from './features/catalogue/catalogue-routes.js';
 import { pricesRoutes } from './features/prices/prices-routes.js';
@@ -59,6 +60,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(choicesRoutes(registry, services.choices));
   api.use(absencesRoutes(registry, services.absences));
   api.use(grantsRoutes(registry, services.grants));
+  api.use(levelGrantsRoutes(registry, services.levelGrants));
   api.use(visitsRoutes(registry, services.visits));
   api.use(catalogueRoutes(registry, services.catalogue));
   api.use(pricesRoutes(registry, services.prices));

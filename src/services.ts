@@ -8,6 +8,7 @@ import { ChoicesService } from './features/citizens/choices-service.js';
 import { CitizensService } from './features/citizens/citizens-service.js';
 import { NationalIdKeys } from './features/citizens/national-id.js';
 import { GrantsService } from './features/grants/grants-service.js';
+import { LevelGrantsService } from './features/grants/level-grants-service.js';
 import { VisitsService } from './features/visits/visits-service.js';
 import { CatalogueService } from './features/catalogue/catalogue-service.js';
 import { PricesService } from './features/prices/prices-service.js';
@@ -34,6 +35,7 @@ export function buildServices(db: Knex, config: Config) {
     choices: new ChoicesService(db),
     absences: new AbsencesService(db),
     grants: new GrantsService(db),
+    levelGrants: new LevelGrantsService(db),
     visits: new VisitsService(db),
     catalogue: new CatalogueService(db),
     prices: new PricesService(db),

@@ -139,6 +139,70 @@ describe('golden scenarios (published reimbursement examples)', () => {
     expect(totals(r, 'PLEJE')).toEqual(['1535.83', '383.96', '1919.79']);
   });
 
+  /** [citizen, level, unit, days, price, amount, last reason] of each level line, in line order. */
+  const levelLines = (r: ScenarioResult, ref: string) =>
+    r.providers.find((p) => p.ref === ref)!.lines.map((l) => [l.citizenRef, l.serviceCode, l.unit, l.quantity, l.rate, l.amount, l.reasonCodes.at(-1)]);
+
+  it('Stockholm 2023 LSS servicebostad per dygn and nivå: level and provider changes split the month by days', async () => {
+    const r = await run('stockholm-lss-2023');
+    expect(r).toMatchObject({ municipality: 'stockholm-lss', period: '2023-03', currency: 'SEK' });
+    // Entreprenad (the private kind): nivå 3 1,867 kr, nivå 4 2,593 kr per dygn (published)
+    expect(levelLines(r, 'ENTRE')).toEqual([
+      // B1 nivå 3 all of March: 31 × 1,867.00 = 57,877.00
+      ['B1', 'N3', 'per_day', '31', '1867.00', '57877.00', 'level.per_day'],
+      // B3 chose entreprenad from 21 March: 11 days × 2,593.00 = 28,523.00
+      ['B3', 'N4', 'per_day', '11', '2593.00', '28523.00', 'level.per_day'],
+      // B4 in hospital 6–9 March: days 2–4 (7, 8, 9 March) pay 0 %: 3 × 2,593.00 × 0 = 0.00
+      ['B4', 'N4', 'per_day', '3', '2593.00', '0.00', 'level.absence.hospital.day4.0'],
+      // the 27 days without absence: 27 × 2,593.00 = 70,011.00
+      ['B4', 'N4', 'per_day', '27', '2593.00', '70011.00', 'level.per_day'],
+      // day 1 of the stay (6 March) pays 100 %: 2,593.00
+      ['B4', 'N4', 'per_day', '1', '2593.00', '2593.00', 'level.absence.hospital.day1.100'],
+    ]);
+    // 57,877.00 + 28,523.00 + 0.00 + 70,011.00 + 2,593.00 = 159,004.00; VAT-exempt social care
+    expect(totals(r, 'ENTRE')).toEqual(['159004.00', '0.00', '159004.00']);
+    // Kommunal regi (the municipal kind): nivå 3 1,771 kr, nivå 4 2,460 kr per dygn (published)
+    expect(levelLines(r, 'KOMMUNAL')).toEqual([
+      // B2 nivå 3 until 14 March: 14 × 1,771.00 = 24,794.00; nivå 4 from 15 March: 17 × 2,460.00 = 41,820.00
+      ['B2', 'N3', 'per_day', '14', '1771.00', '24794.00', 'level.per_day'],
+      ['B2', 'N4', 'per_day', '17', '2460.00', '41820.00', 'level.per_day'],
+      // B3 with kommunal regi 1–20 March: 20 × 2,460.00 = 49,200.00
+      ['B3', 'N4', 'per_day', '20', '2460.00', '49200.00', 'level.per_day'],
+    ]);
+    // 24,794.00 + 41,820.00 + 49,200.00 = 115,814.00
+    expect(totals(r, 'KOMMUNAL')).toEqual(['115814.00', '0.00', '115814.00']);
+  });
+
+  it('Danish helhedspleje (67+, weekly prices, assumed) beside hourly services (under 67) in the same month', async () => {
+    const r = await run('dk-helhedspleje-2025');
+    // September 2025 has 30 days; a weekly price pays 1/7 a day, rounded once per line.
+    expect(levelLines(r, 'PLEJE')).toEqual([
+      // E1 lettere forløb all month: 30 × 1,400.00 ÷ 7 = 6,000.00
+      ['E1', 'HP-LET', 'per_week', '30', '1400.00', '6000.00', 'level.per_week'],
+      // E2 changes forløb on 16 September: 15 × 1,400.00 ÷ 7 = 3,000.00; 15 × 3,700.00 ÷ 7 = 7,928.571… → 7,928.57
+      ['E2', 'HP-LET', 'per_week', '15', '1400.00', '3000.00', 'level.per_week'],
+      ['E2', 'HP-MOD', 'per_week', '15', '3700.00', '7928.57', 'level.per_week'],
+      // E3 chose PLEJE from 11 September: 20 × 3,700.00 ÷ 7 = 10,571.428… → 10,571.43
+      ['E3', 'HP-MOD', 'per_week', '20', '3700.00', '10571.43', 'level.per_week'],
+      // E4 in hospital 8–11 September: days 2–4 pay 0 %: 0.00
+      ['E4', 'HP-MOD', 'per_week', '3', '3700.00', '0.00', 'level.absence.hospital.day4.0'],
+      // 26 days without absence: 26 × 3,700.00 ÷ 7 = 13,742.857… → 13,742.86
+      ['E4', 'HP-MOD', 'per_week', '26', '3700.00', '13742.86', 'level.per_week'],
+      // day 1 of the stay pays 100 %: 3,700.00 ÷ 7 = 528.571… → 528.57
+      ['E4', 'HP-MOD', 'per_week', '1', '3700.00', '528.57', 'level.absence.hospital.day1.100'],
+      // U1 (under 67), hourly on granted time: Sat 6 Sep 25 min × 505.00 / 60 = 210.4166… → 210.42
+      ['U1', 'DK-PP', 'per_hour', '0.4167', '505.00', '210.42', 'basis.granted'],
+      // Tue 2 Sep 25 min × 420.00 / 60 = 175.00
+      ['U1', 'DK-PP', 'per_hour', '0.4167', '420.00', '175.00', 'basis.granted'],
+    ]);
+    // 6,000.00 + 3,000.00 + 7,928.57 + 10,571.43 + 0.00 + 13,742.86 + 528.57 + 210.42 + 175.00 = 42,156.85;
+    // VAT 25 % (the model's illustrative rate) = 10,539.2125 → 10,539.21
+    expect(totals(r, 'PLEJE')).toEqual(['42156.85', '10539.21', '52696.06']);
+    // E3 with the municipal home care 1–10 September: 10 × 3,550.00 ÷ 7 = 5,071.428… → 5,071.43, no VAT
+    expect(levelLines(r, 'KOMMUNE')).toEqual([['E3', 'HP-MOD', 'per_week', '10', '3550.00', '5071.43', 'level.per_week']]);
+    expect(totals(r, 'KOMMUNE')).toEqual(['5071.43', '0.00', '5071.43']);
+  });
+
   it('refuses to load a scenario into a database that already holds its municipality', async () => {
     const again = await run('tyreso-2021').catch((e) => e);
     expect([again.status, again.message]).toEqual([409, 'municipality: Municipality tyreso already exists']);

@@ -35,6 +35,39 @@ export const Service = z
   .meta({ id: 'Service' });
 export type Service = z.infer<typeof Service>;
 
+/**
+ * A level (niveau / nivå / forløb type, DOMAIN.md §4): care granted as a whole and paid per day,
+ * week or month from the price list's level prices. Its category decides whose provider choice
+ * is paid for a day and which VAT rate applies.
+ */
+export const LevelInput = z
+  .strictObject({
+    code: Code,
+    name: z.string().min(1).max(200),
+    category: Category,
+    expectedHoursPerWeek: z
+      .string()
+      .regex(/^\d{1,3}(\.\d{1,2})?$/, 'a decimal string such as "7.5" (hours per week)')
+      .refine((s) => Number(s) <= 168, 'at most 168 hours a week')
+      .nullable()
+      .optional()
+      .meta({ description: 'The expected time frame in hours per week (informative)' }),
+  })
+  .meta({ id: 'LevelInput' });
+export type LevelInput = z.infer<typeof LevelInput>;
+
+export const Level = z
+  .object({
+    id: z.number().int(),
+    catalogueVersionId: z.number().int(),
+    code: Code,
+    name: z.string(),
+    category: Category,
+    expectedHoursPerWeek: z.string().nullable(),
+  })
+  .meta({ id: 'Level' });
+export type Level = z.infer<typeof Level>;
+
 export const ServiceUpdate = z
   .strictObject({
     name: ServiceInput.shape.name.optional(),
@@ -66,7 +99,7 @@ export const CatalogueVersion = z
   .meta({ id: 'CatalogueVersion' });
 export type CatalogueVersion = z.infer<typeof CatalogueVersion>;
 
-export const CatalogueVersionWithServices = CatalogueVersion.extend({ services: z.array(Service) }).meta({
+export const CatalogueVersionWithServices = CatalogueVersion.extend({ services: z.array(Service), levels: z.array(Level) }).meta({
   id: 'CatalogueVersionWithServices',
 });
 export type CatalogueVersionWithServices = z.infer<typeof CatalogueVersionWithServices>;
@@ -77,6 +110,7 @@ export const CatalogueVersionCreate = z
     validFrom: IsoDate,
     validTo: IsoDate.nullable().optional(),
     services: z.array(ServiceInput).max(5000).default([]),
+    levels: z.array(LevelInput).max(500).default([]),
   })
   .refine(validityRefinement, { message: 'validTo must be after validFrom', path: ['validTo'] })
   .meta({ id: 'CatalogueVersionCreate' });

@@ -7,8 +7,9 @@ import type {
   CatalogueVersionFilter,
   CatalogueVersionUpdate,
   CatalogueVersionWithServices,
-  ServiceFilter,
+  LevelInput,
   ServiceInput,
+  ServiceFilter,
   ServiceUpdate,
 } from './catalogue-schemas.js';
 import { catalogueStore } from './catalogue-store.js';
@@ -19,13 +20,13 @@ const audit = (tx: Knex.Transaction, who: Acting, e: Omit<AuditEntry, 'municipal
   appendAudit(tx, { municipalityId: who.principal.municipalityId, actor: who.principal.actor, requestId: who.requestId, ...e });
 
 /** A code may appear once per version; say which entry repeats which, so the caller can fix the payload. */
-function refuseDuplicateCodes(services: readonly ServiceInput[]) {
+function refuseDuplicateCodes(entries: readonly { code: string }[], list: 'services' | 'levels' = 'services') {
   const seen = new Map<string, number>();
-  services.forEach((s, i) => {
+  entries.forEach((s, i) => {
     const first = seen.get(s.code);
     if (first !== undefined) {
-      throw unprocessable(`services[${i}] repeats code ${s.code} of services[${first}]`, {
-        field: `services.${i}.code`,
+      throw unprocessable(`${list}[${i}] repeats code ${s.code} of ${list}[${first}]`, {
+        field: `${list}.${i}.code`,
         index: i,
         duplicateOf: first,
       });
@@ -45,12 +46,16 @@ export class CatalogueService {
     return this.versionWithServices(this.db, who.principal.municipalityId, id);
   }
 
-  async createVersion(who: Acting, input: CatalogueVersionCreate) {
+  /** `levels` may be left out by callers that build catalogues in code (seeds, tests): none. */
+  async createVersion(who: Acting, input: Omit<CatalogueVersionCreate, 'levels'> & { levels?: LevelInput[] }) {
+    const levels = input.levels ?? [];
     refuseDuplicateCodes(input.services);
+    refuseDuplicateCodes(levels, 'levels');
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       const id = await catalogueStore.insertVersion(tx, m, input);
       await catalogueStore.insertServices(tx, m, id, input.services);
+      await catalogueStore.insertLevels(tx, m, id, levels);
       const created = await this.versionWithServices(tx, m, id);
       await audit(tx, who, { action: 'create', entity: 'catalogue_version', entityId: id, changes: { after: created } });
       return created;
@@ -112,6 +117,6 @@ export class CatalogueService {
   private async versionWithServices(db: Knex, m: number, id: number): Promise<CatalogueVersionWithServices> {
     const v = await catalogueStore.getVersion(db, m, id);
     if (!v) throw notFound('catalogue version', id);
-    return { ...v, services: await catalogueStore.servicesOfVersion(db, m, id) };
+    return { ...v, services: await catalogueStore.servicesOfVersion(db, m, id), levels: await catalogueStore.levelsOfVersion(db, m, id) };
   }
 }

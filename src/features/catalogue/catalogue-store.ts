@@ -1,8 +1,11 @@
+import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
 import type {
   CatalogueVersion,
   CatalogueVersionCreate,
   CatalogueVersionFilter,
+  Level,
+  LevelInput,
   Service,
   ServiceFilter,
   ServiceInput,
@@ -41,6 +44,15 @@ const toService = (r: Record<string, any>): Service => ({
   standardMinutes: r.standard_minutes,
   billingUnit: r.billing_unit,
   createdAt: r.created_at.toISOString(),
+});
+
+const toLevel = (r: Record<string, any>): Level => ({
+  id: r.id,
+  catalogueVersionId: r.catalogue_version_id,
+  code: r.code,
+  name: r.name,
+  category: r.category,
+  expectedHoursPerWeek: r.expected_hours_per_week === null ? null : new Decimal(r.expected_hours_per_week).toFixed(),
 });
 
 const toServiceColumns = (s: Partial<ServiceInput>) =>
@@ -89,7 +101,7 @@ export const catalogueStore = {
     return rows.map(toService);
   },
 
-  async insertVersion(tx: Knex.Transaction, municipalityId: number, v: CatalogueVersionCreate): Promise<number> {
+  async insertVersion(tx: Knex.Transaction, municipalityId: number, v: Pick<CatalogueVersionCreate, 'label' | 'validFrom' | 'validTo'>): Promise<number> {
     const [row] = await tx('catalogue_versions')
       .insert({ municipality_id: municipalityId, label: v.label, valid_from: v.validFrom, valid_to: v.validTo ?? null })
       .returning('id');
@@ -157,5 +169,32 @@ export const catalogueStore = {
         },
       ]),
     );
+  },
+
+  async levelsOfVersion(db: Db, municipalityId: number, versionId: number): Promise<Level[]> {
+    const rows = await db('catalogue_levels').where({ municipality_id: municipalityId, catalogue_version_id: versionId }).orderBy('code');
+    return rows.map(toLevel);
+  },
+
+  async insertLevels(tx: Knex.Transaction, municipalityId: number, versionId: number, list: readonly LevelInput[]) {
+    if (list.length === 0) return;
+    await tx('catalogue_levels').insert(
+      list.map((l) => ({
+        municipality_id: municipalityId,
+        catalogue_version_id: versionId,
+        code: l.code,
+        name: l.name,
+        category: l.category,
+        expected_hours_per_week: l.expectedHoursPerWeek ?? null,
+      })),
+    );
+  },
+
+  /** The levels of the catalogue version in force on `onDate`, by code (empty when no version covers it). */
+  async levelsInForce(db: Db, municipalityId: number, onDate: string): Promise<Map<string, Level>> {
+    const q = db('catalogue_levels as l').where('l.municipality_id', municipalityId).join('catalogue_versions as cv', (j) => j.on('cv.municipality_id', 'l.municipality_id').andOn('cv.id', 'l.catalogue_version_id'));
+    activeOn(q, onDate, 'cv');
+    const rows = await q.select('l.*').orderBy('l.code');
+    return new Map(rows.map((r) => [r.code as string, toLevel(r)]));
   },
 };

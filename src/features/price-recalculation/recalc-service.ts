@@ -397,6 +397,8 @@ export class PriceRecalculationService {
     if (await tx('price_lists').where({ municipality_id: m, label }).first('id')) label = `${label} #${r.id}`;
     const listId = await pricesStore.insert(tx, m, { label, status: 'proposed', validFrom: `${next}-01-01`, note: `Recalculated from the actual costs of ${r.year} (price recalculation ${r.id}); based on price list ${base.id} "${base.label}"` });
     await pricesStore.replaceRates(tx, m, listId, rates);
+    // Level prices are not recalculated yet (issue 18, item 9): the new version carries them over unchanged.
+    await pricesStore.replaceLevelRates(tx, m, listId, base.levelRates.map((x) => ({ ...x, rate: formatRate(x.rate) })));
     await this.audit(tx, who, 'create', 'price_list', listId, { after: { label, status: 'proposed', validFrom: `${next}-01-01`, fromRecalculation: r.id, basedOn: base.id, rates: rates.length } });
     return listId;
   }

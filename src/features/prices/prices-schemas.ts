@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, ProviderKind, Ref, validityRefinement } from '../../http/common-schemas.js';
+import { Code, IsoDate, ProviderKind, Ref, validityRefinement } from '../../http/common-schemas.js';
 
 export const PRICE_LIST_STATUSES = ['proposed', 'adopted', 'recalculated'] as const;
 export const PriceListStatus = z.enum(PRICE_LIST_STATUSES);
@@ -56,6 +56,29 @@ export const PriceRate = z
   .meta({ id: 'PriceRate' });
 export type PriceRate = z.infer<typeof PriceRate>;
 
+export const LevelRateUnit = z.enum(['per_day', 'per_week', 'per_month']);
+export type LevelRateUnit = z.infer<typeof LevelRateUnit>;
+
+/**
+ * A level price (DOMAIN.md §4): per level × provider kind × area, per day, week or month. A weekly
+ * price is paid 1/7 a day, a monthly price 1/(days of the month) a day (docs/reimbursement-model.md).
+ */
+export const LevelRateInput = z
+  .strictObject({
+    level: Code.meta({ description: 'a level code of the catalogue' }),
+    providerKind: ProviderKind,
+    area: Area.nullable().optional(),
+    unit: LevelRateUnit,
+    rate: RateInput,
+  })
+  .meta({ id: 'LevelRateInput' });
+export type LevelRateInput = z.infer<typeof LevelRateInput>;
+
+export const LevelRate = z
+  .object({ level: z.string(), providerKind: ProviderKind, area: z.string().nullable(), unit: LevelRateUnit, rate: Rate })
+  .meta({ id: 'LevelRate' });
+export type LevelRate = z.infer<typeof LevelRate>;
+
 export const PriceList = z
   .object({
     id: z.number().int(),
@@ -71,12 +94,13 @@ export const PriceList = z
   .meta({ id: 'PriceList' });
 export type PriceList = z.infer<typeof PriceList>;
 
-export const PriceListWithRates = PriceList.extend({ rates: z.array(PriceRate) }).meta({ id: 'PriceListWithRates' });
+export const PriceListWithRates = PriceList.extend({ rates: z.array(PriceRate), levelRates: z.array(LevelRate) }).meta({ id: 'PriceListWithRates' });
 export type PriceListWithRates = z.infer<typeof PriceListWithRates>;
 
 const Label = z.string().min(1).max(100);
 const Note = z.string().max(2000);
 const Rates = z.array(PriceRateInput).max(5000);
+const LevelRates = z.array(LevelRateInput).max(5000);
 
 export const PriceListCreate = z
   .strictObject({
@@ -86,18 +110,20 @@ export const PriceListCreate = z
     validTo: IsoDate.nullable().optional(),
     note: Note.nullable().optional(),
     rates: Rates,
+    levelRates: LevelRates.default([]),
   })
   .refine(validityRefinement, { message: 'validTo must be after validFrom', path: ['validTo'] })
   .meta({ id: 'PriceListCreate' });
 export type PriceListCreate = z.infer<typeof PriceListCreate>;
 
-/** `rates` replaces all rates. Once the list is used, only an open validTo may be set. */
+/** `rates` replaces all rates, `levelRates` all level prices. Once the list is used, only an open validTo may be set. */
 export const PriceListUpdate = z
   .strictObject({
     label: Label.optional(),
     note: Note.nullable().optional(),
     validTo: IsoDate.nullable().optional(),
     rates: Rates.optional(),
+    levelRates: LevelRates.optional(),
   })
   .meta({ id: 'PriceListUpdate' });
 export type PriceListUpdate = z.infer<typeof PriceListUpdate>;

@@ -5,6 +5,7 @@ import { appendAudit, type AuditEntry } from '../audit/audit-store.js';
 import type { Acting } from '../auth/auth-types.js';
 import type {
   PriceList,
+  LevelRateInput,
   PriceListCreate,
   PriceListFilter,
   PriceListStatus,
@@ -23,15 +24,24 @@ const audit = (
   e: Omit<AuditEntry, 'municipalityId' | 'actor' | 'requestId'>,
 ) => appendAudit(tx, { municipalityId: m, actor: who?.principal.actor ?? 'system', requestId: who?.requestId ?? null, ...e });
 
-/** One rate per (priceGroup, timeBand, providerKind, area); name the repeating entry so the caller can fix it. */
+/**
+ * One rate per (priceGroup, timeBand, providerKind, area), one level price per (level,
+ * providerKind, area); name the repeating entry so the caller can fix it.
+ */
 function refuseDuplicateRates(rates: readonly PriceRateInput[]) {
+  refuseRepeats('rates', 'priceGroup, timeBand, providerKind and area', rates.map((r) => [r.priceGroup, r.timeBand, r.providerKind, r.area ?? '']));
+}
+function refuseDuplicateLevelRates(rates: readonly LevelRateInput[]) {
+  refuseRepeats('levelRates', 'level, providerKind and area', rates.map((r) => [r.level, r.providerKind, r.area ?? '']));
+}
+function refuseRepeats(list: string, what: string, keys: readonly string[][]) {
   const seen = new Map<string, number>();
-  rates.forEach((r, i) => {
-    const key = JSON.stringify([r.priceGroup, r.timeBand, r.providerKind, r.area ?? '']);
+  keys.forEach((k, i) => {
+    const key = JSON.stringify(k);
     const first = seen.get(key);
     if (first !== undefined) {
-      throw unprocessable(`rates[${i}] repeats priceGroup, timeBand, providerKind and area of rates[${first}]`, {
-        field: `rates.${i}`,
+      throw unprocessable(`${list}[${i}] repeats ${what} of ${list}[${first}]`, {
+        field: `${list}.${i}`,
         index: i,
         duplicateOf: first,
       });
@@ -60,7 +70,8 @@ async function withRates(db: Knex, m: number, id: number): Promise<PriceListWith
   const list = await pricesStore.get(db, m, id);
   if (!list) throw notFound('price list', id);
   const rates = await pricesStore.rates(db, m, id);
-  return { ...list, rates: rates.map((r) => ({ ...r, rate: formatRate(r.rate) })) };
+  const levelRates = await pricesStore.levelRates(db, m, id);
+  return { ...list, rates: rates.map((r) => ({ ...r, rate: formatRate(r.rate) })), levelRates: levelRates.map((r) => ({ ...r, rate: formatRate(r.rate) })) };
 }
 
 export class PricesService {
@@ -74,13 +85,17 @@ export class PricesService {
     return withRates(this.db, who.principal.municipalityId, id);
   }
 
-  async create(who: Acting, input: PriceListCreate) {
+  /** `levelRates` may be left out by callers that build price lists in code (seeds, tests): none. */
+  async create(who: Acting, input: Omit<PriceListCreate, 'levelRates'> & { levelRates?: LevelRateInput[] }) {
+    const levelRates = input.levelRates ?? [];
     refuseDuplicateRates(input.rates);
+    refuseDuplicateLevelRates(levelRates);
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       await refuseOverlap(tx, m, null, input.status, input.validFrom, input.validTo ?? null);
       const id = await pricesStore.insert(tx, m, input);
       await pricesStore.replaceRates(tx, m, id, input.rates);
+      await pricesStore.replaceLevelRates(tx, m, id, levelRates);
       const created = await withRates(tx, m, id);
       await audit(tx, m, who, { action: 'create', entity: 'price_list', entityId: id, changes: { after: created } });
       return created;
@@ -102,6 +117,10 @@ export class PricesService {
       if (patch.rates) {
         refuseDuplicateRates(patch.rates);
         await pricesStore.replaceRates(tx, m, id, patch.rates);
+      }
+      if (patch.levelRates) {
+        refuseDuplicateLevelRates(patch.levelRates);
+        await pricesStore.replaceLevelRates(tx, m, id, patch.levelRates);
       }
       await pricesStore.update(tx, m, id, { label: patch.label, note: patch.note, validTo: patch.validTo });
       const after = await withRates(tx, m, id);
@@ -148,7 +167,7 @@ export class PricesService {
 /** Mirrors the price_lists_frozen trigger, with a message that says what is still allowed. */
 function refuseChangeOfUsed(list: PriceList, patch: PriceListUpdate) {
   const hint = 'add a new price list version instead';
-  const fixed = (['label', 'note', 'rates'] as const).filter((k) => patch[k] !== undefined);
+  const fixed = (['label', 'note', 'rates', 'levelRates'] as const).filter((k) => patch[k] !== undefined);
   if (fixed.length > 0) {
     throw conflict(
       `price list ${list.id} has been used by a settlement (${list.usedAt}); its ${fixed.join(', ')} can no longer change — only an open validTo may be set; ${hint}`,

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
-import type { PriceList, PriceListFilter, PriceListStatus, PriceRateInput, RateUnit } from './prices-schemas.js';
+import type { LevelRateInput, LevelRateUnit, PriceList, PriceListFilter, PriceListStatus, PriceRateInput, RateUnit } from './prices-schemas.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -14,8 +14,18 @@ export interface RateInForce {
   rate: Decimal;
 }
 
+/** A level price as the pricing engine sees it. */
+export interface LevelRateInForce {
+  level: string;
+  providerKind: 'municipal' | 'private';
+  area: string | null;
+  unit: LevelRateUnit;
+  rate: Decimal;
+}
+
 export interface PriceListInForce extends PriceList {
   rates: RateInForce[];
+  levelRates: LevelRateInForce[];
 }
 
 const toList = (r: Record<string, any>): PriceList => ({
@@ -34,6 +44,14 @@ const toList = (r: Record<string, any>): PriceList => ({
 const toRate = (r: Record<string, any>): RateInForce => ({
   priceGroup: r.price_group,
   timeBand: r.time_band,
+  providerKind: r.provider_kind,
+  area: r.area === '' ? null : r.area,
+  unit: r.unit,
+  rate: new Decimal(r.rate),
+});
+
+const toLevelRate = (r: Record<string, any>): LevelRateInForce => ({
+  level: r.level_code,
   providerKind: r.provider_kind,
   area: r.area === '' ? null : r.area,
   unit: r.unit,
@@ -67,6 +85,28 @@ export const pricesStore = {
       .where({ municipality_id: municipalityId, price_list_id: priceListId })
       .orderBy(['price_group', 'time_band', 'provider_kind', 'area']);
     return rows.map(toRate);
+  },
+
+  async levelRates(db: Db, municipalityId: number, priceListId: number): Promise<LevelRateInForce[]> {
+    const rows = await db('level_rates').where({ municipality_id: municipalityId, price_list_id: priceListId }).orderBy(['level_code', 'provider_kind', 'area']);
+    return rows.map(toLevelRate);
+  },
+
+  /** Replaces every level price of the list; the level_rates trigger refuses this once the list is used. */
+  async replaceLevelRates(tx: Knex.Transaction, municipalityId: number, priceListId: number, rates: readonly LevelRateInput[]) {
+    await tx('level_rates').where({ municipality_id: municipalityId, price_list_id: priceListId }).delete();
+    if (rates.length === 0) return;
+    await tx('level_rates').insert(
+      rates.map((r) => ({
+        municipality_id: municipalityId,
+        price_list_id: priceListId,
+        level_code: r.level,
+        provider_kind: r.providerKind,
+        area: r.area ?? '',
+        unit: r.unit,
+        rate: new Decimal(r.rate).toFixed(),
+      })),
+    );
   },
 
   async insert(
@@ -145,6 +185,6 @@ export const pricesStore = {
   async inForce(db: Db, municipalityId: number, onDate: string): Promise<PriceListInForce | null> {
     const row = await activeOn(lists(db, municipalityId).andWhereNot('status', 'proposed'), onDate).first();
     if (!row) return null;
-    return { ...toList(row), rates: await pricesStore.rates(db, municipalityId, row.id) };
+    return { ...toList(row), rates: await pricesStore.rates(db, municipalityId, row.id), levelRates: await pricesStore.levelRates(db, municipalityId, row.id) };
   },
 };

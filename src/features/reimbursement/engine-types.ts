@@ -6,7 +6,9 @@ export type { Category };
 export type ProviderKind = 'municipal' | 'private';
 export type VatStatus = 'registered' | 'exempt' | 'not_registered';
 export type VisitStatus = 'delivered' | 'cancelled_by_citizen' | 'no_show' | 'cancelled_by_provider' | 'replacement';
-export type RateUnit = 'per_hour' | 'per_visit' | 'per_month';
+export type RateUnit = 'per_hour' | 'per_visit' | 'per_day' | 'per_week' | 'per_month';
+/** The units a level (period) price can have. */
+export type LevelRateUnit = 'per_day' | 'per_week' | 'per_month';
 
 export interface CatalogueService {
   code: string;
@@ -24,6 +26,34 @@ export interface PriceRate {
   /** null or '' = the rate for any area. */
   area: string | null;
   unit: RateUnit;
+  rate: Decimal;
+}
+
+/** A level (niveau / nivå / forløb type) of the catalogue in force: care paid per day, week or month. */
+export interface LevelInput {
+  code: string;
+  /** The category whose provider choice decides who is paid for a day, and whose VAT rate applies. */
+  category: Category;
+  /** Informative: the expected time frame in hours per week. */
+  expectedHoursPerWeek: Decimal | null;
+}
+
+/** A citizen's level for [validFrom, validTo). */
+export interface LevelGrantInput {
+  id: number;
+  citizenId: number;
+  level: string;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/** A level price of the price list: per level × provider kind × area. */
+export interface LevelRate {
+  level: string;
+  providerKind: ProviderKind;
+  /** null = the price for any area. */
+  area: string | null;
+  unit: LevelRateUnit;
   rate: Decimal;
 }
 
@@ -101,6 +131,10 @@ export interface EngineInput {
   /** The catalogue in force, by service code. */
   services: Readonly<Record<string, CatalogueService>>;
   rates: readonly PriceRate[];
+  /** The levels of the catalogue in force, by code (absent: no level-based care). */
+  levels?: Readonly<Record<string, LevelInput>>;
+  levelRates?: readonly LevelRate[];
+  levelGrants?: readonly LevelGrantInput[];
   citizens: readonly CitizenInput[];
   choices: readonly ChoiceInput[];
   grants: readonly GrantInput[];
@@ -113,12 +147,14 @@ export interface EngineInput {
   };
 }
 
-export type LineKind = 'visit' | 'cancellation' | 'hospital' | 'per_period' | 'quality_bonus';
+export type LineKind = 'visit' | 'cancellation' | 'hospital' | 'per_period' | 'quality_bonus' | 'level_day';
 
 /**
  * An aggregated settlement line. amount = round₂(quantity × rate × factor), where quantity is
  * minutes/60 (per_hour), visits (per_visit) or months (per_month); factor carries the
- * cancellation/hospital percent, area percent and provider-kind adjustment.
+ * cancellation/hospital percent, area percent and provider-kind adjustment. A level line
+ * (kind level_day) has quantity = days and rate = the price per day, week or month; its factor is
+ * the absence percent ÷ 1, 7 or the days of the month, so amount = round₂(days × price × percent/100 ÷ divisor).
  */
 export interface SettlementLine {
   citizenId: number;
@@ -217,7 +253,7 @@ export interface EngineResult {
 }
 
 export interface EngineIssue {
-  code: 'missing_rate' | 'rate_unit_mismatch' | 'bad_period' | 'holiday_country_mismatch';
+  code: 'missing_rate' | 'rate_unit_mismatch' | 'bad_period' | 'holiday_country_mismatch' | 'unknown_level' | 'missing_level_rate' | 'overlapping_level_grants';
   message: string;
   details: Record<string, unknown>;
 }

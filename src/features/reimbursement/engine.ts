@@ -28,6 +28,7 @@ import { doubleStaffing } from './rules/double-staffing.js';
 import { farLongerThanGranted } from './rules/far-longer-than-granted.js';
 import { grantNeverDelivered } from './rules/grant-never-delivered.js';
 import { hospitalStay } from './rules/hospital-stay.js';
+import { levelDays } from './rules/level-days.js';
 import { matchChoice } from './rules/match-choice.js';
 import { matchGrant } from './rules/match-grant.js';
 import { minuteRounding } from './rules/minute-rounding.js';
@@ -62,12 +63,13 @@ export const PIPELINE: readonly Rule[] = [
   providerKindAdjustment,
   qualityBonus,
   perPeriod,
+  levelDays,
   grantNeverDelivered,
 ];
 
 /** Shared until band-split gives a unit its own parts (saves an array per visit). */
 const NO_PARTS = Object.freeze([]) as unknown as Part[];
-const KIND_ORDER: Record<LineKind, number> = { visit: 0, cancellation: 1, hospital: 2, per_period: 3, quality_bonus: 4 };
+const KIND_ORDER: Record<LineKind, number> = { visit: 0, cancellation: 1, hospital: 2, per_period: 3, quality_bonus: 4, level_day: 5 };
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**

@@ -25,6 +25,9 @@ const Minutes = z.number().int().min(0).max(1440);
 const LocalTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a local time HH:MM (00:00–24:00)');
 const Weekday = z.number().int().min(1).max(7);
 
+/** Percent paid on days from–to of an absence (day 1 = its first day). */
+const AbsenceDays = z.strictObject({ from: z.number().int().min(1).max(366), to: z.number().int().min(1).max(366), percent: Percent });
+
 const CapPer = z.enum(['visit', 'citizen_week', 'citizen_month']);
 
 export const Basis = z.discriminatedUnion('type', [
@@ -120,10 +123,25 @@ export const ReimbursementModel = z
         absenceKinds: z.array(z.enum(['hospital', 'respite', 'holiday'])).min(1).optional(),
         includePlannedAbsences: z.boolean().optional(),
         categories: z.array(CategoryEnum).min(1).optional(),
-        days: z
-          .array(z.strictObject({ from: z.number().int().min(1).max(366), to: z.number().int().min(1).max(366), percent: Percent }))
-          .min(1)
-          .max(20),
+        days: z.array(AbsenceDays).min(1).max(20),
+      })
+      .optional(),
+    levels: z
+      .strictObject({
+        /**
+         * How an absence reduces a level's day price, per absence kind and day of absence (day 1 =
+         * the absence's first day). Kinds listed nowhere do not reduce; days not listed pay 0 %.
+         */
+        absences: z
+          .array(
+            z.strictObject({
+              kinds: z.array(z.enum(['hospital', 'respite', 'holiday'])).min(1),
+              includePlanned: z.boolean().optional(),
+              days: z.array(AbsenceDays).min(1).max(20),
+            }),
+          )
+          .max(3)
+          .optional(),
       })
       .optional(),
     doubleStaffing: z.strictObject({ enabled: z.boolean() }).optional(),
@@ -180,13 +198,21 @@ export const ReimbursementModel = z
     checkBasis(m.defaults.basis, ['defaults', 'basis']);
     for (const [c, o] of Object.entries(m.categories ?? {})) checkBasis(o?.basis, ['categories', c, 'basis']);
     for (const [s, o] of Object.entries(m.services ?? {})) checkBasis(o.basis, ['services', s, 'basis']);
-    const days = m.hospital?.days ?? [];
-    days.forEach((d, i) => {
-      if (d.to < d.from) ctx.addIssue({ code: 'custom', path: ['hospital', 'days', i, 'to'], message: 'must not be before from' });
-      days.forEach((o, j) => {
-        if (j < i && d.from <= o.to && o.from <= d.to)
-          ctx.addIssue({ code: 'custom', path: ['hospital', 'days', i], message: `overlaps days ${o.from}–${o.to}` });
+    const checkDays = (days: readonly { from: number; to: number }[], path: (string | number)[]) =>
+      days.forEach((d, i) => {
+        if (d.to < d.from) ctx.addIssue({ code: 'custom', path: [...path, i, 'to'], message: 'must not be before from' });
+        days.forEach((o, j) => {
+          if (j < i && d.from <= o.to && o.from <= d.to) ctx.addIssue({ code: 'custom', path: [...path, i], message: `overlaps days ${o.from}–${o.to}` });
+        });
       });
+    checkDays(m.hospital?.days ?? [], ['hospital', 'days']);
+    const seenKinds = new Set<string>();
+    (m.levels?.absences ?? []).forEach((a, i) => {
+      checkDays(a.days, ['levels', 'absences', i, 'days']);
+      for (const k of a.kinds) {
+        if (seenKinds.has(k)) ctx.addIssue({ code: 'custom', path: ['levels', 'absences', i, 'kinds'], message: `${k} is already given a rule` });
+        seenKinds.add(k);
+      }
     });
   })
   .meta({ id: 'ReimbursementModel' });

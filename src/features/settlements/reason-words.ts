@@ -85,7 +85,17 @@ const RULES: Rule[] = [
       : w(`municipal provider ${up ? 'supplement' : 'deduction'} ${pct(v, 'en')}`, `${up ? 'tillæg' : 'fradrag'} for kommunal leverandør ${pct(v, 'da')}`, `${up ? 'tillägg' : 'avdrag'} för egen regi ${pct(v, 'sv')}`);
   }],
   [/^per_period\.days\.(\d+)\/(\d+)$/, (m) => w(`${m[1]} of ${m[2]} days of the month`, `${m[1]} af månedens ${m[2]} dage`, `${m[1]} av månadens ${m[2]} dagar`)],
+  [/^level\.per_day$/, () => w('level price per day', 'niveaupris pr. dag', 'nivåpris per dygn')],
+  [/^level\.per_week$/, () => w('level price per week, 1/7 a day', 'niveaupris pr. uge, 1/7 pr. dag', 'nivåpris per vecka, 1/7 per dygn')],
+  [/^level\.per_month$/, () => w('level price per month, paid by the days of the month', 'niveaupris pr. måned, betalt efter månedens dage', 'nivåpris per månad, betalt efter månadens dagar')],
+  [/^level\.absence\.(hospital|respite|holiday)\.day(\d+)\.([\d.]+)$/, (m) => {
+    const [en, da, sv] = ABSENCE_WORDS[m[1] as 'hospital' | 'respite' | 'holiday'];
+    return paid(m[3]!, `${en}, day ${m[2]}`, `${da}, dag ${m[2]}`, `${sv}, dag ${m[2]}`);
+  }],
+  [/^level\.([A-Za-z0-9_.-]+)$/, (m) => w(`level ${m[1]}`, `niveau ${m[1]}`, `nivå ${m[1]}`)],
 ];
+
+const ABSENCE_WORDS = { hospital: ['hospital stay', 'indlæggelse', 'sjukhusvistelse'], respite: ['respite stay', 'aflastningsophold', 'korttidsvistelse'], holiday: ['holiday', 'ferie', 'semester'] } as const;
 
 function paid(percent: string, en: string, da: string, sv: string): Words {
   return { en: `${en}: ${pct(percent, 'en')} paid`, da: `${da}: ${pct(percent, 'da')} betales`, sv: `${sv}: ${pct(percent, 'sv')} betalas` };

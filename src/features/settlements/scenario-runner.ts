@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AbsenceCreate } from '../citizens/absences-schemas.js';
 import { GrantCreate } from '../grants/grants-schemas.js';
+import { LevelGrantCreate } from '../grants/level-grants-schemas.js';
 import { VisitCreate } from '../visits/visits-schemas.js';
 import type { Services } from '../../services.js';
 import { AppError, badRequest } from '../../shared/errors.js';
@@ -109,6 +110,7 @@ export async function runScenario(services: Services, sc: Scenario, actor: strin
       label: 'Scenario catalogue',
       validFrom: sc.catalogue.validFrom,
       services: sc.catalogue.services.map((s) => ({ ...s, name: s.name ?? s.code })),
+      levels: sc.catalogue.levels.map((l) => ({ ...l, name: l.name ?? l.code })),
     }),
   );
   await step('prices', () =>
@@ -117,6 +119,7 @@ export async function runScenario(services: Services, sc: Scenario, actor: strin
       status: 'adopted',
       validFrom: sc.prices.validFrom,
       rates: sc.prices.rates.map((r) => ({ ...r, area: r.area ?? null })),
+      levelRates: sc.prices.levelRates.map((r) => ({ ...r, area: r.area ?? null })),
     }),
   );
   for (const [i, m] of sc.models.entries()) {
@@ -161,6 +164,11 @@ export async function runScenario(services: Services, sc: Scenario, actor: strin
       where,
     );
     await step(where, () => services.grants.create(who, body));
+  }
+  for (const [i, g] of sc.levelGrants.entries()) {
+    const where = `levelGrants[${i}]`;
+    const body = parsed(LevelGrantCreate, { citizenId: citizenId(g.citizen, where), level: g.level, validFrom: g.validFrom, ...(g.validTo ? { validTo: g.validTo } : {}) }, where);
+    await step(where, () => services.levelGrants.create(who, body));
   }
   for (const [i, a] of sc.absences.entries()) {
     const where = `absences[${i}]`;

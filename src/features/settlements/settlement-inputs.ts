@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
@@ -17,6 +18,9 @@ import type {
   CitizenInput,
   EngineInput,
   GrantInput,
+  LevelGrantInput,
+  LevelInput,
+  LevelRate,
   PriceRate,
   ProviderKind,
   VatStatus,
@@ -52,6 +56,9 @@ export interface RunBasis {
   rates: PriceRate[];
   catalogueVersionId: number;
   services: Record<string, CatalogueService>;
+  /** The catalogue's levels and the price list's level prices (level-based care, DOMAIN.md §4). */
+  levels: Record<string, LevelInput>;
+  levelRates: LevelRate[];
   /** sha256 over the shared inputs, part of every provider's fingerprint. */
   hash: string;
 }
@@ -156,6 +163,10 @@ export async function loadRunBasis(db: Db, mi: MunicipalityInfo, p: Period): Pro
     services[s.code] = { code: s.code, category: s.category, priceGroup: s.priceGroup, standardMinutes: s.standardMinutes, billingUnit: s.billingUnit };
   }
   const rates: PriceRate[] = list.rates.map((r) => ({ ...r }));
+  const levels: Record<string, LevelInput> = {};
+  for (const l of (await catalogueStore.levelsInForce(db, mi.id, p.from)).values())
+    levels[l.code] = { code: l.code, category: l.category, expectedHoursPerWeek: l.expectedHoursPerWeek === null ? null : new Decimal(l.expectedHoursPerWeek) };
+  const levelRates: LevelRate[] = list.levelRates.map((r) => ({ ...r }));
   const hash = sha(
     JSON.stringify({
       country: mi.country,
@@ -165,9 +176,16 @@ export async function loadRunBasis(db: Db, mi: MunicipalityInfo, p: Period): Pro
       rates: rates.map((r) => [r.priceGroup, r.timeBand, r.providerKind, r.area, r.unit, r.rate.toFixed(4)]),
       catalogue: catalogues[0]!.id,
       services: Object.values(services).map((s) => [s.code, s.category, s.priceGroup, s.standardMinutes]),
+      // Only when there are any, so the fingerprints of months without levels stay what they were.
+      ...(Object.keys(levels).length || levelRates.length
+        ? {
+            levels: Object.values(levels).map((l) => [l.code, l.category]),
+            levelRates: levelRates.map((r) => [r.level, r.providerKind, r.area, r.unit, r.rate.toFixed(4)]),
+          }
+        : {}),
     }),
   );
-  return { municipality: mi, period: p, priceList: { id: list.id, label: list.label }, rates, catalogueVersionId: catalogues[0]!.id, services, hash };
+  return { municipality: mi, period: p, priceList: { id: list.id, label: list.label }, rates, catalogueVersionId: catalogues[0]!.id, services, levels, levelRates, hash };
 }
 
 /**
@@ -308,6 +326,9 @@ export const PROVIDER_FACTS_SQL = `
     (select json_agg(json_build_array(a.id, a.citizen_id, a.kind, a.planned, a.valid_from, a.valid_to) order by a.id)
        from absences a
       where a.municipality_id = :m and a.citizen_id = any((select ids from cit)::int[]) and ${overlaps('a', 'weekFrom', 'weekTo')}) as absences,
+    (select json_agg(json_build_array(lg.id, lg.citizen_id, lg.level_code, lg.valid_from, lg.valid_to) order by lg.id)
+       from level_grants lg
+      where lg.municipality_id = :m and lg.citizen_id = any((select ids from cit)::int[]) and ${overlaps('lg')}) as level_grants,
     (${decisionsSql(':decisions')}) as decisions,
     (select json_agg(s.fingerprint order by s.sequence)
        from settlements s
@@ -580,7 +601,7 @@ export async function loadProviderInputs(
   });
   const facts = await db.raw(PROVIDER_FACTS_SQL, { ...params, ids: `{${[...visited].join(',')}}` });
   type Row = (string | number | boolean | null | number[])[];
-  const row = facts.rows[0] as Record<'citizens' | 'grants' | 'choices' | 'absences' | 'decisions', Row[] | null> & { drafts: string[] | null };
+  const row = facts.rows[0] as Record<'citizens' | 'grants' | 'choices' | 'absences' | 'level_grants' | 'decisions', Row[] | null> & { drafts: string[] | null };
 
   const h = createHash('sha256');
   h.update(JSON.stringify(['carepay-settlement-v2', p.period, basis.hash, provider.id, provider.kind, provider.vatStatus, model.model.id, model.hash]));
@@ -607,6 +628,9 @@ export async function loadProviderInputs(
   h.update(`c:${JSON.stringify(row.choices ?? [])};`);
   const absences: AbsenceInput[] = (row.absences ?? []).map((a) => ({ citizenId: a[1] as number, kind: a[2] as AbsenceInput['kind'], planned: a[3] as boolean, validFrom: a[4] as string, validTo: a[5] as string | null }));
   h.update(`a:${JSON.stringify(row.absences ?? [])};`);
+  const levelGrants: LevelGrantInput[] = (row.level_grants ?? []).map((g) => ({ id: g[0] as number, citizenId: g[1] as number, level: g[2] as string, validFrom: g[3] as string, validTo: g[4] as string | null }));
+  // Level grants are edited in place (their end): their values are hashed. Only when there are any, so other fingerprints stay as they were.
+  if (levelGrants.length) h.update(`l:${JSON.stringify(row.level_grants)};`);
   const decisions = new Map<string, 'accepted' | 'rejected'>();
   for (const d of row.decisions ?? []) decisions.set(`${d[0]}|${d[1]}`, d[2] as 'accepted' | 'rejected');
   h.update(`d:${JSON.stringify(row.decisions ?? [])};`);
@@ -620,6 +644,9 @@ export async function loadProviderInputs(
     priceListVersionId: basis.priceList.id,
     services: basis.services,
     rates: basis.rates,
+    levels: basis.levels,
+    levelRates: basis.levelRates,
+    levelGrants,
     citizens,
     choices,
     grants,

@@ -65,9 +65,12 @@ export function settlementDetailLines(d: SettlementDetail, lines: readonly Settl
     `Lines (${lines.length}):`,
   ];
   for (const l of lines) {
-    const unit = l.unit === 'per_hour' ? 'h' : l.unit === 'per_visit' ? 'visit(s)' : 'month(s)';
+    // A level line counts days whatever its price's unit; the rate says what it is per (docs/reimbursement-model.md).
+    const level = l.kind === 'level_day';
+    const unit = level ? 'day(s)' : l.unit === 'per_hour' ? 'h' : l.unit === 'per_visit' ? 'visit(s)' : 'month(s)';
+    const per = level ? `/${l.unit.slice(4)}` : '';
     out.push(
-      `  ${pad(`${l.lineNo}.`, 6)} ${pad(l.citizenRef, 12)} ${pad(l.serviceCode, 10)} ${pad(l.kind, 12)} ${pad(l.band ?? '—', 18)} ${num(String(l.visits), 4)} visit(s) ${num(String(l.minutes), 6)} min  ${l.quantity} ${unit} × ${l.rate}${l.factor === '1' ? '' : ` × ${l.factor}`} = ${l.amount}  VAT ${l.vatPercent} %  [${(l.reasons ?? l.reasonCodes).join('; ')}]`,
+      `  ${pad(`${l.lineNo}.`, 6)} ${pad(l.citizenRef, 12)} ${pad(l.serviceCode, 10)} ${pad(l.kind, 12)} ${pad(l.band ?? '—', 18)} ${num(String(l.visits), 4)} visit(s) ${num(String(l.minutes), 6)} min  ${l.quantity} ${unit} × ${l.rate}${per}${l.factor === '1' ? '' : ` × ${l.factor}`} = ${l.amount}  VAT ${l.vatPercent} %  [${(l.reasons ?? l.reasonCodes).join('; ')}]`,
     );
   }
   out.push(`Exceptions (${exceptions.length}):`);

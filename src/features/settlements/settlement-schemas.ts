@@ -55,7 +55,7 @@ export const SettlementLine = z
     /** visit, cancellation, hospital, per_period, quality_bonus, accepted_exception. */
     kind: z.string(),
     band: z.string().nullable(),
-    unit: z.enum(['per_hour', 'per_visit', 'per_month']),
+    unit: z.enum(['per_hour', 'per_visit', 'per_day', 'per_week', 'per_month']),
     visits: z.number().int(),
     minutes: z.number().int(),
     quantity: z.string(),

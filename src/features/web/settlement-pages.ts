@@ -122,6 +122,8 @@ function byCitizen(lines: SettlementLine[]): { citizenRef: string; lines: Settle
 const quantityText = (c: WebContext, l: SettlementLine) => {
   const f = fmtOf(c);
   if (l.unit === 'per_hour') return `${f.hoursOfMinutes(l.minutes)} ${c.t.hours.toLowerCase()}`;
+  // A level line counts days whatever its price is per (per_day, per_week, per_month).
+  if (l.kind === 'level_day') return `${f.number(l.quantity, 0)} ${c.t.days.toLowerCase()}`;
   return `${f.number(l.quantity, 0)} × ${l.unit === 'per_visit' ? c.t.visits.toLowerCase() : c.t.month.toLowerCase()}`;
 };
 

@@ -9,6 +9,10 @@ import type {
   CitizenInput,
   EngineInput,
   GrantInput,
+  LevelGrantInput,
+  LevelInput,
+  LevelRate,
+  LevelRateUnit,
   PriceRate,
   ProviderKind,
   RateUnit,
@@ -189,3 +193,26 @@ export function aWorld(model: ReimbursementModel, o: Partial<EngineInput> = {}):
     ...o,
   });
 }
+
+export const aLevel = (code: string, category: Category = 'personal_care', expectedHoursPerWeek: string | null = null): LevelInput => ({
+  code,
+  category,
+  expectedHoursPerWeek: expectedHoursPerWeek === null ? null : new Decimal(expectedHoursPerWeek),
+});
+
+export const aLevelRate = (level: string, rate: string, o: { kind?: ProviderKind; unit?: LevelRateUnit; area?: string | null } = {}): LevelRate => ({
+  level,
+  providerKind: o.kind ?? 'private',
+  area: o.area ?? null,
+  unit: o.unit ?? 'per_day',
+  rate: new Decimal(rate),
+});
+
+let levelGrantIds = 5000;
+export const aLevelGrant = (citizenId: number, level: string, validFrom = '2020-01-01', validTo: string | null = null): LevelGrantInput => ({
+  id: levelGrantIds++,
+  citizenId,
+  level,
+  validFrom,
+  validTo,
+});
