@@ -6,7 +6,7 @@ import type { Country, Language } from '../invoices/invoice-types.js';
  * settlement (a correction that pays back is negative).
  */
 
-export type BasisUnit = 'per_hour' | 'per_visit' | 'per_month' | 'rounding';
+export type BasisUnit = 'per_hour' | 'per_visit' | 'per_day' | 'per_week' | 'per_month' | 'rounding';
 
 /** One row of the basis: a category, time band and kind at one price. quantity × price = amount. */
 export interface BasisRow {
@@ -21,7 +21,7 @@ export interface BasisRow {
   /** Minutes for hourly rows (price per 60), visits or months otherwise, 1 (or -1) for the rounding row. */
   quantity: string;
   /** UN/ECE rec. 20: MIN (minutes, price per 60 minutes), C62 (one), MON (month). */
-  unitCode: 'MIN' | 'C62' | 'MON';
+  unitCode: 'MIN' | 'C62' | 'DAY' | 'MON';
   /** Price per unit (per hour for MIN rows): the rate times its factor. */
   price: string;
   /** 60 for MIN rows (the price is per hour), else 1. */

@@ -74,7 +74,8 @@ export function buildBasisRows(lines: readonly LineData[]): BasisRow[] {
       visits: g.visits,
       minutes: g.minutes,
       quantity: quantity.toFixed(),
-      unitCode: UNIT_CODE[g.l.unit],
+      // A level line counts days whatever the period of its price (DOMAIN.md §4 levels).
+      unitCode: g.l.kind === 'level_day' ? 'DAY' : UNIT_CODE[g.l.unit as keyof typeof UNIT_CODE],
       price: g.price.toFixed(),
       baseQuantity: hourly ? 60 : 1,
       amount: amount.toFixed(2),

@@ -392,3 +392,19 @@ export function groupByCitizen(lines: readonly InvoiceLine[]): CitizenGroup[] {
       amount: ls.reduce((t, l) => t.plus(l.amount), new Decimal(0)),
     }));
 }
+
+/**
+ * A level line (kind `level_day`, DOMAIN.md §4 levels) is paid per day at a price per day, week or
+ * month: quantity = days, rate = the published price, and the stored factor = share paid ÷ the
+ * price's days (1, 7 or the days of the month), kept to six places. A document states it the way a
+ * bookkeeper multiplies it: days × price × share ÷ days of the price. The share is recovered to
+ * four places (a percent with two decimals) and the factor made exact again, so the product
+ * rounds to the amount paid.
+ */
+export function levelPricing(l: { kind: string; unit: string; factor: Decimal.Value }, periodStart: string): { divisor: number; share: Decimal; factor: Decimal } | null {
+  if (l.kind !== 'level_day') return null;
+  const [y, m] = periodStart.split('-').map(Number) as [number, number];
+  const divisor = l.unit === 'per_week' ? 7 : l.unit === 'per_month' ? new Date(Date.UTC(y, m, 0)).getUTCDate() : 1;
+  const share = new Decimal(l.factor).mul(divisor).toDecimalPlaces(4, Decimal.ROUND_HALF_UP);
+  return { divisor, share, factor: share.div(divisor) };
+}

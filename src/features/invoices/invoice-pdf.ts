@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
 import { Decimal } from 'decimal.js';
 import PDFDocument from 'pdfkit';
-import { formatAddress, groupByCategoryAndBand, groupByCitizen, parseAddress, shownQuantity, type SummaryRow } from './invoice-document.js';
+import { formatAddress, groupByCategoryAndBand, groupByCitizen, levelPricing, parseAddress, shownQuantity, type SummaryRow } from './invoice-document.js';
 import {
   bandLabel,
   categoryLabel,
@@ -241,10 +241,11 @@ function partyBlock(w: Writer, p: Party, heading: string, x: number, width: numb
  * 50 %", and 0 % as "not paid", so that neither reads as a VAT rate; the amount is then
  * quantity × rate × share.
  */
-const rowDescription = (r: { band: string | null; kind: string; factor: Decimal | string }, lang: InvoiceDocument['language']) => {
+const rowDescription = (r: { band: string | null; kind: string; unit: string; factor: Decimal.Value }, lang: InvoiceDocument['language'], periodStart: string) => {
   const L = labelsFor(lang);
-  const parts = [bandLabel(r.band, lang), r.kind === 'visit' ? '' : kindLabel(r.kind, lang)].filter(Boolean);
-  const factor = new Decimal(r.factor);
+  const level = levelPricing(r, periodStart);
+  const parts = [bandLabel(r.band, lang), r.kind === 'visit' ? '' : kindLabel(r.kind, lang), level ? L.pricePer(r.unit, level.divisor) : ''].filter(Boolean);
+  const factor = level ? level.share : new Decimal(r.factor);
   const text = parts.join(', ') || kindLabel(r.kind, lang);
   if (factor.eq(1)) return text;
   return `${text}, ${factor.isZero() ? L.notPaid : L.paidShare(formatPercent(factor.mul(100).toDecimalPlaces(4), lang))}`;
@@ -260,19 +261,20 @@ type Row = { unit: InvoiceLine['unit']; minutes: number; quantity: Decimal.Value
  * lines that were each rounded to the øre may fit no quantity: it is marked `*`, and a note under
  * the table says why.
  */
-export function shownQuantityOf(r: Row): { places: number; value: Decimal; exact: boolean } {
+export function shownQuantityOf(r: Row, periodStart = ''): { places: number; value: Decimal; exact: boolean } {
   const q = shownQuantity(r.unit, r.minutes, r.quantity, r.kind);
   const amount = new Decimal(r.amount);
-  const fits = (p: number) => q.toDecimalPlaces(p, Decimal.ROUND_HALF_UP).mul(r.rate).mul(r.factor).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).eq(amount);
+  const factor = levelPricing(r, periodStart)?.factor ?? r.factor;
+  const fits = (p: number) => q.toDecimalPlaces(p, Decimal.ROUND_HALF_UP).mul(r.rate).mul(factor).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).eq(amount);
   const minimum = r.unit === 'per_hour' ? 2 : q.isInteger() ? 0 : 2;
   for (let p = minimum; p <= 6; p++) if (fits(p)) return { places: p, value: q, exact: true };
   return { places: minimum, value: q, exact: false };
 }
 
-const quantityText = (r: Row, L: Labels, lang: InvoiceDocument['language'], marks: { inexact: boolean }) => {
-  const { places, value, exact } = shownQuantityOf(r);
+const quantityText = (r: Row, L: Labels, lang: InvoiceDocument['language'], marks: { inexact: boolean }, periodStart: string) => {
+  const { places, value, exact } = shownQuantityOf(r, periodStart);
   if (!exact) marks.inexact = true;
-  const unit = r.unit === 'per_hour' ? L.hoursUnit : r.unit === 'per_visit' ? L.visitsUnit : L.monthsUnit;
+  const unit = r.kind === 'level_day' ? L.daysUnit : r.unit === 'per_hour' ? L.hoursUnit : r.unit === 'per_visit' ? L.visitsUnit : L.monthsUnit;
   return `${exact ? '' : '* '}${formatNumber(value, places, lang)} ${unit}`;
 };
 
@@ -396,9 +398,9 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   };
   const summaryRow = (r: SummaryRow) => {
     w.need(ROW);
-    w.text(rowDescription(r, lang), COLS.desc[0] + 8, COLS.desc[1] - 8);
+    w.text(rowDescription(r, lang, doc.period.start), COLS.desc[0] + 8, COLS.desc[1] - 8);
     w.text(String(r.visits), COLS.visits[0], COLS.visits[1], { align: 'right' });
-    w.text(quantityText(r, L, lang, marks), COLS.qty[0], COLS.qty[1], { align: 'right' });
+    w.text(quantityText(r, L, lang, marks, doc.period.start), COLS.qty[0], COLS.qty[1], { align: 'right' });
     w.text(formatRateLocal(r.rate, lang), COLS.rate[0], COLS.rate[1], { align: 'right' });
     w.text(money(r.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
     w.y += ROW;
@@ -469,9 +471,9 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     w.y += ROW;
     for (const l of c.lines) {
       w.need(ROW);
-      w.text(`${l.serviceCode} ${categoryLabel(l.category, lang)}, ${rowDescription(l, lang)}`, COLS.desc[0] + 8, COLS.desc[1] - 8);
+      w.text(`${l.serviceCode} ${categoryLabel(l.category, lang)}, ${rowDescription(l, lang, doc.period.start)}`, COLS.desc[0] + 8, COLS.desc[1] - 8);
       w.text(String(l.visits), COLS.visits[0], COLS.visits[1], { align: 'right' });
-      w.text(quantityText(l, L, lang, marks), COLS.qty[0], COLS.qty[1], { align: 'right' });
+      w.text(quantityText(l, L, lang, marks, doc.period.start), COLS.qty[0], COLS.qty[1], { align: 'right' });
       w.text(formatRateLocal(l.rate, lang), COLS.rate[0], COLS.rate[1], { align: 'right' });
       w.text(money(l.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
       w.y += ROW;

@@ -58,7 +58,7 @@ export interface InvoiceLine {
   category: string;
   kind: string;
   band: string | null;
-  unit: 'per_hour' | 'per_visit' | 'per_month';
+  unit: 'per_hour' | 'per_visit' | 'per_day' | 'per_week' | 'per_month';
   visits: number;
   minutes: number;
   quantity: string;

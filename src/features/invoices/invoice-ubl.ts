@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { parseAddress } from './invoice-document.js';
+import { levelPricing, parseAddress } from './invoice-document.js';
 import { bandLabel, categoryLabel, formatPercent, kindLabel, labelsFor, lastDayBefore } from './invoice-labels.js';
 import type { InvoiceDocument, InvoiceLine, Party } from './invoice-types.js';
 import { paymentMeansOf } from './payment-means.js';
@@ -48,9 +48,15 @@ const money = (d: Decimal) => d.toFixed(2);
  * exact; a line whose amount is not quantity × price (a correction line is a difference of rounded
  * amounts) is stated as a lump sum of ±1.
  */
-export function lineQuantity(l: InvoiceLine, amount: Decimal): { quantity: Decimal; unitCode: string; price: Decimal; base: Decimal | null } {
-  const price = new Decimal(l.rate).mul(l.factor).abs();
+export function lineQuantity(l: InvoiceLine, amount: Decimal, periodStart?: string): { quantity: Decimal; unitCode: string; price: Decimal; base: Decimal | null } {
   const sign = amount.isNegative() ? -1 : 1;
+  // A level line: days at the price × share per the price's days (base quantity 1, 7 or the month's days).
+  const level = periodStart ? levelPricing(l, periodStart) : null;
+  if (level) {
+    const option = { quantity: new Decimal(l.quantity).abs().mul(sign), unitCode: 'DAY', price: new Decimal(l.rate).mul(level.share).abs(), base: new Decimal(level.divisor) };
+    if (option.quantity.mul(option.price).div(option.base).minus(amount).abs().lte('0.01')) return option;
+  }
+  const price = new Decimal(l.rate).mul(l.factor).abs();
   const options: { quantity: Decimal; unitCode: string; base: Decimal | null }[] = [];
   if (l.unit === 'per_hour') options.push({ quantity: new Decimal(Math.abs(l.minutes)).mul(sign), unitCode: 'MIN', base: new Decimal(60) });
   options.push({ quantity: new Decimal(l.quantity).abs().mul(sign), unitCode: UNIT_CODES[l.unit], base: null });
@@ -59,8 +65,8 @@ export function lineQuantity(l: InvoiceLine, amount: Decimal): { quantity: Decim
   }
   return { quantity: new Decimal(sign), unitCode: 'C62', price: amount.abs(), base: null };
 }
-/** UN/ECE rec. 20 unit codes: hours, one (a visit), months. */
-const UNIT_CODES = { per_hour: 'HUR', per_visit: 'C62', per_month: 'MON' } as const;
+/** UN/ECE rec. 20 unit codes: hours, one (a visit), days, weeks, months. */
+const UNIT_CODES = { per_hour: 'HUR', per_visit: 'C62', per_day: 'DAY', per_week: 'WEE', per_month: 'MON' } as const;
 
 function address(parent: XMLBuilder, p: Party) {
   const a = parent.ele('cac:PostalAddress');
@@ -156,7 +162,7 @@ export function renderInvoiceUbl(doc: InvoiceDocument): string {
 
   for (const l of doc.lines) {
     const amount = amt(l.amount);
-    const q = lineQuantity(l, amount);
+    const q = lineQuantity(l, amount, doc.period.start);
     const line = root.ele(credit ? 'cac:CreditNoteLine' : 'cac:InvoiceLine');
     line.ele('cbc:ID').txt(String(l.lineNo));
     line.ele(credit ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity', { unitCode: q.unitCode }).txt(q.quantity.toFixed());
@@ -167,7 +173,7 @@ export function renderInvoiceUbl(doc: InvoiceDocument): string {
     item.ele('cac:SellersItemIdentification').ele('cbc:ID').txt(l.serviceCode);
     taxCategory(item, 'cac:ClassifiedTaxCategory', l.vatCategory, l.vatPercent, null);
     const band = bandLabel(l.band, doc.language) || '-';
-    const share = new Decimal(l.factor);
+    const share = levelPricing(l, doc.period.start)?.share ?? new Decimal(l.factor);
     const paid: [string, string][] = share.eq(1) ? [] : [[L.rate, share.isZero() ? L.notPaid : L.paidShare(formatPercent(share.mul(100).toDecimalPlaces(4), doc.language))]];
     const props: [string, string][] = doc.adjustment ? [[L.band, band], ...paid] : [[L.citizen, l.citizenRef], [L.band, band], [L.visits, String(l.visits)], ...paid];
     for (const [k, v] of props) item.ele('cac:AdditionalItemProperty').ele('cbc:Name').txt(k).up().ele('cbc:Value').txt(v);

@@ -91,7 +91,7 @@ export const InvoiceDocumentSchema = z
         category: z.string(),
         kind: z.string(),
         band: z.string().nullable(),
-        unit: z.enum(['per_hour', 'per_visit', 'per_month']),
+        unit: z.enum(['per_hour', 'per_visit', 'per_day', 'per_week', 'per_month']),
         visits: z.number().int(),
         minutes: z.number().int(),
         quantity: Decimalish,
