@@ -47,11 +47,14 @@ export async function providerIdOrNull(services: Services, who: Acting, ref: str
 }
 
 /** Every item of a paged list, fetched 1,000 at a time. */
-export async function allPages<T>(fetch: (page: { limit: number; offset: number }) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+export async function allPages<T>(
+  fetch: (page: { limit: number; offset: number }) => Promise<{ items: T[]; total?: number; next?: number | null }>,
+): Promise<T[]> {
   const items: T[] = [];
   for (let offset = 0; ; offset += 1000) {
     const r = await fetch({ limit: 1000, offset });
     items.push(...r.items);
-    if (r.items.length === 0 || items.length >= r.total) return items;
+    // Long lists say whether more follows (next) instead of counting all rows (total).
+    if (r.items.length === 0 || r.next === null || (r.total !== undefined && items.length >= r.total)) return items;
   }
 }

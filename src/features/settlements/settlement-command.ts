@@ -77,7 +77,7 @@ export function registerSettlementCommands(program: Command): void {
           const code = o.municipality ?? (await municipalityOf(s, 'settlements', id));
           const who = await actingIn(s, code);
           const d = await s.settlements.get(who, id);
-          let lines: SettlementLine[] = await allPages((page) => s.settlements.lines(who, id, {}, page));
+          let lines: SettlementLine[] = await allPages((page) => s.settlements.lines(who, id, {}, { ...page, count: false }));
           let exceptions: SettlementException[] = await allPages((page) => s.settlements.exceptions(who, id, {}, page));
           if (o.explain) {
             const { language } = await s.municipalities.getByCode(code);
