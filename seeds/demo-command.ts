@@ -6,7 +6,7 @@ import { cliActor, withServices } from '../src/cli/context.js';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import type { Services } from '../src/services.js';
 import { DEMO_CODE } from './demo-data.js';
-import { loadDemo, type DemoSummary, type ImportRunner } from './demo.js';
+import type { DemoSummary, ImportRunner } from './demo.js';
 
 export const importRunner =
   (services: Services) =>
@@ -59,6 +59,7 @@ export function registerDemoCommand(program: Command): void {
         const say = (m: string) => {
           if (!opts.json) process.stderr.write(`… ${m}\n`);
         };
+        const { loadDemo } = await import('./demo.js'); // the demo generator only when the demo is loaded
         const summary = await loadDemo(services, { code: opts.municipality, citizens: opts.citizens, actor: cliActor(), invoiceDir: path.resolve(opts.out) }, importRunner(services), say);
         if (opts.json) console.log(JSON.stringify(summary, null, 2));
         else printSummary(summary, `http://${services.config.HOST}:${services.config.PORT}`);

@@ -26,7 +26,7 @@ import { noStore, securityHeaders } from './http/security-headers.js';
 import { LinkSigner } from './features/auth/signed-links.js';
 import { buildDocument, newRegistry } from './http/openapi.js';
 import type { Services } from './services.js';
-import { notFound } from './shared/errors.js';
+import { AppError, notFound } from './shared/errors.js';
 
 export interface AppDeps {
   services: Services;
@@ -95,6 +95,10 @@ export function createApp({ services, log }: AppDeps): Express {
   app.use('/api', noStore, api);
   app.use('/api/*splat', () => {
     throw notFound('endpoint');
+  });
+  // Instead of express's own HTML 404: every answer of the service has the documented error shape.
+  app.use((req: express.Request) => {
+    throw new AppError(404, 'not_found', `No route ${req.method} ${req.path}`, { method: req.method, path: req.path });
   });
   app.use(errorHandler(log));
   return app;

@@ -108,7 +108,9 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof AppError) {
-      console.error(`error: ${err.message}${err.details ? `\n${JSON.stringify(err.details, null, 2)}` : ''}`);
+      // A 404's details (resource and id) only restate its message.
+      const details = err.status !== 404 && err.details && Object.keys(err.details).length > 0 ? `\n${JSON.stringify(err.details, null, 2)}` : '';
+      console.error(`error: ${err.message}${details}`);
       return err.status >= 500 ? 1 : 2;
     }
     console.error(err instanceof Error ? `error: ${err.message}` : err);

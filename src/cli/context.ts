@@ -1,9 +1,6 @@
 import os from 'node:os';
-import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
-import { migrateLatest } from '../db/migrate.js';
 import type { Acting, Role } from '../features/auth/auth-types.js';
-import { buildServices, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import { notFound } from '../shared/errors.js';
 
 /** The actor written to the audit log for command-line work. */
@@ -11,6 +8,14 @@ export const cliActor = () => `cli:${os.userInfo().username}`;
 
 /** Opens the database (embedded unless DATABASE_URL), brings the schema up to date, runs `fn`, closes. */
 export async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
+  // Loaded on first use: the services pull in most of the code base, which `--help` and a
+  // mistyped option do not need (CLI start time, issue 19).
+  const [{ loadConfig }, { openDatabase }, { migrateLatest }, { buildServices }] = await Promise.all([
+    import('../config.js'),
+    import('../db/database.js'),
+    import('../db/migrate.js'),
+    import('../services.js'),
+  ]);
   const config = loadConfig();
   const handle = await openDatabase(config);
   try {
@@ -47,11 +52,14 @@ export async function providerIdOrNull(services: Services, who: Acting, ref: str
 }
 
 /** Every item of a paged list, fetched 1,000 at a time. */
-export async function allPages<T>(fetch: (page: { limit: number; offset: number }) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+export async function allPages<T>(
+  fetch: (page: { limit: number; offset: number }) => Promise<{ items: T[]; total?: number; next?: number | null }>,
+): Promise<T[]> {
   const items: T[] = [];
   for (let offset = 0; ; offset += 1000) {
     const r = await fetch({ limit: 1000, offset });
     items.push(...r.items);
-    if (r.items.length === 0 || items.length >= r.total) return items;
+    // Long lists say whether more follows (next) instead of counting all rows (total).
+    if (r.items.length === 0 || r.next === null || (r.total !== undefined && items.length >= r.total)) return items;
   }
 }

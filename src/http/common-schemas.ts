@@ -23,6 +23,38 @@ export const Paging = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/**
+ * Paging of the long lists (visits, settlement lines). Counting every matching row cost more than
+ * reading a page, so the total is counted only on request; `next` says whether there is more and
+ * `after=<next>` reads on from there without an offset to skip.
+ */
+export const KeysetPaging = Paging.extend({
+  after: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'Continue after this item: the `next` of the previous page (offset must then be 0)' }),
+  count: z
+    .stringbool()
+    .default(false)
+    .meta({ type: 'boolean', default: false, description: 'Also count all matching items (total); costs a scan of them' }),
+});
+export type KeysetPage = { limit: number; offset: number; after?: number | undefined; count: boolean };
+
+/** A page of a long list: `total` only when count=true was asked; `next` is null on the last page. */
+export function keysetListOf<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      items: z.array(item),
+      total: z.number().int().optional().meta({ description: 'All matching items; present only with count=true' }),
+      next: z.number().int().nullable().meta({ description: 'Pass as after= for the next page; null when this page is the last' }),
+      limit: z.number().int(),
+      offset: z.number().int(),
+    })
+    .meta({ id });
+}
+
 export const CATEGORIES = ['personal_care', 'practical_help', 'meals', 'training', 'night_patrol', 'alarm', 'other'] as const;
 export const Category = z.enum(CATEGORIES);
 export type Category = z.infer<typeof Category>;

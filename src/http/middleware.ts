@@ -53,7 +53,7 @@ export function authenticate(tokens: TokenService, links: LinkSigner): RequestHa
         next();
         return;
       }
-      throw unauthorized();
+      throw unauthorized('A valid API token is required', { expected: 'Authorization: Bearer <token>' });
     }
     const principal = await tokens.authenticate(m[1]!);
     if (!principal) throw unauthorized('The API token is unknown, revoked or expired');
@@ -68,11 +68,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // body-parser errors carry a status and type
     const bp = err as { type?: string; status?: number; limit?: number };
     if (!(err instanceof AppError) && bp?.type === 'entity.too.large') {
-      err = new AppError(413, 'payload_too_large', `The request body exceeds the limit of ${bp.limit} bytes`);
+      err = new AppError(413, 'payload_too_large', `The request body exceeds the limit of ${bp.limit} bytes`, { limitBytes: bp.limit });
     } else if (!(err instanceof AppError) && bp?.type === 'entity.parse.failed') {
-      err = new AppError(400, 'bad_request', 'The request body is not valid JSON');
+      // The parser's own message quotes the body, which may hold a national id: it is not echoed.
+      err = new AppError(400, 'bad_request', 'The request body is not valid JSON', { where: 'body', expected: 'application/json' });
     } else if (!(err instanceof AppError) && bp?.type === 'encoding.unsupported') {
-      err = new AppError(415, 'unsupported_media_type', 'Unsupported content encoding');
+      err = new AppError(415, 'unsupported_media_type', 'Unsupported content encoding', { encoding: (err as { encoding?: string }).encoding ?? null });
     }
     const appErr =
       err instanceof AppError ? err : new AppError(500, 'internal', 'An unexpected error occurred; it has been logged');
@@ -82,7 +83,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     res.status(appErr.status).json({
-      error: { code: appErr.code, message: appErr.message, details: appErr.details, requestId: req.requestId },
+      // details is always an object, so clients read error.details.x without a guard.
+      error: { code: appErr.code, message: appErr.message, details: appErr.details ?? {}, requestId: req.requestId },
     });
   };
 }

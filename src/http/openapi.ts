@@ -10,7 +10,7 @@ export const ErrorSchema = z
     error: z.object({
       code: z.string().meta({ example: 'not_found' }),
       message: z.string(),
-      details: z.unknown().optional(),
+      details: z.record(z.string(), z.unknown()).meta({ description: 'Facts about the error (e.g. which resource and id, which roles may do this, per-field issues); an empty object when there are none' }),
       requestId: z.string(),
     }),
   })

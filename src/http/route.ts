@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import type { Principal, Resource } from '../features/auth/auth-types.js';
-import { mayRead, mayWrite } from '../features/auth/auth-types.js';
+import { mayRead, mayWrite, ROLES, type Role } from '../features/auth/auth-types.js';
 import { badRequest, forbidden, unauthorized } from '../shared/errors.js';
 import { ErrorSchema, type OpenAPIRegistry } from './openapi.js';
 
@@ -38,6 +38,10 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   status?: number;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>;
 }
+
+/** A 403 that says which roles may do what was refused, so the caller knows which token to ask for. */
+const refused = (role: Role, access: 'read' | 'write', resource: string, allowedRoles: Role[]) =>
+  forbidden(`Your role (${role}) may not ${access} ${resource}`, { role, access, resource, allowedRoles });
 
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z_]+)/g, '{$1}');
 
@@ -101,9 +105,11 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
     const principal = req.principal;
     if (!principal) throw unauthorized();
     if ('write' in spec.access) {
-      if (!mayWrite(principal.role, spec.access.write)) throw forbidden();
+      const resource = spec.access.write;
+      if (!mayWrite(principal.role, resource)) throw refused(principal.role, 'write', resource, ROLES.filter((r) => mayWrite(r, resource)));
     } else if (spec.access.read !== null && !mayRead(principal.role, spec.access.read)) {
-      throw forbidden();
+      const resource = spec.access.read;
+      throw refused(principal.role, 'read', resource, ROLES.filter((r) => mayRead(r, resource)));
     }
     const params = spec.params ? parseOr400(spec.params, req.params, 'path') : (undefined as z.output<P>);
     const query = spec.query ? parseOr400(spec.query, req.query, 'query') : (undefined as z.output<Q>);

@@ -88,7 +88,7 @@ describe('municipality, tokens and tenancy', () => {
     const doc = await app.http.get('/openapi.json').expect(200);
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/providers', '/providers/{id}', '/tokens', '/municipality']));
-    expect(doc.body.components.schemas.Error.properties.error.required).toEqual(['code', 'message', 'requestId']);
+    expect(doc.body.components.schemas.Error.properties.error.required).toEqual(['code', 'message', 'details', 'requestId']);
     const page = await app.http.get('/docs/').expect(200);
     expect(page.text).toContain('swagger-ui');
   });

@@ -2,6 +2,7 @@ import { benchBudgetCheck } from '../../src/features/budget-checks/budget-bench.
 import { benchInvoicePdfs } from '../../src/features/invoices/invoice-bench.js';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchApi } from './api-bench.js';
 import { benchDatabase, peakRssMb } from './bench-db.js';
 
 /**
@@ -70,6 +71,16 @@ sections.invoices = async () => {
   const r = await benchInvoicePdfs(1000);
   console.log('Invoice PDFs (target: 1,000 in under 10 s)');
   console.log(`  ${r.n} PDFs of ${r.lines} lines: ${r.ms} ms (${r.msPerPdf} ms each, CPU ${r.cpuMs} ms), ${Math.round(r.bytes / 1024)} kB each, peak RSS ${r.peakRssMb} MB`);
+};
+
+sections.api = async () => {
+  const seconds = Number(process.env.BENCH_API_SECONDS ?? 10);
+  const connections = Number(process.env.BENCH_API_CONNECTIONS ?? 20);
+  const r = await benchApi({ seconds, connections });
+  console.log(`Paged lists under load (${connections} connections, ${seconds} s each, loopback; ${r.visits.toLocaleString('en')} current visits, a settlement of ${r.lines.toLocaleString('en')} lines)`);
+  for (const f of r.figures) {
+    console.log(`  ${f.name.padEnd(40)} ${String(f.requestsPerSecond).padStart(6)} requests/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms${f.non2xx ? `, ${f.non2xx} non-2xx answers` : ''}`);
+  }
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -5,7 +5,6 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { mapped } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
 import { invoiceLine } from '../invoices/invoice-command.js';
-import { renderRecalcPdf } from './recalc-pdf.js';
 import { recalcLines, recalcReport } from './recalc-report.js';
 import { RecalcSettingsPut } from './recalc-schemas.js';
 import { POLICIES } from './recalc-types.js';
@@ -97,6 +96,7 @@ export function registerRecalcCommands(program: Command): void {
           const who = await actingIn(s, o.municipality, 'finance');
           const report = recalcReport(await s.priceRecalculation.byYear(who, o.year), await s.priceRecalculation.municipalityOf(who));
           if (o.pdf) {
+            const { renderRecalcPdf } = await import('./recalc-pdf.js'); // pdfkit only when a PDF is asked for
             const pdf = await renderRecalcPdf(report);
             await writeFile(o.pdf, pdf);
             console.log(`${o.pdf}: report of the ${o.year} recalculation (${pdf.length} bytes)`);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { cliActor } from '../../cli/context.js';
 import { loadConfig, type Config } from '../../config.js';
 import { createKnex } from '../../db/database.js';
@@ -75,17 +74,4 @@ export function scenarioLines(r: ScenarioResult): string[] {
     for (const e of p.exceptions) out.push(`    ! ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.message} (would pay ${e.amount})`);
   }
   return out;
-}
-
-export function registerScenarioCommand(program: Command): void {
-  const scenario = program.command('scenario').description('self-contained settlement scenarios (docs/scenario-format.md)');
-  scenario
-    .command('run')
-    .description('load a scenario into a throwaway database, settle every provider and print the result')
-    .argument('<file>', 'scenario JSON file')
-    .option('--json', 'print the result as JSON')
-    .action(async (file: string, o: { json?: boolean }) => {
-      const r = await runScenarioFile(file);
-      console.log(o.json ? JSON.stringify(r, null, 2) : scenarioLines(r).join('\n'));
-    });
 }

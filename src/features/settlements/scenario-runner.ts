@@ -212,7 +212,7 @@ export async function runScenario(services: Services, sc: Scenario, actor: strin
   for (const o of run.outcomes) {
     const s = o.settlement!;
     const scope = { municipalityId: mc.id, providerId: null };
-    const all = { limit: 1_000_000, offset: 0 };
+    const all = { limit: 1_000_000, offset: 0, count: false };
     const [summary, lines, exceptions] = await Promise.all([
       settlementStore.summary(services.db, mc.id, s.id),
       settlementStore.lines(services.db, mc.id, s.id, {}, all),

@@ -7,7 +7,6 @@ import { badRequest, notFound } from '../../shared/errors.js';
 import { explained } from './reason-words.js';
 import { compareLines, docOf, runLines, settlementDetailLines, settlementListLines } from './settlement-report.js';
 import type { SettlementException, SettlementLine } from './settlement-schemas.js';
-import { registerScenarioCommand } from './scenario-command.js';
 
 /** The municipality code of a settlement or an exception, for commands that take only its id. */
 async function municipalityOf(s: Services, table: 'settlements' | 'settlement_exceptions', id: number): Promise<string> {
@@ -77,7 +76,7 @@ export function registerSettlementCommands(program: Command): void {
           const code = o.municipality ?? (await municipalityOf(s, 'settlements', id));
           const who = await actingIn(s, code);
           const d = await s.settlements.get(who, id);
-          let lines: SettlementLine[] = await allPages((page) => s.settlements.lines(who, id, {}, page));
+          let lines: SettlementLine[] = await allPages((page) => s.settlements.lines(who, id, {}, { ...page, count: false }));
           let exceptions: SettlementException[] = await allPages((page) => s.settlements.exceptions(who, id, {}, page));
           if (o.explain) {
             const { language } = await s.municipalities.getByCode(code);
@@ -171,4 +170,19 @@ export function registerSettlementCommands(program: Command): void {
     );
 
   registerScenarioCommand(program);
+}
+
+function registerScenarioCommand(program: Command): void {
+  const scenario = program.command('scenario').description('self-contained settlement scenarios (docs/scenario-format.md)');
+  scenario
+    .command('run')
+    .description('load a scenario into a throwaway database, settle every provider and print the result')
+    .argument('<file>', 'scenario JSON file')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      // Loaded when run: it brings the embedded PostgreSQL and the services (CLI start time).
+      const { runScenarioFile, scenarioLines } = await import('./scenario-command.js');
+      const r = await runScenarioFile(file);
+      console.log(o.json ? JSON.stringify(r, null, 2) : scenarioLines(r).join('\n'));
+    });
 }

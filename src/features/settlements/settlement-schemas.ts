@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Category, IsoDate, Paging } from '../../http/common-schemas.js';
+import { Category, IsoDate, KeysetPaging, Paging } from '../../http/common-schemas.js';
 import { PeriodText } from './settlement-period.js';
 
 const Money = z.string().meta({ example: '1234.50', description: 'decimal string, 2 decimals' });
@@ -115,7 +115,9 @@ export type SettlementFilter = z.infer<typeof SettlementFilter>;
 
 /** `language`: also give each line's reason codes in words, in Danish, Swedish or English. */
 const Explain = z.object({ language: z.enum(['da', 'sv', 'en']).optional() });
-export const LineFilter = Paging.extend({ citizenRef: z.string().max(64).optional(), serviceCode: z.string().max(32).optional(), category: Category.optional() }).extend(Explain.shape);
+export const LineFilter = KeysetPaging.extend({ citizenRef: z.string().max(64).optional(), serviceCode: z.string().max(32).optional(), category: Category.optional() })
+  .extend(Explain.shape)
+  .refine((q) => q.after === undefined || q.offset === 0, { message: 'after and offset do not go together', path: ['offset'] });
 export const ExceptionFilter = Paging.extend({ kind: z.string().max(64).optional(), decision: z.enum(['accepted', 'rejected', 'open']).optional() }).extend(Explain.shape);
 
 export const RunRequest = z

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { IdParam, listOf, Paging } from '../../http/common-schemas.js';
+import { IdParam, keysetListOf, listOf, Paging } from '../../http/common-schemas.js';
 import type { OpenAPIRegistry } from '../../http/openapi.js';
 import { defineRoute } from '../../http/route.js';
 import { explained } from './reason-words.js';
@@ -71,13 +71,14 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     path: '/settlements/:id/lines',
     tag,
     summary: 'The lines of a settlement (paged, in line order)',
+    description: 'Read on with after=<next> (the last lineNo of a page) or offset; total is counted only with count=true.',
     access: { read: null },
     params: IdParam,
     query: LineFilter,
-    response: listOf(SettlementLine, 'SettlementLineList'),
+    response: keysetListOf(SettlementLine, 'SettlementLineList'),
     handler: async ({ principal, requestId, params, query }) => {
-      const { limit, offset, language, ...filter } = query;
-      const page = await service.lines({ principal, requestId }, params.id, filter, { limit, offset });
+      const { limit, offset, after, count, language, ...filter } = query;
+      const page = await service.lines({ principal, requestId }, params.id, filter, { limit, offset, after, count });
       return { ...(language ? { ...page, items: explained(page.items, language) } : page), limit, offset };
     },
   });

@@ -34,6 +34,7 @@ import { settlementStore } from './settlement-store.js';
 import { runWorkerLane } from './settlement-workers.js';
 
 type Page = { limit: number; offset: number };
+type KeysetPage = import('../../http/common-schemas.js').KeysetPage;
 
 /**
  * 409 for a draft that a run replaced (or discarded) while a request waited for the provider's
@@ -187,7 +188,7 @@ export class SettlementsService {
     return { ...s, ...(await settlementStore.summary(this.db, who.principal.municipalityId, id)) };
   }
 
-  async lines(who: Acting, id: number, f: { citizenRef?: string; serviceCode?: string; category?: string }, page: Page) {
+  async lines(who: Acting, id: number, f: { citizenRef?: string; serviceCode?: string; category?: string }, page: KeysetPage) {
     if (!(await settlementStore.get(this.db, scopeOf(who.principal), id))) throw notFound('settlement', id);
     return settlementStore.lines(this.db, who.principal.municipalityId, id, f, page);
   }

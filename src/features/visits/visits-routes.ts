@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { IdParam, listOf } from '../../http/common-schemas.js';
+import { IdParam, keysetListOf } from '../../http/common-schemas.js';
 import type { OpenAPIRegistry } from '../../http/openapi.js';
 import { defineRoute } from '../../http/route.js';
 import { Visit, VisitCreate, VisitQuery, VisitUpdate } from './visits-schemas.js';
@@ -14,13 +14,15 @@ export function visitsRoutes(registry: OpenAPIRegistry, service: VisitsService):
     path: '/visits',
     tag,
     summary: 'List visits by occursAt (current versions unless includeHistory=true)',
-    description: 'from/to are local dates in the municipality\'s time zone, half-open. A provider token sees its own visits only.',
+    description:
+      'from/to are local dates in the municipality\'s time zone, half-open. A provider token sees its own visits only. ' +
+      'Read on with after=<next> (or offset); total is counted only with count=true.',
     access: { read: null },
     query: VisitQuery,
-    response: listOf(Visit, 'VisitList'),
+    response: keysetListOf(Visit, 'VisitList'),
     handler: async ({ principal, requestId, query }) => {
-      const { limit, offset, ...filter } = query;
-      const page = await service.list({ principal, requestId }, filter, { limit, offset });
+      const { limit, offset, after, count, ...filter } = query;
+      const page = await service.list({ principal, requestId }, filter, { limit, offset, after, count });
       return { ...page, limit, offset };
     },
   });

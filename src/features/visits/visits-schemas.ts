@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Code, IsoDate, IsoDateTime, Paging, Ref } from '../../http/common-schemas.js';
+import { Code, IsoDate, IsoDateTime, KeysetPaging, Ref } from '../../http/common-schemas.js';
 import { ExternalId, IncludeHistory, SourceSystem } from '../grants/grants-schemas.js';
 
 export const VISIT_STATUSES = ['delivered', 'cancelled_by_citizen', 'no_show', 'cancelled_by_provider', 'replacement'] as const;
@@ -86,7 +86,6 @@ export const VisitFilter = z.object({
 });
 export type VisitFilter = z.output<typeof VisitFilter>;
 
-export const VisitQuery = Paging.extend(VisitFilter.shape).refine((q) => !q.from || !q.to || q.to > q.from, {
-  message: 'to must be after from',
-  path: ['to'],
-});
+export const VisitQuery = KeysetPaging.extend(VisitFilter.shape)
+  .refine((q) => !q.from || !q.to || q.to > q.from, { message: 'to must be after from', path: ['to'] })
+  .refine((q) => q.after === undefined || q.offset === 0, { message: 'after and offset do not go together', path: ['offset'] });

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import { conflict, notFound, unprocessable } from '../../shared/errors.js';
+import type { KeysetPage } from '../../http/common-schemas.js';
+import { badRequest, conflict, notFound, unprocessable } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import { scopeOf, type Acting } from '../auth/auth-types.js';
 import type { VisitCreate, VisitFilter, VisitUpdate } from './visits-schemas.js';
@@ -28,8 +29,12 @@ function brokenRule(v: VisitValues): { field: string; message: string } | undefi
 export class VisitsService {
   constructor(private readonly db: Knex) {}
 
-  list(who: Acting, filter: VisitFilter, page: { limit: number; offset: number }) {
-    return visitsStore.list(this.db, scopeOf(who.principal), filter, page);
+  async list(who: Acting, filter: VisitFilter, page: KeysetPage) {
+    const scope = scopeOf(who.principal);
+    if (page.after !== undefined && !(await visitsStore.get(this.db, scope, page.after))) {
+      throw badRequest(`after: there is no visit ${page.after} to continue after`, { field: 'after', after: page.after });
+    }
+    return visitsStore.list(this.db, scope, filter, page);
   }
 
   async get(who: Acting, id: number) {

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { readPage } from '../../db/keyset-page.js';
 import { versionedRecords } from '../../db/versioned-records.js';
+import type { KeysetPage } from '../../http/common-schemas.js';
 import type { Scope } from '../auth/auth-types.js';
 import type { Visit, VisitFilter, VisitStatus } from './visits-schemas.js';
 
@@ -85,7 +87,7 @@ export const visitsStore = {
     return row.time_zone;
   },
 
-  async list(db: Knex, scope: Scope, f: VisitFilter, page: { limit: number; offset: number }) {
+  async list(db: Knex, scope: Scope, f: VisitFilter, page: KeysetPage) {
     const q = scoped(db, scope);
     if (!f.includeHistory) q.whereNull('superseded_at');
     if (f.providerId !== undefined) q.andWhere('provider_id', f.providerId);
@@ -99,9 +101,12 @@ export const visitsStore = {
       if (f.from) q.andWhereRaw('occurs_at >= (?::date)::timestamp at time zone ?', [f.from, zone]);
       if (f.to) q.andWhereRaw('occurs_at < (?::date)::timestamp at time zone ?', [f.to, zone]);
     }
-    const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
-    const rows = await q.orderBy([{ column: 'occurs_at' }, { column: 'id' }]).limit(page.limit).offset(page.offset);
-    return { items: rows.map(toVisit), total: Number(count) };
+    const rows = q.clone().orderBy([{ column: 'occurs_at' }, { column: 'id' }]);
+    // The cursor's own occurs_at is read by PostgreSQL: a JS Date would drop its microseconds.
+    if (page.after !== undefined) {
+      rows.andWhereRaw('(occurs_at, id) > (select c.occurs_at, c.id from visits c where c.municipality_id = ? and c.id = ?)', [scope.municipalityId, page.after]);
+    }
+    return readPage(q, rows, page, (r) => r.id, toVisit);
   },
 
   async get(db: Db, scope: Scope, id: number): Promise<Visit | undefined> {

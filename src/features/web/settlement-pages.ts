@@ -134,7 +134,7 @@ async function detail(services: Services, req: Request, res: Response) {
   const f = fmtOf(c);
   const s = await services.settlements.get(c.who, id);
   const [lines, exceptions, names] = await Promise.all([
-    services.settlements.lines(c.who, id, q.citizen ? { citizenRef: q.citizen } : {}, { limit: LINES_PER_PAGE, offset: q.offset }),
+    services.settlements.lines(c.who, id, q.citizen ? { citizenRef: q.citizen } : {}, { limit: LINES_PER_PAGE, offset: q.offset, count: true }),
     services.settlements.exceptions(c.who, id, q.exceptions === 'open' ? { decision: 'open' } : {}, { limit: EXCEPTIONS_PER_PAGE, offset: q.eoffset }),
     providerNames(services, c),
   ]);
@@ -188,7 +188,7 @@ async function detail(services: Services, req: Request, res: Response) {
       <label>${c.t.filterCitizen}<input type="text" name="citizen" value="${q.citizen ?? ''}"></label>
       <button type="submit" class="secondary">${c.t.filter}</button>
     </form>
-    ${pager(c, (o) => `${self({ offset: o || undefined })}#lines`, q.offset, LINES_PER_PAGE, lines.total)}
+    ${pager(c, (o) => `${self({ offset: o || undefined })}#lines`, q.offset, LINES_PER_PAGE, lines.total ?? q.offset + lines.items.length)}
     <div class="table-wrap"><table class="lines">
       <thead><tr>
         <th scope="col">${c.t.service}</th><th scope="col">${c.t.kind}</th><th scope="col">${c.t.band}</th>
