@@ -253,7 +253,6 @@ export function generateDemo(opts: { citizens: number; seed?: number }): DemoDat
     citizens.push(c);
     grants.push(...grantsFor(ref, r, seq));
   }
-  const categoryOf = new Map(SERVICES.map((s) => [s.code, s.category]));
 
   // Hospital stays (at least one), a respite stay and a holiday in the demo month.
   const absences: DemoAbsence[] = [];

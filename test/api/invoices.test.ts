@@ -21,8 +21,8 @@ describe('invoices: issuing, numbering, documents, access', () => {
     app = buildInvoiceTestApp(t.db, () => NOW);
     dk = await anInvoiceWorld(t.db, app.services, 'INV-DK');
     finance = await aToken(app.services, dk.municipalityId, 'finance');
-    providerToken = await aToken(app.services, dk.municipalityId, 'provider', dk.providers.OMSORG!);
-    otherProviderToken = await aToken(app.services, dk.municipalityId, 'provider', dk.providers.HJEM!);
+    providerToken = await aToken(app.services, dk.municipalityId, 'provider', dk.providers.OMSORG);
+    otherProviderToken = await aToken(app.services, dk.municipalityId, 'provider', dk.providers.HJEM);
   });
 
   it('issues one invoice per approved settlement with the settlement\'s totals, and marks it invoiced', async () => {

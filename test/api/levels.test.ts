@@ -27,7 +27,7 @@ describe('levels: catalogue, prices, level grants and their settlement', () => {
       (await app.services.providers.create(who, { ref, name: ref, kind, vatStatus: 'exempt', approvedFrom: '2020-01-01' })).id;
     care = await provider('CARE', 'private');
     home = await provider('HOME', 'municipal');
-    const doc = exampleModel('dk-granted-time') as Record<string, unknown>;
+    const doc = exampleModel('dk-granted-time');
     doc.levels = { absences: [{ kinds: ['hospital'], days: [{ from: 1, to: 1, percent: '100' }] }] };
     doc.exceptions = { grantNeverDelivered: false };
     const model = await app.services.models.create(who, { name: 'dk-levels', document: doc });

@@ -93,6 +93,23 @@ describe('municipality, tokens and tenancy', () => {
     expect(page.text).toContain('swagger-ui');
   });
 
+  it('gives every pattern in the OpenAPI document as a plain regular expression its own example matches (a flag such as /i leaks into the text and breaks Swagger UI)', async () => {
+    const doc = (await app.http.get('/openapi.json').expect(200)).body;
+    const checked: string[] = [];
+    const walk = (o: unknown, where: string): void => {
+      if (!o || typeof o !== 'object') return;
+      const node = o as { pattern?: unknown; example?: unknown };
+      if (typeof node.pattern === 'string') {
+        checked.push(where);
+        expect(new RegExp(node.pattern, 'u').source, where).toBe(new RegExp(node.pattern, 'u').source);
+        if (typeof node.example === 'string') expect(node.example, `${where}: ${node.pattern}`).toMatch(new RegExp(node.pattern, 'u'));
+      }
+      for (const [k, v] of Object.entries(o)) walk(v, `${where}/${k}`);
+    };
+    walk(doc, '');
+    expect(checked.length).toBeGreaterThan(5);
+  });
+
   it('answers unknown endpoints and malformed JSON with the error shape', async () => {
     const nf = await app.as(adminA).get('/api/nothing-here').expect(404);
     expect(nf.body.error.code).toBe('not_found');

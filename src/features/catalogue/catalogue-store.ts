@@ -71,7 +71,7 @@ const toServiceColumns = (s: Partial<ServiceInput>) =>
 const activeOn = (q: Knex.QueryBuilder, date: string, table: string) =>
   q
     .andWhere(`${table}.valid_from`, '<=', date)
-    .andWhere((w) => w.whereNull(`${table}.valid_to`).orWhere(`${table}.valid_to`, '>', date));
+    .andWhere((w) => { w.whereNull(`${table}.valid_to`).orWhere(`${table}.valid_to`, '>', date); });
 
 // The catalogue is public inside a municipality (providers read it too), so scope is the municipality only.
 const serviceCount = (db: Db) =>

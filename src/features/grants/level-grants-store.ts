@@ -19,11 +19,11 @@ function scoped(db: Db, s: Scope) {
   const q = db('level_grants as lg').where('lg.municipality_id', s.municipalityId);
   if (s.providerId !== null)
     q.whereExists((e) =>
-      e
+      { e
         .select(db.raw('1'))
         .from('provider_choices as pc')
         .whereRaw('pc.municipality_id = lg.municipality_id and pc.citizen_id = lg.citizen_id and pc.provider_id = ?', [s.providerId])
-        .andWhereRaw('daterange(pc.valid_from, pc.valid_to) && daterange(lg.valid_from, lg.valid_to)'),
+        .andWhereRaw('daterange(pc.valid_from, pc.valid_to) && daterange(lg.valid_from, lg.valid_to)'); },
     );
   return q;
 }
@@ -33,7 +33,7 @@ export const levelGrantsStore = {
     const q = scoped(db, s);
     if (f.citizenId) q.andWhere('lg.citizen_id', f.citizenId);
     if (f.level) q.andWhere('lg.level_code', f.level);
-    if (f.activeOn) q.andWhere('lg.valid_from', '<=', f.activeOn).andWhere((w) => w.whereNull('lg.valid_to').orWhere('lg.valid_to', '>', f.activeOn!));
+    if (f.activeOn) q.andWhere('lg.valid_from', '<=', f.activeOn).andWhere((w) => { w.whereNull('lg.valid_to').orWhere('lg.valid_to', '>', f.activeOn!); });
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
     const rows = await q.select('lg.*').orderBy([{ column: 'lg.citizen_id' }, { column: 'lg.valid_from' }]).limit(page.limit).offset(page.offset);
     return { items: rows.map(toLevelGrant), total: Number(count) };

@@ -5,7 +5,7 @@ import { DIFFERENCE_CODES, REASON_CODES } from './invoice-control-types.js';
 const Money = z.string().meta({ example: '1234.50' });
 export const BasisReference = z
   .string()
-  .regex(/^(AG|FU|PB)-\d{4}-\d{6,}$/i, 'a payment basis reference, e.g. AG-2026-000017')
+  .regex(/^([Aa][Gg]|[Ff][Uu]|[Pp][Bb])-\d{4}-\d{6,}$/, 'a payment basis reference, e.g. AG-2026-000017')
   .transform((s) => s.toUpperCase())
   .meta({ example: 'AG-2026-000017' });
 

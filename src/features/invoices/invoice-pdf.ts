@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
 import { Decimal } from 'decimal.js';
 import PDFDocument from 'pdfkit';
-import { formatAddress, groupByCategoryAndBand, groupByCitizen, levelPricing, parseAddress, shownQuantity, type SummaryRow } from './invoice-document.js';
+import { groupByCategoryAndBand, groupByCitizen, levelPricing, parseAddress, shownQuantity, type SummaryRow } from './invoice-document.js';
 import {
   bandLabel,
   categoryLabel,
@@ -63,6 +63,7 @@ function shareFontLayout(pdf: PDFKit.PDFDocument): void {
   // their names): the decoded tables are only read, so they are kept per font file.
   const tables = new WeakMap<object, Map<string, unknown>>();
   const fontkitProto = Object.getPrototypeOf(font.font) as FontkitFont;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with .call(this)
   const decode = fontkitProto._decodeTable;
   fontkitProto._decodeTable = function (this: FontkitFont, table: { tag: string }) {
     const file = this.stream?.buffer;
@@ -75,6 +76,7 @@ function shareFontLayout(pdf: PDFKit.PDFDocument): void {
   // The embedded subset of a font is a function of the font file and the glyphs it takes, in
   // order: documents of one kind use the same glyphs, so the encoded subset is kept per process.
   const subsetProto = Object.getPrototypeOf(font.subset) as FontSubset;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with .call(this)
   const encode = subsetProto.encode;
   const subsets = new WeakMap<object, Map<string, Uint8Array>>();
   subsetProto.encode = function (this: FontSubset) {
@@ -95,6 +97,7 @@ function shareFontLayout(pdf: PDFKit.PDFDocument): void {
   // compressed bytes are kept by content (deflate is a pure function of its input).
   type Reference = { compress: boolean; buffer: Uint8Array[]; finalize(): void };
   const referenceProto = Object.getPrototypeOf((pdf as unknown as { _root: Reference })._root) as Reference;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with .call(this)
   const finalize = referenceProto.finalize;
   const deflated = new Map<string, Buffer>();
   referenceProto.finalize = function (this: Reference) {
@@ -293,6 +296,7 @@ export function shareAfmMetrics(pdf: PDFKit.PDFDocument): void {
   const afm = (pdf as unknown as { _font?: { font?: Afm } })._font?.font;
   if (!afm || typeof afm.parse !== 'function' || typeof afm.getKernPair !== 'function') return;
   const proto = Object.getPrototypeOf(afm) as Afm;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with .call(this)
   const parse = proto.parse;
   const cache = new Map<string, Pick<Afm, 'attributes' | 'glyphWidths' | 'boundingBoxes' | 'kernPairs'>>();
   proto.parse = function (this: Afm, contents: string) {

@@ -8,7 +8,7 @@ import { recalcStore } from '../price-recalculation/recalc-store.js';
 import { buildInvoiceDocument, DocumentError, missingMasterData, type LineData, type PartyData, type SettlementData, type VatData } from './invoice-document.js';
 import { allocateInvoiceNumber } from './invoice-numbering.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
-import { isInternal, type AdjustmentSource, type DocumentProfile, type InvoiceKind } from './invoice-types.js';
+import { type AdjustmentSource, type DocumentProfile, type InvoiceKind } from './invoice-types.js';
 import { NoUblError, renderInvoiceUbl } from './invoice-ubl.js';
 import type { Invoice, InvoiceDetail, InvoiceFilter, InvoiceSettingsUpdate } from './invoices-schemas.js';
 import { invoicesStore } from './invoices-store.js';

@@ -61,7 +61,7 @@ const toLevelRate = (r: Record<string, any>): LevelRateInForce => ({
 const lists = (db: Db, municipalityId: number) => db('price_lists').where('municipality_id', municipalityId);
 
 const activeOn = (q: Knex.QueryBuilder, date: string) =>
-  q.andWhere('valid_from', '<=', date).andWhere((w) => w.whereNull('valid_to').orWhere('valid_to', '>', date));
+  q.andWhere('valid_from', '<=', date).andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', date); });
 
 export const pricesStore = {
   async list(db: Db, municipalityId: number, f: PriceListFilter, page: { limit: number; offset: number }) {

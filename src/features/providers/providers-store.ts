@@ -61,7 +61,7 @@ export const providersStore = {
     if (f.ref) q.andWhere('ref', f.ref);
     if (f.approvedOn) {
       q.andWhere('approved_from', '<=', f.approvedOn).andWhere((w) =>
-        w.whereNull('approved_to').orWhere('approved_to', '>', f.approvedOn!),
+        { w.whereNull('approved_to').orWhere('approved_to', '>', f.approvedOn!); },
       );
     }
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];

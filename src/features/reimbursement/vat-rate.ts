@@ -18,7 +18,7 @@ const NOT_CHARGED: Record<Exclude<VatStatus, 'registered'>, VatRate> = {
  * default) for a VAT-registered provider, none for an exempt or unregistered one. The engine's
  * totals and the stored settlement document both take it from here.
  */
-export function vatRateOf(model: ReimbursementModel, provider: { vatStatus: VatStatus }, category: Category | string): VatRate {
+export function vatRateOf(model: ReimbursementModel, provider: { vatStatus: VatStatus }, category: string): VatRate {
   if (provider.vatStatus !== 'registered') return NOT_CHARGED[provider.vatStatus];
   const r = model.vat.categories?.[category as Category] ?? model.vat.default;
   const percent = new Decimal(r.percent);

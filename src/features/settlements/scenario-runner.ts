@@ -124,7 +124,7 @@ export async function runScenario(services: Services, sc: Scenario, actor: strin
   );
   for (const [i, m] of sc.models.entries()) {
     const where = `models[${i}]`;
-    const created = await step(where, () => services.models.create(who, { name: m.name, document: m.document as Record<string, unknown> }));
+    const created = await step(where, () => services.models.create(who, { name: m.name, document: m.document }));
     const targets = m.providers ? m.providers.map((ref) => providerId(ref, `${where}.providers`)) : [null];
     for (const t of targets) await step(where, () => services.models.assign(who, created.id, { providerId: t, validFrom: m.validFrom }));
   }

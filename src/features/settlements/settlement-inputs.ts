@@ -134,15 +134,15 @@ const span = (from: string, to: string | null) => `[${from}, ${to ?? 'open'})`;
  */
 export async function loadRunBasis(db: Db, mi: MunicipalityInfo, p: Period): Promise<RunBasis> {
   const overlapping = (table: string, extra?: (q: Knex.QueryBuilder) => void) => {
-    const q = db(table).where('municipality_id', mi.id).andWhere('valid_from', '<', p.to).andWhere((w) => w.whereNull('valid_to').orWhere('valid_to', '>', p.from));
+    const q = db(table).where('municipality_id', mi.id).andWhere('valid_from', '<', p.to).andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', p.from); });
     extra?.(q);
     return q.orderBy('valid_from').select('id', 'label', 'valid_from', 'valid_to');
   };
   const covers = (r: { valid_from: string; valid_to: string | null }) => r.valid_from <= p.from && (r.valid_to === null || r.valid_to >= p.to);
 
-  const lists = await overlapping('price_lists', (q) => q.andWhereNot('status', 'proposed'));
+  const lists = await overlapping('price_lists', (q) => { q.andWhereNot('status', 'proposed'); });
   if (lists.length === 0) throw unprocessable(`no adopted price list is in force in ${p.period}; adopt one before settling`, { period: p.period });
-  if (lists.length > 1 || !covers(lists[0]!)) {
+  if (lists.length > 1 || !covers(lists[0])) {
     throw unprocessable(
       `the price list changes within ${p.period} (${lists.map((l) => `${l.id} "${l.label}" ${span(l.valid_from, l.valid_to)}`).join(', ')}); a month is settled with one price list`,
       { period: p.period, priceLists: lists.map((l) => l.id) },
@@ -150,7 +150,7 @@ export async function loadRunBasis(db: Db, mi: MunicipalityInfo, p: Period): Pro
   }
   const catalogues = await overlapping('catalogue_versions');
   if (catalogues.length === 0) throw unprocessable(`no catalogue version is in force in ${p.period}`, { period: p.period });
-  if (catalogues.length > 1 || !covers(catalogues[0]!)) {
+  if (catalogues.length > 1 || !covers(catalogues[0])) {
     throw unprocessable(
       `the catalogue changes within ${p.period} (${catalogues.map((c) => `${c.id} "${c.label}" ${span(c.valid_from, c.valid_to)}`).join(', ')}); a month is settled with one catalogue`,
       { period: p.period, catalogueVersions: catalogues.map((c) => c.id) },
@@ -610,7 +610,7 @@ export async function loadProviderInputs(
   h.update(`z:${JSON.stringify(row.citizens ?? [])};`);
   const grantKeys = new Map<number, string>();
   const grants: GrantInput[] = (row.grants ?? []).map((g) => {
-    grantKeys.set(g[0] as number, `${g[1]}/${g[2]}`);
+    grantKeys.set(g[0] as number, `${String(g[1])}/${String(g[2])}`);
     return {
       id: g[0] as number,
       citizenId: g[4] as number,
@@ -623,7 +623,7 @@ export async function loadProviderInputs(
       validTo: g[13] as string | null,
     };
   });
-  h.update(`g:${(row.grants ?? []).map((g) => `${g[0]}.${g[3]}`).join(',')};`);
+  h.update(`g:${(row.grants ?? []).map((g) => `${String(g[0])}.${String(g[3])}`).join(',')};`);
   const choices: ChoiceInput[] = (row.choices ?? []).map((c) => ({ citizenId: c[1] as number, category: c[2] as ChoiceInput['category'], providerId: c[3] as number, validFrom: c[4] as string, validTo: c[5] as string | null }));
   h.update(`c:${JSON.stringify(row.choices ?? [])};`);
   const absences: AbsenceInput[] = (row.absences ?? []).map((a) => ({ citizenId: a[1] as number, kind: a[2] as AbsenceInput['kind'], planned: a[3] as boolean, validFrom: a[4] as string, validTo: a[5] as string | null }));
@@ -632,7 +632,7 @@ export async function loadProviderInputs(
   // Level grants are edited in place (their end): their values are hashed. Only when there are any, so other fingerprints stay as they were.
   if (levelGrants.length) h.update(`l:${JSON.stringify(row.level_grants)};`);
   const decisions = new Map<string, 'accepted' | 'rejected'>();
-  for (const d of row.decisions ?? []) decisions.set(`${d[0]}|${d[1]}`, d[2] as 'accepted' | 'rejected');
+  for (const d of row.decisions ?? []) decisions.set(`${String(d[0])}|${String(d[1])}`, d[2] as 'accepted' | 'rejected');
   h.update(`d:${JSON.stringify(row.decisions ?? [])};`);
 
   const input: EngineInput = {

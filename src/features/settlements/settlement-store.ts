@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
 import { readPage } from '../../db/keyset-page.js';
 import type { KeysetPage } from '../../http/common-schemas.js';
-import { formatMoney, formatRate } from '../../shared/money.js';
+import { formatMoney } from '../../shared/money.js';
 import type { Scope } from '../auth/auth-types.js';
 import type { Doc, DocLine } from './settlement-document.js';
 import type { Period } from './settlement-period.js';

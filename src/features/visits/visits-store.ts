@@ -139,7 +139,7 @@ export const visitsStore = {
       .where('s.municipality_id', municipalityId)
       .whereIn('s.code', codes)
       .andWhere('cv.valid_from', '<=', date)
-      .andWhere((w) => w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', date))
+      .andWhere((w) => { w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', date); })
       .select('s.code');
     const found = new Set(rows.map((r) => r.code as string));
     return [...new Set(codes.filter((c) => !found.has(c)))];

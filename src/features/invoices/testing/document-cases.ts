@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { DocumentInput, LineData } from '../invoice-document.js';
 import type { DocumentProfile } from '../invoice-types.js';
-import { danishInput, danishLines, line, settle, swedishInput } from './document-fixtures.js';
+import { danishInput, danishLines, settle, swedishInput } from './document-fixtures.js';
 
 /**
  * Test support: one document input per kind × country × VAT case × profile, as the service would
