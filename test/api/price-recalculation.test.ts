@@ -186,8 +186,8 @@ describe('price recalculation: cost statement, calculation, approval, documents,
   it('issues a credit note and a supplementary invoice through the invoice feature, once', async () => {
     const res = await app.as(finance).post(`/api/price-recalculations/${recalcId}/documents`).expect(200);
     expect(res.body.items).toEqual([
-      { adjustmentId: expect.any(Number), providerRef: 'HJEM', number: '2027-000003', kind: 'supplementary_invoice', totalInclVat: '614.90', created: true, note: null },
-      { adjustmentId: expect.any(Number), providerRef: 'OMSORG', number: '2027-000004', kind: 'credit_note', totalInclVat: '-883.75', created: true, note: null },
+      { adjustmentId: expect.any(Number), providerRef: 'HJEM', number: '2027-000003', kind: 'supplementary_invoice', paymentBasis: null, totalInclVat: '614.90', created: true, note: null },
+      { adjustmentId: expect.any(Number), providerRef: 'OMSORG', number: '2027-000004', kind: 'credit_note', paymentBasis: null, totalInclVat: '-883.75', created: true, note: null },
     ]);
     const again = await app.as(finance).post(`/api/price-recalculations/${recalcId}/documents`).expect(200);
     expect(again.body.items.map((i: any) => [i.number, i.created])).toEqual([['2027-000003', false], ['2027-000004', false]]);

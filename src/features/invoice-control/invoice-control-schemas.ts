@@ -5,7 +5,7 @@ import { DIFFERENCE_CODES, REASON_CODES } from './invoice-control-types.js';
 const Money = z.string().meta({ example: '1234.50' });
 export const BasisReference = z
   .string()
-  .regex(/^(AG|FU|PB)-\d{4}-\d{6,}$/i, 'a payment basis reference, e.g. AG-2026-000017')
+  .regex(/^(AG|FU|PB)-\d{4}-R?\d{6,}$/i, 'a payment basis reference, e.g. AG-2026-000017 (a settlement) or AG-2025-R000004 (a retro price adjustment)')
   .transform((s) => s.toUpperCase())
   .meta({ example: 'AG-2026-000017' });
 
@@ -13,11 +13,12 @@ export const PaymentBasis = z
   .object({
     id: z.number().int(),
     reference: z.string().meta({ example: 'AG-2026-000017', description: 'the reference the provider quotes in its invoice (BT-13 order reference, or BT-10 buyer reference)' }),
-    settlementId: z.number().int(),
+    settlementId: z.number().int().nullable().meta({ description: 'the settlement it pays; null on the basis of a retro price adjustment' }),
+    priceAdjustmentId: z.number().int().nullable().meta({ description: 'the retro price adjustment it pays (its period is the year); null on a settlement basis' }),
     providerId: z.number().int(),
     providerRef: z.string(),
     providerName: z.string(),
-    period: z.string().meta({ example: '2026-04' }),
+    period: z.string().meta({ example: '2026-04', description: 'the month of a settlement, the year (YYYY) of a price adjustment' }),
     periodStart: IsoDate,
     periodEnd: IsoDate,
     currency: z.string(),

@@ -13,10 +13,12 @@ const toBasis = (r: Record<string, any>): PaymentBasis => ({
   id: r.id,
   reference: r.reference,
   settlementId: r.settlement_id,
+  priceAdjustmentId: r.price_adjustment_id ?? null,
   providerId: r.provider_id,
   providerRef: r.provider_ref,
   providerName: r.provider_name,
-  period: String(r.period_start).slice(0, 7),
+  // An adjustment's basis is for the year it recalculates.
+  period: String(r.period_start).slice(0, r.price_adjustment_id ? 4 : 7),
   periodStart: r.period_start,
   periodEnd: r.period_end,
   currency: r.currency,
@@ -191,11 +193,18 @@ export const invoiceControlStore = {
     return row ? { ...toBasis(row), document: row.document as BasisDocument } : undefined;
   },
 
-  async insertBasis(tx: Knex.Transaction, municipalityId: number, providerId: number, settlementId: number, doc: BasisDocument, issuedBy: string) {
+  async basisByAdjustment(db: Db, municipalityId: number, adjustmentId: number): Promise<(PaymentBasis & { document: BasisDocument }) | undefined> {
+    const row = await bases(db, { municipalityId, providerId: null }).andWhere('b.price_adjustment_id', adjustmentId).first(BASIS_COLUMNS);
+    return row ? { ...toBasis(row), document: row.document as BasisDocument } : undefined;
+  },
+
+  /** A basis pays exactly one source: an approved settlement or a retro price adjustment. */
+  async insertBasis(tx: Knex.Transaction, municipalityId: number, providerId: number, source: { settlementId: number } | { adjustmentId: number }, doc: BasisDocument, issuedBy: string) {
     await tx('payment_bases').insert({
       municipality_id: municipalityId,
       reference: doc.reference,
-      settlement_id: settlementId,
+      settlement_id: 'settlementId' in source ? source.settlementId : null,
+      price_adjustment_id: 'adjustmentId' in source ? source.adjustmentId : null,
       provider_id: providerId,
       period_start: doc.period.start,
       period_end: doc.period.end,

@@ -18,6 +18,9 @@ const COLS = { item: [50, 130], desc: [180, 140], qty: [320, 80], price: [400, 7
 const rowDescription = (r: BasisRow, doc: BasisDocument) => {
   const W = controlWords(doc.language).basis;
   if (r.kind === 'rounding') return W.rounding;
+  if (r.paidRate !== undefined && r.newPrice !== undefined) {
+    return [categoryLabel(r.category, doc.language), bandLabel(r.band, doc.language), W.paidAndNew(formatRateLocal(r.paidRate, doc.language), formatRateLocal(r.newPrice, doc.language))].join(', ');
+  }
   return [categoryLabel(r.category, doc.language), bandLabel(r.band, doc.language), r.kind === 'visit' ? '' : kindLabel(r.kind, doc.language)].filter(Boolean).join(', ');
 };
 
@@ -45,14 +48,16 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
   let tableHeader: (() => void) | null = null;
   const w = new Writer(pdf, () => tableHeader?.());
 
-  w.text(doc.settlement.kind === 'correction' ? `${W.title} (${W.correction(doc.settlement.sequence)})` : W.title, PAGE.margin, RIGHT - PAGE.margin, { bold: true, size: 18 });
+  const s = doc.settlement;
+  const title = doc.adjustment ? `${W.title}: ${W.adjustmentTitle(doc.adjustment.year)}` : s?.kind === 'correction' ? `${W.title} (${W.correction(s.sequence)})` : W.title;
+  w.text(title, PAGE.margin, RIGHT - PAGE.margin, { bold: true, size: 18 });
   w.y += 28;
   const facts: [string, string][] = [
     [W.reference, doc.reference],
     [W.period, formatPeriod(doc.period.start, doc.period.end, lang)],
     [W.issueDate, formatDate(doc.issueDate, lang)],
-    [W.settlement, String(doc.settlement.id)],
-    ...(doc.settlement.correctsReference ? ([[W.corrects, doc.settlement.correctsReference]] as [string, string][]) : []),
+    doc.adjustment ? ([W.recalculation, String(doc.adjustment.recalculationId)] as [string, string]) : ([W.settlement, String(s?.id ?? '')] as [string, string]),
+    ...(s?.correctsReference ? ([[W.corrects, s.correctsReference]] as [string, string][]) : []),
     ...(doc.buyerReference ? ([[W.buyerReference, doc.buyerReference]] as [string, string][]) : []),
     ...(doc.buyer.endpoint ? ([[W.sendTo, `Peppol ${doc.buyer.endpoint.scheme}:${doc.buyer.endpoint.id}`]] as [string, string][]) : []),
   ];
@@ -82,6 +87,7 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
   };
   w.y = Math.max(party(doc.seller, W.provider, 50, 240), party(doc.buyer, W.municipality, 310, RIGHT - 310)) + 8;
   w.paragraph(W.intro, 50, RIGHT - 50, { size: 8 });
+  if (doc.adjustment) w.paragraph(W.adjustmentIntro, 50, RIGHT - 50, { size: 8 });
   w.paragraph(W.whereReference, 50, RIGHT - 50, { size: 8 });
   w.paragraph(W.whereItems, 50, RIGHT - 50, { size: 8 });
   w.y += 6;
