@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import fs, { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli.js';
 import { aToken, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { anApprovedSettlement, binaryBody, buildInvoiceTestApp, pdfText } from '../helpers/invoice-builders.js';
 import { aProviderInvoice } from '../helpers/provider-invoice-builder.js';
 import { aRecalcWorld, type RecalcWorld } from '../helpers/recalc-builders.js';
+import { Browser } from '../helpers/web-browser.js';
 
 const t = useTestDatabase();
 const NOW = new Date('2027-03-15T09:00:00Z');
@@ -114,6 +118,45 @@ describe('price recalculation: payment bases for the adjustments of providers th
     await app.as(hjemToken).get(`/api/payment-bases/${refs.OMSORG}`).expect(404);
     await app.as(hjemToken).get(`/api/payment-bases/${refs.OMSORG}.pdf`).expect(404);
     await app.as(hjemToken).get(`/api/payment-bases/${refs.HJEM}.csv`).expect(200);
+  });
+
+  it('lists, sends and writes adjustment bases from the command line, and shows them in the provider portal', async () => {
+    const cli = async (args: string[]) => {
+      const previous = process.env.DATABASE_URL;
+      process.env.DATABASE_URL = t.url;
+      const logged: string[] = [];
+      const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void logged.push(l));
+      const err = vi.spyOn(console, 'error').mockImplementation((l: string) => void logged.push(`ERR ${l}`));
+      try {
+        return { code: await runCli(['node', 'carepay', ...args]), out: logged.join('\n') };
+      } finally {
+        log.mockRestore();
+        err.mockRestore();
+        if (previous === undefined) delete process.env.DATABASE_URL;
+        else process.env.DATABASE_URL = previous;
+      }
+    };
+    const year = await cli(['payment-basis', 'list', '--period', '2026', '--municipality', 'RC-PB']);
+    expect(year.out.split('\n').map((l) => l.replace(/\s+/g, ' '))).toEqual([`${refs.HJEM} HJEM 2026 614.90 DKK`, `${refs.OMSORG} OMSORG 2026 -883.75 DKK`]);
+    expect((await cli(['payment-basis', 'list', '--period', '2026-01', '--municipality', 'RC-PB'])).out).not.toContain('-R');
+    const adjustmentId = Number(refs.HJEM.slice(-6));
+    expect((await cli(['payment-basis', 'issue', '--adjustment', String(adjustmentId), '--municipality', 'RC-PB'])).out).toMatch(new RegExp(`^exists\\s+${refs.HJEM} `));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carepay-adjbasis-'));
+    try {
+      const file = path.join(dir, 'b.csv');
+      expect((await cli(['payment-basis', 'csv', refs.OMSORG.toLowerCase(), '--municipality', 'RC-PB', '--out', file])).code).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toContain(`${refs.OMSORG};retro.PPO.other_times;personal_care;other_times;price_adjustment;MIN;-1500;60;30.08;-752.00;25`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+
+    const b = new Browser(app);
+    await b.signIn({ token: hjemToken });
+    const page = await b.get('/app/payment-bases');
+    expect(page.text).toContain(refs.HJEM);
+    expect(page.text).toContain('2026 <span class="muted">efterregulering</span>');
+    expect(page.text).not.toContain(refs.OMSORG);
+    expect((await b.get(`/app/payment-bases/${refs.HJEM}.pdf`)).headers['content-type']).toBe('application/pdf');
   });
 
   it('disputes an invoice with a wrong amount, matches the right one and matches a credit note against the negative basis', async () => {

@@ -88,6 +88,7 @@ const en = {
   page: {
     nav: 'Payment bases',
     basesTitle: 'Payment bases',
+    basisOfAdjustment: 'retro price adjustment',
     basesNone: 'No payment bases yet.',
     issueDue: 'Send the payment bases of approved settlements',
     receivedTitle: 'Received invoices',
@@ -197,6 +198,7 @@ const da: Words = {
   page: {
     nav: 'Afregningsgrundlag',
     basesTitle: 'Afregningsgrundlag',
+    basisOfAdjustment: 'efterregulering',
     basesNone: 'Ingen afregningsgrundlag endnu.',
     issueDue: 'Send afregningsgrundlag for godkendte afregninger',
     receivedTitle: 'Modtagne fakturaer',
@@ -304,6 +306,7 @@ const sv: Words = {
   page: {
     nav: 'Fakturaunderlag',
     basesTitle: 'Fakturaunderlag',
+    basisOfAdjustment: 'efterreglering',
     basesNone: 'Inga fakturaunderlag än.',
     issueDue: 'Skicka fakturaunderlag för godkända ersättningar',
     receivedTitle: 'Mottagna fakturor',

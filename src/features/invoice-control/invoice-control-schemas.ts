@@ -34,7 +34,10 @@ export type PaymentBasis = z.infer<typeof PaymentBasis>;
 
 export const BasisFilter = z.object({
   providerId: z.coerce.number().int().positive().optional(),
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM').optional(),
+  period: z
+    .string()
+    .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'a month YYYY-MM (settlements) or a year YYYY (price adjustments)')
+    .optional(),
 });
 
 export const Language = z.enum(['da', 'sv', 'en']);

@@ -177,7 +177,9 @@ export const invoiceControlStore = {
   async listBases(db: Db, scope: Scope, f: { providerId?: number | undefined; period?: string | undefined }, page: Page) {
     const q = bases(db, scope);
     if (f.providerId) q.andWhere('b.provider_id', f.providerId);
-    if (f.period) q.andWhere('b.period_start', `${f.period}-01`);
+    // A year names the adjustment bases of that year, a month the settlement bases of that month.
+    if (f.period?.length === 4) q.andWhere('b.period_start', `${f.period}-01-01`).whereNotNull('b.price_adjustment_id');
+    else if (f.period) q.andWhere('b.period_start', `${f.period}-01`).whereNotNull('b.settlement_id');
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
     const rows = await q.select(BASIS_COLUMNS).orderBy([{ column: 'b.period_start', order: 'desc' }, { column: 'b.id' }]).limit(page.limit).offset(page.offset);
     return { items: rows.map(toBasis), total: Number(count) };
