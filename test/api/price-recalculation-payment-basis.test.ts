@@ -1,23 +1,17 @@
-import fs, { readFileSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aToken, type TestApp } from '../helpers/app.js';
+import { cliAgainst } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { anApprovedSettlement, binaryBody, buildInvoiceTestApp, pdfText } from '../helpers/invoice-builders.js';
 import { aProviderInvoice } from '../helpers/provider-invoice-builder.js';
-import { aRecalcWorld, type RecalcWorld } from '../helpers/recalc-builders.js';
+import { aRecalcWorld, RECALC_CATEGORIES, recalcFixture, type RecalcWorld } from '../helpers/recalc-builders.js';
 import { Browser } from '../helpers/web-browser.js';
 
 const t = useTestDatabase();
 const NOW = new Date('2027-03-15T09:00:00Z');
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/recalc/${name}`, import.meta.url), 'utf8');
-const CATEGORIES = [
-  { code: 'PH', name: 'Praktisk hjælp', priceGroup: 'PH', timeBands: ['weekday_day', 'other_times'] },
-  { code: 'PPD', name: 'Personlig pleje hverdag dag', priceGroup: 'PP', timeBands: ['weekday_day'] },
-  { code: 'PPO', name: 'Personlig pleje øvrige tider', priceGroup: 'PP', timeBands: ['other_times'] },
-];
 
 /**
  * The recalculation of price-recalculation.test.ts (prices 290.44, 450.50, 669.92) with both
@@ -61,9 +55,9 @@ describe('price recalculation: payment bases for the adjustments of providers th
       ],
     });
     await anApprovedSettlement(t.db, w, { provider: 'OMSORG', kind: 'correction', sequence: 1, correctsId: omsorg.id, lines: [{ citizenRef: 'C-1', minutes: -600, rate: '450.00' }] });
-    await app.as(finance).put('/api/cost-statements/2026').send({ hoursSource: 'visits', categories: CATEGORIES, lines: [] }).expect(200);
-    await app.as(finance).post('/api/cost-statements/2026/lines').set('content-type', 'text/csv').send(fixture('costs-da.csv')).expect(200);
-    await app.as(finance).post('/api/cost-statements/2026/hours').set('content-type', 'text/csv').send(fixture('hours-da.csv')).expect(200);
+    await app.as(finance).put('/api/cost-statements/2026').send({ hoursSource: 'visits', categories: RECALC_CATEGORIES, lines: [] }).expect(200);
+    await app.as(finance).post('/api/cost-statements/2026/lines').set('content-type', 'text/csv').send(recalcFixture('costs-da.csv')).expect(200);
+    await app.as(finance).post('/api/cost-statements/2026/hours').set('content-type', 'text/csv').send(recalcFixture('hours-da.csv')).expect(200);
     recalcId = (await app.as(finance).post('/api/price-recalculations/run').send({ year: 2026 }).expect(200)).body.recalculation.id;
     await app.as(finance).post(`/api/price-recalculations/${recalcId}/approve`).expect(200);
   });
@@ -121,21 +115,7 @@ describe('price recalculation: payment bases for the adjustments of providers th
   });
 
   it('lists, sends and writes adjustment bases from the command line, and shows them in the provider portal', async () => {
-    const cli = async (args: string[]) => {
-      const previous = process.env.DATABASE_URL;
-      process.env.DATABASE_URL = t.url;
-      const logged: string[] = [];
-      const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void logged.push(l));
-      const err = vi.spyOn(console, 'error').mockImplementation((l: string) => void logged.push(`ERR ${l}`));
-      try {
-        return { code: await runCli(['node', 'carepay', ...args]), out: logged.join('\n') };
-      } finally {
-        log.mockRestore();
-        err.mockRestore();
-        if (previous === undefined) delete process.env.DATABASE_URL;
-        else process.env.DATABASE_URL = previous;
-      }
-    };
+    const cli = (args: string[]) => cliAgainst(t.url, args);
     const year = await cli(['payment-basis', 'list', '--period', '2026', '--municipality', 'RC-PB']);
     expect(year.out.split('\n').map((l) => l.replace(/\s+/g, ' '))).toEqual([`${refs.HJEM} HJEM 2026 614.90 DKK`, `${refs.OMSORG} OMSORG 2026 -883.75 DKK`]);
     expect((await cli(['payment-basis', 'list', '--period', '2026-01', '--municipality', 'RC-PB'])).out).not.toContain('-R');

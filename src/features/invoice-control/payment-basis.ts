@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { roundMoney } from '../../shared/money.js';
 import type { LineData, SettlementData, VatData } from '../invoices/invoice-document.js';
 import type { Country, Language } from '../invoices/invoice-types.js';
+import type { AdjustmentLine } from '../price-recalculation/recalc-types.js';
 import type { BasisDocument, BasisParty, BasisRow } from './invoice-control-types.js';
 
 /**
@@ -117,21 +118,8 @@ export function adjustmentBasisReference(country: Country, year: number, adjustm
   return `${country === 'SE' ? 'FU' : 'AG'}-${year}-R${String(adjustmentId).padStart(6, '0')}`;
 }
 
-/** A line of a retro price adjustment: the hours paid at one rate in a category and band, and the settled difference per hour. */
-export interface AdjustmentLineData {
-  categoryCode: string;
-  serviceCategory: string;
-  band: string;
-  paidRate: string;
-  newPrice: string;
-  /** The settled difference per hour (negative when the provider was paid too much). */
-  difference: string;
-  minutes: number;
-  /** Σ minutes × factor ÷ 60, to 8 decimals. */
-  hours: string;
-  amount: string;
-  vatPercent: string;
-}
+/** A line of a retro price adjustment (the settled difference per hour, hours = paid minutes ÷ 60 to 8 decimals) and its service category. */
+export type AdjustmentLineData = Pick<AdjustmentLine, 'categoryCode' | 'band' | 'paidRate' | 'newPrice' | 'difference' | 'minutes' | 'hours' | 'amount' | 'vatPercent'> & { serviceCategory: string };
 
 /**
  * The rows of an adjustment's basis: one per category, band and paid rate, in paid minutes at the
