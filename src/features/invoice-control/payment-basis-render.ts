@@ -18,9 +18,7 @@ const COLS = { item: [50, 130], desc: [180, 140], qty: [320, 80], price: [400, 7
 const rowDescription = (r: BasisRow, doc: BasisDocument) => {
   const W = controlWords(doc.language).basis;
   if (r.kind === 'rounding') return W.rounding;
-  if (r.paidRate !== undefined && r.newPrice !== undefined) {
-    return [categoryLabel(r.category, doc.language), bandLabel(r.band, doc.language), W.paidAndNew(formatRateLocal(r.paidRate, doc.language), formatRateLocal(r.newPrice, doc.language))].join(', ');
-  }
+  if (r.kind === 'price_adjustment') return [categoryLabel(r.category, doc.language), bandLabel(r.band, doc.language)].join(', ');
   return [categoryLabel(r.category, doc.language), bandLabel(r.band, doc.language), r.kind === 'visit' ? '' : kindLabel(r.kind, doc.language)].filter(Boolean).join(', ');
 };
 
@@ -107,13 +105,19 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
   tableHeader = header;
   header();
   for (const r of doc.rows) {
-    w.need(ROW);
+    // An adjustment's row says under its description which rate was paid and what the recalculated price is.
+    const priceLine = r.paidRate !== undefined && r.newPrice !== undefined ? W.paidAndNew(formatRateLocal(r.paidRate, lang), formatRateLocal(r.newPrice, lang)) : null;
+    w.need(priceLine ? ROW * 2 : ROW);
     w.text(r.itemId, COLS.item[0], COLS.item[1], { size: 7 });
     w.text(rowDescription(r, doc), COLS.desc[0], COLS.desc[1], { size: 8 });
     w.text(quantityText(r, doc), COLS.qty[0], COLS.qty[1], { align: 'right' });
     w.text(`${formatRateLocal(r.price, lang)}${r.unitCode === 'MIN' ? W.perHour : ''}`, COLS.price[0], COLS.price[1], { align: 'right', size: 8 });
     w.text(money(r.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
     w.y += ROW;
+    if (priceLine) {
+      w.text(priceLine, COLS.desc[0], COLS.desc[1], { size: 7 });
+      w.y += ROW - 2;
+    }
   }
   tableHeader = null;
   w.need(ROW * (4 + doc.vat.length));
