@@ -25,6 +25,7 @@ import { InvoiceControlService } from './features/invoice-control/invoice-contro
 export function buildServices(db: Knex, config: Config) {
   const tokens = new TokenService(db);
   const invoices = new InvoicesService(db);
+  const invoiceControl = new InvoiceControlService(db, { maxBytes: config.RECEIVED_INVOICE_MAX_BYTES });
   return {
     db,
     config,
@@ -44,9 +45,9 @@ export function buildServices(db: Knex, config: Config) {
     models: new ModelsService(db),
     settlements: new SettlementsService(db, { workers: config.SETTLEMENT_WORKERS, parallelFromVisits: config.SETTLEMENT_PARALLEL_FROM_VISITS }),
     invoices,
-    priceRecalculation: new PriceRecalculationService(db, invoices),
+    priceRecalculation: new PriceRecalculationService(db, invoices, invoiceControl),
     webSessions: new WebSessionService(db, tokens),
-    invoiceControl: new InvoiceControlService(db, { maxBytes: config.RECEIVED_INVOICE_MAX_BYTES }),
+    invoiceControl,
   };
 }
 

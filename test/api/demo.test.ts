@@ -102,10 +102,10 @@ describe('the demo municipality', () => {
   it('runs the payment-basis mode end to end: PLEJE-PLUS gets its basis, sends its own invoice, which is matched', async () => {
     const provider = await t.db('providers').where({ ref: 'PLEJE-PLUS' }).first('id', 'invoicing_mode');
     expect(provider.invoicing_mode).toBe('payment_basis');
-    const bases = await t.db('payment_bases').select('reference', 'provider_id', 'total_incl_vat');
+    const bases = await t.db('payment_bases').whereNotNull('settlement_id').select('id', 'reference', 'provider_id', 'total_incl_vat');
     expect(bases.length).toBeGreaterThanOrEqual(1);
     expect(bases.every((b) => b.provider_id === provider.id)).toBe(true);
-    const received = await t.db('received_documents').select('verdict', 'number', 'payment_basis_id', 'payable', 'source');
+    const received = await t.db('received_documents').whereIn('payment_basis_id', bases.map((b) => b.id)).select('verdict', 'number', 'payment_basis_id', 'payable', 'source');
     expect(received).toHaveLength(bases.length);
     expect(received.every((r) => r.verdict === 'matched' && r.source === 'demo')).toBe(true);
     expect(received.map((r) => r.payable).sort()).toEqual(bases.map((b) => b.total_incl_vat).sort());
@@ -134,9 +134,20 @@ describe('the demo municipality', () => {
     expect(r.result.excluded).toEqual([expect.objectContaining({ element: 'administration', reason: 'assessment_unit' })]);
     const docs = await t.db('invoices').whereNotNull('price_adjustment_id').orderBy('number').select('number', 'kind', 'total_incl_vat');
     const adjustments = await t.db('price_adjustments as a').join('providers as p', 'p.id', 'a.provider_id').whereNot('a.total_incl_vat', 0).select('p.ref');
-    // PLEJE-PLUS is on payment basis: it invoices its difference itself.
+    // PLEJE-PLUS is on payment basis: it is sent the basis of its adjustment and invoices (or credits) it itself.
     expect(adjustments.map((a) => a.ref)).toContain('PLEJE-PLUS');
     expect(docs).toHaveLength(adjustments.filter((a) => a.ref !== 'PLEJE-PLUS').length);
+    const adjustment = await t.db('price_adjustments as a').join('providers as p', 'p.id', 'a.provider_id').where('p.ref', 'PLEJE-PLUS').first('a.id', 'a.total_incl_vat');
+    const basis = await t.db('payment_bases').where({ price_adjustment_id: adjustment.id }).first('id', 'reference', 'total_incl_vat', 'period_start', 'period_end');
+    expect(basis).toMatchObject({ reference: `AG-2026-R${String(adjustment.id).padStart(6, '0')}`, total_incl_vat: adjustment.total_incl_vat, period_start: '2026-01-01', period_end: '2027-01-01' });
+    const answer = await t.db('received_documents').where({ payment_basis_id: basis.id }).select('verdict', 'document_type', 'payable', 'source');
+    expect(answer).toEqual([{ verdict: 'matched', document_type: Number(basis.total_incl_vat) < 0 ? 'credit_note' : 'invoice', payable: basis.total_incl_vat, source: 'demo' }]);
+    const files = await readdir(invoiceDir);
+    expect(files).toEqual(expect.arrayContaining([`${basis.reference}.pdf`, `${basis.reference}.csv`, `PP-2026-${basis.reference.slice(-4)}.${Number(basis.total_incl_vat) < 0 ? 'provider-credit-note' : 'provider-invoice'}.xml`]));
+    const recalcLines = first.recalculation.join('\n');
+    expect(recalcLines).toContain(`sent    ${basis.reference} to PLEJE-PLUS for 2026`);
+    expect(recalcLines).not.toMatch(/the provider's (invoice|credit note) broke/);
+    expect(recalcLines).toMatch(new RegExp(`received #\\d+ MATCHED PP-2026-\\d{4}\\.xml PP-2026-\\d{4} from PLEJE-PLUS for ${basis.reference}`));
     expect(docs.length).toBeGreaterThanOrEqual(1);
     for (const d of docs) expect(d.kind).toBe(Number(d.total_incl_vat) < 0 ? 'credit_note' : 'supplementary_invoice');
     expect(first.recalculation[0]).toMatch(/^Price recalculation 2026 \(#\d+, approved\): policy symmetric, overhead 6 %/);
@@ -149,7 +160,8 @@ describe('the demo municipality', () => {
     const again = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir, reportDir }, importRunner(app.services));
     expect(await t.db('invoices').count({ n: '*' })).toEqual(before);
     // Nothing sent or received twice.
-    expect(await t.db('received_documents').count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(await t.db('received_documents').count({ n: '*' })).toEqual([{ n: 2 }]);
+    expect(again.recalculation.join('\n')).toMatch(/already received: #\d+ MATCHED PP-2026-/);
     expect(again.settlements.join('\n')).toMatch(/already received: #\d+ MATCHED/);
     expect(again.settlements.filter((l) => l.includes('approved settlement'))).toEqual([]);
     expect(again).toMatchObject({

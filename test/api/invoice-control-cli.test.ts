@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScheduler, allJobs } from '../../jobs/scheduler.js';
-import { runCli } from '../../src/cli.js';
 import { processInbox } from '../../src/features/invoice-control/invoice-inbox.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { cliAgainst } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { anApprovedSettlement, asFinance, pdfText } from '../helpers/invoice-builders.js';
 import { aBasis, aPaymentBasisWorld, aProviderInvoice, type ControlWorld } from '../helpers/provider-invoice-builder.js';
@@ -25,22 +25,7 @@ describe('invoice control from the command line and the inbox folder', () => {
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  const cli = async (args: string[]) => {
-    const previous = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = t.url;
-    const logged: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void logged.push(l));
-    const err = vi.spyOn(console, 'error').mockImplementation((l: string) => void logged.push(`ERR ${l}`));
-    try {
-      const code = await runCli(['node', 'carepay', ...args]);
-      return { code, out: logged.join('\n') };
-    } finally {
-      log.mockRestore();
-      err.mockRestore();
-      if (previous === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = previous;
-    }
-  };
+  const cli = (args: string[]) => cliAgainst(t.url, args);
 
   it('sends the bases due, writes PDF and CSV, receives files and records a decision', async () => {
     const s = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', period: '2026-04', lines: [{ citizenRef: 'C-1', minutes: 90, rate: '450.00' }] });

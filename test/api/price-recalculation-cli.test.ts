@@ -9,6 +9,7 @@ import { runCli } from '../../src/cli.js';
 import { createKnex } from '../../src/db/database.js';
 import { checkUbl } from '../../src/features/invoices/ubl-rules.js';
 import { InvoicesService } from '../../src/features/invoices/invoices-service.js';
+import { InvoiceControlService } from '../../src/features/invoice-control/invoice-control-service.js';
 import { PriceRecalculationService } from '../../src/features/price-recalculation/recalc-service.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -67,7 +68,7 @@ describe('price recalculation from the command line and the scheduler', () => {
     const instance = (name: string) => {
       const db = createKnex(t.url, { min: 0, max: 4 });
       pools.push(db);
-      return createScheduler(db, [priceRecalculationJob(new PriceRecalculationService(db, new InvoicesService(db)))], createLogger('silent'), { instance: name, catchUp: false });
+      return createScheduler(db, [priceRecalculationJob(new PriceRecalculationService(db, new InvoicesService(db), new InvoiceControlService(db, { maxBytes: 1 << 20 })))], createLogger('silent'), { instance: name, catchUp: false });
     };
     const at = new Date('2027-03-01T06:00:00+01:00');
     const [a, b] = await Promise.all([instance('one').tick('price-recalculation', 'Europe/Copenhagen', at), instance('two').tick('price-recalculation', 'Europe/Copenhagen', at)]);

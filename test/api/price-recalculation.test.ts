@@ -1,19 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkUbl } from '../../src/features/invoices/ubl-rules.js';
 import { aToken, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { anApprovedSettlement, binaryBody, buildInvoiceTestApp, pdfText } from '../helpers/invoice-builders.js';
-import { aRecalcWorld, type RecalcWorld } from '../helpers/recalc-builders.js';
+import { aRecalcWorld, RECALC_CATEGORIES, recalcFixture, type RecalcWorld } from '../helpers/recalc-builders.js';
 
 const t = useTestDatabase();
 const NOW = new Date('2027-03-15T09:00:00Z');
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/recalc/${name}`, import.meta.url), 'utf8');
-const CATEGORIES = [
-  { code: 'PH', name: 'Praktisk hjælp', priceGroup: 'PH', timeBands: ['weekday_day', 'other_times'] },
-  { code: 'PPD', name: 'Personlig pleje hverdag dag', priceGroup: 'PP', timeBands: ['weekday_day'] },
-  { code: 'PPO', name: 'Personlig pleje øvrige tider', priceGroup: 'PP', timeBands: ['other_times'] },
-];
 
 /**
  * The hand-worked table of recalc-calculator.test.ts through the API and the database: costs
@@ -68,9 +61,9 @@ describe('price recalculation: cost statement, calculation, approval, documents,
   });
 
   it('imports cost lines from a Danish CSV all or nothing, naming each bad row', async () => {
-    await app.as(finance).put('/api/cost-statements/2026').send({ hoursSource: 'entered', categories: CATEGORIES, lines: [], hours: [] }).expect(422);
-    const put = await app.as(finance).put('/api/cost-statements/2026').send({ hoursSource: 'visits', categories: CATEGORIES, lines: [] }).expect(200);
-    expect(put.body).toMatchObject({ year: 2026, providerId: w.home, providerRef: 'HOME', categories: CATEGORIES, totals: { lines: 0, amount: '0.00' } });
+    await app.as(finance).put('/api/cost-statements/2026').send({ hoursSource: 'entered', categories: RECALC_CATEGORIES, lines: [], hours: [] }).expect(422);
+    const put = await app.as(finance).put('/api/cost-statements/2026').send({ hoursSource: 'visits', categories: RECALC_CATEGORIES, lines: [] }).expect(200);
+    expect(put.body).toMatchObject({ year: 2026, providerId: w.home, providerRef: 'HOME', categories: RECALC_CATEGORIES, totals: { lines: 0, amount: '0.00' } });
 
     const bad = 'Omkostningsart;Beløb;Type;Myndighed;Fordelingsnøgle\nLøn;1.000,00;Direkte;Nej;PPD:60|PPO:30\nKaffe;12,00;Direkte;Nej;PH\nLøn;abc;Direkte;Måske;XX\n';
     const res = await app.as(finance).post('/api/cost-statements/2026/lines').set('content-type', 'text/csv').send(bad).expect(422);
@@ -83,7 +76,7 @@ describe('price recalculation: cost statement, calculation, approval, documents,
     ]);
     expect((await app.as(finance).get('/api/cost-statements/2026').expect(200)).body.totals.lines).toBe(0);
 
-    const ok = await app.as(finance).post('/api/cost-statements/2026/lines').set('content-type', 'text/csv').send(fixture('costs-da.csv')).expect(200);
+    const ok = await app.as(finance).post('/api/cost-statements/2026/lines').set('content-type', 'text/csv').send(recalcFixture('costs-da.csv')).expect(200);
     expect(ok.body.totals).toEqual({ lines: 4, amount: '1940000.00', assessmentUnit: '500000.00' });
     expect(ok.body.lines[0]).toEqual({ lineNo: 1, element: 'wages', description: 'Løn inkl. vikarer og elever', amount: '1000000.00', costType: 'direct', assessmentUnit: false, allocation: { type: 'shares', shares: { PPD: '60', PPO: '25', PH: '15' } } });
     expect(ok.body.lines.map((l: { allocation: unknown }) => l.allocation).slice(1)).toEqual([
@@ -91,7 +84,7 @@ describe('price recalculation: cost statement, calculation, approval, documents,
       { type: 'driver', driver: 'staff_hours' },
       { type: 'driver', driver: 'delivered_hours' },
     ]);
-    const hours = await app.as(finance).post('/api/cost-statements/2026/hours').set('content-type', 'text/csv').send(fixture('hours-da.csv')).expect(200);
+    const hours = await app.as(finance).post('/api/cost-statements/2026/hours').set('content-type', 'text/csv').send(recalcFixture('hours-da.csv')).expect(200);
     expect(hours.body.hoursSource).toBe('entered');
     expect(hours.body.hours).toEqual([
       { categoryCode: 'PH', deliveredHours: '1000', staffHours: '1200', method: 'Fremmøde × brugertidsprocent' },
@@ -105,7 +98,7 @@ describe('price recalculation: cost statement, calculation, approval, documents,
       'administration;Fællesadministration;350000.00;indirect;no;delivered_hours',
     ]);
     await app.as(omsorgToken).get('/api/cost-statements/2026').expect(404);
-    await app.as(auditor).post('/api/cost-statements/2026/lines').set('content-type', 'text/csv').send(fixture('costs-da.csv')).expect(403);
+    await app.as(auditor).post('/api/cost-statements/2026/lines').set('content-type', 'text/csv').send(recalcFixture('costs-da.csv')).expect(403);
   });
 
   it('computes prices, the comparison and each provider\'s adjustment; a re-run on the same inputs changes nothing', async () => {
@@ -175,7 +168,7 @@ describe('price recalculation: cost statement, calculation, approval, documents,
 
     await app.as(finance).post(`/api/price-recalculations/${recalcId}/approve`).expect(409);
     await app.as(finance).post('/api/price-recalculations/run').send({ year: 2026 }).expect(409);
-    await app.as(finance).post('/api/cost-statements/2026/lines').set('content-type', 'text/csv').send(fixture('costs-da.csv')).expect(409);
+    await app.as(finance).post('/api/cost-statements/2026/lines').set('content-type', 'text/csv').send(recalcFixture('costs-da.csv')).expect(409);
     await expect(t.db('price_recalculations').where({ id: recalcId }).update({ result: '{}' })).rejects.toThrow(/approved and cannot be changed/);
     await expect(t.db('cost_lines').where({ municipality_id: w.municipalityId }).delete()).rejects.toThrow(/cannot change/);
     await expect(t.db('price_adjustment_lines').where({ municipality_id: w.municipalityId }).update({ amount: '0' })).rejects.toThrow(/cannot change/);
@@ -186,8 +179,8 @@ describe('price recalculation: cost statement, calculation, approval, documents,
   it('issues a credit note and a supplementary invoice through the invoice feature, once', async () => {
     const res = await app.as(finance).post(`/api/price-recalculations/${recalcId}/documents`).expect(200);
     expect(res.body.items).toEqual([
-      { adjustmentId: expect.any(Number), providerRef: 'HJEM', number: '2027-000003', kind: 'supplementary_invoice', totalInclVat: '614.90', created: true, note: null },
-      { adjustmentId: expect.any(Number), providerRef: 'OMSORG', number: '2027-000004', kind: 'credit_note', totalInclVat: '-883.75', created: true, note: null },
+      { adjustmentId: expect.any(Number), providerRef: 'HJEM', number: '2027-000003', kind: 'supplementary_invoice', paymentBasis: null, totalInclVat: '614.90', created: true, note: null },
+      { adjustmentId: expect.any(Number), providerRef: 'OMSORG', number: '2027-000004', kind: 'credit_note', paymentBasis: null, totalInclVat: '-883.75', created: true, note: null },
     ]);
     const again = await app.as(finance).post(`/api/price-recalculations/${recalcId}/documents`).expect(200);
     expect(again.body.items.map((i: any) => [i.number, i.created])).toEqual([['2027-000003', false], ['2027-000004', false]]);
@@ -247,7 +240,7 @@ describe('price recalculation: delivered hours from the municipal provider\'s vi
     await w.visit('PC', '2026-03-03 08:00', '2026-03-03 09:00', { status: 'no_show', actualStart: undefined, actualEnd: undefined }); // not delivered
     const finance = await aToken(app.services, w.municipalityId, 'finance');
     const lines = [{ element: 'wages', amount: '1500.00', costType: 'direct', allocation: { type: 'driver', driver: 'delivered_hours' } }];
-    await app.as(finance).put('/api/cost-statements/2026').send({ categories: CATEGORIES, lines }).expect(200);
+    await app.as(finance).put('/api/cost-statements/2026').send({ categories: RECALC_CATEGORIES, lines }).expect(200);
     await app.as(finance).put('/api/price-recalculation-settings').send({ policy: 'upward_only', overheadPercent: null, priceDecimals: 2, rounding: 'half_up', publishedVatPercent: '25' }).expect(200);
     const r = (await app.as(finance).post('/api/price-recalculations/run').send({ year: 2026 }).expect(200)).body.recalculation;
     // PH 1.5 h, PPD 1.5 h, PPO 1.5 h (30 + 60 min): 1500.00 by delivered hours → 500.00 each → 333.33 per hour
@@ -271,8 +264,8 @@ describe('price recalculation in Sweden: no VAT on personal care', () => {
     await app.as(finance).post(`/api/settlements/${s.id}/invoice`).expect(201);
     await app.as(finance).put('/api/price-recalculation-settings').send({ policy: 'symmetric', overheadPercent: null, priceDecimals: 0, rounding: 'up', publishedVatPercent: '0' }).expect(200);
     const lines = [{ element: 'wages', amount: '8800.00', costType: 'direct', allocation: { type: 'driver', driver: 'delivered_hours' } }];
-    const hours = CATEGORIES.map((c) => ({ categoryCode: c.code, deliveredHours: '20' }));
-    await app.as(finance).put('/api/cost-statements/2026').send({ hoursSource: 'entered', categories: CATEGORIES, lines, hours }).expect(200);
+    const hours = RECALC_CATEGORIES.map((c) => ({ categoryCode: c.code, deliveredHours: '20' }));
+    await app.as(finance).put('/api/cost-statements/2026').send({ hoursSource: 'entered', categories: RECALC_CATEGORIES, lines, hours }).expect(200);
     const r = (await app.as(finance).post('/api/price-recalculations/run').send({ year: 2026 }).expect(200)).body.recalculation;
     // 8800.00 / 60 h = 146.666… per hour and category (2933.33 + 2933.33 + 2933.34), rounded up to whole kronor: 147 / 147 / 147
     expect(r.categories.map((c: any) => [c.costs.total, c.price, c.publishedPriceInclVat])).toEqual([

@@ -15,7 +15,8 @@ import { aMunicipality, type TestApp } from './app.js';
 export function buildInvoiceTestApp(db: Knex, now: () => Date): TestApp {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const invoices = new InvoicesService(db, now);
-  const services = { ...buildServices(db, config), invoices, priceRecalculation: new PriceRecalculationService(db, invoices) };
+  const built = buildServices(db, config);
+  const services = { ...built, invoices, priceRecalculation: new PriceRecalculationService(db, invoices, built.invoiceControl) };
   const http = request(createApp({ services, log: createLogger('silent') }));
   const as = (token: string) => ({
     get: (p: string) => http.get(p).set('authorization', `Bearer ${token}`),

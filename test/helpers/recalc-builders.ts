@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import type { Acting } from '../../src/features/auth/auth-types.js';
 import { VisitCreate } from '../../src/features/visits/visits-schemas.js';
@@ -62,3 +63,13 @@ export async function aRecalcWorld(db: Knex, services: TestApp['services'], code
   return { ...w, who, home, adoptedListId: list.id, visit };
 }
 
+
+/** A CSV of test/fixtures/recalc/ (the Danish cost lines and hours of the hand-worked example). */
+export const recalcFixture = (name: string) => readFileSync(new URL(`../fixtures/recalc/${name}`, import.meta.url), 'utf8');
+
+/** The price categories of the hand-worked example: practical help, personal care on weekdays by day and at other times. */
+export const RECALC_CATEGORIES = [
+  { code: 'PH', name: 'Praktisk hjælp', priceGroup: 'PH', timeBands: ['weekday_day', 'other_times'] },
+  { code: 'PPD', name: 'Personlig pleje hverdag dag', priceGroup: 'PP', timeBands: ['weekday_day'] },
+  { code: 'PPO', name: 'Personlig pleje øvrige tider', priceGroup: 'PP', timeBands: ['other_times'] },
+];

@@ -4,14 +4,16 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { month, positiveId } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
 import type { Language } from '../invoices/invoice-types.js';
-import type { ReceivedDocument } from './invoice-control-schemas.js';
+import { BasisReference, type ReceivedDocument } from './invoice-control-schemas.js';
 import { basisLine, receivedLines } from './invoice-control-lines.js';
 import { processInbox, readFileBody } from './invoice-inbox.js';
 
 const reference = (v: string) => {
-  if (!/^(AG|FU|PB)-\d{4}-\d{6,}$/i.test(v)) throw new InvalidArgumentError('a payment basis reference, e.g. AG-2026-000017');
-  return v.toUpperCase();
+  const r = BasisReference.safeParse(v);
+  if (!r.success) throw new InvalidArgumentError('a payment basis reference, e.g. AG-2026-000017 (a settlement) or AG-2025-R000004 (a price adjustment)');
+  return r.data;
 };
+const monthOrYear = (v: string) => (/^\d{4}$/.test(v) ? v : month(v));
 const language = new Option('--language <language>', 'words for reasons and differences').choices(['da', 'sv', 'en']).default('en');
 
 /**
@@ -57,22 +59,27 @@ export function registerInvoiceControlCommands(program: Command): void {
   const basis = program.command('payment-basis').description('payment bases sent to providers that invoice from their own system');
   basis
     .command('issue')
-    .description('send the payment basis of an approved settlement, or of every one due (--due)')
+    .description('send the payment basis of an approved settlement, of every one due (--due), or of an approved retro price adjustment (--adjustment)')
     .requiredOption('--municipality <code>', 'municipality code')
     .option('--settlement <id>', 'settlement id', positiveId('a settlement id'))
+    .option('--adjustment <id>', 'price adjustment id (price-recalculation documents sends every one of a year)', positiveId('a price adjustment id'))
     .option('--due', 'every approved settlement of a payment-basis provider that has no basis yet')
-    .action(async (o: { municipality: string; settlement?: number; due?: boolean }) => {
+    .action(async (o: { municipality: string; settlement?: number; adjustment?: number; due?: boolean }) => {
       await withServices(async (s) => {
         const who = await actingIn(s, o.municipality, 'finance');
-        if (!o.settlement && !o.due) throw new InvalidArgumentError('give --settlement ID or --due');
-        const results = o.settlement ? [await s.invoiceControl.issueBasis(who, o.settlement)] : await s.invoiceControl.issueDue(who);
+        if (!o.settlement && !o.adjustment && !o.due) throw new InvalidArgumentError('give --settlement ID, --adjustment ID or --due');
+        const results = o.settlement
+          ? [await s.invoiceControl.issueBasis(who, o.settlement)]
+          : o.adjustment
+            ? [await s.invoiceControl.issueAdjustmentBasis(who, o.adjustment)]
+            : await s.invoiceControl.issueDue(who);
         console.log(results.map((r) => `${r.created ? 'sent   ' : 'exists '} ${basisLine(r.basis)}`).join('\n') || 'no payment basis due');
       });
     });
   basis
     .command('list')
     .requiredOption('--municipality <code>', 'municipality code')
-    .option('--period <month>', 'period YYYY-MM', month)
+    .option('--period <period>', 'YYYY-MM (settlements of the month) or YYYY (price adjustments of the year)', monthOrYear)
     .option('--json', 'print JSON')
     .action(async (o: { municipality: string; period?: string; json?: boolean }) => {
       await withServices(async (s) => {

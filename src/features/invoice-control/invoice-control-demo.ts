@@ -43,43 +43,54 @@ export async function runDemoInvoiceControl(services: Services, municipalityCode
   if (!provider) return [`Payment basis: no provider ${providerRef} in ${municipalityCode}`];
   // The demo's own master data choice (the providers API sets it elsewhere): this provider invoices from its own system.
   if (provider.invoicing_mode !== 'payment_basis') await db('providers').where({ id: provider.id }).update({ invoicing_mode: 'payment_basis' });
-  const municipality = await db('municipalities').where({ id: m.id }).first();
-  const country = municipality.country as Country;
 
   await services.invoiceControl.issueDue(who);
   const bases = await services.invoiceControl.listBases(who, { providerId: provider.id }, { limit: 100, offset: 0 });
   const out = [`Payment basis and the provider's own invoice (${providerRef} invoices from its own system; files in ${outDir})`];
-  await mkdir(outDir, { recursive: true });
-  for (const b of bases.items) {
-    const [{ pdf }, { csv }] = await Promise.all([services.invoiceControl.basisPdf(who, b.reference), services.invoiceControl.basisCsv(who, b.reference)]);
-    await writeFile(path.join(outDir, `${b.reference}.pdf`), pdf);
-    await writeFile(path.join(outDir, `${b.reference}.csv`), csv);
-    out.push(`  sent    ${b.reference} to ${b.providerRef} for ${b.period}: ${b.totalInclVat} ${b.currency} incl. VAT (PDF, CSV)`);
+  for (const b of bases.items) out.push(...(await answerBasis(services, who, b.reference, outDir)));
+  return out;
+}
 
-    const done = (await services.invoiceControl.listReceived(who, { providerId: provider.id }, { limit: 1000, offset: 0 })).items.find((d) => d.paymentBasisReference === b.reference && d.readyForPayment);
-    if (done) {
-      out.push(`  already received: ${receivedLines(done, 'en')[0]}`);
-      continue;
-    }
-    const basis = (await services.invoiceControl.basis(who, b.reference)).document;
-    const number = `PP-${b.period.replace('-', '')}-${b.reference.slice(-4)}`;
-    const xml = buildProviderInvoice(basis, {
-      number,
-      issueDate: basis.issueDate,
-      seller: partyOf(country, provider, true),
-      buyer: partyOf(country, municipality, false),
-    });
-    const own = checkUbl(xml);
-    await writeFile(path.join(outDir, `${number}.provider-invoice.xml`), xml);
-    const d = await services.invoiceControl.receive(who, { bytes: Buffer.from(xml, 'utf8') }, { source: 'demo', filename: `${number}.xml` });
-    out.push(`  received ${receivedLines(d, 'en').join('\n    ')}`);
-    if (own.length) out.push(`    the provider's invoice broke ${own.map((v) => v.rule).join(', ')}`);
-    const response = await services.invoiceControl.response(who, d.id).catch(() => null);
-    if (response) {
-      await writeFile(path.join(outDir, `${number}.invoice-response.xml`), response.xml);
-      const broken = checkInvoiceResponse(response.xml);
-      out.push(`  Invoice Response ${response.code} written (${broken.length === 0 ? 'Peppol Invoice Response rules checked here: none broken' : broken.map((v) => v.rule).join(', ')})`);
-    }
+/**
+ * One basis through the flow: its PDF and CSV written, then (unless a document ready for payment
+ * already answers it) the provider's own invoice or credit note built from it as the provider's
+ * system would, received, and its Invoice Response written. The lines say what happened.
+ */
+export async function answerBasis(services: Services, who: Acting, reference: string, outDir: string): Promise<string[]> {
+  const db = services.db;
+  const m = who.principal.municipalityId;
+  const full = await services.invoiceControl.basis(who, reference);
+  const provider = await db('providers').where({ municipality_id: m, id: full.providerId }).first();
+  const municipality = await db('municipalities').where({ id: m }).first();
+  const country = municipality.country as Country;
+  const out: string[] = [];
+  await mkdir(outDir, { recursive: true });
+  const [{ pdf }, { csv }] = await Promise.all([services.invoiceControl.basisPdf(who, reference), services.invoiceControl.basisCsv(who, reference)]);
+  await writeFile(path.join(outDir, `${reference}.pdf`), pdf);
+  await writeFile(path.join(outDir, `${reference}.csv`), csv);
+  out.push(`  sent    ${reference} to ${full.providerRef} for ${full.period}: ${full.totalInclVat} ${full.currency} incl. VAT (PDF, CSV)`);
+
+  const done = (await services.invoiceControl.listReceived(who, { providerId: provider.id }, { limit: 1000, offset: 0 })).items.find((d) => d.paymentBasisReference === reference && d.readyForPayment);
+  if (done) return [...out, `  already received: ${receivedLines(done, 'en')[0]}`];
+  const basis = full.document;
+  const number = `PP-${full.period.replace('-', '')}-${reference.slice(-4)}`;
+  const xml = buildProviderInvoice(basis, {
+    number,
+    issueDate: basis.issueDate,
+    seller: partyOf(country, provider, true),
+    buyer: partyOf(country, municipality, false),
+  });
+  const own = checkUbl(xml);
+  const kind = basis.totals.inclVat.startsWith('-') ? 'provider-credit-note' : 'provider-invoice';
+  await writeFile(path.join(outDir, `${number}.${kind}.xml`), xml);
+  const d = await services.invoiceControl.receive(who, { bytes: Buffer.from(xml, 'utf8') }, { source: 'demo', filename: `${number}.xml` });
+  out.push(`  received ${receivedLines(d, 'en').join('\n    ')}`);
+  if (own.length) out.push(`    the provider's ${kind === 'provider-invoice' ? 'invoice' : 'credit note'} broke ${own.map((v) => v.rule).join(', ')}`);
+  const response = await services.invoiceControl.response(who, d.id).catch(() => null);
+  if (response) {
+    await writeFile(path.join(outDir, `${number}.invoice-response.xml`), response.xml);
+    const broken = checkInvoiceResponse(response.xml);
+    out.push(`  Invoice Response ${response.code} written (${broken.length === 0 ? 'Peppol Invoice Response rules checked here: none broken' : broken.map((v) => v.rule).join(', ')})`);
   }
   return out;
 }

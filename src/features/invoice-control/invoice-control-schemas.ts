@@ -5,7 +5,7 @@ import { DIFFERENCE_CODES, REASON_CODES } from './invoice-control-types.js';
 const Money = z.string().meta({ example: '1234.50' });
 export const BasisReference = z
   .string()
-  .regex(/^([Aa][Gg]|[Ff][Uu]|[Pp][Bb])-\d{4}-\d{6,}$/, 'a payment basis reference, e.g. AG-2026-000017')
+  .regex(/^([Aa][Gg]|[Ff][Uu]|[Pp][Bb])-\d{4}-[Rr]?\d{6,}$/, 'a payment basis reference, e.g. AG-2026-000017 (a settlement) or AG-2025-R000004 (a retro price adjustment)')
   .transform((s) => s.toUpperCase())
   .meta({ example: 'AG-2026-000017' });
 
@@ -13,11 +13,12 @@ export const PaymentBasis = z
   .object({
     id: z.number().int(),
     reference: z.string().meta({ example: 'AG-2026-000017', description: 'the reference the provider quotes in its invoice (BT-13 order reference, or BT-10 buyer reference)' }),
-    settlementId: z.number().int(),
+    settlementId: z.number().int().nullable().meta({ description: 'the settlement it pays; null on the basis of a retro price adjustment' }),
+    priceAdjustmentId: z.number().int().nullable().meta({ description: 'the retro price adjustment it pays (its period is the year); null on a settlement basis' }),
     providerId: z.number().int(),
     providerRef: z.string(),
     providerName: z.string(),
-    period: z.string().meta({ example: '2026-04' }),
+    period: z.string().meta({ example: '2026-04', description: 'the month of a settlement, the year (YYYY) of a price adjustment' }),
     periodStart: IsoDate,
     periodEnd: IsoDate,
     currency: z.string(),
@@ -33,7 +34,10 @@ export type PaymentBasis = z.infer<typeof PaymentBasis>;
 
 export const BasisFilter = z.object({
   providerId: z.coerce.number().int().positive().optional(),
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM').optional(),
+  period: z
+    .string()
+    .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'a month YYYY-MM (settlements) or a year YYYY (price adjustments)')
+    .optional(),
 });
 
 export const Language = z.enum(['da', 'sv', 'en']);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { forbidden, notFound, unprocessable } from '../../shared/errors.js';
@@ -15,7 +16,8 @@ import type { DecisionBody, PaymentBasis, ReceivedDocument } from './invoice-con
 import { invoiceControlStore as store, type NewReceived, type ProviderIdentity } from './invoice-control-store.js';
 import { compareWithBasis } from './invoice-matching.js';
 import { renderInvoiceResponse, responseStatuses, type ResponseCode } from './invoice-response.js';
-import { basisReference, buildBasisDocument } from './payment-basis.js';
+import { adjustmentBasisReference, basisReference, buildAdjustmentBasisDocument, buildBasisDocument } from './payment-basis.js';
+import { recalcStore } from '../price-recalculation/recalc-store.js';
 import { renderBasisCsv, renderBasisPdf } from './payment-basis-render.js';
 import { readReceivedInvoice } from './received-invoice.js';
 import { inspectXml } from './xml-intake.js';
@@ -93,14 +95,6 @@ export class InvoiceControlService {
       const lines = await invoicesStore.settlementLines(tx, m, settlementId);
       if (lines.length === 0) throw unprocessable(`Settlement ${settlementId} has no lines: there is nothing to invoice`);
       const country = municipality.country as Country;
-      const party = (r: Record<string, any>, seller: boolean) => ({
-        name: r.name,
-        ref: seller ? r.ref : null,
-        companyNumber: r.company_number ?? null,
-        vatId: seller && r.vat_status === 'registered' ? vatIdOf(country, r.company_number) : null,
-        endpoint: endpointOf(country, { electronicAddress: r.electronic_address, electronicAddressScheme: r.electronic_address_scheme, companyNumber: r.company_number }),
-        address: r.address ?? null,
-      });
       const correctsReference = s.correctsId ? ((await store.basisBySettlement(tx, m, s.correctsId))?.reference ?? null) : null;
       const document = buildBasisDocument({
         reference: basisReference(country, s.periodStart, settlementId),
@@ -110,12 +104,12 @@ export class InvoiceControlService {
         settlement: { ...s },
         correctsReference,
         buyerReference: municipality.buyer_reference ?? null,
-        buyer: party(municipality, false),
-        seller: party(provider, true),
+        buyer: partyOf(country, municipality, false),
+        seller: partyOf(country, provider, true),
         lines,
         vat: await invoicesStore.settlementVat(tx, m, settlementId),
       });
-      await store.insertBasis(tx, m, s.providerId, settlementId, document, who.principal.actor);
+      await store.insertBasis(tx, m, s.providerId, { settlementId }, document, who.principal.actor);
       await appendAudit(tx, {
         municipalityId: m,
         actor: who.principal.actor,
@@ -126,6 +120,59 @@ export class InvoiceControlService {
         changes: { after: { reference: document.reference, settlementId, providerId: s.providerId, totals: document.totals } },
       });
       return { basis: stripDoc((await store.basisBySettlement(tx, m, settlementId))!), created: true };
+    });
+  }
+
+  /**
+   * The payment basis of an approved retro price adjustment of a provider in payment-basis mode
+   * (the provider invoices the difference, or credits it, from its own system). Idempotent like a
+   * settlement's: the adjustment row is locked first, and one basis per adjustment is a unique
+   * key. An adjustment that was invoiced (self-billed before the provider changed mode) or that
+   * amounts to 0.00 gets none.
+   */
+  async issueAdjustmentBasis(who: Acting, adjustmentId: number): Promise<{ basis: PaymentBasis; created: boolean }> {
+    this.mayManage(who);
+    const m = who.principal.municipalityId;
+    return this.db.transaction(async (tx) => {
+      const a = await recalcStore.lockAdjustment(tx, m, adjustmentId);
+      if (!a) throw notFound('price adjustment', adjustmentId);
+      const existing = await store.basisByAdjustment(tx, m, adjustmentId);
+      if (existing) return { basis: stripDoc(existing), created: false };
+      if (a.status !== 'approved') throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`);
+      if (new Decimal(a.totalInclVat).isZero()) throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`);
+      if (await invoicesStore.getByAdjustment(tx, m, adjustmentId)) throw unprocessable(`Price adjustment ${adjustmentId} has been invoiced already (self-billed); a payment basis as well would settle it twice`);
+      const municipality = await store.municipality(tx, m);
+      const provider = await store.provider(tx, m, a.providerId);
+      if ((provider.invoicing_mode ?? municipality.invoicing_mode) !== 'payment_basis') throw unprocessable(`Provider ${provider.ref} is self-billed; its adjustment is invoiced by the municipality, not sent as a payment basis`);
+      const country = municipality.country as Country;
+      const vat = [];
+      for (const g of a.vatGroups) {
+        const exemptionReason = new Decimal(g.percent).isZero() ? await invoicesStore.exemptionReasonOfYear(tx, m, a.providerId, a.year, g.percent) : null;
+        vat.push({ ...g, exemptionReason });
+      }
+      const document = buildAdjustmentBasisDocument({
+        reference: adjustmentBasisReference(country, a.year, adjustmentId),
+        issueDate: this.today(municipality.time_zone),
+        language: municipality.language,
+        country,
+        buyerReference: municipality.buyer_reference ?? null,
+        buyer: partyOf(country, municipality, false),
+        seller: partyOf(country, provider, true),
+        adjustment: a,
+        lines: a.lines,
+        vat,
+      });
+      await store.insertBasis(tx, m, a.providerId, { adjustmentId }, document, who.principal.actor);
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'issue',
+        entity: 'payment_basis',
+        entityId: document.reference,
+        changes: { after: { reference: document.reference, priceAdjustmentId: adjustmentId, recalculationId: a.recalculationId, providerId: a.providerId, totals: document.totals } },
+      });
+      return { basis: stripDoc((await store.basisByAdjustment(tx, m, adjustmentId))!), created: true };
     });
   }
 
@@ -419,6 +466,16 @@ export class InvoiceControlService {
     };
   }
 }
+
+/** A party of a basis as the provider's system needs it: name, registration, VAT id (a registered seller's), Peppol endpoint. */
+const partyOf = (country: Country, r: Record<string, any>, seller: boolean) => ({
+  name: r.name as string,
+  ref: seller ? (r.ref as string) : null,
+  companyNumber: r.company_number ?? null,
+  vatId: seller && r.vat_status === 'registered' ? vatIdOf(country, r.company_number) : null,
+  endpoint: endpointOf(country, { electronicAddress: r.electronic_address, electronicAddressScheme: r.electronic_address_scheme, companyNumber: r.company_number }),
+  address: r.address ?? null,
+});
 
 const clean = (r: Reason): Reason => (r.detail === undefined || r.detail === '' ? { code: r.code } : r);
 

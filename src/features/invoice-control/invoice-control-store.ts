@@ -13,10 +13,12 @@ const toBasis = (r: Record<string, any>): PaymentBasis => ({
   id: r.id,
   reference: r.reference,
   settlementId: r.settlement_id,
+  priceAdjustmentId: r.price_adjustment_id ?? null,
   providerId: r.provider_id,
   providerRef: r.provider_ref,
   providerName: r.provider_name,
-  period: String(r.period_start).slice(0, 7),
+  // An adjustment's basis is for the year it recalculates.
+  period: String(r.period_start).slice(0, r.price_adjustment_id ? 4 : 7),
   periodStart: r.period_start,
   periodEnd: r.period_end,
   currency: r.currency,
@@ -175,7 +177,9 @@ export const invoiceControlStore = {
   async listBases(db: Db, scope: Scope, f: { providerId?: number | undefined; period?: string | undefined }, page: Page) {
     const q = bases(db, scope);
     if (f.providerId) q.andWhere('b.provider_id', f.providerId);
-    if (f.period) q.andWhere('b.period_start', `${f.period}-01`);
+    // A year names the adjustment bases of that year, a month the settlement bases of that month.
+    if (f.period?.length === 4) q.andWhere('b.period_start', `${f.period}-01-01`).whereNotNull('b.price_adjustment_id');
+    else if (f.period) q.andWhere('b.period_start', `${f.period}-01`).whereNotNull('b.settlement_id');
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
     const rows = await q.select(BASIS_COLUMNS).orderBy([{ column: 'b.period_start', order: 'desc' }, { column: 'b.id' }]).limit(page.limit).offset(page.offset);
     return { items: rows.map(toBasis), total: Number(count) };
@@ -191,11 +195,18 @@ export const invoiceControlStore = {
     return row ? { ...toBasis(row), document: row.document as BasisDocument } : undefined;
   },
 
-  async insertBasis(tx: Knex.Transaction, municipalityId: number, providerId: number, settlementId: number, doc: BasisDocument, issuedBy: string) {
+  async basisByAdjustment(db: Db, municipalityId: number, adjustmentId: number): Promise<(PaymentBasis & { document: BasisDocument }) | undefined> {
+    const row = await bases(db, { municipalityId, providerId: null }).andWhere('b.price_adjustment_id', adjustmentId).first(BASIS_COLUMNS);
+    return row ? { ...toBasis(row), document: row.document as BasisDocument } : undefined;
+  },
+
+  /** A basis pays exactly one source: an approved settlement or a retro price adjustment. */
+  async insertBasis(tx: Knex.Transaction, municipalityId: number, providerId: number, source: { settlementId: number } | { adjustmentId: number }, doc: BasisDocument, issuedBy: string) {
     await tx('payment_bases').insert({
       municipality_id: municipalityId,
       reference: doc.reference,
-      settlement_id: settlementId,
+      settlement_id: 'settlementId' in source ? source.settlementId : null,
+      price_adjustment_id: 'adjustmentId' in source ? source.adjustmentId : null,
       provider_id: providerId,
       period_start: doc.period.start,
       period_end: doc.period.end,

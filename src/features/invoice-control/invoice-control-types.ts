@@ -28,6 +28,9 @@ export interface BasisRow {
   baseQuantity: number;
   amount: string;
   vatPercent: string;
+  /** On an adjustment's row: the hourly rate paid during the year and the recalculated price (price = their difference). */
+  paidRate?: string;
+  newPrice?: string;
 }
 
 export interface BasisParty {
@@ -47,7 +50,10 @@ export interface BasisDocument {
   currency: string;
   issueDate: string;
   period: { start: string; end: string };
-  settlement: { id: number; kind: 'regular' | 'correction'; sequence: number; correctsReference: string | null };
+  /** The settlement it pays, or null for the basis of a retro price adjustment. */
+  settlement: { id: number; kind: 'regular' | 'correction'; sequence: number; correctsReference: string | null } | null;
+  /** The retro price adjustment it pays (the year is the period); absent on a settlement's basis. */
+  adjustment?: { id: number; recalculationId: number; year: number };
   /** The municipality's own reference (BT-10) when it has one. */
   buyerReference: string | null;
   buyer: BasisParty;

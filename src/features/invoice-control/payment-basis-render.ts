@@ -18,6 +18,7 @@ const COLS = { item: [50, 130], desc: [180, 140], qty: [320, 80], price: [400, 7
 const rowDescription = (r: BasisRow, doc: BasisDocument) => {
   const W = controlWords(doc.language).basis;
   if (r.kind === 'rounding') return W.rounding;
+  if (r.kind === 'price_adjustment') return [categoryLabel(r.category, doc.language), bandLabel(r.band, doc.language)].join(', ');
   return [categoryLabel(r.category, doc.language), bandLabel(r.band, doc.language), r.kind === 'visit' ? '' : kindLabel(r.kind, doc.language)].filter(Boolean).join(', ');
 };
 
@@ -45,14 +46,16 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
   let tableHeader: (() => void) | null = null;
   const w = new Writer(pdf, () => tableHeader?.());
 
-  w.text(doc.settlement.kind === 'correction' ? `${W.title} (${W.correction(doc.settlement.sequence)})` : W.title, PAGE.margin, RIGHT - PAGE.margin, { bold: true, size: 18 });
+  const s = doc.settlement;
+  const title = doc.adjustment ? `${W.title}: ${W.adjustmentTitle(doc.adjustment.year)}` : s?.kind === 'correction' ? `${W.title} (${W.correction(s.sequence)})` : W.title;
+  w.text(title, PAGE.margin, RIGHT - PAGE.margin, { bold: true, size: 18 });
   w.y += 28;
   const facts: [string, string][] = [
     [W.reference, doc.reference],
     [W.period, formatPeriod(doc.period.start, doc.period.end, lang)],
     [W.issueDate, formatDate(doc.issueDate, lang)],
-    [W.settlement, String(doc.settlement.id)],
-    ...(doc.settlement.correctsReference ? ([[W.corrects, doc.settlement.correctsReference]] as [string, string][]) : []),
+    doc.adjustment ? ([W.recalculation, String(doc.adjustment.recalculationId)] as [string, string]) : ([W.settlement, String(s?.id ?? '')] as [string, string]),
+    ...(s?.correctsReference ? ([[W.corrects, s.correctsReference]] as [string, string][]) : []),
     ...(doc.buyerReference ? ([[W.buyerReference, doc.buyerReference]] as [string, string][]) : []),
     ...(doc.buyer.endpoint ? ([[W.sendTo, `Peppol ${doc.buyer.endpoint.scheme}:${doc.buyer.endpoint.id}`]] as [string, string][]) : []),
   ];
@@ -82,6 +85,7 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
   };
   w.y = Math.max(party(doc.seller, W.provider, 50, 240), party(doc.buyer, W.municipality, 310, RIGHT - 310)) + 8;
   w.paragraph(W.intro, 50, RIGHT - 50, { size: 8 });
+  if (doc.adjustment) w.paragraph(W.adjustmentIntro, 50, RIGHT - 50, { size: 8 });
   w.paragraph(W.whereReference, 50, RIGHT - 50, { size: 8 });
   w.paragraph(W.whereItems, 50, RIGHT - 50, { size: 8 });
   w.y += 6;
@@ -101,13 +105,19 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
   tableHeader = header;
   header();
   for (const r of doc.rows) {
-    w.need(ROW);
+    // An adjustment's row says under its description which rate was paid and what the recalculated price is.
+    const priceLine = r.paidRate !== undefined && r.newPrice !== undefined ? W.paidAndNew(formatRateLocal(r.paidRate, lang), formatRateLocal(r.newPrice, lang)) : null;
+    w.need(priceLine ? ROW * 2 : ROW);
     w.text(r.itemId, COLS.item[0], COLS.item[1], { size: 7 });
     w.text(rowDescription(r, doc), COLS.desc[0], COLS.desc[1], { size: 8 });
     w.text(quantityText(r, doc), COLS.qty[0], COLS.qty[1], { align: 'right' });
     w.text(`${formatRateLocal(r.price, lang)}${r.unitCode === 'MIN' ? W.perHour : ''}`, COLS.price[0], COLS.price[1], { align: 'right', size: 8 });
     w.text(money(r.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
     w.y += ROW;
+    if (priceLine) {
+      w.text(priceLine, COLS.desc[0], COLS.desc[1], { size: 7 });
+      w.y += ROW - 2;
+    }
   }
   tableHeader = null;
   w.need(ROW * (4 + doc.vat.length));

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { roundMoney } from '../../shared/money.js';
 import type { LineData } from '../invoices/invoice-document.js';
-import { basisReference, buildBasisRows } from './payment-basis.js';
+import { adjustmentBasisReference, basisReference, buildAdjustmentRows, buildBasisRows, type AdjustmentLineData } from './payment-basis.js';
 
 const line = (o: Partial<LineData> & { minutes: number; rate: string }): LineData => {
   const factor = o.factor ?? '1';
@@ -66,5 +66,45 @@ describe('payment basis rows', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('the rows of a retro price adjustment', () => {
+  const adj = (o: Partial<AdjustmentLineData> & { hours: string; difference: string; amount: string }): AdjustmentLineData => ({
+    categoryCode: 'PPO',
+    serviceCategory: 'personal_care',
+    band: 'other_times',
+    paidRate: '700.00',
+    newPrice: '669.92',
+    minutes: 0,
+    vatPercent: '25.00',
+    ...o,
+  });
+
+  it('states paid minutes exactly (from hours that repeat) at the difference, negative minutes where the provider owes', () => {
+    // 7 paid minutes are 0.11666667 h; 7 × 12.3456 ÷ 60 = 1.44032 → 1.44.
+    const rows = buildAdjustmentRows([
+      adj({ hours: '0.11666667', difference: '-12.3456', amount: '-1.44', minutes: 14 }),
+      adj({ hours: '1.50000000', difference: '3.5000', amount: '5.25', paidRate: '650.00', newPrice: '653.50' }),
+    ]);
+    expect(rows.map((r) => [r.itemId, r.quantity, r.unitCode, r.price, r.baseQuantity, r.amount, r.paidRate, r.newPrice, r.minutes])).toEqual([
+      ['retro.PPO.other_times', '-7', 'MIN', '12.3456', 60, '-1.44', '700', '669.92', 14],
+      ['retro.PPO.other_times.2', '90', 'MIN', '3.5', 60, '5.25', '650', '653.5', 0],
+    ]);
+    for (const r of rows) expect(roundMoney(new Decimal(r.quantity).mul(r.price).div(r.baseQuantity)).toFixed(2)).toBe(r.amount);
+  });
+
+  it('makes up a difference between the stored amounts and the rows with a rounding row per VAT rate', () => {
+    const rows = buildAdjustmentRows([adj({ hours: '0.11666667', difference: '-12.3456', amount: '-1.45' })]);
+    expect(rows.map((r) => [r.itemId, r.quantity, r.price, r.amount])).toEqual([
+      ['retro.PPO.other_times', '-7', '12.3456', '-1.44'],
+      ['rounding.25', '-1', '0.01', '-0.01'],
+    ]);
+  });
+
+  it('keeps the adjustment references apart from the settlement references of the same year', () => {
+    expect(adjustmentBasisReference('DK', 2025, 4)).toBe('AG-2025-R000004');
+    expect(adjustmentBasisReference('SE', 2025, 4)).toBe('FU-2025-R000004');
+    expect(adjustmentBasisReference('DK', 2025, 4)).not.toBe(basisReference('DK', '2025-01-01', 4));
   });
 });

@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { roundMoney } from '../../shared/money.js';
 import type { LineData, SettlementData, VatData } from '../invoices/invoice-document.js';
 import type { Country, Language } from '../invoices/invoice-types.js';
+import type { AdjustmentLine } from '../price-recalculation/recalc-types.js';
 import type { BasisDocument, BasisParty, BasisRow } from './invoice-control-types.js';
 
 /**
@@ -82,6 +83,15 @@ export function buildBasisRows(lines: readonly LineData[]): BasisRow[] {
       vatPercent: new Decimal(g.l.vatPercent).toFixed(),
     });
   }
+  rows.push(...roundingRows(paidByRate, rowsByRate));
+  return rows;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One rounding row per VAT rate where what is paid differs from the rows' amounts, so the rows add up to it exactly. */
+function roundingRows(paidByRate: Map<string, Decimal>, rowsByRate: Map<string, Decimal>): BasisRow[] {
+  const rows: BasisRow[] = [];
   for (const [rate, paid] of [...paidByRate].sort((a, b) => new Decimal(b[0]).comparedTo(a[0]))) {
     const diff = paid.minus(rowsByRate.get(rate)!);
     if (diff.isZero()) continue;
@@ -104,16 +114,98 @@ export function buildBasisRows(lines: readonly LineData[]): BasisRow[] {
   return rows;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The reference of an adjustment's basis: the same series as the settlements' (AG / FU, the year), an R before the adjustment's id. */
+export function adjustmentBasisReference(country: Country, year: number, adjustmentId: number): string {
+  return `${country === 'SE' ? 'FU' : 'AG'}-${year}-R${String(adjustmentId).padStart(6, '0')}`;
+}
 
-export function buildBasisDocument(input: BasisInput): BasisDocument {
-  const s = input.settlement;
-  const rows = buildBasisRows(input.lines);
+/** A line of a retro price adjustment (the settled difference per hour, hours = paid minutes ÷ 60 to 8 decimals) and its service category. */
+export type AdjustmentLineData = Pick<AdjustmentLine, 'categoryCode' | 'band' | 'paidRate' | 'newPrice' | 'difference' | 'minutes' | 'hours' | 'amount' | 'vatPercent'> & { serviceCategory: string };
+
+/**
+ * The rows of an adjustment's basis: one per category, band and paid rate, in paid minutes at the
+ * difference per hour (minutes are exact where hours repeat), so minutes × price ÷ 60 = amount to
+ * the øre. The price is never negative on an e-invoice line: a row the provider pays back has a
+ * negative quantity. The paid minutes come back exactly from the stored hours (8 decimals; the
+ * factor has 6, so minutes × factor has at most 6).
+ */
+export function buildAdjustmentRows(lines: readonly AdjustmentLineData[]): BasisRow[] {
+  const used = new Map<string, number>();
+  const rows: BasisRow[] = [];
+  const paidByRate = new Map<string, Decimal>();
+  const rowsByRate = new Map<string, Decimal>();
+  for (const l of lines) {
+    const difference = new Decimal(l.difference);
+    const paidMinutes = new Decimal(l.hours).mul(60).toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
+    const quantity = difference.isNegative() ? paidMinutes.neg() : paidMinutes;
+    const amount = roundMoney(quantity.mul(difference.abs()).div(60));
+    const base = `retro.${l.categoryCode}.${l.band}`;
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    const rate = new Decimal(l.vatPercent).toFixed(2);
+    paidByRate.set(rate, (paidByRate.get(rate) ?? new Decimal(0)).plus(l.amount));
+    rowsByRate.set(rate, (rowsByRate.get(rate) ?? new Decimal(0)).plus(amount));
+    rows.push({
+      itemId: n === 1 ? base : `${base}.${n}`,
+      category: l.serviceCategory,
+      band: l.band,
+      kind: 'price_adjustment',
+      unit: 'per_hour',
+      visits: 0,
+      minutes: l.minutes,
+      quantity: quantity.toFixed(),
+      unitCode: 'MIN',
+      price: difference.abs().toFixed(),
+      baseQuantity: 60,
+      amount: amount.toFixed(2),
+      vatPercent: new Decimal(l.vatPercent).toFixed(),
+      paidRate: new Decimal(l.paidRate).toFixed(),
+      newPrice: new Decimal(l.newPrice).toFixed(),
+    });
+  }
+  return [...rows, ...roundingRows(paidByRate, rowsByRate)];
+}
+
+export interface AdjustmentBasisInput extends Omit<BasisInput, 'settlement' | 'correctsReference' | 'lines' | 'vat'> {
+  adjustment: { id: number; recalculationId: number; year: number; currency: string; totalExclVat: string; vat: string; totalInclVat: string };
+  lines: AdjustmentLineData[];
+  vat: { percent: string; base: string; vat: string; exemptionReason: string | null }[];
+}
+
+/** Pure: the payment basis of an approved retro price adjustment; the year is its period. */
+export function buildAdjustmentBasisDocument(input: AdjustmentBasisInput): BasisDocument {
+  const a = input.adjustment;
+  const rows = buildAdjustmentRows(input.lines);
   const sum = rows.reduce((t, r) => t.plus(r.amount), new Decimal(0));
-  // The rows are built to add up to the lines; a settlement whose lines do not add up to its total is not approved.
-  if (!sum.eq(s.totalExclVat)) throw new Error(`settlement ${s.id}: the rows add up to ${sum.toFixed(2)}, the settlement to ${s.totalExclVat}`);
+  if (!sum.eq(a.totalExclVat)) throw new Error(`price adjustment ${a.id}: the rows add up to ${sum.toFixed(2)}, the adjustment to ${a.totalExclVat}`);
+  return {
+    ...documentHead(input, a.currency, { start: `${a.year}-01-01`, end: `${a.year + 1}-01-01` }),
+    settlement: null,
+    adjustment: { id: a.id, recalculationId: a.recalculationId, year: a.year },
+    rows,
+    vat: vatByRate(input.vat),
+    totals: { exclVat: new Decimal(a.totalExclVat).toFixed(2), vat: new Decimal(a.vat).toFixed(2), inclVat: new Decimal(a.totalInclVat).toFixed(2) },
+  };
+}
+
+type Head = Pick<BasisInput, 'reference' | 'language' | 'country' | 'issueDate' | 'buyerReference' | 'buyer' | 'seller'>;
+const documentHead = (input: Head, currency: string, period: { start: string; end: string }) => ({
+  format: 1 as const,
+  reference: input.reference,
+  language: input.language,
+  country: input.country,
+  currency,
+  issueDate: input.issueDate,
+  period,
+  buyerReference: input.buyerReference,
+  buyer: input.buyer,
+  seller: input.seller,
+});
+
+/** VAT per rate, the groups of one rate together; an exemption reason only on 0 %. */
+function vatByRate(groups: readonly { percent: string; base: string; vat: string; exemptionReason?: string | null }[]): BasisDocument['vat'] {
   const byRate = new Map<string, { percent: string; base: Decimal; vat: Decimal; reasons: Set<string> }>();
-  for (const g of input.vat) {
+  for (const g of groups) {
     const key = new Decimal(g.percent).toFixed(2);
     const e = byRate.get(key) ?? { percent: new Decimal(g.percent).toFixed(), base: new Decimal(0), vat: new Decimal(0), reasons: new Set<string>() };
     e.base = e.base.plus(g.base);
@@ -121,22 +213,22 @@ export function buildBasisDocument(input: BasisInput): BasisDocument {
     if (g.exemptionReason) e.reasons.add(g.exemptionReason);
     byRate.set(key, e);
   }
+  return [...byRate.values()]
+    .sort((a, b) => new Decimal(b.percent).comparedTo(a.percent))
+    .map((v) => ({ percent: v.percent, base: v.base.toFixed(2), vat: v.vat.toFixed(2), exemptionReason: new Decimal(v.percent).isZero() ? [...v.reasons].sort().join('; ') || null : null }));
+}
+
+export function buildBasisDocument(input: BasisInput): BasisDocument {
+  const s = input.settlement;
+  const rows = buildBasisRows(input.lines);
+  const sum = rows.reduce((t, r) => t.plus(r.amount), new Decimal(0));
+  // The rows are built to add up to the lines; a settlement whose lines do not add up to its total is not approved.
+  if (!sum.eq(s.totalExclVat)) throw new Error(`settlement ${s.id}: the rows add up to ${sum.toFixed(2)}, the settlement to ${s.totalExclVat}`);
   return {
-    format: 1,
-    reference: input.reference,
-    language: input.language,
-    country: input.country,
-    currency: s.currency,
-    issueDate: input.issueDate,
-    period: { start: s.periodStart, end: s.periodEnd },
+    ...documentHead(input, s.currency, { start: s.periodStart, end: s.periodEnd }),
     settlement: { id: s.id, kind: s.kind, sequence: s.sequence, correctsReference: input.correctsReference },
-    buyerReference: input.buyerReference,
-    buyer: input.buyer,
-    seller: input.seller,
     rows,
-    vat: [...byRate.values()]
-      .sort((a, b) => new Decimal(b.percent).comparedTo(a.percent))
-      .map((v) => ({ percent: v.percent, base: v.base.toFixed(2), vat: v.vat.toFixed(2), exemptionReason: new Decimal(v.percent).isZero() ? [...v.reasons].sort().join('; ') || null : null })),
+    vat: vatByRate(input.vat),
     totals: { exclVat: new Decimal(s.totalExclVat).toFixed(2), vat: new Decimal(s.vat).toFixed(2), inclVat: new Decimal(s.totalInclVat).toFixed(2) },
   };
 }

@@ -80,7 +80,7 @@ export function buildProviderInvoice(basis: BasisDocument, o: ProviderInvoiceOpt
   root.ele('cbc:BuyerReference').txt(referenceIn === 'buyer' ? basis.reference : (basis.buyerReference ?? basis.buyer.name));
   root.ele('cac:InvoicePeriod').ele('cbc:StartDate').txt(basis.period.start).up().ele('cbc:EndDate').txt(lastDayBefore(basis.period.end));
   if (referenceIn === 'order') root.ele('cac:OrderReference').ele('cbc:ID').txt(basis.reference);
-  if (credit) root.ele('cac:BillingReference').ele('cac:InvoiceDocumentReference').ele('cbc:ID').txt(o.billingReference ?? basis.settlement.correctsReference ?? basis.reference);
+  if (credit) root.ele('cac:BillingReference').ele('cac:InvoiceDocumentReference').ele('cbc:ID').txt(o.billingReference ?? basis.settlement?.correctsReference ?? basis.reference);
   party(root.ele('cac:AccountingSupplierParty'), o.seller, true);
   party(root.ele('cac:AccountingCustomerParty'), o.buyer, false);
   if (!credit && o.seller.iban) {
@@ -93,7 +93,7 @@ export function buildProviderInvoice(basis: BasisDocument, o: ProviderInvoiceOpt
   const firstRate = new Decimal(basis.vat[0]?.percent ?? 0);
   const lines =
     (o.lines ?? 'rows') === 'rows'
-      ? basis.rows.map((r) => ({ id: r.itemId, name: r.kind === 'rounding' ? 'Afrunding' : `${r.category} ${r.band ?? ''}`.trim(), rate: new Decimal(r.vatPercent), ...lineOf(r, sign) }))
+      ? basis.rows.map((r) => ({ id: r.itemId, name: r.kind === 'rounding' ? 'Afrunding' : `${r.kind === 'price_adjustment' ? 'Efterregulering ' : ''}${r.category} ${r.band ?? ''}`.trim(), rate: new Decimal(r.vatPercent), ...lineOf(r, sign) }))
       : basis.vat.map((v) => {
           const amount = new Decimal(v.base).mul(sign);
           return { id: `total.${v.percent}`, name: 'Hjemmepleje', rate: new Decimal(v.percent), quantity: new Decimal(1), unitCode: 'C62', price: amount.abs(), base: null, amount };

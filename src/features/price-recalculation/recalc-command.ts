@@ -73,6 +73,14 @@ export function registerRecalcCommands(program: Command): void {
           if (o.out) await mkdir(o.out, { recursive: true });
           const lines: string[] = [];
           for (const i of items) {
+            if (i.paymentBasis) {
+              lines.push(`${i.created ? 'sent   ' : 'exists '} payment basis ${i.paymentBasis} ${i.providerRef} ${i.totalInclVat}`);
+              if (o.out) {
+                await writeFile(path.join(o.out, `${i.paymentBasis}.pdf`), (await s.invoiceControl.basisPdf(who, i.paymentBasis)).pdf);
+                await writeFile(path.join(o.out, `${i.paymentBasis}.csv`), (await s.invoiceControl.basisCsv(who, i.paymentBasis)).csv);
+              }
+              continue;
+            }
             if (!i.number) {
               lines.push(`${i.providerRef}: ${i.note}`);
               continue;

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Decimal } from 'decimal.js';
+import { answerBasis } from '../invoice-control/invoice-control-demo.js';
 import type { Services } from '../../services.js';
 import type { Acting } from '../auth/auth-types.js';
 import { invoiceLine } from '../invoices/invoice-command.js';
@@ -76,6 +77,8 @@ export async function runDemoRecalculation(services: Services, code: string, o: 
   const docs = await s.issueDocuments(who, id!);
   await mkdir(o.invoiceDir, { recursive: true });
   for (const d of docs.items) {
+    // A provider on payment basis gets the basis of its adjustment, and its own system answers it.
+    if (d.paymentBasis) out.push(...(await answerBasis(services, who, d.paymentBasis, o.invoiceDir)));
     if (!d.number) continue;
     const invoice = await services.invoices.get(who, d.number);
     const [{ pdf }, { xml }] = await Promise.all([services.invoices.pdf(who, d.number), services.invoices.ubl(who, d.number)]);

@@ -224,7 +224,16 @@ export const AdjustmentFilter = Paging.extend({ year: z.coerce.number().int().mi
 export const IssuedDocuments = z
   .object({
     items: z.array(
-      z.object({ adjustmentId: z.number().int(), providerRef: z.string(), number: InvoiceNumber.nullable(), kind: InvoiceKindSchema.nullable(), totalInclVat: Money, created: z.boolean(), note: z.string().nullable() }),
+      z.object({
+        adjustmentId: z.number().int(),
+        providerRef: z.string(),
+        number: InvoiceNumber.nullable(),
+        kind: InvoiceKindSchema.nullable(),
+        paymentBasis: z.string().nullable().meta({ description: 'the reference of the payment basis sent to a provider that invoices itself (AG-/FU-<year>-R…)', example: 'AG-2025-R000004' }),
+        totalInclVat: Money,
+        created: z.boolean(),
+        note: z.string().nullable(),
+      }),
     ),
   })
   .meta({ id: 'PriceAdjustmentDocuments' });

@@ -17,6 +17,9 @@ import { recalcStore, summaryOf, type EnteredHoursRow, type RecalcRow, type Stat
 import { RecalcInputError, type CategoryHours, type PriceCategory, type RecalcInput, type RecalcSettings } from './recalc-types.js';
 
 type Page = { limit: number; offset: number };
+export interface AdjustmentBasisIssuer {
+  issueAdjustmentBasis(who: Acting, adjustmentId: number): Promise<{ basis: { reference: string; totalInclVat: string }; created: boolean }>;
+}
 type Db = Knex | Knex.Transaction;
 
 /**
@@ -62,6 +65,8 @@ export class PriceRecalculationService {
   constructor(
     private readonly db: Knex,
     private readonly invoices: InvoicesService,
+    /** Sends a payment-basis provider the basis of its adjustment (the invoice-control feature). */
+    private readonly bases: AdjustmentBasisIssuer,
   ) {}
 
   private async audit(tx: Knex.Transaction, who: Acting, action: string, entity: string, entityId: string | number, changes: Record<string, unknown>) {
@@ -433,9 +438,10 @@ export class PriceRecalculationService {
   }
 
   /**
-   * Issues the supplementary invoice or credit note of every provider's adjustment through the
-   * invoice feature (numbering, PDF, UBL). Idempotent: an issued one is returned as it is; an
-   * adjustment of 0.00 gets no document.
+   * Settles every provider's adjustment: a self-billed provider gets its supplementary invoice or
+   * credit note through the invoice feature (numbering, PDF, UBL); a provider on payment basis is
+   * sent the payment basis of its adjustment, which it invoices (or credits) from its own system.
+   * Idempotent: an issued document or basis is returned as it is; an adjustment of 0.00 gets none.
    */
   async issueDocuments(who: Acting, id: number): Promise<IssuedDocuments> {
     const r = await this.row(this.db, who, id);
@@ -443,21 +449,22 @@ export class PriceRecalculationService {
     const { items } = await recalcStore.adjustments(this.db, scopeOf(who.principal), { recalculationId: id });
     const out: IssuedDocuments['items'] = [];
     for (const a of items) {
+      const none = { adjustmentId: a.id, providerRef: a.providerRef, number: null, kind: null, paymentBasis: null, totalInclVat: a.totalInclVat, created: false };
       if (new Decimal(a.totalInclVat).isZero()) {
-        out.push({ adjustmentId: a.id, providerRef: a.providerRef, number: null, kind: null, totalInclVat: a.totalInclVat, created: false, note: 'nothing to settle (0.00)' });
+        out.push({ ...none, note: 'nothing to settle (0.00)' });
         continue;
       }
       let issued;
       try {
         issued = await this.invoices.issueForAdjustment(who, a.id);
       } catch (e) {
-        // A provider on payment basis invoices the difference itself, from the adjustment.
         if (!(e instanceof AppError) || (e.details as { invoicingMode?: string } | undefined)?.invoicingMode !== 'payment_basis') throw e;
-        out.push({ adjustmentId: a.id, providerRef: a.providerRef, number: null, kind: null, totalInclVat: a.totalInclVat, created: false, note: 'the provider invoices itself (payment basis)' });
+        const { basis, created } = await this.bases.issueAdjustmentBasis(who, a.id);
+        out.push({ ...none, paymentBasis: basis.reference, totalInclVat: basis.totalInclVat, created, note: 'the provider invoices itself from the payment basis' });
         continue;
       }
       const { invoice, created } = issued;
-      out.push({ adjustmentId: a.id, providerRef: a.providerRef, number: invoice.number, kind: invoice.kind, totalInclVat: invoice.totalInclVat, created, note: null });
+      out.push({ ...none, number: invoice.number, kind: invoice.kind, totalInclVat: invoice.totalInclVat, created, note: null });
     }
     return { items: out };
   }

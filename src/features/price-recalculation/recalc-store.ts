@@ -378,6 +378,8 @@ export const recalcStore = {
         categoryCode: l.category_code as string,
         serviceCategory: l.service_category as string,
         band: l.band as string,
+        paidRate: l.paid_rate as string,
+        newPrice: l.new_price as string,
         difference: l.difference as string,
         minutes: l.minutes as number,
         hours: l.hours as string,

@@ -165,6 +165,6 @@ export function mountRecalculationPages(r: Router, services: Services): void {
   });
   postAction(r, services, '/recalculation/:id/documents', 'recalculations', async (c, req) => {
     const issued = await rs.issueDocuments(c.who, Id.parse(req.params.id));
-    return { message: `${c.t.documentsIssued}: ${issued.items.map((i) => `${i.providerRef} ${i.number ?? c.t.none}`).join(', ') || c.t.none}`, next: back(req) };
+    return { message: `${c.t.documentsIssued}: ${issued.items.map((i) => `${i.providerRef} ${i.number ?? i.paymentBasis ?? c.t.none}`).join(', ') || c.t.none}`, next: back(req) };
   });
 }

@@ -104,7 +104,7 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
             (b) => html`<tr>
               <th scope="row">${b.reference}</th>
               <td>${b.providerName} <span class="muted">${b.providerRef}</span></td>
-              <td>${b.period}</td>
+              <td>${b.period}${b.priceAdjustmentId ? html` <span class="muted">${P.basisOfAdjustment}</span>` : ''}</td>
               <td class="num">${f.money(b.totalExclVat)}</td>
               <td class="num">${f.money(b.totalInclVat)}</td>
               <td class="actions">
