@@ -177,14 +177,18 @@ describe('engine properties', () => {
     );
   });
 
-  it('every line is round₂(quantity × rate × factor), half-up, with quantity in hours for hourly rates', () => {
+  it('every line is round₂(quantity × rate × factor), half-up, with quantity in hours for hourly rates (minutes × rate × factor ÷ 60, divided last)', () => {
     const D = Decimal.clone({ precision: 50 });
     let lines = 0;
     fc.assert(
       fc.property(worldArb, ({ input }) => {
         for (const l of settleProvider(input).lines) {
-          const quantity = l.unit === 'per_hour' ? new D(l.minutes).div(60) : new D(l.quantity.toString());
-          const exact = quantity.mul(l.rate.toString()).mul(l.factor.toString());
+          // Divided last, as the rule says: 170 min at 3.33/h is exactly 9.435, which rounds to 9.44;
+          // 170/60 taken first is 2.8333… and the product falls a hair below the half (9.43).
+          const exact =
+            l.unit === 'per_hour'
+              ? new D(l.minutes).mul(l.rate.toString()).mul(l.factor.toString()).div(60)
+              : new D(l.quantity.toString()).mul(l.rate.toString()).mul(l.factor.toString());
           expect(l.amount.toFixed(2)).toBe(exact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
           lines++;
         }
@@ -302,3 +306,4 @@ describe('engine properties', () => {
     );
   });
 });
+
