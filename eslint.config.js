@@ -20,10 +20,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
       // A Decimal prints its exact value: money and rates in messages are Decimals on purpose.
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allow: [{ from: 'package', name: 'Decimal', package: 'decimal.js' }] }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allow: [{ from: 'package', name: 'Decimal', package: 'decimal.js' }] },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
       // A rejected import row throws a RowError: a plain object without a stack, since a file may reject many rows.
-      '@typescript-eslint/only-throw-error': ['error', { allow: [{ from: 'file', name: 'RowError', path: 'src/features/imports/import-values.ts' }] }],
+      '@typescript-eslint/only-throw-error': [
+        'error',
+        { allow: [{ from: 'file', name: 'RowError', path: 'src/features/imports/import-values.ts' }] },
+      ],
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },

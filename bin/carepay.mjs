@@ -13,7 +13,10 @@ const built = existsSync(compiled) && existsSync(STAMP_FILE) ? readFileSync(STAM
 let cli = compiled;
 if (built === null || built !== sourceStamp()) {
   // Told to a person at a terminal only: scripts and pipes get carepay's own output unchanged.
-  if (built !== null && process.stderr.isTTY) process.stderr.write('carepay: dist/ is older than the sources, running them through tsx (slow); `npm run build` makes it fast again\n');
+  if (built !== null && process.stderr.isTTY)
+    process.stderr.write(
+      'carepay: dist/ is older than the sources, running them through tsx (slow); `npm run build` makes it fast again\n',
+    );
   const { register } = await import('tsx/esm/api');
   register();
   cli = path.join(ROOT, 'src', 'cli.ts');

@@ -18,10 +18,19 @@ export function budgetCheckJob(service: BudgetChecksService): MunicipalJob {
       return previousWeek(slot.toISODate()!).key;
     },
     async run(tx, municipalityId, period, ctx) {
-      await service.runWeekIn(tx, municipalityId, parseIsoWeek(period)!, { trigger: 'schedule', actor: `scheduler:${ctx.instance}`, startedAt: ctx.startedAt });
+      await service.runWeekIn(tx, municipalityId, parseIsoWeek(period)!, {
+        trigger: 'schedule',
+        actor: `scheduler:${ctx.instance}`,
+        startedAt: ctx.startedAt,
+      });
     },
     async onFailure(municipalityId, period, error, ctx) {
-      await service.recordFailure(municipalityId, period, { trigger: 'schedule', actor: `scheduler:${ctx.instance}`, startedAt: ctx.startedAt }, error);
+      await service.recordFailure(
+        municipalityId,
+        period,
+        { trigger: 'schedule', actor: `scheduler:${ctx.instance}`, startedAt: ctx.startedAt },
+        error,
+      );
     },
   };
 }

@@ -19,7 +19,10 @@ export function invoiceInboxJob(service: InvoiceControlService, inboxDir: string
     },
     async run(tx, municipalityId, _period, ctx) {
       const { code } = await tx('municipalities').where({ id: municipalityId }).first('code');
-      const who = { principal: { municipalityId, role: 'finance' as const, providerId: null, actor: `inbox:${ctx.instance}`, tokenId: null }, requestId: null };
+      const who = {
+        principal: { municipalityId, role: 'finance' as const, providerId: null, actor: `inbox:${ctx.instance}`, tokenId: null },
+        requestId: null,
+      };
       await processInbox(service, who, path.join(inboxDir, code), ctx.instance);
     },
   };

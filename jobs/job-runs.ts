@@ -34,7 +34,9 @@ export async function runOnce(
       );
       if (rows.length === 0) return { outcome: 'skipped' as const };
       await work(tx);
-      await tx('job_runs').where({ id: rows[0].id }).update({ status: 'succeeded', finished_at: tx.raw('clock_timestamp()') });
+      await tx('job_runs')
+        .where({ id: rows[0].id })
+        .update({ status: 'succeeded', finished_at: tx.raw('clock_timestamp()') });
       return { outcome: 'ran' as const };
     });
   } catch (error) {

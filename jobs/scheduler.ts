@@ -88,7 +88,9 @@ export function createScheduler(
     for (const { id } of municipalities) {
       if (stopped) break;
       const ctx: JobContext = { instance, startedAt: new Date() };
-      const { outcome, error } = await runOnce(db, { municipalityId: id, job: job.name, period }, instance, (tx) => job.run(tx, id, period, ctx));
+      const { outcome, error } = await runOnce(db, { municipalityId: id, job: job.name, period }, instance, (tx) =>
+        job.run(tx, id, period, ctx),
+      );
       const result: TickResult = { municipalityId: id, job: job.name, period, outcome };
       if (outcome === 'failed') {
         result.error = error instanceof Error ? error.message : String(error);
@@ -135,7 +137,15 @@ export function createScheduler(
         }
       }
       if (opts.catchUp !== false) void catchUp();
-      log.info({ instance, jobs: jobs.map((j) => `${j.name} (${opts.cron ?? j.cron})`), zones, clock: opts.clock ? clock().toISOString() : undefined }, 'scheduler started');
+      log.info(
+        {
+          instance,
+          jobs: jobs.map((j) => `${j.name} (${opts.cron ?? j.cron})`),
+          zones,
+          clock: opts.clock ? clock().toISOString() : undefined,
+        },
+        'scheduler started',
+      );
     },
     async stop() {
       stopped = true;

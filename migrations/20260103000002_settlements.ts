@@ -162,7 +162,11 @@ export async function up(knex: Knex): Promise<void> {
       return null;
     end $$`);
   for (const table of ['settlement_lines', 'settlement_vat', 'settlement_exceptions']) {
-    for (const [event, which] of [['insert', 'new'], ['update', 'old'], ['delete', 'old']] as const) {
+    for (const [event, which] of [
+      ['insert', 'new'],
+      ['update', 'old'],
+      ['delete', 'old'],
+    ] as const) {
       await knex.raw(`create trigger ${table}_frozen_${event} after ${event} on ${table}
                       referencing ${which} table as changed_rows
                       for each statement execute function settlement_children_frozen()`);

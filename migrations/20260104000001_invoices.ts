@@ -60,7 +60,9 @@ export async function up(knex: Knex): Promise<void> {
       raise exception 'invoice % is issued and cannot be changed or removed', old.number
         using errcode = 'P0001', hint = 'a correction settlement produces a credit note or a supplementary invoice';
     end $$`);
-  await knex.raw('create trigger invoices_immutable before update or delete on invoices for each row execute function invoices_immutable()');
+  await knex.raw(
+    'create trigger invoices_immutable before update or delete on invoices for each row execute function invoices_immutable()',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -95,7 +95,11 @@ export async function up(knex: Knex): Promise<void> {
       return null;
     end $$`);
   for (const table of ['cost_statement_categories', 'cost_lines', 'cost_statement_hours']) {
-    for (const [event, which] of [['insert', 'new'], ['update', 'old'], ['delete', 'old']] as const) {
+    for (const [event, which] of [
+      ['insert', 'new'],
+      ['update', 'old'],
+      ['delete', 'old'],
+    ] as const) {
       await knex.raw(`create trigger ${table}_frozen_${event} after ${event} on ${table}
                       referencing ${which} table as changed_rows
                       for each statement execute function cost_statement_children_frozen()`);
@@ -109,7 +113,9 @@ export async function up(knex: Knex): Promise<void> {
       end if;
       return coalesce(new, old);
     end $$`);
-  await knex.raw('create trigger cost_statements_frozen before update or delete on cost_statements for each row execute function cost_statements_frozen()');
+  await knex.raw(
+    'create trigger cost_statements_frozen before update or delete on cost_statements for each row execute function cost_statements_frozen()',
+  );
 
   await knex.raw(`
     create table price_recalculations (
@@ -157,7 +163,9 @@ export async function up(knex: Knex): Promise<void> {
       end if;
       return new;
     end $$`);
-  await knex.raw('create trigger price_recalculations_frozen before update or delete on price_recalculations for each row execute function price_recalculations_frozen()');
+  await knex.raw(
+    'create trigger price_recalculations_frozen before update or delete on price_recalculations for each row execute function price_recalculations_frozen()',
+  );
 
   await knex.raw(`
     create table price_adjustments (
@@ -214,7 +222,11 @@ export async function up(knex: Knex): Promise<void> {
       return null;
     end $$`);
   for (const table of ['price_adjustments', 'price_adjustment_lines']) {
-    for (const [event, which] of [['insert', 'new'], ['update', 'old'], ['delete', 'old']] as const) {
+    for (const [event, which] of [
+      ['insert', 'new'],
+      ['update', 'old'],
+      ['delete', 'old'],
+    ] as const) {
       await knex.raw(`create trigger ${table}_frozen_${event} after ${event} on ${table}
                       referencing ${which} table as changed_rows
                       for each statement execute function price_adjustments_frozen()`);
@@ -223,7 +235,16 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const t of ['price_adjustment_lines', 'price_adjustments', 'price_recalculations', 'cost_statement_hours', 'cost_lines', 'cost_statement_categories', 'cost_statements', 'price_recalculation_settings']) {
+  for (const t of [
+    'price_adjustment_lines',
+    'price_adjustments',
+    'price_recalculations',
+    'cost_statement_hours',
+    'cost_lines',
+    'cost_statement_categories',
+    'cost_statements',
+    'price_recalculation_settings',
+  ]) {
     await knex.raw(`drop table ${t}`);
   }
   for (const f of ['price_adjustments_frozen', 'price_recalculations_frozen', 'cost_statements_frozen', 'cost_statement_children_frozen']) {

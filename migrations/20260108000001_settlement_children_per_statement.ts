@@ -78,7 +78,10 @@ export async function down(knex: Knex): Promise<void> {
   for (const table of CHILDREN) {
     await knex.raw(`drop trigger ${table}_guard_insert on ${table}`);
     await knex.raw(`drop trigger ${table}_guard_update on ${table}`);
-    for (const [event, which] of [['insert', 'new'], ['update', 'old']] as const) {
+    for (const [event, which] of [
+      ['insert', 'new'],
+      ['update', 'old'],
+    ] as const) {
       await knex.raw(`create trigger ${table}_frozen_${event} after ${event} on ${table}
                       referencing ${which} table as changed_rows
                       for each statement execute function settlement_children_frozen()`);
@@ -89,6 +92,8 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop function settlement_children_guard()');
   await knex.raw('create index settlement_lines_settlement on settlement_lines (municipality_id, settlement_id)');
   for (const table of CHILDREN) {
-    await knex.raw(`alter table ${table} add foreign key (municipality_id, settlement_id) references settlements(municipality_id, id) on delete cascade`);
+    await knex.raw(
+      `alter table ${table} add foreign key (municipality_id, settlement_id) references settlements(municipality_id, id) on delete cascade`,
+    );
   }
 }

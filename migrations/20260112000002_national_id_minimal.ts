@@ -11,7 +11,9 @@ import type { Knex } from 'knex';
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('alter table citizens add column national_id_key smallint');
   await knex.raw('update citizens set national_id_key = 1 where national_id_hmac is not null');
-  await knex.raw(`update citizens set national_id_masked = regexp_replace(national_id_masked, '[0-9]', '*', 'g') where national_id_masked ~ '[0-9]'`);
+  await knex.raw(
+    `update citizens set national_id_masked = regexp_replace(national_id_masked, '[0-9]', '*', 'g') where national_id_masked ~ '[0-9]'`,
+  );
   await knex.raw(`
     alter table citizens
       add constraint citizens_national_id_key check ((national_id_hmac is null) = (national_id_key is null) and national_id_key >= 1),
@@ -19,5 +21,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('alter table citizens drop constraint citizens_national_id_masked, drop constraint citizens_national_id_key, drop column national_id_key');
+  await knex.raw(
+    'alter table citizens drop constraint citizens_national_id_masked, drop constraint citizens_national_id_key, drop column national_id_key',
+  );
 }

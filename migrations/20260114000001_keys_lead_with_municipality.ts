@@ -17,14 +17,37 @@ import type { Knex } from 'knex';
 
 /** Tables whose primary key is `id`, with a `unique (municipality_id, id)` beside it. */
 const KEYED = [
-  'providers', 'catalogue_versions', 'services', 'price_lists', 'citizens', 'grants', 'import_batches', 'budgets',
-  'budget_check_runs', 'budget_check_results', 'reimbursement_models', 'settlements', 'invoices', 'cost_statements',
-  'price_recalculations', 'price_adjustments', 'web_users',
+  'providers',
+  'catalogue_versions',
+  'services',
+  'price_lists',
+  'citizens',
+  'grants',
+  'import_batches',
+  'budgets',
+  'budget_check_runs',
+  'budget_check_results',
+  'reimbursement_models',
+  'settlements',
+  'invoices',
+  'cost_statements',
+  'price_recalculations',
+  'price_adjustments',
+  'web_users',
 ];
 /** Tables whose primary key is `id` and nothing else. */
 const BARE = [
-  'price_rates', 'provider_choices', 'absences', 'visits', 'api_tokens', 'audit_log', 'job_runs', 'model_assignments',
-  'settlement_lines', 'settlement_exceptions', 'web_sessions',
+  'price_rates',
+  'provider_choices',
+  'absences',
+  'visits',
+  'api_tokens',
+  'audit_log',
+  'job_runs',
+  'model_assignments',
+  'settlement_lines',
+  'settlement_exceptions',
+  'web_sessions',
 ];
 /** Keys that gain municipality_id as their first column, by table. */
 const WIDENED: Record<string, string[]> = {
@@ -43,7 +66,12 @@ const WIDENED: Record<string, string[]> = {
 };
 /** Foreign keys whose columns change: [table, name, before, after]. */
 const REPOINTED: Array<[string, string, string, string]> = [
-  ['web_sessions', 'web_sessions_token_id_fkey', 'foreign key (token_id) references api_tokens (id)', 'foreign key (municipality_id, token_id) references api_tokens (municipality_id, id)'],
+  [
+    'web_sessions',
+    'web_sessions_token_id_fkey',
+    'foreign key (token_id) references api_tokens (id)',
+    'foreign key (municipality_id, token_id) references api_tokens (municipality_id, id)',
+  ],
   [
     'cost_statement_hours',
     'cost_statement_hours_statement_id_category_code_fkey',
@@ -88,7 +116,10 @@ async function addReferences(knex: Knex, fks: Array<{ tbl: string; name: string;
 }
 
 async function definitionOf(knex: Knex, table: string, name: string): Promise<string> {
-  const { rows } = await knex.raw('select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = ?::regclass and conname = ?', [table, name]);
+  const { rows } = await knex.raw(
+    'select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = ?::regclass and conname = ?',
+    [table, name],
+  );
   if (!rows[0]) throw new Error(`constraint ${name} of ${table} not found`);
   return rows[0].def;
 }
@@ -123,6 +154,7 @@ export async function down(knex: Knex): Promise<void> {
   for (const t of [...KEYED, ...BARE]) {
     await knex.raw('alter table ?? drop constraint ??, add constraint ?? primary key (id)', [t, `${t}_pkey`, `${t}_pkey`]);
   }
-  for (const t of KEYED) await knex.raw('alter table ?? add constraint ?? unique (municipality_id, id)', [t, `${t}_municipality_id_id_key`]);
+  for (const t of KEYED)
+    await knex.raw('alter table ?? add constraint ?? unique (municipality_id, id)', [t, `${t}_municipality_id_id_key`]);
   await addReferences(knex, fks, 'down');
 }

@@ -18,6 +18,8 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   for (const table of ['municipalities', 'providers']) {
-    await knex.raw(`alter table ${table} drop column street_name, drop column additional_street_name, drop column city_name, drop column postal_zone`);
+    await knex.raw(
+      `alter table ${table} drop column street_name, drop column additional_street_name, drop column city_name, drop column postal_zone`,
+    );
   }
 }

@@ -79,7 +79,9 @@ export async function up(knex: Knex): Promise<void> {
       foreign key (municipality_id, provider_id) references providers(municipality_id, id),
       foreign key (municipality_id, payment_basis_id) references payment_bases(municipality_id, id)
     )`);
-  await knex.raw(`create unique index received_documents_one_number on received_documents (municipality_id, provider_id, number) where claims_number`);
+  await knex.raw(
+    `create unique index received_documents_one_number on received_documents (municipality_id, provider_id, number) where claims_number`,
+  );
   await knex.raw('create index received_documents_listing on received_documents (municipality_id, provider_id, received_at)');
   await knex.raw('create index received_documents_basis on received_documents (municipality_id, payment_basis_id)');
   await knex.raw(`

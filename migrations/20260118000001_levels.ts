@@ -56,12 +56,16 @@ export async function up(knex: Knex): Promise<void> {
     create trigger level_rates_frozen before insert or update or delete on level_rates
       for each row execute function price_rates_frozen()`);
   await knex.raw(`alter table settlement_lines drop constraint settlement_lines_unit_check`);
-  await knex.raw(`alter table settlement_lines add constraint settlement_lines_unit_check check (unit in ('per_hour', 'per_visit', 'per_day', 'per_week', 'per_month'))`);
+  await knex.raw(
+    `alter table settlement_lines add constraint settlement_lines_unit_check check (unit in ('per_hour', 'per_visit', 'per_day', 'per_week', 'per_month'))`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`alter table settlement_lines drop constraint settlement_lines_unit_check`);
-  await knex.raw(`alter table settlement_lines add constraint settlement_lines_unit_check check (unit in ('per_hour', 'per_visit', 'per_month'))`);
+  await knex.raw(
+    `alter table settlement_lines add constraint settlement_lines_unit_check check (unit in ('per_hour', 'per_visit', 'per_month'))`,
+  );
   await knex.raw('drop table level_rates');
   await knex.raw('drop table level_grants');
   await knex.raw('drop table catalogue_levels');

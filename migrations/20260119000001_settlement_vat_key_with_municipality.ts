@@ -7,7 +7,9 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('drop index settlement_vat_group');
-  await knex.raw(`create unique index settlement_vat_group on settlement_vat (municipality_id, settlement_id, percent, (coalesce(exemption_reason, '')))`);
+  await knex.raw(
+    `create unique index settlement_vat_group on settlement_vat (municipality_id, settlement_id, percent, (coalesce(exemption_reason, '')))`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -10,10 +10,14 @@ import type { Knex } from 'knex';
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('alter table payment_bases alter column settlement_id drop not null');
   await knex.raw('alter table payment_bases add column price_adjustment_id integer');
-  await knex.raw('alter table payment_bases add constraint payment_bases_price_adjustment_key unique (municipality_id, price_adjustment_id)');
+  await knex.raw(
+    'alter table payment_bases add constraint payment_bases_price_adjustment_key unique (municipality_id, price_adjustment_id)',
+  );
   await knex.raw(`alter table payment_bases add constraint payment_bases_price_adjustment_fkey
                   foreign key (municipality_id, price_adjustment_id) references price_adjustments(municipality_id, id)`);
-  await knex.raw('alter table payment_bases add constraint payment_bases_one_source check (num_nonnulls(settlement_id, price_adjustment_id) = 1)');
+  await knex.raw(
+    'alter table payment_bases add constraint payment_bases_one_source check (num_nonnulls(settlement_id, price_adjustment_id) = 1)',
+  );
   await knex.raw('alter table payment_bases drop constraint payment_bases_reference_check');
   await knex.raw(`alter table payment_bases add constraint payment_bases_reference_check check (
                     (settlement_id is not null and reference ~ '^(AG|FU|PB)-\\d{4}-\\d{6,}$')
@@ -23,7 +27,9 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('delete from payment_bases where price_adjustment_id is not null');
   await knex.raw('alter table payment_bases drop constraint payment_bases_reference_check');
-  await knex.raw(`alter table payment_bases add constraint payment_bases_reference_check check (reference ~ '^(AG|FU|PB)-\\d{4}-\\d{6,}$')`);
+  await knex.raw(
+    `alter table payment_bases add constraint payment_bases_reference_check check (reference ~ '^(AG|FU|PB)-\\d{4}-\\d{6,}$')`,
+  );
   await knex.raw('alter table payment_bases drop constraint payment_bases_one_source');
   await knex.raw('alter table payment_bases drop column price_adjustment_id');
   await knex.raw('alter table payment_bases alter column settlement_id set not null');

@@ -23,7 +23,9 @@ function printSummary(s: DemoSummary, url: string | null): void {
     `Demo municipality "${s.municipality}" ${s.created ? 'loaded' : 'already present: nothing loaded twice, files re-imported'} (demo month ${s.month})`,
     `  providers ${s.providers} (1 municipal, 3 private), services ${s.services}, price rates ${s.priceRates} (day / evening / night / weekend_holiday)`,
     `  citizens ${s.citizens}, provider choices ${s.choices}, absences ${s.absences}`,
-    s.takeover ? `  takeover: ${s.takeover.to} took over ${s.takeover.moved} choices of ${s.takeover.from} from ${s.takeover.effectiveFrom}` : '',
+    s.takeover
+      ? `  takeover: ${s.takeover.to} took over ${s.takeover.moved} choices of ${s.takeover.from} from ${s.takeover.effectiveFrom}`
+      : '',
     'Imports (idempotent: a second run reports them unchanged)',
     imp('grants', s.grantsImport),
     imp('visits', s.visitsImport),
@@ -35,9 +37,7 @@ function printSummary(s: DemoSummary, url: string | null): void {
     ...s.recalculation,
     'API tokens created for this run (shown once):',
     ...s.tokens.map((t) => `  ${t.role.padEnd(9)}${t.provider ? ` (${t.provider})` : ''} ${t.token}`),
-    url
-      ? `Try: npm start, then  curl -H "Authorization: Bearer ${s.tokens[0]!.token}" ${url}/api/visits?limit=5`
-      : '',
+    url ? `Try: npm start, then  curl -H "Authorization: Bearer ${s.tokens[0]!.token}" ${url}/api/visits?limit=5` : '',
   ];
   console.log(lines.filter(Boolean).join('\n'));
 }
@@ -47,11 +47,16 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('load the demo municipality: providers, catalogue, prices, citizens, grants and a month of visits')
     .option('--municipality <code>', 'municipality code', DEMO_CODE)
-    .option('--citizens <n>', 'number of citizens', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 10 || n > 100_000) throw new InvalidArgumentError('a whole number from 10 to 100000');
-      return n;
-    }, 500)
+    .option(
+      '--citizens <n>',
+      'number of citizens',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 10 || n > 100_000) throw new InvalidArgumentError('a whole number from 10 to 100000');
+        return n;
+      },
+      500,
+    )
     .option('--out <dir>', 'folder for the demo invoices (PDF and UBL)', 'out/demo-invoices')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: { municipality: string; citizens: number; out: string; json?: boolean }) => {
@@ -60,7 +65,12 @@ export function registerDemoCommand(program: Command): void {
           if (!opts.json) process.stderr.write(`… ${m}\n`);
         };
         const { loadDemo } = await import('./demo.js'); // the demo generator only when the demo is loaded
-        const summary = await loadDemo(services, { code: opts.municipality, citizens: opts.citizens, actor: cliActor(), invoiceDir: path.resolve(opts.out) }, importRunner(services), say);
+        const summary = await loadDemo(
+          services,
+          { code: opts.municipality, citizens: opts.citizens, actor: cliActor(), invoiceDir: path.resolve(opts.out) },
+          importRunner(services),
+          say,
+        );
         if (opts.json) console.log(JSON.stringify(summary, null, 2));
         else printSummary(summary, `http://${services.config.HOST}:${services.config.PORT}`);
       });

@@ -32,11 +32,60 @@ export interface DemoProvider {
 
 export const PROVIDERS: DemoProvider[] = [
   // The in-house unit gets an internal statement (no invoice to its own municipality).
-  { ref: 'KOMMUNAL', name: 'Demo Kommune Hjemmepleje', kind: 'municipal', companyNumber: '29189919', electronicAddress: '5798000000001', address: 'Plejecentervej 3, 6200 Demoby', bankAccount: 'DK50 0040 0440 1162 43', invoicingMode: null, selfBillingAgreedOn: null, approvedFrom: '2020-01-01', share: 0.4 },
-  { ref: 'OMSORG-NORD', name: 'Omsorg Nord ApS', kind: 'private', companyNumber: '31554411', electronicAddress: '5798000000025', address: 'Nørregade 12, 1. sal, 6200 Demoby', bankAccount: '5301 0001234567', invoicingMode: null, selfBillingAgreedOn: '2021-01-01', approvedFrom: '2021-01-01', approvedTo: TAKEOVER_DATE, share: 0.2 },
-  { ref: 'HJEM-SYD', name: 'Hjemmehjælp Syd A/S', kind: 'private', companyNumber: '35221174', electronicAddress: '5798000000032', address: 'Sydhavnsvej 40, 6230 Rødekro', bankAccount: 'DK54 5301 0001 2345 67', invoicingMode: 'self_billing', selfBillingAgreedOn: '2024-11-01', approvedFrom: '2021-01-01', share: 0.2 },
+  {
+    ref: 'KOMMUNAL',
+    name: 'Demo Kommune Hjemmepleje',
+    kind: 'municipal',
+    companyNumber: '29189919',
+    electronicAddress: '5798000000001',
+    address: 'Plejecentervej 3, 6200 Demoby',
+    bankAccount: 'DK50 0040 0440 1162 43',
+    invoicingMode: null,
+    selfBillingAgreedOn: null,
+    approvedFrom: '2020-01-01',
+    share: 0.4,
+  },
+  {
+    ref: 'OMSORG-NORD',
+    name: 'Omsorg Nord ApS',
+    kind: 'private',
+    companyNumber: '31554411',
+    electronicAddress: '5798000000025',
+    address: 'Nørregade 12, 1. sal, 6200 Demoby',
+    bankAccount: '5301 0001234567',
+    invoicingMode: null,
+    selfBillingAgreedOn: '2021-01-01',
+    approvedFrom: '2021-01-01',
+    approvedTo: TAKEOVER_DATE,
+    share: 0.2,
+  },
+  {
+    ref: 'HJEM-SYD',
+    name: 'Hjemmehjælp Syd A/S',
+    kind: 'private',
+    companyNumber: '35221174',
+    electronicAddress: '5798000000032',
+    address: 'Sydhavnsvej 40, 6230 Rødekro',
+    bankAccount: 'DK54 5301 0001 2345 67',
+    invoicingMode: 'self_billing',
+    selfBillingAgreedOn: '2024-11-01',
+    approvedFrom: '2021-01-01',
+    share: 0.2,
+  },
   // Invoices the municipality itself from the payment basis it is sent (docs/invoices.md).
-  { ref: 'PLEJE-PLUS', name: 'PlejePlus Ærø & Søby I/S', kind: 'private', companyNumber: '38774417', electronicAddress: '5798000000049', address: 'Havnevej 7, 5970 Ærøskøbing', bankAccount: 'DK80 3000 0012 3456 78', invoicingMode: 'payment_basis', selfBillingAgreedOn: null, approvedFrom: '2022-07-01', share: 0.2 },
+  {
+    ref: 'PLEJE-PLUS',
+    name: 'PlejePlus Ærø & Søby I/S',
+    kind: 'private',
+    companyNumber: '38774417',
+    electronicAddress: '5798000000049',
+    address: 'Havnevej 7, 5970 Ærøskøbing',
+    bankAccount: 'DK80 3000 0012 3456 78',
+    invoicingMode: 'payment_basis',
+    selfBillingAgreedOn: null,
+    approvedFrom: '2022-07-01',
+    share: 0.2,
+  },
 ];
 
 export type Category = 'personal_care' | 'practical_help' | 'meals' | 'alarm' | 'night_patrol';
@@ -59,7 +108,14 @@ export const SERVICES: DemoService[] = [
   { code: 'PP06', name: 'Medicingivning', category: 'personal_care', priceGroup: 'PP', standardMinutes: 5, billingUnit: 'per_minute' },
   { code: 'PP07', name: 'Aftenpleje', category: 'personal_care', priceGroup: 'PP', standardMinutes: 25, billingUnit: 'per_minute' },
   { code: 'PP08', name: 'Natpleje', category: 'personal_care', priceGroup: 'PP', standardMinutes: 15, billingUnit: 'per_minute' },
-  { code: 'PP09', name: 'Forflytning med lift (to medarbejdere)', category: 'personal_care', priceGroup: 'PP', standardMinutes: 15, billingUnit: 'per_minute' },
+  {
+    code: 'PP09',
+    name: 'Forflytning med lift (to medarbejdere)',
+    category: 'personal_care',
+    priceGroup: 'PP',
+    standardMinutes: 15,
+    billingUnit: 'per_minute',
+  },
   { code: 'PH01', name: 'Rengøring', category: 'practical_help', priceGroup: 'PH', standardMinutes: 60, billingUnit: 'per_minute' },
   { code: 'PH02', name: 'Tøjvask', category: 'practical_help', priceGroup: 'PH', standardMinutes: 30, billingUnit: 'per_minute' },
   { code: 'PH03', name: 'Indkøb', category: 'practical_help', priceGroup: 'PH', standardMinutes: 20, billingUnit: 'per_minute' },
@@ -71,7 +127,10 @@ export const SERVICES: DemoService[] = [
 export const TIME_BANDS = ['day', 'evening', 'night', 'weekend_holiday'] as const;
 
 /** Hourly prices in DKK excl. VAT (per visit for MAD/NAT, per month for ALARM). */
-const BASE_RATES: Record<string, { unit: 'per_hour' | 'per_visit' | 'per_month'; day: string; evening: string; night: string; weekend_holiday: string }> = {
+const BASE_RATES: Record<
+  string,
+  { unit: 'per_hour' | 'per_visit' | 'per_month'; day: string; evening: string; night: string; weekend_holiday: string }
+> = {
   PP: { unit: 'per_hour', day: '452.00', evening: '498.50', night: '561.25', weekend_holiday: '542.75' },
   PH: { unit: 'per_hour', day: '389.00', evening: '389.00', night: '389.00', weekend_holiday: '389.00' },
   MAD: { unit: 'per_visit', day: '58.00', evening: '58.00', night: '58.00', weekend_holiday: '58.00' },
@@ -80,7 +139,13 @@ const BASE_RATES: Record<string, { unit: 'per_hour' | 'per_visit' | 'per_month';
 };
 
 export function priceRates() {
-  const rates: Array<{ priceGroup: string; timeBand: string; providerKind: 'municipal' | 'private'; unit: 'per_hour' | 'per_visit' | 'per_month'; rate: string }> = [];
+  const rates: Array<{
+    priceGroup: string;
+    timeBand: string;
+    providerKind: 'municipal' | 'private';
+    unit: 'per_hour' | 'per_visit' | 'per_month';
+    rate: string;
+  }> = [];
   for (const [priceGroup, r] of Object.entries(BASE_RATES)) {
     for (const timeBand of TIME_BANDS) {
       for (const providerKind of ['municipal', 'private'] as const) {
@@ -172,13 +237,22 @@ function chooseProvider(r: ReturnType<typeof prng>): string {
 /** The grants of one citizen by need level; frequencies cover every kind the model supports. */
 function grantsFor(ref: string, r: ReturnType<typeof prng>, seq: () => string): DemoGrant[] {
   const base = { citizenRef: ref, validFrom: '2026-01-01', duration: 'permanent' as const, staffCount: 1 as const };
-  const g = (serviceCode: string, frequency: DemoGrant['frequency'], times: number, clock: string[], extra: Partial<DemoGrant> = {}): DemoGrant => {
+  const g = (
+    serviceCode: string,
+    frequency: DemoGrant['frequency'],
+    times: number,
+    clock: string[],
+    extra: Partial<DemoGrant> = {},
+  ): DemoGrant => {
     const svc = SERVICES.find((s) => s.code === serviceCode)!;
     return { ...base, externalId: seq(), serviceCode, minutes: svc.standardMinutes, frequency, times, clock, ...extra };
   };
   const level = r.next();
   // Fortnightly cleaning alternates between even and odd weeks across citizens, as real rounds do.
-  const out: DemoGrant[] = [g('PH01', 'biweekly', 1, ['10:00'], { validFrom: r.chance(0.5) ? '2026-01-01' : '2026-01-08' }), g('PH03', 'weekly', 1, ['13:00'])];
+  const out: DemoGrant[] = [
+    g('PH01', 'biweekly', 1, ['10:00'], { validFrom: r.chance(0.5) ? '2026-01-01' : '2026-01-08' }),
+    g('PH03', 'weekly', 1, ['13:00']),
+  ];
   if (r.chance(0.5)) out.push(g('PH02', 'weekdays', 1, ['11:00'], { weekdays: [r.pick([1, 2, 3, 4, 5])] }));
   if (level > 0.55) out.push(g('PP01', 'daily', 1, [`07:${r.pick(['15', '30', '45'])}`], { minutes: r.pick([20, 25, 30]) }));
   if (level > 0.75) out.push(g('PP06', 'daily', 3, ['08:15', '12:00', '18:00']));
@@ -190,7 +264,8 @@ function grantsFor(ref: string, r: ReturnType<typeof prng>, seq: () => string): 
   if (r.chance(0.4)) out.push(g('AL01', 'monthly', 1, []));
   if (r.chance(0.15)) out.push(g('PP02', 'monthly', 4, ['10:30']));
   // Some grants are temporary after a discharge, some start or end within the demo month.
-  if (r.chance(0.05)) out.push(g('PP04', 'daily', 2, ['08:45', '21:00'], { validFrom: '2026-04-14', validTo: '2026-05-12', duration: 'temporary' }));
+  if (r.chance(0.05))
+    out.push(g('PP04', 'daily', 2, ['08:45', '21:00'], { validFrom: '2026-04-14', validTo: '2026-05-12', duration: 'temporary' }));
   if (r.chance(0.03)) out[0] = { ...out[0]!, validTo: '2026-04-16' };
   return out;
 }
@@ -248,7 +323,13 @@ export function generateDemo(opts: { citizens: number; seed?: number }): DemoDat
     const c: DemoCitizen = {
       ref,
       area: r.chance(0.3) ? 'rural' : 'urban',
-      choices: { personal_care: care, practical_help: r.chance(0.8) ? care : chooseProvider(r), meals: 'KOMMUNAL', alarm: 'KOMMUNAL', night_patrol: 'KOMMUNAL' },
+      choices: {
+        personal_care: care,
+        practical_help: r.chance(0.8) ? care : chooseProvider(r),
+        meals: 'KOMMUNAL',
+        alarm: 'KOMMUNAL',
+        night_patrol: 'KOMMUNAL',
+      },
     };
     citizens.push(c);
     grants.push(...grantsFor(ref, r, seq));
@@ -258,7 +339,8 @@ export function generateDemo(opts: { citizens: number; seed?: number }): DemoDat
   const absences: DemoAbsence[] = [];
   const heavy = [...new Set(grants.filter((g) => g.serviceCode === 'PP06').map((g) => g.citizenRef))];
   const hospitalised = heavy.filter((_, i) => i % 40 === 0);
-  for (const ref of hospitalised) absences.push({ citizenRef: ref, kind: 'hospital', planned: false, validFrom: '2026-04-08', validTo: '2026-04-14' });
+  for (const ref of hospitalised)
+    absences.push({ citizenRef: ref, kind: 'hospital', planned: false, validFrom: '2026-04-08', validTo: '2026-04-14' });
   const respite = heavy.find((x) => !hospitalised.includes(x));
   if (respite) absences.push({ citizenRef: respite, kind: 'respite', planned: true, validFrom: '2026-04-20', validTo: '2026-04-27' });
   const away = citizens.find((c) => !heavy.includes(c.ref));
@@ -327,12 +409,27 @@ export function generateDemo(opts: { citizens: number; seed?: number }): DemoDat
           visits.push({ ...base, ...none, status: 'cancelled_by_provider' });
           if (r.chance(0.5)) {
             const start = 15 * 60 + 30;
-            visits.push({ ...base, ...none, externalId: nextVisitId(), status: 'replacement', plannedStart: at(day + 1, start), plannedEnd: at(day + 1, start + minutes), actualStart: at(day + 1, start), actualEnd: at(day + 1, start + minutes) });
+            visits.push({
+              ...base,
+              ...none,
+              externalId: nextVisitId(),
+              status: 'replacement',
+              plannedStart: at(day + 1, start),
+              plannedEnd: at(day + 1, start + minutes),
+              actualStart: at(day + 1, start),
+              actualEnd: at(day + 1, start + minutes),
+            });
           }
         } else {
           const start = planned + r.int(-5, 15);
           const factor = r.chance(0.004) ? 3 : 0.8 + r.next() * 0.4; // now and then a visit far longer than granted
-          visits.push({ ...base, ...none, status: 'delivered', actualStart: at(day, start), actualEnd: at(day, start + Math.max(1, Math.round(minutes * factor))) });
+          visits.push({
+            ...base,
+            ...none,
+            status: 'delivered',
+            actualStart: at(day, start),
+            actualEnd: at(day, start + Math.max(1, Math.round(minutes * factor))),
+          });
         }
       }
     }
@@ -340,7 +437,20 @@ export function generateDemo(opts: { citizens: number; seed?: number }): DemoDat
   // A few visits that match no grant (an extra bath requested on the spot), on 22 April.
   for (const c of citizens.filter((_, i) => i % 97 === 5)) {
     const day = 21;
-    visits.push({ externalId: nextVisitId(), providerRef: providerOn(c, 'personal_care', days[day]!.iso), citizenRef: c.ref, serviceCodes: ['PP03'], plannedStart: at(day, 970), plannedEnd: at(day, 1000), actualStart: at(day, 970), actualEnd: at(day, 1004), status: 'delivered', staffCount: 1, cancelledAt: null, area: c.area });
+    visits.push({
+      externalId: nextVisitId(),
+      providerRef: providerOn(c, 'personal_care', days[day]!.iso),
+      citizenRef: c.ref,
+      serviceCodes: ['PP03'],
+      plannedStart: at(day, 970),
+      plannedEnd: at(day, 1000),
+      actualStart: at(day, 970),
+      actualEnd: at(day, 1004),
+      status: 'delivered',
+      staffCount: 1,
+      cancelledAt: null,
+      area: c.area,
+    });
   }
   return { citizens, grants, absences, visits };
 }

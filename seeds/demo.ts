@@ -31,16 +31,43 @@ const STATUS_DA: Record<DemoVisit['status'], string> = {
 export function visitsCsv(visits: DemoVisit[]): string {
   const head = 'Besøgs-ID;Leverandør;Borger;Ydelse;Planlagt start;Planlagt slut;Start;Slut;Status;Antal medarbejdere;Afbud;Område';
   const rows = visits.map((v) =>
-    [v.externalId, v.providerRef, v.citizenRef, v.serviceCodes.join('|'), v.plannedStart, v.plannedEnd, v.actualStart ?? '', v.actualEnd ?? '', STATUS_DA[v.status], v.staffCount, v.cancelledAt ?? '', v.area].join(';'),
+    [
+      v.externalId,
+      v.providerRef,
+      v.citizenRef,
+      v.serviceCodes.join('|'),
+      v.plannedStart,
+      v.plannedEnd,
+      v.actualStart ?? '',
+      v.actualEnd ?? '',
+      STATUS_DA[v.status],
+      v.staffCount,
+      v.cancelledAt ?? '',
+      v.area,
+    ].join(';'),
   );
   return `\uFEFF${head}\n${rows.join('\n')}\n`;
 }
 
 /** The grants as the assessment system (visitation) exports them. */
 export function grantsCsv(grants: DemoGrant[]): string {
-  const head = 'external_id;citizen_ref;service_code;minutes;frequency;times;weekdays;staff_count;valid_from;valid_to;duration;planned_time';
+  const head =
+    'external_id;citizen_ref;service_code;minutes;frequency;times;weekdays;staff_count;valid_from;valid_to;duration;planned_time';
   const rows = grants.map((g) =>
-    [g.externalId, g.citizenRef, g.serviceCode, g.minutes, g.frequency, g.times, (g.weekdays ?? []).map((d) => WEEKDAY[d]).join(','), g.staffCount, g.validFrom, g.validTo ?? '', g.duration, g.clock[0] ?? ''].join(';'),
+    [
+      g.externalId,
+      g.citizenRef,
+      g.serviceCode,
+      g.minutes,
+      g.frequency,
+      g.times,
+      (g.weekdays ?? []).map((d) => WEEKDAY[d]).join(','),
+      g.staffCount,
+      g.validFrom,
+      g.validTo ?? '',
+      g.duration,
+      g.clock[0] ?? '',
+    ].join(';'),
   );
   return `${head}\n${rows.join('\n')}\n`;
 }
@@ -120,7 +147,12 @@ export async function loadDemo(
   const imp = runImport(who);
   const grantsImport = await imp('grants', grantsCsv(data.grants), 'visitation', 'demo-grants.csv');
   progress('importing visits');
-  const visitsImport = await imp('visits', visitsCsv(data.visits), 'phoniro', `demo-visits-${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}.csv`);
+  const visitsImport = await imp(
+    'visits',
+    visitsCsv(data.visits),
+    'phoniro',
+    `demo-visits-${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}.csv`,
+  );
 
   progress('weekly budget checks');
   const budgetCheck = await runDemoBudgetChecks(services, opts.code);
@@ -135,7 +167,7 @@ export async function loadDemo(
     Number(((await services.db(table).where({ municipality_id: municipalityId }).count({ n: '*' })) as [{ n: number }])[0].n);
   // The rates loaded, before the recalculation adds next year's list.
   const priceRates = await count('price_rates');
-  progress('recalculating the hourly prices from the municipal provider\'s costs');
+  progress("recalculating the hourly prices from the municipal provider's costs");
   const recalculation = await runDemoRecalculation(services, opts.code, {
     citizens: opts.citizens,
     actor: opts.actor,
@@ -150,7 +182,10 @@ export async function loadDemo(
     const t = await services.tokens.create({ municipalityId, actor: opts.actor }, { name: `demo ${role}`, role, providerId: null });
     tokens.push({ role, token: t.token });
   }
-  const t = await services.tokens.create({ municipalityId, actor: opts.actor }, { name: 'demo provider HJEM-SYD', role: 'provider', providerId: refOf.get('HJEM-SYD')! });
+  const t = await services.tokens.create(
+    { municipalityId, actor: opts.actor },
+    { name: 'demo provider HJEM-SYD', role: 'provider', providerId: refOf.get('HJEM-SYD')! },
+  );
   tokens.push({ role: 'provider', provider: 'HJEM-SYD', token: t.token });
 
   return {
@@ -228,10 +263,17 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
   progress(`${data.citizens.length} citizens and their provider choices`);
   for (const c of data.citizens) {
     const citizen = await services.citizens.create(who, { ref: c.ref, area: c.area });
-    const granted = new Set(data.grants.filter((g) => g.citizenRef === c.ref).map((g) => SERVICES.find((s) => s.code === g.serviceCode)!.category));
+    const granted = new Set(
+      data.grants.filter((g) => g.citizenRef === c.ref).map((g) => SERVICES.find((s) => s.code === g.serviceCode)!.category),
+    );
     for (const [category, ref] of Object.entries(c.choices)) {
       if (!granted.has(category as never)) continue;
-      await services.choices.choose(who, { citizenId: citizen.id, category: category as never, providerId: providerId.get(ref)!, validFrom: '2026-01-01' });
+      await services.choices.choose(who, {
+        citizenId: citizen.id,
+        category: category as never,
+        providerId: providerId.get(ref)!,
+        validFrom: '2026-01-01',
+      });
     }
   }
   const moved = await services.choices.takeover(who, {
@@ -241,10 +283,19 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
   });
 
   const citizenIds = new Map(
-    (await services.db('citizens').where({ municipality_id: who.principal.municipalityId }).select('id', 'ref')).map((r) => [r.ref as string, r.id as number]),
+    (await services.db('citizens').where({ municipality_id: who.principal.municipalityId }).select('id', 'ref')).map((r) => [
+      r.ref as string,
+      r.id as number,
+    ]),
   );
   for (const a of data.absences) {
-    await services.absences.create(who, { citizenId: citizenIds.get(a.citizenRef)!, kind: a.kind, planned: a.planned, validFrom: a.validFrom, validTo: a.validTo });
+    await services.absences.create(who, {
+      citizenId: citizenIds.get(a.citizenRef)!,
+      kind: a.kind,
+      planned: a.planned,
+      validFrom: a.validFrom,
+      validTo: a.validTo,
+    });
   }
   return { from: 'OMSORG-NORD', to: 'HJEM-SYD', effectiveFrom: TAKEOVER_DATE, moved: moved.moved };
 }

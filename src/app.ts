@@ -82,7 +82,10 @@ export function createApp({ services, log }: AppDeps): Express {
   // Readiness: a load balancer sends requests only to an instance that reaches the database.
   app.get('/ready', async (_req, res) => {
     const reachable = await Promise.race([
-      services.db.raw('select 1').then(() => true, () => false),
+      services.db.raw('select 1').then(
+        () => true,
+        () => false,
+      ),
       new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref()),
     ]);
     res.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'unavailable' });

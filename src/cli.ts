@@ -85,7 +85,9 @@ export function buildCli(): Command {
         if (opts.json) console.log(JSON.stringify({ token: secret, ...info }));
         else {
           console.log(`token (shown once, keep it safe): ${secret}`);
-          console.log(`id ${info.id}, role ${info.role}${providerId ? `, provider ${opts.provider}` : ''}, municipality ${opts.municipality}`);
+          console.log(
+            `id ${info.id}, role ${info.role}${providerId ? `, provider ${opts.provider}` : ''}, municipality ${opts.municipality}`,
+          );
         }
       });
     });
@@ -109,7 +111,8 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof AppError) {
       // A 404's details (resource and id) only restate its message.
-      const details = err.status !== 404 && err.details && Object.keys(err.details).length > 0 ? `\n${JSON.stringify(err.details, null, 2)}` : '';
+      const details =
+        err.status !== 404 && err.details && Object.keys(err.details).length > 0 ? `\n${JSON.stringify(err.details, null, 2)}` : '';
       console.error(`error: ${err.message}${details}`);
       return err.status >= 500 ? 1 : 2;
     }

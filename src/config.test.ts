@@ -36,7 +36,9 @@ describe('configuration', () => {
     expect(dev().trustProxy).toBe(false);
     expect(dev({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(dev({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
-    expect(() => dev({ TRUST_PROXY: 'true' })).toThrow('TRUST_PROXY: name the proxies (a hop count, addresses or subnets, loopback, linklocal, uniquelocal), not "true"');
+    expect(() => dev({ TRUST_PROXY: 'true' })).toThrow(
+      'TRUST_PROXY: name the proxies (a hop count, addresses or subnets, loopback, linklocal, uniquelocal), not "true"',
+    );
     expect(() => dev({ TRUST_PROXY: '10.0.0.0/33,proxy.local' })).toThrow('not "10.0.0.0/33, proxy.local"');
   });
 
@@ -45,9 +47,17 @@ describe('configuration', () => {
     expect(loadConfig({ ...prod, CAREPAY_ID_PEPPER: 'p'.repeat(16) }).idKeys).toEqual([{ id: 1, secret: 'p'.repeat(16) }]);
     const rotated = loadConfig({ ...prod, CAREPAY_ID_PEPPER: 'p'.repeat(16), CAREPAY_ID_KEYS: `2:${'k'.repeat(32)}` });
     expect([rotated.idKeys.map((k) => k.id).sort(), rotated.idKeySource]).toEqual([[1, 2], 'environment']);
-    expect(loadConfig({ ...prod, CAREPAY_ID_KEYS: `2:${'b'.repeat(32)},1:${'a'.repeat(32)}` }).idKeys.map((k) => k.id).sort()).toEqual([1, 2]);
-    expect(() => loadConfig({ ...prod, CAREPAY_ID_KEYS: `1:${'a'.repeat(32)},3:${'c'.repeat(32)}` })).toThrow('keys must be numbered 1, 2, … without gaps');
-    expect(() => loadConfig({ ...prod, CAREPAY_ID_PEPPER: 'p'.repeat(16), CAREPAY_ID_KEYS: `1:${'a'.repeat(32)}` })).toThrow('names key 1, which CAREPAY_ID_PEPPER already is');
+    expect(
+      loadConfig({ ...prod, CAREPAY_ID_KEYS: `2:${'b'.repeat(32)},1:${'a'.repeat(32)}` })
+        .idKeys.map((k) => k.id)
+        .sort(),
+    ).toEqual([1, 2]);
+    expect(() => loadConfig({ ...prod, CAREPAY_ID_KEYS: `1:${'a'.repeat(32)},3:${'c'.repeat(32)}` })).toThrow(
+      'keys must be numbered 1, 2, … without gaps',
+    );
+    expect(() => loadConfig({ ...prod, CAREPAY_ID_PEPPER: 'p'.repeat(16), CAREPAY_ID_KEYS: `1:${'a'.repeat(32)}` })).toThrow(
+      'names key 1, which CAREPAY_ID_PEPPER already is',
+    );
     expect(() => loadConfig({ ...prod, CAREPAY_ID_KEYS: '2:short' })).toThrow(/CAREPAY_ID_KEYS: id:secret pairs/);
   });
 
@@ -70,7 +80,9 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'test', ...drill })).toMatchObject(drill);
     expect(() => loadConfig({ NODE_ENV: 'test', SCHEDULER_CRON: 'every monday' })).toThrow(/SCHEDULER_CRON: not a cron expression/);
     expect(() => loadConfig({ NODE_ENV: 'test', SCHEDULER_CLOCK: '2026-03-09 06:00' })).toThrow(/SCHEDULER_CLOCK/);
-    expect(() => loadConfig({ NODE_ENV: 'production', CAREPAY_ID_PEPPER: 'p'.repeat(16), CAREPAY_LINK_SECRET: 's'.repeat(32), ...drill })).toThrow(
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', CAREPAY_ID_PEPPER: 'p'.repeat(16), CAREPAY_LINK_SECRET: 's'.repeat(32), ...drill }),
+    ).toThrow(
       'Invalid configuration:\n  SCHEDULER_CRON: not allowed when NODE_ENV=production\n  SCHEDULER_CLOCK: not allowed when NODE_ENV=production',
     );
   });

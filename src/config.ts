@@ -17,14 +17,25 @@ const ConfigSchema = z.object({
   CAREPAY_DATA_DIR: z.string().default('.data'),
   CAREPAY_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
-  MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(200 * 1024 * 1024),
+  MAX_JSON_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /** Key 1 of the keyed hash of national ids (CPR / personnummer). Required in production, unless CAREPAY_ID_KEYS names key 1. */
   CAREPAY_ID_PEPPER: z.string().min(16).optional(),
   /** Further keys for rotation (docs/security.md): `2:secret,3:secret`, at least 32 characters each; the highest is current. */
   CAREPAY_ID_KEYS: z
     .string()
-    .regex(/^\d{1,4}:[^,\s]{32,}(,\d{1,4}:[^,\s]{32,})*$/, 'id:secret pairs, comma-separated, each secret at least 32 characters without spaces or commas')
+    .regex(
+      /^\d{1,4}:[^,\s]{32,}(,\d{1,4}:[^,\s]{32,})*$/,
+      'id:secret pairs, comma-separated, each secret at least 32 characters without spaces or commas',
+    )
     .optional(),
   /**
    * Key of the signed document links (/api/links). Required in production, where every instance
@@ -41,7 +52,10 @@ const ConfigSchema = z.object({
   /** Run the scheduled jobs (jobs/scheduler.ts) in this process; several instances may all run it safely. */
   SCHEDULER_ENABLED: z.stringbool().default(true),
   /** Fires every job on this cron expression instead of its own (drills, the two-instance tests); refused in production. */
-  SCHEDULER_CRON: z.string().refine((s) => cron.validate(s), 'not a cron expression').optional(),
+  SCHEDULER_CRON: z
+    .string()
+    .refine((s) => cron.validate(s), 'not a cron expression')
+    .optional(),
   /** The instant the scheduler takes for "now" when it picks a job's period (drills, tests); refused in production. */
   SCHEDULER_CLOCK: z.iso.datetime({ offset: true }).optional(),
   /** Worker threads a large settlement run uses beside the main thread (decision 0009); off by default: on two cores they did not pay. */
@@ -49,7 +63,11 @@ const ConfigSchema = z.object({
   /** A month with fewer visits than this is settled in the main thread alone (starting a worker costs about a second). */
   SETTLEMENT_PARALLEL_FROM_VISITS: z.coerce.number().int().min(0).default(100_000),
   /** The largest e-invoice carepay receives; a larger one is refused unread (its size and hash are kept). */
-  RECEIVED_INVOICE_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  RECEIVED_INVOICE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   /** Folder the access point delivers received e-invoices to, one sub-folder per municipality code; unset: no pickup. */
   INVOICE_INBOX_DIR: z.string().min(1).optional(),
 });
@@ -83,7 +101,9 @@ function parseTrustProxy(value: string | undefined): TrustProxy | string {
     if (family === 0 || rest.length > 0) return true;
     return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
   });
-  return bad.length === 0 ? parts : `name the proxies (a hop count, addresses or subnets, loopback, linklocal, uniquelocal), not "${bad.join(', ')}"`;
+  return bad.length === 0
+    ? parts
+    : `name the proxies (a hop count, addresses or subnets, loopback, linklocal, uniquelocal), not "${bad.join(', ')}"`;
 }
 
 /** Test data only: tests must run without configuration. */
@@ -119,7 +139,8 @@ function idKeysOf(c: z.infer<typeof ConfigSchema>): { keys: IdKey[]; source: str
   }
   if (keys.length > 0) {
     const ids = keys.map((k) => k.id).sort((a, b) => a - b);
-    if (ids.some((id, i) => id !== i + 1)) return `CAREPAY_ID_KEYS: keys must be numbered 1, 2, … without gaps (key 1 may be CAREPAY_ID_PEPPER); got ${ids.join(', ')}`;
+    if (ids.some((id, i) => id !== i + 1))
+      return `CAREPAY_ID_KEYS: keys must be numbered 1, 2, … without gaps (key 1 may be CAREPAY_ID_PEPPER); got ${ids.join(', ')}`;
     return { keys, source: 'environment' };
   }
   if (c.NODE_ENV === 'production') return 'CAREPAY_ID_PEPPER: required when NODE_ENV=production';
@@ -142,9 +163,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (typeof idKeys === 'string') problems.push(idKeys);
   if (c.NODE_ENV === 'production') {
     if (!c.CAREPAY_LINK_SECRET) problems.push('CAREPAY_LINK_SECRET: required when NODE_ENV=production');
-    for (const k of ['SCHEDULER_CRON', 'SCHEDULER_CLOCK'] as const) if (c[k] !== undefined) problems.push(`${k}: not allowed when NODE_ENV=production`);
+    for (const k of ['SCHEDULER_CRON', 'SCHEDULER_CLOCK'] as const)
+      if (c[k] !== undefined) problems.push(`${k}: not allowed when NODE_ENV=production`);
   }
-  if (problems.length > 0 || typeof idKeys === 'string') throw new Error(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (problems.length > 0 || typeof idKeys === 'string')
+    throw new Error(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return Object.freeze({
     ...c,
     idKeys: Object.freeze(idKeys.keys.map((k) => Object.freeze(k))),

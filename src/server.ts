@@ -24,7 +24,10 @@ async function main() {
     server.close(() => {
       void (async () => {
         await scheduler?.stop();
-        await handle.close().then(() => process.exit(0), () => process.exit(1));
+        await handle.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
       })();
     });
   };

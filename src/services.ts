@@ -43,7 +43,10 @@ export function buildServices(db: Knex, config: Config) {
     imports: new ImportsService(db),
     budgetChecks: new BudgetChecksService(db),
     models: new ModelsService(db),
-    settlements: new SettlementsService(db, { workers: config.SETTLEMENT_WORKERS, parallelFromVisits: config.SETTLEMENT_PARALLEL_FROM_VISITS }),
+    settlements: new SettlementsService(db, {
+      workers: config.SETTLEMENT_WORKERS,
+      parallelFromVisits: config.SETTLEMENT_PARALLEL_FROM_VISITS,
+    }),
     invoices,
     priceRecalculation: new PriceRecalculationService(db, invoices, invoiceControl),
     webSessions: new WebSessionService(db, tokens),

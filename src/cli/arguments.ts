@@ -14,19 +14,23 @@ export const isoDate = (v: string): string => {
 };
 
 /** A positive whole number naming a row, e.g. `positiveId('a settlement id')`. */
-export const positiveId = (what: string) => (v: string): number => {
-  if (!/^[1-9]\d{0,9}$/.test(v)) throw new InvalidArgumentError(`${what} (a positive whole number)`);
-  return Number(v);
-};
+export const positiveId =
+  (what: string) =>
+  (v: string): number => {
+    if (!/^[1-9]\d{0,9}$/.test(v)) throw new InvalidArgumentError(`${what} (a positive whole number)`);
+    return Number(v);
+  };
 
 /** For a repeatable option: collects every value. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** PostgreSQL errors become the same readable errors the API gives. */
-export const mapped = <A extends unknown[]>(fn: (...a: A) => Promise<void>) => async (...a: A): Promise<void> => {
-  try {
-    await fn(...a);
-  } catch (e) {
-    throw mapDbError(e);
-  }
-};
+export const mapped =
+  <A extends unknown[]>(fn: (...a: A) => Promise<void>) =>
+  async (...a: A): Promise<void> => {
+    try {
+      await fn(...a);
+    } catch (e) {
+      throw mapDbError(e);
+    }
+  };

@@ -6,7 +6,10 @@ import cliProgress from 'cli-progress';
  */
 export function providerProgress(label: string, stream: NodeJS.WriteStream = process.stderr) {
   const bar = stream.isTTY
-    ? new cliProgress.SingleBar({ stream, format: `${label} |{bar}| {value}/{total} providers {provider}`, hideCursor: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { stream, format: `${label} |{bar}| {value}/{total} providers {provider}`, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
     : null;
   let started = false;
   return {

@@ -16,7 +16,9 @@ export async function readPage<T>(
 ): Promise<{ items: T[]; next: number | null; total?: number }> {
   const [found, counted] = await Promise.all([
     rows.limit(page.limit + 1).offset(page.offset) as Promise<Record<string, any>[]>,
-    page.count ? (matching.clone().clearSelect().clearOrder().count({ count: '*' }) as Promise<Array<{ count: string | number }>>) : undefined,
+    page.count
+      ? (matching.clone().clearSelect().clearOrder().count({ count: '*' }) as Promise<Array<{ count: string | number }>>)
+      : undefined,
   ]);
   const more = found.length > page.limit;
   const items = more ? found.slice(0, page.limit) : found;

@@ -69,6 +69,9 @@ export async function migrationStatus(db: Knex): Promise<{ done: string[]; pendi
   const source = new TsMigrationSource();
   const [done, pending] = (await db.migrate.list(migratorConfig())) as [Array<{ name: string }>, unknown[]];
   // With a custom source, knex lists pending migrations as the source's own entries (file names here).
-  const name = (p: unknown) => source.getMigrationName(typeof p === 'string' ? p : String((p as { file?: string; name?: string }).file ?? (p as { name?: string }).name));
+  const name = (p: unknown) =>
+    source.getMigrationName(
+      typeof p === 'string' ? p : String((p as { file?: string; name?: string }).file ?? (p as { name?: string }).name),
+    );
   return { done: done.map((d) => d.name), pending: pending.map(name) };
 }

@@ -16,7 +16,11 @@ interface VersionedRow {
  * by (municipality, source_system, external_id); a change stamps superseded_at on the current row
  * and inserts version n+1, so every earlier version stays as it was.
  */
-export function versionedRecords<T extends VersionedRow, V>(table: 'visits' | 'grants', toDomain: (row: Record<string, any>) => T, toColumns: (v: V) => object) {
+export function versionedRecords<T extends VersionedRow, V>(
+  table: 'visits' | 'grants',
+  toDomain: (row: Record<string, any>) => T,
+  toColumns: (v: V) => object,
+) {
   const records = {
     /** Locks the row so that two concurrent changes cannot both build on the same version. */
     async getForUpdate(tx: Knex.Transaction, municipalityId: number, id: number): Promise<T | undefined> {

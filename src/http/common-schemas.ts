@@ -62,9 +62,7 @@ export type Category = z.infer<typeof Category>;
 export const ProviderKind = z.enum(['municipal', 'private']);
 
 export function listOf<T extends z.ZodType>(item: T, id: string) {
-  return z
-    .object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
-    .meta({ id });
+  return z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).meta({ id });
 }
 
 /** Half-open validity [validFrom, validTo): validTo, when given, must be after validFrom. */

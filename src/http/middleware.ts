@@ -73,10 +73,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       // The parser's own message quotes the body, which may hold a national id: it is not echoed.
       err = new AppError(400, 'bad_request', 'The request body is not valid JSON', { where: 'body', expected: 'application/json' });
     } else if (!(err instanceof AppError) && bp?.type === 'encoding.unsupported') {
-      err = new AppError(415, 'unsupported_media_type', 'Unsupported content encoding', { encoding: (err as { encoding?: string }).encoding ?? null });
+      err = new AppError(415, 'unsupported_media_type', 'Unsupported content encoding', {
+        encoding: (err as { encoding?: string }).encoding ?? null,
+      });
     }
-    const appErr =
-      err instanceof AppError ? err : new AppError(500, 'internal', 'An unexpected error occurred; it has been logged');
+    const appErr = err instanceof AppError ? err : new AppError(500, 'internal', 'An unexpected error occurred; it has been logged');
     if (appErr.status >= 500) log.error({ err: rawErr, requestId: req.requestId }, 'request failed');
     if (res.headersSent) {
       res.end();

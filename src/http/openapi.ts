@@ -10,7 +10,10 @@ export const ErrorSchema = z
     error: z.object({
       code: z.string().meta({ example: 'not_found' }),
       message: z.string(),
-      details: z.record(z.string(), z.unknown()).meta({ description: 'Facts about the error (e.g. which resource and id, which roles may do this, per-field issues); an empty object when there are none' }),
+      details: z.record(z.string(), z.unknown()).meta({
+        description:
+          'Facts about the error (e.g. which resource and id, which roles may do this, per-field issues); an empty object when there are none',
+      }),
       requestId: z.string(),
     }),
   })
@@ -35,7 +38,7 @@ export function buildDocument(registry: OpenAPIRegistry) {
       version: '0.1.0',
       description:
         'Municipal home-care reimbursement. Every request needs `Authorization: Bearer <token>`; ' +
-        'a token belongs to one municipality and sees only its data (a provider token only its provider\'s). ' +
+        "a token belongs to one municipality and sees only its data (a provider token only its provider's). " +
         'Errors have the shape `{ "error": { "code", "message", "details", "requestId" } }`.',
     },
     servers: [{ url: '/api' }],

@@ -23,7 +23,8 @@ export function failureLimit(opts: {
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req, res) => !opts.failed(res),
     handler: (req, res, next) => {
-      const reset = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime?.getTime() ?? Date.now() + opts.windowMinutes * 60_000;
+      const reset =
+        (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime?.getTime() ?? Date.now() + opts.windowMinutes * 60_000;
       const retryAfterSeconds = Math.max(1, Math.ceil((reset - Date.now()) / 1000));
       res.set('retry-after', String(retryAfterSeconds));
       opts.refuse(req, res, next, retryAfterSeconds);
@@ -38,5 +39,9 @@ export const apiAuthenticationLimit = (): RateLimitRequestHandler =>
     windowMinutes: 15,
     failed: (res) => res.statusCode === 401,
     refuse: (_req, _res, next, seconds) =>
-      next(new AppError(429, 'too_many_requests', `Too many failed authentications from this address; try again in ${seconds} s`, { retryAfterSeconds: seconds })),
+      next(
+        new AppError(429, 'too_many_requests', `Too many failed authentications from this address; try again in ${seconds} s`, {
+          retryAfterSeconds: seconds,
+        }),
+      ),
   });

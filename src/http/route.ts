@@ -106,10 +106,21 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
     if (!principal) throw unauthorized();
     if ('write' in spec.access) {
       const resource = spec.access.write;
-      if (!mayWrite(principal.role, resource)) throw refused(principal.role, 'write', resource, ROLES.filter((r) => mayWrite(r, resource)));
+      if (!mayWrite(principal.role, resource))
+        throw refused(
+          principal.role,
+          'write',
+          resource,
+          ROLES.filter((r) => mayWrite(r, resource)),
+        );
     } else if (spec.access.read !== null && !mayRead(principal.role, spec.access.read)) {
       const resource = spec.access.read;
-      throw refused(principal.role, 'read', resource, ROLES.filter((r) => mayRead(r, resource)));
+      throw refused(
+        principal.role,
+        'read',
+        resource,
+        ROLES.filter((r) => mayRead(r, resource)),
+      );
     }
     const params = spec.params ? parseOr400(spec.params, req.params, 'path') : (undefined as z.output<P>);
     const query = spec.query ? parseOr400(spec.query, req.query, 'query') : (undefined as z.output<Q>);

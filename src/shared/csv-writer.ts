@@ -24,6 +24,10 @@ export function csvRow(values: readonly (string | number | null | undefined)[], 
 }
 
 /** Header and rows joined with CRLF, ending in CRLF. */
-export function csvDocument(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[], delimiter = ';'): string {
+export function csvDocument(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null | undefined)[])[],
+  delimiter = ';',
+): string {
   return [csvRow(header, delimiter), ...rows.map((r) => csvRow(r, delimiter))].join('\r\n') + '\r\n';
 }

@@ -18,9 +18,12 @@ export const forbidden = (message = 'Your role may not do this', details: Record
   new AppError(403, 'forbidden', message, details);
 /** `details` names what was looked for, so a client can tell a wrong id from a wrong path. */
 export const notFound = (entity: string, id?: string | number) =>
-  new AppError(404, 'not_found', id === undefined ? `${entity} not found` : `${entity} ${id} not found`, id === undefined ? { resource: entity } : { resource: entity, id });
+  new AppError(
+    404,
+    'not_found',
+    id === undefined ? `${entity} not found` : `${entity} ${id} not found`,
+    id === undefined ? { resource: entity } : { resource: entity, id },
+  );
 export const conflict = (message: string, details?: unknown) => new AppError(409, 'conflict', message, details);
-export const unprocessable = (message: string, details?: unknown) =>
-  new AppError(422, 'unprocessable', message, details);
-export const payloadTooLarge = (limit: number) =>
-  new AppError(413, 'payload_too_large', `The upload exceeds the limit of ${limit} bytes`);
+export const unprocessable = (message: string, details?: unknown) => new AppError(422, 'unprocessable', message, details);
+export const payloadTooLarge = (limit: number) => new AppError(413, 'payload_too_large', `The upload exceeds the limit of ${limit} bytes`);

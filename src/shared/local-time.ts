@@ -2,7 +2,14 @@ import { DateTime } from 'luxon';
 
 export type ParsedInstant = { ok: true; iso: string } | { ok: false; message: string };
 
-const LOCAL_FORMATS = ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", 'yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm', 'dd-MM-yyyy HH:mm', 'dd.MM.yyyy HH:mm'];
+const LOCAL_FORMATS = [
+  "yyyy-MM-dd'T'HH:mm:ss",
+  "yyyy-MM-dd'T'HH:mm",
+  'yyyy-MM-dd HH:mm:ss',
+  'yyyy-MM-dd HH:mm',
+  'dd-MM-yyyy HH:mm',
+  'dd.MM.yyyy HH:mm',
+];
 
 /**
  * Reads an instant from a time-registration export. With an offset (Z, +01:00) it is taken as

@@ -22,7 +22,8 @@ export const exactQuotient = (factors: readonly Decimal.Value[], divisor: Decima
   factors.reduce<Decimal>((product, f) => product.mul(f), new Money(1)).div(divisor);
 
 /** roundMoney(product of `factors` ÷ `divisor`): computed exactly first (exactQuotient), rounded once. */
-export const roundedQuotient = (factors: readonly Decimal.Value[], divisor: Decimal.Value = 1): Decimal => roundMoney(exactQuotient(factors, divisor));
+export const roundedQuotient = (factors: readonly Decimal.Value[], divisor: Decimal.Value = 1): Decimal =>
+  roundMoney(exactQuotient(factors, divisor));
 
 /** A decimal string as stored in NUMERIC and sent in JSON, e.g. "412.50". */
 export const DECIMAL_PATTERN = /^-?\d{1,12}(\.\d{1,4})?$/;

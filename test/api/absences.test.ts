@@ -41,7 +41,11 @@ describe('absences API', () => {
     citizenB = (await app.as(adminB).post('/api/citizens').send(aCitizen()).expect(201)).body.id;
     // c1: p1 until April, p2 from April; c2: p2 throughout
     await app.as(adminA).post('/api/provider-choices').send(aChoice(c1, p1)).expect(201);
-    await app.as(adminA).post('/api/provider-choices').send(aChoice(c1, p2, { validFrom: '2026-04-01' })).expect(201);
+    await app
+      .as(adminA)
+      .post('/api/provider-choices')
+      .send(aChoice(c1, p2, { validFrom: '2026-04-01' }))
+      .expect(201);
     await app.as(adminA).post('/api/provider-choices').send(aChoice(c2, p2)).expect(201);
   });
 
@@ -63,7 +67,7 @@ describe('absences API', () => {
     expect(next.body).toMatchObject({ kind: 'respite', planned: true, validFrom: '2026-02-15', validTo: null, note: null });
   });
 
-  it('refuses overlapping absences of the same citizen with 409, but not another citizen\'s', async () => {
+  it("refuses overlapping absences of the same citizen with 409, but not another citizen's", async () => {
     const res = await post(anAbsence(c1, { kind: 'holiday', validFrom: '2026-02-14', validTo: '2026-02-16' })).expect(409);
     expect(res.body.error.code).toBe('conflict');
     await post(anAbsence(c1, { validFrom: '2026-06-01', validTo: '2026-06-05' })).expect(409); // the open-ended one

@@ -17,7 +17,11 @@ describe('the budget-check bench', () => {
     const runs = await t.db('budget_check_runs').where({ week: '2026-W10' }).count({ n: '*' });
     expect(runs).toEqual([{ n: 2 }]);
     // The timed evaluation is the check the schedule runs: what the stored run found is what it found.
-    const stored = await t.db('budget_check_results as r').join('municipalities as m', 'm.id', 'r.municipality_id').where({ 'm.code': 'bench-small', 'r.week': '2026-W10' }).first('r.granted_minutes', 'r.grant_ids');
+    const stored = await t
+      .db('budget_check_results as r')
+      .join('municipalities as m', 'm.id', 'r.municipality_id')
+      .where({ 'm.code': 'bench-small', 'r.week': '2026-W10' })
+      .first('r.granted_minutes', 'r.grant_ids');
     expect([(Number(stored.granted_minutes) / 60).toFixed(2), stored.grant_ids.length]).toEqual([r.grantedHours, r.contributingGrants]);
   }, 60_000);
 });

@@ -33,14 +33,24 @@ describe('budgets API', () => {
   });
 
   it('creates budget lines per year, area and category (null = all) with amounts as decimal strings', async () => {
-    const res = await app.as(controllerA).post('/api/budgets').send({ year: 2026, amount: '12500000', note: 'Vedtaget budget' }).expect(201);
+    const res = await app
+      .as(controllerA)
+      .post('/api/budgets')
+      .send({ year: 2026, amount: '12500000', note: 'Vedtaget budget' })
+      .expect(201);
     total = res.body.id;
     expect(res.body).toMatchObject({ year: 2026, area: null, category: null, amount: '12500000.00', note: 'Vedtaget budget' });
-    await app.as(financeA).post('/api/budgets').send({ year: 2026, area: 'urban', category: 'personal_care', amount: '7000000.50' }).expect(201);
+    await app
+      .as(financeA)
+      .post('/api/budgets')
+      .send({ year: 2026, area: 'urban', category: 'personal_care', amount: '7000000.50' })
+      .expect(201);
     await app.as(adminA).post('/api/budgets').send({ year: 2026, area: 'rural', category: 'personal_care', amount: '3000000' }).expect(201);
     await app.as(adminA).post('/api/budgets').send({ year: 2027, amount: '13000000' }).expect(201);
     const list = await app.as(auditorA).get('/api/budgets?year=2026').expect(200);
-    expect(list.body.items.map((b: { area: string | null; category: string | null; amount: string }) => [b.area, b.category, b.amount])).toEqual([
+    expect(
+      list.body.items.map((b: { area: string | null; category: string | null; amount: string }) => [b.area, b.category, b.amount]),
+    ).toEqual([
       [null, null, '12500000.00'],
       ['rural', 'personal_care', '3000000.00'],
       ['urban', 'personal_care', '7000000.50'],
@@ -74,7 +84,7 @@ describe('budgets API', () => {
     expect(audit[0].changes.after.amount).toBe('12750000.25');
   });
 
-  it('keeps tenants apart: another municipality\'s line is 404 for reads and writes', async () => {
+  it("keeps tenants apart: another municipality's line is 404 for reads and writes", async () => {
     await app.as(adminA).get(`/api/budgets/${bB}`).expect(404);
     await app.as(adminA).patch(`/api/budgets/${bB}`).send({ amount: '1.00' }).expect(404);
     const still = await app.as(adminB).get(`/api/budgets/${bB}`).expect(200);
@@ -96,14 +106,17 @@ describe('budgets API', () => {
   });
 
   it('imports a Danish budget file: decimal commas, empty = all, existing lines updated, all in one go', async () => {
-    const file = '\uFEFFÅr;Område;Kategori;Beløb;Notat\n2026;;;12.750.000,25;\n2026;urban;personlig pleje;7.100.000,00;justeret\n2026;;practical_help;1500000;\n';
+    const file =
+      '\uFEFFÅr;Område;Kategori;Beløb;Notat\n2026;;;12.750.000,25;\n2026;urban;personlig pleje;7.100.000,00;justeret\n2026;;practical_help;1500000;\n';
     const res = await csv(financeA, file).expect(200);
     // the total's amount is unchanged but its note is cleared by the empty Notat cell
     expect(res.body).toEqual({ rows: 3, created: 1, updated: 2, unchanged: 0 });
     const again = await csv(financeA, file).expect(200);
     expect(again.body).toEqual({ rows: 3, created: 0, updated: 0, unchanged: 3 });
     const list = await app.as(adminA).get('/api/budgets?year=2026').expect(200);
-    expect(list.body.items.map((b: { area: string | null; category: string | null; amount: string }) => [b.area, b.category, b.amount])).toEqual([
+    expect(
+      list.body.items.map((b: { area: string | null; category: string | null; amount: string }) => [b.area, b.category, b.amount]),
+    ).toEqual([
       [null, null, '12750000.25'],
       [null, 'practical_help', '1500000.00'],
       ['rural', 'personal_care', '3000000.00'],
@@ -128,9 +141,25 @@ describe('budgets API', () => {
 
   it('keeps the check settings per municipality with defaults and consistent thresholds', async () => {
     const defaults = await app.as(auditorA).get('/api/budget-check-settings').expect(200);
-    expect(defaults.body).toEqual({ watchAbovePercent: '-2.00', overAbovePercent: '0.00', targetMinHours: '3.00', targetMaxHours: '3.50', defaultTimeBand: null, updatedAt: null });
-    const res = await app.as(controllerA).put('/api/budget-check-settings').send({ watchAbovePercent: '-5', overAbovePercent: '1.5', defaultTimeBand: 'day' }).expect(200);
-    expect(res.body).toMatchObject({ watchAbovePercent: '-5.00', overAbovePercent: '1.50', targetMinHours: '3.00', defaultTimeBand: 'day' });
+    expect(defaults.body).toEqual({
+      watchAbovePercent: '-2.00',
+      overAbovePercent: '0.00',
+      targetMinHours: '3.00',
+      targetMaxHours: '3.50',
+      defaultTimeBand: null,
+      updatedAt: null,
+    });
+    const res = await app
+      .as(controllerA)
+      .put('/api/budget-check-settings')
+      .send({ watchAbovePercent: '-5', overAbovePercent: '1.5', defaultTimeBand: 'day' })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      watchAbovePercent: '-5.00',
+      overAbovePercent: '1.50',
+      targetMinHours: '3.00',
+      defaultTimeBand: 'day',
+    });
     await app.as(controllerA).put('/api/budget-check-settings').send({ watchAbovePercent: '2' }).expect(422);
     await app.as(controllerA).put('/api/budget-check-settings').send({ targetMinHours: '4' }).expect(422);
     expect((await app.as(adminB).get('/api/budget-check-settings').expect(200)).body.overAbovePercent).toBe('0.00');

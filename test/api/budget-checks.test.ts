@@ -30,9 +30,19 @@ describe('weekly budget check API', () => {
     await aBudgetWorld(t.db, b); // the same data in B must never leak into A's figures
     await aProviderRow(t.db, b, 'EXTRA', 'private');
     // 7/372 of an annual amount falls in a week of March: 7000, 1820 and 392 a week.
-    await app.as(controllerA).post('/api/budgets').send({ year: 2026, area: 'urban', category: 'personal_care', amount: '372000' }).expect(201);
-    await app.as(controllerA).post('/api/budgets').send({ year: 2026, area: 'rural', category: 'personal_care', amount: '96720' }).expect(201);
-    practicalHelp = (await app.as(controllerA).post('/api/budgets').send({ year: 2026, category: 'practical_help', amount: '21204' }).expect(201)).body.id;
+    await app
+      .as(controllerA)
+      .post('/api/budgets')
+      .send({ year: 2026, area: 'urban', category: 'personal_care', amount: '372000' })
+      .expect(201);
+    await app
+      .as(controllerA)
+      .post('/api/budgets')
+      .send({ year: 2026, area: 'rural', category: 'personal_care', amount: '96720' })
+      .expect(201);
+    practicalHelp = (
+      await app.as(controllerA).post('/api/budgets').send({ year: 2026, category: 'practical_help', amount: '21204' }).expect(201)
+    ).body.id;
   });
 
   it('runs a week: granted vs affordable hours per budget line, with deviation, status, delivery and forecast', async () => {
@@ -57,22 +67,70 @@ describe('weekly budget check API', () => {
     ]);
     expect(res.body.lines).toEqual([
       {
-        budgetId: expect.any(Number), area: 'urban', category: 'personal_care', annualBudget: '372000.00', weekBudget: '7000.00',
-        grantedHours: '2.50', grantedCost: '1250.00', weightedPrice: '500.00', affordableHours: '14.00', deviationHours: '-11.50',
-        deviationPercent: '-82.14', deviationMoney: '-5750.00', status: 'ok', recipients: 1, avgHoursPerRecipient: '2.50',
-        deliveredHours: '1.10', deliveryRatio: '0.4400', spentSoFar: '1050.00', forecast: '54264.29', forecastDeviation: '-317735.71',
+        budgetId: expect.any(Number),
+        area: 'urban',
+        category: 'personal_care',
+        annualBudget: '372000.00',
+        weekBudget: '7000.00',
+        grantedHours: '2.50',
+        grantedCost: '1250.00',
+        weightedPrice: '500.00',
+        affordableHours: '14.00',
+        deviationHours: '-11.50',
+        deviationPercent: '-82.14',
+        deviationMoney: '-5750.00',
+        status: 'ok',
+        recipients: 1,
+        avgHoursPerRecipient: '2.50',
+        deliveredHours: '1.10',
+        deliveryRatio: '0.4400',
+        spentSoFar: '1050.00',
+        forecast: '54264.29',
+        forecastDeviation: '-317735.71',
       },
       {
-        budgetId: expect.any(Number), area: 'rural', category: 'personal_care', annualBudget: '96720.00', weekBudget: '1820.00',
-        grantedHours: '4.00', grantedCost: '2080.00', weightedPrice: '520.00', affordableHours: '3.50', deviationHours: '0.50',
-        deviationPercent: '14.29', deviationMoney: '260.00', status: 'over', recipients: 1, avgHoursPerRecipient: '4.00',
-        deliveredHours: '2.00', deliveryRatio: '0.5000', spentSoFar: '1040.00', forecast: '89588.57', forecastDeviation: '-7131.43',
+        budgetId: expect.any(Number),
+        area: 'rural',
+        category: 'personal_care',
+        annualBudget: '96720.00',
+        weekBudget: '1820.00',
+        grantedHours: '4.00',
+        grantedCost: '2080.00',
+        weightedPrice: '520.00',
+        affordableHours: '3.50',
+        deviationHours: '0.50',
+        deviationPercent: '14.29',
+        deviationMoney: '260.00',
+        status: 'over',
+        recipients: 1,
+        avgHoursPerRecipient: '4.00',
+        deliveredHours: '2.00',
+        deliveryRatio: '0.5000',
+        spentSoFar: '1040.00',
+        forecast: '89588.57',
+        forecastDeviation: '-7131.43',
       },
       {
-        budgetId: practicalHelp, area: null, category: 'practical_help', annualBudget: '21204.00', weekBudget: '399.00',
-        grantedHours: '1.00', grantedCost: '390.00', weightedPrice: '390.00', affordableHours: '1.02', deviationHours: '-0.02',
-        deviationPercent: '-2.26', deviationMoney: '-9.00', status: 'ok', recipients: 1, avgHoursPerRecipient: '1.00',
-        deliveredHours: '1.00', deliveryRatio: '1.0000', spentSoFar: '390.00', forecast: '16992.86', forecastDeviation: '-4211.14',
+        budgetId: practicalHelp,
+        area: null,
+        category: 'practical_help',
+        annualBudget: '21204.00',
+        weekBudget: '399.00',
+        grantedHours: '1.00',
+        grantedCost: '390.00',
+        weightedPrice: '390.00',
+        affordableHours: '1.02',
+        deviationHours: '-0.02',
+        deviationPercent: '-2.26',
+        deviationMoney: '-9.00',
+        status: 'ok',
+        recipients: 1,
+        avgHoursPerRecipient: '1.00',
+        deliveredHours: '1.00',
+        deliveryRatio: '1.0000',
+        spentSoFar: '390.00',
+        forecast: '16992.86',
+        forecastDeviation: '-4211.14',
       },
     ]);
   });
@@ -80,12 +138,21 @@ describe('weekly budget check API', () => {
   it('traces the hours to the grants that made them, largest first, filterable by category and area', async () => {
     const all = await app.as(auditorA).get('/api/budget-checks/2026-W10/grants').expect(200);
     expect(all.body).toMatchObject({ total: 3, grantedHours: '7.50', limit: 100, offset: 0 });
-    expect(all.body.items.map((g: { grantId: number; citizenRef: string; grantedHours: string }) => [g.grantId, g.citizenRef, g.grantedHours])).toEqual([
+    expect(
+      all.body.items.map((g: { grantId: number; citizenRef: string; grantedHours: string }) => [g.grantId, g.citizenRef, g.grantedHours]),
+    ).toEqual([
       [world.g2, 'C2', '4.00'],
       [world.g1, 'C1', '2.50'],
       [world.g3, 'C3', '1.00'],
     ]);
-    expect(all.body.items[0]).toMatchObject({ serviceCode: 'PP01', frequency: { type: 'weekly', count: 2 }, minutesPerOccurrence: 60, staffCount: 2, area: 'rural', version: 1 });
+    expect(all.body.items[0]).toMatchObject({
+      serviceCode: 'PP01',
+      frequency: { type: 'weekly', count: 2 },
+      minutesPerOccurrence: 60,
+      staffCount: 2,
+      area: 'rural',
+      version: 1,
+    });
     const urbanCare = await app.as(auditorA).get('/api/budget-checks/2026-W10/grants?category=personal_care&area=urban').expect(200);
     expect(urbanCare.body.items.map((g: { grantId: number }) => g.grantId)).toEqual([world.g1]);
     expect(urbanCare.body.grantedHours).toBe('2.50');
@@ -96,7 +163,13 @@ describe('weekly budget check API', () => {
     await app.as(controllerA).patch(`/api/budgets/${practicalHelp}`).send({ amount: '20832' }).expect(200);
     const again = await app.as(adminA).post('/api/budget-checks/2026-W10/run').expect(200);
     expect(again.body.runId).toBeGreaterThan(first.runId);
-    expect(again.body.lines[2]).toMatchObject({ weekBudget: '392.00', affordableHours: '1.01', deviationPercent: '-0.51', deviationMoney: '-2.00', status: 'watch' });
+    expect(again.body.lines[2]).toMatchObject({
+      weekBudget: '392.00',
+      affordableHours: '1.01',
+      deviationPercent: '-0.51',
+      deviationMoney: '-2.00',
+      status: 'watch',
+    });
     const stored = await app.as(auditorA).get('/api/budget-checks/2026-W10').expect(200);
     expect(stored.body.runId).toBe(again.body.runId);
     const runs = await app.as(auditorA).get('/api/budget-checks/runs?week=2026-W10').expect(200);
@@ -112,18 +185,30 @@ describe('weekly budget check API', () => {
   it('lists the stored weeks with their worst status', async () => {
     await app.as(controllerA).post('/api/budget-checks/2026-W11/run').expect(200);
     const res = await app.as(auditorA).get('/api/budget-checks?year=2026').expect(200);
-    expect(res.body.items.map((w: { week: string; grantedHours: string; worstStatus: string }) => [w.week, w.grantedHours, w.worstStatus])).toEqual([
+    expect(
+      res.body.items.map((w: { week: string; grantedHours: string; worstStatus: string }) => [w.week, w.grantedHours, w.worstStatus]),
+    ).toEqual([
       ['2026-W10', '7.50', 'over'],
       ['2026-W11', '7.50', 'over'], // C1 back from hospital (+1 h), C3's off week (−1 h)
     ]);
-    expect(res.body.items[1].lines[2]).toEqual({ budgetId: practicalHelp, area: null, category: 'practical_help', grantedHours: '0.00', affordableHours: '1.01', deviationPercent: '-100.00', status: 'ok' });
+    expect(res.body.items[1].lines[2]).toEqual({
+      budgetId: practicalHelp,
+      area: null,
+      category: 'practical_help',
+      grantedHours: '0.00',
+      affordableHours: '1.01',
+      deviationPercent: '-100.00',
+      status: 'ok',
+    });
   });
 
-  it('returns the year\'s series as CSV (lines summed when they do not overlap, or one line)', async () => {
+  it("returns the year's series as CSV (lines summed when they do not overlap, or one line)", async () => {
     const res = await app.as(auditorA).get('/api/budget-checks/years/2026/series.csv').expect(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     const rows = res.text.split('\r\n');
-    expect(rows[0]).toBe('week,week_start,granted_hours,affordable_hours,watch_from_hours,over_from_hours,deviation_hours,deviation_percent,status');
+    expect(rows[0]).toBe(
+      'week,week_start,granted_hours,affordable_hours,watch_from_hours,over_from_hours,deviation_hours,deviation_percent,status',
+    );
     expect(rows.length).toBe(1 + 53 + 1);
     expect(rows[9]).toBe('2026-W09,2026-02-23,,,,,,,');
     expect(rows[10]).toBe('2026-W10,2026-03-02,7.50,18.51,18.14,18.51,-11.01,-59.48,ok');
@@ -153,21 +238,55 @@ describe('weekly budget check API', () => {
       to: '2026-04-01',
       providers: [
         {
-          providerId: world.kom, providerRef: 'KOM', providerName: 'Provider KOM', grantedHours: '17.50', deliveredHours: '2.10', deliveryRatio: '0.1200',
+          providerId: world.kom,
+          providerRef: 'KOM',
+          providerName: 'Provider KOM',
+          grantedHours: '17.50',
+          deliveredHours: '2.10',
+          deliveryRatio: '0.1200',
           categories: [
             { category: 'personal_care', citizens: 1, grantedHours: '14.50', deliveredHours: '1.10', deliveryRatio: '0.0759' },
             { category: 'practical_help', citizens: 1, grantedHours: '3.00', deliveredHours: '1.00', deliveryRatio: '0.3333' },
           ],
           largestDeviations: [
-            { citizenId: world.c1, citizenRef: 'C1', category: 'personal_care', grantedHours: '14.50', deliveredHours: '1.10', deliveryRatio: '0.0759', deviationHours: '-13.40' },
-            { citizenId: world.c3, citizenRef: 'C3', category: 'practical_help', grantedHours: '3.00', deliveredHours: '1.00', deliveryRatio: '0.3333', deviationHours: '-2.00' },
+            {
+              citizenId: world.c1,
+              citizenRef: 'C1',
+              category: 'personal_care',
+              grantedHours: '14.50',
+              deliveredHours: '1.10',
+              deliveryRatio: '0.0759',
+              deviationHours: '-13.40',
+            },
+            {
+              citizenId: world.c3,
+              citizenRef: 'C3',
+              category: 'practical_help',
+              grantedHours: '3.00',
+              deliveredHours: '1.00',
+              deliveryRatio: '0.3333',
+              deviationHours: '-2.00',
+            },
           ],
         },
         {
-          providerId: world.priv, providerRef: 'PRIV', providerName: 'Provider PRIV', grantedHours: '18.00', deliveredHours: '2.00', deliveryRatio: '0.1111',
+          providerId: world.priv,
+          providerRef: 'PRIV',
+          providerName: 'Provider PRIV',
+          grantedHours: '18.00',
+          deliveredHours: '2.00',
+          deliveryRatio: '0.1111',
           categories: [{ category: 'personal_care', citizens: 1, grantedHours: '18.00', deliveredHours: '2.00', deliveryRatio: '0.1111' }],
           largestDeviations: [
-            { citizenId: world.c2, citizenRef: 'C2', category: 'personal_care', grantedHours: '18.00', deliveredHours: '2.00', deliveryRatio: '0.1111', deviationHours: '-16.00' },
+            {
+              citizenId: world.c2,
+              citizenRef: 'C2',
+              category: 'personal_care',
+              grantedHours: '18.00',
+              deliveredHours: '2.00',
+              deliveryRatio: '0.1111',
+              deviationHours: '-16.00',
+            },
           ],
         },
       ],
@@ -182,7 +301,14 @@ describe('weekly budget check API', () => {
   });
 
   it('keeps provider tokens out, auditors read-only and other municipalities apart', async () => {
-    for (const path of ['/api/budget-checks', '/api/budget-checks/2026-W10', '/api/budget-checks/2026-W10/grants', '/api/budget-checks/runs', '/api/budget-checks/years/2026/series.svg', '/api/budget-follow-ups/2026-03']) {
+    for (const path of [
+      '/api/budget-checks',
+      '/api/budget-checks/2026-W10',
+      '/api/budget-checks/2026-W10/grants',
+      '/api/budget-checks/runs',
+      '/api/budget-checks/years/2026/series.svg',
+      '/api/budget-follow-ups/2026-03',
+    ]) {
       expect((await app.as(providerA).get(path).expect(403)).body.error.code).toBe('forbidden');
     }
     await app.as(providerA).post('/api/budget-checks/2026-W10/run').expect(403);

@@ -18,7 +18,13 @@ describe('budget checks in the demo', () => {
   beforeAll(async () => {
     app = buildTestApp(t.db);
     // The demo loader runs the budget checks itself and returns their printable lines.
-    lines = (await loadDemo(app.services, { code: 'demo', citizens: 120, actor: 'test', invoiceDir: await mkdtemp(path.join(os.tmpdir(), 'carepay-demo-')) }, importRunner(app.services))).budgetCheck;
+    lines = (
+      await loadDemo(
+        app.services,
+        { code: 'demo', citizens: 120, actor: 'test', invoiceDir: await mkdtemp(path.join(os.tmpdir(), 'carepay-demo-')) },
+        importRunner(app.services),
+      )
+    ).budgetCheck;
     municipalityId = (await app.services.municipalities.getByCode('demo')).id;
   }, 120_000);
 
@@ -47,7 +53,10 @@ describe('budget checks in the demo', () => {
   it('prints the April follow-up per provider, with the takeover visible', () => {
     const at = lines.indexOf('Follow-up 2026-04: granted versus delivered hours per provider');
     expect(at).toBeGreaterThan(0);
-    const providers = lines.slice(at + 1).filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s+/)[0]);
+    const providers = lines
+      .slice(at + 1)
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(/\s+/)[0]);
     expect(providers).toEqual(['HJEM-SYD', 'KOMMUNAL', 'OMSORG-NORD', 'PLEJE-PLUS']);
   });
 

@@ -103,15 +103,23 @@ describe('scheduled weekly check', () => {
     };
     const scheduler = createScheduler(pool(), [broken], log, { instance: 'x', catchUp: false });
     const first = await scheduler.tick('always-fails', 'Europe/Stockholm');
-    expect(first).toEqual([{ municipalityId: s, job: 'always-fails', period: '2026-W11', outcome: 'failed', error: 'the data warehouse is down' }]);
+    expect(first).toEqual([
+      { municipalityId: s, job: 'always-fails', period: '2026-W11', outcome: 'failed', error: 'the data warehouse is down' },
+    ]);
     const row = await t.db('job_runs').where({ job: 'always-fails' }).first();
-    expect(row).toMatchObject({ municipality_id: s, period: '2026-W11', status: 'failed', error: 'the data warehouse is down', instance: 'x' });
+    expect(row).toMatchObject({
+      municipality_id: s,
+      period: '2026-W11',
+      status: 'failed',
+      error: 'the data warehouse is down',
+      instance: 'x',
+    });
     expect(row.finished_at).toBeInstanceOf(Date);
     expect((await scheduler.tick('always-fails', 'Europe/Stockholm'))[0]!.outcome).toBe('skipped');
     expect(calls).toEqual([`${s}:2026-W11`]);
   });
 
-  it('writes a failed scheduled budget check into the check\'s run history, and keeps no half result', async () => {
+  it("writes a failed scheduled budget check into the check's run history, and keeps no half result", async () => {
     const db = pool();
     const service = new BudgetChecksService(db);
     const failing = Object.assign(Object.create(service) as BudgetChecksService, {
@@ -133,7 +141,9 @@ describe('scheduled weekly check', () => {
     expect(names).toEqual(expect.arrayContaining(['budget-check@Europe/Copenhagen', 'budget-check@Europe/Stockholm']));
     expect(cron.getTasks().size).toBe(before + 2);
     const next = [...cron.getTasks().values()].find((task) => task.name === 'budget-check@Europe/Copenhagen')!.getNextRun()!;
-    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Copenhagen', weekday: 'long', hour: '2-digit', minute: '2-digit' }).format(next)).toBe('Monday 06:00');
+    expect(
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Copenhagen', weekday: 'long', hour: '2-digit', minute: '2-digit' }).format(next),
+    ).toBe('Monday 06:00');
     await scheduler.stop();
     expect(cron.getTasks().size).toBe(before);
   });
@@ -156,8 +166,12 @@ describe('scheduled weekly check', () => {
       expect(out.pop()).toBe('budget lines: 1 read, 1 created, 0 updated, 0 unchanged');
       expect(await runCli(['node', 'carepay', 'budget-check', '--municipality', 'A', '--week', '2026-W10'])).toBe(0);
       const text = out.pop()!.split('\n');
-      expect(text[0]).toBe('Week 2026-W10 (2026-03-02 – 2026-03-09 excl.): 7.50 h granted to 3 recipients, average 2.50 h per recipient (target 3.00–3.50: below)');
-      expect(text[3]).toMatch(/^ {2}OVER {5}personal_care \/ rural +granted +4\.00 h +affordable +3\.50 h +deviation \+0\.50 h \(\+14\.29 %, \+260\.00\)/);
+      expect(text[0]).toBe(
+        'Week 2026-W10 (2026-03-02 – 2026-03-09 excl.): 7.50 h granted to 3 recipients, average 2.50 h per recipient (target 3.00–3.50: below)',
+      );
+      expect(text[3]).toMatch(
+        /^ {2}OVER {5}personal_care \/ rural +granted +4\.00 h +affordable +3\.50 h +deviation \+0\.50 h \(\+14\.29 %, \+260\.00\)/,
+      );
       expect(await runCli(['node', 'carepay', 'budget-check', '--municipality', 'A', '--week', '2026-W10', '--json'])).toBe(0);
       expect(JSON.parse(out.pop()!)).toMatchObject({ week: '2026-W10', lines: [{ status: 'ok' }, { status: 'over' }] });
       const history = await t.db('budget_check_runs').where({ municipality_id: a, week: '2026-W10' }).orderBy('id');

@@ -59,13 +59,26 @@ describe('catalogue API', () => {
           validFrom: '2026-01-01',
           services: [
             aService({ code: 'PP1', name: 'Morgenpleje', priceGroup: 'PP2', standardMinutes: 25 }),
-            aService({ code: 'MAD', name: 'Madservice', category: 'meals', priceGroup: 'MEAL', standardMinutes: 0, billingUnit: 'per_visit' }),
+            aService({
+              code: 'MAD',
+              name: 'Madservice',
+              category: 'meals',
+              priceGroup: 'MEAL',
+              standardMinutes: 0,
+              billingUnit: 'per_visit',
+            }),
           ],
         }),
       )
       .expect(201);
     v2026 = created.body.id;
-    vB = (await app.as(adminB).post('/api/catalogue-versions').send(aCatalogueVersion({ label: 'Katalog 2026' })).expect(201)).body.id;
+    vB = (
+      await app
+        .as(adminB)
+        .post('/api/catalogue-versions')
+        .send(aCatalogueVersion({ label: 'Katalog 2026' }))
+        .expect(201)
+    ).body.id;
   });
 
   it('creates a version with its services in one go and returns them', async () => {
@@ -167,7 +180,11 @@ describe('catalogue API', () => {
       .send(aService({ code: 'NAT', name: 'Natpatrulje', category: 'night_patrol', priceGroup: 'NIGHT', standardMinutes: 10 }))
       .expect(201);
     expect(added.body).toMatchObject({ catalogueVersionId: v2025, code: 'NAT', category: 'night_patrol', standardMinutes: 10 });
-    const dup = await app.as(adminA).post(`/api/catalogue-versions/${v2025}/services`).send(aService({ code: 'PP1' })).expect(409);
+    const dup = await app
+      .as(adminA)
+      .post(`/api/catalogue-versions/${v2025}/services`)
+      .send(aService({ code: 'PP1' }))
+      .expect(409);
     expect(dup.body.error.code).toBe('conflict');
     await app.as(adminA).post('/api/catalogue-versions/999999/services').send(aService()).expect(404);
     const v = await app.as(adminA).get(`/api/catalogue-versions/${v2025}`).expect(200);
@@ -195,7 +212,14 @@ describe('catalogue API', () => {
       .patch(`/api/services/${id}`)
       .send({ name: 'Morgenpleje (ny)', standardMinutes: 30, billingUnit: 'per_visit' })
       .expect(200);
-    expect(changed.body).toMatchObject({ id, code: 'PP1', name: 'Morgenpleje (ny)', standardMinutes: 30, billingUnit: 'per_visit', priceGroup: 'PP2' });
+    expect(changed.body).toMatchObject({
+      id,
+      code: 'PP1',
+      name: 'Morgenpleje (ny)',
+      standardMinutes: 30,
+      billingUnit: 'per_visit',
+      priceGroup: 'PP2',
+    });
     const got = await app.as(adminA).get(`/api/services/${id}`).expect(200);
     expect(got.body).toEqual(changed.body);
     await app.as(financeA).patch(`/api/services/${id}`).send({ code: 'NEW' }).expect(400);
@@ -247,7 +271,11 @@ describe('catalogue API', () => {
     await app.as(providerA).get('/api/services?category=meals').expect(200);
     await app.as(auditorA).get(`/api/catalogue-versions/${v2025}`).expect(200);
 
-    const res = await app.as(auditorA).post('/api/catalogue-versions').send(aCatalogueVersion({ validFrom: '2050-01-01' })).expect(403);
+    const res = await app
+      .as(auditorA)
+      .post('/api/catalogue-versions')
+      .send(aCatalogueVersion({ validFrom: '2050-01-01' }))
+      .expect(403);
     expect(res.body.error.code).toBe('forbidden');
     await app.as(auditorA).patch(`/api/catalogue-versions/${v2026}`).send({ validTo: '2026-06-01' }).expect(403);
     await app.as(providerA).post(`/api/catalogue-versions/${v2026}/services`).send(aService()).expect(403);

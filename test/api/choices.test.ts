@@ -31,10 +31,12 @@ describe('provider choices API', () => {
   let providerB: number;
 
   const newCitizen = async () => (await app.as(adminA).post('/api/citizens').send(aCitizen()).expect(201)).body.id as number;
-  const newProvider = async (over = {}) => (await app.as(adminA).post('/api/providers').send(aProvider(over)).expect(201)).body.id as number;
+  const newProvider = async (over = {}) =>
+    (await app.as(adminA).post('/api/providers').send(aProvider(over)).expect(201)).body.id as number;
   const choose = (body: object, token = adminA) => app.as(token).post('/api/provider-choices').send(body);
   const rowsOf = async (citizenId: number): Promise<Row[]> =>
-    t.db('provider_choices')
+    t
+      .db('provider_choices')
       .where({ citizen_id: citizenId })
       .orderBy(['category', 'valid_from'])
       .select('citizen_id', 'category', 'provider_id', 'valid_from', 'valid_to', 'reason');
@@ -98,7 +100,13 @@ describe('provider choices API', () => {
 
     it('applies the notice rule to a change and ends the previous choice that day', async () => {
       const res = await choose(aChoice(c, p2, { validFrom: undefined, requestedOn: '2026-03-10', reason: 'choice' }), financeA).expect(201);
-      expect(res.body).toMatchObject({ providerId: p2, validFrom: '2026-04-01', validTo: null, requestedOn: '2026-03-10', reason: 'choice' });
+      expect(res.body).toMatchObject({
+        providerId: p2,
+        validFrom: '2026-04-01',
+        validTo: null,
+        requestedOn: '2026-03-10',
+        reason: 'choice',
+      });
       const prev = await app.as(adminA).get(`/api/provider-choices/${first}`).expect(200);
       expect(prev.body).toMatchObject({ providerId: p1, validFrom: '2026-01-01', validTo: '2026-04-01' });
       expect(await rowsOf(c)).toEqual([
@@ -121,7 +129,7 @@ describe('provider choices API', () => {
       ]);
     });
 
-    it('refuses a reason that contradicts the citizen\'s situation', async () => {
+    it("refuses a reason that contradicts the citizen's situation", async () => {
       const res = await choose(aChoice(c, p2, { reason: 'initial' })).expect(422);
       expect(res.body.error.details).toEqual({ field: 'reason' });
       const other = await newCitizen();
@@ -155,7 +163,7 @@ describe('provider choices API', () => {
       }
     });
 
-    it('counts from today in the municipality\'s time zone when requestedOn is not given', async () => {
+    it("counts from today in the municipality's time zone when requestedOn is not given", async () => {
       // 22:30 UTC on 31 March is already 1 April in Copenhagen (CEST).
       const service = new ChoicesService(t.db, { now: () => new Date('2026-03-31T22:30:00Z') });
       const c = await newCitizen();
@@ -177,7 +185,13 @@ describe('provider choices API', () => {
     beforeAll(async () => {
       bankrupt = await newProvider();
       heir = await newProvider();
-      [open, ended, plannedEnd, later, practical] = [await newCitizen(), await newCitizen(), await newCitizen(), await newCitizen(), await newCitizen()];
+      [open, ended, plannedEnd, later, practical] = [
+        await newCitizen(),
+        await newCitizen(),
+        await newCitizen(),
+        await newCitizen(),
+        await newCitizen(),
+      ];
       await choose(aChoice(open, bankrupt)).expect(201);
       await choose(aChoice(ended, bankrupt)).expect(201);
       await choose(aChoice(ended, p1, { validFrom: '2026-03-01' })).expect(201);
@@ -201,7 +215,12 @@ describe('provider choices API', () => {
     });
 
     it('moves only the chosen categories', async () => {
-      const res = await takeover({ fromProviderId: bankrupt, toProviderId: heir, effectiveFrom: '2026-05-01', categories: ['practical_help'] }).expect(200);
+      const res = await takeover({
+        fromProviderId: bankrupt,
+        toProviderId: heir,
+        effectiveFrom: '2026-05-01',
+        categories: ['practical_help'],
+      }).expect(200);
       expect(res.body).toEqual({ fromProviderId: bankrupt, toProviderId: heir, effectiveFrom: '2026-05-01', moved: 1 });
       expect((await rowsOf(practical)).map((r) => [r.category, r.provider_id, r.valid_from, r.valid_to, r.reason])).toEqual([
         ['personal_care', p2, '2026-01-01', null, 'initial'],
@@ -235,7 +254,9 @@ describe('provider choices API', () => {
       ]);
 
       const log = await app.as(auditorA).get(`/api/audit?entity=provider&entityId=${bankrupt}`).expect(200);
-      const entry = log.body.items.find((e: { action: string; changes: { categories?: string[] } }) => e.action === 'takeover' && !e.changes.categories);
+      const entry = log.body.items.find(
+        (e: { action: string; changes: { categories?: string[] } }) => e.action === 'takeover' && !e.changes.categories,
+      );
       expect(entry.changes).toMatchObject({ toProviderId: heir, effectiveFrom: '2026-05-01', moved: 3 });
       expect(entry.changes.endedChoiceIds).toHaveLength(2);
       expect(entry.changes.newChoiceIds).toHaveLength(2);

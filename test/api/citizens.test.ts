@@ -46,16 +46,36 @@ describe('citizens API', () => {
     pA2 = (await app.as(adminA).post('/api/providers').send(aProvider()).expect(201)).body.id;
     providerToken = await aToken(app.services, a, 'provider', pA2);
 
-    const created = await app.as(financeA).post('/api/citizens').send(aCitizen({ ref: 'WITH-ID', nationalId: CPR })).expect(201);
+    const created = await app
+      .as(financeA)
+      .post('/api/citizens')
+      .send(aCitizen({ ref: 'WITH-ID', nationalId: CPR }))
+      .expect(201);
     withId = created.body.id;
-    plain = (await app.as(financeA).post('/api/citizens').send(aCitizen({ area: null })).expect(201)).body.id;
+    plain = (
+      await app
+        .as(financeA)
+        .post('/api/citizens')
+        .send(aCitizen({ area: null }))
+        .expect(201)
+    ).body.id;
     served = (await app.as(financeA).post('/api/citizens').send(aCitizen()).expect(201)).body.id;
     formerlyServed = (await app.as(financeA).post('/api/citizens').send(aCitizen()).expect(201)).body.id;
-    swede = (await app.as(adminB).post('/api/citizens').send(aCitizen({ ref: 'SWEDE', nationalId: PNR })).expect(201)).body.id;
+    swede = (
+      await app
+        .as(adminB)
+        .post('/api/citizens')
+        .send(aCitizen({ ref: 'SWEDE', nationalId: PNR }))
+        .expect(201)
+    ).body.id;
 
     await app.as(adminA).post('/api/provider-choices').send(aChoice(served, pA2)).expect(201);
     await app.as(adminA).post('/api/provider-choices').send(aChoice(formerlyServed, pA2)).expect(201);
-    await app.as(adminA).post('/api/provider-choices').send(aChoice(formerlyServed, pA1, { validFrom: undefined, requestedOn: '2026-02-10', reason: 'choice' })).expect(201);
+    await app
+      .as(adminA)
+      .post('/api/provider-choices')
+      .send(aChoice(formerlyServed, pA1, { validFrom: undefined, requestedOn: '2026-02-10', reason: 'choice' }))
+      .expect(201);
     await app.as(adminA).post('/api/provider-choices').send(aChoice(withId, pA1)).expect(201);
   });
 
@@ -102,24 +122,44 @@ describe('citizens API', () => {
   });
 
   it('refuses bad national ids with the field and without echoing the value', async () => {
-    const badDate = await app.as(adminA).post('/api/citizens').send(aCitizen({ nationalId: '320150-8527' })).expect(400);
+    const badDate = await app
+      .as(adminA)
+      .post('/api/citizens')
+      .send(aCitizen({ nationalId: '320150-8527' }))
+      .expect(400);
     expect(badDate.body.error).toMatchObject({ code: 'bad_request', details: { field: 'nationalId' } });
     expect(badDate.text).not.toContain('320150');
 
-    const notLeap = await app.as(adminA).post('/api/citizens').send(aCitizen({ nationalId: '290201-1001' })).expect(400);
+    const notLeap = await app
+      .as(adminA)
+      .post('/api/citizens')
+      .send(aCitizen({ nationalId: '290201-1001' }))
+      .expect(400);
     expect(notLeap.body.error.details.field).toBe('nationalId');
 
-    const shape = await app.as(adminA).post('/api/citizens').send(aCitizen({ nationalId: '01-01-50-8527' })).expect(400);
+    const shape = await app
+      .as(adminA)
+      .post('/api/citizens')
+      .send(aCitizen({ nationalId: '01-01-50-8527' }))
+      .expect(400);
     expect(shape.body.error.details.issues[0].path).toBe('body.nationalId');
     expect(shape.text).not.toContain('01-01-50');
 
-    const luhn = await app.as(adminB).post('/api/citizens').send(aCitizen({ nationalId: '19500101-1238' })).expect(400);
+    const luhn = await app
+      .as(adminB)
+      .post('/api/citizens')
+      .send(aCitizen({ nationalId: '19500101-1238' }))
+      .expect(400);
     expect(luhn.body.error.message).toMatch(/check digit/);
     expect(luhn.body.error.details.field).toBe('nationalId');
     expect(luhn.text).not.toContain('19500101');
 
     // A CPR number is not a personnummer: the municipality's country decides the format.
-    const cprInSweden = await app.as(adminB).post('/api/citizens').send(aCitizen({ nationalId: '010150-8527' })).expect(400);
+    const cprInSweden = await app
+      .as(adminB)
+      .post('/api/citizens')
+      .send(aCitizen({ nationalId: '010150-8527' }))
+      .expect(400);
     expect(cprInSweden.body.error.details.field).toBe('nationalId');
 
     const query = await app.as(adminA).get('/api/citizens?nationalId=320150-8527').expect(400);
@@ -128,7 +168,11 @@ describe('citizens API', () => {
   });
 
   it('refuses a second citizen with the same national id (409) without revealing the hash', async () => {
-    const res = await app.as(adminA).post('/api/citizens').send(aCitizen({ nationalId: CPR_DIGITS })).expect(409);
+    const res = await app
+      .as(adminA)
+      .post('/api/citizens')
+      .send(aCitizen({ nationalId: CPR_DIGITS }))
+      .expect(409);
     expect(res.body.error).toMatchObject({ code: 'conflict', details: { field: 'nationalId' } });
     const row = await t.db('citizens').where({ id: withId }).first();
     expect(res.text).not.toContain(row.national_id_hmac);
@@ -189,7 +233,7 @@ describe('citizens API', () => {
     await app.as(providerToken).patch(`/api/citizens/${served}`).send({ area: 'x' }).expect(403);
   });
 
-  it('answers 404 for another municipality\'s citizen, for reads and writes', async () => {
+  it("answers 404 for another municipality's citizen, for reads and writes", async () => {
     await app.as(adminB).get(`/api/citizens/${withId}`).expect(404);
     const res = await app.as(adminB).patch(`/api/citizens/${withId}`).send({ area: 'taken' }).expect(404);
     expect(res.body.error.code).toBe('not_found');
@@ -202,19 +246,34 @@ describe('citizens API', () => {
     const denied = await app.as(auditorA).post('/api/citizens').send(aCitizen()).expect(403);
     expect(denied.body.error.code).toBe('forbidden');
     await app.as(auditorA).patch(`/api/citizens/${plain}`).send({ area: 'x' }).expect(403);
-    const unknown = await app.as(adminA).post('/api/citizens').send({ ...aCitizen(), cpr: CPR }).expect(400);
+    const unknown = await app
+      .as(adminA)
+      .post('/api/citizens')
+      .send({ ...aCitizen(), cpr: CPR })
+      .expect(400);
     expect(JSON.stringify(unknown.body.error.details)).toContain('cpr');
-    const dup = await app.as(adminA).post('/api/citizens').send(aCitizen({ ref: 'WITH-ID' })).expect(409);
+    const dup = await app
+      .as(adminA)
+      .post('/api/citizens')
+      .send(aCitizen({ ref: 'WITH-ID' }))
+      .expect(409);
     expect(dup.body.error.code).toBe('conflict');
   });
 
   it('refuses a national id as the ref, without echoing it', async () => {
-    for (const [token, ref] of [[adminA, '010150-8527'], [adminB, '195001011237']] as const) {
+    for (const [token, ref] of [
+      [adminA, '010150-8527'],
+      [adminB, '195001011237'],
+    ] as const) {
       const res = await app.as(token).post('/api/citizens').send(aCitizen({ ref })).expect(400);
       expect(res.body.error).toMatchObject({ code: 'bad_request', details: { field: 'ref' } });
       expect(res.text).not.toContain(ref.slice(-4));
     }
     // A reference that only looks numeric is a reference.
-    await app.as(adminB).post('/api/citizens').send(aCitizen({ ref: '320150-8527' })).expect(201);
+    await app
+      .as(adminB)
+      .post('/api/citizens')
+      .send(aCitizen({ ref: '320150-8527' }))
+      .expect(201);
   });
 });

@@ -27,7 +27,13 @@ describe('small CSV uploads: a NUL byte or invalid UTF-8', () => {
 
   async function postBudgets(body: Buffer): Promise<{ status: number; body: any }> {
     const { port } = server.address() as AddressInfo;
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/budgets/import', headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' } });
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/api/budgets/import',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },
+    });
     req.end(body);
     const [res] = (await once(req, 'response')) as [http.IncomingMessage];
     let text = '';
@@ -45,7 +51,11 @@ describe('small CSV uploads: a NUL byte or invalid UTF-8', () => {
 
   it('answers 400 naming the line and the byte that is not UTF-8, and reads real UTF-8', async () => {
     // 💀 (U+1F480) is valid and its second half is \uDC80: only the Latin-1 ø on line 3 is named.
-    const latin1 = Buffer.concat([Buffer.from('year;area;category;amount;note\n2026;;;1000;💀\n2027;;;1000;Vedtaget bel'), Buffer.from([0xf8]), Buffer.from('b\n')]);
+    const latin1 = Buffer.concat([
+      Buffer.from('year;area;category;amount;note\n2026;;;1000;💀\n2027;;;1000;Vedtaget bel'),
+      Buffer.from([0xf8]),
+      Buffer.from('b\n'),
+    ]);
     const res = await postBudgets(latin1);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toBe('The file is not valid UTF-8 on line 3 (byte 0xF8): save it as UTF-8');

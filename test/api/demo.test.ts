@@ -25,7 +25,11 @@ describe('the demo municipality', () => {
     app = buildTestApp(t.db);
     invoiceDir = await mkdtemp(path.join(os.tmpdir(), 'carepay-demo-'));
     reportDir = await mkdtemp(path.join(os.tmpdir(), 'carepay-demo-report-'));
-    first = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir, reportDir }, importRunner(app.services));
+    first = await loadDemo(
+      app.services,
+      { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir, reportDir },
+      importRunner(app.services),
+    );
   }, 120_000);
 
   it('loads everything the generator produced, with no rejected rows', () => {
@@ -73,20 +77,29 @@ describe('the demo municipality', () => {
   });
 
   it('settles the month, approves the drafts, self-bills the private providers, gives the in-house unit an internal statement and skips the provider on payment basis', async () => {
-    const settlements = await t.db('settlements as s').join('providers as p', 'p.id', 's.provider_id').select('s.status', 's.kind', 'p.ref', 's.line_count');
+    const settlements = await t
+      .db('settlements as s')
+      .join('providers as p', 'p.id', 's.provider_id')
+      .select('s.status', 's.kind', 'p.ref', 's.line_count');
     const withLines = settlements.filter((s) => s.line_count > 0);
     expect(withLines.length).toBeGreaterThanOrEqual(3);
     expect(withLines.every((s) => s.kind === 'regular')).toBe(true);
     // PLEJE-PLUS invoices the municipality itself: its approved settlement waits for its invoice.
     expect(withLines.filter((s) => s.status !== 'invoiced').map((s) => [s.ref, s.status])).toEqual([['PLEJE-PLUS', 'approved']]);
-    const docs = await t.db('invoices as i').join('providers as p', 'p.id', 'i.provider_id').whereNotNull('i.settlement_id').select('i.number', 'i.kind', 'p.ref');
+    const docs = await t
+      .db('invoices as i')
+      .join('providers as p', 'p.id', 'i.provider_id')
+      .whereNotNull('i.settlement_id')
+      .select('i.number', 'i.kind', 'p.ref');
     expect(docs).toHaveLength(withLines.length - 1);
     const internal = docs.filter((d) => d.ref === 'KOMMUNAL');
     expect(internal.map((d) => [d.number, d.kind])).toEqual([['I2026-000001', 'internal_statement']]);
     expect(docs.filter((d) => d.ref !== 'KOMMUNAL').every((d) => /^\d{4}-\d{6}$/.test(d.number) && d.kind === 'invoice')).toBe(true);
     const files = (await readdir(invoiceDir)).filter((f) => /^I?\d{4}-\d{6}\.(pdf|xml)$/.test(f)).sort();
     const all = await t.db('invoices').select('number', 'kind');
-    expect(files).toEqual(all.flatMap((i) => (i.kind === 'internal_statement' ? [`${i.number}.pdf`] : [`${i.number}.pdf`, `${i.number}.xml`])).sort());
+    expect(files).toEqual(
+      all.flatMap((i) => (i.kind === 'internal_statement' ? [`${i.number}.pdf`] : [`${i.number}.pdf`, `${i.number}.xml`])).sort(),
+    );
     const self = docs.find((d) => d.ref === 'HJEM-SYD')!;
     const xml = await readFile(path.join(invoiceDir, `${self.number}.xml`), 'utf8');
     expect(xml).toContain(`<cbc:ID>${self.number}</cbc:ID>`);
@@ -105,7 +118,13 @@ describe('the demo municipality', () => {
     const bases = await t.db('payment_bases').whereNotNull('settlement_id').select('id', 'reference', 'provider_id', 'total_incl_vat');
     expect(bases.length).toBeGreaterThanOrEqual(1);
     expect(bases.every((b) => b.provider_id === provider.id)).toBe(true);
-    const received = await t.db('received_documents').whereIn('payment_basis_id', bases.map((b) => b.id)).select('verdict', 'number', 'payment_basis_id', 'payable', 'source');
+    const received = await t
+      .db('received_documents')
+      .whereIn(
+        'payment_basis_id',
+        bases.map((b) => b.id),
+      )
+      .select('verdict', 'number', 'payment_basis_id', 'payable', 'source');
     expect(received).toHaveLength(bases.length);
     expect(received.every((r) => r.verdict === 'matched' && r.source === 'demo')).toBe(true);
     expect(received.map((r) => r.payable).sort()).toEqual(bases.map((b) => b.total_incl_vat).sort());
@@ -130,24 +149,64 @@ describe('the demo municipality', () => {
     expect(r.adopted_at.getTime()).toBeLessThanOrEqual(Date.now());
     const list = await t.db('price_lists').where({ id: r.proposed_price_list_id }).first('status', 'valid_from');
     expect([list.status, list.valid_from]).toEqual(['recalculated', '2027-01-01']);
-    expect(r.result.categories.map((c: { code: string }) => c.code)).toEqual(['PH', 'PP.day', 'PP.evening', 'PP.night', 'PP.weekend_holiday']);
+    expect(r.result.categories.map((c: { code: string }) => c.code)).toEqual([
+      'PH',
+      'PP.day',
+      'PP.evening',
+      'PP.night',
+      'PP.weekend_holiday',
+    ]);
     expect(r.result.excluded).toEqual([expect.objectContaining({ element: 'administration', reason: 'assessment_unit' })]);
     const docs = await t.db('invoices').whereNotNull('price_adjustment_id').orderBy('number').select('number', 'kind', 'total_incl_vat');
-    const adjustments = await t.db('price_adjustments as a').join('providers as p', 'p.id', 'a.provider_id').whereNot('a.total_incl_vat', 0).select('p.ref');
+    const adjustments = await t
+      .db('price_adjustments as a')
+      .join('providers as p', 'p.id', 'a.provider_id')
+      .whereNot('a.total_incl_vat', 0)
+      .select('p.ref');
     // PLEJE-PLUS is on payment basis: it is sent the basis of its adjustment and invoices (or credits) it itself.
     expect(adjustments.map((a) => a.ref)).toContain('PLEJE-PLUS');
     expect(docs).toHaveLength(adjustments.filter((a) => a.ref !== 'PLEJE-PLUS').length);
-    const adjustment = await t.db('price_adjustments as a').join('providers as p', 'p.id', 'a.provider_id').where('p.ref', 'PLEJE-PLUS').first('a.id', 'a.total_incl_vat');
-    const basis = await t.db('payment_bases').where({ price_adjustment_id: adjustment.id }).first('id', 'reference', 'total_incl_vat', 'period_start', 'period_end');
-    expect(basis).toMatchObject({ reference: `AG-2026-R${String(adjustment.id).padStart(6, '0')}`, total_incl_vat: adjustment.total_incl_vat, period_start: '2026-01-01', period_end: '2027-01-01' });
-    const answer = await t.db('received_documents').where({ payment_basis_id: basis.id }).select('verdict', 'document_type', 'payable', 'source');
-    expect(answer).toEqual([{ verdict: 'matched', document_type: Number(basis.total_incl_vat) < 0 ? 'credit_note' : 'invoice', payable: basis.total_incl_vat, source: 'demo' }]);
+    const adjustment = await t
+      .db('price_adjustments as a')
+      .join('providers as p', 'p.id', 'a.provider_id')
+      .where('p.ref', 'PLEJE-PLUS')
+      .first('a.id', 'a.total_incl_vat');
+    const basis = await t
+      .db('payment_bases')
+      .where({ price_adjustment_id: adjustment.id })
+      .first('id', 'reference', 'total_incl_vat', 'period_start', 'period_end');
+    expect(basis).toMatchObject({
+      reference: `AG-2026-R${String(adjustment.id).padStart(6, '0')}`,
+      total_incl_vat: adjustment.total_incl_vat,
+      period_start: '2026-01-01',
+      period_end: '2027-01-01',
+    });
+    const answer = await t
+      .db('received_documents')
+      .where({ payment_basis_id: basis.id })
+      .select('verdict', 'document_type', 'payable', 'source');
+    expect(answer).toEqual([
+      {
+        verdict: 'matched',
+        document_type: Number(basis.total_incl_vat) < 0 ? 'credit_note' : 'invoice',
+        payable: basis.total_incl_vat,
+        source: 'demo',
+      },
+    ]);
     const files = await readdir(invoiceDir);
-    expect(files).toEqual(expect.arrayContaining([`${basis.reference}.pdf`, `${basis.reference}.csv`, `PP-2026-${basis.reference.slice(-4)}.${Number(basis.total_incl_vat) < 0 ? 'provider-credit-note' : 'provider-invoice'}.xml`]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        `${basis.reference}.pdf`,
+        `${basis.reference}.csv`,
+        `PP-2026-${basis.reference.slice(-4)}.${Number(basis.total_incl_vat) < 0 ? 'provider-credit-note' : 'provider-invoice'}.xml`,
+      ]),
+    );
     const recalcLines = first.recalculation.join('\n');
     expect(recalcLines).toContain(`sent    ${basis.reference} to PLEJE-PLUS for 2026`);
     expect(recalcLines).not.toMatch(/the provider's (invoice|credit note) broke/);
-    expect(recalcLines).toMatch(new RegExp(`received #\\d+ MATCHED PP-2026-\\d{4}\\.xml PP-2026-\\d{4} from PLEJE-PLUS for ${basis.reference}`));
+    expect(recalcLines).toMatch(
+      new RegExp(`received #\\d+ MATCHED PP-2026-\\d{4}\\.xml PP-2026-\\d{4} from PLEJE-PLUS for ${basis.reference}`),
+    );
     expect(docs.length).toBeGreaterThanOrEqual(1);
     for (const d of docs) expect(d.kind).toBe(Number(d.total_incl_vat) < 0 ? 'credit_note' : 'supplementary_invoice');
     expect(first.recalculation[0]).toMatch(/^Price recalculation 2026 \(#\d+, approved\): policy symmetric, overhead 6 %/);
@@ -157,7 +216,11 @@ describe('the demo municipality', () => {
 
   it('re-running changes nothing: the imports report every row unchanged', async () => {
     const before = await t.db('invoices').count({ n: '*' });
-    const again = await loadDemo(app.services, { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir, reportDir }, importRunner(app.services));
+    const again = await loadDemo(
+      app.services,
+      { code: 'demo', citizens: CITIZENS, actor: 'test', invoiceDir, reportDir },
+      importRunner(app.services),
+    );
     expect(await t.db('invoices').count({ n: '*' })).toEqual(before);
     // Nothing sent or received twice.
     expect(await t.db('received_documents').count({ n: '*' })).toEqual([{ n: 2 }]);

@@ -21,17 +21,87 @@ describe('error answers carry details', () => {
     provider = await aToken(app.services, m, 'provider', p);
   });
 
-  const cases: Array<{ name: string; send: () => Promise<{ status: number; body: any; headers: Record<string, string> }>; status: number; code: string; details: Record<string, unknown> }> = [
-    { name: 'no token', send: () => app.http.get('/api/providers'), status: 401, code: 'unauthorized', details: { expected: 'Authorization: Bearer <token>' } },
-    { name: 'an unknown token', send: () => app.as('cp_unknownunknownunknownunknown').get('/api/providers'), status: 401, code: 'unauthorized', details: {} },
-    { name: 'a role that may not write', send: () => app.as(auditor).post('/api/providers').send({}), status: 403, code: 'forbidden', details: { role: 'auditor', access: 'write', resource: 'providers', allowedRoles: ['admin', 'finance'] } },
-    { name: 'a role that may not read', send: () => app.as(provider).get('/api/tokens'), status: 403, code: 'forbidden', details: { role: 'provider', access: 'read', resource: 'tokens', allowedRoles: ['admin'] } },
-    { name: 'an unknown id', send: () => app.as(admin).get('/api/visits/987654'), status: 404, code: 'not_found', details: { resource: 'visit', id: 987654 } },
-    { name: 'an unknown API path', send: () => app.as(admin).get('/api/nothing-here'), status: 404, code: 'not_found', details: { resource: 'endpoint' } },
-    { name: 'an unknown path outside the API', send: () => app.http.get('/nothing-here'), status: 404, code: 'not_found', details: { method: 'GET', path: '/nothing-here' } },
-    { name: 'an unknown method on a known path', send: () => app.http.delete('/health'), status: 404, code: 'not_found', details: { method: 'DELETE', path: '/health' } },
-    { name: 'malformed JSON', send: () => app.as(admin).post('/api/providers').set('content-type', 'application/json').send('{"ref":'), status: 400, code: 'bad_request', details: { where: 'body', expected: 'application/json' } },
-    { name: 'a JSON body over the limit', send: () => app.as(admin).post('/api/providers').send({ name: 'x'.repeat(1000) }), status: 413, code: 'payload_too_large', details: { limitBytes: 600 } },
+  const cases: Array<{
+    name: string;
+    send: () => Promise<{ status: number; body: any; headers: Record<string, string> }>;
+    status: number;
+    code: string;
+    details: Record<string, unknown>;
+  }> = [
+    {
+      name: 'no token',
+      send: () => app.http.get('/api/providers'),
+      status: 401,
+      code: 'unauthorized',
+      details: { expected: 'Authorization: Bearer <token>' },
+    },
+    {
+      name: 'an unknown token',
+      send: () => app.as('cp_unknownunknownunknownunknown').get('/api/providers'),
+      status: 401,
+      code: 'unauthorized',
+      details: {},
+    },
+    {
+      name: 'a role that may not write',
+      send: () => app.as(auditor).post('/api/providers').send({}),
+      status: 403,
+      code: 'forbidden',
+      details: { role: 'auditor', access: 'write', resource: 'providers', allowedRoles: ['admin', 'finance'] },
+    },
+    {
+      name: 'a role that may not read',
+      send: () => app.as(provider).get('/api/tokens'),
+      status: 403,
+      code: 'forbidden',
+      details: { role: 'provider', access: 'read', resource: 'tokens', allowedRoles: ['admin'] },
+    },
+    {
+      name: 'an unknown id',
+      send: () => app.as(admin).get('/api/visits/987654'),
+      status: 404,
+      code: 'not_found',
+      details: { resource: 'visit', id: 987654 },
+    },
+    {
+      name: 'an unknown API path',
+      send: () => app.as(admin).get('/api/nothing-here'),
+      status: 404,
+      code: 'not_found',
+      details: { resource: 'endpoint' },
+    },
+    {
+      name: 'an unknown path outside the API',
+      send: () => app.http.get('/nothing-here'),
+      status: 404,
+      code: 'not_found',
+      details: { method: 'GET', path: '/nothing-here' },
+    },
+    {
+      name: 'an unknown method on a known path',
+      send: () => app.http.delete('/health'),
+      status: 404,
+      code: 'not_found',
+      details: { method: 'DELETE', path: '/health' },
+    },
+    {
+      name: 'malformed JSON',
+      send: () => app.as(admin).post('/api/providers').set('content-type', 'application/json').send('{"ref":'),
+      status: 400,
+      code: 'bad_request',
+      details: { where: 'body', expected: 'application/json' },
+    },
+    {
+      name: 'a JSON body over the limit',
+      send: () =>
+        app
+          .as(admin)
+          .post('/api/providers')
+          .send({ name: 'x'.repeat(1000) }),
+      status: 413,
+      code: 'payload_too_large',
+      details: { limitBytes: 600 },
+    },
   ];
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {

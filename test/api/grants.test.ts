@@ -55,7 +55,11 @@ describe('grants API', () => {
   });
 
   it('creates version 1 with the category and standard minutes of the service in force on validFrom', async () => {
-    const res = await app.as(financeA).post('/api/grants').send(aGrant(c1, { frequency: { type: 'weekly', count: 3 } })).expect(201);
+    const res = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c1, { frequency: { type: 'weekly', count: 3 } }))
+      .expect(201);
     expect(res.body).toMatchObject({
       version: 1,
       supersededAt: null,
@@ -76,76 +80,176 @@ describe('grants API', () => {
     expect(res.body.frequency).not.toHaveProperty('weekdays');
     expect(res.body.externalId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
-    const later = await app.as(financeA).post('/api/grants').send(aGrant(c1, { validFrom: '2026-05-01' })).expect(201);
-    expect(later.body.minutesPerOccurrence).toBe(25);
-    const given = await app.as(financeA).post('/api/grants')
-      .send(aGrant(c1, { serviceCode: 'PH1', minutesPerOccurrence: 60, staffCount: 2, durationKind: 'temporary', plannedTime: '07:45', validTo: '2026-03-01' }))
+    const later = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c1, { validFrom: '2026-05-01' }))
       .expect(201);
-    expect(given.body).toMatchObject({ category: 'practical_help', minutesPerOccurrence: 60, staffCount: 2, durationKind: 'temporary', plannedTime: '07:45', validTo: '2026-03-01' });
+    expect(later.body.minutesPerOccurrence).toBe(25);
+    const given = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(
+        aGrant(c1, {
+          serviceCode: 'PH1',
+          minutesPerOccurrence: 60,
+          staffCount: 2,
+          durationKind: 'temporary',
+          plannedTime: '07:45',
+          validTo: '2026-03-01',
+        }),
+      )
+      .expect(201);
+    expect(given.body).toMatchObject({
+      category: 'practical_help',
+      minutesPerOccurrence: 60,
+      staffCount: 2,
+      durationKind: 'temporary',
+      plannedTime: '07:45',
+      validTo: '2026-03-01',
+    });
 
     const got = await app.as(auditorA).get(`/api/grants/${res.body.id}`).expect(200);
     expect(got.body).toEqual(res.body);
   });
 
   it('stores weekday frequencies sorted and refuses a weekdays frequency without weekdays', async () => {
-    const res = await app.as(financeA).post('/api/grants')
+    const res = await app
+      .as(financeA)
+      .post('/api/grants')
       .send(aGrant(c2, { frequency: { type: 'weekdays', weekdays: [5, 1, 3] }, timeBand: 'morning' }))
       .expect(201);
     expect(res.body.frequency).toEqual({ type: 'weekdays', count: 1, weekdays: [1, 3, 5] });
     expect(res.body.timeBand).toBe('morning');
 
-    const none = await app.as(financeA).post('/api/grants').send(aGrant(c2, { frequency: { type: 'weekdays' } })).expect(400);
+    const none = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c2, { frequency: { type: 'weekdays' } }))
+      .expect(400);
     expect(none.body.error.details.issues[0].path).toBe('body.frequency.weekdays');
-    const empty = await app.as(financeA).post('/api/grants').send(aGrant(c2, { frequency: { type: 'weekdays', weekdays: [] } })).expect(400);
+    const empty = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c2, { frequency: { type: 'weekdays', weekdays: [] } }))
+      .expect(400);
     expect(empty.body.error.details.issues[0].path).toBe('body.frequency.weekdays');
-    const extra = await app.as(financeA).post('/api/grants').send(aGrant(c2, { frequency: { type: 'daily', weekdays: [1] } })).expect(400);
+    const extra = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c2, { frequency: { type: 'daily', weekdays: [1] } }))
+      .expect(400);
     expect(extra.body.error.details.issues[0].path).toBe('body.frequency.weekdays');
-    const badDay = await app.as(financeA).post('/api/grants').send(aGrant(c2, { frequency: { type: 'weekdays', weekdays: [0] } })).expect(400);
+    const badDay = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c2, { frequency: { type: 'weekdays', weekdays: [0] } }))
+      .expect(400);
     expect(badDay.body.error.details.issues[0].path).toBe('body.frequency.weekdays.0');
-    const zero = await app.as(financeA).post('/api/grants').send(aGrant(c2, { frequency: { type: 'daily', count: 0 } })).expect(400);
+    const zero = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c2, { frequency: { type: 'daily', count: 0 } }))
+      .expect(400);
     expect(zero.body.error.details.issues[0].path).toBe('body.frequency.count');
-    await app.as(financeA).post('/api/grants').send(aGrant(c2, { plannedTime: '7:45' })).expect(400);
-    await app.as(financeA).post('/api/grants').send(aGrant(c2, { staffCount: 3 })).expect(400);
+    await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c2, { plannedTime: '7:45' }))
+      .expect(400);
+    await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c2, { staffCount: 3 }))
+      .expect(400);
   });
 
   it('refuses unknown service codes and services not in force on validFrom, naming the field', async () => {
-    const unknown = await app.as(financeA).post('/api/grants').send(aGrant(c1, { serviceCode: 'NOPE' })).expect(422);
+    const unknown = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c1, { serviceCode: 'NOPE' }))
+      .expect(422);
     expect(unknown.body.error.details.field).toBe('serviceCode');
     expect(unknown.body.error.message).toBe('Unknown service code NOPE');
 
-    const retired = await app.as(financeA).post('/api/grants').send(aGrant(c1, { serviceCode: 'OLD1', validFrom: '2026-04-01' })).expect(422);
+    const retired = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c1, { serviceCode: 'OLD1', validFrom: '2026-04-01' }))
+      .expect(422);
     expect(retired.body.error.details.field).toBe('serviceCode');
     expect(retired.body.error.message).toBe('Service OLD1 is not in the catalogue in force on 2026-04-01');
-    const early = await app.as(financeA).post('/api/grants').send(aGrant(c1, { serviceCode: 'NEW1', validFrom: '2026-03-31' })).expect(422);
+    const early = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c1, { serviceCode: 'NEW1', validFrom: '2026-03-31' }))
+      .expect(422);
     expect(early.body.error.details.field).toBe('serviceCode');
-    const onTime = await app.as(financeA).post('/api/grants').send(aGrant(c1, { serviceCode: 'NEW1', validFrom: '2026-04-01' })).expect(201);
+    const onTime = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c1, { serviceCode: 'NEW1', validFrom: '2026-04-01' }))
+      .expect(201);
     expect(onTime.body).toMatchObject({ category: 'meals', minutesPerOccurrence: 5 });
   });
 
   it('refuses a citizen of another municipality and validTo not after validFrom', async () => {
     const other = await app.as(financeA).post('/api/grants').send(aGrant(cB)).expect(422);
     expect(other.body.error.details.field).toBe('citizenId');
-    const res = await app.as(financeA).post('/api/grants').send(aGrant(c1, { validTo: '2026-02-01' })).expect(400);
+    const res = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c1, { validTo: '2026-02-01' }))
+      .expect(400);
     expect(res.body.error.details.issues[0].path).toBe('body.validTo');
-    await app.as(financeA).post('/api/grants').send(aGrant(c1, { colour: 'red' })).expect(400);
+    await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c1, { colour: 'red' }))
+      .expect(400);
   });
 
   it('answers 409 for a second current grant with the same source system and external id', async () => {
-    await app.as(financeA).post('/api/grants').send(aGrant(c1, { sourceSystem: 'nexus', externalId: 'G-1' })).expect(201);
-    const dup = await app.as(financeA).post('/api/grants').send(aGrant(c2, { sourceSystem: 'nexus', externalId: 'G-1' })).expect(409);
+    await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c1, { sourceSystem: 'nexus', externalId: 'G-1' }))
+      .expect(201);
+    const dup = await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c2, { sourceSystem: 'nexus', externalId: 'G-1' }))
+      .expect(409);
     expect(dup.body.error.code).toBe('conflict');
-    await app.as(financeA).post('/api/grants').send(aGrant(c2, { sourceSystem: 'cosmic', externalId: 'G-1' })).expect(201);
+    await app
+      .as(financeA)
+      .post('/api/grants')
+      .send(aGrant(c2, { sourceSystem: 'cosmic', externalId: 'G-1' }))
+      .expect(201);
     // Another municipality has its own keys.
-    await app.as(adminB).post('/api/grants').send(aGrant(cB, { sourceSystem: 'nexus', externalId: 'G-1' })).expect(201);
+    await app
+      .as(adminB)
+      .post('/api/grants')
+      .send(aGrant(cB, { sourceSystem: 'nexus', externalId: 'G-1' }))
+      .expect(201);
   });
 
   it('PATCH adds a version and leaves the old one as it was, stamped superseded', async () => {
-    const v1 = (await app.as(financeA).post('/api/grants')
-      .send(aGrant(c2, { sourceSystem: 'nexus', externalId: 'G-PATCH', frequency: { type: 'daily', count: 2 } }))
-      .expect(201)).body;
-    const v2 = (await app.as(financeA).patch(`/api/grants/${v1.id}`)
-      .send({ minutesPerOccurrence: 40, validTo: '2026-06-01', frequency: { type: 'weekdays', weekdays: [2, 4] } })
-      .expect(200)).body;
+    const v1 = (
+      await app
+        .as(financeA)
+        .post('/api/grants')
+        .send(aGrant(c2, { sourceSystem: 'nexus', externalId: 'G-PATCH', frequency: { type: 'daily', count: 2 } }))
+        .expect(201)
+    ).body;
+    const v2 = (
+      await app
+        .as(financeA)
+        .patch(`/api/grants/${v1.id}`)
+        .send({ minutesPerOccurrence: 40, validTo: '2026-06-01', frequency: { type: 'weekdays', weekdays: [2, 4] } })
+        .expect(200)
+    ).body;
     expect(v2).toMatchObject({
       version: 2,
       supersededAt: null,
@@ -169,7 +273,10 @@ describe('grants API', () => {
     expect(row.minutes_per_occurrence).toBe(30);
 
     const versions = await app.as(auditorA).get(`/api/grants/${v2.id}/versions`).expect(200);
-    expect(versions.body.map((g: { id: number; version: number }) => [g.id, g.version])).toEqual([[v1.id, 1], [v2.id, 2]]);
+    expect(versions.body.map((g: { id: number; version: number }) => [g.id, g.version])).toEqual([
+      [v1.id, 1],
+      [v2.id, 2],
+    ]);
     const fromOld = await app.as(auditorA).get(`/api/grants/${v1.id}/versions`).expect(200);
     expect(fromOld.body).toEqual(versions.body);
 
@@ -189,15 +296,29 @@ describe('grants API', () => {
   });
 
   it('PATCH refuses a validTo not after validFrom, fields that are fixed, and returns the grant unchanged for a no-op', async () => {
-    const g = (await app.as(financeA).post('/api/grants').send(aGrant(c2, { validFrom: '2026-03-01' })).expect(201)).body;
+    const g = (
+      await app
+        .as(financeA)
+        .post('/api/grants')
+        .send(aGrant(c2, { validFrom: '2026-03-01' }))
+        .expect(201)
+    ).body;
     const bad = await app.as(financeA).patch(`/api/grants/${g.id}`).send({ validTo: '2026-02-15' }).expect(422);
     expect(bad.body.error.details.field).toBe('validTo');
     await app.as(financeA).patch(`/api/grants/${g.id}`).send({ serviceCode: 'PH1' }).expect(400);
     await app.as(financeA).patch(`/api/grants/${g.id}`).send({ validFrom: '2026-01-01' }).expect(400);
-    const same = await app.as(financeA).patch(`/api/grants/${g.id}`).send({ staffCount: 1, frequency: { type: 'weekly', count: 2 } }).expect(200);
+    const same = await app
+      .as(financeA)
+      .patch(`/api/grants/${g.id}`)
+      .send({ staffCount: 1, frequency: { type: 'weekly', count: 2 } })
+      .expect(200);
     expect(same.body).toEqual(g);
     const cleared = await app.as(financeA).patch(`/api/grants/${g.id}`).send({ validTo: '2026-04-01' }).expect(200);
-    const reopened = await app.as(financeA).patch(`/api/grants/${cleared.body.id}`).send({ validTo: null, timeBand: 'evening' }).expect(200);
+    const reopened = await app
+      .as(financeA)
+      .patch(`/api/grants/${cleared.body.id}`)
+      .send({ validTo: null, timeBand: 'evening' })
+      .expect(200);
     expect(reopened.body).toMatchObject({ version: 3, validTo: null, timeBand: 'evening' });
   });
 
@@ -214,8 +335,20 @@ describe('grants API', () => {
 
   it('filters by citizen, service, category and activeOn, and pages', async () => {
     const c3 = await aCitizen(t.db, a);
-    const g1 = (await app.as(financeA).post('/api/grants').send(aGrant(c3, { validFrom: '2026-01-10', validTo: '2026-02-10' })).expect(201)).body.id;
-    const g2 = (await app.as(financeA).post('/api/grants').send(aGrant(c3, { serviceCode: 'PH1', validFrom: '2026-02-10' })).expect(201)).body.id;
+    const g1 = (
+      await app
+        .as(financeA)
+        .post('/api/grants')
+        .send(aGrant(c3, { validFrom: '2026-01-10', validTo: '2026-02-10' }))
+        .expect(201)
+    ).body.id;
+    const g2 = (
+      await app
+        .as(financeA)
+        .post('/api/grants')
+        .send(aGrant(c3, { serviceCode: 'PH1', validFrom: '2026-02-10' }))
+        .expect(201)
+    ).body.id;
     expect(ids(await app.as(financeA).get(`/api/grants?citizenId=${c3}`).expect(200))).toEqual([g1, g2]);
     expect(ids(await app.as(financeA).get(`/api/grants?citizenId=${c3}&activeOn=2026-02-09`).expect(200))).toEqual([g1]);
     expect(ids(await app.as(financeA).get(`/api/grants?citizenId=${c3}&activeOn=2026-02-10`).expect(200))).toEqual([g2]);
@@ -231,11 +364,42 @@ describe('grants API', () => {
   it('shows a provider token only grants of citizens who chose it for that category during the grant', async () => {
     const c4 = await aCitizen(t.db, a);
     const c5 = await aCitizen(t.db, a);
-    await aChoice(t.db, { municipalityId: a, citizenId: c4, providerId: pA2, category: 'personal_care', validFrom: '2026-01-01', validTo: '2026-03-01' });
-    const seen = (await app.as(financeA).post('/api/grants').send(aGrant(c4, { validFrom: '2026-02-15' })).expect(201)).body.id;
-    const before = (await app.as(financeA).post('/api/grants').send(aGrant(c4, { validFrom: '2026-01-01', validTo: '2026-01-15' })).expect(201)).body.id;
-    const otherCategory = (await app.as(financeA).post('/api/grants').send(aGrant(c4, { serviceCode: 'PH1' })).expect(201)).body.id;
-    const afterChoice = (await app.as(financeA).post('/api/grants').send(aGrant(c4, { validFrom: '2026-03-01' })).expect(201)).body.id;
+    await aChoice(t.db, {
+      municipalityId: a,
+      citizenId: c4,
+      providerId: pA2,
+      category: 'personal_care',
+      validFrom: '2026-01-01',
+      validTo: '2026-03-01',
+    });
+    const seen = (
+      await app
+        .as(financeA)
+        .post('/api/grants')
+        .send(aGrant(c4, { validFrom: '2026-02-15' }))
+        .expect(201)
+    ).body.id;
+    const before = (
+      await app
+        .as(financeA)
+        .post('/api/grants')
+        .send(aGrant(c4, { validFrom: '2026-01-01', validTo: '2026-01-15' }))
+        .expect(201)
+    ).body.id;
+    const otherCategory = (
+      await app
+        .as(financeA)
+        .post('/api/grants')
+        .send(aGrant(c4, { serviceCode: 'PH1' }))
+        .expect(201)
+    ).body.id;
+    const afterChoice = (
+      await app
+        .as(financeA)
+        .post('/api/grants')
+        .send(aGrant(c4, { validFrom: '2026-03-01' }))
+        .expect(201)
+    ).body.id;
     const otherCitizen = (await app.as(financeA).post('/api/grants').send(aGrant(c5)).expect(201)).body.id;
 
     const list = await app.as(providerTokenA).get('/api/grants').expect(200);
@@ -250,7 +414,7 @@ describe('grants API', () => {
     await app.as(providerTokenA).post('/api/grants').send(aGrant(c4)).expect(403);
   });
 
-  it('answers 404 for another municipality\'s grant and keeps auditors read-only', async () => {
+  it("answers 404 for another municipality's grant and keeps auditors read-only", async () => {
     const g = (await app.as(financeA).post('/api/grants').send(aGrant(c1)).expect(201)).body;
     await app.as(adminB).get(`/api/grants/${g.id}`).expect(404);
     await app.as(adminB).get(`/api/grants/${g.id}/versions`).expect(404);

@@ -31,7 +31,11 @@ describe('carepay import (command line)', () => {
       'external_id;provider_ref;citizen_ref;service_codes;actual_start;actual_end\nA1;HJEM;C1;PC1;2026-03-02 07:30;2026-03-02 08:00\nA2;HJEM;C77;PC1;2026-03-02 07:30;2026-03-02 08:00\n',
     );
     const lines: string[] = [];
-    const result = await runImportCommand(app.services, { kind: 'visits', file, municipality: 'CLI', source: 'cli' }, { out: (l) => lines.push(l) });
+    const result = await runImportCommand(
+      app.services,
+      { kind: 'visits', file, municipality: 'CLI', source: 'cli' },
+      { out: (l) => lines.push(l) },
+    );
     expect(lines).toEqual([
       `Imported visits from visits.csv into CLI (batch ${result.batchId}): 2 rows`,
       '  accepted 1, updated 0, unchanged 0, rejected 1',
@@ -39,7 +43,12 @@ describe('carepay import (command line)', () => {
       '  row 3  citizen_ref: unknown citizen "C77"',
     ]);
     const batch = await t.db('import_batches').where({ id: result.batchId }).first();
-    expect(batch).toMatchObject({ municipality_id: world.municipalityId, source_system: 'cli', filename: 'visits.csv', actor: expect.stringMatching(/^cli:/) });
+    expect(batch).toMatchObject({
+      municipality_id: world.municipalityId,
+      source_system: 'cli',
+      filename: 'visits.csv',
+      actor: expect.stringMatching(/^cli:/),
+    });
   });
 
   it('runs through the real command line: --json output and exit codes 0 and 2', async () => {
@@ -61,7 +70,10 @@ describe('carepay import (command line)', () => {
 
       const before = await importFootprint(t.db);
       const broken = path.join(tmp, 'broken.csv');
-      fs.writeFileSync(broken, 'external_id;provider_ref;citizen_ref;service_codes;actual_start;actual_end\nB1;HJEM;"C1;PC1;2026-03-02 07:30;2026-03-02 08:00\n');
+      fs.writeFileSync(
+        broken,
+        'external_id;provider_ref;citizen_ref;service_codes;actual_start;actual_end\nB1;HJEM;"C1;PC1;2026-03-02 07:30;2026-03-02 08:00\n',
+      );
       expect(await runCli(['node', 'carepay', 'import', 'visits', broken, '--municipality', 'CLI'])).toBe(2);
       expect(err).toHaveBeenCalledWith(expect.stringContaining('error: Malformed CSV: the quote opened at line 2 is never closed'));
       expect(await runCli(['node', 'carepay', 'import', 'visits', path.join(tmp, 'missing.csv'), '--municipality', 'CLI'])).toBe(2);

@@ -15,7 +15,8 @@ import { anImportWorld, importFootprint, type ImportWorld } from '../helpers/imp
 const t = useTestDatabase();
 
 const VISITS = 'external_id;citizen_ref;provider_ref;service_codes;actual_start;actual_end';
-const visit = (id: string, hour = 8) => `${id};C1;HJEM;PC1;2026-05-04 ${String(hour).padStart(2, '0')}:00;2026-05-04 ${String(hour).padStart(2, '0')}:30`;
+const visit = (id: string, hour = 8) =>
+  `${id};C1;HJEM;PC1;2026-05-04 ${String(hour).padStart(2, '0')}:00;2026-05-04 ${String(hour).padStart(2, '0')}:30`;
 const visitJson = (id: string, extra: Record<string, unknown> = {}) => ({
   external_id: id,
   citizen_ref: 'C1',
@@ -73,9 +74,17 @@ describe('import hardening (issue 20)', () => {
     return { status: res.statusCode ?? 0, body: JSON.parse(text) };
   }
   const current = (externalId: string, source: string) =>
-    t.db('visits').where({ municipality_id: world.municipalityId, source_system: source, external_id: externalId }).whereNull('superseded_at').first();
+    t
+      .db('visits')
+      .where({ municipality_id: world.municipalityId, source_system: source, external_id: externalId })
+      .whereNull('superseded_at')
+      .first();
   const imported = async (source: string, table = 'visits') =>
-    (await t.db(table).where({ municipality_id: world.municipalityId, source_system: source }).orderBy('external_id').pluck('external_id')) as string[];
+    (await t
+      .db(table)
+      .where({ municipality_id: world.municipalityId, source_system: source })
+      .orderBy('external_id')
+      .pluck('external_id')) as string[];
   /** A small valid import on the same server and pool: a broken connection would fail it. */
   async function stillWorks(source: string) {
     const res = await post(`/api/imports/visits?source=${source}`, `${VISITS}\n${visit('OK1')}\n`);
@@ -84,7 +93,7 @@ describe('import hardening (issue 20)', () => {
   }
 
   describe('a NUL byte (defect 2)', () => {
-    it('rejects the CSV row holding it with its row number and keeps the others (the issue\'s reproduction)', async () => {
+    it("rejects the CSV row holding it with its row number and keeps the others (the issue's reproduction)", async () => {
       const res = await post('/api/imports/visits?source=nul', `${VISITS}\n${visit('N1\0')}\n${visit('N2', 9)}\n`);
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ totalRows: 2, accepted: 1, rejected: [{ row: 2, field: 'external_id', message: NUL }] });
@@ -108,7 +117,11 @@ describe('import hardening (issue 20)', () => {
       expect(await imported('nuljson')).toEqual(['J4']);
 
       // A raw NUL byte is a control character JSON does not allow in a string: invalid JSON, a 400.
-      const raw = await post('/api/imports/visits?source=nuljson', `[${JSON.stringify(visitJson('J5')).replace('J5', 'J\x005')}]`, 'application/json');
+      const raw = await post(
+        '/api/imports/visits?source=nuljson',
+        `[${JSON.stringify(visitJson('J5')).replace('J5', 'J\x005')}]`,
+        'application/json',
+      );
       expect(raw.status).toBe(400);
       expect(raw.body.error.message).toMatch(/^The file is not valid JSON: /);
     });
@@ -125,7 +138,9 @@ describe('import hardening (issue 20)', () => {
       const before = await importFootprint(t.db);
       const res = await post('/api/imports/visits?filename=march%00.csv', `${VISITS}\n${visit('F1')}\n`);
       expect(res.status).toBe(400);
-      expect(res.body.error.details.issues).toEqual([expect.objectContaining({ path: 'query.filename', message: 'no control characters' })]);
+      expect(res.body.error.details.issues).toEqual([
+        expect.objectContaining({ path: 'query.filename', message: 'no control characters' }),
+      ]);
       expect(await importFootprint(t.db)).toEqual(before);
     });
 
@@ -133,7 +148,11 @@ describe('import hardening (issue 20)', () => {
       const file = path.join(tmp, 'nul.csv');
       fs.writeFileSync(file, `${VISITS}\n${visit('C\0LI1')}\n${visit('CLI2', 9)}\n`);
       const lines: string[] = [];
-      const result = await runImportCommand(app.services, { kind: 'visits', file, municipality: 'H', source: 'nulcli' }, { out: (l) => lines.push(l) });
+      const result = await runImportCommand(
+        app.services,
+        { kind: 'visits', file, municipality: 'H', source: 'nulcli' },
+        { out: (l) => lines.push(l) },
+      );
       expect(result).toMatchObject({ accepted: 1, rejected: [{ row: 2, field: 'external_id', message: NUL }] });
       expect(lines).toContain(`  row 2  external_id: ${NUL}`);
     });
@@ -224,11 +243,19 @@ describe('import hardening (issue 20)', () => {
         { row: 2, field: 'actual_start', message: 'not a valid timestamp: "2026-05-04T08:00:00+25:00" (a UTC offset is at most ±14:00)' },
         { row: 3, field: 'actual_end', message: 'not a valid timestamp: "2026-05-04T08:30+2500" (a UTC offset is at most ±14:00)' },
         { row: 4, field: 'actual_start', message: 'not a valid timestamp: "2026-05-04T08:00:00.5-15:00" (a UTC offset is at most ±14:00)' },
-        { row: 5, field: 'actual_start', message: 'not a valid timestamp: "2026-05-04T08:00:00+01:60" (the minutes of a UTC offset are 00–59)' },
+        {
+          row: 5,
+          field: 'actual_start',
+          message: 'not a valid timestamp: "2026-05-04T08:00:00+01:60" (the minutes of a UTC offset are 00–59)',
+        },
       ]);
       expect(((await current('O5', 'offsets')).actual_start as Date).toISOString()).toBe('2026-05-03T18:00:00.000Z');
 
-      const json = await post('/api/imports/visits?source=offsetsjson', JSON.stringify([visitJson('OJ1', { actual_start: '2026-05-04T08:00:00+25:00' })]), 'application/json');
+      const json = await post(
+        '/api/imports/visits?source=offsetsjson',
+        JSON.stringify([visitJson('OJ1', { actual_start: '2026-05-04T08:00:00+25:00' })]),
+        'application/json',
+      );
       expect(json.body.rejected).toEqual([
         { row: 1, field: 'actual_start', message: 'not a valid timestamp: "2026-05-04T08:00:00+25:00" (a UTC offset is at most ±14:00)' },
       ]);
@@ -239,7 +266,9 @@ describe('import hardening (issue 20)', () => {
         Buffer.from(`Besøgs-ID;Borger;Leverandør;Ydelse;Start;Slut\n${visit('U1')}\n`),
         Buffer.from('U2;C1;HJ'),
         Buffer.from([0xf8]), // ø in Latin-1
-        Buffer.from(`EM;PC1;2026-05-04 09:00;2026-05-04 09:30\nU3;C1;HJEM;PC1;2026-05-04 10:00;2026-05-04 10:30\nU4\uFFFD;C1;HJEM;PC1;2026-05-04 11:00;2026-05-04 11:30\n`),
+        Buffer.from(
+          `EM;PC1;2026-05-04 09:00;2026-05-04 09:30\nU3;C1;HJEM;PC1;2026-05-04 10:00;2026-05-04 10:30\nU4\uFFFD;C1;HJEM;PC1;2026-05-04 11:00;2026-05-04 11:30\n`,
+        ),
         Buffer.from('U5;C1;HJEM;PC1;2026-05-04 12:00;2026-05-04 12:30'),
         Buffer.from([0xe2, 0x82]), // a sequence cut off by the end of the file
       ]);
@@ -252,7 +281,9 @@ describe('import hardening (issue 20)', () => {
       expect(await imported('utf8')).toEqual(['U1', 'U3', 'U4\uFFFD']);
 
       const json = Buffer.concat([
-        Buffer.from('[{"external_id": "UJ1", "citizen_ref": "C1", "provider_ref": "HJEM", "service_codes": ["PC1"], "actual_start": "2026-05-04T08:00:00Z", "actual_end": "2026-05-04T08:30:00Z", "area": "sy'),
+        Buffer.from(
+          '[{"external_id": "UJ1", "citizen_ref": "C1", "provider_ref": "HJEM", "service_codes": ["PC1"], "actual_start": "2026-05-04T08:00:00Z", "actual_end": "2026-05-04T08:30:00Z", "area": "sy',
+        ),
         Buffer.from([0xc3, 0x28]),
         Buffer.from(`d"}, ${JSON.stringify(visitJson('UJ2'))}]`),
       ]);

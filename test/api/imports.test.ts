@@ -102,7 +102,11 @@ describe('imports API', () => {
       // 12:05 local time in Copenhagen in March is 11:05 UTC.
       expect((v.actual_start as Date).toISOString()).toBe('2026-03-02T11:05:00.000Z');
       expect((v.planned_start as Date).toISOString()).toBe('2026-03-02T11:00:00.000Z');
-      const statuses = await t.db('visits').where({ municipality_id: a.municipalityId, source_system: 'phoniro' }).orderBy('external_id').pluck('status');
+      const statuses = await t
+        .db('visits')
+        .where({ municipality_id: a.municipalityId, source_system: 'phoniro' })
+        .orderBy('external_id')
+        .pluck('status');
       expect(statuses).toEqual(['delivered', 'delivered', 'cancelled_by_citizen', 'no_show', 'delivered']);
       const b1004 = await currentVisit(a.municipalityId, 'B1004', 'phoniro');
       expect(b1004).toMatchObject({ staff_count: 1, area: 'rural', actual_start: null });
@@ -124,7 +128,9 @@ describe('imports API', () => {
         rejections: [],
       });
       expect(batch.body.actor).toMatch(/^token:/);
-      const audit = await t.db('audit_log').where({ municipality_id: a.municipalityId, entity: 'import_batch', entity_id: String(first.batchId) });
+      const audit = await t
+        .db('audit_log')
+        .where({ municipality_id: a.municipalityId, entity: 'import_batch', entity_id: String(first.batchId) });
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ action: 'import', changes: { kind: 'visits', accepted: 5, rejected: 0, totalRows: 5 } });
     });
@@ -142,7 +148,8 @@ describe('imports API', () => {
       const changed = fixture('visits-phoniro-da.csv').toString('utf8').replace('2026-03-02 08:01', '2026-03-02 08:11');
       const res = await postCsv(financeA, 'visits', changed, '?source=phoniro').expect(201);
       expect(res.body).toMatchObject({ totalRows: 5, accepted: 0, unchanged: 4, updated: 1, rejected: [] });
-      const versions = await t.db('visits')
+      const versions = await t
+        .db('visits')
         .where({ municipality_id: a.municipalityId, source_system: 'phoniro', external_id: 'B1001' })
         .orderBy('version');
       expect(versions.map((v) => v.version)).toEqual([1, 2]);
@@ -215,7 +222,8 @@ describe('imports API', () => {
         {
           row: 10,
           field: 'status',
-          message: 'unknown value "finished" (expected one of delivered, cancelled_by_citizen, no_show, cancelled_by_provider, replacement or a Danish/Swedish equivalent)',
+          message:
+            'unknown value "finished" (expected one of delivered, cancelled_by_citizen, no_show, cancelled_by_provider, replacement or a Danish/Swedish equivalent)',
         },
         { row: 11, field: 'provider_ref', message: 'unknown provider "NOBODY"' },
         {
@@ -245,7 +253,8 @@ describe('imports API', () => {
         'N4;HJEM;500101+1238;PC1;2026-03-02 07:30;2026-03-02 07:30;2026-03-02 08:00;delivered', // 5 no valid id, not a ref either
       ].join('\n');
       const res = await postCsv(financeA, 'visits', csv, '?source=natid').expect(201);
-      const asRef = 'is a CPR number or personnummer; a citizen is referred to by the reference of the case system, never by the national id';
+      const asRef =
+        'is a CPR number or personnummer; a citizen is referred to by the reference of the case system, never by the national id';
       expect(res.body.rejected).toEqual([
         { row: 3, field: 'citizen_ref', message: asRef },
         { row: 4, field: 'citizen_ref', message: asRef },
@@ -308,7 +317,11 @@ describe('imports API', () => {
     });
 
     it('answers 400 for a stray quote inside a field', async () => {
-      const res = await postCsv(financeA, 'visits', `${HEADER}\nM1;HJEM;C1;PC"1;2026-03-02 07:30;2026-03-02 07:30;2026-03-02 08:00;delivered\n`).expect(400);
+      const res = await postCsv(
+        financeA,
+        'visits',
+        `${HEADER}\nM1;HJEM;C1;PC"1;2026-03-02 07:30;2026-03-02 07:30;2026-03-02 08:00;delivered\n`,
+      ).expect(400);
       expect(res.body.error.message).toBe(
         'Malformed CSV at line 2: a quote inside an unquoted field (field 4); quote the whole field and double the quote',
       );
@@ -316,7 +329,9 @@ describe('imports API', () => {
 
     it('answers 400 listing unknown columns and missing required ones', async () => {
       const before = await importFootprint(t.db);
-      const res = await postCsv(financeA, 'visits', 'external_id;provider_ref;service_codes;colour;Farve\nX;HJEM;PC1;red;blå\n').expect(400);
+      const res = await postCsv(financeA, 'visits', 'external_id;provider_ref;service_codes;colour;Farve\nX;HJEM;PC1;red;blå\n').expect(
+        400,
+      );
       expect(res.body.error.message).toBe('The file was refused: unknown columns: "colour", "Farve"; missing required column: citizen_ref');
       expect(res.body.error.details).toMatchObject({ unknownColumns: ['colour', 'Farve'], missingColumns: ['citizen_ref'] });
       expect(await importFootprint(t.db)).toEqual(before);
@@ -371,13 +386,57 @@ describe('imports API', () => {
 
     it('rejects rows with unknown keys, wrong types or that are not objects, by position in the array', async () => {
       const rows = [
-        { external_id: 'K1', provider_ref: 'HJEM', citizen_ref: 'C1', service_codes: ['PC1'], actual_start: '2026-03-02T07:30:00Z', actual_end: '2026-03-02T08:00:00Z' },
-        { external_id: 'K2', provider_ref: 'HJEM', citizen_ref: 'C1', service_codes: ['PC1'], actual_start: '2026-03-02T07:30:00Z', actual_end: '2026-03-02T08:00:00Z', colour: 'red' },
-        { external_id: 'K3', provider_ref: 'HJEM', citizen_ref: { ref: 'C1' }, service_codes: ['PC1'], actual_start: '2026-03-02T07:30:00Z', actual_end: '2026-03-02T08:00:00Z' },
+        {
+          external_id: 'K1',
+          provider_ref: 'HJEM',
+          citizen_ref: 'C1',
+          service_codes: ['PC1'],
+          actual_start: '2026-03-02T07:30:00Z',
+          actual_end: '2026-03-02T08:00:00Z',
+        },
+        {
+          external_id: 'K2',
+          provider_ref: 'HJEM',
+          citizen_ref: 'C1',
+          service_codes: ['PC1'],
+          actual_start: '2026-03-02T07:30:00Z',
+          actual_end: '2026-03-02T08:00:00Z',
+          colour: 'red',
+        },
+        {
+          external_id: 'K3',
+          provider_ref: 'HJEM',
+          citizen_ref: { ref: 'C1' },
+          service_codes: ['PC1'],
+          actual_start: '2026-03-02T07:30:00Z',
+          actual_end: '2026-03-02T08:00:00Z',
+        },
         42,
-        { external_id: 'K5', provider_ref: 'HJEM', citizen_ref: 'C1', service_codes: ['PC1'], actual_start: '2026-03-02T07:30:00Z', actual_end: '2026-03-02T08:00:00Z', staff_count: true },
-        { external_id: 'K6', provider_ref: 'HJEM', citizen_ref: 'C1', borger: 'C2', service_codes: 'PC1', actual_start: '2026-03-02T07:30:00Z', actual_end: '2026-03-02T08:00:00Z' },
-        { external_id: 'K7', provider_ref: 'HJEM', citizen_ref: 'C1', actual_start: '2026-03-02T07:30:00Z', actual_end: '2026-03-02T08:00:00Z' },
+        {
+          external_id: 'K5',
+          provider_ref: 'HJEM',
+          citizen_ref: 'C1',
+          service_codes: ['PC1'],
+          actual_start: '2026-03-02T07:30:00Z',
+          actual_end: '2026-03-02T08:00:00Z',
+          staff_count: true,
+        },
+        {
+          external_id: 'K6',
+          provider_ref: 'HJEM',
+          citizen_ref: 'C1',
+          borger: 'C2',
+          service_codes: 'PC1',
+          actual_start: '2026-03-02T07:30:00Z',
+          actual_end: '2026-03-02T08:00:00Z',
+        },
+        {
+          external_id: 'K7',
+          provider_ref: 'HJEM',
+          citizen_ref: 'C1',
+          actual_start: '2026-03-02T07:30:00Z',
+          actual_end: '2026-03-02T08:00:00Z',
+        },
       ];
       const res = await postJson(financeA, JSON.stringify(rows), '?source=jsonbad').expect(201);
       expect(res.body.rejected).toEqual([
@@ -415,12 +474,102 @@ describe('imports API', () => {
       });
       const { C1, C2, C3 } = a.citizens;
       expect(rows.map(pick)).toEqual([
-        { id: 'G1', citizen: C1, code: 'PC1', category: 'personal_care', minutes: 30, type: 'daily', count: 2, weekdays: null, band: 'dag', time: '07:30:00', staff: 1, from: '2026-01-01', to: null, duration: 'permanent' },
-        { id: 'G2', citizen: C1, code: 'PH1', category: 'practical_help', minutes: 60, type: 'biweekly', count: 1, weekdays: null, band: null, time: null, staff: 1, from: '2026-02-01', to: '2026-08-01', duration: 'temporary' },
-        { id: 'G3', citizen: C2, code: 'PC1', category: 'personal_care', minutes: 20, type: 'weekdays', count: 1, weekdays: [1, 3, 5], band: 'aften', time: null, staff: 2, from: '2026-03-01', to: null, duration: 'permanent' },
-        { id: 'G4', citizen: C2, code: 'MEAL1', category: 'meals', minutes: 10, type: 'weekly', count: 3, weekdays: null, band: null, time: null, staff: 1, from: '2026-03-01', to: null, duration: 'permanent' },
-        { id: 'G5', citizen: C3, code: 'PH1', category: 'practical_help', minutes: 45, type: 'monthly', count: 1, weekdays: null, band: null, time: null, staff: 1, from: '2026-03-15', to: null, duration: 'temporary' },
-        { id: 'G6', citizen: C3, code: 'PC1', category: 'personal_care', minutes: 30, type: 'weekdays', count: 1, weekdays: [1, 4, 7], band: null, time: null, staff: 1, from: '2026-03-15', to: null, duration: 'permanent' },
+        {
+          id: 'G1',
+          citizen: C1,
+          code: 'PC1',
+          category: 'personal_care',
+          minutes: 30,
+          type: 'daily',
+          count: 2,
+          weekdays: null,
+          band: 'dag',
+          time: '07:30:00',
+          staff: 1,
+          from: '2026-01-01',
+          to: null,
+          duration: 'permanent',
+        },
+        {
+          id: 'G2',
+          citizen: C1,
+          code: 'PH1',
+          category: 'practical_help',
+          minutes: 60,
+          type: 'biweekly',
+          count: 1,
+          weekdays: null,
+          band: null,
+          time: null,
+          staff: 1,
+          from: '2026-02-01',
+          to: '2026-08-01',
+          duration: 'temporary',
+        },
+        {
+          id: 'G3',
+          citizen: C2,
+          code: 'PC1',
+          category: 'personal_care',
+          minutes: 20,
+          type: 'weekdays',
+          count: 1,
+          weekdays: [1, 3, 5],
+          band: 'aften',
+          time: null,
+          staff: 2,
+          from: '2026-03-01',
+          to: null,
+          duration: 'permanent',
+        },
+        {
+          id: 'G4',
+          citizen: C2,
+          code: 'MEAL1',
+          category: 'meals',
+          minutes: 10,
+          type: 'weekly',
+          count: 3,
+          weekdays: null,
+          band: null,
+          time: null,
+          staff: 1,
+          from: '2026-03-01',
+          to: null,
+          duration: 'permanent',
+        },
+        {
+          id: 'G5',
+          citizen: C3,
+          code: 'PH1',
+          category: 'practical_help',
+          minutes: 45,
+          type: 'monthly',
+          count: 1,
+          weekdays: null,
+          band: null,
+          time: null,
+          staff: 1,
+          from: '2026-03-15',
+          to: null,
+          duration: 'temporary',
+        },
+        {
+          id: 'G6',
+          citizen: C3,
+          code: 'PC1',
+          category: 'personal_care',
+          minutes: 30,
+          type: 'weekdays',
+          count: 1,
+          weekdays: [1, 4, 7],
+          band: null,
+          time: null,
+          staff: 1,
+          from: '2026-03-15',
+          to: null,
+          duration: 'permanent',
+        },
       ]);
       expect(rows.every((g) => g.version === 1 && g.superseded_at === null && g.import_batch_id === res.body.batchId)).toBe(true);
     });
@@ -431,7 +580,10 @@ describe('imports API', () => {
       const changed = fixture('grants-da.csv').toString('utf8').replace('G4;C2;MEAL1;;ugentlig;3', 'G4;C2;MEAL1;;ugentlig;4');
       const res = await postCsv(financeA, 'grants', changed, '?source=sag').expect(201);
       expect(res.body).toMatchObject({ accepted: 0, unchanged: 5, updated: 1 });
-      const g4 = await t.db('grants').where({ municipality_id: a.municipalityId, source_system: 'sag', external_id: 'G4' }).orderBy('version');
+      const g4 = await t
+        .db('grants')
+        .where({ municipality_id: a.municipalityId, source_system: 'sag', external_id: 'G4' })
+        .orderBy('version');
       expect(g4.map((g) => [g.version, g.frequency_count, g.superseded_at === null])).toEqual([
         [1, 3, false],
         [2, 4, true],
@@ -439,11 +591,34 @@ describe('imports API', () => {
     });
 
     it('imports grants from JSON too, with lists for weekdays', async () => {
-      const rows = { grants: [
-        { external_id: 'JG1', citizen_ref: 'C4', service_code: 'PC1', frequency: 'weekdays', weekdays: ['fri', 'mon'], times: 2, valid_from: '2026-03-01' },
-        { external_id: 'JG2', citizen_ref: 'C4', service_code: 'PH1', frequency: 'monthly', valid_from: '2026-03-01', valid_to: null, colour: 'red' },
-      ] };
-      const res = await app.as(financeA).post('/api/imports/grants?source=jsong').set('content-type', 'application/json').send(JSON.stringify(rows)).expect(201);
+      const rows = {
+        grants: [
+          {
+            external_id: 'JG1',
+            citizen_ref: 'C4',
+            service_code: 'PC1',
+            frequency: 'weekdays',
+            weekdays: ['fri', 'mon'],
+            times: 2,
+            valid_from: '2026-03-01',
+          },
+          {
+            external_id: 'JG2',
+            citizen_ref: 'C4',
+            service_code: 'PH1',
+            frequency: 'monthly',
+            valid_from: '2026-03-01',
+            valid_to: null,
+            colour: 'red',
+          },
+        ],
+      };
+      const res = await app
+        .as(financeA)
+        .post('/api/imports/grants?source=jsong')
+        .set('content-type', 'application/json')
+        .send(JSON.stringify(rows))
+        .expect(201);
       expect(res.body).toMatchObject({ totalRows: 2, accepted: 1, rejected: [{ row: 2, field: 'colour', message: 'unknown field' }] });
       const g = await t.db('grants').where({ municipality_id: a.municipalityId, source_system: 'jsong', external_id: 'JG1' }).first();
       expect(g).toMatchObject({ weekdays: [1, 5], frequency_count: 2, frequency_type: 'weekdays', minutes_per_occurrence: 30 });
@@ -483,7 +658,11 @@ describe('imports API', () => {
         { row: 9, field: 'times', message: 'must be a whole number from 1 to 100, got 0' },
         { row: 10, field: 'staff_count', message: 'must be a whole number from 1 to 2, got 3' },
         { row: 11, field: 'valid_from', message: 'not a date: "2026-02-30" (use YYYY-MM-DD)' },
-        { row: 12, field: 'duration', message: 'unknown value "forever" (expected one of temporary, permanent or a Danish/Swedish equivalent)' },
+        {
+          row: 12,
+          field: 'duration',
+          message: 'unknown value "forever" (expected one of temporary, permanent or a Danish/Swedish equivalent)',
+        },
         { row: 13, field: 'citizen_ref', message: 'unknown citizen "C9"' },
         { row: 14, field: 'service_code', message: 'unknown service code "NOPE"' },
         { row: 16, field: 'minutes', message: 'must be a whole number from 0 to 1440, got 2000' },
@@ -503,7 +682,7 @@ describe('imports API', () => {
   });
 
   describe('access and tenant isolation', () => {
-    it('treats another municipality\'s citizens and providers as unknown', async () => {
+    it("treats another municipality's citizens and providers as unknown", async () => {
       const csv = `${HEADER}\nI1;ONLYB;C1;PC1;2026-03-02 07:30;2026-03-02 07:30;2026-03-02 08:00;delivered\nI2;HJEM;ONLYB;PC1;2026-03-02 07:30;2026-03-02 07:30;2026-03-02 08:00;delivered\n`;
       const res = await postCsv(adminA, 'visits', csv, '?source=iso').expect(201);
       expect(res.body.rejected).toEqual([

@@ -28,7 +28,11 @@ describe('invoice control from the command line and the inbox folder', () => {
   const cli = (args: string[]) => cliAgainst(t.url, args);
 
   it('sends the bases due, writes PDF and CSV, receives files and records a decision', async () => {
-    const s = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', period: '2026-04', lines: [{ citizenRef: 'C-1', minutes: 90, rate: '450.00' }] });
+    const s = await anApprovedSettlement(t.db, w, {
+      provider: 'OMSORG',
+      period: '2026-04',
+      lines: [{ citizenRef: 'C-1', minutes: 90, rate: '450.00' }],
+    });
     const ref = `AG-2026-${String(s.id).padStart(6, '0')}`;
     const issued = await cli(['payment-basis', 'issue', '--due', '--municipality', 'ctl-cli']);
     expect(issued).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^sent\\s+${ref} OMSORG\\s+2026-04\\s+843.75 DKK$`)) });
@@ -53,26 +57,48 @@ describe('invoice control from the command line and the inbox folder', () => {
     const lines = r.out.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^#\\d+ DISPUTED wrong.xml C-2 from OMSORG for ${ref}, 984.38 DKK$`));
     expect(lines).toContain('  - Linje personal_care.weekday_day.visit: antal: forventet 90 MIN, modtaget 105 MIN, forskel -15.');
-    expect(r.out).toMatch(/DISPUTED[\s\S]*MATCHED good.xml C-1 from OMSORG[\s\S]*REJECTED junk.xml \? from unknown seller\n {2}- Dokumentet indeholder en DOCTYPE/);
+    expect(r.out).toMatch(
+      /DISPUTED[\s\S]*MATCHED good.xml C-1 from OMSORG[\s\S]*REJECTED junk.xml \? from unknown seller\n {2}- Dokumentet indeholder en DOCTYPE/,
+    );
 
     const id = Number(/^#(\d+)/.exec(lines[0]!)![1]);
-    const decided = await cli(['received', 'decide', String(id), '--municipality', 'ctl-cli', '--decision', 'rejected', '--note', 'send a credit note']);
+    const decided = await cli([
+      'received',
+      'decide',
+      String(id),
+      '--municipality',
+      'ctl-cli',
+      '--decision',
+      'rejected',
+      '--note',
+      'send a credit note',
+    ]);
     expect(decided.out).toMatch(/^#\d+ REJECTED wrong.xml C-2/);
     const out = path.join(tmp, 'response.xml');
-    expect((await cli(['received', 'response', String(id), '--municipality', 'ctl-cli', '--out', out])).out).toBe(`${out}: Invoice Response 2 (RE) of #${id}`);
+    expect((await cli(['received', 'response', String(id), '--municipality', 'ctl-cli', '--out', out])).out).toBe(
+      `${out}: Invoice Response 2 (RE) of #${id}`,
+    );
     expect(fs.readFileSync(out, 'utf8')).toContain('Afvist af kommunens økonomiafdeling: send a credit note');
     const list = await cli(['received', 'list', '--municipality', 'ctl-cli', '--outcome', 'matched']);
     expect(list.out.split('\n')).toEqual([expect.stringMatching(/^#\d+ MATCHED good.xml C-1 from OMSORG/)]);
   });
 
   it('two instances emptying one inbox take each file once; rejected files go to failed/, the rest to processed/', async () => {
-    const b = await aBasis(t.db, app, w, { provider: 'HJEM', period: '2026-05', lines: [{ citizenRef: 'C-5', minutes: 60, rate: '450.00' }] });
+    const b = await aBasis(t.db, app, w, {
+      provider: 'HJEM',
+      period: '2026-05',
+      lines: [{ citizenRef: 'C-5', minutes: 60, rate: '450.00' }],
+    });
     const inbox = path.join(tmp, 'inbox', 'ctl-cli');
     fs.mkdirSync(inbox, { recursive: true });
-    for (let i = 0; i < 6; i++) fs.writeFileSync(path.join(inbox, `inv-${i}.xml`), aProviderInvoice(w, b, { from: 'HJEM', number: `IN-${i}` }));
+    for (let i = 0; i < 6; i++)
+      fs.writeFileSync(path.join(inbox, `inv-${i}.xml`), aProviderInvoice(w, b, { from: 'HJEM', number: `IN-${i}` }));
     fs.writeFileSync(path.join(inbox, 'broken.xml'), 'not xml at all');
     const who = asFinance(w.municipalityId);
-    const [a, c] = await Promise.all([processInbox(app.services.invoiceControl, who, inbox, 'one'), processInbox(app.services.invoiceControl, who, inbox, 'two')]);
+    const [a, c] = await Promise.all([
+      processInbox(app.services.invoiceControl, who, inbox, 'one'),
+      processInbox(app.services.invoiceControl, who, inbox, 'two'),
+    ]);
     const all = [...a, ...c].sort((x, y) => x.file.localeCompare(y.file));
     expect(all.map((x) => x.file)).toEqual(['broken.xml', ...[0, 1, 2, 3, 4, 5].map((i) => `inv-${i}.xml`)]);
     // One invoice of the basis is matched, the others refused: the basis was already invoiced.
@@ -80,7 +106,9 @@ describe('invoice control from the command line and the inbox folder', () => {
     expect(fs.readdirSync(path.join(inbox, 'processed'))).toHaveLength(1);
     expect(fs.readdirSync(path.join(inbox, 'failed'))).toHaveLength(6);
     expect(fs.readdirSync(inbox).filter((f) => f.endsWith('.xml'))).toEqual([]);
-    expect(await t.db('received_documents').where({ source: 'folder', municipality_id: w.municipalityId }).count({ n: '*' })).toEqual([{ n: 7 }]);
+    expect(await t.db('received_documents').where({ source: 'folder', municipality_id: w.municipalityId }).count({ n: '*' })).toEqual([
+      { n: 7 },
+    ]);
   });
 
   it('the scheduled job picks the inbox up when INVOICE_INBOX_DIR is set, and is not registered otherwise', async () => {
@@ -88,9 +116,18 @@ describe('invoice control from the command line and the inbox folder', () => {
     const withInbox = buildTestApp(t.db, { INVOICE_INBOX_DIR: path.join(tmp, 'inbox') });
     const jobs = allJobs(withInbox.services);
     expect(jobs.map((j) => j.name)).toContain('invoice-inbox');
-    const b = await aBasis(t.db, app, w, { provider: 'OMSORG', period: '2026-08', lines: [{ citizenRef: 'C-8', minutes: 30, rate: '450.00' }] });
+    const b = await aBasis(t.db, app, w, {
+      provider: 'OMSORG',
+      period: '2026-08',
+      lines: [{ citizenRef: 'C-8', minutes: 30, rate: '450.00' }],
+    });
     fs.writeFileSync(path.join(tmp, 'inbox', 'ctl-cli', 'job.xml'), aProviderInvoice(w, b, { number: 'JOB-1' }));
-    const scheduler = createScheduler(t.db, jobs.filter((j) => j.name === 'invoice-inbox'), createLogger('silent'), { catchUp: false });
+    const scheduler = createScheduler(
+      t.db,
+      jobs.filter((j) => j.name === 'invoice-inbox'),
+      createLogger('silent'),
+      { catchUp: false },
+    );
     const results = await scheduler.tick('invoice-inbox', 'Europe/Copenhagen', new Date('2026-09-01T08:07:00Z'));
     expect(results.find((x) => x.municipalityId === w.municipalityId)).toMatchObject({ period: '2026-09-01T10:05', outcome: 'ran' });
     const doc = await t.db('received_documents').where({ number: 'JOB-1' }).first('verdict', 'source', 'received_by');

@@ -14,18 +14,28 @@ describe('web interface: payment bases and received invoices', () => {
   beforeAll(async () => {
     app = buildTestApp(t.db);
     w = await aPaymentBasisWorld(t.db, app, 'ctl-web');
-    basis = await aBasis(t.db, app, w, { provider: 'OMSORG', period: '2026-04', lines: [{ citizenRef: 'C-1', minutes: 90, rate: '450.00' }] });
+    basis = await aBasis(t.db, app, w, {
+      provider: 'OMSORG',
+      period: '2026-04',
+      lines: [{ citizenRef: 'C-1', minutes: 90, rate: '450.00' }],
+    });
   });
 
   /** Signs in with a token; returns the browser and its session cookie (for the multipart upload). */
   const signIn = async (token: string) => {
     const b = new Browser(app);
     const res = await b.signIn({ token });
-    const cookie = setCookies(res).map((c) => c.split(';')[0]).join('; ');
+    const cookie = setCookies(res)
+      .map((c) => c.split(';')[0])
+      .join('; ');
     return { b, cookie };
   };
   const upload = (cookie: string, csrf: string, xml: string, name = 'invoice.xml') =>
-    app.http.post('/app/received-invoices').set('cookie', cookie).field('_csrf', csrf).attach('file', Buffer.from(xml, 'utf8'), { filename: name, contentType: 'application/xml' });
+    app.http
+      .post('/app/received-invoices')
+      .set('cookie', cookie)
+      .field('_csrf', csrf)
+      .attach('file', Buffer.from(xml, 'utf8'), { filename: name, contentType: 'application/xml' });
 
   it('finance uploads an e-invoice, reads the differences in Danish and accepts it with a note', async () => {
     const { b, cookie } = await signIn(w.finance);
@@ -37,7 +47,12 @@ describe('web interface: payment bases and received invoices', () => {
     page = await b.get('/app/received-invoices');
     expect(page.text).toContain('enctype="multipart/form-data"');
 
-    const sent = await upload(cookie, Browser.csrf(page.text), aProviderInvoice(w, basis, { number: 'W-1', mistakes: { extraMinutes: 30 } }), 'W-1.xml');
+    const sent = await upload(
+      cookie,
+      Browser.csrf(page.text),
+      aProviderInvoice(w, basis, { number: 'W-1', mistakes: { extraMinutes: 30 } }),
+      'W-1.xml',
+    );
     expect(sent.status).toBe(303);
     page = await b.get(sent.headers.location!);
     expect(page.text).toContain('#1: afviger');
@@ -48,7 +63,12 @@ describe('web interface: payment bases and received invoices', () => {
 
     const empty = await b.post('/app/received-invoices/1/decision', { _csrf: Browser.csrf(page.text), decision: 'accepted', note: '' });
     expect(empty.status).toBe(400);
-    await b.post('/app/received-invoices/1/decision', { _csrf: Browser.csrf(page.text), decision: 'accepted', note: 'Aftalt pr. telefon', back: '/app/received-invoices/1' });
+    await b.post('/app/received-invoices/1/decision', {
+      _csrf: Browser.csrf(page.text),
+      decision: 'accepted',
+      note: 'Aftalt pr. telefon',
+      back: '/app/received-invoices/1',
+    });
     page = await b.get('/app/received-invoices/1');
     expect(page.text).toContain('godkendt af økonomi: klar til betaling');
     expect(page.text).toContain('Aftalt pr. telefon');

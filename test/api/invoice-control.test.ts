@@ -15,11 +15,15 @@ const LINES = [
   { citizenRef: 'C-3', minutes: 7, rate: '540.00', band: 'evening' },
 ];
 
-describe('payment basis, then the provider\'s own invoice', () => {
+describe("payment basis, then the provider's own invoice", () => {
   let app: TestApp;
   let w: ControlWorld;
   const send = (xml: string | Buffer, token = w.finance, query = '') =>
-    app.as(token).post(`/api/received-invoices${query}`).set('content-type', 'application/xml').send(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml);
+    app
+      .as(token)
+      .post(`/api/received-invoices${query}`)
+      .set('content-type', 'application/xml')
+      .send(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml);
 
   beforeAll(async () => {
     app = buildTestApp(t.db, { RECEIVED_INVOICE_MAX_BYTES: String(2 * 1024 * 1024) });
@@ -52,21 +56,35 @@ describe('payment basis, then the provider\'s own invoice', () => {
     expect(text).toContain('BT-13');
     expect(text).toContain('0088:5798000000001');
     const csv = await provider.get(`/api/payment-bases/${b.reference}.csv`).expect(200);
-    expect(csv.text.split('\r\n')[1]).toBe(`${b.reference};personal_care.evening.visit;personal_care;evening;visit;MIN;47;60;540;423.00;25;2;47`);
+    expect(csv.text.split('\r\n')[1]).toBe(
+      `${b.reference};personal_care.evening.visit;personal_care;evening;visit;MIN;47;60;540;423.00;25;2;47`,
+    );
   });
 
   it('refuses a basis for a self-billed provider or a draft', async () => {
     await t.db('providers').where({ id: w.providers.HJEM }).update({ invoicing_mode: 'self_billing' });
-    const s = await anApprovedSettlement(t.db, w, { provider: 'HJEM', period: '2026-01', lines: [{ citizenRef: 'X', minutes: 60, rate: '450' }] });
+    const s = await anApprovedSettlement(t.db, w, {
+      provider: 'HJEM',
+      period: '2026-01',
+      lines: [{ citizenRef: 'X', minutes: 60, rate: '450' }],
+    });
     const res = await app.as(w.finance).post(`/api/settlements/${s.id}/payment-basis`).expect(422);
     expect(res.body.error.message).toMatch(/self-billed/);
     await t.db('providers').where({ id: w.providers.HJEM }).update({ invoicing_mode: 'payment_basis' });
-    const draft = await anApprovedSettlement(t.db, w, { provider: 'HJEM', period: '2026-02', lines: [{ citizenRef: 'X', minutes: 60, rate: '450' }], approve: false });
+    const draft = await anApprovedSettlement(t.db, w, {
+      provider: 'HJEM',
+      period: '2026-02',
+      lines: [{ citizenRef: 'X', minutes: 60, rate: '450' }],
+      approve: false,
+    });
     await app.as(w.finance).post(`/api/settlements/${draft.id}/payment-basis`).expect(422);
     await app.as(w.providerTokens.HJEM!).post(`/api/settlements/${s.id}/payment-basis`).expect(403);
     // A settlement self-billed before the provider changed mode gets no basis: it would be paid twice.
     await t.db('providers').where({ id: w.providers.HJEM }).update({ invoicing_mode: 'self_billing' });
-    await app.services.invoices.issueForSettlement({ principal: { municipalityId: w.municipalityId, role: 'finance', providerId: null, actor: 't', tokenId: null }, requestId: null }, s.id);
+    await app.services.invoices.issueForSettlement(
+      { principal: { municipalityId: w.municipalityId, role: 'finance', providerId: null, actor: 't', tokenId: null }, requestId: null },
+      s.id,
+    );
     await t.db('providers').where({ id: w.providers.HJEM }).update({ invoicing_mode: 'payment_basis' });
     const twice = await app.as(w.finance).post(`/api/settlements/${s.id}/payment-basis`).expect(422);
     expect(twice.body.error.message).toMatch(/pay it twice/);
@@ -84,14 +102,27 @@ describe('payment basis, then the provider\'s own invoice', () => {
 
     it('matches an invoice with a line per basis row and answers AP', async () => {
       const res = await send(aProviderInvoice(w, april, { number: 'F-2001' }), w.finance, '?filename=F-2001.xml').expect(201);
-      expect(res.body).toMatchObject({ verdict: 'matched', outcome: 'matched', readyForPayment: true, number: 'F-2001', paymentBasisReference: april.reference, reasons: [], differences: [] });
+      expect(res.body).toMatchObject({
+        verdict: 'matched',
+        outcome: 'matched',
+        readyForPayment: true,
+        number: 'F-2001',
+        paymentBasisReference: april.reference,
+        reasons: [],
+        differences: [],
+      });
       expect(res.body.totalExclVat).toBe('1848.00');
       const xml = (await app.as(w.finance).get(`/api/received-invoices/${res.body.id}/response.xml`).expect(200)).text;
       expect(checkInvoiceResponse(xml)).toEqual([]);
       expect(xml).toContain('<cbc:ResponseCode>AP</cbc:ResponseCode>');
       expect(xml).toContain('<cbc:ID>F-2001</cbc:ID>');
       expect(xml).toContain('<cbc:EndpointID schemeID="0088">5790001234560</cbc:EndpointID>');
-      const original = await app.as(w.finance).get(`/api/received-invoices/${res.body.id}/original`).buffer(true).parse(binaryBody).expect(200);
+      const original = await app
+        .as(w.finance)
+        .get(`/api/received-invoices/${res.body.id}/original`)
+        .buffer(true)
+        .parse(binaryBody)
+        .expect(200);
       expect(original.body.toString('utf8')).toBe(aProviderInvoice(w, april, { number: 'F-2001' }));
     });
 
@@ -99,7 +130,10 @@ describe('payment basis, then the provider\'s own invoice', () => {
       const res = await send(aProviderInvoice(w, april, { number: 'F-2001' })).expect(201);
       expect(res.body).toMatchObject({ verdict: 'rejected', readyForPayment: false, reasons: [{ code: 'duplicate', detail: 'F-2001' }] });
       const rows = await t.db('received_documents').where({ number: 'F-2001' }).orderBy('id').select('verdict', 'claims_number', 'sha256');
-      expect(rows.map((r) => [r.verdict, r.claims_number])).toEqual([['matched', true], ['rejected', false]]);
+      expect(rows.map((r) => [r.verdict, r.claims_number])).toEqual([
+        ['matched', true],
+        ['rejected', false],
+      ]);
       expect(rows[0].sha256).toBe(rows[1].sha256);
       const xml = (await app.as(w.finance).get(`/api/received-invoices/${res.body.id}/response.xml`).expect(200)).text;
       expect(xml).toContain('<cbc:ResponseCode>RE</cbc:ResponseCode>');
@@ -107,7 +141,14 @@ describe('payment basis, then the provider\'s own invoice', () => {
     });
 
     it('matches one summary line with the reference as buyer reference and the amount due rounded to whole kroner', async () => {
-      const xml = aProviderInvoice(w, may, { number: 'F-2002', lines: 'summary', referenceIn: 'buyer', roundToKrone: true, allowance: '100', charge: '100' });
+      const xml = aProviderInvoice(w, may, {
+        number: 'F-2002',
+        lines: 'summary',
+        referenceIn: 'buyer',
+        roundToKrone: true,
+        allowance: '100',
+        charge: '100',
+      });
       expect(xml).toContain('<cbc:BuyerReference>' + may.reference);
       const res = await send(xml).expect(201);
       expect(res.body).toMatchObject({ verdict: 'matched', differences: [] });
@@ -120,12 +161,21 @@ describe('payment basis, then the provider\'s own invoice', () => {
     });
 
     it('disputes a wrong VAT rate, naming each VAT difference in the language asked for', async () => {
-      const res = await send(aProviderInvoice(w, hjem, { from: 'HJEM', number: 'H-1', mistakes: { vatPercent: '12' } }), w.finance, '?language=da').expect(201);
+      const res = await send(
+        aProviderInvoice(w, hjem, { from: 'HJEM', number: 'H-1', mistakes: { vatPercent: '12' } }),
+        w.finance,
+        '?language=da',
+      ).expect(201);
       expect(res.body.verdict).toBe('disputed');
       const codes = res.body.differences.map((d: { code: string; subject: string | null }) => `${d.code}:${d.subject ?? ''}`);
       expect(codes).toEqual(['vat_total:', 'vat_base:25', 'vat_rate:25', 'vat_base:12', 'vat_rate:12', 'tax_inclusive:', 'payable:']);
       const vat25 = res.body.differences.find((d: { code: string; subject: string }) => d.code === 'vat_rate' && d.subject === '25');
-      expect(vat25).toMatchObject({ expected: '356.25', received: null, difference: '356.25', text: 'Moms 25 %: forventet 356.25, modtaget –, forskel 356.25.' });
+      expect(vat25).toMatchObject({
+        expected: '356.25',
+        received: null,
+        difference: '356.25',
+        text: 'Moms 25 %: forventet 356.25, modtaget –, forskel 356.25.',
+      });
       const xml = (await app.as(w.providerTokens.HJEM!).get(`/api/received-invoices/${res.body.id}/response.xml`).expect(200)).text;
       expect(xml).toContain('<cbc:ResponseCode>UQ</cbc:ResponseCode>');
       expect(xml).toContain('<cbc:StatusReasonCode listID="OPStatusReason">FIN</cbc:StatusReasonCode>');
@@ -151,17 +201,30 @@ describe('payment basis, then the provider\'s own invoice', () => {
     it('a tolerance lets a difference of a few øre through, and no more', async () => {
       // 1 + 1 + 60 minutes at 451.00: the lines were rounded one by one (7.52 + 7.52 + 451.00 = 466.04),
       // the row is 62 min × 451 / 60 = 466.03, so the basis has a rounding row of 0.01.
-      const july = await aBasis(t.db, app, w, { provider: 'OMSORG', period: '2026-07', lines: [1, 1, 60].map((minutes, i) => ({ citizenRef: `R-${i}`, minutes, rate: '451.00' })) });
-      expect(july.rows.map((r) => [r.itemId, r.amount])).toEqual([['personal_care.weekday_day.visit', '466.03'], ['rounding.25', '0.01']]);
+      const july = await aBasis(t.db, app, w, {
+        provider: 'OMSORG',
+        period: '2026-07',
+        lines: [1, 1, 60].map((minutes, i) => ({ citizenRef: `R-${i}`, minutes, rate: '451.00' })),
+      });
+      expect(july.rows.map((r) => [r.itemId, r.amount])).toEqual([
+        ['personal_care.weekday_day.visit', '466.03'],
+        ['rounding.25', '0.01'],
+      ]);
       const first = (await send(aProviderInvoice(w, july, { number: 'F-2004', mistakes: { dropRounding: true } })).expect(201)).body;
       expect(first.verdict).toBe('disputed');
       expect(first.differences.map((d: { code: string; difference: string }) => `${d.code} ${d.difference}`)).toEqual([
-        'tax_exclusive 0.01', 'vat_base 0.01', 'tax_inclusive 0.01', 'payable 0.01', 'line_missing 0.01',
+        'tax_exclusive 0.01',
+        'vat_base 0.01',
+        'tax_inclusive 0.01',
+        'payable 0.01',
+        'line_missing 0.01',
       ]);
       await t.db('municipalities').where({ id: w.municipalityId }).update({ received_invoice_tolerance: '0.01' });
       try {
         // One minute more is 7.52 more: beyond the tolerance.
-        const more = await send(aProviderInvoice(w, july, { number: 'F-2006', mistakes: { extraMinutes: 1, dropRounding: true } })).expect(201);
+        const more = await send(aProviderInvoice(w, july, { number: 'F-2006', mistakes: { extraMinutes: 1, dropRounding: true } })).expect(
+          201,
+        );
         expect(more.body.verdict).toBe('disputed');
         const again = await send(aProviderInvoice(w, july, { number: 'F-2005', mistakes: { dropRounding: true } })).expect(201);
         expect(again.body.verdict).toBe('matched');
@@ -175,23 +238,44 @@ describe('payment basis, then the provider\'s own invoice', () => {
 
     it("refuses another provider's basis, no reference, an unknown seller and another municipality's buyer endpoint", async () => {
       const other = await send(aProviderInvoice(w, hjem, { from: 'OMSORG', number: 'F-3001' })).expect(201);
-      expect(other.body).toMatchObject({ verdict: 'rejected', reasons: [{ code: 'reference_other_seller', detail: hjem.reference }], providerRef: 'OMSORG', paymentBasisReference: null });
+      expect(other.body).toMatchObject({
+        verdict: 'rejected',
+        reasons: [{ code: 'reference_other_seller', detail: hjem.reference }],
+        providerRef: 'OMSORG',
+        paymentBasisReference: null,
+      });
       const none = await send(aProviderInvoice(w, april, { number: 'F-3002', mistakes: { noReference: true } })).expect(201);
       expect(none.body.reasons).toEqual([{ code: 'no_reference', detail: 'our order 4711, Kommunen' }]);
-      const stranger = aProviderInvoice(w, april, { number: 'S-1' }).replace(/5790001234560/g, '5790000000012').replace(/DK31554411/g, 'DK11111111');
+      const stranger = aProviderInvoice(w, april, { number: 'S-1' })
+        .replace(/5790001234560/g, '5790000000012')
+        .replace(/DK31554411/g, 'DK11111111');
       const unknown = await send(stranger).expect(201);
       expect(unknown.body.reasons).toEqual([{ code: 'seller_unknown', detail: '0088:5790000000012' }]);
       expect(unknown.body.providerId).toBeNull();
       const otherId = await aMunicipality(app.services, 'ctl-other');
-      await t.db('municipalities').where({ id: otherId }).update({ electronic_address: '5798000000094', electronic_address_scheme: '0088' });
-      const elsewhere = await send(aProviderInvoice(w, hjem, { from: 'HJEM', number: 'H-3003' }).replace('>5798000000001<', '>5798000000094<')).expect(201);
+      await t
+        .db('municipalities')
+        .where({ id: otherId })
+        .update({ electronic_address: '5798000000094', electronic_address_scheme: '0088' });
+      const elsewhere = await send(
+        aProviderInvoice(w, hjem, { from: 'HJEM', number: 'H-3003' }).replace('>5798000000001<', '>5798000000094<'),
+      ).expect(201);
       expect(elsewhere.body.reasons).toEqual([{ code: 'buyer_other_municipality', detail: '0088:5798000000094' }]);
     });
 
     it('matches a credit note against the negative basis of a correction', async () => {
-        const regular = await t.db('payment_bases').where({ reference: april.reference }).first('settlement_id');
-      const s = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', period: '2026-04', kind: 'correction', correctsId: regular.settlement_id, lines: [{ citizenRef: 'C-1', minutes: -40, rate: '540.00', band: 'evening' }] });
-      const { basis } = await app.services.invoiceControl.issueBasis({ principal: { municipalityId: w.municipalityId, role: 'finance', providerId: null, actor: 't', tokenId: null }, requestId: null }, s.id);
+      const regular = await t.db('payment_bases').where({ reference: april.reference }).first('settlement_id');
+      const s = await anApprovedSettlement(t.db, w, {
+        provider: 'OMSORG',
+        period: '2026-04',
+        kind: 'correction',
+        correctsId: regular.settlement_id,
+        lines: [{ citizenRef: 'C-1', minutes: -40, rate: '540.00', band: 'evening' }],
+      });
+      const { basis } = await app.services.invoiceControl.issueBasis(
+        { principal: { municipalityId: w.municipalityId, role: 'finance', providerId: null, actor: 't', tokenId: null }, requestId: null },
+        s.id,
+      );
       expect(basis.totalInclVat).toBe('-450.00');
       const doc = (await app.as(w.finance).get(`/api/payment-bases/${basis.reference}`).expect(200)).body.document;
       expect(doc.settlement.correctsReference).toBe(april.reference);
@@ -200,28 +284,56 @@ describe('payment basis, then the provider\'s own invoice', () => {
       const res = await send(xml).expect(201);
       expect(res.body).toMatchObject({ documentType: 'credit_note', verdict: 'matched', totalExclVat: '-360.00', payable: '-450.00' });
       // An invoice (not a credit note) for a negative basis is disputed.
-      const wrongType = await send(aProviderInvoice(w, doc, { number: 'K-2', billingReference: 'F-2001' }).replace(/CreditNote/g, 'Invoice').replace(/CreditedQuantity/g, 'InvoicedQuantity').replace(/<cbc:InvoiceTypeCode>381/, '<cbc:InvoiceTypeCode>380')).expect(201);
+      const wrongType = await send(
+        aProviderInvoice(w, doc, { number: 'K-2', billingReference: 'F-2001' })
+          .replace(/CreditNote/g, 'Invoice')
+          .replace(/CreditedQuantity/g, 'InvoicedQuantity')
+          .replace(/<cbc:InvoiceTypeCode>381/, '<cbc:InvoiceTypeCode>380'),
+      ).expect(201);
       expect(wrongType.body.verdict).not.toBe('matched');
     });
   });
 
-  it('in Sweden: a fakturaunderlag (FU-…) at 0 % VAT, and the provider\'s invoice matched', async () => {
+  it("in Sweden: a fakturaunderlag (FU-…) at 0 % VAT, and the provider's invoice matched", async () => {
     const se = await aPaymentBasisWorld(t.db, app, 'ctl-se', 'SE');
-    const b = await aBasis(t.db, app, se, { provider: 'OMSORG', period: '2026-04', lines: [{ citizenRef: 'B-1', minutes: 150, rate: '512.40' }] });
+    const b = await aBasis(t.db, app, se, {
+      provider: 'OMSORG',
+      period: '2026-04',
+      lines: [{ citizenRef: 'B-1', minutes: 150, rate: '512.40' }],
+    });
     expect(b.reference).toMatch(/^FU-2026-\d{6}$/);
-    expect(b.vat).toEqual([{ percent: '0', base: '1281.00', vat: '0.00', exemptionReason: 'Social care is exempt from VAT (mervärdesskattelagen 3 kap. 7 §)' }]);
-    const pdf = await app.as(se.providerTokens.OMSORG!).get(`/api/payment-bases/${b.reference}.pdf`).buffer(true).parse(binaryBody).expect(200);
+    expect(b.vat).toEqual([
+      { percent: '0', base: '1281.00', vat: '0.00', exemptionReason: 'Social care is exempt from VAT (mervärdesskattelagen 3 kap. 7 §)' },
+    ]);
+    const pdf = await app
+      .as(se.providerTokens.OMSORG!)
+      .get(`/api/payment-bases/${b.reference}.pdf`)
+      .buffer(true)
+      .parse(binaryBody)
+      .expect(200);
     const text = await pdfText(pdf.body);
     expect(text).toContain('Fakturaunderlag');
     expect(text).toContain('Momsfri');
-    const res = await app.as(se.finance).post('/api/received-invoices?language=sv').set('content-type', 'application/xml').send(Buffer.from(aProviderInvoice(se, b, { number: 'SE-1' }))).expect(201);
+    const res = await app
+      .as(se.finance)
+      .post('/api/received-invoices?language=sv')
+      .set('content-type', 'application/xml')
+      .send(Buffer.from(aProviderInvoice(se, b, { number: 'SE-1' })))
+      .expect(201);
     expect(res.body).toMatchObject({ verdict: 'matched', violations: [], currency: 'SEK', payable: '1281.00' });
   });
 
   it('documents its endpoints in the OpenAPI document from the same schemas', async () => {
     const doc = (await app.http.get('/openapi.json').expect(200)).body;
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/payment-bases', '/payment-bases/{reference}.pdf', '/settlements/{id}/payment-basis', '/received-invoices', '/received-invoices/{id}/response.xml', '/received-invoices/{id}/decision']),
+      expect.arrayContaining([
+        '/payment-bases',
+        '/payment-bases/{reference}.pdf',
+        '/settlements/{id}/payment-basis',
+        '/received-invoices',
+        '/received-invoices/{id}/response.xml',
+        '/received-invoices/{id}/decision',
+      ]),
     );
     expect(Object.keys(doc.paths['/received-invoices'].post.requestBody.content)).toEqual(['application/xml']);
     expect(doc.components.schemas.ReceivedDocument.properties.verdict.enum).toEqual(['matched', 'disputed', 'rejected']);

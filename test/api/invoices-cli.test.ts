@@ -36,7 +36,14 @@ describe('invoices from the command line and the demo', () => {
     try {
       const number = `${year}-000001`;
       expect(await runCli(['node', 'carepay', 'invoice', 'issue', '--settlement', String(s.id), '--json'])).toBe(0);
-      expect(JSON.parse(logged[0]!)).toMatchObject({ number, kind: 'invoice', totalExclVat: '675.00', vat: '168.75', totalInclVat: '843.75', created: true });
+      expect(JSON.parse(logged[0]!)).toMatchObject({
+        number,
+        kind: 'invoice',
+        totalExclVat: '675.00',
+        vat: '168.75',
+        totalInclVat: '843.75',
+        created: true,
+      });
       expect(await runCli(['node', 'carepay', 'invoice', 'issue', '--settlement', String(s.id), '--municipality', 'INV-CLI'])).toBe(0);
       expect(logged[1]).toMatch(new RegExp(`^already issued: ${number} invoice\\s+OMSORG\\s+2026-04\\s+843.75 DKK issued ${year}-`));
 
@@ -53,7 +60,9 @@ describe('invoices from the command line and the demo', () => {
       ]);
       expect(await pdfText(fs.readFileSync(pdf))).toContain('843,75 kr.');
       expect(checkUbl(fs.readFileSync(xml, 'utf8'))).toEqual([]);
-      expect(fs.readFileSync(csv, 'utf8').split('\r\n')[1]).toBe(`${s.id};OMSORG;2026-04;regular;0;invoiced;${number};DKK;1;C-1;PC;personal_care;visit;weekday_day;per_hour;1;90;1.5;450;1;675.00;25`);
+      expect(fs.readFileSync(csv, 'utf8').split('\r\n')[1]).toBe(
+        `${s.id};OMSORG;2026-04;regular;0;invoiced;${number};DKK;1;C-1;PC;personal_care;visit;weekday_day;per_hour;1;90;1.5;450;1;675.00;25`,
+      );
 
       // Another municipality's invoice is not found; a bad number is refused before opening the database.
       await anInvoiceWorld(t.db, app.services, 'INV-CLI2');
@@ -68,7 +77,7 @@ describe('invoices from the command line and the demo', () => {
     }
   });
 
-  it('shows and changes the invoicing settings and a provider\'s mode and agreement', async () => {
+  it("shows and changes the invoicing settings and a provider's mode and agreement", async () => {
     await anInvoiceWorld(t.db, app.services, 'INV-SET');
     const previous = process.env.DATABASE_URL;
     process.env.DATABASE_URL = t.url;
@@ -77,16 +86,67 @@ describe('invoices from the command line and the demo', () => {
     const err = vi.spyOn(console, 'error').mockImplementation((l: string) => void logged.push(`ERR ${l}`));
     try {
       expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET'])).toBe(0);
-      expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET', '--payment-terms', '14', '--invoicing-mode', 'payment_basis', '--buyer-reference', 'Sundhed 9', '--invoice-in-house', 'yes', '--tolerance', '2.5'])).toBe(0);
-      expect(await runCli(['node', 'carepay', 'invoice', 'provider-mode', '--municipality', 'INV-SET', '--provider', 'HJEM', '--mode', 'self_billing', '--agreement-signed', '2026-03-01'])).toBe(0);
-      expect(await runCli(['node', 'carepay', 'invoice', 'provider-mode', '--municipality', 'INV-SET', '--provider', 'HJEM', '--mode', 'default', '--agreement-signed', 'none'])).toBe(0);
+      expect(
+        await runCli([
+          'node',
+          'carepay',
+          'invoice',
+          'settings',
+          '--municipality',
+          'INV-SET',
+          '--payment-terms',
+          '14',
+          '--invoicing-mode',
+          'payment_basis',
+          '--buyer-reference',
+          'Sundhed 9',
+          '--invoice-in-house',
+          'yes',
+          '--tolerance',
+          '2.5',
+        ]),
+      ).toBe(0);
+      expect(
+        await runCli([
+          'node',
+          'carepay',
+          'invoice',
+          'provider-mode',
+          '--municipality',
+          'INV-SET',
+          '--provider',
+          'HJEM',
+          '--mode',
+          'self_billing',
+          '--agreement-signed',
+          '2026-03-01',
+        ]),
+      ).toBe(0);
+      expect(
+        await runCli([
+          'node',
+          'carepay',
+          'invoice',
+          'provider-mode',
+          '--municipality',
+          'INV-SET',
+          '--provider',
+          'HJEM',
+          '--mode',
+          'default',
+          '--agreement-signed',
+          'none',
+        ]),
+      ).toBe(0);
       expect(logged).toEqual([
         'payment terms 30 days; invoicing mode self_billing; in-house provider internal statement; buyer reference Ældre og Sundhed 4410; received-invoice tolerance 0.00',
         'payment terms 14 days; invoicing mode payment_basis; in-house provider invoiced; buyer reference Sundhed 9; received-invoice tolerance 2.50',
         'HJEM: invoicing mode self_billing; self-billing agreement 2026-03-01',
         "HJEM: invoicing mode the municipality's; self-billing agreement not recorded",
       ]);
-      expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET', '--invoice-in-house', 'maybe'])).not.toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET', '--invoice-in-house', 'maybe'])).not.toBe(
+        0,
+      );
     } finally {
       log.mockRestore();
       err.mockRestore();
@@ -95,15 +155,25 @@ describe('invoices from the command line and the demo', () => {
     }
   });
 
-  it('issues the demo month\'s invoices and writes their PDF and UBL to a folder', async () => {
+  it("issues the demo month's invoices and writes their PDF and UBL to a folder", async () => {
     const regular = await anApprovedSettlement(t.db, w, { provider: 'HJEM', lines: [{ citizenRef: 'C-9', minutes: 60, rate: '450.00' }] });
     await anApprovedSettlement(t.db, w, {
-      provider: 'HJEM', kind: 'correction', correctsId: regular.id, lines: [{ citizenRef: 'C-9', minutes: -30, rate: '450.00' }],
+      provider: 'HJEM',
+      kind: 'correction',
+      correctsId: regular.id,
+      lines: [{ citizenRef: 'C-9', minutes: -30, rate: '450.00' }],
     });
-    await anApprovedSettlement(t.db, w, { provider: 'OMSORG', period: '2026-05', approve: false, lines: [{ citizenRef: 'C-1', minutes: 60, rate: '450.00' }] });
+    await anApprovedSettlement(t.db, w, {
+      provider: 'OMSORG',
+      period: '2026-05',
+      approve: false,
+      lines: [{ citizenRef: 'C-1', minutes: 60, rate: '450.00' }],
+    });
     const out = path.join(tmp, 'demo');
     const lines = await issueDemoInvoices(app.services, 'INV-CLI', out);
-    expect(lines[0]).toBe(`Documents of Municipality INV-CLI: 3 (PDF and Peppol UBL in ${out}); UBL: no EN 16931, Peppol or national (DK-R, SE-R) rule checked here is broken`);
+    expect(lines[0]).toBe(
+      `Documents of Municipality INV-CLI: 3 (PDF and Peppol UBL in ${out}); UBL: no EN 16931, Peppol or national (DK-R, SE-R) rule checked here is broken`,
+    );
     expect(lines.slice(1)).toEqual([
       expect.stringMatching(new RegExp(`^  issued  ${year}-000002 invoice\\s+HJEM`)),
       expect.stringMatching(new RegExp(`^  issued  ${year}-000003 credit_note\\s+HJEM .* -281.25 DKK .*corrects ${year}-000002$`)),

@@ -3,7 +3,15 @@ import { renderInvoiceUbl } from '../../src/features/invoices/invoice-ubl.js';
 import { checkUbl } from '../../src/features/invoices/ubl-rules.js';
 import { aToken, asAdmin, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { anApprovedSettlement, anInvoiceWorld, asFinance, binaryBody, buildInvoiceTestApp, pdfText, type InvoiceWorld } from '../helpers/invoice-builders.js';
+import {
+  anApprovedSettlement,
+  anInvoiceWorld,
+  asFinance,
+  binaryBody,
+  buildInvoiceTestApp,
+  pdfText,
+  type InvoiceWorld,
+} from '../helpers/invoice-builders.js';
 
 /**
  * Who gets which document (docs/invoices.md): self-billing needs the provider's agreement, a
@@ -12,7 +20,8 @@ import { anApprovedSettlement, anInvoiceWorld, asFinance, binaryBody, buildInvoi
  */
 const t = useTestDatabase();
 const NOW = new Date('2026-05-04T08:00:00Z');
-const counters = (municipalityId: number) => t.db('invoice_counters').where({ municipality_id: municipalityId }).orderBy('series').select('series', 'year', 'last_number');
+const counters = (municipalityId: number) =>
+  t.db('invoice_counters').where({ municipality_id: municipalityId }).orderBy('series').select('series', 'year', 'last_number');
 
 describe('invoicing modes and master data', () => {
   let app: TestApp;
@@ -21,7 +30,7 @@ describe('invoicing modes and master data', () => {
     app = buildInvoiceTestApp(t.db, () => NOW);
   });
 
-  it('self-bills only with the provider\'s recorded agreement, and says so on the PDF', async () => {
+  it("self-bills only with the provider's recorded agreement, and says so on the PDF", async () => {
     const w = await anInvoiceWorld(t.db, app.services, 'MODE-SB');
     await app.services.providers.update(asFinance(w.municipalityId), w.providers.HJEM!, { selfBillingAgreedOn: null });
     const s = await anApprovedSettlement(t.db, w, { provider: 'HJEM', lines: [{ citizenRef: 'C-1', minutes: 60, rate: '400' }] });
@@ -44,7 +53,7 @@ describe('invoicing modes and master data', () => {
     expect(xml).toContain('<cbc:BuyerReference>Ældre og Sundhed 4410</cbc:BuyerReference>');
   });
 
-  it('refuses to issue for a provider on payment basis (its own or the municipality\'s mode): it invoices itself', async () => {
+  it("refuses to issue for a provider on payment basis (its own or the municipality's mode): it invoices itself", async () => {
     const w = await anInvoiceWorld(t.db, app.services, 'MODE-PB');
     const finance = await aToken(app.services, w.municipalityId, 'finance');
     await app.as(finance).patch(`/api/providers/${w.providers.HJEM}`).send({ invoicingMode: 'payment_basis' }).expect(200);
@@ -67,15 +76,32 @@ describe('invoicing modes and master data', () => {
     const w = await anInvoiceWorld(t.db, app.services, 'MODE-IH');
     const finance = await aToken(app.services, w.municipalityId, 'finance');
     const inHouse = await app.services.providers.create(asFinance(w.municipalityId), {
-      ref: 'KOMMUNAL', name: 'Hjemmeplejen', kind: 'municipal', vatStatus: 'not_registered', approvedFrom: '2020-01-01', companyNumber: '29189919',
+      ref: 'KOMMUNAL',
+      name: 'Hjemmeplejen',
+      kind: 'municipal',
+      vatStatus: 'not_registered',
+      approvedFrom: '2020-01-01',
+      companyNumber: '29189919',
     });
     w.providers.KOMMUNAL = inHouse.id;
-    const s = await anApprovedSettlement(t.db, w, { provider: 'KOMMUNAL', lines: [{ citizenRef: 'C-1', minutes: 90, rate: '400', vatPercent: '0', exemptionReason: 'Intern' }] });
+    const s = await anApprovedSettlement(t.db, w, {
+      provider: 'KOMMUNAL',
+      lines: [{ citizenRef: 'C-1', minutes: 90, rate: '400', vatPercent: '0', exemptionReason: 'Intern' }],
+    });
     const statement = (await app.as(finance).post(`/api/settlements/${s.id}/invoice`).expect(201)).body;
-    expect(statement).toMatchObject({ number: 'I2026-000001', kind: 'internal_statement', profile: 'internal', typeCode: null, totalInclVat: '600.00', links: { xml: null } });
+    expect(statement).toMatchObject({
+      number: 'I2026-000001',
+      kind: 'internal_statement',
+      profile: 'internal',
+      typeCode: null,
+      totalInclVat: '600.00',
+      links: { xml: null },
+    });
     const xml = await app.as(finance).get('/api/invoices/I2026-000001.xml').expect(404);
     expect(xml.body.error.message).toMatch(/internal settlement statement is a PDF only/);
-    const text = await pdfText((await app.as(finance).get('/api/invoices/I2026-000001.pdf').buffer(true).parse(binaryBody).expect(200)).body);
+    const text = await pdfText(
+      (await app.as(finance).get('/api/invoices/I2026-000001.pdf').buffer(true).parse(binaryBody).expect(200)).body,
+    );
     expect(text).toContain('Intern afregning');
     expect(text).not.toContain('Til betaling');
 
@@ -84,24 +110,45 @@ describe('invoicing modes and master data', () => {
     expect((await app.as(finance).post(`/api/settlements/${p.id}/invoice`).expect(201)).body.number).toBe('2026-000001');
 
     const c = await anApprovedSettlement(t.db, w, {
-      provider: 'KOMMUNAL', kind: 'correction', correctsId: s.id, lines: [{ citizenRef: 'C-1', minutes: -30, rate: '400', vatPercent: '0', exemptionReason: 'Intern' }],
+      provider: 'KOMMUNAL',
+      kind: 'correction',
+      correctsId: s.id,
+      lines: [{ citizenRef: 'C-1', minutes: -30, rate: '400', vatPercent: '0', exemptionReason: 'Intern' }],
     });
     const correction = (await app.as(finance).post(`/api/settlements/${c.id}/invoice`).expect(201)).body;
-    expect(correction).toMatchObject({ number: 'I2026-000002', kind: 'internal_correction', correctsNumber: 'I2026-000001', totalInclVat: '-200.00' });
+    expect(correction).toMatchObject({
+      number: 'I2026-000002',
+      kind: 'internal_correction',
+      correctsNumber: 'I2026-000001',
+      totalInclVat: '-200.00',
+    });
     const list = (await app.as(finance).get('/api/invoices?year=2026').expect(200)).body;
     expect(list.items.map((i: { number: string }) => i.number).sort()).toEqual(['2026-000001', 'I2026-000001', 'I2026-000002']);
-    expect(await counters(w.municipalityId)).toEqual([{ series: '', year: 2026, last_number: 1 }, { series: 'I', year: 2026, last_number: 2 }]);
+    expect(await counters(w.municipalityId)).toEqual([
+      { series: '', year: 2026, last_number: 1 },
+      { series: 'I', year: 2026, last_number: 2 },
+    ]);
   });
 
   it('invoices the in-house provider like the others when the municipality chooses so', async () => {
     const w = await anInvoiceWorld(t.db, app.services, 'MODE-IH2');
     await app.services.municipalities.update(asAdmin(w.municipalityId), { invoiceInHouseProvider: true });
     const inHouse = await app.services.providers.create(asFinance(w.municipalityId), {
-      ref: 'KOMMUNAL', name: 'Hjemmeplejen', kind: 'municipal', vatStatus: 'exempt', approvedFrom: '2020-01-01', companyNumber: '29189919',
-      electronicAddress: '5790001234560', address: 'Rådhusgade 2, 6200 Aabenraa', selfBillingAgreedOn: '2026-01-01',
+      ref: 'KOMMUNAL',
+      name: 'Hjemmeplejen',
+      kind: 'municipal',
+      vatStatus: 'exempt',
+      approvedFrom: '2020-01-01',
+      companyNumber: '29189919',
+      electronicAddress: '5790001234560',
+      address: 'Rådhusgade 2, 6200 Aabenraa',
+      selfBillingAgreedOn: '2026-01-01',
     });
     w.providers.KOMMUNAL = inHouse.id;
-    const s = await anApprovedSettlement(t.db, w, { provider: 'KOMMUNAL', lines: [{ citizenRef: 'C-1', minutes: 60, rate: '400', vatPercent: '0' }] });
+    const s = await anApprovedSettlement(t.db, w, {
+      provider: 'KOMMUNAL',
+      lines: [{ citizenRef: 'C-1', minutes: 60, rate: '400', vatPercent: '0' }],
+    });
     const { invoice } = await app.services.invoices.issueForSettlement(asFinance(w.municipalityId), s.id);
     expect(invoice).toMatchObject({ number: '2026-000001', kind: 'invoice', profile: 'self_billing' });
     expect(checkUbl((await app.services.invoices.ubl(asFinance(w.municipalityId), invoice.number)).xml)).toEqual([]);
@@ -110,7 +157,11 @@ describe('invoicing modes and master data', () => {
   it('numbers nothing on incomplete master data and names everything missing at once', async () => {
     const w = await anInvoiceWorld(t.db, app.services, 'MODE-MD');
     await app.services.municipalities.update(asAdmin(w.municipalityId), { buyerReference: null, streetName: null });
-    await app.services.providers.update(asFinance(w.municipalityId), w.providers.OMSORG!, { postalZone: null, cityName: null, bankAccount: 'DK50 0040 0440 1162 44' });
+    await app.services.providers.update(asFinance(w.municipalityId), w.providers.OMSORG!, {
+      postalZone: null,
+      cityName: null,
+      bankAccount: 'DK50 0040 0440 1162 44',
+    });
     const s = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', lines: [{ citizenRef: 'C-1', minutes: 60, rate: '400' }] });
     await expect(app.services.invoices.issueForSettlement(asFinance(w.municipalityId), s.id)).rejects.toMatchObject({
       status: 422,
@@ -133,21 +184,45 @@ describe('invoicing modes and master data', () => {
       await app
         .as(admin)
         .patch('/api/municipality')
-        .send({ invoicingMode: 'payment_basis', invoiceInHouseProvider: true, buyerReference: 'Sundhed 77', receivedInvoiceTolerance: '1.5', streetName: 'Skelbækvej 2', additionalStreetName: 'Indgang B' })
+        .send({
+          invoicingMode: 'payment_basis',
+          invoiceInHouseProvider: true,
+          buyerReference: 'Sundhed 77',
+          receivedInvoiceTolerance: '1.5',
+          streetName: 'Skelbækvej 2',
+          additionalStreetName: 'Indgang B',
+        })
         .expect(200)
     ).body;
     expect(m).toMatchObject({
-      invoicingMode: 'payment_basis', invoiceInHouseProvider: true, buyerReference: 'Sundhed 77', receivedInvoiceTolerance: '1.50',
-      streetName: 'Skelbækvej 2', additionalStreetName: 'Indgang B', postalZone: '6200', cityName: 'Aabenraa', address: 'Skelbækvej 2, Indgang B, 6200 Aabenraa',
+      invoicingMode: 'payment_basis',
+      invoiceInHouseProvider: true,
+      buyerReference: 'Sundhed 77',
+      receivedInvoiceTolerance: '1.50',
+      streetName: 'Skelbækvej 2',
+      additionalStreetName: 'Indgang B',
+      postalZone: '6200',
+      cityName: 'Aabenraa',
+      address: 'Skelbækvej 2, Indgang B, 6200 Aabenraa',
     });
     await app.as(admin).patch('/api/municipality').send({ receivedInvoiceTolerance: '-1' }).expect(400);
     await app.as(admin).patch('/api/municipality').send({ invoicingMode: 'post' }).expect(400);
     const p = (await app.as(admin).get(`/api/providers/${w.providers.OMSORG}`).expect(200)).body;
-    expect(p).toMatchObject({ streetName: 'Søndergade 4', postalZone: '5970', cityName: 'Ærøskøbing', invoicingMode: null, selfBillingAgreedOn: '2020-01-01' });
+    expect(p).toMatchObject({
+      streetName: 'Søndergade 4',
+      postalZone: '5970',
+      cityName: 'Ærøskøbing',
+      invoicingMode: null,
+      selfBillingAgreedOn: '2020-01-01',
+    });
     await app.as(admin).patch(`/api/providers/${w.providers.OMSORG}`).send({ postalZone: '59' }).expect(400);
     const schemas = (await app.http.get('/openapi.json').expect(200)).body.components.schemas;
-    expect(Object.keys(schemas.Provider.properties)).toEqual(expect.arrayContaining(['streetName', 'postalZone', 'invoicingMode', 'selfBillingAgreedOn']));
-    expect(Object.keys(schemas.MunicipalityUpdate.properties)).toEqual(expect.arrayContaining(['invoicingMode', 'invoiceInHouseProvider', 'buyerReference', 'receivedInvoiceTolerance', 'cityName']));
+    expect(Object.keys(schemas.Provider.properties)).toEqual(
+      expect.arrayContaining(['streetName', 'postalZone', 'invoicingMode', 'selfBillingAgreedOn']),
+    );
+    expect(Object.keys(schemas.MunicipalityUpdate.properties)).toEqual(
+      expect.arrayContaining(['invoicingMode', 'invoiceInHouseProvider', 'buyerReference', 'receivedInvoiceTolerance', 'cityName']),
+    );
   });
 });
 
@@ -156,9 +231,26 @@ describe('every document the database flow issues passes the rule check', () => 
     const app = buildInvoiceTestApp(t.db, () => NOW);
     for (const country of ['DK', 'SE'] as const) {
       const w: InvoiceWorld = await anInvoiceWorld(t.db, app.services, `MODE-ALL-${country}`, country);
-      const s = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', lines: [{ citizenRef: 'C-1', minutes: 610, rate: '450.00' }, { citizenRef: 'C-2', minutes: 47, rate: '452.3456', kind: 'cancellation', factor: '0.5' }] });
-      const down = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', kind: 'correction', correctsId: s.id, lines: [{ citizenRef: 'C-1', minutes: -60, rate: '450.00' }] });
-      const up = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', kind: 'correction', sequence: 2, correctsId: s.id, lines: [{ citizenRef: 'C-1', minutes: 30, rate: '450.00' }] });
+      const s = await anApprovedSettlement(t.db, w, {
+        provider: 'OMSORG',
+        lines: [
+          { citizenRef: 'C-1', minutes: 610, rate: '450.00' },
+          { citizenRef: 'C-2', minutes: 47, rate: '452.3456', kind: 'cancellation', factor: '0.5' },
+        ],
+      });
+      const down = await anApprovedSettlement(t.db, w, {
+        provider: 'OMSORG',
+        kind: 'correction',
+        correctsId: s.id,
+        lines: [{ citizenRef: 'C-1', minutes: -60, rate: '450.00' }],
+      });
+      const up = await anApprovedSettlement(t.db, w, {
+        provider: 'OMSORG',
+        kind: 'correction',
+        sequence: 2,
+        correctsId: s.id,
+        lines: [{ citizenRef: 'C-1', minutes: 30, rate: '450.00' }],
+      });
       for (const id of [s.id, down.id, up.id]) {
         const { invoice } = await app.services.invoices.issueForSettlement(asFinance(w.municipalityId), id);
         const detail = await app.services.invoices.get(asFinance(w.municipalityId), invoice.number);

@@ -22,18 +22,49 @@ describe('reimbursement models API', () => {
     finance = await aToken(app.services, m, 'finance');
     auditor = await aToken(app.services, m, 'auditor');
     otherAdmin = await aToken(app.services, other, 'admin');
-    care = (await app.as(finance).post('/api/providers').send(aProvider({ ref: 'CARE' })).expect(201)).body.id;
-    home = (await app.as(finance).post('/api/providers').send(aProvider({ ref: 'HOME', kind: 'municipal' })).expect(201)).body.id;
+    care = (
+      await app
+        .as(finance)
+        .post('/api/providers')
+        .send(aProvider({ ref: 'CARE' }))
+        .expect(201)
+    ).body.id;
+    home = (
+      await app
+        .as(finance)
+        .post('/api/providers')
+        .send(aProvider({ ref: 'HOME', kind: 'municipal' }))
+        .expect(201)
+    ).body.id;
     providerToken = await aToken(app.services, m, 'provider', care);
   });
 
   it('adds versions of a model, numbering them per name', async () => {
-    const v1 = await app.as(finance).post('/api/models').send({ name: 'stockholm', description: 'as published', document: exampleModel('stockholm-2024') }).expect(201);
-    expect(v1.body).toMatchObject({ name: 'stockholm', version: 1, description: 'as published', title: 'Stockholm 2024', usedAt: null, createdBy: expect.stringMatching(/^token:/) });
+    const v1 = await app
+      .as(finance)
+      .post('/api/models')
+      .send({ name: 'stockholm', description: 'as published', document: exampleModel('stockholm-2024') })
+      .expect(201);
+    expect(v1.body).toMatchObject({
+      name: 'stockholm',
+      version: 1,
+      description: 'as published',
+      title: 'Stockholm 2024',
+      usedAt: null,
+      createdBy: expect.stringMatching(/^token:/),
+    });
     expect(v1.body.document.categories.night_patrol).toEqual({ basis: { type: 'per_visit', rateBand: 'night' } });
-    const v2 = await app.as(finance).post('/api/models').send({ name: 'stockholm', document: exampleModel('tyreso-2021') }).expect(201);
+    const v2 = await app
+      .as(finance)
+      .post('/api/models')
+      .send({ name: 'stockholm', document: exampleModel('tyreso-2021') })
+      .expect(201);
     expect(v2.body.version).toBe(2);
-    await app.as(finance).post('/api/models').send({ name: 'stockholm', version: 2, document: exampleModel('solna-2024') }).expect(409);
+    await app
+      .as(finance)
+      .post('/api/models')
+      .send({ name: 'stockholm', version: 2, document: exampleModel('solna-2024') })
+      .expect(409);
     const list = await app.as(auditor).get('/api/models?name=stockholm').expect(200);
     expect(list.body.items.map((m: { version: number; title: string }) => [m.version, m.title])).toEqual([
       [1, 'Stockholm 2024'],
@@ -58,16 +89,37 @@ describe('reimbursement models API', () => {
     expect((await app.as(finance).get('/api/models?name=broken').expect(200)).body.total).toBe(0);
   });
 
-  it('rejects a model for another country\'s holidays', async () => {
-    const res = await app.as(finance).post('/api/models').send({ name: 'danish', document: exampleModel('dk-granted-time') }).expect(422);
+  it("rejects a model for another country's holidays", async () => {
+    const res = await app
+      .as(finance)
+      .post('/api/models')
+      .send({ name: 'danish', document: exampleModel('dk-granted-time') })
+      .expect(422);
     expect(res.body.error.details.issues).toEqual([{ path: 'holidays.country', message: "must be SE, the municipality's country" }]);
   });
 
   it('assigns models to all providers or one, refuses overlaps, and can close an assignment', async () => {
-    const m = (await app.as(finance).post('/api/models').send({ name: 'tyreso', document: exampleModel('tyreso-2021') }).expect(201)).body;
+    const m = (
+      await app
+        .as(finance)
+        .post('/api/models')
+        .send({ name: 'tyreso', document: exampleModel('tyreso-2021') })
+        .expect(201)
+    ).body;
     const all = await app.as(finance).post(`/api/models/${m.id}/assign`).send({ validFrom: '2026-01-01' }).expect(201);
-    expect(all.body).toMatchObject({ modelId: m.id, modelName: 'tyreso', modelVersion: 1, providerId: null, validFrom: '2026-01-01', validTo: null });
-    const own = await app.as(finance).post(`/api/models/${m.id}/assign`).send({ providerId: home, validFrom: '2026-03-01', validTo: '2026-07-01' }).expect(201);
+    expect(all.body).toMatchObject({
+      modelId: m.id,
+      modelName: 'tyreso',
+      modelVersion: 1,
+      providerId: null,
+      validFrom: '2026-01-01',
+      validTo: null,
+    });
+    const own = await app
+      .as(finance)
+      .post(`/api/models/${m.id}/assign`)
+      .send({ providerId: home, validFrom: '2026-03-01', validTo: '2026-07-01' })
+      .expect(201);
     const clash = await app.as(finance).post(`/api/models/${m.id}/assign`).send({ providerId: home, validFrom: '2026-06-01' }).expect(409);
     expect(clash.body.error.details).toEqual({ overlapsWith: own.body.id });
     await app.as(finance).post(`/api/models/${m.id}/assign`).send({ providerId: 99999, validFrom: '2026-01-01' }).expect(422);
@@ -79,7 +131,13 @@ describe('reimbursement models API', () => {
     await app.as(finance).post(`/api/models/${m.id}/assign`).send({ validFrom: '2026-06-01' }).expect(201);
 
     const list = (await app.as(finance).get('/api/model-assignments').expect(200)).body;
-    expect(list.items.map((a: { providerId: number | null; validFrom: string; validTo: string | null }) => [a.providerId, a.validFrom, a.validTo])).toEqual([
+    expect(
+      list.items.map((a: { providerId: number | null; validFrom: string; validTo: string | null }) => [
+        a.providerId,
+        a.validFrom,
+        a.validTo,
+      ]),
+    ).toEqual([
       [null, '2026-01-01', '2026-06-01'],
       [home, '2026-03-01', '2026-07-01'],
       [null, '2026-06-01', null],
@@ -91,14 +149,33 @@ describe('reimbursement models API', () => {
   });
 
   it('keeps auditors and providers from writing models', async () => {
-    await app.as(auditor).post('/api/models').send({ name: 'x', document: exampleModel('tyreso-2021') }).expect(403);
-    await app.as(providerToken).post('/api/models').send({ name: 'x', document: exampleModel('tyreso-2021') }).expect(403);
+    await app
+      .as(auditor)
+      .post('/api/models')
+      .send({ name: 'x', document: exampleModel('tyreso-2021') })
+      .expect(403);
+    await app
+      .as(providerToken)
+      .post('/api/models')
+      .send({ name: 'x', document: exampleModel('tyreso-2021') })
+      .expect(403);
     await app.as(finance).post('/api/models').send({ name: 'bad name!', document: {} }).expect(400);
   });
 
   it('freezes a model version once a settlement used it (the database refuses changes)', async () => {
-    const m = (await app.as(finance).post('/api/models').send({ name: 'frozen', document: exampleModel('jonkoping-2016') }).expect(201)).body;
+    const m = (
+      await app
+        .as(finance)
+        .post('/api/models')
+        .send({ name: 'frozen', document: exampleModel('jonkoping-2016') })
+        .expect(201)
+    ).body;
     await t.db('reimbursement_models').where({ id: m.id }).update({ used_at: t.db.fn.now() });
-    await expect(t.db('reimbursement_models').where({ id: m.id }).update({ document: JSON.stringify({}) })).rejects.toThrow(/has been used by a settlement/);
+    await expect(
+      t
+        .db('reimbursement_models')
+        .where({ id: m.id })
+        .update({ document: JSON.stringify({}) }),
+    ).rejects.toThrow(/has been used by a settlement/);
   });
 });

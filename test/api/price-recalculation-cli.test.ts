@@ -50,7 +50,13 @@ describe('price recalculation from the command line and the scheduler', () => {
   beforeAll(async () => {
     app = buildTestApp(t.db);
     w = await aRecalcWorld(t.db, app.services, 'RC-CLI');
-    const s = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', lines: [{ citizenRef: 'C-1', minutes: 6000, rate: '450.00' }, { citizenRef: 'C-1', minutes: 1500, rate: '700.00', band: 'other_times' }] });
+    const s = await anApprovedSettlement(t.db, w, {
+      provider: 'OMSORG',
+      lines: [
+        { citizenRef: 'C-1', minutes: 6000, rate: '450.00' },
+        { citizenRef: 'C-1', minutes: 1500, rate: '700.00', band: 'other_times' },
+      ],
+    });
     await app.services.invoices.issueForSettlement(asFinance(w.municipalityId), s.id);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'carepay-recalc-'));
     fs.writeFileSync(path.join(tmp, 'costs.csv'), COSTS);
@@ -68,15 +74,40 @@ describe('price recalculation from the command line and the scheduler', () => {
     const instance = (name: string) => {
       const db = createKnex(t.url, { min: 0, max: 4 });
       pools.push(db);
-      return createScheduler(db, [priceRecalculationJob(new PriceRecalculationService(db, new InvoicesService(db), new InvoiceControlService(db, { maxBytes: 1 << 20 })))], createLogger('silent'), { instance: name, catchUp: false });
+      return createScheduler(
+        db,
+        [
+          priceRecalculationJob(
+            new PriceRecalculationService(db, new InvoicesService(db), new InvoiceControlService(db, { maxBytes: 1 << 20 })),
+          ),
+        ],
+        createLogger('silent'),
+        { instance: name, catchUp: false },
+      );
     };
     const at = new Date('2027-03-01T06:00:00+01:00');
-    const [a, b] = await Promise.all([instance('one').tick('price-recalculation', 'Europe/Copenhagen', at), instance('two').tick('price-recalculation', 'Europe/Copenhagen', at)]);
-    const mine = [...a, ...b].filter((r) => r.municipalityId === w.municipalityId).map((r) => r.outcome).sort();
+    const [a, b] = await Promise.all([
+      instance('one').tick('price-recalculation', 'Europe/Copenhagen', at),
+      instance('two').tick('price-recalculation', 'Europe/Copenhagen', at),
+    ]);
+    const mine = [...a, ...b]
+      .filter((r) => r.municipalityId === w.municipalityId)
+      .map((r) => r.outcome)
+      .sort();
     expect(mine).toEqual(['ran', 'skipped']);
-    expect([...a, ...b].filter((r) => r.municipalityId === other.municipalityId).map((r) => r.outcome).sort()).toEqual(['ran', 'skipped']);
-    const drafts = await t.db('price_recalculations').whereIn('municipality_id', [w.municipalityId, other.municipalityId]).select('municipality_id', 'year', 'status', 'computed_by');
-    expect(drafts).toEqual([{ municipality_id: w.municipalityId, year: 2026, status: 'draft', computed_by: expect.stringMatching(/^scheduler:(one|two)$/) }]);
+    expect(
+      [...a, ...b]
+        .filter((r) => r.municipalityId === other.municipalityId)
+        .map((r) => r.outcome)
+        .sort(),
+    ).toEqual(['ran', 'skipped']);
+    const drafts = await t
+      .db('price_recalculations')
+      .whereIn('municipality_id', [w.municipalityId, other.municipalityId])
+      .select('municipality_id', 'year', 'status', 'computed_by');
+    expect(drafts).toEqual([
+      { municipality_id: w.municipalityId, year: 2026, status: 'draft', computed_by: expect.stringMatching(/^scheduler:(one|two)$/) },
+    ]);
     const runs = await t.db('job_runs').where({ job: 'price-recalculation', municipality_id: w.municipalityId }).select('period', 'status');
     expect(runs).toEqual([{ period: '2026', status: 'succeeded' }]);
   });
@@ -89,11 +120,25 @@ describe('price recalculation from the command line and the scheduler', () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const cli = (...args: string[]) => runCli(['node', 'carepay', ...args]);
     try {
-      expect(await cli('recalc', '--municipality', 'RC-CLI', '--year', '2026', '--costs', path.join(tmp, 'costs.csv'), '--hours', path.join(tmp, 'hours.csv'))).toBe(0);
+      expect(
+        await cli(
+          'recalc',
+          '--municipality',
+          'RC-CLI',
+          '--year',
+          '2026',
+          '--costs',
+          path.join(tmp, 'costs.csv'),
+          '--hours',
+          path.join(tmp, 'hours.csv'),
+        ),
+      ).toBe(0);
       const out = logged.join('\n');
       expect(out).toMatch(/^unchanged:\nPrice recalculation 2026 \(#\d+, draft\): policy symmetric, overhead 6 %/);
       expect(out).toMatch(/PH\s+cost\s+274000.00 \/\s+1000 h =\s+274.0000 × 6 % overhead → price 290.44 \(published 363.05 incl. VAT\)/);
-      expect(out).toMatch(/PP.weekday_day\s+cost\s+850000.00 \/\s+2000 h =\s+425.0000 × 6 % overhead → price 450.50 \(published 563.13 incl. VAT\); paid 450.00 for 100.0000 h → settle 0.5000\/h/);
+      expect(out).toMatch(
+        /PP.weekday_day\s+cost\s+850000.00 \/\s+2000 h =\s+425.0000 × 6 % overhead → price 450.50 \(published 563.13 incl. VAT\); paid 450.00 for 100.0000 h → settle 0.5000\/h/,
+      );
       expect(out).toMatch(/adjustment OMSORG\s+-702.00 \+ VAT\s+-175.50 =\s+-877.50 DKK \(2 line\(s\)\): draft/);
 
       logged.length = 0;
@@ -102,19 +147,37 @@ describe('price recalculation from the command line and the scheduler', () => {
       expect(logged[0]).toMatch(/^approved recalculation \d+ of 2026; proposed price list \d+$/);
       const docs = path.join(tmp, 'docs');
       expect(await cli('recalculation', 'issue', '--municipality', 'RC-CLI', '--year', '2026', '--out', docs)).toBe(0);
-      const issued = /^issued {2}(\d{4}-000002) credit_note\s+OMSORG\s+2026\s+-877.50 DKK issued .*, corrects \d{4}-000001$/.exec(logged[1]!);
+      const issued = /^issued {2}(\d{4}-000002) credit_note\s+OMSORG\s+2026\s+-877.50 DKK issued .*, corrects \d{4}-000001$/.exec(
+        logged[1]!,
+      );
       expect(issued).not.toBeNull();
       expect(checkUbl(fs.readFileSync(path.join(docs, `${issued![1]}.xml`), 'utf8'))).toEqual([]);
       const pdf = path.join(tmp, 'report.pdf');
       expect(await cli('recalculation', 'report', '--municipality', 'RC-CLI', '--year', '2026', '--pdf', pdf)).toBe(0);
       const text = await pdfText(fs.readFileSync(pdf));
-      for (const s of ['Efterberegning af timepriser 2026', 'Godkendt', 'Symmetrisk efterregulering', `Kreditnota ${issued![1]}`, '-877,50 kr.']) expect(text).toContain(s);
+      for (const s of [
+        'Efterberegning af timepriser 2026',
+        'Godkendt',
+        'Symmetrisk efterregulering',
+        `Kreditnota ${issued![1]}`,
+        '-877,50 kr.',
+      ])
+        expect(text).toContain(s);
       expect(await cli('recalculation', 'adopt-prices', '--municipality', 'RC-CLI', '--year', '2026')).toBe(0);
       expect(await cli('recalculation', 'settings', '--municipality', 'RC-CLI', '--policy', 'upward_only', '--overhead', 'none')).toBe(0);
-      expect(JSON.parse(logged[logged.length - 1]!)).toEqual({ policy: 'upward_only', overheadPercent: null, priceDecimals: 2, rounding: 'half_up', publishedVatPercent: '25' });
+      expect(JSON.parse(logged[logged.length - 1]!)).toEqual({
+        policy: 'upward_only',
+        overheadPercent: null,
+        priceDecimals: 2,
+        rounding: 'half_up',
+        publishedVatPercent: '25',
+      });
       expect(await cli('recalc', '--municipality', 'RC-CLI', '--year', '2026')).toBe(2);
       expect(err.mock.calls.map((c) => String(c[0]))).toEqual([
-        'error: price recalculation 2026 is a draft: finance approves it before its adjustments are invoiced'.replace('price recalculation 2026', `price recalculation ${(await t.db('price_recalculations').where({ municipality_id: w.municipalityId }).first('id')).id}`),
+        'error: price recalculation 2026 is a draft: finance approves it before its adjustments are invoiced'.replace(
+          'price recalculation 2026',
+          `price recalculation ${(await t.db('price_recalculations').where({ municipality_id: w.municipalityId }).first('id')).id}`,
+        ),
         expect.stringMatching(/^error: the recalculation of 2026 \(\d+\) is approved and final$/),
       ]);
     } finally {

@@ -29,8 +29,18 @@ describe('price recalculation: payment bases for the adjustments of providers th
   let hjemToken: string;
   let recalcId: number;
   let refs: { HJEM: string; OMSORG: string };
-  const basisOf = async (ref: string) => (await app.services.invoiceControl.basis({ principal: { municipalityId: w.municipalityId, role: 'finance', providerId: null, actor: 'test', tokenId: null }, requestId: null }, ref)).document;
-  const send = (xml: string) => app.as(finance).post('/api/received-invoices').set('content-type', 'application/xml').send(Buffer.from(xml, 'utf8')).expect(201);
+  const basisOf = async (ref: string) =>
+    (
+      await app.services.invoiceControl.basis(
+        {
+          principal: { municipalityId: w.municipalityId, role: 'finance', providerId: null, actor: 'test', tokenId: null },
+          requestId: null,
+        },
+        ref,
+      )
+    ).document;
+  const send = (xml: string) =>
+    app.as(finance).post('/api/received-invoices').set('content-type', 'application/xml').send(Buffer.from(xml, 'utf8')).expect(201);
 
   beforeAll(async () => {
     app = buildInvoiceTestApp(t.db, () => NOW);
@@ -54,10 +64,30 @@ describe('price recalculation: payment bases for the adjustments of providers th
         { citizenRef: 'C-4', kind: 'cancellation', minutes: 120, rate: '700.00', factor: '0.5', band: 'other_times' },
       ],
     });
-    await anApprovedSettlement(t.db, w, { provider: 'OMSORG', kind: 'correction', sequence: 1, correctsId: omsorg.id, lines: [{ citizenRef: 'C-1', minutes: -600, rate: '450.00' }] });
-    await app.as(finance).put('/api/cost-statements/2026').send({ hoursSource: 'visits', categories: RECALC_CATEGORIES, lines: [] }).expect(200);
-    await app.as(finance).post('/api/cost-statements/2026/lines').set('content-type', 'text/csv').send(recalcFixture('costs-da.csv')).expect(200);
-    await app.as(finance).post('/api/cost-statements/2026/hours').set('content-type', 'text/csv').send(recalcFixture('hours-da.csv')).expect(200);
+    await anApprovedSettlement(t.db, w, {
+      provider: 'OMSORG',
+      kind: 'correction',
+      sequence: 1,
+      correctsId: omsorg.id,
+      lines: [{ citizenRef: 'C-1', minutes: -600, rate: '450.00' }],
+    });
+    await app
+      .as(finance)
+      .put('/api/cost-statements/2026')
+      .send({ hoursSource: 'visits', categories: RECALC_CATEGORIES, lines: [] })
+      .expect(200);
+    await app
+      .as(finance)
+      .post('/api/cost-statements/2026/lines')
+      .set('content-type', 'text/csv')
+      .send(recalcFixture('costs-da.csv'))
+      .expect(200);
+    await app
+      .as(finance)
+      .post('/api/cost-statements/2026/hours')
+      .set('content-type', 'text/csv')
+      .send(recalcFixture('hours-da.csv'))
+      .expect(200);
     recalcId = (await app.as(finance).post('/api/price-recalculations/run').send({ year: 2026 }).expect(200)).body.recalculation.id;
     await app.as(finance).post(`/api/price-recalculations/${recalcId}/approve`).expect(200);
   });
@@ -73,19 +103,59 @@ describe('price recalculation: payment bases for the adjustments of providers th
     // Nothing was invoiced by the municipality, and a second run sends nothing new.
     expect(Number((await t.db('invoices').where({ municipality_id: w.municipalityId }).count({ n: '*' }).first())!.n)).toBe(0);
     const again = await app.as(finance).post(`/api/price-recalculations/${recalcId}/documents`).expect(200);
-    expect(again.body.items.map((i: any) => [i.paymentBasis, i.created])).toEqual([[refs.HJEM, false], [refs.OMSORG, false]]);
-    expect(Number((await t.db('payment_bases').where({ municipality_id: w.municipalityId }).whereNotNull('price_adjustment_id').count({ n: '*' }).first())!.n)).toBe(2);
-    const audit = await t.db('audit_log').where({ municipality_id: w.municipalityId, entity: 'payment_basis', action: 'issue' }).pluck('entity_id');
+    expect(again.body.items.map((i: any) => [i.paymentBasis, i.created])).toEqual([
+      [refs.HJEM, false],
+      [refs.OMSORG, false],
+    ]);
+    expect(
+      Number(
+        (await t
+          .db('payment_bases')
+          .where({ municipality_id: w.municipalityId })
+          .whereNotNull('price_adjustment_id')
+          .count({ n: '*' })
+          .first())!.n,
+      ),
+    ).toBe(2);
+    const audit = await t
+      .db('audit_log')
+      .where({ municipality_id: w.municipalityId, entity: 'payment_basis', action: 'issue' })
+      .pluck('entity_id');
     expect(audit.sort()).toEqual([refs.HJEM, refs.OMSORG].sort());
   });
 
   it('states hours paid × difference per hour = amount exactly, VAT per rate, negative when the provider owes', async () => {
     const hjem = (await app.as(finance).get(`/api/payment-bases/${refs.HJEM}`).expect(200)).body;
-    expect(hjem).toMatchObject({ reference: refs.HJEM, settlementId: null, priceAdjustmentId: expect.any(Number), providerRef: 'HJEM', period: '2026', periodStart: '2026-01-01', periodEnd: '2027-01-01', totalExclVat: '491.92', vat: '122.98', totalInclVat: '614.90' });
+    expect(hjem).toMatchObject({
+      reference: refs.HJEM,
+      settlementId: null,
+      priceAdjustmentId: expect.any(Number),
+      providerRef: 'HJEM',
+      period: '2026',
+      periodStart: '2026-01-01',
+      periodEnd: '2027-01-01',
+      totalExclVat: '491.92',
+      vat: '122.98',
+      totalInclVat: '614.90',
+    });
     const doc = await basisOf(refs.HJEM);
     expect(doc.settlement).toBeNull();
     expect(doc.adjustment).toEqual({ id: hjem.priceAdjustmentId, recalculationId: recalcId, year: 2026 });
-    expect(doc.rows.map((r) => [r.itemId, r.category, r.band, r.unitCode, r.quantity, r.price, r.baseQuantity, r.amount, r.vatPercent, r.paidRate, r.newPrice])).toEqual([
+    expect(
+      doc.rows.map((r) => [
+        r.itemId,
+        r.category,
+        r.band,
+        r.unitCode,
+        r.quantity,
+        r.price,
+        r.baseQuantity,
+        r.amount,
+        r.vatPercent,
+        r.paidRate,
+        r.newPrice,
+      ]),
+    ).toEqual([
       ['retro.PH.weekday_day', 'practical_help', 'weekday_day', 'MIN', '3000', '10.44', 60, '522.00', '25', '280', '290.44'],
       ['retro.PPO.other_times', 'personal_care', 'other_times', 'MIN', '-60', '30.08', 60, '-30.08', '25', '700', '669.92'],
     ]);
@@ -117,15 +187,22 @@ describe('price recalculation: payment bases for the adjustments of providers th
   it('lists, sends and writes adjustment bases from the command line, and shows them in the provider portal', async () => {
     const cli = (args: string[]) => cliAgainst(t.url, args);
     const year = await cli(['payment-basis', 'list', '--period', '2026', '--municipality', 'RC-PB']);
-    expect(year.out.split('\n').map((l) => l.replace(/\s+/g, ' '))).toEqual([`${refs.HJEM} HJEM 2026 614.90 DKK`, `${refs.OMSORG} OMSORG 2026 -883.75 DKK`]);
+    expect(year.out.split('\n').map((l) => l.replace(/\s+/g, ' '))).toEqual([
+      `${refs.HJEM} HJEM 2026 614.90 DKK`,
+      `${refs.OMSORG} OMSORG 2026 -883.75 DKK`,
+    ]);
     expect((await cli(['payment-basis', 'list', '--period', '2026-01', '--municipality', 'RC-PB'])).out).not.toContain('-R');
     const adjustmentId = Number(refs.HJEM.slice(-6));
-    expect((await cli(['payment-basis', 'issue', '--adjustment', String(adjustmentId), '--municipality', 'RC-PB'])).out).toMatch(new RegExp(`^exists\\s+${refs.HJEM} `));
+    expect((await cli(['payment-basis', 'issue', '--adjustment', String(adjustmentId), '--municipality', 'RC-PB'])).out).toMatch(
+      new RegExp(`^exists\\s+${refs.HJEM} `),
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carepay-adjbasis-'));
     try {
       const file = path.join(dir, 'b.csv');
       expect((await cli(['payment-basis', 'csv', refs.OMSORG.toLowerCase(), '--municipality', 'RC-PB', '--out', file])).code).toBe(0);
-      expect(fs.readFileSync(file, 'utf8')).toContain(`${refs.OMSORG};retro.PPO.other_times;personal_care;other_times;price_adjustment;MIN;-1500;60;30.08;-752.00;25`);
+      expect(fs.readFileSync(file, 'utf8')).toContain(
+        `${refs.OMSORG};retro.PPO.other_times;personal_care;other_times;price_adjustment;MIN;-1500;60;30.08;-752.00;25`,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -141,16 +218,43 @@ describe('price recalculation: payment bases for the adjustments of providers th
 
   it('disputes an invoice with a wrong amount, matches the right one and matches a credit note against the negative basis', async () => {
     const hjem = await basisOf(refs.HJEM);
-    const wrong = (await send(aProviderInvoice(w, hjem, { from: 'HJEM', number: 'H-9001', issueDate: '2027-03-20', mistakes: { extraMinutes: 60 } }))).body;
+    const wrong = (
+      await send(aProviderInvoice(w, hjem, { from: 'HJEM', number: 'H-9001', issueDate: '2027-03-20', mistakes: { extraMinutes: 60 } }))
+    ).body;
     expect(wrong).toMatchObject({ verdict: 'disputed', paymentBasisReference: refs.HJEM, readyForPayment: false });
-    expect(wrong.differences.map((d: any) => [d.code, d.subject, d.expected, d.received])).toContainEqual(['line_quantity', 'retro.PH.weekday_day', '3000 MIN', '3060 MIN']);
+    expect(wrong.differences.map((d: any) => [d.code, d.subject, d.expected, d.received])).toContainEqual([
+      'line_quantity',
+      'retro.PH.weekday_day',
+      '3000 MIN',
+      '3060 MIN',
+    ]);
     expect(wrong.differences.map((d: any) => d.code)).toContain('tax_exclusive');
 
     const right = (await send(aProviderInvoice(w, hjem, { from: 'HJEM', number: 'H-9002', issueDate: '2027-03-20' }))).body;
-    expect(right).toMatchObject({ verdict: 'matched', documentType: 'invoice', paymentBasisReference: refs.HJEM, totalExclVat: '491.92', payable: '614.90', readyForPayment: true, differences: [] });
+    expect(right).toMatchObject({
+      verdict: 'matched',
+      documentType: 'invoice',
+      paymentBasisReference: refs.HJEM,
+      totalExclVat: '491.92',
+      payable: '614.90',
+      readyForPayment: true,
+      differences: [],
+    });
 
-    const credit = (await send(aProviderInvoice(w, await basisOf(refs.OMSORG), { from: 'OMSORG', number: 'O-7001', issueDate: '2027-03-21' }))).body;
-    expect(credit).toMatchObject({ verdict: 'matched', documentType: 'credit_note', typeCode: '381', paymentBasisReference: refs.OMSORG, totalExclVat: '-707.00', vat: '-176.75', payable: '-883.75', reasons: [], differences: [] });
+    const credit = (
+      await send(aProviderInvoice(w, await basisOf(refs.OMSORG), { from: 'OMSORG', number: 'O-7001', issueDate: '2027-03-21' }))
+    ).body;
+    expect(credit).toMatchObject({
+      verdict: 'matched',
+      documentType: 'credit_note',
+      typeCode: '381',
+      paymentBasisReference: refs.OMSORG,
+      totalExclVat: '-707.00',
+      vat: '-176.75',
+      payable: '-883.75',
+      reasons: [],
+      differences: [],
+    });
     const response = (await app.as(finance).get(`/api/received-invoices/${credit.id}/response.xml`).expect(200)).text;
     expect(response).toContain('<cbc:ResponseCode>AP</cbc:ResponseCode>');
   });

@@ -21,8 +21,7 @@ describe('price lists API', () => {
   let providerA: string;
   let adminB: string;
 
-  const create = async (body: object, token = financeA) =>
-    (await app.as(token).post('/api/price-lists').send(body).expect(201)).body;
+  const create = async (body: object, token = financeA) => (await app.as(token).post('/api/price-lists').send(body).expect(201)).body;
 
   beforeAll(async () => {
     app = buildTestApp(t.db);
@@ -53,7 +52,13 @@ describe('price lists API', () => {
         ],
       }),
     );
-    expect(created).toMatchObject({ label: 'Takster 2026 forslag', status: 'proposed', validTo: null, usedAt: null, note: 'Byrådet 12/11' });
+    expect(created).toMatchObject({
+      label: 'Takster 2026 forslag',
+      status: 'proposed',
+      validTo: null,
+      usedAt: null,
+      note: 'Byrådet 12/11',
+    });
     const expected = [
       { priceGroup: 'A', timeBand: 'day', providerKind: 'municipal', area: null, unit: 'per_hour', rate: '9999999999.9999' },
       { priceGroup: 'A', timeBand: 'day', providerKind: 'private', area: null, unit: 'per_visit', rate: '0.20' },
@@ -85,15 +90,27 @@ describe('price lists API', () => {
         .expect(400);
       expect(res.body.error.details.issues).toEqual([{ path: 'body.rates.1.rate', message, code: 'custom' }]);
     }
-    const asNumber = await app.as(financeA).post('/api/price-lists').send(aPriceList({ rates: [{ ...aRate(), rate: 450.25 }] })).expect(400);
+    const asNumber = await app
+      .as(financeA)
+      .post('/api/price-lists')
+      .send(aPriceList({ rates: [{ ...aRate(), rate: 450.25 }] }))
+      .expect(400);
     expect(asNumber.body.error.details.issues[0].path).toBe('body.rates.0.rate');
-    const unknown = await app.as(financeA).post('/api/price-lists').send(aPriceList({ rates: [{ ...aRate(), vat: '25' }] })).expect(400);
+    const unknown = await app
+      .as(financeA)
+      .post('/api/price-lists')
+      .send(aPriceList({ rates: [{ ...aRate(), vat: '25' }] }))
+      .expect(400);
     expect(JSON.stringify(unknown.body.error.details)).toContain('vat');
   });
 
   it('refuses a repeated (priceGroup, timeBand, providerKind, area) with 422 naming the index', async () => {
     const rates = [aRate({ area: 'urban' }), aRate({ area: 'rural' }), aRate(), aRate({ area: 'urban', rate: '1' })];
-    const res = await app.as(financeA).post('/api/price-lists').send(aPriceList({ label: 'Dubletter', rates })).expect(422);
+    const res = await app
+      .as(financeA)
+      .post('/api/price-lists')
+      .send(aPriceList({ label: 'Dubletter', rates }))
+      .expect(422);
     expect(res.body.error.details).toEqual({ field: 'rates.3', index: 3, duplicateOf: 0 });
     expect(res.body.error.message).toBe('rates[3] repeats priceGroup, timeBand, providerKind and area of rates[0]');
     expect(await t.db('price_lists').where({ label: 'Dubletter' })).toEqual([]);
@@ -114,7 +131,11 @@ describe('price lists API', () => {
     expect(clash.body.error.details).toEqual({ overlapsWith: p1.id });
     expect((await app.as(adminA).get(`/api/price-lists/${p2.id}`).expect(200)).body.status).toBe('proposed');
 
-    const direct = await app.as(financeA).post('/api/price-lists').send(aPriceList({ label: 'P3', status: 'recalculated', validFrom: '2028-01-01' })).expect(409);
+    const direct = await app
+      .as(financeA)
+      .post('/api/price-lists')
+      .send(aPriceList({ label: 'P3', status: 'recalculated', validFrom: '2028-01-01' }))
+      .expect(409);
     expect(direct.body.error.details).toEqual({ overlapsWith: p1.id });
     expect(await t.db('price_lists').where({ label: 'P3' })).toEqual([]);
 
@@ -154,7 +175,11 @@ describe('price lists API', () => {
     ]);
     const bad = await app.as(financeA).patch(`/api/price-lists/${l.id}`).send({ validTo: '2028-12-31' }).expect(422);
     expect(bad.body.error.details).toEqual({ field: 'validTo' });
-    const dup = await app.as(financeA).patch(`/api/price-lists/${l.id}`).send({ rates: [aRate(), aRate()] }).expect(422);
+    const dup = await app
+      .as(financeA)
+      .patch(`/api/price-lists/${l.id}`)
+      .send({ rates: [aRate(), aRate()] })
+      .expect(422);
     expect(dup.body.error.details).toEqual({ field: 'rates.1', index: 1, duplicateOf: 0 });
 
     await app.as(financeA).delete(`/api/price-lists/${l.id}`).expect(204);
@@ -163,13 +188,19 @@ describe('price lists API', () => {
   });
 
   it('freezes a used price list: no rate, label or deletion changes, but an open validTo may be set once', async () => {
-    const l = await create(aPriceList({ label: 'Takster 2030', status: 'adopted', validFrom: '2030-01-01', rates: [aRate({ rate: '400' })] }));
+    const l = await create(
+      aPriceList({ label: 'Takster 2030', status: 'adopted', validFrom: '2030-01-01', rates: [aRate({ rate: '400' })] }),
+    );
     const used = await t.db.transaction((tx) => markUsed(tx, a, l.id));
     expect(used.usedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     const again = await t.db.transaction((tx) => markUsed(tx, a, l.id));
     expect(again.usedAt).toBe(used.usedAt); // the first use is what counts
 
-    const rates = await app.as(financeA).patch(`/api/price-lists/${l.id}`).send({ rates: [aRate({ rate: '999' })] }).expect(409);
+    const rates = await app
+      .as(financeA)
+      .patch(`/api/price-lists/${l.id}`)
+      .send({ rates: [aRate({ rate: '999' })] })
+      .expect(409);
     expect(rates.body.error.message).toBe(
       `price list ${l.id} has been used by a settlement (${used.usedAt}); its rates can no longer change — only an open validTo may be set; add a new price list version instead`,
     );
@@ -184,7 +215,11 @@ describe('price lists API', () => {
     expect(moved.body.error.message).toContain('already ends on 2031-01-01; its end date can no longer change');
 
     // The database refuses too, whoever writes; its P0001 becomes a 409 with the trigger's message.
-    const raw = await t.db('price_rates').where({ price_list_id: l.id }).update({ rate: '1' }).catch((e: unknown) => e);
+    const raw = await t
+      .db('price_rates')
+      .where({ price_list_id: l.id })
+      .update({ rate: '1' })
+      .catch((e: unknown) => e);
     const mapped = mapDbError(raw);
     expect(mapped).toBeInstanceOf(AppError);
     expect(mapped).toMatchObject({ status: 409, code: 'conflict', details: { hint: 'add a new price list version instead' } });
@@ -195,7 +230,7 @@ describe('price lists API', () => {
     expect(stored).toEqual([{ r: '400.0000' }]);
   });
 
-  it('refuses to mark a proposal or another municipality\'s list as used', async () => {
+  it("refuses to mark a proposal or another municipality's list as used", async () => {
     const p = await create(aPriceList({ label: 'Kun forslag', validFrom: '2040-01-01' }));
     await expect(t.db.transaction((tx) => markUsed(tx, a, p.id))).rejects.toMatchObject({ status: 422 });
     await expect(t.db.transaction((tx) => markUsed(tx, b, p.id))).rejects.toMatchObject({ status: 404 });
@@ -218,7 +253,10 @@ describe('price lists API', () => {
     const [day, night] = found!.rates;
     expect(day!.rate.plus(night!.rate).toString()).toBe('0.3');
     expect(day!.rate.toFixed(4)).toBe('0.1000');
-    expect(found!.rates.map((r) => [r.timeBand, r.area])).toEqual([['day', null], ['night', null]]);
+    expect(found!.rates.map((r) => [r.timeBand, r.area])).toEqual([
+      ['day', null],
+      ['night', null],
+    ]);
     expect(await ratesInForce(t.db, a, '2036-01-01')).toBeNull();
     expect(await ratesInForce(t.db, b, '2035-06-01')).toBeNull();
   });
@@ -242,7 +280,11 @@ describe('price lists API', () => {
     expect(list.body.items.map((l: { label: string }) => l.label)).toEqual(['P2']);
     await app.as(budgetA).get(`/api/price-lists/${list.body.items[0].id}`).expect(200);
     for (const token of [auditorA, budgetA, providerA]) {
-      const res = await app.as(token).post('/api/price-lists').send(aPriceList({ validFrom: '2050-01-01' })).expect(403);
+      const res = await app
+        .as(token)
+        .post('/api/price-lists')
+        .send(aPriceList({ validFrom: '2050-01-01' }))
+        .expect(403);
       expect(res.body.error.code).toBe('forbidden');
     }
     const id = list.body.items[0].id;

@@ -24,13 +24,31 @@ describe('providers API', () => {
     financeA = await aToken(app.services, a, 'finance');
     auditorA = await aToken(app.services, a, 'auditor');
     adminB = await aToken(app.services, b, 'admin');
-    pA1 = (await app.as(adminA).post('/api/providers').send(aProvider({ ref: 'HJEM', kind: 'municipal' })).expect(201)).body.id;
-    pA2 = (await app.as(adminA).post('/api/providers').send(aProvider({ ref: 'CARE' })).expect(201)).body.id;
-    pB = (await app.as(adminB).post('/api/providers').send(aProvider({ ref: 'HJEM', kind: 'municipal' })).expect(201)).body.id;
+    pA1 = (
+      await app
+        .as(adminA)
+        .post('/api/providers')
+        .send(aProvider({ ref: 'HJEM', kind: 'municipal' }))
+        .expect(201)
+    ).body.id;
+    pA2 = (
+      await app
+        .as(adminA)
+        .post('/api/providers')
+        .send(aProvider({ ref: 'CARE' }))
+        .expect(201)
+    ).body.id;
+    pB = (
+      await app
+        .as(adminB)
+        .post('/api/providers')
+        .send(aProvider({ ref: 'HJEM', kind: 'municipal' }))
+        .expect(201)
+    ).body.id;
     providerTokenA = await aToken(app.services, a, 'provider', pA2);
   });
 
-  it('lists only the providers of the token\'s municipality', async () => {
+  it("lists only the providers of the token's municipality", async () => {
     const res = await app.as(adminA).get('/api/providers').expect(200);
     expect(res.body.items.map((p: { ref: string }) => p.ref)).toEqual(['HJEM', 'CARE']);
     expect(res.body.total).toBe(2);
@@ -44,7 +62,7 @@ describe('providers API', () => {
     expect(page.body.items.map((p: { id: number }) => p.id)).toEqual([pA2]);
   });
 
-  it('answers 404 for another municipality\'s provider, for reads and writes', async () => {
+  it("answers 404 for another municipality's provider, for reads and writes", async () => {
     await app.as(adminA).get(`/api/providers/${pB}`).expect(404);
     const res = await app.as(adminA).patch(`/api/providers/${pB}`).send({ name: 'Taken over' }).expect(404);
     expect(res.body.error.code).toBe('not_found');
@@ -66,15 +84,27 @@ describe('providers API', () => {
   });
 
   it('rejects unknown fields, bad values and duplicates with the error shape', async () => {
-    const unknown = await app.as(financeA).post('/api/providers').send({ ...aProvider(), colour: 'red' }).expect(400);
+    const unknown = await app
+      .as(financeA)
+      .post('/api/providers')
+      .send({ ...aProvider(), colour: 'red' })
+      .expect(400);
     expect(unknown.body.error).toMatchObject({ code: 'bad_request' });
     expect(typeof unknown.body.error.requestId).toBe('string');
     expect(JSON.stringify(unknown.body.error.details)).toContain('colour');
 
-    const bad = await app.as(financeA).post('/api/providers').send(aProvider({ approvedFrom: '2026-02-30' })).expect(400);
+    const bad = await app
+      .as(financeA)
+      .post('/api/providers')
+      .send(aProvider({ approvedFrom: '2026-02-30' }))
+      .expect(400);
     expect(bad.body.error.details.issues[0].path).toBe('body.approvedFrom');
 
-    const dup = await app.as(financeA).post('/api/providers').send(aProvider({ ref: 'CARE' })).expect(409);
+    const dup = await app
+      .as(financeA)
+      .post('/api/providers')
+      .send(aProvider({ ref: 'CARE' }))
+      .expect(409);
     expect(dup.body.error.code).toBe('conflict');
   });
 

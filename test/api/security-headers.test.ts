@@ -15,7 +15,13 @@ const hardened = (res: request.Response) => ({
   referrer: res.headers['referrer-policy'],
   csp: /default-src 'self'/.test(res.headers['content-security-policy'] ?? ''),
 });
-const HARDENED = { nosniff: 'nosniff', frames: 'SAMEORIGIN', hsts: 'max-age=31536000; includeSubDomains', referrer: 'no-referrer', csp: true };
+const HARDENED = {
+  nosniff: 'nosniff',
+  frames: 'SAMEORIGIN',
+  hsts: 'max-age=31536000; includeSubDomains',
+  referrer: 'no-referrer',
+  csp: true,
+};
 
 describe('security headers and caching', () => {
   let app: TestApp;
@@ -54,7 +60,7 @@ describe('security headers and caching', () => {
     expect(docs.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
   });
 
-  it('keeps the web pages\' own stricter policy and no-store on a signed-in page and a download', async () => {
+  it("keeps the web pages' own stricter policy and no-store on a signed-in page and a download", async () => {
     const b = new Browser(app);
     await b.signIn({ token: world.tokens.finance });
     const page = await b.get('/app/settlements?period=2026-02');
@@ -73,7 +79,15 @@ describe('the session cookie behind a TLS-terminating proxy', () => {
   const sessionCookie = async (app: TestApp, token: string, proto?: string) => {
     const b = new Browser(app);
     const page = await b.get('/app/login');
-    let req = app.http.post('/app/login').set('cookie', setCookies(page).map((c) => c.split(';')[0]).join('; ')).type('form');
+    let req = app.http
+      .post('/app/login')
+      .set(
+        'cookie',
+        setCookies(page)
+          .map((c) => c.split(';')[0])
+          .join('; '),
+      )
+      .type('form');
     if (proto) req = req.set('x-forwarded-proto', proto);
     const res = await req.send({ _csrf: Browser.csrf(page.text), token });
     expect(res.status).toBe(303);

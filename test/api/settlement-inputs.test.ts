@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toEpochMinute } from '../../src/features/reimbursement/calendar/time-bands.js';
-import { loadMunicipality, loadProviderInputs, loadProviders, loadRunBasis, ModelCache } from '../../src/features/settlements/settlement-inputs.js';
+import {
+  loadMunicipality,
+  loadProviderInputs,
+  loadProviders,
+  loadRunBasis,
+  ModelCache,
+} from '../../src/features/settlements/settlement-inputs.js';
 import { parsePeriod } from '../../src/features/settlements/settlement-period.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -60,7 +66,12 @@ describe('settlement inputs: instants as whole epoch minutes', () => {
     const byId = new Map(input.visits.map((v) => [v.externalId, v]));
     planned.forEach(([start, end], i) => {
       const v = byId.get(`INP-S${i + 1}`)!;
-      expect([v.plannedStart, v.plannedEnd, v.actualStart, v.actualEnd]).toEqual([toEpochMinute(start), toEpochMinute(end), toEpochMinute(start), toEpochMinute(end)]);
+      expect([v.plannedStart, v.plannedEnd, v.actualStart, v.actualEnd]).toEqual([
+        toEpochMinute(start),
+        toEpochMinute(end),
+        toEpochMinute(start),
+        toEpochMinute(end),
+      ]);
       expect(v.cancelledAt).toBeNull();
     });
     const cancelled = byId.get('INP-C1')!;
@@ -84,13 +95,22 @@ describe('settlement inputs: instants as whole epoch minutes', () => {
       [w.municipalityId, w.providers.p, c],
     );
     const input = await marchInputs();
-    const stored = await t.db('visits').where({ citizen_id: c }).select('id', 'external_id', 'actual_start', 'service_codes', 'status', 'area');
+    const stored = await t
+      .db('visits')
+      .where({ citizen_id: c })
+      .select('id', 'external_id', 'actual_start', 'service_codes', 'status', 'area');
     const loaded = input.visits.filter((v) => v.citizenId === c);
     expect(loaded).toHaveLength(3000);
     const byId = new Map(loaded.map((v) => [Number(v.id), v]));
     for (const r of stored) {
       const v = byId.get(Number(r.id))!;
-      expect([v.externalId, v.actualStart, v.serviceCodes, v.status, v.area]).toEqual([r.external_id, toEpochMinute(r.actual_start as Date), r.service_codes, r.status, r.area]);
+      expect([v.externalId, v.actualStart, v.serviceCodes, v.status, v.area]).toEqual([
+        r.external_id,
+        toEpochMinute(r.actual_start as Date),
+        r.service_codes,
+        r.status,
+        r.area,
+      ]);
     }
     expect(loaded.filter((v) => v.externalId.endsWith('-back\\slash\ttab'))).toHaveLength(428);
     expect(loaded.filter((v) => v.externalId.endsWith('-line\nbreak'))).toHaveLength(234);

@@ -19,7 +19,12 @@ describe('settlement lines: printed by PostgreSQL, paged with after= and count=t
     app = buildTestApp(t.db);
     const w = await aSettlementWorld(app.services, 'PAGE');
     finance = await w.token('finance');
-    for (const [ref, day] of [['C1', '02'], ['C2', '03'], ['C3', '04'], ['C4', '05']] as const) {
+    for (const [ref, day] of [
+      ['C1', '02'],
+      ['C2', '03'],
+      ['C3', '04'],
+      ['C4', '05'],
+    ] as const) {
       const c = await w.citizen(ref);
       await w.choose(c, w.providers.p);
       await w.grant(c, 'PC', { minutesPerOccurrence: 30 });
@@ -33,25 +38,46 @@ describe('settlement lines: printed by PostgreSQL, paged with after= and count=t
 
   it('prints quantities, rates, factors, amounts and VAT percentages as the money helpers do', async () => {
     const cases = [
-      ['0', '0', '0', '0', '0'], ['2', '389', '1', '778', '25'], ['1.3333', '389.5', '0.333', '518.93', '12.5'],
-      ['0.000001', '0.0001', '0.000001', '-0.01', '0'], ['123456789012.5', '1234567890.1234', '123456.000001', '-123456789012.99', '100'],
-      ['1.10', '450.10', '1.50', '10.10', '6.00'], ['7', '687.505', '2', '1', '25.5'],
+      ['0', '0', '0', '0', '0'],
+      ['2', '389', '1', '778', '25'],
+      ['1.3333', '389.5', '0.333', '518.93', '12.5'],
+      ['0.000001', '0.0001', '0.000001', '-0.01', '0'],
+      ['123456789012.5', '1234567890.1234', '123456.000001', '-123456789012.99', '100'],
+      ['1.10', '450.10', '1.50', '10.10', '6.00'],
+      ['7', '687.505', '2', '1', '25.5'],
     ];
-    const rnd = (scale: number, digits: number) => fc.bigInt({ min: -(10n ** BigInt(digits)) + 1n, max: 10n ** BigInt(digits) - 1n }).map((n) => new Decimal(n.toString()).div(10 ** scale).toFixed(scale));
+    const rnd = (scale: number, digits: number) =>
+      fc
+        .bigInt({ min: -(10n ** BigInt(digits)) + 1n, max: 10n ** BigInt(digits) - 1n })
+        .map((n) => new Decimal(n.toString()).div(10 ** scale).toFixed(scale));
     const random = fc.sample(fc.tuple(rnd(6, 18), rnd(4, 14), rnd(6, 12), rnd(2, 14), rnd(2, 5)), { numRuns: 300, seed: 19 });
     const values = [...cases, ...random];
-    const sql = `select ${Object.entries(LINE_NUMBER_TEXT).map(([c, text]) => `${text} as ${c}`).join(', ')}
+    const sql = `select ${Object.entries(LINE_NUMBER_TEXT)
+      .map(([c, text]) => `${text} as ${c}`)
+      .join(', ')}
                  from (select unnest(?::numeric(18,6)[]) quantity, unnest(?::numeric(14,4)[]) rate, unnest(?::numeric(12,6)[]) factor,
                               unnest(?::numeric(14,2)[]) amount, unnest(?::numeric(5,2)[]) vat_percent) v`;
-    const rows = (await t.db.raw(sql, [0, 1, 2, 3, 4].map((k) => values.map((v) => v[k]!)))).rows;
-    const stored = (await t.db.raw(`select unnest(?::numeric(18,6)[])::text q, unnest(?::numeric(14,4)[])::text r, unnest(?::numeric(12,6)[])::text f, unnest(?::numeric(14,2)[])::text a, unnest(?::numeric(5,2)[])::text v`, [0, 1, 2, 3, 4].map((k) => values.map((v) => v[k]!)))).rows;
-    expect(rows).toEqual(stored.map((s: Record<string, string>) => ({
-      quantity: new Decimal(s.q!).toString(),
-      rate: formatRate(s.r!),
-      factor: new Decimal(s.f!).toString(),
-      amount: formatMoney(s.a!),
-      vat_percent: new Decimal(s.v!).toString(),
-    })));
+    const rows = (
+      await t.db.raw(
+        sql,
+        [0, 1, 2, 3, 4].map((k) => values.map((v) => v[k]!)),
+      )
+    ).rows;
+    const stored = (
+      await t.db.raw(
+        `select unnest(?::numeric(18,6)[])::text q, unnest(?::numeric(14,4)[])::text r, unnest(?::numeric(12,6)[])::text f, unnest(?::numeric(14,2)[])::text a, unnest(?::numeric(5,2)[])::text v`,
+        [0, 1, 2, 3, 4].map((k) => values.map((v) => v[k]!)),
+      )
+    ).rows;
+    expect(rows).toEqual(
+      stored.map((s: Record<string, string>) => ({
+        quantity: new Decimal(s.q!).toString(),
+        rate: formatRate(s.r!),
+        factor: new Decimal(s.f!).toString(),
+        amount: formatMoney(s.a!),
+        vat_percent: new Decimal(s.v!).toString(),
+      })),
+    );
   });
 
   it('walks every line once in line order with after=, counts only when asked', async () => {

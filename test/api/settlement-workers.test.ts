@@ -21,14 +21,18 @@ async function aMonth(app: TestApp, code: string) {
   const who = asActor(w.municipalityId, 'test:setup', 'admin');
   const providers: number[] = [w.providers.p, w.providers.q];
   for (const ref of ['P3', 'P4']) {
-    providers.push((await app.services.providers.create(who, { ref, name: ref, kind: 'private', vatStatus: 'registered', approvedFrom: '2020-01-01' })).id);
+    providers.push(
+      (await app.services.providers.create(who, { ref, name: ref, kind: 'private', vatStatus: 'registered', approvedFrom: '2020-01-01' }))
+        .id,
+    );
   }
   await aBusyMarch(w, providers);
   return { ...w, finance: asActor(w.municipalityId, 'test:finance') };
 }
 
 async function stored(municipalityId: number) {
-  const settlements = await t.db('settlements as s')
+  const settlements = await t
+    .db('settlements as s')
     .join('providers as p', function () {
       this.on('p.id', 's.provider_id').andOn('p.municipality_id', 's.municipality_id');
     })
@@ -37,11 +41,16 @@ async function stored(municipalityId: number) {
     .select('s.id', 'p.ref', 's.total_excl_vat', 's.vat', 's.total_incl_vat', 's.line_count', 's.exception_count');
   const out = [];
   for (const s of settlements) {
-    const lines = await t.db('settlement_lines')
+    const lines = await t
+      .db('settlement_lines')
       .where({ settlement_id: s.id })
       .orderBy('line_no')
       .select('line_no', 'citizen_ref', 'service_code', 'kind', 'band', 'visits', 'minutes', 'quantity', 'rate', 'amount', 'reason_codes');
-    const exceptions = await t.db('settlement_exceptions').where({ settlement_id: s.id }).orderBy('subject_key').select('kind', 'citizen_ref', 'minutes', 'amount');
+    const exceptions = await t
+      .db('settlement_exceptions')
+      .where({ settlement_id: s.id })
+      .orderBy('subject_key')
+      .select('kind', 'citizen_ref', 'minutes', 'amount');
     out.push({ ref: s.ref, totals: [s.total_excl_vat, s.vat, s.total_incl_vat, s.line_count, s.exception_count], lines, exceptions });
   }
   return out;
@@ -57,7 +66,9 @@ describe('settlement runs in worker threads (decision 0009)', () => {
     const a = await aMonth(app, 'LANES-A');
     const b = await aMonth(app, 'LANES-B');
     const progress: string[] = [];
-    const viaWorkers = await new SettlementsService(t.db, WORKERS_ONLY).run(a.finance, { period: '2026-03' }, (p) => progress.push(`${p.done}/${p.total}`));
+    const viaWorkers = await new SettlementsService(t.db, WORKERS_ONLY).run(a.finance, { period: '2026-03' }, (p) =>
+      progress.push(`${p.done}/${p.total}`),
+    );
     const inline = await new SettlementsService(t.db, INLINE).run(b.finance, { period: '2026-03' });
 
     expect(viaWorkers.outcomes.map((o) => [o.providerRef, o.outcome])).toEqual(inline.outcomes.map((o) => [o.providerRef, o.outcome]));
@@ -93,10 +104,14 @@ describe('settlement runs in worker threads (decision 0009)', () => {
     await w.choose(c, w.providers.p, 'practical_help');
     await w.grant(c, 'PH', { frequency: { type: 'weekly' } });
     await w.visit(w.providers.p, c, 'PH', '2026-03-04 10:00', '2026-03-04 11:00');
-    const err = await new SettlementsService(t.db, WORKERS_ONLY).run(asActor(w.municipalityId, 'test:finance'), { period: '2026-03' }).catch((e: unknown) => e);
+    const err = await new SettlementsService(t.db, WORKERS_ONLY)
+      .run(asActor(w.municipalityId, 'test:finance'), { period: '2026-03' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).status).toBe(422);
-    expect((err as AppError).message).toBe('provider CARE cannot be settled under model per-visit-ph@1: no per_visit rate for price group PH, band visit, private provider');
+    expect((err as AppError).message).toBe(
+      'provider CARE cannot be settled under model per-visit-ph@1: no per_visit rate for price group PH, band visit, private provider',
+    );
     expect(await t.db('settlements').where({ municipality_id: w.municipalityId }).count({ n: '*' })).toEqual([{ n: 0 }]);
   }, 60_000);
 });

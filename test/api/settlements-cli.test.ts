@@ -54,7 +54,9 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     fs.writeFileSync(good, JSON.stringify(exampleModel('dk-granted-time')));
     const r = await cli('model', 'add', good, '--municipality', 'CLI', '--name', 'dk-cli', '--assign-from', '2026-01-01');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^model dk-cli@1 added \(id \d+\): Danish granted-time model \(hverdag dag \/ øvrige tider\)\nassigned to all providers from 2026-01-01 \(assignment \d+\)$/);
+    expect(r.out).toMatch(
+      /^model dk-cli@1 added \(id \d+\): Danish granted-time model \(hverdag dag \/ øvrige tider\)\nassigned to all providers from 2026-01-01 \(assignment \d+\)$/,
+    );
 
     const bad = path.join(tmp, 'bad.json');
     fs.writeFileSync(bad, JSON.stringify({ ...exampleModel('dk-granted-time'), rounding: { mode: 'up', toMinutes: 7 } }));
@@ -95,7 +97,18 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     const f = path.join(tmp, 'delivered.json');
     fs.writeFileSync(f, JSON.stringify(delivered));
     expect((await cli('model', 'add', f, '--municipality', 'CLI', '--name', 'dk-delivered')).code).toBe(0);
-    const r = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-delivered@1', '--json');
+    const r = await cli(
+      'compare',
+      '--municipality',
+      'CLI',
+      '--period',
+      '2026-03',
+      '--model',
+      'dk-cli',
+      '--model',
+      'dk-delivered@1',
+      '--json',
+    );
     expect(r.code).toBe(0);
     // The visits lasted exactly their granted 30 minutes: both models pay 450.00
     expect(JSON.parse(r.out).total).toEqual({
@@ -104,14 +117,27 @@ describe('carepay model / settle / settlement / exception / period / compare', (
       difference: { amount: '0.00', minutes: 0, hours: '0.00' },
     });
     const text = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-delivered');
-    expect(text.out.split('\n')[0]).toBe('What-if 2026-03: A = dk-cli@1, B = dk-delivered@1, price list "Timepriser 2026" (difference = B − A)');
+    expect(text.out.split('\n')[0]).toBe(
+      'What-if 2026-03: A = dk-cli@1, B = dk-delivered@1, price list "Timepriser 2026" (difference = B − A)',
+    );
     const one = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli');
     expect([one.code, one.err]).toEqual([2, 'error: give --model exactly twice: --model A --model B']);
   });
   it('lists the models and their assignments, assigns one to a provider and ends it; an overlap is refused', async () => {
     const listed = JSON.parse((await cli('model', 'list', '--municipality', 'CLI', '--json')).out);
-    expect(listed.models.map((m: { name: string; version: number }) => `${m.name}@${m.version}`)).toEqual(['dk-cli@1', 'dk-delivered@1', 'dk-granted@1']);
-    expect(listed.assignments.map((a: { modelName: string; providerId: number | null; validFrom: string; validTo: string | null }) => [a.modelName, a.providerId, a.validFrom, a.validTo])).toEqual([['dk-cli', null, '2026-01-01', null]]);
+    expect(listed.models.map((m: { name: string; version: number }) => `${m.name}@${m.version}`)).toEqual([
+      'dk-cli@1',
+      'dk-delivered@1',
+      'dk-granted@1',
+    ]);
+    expect(
+      listed.assignments.map((a: { modelName: string; providerId: number | null; validFrom: string; validTo: string | null }) => [
+        a.modelName,
+        a.providerId,
+        a.validFrom,
+        a.validTo,
+      ]),
+    ).toEqual([['dk-cli', null, '2026-01-01', null]]);
 
     const a = await cli('model', 'assign', 'dk-delivered', '--municipality', 'CLI', '--from', '2026-04-01', '--provider', 'HOME');
     expect(a.code).toBe(0);
@@ -135,19 +161,34 @@ describe('carepay model / settle / settlement / exception / period / compare', (
 
     const overlap = await cli('model', 'assign', 'dk-delivered', '--municipality', 'CLI', '--from', '2026-06-01');
     expect(overlap.code).toBe(2);
-    expect(overlap.err.split('\n')[0]).toMatch(/^error: the assignment for all providers would overlap assignment \d+ \(model dk-cli@1, \[2026-01-01, open\)\); close that one first$/);
+    expect(overlap.err.split('\n')[0]).toMatch(
+      /^error: the assignment for all providers would overlap assignment \d+ \(model dk-cli@1, \[2026-01-01, open\)\); close that one first$/,
+    );
     const unknown = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-nope');
-    expect([unknown.code, unknown.err.split('\n')[0]]).toEqual([2, 'error: model dk-nope not found; this municipality has dk-cli@1, dk-delivered@1, dk-granted@1 (latest versions)']);
+    expect([unknown.code, unknown.err.split('\n')[0]]).toEqual([
+      2,
+      'error: model dk-nope not found; this municipality has dk-cli@1, dk-delivered@1, dk-granted@1 (latest versions)',
+    ]);
   });
 
   it('lists the settlement documents of a month and shows one with its lines, reasons and exceptions', async () => {
     const list = JSON.parse((await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03', '--json')).out);
-    expect(list.items.map((s: { providerRef: string; kind: string; status: string; totalInclVat: string }) => [s.providerRef, s.kind, s.status, s.totalInclVat])).toEqual([['CARE', 'regular', 'approved', '562.50']]);
+    expect(
+      list.items.map((s: { providerRef: string; kind: string; status: string; totalInclVat: string }) => [
+        s.providerRef,
+        s.kind,
+        s.status,
+        s.totalInclVat,
+      ]),
+    ).toEqual([['CARE', 'regular', 'approved', '562.50']]);
     const id = list.items[0].id as number;
     const text = (await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03')).out.split('\n');
     expect(text[0]).toBe('Settlement documents 2026-03: 1, amounts in DKK');
     expect(text[2]).toMatch(new RegExp(`^  #${id} +CARE +regular +approved +450\\.00 +112\\.50 +562\\.50 +1 +0  dk-cli@1$`));
-    expect(JSON.parse((await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03', '--status', 'draft', '--json')).out).items).toEqual([]);
+    expect(
+      JSON.parse((await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03', '--status', 'draft', '--json')).out)
+        .items,
+    ).toEqual([]);
 
     const shown = await cli('settlement', 'show', String(id));
     expect(shown.code).toBe(0);
@@ -156,7 +197,9 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     expect(out).toContain('  total 450.00 + VAT 112.50 = 562.50 DKK');
     expect(out).toContain('Lines (1):');
     // 2 visits × 30 granted minutes on weekday days at 450.00 an hour
-    expect(out.find((l) => l.startsWith('  1. '))).toMatch(/^ {2}1\. +C1 +PC +visit +weekday_day +2 visit\(s\) +60 min {2}1 h × 450\.00 = 450\.00 {2}VAT 25 % {2}\[basis\.granted.*\]$/);
+    expect(out.find((l) => l.startsWith('  1. '))).toMatch(
+      /^ {2}1\. +C1 +PC +visit +weekday_day +2 visit\(s\) +60 min {2}1 h × 450\.00 = 450\.00 {2}VAT 25 % {2}\[basis\.granted.*\]$/,
+    );
     expect(out.at(-1)).toBe('Exceptions (0):');
 
     // --explain: the reasons in the municipality's language (Danish here).
@@ -164,7 +207,10 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     expect(explainedOut.find((l) => l.startsWith('  1. '))).toMatch(/ {2}VAT 25 % {2}\[betalt efter visiteret tid.*\]$/);
 
     const json = JSON.parse((await cli('settlement', 'show', String(id), '--json')).out);
-    const api = await app.as(await w.token('finance')).get(`/api/settlements/${id}/lines`).expect(200);
+    const api = await app
+      .as(await w.token('finance'))
+      .get(`/api/settlements/${id}/lines`)
+      .expect(200);
     expect(json.lines).toEqual(api.body.items);
     expect(json.settlement).toMatchObject({ id, totalExclVat: '450.00', vat: '112.50' });
     const missing = await cli('settlement', 'show', '999999');
@@ -176,21 +222,28 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     const c2 = await w.citizen('C2');
     await w.choose(c2, w.providers.p, 'personal_care', '2026-04-01');
     await w.visit(w.providers.p, c2, 'PC', '2026-04-07 08:00', '2026-04-07 08:30');
-    const first = JSON.parse((await cli('settle', '--municipality', 'CLI', '--period', '2026-04', '--provider', 'CARE', '--json')).out).outcomes[0].settlement;
+    const first = JSON.parse((await cli('settle', '--municipality', 'CLI', '--period', '2026-04', '--provider', 'CARE', '--json')).out)
+      .outcomes[0].settlement;
     // C1's grant, not delivered in April, is the other exception.
     expect([first.totalExclVat, first.exceptionCount]).toEqual(['0.00', 2]);
     const shown = JSON.parse((await cli('settlement', 'show', String(first.id), '--json')).out);
-    expect(shown.exceptions.map((x: { kind: string; citizenRef: string }) => [x.kind, x.citizenRef]).sort()).toEqual([['grant_never_delivered', 'C1'], ['visit_without_grant', 'C2']]);
+    expect(shown.exceptions.map((x: { kind: string; citizenRef: string }) => [x.kind, x.citizenRef]).sort()).toEqual([
+      ['grant_never_delivered', 'C1'],
+      ['visit_without_grant', 'C2'],
+    ]);
     const e = shown.exceptions.find((x: { kind: string }) => x.kind === 'visit_without_grant');
     expect([e.kind, e.citizenRef, e.amount, e.decision]).toEqual(['visit_without_grant', 'C2', '225.00', null]);
 
     const accepted = await cli('exception', 'accept', String(e.id), '--note', 'grant is on its way');
     expect(accepted.out).toBe(`exception ${e.id} (visit_without_grant C2 PC 2026-04-07, 225.00) accepted; run the month again to apply it`);
-    const again = JSON.parse((await cli('settle', '--municipality', 'CLI', '--period', '2026-04', '--provider', 'CARE', '--json')).out).outcomes[0];
+    const again = JSON.parse((await cli('settle', '--municipality', 'CLI', '--period', '2026-04', '--provider', 'CARE', '--json')).out)
+      .outcomes[0];
     expect([again.outcome, again.settlement.totalExclVat]).toEqual(['replaced', '225.00']);
     const text = (await cli('settlement', 'show', String(again.settlement.id))).out.split('\n');
     expect(text.find((l) => l.includes('accepted_exception'))).toMatch(/C2 +PC +accepted_exception .* = 225\.00 /);
-    expect(text.find((l) => l.includes(' visit_without_grant '))).toMatch(/ visit_without_grant C2 PC 2026-04-07: 30 min, would pay 225\.00; accepted by cli:\S+ \(grant is on its way\) — /);
+    expect(text.find((l) => l.includes(' visit_without_grant '))).toMatch(
+      / visit_without_grant C2 PC 2026-04-07: 30 min, would pay 225\.00; accepted by cli:\S+ \(grant is on its way\) — /,
+    );
 
     const unknown = await cli('exception', 'reject', '999999');
     expect([unknown.code, unknown.err]).toEqual([2, 'error: settlement exception 999999 not found']);

@@ -32,7 +32,12 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
       ['OMSORG-NORD', 'created'],
       ['PLEJE-PLUS', 'created'],
     ]);
-    const settlements = await t.db('settlements as s').join('providers as p', 'p.id', 's.provider_id').where({ period_start: '2026-04-01' }).orderBy('p.ref').select('s.*', 'p.ref', 'p.vat_status');
+    const settlements = await t
+      .db('settlements as s')
+      .join('providers as p', 'p.id', 's.provider_id')
+      .where({ period_start: '2026-04-01' })
+      .orderBy('p.ref')
+      .select('s.*', 'p.ref', 'p.vat_status');
     expect(settlements).toHaveLength(4);
     // OMSORG-NORD's citizens moved to HJEM-SYD on 1 April: its April visits are exceptions, nothing is paid.
     const nord = settlements.find((s) => s.ref === 'OMSORG-NORD')!;
@@ -51,7 +56,8 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
     }
     // The demo has hospital stays, no-shows, double staffing and Easter: all of them show in the reason codes.
     const codes = new Set((await t.db('settlement_lines').select('reason_codes')).flatMap((r) => r.reason_codes as string[]));
-    for (const c of ['basis.granted', 'basis.per_visit', 'basis.per_period', 'staff.double', 'cancel.noshow.100', 'band.split']) expect(codes).toContain(c);
+    for (const c of ['basis.granted', 'basis.per_visit', 'basis.per_period', 'staff.double', 'cancel.noshow.100', 'band.split'])
+      expect(codes).toContain(c);
     const bands = (await t.db('settlement_lines').distinct('band').orderBy('band')).map((r) => r.band);
     expect(bands).toEqual(['day', 'evening', 'night', 'weekend_holiday']);
   });

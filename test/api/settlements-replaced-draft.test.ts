@@ -54,7 +54,8 @@ describe('a draft replaced by a run while a request waits for the provider lock'
     admin = await w.token('admin');
   });
 
-  const runMarch = async () => (await app.as(admin).post('/api/settlements/run').send({ period: '2026-03' }).expect(200)).body.outcomes[0].settlement;
+  const runMarch = async () =>
+    (await app.as(admin).post('/api/settlements/run').send({ period: '2026-03' }).expect(200)).body.outcomes[0].settlement;
   let visitDay = 10;
   /** A correction in the time registration: one more visit, so the next run replaces the draft. */
   const correctAVisit = () => w.visit(w.providers.p, c1, 'PC', `2026-03-${visitDay} 08:00`, `2026-03-${visitDay++} 08:30`);
@@ -62,7 +63,12 @@ describe('a draft replaced by a run while a request waits for the provider lock'
   it('answers 409 settlement_replaced naming the new draft when approving, and approves nothing', async () => {
     const draft = await runMarch();
     await correctAVisit();
-    const { response, replacement } = await replaceDraftWhile(w, () => app.as(admin).post(`/api/settlements/${draft.id}/approve`).then((r) => r));
+    const { response, replacement } = await replaceDraftWhile(w, () =>
+      app
+        .as(admin)
+        .post(`/api/settlements/${draft.id}/approve`)
+        .then((r) => r),
+    );
     expect(response.status).toBe(409);
     expect(response.body.error).toMatchObject({ code: 'settlement_replaced', details: { replacedBy: replacement } });
     expect(response.body.error.message).toContain(`replaced by settlement ${replacement}`);
@@ -74,7 +80,13 @@ describe('a draft replaced by a run while a request waits for the provider lock'
     const draft = await runMarch();
     const ex = (await app.as(admin).get(`/api/settlements/${draft.id}/exceptions`).expect(200)).body.items[0];
     await correctAVisit();
-    const { response, replacement } = await replaceDraftWhile(w, () => app.as(admin).post(`/api/settlement-exceptions/${ex.id}/accept`).send({}).then((r) => r));
+    const { response, replacement } = await replaceDraftWhile(w, () =>
+      app
+        .as(admin)
+        .post(`/api/settlement-exceptions/${ex.id}/accept`)
+        .send({})
+        .then((r) => r),
+    );
     expect(response.status).toBe(409);
     expect(response.body.error).toMatchObject({ code: 'settlement_replaced', details: { replacedBy: replacement } });
     expect(await t.db('exception_decisions').where({ municipality_id: w.municipalityId }).count({ n: '*' })).toEqual([{ n: 0 }]);

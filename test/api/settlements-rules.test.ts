@@ -4,7 +4,8 @@ import { useTestDatabase } from '../helpers/db.js';
 import { aSettlementWorld, asActor, exampleModel } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
-const settlementCount = async (m: number) => Number(((await t.db('settlements').where({ municipality_id: m }).count({ n: '*' })) as [{ n: number }])[0].n);
+const settlementCount = async (m: number) =>
+  Number(((await t.db('settlements').where({ municipality_id: m }).count({ n: '*' })) as [{ n: number }])[0].n);
 
 describe('settlements: what refuses to run', () => {
   let app: TestApp;
@@ -16,7 +17,11 @@ describe('settlements: what refuses to run', () => {
     const w = await aSettlementWorld(app.services, 'NOPRICE', { priceList: false });
     const c = await w.citizen('C1');
     await w.choose(c, w.providers.p);
-    const res = await app.as(await w.token('finance')).post('/api/settlements/run').send({ period: '2026-03' }).expect(422);
+    const res = await app
+      .as(await w.token('finance'))
+      .post('/api/settlements/run')
+      .send({ period: '2026-03' })
+      .expect(422);
     expect(res.body.error.message).toBe('no adopted price list is in force in 2026-03; adopt one before settling');
     expect(await settlementCount(w.municipalityId)).toBe(0);
   });
@@ -29,11 +34,21 @@ describe('settlements: what refuses to run', () => {
     await w.grant(c, 'PC');
     await w.visit(w.providers.p, c, 'PC', '2026-03-02 08:00', '2026-03-02 08:30');
     const none = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(422);
-    expect(none.body.error.message).toBe('no reimbursement model is assigned to provider CARE for 2026-03-01 – 2026-03-31 (31 day(s) of 2026-03); assign one (POST /api/models/{id}/assign)');
+    expect(none.body.error.message).toBe(
+      'no reimbursement model is assigned to provider CARE for 2026-03-01 – 2026-03-31 (31 day(s) of 2026-03); assign one (POST /api/models/{id}/assign)',
+    );
 
     // All providers until 15 March, then a new version for CARE alone: two models in one month.
-    await app.as(finance).post(`/api/models/${w.modelId}/assign`).send({ providerId: null, validFrom: '2026-01-01', validTo: '2026-03-15' }).expect(201);
-    const v2 = await app.as(finance).post('/api/models').send({ name: 'dk-granted', document: exampleModel('dk-granted-time') }).expect(201);
+    await app
+      .as(finance)
+      .post(`/api/models/${w.modelId}/assign`)
+      .send({ providerId: null, validFrom: '2026-01-01', validTo: '2026-03-15' })
+      .expect(201);
+    const v2 = await app
+      .as(finance)
+      .post('/api/models')
+      .send({ name: 'dk-granted', document: exampleModel('dk-granted-time') })
+      .expect(201);
     await app.as(finance).post(`/api/models/${v2.body.id}/assign`).send({ providerId: w.providers.p, validFrom: '2026-03-15' }).expect(201);
     const changing = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(422);
     expect(changing.body.error.message).toBe(
@@ -41,7 +56,11 @@ describe('settlements: what refuses to run', () => {
     );
     expect(await settlementCount(w.municipalityId)).toBe(0);
     // April is wholly under version 2 (CARE's own assignment wins).
-    const april = await app.as(finance).post('/api/settlements/run').send({ period: '2026-04', providerIds: [w.providers.p] }).expect(200);
+    const april = await app
+      .as(finance)
+      .post('/api/settlements/run')
+      .send({ period: '2026-04', providerIds: [w.providers.p] })
+      .expect(200);
     expect(april.body.outcomes[0].settlement.model).toEqual({ id: v2.body.id, name: 'dk-granted', version: 2 });
   });
 
@@ -57,7 +76,9 @@ describe('settlements: what refuses to run', () => {
     await w.grant(c, 'PH', { frequency: { type: 'weekly' } });
     await w.visit(w.providers.p, c, 'PH', '2026-03-04 10:00', '2026-03-04 11:00');
     const res = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(422);
-    expect(res.body.error.message).toBe('provider CARE cannot be settled under model per-visit-ph@1: no per_visit rate for price group PH, band visit, private provider');
+    expect(res.body.error.message).toBe(
+      'provider CARE cannot be settled under model per-visit-ph@1: no per_visit rate for price group PH, band visit, private provider',
+    );
     expect(res.body.error.details.issues[0].code).toBe('missing_rate');
     expect(await settlementCount(w.municipalityId)).toBe(0);
   });
@@ -75,26 +96,41 @@ describe('settlements: what refuses to run', () => {
     await w.visit(w.providers.p, c1, 'PC', '2026-03-02 08:00', '2026-03-02 08:30');
     await w.visit(w.providers.q, c2, 'PC', '2026-03-02 09:00', '2026-03-02 09:30');
 
-    await app.as(finance).get('/api/periods/2026-03/lock').expect(200, { period: '2026-03', locked: false, lockedAt: null, lockedBy: null });
+    await app
+      .as(finance)
+      .get('/api/periods/2026-03/lock')
+      .expect(200, { period: '2026-03', locked: false, lockedAt: null, lockedBy: null });
     const locked = await app.as(finance).post('/api/periods/2026-03/lock').expect(201);
     expect(locked.body).toMatchObject({ period: '2026-03', locked: true, lockedBy: expect.stringMatching(/^token:/) });
     await app.as(finance).post('/api/periods/2026-03/lock').expect(409);
     const refused = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(409);
-    expect(refused.body.error.message).toBe('2026-03 is locked; providers CARE, HOME have no approved settlement to correct (unlock the period to run a regular settlement)');
+    expect(refused.body.error.message).toBe(
+      '2026-03 is locked; providers CARE, HOME have no approved settlement to correct (unlock the period to run a regular settlement)',
+    );
     expect(await settlementCount(w.municipalityId)).toBe(0);
 
     await app.as(finance).delete('/api/periods/2026-03/lock').expect(200);
     await app.as(finance).delete('/api/periods/2026-03/lock').expect(404);
-    const run = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03', providerIds: [w.providers.p] }).expect(200);
+    const run = await app
+      .as(finance)
+      .post('/api/settlements/run')
+      .send({ period: '2026-03', providerIds: [w.providers.p] })
+      .expect(200);
     await app.as(admin).post(`/api/settlements/${run.body.outcomes[0].settlement.id}/approve`).expect(200);
     await app.as(finance).post('/api/periods/2026-03/lock').expect(201);
-    expect((await app.as(finance).get('/api/periods/locks').expect(200)).body.map((l: { period: string }) => l.period)).toEqual(['2026-03']);
+    expect((await app.as(finance).get('/api/periods/locks').expect(200)).body.map((l: { period: string }) => l.period)).toEqual([
+      '2026-03',
+    ]);
 
     // A visit arriving for the locked month goes into CARE's next correction: 30 × 450.00 / 60 = 225.00
     await w.visit(w.providers.p, c1, 'PC', '2026-03-03 08:00', '2026-03-03 08:30');
     const both = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(409);
     expect(both.body.error.details.providers).toEqual(['HOME']);
-    const corr = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03', providerIds: [w.providers.p] }).expect(200);
+    const corr = await app
+      .as(finance)
+      .post('/api/settlements/run')
+      .send({ period: '2026-03', providerIds: [w.providers.p] })
+      .expect(200);
     expect(corr.body).toMatchObject({ period: '2026-03', locked: true });
     expect(corr.body.outcomes[0].settlement).toMatchObject({ kind: 'correction', sequence: 1, totalExclVat: '225.00', vat: '56.25' });
   });
@@ -105,8 +141,17 @@ describe('settlements: what refuses to run', () => {
     await w.choose(c, w.providers.p);
     const odd = 'Bes\\øg\t"7"\nB,{x}';
     await w.visit(w.providers.p, c, 'PC', '2026-03-02 08:00', '2026-03-02 08:30', { externalId: odd });
-    const run = await app.as(await w.token('finance')).post('/api/settlements/run').send({ period: '2026-03' }).expect(200);
-    const ex = (await app.as(await w.token('finance')).get(`/api/settlements/${run.body.outcomes[0].settlement.id}/exceptions`).expect(200)).body.items;
+    const run = await app
+      .as(await w.token('finance'))
+      .post('/api/settlements/run')
+      .send({ period: '2026-03' })
+      .expect(200);
+    const ex = (
+      await app
+        .as(await w.token('finance'))
+        .get(`/api/settlements/${run.body.outcomes[0].settlement.id}/exceptions`)
+        .expect(200)
+    ).body.items;
     expect(ex).toHaveLength(1);
     expect(ex[0]).toMatchObject({ kind: 'visit_without_grant', externalId: odd, subjectKey: `visit:phoniro/${odd}#PC`, amount: '225.00' });
     expect(ex[0].reasonCodes).toEqual(['grant.assumed_standard', 'exception.visit_without_grant', 'basis.granted']);
@@ -114,8 +159,14 @@ describe('settlements: what refuses to run', () => {
 
   it('refuses an overlapping model assignment (409) naming the one in the way', async () => {
     const w = await aSettlementWorld(app.services, 'OVERLAP');
-    const res = await app.as(await w.token('admin')).post(`/api/models/${w.modelId}/assign`).send({ validFrom: '2026-06-01' }).expect(409);
-    expect(res.body.error.message).toMatch(/^the assignment for all providers would overlap assignment \d+ \(model dk-granted@1, \[2026-01-01, open\)\); close that one first$/);
+    const res = await app
+      .as(await w.token('admin'))
+      .post(`/api/models/${w.modelId}/assign`)
+      .send({ validFrom: '2026-06-01' })
+      .expect(409);
+    expect(res.body.error.message).toMatch(
+      /^the assignment for all providers would overlap assignment \d+ \(model dk-granted@1, \[2026-01-01, open\)\); close that one first$/,
+    );
   });
 });
 
@@ -139,7 +190,10 @@ describe('settlements: access', () => {
     await w.visit(w.providers.p, c1, 'PC', '2026-03-02 08:00', '2026-03-02 08:30'); // no grant: an exception
     await w.visit(w.providers.q, c2, 'PC', '2026-03-02 09:00', '2026-03-02 09:30');
     const run = (await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(200)).body;
-    ids = { p: run.outcomes.find((o: { providerRef: string }) => o.providerRef === 'CARE').settlement.id, q: run.outcomes.find((o: { providerRef: string }) => o.providerRef === 'HOME').settlement.id };
+    ids = {
+      p: run.outcomes.find((o: { providerRef: string }) => o.providerRef === 'CARE').settlement.id,
+      q: run.outcomes.find((o: { providerRef: string }) => o.providerRef === 'HOME').settlement.id,
+    };
     exceptionOfP = (await app.as(finance).get(`/api/settlements/${ids.p}/exceptions`).expect(200)).body.items[0].id;
     providerQ = await w.token('provider', w.providers.q);
     auditor = await w.token('auditor');
@@ -208,7 +262,11 @@ describe('what-if comparison', () => {
     expect(care.providerRef).toBe('CARE');
     // The command line's progress bar follows the providers as they are compared.
     const seen: unknown[] = [];
-    await app.services.settlements.compare(asActor(w.municipalityId, 'test:compare'), { period: '2026-03', modelA: 'dk-granted@1', modelB: 'dk-delivered' }, (p) => seen.push([p.done, p.total, p.provider.ref]));
+    await app.services.settlements.compare(
+      asActor(w.municipalityId, 'test:compare'),
+      { period: '2026-03', modelA: 'dk-granted@1', modelB: 'dk-delivered' },
+      (p) => seen.push([p.done, p.total, p.provider.ref]),
+    );
     expect(seen).toEqual([[1, 1, 'CARE']]);
     expect(care.categories).toEqual([
       {
@@ -232,7 +290,11 @@ describe('what-if comparison', () => {
     expect(c.total).toEqual({ a: care.a, b: care.b, difference: care.difference });
     expect(await settlementCount(w.municipalityId)).toBe(0);
 
-    const post = await app.as(finance).post('/api/compare').send({ period: '2026-03', modelA: 'dk-granted', modelB: 'dk-delivered@1', providerIds: [w.providers.p] }).expect(200);
+    const post = await app
+      .as(finance)
+      .post('/api/compare')
+      .send({ period: '2026-03', modelA: 'dk-granted', modelB: 'dk-delivered@1', providerIds: [w.providers.p] })
+      .expect(200);
     expect(post.body.total).toEqual(c.total);
   });
 

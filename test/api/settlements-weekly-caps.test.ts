@@ -17,10 +17,18 @@ describe('settlements: a weekly cap over a week that crosses the month', () => {
   let w: Awaited<ReturnType<typeof aSettlementWorld>>;
   let finance: string;
   const run = async (period: string) => {
-    const res = await app.as(finance).post('/api/settlements/run').send({ period, providerIds: [w.providers.p] }).expect(200);
+    const res = await app
+      .as(finance)
+      .post('/api/settlements/run')
+      .send({ period, providerIds: [w.providers.p] })
+      .expect(200);
     const s = res.body.outcomes[0].settlement;
     expect(s.providerId).toBe(w.providers.p);
-    const lines = (await app.as(finance).get(`/api/settlements/${s.id}/lines`).expect(200)).body.items as { citizenRef: string; minutes: number; amount: string }[];
+    const lines = (await app.as(finance).get(`/api/settlements/${s.id}/lines`).expect(200)).body.items as {
+      citizenRef: string;
+      minutes: number;
+      amount: string;
+    }[];
     return { total: s.totalExclVat as string, lines: lines.map((l) => [l.citizenRef, l.minutes, l.amount]) };
   };
 
@@ -44,7 +52,11 @@ describe('settlements: a weekly cap over a week that crosses the month', () => {
     const c2 = await w.citizen('C2');
     await w.choose(c2, w.providers.p);
     await w.grant(c2, 'PC', { minutesPerOccurrence: 30 });
-    await app.as(finance).post('/api/absences').send(anAbsence(c2, { kind: 'holiday', planned: true, validFrom: '2026-04-01', validTo: '2026-04-06' })).expect(201);
+    await app
+      .as(finance)
+      .post('/api/absences')
+      .send(anAbsence(c2, { kind: 'holiday', planned: true, validFrom: '2026-04-01', validTo: '2026-04-06' }))
+      .expect(201);
     await w.visit(w.providers.p, c2, 'PC', '2026-03-30 09:00', '2026-03-30 09:40');
     await w.visit(w.providers.p, c2, 'PC', '2026-03-31 09:00', '2026-03-31 09:40');
     // C3: daily 30 minutes, changes to provider Q on Thursday 2 April, so P's share of the week is

@@ -5,7 +5,16 @@ import { aSettlementWorld } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
 
-type Line = { citizenRef: string; serviceCode: string; kind: string; band: string | null; minutes: number; visits: number; amount: string; reasonCodes: string[] };
+type Line = {
+  citizenRef: string;
+  serviceCode: string;
+  kind: string;
+  band: string | null;
+  minutes: number;
+  visits: number;
+  amount: string;
+  reasonCodes: string[];
+};
 const brief = (l: Line) => [l.citizenRef, l.serviceCode, l.kind, l.band, l.visits, l.minutes, l.amount];
 
 /**
@@ -49,10 +58,22 @@ describe('settlements: run, re-run, approve, corrections', () => {
 
   it('computes a draft with the hand-computed lines, totals, VAT and exception', async () => {
     const res = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(200);
-    expect(res.body.outcomes.map((o: { providerRef: string; outcome: string }) => [o.providerRef, o.outcome])).toEqual([['CARE', 'created']]);
+    expect(res.body.outcomes.map((o: { providerRef: string; outcome: string }) => [o.providerRef, o.outcome])).toEqual([
+      ['CARE', 'created'],
+    ]);
     const s = res.body.outcomes[0].settlement;
     settlementId = s.id;
-    expect(s).toMatchObject({ kind: 'regular', sequence: 0, status: 'draft', totalExclVat: '750.00', vat: '187.50', totalInclVat: '937.50', lineCount: 2, exceptionCount: 1, currency: 'DKK' });
+    expect(s).toMatchObject({
+      kind: 'regular',
+      sequence: 0,
+      status: 'draft',
+      totalExclVat: '750.00',
+      vat: '187.50',
+      totalInclVat: '937.50',
+      lineCount: 2,
+      exceptionCount: 1,
+      currency: 'DKK',
+    });
     expect(s.fingerprint).toMatch(/^[0-9a-f]{64}$/);
 
     const detail = (await app.as(finance).get(`/api/settlements/${s.id}`).expect(200)).body;
@@ -76,7 +97,15 @@ describe('settlements: run, re-run, approve, corrections', () => {
 
     const ex = (await app.as(finance).get(`/api/settlements/${s.id}/exceptions`).expect(200)).body;
     expect(ex.items).toHaveLength(1);
-    expect(ex.items[0]).toMatchObject({ kind: 'visit_without_grant', citizenRef: 'C2', serviceCode: 'PC', date: '2026-03-04', minutes: 30, amount: '225.00', decision: null });
+    expect(ex.items[0]).toMatchObject({
+      kind: 'visit_without_grant',
+      citizenRef: 'C2',
+      serviceCode: 'PC',
+      date: '2026-03-04',
+      minutes: 30,
+      amount: '225.00',
+      decision: null,
+    });
     expect(ex.items[0].subjectKey).toMatch(/^visit:phoniro\/RUN-V4#PC$/);
   });
 
@@ -84,7 +113,10 @@ describe('settlements: run, re-run, approve, corrections', () => {
     const before = (await app.as(finance).get(`/api/settlements/${settlementId}`).expect(200)).body;
     const beforeLines = (await app.as(finance).get(`/api/settlements/${settlementId}/lines`).expect(200)).body.items;
     const again = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(200);
-    expect(again.body.outcomes[0]).toMatchObject({ outcome: 'unchanged', settlement: { id: settlementId, fingerprint: before.fingerprint } });
+    expect(again.body.outcomes[0]).toMatchObject({
+      outcome: 'unchanged',
+      settlement: { id: settlementId, fingerprint: before.fingerprint },
+    });
 
     // Throw the draft away and compute it from scratch: same amounts, lines and fingerprint.
     await t.db('settlements').where({ id: settlementId }).delete();
@@ -101,7 +133,11 @@ describe('settlements: run, re-run, approve, corrections', () => {
 
   it('pays an accepted exception as a line from the next run, and asks for that run before approval', async () => {
     const ex = (await app.as(finance).get(`/api/settlements/${settlementId}/exceptions`).expect(200)).body.items[0];
-    const accepted = await app.as(finance).post(`/api/settlement-exceptions/${ex.id}/accept`).send({ note: 'grant was late in the system' }).expect(200);
+    const accepted = await app
+      .as(finance)
+      .post(`/api/settlement-exceptions/${ex.id}/accept`)
+      .send({ note: 'grant was late in the system' })
+      .expect(200);
     expect(accepted.body.decision).toMatchObject({ decision: 'accepted', note: 'grant was late in the system' });
     const stale = await app.as(admin).post(`/api/settlements/${settlementId}/approve`).expect(409);
     expect(stale.body.error.message).toContain('run the settlement again');
@@ -117,7 +153,12 @@ describe('settlements: run, re-run, approve, corrections', () => {
       ['C1', 'PC', 'visit', 'weekday_day', 2, 40, '300.00'],
       ['C2', 'PC', 'accepted_exception', null, 1, 30, '225.00'],
     ]);
-    expect(lines[2].reasonCodes).toEqual(['grant.assumed_standard', 'exception.visit_without_grant', 'basis.granted', 'exception.accepted']);
+    expect(lines[2].reasonCodes).toEqual([
+      'grant.assumed_standard',
+      'exception.visit_without_grant',
+      'basis.granted',
+      'exception.accepted',
+    ]);
     expect(lines[2]).not.toHaveProperty('reasons');
     settlementId = s.id;
 
@@ -126,7 +167,12 @@ describe('settlements: run, re-run, approve, corrections', () => {
     expect(da.map((l: { reasonCodes: string[]; reasons: string[] }) => [l.reasonCodes, l.reasons])).toEqual([
       [
         ['grant.assumed_standard', 'exception.visit_without_grant', 'basis.granted', 'exception.accepted'],
-        ['ingen visiterede minutter: normtiden er brugt', 'besøg uden visitation til borgeren og ydelsen', 'betalt efter visiteret tid', 'afvigelse godkendt af økonomi: betales'],
+        [
+          'ingen visiterede minutter: normtiden er brugt',
+          'besøg uden visitation til borgeren og ydelsen',
+          'betalt efter visiteret tid',
+          'afvigelse godkendt af økonomi: betales',
+        ],
       ],
     ]);
     const sv = (await app.as(finance).get(`/api/settlements/${s.id}/exceptions?language=sv`).expect(200)).body.items;
@@ -155,7 +201,9 @@ describe('settlements: run, re-run, approve, corrections', () => {
   });
 
   it('keeps an approved settlement frozen in the database and unchanged by re-runs', async () => {
-    await expect(t.db('settlements').where({ id: settlementId }).update({ total_excl_vat: '1.00' })).rejects.toThrow(/approved and cannot be changed/);
+    await expect(t.db('settlements').where({ id: settlementId }).update({ total_excl_vat: '1.00' })).rejects.toThrow(
+      /approved and cannot be changed/,
+    );
     await expect(t.db('settlement_lines').where({ settlement_id: settlementId }).delete()).rejects.toThrow(/cannot change/);
     await expect(t.db('settlements').where({ id: settlementId }).delete()).rejects.toThrow(/can no longer be removed/);
     const res = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(200);
@@ -170,7 +218,17 @@ describe('settlements: run, re-run, approve, corrections', () => {
     const res = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(200);
     const c = res.body.outcomes[0].settlement;
     expect(res.body.outcomes[0].outcome).toBe('created');
-    expect(c).toMatchObject({ kind: 'correction', sequence: 1, correctsId: settlementId, status: 'draft', totalExclVat: '225.00', vat: '56.25', totalInclVat: '281.25', lineCount: 1, exceptionCount: 0 });
+    expect(c).toMatchObject({
+      kind: 'correction',
+      sequence: 1,
+      correctsId: settlementId,
+      status: 'draft',
+      totalExclVat: '225.00',
+      vat: '56.25',
+      totalInclVat: '281.25',
+      lineCount: 1,
+      exceptionCount: 0,
+    });
     const lines = (await app.as(finance).get(`/api/settlements/${c.id}/lines`).expect(200)).body.items;
     expect(lines.map(brief)).toEqual([['C1', 'PC', 'visit', 'weekday_day', 1, 30, '225.00']]);
     expect(lines[0].reasonCodes[0]).toBe('correction.changed');
@@ -188,7 +246,14 @@ describe('settlements: run, re-run, approve, corrections', () => {
     await app.services.visits.update(w.who, sat.id, { status: 'cancelled_by_provider', actualStart: null, actualEnd: null });
     const res = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(200);
     const c = res.body.outcomes[0].settlement;
-    expect(c).toMatchObject({ kind: 'correction', sequence: 2, totalExclVat: '-270.00', vat: '-67.50', totalInclVat: '-337.50', lineCount: 2 });
+    expect(c).toMatchObject({
+      kind: 'correction',
+      sequence: 2,
+      totalExclVat: '-270.00',
+      vat: '-67.50',
+      totalInclVat: '-337.50',
+      lineCount: 2,
+    });
     const lines = (await app.as(finance).get(`/api/settlements/${c.id}/lines`).expect(200)).body.items;
     expect(lines.map(brief)).toEqual([
       ['C1', 'PC', 'cancellation', 'other_times', 1, 30, '0.00'],

@@ -17,15 +17,20 @@ async function signIn(app: TestApp, form: Record<string, string>, opts: { ip: st
     .post('/app/login')
     .set('x-forwarded-for', opts.ip)
     .set('accept-language', opts.lang ?? 'en')
-    .set('cookie', setCookies(page).map((c) => c.split(';')[0]).join('; '))
+    .set(
+      'cookie',
+      setCookies(page)
+        .map((c) => c.split(';')[0])
+        .join('; '),
+    )
     .type('form')
     .send({ _csrf: Browser.csrf(page.text), ...form });
 }
 
 const auditOf = async (municipalityId: number) =>
-  (await t.db('audit_log').where({ municipality_id: municipalityId }).whereIn('action', ['sign_in_failed', 'sign_in_locked']).orderBy('id')).map(
-    (r) => ({ action: r.action, actor: r.actor, changes: r.changes }),
-  );
+  (
+    await t.db('audit_log').where({ municipality_id: municipalityId }).whereIn('action', ['sign_in_failed', 'sign_in_locked']).orderBy('id')
+  ).map((r) => ({ action: r.action, actor: r.actor, changes: r.changes }));
 
 describe('password sign-in is throttled per account and per address, across instances (issue 20, defect 4)', () => {
   let app: TestApp;
@@ -33,7 +38,13 @@ describe('password sign-in is throttled per account and per address, across inst
   let m: number;
 
   const aUser = async (username: string) => {
-    await app.services.webSessions.createUser(asAdmin(m), { username, displayName: username, role: 'finance', providerId: null, password: PASSWORD });
+    await app.services.webSessions.createUser(asAdmin(m), {
+      username,
+      displayName: username,
+      role: 'finance',
+      providerId: null,
+      password: PASSWORD,
+    });
   };
 
   beforeAll(async () => {
@@ -63,27 +74,44 @@ describe('password sign-in is throttled per account and per address, across inst
 
     const audit = await auditOf(m);
     expect(audit.filter((a) => a.action === 'sign_in_failed')).toHaveLength(5);
-    expect(audit.filter((a) => a.action === 'sign_in_failed').every((a) => a.changes.username === 'anna' && a.changes.reason === 'wrong_password')).toBe(true);
+    expect(
+      audit
+        .filter((a) => a.action === 'sign_in_failed')
+        .every((a) => a.changes.username === 'anna' && a.changes.reason === 'wrong_password'),
+    ).toBe(true);
     expect(audit.filter((a) => a.action === 'sign_in_locked')).toEqual([
-      { action: 'sign_in_locked', actor: expect.stringMatching(/^sign-in \(198\.51\.100\.[0-3]\)$/), changes: expect.objectContaining({ username: 'anna', subject: 'account:anna', minutes: 15 }) },
+      {
+        action: 'sign_in_locked',
+        actor: expect.stringMatching(/^sign-in \(198\.51\.100\.[0-3]\)$/),
+        changes: expect.objectContaining({ username: 'anna', subject: 'account:anna', minutes: 15 }),
+      },
     ]);
   });
 
   it('lets the right password in once the window has passed, and a success starts the account afresh', async () => {
     await aUser('bodil');
-    for (let i = 0; i < 6; i++) await signIn(app, { municipality: 'THR', username: 'bodil', password: 'nope nope nope' }, { ip: '192.0.2.1' });
+    for (let i = 0; i < 6; i++)
+      await signIn(app, { municipality: 'THR', username: 'bodil', password: 'nope nope nope' }, { ip: '192.0.2.1' });
     expect((await signIn(app, { municipality: 'THR', username: 'bodil', password: PASSWORD }, { ip: '192.0.2.1' })).status).toBe(429);
-    await t.db('sign_in_throttles').where({ municipality_id: m }).update({ window_started_at: t.db.raw("now() - interval '16 minutes'") });
+    await t
+      .db('sign_in_throttles')
+      .where({ municipality_id: m })
+      .update({ window_started_at: t.db.raw("now() - interval '16 minutes'") });
     expect((await signIn(app, { municipality: 'THR', username: 'bodil', password: PASSWORD }, { ip: '192.0.2.1' })).status).toBe(303);
     expect(await t.db('sign_in_throttles').where({ municipality_id: m, subject: 'account:bodil' }).first()).toBeUndefined();
-    for (let i = 0; i < 4; i++) expect((await signIn(app, { municipality: 'THR', username: 'bodil', password: 'nope nope nope' }, { ip: '192.0.2.1' })).status).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect((await signIn(app, { municipality: 'THR', username: 'bodil', password: 'nope nope nope' }, { ip: '192.0.2.1' })).status).toBe(
+        401,
+      );
     expect((await signIn(app, { municipality: 'THR', username: 'bodil', password: PASSWORD }, { ip: '192.0.2.1' })).status).toBe(303);
   });
 
   it('stops one address trying one password on many accounts, not the other addresses', async () => {
     await aUser('cleo');
     for (let i = 0; i < 20; i++) {
-      expect((await signIn(second, { municipality: 'THR', username: `someone${i}`, password: 'Summer2026!!' }, { ip: '203.0.113.50' })).status).toBe(401);
+      expect(
+        (await signIn(second, { municipality: 'THR', username: `someone${i}`, password: 'Summer2026!!' }, { ip: '203.0.113.50' })).status,
+      ).toBe(401);
     }
     expect((await signIn(app, { municipality: 'THR', username: 'cleo', password: PASSWORD }, { ip: '203.0.113.50' })).status).toBe(429);
     expect((await signIn(app, { municipality: 'THR', username: 'cleo', password: PASSWORD }, { ip: '203.0.113.51' })).status).toBe(303);
@@ -93,9 +121,10 @@ describe('password sign-in is throttled per account and per address, across inst
     expect(unknown.map((a) => a.changes.reason)).toEqual(['unknown_or_disabled_user']);
   });
 
-  it('says so in the browser\'s language', async () => {
+  it("says so in the browser's language", async () => {
     await aUser('dan');
-    for (let i = 0; i < 5; i++) await signIn(app, { municipality: 'THR', username: 'dan', password: 'nope nope nope' }, { ip: '192.0.2.77' });
+    for (let i = 0; i < 5; i++)
+      await signIn(app, { municipality: 'THR', username: 'dan', password: 'nope nope nope' }, { ip: '192.0.2.77' });
     const da = await signIn(app, { municipality: 'THR', username: 'dan', password: PASSWORD }, { ip: '192.0.2.77', lang: 'da' });
     expect([da.status, da.text.includes('For mange forsøg på at logge ind. Prøv igen om 15 min.')]).toEqual([429, true]);
     const sv = await signIn(app, { municipality: 'THR', username: 'dan', password: PASSWORD }, { ip: '192.0.2.77', lang: 'sv' });
@@ -109,9 +138,17 @@ describe('failed token authentications per address and instance', () => {
     const m = await aMunicipality(app.services, 'TOK');
     const token = await aToken(app.services, m, 'finance');
     for (let i = 0; i < 100; i++) {
-      await app.http.get('/api/providers').set('x-forwarded-for', '198.51.100.200').set('authorization', `Bearer cp_${'x'.repeat(30)}${i}`).expect(401);
+      await app.http
+        .get('/api/providers')
+        .set('x-forwarded-for', '198.51.100.200')
+        .set('authorization', `Bearer cp_${'x'.repeat(30)}${i}`)
+        .expect(401);
     }
-    const refused = await app.http.get('/api/providers').set('x-forwarded-for', '198.51.100.200').set('authorization', `Bearer ${token}`).expect(429);
+    const refused = await app.http
+      .get('/api/providers')
+      .set('x-forwarded-for', '198.51.100.200')
+      .set('authorization', `Bearer ${token}`)
+      .expect(429);
     expect(refused.body.error).toMatchObject({ code: 'too_many_requests', details: { retryAfterSeconds: expect.any(Number) } });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(800);
     await app.http.get('/api/providers').set('x-forwarded-for', '198.51.100.201').set('authorization', `Bearer ${token}`).expect(200);

@@ -61,7 +61,13 @@ describe('signed links for opening documents in a browser', () => {
     expect(revoked.body.error.message).toBe('The token behind this link has been revoked or does not hold these rights');
 
     const signer = new LinkSigner(app.services.config.linkSecret);
-    const principal = { municipalityId: 1, role: 'auditor' as const, providerId: null, actor: 'x', tokenId: created.body.info.id as number };
+    const principal = {
+      municipalityId: 1,
+      role: 'auditor' as const,
+      providerId: null,
+      actor: 'x',
+      tokenId: created.body.info.id as number,
+    };
     const old = signer.create(principal, '/budget-checks/years/2026/series.csv', 60, Date.now() - 120_000);
     expect((await app.http.get(old.url).expect(401)).body.error.message).toBe('The link is invalid or has expired');
   });
@@ -92,7 +98,13 @@ describe('signed links for opening documents in a browser', () => {
 
     it('is refused when signed with the public development pepper', async () => {
       expect(app.services.config.idKeys.map((k) => k.secret)).not.toContain(app.services.config.linkSecret);
-      const url = forge('carepay-development-pepper-not-for-production', path, { m, r: 'budget_controller', p: '', t: controllerId, exp: exp() });
+      const url = forge('carepay-development-pepper-not-for-production', path, {
+        m,
+        r: 'budget_controller',
+        p: '',
+        t: controllerId,
+        exp: exp(),
+      });
       await app.http.get(url).expect(401);
     });
 

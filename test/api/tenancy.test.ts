@@ -30,7 +30,11 @@ describe('municipality, tokens and tenancy', () => {
 
   it('lets only admins change municipality settings, and keeps country fixed', async () => {
     await app.as(financeA).patch('/api/municipality').send({ language: 'en' }).expect(403);
-    const res = await app.as(adminA).patch('/api/municipality').send({ language: 'en', choiceNoticeRule: 'days', choiceNoticeDays: 14 }).expect(200);
+    const res = await app
+      .as(adminA)
+      .patch('/api/municipality')
+      .send({ language: 'en', choiceNoticeRule: 'days', choiceNoticeDays: 14 })
+      .expect(200);
     expect(res.body).toMatchObject({ language: 'en', choiceNoticeRule: 'days', choiceNoticeDays: 14 });
     await app.as(adminA).patch('/api/municipality').send({ country: 'SE' }).expect(400);
   });
@@ -59,13 +63,13 @@ describe('municipality, tokens and tenancy', () => {
     await app.as(secret).get('/api/municipality').expect(401);
   });
 
-  it('refuses a provider token without a provider, or with another municipality\'s provider', async () => {
+  it("refuses a provider token without a provider, or with another municipality's provider", async () => {
     await app.as(adminA).post('/api/tokens').send({ name: 'x', role: 'provider' }).expect(422);
     const pB = (await app.as(adminB).post('/api/providers').send(aProvider()).expect(201)).body.id;
     await app.as(adminA).post('/api/tokens').send({ name: 'x', role: 'provider', providerId: pB }).expect(404);
   });
 
-  it('never lets a token of one municipality act on another\'s tokens', async () => {
+  it("never lets a token of one municipality act on another's tokens", async () => {
     const tokensB = await app.as(adminB).get('/api/tokens').expect(200);
     const idB = tokensB.body.items[0].id;
     await app.as(adminA).delete(`/api/tokens/${idB}`).expect(404);
@@ -79,8 +83,11 @@ describe('municipality, tokens and tenancy', () => {
   });
 
   it('honours expiry', async () => {
-    const created = await app.as(adminA).post('/api/tokens')
-      .send({ name: 'expired', role: 'auditor', expiresAt: '2020-01-01T00:00:00Z' }).expect(201);
+    const created = await app
+      .as(adminA)
+      .post('/api/tokens')
+      .send({ name: 'expired', role: 'auditor', expiresAt: '2020-01-01T00:00:00Z' })
+      .expect(201);
     await app.as(created.body.token).get('/api/municipality').expect(401);
   });
 

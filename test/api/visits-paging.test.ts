@@ -20,7 +20,10 @@ describe('visits: paging with after= and count=true', () => {
     const seen: number[] = [];
     let after: number | null = null;
     for (let pages = 0; pages < 50; pages++) {
-      const res: Page = await app.as(token).get(`/api/visits?limit=${limit}${query}${after === null ? '' : `&after=${after}`}`).expect(200);
+      const res: Page = await app
+        .as(token)
+        .get(`/api/visits?limit=${limit}${query}${after === null ? '' : `&after=${after}`}`)
+        .expect(200);
       seen.push(...res.body.items.map((v) => v.id));
       if (res.body.next === null) return seen;
       expect(res.body.next).toBe(res.body.items.at(-1)!.id);
@@ -46,12 +49,31 @@ describe('visits: paging with after= and count=true', () => {
     // Seven visits at the same instant (ordered by id among themselves) and four at other times.
     const end = (start: string) => new Date(Date.parse(start) + 30 * 60_000).toISOString();
     const at = (start: string) => ({ actualStart: start, actualEnd: end(start), plannedStart: start, plannedEnd: end(start) });
-    const starts = ['2026-02-03T09:00:00Z', ...Array(7).fill('2026-02-02T09:00:00Z'), '2026-02-01T09:00:00Z', '2026-02-04T09:00:00Z', '2026-02-02T08:59:59Z'];
-    for (const [i, s] of starts.entries()) await app.as(finance).post('/api/visits').send(aVisit(i % 2 ? p1 : p2, c, at(s))).expect(201);
+    const starts = [
+      '2026-02-03T09:00:00Z',
+      ...Array(7).fill('2026-02-02T09:00:00Z'),
+      '2026-02-01T09:00:00Z',
+      '2026-02-04T09:00:00Z',
+      '2026-02-02T08:59:59Z',
+    ];
+    for (const [i, s] of starts.entries())
+      await app
+        .as(finance)
+        .post('/api/visits')
+        .send(aVisit(i % 2 ? p1 : p2, c, at(s)))
+        .expect(201);
     // Microseconds apart: a cursor that went through a JavaScript Date (milliseconds) would lose them.
-    await t.db.raw(`update visits set actual_start = actual_start + make_interval(secs => id % 3 * 0.000001), planned_start = planned_start + make_interval(secs => id % 3 * 0.000001) where occurs_at = '2026-02-02T09:00:00Z'`);
+    await t.db.raw(
+      `update visits set actual_start = actual_start + make_interval(secs => id % 3 * 0.000001), planned_start = planned_start + make_interval(secs => id % 3 * 0.000001) where occurs_at = '2026-02-02T09:00:00Z'`,
+    );
     otherMunicipalityVisit = (await app.as(financeB).post('/api/visits').send(aVisit(pB, cB)).expect(201)).body.id;
-    all = (await t.db('visits').where({ municipality_id: a }).orderBy([{ column: 'occurs_at' }, { column: 'id' }]).select('id')).map((r) => r.id);
+    all = (
+      await t
+        .db('visits')
+        .where({ municipality_id: a })
+        .orderBy([{ column: 'occurs_at' }, { column: 'id' }])
+        .select('id')
+    ).map((r) => r.id);
   });
 
   it('walks every visit exactly once, in order, however the pages fall', async () => {
@@ -72,7 +94,13 @@ describe('visits: paging with after= and count=true', () => {
 
   it('keeps a provider to its own visits while paging', async () => {
     const mine = await walk(providerToken, '', 2);
-    const own = (await t.db('visits').where({ provider_id: p1 }).orderBy([{ column: 'occurs_at' }, { column: 'id' }]).select('id')).map((r) => r.id);
+    const own = (
+      await t
+        .db('visits')
+        .where({ provider_id: p1 })
+        .orderBy([{ column: 'occurs_at' }, { column: 'id' }])
+        .select('id')
+    ).map((r) => r.id);
     expect(mine).toEqual(own);
   });
 

@@ -67,31 +67,67 @@ describe('visits API', () => {
     const got = await app.as(auditorA).get(`/api/visits/${res.body.id}`).expect(200);
     expect(got.body).toEqual(res.body);
 
-    const planned = await post(aVisit(p1, c1, {
-      sourceSystem: undefined, status: 'cancelled_by_citizen', actualStart: null, actualEnd: null, cancelledAt: '2026-02-01T10:00:00+01:00',
-    })).expect(201);
-    expect(planned.body).toMatchObject({ sourceSystem: 'api', staffCount: 1, occursAt: '2026-02-02T07:00:00.000Z', cancelledAt: '2026-02-01T09:00:00.000Z' });
+    const planned = await post(
+      aVisit(p1, c1, {
+        sourceSystem: undefined,
+        status: 'cancelled_by_citizen',
+        actualStart: null,
+        actualEnd: null,
+        cancelledAt: '2026-02-01T10:00:00+01:00',
+      }),
+    ).expect(201);
+    expect(planned.body).toMatchObject({
+      sourceSystem: 'api',
+      staffCount: 1,
+      occursAt: '2026-02-02T07:00:00.000Z',
+      cancelledAt: '2026-02-01T09:00:00.000Z',
+    });
   });
 
-  it('picks the catalogue by the visit\'s local date, not its UTC date', async () => {
+  it("picks the catalogue by the visit's local date, not its UTC date", async () => {
     // 00:30 on 1 April in Copenhagen is still 31 March in UTC.
-    const april = { actualStart: '2026-04-01T00:30:00+02:00', actualEnd: '2026-04-01T01:00:00+02:00', plannedStart: null, plannedEnd: null };
+    const april = {
+      actualStart: '2026-04-01T00:30:00+02:00',
+      actualEnd: '2026-04-01T01:00:00+02:00',
+      plannedStart: null,
+      plannedEnd: null,
+    };
     await post(aVisit(p1, c1, { ...april, serviceCodes: ['NEW1'] })).expect(201);
     const old = await post(aVisit(p1, c1, { ...april, serviceCodes: ['PP1', 'OLD1'] })).expect(422);
     expect(old.body.error.details).toEqual({ field: 'serviceCodes', codes: ['OLD1'], date: '2026-04-01' });
-    const utcInput = await post(aVisit(p1, c1, { actualStart: '2026-03-31T22:30:00Z', actualEnd: '2026-03-31T23:00:00Z', plannedStart: null, plannedEnd: null, serviceCodes: ['OLD1'] })).expect(422);
+    const utcInput = await post(
+      aVisit(p1, c1, {
+        actualStart: '2026-03-31T22:30:00Z',
+        actualEnd: '2026-03-31T23:00:00Z',
+        plannedStart: null,
+        plannedEnd: null,
+        serviceCodes: ['OLD1'],
+      }),
+    ).expect(422);
     expect(utcInput.body.error.details.date).toBe('2026-04-01');
 
     // 23:30 on 31 March local (21:30Z) still uses the March catalogue.
-    const march = { actualStart: '2026-03-31T23:30:00+02:00', actualEnd: '2026-03-31T23:55:00+02:00', plannedStart: null, plannedEnd: null };
+    const march = {
+      actualStart: '2026-03-31T23:30:00+02:00',
+      actualEnd: '2026-03-31T23:55:00+02:00',
+      plannedStart: null,
+      plannedEnd: null,
+    };
     await post(aVisit(p1, c1, { ...march, serviceCodes: ['OLD1'] })).expect(201);
     const early = await post(aVisit(p1, c1, { ...march, serviceCodes: ['NEW1'] })).expect(422);
     expect(early.body.error.details).toEqual({ field: 'serviceCodes', codes: ['NEW1'], date: '2026-03-31' });
 
     // The planned start decides when there is no actual start.
-    const plannedOnly = await post(aVisit(p1, c1, {
-      status: 'no_show', actualStart: null, actualEnd: null, plannedStart: '2026-04-01T00:15:00+02:00', plannedEnd: '2026-04-01T00:45:00+02:00', serviceCodes: ['OLD1'],
-    })).expect(422);
+    const plannedOnly = await post(
+      aVisit(p1, c1, {
+        status: 'no_show',
+        actualStart: null,
+        actualEnd: null,
+        plannedStart: '2026-04-01T00:15:00+02:00',
+        plannedEnd: '2026-04-01T00:45:00+02:00',
+        serviceCodes: ['OLD1'],
+      }),
+    ).expect(422);
     expect(plannedOnly.body.error.details.date).toBe('2026-04-01');
     const unknown = await post(aVisit(p1, c1, { serviceCodes: ['PP1', 'NOPE'] })).expect(422);
     expect(unknown.body.error.details).toMatchObject({ field: 'serviceCodes', codes: ['NOPE'] });
@@ -125,7 +161,9 @@ describe('visits API', () => {
     expect((await post(aVisit(p1, c1, { serviceCodes: [] })).expect(400)).body.error.details.issues[0].path).toBe('body.serviceCodes');
     const many = Array.from({ length: 21 }, (_, i) => `S${i}`);
     expect((await post(aVisit(p1, c1, { serviceCodes: many })).expect(400)).body.error.details.issues[0].path).toBe('body.serviceCodes');
-    expect((await post(aVisit(p1, c1, { actualStart: '2026-02-02T08:05:00' })).expect(400)).body.error.details.issues[0].path).toBe('body.actualStart');
+    expect((await post(aVisit(p1, c1, { actualStart: '2026-02-02T08:05:00' })).expect(400)).body.error.details.issues[0].path).toBe(
+      'body.actualStart',
+    );
     expect((await post(aVisit(p1, c1, { status: 'done' })).expect(400)).body.error.details.issues[0].path).toBe('body.status');
     expect((await post(aVisit(p1, c1, { staffCount: 5 })).expect(400)).body.error.details.issues[0].path).toBe('body.staffCount');
     await post(aVisit(p1, c1, { colour: 'red' })).expect(400);
@@ -140,26 +178,49 @@ describe('visits API', () => {
 
   it('PATCH corrects by adding a version; the old one keeps its values; a superseded version cannot be patched', async () => {
     const v1 = (await post(aVisit(p1, c1, { externalId: 'V-FIX' })).expect(201)).body;
-    const v2 = (await app.as(financeA).patch(`/api/visits/${v1.id}`).send({ actualEnd: '2026-02-02T08:50:00+01:00', area: 'urban' }).expect(200)).body;
-    expect(v2).toMatchObject({ version: 2, supersededAt: null, externalId: 'V-FIX', actualEnd: '2026-02-02T07:50:00.000Z', area: 'urban', actualStart: v1.actualStart });
+    const v2 = (
+      await app.as(financeA).patch(`/api/visits/${v1.id}`).send({ actualEnd: '2026-02-02T08:50:00+01:00', area: 'urban' }).expect(200)
+    ).body;
+    expect(v2).toMatchObject({
+      version: 2,
+      supersededAt: null,
+      externalId: 'V-FIX',
+      actualEnd: '2026-02-02T07:50:00.000Z',
+      area: 'urban',
+      actualStart: v1.actualStart,
+    });
     const old = (await app.as(financeA).get(`/api/visits/${v1.id}`).expect(200)).body;
     expect(old).toMatchObject({ version: 1, actualEnd: '2026-02-02T07:37:00.000Z', area: null, supersededAt: v2.recordedAt });
     const row = await t.db('visits').where({ id: v1.id }).first();
     expect(row.superseded_at).toBeInstanceOf(Date);
 
     const versions = await app.as(auditorA).get(`/api/visits/${v1.id}/versions`).expect(200);
-    expect(versions.body.map((v: { id: number; version: number }) => [v.id, v.version])).toEqual([[v1.id, 1], [v2.id, 2]]);
+    expect(versions.body.map((v: { id: number; version: number }) => [v.id, v.version])).toEqual([
+      [v1.id, 1],
+      [v2.id, 2],
+    ]);
 
     const stale = await app.as(financeA).patch(`/api/visits/${v1.id}`).send({ staffCount: 2 }).expect(409);
     expect(stale.body.error.message).toContain('superseded by version 2');
 
     const broken = await app.as(financeA).patch(`/api/visits/${v2.id}`).send({ actualEnd: '2026-02-02T08:00:00+01:00' }).expect(422);
     expect(broken.body.error.details.field).toBe('actualEnd');
-    const cancelled = await app.as(financeA).patch(`/api/visits/${v2.id}`)
+    const cancelled = await app
+      .as(financeA)
+      .patch(`/api/visits/${v2.id}`)
       .send({ status: 'cancelled_by_citizen', actualStart: null, actualEnd: null, cancelledAt: '2026-02-01T12:00:00Z' })
       .expect(200);
-    expect(cancelled.body).toMatchObject({ version: 3, status: 'cancelled_by_citizen', actualStart: null, occursAt: '2026-02-02T07:00:00.000Z' });
-    const same = await app.as(financeA).patch(`/api/visits/${cancelled.body.id}`).send({ cancelledAt: '2026-02-01T13:00:00+01:00' }).expect(200);
+    expect(cancelled.body).toMatchObject({
+      version: 3,
+      status: 'cancelled_by_citizen',
+      actualStart: null,
+      occursAt: '2026-02-02T07:00:00.000Z',
+    });
+    const same = await app
+      .as(financeA)
+      .patch(`/api/visits/${cancelled.body.id}`)
+      .send({ cancelledAt: '2026-02-01T13:00:00+01:00' })
+      .expect(200);
     expect(same.body).toEqual(cancelled.body);
     await app.as(financeA).patch(`/api/visits/${v2.id}`).send({ externalId: 'other' }).expect(400);
 
@@ -183,7 +244,9 @@ describe('visits API', () => {
     expect(ids(await app.as(financeA).get(`${base}&from=2026-04-01`).expect(200))).toEqual([earlyApril, late]);
     expect(ids(await app.as(financeA).get(`${base}&to=2026-04-01`).expect(200))).toEqual([lastMarch]);
     expect(ids(await app.as(financeA).get(`${base}&from=2026-04-01&to=2026-04-02`).expect(200))).toEqual([earlyApril, late]);
-    expect(ids(await app.as(financeA).get(`${base}&from=2026-03-31&to=2026-04-01&providerId=${p2}&status=delivered`).expect(200))).toEqual([lastMarch]);
+    expect(ids(await app.as(financeA).get(`${base}&from=2026-03-31&to=2026-04-01&providerId=${p2}&status=delivered`).expect(200))).toEqual([
+      lastMarch,
+    ]);
     expect(ids(await app.as(financeA).get(`${base}&providerId=${p1}`).expect(200))).toEqual([]);
     const page = await app.as(financeA).get(`${base}&limit=2&offset=1`).expect(200);
     expect(page.body).toMatchObject({ limit: 2, offset: 1, next: null });
@@ -207,7 +270,7 @@ describe('visits API', () => {
     await app.as(providerToken1).patch(`/api/visits/${mine}`).send({ staffCount: 2 }).expect(403);
   });
 
-  it('answers 404 for another municipality\'s visit and keeps auditors read-only', async () => {
+  it("answers 404 for another municipality's visit and keeps auditors read-only", async () => {
     const v = (await post(aVisit(p1, c1)).expect(201)).body;
     await app.as(adminB).get(`/api/visits/${v.id}`).expect(404);
     await app.as(adminB).get(`/api/visits/${v.id}/versions`).expect(404);

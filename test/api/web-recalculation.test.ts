@@ -14,7 +14,13 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/recalc/${nam
 const row = (page: string, head: string): string[] => {
   const tr = [...page.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!).find((x) => new RegExp(`<th[^>]*>${head}`).test(x));
   if (!tr) throw new Error(`no row ${head}`);
-  return [...tr.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim());
+  return [...tr.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) =>
+    m[1]!
+      .replace(/<[^>]+>/g, '')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
 };
 
 /**
@@ -36,7 +42,10 @@ describe('web interface: the annual price recalculation', () => {
         { citizenRef: 'C-1', minutes: 1500, rate: '700.00', band: 'other_times' },
       ],
     });
-    const hjem = await anApprovedSettlement(t.db, w, { provider: 'HJEM', lines: [{ citizenRef: 'C-3', serviceCode: 'PH', category: 'practical_help', minutes: 3000, rate: '280.00' }] });
+    const hjem = await anApprovedSettlement(t.db, w, {
+      provider: 'HJEM',
+      lines: [{ citizenRef: 'C-3', serviceCode: 'PH', category: 'practical_help', minutes: 3000, rate: '280.00' }],
+    });
     for (const id of [omsorg.id, hjem.id]) await app.services.invoices.issueForSettlement(w.who, id);
     const categories = [
       { code: 'PH', name: 'Praktisk hjælp', priceGroup: 'PH', timeBands: ['weekday_day', 'other_times'] },
@@ -56,11 +65,44 @@ describe('web interface: the annual price recalculation', () => {
     await b.post('/app/recalculation/2026/run', { _csrf: Browser.csrf(page.text), back: '/app/recalculation?year=2026' });
     page = await b.get('/app/recalculation?year=2026');
     expect(page.text).toContain('Året er beregnet (2026): oprettet');
-    expect(row(page.text, 'PH')).toEqual(['PH Praktisk hjælp', '274.000,00 kr.', '1.000,00', '274,00 kr.', '290,44 kr.', '363,05 kr.', '280,00 kr.', '50,00', '10,44']);
-    expect(row(page.text, 'PPD')).toEqual(['PPD Personlig pleje hverdag dag', '850.000,00 kr.', '2.000,00', '425,00 kr.', '450,50 kr.', '563,13 kr.', '450,00 kr.', '90,00', '0,50']);
-    expect(row(page.text, 'PPO')).toEqual(['PPO Personlig pleje øvrige tider', '316.000,00 kr.', '500,00', '632,00 kr.', '669,92 kr.', '837,40 kr.', '700,00 kr.', '25,00', '-30,08']);
+    expect(row(page.text, 'PH')).toEqual([
+      'PH Praktisk hjælp',
+      '274.000,00 kr.',
+      '1.000,00',
+      '274,00 kr.',
+      '290,44 kr.',
+      '363,05 kr.',
+      '280,00 kr.',
+      '50,00',
+      '10,44',
+    ]);
+    expect(row(page.text, 'PPD')).toEqual([
+      'PPD Personlig pleje hverdag dag',
+      '850.000,00 kr.',
+      '2.000,00',
+      '425,00 kr.',
+      '450,50 kr.',
+      '563,13 kr.',
+      '450,00 kr.',
+      '90,00',
+      '0,50',
+    ]);
+    expect(row(page.text, 'PPO')).toEqual([
+      'PPO Personlig pleje øvrige tider',
+      '316.000,00 kr.',
+      '500,00',
+      '632,00 kr.',
+      '669,92 kr.',
+      '837,40 kr.',
+      '700,00 kr.',
+      '25,00',
+      '-30,08',
+    ]);
     // OMSORG: 90 h × +0.50 = 45.00 and 25 h × −30.08 = −752.00 → −707.00 (+ 25 % VAT).
-    expect(row(page.text, 'Omsorg')).toEqual([expect.stringMatching(/^Omsorg Ærø & Søby ApS OMSORG udkast$/), '-707,00 kr. + moms -176,75 kr. = -883,75 kr.']);
+    expect(row(page.text, 'Omsorg')).toEqual([
+      expect.stringMatching(/^Omsorg Ærø & Søby ApS OMSORG udkast$/),
+      '-707,00 kr. + moms -176,75 kr. = -883,75 kr.',
+    ]);
     expect(page.text).toContain('Myndighedens omkostninger (ikke fordelt)');
 
     const id = (await app.services.priceRecalculation.list(w.who, { year: 2026 }, { limit: 1, offset: 0 })).items[0]!.id;

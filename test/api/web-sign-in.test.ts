@@ -17,9 +17,11 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     world = await aWebWorld(app.services, 'WEBAPI');
   });
 
-  it('signs in with an API token into an HttpOnly, SameSite=Strict session and shows the municipality\'s language', async () => {
+  it("signs in with an API token into an HttpOnly, SameSite=Strict session and shows the municipality's language", async () => {
     const b = new Browser(app);
-    expect((await b.get('/app/settlements?period=2026-02')).headers.location).toBe('/app/login?next=%2Fapp%2Fsettlements%3Fperiod%3D2026-02');
+    expect((await b.get('/app/settlements?period=2026-02')).headers.location).toBe(
+      '/app/login?next=%2Fapp%2Fsettlements%3Fperiod%3D2026-02',
+    );
     const res = await b.signIn({ token: world.tokens.finance, next: '/app/settlements?period=2026-02' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/app/settlements?period=2026-02');
@@ -27,7 +29,10 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     expect(cookie).toMatch(/; Path=\/app; HttpOnly; SameSite=Strict; Max-Age=36000$/);
     // Only the hash of the cookie is stored.
     const secret = /^carepay_session=([^;]+)/.exec(cookie)![1]!;
-    const stored = await t.db('web_sessions').where({ session_hash: createHash('sha256').update(secret).digest('hex') }).first();
+    const stored = await t
+      .db('web_sessions')
+      .where({ session_hash: createHash('sha256').update(secret).digest('hex') })
+      .first();
     expect(stored).toMatchObject({ role: 'finance', provider_id: null, municipality_id: world.municipalityId });
     expect(JSON.stringify(await t.db('web_sessions').select('*'))).not.toContain(secret);
 
@@ -62,7 +67,9 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     await b.signIn({ token: world.tokens.finance });
     expect((await b.post('/app/settlements/run', { period: '2026-03' })).status).toBe(403);
     expect((await b.post('/app/settlements/run', { period: '2026-03', _csrf: 'x'.repeat(32) })).status).toBe(403);
-    expect(await t.db('settlements').where({ municipality_id: world.municipalityId, period_start: '2026-03-01' }).count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(
+      await t.db('settlements').where({ municipality_id: world.municipalityId, period_start: '2026-03-01' }).count({ n: '*' }),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('locks a month: a run is then refused with the reason on the page, and nothing is written; unlocking allows it again', async () => {
@@ -77,8 +84,12 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     const refused = await b.post('/app/settlements/run', { _csrf: Browser.csrf(page.text), period: '2026-03' });
     expect([refused.status, refused.headers.location]).toEqual([303, '/app/settlements?period=2026-03']);
     page = await b.get('/app/settlements?period=2026-03');
-    expect(page.text).toContain('<p class="flash error" role="alert">2026-03 is locked; providers CARE, HOME have no approved settlement to correct (unlock the period to run a regular settlement)</p>');
-    expect(await t.db('settlements').where({ municipality_id: world.municipalityId, period_start: '2026-03-01' }).count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(page.text).toContain(
+      '<p class="flash error" role="alert">2026-03 is locked; providers CARE, HOME have no approved settlement to correct (unlock the period to run a regular settlement)</p>',
+    );
+    expect(
+      await t.db('settlements').where({ municipality_id: world.municipalityId, period_start: '2026-03-01' }).count({ n: '*' }),
+    ).toEqual([{ n: 0 }]);
     await b.post('/app/periods/2026-03/unlock', { _csrf: Browser.csrf(page.text), back: '/app/settlements?period=2026-03' });
     expect(await t.db('period_locks').where({ municipality_id: world.municipalityId })).toEqual([]);
   });
@@ -136,7 +147,7 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     expect((await kari.signIn({ municipality: 'WEBAPI', username: 'kari.provider', password: 'correct horse battery' })).status).toBe(401);
   });
 
-  it('keeps tenants apart: another municipality\'s settlement and invoice are not found (and speaks Swedish there)', async () => {
+  it("keeps tenants apart: another municipality's settlement and invoice are not found (and speaks Swedish there)", async () => {
     const other = await aMunicipality(app.services, 'WEBOTHER', 'SE');
     const b = new Browser(app);
     await b.signIn({ token: await aToken(app.services, other, 'finance') });
@@ -159,9 +170,16 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
 
   it('compares two models for a month: granted time against delivered time', async () => {
     const doc = exampleModel('dk-granted-time') as { defaults: Record<string, unknown> };
-    await app.services.models.create(asActor(world.municipalityId, 'test', 'admin'), { name: 'dk-delivered', document: { ...doc, defaults: { ...doc.defaults, basis: { type: 'delivered' } } } });
+    await app.services.models.create(asActor(world.municipalityId, 'test', 'admin'), {
+      name: 'dk-delivered',
+      document: { ...doc, defaults: { ...doc.defaults, basis: { type: 'delivered' } } },
+    });
     const delivered = (await app.services.models.resolve(asActor(world.municipalityId, 'test', 'admin'), 'dk-delivered')).id;
-    await app.services.models.assign(asActor(world.municipalityId, 'test', 'admin'), delivered, { providerId: world.providers.HOME, validFrom: '2026-04-01', validTo: '2026-07-01' });
+    await app.services.models.assign(asActor(world.municipalityId, 'test', 'admin'), delivered, {
+      providerId: world.providers.HOME,
+      validFrom: '2026-04-01',
+      validTo: '2026-07-01',
+    });
     const b = new Browser(app);
     await b.signIn({ token: world.tokens.finance });
     const form = await b.get('/app/compare?period=2026-03');
@@ -170,7 +188,13 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     const models = /<section aria-labelledby="models-title">([\s\S]*?)<\/section>/.exec(form.text)![1]!;
     expect(models).toContain('<h2 id="models-title">Modeller og hvornår de gælder</h2>');
     expect(models).toMatch(/<tr><th scope="row">dk-delivered@1<\/th><td>[^<]+<\/td><td>endnu ikke brugt<\/td><\/tr>/);
-    expect([...models.matchAll(/<tr><th scope="row">([^<]+)<\/th><td>(alle leverandører|[A-Z]+)<\/td><td>([^<]+)<\/td><\/tr>/g)].map((m) => [m[1], m[2], m[3]])).toEqual([
+    expect(
+      [...models.matchAll(/<tr><th scope="row">([^<]+)<\/th><td>(alle leverandører|[A-Z]+)<\/td><td>([^<]+)<\/td><\/tr>/g)].map((m) => [
+        m[1],
+        m[2],
+        m[3],
+      ]),
+    ).toEqual([
       ['dk-granted@1', 'alle leverandører', expect.stringMatching(/ – indtil videre$/)],
       ['dk-delivered@1', 'HOME', '01.04.2026 – 30.06.2026'],
     ]);
@@ -189,19 +213,28 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
   it('keeps the four-eyes rule: a token that computed a month through the API cannot approve it in the browser', async () => {
     const admin = asActor(world.municipalityId, 'test', 'admin');
     await app.services.settlements.updateSettings(admin, { fourEyes: true });
-    const run = await app.as(world.tokens.finance).post('/api/settlements/run').send({ period: '2026-03', providerIds: [world.providers.CARE] }).expect(200);
+    const run = await app
+      .as(world.tokens.finance)
+      .post('/api/settlements/run')
+      .send({ period: '2026-03', providerIds: [world.providers.CARE] })
+      .expect(200);
     const id = run.body.outcomes[0].settlement.id as number;
     const same = new Browser(app);
     await same.signIn({ token: world.tokens.finance });
     const page = await same.get(`/app/settlements/${id}`);
     const refused = await same.post(`/app/settlements/${id}/approve`, { _csrf: Browser.csrf(page.text) });
     expect(refused.status).toBe(403);
-    expect(refused.text).toMatch(/four-eyes rule: settlement \d+ was computed by token:\d+ \(finance token\); someone else must approve it/);
+    expect(refused.text).toMatch(
+      /four-eyes rule: settlement \d+ was computed by token:\d+ \(finance token\); someone else must approve it/,
+    );
     const other = new Browser(app);
     await other.signIn({ token: await aToken(app.services, world.municipalityId, 'finance') });
     const page2 = await other.get(`/app/settlements/${id}`);
     expect((await other.post(`/app/settlements/${id}/approve`, { _csrf: Browser.csrf(page2.text) })).status).toBe(303);
-    expect(await t.db('settlements').where({ id }).first('status', 'approved_by')).toEqual({ status: 'approved', approved_by: expect.stringMatching(/^token:\d+ \(finance token\)$/) });
+    expect(await t.db('settlements').where({ id }).first('status', 'approved_by')).toEqual({
+      status: 'approved',
+      approved_by: expect.stringMatching(/^token:\d+ \(finance token\)$/),
+    });
     await app.services.settlements.updateSettings(admin, { fourEyes: false });
   });
 

@@ -34,7 +34,10 @@ export interface ApiFigure {
  * which must hold it), the app served in this process on 127.0.0.1 at a free port, and autocannon
  * with `connections` clients for `seconds` per list, as a finance token.
  */
-export async function benchApi(opts: { seconds: number; connections: number }): Promise<{ visits: number; lines: number; figures: ApiFigure[] }> {
+export async function benchApi(opts: {
+  seconds: number;
+  connections: number;
+}): Promise<{ visits: number; lines: number; figures: ApiFigure[] }> {
   const given = process.env.BENCH_API_DATABASE_URL;
   const fresh = given ? undefined : await benchDatabase();
   const url = given ?? fresh!.url;
@@ -48,13 +51,21 @@ export async function benchApi(opts: { seconds: number; connections: number }): 
       await loadDemo(services, { code: DEMO_CODE, citizens: 500, actor: 'bench', invoiceDir: out, reportDir: out }, importRunner(services));
     }
     const m = await services.municipalities.getByCode(DEMO_CODE);
-    const { token } = await services.tokens.create({ municipalityId: m.id, actor: 'bench' }, { name: 'bench api', role: 'finance', providerId: null });
+    const { token } = await services.tokens.create(
+      { municipalityId: m.id, actor: 'bench' },
+      { name: 'bench api', role: 'finance', providerId: null },
+    );
     const visits = Number((await db('visits').where({ municipality_id: m.id }).whereNull('superseded_at').count({ n: '*' }))[0]!.n);
     const biggest = await db('settlements').where({ municipality_id: m.id }).orderBy('line_count', 'desc').first('id', 'line_count');
     if (!biggest) throw new Error('the bench database holds no settlement');
 
     // The cursor of the same deep page as offset=20000 (the old code ignores after= and serves the first page).
-    const deep = await db('visits').where({ municipality_id: m.id }).whereNull('superseded_at').orderBy([{ column: 'occurs_at' }, { column: 'id' }]).offset(19_999).first('id');
+    const deep = await db('visits')
+      .where({ municipality_id: m.id })
+      .whereNull('superseded_at')
+      .orderBy([{ column: 'occurs_at' }, { column: 'id' }])
+      .offset(19_999)
+      .first('id');
 
     const app = createApp({ services, log: pino({ level: 'silent' }) });
     const server = app.listen(0, '127.0.0.1');

@@ -21,7 +21,10 @@ const child = (phase: string, url: string, ...args: string[]) =>
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim().split('\n').pop()!,
+    })
+      .trim()
+      .split('\n')
+      .pop()!,
   );
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 
@@ -58,8 +61,12 @@ const sections: Record<string, () => Promise<void>> = {
     try {
       const r = await benchBudgetCheck(h.db, { grants: 100_000 });
       console.log('Weekly budget check (target: under 2 s for 100 k grants)');
-      console.log(`  grants ${r.grants}, citizens ${r.citizens}, week ${r.week}, granted ${r.grantedHours} h, ${r.contributingGrants} contributing grants`);
-      console.log(`  generate ${r.generateMs} ms | load ${r.loadMs} ms + evaluate ${r.evaluateMs} ms = check ${r.checkMs} ms | full run incl. storing ${r.runMs} ms`);
+      console.log(
+        `  grants ${r.grants}, citizens ${r.citizens}, week ${r.week}, granted ${r.grantedHours} h, ${r.contributingGrants} contributing grants`,
+      );
+      console.log(
+        `  generate ${r.generateMs} ms | load ${r.loadMs} ms + evaluate ${r.evaluateMs} ms = check ${r.checkMs} ms | full run incl. storing ${r.runMs} ms`,
+      );
       console.log(`  peak RSS ${peakRssMb()} MB`);
     } finally {
       await h.close();
@@ -70,16 +77,22 @@ const sections: Record<string, () => Promise<void>> = {
 sections.invoices = async () => {
   const r = await benchInvoicePdfs(1000);
   console.log('Invoice PDFs (target: 1,000 in under 10 s)');
-  console.log(`  ${r.n} PDFs of ${r.lines} lines: ${r.ms} ms (${r.msPerPdf} ms each, CPU ${r.cpuMs} ms), ${Math.round(r.bytes / 1024)} kB each, peak RSS ${r.peakRssMb} MB`);
+  console.log(
+    `  ${r.n} PDFs of ${r.lines} lines: ${r.ms} ms (${r.msPerPdf} ms each, CPU ${r.cpuMs} ms), ${Math.round(r.bytes / 1024)} kB each, peak RSS ${r.peakRssMb} MB`,
+  );
 };
 
 sections.api = async () => {
   const seconds = Number(process.env.BENCH_API_SECONDS ?? 10);
   const connections = Number(process.env.BENCH_API_CONNECTIONS ?? 20);
   const r = await benchApi({ seconds, connections });
-  console.log(`Paged lists under load (${connections} connections, ${seconds} s each, loopback; ${r.visits.toLocaleString('en')} current visits, a settlement of ${r.lines.toLocaleString('en')} lines)`);
+  console.log(
+    `Paged lists under load (${connections} connections, ${seconds} s each, loopback; ${r.visits.toLocaleString('en')} current visits, a settlement of ${r.lines.toLocaleString('en')} lines)`,
+  );
   for (const f of r.figures) {
-    console.log(`  ${f.name.padEnd(40)} ${String(f.requestsPerSecond).padStart(6)} requests/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms${f.non2xx ? `, ${f.non2xx} non-2xx answers` : ''}`);
+    console.log(
+      `  ${f.name.padEnd(40)} ${String(f.requestsPerSecond).padStart(6)} requests/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms${f.non2xx ? `, ${f.non2xx} non-2xx answers` : ''}`,
+    );
   }
 };
 

@@ -42,10 +42,12 @@ function* visitCsv(citizens: number, providers: number): Generator<string> {
     const visit = (svc: string, day: number, minuteOfDay: number, minutes: number) => {
       const d = `2026-04-${pad(day)}`;
       const t = (m: number) => `${d} ${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
-      const jitter = (c * 7 + day * 13) % 11 - 3;
+      const jitter = ((c * 7 + day * 13) % 11) - 3;
       const cancelled = (c + day) % 50 === 0;
       const actual = cancelled ? ';' : `${t(minuteOfDay + jitter)};${t(minuteOfDay + jitter + minutes + (jitter % 4))}`;
-      chunk.push(`${ref}-${svc}-${day};${provider};${ref};${svc};${t(minuteOfDay)};${t(minuteOfDay + minutes)};${actual};${cancelled ? 'no_show' : 'delivered'};1;${area}`);
+      chunk.push(
+        `${ref}-${svc}-${day};${provider};${ref};${svc};${t(minuteOfDay)};${t(minuteOfDay + minutes)};${actual};${cancelled ? 'no_show' : 'delivered'};1;${area}`,
+      );
     };
     for (let day = 1; day <= 30; day++) {
       const weekday = ((day + 1) % 7) + 1; // 1 April 2026 is a Wednesday (3)
@@ -168,7 +170,16 @@ export async function aggregate(db: Knex) {
 if (/settlement-bench\.[jt]s$/.test(process.argv[1] ?? '')) {
   const [phase, url, visits] = process.argv.slice(2) as [string, string, string?];
   const db = createKnex(url);
-  const services = buildServices(db, loadConfig({ NODE_ENV: 'production', CAREPAY_ID_PEPPER: 'bench-pepper-bench-pepper', CAREPAY_LINK_SECRET: 'bench-link-secret-bench-link-secret', LOG_LEVEL: 'silent', SETTLEMENT_WORKERS: process.env.SETTLEMENT_WORKERS }));
+  const services = buildServices(
+    db,
+    loadConfig({
+      NODE_ENV: 'production',
+      CAREPAY_ID_PEPPER: 'bench-pepper-bench-pepper',
+      CAREPAY_LINK_SECRET: 'bench-link-secret-bench-link-secret',
+      LOG_LEVEL: 'silent',
+      SETTLEMENT_WORKERS: process.env.SETTLEMENT_WORKERS,
+    }),
+  );
   const out =
     phase === 'prepare' ? await prepare(db, services, Number(visits)) : phase === 'settle' ? await settle(services) : await aggregate(db);
   await db.destroy();

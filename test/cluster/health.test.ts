@@ -21,7 +21,12 @@ describe('health and readiness', () => {
   it('stays alive but not ready (503) while the database cannot be reached', async () => {
     // A port nobody listens on; knex's warning about each refused connection is expected here.
     const quiet = { warn: () => undefined, error: () => undefined, debug: () => undefined, deprecate: () => undefined };
-    const db = knexFactory({ client: 'pg', connection: `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`, pool: { min: 0, max: 1 }, log: quiet });
+    const db = knexFactory({
+      client: 'pg',
+      connection: `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`,
+      pool: { min: 0, max: 1 },
+      log: quiet,
+    });
     gone.push(db);
     const app = buildTestApp(db);
     await app.http.get('/health').expect(200, { status: 'ok' });

@@ -21,12 +21,35 @@ const DUE = { 'budget-check': '2026-W10', 'price-recalculation': '2025' } as con
 async function aMonthToPay(app: TestApp, code: string) {
   const w = await aSettlementWorld(app.services, code);
   const admin = asAdmin(w.municipalityId);
-  await app.services.municipalities.update(admin, { companyNumber: '29189919', electronicAddress: '5798000000001', electronicAddressScheme: '0088', address: 'Rådhustorvet 1, 6200 Aabenraa', buyerReference: 'Ældre og Sundhed' });
-  const invoicing = { companyNumber: '31554411', electronicAddress: '5790001234560', electronicAddressScheme: '0088', address: 'Søndergade 4, 5970 Ærøskøbing', selfBillingAgreedOn: '2020-01-01' };
+  await app.services.municipalities.update(admin, {
+    companyNumber: '29189919',
+    electronicAddress: '5798000000001',
+    electronicAddressScheme: '0088',
+    address: 'Rådhustorvet 1, 6200 Aabenraa',
+    buyerReference: 'Ældre og Sundhed',
+  });
+  const invoicing = {
+    companyNumber: '31554411',
+    electronicAddress: '5790001234560',
+    electronicAddressScheme: '0088',
+    address: 'Søndergade 4, 5970 Ærøskøbing',
+    selfBillingAgreedOn: '2020-01-01',
+  };
   await app.services.providers.update(admin, w.providers.p, invoicing);
   const providers = [w.providers.p];
   for (const ref of ['P3', 'P4']) {
-    providers.push((await app.services.providers.create(admin, { ref, name: `Omsorg ${ref} ApS`, kind: 'private', vatStatus: 'registered', approvedFrom: '2020-01-01', ...invoicing })).id);
+    providers.push(
+      (
+        await app.services.providers.create(admin, {
+          ref,
+          name: `Omsorg ${ref} ApS`,
+          kind: 'private',
+          vatStatus: 'registered',
+          approvedFrom: '2020-01-01',
+          ...invoicing,
+        })
+      ).id,
+    );
   }
   await aBusyMarch(w, providers);
   return { ...w, finance: await w.token('finance'), admin: await w.token('admin'), p3: providers[1]! };
@@ -46,8 +69,24 @@ async function settled(db: Knex, municipalityId: number) {
     const lines = await db('settlement_lines')
       .where({ municipality_id: municipalityId, settlement_id: id })
       .orderBy('line_no')
-      .select('line_no', 'citizen_ref', 'service_code', 'kind', 'band', 'visits', 'minutes', 'quantity', 'rate', 'amount', 'vat_percent', 'reason_codes');
-    const exceptions = await db('settlement_exceptions').where({ municipality_id: municipalityId, settlement_id: id }).orderBy(['kind', 'citizen_ref']).select('kind', 'citizen_ref', 'date', 'minutes', 'amount');
+      .select(
+        'line_no',
+        'citizen_ref',
+        'service_code',
+        'kind',
+        'band',
+        'visits',
+        'minutes',
+        'quantity',
+        'rate',
+        'amount',
+        'vat_percent',
+        'reason_codes',
+      );
+    const exceptions = await db('settlement_exceptions')
+      .where({ municipality_id: municipalityId, settlement_id: id })
+      .orderBy(['kind', 'citizen_ref'])
+      .select('kind', 'citizen_ref', 'date', 'minutes', 'amount');
     out.push({ ...s, lines, exceptions });
   }
   return out;
@@ -59,8 +98,11 @@ const toBoth = ([x, y]: [Instance, Instance], method: 'POST', path: string, toke
 
 /** A scheduler log line's outcome for this municipality and job (a failure is logged without one). */
 const outcomeOf = (l: LogLine, municipalityId: number, job: string): string | undefined =>
-  l.msg.startsWith('scheduled job') && l.municipalityId === municipalityId && l.job === job ? ((l.outcome as string | undefined) ?? 'failed') : undefined;
-const outcomesOf = (logs: LogLine[], municipalityId: number, job: string) => logs.map((l) => outcomeOf(l, municipalityId, job)).filter((o) => o !== undefined);
+  l.msg.startsWith('scheduled job') && l.municipalityId === municipalityId && l.job === job
+    ? ((l.outcome as string | undefined) ?? 'failed')
+    : undefined;
+const outcomesOf = (logs: LogLine[], municipalityId: number, job: string) =>
+  logs.map((l) => outcomeOf(l, municipalityId, job)).filter((o) => o !== undefined);
 
 describe('two instances on one database, the scheduler running in both', () => {
   let app: TestApp;
@@ -82,7 +124,10 @@ describe('two instances on one database, the scheduler running in both', () => {
     conc = await aMonthToPay(app, 'CONC');
     ref = await aMonthToPay(app, 'REF');
     kill = await aMonthToPay(app, 'KILL');
-    [a, b] = await Promise.all([startInstance('a', { DATABASE_URL: t.url, ...DRILL }), startInstance('b', { DATABASE_URL: t.url, ...DRILL })]);
+    [a, b] = await Promise.all([
+      startInstance('a', { DATABASE_URL: t.url, ...DRILL }),
+      startInstance('b', { DATABASE_URL: t.url, ...DRILL }),
+    ]);
   }, 90_000);
   afterAll(async () => {
     await Promise.all([a?.kill('SIGTERM'), b?.kill('SIGTERM')]);
@@ -102,16 +147,25 @@ describe('two instances on one database, the scheduler running in both', () => {
       [a, b].every((i) => municipalities.every((m) => Object.keys(DUE).every((job) => outcomesOf(i.logs, m, job).length >= 3))),
     );
 
-    const runs = await t.db('job_runs').whereIn('municipality_id', municipalities).orderBy(['municipality_id', 'job']).select('municipality_id', 'job', 'period', 'status', 'instance');
+    const runs = await t
+      .db('job_runs')
+      .whereIn('municipality_id', municipalities)
+      .orderBy(['municipality_id', 'job'])
+      .select('municipality_id', 'job', 'period', 'status', 'instance');
     expect(runs.map((r) => [r.municipality_id, r.job, r.period])).toEqual(
       municipalities.flatMap((m) => [
         [m, 'budget-check', DUE['budget-check']],
         [m, 'price-recalculation', DUE['price-recalculation']],
       ]),
     );
-    for (const m of [budgeted, swedish]) expect(runs.filter((r) => r.municipality_id === m).map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+    for (const m of [budgeted, swedish])
+      expect(runs.filter((r) => r.municipality_id === m).map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
     // The work itself happened once: one scheduled run in the week's history, one stored result.
-    const history = await t.db('budget_check_runs').whereIn('municipality_id', [budgeted, swedish]).orderBy('municipality_id').select('municipality_id', 'week', 'trigger', 'status', 'actor');
+    const history = await t
+      .db('budget_check_runs')
+      .whereIn('municipality_id', [budgeted, swedish])
+      .orderBy('municipality_id')
+      .select('municipality_id', 'week', 'trigger', 'status', 'actor');
     expect(history.map((h) => [h.municipality_id, h.week, h.trigger, h.status])).toEqual([
       [budgeted, '2026-W10', 'schedule', 'succeeded'],
       [swedish, '2026-W10', 'schedule', 'succeeded'],
@@ -124,16 +178,20 @@ describe('two instances on one database, the scheduler running in both', () => {
       for (const job of Object.keys(DUE)) {
         const row = runs.find((r) => r.municipality_id === m && r.job === job)!;
         const done = [...a.logs, ...b.logs].filter((l) => outcomeOf(l, m, job) !== undefined && outcomeOf(l, m, job) !== 'skipped');
-        expect(done.map((l) => [outcomeOf(l, m, job), l.instance])).toEqual([[row.status === 'succeeded' ? 'ran' : 'failed', row.instance]]);
+        expect(done.map((l) => [outcomeOf(l, m, job), l.instance])).toEqual([
+          [row.status === 'succeeded' ? 'ran' : 'failed', row.instance],
+        ]);
       }
     }
-    for (const h of history) expect(h.actor).toBe(`scheduler:${runs.find((r) => r.municipality_id === h.municipality_id && r.job === 'budget-check')!.instance}`);
+    for (const h of history)
+      expect(h.actor).toBe(`scheduler:${runs.find((r) => r.municipality_id === h.municipality_id && r.job === 'budget-check')!.instance}`);
   });
 
   it('gives a settlement run sent to both at once exactly the result of one run', async () => {
     const [ra, rb] = await toBoth([a, b], 'POST', '/api/settlements/run', conc.finance, { period: '2026-03' });
     expect([ra.status, rb.status]).toEqual([200, 200]);
-    const outcome = (r: typeof ra, providerRef: string) => r.body.outcomes.find((o: { providerRef: string }) => o.providerRef === providerRef).outcome;
+    const outcome = (r: typeof ra, providerRef: string) =>
+      r.body.outcomes.find((o: { providerRef: string }) => o.providerRef === providerRef).outcome;
     for (const p of ['CARE', 'P3', 'P4']) expect([outcome(ra, p), outcome(rb, p)].sort()).toEqual(['created', 'unchanged']);
 
     await app.services.settlements.run(asActor(ref.municipalityId, 'test:finance'), { period: '2026-03' });
@@ -154,8 +212,16 @@ describe('two instances on one database, the scheduler running in both', () => {
       expect(pair.map((r) => r.status).sort()).toEqual([200, 409]);
       expect(pair.find((r) => r.status === 409)!.body.error.code).toBe('conflict');
     }
-    expect(await t.db('settlements').where({ municipality_id: conc.municipalityId }).orderBy('id').pluck('status')).toEqual(['approved', 'approved', 'approved']);
-    const audited = await t.db('audit_log').where({ municipality_id: conc.municipalityId, action: 'approve', entity: 'settlement' }).orderBy('entity_id').pluck('entity_id');
+    expect(await t.db('settlements').where({ municipality_id: conc.municipalityId }).orderBy('id').pluck('status')).toEqual([
+      'approved',
+      'approved',
+      'approved',
+    ]);
+    const audited = await t
+      .db('audit_log')
+      .where({ municipality_id: conc.municipalityId, action: 'approve', entity: 'settlement' })
+      .orderBy('entity_id')
+      .pluck('entity_id');
     expect(audited.map(Number)).toEqual(drafts);
   });
 
@@ -163,15 +229,26 @@ describe('two instances on one database, the scheduler running in both', () => {
     const approved = await t.db('settlements').where({ municipality_id: conc.municipalityId }).orderBy('id').select('id', 'total_incl_vat');
     const answers = await Promise.all(approved.map((s) => toBoth([a, b], 'POST', `/api/settlements/${s.id}/invoice`, conc.finance)));
     for (const [i, pair] of answers.entries()) {
-      expect(pair.map((r) => [r.status, r.body.error?.message]).sort()).toEqual([[200, undefined], [201, undefined]]);
+      expect(pair.map((r) => [r.status, r.body.error?.message]).sort()).toEqual([
+        [200, undefined],
+        [201, undefined],
+      ]);
       expect(pair[0].body.number).toBe(pair[1].body.number);
       expect(pair[0].body.totalInclVat).toBe(approved[i]!.total_incl_vat);
     }
-    const invoices = await t.db('invoices').where({ municipality_id: conc.municipalityId }).orderBy('sequence_no').select('settlement_id', 'sequence_no', 'number');
+    const invoices = await t
+      .db('invoices')
+      .where({ municipality_id: conc.municipalityId })
+      .orderBy('sequence_no')
+      .select('settlement_id', 'sequence_no', 'number');
     expect(invoices.map((i) => i.sequence_no)).toEqual([1, 2, 3]);
     expect(new Set(invoices.map((i) => i.number)).size).toBe(3);
     expect(invoices.map((i) => i.settlement_id).sort((x, y) => x - y)).toEqual(approved.map((s) => s.id));
-    expect(await t.db('settlements').where({ municipality_id: conc.municipalityId }).pluck('status')).toEqual(['invoiced', 'invoiced', 'invoiced']);
+    expect(await t.db('settlements').where({ municipality_id: conc.municipalityId }).pluck('status')).toEqual([
+      'invoiced',
+      'invoiced',
+      'invoiced',
+    ]);
   });
 
   it('lets the other instance complete a run when one is killed (SIGKILL) in the middle of it', async () => {

@@ -42,7 +42,9 @@ describe('migrations run by instances starting together', () => {
     const db = instances[0]!;
     expect(await db('knex_migrations').orderBy('id').pluck('name')).toEqual(names);
     expect((await db('knex_migrations_lock').first()).is_locked).toBe(0);
-    const held = await db.raw(`select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`);
+    const held = await db.raw(
+      `select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
+    );
     expect(held.rows[0].n).toBe(0);
   });
 });

@@ -28,7 +28,9 @@ async function breaches(db: Knex, tables = '%'): Promise<string[]> {
     [tables],
   );
   return rows.map((r: { conname: string; contype: string; tbl: string; cols: string[]; ref: string; refcols: string[] }) =>
-    r.contype === 'f' ? `${r.conname}: ${r.tbl} (${r.cols.join(', ')}) -> ${r.ref} (${r.refcols.join(', ')})` : `${r.conname}: ${r.tbl} (${r.cols.join(', ')})`,
+    r.contype === 'f'
+      ? `${r.conname}: ${r.tbl} (${r.cols.join(', ')}) -> ${r.ref} (${r.refcols.join(', ')})`
+      : `${r.conname}: ${r.tbl} (${r.cols.join(', ')})`,
   );
 }
 
@@ -61,9 +63,15 @@ describe('a schema Citus can distribute by municipality_id', () => {
   it('finds a key without municipality_id and a foreign key that carries it on one side only', async () => {
     const tx = await t.db.transaction();
     try {
-      await tx.raw('create table probe_parent (municipality_id int not null, id int not null, primary key (municipality_id, id), unique (id))');
-      await tx.raw('create table probe_child (municipality_id int not null, id int, parent_id int, primary key (municipality_id, id), foreign key (municipality_id, parent_id) references probe_parent (id, municipality_id))');
-      await tx.raw('create table probe_lone (municipality_id int not null, id int primary key, parent_id int references probe_parent (id))');
+      await tx.raw(
+        'create table probe_parent (municipality_id int not null, id int not null, primary key (municipality_id, id), unique (id))',
+      );
+      await tx.raw(
+        'create table probe_child (municipality_id int not null, id int, parent_id int, primary key (municipality_id, id), foreign key (municipality_id, parent_id) references probe_parent (id, municipality_id))',
+      );
+      await tx.raw(
+        'create table probe_lone (municipality_id int not null, id int primary key, parent_id int references probe_parent (id))',
+      );
       expect(await breaches(tx, 'probe\\_%')).toEqual([
         'probe_child_municipality_id_parent_id_fkey: probe_child (municipality_id, parent_id) -> probe_parent (id, municipality_id)',
         'probe_lone_parent_id_fkey: probe_lone (parent_id) -> probe_parent (id)',

@@ -22,7 +22,16 @@ async function knexCli(url: string, ...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', 'node_modules/knex/bin/cli.js', '--knexfile', 'knexfile.ts', ...args],
-    { cwd: root, env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'production', CAREPAY_ID_PEPPER: 'x'.repeat(16), CAREPAY_LINK_SECRET: 'y'.repeat(32) } },
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        NODE_ENV: 'production',
+        CAREPAY_ID_PEPPER: 'x'.repeat(16),
+        CAREPAY_LINK_SECRET: 'y'.repeat(32),
+      },
+    },
   );
   return stdout;
 }
@@ -35,7 +44,9 @@ async function schemaOf(db: Knex) {
   const constraints = await db.raw(`
     select conrelid::regclass::text as tbl, conname, pg_get_constraintdef(oid) as def from pg_constraint
     where connamespace = 'public'::regnamespace and conrelid::regclass::text not like 'knex_%' order by 1, 2`);
-  const indexes = await db.raw(`select tablename, indexdef from pg_indexes where schemaname = 'public' and tablename not like 'knex_%' order by 1, 2`);
+  const indexes = await db.raw(
+    `select tablename, indexdef from pg_indexes where schemaname = 'public' and tablename not like 'knex_%' order by 1, 2`,
+  );
   return { columns: columns.rows, constraints: constraints.rows, indexes: indexes.rows };
 }
 
@@ -78,7 +89,9 @@ describe('knexfile.ts: the knex CLI on the app’s own migrations', () => {
 
     const rollback = await knexCli(url.toString(), 'migrate:rollback');
     expect(rollback).toContain(`Batch 1 rolled back: ${names.length} migrations`);
-    const left = await empty.raw(`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name not like 'knex_%'`);
+    const left = await empty.raw(
+      `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name not like 'knex_%'`,
+    );
     expect(left.rows[0].n).toBe(0);
   });
 });

@@ -6,7 +6,9 @@ const t = useTestDatabase();
 
 const tables = async () =>
   (
-    await t.db.raw(`select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'knex_%' order by 1`)
+    await t.db.raw(
+      `select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'knex_%' order by 1`,
+    )
   ).rows.map((r: { table_name: string }) => r.table_name);
 
 describe('migrations', () => {

@@ -10,7 +10,10 @@ type World = SettlementWorld;
 /** One draft settlement of March 2026 with two lines (C1), one exception (C2 has no grant) and one VAT group. */
 async function aDraft(app: TestApp, code: string): Promise<{ w: World; id: number }> {
   const { w } = await aSmallMonth(app.services, code);
-  const run = await app.services.settlements.run(asActor(w.municipalityId, 'test:run'), { period: '2026-03', providerIds: [w.providers.p] });
+  const run = await app.services.settlements.run(asActor(w.municipalityId, 'test:run'), {
+    period: '2026-03',
+    providerIds: [w.providers.p],
+  });
   return { w, id: run.outcomes[0]!.settlement!.id };
 }
 
@@ -42,11 +45,17 @@ describe('lines, VAT and exceptions of a settlement, checked once per statement 
 
   it('refuses the whole statement when one line refers to a settlement that does not exist', async () => {
     const line = await lineOf(a.id);
-    const err = await t.db('settlement_lines')
-      .insert([{ ...line, line_no: 100 }, { ...line, settlement_id: 999_999, line_no: 1 }])
+    const err = await t
+      .db('settlement_lines')
+      .insert([
+        { ...line, line_no: 100 },
+        { ...line, settlement_id: 999_999, line_no: 1 },
+      ])
       .catch((e: unknown) => e as { code: string; constraint: string; detail: string });
     expect(err).toMatchObject({ code: '23503', constraint: 'settlement_lines_settlement_ref' });
-    expect((err as { detail: string }).detail).toBe(`Key (municipality_id, settlement_id)=(${a.w.municipalityId}, 999999) is not present in table "settlements".`);
+    expect((err as { detail: string }).detail).toBe(
+      `Key (municipality_id, settlement_id)=(${a.w.municipalityId}, 999999) is not present in table "settlements".`,
+    );
     expect(await children(a.id)).toEqual({ lines: 2, vat: 1, exceptions: 1 });
   });
 
@@ -57,7 +66,9 @@ describe('lines, VAT and exceptions of a settlement, checked once per statement 
       constraint: 'settlement_lines_settlement_ref',
     });
     await expect(
-      t.db('settlement_vat').insert({ municipality_id: a.w.municipalityId, settlement_id: b.id, percent: '12.00', base: '0.00', vat: '0.00' }),
+      t
+        .db('settlement_vat')
+        .insert({ municipality_id: a.w.municipalityId, settlement_id: b.id, percent: '12.00', base: '0.00', vat: '0.00' }),
     ).rejects.toMatchObject({ code: '23503', constraint: 'settlement_vat_settlement_ref' });
     const { id: _id, ...exception } = await t.db('settlement_exceptions').where({ settlement_id: a.id }).first();
     await expect(t.db('settlement_exceptions').insert({ ...exception, settlement_id: b.id, subject_key: 'other' })).rejects.toMatchObject({
@@ -68,10 +79,14 @@ describe('lines, VAT and exceptions of a settlement, checked once per statement 
   });
 
   it('checks updates too', async () => {
-    await expect(t.db('settlement_lines').where({ settlement_id: a.id, line_no: 1 }).update({ settlement_id: 999_999 })).rejects.toMatchObject({
+    await expect(
+      t.db('settlement_lines').where({ settlement_id: a.id, line_no: 1 }).update({ settlement_id: 999_999 }),
+    ).rejects.toMatchObject({
       code: '23503',
     });
-    await expect(t.db('settlement_lines').where({ settlement_id: a.id, line_no: 1 }).update({ municipality_id: b.w.municipalityId })).rejects.toMatchObject({
+    await expect(
+      t.db('settlement_lines').where({ settlement_id: a.id, line_no: 1 }).update({ municipality_id: b.w.municipalityId }),
+    ).rejects.toMatchObject({
       code: '23503',
     });
     expect(await children(a.id)).toEqual({ lines: 2, vat: 1, exceptions: 1 });
@@ -90,7 +105,8 @@ describe('lines, VAT and exceptions of a settlement, checked once per statement 
     const tx = await t.db.transaction();
     await tx('settlement_lines').insert({ ...line, line_no: 100 });
     let deleted = false;
-    const deleting = t.db('settlements')
+    const deleting = t
+      .db('settlements')
       .where({ id })
       .delete()
       .then(() => {
@@ -121,8 +137,12 @@ describe('lines, VAT and exceptions of a settlement, checked once per statement 
     await app.services.settlements.approve(asActor(w.municipalityId, 'test:approver'), id);
     const line = await lineOf(id);
     await expect(t.db('settlement_lines').insert({ ...line, line_no: 100 })).rejects.toThrow(`settlement ${id} is approved`);
-    await expect(t.db('settlement_lines').where({ settlement_id: id }).update({ amount: '1.00' })).rejects.toThrow(`settlement ${id} is approved`);
-    await expect(t.db('settlement_vat').where({ settlement_id: id }).update({ vat: '1.00' })).rejects.toThrow(`settlement ${id} is approved`);
+    await expect(t.db('settlement_lines').where({ settlement_id: id }).update({ amount: '1.00' })).rejects.toThrow(
+      `settlement ${id} is approved`,
+    );
+    await expect(t.db('settlement_vat').where({ settlement_id: id }).update({ vat: '1.00' })).rejects.toThrow(
+      `settlement ${id} is approved`,
+    );
     await expect(t.db('settlement_exceptions').where({ settlement_id: id }).delete()).rejects.toThrow(`settlement ${id} is approved`);
     expect(await children(id)).toEqual({ lines: 2, vat: 1, exceptions: 1 });
   });

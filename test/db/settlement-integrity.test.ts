@@ -22,11 +22,19 @@ describe('settlement integrity', () => {
   /** March 2026: C1 has a grant and two visits (two lines), C2 a visit without grant (one exception). */
   const aMonth = (code: string, o: { assign?: boolean } = {}) => aSmallMonth(app.services, code, o);
   const run = async (w: World) => {
-    const r = await app.services.settlements.run(asActor(w.municipalityId, 'test:run'), { period: '2026-03', providerIds: [w.providers.p] });
+    const r = await app.services.settlements.run(asActor(w.municipalityId, 'test:run'), {
+      period: '2026-03',
+      providerIds: [w.providers.p],
+    });
     return r.outcomes[0]!;
   };
   const approve = (w: World, id: number) => app.services.settlements.approve(asActor(w.municipalityId, 'test:approver', 'admin'), id);
-  const exceptionOf = async (settlementId: number) => (await t.db('settlement_exceptions').where({ settlement_id: settlementId }).first()) as { id: number; kind: string; subject_key: string };
+  const exceptionOf = async (settlementId: number) =>
+    (await t.db('settlement_exceptions').where({ settlement_id: settlementId }).first()) as {
+      id: number;
+      kind: string;
+      subject_key: string;
+    };
 
   it('refuses a change to any column of an approved settlement, and allows only the step to invoiced', async () => {
     const { w } = await aMonth('SIF');
@@ -47,15 +55,27 @@ describe('settlement integrity', () => {
       { status: 'draft', approved_at: null },
     ];
     for (const change of changes) {
-      await expect(t.db('settlements').where({ id }).update(change), JSON.stringify(change)).rejects.toThrow(`settlement ${id} is approved and cannot be changed`);
+      await expect(t.db('settlements').where({ id }).update(change), JSON.stringify(change)).rejects.toThrow(
+        `settlement ${id} is approved and cannot be changed`,
+      );
     }
     // Setting the same values is no change.
     const row = await t.db('settlements').where({ id }).first();
     await t.db('settlements').where({ id }).update({ total_incl_vat: row.total_incl_vat, approved_by: row.approved_by });
 
-    await t.db('settlements').where({ id }).update({ status: 'invoiced', invoiced_at: new Date('2026-04-02T10:00:00Z') });
-    await expect(t.db('settlements').where({ id }).update({ invoiced_at: new Date('2026-04-03T10:00:00Z') })).rejects.toThrow(`settlement ${id} is invoiced and cannot be changed`);
-    await expect(t.db('settlements').where({ id }).update({ status: 'approved' })).rejects.toThrow(`settlement ${id} is invoiced and cannot be changed`);
+    await t
+      .db('settlements')
+      .where({ id })
+      .update({ status: 'invoiced', invoiced_at: new Date('2026-04-02T10:00:00Z') });
+    await expect(
+      t
+        .db('settlements')
+        .where({ id })
+        .update({ invoiced_at: new Date('2026-04-03T10:00:00Z') }),
+    ).rejects.toThrow(`settlement ${id} is invoiced and cannot be changed`);
+    await expect(t.db('settlements').where({ id }).update({ status: 'approved' })).rejects.toThrow(
+      `settlement ${id} is invoiced and cannot be changed`,
+    );
     const after = await t.db('settlements').where({ id }).first();
     expect({ ...after, status: row.status, invoiced_at: row.invoiced_at }).toEqual(row);
     expect(after.status).toBe('invoiced');
@@ -68,7 +88,9 @@ describe('settlement integrity', () => {
       ...exampleModel('dk-granted-time'),
       vat: {
         default: { percent: '0', exemptionReason: 'Personlig pleje: momsfri efter ML § 13, stk. 1, nr. 2' },
-        categories: { practical_help: { percent: '0', exemptionReason: 'Praktisk hjælp: momsfri efter ML § 13, stk. 1, nr. 2 (hjemmehjælp)' } },
+        categories: {
+          practical_help: { percent: '0', exemptionReason: 'Praktisk hjælp: momsfri efter ML § 13, stk. 1, nr. 2 (hjemmehjælp)' },
+        },
       },
     };
     const model = await app.services.models.create(who, { name: 'dk-exempt', document });
@@ -100,7 +122,9 @@ describe('settlement integrity', () => {
     const c = (await run(w)).settlement!;
     expect(c).toMatchObject({ kind: 'correction', totalExclVat: '400.00', lineCount: 1 });
     const cGroups = await t.db('settlement_vat').where({ settlement_id: c.id });
-    expect(cGroups.map((g) => [g.percent, g.exemption_reason, g.base])).toEqual([['0.00', 'Praktisk hjælp: momsfri efter ML § 13, stk. 1, nr. 2 (hjemmehjælp)', '400.00']]);
+    expect(cGroups.map((g) => [g.percent, g.exemption_reason, g.base])).toEqual([
+      ['0.00', 'Praktisk hjælp: momsfri efter ML § 13, stk. 1, nr. 2 (hjemmehjælp)', '400.00'],
+    ]);
   });
 
   it('refuses approval when a decision is missing from the settlement, whatever its timestamp', async () => {
@@ -137,8 +161,18 @@ describe('settlement integrity', () => {
     const decidedAt = (await t.db('exception_decisions').where({ municipality_id: w.municipalityId }).first()).decided_at;
 
     const e2 = await exceptionOf(second.settlement!.id);
-    const again = await app.services.settlements.decide(asActor(w.municipalityId, 'test:other'), e2.id, 'rejected', 'no grant: checked with the visitation');
-    expect(again.decision).toEqual({ decision: 'rejected', note: 'no grant: checked with the visitation', decidedBy: 'test:finance', decidedAt: decidedAt.toISOString() });
+    const again = await app.services.settlements.decide(
+      asActor(w.municipalityId, 'test:other'),
+      e2.id,
+      'rejected',
+      'no grant: checked with the visitation',
+    );
+    expect(again.decision).toEqual({
+      decision: 'rejected',
+      note: 'no grant: checked with the visitation',
+      decidedBy: 'test:finance',
+      decidedAt: decidedAt.toISOString(),
+    });
     expect(await run(w)).toMatchObject({ outcome: 'unchanged', settlement: { id: second.settlement!.id } });
     await expect(approve(w, second.settlement!.id)).resolves.toMatchObject({ status: 'approved', totalExclVat: '495.00' });
   });

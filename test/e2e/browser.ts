@@ -25,7 +25,9 @@ const FLAGS = [
 /** Says why browser tests are skipped; the only acceptable reason is a missing Chromium. */
 export function reportSkipped(what: string): void {
   if (!hasChromium) {
-    console.warn(`SKIPPED ${what}: ${CHROMIUM} not found. Install Debian's chromium (apt-get install chromium; .ci/run does) to run the browser tests.`);
+    console.warn(
+      `SKIPPED ${what}: ${CHROMIUM} not found. Install Debian's chromium (apt-get install chromium; .ci/run does) to run the browser tests.`,
+    );
   }
 }
 

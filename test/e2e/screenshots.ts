@@ -35,13 +35,20 @@ async function main() {
     const m = (await services.municipalities.getByCode('demo')).id;
     const token = async (role: 'finance' | 'budget_controller' | 'provider', providerRef?: string) => {
       const providerId = providerRef ? (await db('providers').where({ municipality_id: m, ref: providerRef }).first('id')).id : null;
-      return (await services.tokens.create({ municipalityId: m, actor: 'screenshots' }, { name: `screenshots ${role}`, role, providerId })).token;
+      return (await services.tokens.create({ municipalityId: m, actor: 'screenshots' }, { name: `screenshots ${role}`, role, providerId }))
+        .token;
     };
     const app = await serve(createApp({ services, log: createLogger('silent') }));
     const browser = await launchBrowser();
     try {
       mkdirSync(OUT, { recursive: true });
-      const hjem = (await services.settlements.list({ principal: { municipalityId: m, role: 'finance', providerId: null, actor: 'screenshots', tokenId: null }, requestId: null }, { period: demo.month }, { limit: 10, offset: 0 })).items.find((s) => s.providerRef === 'HJEM-SYD')!;
+      const hjem = (
+        await services.settlements.list(
+          { principal: { municipalityId: m, role: 'finance', providerId: null, actor: 'screenshots', tokenId: null }, requestId: null },
+          { period: demo.month },
+          { limit: 10, offset: 0 },
+        )
+      ).items.find((s) => s.providerRef === 'HJEM-SYD')!;
       const provider = await token('provider', 'HJEM-SYD');
       // The three main pages whole; a settlement's detail (hundreds of lines) as one laptop screen from its lines.
       const shots: [string, string, string, boolean][] = [

@@ -55,17 +55,31 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
 
     await page.getByRole('button', { name: 'Beregn måneden 2026-03' }).click();
     await page.getByRole('status').filter({ hasText: 'Måneden er beregnet' }).waitFor();
-    expect(await page.getByRole('status').filter({ hasText: 'Måneden er beregnet' }).textContent()).toBe('Måneden er beregnet (2026-03): CARE oprettet, HOME oprettet');
+    expect(await page.getByRole('status').filter({ hasText: 'Måneden er beregnet' }).textContent()).toBe(
+      'Måneden er beregnet (2026-03): CARE oprettet, HOME oprettet',
+    );
     // CARE: 2 × 30 granted minutes at 450.00/h = 450.00, VAT 25 %; the visit without a grant is an open exception.
-    expect(await cells(page, /Omsorg Ærø ApS/)).toEqual(expect.arrayContaining(['udkast', '450,00 kr.', '112,50 kr.', '562,50 kr.', '1 1 åbne']));
-    expect(await cells(page, /Webby Hjemmepleje/)).toEqual(expect.arrayContaining(['udkast', '225,00 kr.', '56,25 kr.', '281,25 kr.', '0']));
+    expect(await cells(page, /Omsorg Ærø ApS/)).toEqual(
+      expect.arrayContaining(['udkast', '450,00 kr.', '112,50 kr.', '562,50 kr.', '1 1 åbne']),
+    );
+    expect(await cells(page, /Webby Hjemmepleje/)).toEqual(
+      expect.arrayContaining(['udkast', '225,00 kr.', '56,25 kr.', '281,25 kr.', '0']),
+    );
 
     // Why CARE was paid what it was, and the exception to decide.
     await page.getByRole('link', { name: /Detaljer: CARE/ }).click();
     const lines = page.locator('table.lines');
     expect(await lines.getByRole('rowheader').allInnerTexts()).toEqual(['Borger C-001']);
     expect(await lines.locator('tbody tr').nth(1).locator('td').allInnerTexts()).toEqual([
-      'PC Personlig pleje', 'Besøg', 'Hverdag dag', '2', '1,00 timer', '450,00 kr.', '1,0000', '450,00 kr.', 'betalt efter visiteret tid',
+      'PC Personlig pleje',
+      'Besøg',
+      'Hverdag dag',
+      '2',
+      '1,00 timer',
+      '450,00 kr.',
+      '1,0000',
+      '450,00 kr.',
+      'betalt efter visiteret tid',
     ]);
     const exception = page.locator('table.exceptions tbody tr');
     expect(await exception.count()).toBe(1);
@@ -82,7 +96,16 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
     await page.getByRole('button', { name: /^Beregn måneden/ }).click();
     await page.getByRole('status').filter({ hasText: 'CARE erstattet, HOME uændret' }).waitFor();
     expect(await cells(page, /Omsorg Ærø ApS/)).toEqual(expect.arrayContaining(['udkast', '675,00 kr.', '168,75 kr.', '843,75 kr.']));
-    const care = (await services.settlements.list({ principal: { municipalityId: world.municipalityId, role: 'finance', providerId: null, actor: 'test', tokenId: null }, requestId: null }, { period: '2026-03', providerId: world.providers.CARE }, { limit: 1, offset: 0 })).items[0]!;
+    const care = (
+      await services.settlements.list(
+        {
+          principal: { municipalityId: world.municipalityId, role: 'finance', providerId: null, actor: 'test', tokenId: null },
+          requestId: null,
+        },
+        { period: '2026-03', providerId: world.providers.CARE },
+        { limit: 1, offset: 0 },
+      )
+    ).items[0]!;
     await page.getByRole('button', { name: `Godkend CARE #${care.id}` }).click();
     expect(await page.getByRole('status').first().textContent()).toBe(`Afregningen er godkendt: #${care.id} CARE 2026-03, 843,75 kr.`);
     expect(await cells(page, /Omsorg Ærø ApS/)).toContain('godkendt');
@@ -91,11 +114,21 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
     const issued = await page.getByRole('status').first().textContent();
     expect(issued).toMatch(/^Fakturaen er udstedt: \d{4}-\d{6} \(CARE, 843,75 kr\.\)$/);
     const number = /\d{4}-\d{6}/.exec(issued!)![0];
-    expect(await cells(page, number)).toEqual([number, 'Faktura', 'Omsorg Ærø ApS CARE', '2026-03', expect.stringMatching(/^\d\d\.\d\d\.\d{4}$/), expect.stringMatching(/^\d\d\.\d\d\.\d{4}$/), '675,00 kr.', '843,75 kr.', 'PDF XML']);
+    expect(await cells(page, number)).toEqual([
+      number,
+      'Faktura',
+      'Omsorg Ærø ApS CARE',
+      '2026-03',
+      expect.stringMatching(/^\d\d\.\d\d\.\d{4}$/),
+      expect.stringMatching(/^\d\d\.\d\d\.\d{4}$/),
+      '675,00 kr.',
+      '843,75 kr.',
+      'PDF XML',
+    ]);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `PDF ${number}` }).click()]);
     expect(download.suggestedFilename()).toBe(`${number}.pdf`);
-    const pdf = readFileSync((await download.path()));
+    const pdf = readFileSync(await download.path());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const text = await pdfText(pdf);
     expect(text).toContain(number);
@@ -103,7 +136,7 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
     expect(text).toContain('Omsorg Ærø ApS');
   });
 
-  it('a budget controller opens the chart of the year and sees the week\'s verdict per category and area', async () => {
+  it("a budget controller opens the chart of the year and sees the week's verdict per category and area", async () => {
     const page = await browser.newUser();
     await signInWithToken(page, app.url, world.tokens.budgetController);
     // The budget controller's home is the budget check, on the latest checked week.
@@ -118,7 +151,9 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
     ]);
     const box = await chart.boundingBox();
     expect(box!.width).toBeLessThanOrEqual(1366);
-    expect(await cells(page, /^Personlig pleje alle områder/)).toEqual(expect.arrayContaining(['Personlig pleje', 'alle områder', 'Over budget', '7,00', '2', '3,50']));
+    expect(await cells(page, /^Personlig pleje alle områder/)).toEqual(
+      expect.arrayContaining(['Personlig pleje', 'alle områder', 'Over budget', '7,00', '2', '3,50']),
+    );
     expect(await page.locator('.card').filter({ hasText: 'Gennemsnitlige timer' }).innerText()).toContain('3,50');
 
     // Another week from the list of checked weeks.
@@ -132,11 +167,14 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
     expect(await cells(page, /^Omsorg Ærø ApS/)).toEqual([expect.stringContaining('Omsorg Ærø ApS'), '15,50', '1,68', '10,9 %']);
 
     // The server refuses what the role may not do, whatever the page shows.
-    const refused = await page.request.post(`${app.url}/app/settlements/run`, { form: { _csrf: await csrfOf(page), period: '2026-03' }, maxRedirects: 0 });
+    const refused = await page.request.post(`${app.url}/app/settlements/run`, {
+      form: { _csrf: await csrfOf(page), period: '2026-03' },
+      maxRedirects: 0,
+    });
     expect(refused.status()).toBe(403);
   });
 
-  it('a provider sees only its own settlements and invoices, and is refused another provider\'s', async () => {
+  it("a provider sees only its own settlements and invoices, and is refused another provider's", async () => {
     const page = await browser.newUser();
     await signInWithToken(page, app.url, world.tokens.care);
     await page.getByRole('link', { name: 'Fakturaer' }).click();
@@ -147,8 +185,11 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
     expect(numbers).not.toContain(other);
     expect(await page.locator('table.invoices tbody').innerText()).not.toContain('Webby Hjemmepleje');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `XML (Peppol UBL) ${own}` }).click()]);
-    const xml = readFileSync((await download.path()), 'utf8');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: `XML (Peppol UBL) ${own}` }).click(),
+    ]);
+    const xml = readFileSync(await download.path(), 'utf8');
     expect(xml).toContain(`<cbc:ID>${own}</cbc:ID>`);
 
     // Why February was paid: the settlement's lines with their reasons, in words.
@@ -162,7 +203,10 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
     }
     expect(await page.locator('h1').textContent()).toBe('Findes ikke');
     // And actions are refused by the server (403), not just hidden.
-    const approve = await page.request.post(`${app.url}/app/settlements/${world.februarySettlements.CARE}/approve`, { form: { _csrf: await csrfOf(page) }, maxRedirects: 0 });
+    const approve = await page.request.post(`${app.url}/app/settlements/${world.februarySettlements.CARE}/approve`, {
+      form: { _csrf: await csrfOf(page) },
+      maxRedirects: 0,
+    });
     expect(approve.status()).toBe(403);
   });
 });

@@ -41,10 +41,7 @@ export async function aMunicipality(services: Services, code: string, country: '
 }
 
 export async function aToken(services: Services, municipalityId: number, role: Role, providerId: number | null = null) {
-  const { token } = await services.tokens.create(
-    { municipalityId, actor: 'test' },
-    { name: `${role} token`, role, providerId },
-  );
+  const { token } = await services.tokens.create({ municipalityId, actor: 'test' }, { name: `${role} token`, role, providerId });
   return token;
 }
 

@@ -69,8 +69,21 @@ export async function aCitizenIn(db: Knex, municipalityId: number, ref: string, 
   return c.id;
 }
 
-export async function aChoiceRow(db: Knex, municipalityId: number, citizenId: number, category: Category, providerId: number, validFrom = '2026-01-01') {
-  await db('provider_choices').insert({ municipality_id: municipalityId, citizen_id: citizenId, category, provider_id: providerId, valid_from: validFrom });
+export async function aChoiceRow(
+  db: Knex,
+  municipalityId: number,
+  citizenId: number,
+  category: Category,
+  providerId: number,
+  validFrom = '2026-01-01',
+) {
+  await db('provider_choices').insert({
+    municipality_id: municipalityId,
+    citizen_id: citizenId,
+    category,
+    provider_id: providerId,
+    valid_from: validFrom,
+  });
 }
 
 export interface GrantRow {
@@ -110,7 +123,13 @@ export async function aGrantRow(db: Knex, municipalityId: number, g: GrantRow): 
 }
 
 export async function anAbsenceRow(db: Knex, municipalityId: number, citizenId: number, validFrom: string, validTo: string | null) {
-  await db('absences').insert({ municipality_id: municipalityId, citizen_id: citizenId, kind: 'hospital', valid_from: validFrom, valid_to: validTo });
+  await db('absences').insert({
+    municipality_id: municipalityId,
+    citizen_id: citizenId,
+    kind: 'hospital',
+    valid_from: validFrom,
+    valid_to: validTo,
+  });
 }
 
 /** A delivered visit from `start` to `end` (instants with offset). */
@@ -161,20 +180,78 @@ export async function aBudgetWorld(db: Knex, municipalityId: number) {
   await aChoiceRow(db, municipalityId, c1, 'meals', kom);
   await aChoiceRow(db, municipalityId, c2, 'personal_care', priv);
   await aChoiceRow(db, municipalityId, c3, 'practical_help', kom);
-  const g1 = await aGrantRow(db, municipalityId, { citizenId: c1, serviceCode: 'PP01', category: 'personal_care', minutes: 30, frequency: 'daily' });
-  const g2 = await aGrantRow(db, municipalityId, { citizenId: c2, serviceCode: 'PP01', category: 'personal_care', minutes: 60, frequency: 'weekly', count: 2, staffCount: 2 });
-  const g3 = await aGrantRow(db, municipalityId, { citizenId: c3, serviceCode: 'PH01', category: 'practical_help', minutes: 60, frequency: 'biweekly', validFrom: '2026-03-02' });
+  const g1 = await aGrantRow(db, municipalityId, {
+    citizenId: c1,
+    serviceCode: 'PP01',
+    category: 'personal_care',
+    minutes: 30,
+    frequency: 'daily',
+  });
+  const g2 = await aGrantRow(db, municipalityId, {
+    citizenId: c2,
+    serviceCode: 'PP01',
+    category: 'personal_care',
+    minutes: 60,
+    frequency: 'weekly',
+    count: 2,
+    staffCount: 2,
+  });
+  const g3 = await aGrantRow(db, municipalityId, {
+    citizenId: c3,
+    serviceCode: 'PH01',
+    category: 'practical_help',
+    minutes: 60,
+    frequency: 'biweekly',
+    validFrom: '2026-03-02',
+  });
   const g4 = await aGrantRow(db, municipalityId, { citizenId: c1, serviceCode: 'MA01', category: 'meals', minutes: 5, frequency: 'daily' });
   await anAbsenceRow(db, municipalityId, c1, '2026-03-04', '2026-03-06');
-  await aDeliveredVisit(db, municipalityId, { providerId: kom, citizenId: c1, code: 'PP01', start: '2026-03-02T08:00:00+01:00', end: '2026-03-02T08:30:00+01:00' });
-  await aDeliveredVisit(db, municipalityId, { providerId: kom, citizenId: c1, code: 'PP01', start: '2026-03-03T08:00:00+01:00', end: '2026-03-03T08:36:00+01:00' });
-  await aDeliveredVisit(db, municipalityId, { providerId: priv, citizenId: c2, code: 'PP01', start: '2026-03-02T10:00:00+01:00', end: '2026-03-02T11:00:00+01:00', staffCount: 2 });
-  await aDeliveredVisit(db, municipalityId, { providerId: kom, citizenId: c3, code: 'PH01', start: '2026-03-02T12:00:00+01:00', end: '2026-03-02T13:00:00+01:00' });
-  await aDeliveredVisit(db, municipalityId, { providerId: kom, citizenId: c1, code: 'PP01', start: '2026-01-15T08:00:00+01:00', end: '2026-01-15T09:00:00+01:00' });
+  await aDeliveredVisit(db, municipalityId, {
+    providerId: kom,
+    citizenId: c1,
+    code: 'PP01',
+    start: '2026-03-02T08:00:00+01:00',
+    end: '2026-03-02T08:30:00+01:00',
+  });
+  await aDeliveredVisit(db, municipalityId, {
+    providerId: kom,
+    citizenId: c1,
+    code: 'PP01',
+    start: '2026-03-03T08:00:00+01:00',
+    end: '2026-03-03T08:36:00+01:00',
+  });
+  await aDeliveredVisit(db, municipalityId, {
+    providerId: priv,
+    citizenId: c2,
+    code: 'PP01',
+    start: '2026-03-02T10:00:00+01:00',
+    end: '2026-03-02T11:00:00+01:00',
+    staffCount: 2,
+  });
+  await aDeliveredVisit(db, municipalityId, {
+    providerId: kom,
+    citizenId: c3,
+    code: 'PH01',
+    start: '2026-03-02T12:00:00+01:00',
+    end: '2026-03-02T13:00:00+01:00',
+  });
+  await aDeliveredVisit(db, municipalityId, {
+    providerId: kom,
+    citizenId: c1,
+    code: 'PP01',
+    start: '2026-01-15T08:00:00+01:00',
+    end: '2026-01-15T09:00:00+01:00',
+  });
   // A cancelled visit never counts as delivered.
   await db('visits').insert({
-    municipality_id: municipalityId, source_system: 'test', external_id: `V${next()}`, provider_id: kom, citizen_id: c1,
-    service_codes: ['PP01'], planned_start: '2026-03-07T08:00:00+01:00', status: 'cancelled_by_citizen',
+    municipality_id: municipalityId,
+    source_system: 'test',
+    external_id: `V${next()}`,
+    provider_id: kom,
+    citizen_id: c1,
+    service_codes: ['PP01'],
+    planned_start: '2026-03-07T08:00:00+01:00',
+    status: 'cancelled_by_citizen',
   });
   return { kom, priv, c1, c2, c3, g1, g2, g3, g4 };
 }

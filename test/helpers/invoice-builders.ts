@@ -44,17 +44,57 @@ export interface InvoiceWorld {
 }
 
 const DK = {
-  municipality: { companyNumber: '29189919', electronicAddress: '5798000000001', electronicAddressScheme: '0088', address: 'Rådhustorvet 1, 6200 Aabenraa', buyerReference: 'Ældre og Sundhed 4410' },
+  municipality: {
+    companyNumber: '29189919',
+    electronicAddress: '5798000000001',
+    electronicAddressScheme: '0088',
+    address: 'Rådhustorvet 1, 6200 Aabenraa',
+    buyerReference: 'Ældre og Sundhed 4410',
+  },
   providers: [
-    { ref: 'OMSORG', name: 'Omsorg Ærø & Søby ApS', companyNumber: '31554411', electronicAddress: '5790001234560', address: 'Søndergade 4, 5970 Ærøskøbing', bankAccount: 'DK50 0040 0440 1162 43' },
-    { ref: 'HJEM', name: 'Hjemmehjælp Øst A/S', companyNumber: '29189919', electronicAddress: null, address: 'Østergade 2, 8000 Aarhus C', bankAccount: null },
+    {
+      ref: 'OMSORG',
+      name: 'Omsorg Ærø & Søby ApS',
+      companyNumber: '31554411',
+      electronicAddress: '5790001234560',
+      address: 'Søndergade 4, 5970 Ærøskøbing',
+      bankAccount: 'DK50 0040 0440 1162 43',
+    },
+    {
+      ref: 'HJEM',
+      name: 'Hjemmehjælp Øst A/S',
+      companyNumber: '29189919',
+      electronicAddress: null,
+      address: 'Østergade 2, 8000 Aarhus C',
+      bankAccount: null,
+    },
   ],
 };
 const SE = {
-  municipality: { companyNumber: '212000-0142', electronicAddress: '2120000142', electronicAddressScheme: '0007', address: 'Stadshuset, 105 35 Stockholm', buyerReference: 'Äldreomsorg 7310' },
+  municipality: {
+    companyNumber: '212000-0142',
+    electronicAddress: '2120000142',
+    electronicAddressScheme: '0007',
+    address: 'Stadshuset, 105 35 Stockholm',
+    buyerReference: 'Äldreomsorg 7310',
+  },
   providers: [
-    { ref: 'OMSORG', name: 'Omsorg i Västerås & Sköndal AB', companyNumber: '556036-0793', electronicAddress: '7365560360791', address: 'Storgatan 1, 114 55 Stockholm', bankAccount: 'SE45 5000 0000 0583 9825 7466' },
-    { ref: 'HJEM', name: 'Hemtjänst Åkersberga AB', companyNumber: '556703-7485', electronicAddress: null, address: 'Åkersbergavägen 3, 184 30 Åkersberga', bankAccount: null },
+    {
+      ref: 'OMSORG',
+      name: 'Omsorg i Västerås & Sköndal AB',
+      companyNumber: '556036-0793',
+      electronicAddress: '7365560360791',
+      address: 'Storgatan 1, 114 55 Stockholm',
+      bankAccount: 'SE45 5000 0000 0583 9825 7466',
+    },
+    {
+      ref: 'HJEM',
+      name: 'Hemtjänst Åkersberga AB',
+      companyNumber: '556703-7485',
+      electronicAddress: null,
+      address: 'Åkersbergavägen 3, 184 30 Åkersberga',
+      bankAccount: null,
+    },
   ],
 };
 
@@ -63,17 +103,34 @@ const SE = {
  * addresses, its buyer reference), two private VAT-registered providers (OMSORG, HJEM) that have
  * signed their self-billing agreements, and a model and price list for settlements to refer to.
  */
-export async function anInvoiceWorld(db: Knex, services: TestApp['services'], code: string, country: 'DK' | 'SE' = 'DK'): Promise<InvoiceWorld> {
+export async function anInvoiceWorld(
+  db: Knex,
+  services: TestApp['services'],
+  code: string,
+  country: 'DK' | 'SE' = 'DK',
+): Promise<InvoiceWorld> {
   const municipalityId = await aMunicipality(services, code, country);
   const data = country === 'DK' ? DK : SE;
   const who = asFinance(municipalityId);
   await services.municipalities.update({ ...who, principal: { ...who.principal, role: 'admin' } }, data.municipality);
   const providers: Record<string, number> = {};
   for (const p of data.providers) {
-    providers[p.ref] = (await services.providers.create(who, { ...p, kind: 'private', vatStatus: 'registered', approvedFrom: '2020-01-01', selfBillingAgreedOn: '2020-01-01' })).id;
+    providers[p.ref] = (
+      await services.providers.create(who, {
+        ...p,
+        kind: 'private',
+        vatStatus: 'registered',
+        approvedFrom: '2020-01-01',
+        selfBillingAgreedOn: '2020-01-01',
+      })
+    ).id;
   }
-  const [model] = await db('reimbursement_models').insert({ municipality_id: municipalityId, name: 'm', version: 1, document: '{}', created_by: 'test' }).returning('id');
-  const [priceList] = await db('price_lists').insert({ municipality_id: municipalityId, label: 'prices', status: 'proposed', valid_from: '2026-01-01' }).returning('id');
+  const [model] = await db('reimbursement_models')
+    .insert({ municipality_id: municipalityId, name: 'm', version: 1, document: '{}', created_by: 'test' })
+    .returning('id');
+  const [priceList] = await db('price_lists')
+    .insert({ municipality_id: municipalityId, label: 'prices', status: 'proposed', valid_from: '2026-01-01' })
+    .returning('id');
   return { code, municipalityId, country, providers, modelId: model.id, priceListId: priceList.id };
 }
 
@@ -128,7 +185,11 @@ export async function anApprovedSettlement(db: Knex, w: InvoiceWorld, spec: Sett
     const factor = l.factor ?? '1';
     const quantity = l.quantity ?? (unit === 'per_hour' ? new Decimal(minutes).div(60).toDecimalPlaces(4).toFixed() : '1');
     const vatPercent = l.vatPercent ?? (w.country === 'DK' ? '25' : '0');
-    const amount = l.amount ?? roundMoney(unit === 'per_hour' ? new Decimal(minutes).div(60).mul(l.rate).mul(factor) : new Decimal(quantity).mul(l.rate).mul(factor)).toFixed(2);
+    const amount =
+      l.amount ??
+      roundMoney(
+        unit === 'per_hour' ? new Decimal(minutes).div(60).mul(l.rate).mul(factor) : new Decimal(quantity).mul(l.rate).mul(factor),
+      ).toFixed(2);
     return {
       municipality_id: w.municipalityId,
       line_no: i + 1,
@@ -146,7 +207,9 @@ export async function anApprovedSettlement(db: Knex, w: InvoiceWorld, spec: Sett
       factor,
       amount,
       vat_percent: vatPercent,
-      exemption_reason: new Decimal(vatPercent).isZero() ? (l.exemptionReason ?? spec.exemptionReasons?.[new Decimal(vatPercent).toFixed(2)] ?? defaultReason) : null,
+      exemption_reason: new Decimal(vatPercent).isZero()
+        ? (l.exemptionReason ?? spec.exemptionReasons?.[new Decimal(vatPercent).toFixed(2)] ?? defaultReason)
+        : null,
       reason_codes: [],
     };
   });
@@ -191,7 +254,8 @@ export async function anApprovedSettlement(db: Knex, w: InvoiceWorld, spec: Sett
       .returning('id');
     if (lines.length) await tx('settlement_lines').insert(lines.map((l) => ({ ...l, settlement_id: s.id })));
     if (vat.length) await tx('settlement_vat').insert(vat.map((g) => ({ ...g, municipality_id: w.municipalityId, settlement_id: s.id })));
-    if (spec.approve !== false) await tx('settlements').where({ id: s.id }).update({ status: 'approved', approved_at: tx.fn.now(), approved_by: 'test' });
+    if (spec.approve !== false)
+      await tx('settlements').where({ id: s.id }).update({ status: 'approved', approved_at: tx.fn.now(), approved_by: 'test' });
     return { id: s.id as number, totalExclVat: excl.toFixed(2), vat: vatTotal.toFixed(2), totalInclVat: excl.plus(vatTotal).toFixed(2) };
   });
 }

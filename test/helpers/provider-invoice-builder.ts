@@ -1,7 +1,11 @@
 import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
 import type { BasisDocument } from '../../src/features/invoice-control/invoice-control-types.js';
-import { buildProviderInvoice, type ProviderInvoiceOptions, type ProviderParty } from '../../src/features/invoice-control/provider-invoice.js';
+import {
+  buildProviderInvoice,
+  type ProviderInvoiceOptions,
+  type ProviderParty,
+} from '../../src/features/invoice-control/provider-invoice.js';
 import { aToken, type TestApp } from './app.js';
 import { anApprovedSettlement, anInvoiceWorld, asFinance, type InvoiceWorld, type SettlementSpec } from './invoice-builders.js';
 
@@ -14,14 +18,58 @@ import { anApprovedSettlement, anInvoiceWorld, asFinance, type InvoiceWorld, typ
 /** The parties of the invoice world (test/helpers/invoice-builders.ts) as the provider's system knows them. */
 const PARTIES: Record<'DK' | 'SE', Record<string, ProviderParty>> = {
   DK: {
-    municipality: { name: 'Municipality', endpoint: { id: '5798000000001', scheme: '0088' }, companyId: null, vatId: null, address: { street: 'Rådhustorvet 1', city: 'Aabenraa', postalZone: '6200' }, country: 'DK' },
-    OMSORG: { name: 'Omsorg Ærø & Søby ApS', endpoint: { id: '5790001234560', scheme: '0088' }, companyId: { id: 'DK31554411', scheme: '0184' }, vatId: 'DK31554411', address: { street: 'Søndergade 4', city: 'Ærøskøbing', postalZone: '5970' }, country: 'DK', iban: 'DK5000400440116243' },
-    HJEM: { name: 'Hjemmehjælp Øst A/S', endpoint: { id: 'DK29189919', scheme: '0184' }, companyId: { id: 'DK29189919', scheme: '0184' }, vatId: 'DK29189919', address: { street: 'Østergade 2', city: 'Aarhus C', postalZone: '8000' }, country: 'DK' },
+    municipality: {
+      name: 'Municipality',
+      endpoint: { id: '5798000000001', scheme: '0088' },
+      companyId: null,
+      vatId: null,
+      address: { street: 'Rådhustorvet 1', city: 'Aabenraa', postalZone: '6200' },
+      country: 'DK',
+    },
+    OMSORG: {
+      name: 'Omsorg Ærø & Søby ApS',
+      endpoint: { id: '5790001234560', scheme: '0088' },
+      companyId: { id: 'DK31554411', scheme: '0184' },
+      vatId: 'DK31554411',
+      address: { street: 'Søndergade 4', city: 'Ærøskøbing', postalZone: '5970' },
+      country: 'DK',
+      iban: 'DK5000400440116243',
+    },
+    HJEM: {
+      name: 'Hjemmehjælp Øst A/S',
+      endpoint: { id: 'DK29189919', scheme: '0184' },
+      companyId: { id: 'DK29189919', scheme: '0184' },
+      vatId: 'DK29189919',
+      address: { street: 'Østergade 2', city: 'Aarhus C', postalZone: '8000' },
+      country: 'DK',
+    },
   },
   SE: {
-    municipality: { name: 'Municipality', endpoint: { id: '2120000142', scheme: '0007' }, companyId: null, vatId: null, address: { street: 'Stadshuset', city: 'Stockholm', postalZone: '10535' }, country: 'SE' },
-    OMSORG: { name: 'Omsorg i Västerås & Sköndal AB', endpoint: { id: '7365560360791', scheme: '0088' }, companyId: { id: '5560360793', scheme: '0007' }, vatId: 'SE556036079301', address: { street: 'Storgatan 1', city: 'Stockholm', postalZone: '11455' }, country: 'SE', iban: 'SE4550000000058398257466' },
-    HJEM: { name: 'Hemtjänst Åkersberga AB', endpoint: { id: '5567037485', scheme: '0007' }, companyId: { id: '5567037485', scheme: '0007' }, vatId: 'SE556703748501', address: { street: 'Åkersbergavägen 3', city: 'Åkersberga', postalZone: '18430' }, country: 'SE' },
+    municipality: {
+      name: 'Municipality',
+      endpoint: { id: '2120000142', scheme: '0007' },
+      companyId: null,
+      vatId: null,
+      address: { street: 'Stadshuset', city: 'Stockholm', postalZone: '10535' },
+      country: 'SE',
+    },
+    OMSORG: {
+      name: 'Omsorg i Västerås & Sköndal AB',
+      endpoint: { id: '7365560360791', scheme: '0088' },
+      companyId: { id: '5560360793', scheme: '0007' },
+      vatId: 'SE556036079301',
+      address: { street: 'Storgatan 1', city: 'Stockholm', postalZone: '11455' },
+      country: 'SE',
+      iban: 'SE4550000000058398257466',
+    },
+    HJEM: {
+      name: 'Hemtjänst Åkersberga AB',
+      endpoint: { id: '5567037485', scheme: '0007' },
+      companyId: { id: '5567037485', scheme: '0007' },
+      vatId: 'SE556703748501',
+      address: { street: 'Åkersbergavägen 3', city: 'Åkersberga', postalZone: '18430' },
+      country: 'SE',
+    },
   },
 };
 
@@ -44,7 +92,12 @@ export async function aPaymentBasisWorld(db: Knex, app: TestApp, code: string, c
 }
 
 /** An approved settlement and its payment basis (frozen document included). */
-export async function aBasis(db: Knex, app: TestApp, w: InvoiceWorld, spec: SettlementSpec): Promise<BasisDocument & { settlementId: number }> {
+export async function aBasis(
+  db: Knex,
+  app: TestApp,
+  w: InvoiceWorld,
+  spec: SettlementSpec,
+): Promise<BasisDocument & { settlementId: number }> {
   const s = await anApprovedSettlement(db, w, spec);
   const { basis } = await app.services.invoiceControl.issueBasis(asFinance(w.municipalityId), s.id);
   const full = await app.services.invoiceControl.basis(asFinance(w.municipalityId), basis.reference);
@@ -80,7 +133,11 @@ export function aProviderInvoice(
     const i = b.rows.findIndex((r) => r.unitCode === 'MIN');
     const r = b.rows[i]!;
     const minutes = new Decimal(r.quantity).plus(m.extraMinutes);
-    b.rows[i] = { ...r, quantity: minutes.toFixed(), amount: minutes.mul(r.price).div(60).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2) };
+    b.rows[i] = {
+      ...r,
+      quantity: minutes.toFixed(),
+      amount: minutes.mul(r.price).div(60).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2),
+    };
   }
   if (m.dropRounding) b.rows = b.rows.filter((r) => r.kind !== 'rounding');
   if (m.noReference) b = { ...b, reference: 'our order 4711', buyerReference: 'Kommunen' };

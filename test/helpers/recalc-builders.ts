@@ -24,10 +24,23 @@ export interface RecalcWorld extends InvoiceWorld {
  * (in Denmark) the Danish granted-time model (bands weekday_day 07–15 on weekdays, other_times)
  * for all providers from 2026-01-01.
  */
-export async function aRecalcWorld(db: Knex, services: TestApp['services'], code: string, country: 'DK' | 'SE' = 'DK'): Promise<RecalcWorld> {
+export async function aRecalcWorld(
+  db: Knex,
+  services: TestApp['services'],
+  code: string,
+  country: 'DK' | 'SE' = 'DK',
+): Promise<RecalcWorld> {
   const w = await anInvoiceWorld(db, services, code, country);
   const who = asFinance(w.municipalityId);
-  const home = (await services.providers.create(who, { ref: 'HOME', name: 'Kommunal hjemmepleje', kind: 'municipal', vatStatus: 'not_registered', approvedFrom: '2020-01-01' })).id;
+  const home = (
+    await services.providers.create(who, {
+      ref: 'HOME',
+      name: 'Kommunal hjemmepleje',
+      kind: 'municipal',
+      vatStatus: 'not_registered',
+      approvedFrom: '2020-01-01',
+    })
+  ).id;
   await services.catalogue.createVersion(who, {
     label: 'Katalog 2026',
     validFrom: '2026-01-01',
@@ -57,12 +70,23 @@ export async function aRecalcWorld(db: Knex, services: TestApp['services'], code
   const visit = async (serviceCode: string, start: string, end: string, over: Record<string, unknown> = {}) => {
     await services.visits.create(
       who,
-      VisitCreate.parse({ sourceSystem: 'tes', externalId: `${code}-V${++seq}`, providerId: home, citizenId: citizen, serviceCodes: [serviceCode], plannedStart: at(start), plannedEnd: at(end), actualStart: at(start), actualEnd: at(end), status: 'delivered', ...over }),
+      VisitCreate.parse({
+        sourceSystem: 'tes',
+        externalId: `${code}-V${++seq}`,
+        providerId: home,
+        citizenId: citizen,
+        serviceCodes: [serviceCode],
+        plannedStart: at(start),
+        plannedEnd: at(end),
+        actualStart: at(start),
+        actualEnd: at(end),
+        status: 'delivered',
+        ...over,
+      }),
     );
   };
   return { ...w, who, home, adoptedListId: list.id, visit };
 }
-
 
 /** A CSV of test/fixtures/recalc/ (the Danish cost lines and hours of the hand-worked example). */
 export const recalcFixture = (name: string) => readFileSync(new URL(`../fixtures/recalc/${name}`, import.meta.url), 'utf8');

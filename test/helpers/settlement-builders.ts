@@ -49,13 +49,34 @@ export async function aSettlementWorld(services: Services, code: string, o: { as
   if (o.assign !== false) await services.models.assign(who, model.id, { validFrom: '2026-01-01' });
 
   const citizen = async (ref: string) => (await services.citizens.create(who, { ref, area: null })).id;
-  const choose = async (citizenId: number, providerId: number, category: 'personal_care' | 'practical_help' = 'personal_care', validFrom = '2026-01-01') =>
-    services.choices.choose(who, { citizenId, providerId, category, validFrom, requestedOn: validFrom });
+  const choose = async (
+    citizenId: number,
+    providerId: number,
+    category: 'personal_care' | 'practical_help' = 'personal_care',
+    validFrom = '2026-01-01',
+  ) => services.choices.choose(who, { citizenId, providerId, category, validFrom, requestedOn: validFrom });
   const grant = async (citizenId: number, serviceCode: string, over: Record<string, unknown> = {}) =>
-    services.grants.create(who, GrantCreate.parse({ citizenId, serviceCode, frequency: { type: 'daily' }, validFrom: '2026-01-01', sourceSystem: 'visitation', ...over }));
+    services.grants.create(
+      who,
+      GrantCreate.parse({
+        citizenId,
+        serviceCode,
+        frequency: { type: 'daily' },
+        validFrom: '2026-01-01',
+        sourceSystem: 'visitation',
+        ...over,
+      }),
+    );
   let seq = 0;
   /** A delivered visit from local `start` to local `end` ('YYYY-MM-DD HH:mm', Copenhagen). */
-  const visit = async (providerId: number, citizenId: number, serviceCode: string, start: string, end: string, over: Record<string, unknown> = {}) => {
+  const visit = async (
+    providerId: number,
+    citizenId: number,
+    serviceCode: string,
+    start: string,
+    end: string,
+    over: Record<string, unknown> = {},
+  ) => {
     const at = (t: string) => {
       const r = parseInstant(t, 'Europe/Copenhagen');
       if (!r.ok) throw new Error(r.message);
@@ -98,7 +119,11 @@ export type SettlementWorld = Awaited<ReturnType<typeof aSettlementWorld>>;
  * and two visits (two lines: a weekday morning and a Saturday), C2 a visit without a grant (one
  * exception).
  */
-export async function aSmallMonth(services: Services, code: string, o: { assign?: boolean } = {}): Promise<{ w: SettlementWorld; c1: number; c2: number }> {
+export async function aSmallMonth(
+  services: Services,
+  code: string,
+  o: { assign?: boolean } = {},
+): Promise<{ w: SettlementWorld; c1: number; c2: number }> {
   const w = await aSettlementWorld(services, code, o);
   const c1 = await w.citizen('C1');
   const c2 = await w.citizen('C2');

@@ -39,4 +39,3 @@ export class Browser {
     return this.post('/app/login', { _csrf: Browser.csrf(page.text), ...form });
   }
 }
-

@@ -29,9 +29,19 @@ export async function aWebWorld(services: Services, code = 'WEB') {
   });
   const { p: care, q: home } = w.providers;
   await services.providers.update(w.who, care, {
-    name: 'Omsorg Ærø ApS', companyNumber: '31554411', electronicAddress: '5790001234560', electronicAddressScheme: '0088', address: 'Søndergade 4, 5970 Ærøskøbing', selfBillingAgreedOn: '2026-01-01',
+    name: 'Omsorg Ærø ApS',
+    companyNumber: '31554411',
+    electronicAddress: '5790001234560',
+    electronicAddressScheme: '0088',
+    address: 'Søndergade 4, 5970 Ærøskøbing',
+    selfBillingAgreedOn: '2026-01-01',
   });
-  await services.providers.update(w.who, home, { name: 'Webby Hjemmepleje', companyNumber: '29189919', electronicAddress: '5790001234577', electronicAddressScheme: '0088' });
+  await services.providers.update(w.who, home, {
+    name: 'Webby Hjemmepleje',
+    companyNumber: '29189919',
+    electronicAddress: '5790001234577',
+    electronicAddressScheme: '0088',
+  });
 
   const c1 = await w.citizen('C-001');
   const c2 = await w.citizen('C-002');

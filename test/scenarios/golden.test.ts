@@ -49,11 +49,24 @@ describe('golden scenarios (published reimbursement examples)', () => {
     // 525.00 + 173.33 + 780.00 + 197.00 = 1675.33; personal care is VAT-exempt in Sweden
     expect(totals(r, 'OMSORG')).toEqual(['1675.33', '0.00', '1675.33']);
     expect(r.providers[0]!.vatGroups).toEqual([
-      { percent: '0', exemptionReason: 'Social care under the Social Services Act is exempt from VAT (mervärdesskattelagen)', base: '1675.33', vat: '0.00' },
+      {
+        percent: '0',
+        exemptionReason: 'Social care under the Social Services Act is exempt from VAT (mervärdesskattelagen)',
+        base: '1675.33',
+        vat: '0.00',
+      },
     ]);
     // A night visit to A2, who has no night-patrol grant: listed, not paid; it would have paid 260.00
     expect(r.providers[0]!.exceptions).toEqual([
-      expect.objectContaining({ kind: 'visit_without_grant', citizenRef: 'A2', serviceCode: 'NATT', date: '2024-03-09', externalId: 'V6', amount: '260.00', subjectKey: 'visit:scenario/V6#NATT' }),
+      expect.objectContaining({
+        kind: 'visit_without_grant',
+        citizenRef: 'A2',
+        serviceCode: 'NATT',
+        date: '2024-03-09',
+        externalId: 'V6',
+        amount: '260.00',
+        subjectKey: 'visit:scenario/V6#NATT',
+      }),
     ]);
   });
 
@@ -141,7 +154,9 @@ describe('golden scenarios (published reimbursement examples)', () => {
 
   /** [citizen, level, unit, days, price, amount, last reason] of each level line, in line order. */
   const levelLines = (r: ScenarioResult, ref: string) =>
-    r.providers.find((p) => p.ref === ref)!.lines.map((l) => [l.citizenRef, l.serviceCode, l.unit, l.quantity, l.rate, l.amount, l.reasonCodes.at(-1)]);
+    r.providers
+      .find((p) => p.ref === ref)!
+      .lines.map((l) => [l.citizenRef, l.serviceCode, l.unit, l.quantity, l.rate, l.amount, l.reasonCodes.at(-1)]);
 
   it('Stockholm 2023 LSS servicebostad per dygn and nivå: level and provider changes split the month by days', async () => {
     const r = await run('stockholm-lss-2023');
@@ -223,7 +238,8 @@ describe('carepay scenario run (command line, throwaway database)', () => {
 
   it('prints the result as JSON, the same twice, and leaves no database behind', async () => {
     const admin = createKnex(maintenanceUrl, { min: 0, max: 1 });
-    const count = async () => Number((await admin.raw(`select count(*)::int as n from pg_database where datname like 'carepay_scenario_%'`)).rows[0].n);
+    const count = async () =>
+      Number((await admin.raw(`select count(*)::int as n from pg_database where datname like 'carepay_scenario_%'`)).rows[0].n);
     const before = await count();
     const out: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
@@ -234,7 +250,9 @@ describe('carepay scenario run (command line, throwaway database)', () => {
       log.mockRestore();
     }
     const [a, b] = out.map((s) => JSON.parse(s) as ScenarioResult);
-    expect(a!.providers.map((p) => [p.ref, p.totalExclVat, p.vat, p.totalInclVat, p.lines.length, p.exceptions.length])).toEqual([['JKP', '1624.43', '0.00', '1624.43', 3, 0]]);
+    expect(a!.providers.map((p) => [p.ref, p.totalExclVat, p.vat, p.totalInclVat, p.lines.length, p.exceptions.length])).toEqual([
+      ['JKP', '1624.43', '0.00', '1624.43', 3, 0],
+    ]);
     expect(b).toEqual(a);
     expect(await count()).toBe(before);
     await admin.destroy();

@@ -64,7 +64,9 @@ export class SignInThrottle {
 
   /** The right password: the account starts afresh, and the address gets its attempt back. */
   async succeeded(municipalityId: number, username: string, ip: string): Promise<void> {
-    await this.db('sign_in_throttles').where({ municipality_id: municipalityId, subject: account(username) }).delete();
+    await this.db('sign_in_throttles')
+      .where({ municipality_id: municipalityId, subject: account(username) })
+      .delete();
     await this.db('sign_in_throttles')
       .where({ municipality_id: municipalityId, subject: address(ip) })
       .update({ attempts: this.db.raw('greatest(attempts - 1, 0)') });

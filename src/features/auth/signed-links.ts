@@ -15,12 +15,18 @@ export const LINK_TTL_SECONDS = 15 * 60;
 const CLOCK_SKEW_SECONDS = 60;
 
 /** GET paths (below /api) that may be opened through a signed link. */
-const LINKABLE = [/^\/budget-checks\/years\/\d{4}\/series\.(svg|csv)$/, /^\/invoices\/\d{4}-\d{6}\.(pdf|xml)$/, /^\/settlements\/\d+\/lines\.csv$/];
+const LINKABLE = [
+  /^\/budget-checks\/years\/\d{4}\/series\.(svg|csv)$/,
+  /^\/invoices\/\d{4}-\d{6}\.(pdf|xml)$/,
+  /^\/settlements\/\d+\/lines\.csv$/,
+];
 
 export const isLinkable = (path: string) => LINKABLE.some((re) => re.test(path));
 
 const canonical = (path: string, query: URLSearchParams) => {
-  const rest = [...query.entries()].filter(([k]) => !(LINK_PARAMS as readonly string[]).includes(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const rest = [...query.entries()]
+    .filter(([k]) => !(LINK_PARAMS as readonly string[]).includes(k))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `${path}?${new URLSearchParams(rest).toString()}`;
 };
 

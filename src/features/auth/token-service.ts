@@ -84,7 +84,9 @@ export class TokenService {
     const row = await this.db('api_tokens')
       .where({ token_hash: hashToken(token) })
       .whereNull('revoked_at')
-      .andWhere((q) => { q.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now()); })
+      .andWhere((q) => {
+        q.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now());
+      })
       .first('id', 'municipality_id', 'role', 'provider_id', 'name', 'last_used_at');
     if (!row) return null;
     // Record use at most once a minute per token to keep reads cheap.
@@ -108,7 +110,9 @@ export class TokenService {
     const q = this.db('api_tokens')
       .where({ id })
       .whereNull('revoked_at')
-      .andWhere((w) => { w.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now()); });
+      .andWhere((w) => {
+        w.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now());
+      });
     if (holds) {
       q.andWhere({ municipality_id: holds.municipalityId, role: holds.role });
       if (holds.providerId === null) q.whereNull('provider_id');

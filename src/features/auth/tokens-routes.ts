@@ -71,9 +71,12 @@ export function tokensRoutes(registry: OpenAPIRegistry, tokens: TokenService, li
     path: '/links',
     tag,
     summary: 'A signed link (valid 15 minutes) to open a document such as a chart in a browser, without a token header',
-    description: 'The link acts with your role and municipality, for exactly that path and query, and stops working when your token is revoked.',
+    description:
+      'The link acts with your role and municipality, for exactly that path and query, and stops working when your token is revoked.',
     access: { read: null },
-    body: z.strictObject({ path: z.string().min(2).max(500).meta({ example: '/budget-checks/years/2026/series.svg?area=urban' }) }).meta({ id: 'LinkRequest' }),
+    body: z
+      .strictObject({ path: z.string().min(2).max(500).meta({ example: '/budget-checks/years/2026/series.svg?area=urban' }) })
+      .meta({ id: 'LinkRequest' }),
     response: z.object({ url: z.string(), expiresAt: z.string() }).meta({ id: 'SignedLink' }),
     handler: ({ principal, body }) => {
       const target = new URL(body.path.replace(/^\/api(?=\/)/, ''), 'http://x');

@@ -56,7 +56,12 @@ export async function benchBudgetCheck(
 
   started = process.hrtime.bigint();
   const settings = checkSettingsOf(await budgetsStore.settings(db, m));
-  const budgets = (await budgetsStore.ofYear(db, m, week.year)).map((b) => ({ id: b.id, area: b.area, category: b.category, amount: new Decimal(b.amount) }));
+  const budgets = (await budgetsStore.ofYear(db, m, week.year)).map((b) => ({
+    id: b.id,
+    area: b.area,
+    category: b.category,
+    amount: new Decimal(b.amount),
+  }));
   const inputs = await loadWeekInputs(db, m, week);
   const loadMs = ms(started);
   started = process.hrtime.bigint();
@@ -64,7 +69,10 @@ export async function benchBudgetCheck(
   const evaluateMs = ms(started);
 
   started = process.hrtime.bigint();
-  const who = { principal: { municipalityId: m, role: 'admin' as const, providerId: null, actor: 'bench', tokenId: null }, requestId: null };
+  const who = {
+    principal: { municipalityId: m, role: 'admin' as const, providerId: null, actor: 'bench', tokenId: null },
+    requestId: null,
+  };
   await new BudgetChecksService(db).runWeek(who, week.key, 'manual');
   const runMs = ms(started);
 
@@ -88,9 +96,18 @@ async function generate(db: Knex, code: string, grants: number, citizens: number
     const [{ id: m }] = await tx('municipalities')
       .insert({ code, name: 'Bench Kommune', country: 'DK', currency: 'DKK', time_zone: 'Europe/Copenhagen', language: 'da' })
       .returning('id');
-    const [{ id: cv }] = await tx('catalogue_versions').insert({ municipality_id: m, label: 'Bench 2026', valid_from: '2026-01-01' }).returning('id');
+    const [{ id: cv }] = await tx('catalogue_versions')
+      .insert({ municipality_id: m, label: 'Bench 2026', valid_from: '2026-01-01' })
+      .returning('id');
     const svc = (code: string, category: string, group: string, unit: string) => ({
-      municipality_id: m, catalogue_version_id: cv, code, name: code, category, price_group: group, standard_minutes: 30, billing_unit: unit,
+      municipality_id: m,
+      catalogue_version_id: cv,
+      code,
+      name: code,
+      category,
+      price_group: group,
+      standard_minutes: 30,
+      billing_unit: unit,
     });
     await tx('services').insert([
       svc('PP01', 'personal_care', 'PP', 'per_minute'),
@@ -100,21 +117,56 @@ async function generate(db: Knex, code: string, grants: number, citizens: number
       svc('PH02', 'practical_help', 'PH', 'per_minute'),
       svc('MA01', 'meals', 'MAD', 'per_visit'),
     ]);
-    const [{ id: list }] = await tx('price_lists').insert({ municipality_id: m, label: 'Bench prices', status: 'adopted', valid_from: '2026-01-01' }).returning('id');
+    const [{ id: list }] = await tx('price_lists')
+      .insert({ municipality_id: m, label: 'Bench prices', status: 'adopted', valid_from: '2026-01-01' })
+      .returning('id');
     const rates: Record<string, unknown>[] = [];
-    for (const [group, base] of [['PP', 450], ['PH', 390]] as const) {
-      for (const [band, extra] of [['day', 0], ['evening', 45], ['night', 110], ['weekend_holiday', 90]] as const) {
+    for (const [group, base] of [
+      ['PP', 450],
+      ['PH', 390],
+    ] as const) {
+      for (const [band, extra] of [
+        ['day', 0],
+        ['evening', 45],
+        ['night', 110],
+        ['weekend_holiday', 90],
+      ] as const) {
         for (const kind of ['municipal', 'private']) {
           for (const area of ['', 'rural']) {
-            rates.push({ municipality_id: m, price_list_id: list, price_group: group, time_band: band, provider_kind: kind, area, unit: 'per_hour', rate: base + extra + (area ? 50 : 0) + (kind === 'private' ? 10 : 0) });
+            rates.push({
+              municipality_id: m,
+              price_list_id: list,
+              price_group: group,
+              time_band: band,
+              provider_kind: kind,
+              area,
+              unit: 'per_hour',
+              rate: base + extra + (area ? 50 : 0) + (kind === 'private' ? 10 : 0),
+            });
           }
         }
       }
     }
-    rates.push({ municipality_id: m, price_list_id: list, price_group: 'MAD', time_band: 'day', provider_kind: 'municipal', area: '', unit: 'per_visit', rate: 58 });
+    rates.push({
+      municipality_id: m,
+      price_list_id: list,
+      price_group: 'MAD',
+      time_band: 'day',
+      provider_kind: 'municipal',
+      area: '',
+      unit: 'per_visit',
+      rate: 58,
+    });
     await tx('price_rates').insert(rates);
     await tx('providers').insert(
-      ['KOM', 'P1', 'P2', 'P3'].map((ref, i) => ({ municipality_id: m, ref, name: ref, kind: i === 0 ? 'municipal' : 'private', vat_status: 'registered', approved_from: '2020-01-01' })),
+      ['KOM', 'P1', 'P2', 'P3'].map((ref, i) => ({
+        municipality_id: m,
+        ref,
+        name: ref,
+        kind: i === 0 ? 'municipal' : 'private',
+        vat_status: 'registered',
+        approved_from: '2020-01-01',
+      })),
     );
     await tx.raw(
       `insert into citizens (municipality_id, ref, area)
@@ -156,7 +208,13 @@ async function generate(db: Knex, code: string, grants: number, citizens: number
     );
     await tx('budgets').insert(
       ['personal_care', 'practical_help'].flatMap((category) =>
-        ['urban', 'rural'].map((area) => ({ municipality_id: m, year: 2026, area, category, amount: category === 'personal_care' ? '900000000' : '150000000' })),
+        ['urban', 'rural'].map((area) => ({
+          municipality_id: m,
+          year: 2026,
+          area,
+          category,
+          amount: category === 'personal_care' ? '900000000' : '150000000',
+        })),
       ),
     );
     return m as number;

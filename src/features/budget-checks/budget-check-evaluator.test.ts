@@ -95,7 +95,13 @@ describe('granted staff minutes of one grant in an ISO week', () => {
     ['daily ×2 × 15 min', '2026-W10', { frequency: { type: 'daily', count: 2 }, minutesPerOccurrence: 15 }, [], 210],
     ['3 per week', '2026-W10', { frequency: { type: 'weekly', count: 3 } }, [], 90],
     ['given weekdays ×2 at the weekend', '2026-W10', { frequency: { type: 'weekdays', count: 2, weekdays: [6, 7] } }, [], 120],
-    ['double staffing counts twice', '2026-W10', { frequency: { type: 'daily', count: 1 }, minutesPerOccurrence: 15, staffCount: 2 }, [], 210],
+    [
+      'double staffing counts twice',
+      '2026-W10',
+      { frequency: { type: 'daily', count: 1 }, minutesPerOccurrence: 15, staffCount: 2 },
+      [],
+      210,
+    ],
     // every 2nd week from the week of validFrom (2026-W10): on, off, on
     ['biweekly, the start week', '2026-W10', { frequency: { type: 'biweekly', count: 1 }, validFrom: '2026-03-04' }, [], 0],
     ['biweekly from a Monday, the start week', '2026-W10', { frequency: { type: 'biweekly', count: 1 }, validFrom: '2026-03-02' }, [], 30],
@@ -113,7 +119,13 @@ describe('granted staff minutes of one grant in an ISO week', () => {
     ['open-ended absence from Saturday', '2026-W10', {}, [absence('2026-03-07', null)], 150],
     ['absence covering the whole week', '2026-W10', { frequency: { type: 'weekly', count: 2 } }, [absence('2026-02-20', '2026-03-20')], 0],
     ['absence of another citizen', '2026-W10', {}, [absence('2026-03-02', '2026-03-09', 2)], 210],
-    ['2 per week, the Thursday visit lost to an absence', '2026-W10', { frequency: { type: 'weekly', count: 2 } }, [absence('2026-03-05', '2026-03-06')], 30],
+    [
+      '2 per week, the Thursday visit lost to an absence',
+      '2026-W10',
+      { frequency: { type: 'weekly', count: 2 } },
+      [absence('2026-03-05', '2026-03-06')],
+      30,
+    ],
   ])('%s', (_name, key, g, absences, minutes) => {
     const r = evaluateWeek(input(key, { grants: [grant(g)], absences }));
     expect(r.grantedMinutes).toBe(minutes);
@@ -157,8 +169,24 @@ describe('budget lines split by area', () => {
     grant({ citizenId: 200 + i, area: 'rural', frequency: { type: 'weekly', count: 10 }, minutesPerOccurrence: 60 }),
   );
   const delivered: DeliveredMinutes[] = [
-    { date: '2026-03-04', category: 'personal_care', area: 'urban', priceGroup: 'PP', billingUnit: 'per_minute', providerKind: 'municipal', minutes: new Decimal(7980) },
-    { date: '2026-01-15', category: 'personal_care', area: 'urban', priceGroup: 'PP', billingUnit: 'per_minute', providerKind: 'municipal', minutes: new Decimal(60000) },
+    {
+      date: '2026-03-04',
+      category: 'personal_care',
+      area: 'urban',
+      priceGroup: 'PP',
+      billingUnit: 'per_minute',
+      providerKind: 'municipal',
+      minutes: new Decimal(7980),
+    },
+    {
+      date: '2026-01-15',
+      category: 'personal_care',
+      area: 'urban',
+      priceGroup: 'PP',
+      billingUnit: 'per_minute',
+      providerKind: 'municipal',
+      minutes: new Decimal(60000),
+    },
   ];
   const r = evaluateWeek(
     input('2026-W10', {
@@ -186,23 +214,50 @@ describe('budget lines split by area', () => {
 
   it('urban: granted exactly the affordable hours at the urban rate → watch', () => {
     expect(json(0)).toEqual({
-      weekBudget: '70000.00', grantedHours: '140.00', grantedCost: '70000.00', weightedPrice: '500.0000', affordableHours: '140.00',
-      deviationHours: '0.00', deviationPercent: '0.00', deviationMoney: '0.00', status: 'watch', recipients: 20, avg: '7.00',
+      weekBudget: '70000.00',
+      grantedHours: '140.00',
+      grantedCost: '70000.00',
+      weightedPrice: '500.0000',
+      affordableHours: '140.00',
+      deviationHours: '0.00',
+      deviationPercent: '0.00',
+      deviationMoney: '0.00',
+      status: 'watch',
+      recipients: 20,
+      avg: '7.00',
     });
   });
 
   it('rural: priced at the area-specific rate, 4 % over → over', () => {
     expect(json(1)).toEqual({
-      weekBudget: '70000.00', grantedHours: '130.00', grantedCost: '72800.00', weightedPrice: '560.0000', affordableHours: '125.00',
-      deviationHours: '5.00', deviationPercent: '4.00', deviationMoney: '2800.00', status: 'over', recipients: 13, avg: '10.00',
+      weekBudget: '70000.00',
+      grantedHours: '130.00',
+      grantedCost: '72800.00',
+      weightedPrice: '560.0000',
+      affordableHours: '125.00',
+      deviationHours: '5.00',
+      deviationPercent: '4.00',
+      deviationMoney: '2800.00',
+      status: 'over',
+      recipients: 13,
+      avg: '10.00',
     });
   });
 
   it('total: weighted by granted minutes per rate', () => {
     // (140 h × 500 + 130 h × 560) / 270 h = 528.8889; 140 000 / 528.8889 = 264.71 h
     expect(json(2)).toEqual({
-      weekBudget: '140000.00', grantedHours: '270.00', grantedCost: '142800.00', weightedPrice: '528.8889', affordableHours: '264.71',
-      deviationHours: '5.29', deviationPercent: '2.00', deviationMoney: '2800.00', status: 'over', recipients: 33, avg: '8.18',
+      weekBudget: '140000.00',
+      grantedHours: '270.00',
+      grantedCost: '142800.00',
+      weightedPrice: '528.8889',
+      affordableHours: '264.71',
+      deviationHours: '5.29',
+      deviationPercent: '2.00',
+      deviationMoney: '2800.00',
+      status: 'over',
+      recipients: 33,
+      avg: '8.18',
     });
   });
 
@@ -252,7 +307,7 @@ describe('status against the thresholds', () => {
 describe('prices', () => {
   const book = new RateBook(LIST, null);
   it.each<[string, string, string | null, 'municipal' | 'private', string | null, string | null]>([
-    ['the grant\'s band', 'PP', 'evening', 'municipal', null, '600'],
+    ["the grant's band", 'PP', 'evening', 'municipal', null, '600'],
     ['private provider', 'PP', 'day', 'private', 'urban', '520'],
     ['area-specific rate first', 'PP', 'day', 'municipal', 'rural', '560'],
     ['any-area rate when the area has none', 'PP', 'day', 'municipal', 'urban', '500'],
@@ -266,7 +321,9 @@ describe('prices', () => {
   it('a price list that changes mid-week prices each day with its own list', () => {
     const a: CheckPriceList = { id: 1, validFrom: '2025-01-01', validTo: '2026-03-05', rates: [rate('PP', 'day', '400')] };
     const b: CheckPriceList = { id: 2, validFrom: '2026-03-05', validTo: null, rates: [rate('PP', 'day', '500')] };
-    const r = evaluateWeek(input('2026-W10', { priceLists: [a, b], grants: [grant({ minutesPerOccurrence: 60 })], budgets: [line(1, '372000')] }));
+    const r = evaluateWeek(
+      input('2026-W10', { priceLists: [a, b], grants: [grant({ minutesPerOccurrence: 60 })], budgets: [line(1, '372000')] }),
+    );
     // Monday–Wednesday 3 h at 400, Thursday–Sunday 4 h at 500
     expect(r.lines[0]!.grantedCost.toFixed(2)).toBe('3200.00');
     expect(r.lines[0]!.weightedPrice?.toFixed(4)).toBe('457.1429');
@@ -291,7 +348,16 @@ describe('prices', () => {
   it('reports granted minutes that no budget line covers', () => {
     const r = evaluateWeek(
       input('2026-W10', {
-        grants: [grant({}), grant({ citizenId: 2, category: 'practical_help', priceGroup: 'PH', frequency: { type: 'weekly', count: 1 }, minutesPerOccurrence: 60 })],
+        grants: [
+          grant({}),
+          grant({
+            citizenId: 2,
+            category: 'practical_help',
+            priceGroup: 'PH',
+            frequency: { type: 'weekly', count: 1 },
+            minutesPerOccurrence: 60,
+          }),
+        ],
         budgets: [line(1, '372000', null, 'personal_care')],
       }),
     );

@@ -174,7 +174,8 @@ const r4 = (d: Decimal) => d.toDecimalPlaces(4, Decimal.ROUND_HALF_UP);
 const hoursOf = (minutes: number | Decimal) => new Decimal(minutes).div(60);
 const ZERO = new Decimal(0);
 
-const covers = (l: { validFrom: string; validTo: string | null }, date: string) => l.validFrom <= date && (l.validTo === null || date < l.validTo);
+const covers = (l: { validFrom: string; validTo: string | null }, date: string) =>
+  l.validFrom <= date && (l.validTo === null || date < l.validTo);
 const inScope = (line: { area: string | null; category: Category | null }, category: Category, area: string | null) =>
   (line.category === null || line.category === category) && (line.area === null || line.area === area);
 
@@ -353,7 +354,7 @@ export function evaluateWeek(input: CheckInput): CheckResult {
     .map((d) => {
       const day = dayNumber(d.date);
       const inYear = day >= yearStart && day < Math.min(end, nextYear);
-      const price = inYear ? bookOn(d.date)?.hourly(d.priceGroup, null, d.providerKind, d.area) ?? null : null;
+      const price = inYear ? (bookOn(d.date)?.hourly(d.priceGroup, null, d.providerKind, d.area) ?? null) : null;
       return { ...d, inWeek: day >= monday && day < end, cost: price ? exactQuotient([d.minutes, price], 60) : ZERO };
     });
   const remainingDays = Math.max(0, nextYear - end);
@@ -449,7 +450,8 @@ export function evaluateWeek(input: CheckInput): CheckResult {
     target: {
       minHours: settings.targetMinHours,
       maxHours: settings.targetMaxHours,
-      status: avg === null ? 'no_recipients' : avg.lt(settings.targetMinHours) ? 'below' : avg.gt(settings.targetMaxHours) ? 'above' : 'within',
+      status:
+        avg === null ? 'no_recipients' : avg.lt(settings.targetMinHours) ? 'below' : avg.gt(settings.targetMaxHours) ? 'above' : 'within',
     },
     recipientsByBand: bands,
     breakdown: [...breakdown.values()].sort(
@@ -465,12 +467,20 @@ export function evaluateWeek(input: CheckInput): CheckResult {
 function fallbackPrice(book: RateBook | null, services: readonly CheckService[], line: BudgetLine): Decimal | null {
   if (!book) return null;
   const groups = new Set(
-    services.filter((s) => s.billingUnit === 'per_minute' && (line.category === null || s.category === line.category)).map((s) => s.priceGroup),
+    services
+      .filter((s) => s.billingUnit === 'per_minute' && (line.category === null || s.category === line.category))
+      .map((s) => s.priceGroup),
   );
   return book.mean(groups, line.area);
 }
 
-function statusOf(s: CheckSettings, price: Decimal | null, affordable: Decimal | null, granted: Decimal, percent: Decimal | null): LineStatus {
+function statusOf(
+  s: CheckSettings,
+  price: Decimal | null,
+  affordable: Decimal | null,
+  granted: Decimal,
+  percent: Decimal | null,
+): LineStatus {
   if (price === null || affordable === null) return 'no_price';
   if (percent === null) return granted.gt(0) ? 'over' : 'ok'; // nothing affordable
   if (percent.gt(s.overAbovePercent)) return 'over';

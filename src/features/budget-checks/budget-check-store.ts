@@ -16,7 +16,14 @@ import type {
   ProviderKind,
 } from './budget-check-evaluator.js';
 import type { IsoWeek } from './iso-week.js';
-import type { BudgetCheck, BudgetCheckLine, BudgetCheckRun, BudgetCheckSettings, BudgetCheckSummary, Contributor } from './budget-schemas.js';
+import type {
+  BudgetCheck,
+  BudgetCheckLine,
+  BudgetCheckRun,
+  BudgetCheckSettings,
+  BudgetCheckSummary,
+  Contributor,
+} from './budget-schemas.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -38,7 +45,9 @@ export async function priceListsOverlapping(db: Db, municipalityId: number, from
     .where('municipality_id', municipalityId)
     .whereNot('status', 'proposed')
     .andWhere('valid_from', '<', to)
-    .andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', from); })
+    .andWhere((w) => {
+      w.whereNull('valid_to').orWhere('valid_to', '>', from);
+    })
     .orderBy('valid_from')
     .select('id', 'valid_from', 'valid_to');
   const lists: CheckPriceList[] = [];
@@ -53,7 +62,9 @@ export async function catalogueVersionOn(db: Db, municipalityId: number, date: s
   const r = await db('catalogue_versions')
     .where('municipality_id', municipalityId)
     .andWhere('valid_from', '<=', date)
-    .andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', date); })
+    .andWhere((w) => {
+      w.whereNull('valid_to').orWhere('valid_to', '>', date);
+    })
     .first('id');
   return r ? (r.id as number) : null;
 }
@@ -78,31 +89,31 @@ export async function activeGrants(db: Db, municipalityId: number, from: string,
         and g.valid_from < ? and (g.valid_to is null or g.valid_to > ?)`,
     [cv ?? 0, choiceOn, choiceOn, municipalityId, to, from],
   );
-  return (rows as Record<string, any>[]).map(
-    (r): CheckGrant & { providerId: number | null } => ({
-      id: r.id,
-      citizenId: r.citizen_id,
-      category: r.category,
-      area: r.area,
-      priceGroup: r.price_group,
-      billingUnit: r.billing_unit as BillingUnit | null,
-      providerKind: (r.provider_kind ?? 'municipal') as ProviderKind,
-      providerId: r.provider_id,
-      timeBand: r.time_band,
-      frequency: { type: r.frequency_type, count: r.frequency_count, weekdays: r.weekdays ? (r.weekdays as unknown[]).map(Number) : null },
-      validFrom: r.valid_from,
-      validTo: r.valid_to,
-      minutesPerOccurrence: r.minutes_per_occurrence,
-      staffCount: r.staff_count,
-    }),
-  );
+  return (rows as Record<string, any>[]).map((r): CheckGrant & { providerId: number | null } => ({
+    id: r.id,
+    citizenId: r.citizen_id,
+    category: r.category,
+    area: r.area,
+    priceGroup: r.price_group,
+    billingUnit: r.billing_unit as BillingUnit | null,
+    providerKind: (r.provider_kind ?? 'municipal') as ProviderKind,
+    providerId: r.provider_id,
+    timeBand: r.time_band,
+    frequency: { type: r.frequency_type, count: r.frequency_count, weekdays: r.weekdays ? (r.weekdays as unknown[]).map(Number) : null },
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    minutesPerOccurrence: r.minutes_per_occurrence,
+    staffCount: r.staff_count,
+  }));
 }
 
 export async function absencesOverlapping(db: Db, municipalityId: number, from: string, to: string): Promise<CheckAbsence[]> {
   const rows = await db('absences')
     .where('municipality_id', municipalityId)
     .andWhere('valid_from', '<', to)
-    .andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', from); })
+    .andWhere((w) => {
+      w.whereNull('valid_to').orWhere('valid_to', '>', from);
+    })
     .select('citizen_id', 'valid_from', 'valid_to');
   return rows.map((r) => ({ citizenId: r.citizen_id, validFrom: r.valid_from, validTo: r.valid_to }));
 }
@@ -112,7 +123,13 @@ export async function absencesOverlapping(db: Db, municipalityId: number, from: 
  * and pricing key. A visit with several service codes is shared evenly between them; the
  * category, price group and billing unit come from the catalogue in force on the visit's day.
  */
-export async function deliveredMinutes(db: Db, municipalityId: number, timeZone: string, from: string, to: string): Promise<DeliveredMinutes[]> {
+export async function deliveredMinutes(
+  db: Db,
+  municipalityId: number,
+  timeZone: string,
+  from: string,
+  to: string,
+): Promise<DeliveredMinutes[]> {
   const { rows } = await db.raw(
     `with v as (
        select (v.occurs_at at time zone ?)::date as day, u.code, v.provider_id, coalesce(v.area, c.area) as area,
@@ -268,7 +285,15 @@ export const budgetCheckStore = {
   async insertRun(
     db: Db,
     municipalityId: number,
-    run: { week: string; trigger: RunTrigger; actor: string; startedAt: Date; status: 'succeeded' | 'failed'; error?: string | null; summary?: object },
+    run: {
+      week: string;
+      trigger: RunTrigger;
+      actor: string;
+      startedAt: Date;
+      status: 'succeeded' | 'failed';
+      error?: string | null;
+      summary?: object;
+    },
   ): Promise<number> {
     const [row] = await db('budget_check_runs')
       .insert({
@@ -286,7 +311,13 @@ export const budgetCheckStore = {
   },
 
   /** Replaces the week's result (lines cascade) with the new one. */
-  async saveResult(tx: Knex.Transaction, municipalityId: number, runId: number, r: CheckResult, settings: BudgetCheckSettings): Promise<void> {
+  async saveResult(
+    tx: Knex.Transaction,
+    municipalityId: number,
+    runId: number,
+    r: CheckResult,
+    settings: BudgetCheckSettings,
+  ): Promise<void> {
     await tx('budget_check_results').where({ municipality_id: municipalityId, week: r.week.key }).delete();
     const [row] = await tx('budget_check_results')
       .insert({
@@ -305,7 +336,12 @@ export const budgetCheckStore = {
           avgHoursPerRecipient: str(r.avgHoursPerRecipient),
           target: { minHours: r.target.minHours.toFixed(2), maxHours: r.target.maxHours.toFixed(2), status: r.target.status },
           recipientsByBand: r.recipientsByBand,
-          breakdown: r.breakdown.map((b) => ({ category: b.category, area: b.area, grantedHours: hours(b.grantedMinutes), recipients: b.recipients })),
+          breakdown: r.breakdown.map((b) => ({
+            category: b.category,
+            area: b.area,
+            grantedHours: hours(b.grantedMinutes),
+            recipients: b.recipients,
+          })),
           unbudgetedHours: hours(r.unbudgetedMinutes),
           excluded: r.excluded,
         }),
@@ -320,8 +356,17 @@ export const budgetCheckStore = {
     const h = await db('budget_check_results')
       .where({ municipality_id: municipalityId, week })
       .first(
-        'id', 'week', 'week_start', 'run_id', 'computed_at', 'watch_above_percent', 'over_above_percent',
-        'granted_minutes', 'recipients', 'summary', db.raw('cardinality(grant_ids) as contributing'),
+        'id',
+        'week',
+        'week_start',
+        'run_id',
+        'computed_at',
+        'watch_above_percent',
+        'over_above_percent',
+        'granted_minutes',
+        'recipients',
+        'summary',
+        db.raw('cardinality(grant_ids) as contributing'),
       );
     if (!h) return undefined;
     const lines = await db('budget_check_lines').where({ municipality_id: municipalityId, result_id: h.id }).orderBy('position');
@@ -338,8 +383,18 @@ export const budgetCheckStore = {
       avgHoursPerRecipient: s.avgHoursPerRecipient,
       // jsonb keeps keys in its own order: rebuild the objects in the documented one
       target: { minHours: s.target.minHours, maxHours: s.target.maxHours, status: s.target.status },
-      recipientsByBand: { under2: s.recipientsByBand.under2, from2To8: s.recipientsByBand.from2To8, from8To20: s.recipientsByBand.from8To20, from20: s.recipientsByBand.from20 },
-      breakdown: s.breakdown.map((b: Record<string, any>) => ({ category: b.category, area: b.area, grantedHours: b.grantedHours, recipients: b.recipients })),
+      recipientsByBand: {
+        under2: s.recipientsByBand.under2,
+        from2To8: s.recipientsByBand.from2To8,
+        from8To20: s.recipientsByBand.from8To20,
+        from20: s.recipientsByBand.from20,
+      },
+      breakdown: s.breakdown.map((b: Record<string, any>) => ({
+        category: b.category,
+        area: b.area,
+        grantedHours: b.grantedHours,
+        recipients: b.recipients,
+      })),
       unbudgetedHours: s.unbudgetedHours,
       excluded: s.excluded,
       contributingGrants: Number(h.contributing),
@@ -350,9 +405,17 @@ export const budgetCheckStore = {
   async results(db: Db, municipalityId: number, year: number | undefined): Promise<BudgetCheckSummary[]> {
     const q = db('budget_check_results').where('municipality_id', municipalityId);
     if (year !== undefined) q.andWhere('iso_year', year);
-    const heads = await q.orderBy('week_start').select('id', 'week', 'week_start', 'run_id', 'computed_at', 'granted_minutes', 'recipients');
+    const heads = await q
+      .orderBy('week_start')
+      .select('id', 'week', 'week_start', 'run_id', 'computed_at', 'granted_minutes', 'recipients');
     const lines = heads.length
-      ? await db('budget_check_lines').where('municipality_id', municipalityId).whereIn('result_id', heads.map((h) => h.id)).orderBy(['result_id', 'position'])
+      ? await db('budget_check_lines')
+          .where('municipality_id', municipalityId)
+          .whereIn(
+            'result_id',
+            heads.map((h) => h.id),
+          )
+          .orderBy(['result_id', 'position'])
       : [];
     return heads.map((h) => {
       const own = lines.filter((l) => l.result_id === h.id).map(lineToJson);
@@ -386,8 +449,16 @@ export const budgetCheckStore = {
       .where({ 'r.municipality_id': municipalityId, 'r.iso_year': year })
       .orderBy(['r.week_start', 'l.position'])
       .select(
-        'r.week', 'r.week_start', 'r.watch_above_percent', 'r.over_above_percent', 'l.area', 'l.category',
-        'l.granted_minutes', 'l.affordable_hours', 'l.deviation_percent', 'l.status',
+        'r.week',
+        'r.week_start',
+        'r.watch_above_percent',
+        'r.over_above_percent',
+        'l.area',
+        'l.category',
+        'l.granted_minutes',
+        'l.affordable_hours',
+        'l.deviation_percent',
+        'l.status',
       );
   },
 
@@ -400,13 +471,17 @@ export const budgetCheckStore = {
   },
 
   /** The grants behind a stored week, largest first, optionally narrowed to a category and area. */
-  async contributors(db: Db, municipalityId: number, week: string, f: { category?: string; area?: string }, page: { limit: number; offset: number }) {
+  async contributors(
+    db: Db,
+    municipalityId: number,
+    week: string,
+    f: { category?: string; area?: string },
+    page: { limit: number; offset: number },
+  ) {
     const head = await db('budget_check_results').where({ municipality_id: municipalityId, week }).first('id');
     if (!head) return undefined;
     const base = db
-      .from(
-        db.raw('budget_check_results r cross join lateral unnest(r.grant_ids, r.grant_minutes) as x(grant_id, minutes)'),
-      )
+      .from(db.raw('budget_check_results r cross join lateral unnest(r.grant_ids, r.grant_minutes) as x(grant_id, minutes)'))
       .join('grants as g', function () {
         this.on('g.municipality_id', 'r.municipality_id').andOn('g.id', 'x.grant_id');
       })

@@ -154,7 +154,12 @@ export class BudgetChecksService {
    * replaces the week's stored result. The scheduled job calls this in the transaction that
    * also holds its job_runs row, so the marker and the result commit together.
    */
-  async runWeekIn(tx: Knex.Transaction, municipalityId: number, week: IsoWeek, run: { trigger: RunTrigger; actor: string; startedAt?: Date }) {
+  async runWeekIn(
+    tx: Knex.Transaction,
+    municipalityId: number,
+    week: IsoWeek,
+    run: { trigger: RunTrigger; actor: string; startedAt?: Date },
+  ) {
     const { settings, result } = await this.evaluateWithSettings(tx, municipalityId, week);
     const runId = await budgetCheckStore.insertRun(tx, municipalityId, {
       week: week.key,
@@ -204,7 +209,10 @@ export class BudgetChecksService {
 
   async contributors(who: Acting, weekKey: string, q: ContributorsQuery) {
     const { limit, offset, ...filter } = q;
-    const r = await budgetCheckStore.contributors(this.db, who.principal.municipalityId, weekOrThrow(weekKey).key, filter, { limit, offset });
+    const r = await budgetCheckStore.contributors(this.db, who.principal.municipalityId, weekOrThrow(weekKey).key, filter, {
+      limit,
+      offset,
+    });
     if (!r) throw notFound('budget check for week', weekKey);
     return { ...r, limit, offset };
   }
@@ -221,12 +229,23 @@ export class BudgetChecksService {
     let pick = rows.filter((r) => r.area === want.area && r.category === want.category);
     let label = scopeLabel(want);
     if (pick.length === 0 && rows.length > 0) {
-      const keys = [...new Map(rows.map((r) => [lineKey({ year, area: r.area, category: r.category }), { area: r.area, category: r.category }])).values()];
+      const keys = [
+        ...new Map(
+          rows.map((r) => [lineKey({ year, area: r.area, category: r.category }), { area: r.area, category: r.category }]),
+        ).values(),
+      ];
       const overlap = keys.some((a, i) =>
-        keys.some((b, j) => j > i && (a.area === null || b.area === null || a.area === b.area) && (a.category === null || b.category === null || a.category === b.category)),
+        keys.some(
+          (b, j) =>
+            j > i &&
+            (a.area === null || b.area === null || a.area === b.area) &&
+            (a.category === null || b.category === null || a.category === b.category),
+        ),
       );
       if (q.area !== undefined || q.category !== undefined || overlap) {
-        throw unprocessable(`no budget line for ${label} in the checks of ${year}; lines: ${keys.map(scopeLabel).join('; ')}`, { lines: keys });
+        throw unprocessable(`no budget line for ${label} in the checks of ${year}; lines: ${keys.map(scopeLabel).join('; ')}`, {
+          lines: keys,
+        });
       }
       pick = rows;
       label = `sum of ${keys.length} budget lines`;
@@ -235,20 +254,46 @@ export class BudgetChecksService {
     for (const r of pick) byWeek.set(r.week, [...(byWeek.get(r.week) ?? []), r]);
     const points = weeksOf(year).map((week): SeriesPoint => {
       const ls = byWeek.get(week.key);
-      if (!ls) return { week, grantedHours: null, affordableHours: null, watchFromHours: null, overFromHours: null, deviationPercent: null, status: null };
+      if (!ls)
+        return {
+          week,
+          grantedHours: null,
+          affordableHours: null,
+          watchFromHours: null,
+          overFromHours: null,
+          deviationPercent: null,
+          status: null,
+        };
       const granted = new Decimal(ls.reduce((s, l) => s + Number(l.granted_minutes), 0)).div(60);
-      const affordable = ls.every((l) => l.affordable_hours !== null) ? Decimal.sum(0, ...ls.map((l) => new Decimal(l.affordable_hours))) : null;
+      const affordable = ls.every((l) => l.affordable_hours !== null)
+        ? Decimal.sum(0, ...ls.map((l) => new Decimal(l.affordable_hours)))
+        : null;
       const watch = new Decimal(ls[0]!.watch_above_percent);
       const over = new Decimal(ls[0]!.over_above_percent);
       // One line: its stored (unrounded-input) percent and status; a sum: recomputed from the lines' figures.
       const one = ls.length === 1 ? ls[0]! : null;
       const pct = one
-        ? one.deviation_percent === null ? null : new Decimal(one.deviation_percent)
-        : affordable && !affordable.isZero() ? granted.minus(affordable).div(affordable).times(100) : null;
+        ? one.deviation_percent === null
+          ? null
+          : new Decimal(one.deviation_percent)
+        : affordable && !affordable.isZero()
+          ? granted.minus(affordable).div(affordable).times(100)
+          : null;
       const status = one
         ? (one.status as string)
-        : affordable === null ? 'no_price' : pct === null ? (granted.gt(0) ? 'over' : 'ok') : pct.gt(over) ? 'over' : pct.gt(watch) ? 'watch' : 'ok';
-      const at = (p: Decimal) => (affordable === null ? null : affordable.times(p.div(100).plus(1)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP));
+        : affordable === null
+          ? 'no_price'
+          : pct === null
+            ? granted.gt(0)
+              ? 'over'
+              : 'ok'
+            : pct.gt(over)
+              ? 'over'
+              : pct.gt(watch)
+                ? 'watch'
+                : 'ok';
+      const at = (p: Decimal) =>
+        affordable === null ? null : affordable.times(p.div(100).plus(1)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
       return {
         week,
         grantedHours: granted.toDecimalPlaces(2, Decimal.ROUND_HALF_UP),

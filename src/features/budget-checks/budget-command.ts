@@ -16,7 +16,9 @@ const week = (v: string) => {
 export function registerBudgetCommands(program: Command): void {
   program
     .command('budget-check')
-    .description('run (or re-run) the weekly budget check for an ISO week; the result replaces the week\'s previous one, the run history is kept')
+    .description(
+      "run (or re-run) the weekly budget check for an ISO week; the result replaces the week's previous one, the run history is kept",
+    )
     .requiredOption('--municipality <code>', 'municipality code')
     .requiredOption('--week <week>', 'ISO week, e.g. 2026-W10', week)
     .option('--json', 'print the result as JSON')
@@ -40,7 +42,11 @@ export function registerBudgetCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingIn(s, opts.municipality);
         const r = await s.budgetChecks.importBudgets(who, csv, path.basename(opts.file));
-        console.log(opts.json ? JSON.stringify(r) : `budget lines: ${r.rows} read, ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged`);
+        console.log(
+          opts.json
+            ? JSON.stringify(r)
+            : `budget lines: ${r.rows} read, ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged`,
+        );
       });
     });
   budget

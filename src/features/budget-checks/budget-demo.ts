@@ -8,7 +8,9 @@ import { followUpLines, verdictLines } from './budget-report.js';
 import { isoWeek, weeksOf } from './iso-week.js';
 
 /** The ISO weeks that overlap April 2026, the demo month. */
-export const DEMO_WEEKS = weeksOf(2026).filter((w) => w.end > '2026-04-01' && w.monday < '2026-05-01').map((w) => w.key);
+export const DEMO_WEEKS = weeksOf(2026)
+  .filter((w) => w.end > '2026-04-01' && w.monday < '2026-05-01')
+  .map((w) => w.key);
 
 /**
  * The demo's budget lines and how far each is set from the granted cost of a full April week, so
@@ -31,7 +33,10 @@ const DEMO_LINES = [
  */
 export async function runDemoBudgetChecks(services: Services, municipalityCode: string): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
-  const who: Acting = { principal: { municipalityId: m.id, role: 'admin', providerId: null, actor: 'demo', tokenId: null }, requestId: null };
+  const who: Acting = {
+    principal: { municipalityId: m.id, role: 'admin', providerId: null, actor: 'demo', tokenId: null },
+    requestId: null,
+  };
   const out: string[] = [];
   const existing = await services.budgetChecks.listBudgets(who, { year: 2026 }, { limit: 1, offset: 0 });
   if (existing.total === 0) {
@@ -54,7 +59,9 @@ export async function runDemoBudgetChecks(services: Services, municipalityCode: 
         note: `demo: ${l.factor} × the granted cost of 2026-W15, annualised`,
       });
     }
-    out.push(`Demo budgets 2026 created from the granted cost of 2026-W15 (${new Decimal(probe.grantedMinutes).div(60).toFixed(2)} h granted that week):`);
+    out.push(
+      `Demo budgets 2026 created from the granted cost of 2026-W15 (${new Decimal(probe.grantedMinutes).div(60).toFixed(2)} h granted that week):`,
+    );
     out.push(...DEMO_LINES.map((l, i) => `  ${l.category} / ${l.area}: ${l.factor} × ${probe.lines[i]!.grantedCost.toFixed(2)} a week`));
   }
   for (const week of DEMO_WEEKS) {

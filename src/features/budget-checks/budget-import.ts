@@ -17,18 +17,40 @@ export interface RowError {
 }
 
 const HEADERS: Record<string, keyof BudgetCreate> = {
-  year: 'year', år: 'year', ar: 'year', budgetår: 'year',
-  area: 'area', område: 'area', omrade: 'area', distrikt: 'area',
-  category: 'category', kategori: 'category', ydelsesområde: 'category',
-  amount: 'amount', beløb: 'amount', belob: 'amount', belopp: 'amount', budget: 'amount',
-  note: 'note', notat: 'note', bemærkning: 'note', anteckning: 'note', kommentar: 'note',
+  year: 'year',
+  år: 'year',
+  ar: 'year',
+  budgetår: 'year',
+  area: 'area',
+  område: 'area',
+  omrade: 'area',
+  distrikt: 'area',
+  category: 'category',
+  kategori: 'category',
+  ydelsesområde: 'category',
+  amount: 'amount',
+  beløb: 'amount',
+  belob: 'amount',
+  belopp: 'amount',
+  budget: 'amount',
+  note: 'note',
+  notat: 'note',
+  bemærkning: 'note',
+  anteckning: 'note',
+  kommentar: 'note',
 };
 
 const CATEGORY_ALIASES: Record<string, Category> = {
-  'personlig pleje': 'personal_care', omvårdnad: 'personal_care',
-  'praktisk hjælp': 'practical_help', service: 'practical_help',
-  madservice: 'meals', matdistribution: 'meals',
-  træning: 'training', natpatrulje: 'night_patrol', nødkald: 'alarm', trygghetslarm: 'alarm',
+  'personlig pleje': 'personal_care',
+  omvårdnad: 'personal_care',
+  'praktisk hjælp': 'practical_help',
+  service: 'practical_help',
+  madservice: 'meals',
+  matdistribution: 'meals',
+  træning: 'training',
+  natpatrulje: 'night_patrol',
+  nødkald: 'alarm',
+  trygghetslarm: 'alarm',
 };
 
 const ALL = new Set(['', '*', 'all', 'alle', 'alla']);
@@ -66,9 +88,12 @@ export function parseBudgetCsv(text: string): { rows: BudgetCreate[]; errors: Ro
     if (!/^\d{4}$/.test(get('year')) || year < 2000 || year > 2100) fail('year', `must be a year 2000–2100, got "${get('year')}"`);
     const areaText = get('area');
     const area = ALL.has(areaText.toLowerCase()) ? null : areaText;
-    if (area !== null && !/^[A-Za-z0-9_.-]{1,64}$/.test(area)) fail('area', `must be 1–64 letters, digits, _ . or - (empty = all areas), got "${area}"`);
+    if (area !== null && !/^[A-Za-z0-9_.-]{1,64}$/.test(area))
+      fail('area', `must be 1–64 letters, digits, _ . or - (empty = all areas), got "${area}"`);
     const catText = get('category').toLowerCase();
-    const category = ALL.has(catText) ? null : ((CATEGORIES as readonly string[]).includes(catText) ? (catText as Category) : CATEGORY_ALIASES[catText]) ?? undefined;
+    const category = ALL.has(catText)
+      ? null
+      : (((CATEGORIES as readonly string[]).includes(catText) ? (catText as Category) : CATEGORY_ALIASES[catText]) ?? undefined);
     if (category === undefined) fail('category', `must be one of ${CATEGORIES.join(', ')} (empty = all), got "${get('category')}"`);
     const amount = parseAmount(get('amount'));
     if (amount === null) fail('amount', `must be an amount >= 0 with at most 2 decimals, got "${get('amount')}"`);
@@ -76,7 +101,13 @@ export function parseBudgetCsv(text: string): { rows: BudgetCreate[]; errors: Ro
     if (note.length > 500) fail('note', 'must be at most 500 characters');
     if (errors.some((e) => e.row === row)) continue;
     // Without a note column the lines keep their notes; with one, an empty cell clears the note.
-    const b: BudgetCreate = { year, area, category: category ?? null, amount: amount!, ...(columns.includes('note') ? { note: note || null } : {}) };
+    const b: BudgetCreate = {
+      year,
+      area,
+      category: category ?? null,
+      amount: amount!,
+      ...(columns.includes('note') ? { note: note || null } : {}),
+    };
     const key = lineKey(b);
     const first = seen.get(key);
     if (first !== undefined) {

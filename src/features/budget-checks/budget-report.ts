@@ -3,7 +3,8 @@ import { parseIsoWeek } from './iso-week.js';
 
 /** Printable verdicts of a week's check (CLI and demo). */
 
-const num = (s: string | null, unit = '') => (s === null ? '–' : `${Number(s).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${unit}`);
+const num = (s: string | null, unit = '') =>
+  s === null ? '–' : `${Number(s).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${unit}`;
 const signed = (s: string | null, unit = '') => (s === null ? '–' : `${Number(s) > 0 ? '+' : ''}${num(s, unit)}`);
 const VERDICT: Record<string, string> = { ok: 'OK', watch: 'WATCH', over: 'OVER', no_price: 'NO PRICE' };
 
@@ -31,9 +32,14 @@ export function verdictLines(r: BudgetCheck): string[] {
 export function followUpLines(f: FollowUp): string[] {
   const out = [`Follow-up ${f.month}: granted versus delivered hours per provider`];
   for (const p of f.providers) {
-    out.push(`  ${(p.providerRef ?? '(no provider chosen)').padEnd(14)} granted ${num(p.grantedHours, ' h').padStart(11)}  delivered ${num(p.deliveredHours, ' h').padStart(11)}  ratio ${p.deliveryRatio ?? '–'}`);
+    out.push(
+      `  ${(p.providerRef ?? '(no provider chosen)').padEnd(14)} granted ${num(p.grantedHours, ' h').padStart(11)}  delivered ${num(p.deliveredHours, ' h').padStart(11)}  ratio ${p.deliveryRatio ?? '–'}`,
+    );
     const worst = p.largestDeviations[0];
-    if (worst) out.push(`    largest deviation: ${worst.citizenRef} ${worst.category} granted ${num(worst.grantedHours, ' h')}, delivered ${num(worst.deliveredHours, ' h')}`);
+    if (worst)
+      out.push(
+        `    largest deviation: ${worst.citizenRef} ${worst.category} granted ${num(worst.grantedHours, ' h')}, delivered ${num(worst.deliveredHours, ' h')}`,
+      );
   }
   return out;
 }

@@ -37,7 +37,10 @@ export const BudgetCreate = z
     amount: Amount,
     note: z.string().max(500).nullable().optional(),
   })
-  .meta({ id: 'BudgetCreate', description: 'One budget line; area and category absent or null mean "all". One line per (year, area, category).' });
+  .meta({
+    id: 'BudgetCreate',
+    description: 'One budget line; area and category absent or null mean "all". One line per (year, area, category).',
+  });
 export type BudgetCreate = z.infer<typeof BudgetCreate>;
 
 export const BudgetUpdate = z
@@ -48,9 +51,10 @@ export type BudgetUpdate = z.infer<typeof BudgetUpdate>;
 export const BudgetFilter = z.object({ year: Year.optional(), area: Ref.optional(), category: Category.optional() });
 export type BudgetFilter = z.infer<typeof BudgetFilter>;
 
-export const BudgetCsvUpload = z
-  .string()
-  .meta({ description: 'CSV with a header: year;area;category;amount[;note] (or the Danish/Swedish names år, område/område, kategori, beløb/belopp). Empty area or category = all.' });
+export const BudgetCsvUpload = z.string().meta({
+  description:
+    'CSV with a header: year;area;category;amount[;note] (or the Danish/Swedish names år, område/område, kategori, beløb/belopp). Empty area or category = all.',
+});
 
 export const BudgetImportResult = z
   .object({ rows: z.number().int(), created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() })
@@ -138,7 +142,12 @@ export const BudgetCheck = z
     recipients: z.number().int(),
     avgHoursPerRecipient: Hours.nullable(),
     target: z.object({ minHours: Hours, maxHours: Hours, status: z.enum(['below', 'within', 'above', 'no_recipients']) }),
-    recipientsByBand: z.object({ under2: z.number().int(), from2To8: z.number().int(), from8To20: z.number().int(), from20: z.number().int() }),
+    recipientsByBand: z.object({
+      under2: z.number().int(),
+      from2To8: z.number().int(),
+      from8To20: z.number().int(),
+      from20: z.number().int(),
+    }),
     breakdown: z.array(z.object({ category: Category, area: z.string().nullable(), grantedHours: Hours, recipients: z.number().int() })),
     unbudgetedHours: Hours,
     excluded: z.object({ noService: z.number().int(), notHourly: z.number().int(), noPrice: z.number().int() }),
@@ -157,7 +166,17 @@ export const BudgetCheckSummary = z
     grantedHours: Hours,
     recipients: z.number().int(),
     worstStatus: z.enum(['ok', 'watch', 'over', 'no_price', 'no_budget']),
-    lines: z.array(BudgetCheckLine.pick({ budgetId: true, area: true, category: true, grantedHours: true, affordableHours: true, deviationPercent: true, status: true })),
+    lines: z.array(
+      BudgetCheckLine.pick({
+        budgetId: true,
+        area: true,
+        category: true,
+        grantedHours: true,
+        affordableHours: true,
+        deviationPercent: true,
+        status: true,
+      }),
+    ),
   })
   .meta({ id: 'BudgetCheckSummary' });
 export type BudgetCheckSummary = z.infer<typeof BudgetCheckSummary>;
@@ -238,5 +257,8 @@ export const FollowUp = z
       }),
     ),
   })
-  .meta({ id: 'BudgetFollowUp', description: 'Granted versus delivered staff hours of hourly services per provider and category for a month.' });
+  .meta({
+    id: 'BudgetFollowUp',
+    description: 'Granted versus delivered staff hours of hourly services per provider and category for a month.',
+  });
 export type FollowUp = z.infer<typeof FollowUp>;

@@ -58,7 +58,10 @@ export const budgetsStore = {
     if (f.area) q.andWhere('area', f.area);
     if (f.category) q.andWhere('category', f.category);
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
-    const rows = await q.orderBy([{ column: 'year' }, { column: 'area', order: 'asc', nulls: 'first' }, { column: 'category', order: 'asc', nulls: 'first' }]).limit(page.limit).offset(page.offset);
+    const rows = await q
+      .orderBy([{ column: 'year' }, { column: 'area', order: 'asc', nulls: 'first' }, { column: 'category', order: 'asc', nulls: 'first' }])
+      .limit(page.limit)
+      .offset(page.offset);
     return { items: rows.map(toBudget), total: Number(count) };
   },
 
@@ -76,12 +79,24 @@ export const budgetsStore = {
 
   async insert(tx: Knex.Transaction, municipalityId: number, b: BudgetCreate): Promise<Budget> {
     const [row] = await tx('budgets')
-      .insert({ municipality_id: municipalityId, year: b.year, area: b.area ?? null, category: b.category ?? null, amount: b.amount, note: b.note ?? null })
+      .insert({
+        municipality_id: municipalityId,
+        year: b.year,
+        area: b.area ?? null,
+        category: b.category ?? null,
+        amount: b.amount,
+        note: b.note ?? null,
+      })
       .returning('*');
     return toBudget(row);
   },
 
-  async update(tx: Knex.Transaction, municipalityId: number, id: number, patch: { amount?: string; note?: string | null }): Promise<Budget> {
+  async update(
+    tx: Knex.Transaction,
+    municipalityId: number,
+    id: number,
+    patch: { amount?: string; note?: string | null },
+  ): Promise<Budget> {
     const cols = Object.fromEntries(Object.entries({ amount: patch.amount, note: patch.note }).filter(([, v]) => v !== undefined));
     const [row] = await tx('budgets')
       .where({ municipality_id: municipalityId, id })
@@ -94,7 +109,11 @@ export const budgetsStore = {
     return toSettings(await db('budget_check_settings').where('municipality_id', municipalityId).first());
   },
 
-  async saveSettings(tx: Knex.Transaction, municipalityId: number, s: Required<Omit<BudgetCheckSettingsUpdate, 'defaultTimeBand'>> & { defaultTimeBand: string | null }) {
+  async saveSettings(
+    tx: Knex.Transaction,
+    municipalityId: number,
+    s: Required<Omit<BudgetCheckSettingsUpdate, 'defaultTimeBand'>> & { defaultTimeBand: string | null },
+  ) {
     const row = {
       municipality_id: municipalityId,
       watch_above_percent: s.watchAbovePercent,

@@ -65,7 +65,10 @@ export function evaluateFollowUp(input: FollowUpInput): FollowUp {
   }
   const away = new Map<number, Array<[number, number]>>();
   for (const a of input.absences) {
-    away.set(a.citizenId, [...(away.get(a.citizenId) ?? []), [dayNumber(a.validFrom), a.validTo === null ? Infinity : dayNumber(a.validTo)]]);
+    away.set(a.citizenId, [
+      ...(away.get(a.citizenId) ?? []),
+      [dayNumber(a.validFrom), a.validTo === null ? Infinity : dayNumber(a.validTo)],
+    ]);
   }
 
   const pairs = new Map<string, Pair>();
@@ -97,7 +100,7 @@ export function evaluateFollowUp(input: FollowUpInput): FollowUp {
 
   const byProvider = new Map<number | null, Pair[]>();
   for (const p of pairs.values()) byProvider.set(p.providerId, [...(byProvider.get(p.providerId) ?? []), p]);
-  const refOf = (id: number | null) => (id === null ? null : input.providers.get(id)?.ref ?? String(id));
+  const refOf = (id: number | null) => (id === null ? null : (input.providers.get(id)?.ref ?? String(id)));
   const providerIds = [...byProvider.keys()].sort((a, b) =>
     a === null ? 1 : b === null ? -1 : (refOf(a) ?? '').localeCompare(refOf(b) ?? ''),
   );
@@ -115,12 +118,22 @@ export function evaluateFollowUp(input: FollowUpInput): FollowUp {
         if (inCat.length === 0) return [];
         const g = inCat.reduce((s, p) => s + p.granted, 0);
         const d = Decimal.sum(0, ...inCat.map((p) => p.delivered));
-        return [{ category, citizens: new Set(inCat.map((p) => p.citizenId)).size, grantedHours: hours(g), deliveredHours: hours(d), deliveryRatio: ratio(d, g) }];
+        return [
+          {
+            category,
+            citizens: new Set(inCat.map((p) => p.citizenId)).size,
+            grantedHours: hours(g),
+            deliveredHours: hours(d),
+            deliveryRatio: ratio(d, g),
+          },
+        ];
       });
       const largestDeviations = own
         .map((p) => ({ p, deviation: p.delivered.minus(p.granted) }))
         .filter((x) => !x.deviation.isZero())
-        .sort((a, b) => b.deviation.abs().cmp(a.deviation.abs()) || a.p.citizenId - b.p.citizenId || a.p.category.localeCompare(b.p.category))
+        .sort(
+          (a, b) => b.deviation.abs().cmp(a.deviation.abs()) || a.p.citizenId - b.p.citizenId || a.p.category.localeCompare(b.p.category),
+        )
         .slice(0, input.top)
         .map(({ p, deviation }) => ({
           citizenId: p.citizenId,

@@ -9,13 +9,27 @@ async function choicesOverlapping(db: Db, municipalityId: number, from: string, 
   const rows = await db('provider_choices')
     .where('municipality_id', municipalityId)
     .andWhere('valid_from', '<', to)
-    .andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', from); })
+    .andWhere((w) => {
+      w.whereNull('valid_to').orWhere('valid_to', '>', from);
+    })
     .select('citizen_id', 'category', 'provider_id', 'valid_from', 'valid_to');
-  return rows.map((r) => ({ citizenId: r.citizen_id, category: r.category, providerId: r.provider_id, validFrom: r.valid_from, validTo: r.valid_to }));
+  return rows.map((r) => ({
+    citizenId: r.citizen_id,
+    category: r.category,
+    providerId: r.provider_id,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+  }));
 }
 
 /** Delivered staff minutes of hourly services per provider, citizen and category in local days [from, to). */
-async function deliveredPerCitizen(db: Db, municipalityId: number, timeZone: string, from: string, to: string): Promise<FollowUpDelivered[]> {
+async function deliveredPerCitizen(
+  db: Db,
+  municipalityId: number,
+  timeZone: string,
+  from: string,
+  to: string,
+): Promise<FollowUpDelivered[]> {
   const { rows } = await db.raw(
     `with v as (
        select (v.occurs_at at time zone ?)::date as day, u.code, v.provider_id, v.citizen_id,
@@ -41,7 +55,14 @@ async function deliveredPerCitizen(db: Db, municipalityId: number, timeZone: str
 }
 
 /** Everything the follow-up of month `from` (first day) .. `to` (first day of the next month) needs. */
-export async function loadFollowUpInputs(db: Db, municipalityId: number, month: string, from: string, to: string, top: number): Promise<FollowUpInput> {
+export async function loadFollowUpInputs(
+  db: Db,
+  municipalityId: number,
+  month: string,
+  from: string,
+  to: string,
+  top: number,
+): Promise<FollowUpInput> {
   const timeZone = await timeZoneOf(db, municipalityId);
   // Hourly or not is the catalogue's word on the month's first day (or its last, for a catalogue starting mid-month).
   const cv = (await catalogueVersionOn(db, municipalityId, from)) ?? (await catalogueVersionOn(db, municipalityId, to));
@@ -50,7 +71,10 @@ export async function loadFollowUpInputs(db: Db, municipalityId: number, month: 
     () => absencesOverlapping(db, municipalityId, from, to),
     () => choicesOverlapping(db, municipalityId, from, to),
     () => deliveredPerCitizen(db, municipalityId, timeZone, from, to),
-    () => db('providers').where('municipality_id', municipalityId).select('id', 'ref', 'name') as Promise<Array<{ id: number; ref: string; name: string }>>,
+    () =>
+      db('providers').where('municipality_id', municipalityId).select('id', 'ref', 'name') as Promise<
+        Array<{ id: number; ref: string; name: string }>
+      >,
   ] as const);
   const citizenIds = [...new Set([...grants.map((g) => g.citizenId), ...delivered.map((d) => d.citizenId)])];
   const citizens = citizenIds.length

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseIsoWeek, previousWeek, weekOf, weeksInYear } from './iso-week.js';
 
 describe('ISO weeks', () => {
-  it.each<[number, number]>([[2020, 53], [2021, 52], [2025, 52], [2026, 53], [2027, 52], [2032, 53]])('%i has %i weeks', (year, weeks) => {
+  it.each<[number, number]>([
+    [2020, 53],
+    [2021, 52],
+    [2025, 52],
+    [2026, 53],
+    [2027, 52],
+    [2032, 53],
+  ])('%i has %i weeks', (year, weeks) => {
     expect(weeksInYear(year)).toBe(weeks);
   });
 

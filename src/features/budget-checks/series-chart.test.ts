@@ -14,7 +14,13 @@ const point = (week: number, granted: string | null, affordable: string | null):
 });
 
 describe('series output', () => {
-  it.each<[number, number]>([[0, 1], [9, 2], [47, 10], [120, 50], [3747.9, 1000]])('a nice step for %d', (max, step) => {
+  it.each<[number, number]>([
+    [0, 1],
+    [9, 2],
+    [47, 10],
+    [120, 50],
+    [3747.9, 1000],
+  ])('a nice step for %d', (max, step) => {
     expect(niceStep(max)).toBe(step);
   });
 
@@ -39,6 +45,8 @@ describe('series output', () => {
 describe('series CSV cells', () => {
   it('neutralises a status a spreadsheet would run and keeps negative deviations as numbers', () => {
     const p = { ...point(1, '10', '12'), deviationPercent: new Decimal('-16.67'), status: '=HYPERLINK("http://x","ok")' };
-    expect(seriesCsv([p]).split('\r\n')[1]).toBe(`2026-W01,2025-12-29,10.00,12.00,11.76,12.00,-2.00,-16.67,"'=HYPERLINK(""http://x"",""ok"")"`);
+    expect(seriesCsv([p]).split('\r\n')[1]).toBe(
+      `2026-W01,2025-12-29,10.00,12.00,11.76,12.00,-2.00,-16.67,"'=HYPERLINK(""http://x"",""ok"")"`,
+    );
   });
 });

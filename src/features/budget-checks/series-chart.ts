@@ -18,7 +18,17 @@ const fmt = (d: Decimal | null, places = 2) => (d === null ? '' : d.toFixed(plac
 
 /** RFC 4180 CSV, comma-separated, decimals with a point; empty cells for weeks not checked. */
 export function seriesCsv(points: readonly SeriesPoint[]): string {
-  const head = ['week', 'week_start', 'granted_hours', 'affordable_hours', 'watch_from_hours', 'over_from_hours', 'deviation_hours', 'deviation_percent', 'status'];
+  const head = [
+    'week',
+    'week_start',
+    'granted_hours',
+    'affordable_hours',
+    'watch_from_hours',
+    'over_from_hours',
+    'deviation_hours',
+    'deviation_percent',
+    'status',
+  ];
   const rows = points.map((p) => [
     p.week.key,
     p.week.monday,
@@ -33,7 +43,8 @@ export function seriesCsv(points: readonly SeriesPoint[]): string {
   return csvDocument(head, rows, ',');
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+const escapeXml = (s: string) =>
+  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** A round step giving about `count` ticks up to `max`: 1, 2 or 5 × a power of ten. */
 export function niceStep(max: number, count = 5): number {
@@ -56,7 +67,9 @@ export function seriesSvg(title: string, points: readonly SeriesPoint[]): string
   const m = { left: 70, right: 20, top: 50, bottom: 70 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
-  const values = points.flatMap((p) => [p.grantedHours, p.overFromHours, p.affordableHours].filter((v) => v !== null).map((v) => v.toNumber()));
+  const values = points.flatMap((p) =>
+    [p.grantedHours, p.overFromHours, p.affordableHours].filter((v) => v !== null).map((v) => v.toNumber()),
+  );
   const step = niceStep(Math.max(0, ...values) * 1.05);
   const top = Math.max(step, Math.ceil((Math.max(0, ...values) * 1.05) / step) * step);
   const n = Math.max(points.length, 1);

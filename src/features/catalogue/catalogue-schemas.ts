@@ -117,9 +117,7 @@ export const CatalogueVersionCreate = z
 export type CatalogueVersionCreate = z.infer<typeof CatalogueVersionCreate>;
 
 /** Only the end date of a version can change: closing it lets a new version follow. */
-export const CatalogueVersionUpdate = z
-  .strictObject({ validTo: IsoDate.nullable() })
-  .meta({ id: 'CatalogueVersionUpdate' });
+export const CatalogueVersionUpdate = z.strictObject({ validTo: IsoDate.nullable() }).meta({ id: 'CatalogueVersionUpdate' });
 export type CatalogueVersionUpdate = z.infer<typeof CatalogueVersionUpdate>;
 
 export const CatalogueVersionFilter = z.object({

@@ -69,13 +69,12 @@ const toServiceColumns = (s: Partial<ServiceInput>) =>
 
 /** Half-open [valid_from, valid_to) contains the date. */
 const activeOn = (q: Knex.QueryBuilder, date: string, table: string) =>
-  q
-    .andWhere(`${table}.valid_from`, '<=', date)
-    .andWhere((w) => { w.whereNull(`${table}.valid_to`).orWhere(`${table}.valid_to`, '>', date); });
+  q.andWhere(`${table}.valid_from`, '<=', date).andWhere((w) => {
+    w.whereNull(`${table}.valid_to`).orWhere(`${table}.valid_to`, '>', date);
+  });
 
 // The catalogue is public inside a municipality (providers read it too), so scope is the municipality only.
-const serviceCount = (db: Db) =>
-  db.raw('(select count(*) from services s where s.catalogue_version_id = cv.id)::int as service_count');
+const serviceCount = (db: Db) => db.raw('(select count(*) from services s where s.catalogue_version_id = cv.id)::int as service_count');
 const versions = (db: Db, municipalityId: number) => db('catalogue_versions as cv').where('cv.municipality_id', municipalityId);
 
 const services = (db: Db, municipalityId: number) => db('services as s').where('s.municipality_id', municipalityId);
@@ -101,7 +100,11 @@ export const catalogueStore = {
     return rows.map(toService);
   },
 
-  async insertVersion(tx: Knex.Transaction, municipalityId: number, v: Pick<CatalogueVersionCreate, 'label' | 'validFrom' | 'validTo'>): Promise<number> {
+  async insertVersion(
+    tx: Knex.Transaction,
+    municipalityId: number,
+    v: Pick<CatalogueVersionCreate, 'label' | 'validFrom' | 'validTo'>,
+  ): Promise<number> {
     const [row] = await tx('catalogue_versions')
       .insert({ municipality_id: municipalityId, label: v.label, valid_from: v.validFrom, valid_to: v.validTo ?? null })
       .returning('id');
@@ -115,9 +118,7 @@ export const catalogueStore = {
   async insertServices(tx: Knex.Transaction, municipalityId: number, versionId: number, list: ServiceInput[]) {
     if (list.length === 0) return [];
     const rows = await tx('services')
-      .insert(
-        list.map((s) => ({ municipality_id: municipalityId, catalogue_version_id: versionId, ...toServiceColumns(s) })),
-      )
+      .insert(list.map((s) => ({ municipality_id: municipalityId, catalogue_version_id: versionId, ...toServiceColumns(s) })))
       .returning('*');
     return rows.map(toService);
   },
@@ -192,7 +193,9 @@ export const catalogueStore = {
 
   /** The levels of the catalogue version in force on `onDate`, by code (empty when no version covers it). */
   async levelsInForce(db: Db, municipalityId: number, onDate: string): Promise<Map<string, Level>> {
-    const q = db('catalogue_levels as l').where('l.municipality_id', municipalityId).join('catalogue_versions as cv', (j) => j.on('cv.municipality_id', 'l.municipality_id').andOn('cv.id', 'l.catalogue_version_id'));
+    const q = db('catalogue_levels as l')
+      .where('l.municipality_id', municipalityId)
+      .join('catalogue_versions as cv', (j) => j.on('cv.municipality_id', 'l.municipality_id').andOn('cv.id', 'l.catalogue_version_id'));
     activeOn(q, onDate, 'cv');
     const rows = await q.select('l.*').orderBy('l.code');
     return new Map(rows.map((r) => [r.code as string, toLevel(r)]));

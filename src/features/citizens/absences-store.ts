@@ -20,14 +20,13 @@ const toAbsence = (r: Record<string, any>): Absence => ({
 const scoped = (db: Db, scope: Scope) => {
   const q = db('absences as a').where('a.municipality_id', scope.municipalityId);
   if (scope.providerId !== null) {
-    q.whereExists((s) =>
-      { s
-        .select(db.raw('1'))
+    q.whereExists((s) => {
+      s.select(db.raw('1'))
         .from('provider_choices as pc')
         .whereRaw('pc.municipality_id = a.municipality_id and pc.citizen_id = a.citizen_id')
         .andWhere('pc.provider_id', scope.providerId)
-        .andWhereRaw('daterange(pc.valid_from, pc.valid_to) && daterange(a.valid_from, a.valid_to)'); },
-    );
+        .andWhereRaw('daterange(pc.valid_from, pc.valid_to) && daterange(a.valid_from, a.valid_to)');
+    });
   }
   return q;
 };

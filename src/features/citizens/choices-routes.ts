@@ -36,10 +36,10 @@ export function choicesRoutes(registry: OpenAPIRegistry, service: ChoicesService
     method: 'post',
     path: '/provider-choices',
     tag,
-    summary: 'Record a citizen\'s choice of provider for a category',
+    summary: "Record a citizen's choice of provider for a category",
     description:
       'Without a current choice in the category this is an initial choice from validFrom (required). Otherwise it is a ' +
-      'change: it takes effect under the municipality\'s notice rule counted from requestedOn (default today), or on ' +
+      "change: it takes effect under the municipality's notice rule counted from requestedOn (default today), or on " +
       'validFrom when admin/finance give it, and the previous choice ends that day. The provider must be approved then.',
     access: { write: 'choices' },
     body: ProviderChoiceCreate,

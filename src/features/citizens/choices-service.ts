@@ -71,9 +71,12 @@ export class ChoicesService {
         validFrom = input.validFrom;
       } else {
         if (current.providerId === input.providerId) {
-          throw unprocessable(`Provider ${input.providerId} is already the citizen's provider for ${input.category}`, { field: 'providerId' });
+          throw unprocessable(`Provider ${input.providerId} is already the citizen's provider for ${input.category}`, {
+            field: 'providerId',
+          });
         }
-        if (input.validFrom !== undefined && !mayOverrideNotice(who.principal)) throw forbidden('Only admin and finance may override the notice rule');
+        if (input.validFrom !== undefined && !mayOverrideNotice(who.principal))
+          throw forbidden('Only admin and finance may override the notice rule');
         validFrom = input.validFrom ?? effectiveDateOfChange(noticeRuleOf(settings), requestedOn);
         if (validFrom <= current.validFrom) {
           throw unprocessable(`The current choice starts on ${current.validFrom}; a change must take effect after that`, {
@@ -86,7 +89,13 @@ export class ChoicesService {
       const audit = { municipalityId: m, actor: who.principal.actor, requestId: who.requestId };
       if (current && (current.validTo === null || current.validTo > validFrom)) {
         const ended = await choicesStore.end(tx, m, current.id, validFrom);
-        await appendAudit(tx, { ...audit, action: 'end', entity: 'provider_choice', entityId: current.id, changes: { before: current, after: ended } });
+        await appendAudit(tx, {
+          ...audit,
+          action: 'end',
+          entity: 'provider_choice',
+          entityId: current.id,
+          changes: { before: current, after: ended },
+        });
       }
       const created = await choicesStore.insert(tx, m, {
         citizenId: citizen.id,

@@ -26,7 +26,9 @@ const scoped = (db: Db, scope: Scope) => {
 };
 
 const inForceOn = (q: Knex.QueryBuilder, date: string) =>
-  q.andWhere('valid_from', '<=', date).andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', date); });
+  q.andWhere('valid_from', '<=', date).andWhere((w) => {
+    w.whereNull('valid_to').orWhere('valid_to', '>', date);
+  });
 
 export const choicesStore = {
   async list(db: Knex, scope: Scope, f: ProviderChoiceFilter, page: { limit: number; offset: number }) {
@@ -49,7 +51,9 @@ export const choicesStore = {
   async current(tx: Knex.Transaction, municipalityId: number, citizenId: number, category: Category, onDate: string) {
     const row = await tx('provider_choices')
       .where({ municipality_id: municipalityId, citizen_id: citizenId, category })
-      .andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', onDate); })
+      .andWhere((w) => {
+        w.whereNull('valid_to').orWhere('valid_to', '>', onDate);
+      })
       .orderBy('valid_from', 'desc')
       .forUpdate()
       .first();
@@ -144,7 +148,9 @@ export async function choicesInForceForProvider(
   const rows = await db('provider_choices')
     .where({ municipality_id: municipalityId, provider_id: providerId })
     .andWhere('valid_from', '<', period.to)
-    .andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', period.from); })
+    .andWhere((w) => {
+      w.whereNull('valid_to').orWhere('valid_to', '>', period.from);
+    })
     .orderBy(['citizen_id', 'category', 'valid_from']);
   return rows.map(toChoice);
 }

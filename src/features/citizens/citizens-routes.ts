@@ -27,7 +27,8 @@ export function citizensRoutes(registry: OpenAPIRegistry, service: CitizensServi
     path: '/citizens/search',
     tag,
     summary: 'Find citizens with the filters in the body, so a national id never travels in a URL',
-    description: 'Same filters and paging as GET /citizens; prefer this whenever nationalId is used (URLs end up in proxy and browser logs).',
+    description:
+      'Same filters and paging as GET /citizens; prefer this whenever nationalId is used (URLs end up in proxy and browser logs).',
     access: { read: null },
     status: 200,
     body: Paging.extend(CitizenFilter.shape).strict().meta({ id: 'CitizenSearch' }),
@@ -62,7 +63,7 @@ export function citizensRoutes(registry: OpenAPIRegistry, service: CitizensServi
     method: 'patch',
     path: '/citizens/:id',
     tag,
-    summary: 'Change a citizen\'s area or national id (null removes it); the ref is fixed',
+    summary: "Change a citizen's area or national id (null removes it); the ref is fixed",
     access: { write: 'citizens' },
     params: IdParam,
     body: CitizenUpdate,

@@ -12,10 +12,10 @@ export const Citizen = z
     id: z.number().int(),
     ref: Ref,
     area: z.string().nullable(),
-    nationalIdMasked: z
-      .string()
-      .nullable()
-      .meta({ description: 'Whether a national id is on file, and nothing of it: ******-**** (CPR) or ********-**** (personnummer); null when none is.' }),
+    nationalIdMasked: z.string().nullable().meta({
+      description:
+        'Whether a national id is on file, and nothing of it: ******-**** (CPR) or ********-**** (personnummer); null when none is.',
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -27,7 +27,11 @@ export class CitizensService {
   }
 
   /** Validates against the municipality's country and turns the id into what may be stored, and its hashes under every key (to find rows not yet rotated). */
-  private async protect(db: Knex | Knex.Transaction, municipalityId: number, nationalId: string): Promise<NationalIdColumns & { anyKey: string[] }> {
+  private async protect(
+    db: Knex | Knex.Transaction,
+    municipalityId: number,
+    nationalId: string,
+  ): Promise<NationalIdColumns & { anyKey: string[] }> {
     const m = await municipalitySettings(db, municipalityId);
     const today = DateTime.fromJSDate(this.now(), { zone: m.timeZone }).toISODate()!;
     const parsed = parseNationalId(nationalId, m.country, today);
@@ -55,7 +59,10 @@ export class CitizensService {
     const m = who.principal.municipalityId;
     // The ref is printed on invoices and settlement lines; the national id has its own field.
     if (isNationalId(input.ref)) {
-      throw badRequest('The ref is a CPR number or personnummer: use the reference of the case system, and give the national id as nationalId', { field: 'ref' });
+      throw badRequest(
+        'The ref is a CPR number or personnummer: use the reference of the case system, and give the national id as nationalId',
+        { field: 'ref' },
+      );
     }
     return this.guard(() =>
       this.db.transaction(async (tx) => {
@@ -113,7 +120,11 @@ export class CitizensService {
       .orderBy(['m.code', 'c.national_id_key'])
       .select('m.code', 'c.national_id_key as key')
       .count({ n: '*' });
-    return (rows as Array<Record<string, unknown>>).map((r) => ({ municipalityCode: String(r.code), keyId: Number(r.key), citizens: Number(r.n) }));
+    return (rows as Array<Record<string, unknown>>).map((r) => ({
+      municipalityCode: String(r.code),
+      keyId: Number(r.key),
+      citizens: Number(r.n),
+    }));
   }
 
   /**
@@ -144,7 +155,13 @@ export class CitizensService {
         );
         const from: Record<string, number> = {};
         for (const r of rows) from[r.keyId] = (from[r.keyId] ?? 0) + 1;
-        await appendAudit(tx, { municipalityId: m.id, actor, action: 'rotate_id_key', entity: 'citizen', changes: { from, toKeyId: keys.currentKeyId } });
+        await appendAudit(tx, {
+          municipalityId: m.id,
+          actor,
+          action: 'rotate_id_key',
+          entity: 'citizen',
+          changes: { from, toKeyId: keys.currentKeyId },
+        });
         return rows.length;
       });
       out.push({ municipalityCode: m.code, rotated, toKeyId: keys.currentKeyId });

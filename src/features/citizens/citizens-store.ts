@@ -27,19 +27,23 @@ const idColumns = (n: NationalIdColumns | null | undefined) =>
 const scoped = (db: Db, scope: Scope) => {
   const q = db('citizens as c').where('c.municipality_id', scope.municipalityId);
   if (scope.providerId !== null) {
-    q.whereExists((s) =>
-      { s
-        .select(db.raw('1'))
+    q.whereExists((s) => {
+      s.select(db.raw('1'))
         .from('provider_choices as pc')
         .whereRaw('pc.municipality_id = c.municipality_id and pc.citizen_id = c.id')
-        .andWhere('pc.provider_id', scope.providerId); },
-    );
+        .andWhere('pc.provider_id', scope.providerId);
+    });
   }
   return q;
 };
 
 export const citizensStore = {
-  async list(db: Knex, scope: Scope, f: { ref?: string; area?: string; nationalIdHmacs?: string[] }, page: { limit: number; offset: number }) {
+  async list(
+    db: Knex,
+    scope: Scope,
+    f: { ref?: string; area?: string; nationalIdHmacs?: string[] },
+    page: { limit: number; offset: number },
+  ) {
     const q = scoped(db, scope);
     if (f.ref) q.andWhere('c.ref', f.ref);
     if (f.area) q.andWhere('c.area', f.area);
@@ -69,7 +73,12 @@ export const citizensStore = {
     return toCitizen(row);
   },
 
-  async update(tx: Knex.Transaction, municipalityId: number, id: number, c: { area?: string | null; nationalId?: NationalIdColumns | null }) {
+  async update(
+    tx: Knex.Transaction,
+    municipalityId: number,
+    id: number,
+    c: { area?: string | null; nationalId?: NationalIdColumns | null },
+  ) {
     const [row] = await tx('citizens')
       .where({ municipality_id: municipalityId, id })
       .update({ ...(c.area === undefined ? {} : { area: c.area }), ...idColumns(c.nationalId), updated_at: tx.fn.now() })

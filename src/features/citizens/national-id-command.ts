@@ -17,7 +17,8 @@ export function registerNationalIdCommands(program: Command): void {
           return;
         }
         console.log(`current key: ${current} (from ${s.config.idKeySource})`);
-        for (const r of status) console.log(`${r.municipalityCode}: ${r.citizens} citizen(s) under key ${r.keyId}${r.keyId === current ? '' : ' (rotate)'}`);
+        for (const r of status)
+          console.log(`${r.municipalityCode}: ${r.citizens} citizen(s) under key ${r.keyId}${r.keyId === current ? '' : ' (rotate)'}`);
         if (status.length === 0) console.log('no citizen has a national id');
       });
     });

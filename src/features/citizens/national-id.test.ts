@@ -100,7 +100,9 @@ describe('NationalIdKeys (the key chain)', () => {
     const after = new NationalIdKeys([k1, k2, k3]);
     expect(after.rewrap(before)).toEqual(after.forStore('195001011237'));
     expect(after.rewrap(after.forStore('195001011237'))).toEqual(after.forStore('195001011237'));
-    expect(() => new NationalIdKeys([k1]).rewrap({ keyId: 2, hmac: 'x' })).toThrow('stored under key 2, but the newest key configured is 1');
+    expect(() => new NationalIdKeys([k1]).rewrap({ keyId: 2, hmac: 'x' })).toThrow(
+      'stored under key 2, but the newest key configured is 1',
+    );
   });
 
   it('refuses keys with gaps or none at all', () => {

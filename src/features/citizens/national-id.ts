@@ -8,9 +8,7 @@ import { createHmac } from 'node:crypto';
  */
 export type Country = 'DK' | 'SE';
 
-export type ParsedNationalId =
-  | { ok: true; normalised: string; masked: string }
-  | { ok: false; message: string };
+export type ParsedNationalId = { ok: true; normalised: string; masked: string } | { ok: false; message: string };
 
 /**
  * What is stored and shown of an id: its shape only. Even the birth date would leave a holder of
@@ -72,7 +70,7 @@ function parsePersonnummer(text: string, today: string): ParsedNationalId {
     year = Number(cc + yy);
   } else {
     const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
-    year = ty - ((ty - Number(yy)) % 100 + 100) % 100;
+    year = ty - ((((ty - Number(yy)) % 100) + 100) % 100);
     if (Number(mm) * 100 + birthDay > tm * 100 + td && year === ty) year -= 100;
     if (sep === '+') year -= 100;
   }

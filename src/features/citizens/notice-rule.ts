@@ -1,9 +1,6 @@
 /** How a change of provider takes effect (municipalities.choice_notice_rule / choice_notice_days). */
 export type NoticeRule =
-  | { rule: 'immediate' }
-  | { rule: 'next_month_start' }
-  | { rule: 'rest_of_month_plus_one_month' }
-  | { rule: 'days'; days: number };
+  { rule: 'immediate' } | { rule: 'next_month_start' } | { rule: 'rest_of_month_plus_one_month' } | { rule: 'days'; days: number };
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 const parts = (date: string) => date.split('-').map(Number) as [number, number, number];

@@ -14,7 +14,7 @@ export function grantsRoutes(registry: OpenAPIRegistry, service: GrantsService):
     path: '/grants',
     tag,
     summary: 'List grants (current versions unless includeHistory=true)',
-    description: 'A provider token sees grants of citizens who chose it for the grant\'s category during the grant\'s validity.',
+    description: "A provider token sees grants of citizens who chose it for the grant's category during the grant's validity.",
     access: { read: null },
     query: GrantQuery,
     response: listOf(Grant, 'GrantList'),

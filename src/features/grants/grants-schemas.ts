@@ -38,7 +38,10 @@ export type FrequencyInput = z.input<typeof Frequency>;
 export const SourceSystem = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1–64)');
 export const ExternalId = z.string().min(1).max(128);
 export const DurationKind = z.enum(['temporary', 'permanent']);
-export const PlannedTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM').meta({ example: '08:30' });
+export const PlannedTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM')
+  .meta({ example: '08:30' });
 /** Query flag: also return superseded versions. Documented as a boolean although it arrives as text. */
 export const IncludeHistory = z.stringbool().default(false).meta({ type: 'boolean', default: false });
 const TimeBand = z.string().min(1).max(64);

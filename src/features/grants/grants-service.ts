@@ -9,7 +9,9 @@ import { grantsStore, grantValues, type GrantValues } from './grants-store.js';
 const same = (a: GrantValues, b: GrantValues) => JSON.stringify(a) === JSON.stringify(b);
 /** One spelling per frequency, so that an unchanged frequency compares equal. */
 const normalized = (f: Frequency): Frequency =>
-  f.type === 'weekdays' ? { type: f.type, count: f.count, weekdays: [...f.weekdays!].sort((a, b) => a - b) } : { type: f.type, count: f.count };
+  f.type === 'weekdays'
+    ? { type: f.type, count: f.count, weekdays: [...f.weekdays!].sort((a, b) => a - b) }
+    : { type: f.type, count: f.count };
 
 export class GrantsService {
   constructor(private readonly db: Knex) {}

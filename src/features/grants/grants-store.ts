@@ -82,16 +82,15 @@ export const grantValues = (g: Grant): GrantValues => ({
 const scoped = (db: Db, scope: Scope) => {
   const q = db('grants as g').where('g.municipality_id', scope.municipalityId);
   if (scope.providerId !== null) {
-    q.whereExists((s) =>
-      { s
-        .select(db.raw('1'))
+    q.whereExists((s) => {
+      s.select(db.raw('1'))
         .from('provider_choices as pc')
         .whereRaw('pc.municipality_id = g.municipality_id')
         .whereRaw('pc.citizen_id = g.citizen_id')
         .whereRaw('pc.category = g.category')
         .where('pc.provider_id', scope.providerId)
-        .whereRaw('daterange(pc.valid_from, pc.valid_to) && daterange(g.valid_from, g.valid_to)'); },
-    );
+        .whereRaw('daterange(pc.valid_from, pc.valid_to) && daterange(g.valid_from, g.valid_to)');
+    });
   }
   return q;
 };
@@ -106,9 +105,9 @@ export const grantsStore = {
     if (f.sourceSystem) q.andWhere('g.source_system', f.sourceSystem);
     if (f.externalId) q.andWhere('g.external_id', f.externalId);
     if (f.activeOn) {
-      q.andWhere('g.valid_from', '<=', f.activeOn).andWhere((w) =>
-        { w.whereNull('g.valid_to').orWhere('g.valid_to', '>', f.activeOn!); },
-      );
+      q.andWhere('g.valid_from', '<=', f.activeOn).andWhere((w) => {
+        w.whereNull('g.valid_to').orWhere('g.valid_to', '>', f.activeOn!);
+      });
     }
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
     const rows = await q.select('g.*').orderBy('g.id').limit(page.limit).offset(page.offset);
@@ -145,7 +144,9 @@ export const grantsStore = {
       })
       .where({ 's.municipality_id': municipalityId, 's.code': code })
       .andWhere('cv.valid_from', '<=', date)
-      .andWhere((w) => { w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', date); })
+      .andWhere((w) => {
+        w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', date);
+      })
       .first('s.category', 's.standard_minutes');
     return row ? { category: row.category as string, standardMinutes: row.standard_minutes as number } : undefined;
   },

@@ -27,17 +27,34 @@ export class LevelGrantsService {
     const m = who.principal.municipalityId;
     const validTo = input.validTo ?? null;
     return this.db.transaction(async (tx) => {
-      if (!(await grantsStore.citizenExists(tx, m, input.citizenId))) throw unprocessable(`Citizen ${input.citizenId} does not exist`, { field: 'citizenId' });
+      if (!(await grantsStore.citizenExists(tx, m, input.citizenId)))
+        throw unprocessable(`Citizen ${input.citizenId} does not exist`, { field: 'citizenId' });
       const levels = await catalogueStore.levelsInForce(tx, m, input.validFrom);
       if (!levels.has(input.level)) {
-        throw unprocessable(`Level ${input.level} is not in the catalogue in force on ${input.validFrom}${levels.size ? ` (levels: ${[...levels.keys()].join(', ')})` : ''}`, {
-          field: 'level',
-          known: [...levels.keys()],
-        });
+        throw unprocessable(
+          `Level ${input.level} is not in the catalogue in force on ${input.validFrom}${levels.size ? ` (levels: ${[...levels.keys()].join(', ')})` : ''}`,
+          {
+            field: 'level',
+            known: [...levels.keys()],
+          },
+        );
       }
       await this.refuseOverlap(tx, m, input.citizenId, input.validFrom, validTo, null);
-      const created = await levelGrantsStore.insert(tx, m, { citizenId: input.citizenId, level: input.level, validFrom: input.validFrom, validTo });
-      await appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action: 'create', entity: 'level_grant', entityId: created.id, changes: { after: created } });
+      const created = await levelGrantsStore.insert(tx, m, {
+        citizenId: input.citizenId,
+        level: input.level,
+        validFrom: input.validFrom,
+        validTo,
+      });
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'create',
+        entity: 'level_grant',
+        entityId: created.id,
+        changes: { after: created },
+      });
       return created;
     });
   }
@@ -47,21 +64,40 @@ export class LevelGrantsService {
     return this.db.transaction(async (tx) => {
       const before = await levelGrantsStore.get(tx, scopeOf(who.principal), id, true);
       if (!before) throw notFound('level grant', id);
-      if (patch.validTo !== null && patch.validTo <= before.validFrom) throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' });
+      if (patch.validTo !== null && patch.validTo <= before.validFrom)
+        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' });
       if (patch.validTo === before.validTo) return before;
       await this.refuseOverlap(tx, m, before.citizenId, before.validFrom, patch.validTo, id);
       const after = await levelGrantsStore.setEnd(tx, m, id, patch.validTo);
-      await appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action: 'update', entity: 'level_grant', entityId: id, changes: { before, after } });
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'update',
+        entity: 'level_grant',
+        entityId: id,
+        changes: { before, after },
+      });
       return after;
     });
   }
 
   /** Names the overlapping grant (409); the exclusion constraint stays the guard against concurrent writers. */
-  private async refuseOverlap(tx: Knex.Transaction, m: number, citizenId: number, from: string, to: string | null, exceptId: number | null) {
+  private async refuseOverlap(
+    tx: Knex.Transaction,
+    m: number,
+    citizenId: number,
+    from: string,
+    to: string | null,
+    exceptId: number | null,
+  ) {
     const other = await levelGrantsStore.overlapping(tx, m, citizenId, from, to, exceptId);
     if (other)
-      throw conflict(`citizen ${citizenId} already has level ${other.level} ${span(other)}, which overlaps ${span({ validFrom: from, validTo: to })}; close it first (a citizen has one level a day)`, {
-        overlapsWith: other.id,
-      });
+      throw conflict(
+        `citizen ${citizenId} already has level ${other.level} ${span(other)}, which overlaps ${span({ validFrom: from, validTo: to })}; close it first (a citizen has one level a day)`,
+        {
+          overlapsWith: other.id,
+        },
+      );
   }
 }

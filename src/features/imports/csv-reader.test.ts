@@ -58,12 +58,16 @@ describe('CsvSplitter', () => {
   it('round-trips any fields written as RFC 4180 (property)', () => {
     const field = fc.string({ unit: fc.constantFrom('a', 'b', ';', ',', '"', '\n', '\r\n', ' ', 'ø') });
     fc.assert(
-      fc.property(fc.array(fc.array(field, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 7 }), (rows, chunk) => {
-        const quote = (f: string) => `"${f.replace(/"/g, '""')}"`;
-        const text = ['h1;h2;h3', ...rows.map((r) => r.map(quote).join(';'))].join('\r\n');
-        const got = split(text, chunk).map(([, f]) => f);
-        expect(got).toEqual([['h1', 'h2', 'h3'], ...rows]);
-      }),
+      fc.property(
+        fc.array(fc.array(field, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 7 }),
+        (rows, chunk) => {
+          const quote = (f: string) => `"${f.replace(/"/g, '""')}"`;
+          const text = ['h1;h2;h3', ...rows.map((r) => r.map(quote).join(';'))].join('\r\n');
+          const got = split(text, chunk).map(([, f]) => f);
+          expect(got).toEqual([['h1', 'h2', 'h3'], ...rows]);
+        },
+      ),
     );
   });
 
@@ -121,7 +125,9 @@ describe('CsvSplitter limits and bare carriage returns', () => {
   });
 
   it('refuses the file when a skipped row opens a quote that is never closed, or the header is too long', () => {
-    expect(() => split(`a;b\n1;"${'x'.repeat(40)}\n2;3\n`, 7, small)).toThrow('Malformed CSV: a quote in the row at line 2 is never closed');
+    expect(() => split(`a;b\n1;"${'x'.repeat(40)}\n2;3\n`, 7, small)).toThrow(
+      'Malformed CSV: a quote in the row at line 2 is never closed',
+    );
     expect(() => split(`${'h'.repeat(40)}\n1\n`, 7, small)).toThrow('The header row is longer than 32 bytes (the limit for a row)');
     expect(() => split('a;b\n1;"x\r2";3\n', 4, small)).not.toThrow();
   });

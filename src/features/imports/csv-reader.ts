@@ -12,7 +12,8 @@ export const IMPORT_LIMITS: RowLimits = { maxFieldBytes: 64 * 1024, maxRowBytes:
 export type RejectRow = (line: number, field: number | null, reason: string) => void;
 
 export const rowTooLong = (limits: RowLimits) => `is longer than ${limits.maxRowBytes.toLocaleString('en')} bytes (the limit for a row)`;
-export const fieldTooLong = (limits: RowLimits) => `is longer than ${limits.maxFieldBytes.toLocaleString('en')} bytes (the limit for a field)`;
+export const fieldTooLong = (limits: RowLimits) =>
+  `is longer than ${limits.maxFieldBytes.toLocaleString('en')} bytes (the limit for a field)`;
 const BARE_CR = 'contains a carriage return (CR) outside quotes: end lines with LF or CRLF, or quote the field';
 
 /** Whether `s` takes more than `max` bytes in UTF-8; a UTF-16 unit is at most 3 bytes, so short text is not counted. */
@@ -72,7 +73,8 @@ export class CsvSplitter {
 
   end(): void {
     if (this.skip) {
-      if (this.skip.inQuotes) throw badRequest(`Malformed CSV: a quote in the row at line ${this.skip.line} is never closed`, { line: this.skip.line });
+      if (this.skip.inQuotes)
+        throw badRequest(`Malformed CSV: a quote in the row at line ${this.skip.line} is never closed`, { line: this.skip.line });
       this.onRejected(this.skip.line, null, rowTooLong(this.limits));
       this.skip = null;
       return;
@@ -174,7 +176,8 @@ export class CsvSplitter {
     let lines = 1;
     let i = start;
     let crField = -1;
-    const malformed = (what: string) => badRequest(`Malformed CSV at line ${this.line + lines - 1}: ${what}`, { line: this.line + lines - 1 });
+    const malformed = (what: string) =>
+      badRequest(`Malformed CSV at line ${this.line + lines - 1}: ${what}`, { line: this.line + lines - 1 });
     for (;;) {
       let value: string;
       if (buf.charCodeAt(i) === 34 /* " */) {
@@ -184,7 +187,9 @@ export class CsvSplitter {
           const q = buf.indexOf('"', i);
           if (q < 0) {
             if (!final) return null;
-            throw badRequest(`Malformed CSV: the quote opened at line ${this.line + lines - 1} is never closed`, { line: this.line + lines - 1 });
+            throw badRequest(`Malformed CSV: the quote opened at line ${this.line + lines - 1} is never closed`, {
+              line: this.line + lines - 1,
+            });
           }
           if (q + 1 >= n && !final) return null;
           if (buf.charCodeAt(q + 1) === 34) {
@@ -205,7 +210,8 @@ export class CsvSplitter {
         while (j < n) {
           const c = buf[j];
           if (c === delim || c === '\n') break;
-          if (c === '"') throw malformed(`a quote inside an unquoted field (field ${fields.length + 1}); quote the whole field and double the quote`);
+          if (c === '"')
+            throw malformed(`a quote inside an unquoted field (field ${fields.length + 1}); quote the whole field and double the quote`);
           if (c === '\r' && j + 1 < n && buf[j + 1] !== '\n' && crField < 0) crField = fields.length;
           j++;
         }

@@ -92,9 +92,11 @@ function lineWriter(ctx: LineContext) {
       const times = int(v[6], 'times', 1, 100) ?? 1;
       const days = weekdays(v[7], 'weekdays');
       if (frequency === 'weekdays' && days === null) throw rowError('weekdays', 'is required when frequency is weekdays');
-      if (frequency !== 'weekdays' && days !== null) throw rowError('weekdays', `is only for frequency weekdays (frequency is ${frequency})`);
+      if (frequency !== 'weekdays' && days !== null)
+        throw rowError('weekdays', `is only for frequency weekdays (frequency is ${frequency})`);
       const band = text(v[8], 'time_band');
-      if (band !== null && !TIME_BAND.test(band)) throw rowError('time_band', `must be 1–64 letters, digits, spaces, _ . or -, got "${band}"`);
+      if (band !== null && !TIME_BAND.test(band))
+        throw rowError('time_band', `must be 1–64 letters, digits, spaces, _ . or -, got "${band}"`);
       const planned = timeOfDay(v[9], 'planned_time');
       const staff = int(v[10], 'staff_count', 1, 2) ?? 1;
       const from = date(v[11], 'valid_from');

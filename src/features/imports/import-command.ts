@@ -73,7 +73,9 @@ export async function runImportCommand(services: Services, args: ImportCommandAr
   );
   io.out(`  accepted ${result.accepted}, updated ${result.updated}, unchanged ${result.unchanged}, rejected ${result.rejectedTotal}`);
   if (result.rejectedTotal > 0) {
-    io.out(`Rejected rows${result.rejectedTotal > SHOWN_REJECTIONS ? ` (first ${SHOWN_REJECTIONS}; all in GET /api/imports/${result.batchId})` : ''}:`);
+    io.out(
+      `Rejected rows${result.rejectedTotal > SHOWN_REJECTIONS ? ` (first ${SHOWN_REJECTIONS}; all in GET /api/imports/${result.batchId})` : ''}:`,
+    );
     for (const r of result.rejected.slice(0, SHOWN_REJECTIONS)) io.out(`  row ${r.row}  ${r.field}: ${r.message}`);
   }
   return result;

@@ -28,27 +28,92 @@ export function foldName(s: string): string {
 }
 
 const SOURCE_ALIASES = ['source', 'kilde', 'kildesystem', 'källa', 'källsystem', 'system'];
-const CITIZEN_ALIASES = ['citizen', 'borger', 'borger_id', 'borgernummer', 'kund', 'kund_id', 'kundnummer', 'brukare', 'brukar_id', 'brukare_id'];
+const CITIZEN_ALIASES = [
+  'citizen',
+  'borger',
+  'borger_id',
+  'borgernummer',
+  'kund',
+  'kund_id',
+  'kundnummer',
+  'brukare',
+  'brukar_id',
+  'brukare_id',
+];
 const STAFF_ALIASES = ['staff', 'antal_medarbejdere', 'medarbejdere', 'antal_personale', 'antal_personal', 'personal'];
 
 export const VISIT_FIELDS = [
-  { name: 'external_id', required: true, aliases: ['id', 'visit_id', 'besøgs_id', 'besøgsid', 'besøg_id', 'besøgsnummer', 'besöks_id', 'besöksid', 'besök_id', 'besöksnummer'] },
+  {
+    name: 'external_id',
+    required: true,
+    aliases: ['id', 'visit_id', 'besøgs_id', 'besøgsid', 'besøg_id', 'besøgsnummer', 'besöks_id', 'besöksid', 'besök_id', 'besöksnummer'],
+  },
   { name: 'source_system', required: false, aliases: SOURCE_ALIASES },
-  { name: 'provider_ref', required: true, aliases: ['provider', 'leverandør', 'leverandør_id', 'leverandørkode', 'utförare', 'utförar_id', 'utförare_id', 'utförarkod'] },
+  {
+    name: 'provider_ref',
+    required: true,
+    aliases: ['provider', 'leverandør', 'leverandør_id', 'leverandørkode', 'utförare', 'utförar_id', 'utförare_id', 'utförarkod'],
+  },
   { name: 'citizen_ref', required: true, aliases: CITIZEN_ALIASES },
-  { name: 'service_codes', required: true, aliases: ['service_code', 'services', 'service', 'ydelse', 'ydelser', 'ydelseskode', 'ydelseskoder', 'indsats', 'indsatser', 'indsatskode', 'insats', 'insatser', 'insatskod', 'insatskoder'] },
+  {
+    name: 'service_codes',
+    required: true,
+    aliases: [
+      'service_code',
+      'services',
+      'service',
+      'ydelse',
+      'ydelser',
+      'ydelseskode',
+      'ydelseskoder',
+      'indsats',
+      'indsatser',
+      'indsatskode',
+      'insats',
+      'insatser',
+      'insatskod',
+      'insatskoder',
+    ],
+  },
   { name: 'planned_start', required: false, aliases: ['planlagt_start', 'planlagt_starttid', 'planerad_start', 'planerad_starttid'] },
   { name: 'planned_end', required: false, aliases: ['planlagt_slut', 'planlagt_sluttid', 'planerad_slut', 'planerad_sluttid'] },
-  { name: 'actual_start', required: false, aliases: ['start', 'start_time', 'starttid', 'starttidspunkt', 'faktisk_start', 'faktisk_starttid', 'check_in', 'incheckning'] },
-  { name: 'actual_end', required: false, aliases: ['end', 'end_time', 'slut', 'sluttid', 'sluttidspunkt', 'faktisk_slut', 'faktisk_sluttid', 'check_out', 'utcheckning'] },
+  {
+    name: 'actual_start',
+    required: false,
+    aliases: ['start', 'start_time', 'starttid', 'starttidspunkt', 'faktisk_start', 'faktisk_starttid', 'check_in', 'incheckning'],
+  },
+  {
+    name: 'actual_end',
+    required: false,
+    aliases: ['end', 'end_time', 'slut', 'sluttid', 'sluttidspunkt', 'faktisk_slut', 'faktisk_sluttid', 'check_out', 'utcheckning'],
+  },
   { name: 'status', required: false, aliases: ['state', 'besøgsstatus', 'besöksstatus'] },
   { name: 'staff_count', required: false, aliases: STAFF_ALIASES },
-  { name: 'cancelled_at', required: false, aliases: ['cancelled', 'afbud', 'afbudstidspunkt', 'afbud_tidspunkt', 'afmeldt', 'avbokad', 'avbokningstid', 'avbokad_tid'] },
+  {
+    name: 'cancelled_at',
+    required: false,
+    aliases: ['cancelled', 'afbud', 'afbudstidspunkt', 'afbud_tidspunkt', 'afmeldt', 'avbokad', 'avbokningstid', 'avbokad_tid'],
+  },
   { name: 'area', required: false, aliases: ['område', 'distrikt'] },
 ] as const satisfies readonly FieldSpec[];
 
 export const GRANT_FIELDS = [
-  { name: 'external_id', required: true, aliases: ['id', 'grant_id', 'bevilling_id', 'bevillings_id', 'bevillingsnummer', 'afgørelse_id', 'afgørelses_id', 'beslut_id', 'besluts_id', 'beslutsnummer'] },
+  {
+    name: 'external_id',
+    required: true,
+    aliases: [
+      'id',
+      'grant_id',
+      'bevilling_id',
+      'bevillings_id',
+      'bevillingsnummer',
+      'afgørelse_id',
+      'afgørelses_id',
+      'beslut_id',
+      'besluts_id',
+      'beslutsnummer',
+    ],
+  },
   { name: 'source_system', required: false, aliases: SOURCE_ALIASES },
   { name: 'citizen_ref', required: true, aliases: CITIZEN_ALIASES },
   { name: 'service_code', required: true, aliases: ['service', 'ydelse', 'ydelseskode', 'indsats', 'indsatskode', 'insats', 'insatskod'] },
@@ -59,8 +124,16 @@ export const GRANT_FIELDS = [
   { name: 'time_band', required: false, aliases: ['tidsrum', 'døgnperiode', 'tidsperiode', 'tidsband', 'tid_på_dygnet'] },
   { name: 'planned_time', required: false, aliases: ['planlagt_tid', 'planlagt_tidspunkt', 'klokkeslæt', 'planerad_tid', 'klockslag'] },
   { name: 'staff_count', required: false, aliases: STAFF_ALIASES },
-  { name: 'valid_from', required: true, aliases: ['from', 'gyldig_fra', 'fra', 'fra_dato', 'startdato', 'giltig_från', 'från', 'från_datum', 'startdatum'] },
-  { name: 'valid_to', required: false, aliases: ['to', 'gyldig_til', 'til', 'til_dato', 'slutdato', 'giltig_till', 'till', 'till_datum', 'slutdatum'] },
+  {
+    name: 'valid_from',
+    required: true,
+    aliases: ['from', 'gyldig_fra', 'fra', 'fra_dato', 'startdato', 'giltig_från', 'från', 'från_datum', 'startdatum'],
+  },
+  {
+    name: 'valid_to',
+    required: false,
+    aliases: ['to', 'gyldig_til', 'til', 'til_dato', 'slutdato', 'giltig_till', 'till', 'till_datum', 'slutdatum'],
+  },
   { name: 'duration', required: false, aliases: ['duration_kind', 'varighed', 'varaktighed'] },
 ] as const satisfies readonly FieldSpec[];
 
@@ -78,7 +151,10 @@ const LISTED_COLUMNS = 20;
 const listed = (names: string[]) =>
   names.length <= LISTED_COLUMNS
     ? names.map((u) => `"${u}"`).join(', ')
-    : `${names.slice(0, LISTED_COLUMNS).map((u) => `"${u}"`).join(', ')} and ${(names.length - LISTED_COLUMNS).toLocaleString('en')} more`;
+    : `${names
+        .slice(0, LISTED_COLUMNS)
+        .map((u) => `"${u}"`)
+        .join(', ')} and ${(names.length - LISTED_COLUMNS).toLocaleString('en')} more`;
 
 /**
  * Resolves a CSV header to field positions: `columnField[c]` is the field index of column c.
@@ -127,8 +203,27 @@ export type VisitStatus = (typeof VISIT_STATUSES)[number];
 
 export const STATUS_WORDS = wordTable<VisitStatus>({
   delivered: ['udført', 'leveret', 'gennemført', 'utförd', 'utfört', 'genomförd', 'genomfört', 'levererad', 'completed', 'done'],
-  cancelled_by_citizen: ['afbud', 'afbudt', 'afbud fra borger', 'aflyst af borger', 'avbokad', 'avbokat', 'avbokning', 'avbokad av brukare', 'avbokad av kund'],
-  no_show: ['ikke hjemme', 'borger ikke hjemme', 'forgæves', 'forgæves besøg', 'ej hemma', 'inte hemma', 'brukare ej hemma', 'kund ej hemma'],
+  cancelled_by_citizen: [
+    'afbud',
+    'afbudt',
+    'afbud fra borger',
+    'aflyst af borger',
+    'avbokad',
+    'avbokat',
+    'avbokning',
+    'avbokad av brukare',
+    'avbokad av kund',
+  ],
+  no_show: [
+    'ikke hjemme',
+    'borger ikke hjemme',
+    'forgæves',
+    'forgæves besøg',
+    'ej hemma',
+    'inte hemma',
+    'brukare ej hemma',
+    'kund ej hemma',
+  ],
   cancelled_by_provider: ['aflyst', 'aflyst af leverandør', 'annulleret', 'inställd', 'inställt', 'avbokad av utförare'],
   replacement: ['erstatning', 'erstatningsbesøg', 'ersättning', 'ersättningsbesök'],
 });

@@ -52,80 +52,93 @@ export class ImportLineStream extends Transform {
         this.rows++;
         this.out += rejectedLine(width, line, field === null || field >= columnField.length ? WHOLE_ROW : fieldName(field), reason);
       };
-      this.reader = new CsvSplitter((fields, line) => {
-        if (columnField === null) {
-          // Columns with an empty header (a trailing delimiter) are ignored.
-          const named = fields.map((f) => f.trim());
-          const resolved = resolveHeader(kind.fields, index, named.filter((f) => f !== ''));
-          let k = 0;
-          columnField = named.map((f) => (f === '' ? -1 : resolved[k++]!));
-          return;
-        }
-        this.rows++;
-        if (fields.length !== columnField.length) {
-          this.out += rejectedLine(width, line, WHOLE_ROW, `has ${fields.length} fields, the header has ${columnField.length}`);
-          return;
-        }
-        if (this.suspect) {
-          for (let c = 0; c < fields.length; c++) {
-            const problem = columnField[c]! >= 0 ? textProblem(fields[c]!) : null;
-            if (problem !== null) {
-              this.out += rejectedLine(width, line, fieldName(c), problem);
-              return;
+      this.reader = new CsvSplitter(
+        (fields, line) => {
+          if (columnField === null) {
+            // Columns with an empty header (a trailing delimiter) are ignored.
+            const named = fields.map((f) => f.trim());
+            const resolved = resolveHeader(
+              kind.fields,
+              index,
+              named.filter((f) => f !== ''),
+            );
+            let k = 0;
+            columnField = named.map((f) => (f === '' ? -1 : resolved[k++]!));
+            return;
+          }
+          this.rows++;
+          if (fields.length !== columnField.length) {
+            this.out += rejectedLine(width, line, WHOLE_ROW, `has ${fields.length} fields, the header has ${columnField.length}`);
+            return;
+          }
+          if (this.suspect) {
+            for (let c = 0; c < fields.length; c++) {
+              const problem = columnField[c]! >= 0 ? textProblem(fields[c]!) : null;
+              if (problem !== null) {
+                this.out += rejectedLine(width, line, fieldName(c), problem);
+                return;
+              }
             }
           }
-        }
-        const values = new Array<unknown>(nFields);
-        for (let c = 0; c < fields.length; c++) {
-          const f = columnField[c]!;
-          if (f >= 0) values[f] = fields[c];
-        }
-        this.out += writeLine(values, line);
-      }, onRejected, IMPORT_LIMITS);
+          const values = new Array<unknown>(nFields);
+          for (let c = 0; c < fields.length; c++) {
+            const f = columnField[c]!;
+            if (f >= 0) values[f] = fields[c];
+          }
+          this.out += writeLine(values, line);
+        },
+        onRejected,
+        IMPORT_LIMITS,
+      );
     } else {
       const keyCache = new Map<string, number>();
       const reject = (row: number, key: string, reason: string) => {
         this.rows++;
         this.out += rejectedLine(width, row, textProblem(key) === null ? key : WHOLE_ROW, reason);
       };
-      this.reader = new JsonRowReader(kind.kind, (value, row) => {
-        this.rows++;
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          this.out += rejectedLine(width, row, WHOLE_ROW, 'must be an object');
-          return;
-        }
-        const values = new Array<unknown>(nFields);
-        const keyOf: string[] = [];
-        for (const [key, v] of Object.entries(value)) {
-          let f = keyCache.get(key);
-          if (f === undefined) {
-            const keyProblem = textProblem(key);
-            if (keyProblem !== null) {
-              this.out += rejectedLine(width, row, WHOLE_ROW, `a key ${keyProblem}`);
+      this.reader = new JsonRowReader(
+        kind.kind,
+        (value, row) => {
+          this.rows++;
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            this.out += rejectedLine(width, row, WHOLE_ROW, 'must be an object');
+            return;
+          }
+          const values = new Array<unknown>(nFields);
+          const keyOf: string[] = [];
+          for (const [key, v] of Object.entries(value)) {
+            let f = keyCache.get(key);
+            if (f === undefined) {
+              const keyProblem = textProblem(key);
+              if (keyProblem !== null) {
+                this.out += rejectedLine(width, row, WHOLE_ROW, `a key ${keyProblem}`);
+                return;
+              }
+              f = index.get(foldName(key)) ?? -1;
+              keyCache.set(key, f);
+            }
+            // JSON escapes (\u0000, a lone \uD800) make bad text out of clean bytes: every value is checked.
+            const problem = valueProblem(v);
+            if (problem !== null) {
+              this.out += rejectedLine(width, row, key, problem);
               return;
             }
-            f = index.get(foldName(key)) ?? -1;
-            keyCache.set(key, f);
+            if (f < 0) {
+              this.out += rejectedLine(width, row, key, 'unknown field');
+              return;
+            }
+            if (keyOf[f] !== undefined) {
+              this.out += rejectedLine(width, row, key, `is given twice (also as "${keyOf[f]}")`);
+              return;
+            }
+            keyOf[f] = key;
+            values[f] = v;
           }
-          // JSON escapes (\u0000, a lone \uD800) make bad text out of clean bytes: every value is checked.
-          const problem = valueProblem(v);
-          if (problem !== null) {
-            this.out += rejectedLine(width, row, key, problem);
-            return;
-          }
-          if (f < 0) {
-            this.out += rejectedLine(width, row, key, 'unknown field');
-            return;
-          }
-          if (keyOf[f] !== undefined) {
-            this.out += rejectedLine(width, row, key, `is given twice (also as "${keyOf[f]}")`);
-            return;
-          }
-          keyOf[f] = key;
-          values[f] = v;
-        }
-        this.out += writeLine(values, row);
-      }, reject, IMPORT_LIMITS);
+          this.out += writeLine(values, row);
+        },
+        reject,
+        IMPORT_LIMITS,
+      );
     }
   }
 

@@ -25,7 +25,12 @@ describe('InstantReader', () => {
         const reader = new InstantReader(zone);
         let t = DateTime.fromISO(`${day}T00:00`, { zone: 'UTC' });
         for (let i = 0; i < 24 * 60; i += 7, t = t.plus({ minutes: 7 })) {
-          const texts = [t.toFormat('yyyy-MM-dd HH:mm'), t.toFormat("yyyy-MM-dd'T'HH:mm:ss"), t.toFormat('dd.MM.yyyy HH:mm'), t.toFormat('dd-MM-yyyy HH:mm')];
+          const texts = [
+            t.toFormat('yyyy-MM-dd HH:mm'),
+            t.toFormat("yyyy-MM-dd'T'HH:mm:ss"),
+            t.toFormat('dd.MM.yyyy HH:mm'),
+            t.toFormat('dd-MM-yyyy HH:mm'),
+          ];
           for (const text of texts) expect([text, fast(reader, text)]).toEqual([text, slow(text, zone)]);
         }
       }
@@ -38,10 +43,20 @@ describe('InstantReader', () => {
     expect(fast(r, '2026-05-04T08:00-1400')).toEqual({ ok: true, iso: '2026-05-04T22:00:00.000Z' });
     expect(fast(r, '2026-05-04T08:00:00.5+05:45')).toEqual({ ok: true, iso: '2026-05-04T02:15:00.500Z' });
     const tooFar = (text: string) => ({ ok: false, message: `not a valid timestamp: "${text}" (a UTC offset is at most ±14:00)` });
-    for (const text of ['2026-05-04T08:00:00+25:00', '2026-05-04T08:00:00+14:01', '2026-05-04T08:00:00-18:00', '2026-05-04T08:00+2500', '2026-05-04T08:00:00.5-15:00', '2026-05-04T08+25:00']) {
+    for (const text of [
+      '2026-05-04T08:00:00+25:00',
+      '2026-05-04T08:00:00+14:01',
+      '2026-05-04T08:00:00-18:00',
+      '2026-05-04T08:00+2500',
+      '2026-05-04T08:00:00.5-15:00',
+      '2026-05-04T08+25:00',
+    ]) {
       expect(fast(r, text)).toEqual(tooFar(text));
     }
-    expect(fast(r, '2026-05-04T08:00:00+01:60')).toEqual({ ok: false, message: 'not a valid timestamp: "2026-05-04T08:00:00+01:60" (the minutes of a UTC offset are 00–59)' });
+    expect(fast(r, '2026-05-04T08:00:00+01:60')).toEqual({
+      ok: false,
+      message: 'not a valid timestamp: "2026-05-04T08:00:00+01:60" (the minutes of a UTC offset are 00–59)',
+    });
   });
 
   it('reads offsets and refuses what is not a time', () => {
@@ -50,11 +65,26 @@ describe('InstantReader', () => {
     expect(fast(r, '2026-03-02T07:30:00.250Z')).toEqual({ ok: true, iso: '2026-03-02T07:30:00.250Z' });
     expect(fast(r, '2026-03-02T07:30-0200')).toEqual({ ok: true, iso: '2026-03-02T09:30:00.000Z' });
     expect(fast(r, ' 2026-03-02 07:30 ')).toEqual({ ok: true, iso: '2026-03-02T06:30:00.000Z' });
-    for (const text of ['2026-03-02T07:30:00Z', '2026-03-02T07:30:00-05:30', '2026-10-25T02:30:00+02:00', '2026-10-25T02:30:00+01:00', '2024-02-29T23:59:59+00:00']) {
+    for (const text of [
+      '2026-03-02T07:30:00Z',
+      '2026-03-02T07:30:00-05:30',
+      '2026-10-25T02:30:00+02:00',
+      '2026-10-25T02:30:00+01:00',
+      '2024-02-29T23:59:59+00:00',
+    ]) {
       expect([text, fast(r, text)]).toEqual([text, slow(text, 'Europe/Copenhagen')]);
     }
     expect(fast(r, '2026-10-25T02:30:00+01:00')).toEqual({ ok: true, iso: '2026-10-25T01:30:00.000Z' });
-    for (const bad of ['2026-02-30 07:30', '2026-03-02 24:30', '2026-03-02 07:60', '2026-13-02T07:30:00Z', '2026-02-30T07:30:00Z', '2026-03-02T07:61:00+01:00', 'yesterday', '2026-03-02']) {
+    for (const bad of [
+      '2026-02-30 07:30',
+      '2026-03-02 24:30',
+      '2026-03-02 07:60',
+      '2026-13-02T07:30:00Z',
+      '2026-02-30T07:30:00Z',
+      '2026-03-02T07:61:00+01:00',
+      'yesterday',
+      '2026-03-02',
+    ]) {
       expect([bad, fast(r, bad)]).toEqual([bad, slow(bad, 'Europe/Copenhagen')]);
       expect(fast(r, bad).ok).toBe(false);
     }
@@ -66,7 +96,21 @@ describe('InstantReader', () => {
 describe('cell readers', () => {
   it('maps Danish and Swedish status words, memoised per spelling', () => {
     const read = (s: string) => word(s, 'status', STATUS_WORDS, VISIT_STATUSES);
-    expect(['Udført', 'UDFØRT', 'utförd', 'Afbud', 'Avbokad', 'Ikke hjemme', 'ej hemma', 'Ej Hemma', 'aflyst', 'Ersättningsbesök', 'no_show'].map(read)).toEqual([
+    expect(
+      [
+        'Udført',
+        'UDFØRT',
+        'utförd',
+        'Afbud',
+        'Avbokad',
+        'Ikke hjemme',
+        'ej hemma',
+        'Ej Hemma',
+        'aflyst',
+        'Ersättningsbesök',
+        'no_show',
+      ].map(read),
+    ).toEqual([
       'delivered',
       'delivered',
       'delivered',

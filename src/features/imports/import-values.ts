@@ -86,7 +86,8 @@ export function word<T extends string>(v: unknown, field: string, words: Map<str
   const s = text(v, field);
   if (s === null) return null;
   const w = words.get(foldName(s));
-  if (w === undefined) throw rowError(field, `unknown value ${shown(s)} (expected one of ${allowed.join(', ')} or a Danish/Swedish equivalent)`);
+  if (w === undefined)
+    throw rowError(field, `unknown value ${shown(s)} (expected one of ${allowed.join(', ')} or a Danish/Swedish equivalent)`);
   if (typeof v === 'string' && memo.size < MEMO_LIMIT) memo.set(v, w);
   return w;
 }
@@ -106,7 +107,7 @@ export function serviceCodesLiteral(v: unknown, field: string): string {
 
 /** Service codes: a JSON list, or one text field with codes separated by | or , (duplicates dropped). */
 export function serviceCodes(v: unknown, field: string): string[] {
-  const parts = Array.isArray(v) ? v.map((x) => text(x, field) ?? '') : (required(v, field).split(/[|,]/));
+  const parts = Array.isArray(v) ? v.map((x) => text(x, field) ?? '') : required(v, field).split(/[|,]/);
   const codes: string[] = [];
   for (const raw of parts) {
     const c = raw.trim();
@@ -205,11 +206,27 @@ export class InstantReader {
     if ((s.length === 20 && s.charCodeAt(19) === 90) || (s.length === 25 && s.charCodeAt(22) === 58)) {
       // YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DDTHH:MM:SS±HH:MM, the usual machine export
       const sign = s.length === 20 ? 0 : s.charCodeAt(19) === 43 ? 1 : s.charCodeAt(19) === 45 ? -1 : NaN;
-      if (s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(10) === 84 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58) {
+      if (
+        s.charCodeAt(4) === 45 &&
+        s.charCodeAt(7) === 45 &&
+        s.charCodeAt(10) === 84 &&
+        s.charCodeAt(13) === 58 &&
+        s.charCodeAt(16) === 58
+      ) {
         const [mi, sec] = [two(s, 14), two(s, 17)];
         const [oh, om] = sign === 0 ? [0, 0] : [two(s, 20), two(s, 23)];
         const off = sign * (oh * 60 + om) || 0;
-        if (mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59 && oh >= 0 && om >= 0 && oh * 60 + om <= MAX_OFFSET_MINUTES && om <= 59 && !Number.isNaN(sign)) {
+        if (
+          mi >= 0 &&
+          mi <= 59 &&
+          sec >= 0 &&
+          sec <= 59 &&
+          oh >= 0 &&
+          om >= 0 &&
+          oh * 60 + om <= MAX_OFFSET_MINUTES &&
+          om <= 59 &&
+          !Number.isNaN(sign)
+        ) {
           const base = this.utcHourStart(two(s, 0) * 100 + two(s, 2), two(s, 5), two(s, 8), two(s, 11));
           if (base !== null) return base + mi * 60_000 + sec * 1000 - off * 60_000;
         }
@@ -238,7 +255,8 @@ export class InstantReader {
     let base = this.hours.get(key);
     if (base === undefined) {
       const p2 = (n: number) => String(n).padStart(2, '0');
-      const probe = mo <= 12 && d <= 31 && h <= 24 ? parseInstant(`${String(y).padStart(4, '0')}-${p2(mo)}-${p2(d)} ${p2(h)}:30`, this.zone) : null;
+      const probe =
+        mo <= 12 && d <= 31 && h <= 24 ? parseInstant(`${String(y).padStart(4, '0')}-${p2(mo)}-${p2(d)} ${p2(h)}:30`, this.zone) : null;
       base = probe?.ok ? Date.parse(probe.iso) - 30 * 60_000 : null;
       this.hours.set(key, base);
     }
@@ -287,4 +305,3 @@ export function copyValue(v: string | number | null): string {
 
 /** A text[] / smallint[] literal for COPY; elements are codes or numbers, which need no quoting. */
 export const copyArray = (items: ReadonlyArray<string | number>) => `{${items.join(',')}}`;
-

@@ -62,9 +62,7 @@ const batchFields = {
 export const ImportBatch = z.object(batchFields).meta({ id: 'ImportBatch' });
 export type ImportBatch = z.infer<typeof ImportBatch>;
 
-export const ImportBatchDetail = z
-  .object({ ...batchFields, rejections: z.array(RowRejection) })
-  .meta({ id: 'ImportBatchDetail' });
+export const ImportBatchDetail = z.object({ ...batchFields, rejections: z.array(RowRejection) }).meta({ id: 'ImportBatchDetail' });
 export type ImportBatchDetail = z.infer<typeof ImportBatchDetail>;
 
 export const ImportBatchFilter = z.object({ kind: z.enum(['visits', 'grants']).optional() });
@@ -72,7 +70,8 @@ export type ImportBatchFilter = z.infer<typeof ImportBatchFilter>;
 
 export const CsvUpload = z.string().meta({
   description: 'A CSV file with a header row (delimiter ; , or tab; UTF-8). Columns: see docs/import-formats.md',
-  example: 'external_id;provider_ref;citizen_ref;service_codes;actual_start;actual_end;status\nV1;HJEM;C1;PP1;2026-03-02 07:30;2026-03-02 08:00;udført\n',
+  example:
+    'external_id;provider_ref;citizen_ref;service_codes;actual_start;actual_end;status\nV1;HJEM;C1;PP1;2026-03-02 07:30;2026-03-02 08:00;udført\n',
 });
 
 export const JsonVisitsUpload = z

@@ -19,7 +19,21 @@ const toBatch = (r: Record<string, any>): ImportBatch => ({
   rejected: r.rejected,
 });
 
-const SUMMARY = ['id', 'kind', 'format', 'source_system', 'filename', 'actor', 'started_at', 'finished_at', 'total_rows', 'accepted', 'unchanged', 'updated', 'rejected'];
+const SUMMARY = [
+  'id',
+  'kind',
+  'format',
+  'source_system',
+  'filename',
+  'actor',
+  'started_at',
+  'finished_at',
+  'total_rows',
+  'accepted',
+  'unchanged',
+  'updated',
+  'rejected',
+];
 
 export const importsStore = {
   async list(db: Db, municipalityId: number, filter: ImportBatchFilter, page: { limit: number; offset: number }) {
@@ -35,9 +49,20 @@ export const importsStore = {
     return r ? { ...toBatch(r), rejections: r.rejections as RowRejection[] } : undefined;
   },
 
-  async start(db: Db, municipalityId: number, b: { kind: string; format: string; sourceSystem: string; filename: string | null; actor: string }) {
+  async start(
+    db: Db,
+    municipalityId: number,
+    b: { kind: string; format: string; sourceSystem: string; filename: string | null; actor: string },
+  ) {
     const [row] = await db('import_batches')
-      .insert({ municipality_id: municipalityId, kind: b.kind, format: b.format, source_system: b.sourceSystem, filename: b.filename, actor: b.actor })
+      .insert({
+        municipality_id: municipalityId,
+        kind: b.kind,
+        format: b.format,
+        source_system: b.sourceSystem,
+        filename: b.filename,
+        actor: b.actor,
+      })
       .returning('id');
     return row.id as number;
   },

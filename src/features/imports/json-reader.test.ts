@@ -4,7 +4,12 @@ import { JsonRowReader } from './json-reader.js';
 /** Reads `text` fed in the given chunk sizes; returns [index, row] per row and [index, field, reason] per rejected one. */
 function rows(text: string, chunk: number, limits = { maxFieldBytes: 8, maxRowBytes: 32 }): unknown[] {
   const out: unknown[] = [];
-  const r = new JsonRowReader('visits', (value, i) => out.push([i, value]), (i, field, reason) => out.push([i, field, reason]), limits);
+  const r = new JsonRowReader(
+    'visits',
+    (value, i) => out.push([i, value]),
+    (i, field, reason) => out.push([i, field, reason]),
+    limits,
+  );
   for (let i = 0; i < text.length; i += chunk) r.push(text.slice(i, i + chunk));
   r.end();
   return out;
@@ -46,7 +51,12 @@ describe('JsonRowReader limits', () => {
     const limits = { maxFieldBytes: 64 * 1024, maxRowBytes: 1024 * 1024 };
     const out: unknown[] = [];
     let most = 0;
-    const r = new JsonRowReader('visits', (value, i) => out.push([i, value]), (i, field, reason) => out.push([i, field, reason]), limits);
+    const r = new JsonRowReader(
+      'visits',
+      (value, i) => out.push([i, value]),
+      (i, field, reason) => out.push([i, field, reason]),
+      limits,
+    );
     r.push('[{"id": "1", "area": "');
     const chunk = 'x'.repeat(64 * 1024);
     for (let i = 0; i < 800; i++) {

@@ -102,7 +102,8 @@ export class JsonRowReader {
       case 'endKey':
       case 'endString':
       case 'endNumber': {
-        if (!this.accOver && this.accChars * 3 > this.limits.maxFieldBytes && Buffer.byteLength(this.acc) > this.limits.maxFieldBytes) this.accOver = true;
+        if (!this.accOver && this.accChars * 3 > this.limits.maxFieldBytes && Buffer.byteLength(this.acc) > this.limits.maxFieldBytes)
+          this.accOver = true;
         // One token object reused: the assembler and token() read it at once and keep nothing.
         this.packed.name = PACKED[t.name];
         this.packed.value = this.acc;
@@ -214,6 +215,7 @@ export class JsonRowReader {
 function utf8Bytes(v: unknown): number {
   if (typeof v === 'string') return Buffer.byteLength(v);
   if (Array.isArray(v)) return v.reduce<number>((n, x) => n + utf8Bytes(x), 0);
-  if (typeof v === 'object' && v !== null) return Object.entries(v).reduce<number>((n, [k, x]) => n + Buffer.byteLength(k) + utf8Bytes(x), 0);
+  if (typeof v === 'object' && v !== null)
+    return Object.entries(v).reduce<number>((n, [k, x]) => n + Buffer.byteLength(k) + utf8Bytes(x), 0);
   return 0;
 }

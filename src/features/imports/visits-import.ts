@@ -43,7 +43,19 @@ const COLUMNS = [
 ] as const;
 
 /** Content columns of a visit version: a re-import that differs in any of them is a new version. */
-const CONTENT = ['provider_id', 'citizen_id', 'service_codes', 'planned_start', 'planned_end', 'actual_start', 'actual_end', 'status', 'staff_count', 'cancelled_at', 'area'];
+const CONTENT = [
+  'provider_id',
+  'citizen_id',
+  'service_codes',
+  'planned_start',
+  'planned_end',
+  'actual_start',
+  'actual_end',
+  'status',
+  'staff_count',
+  'cancelled_at',
+  'area',
+];
 
 function lineWriter(ctx: LineContext) {
   const instants = new InstantReader(ctx.zone);

@@ -10,7 +10,8 @@ import { processInbox, readFileBody } from './invoice-inbox.js';
 
 const reference = (v: string) => {
   const r = BasisReference.safeParse(v);
-  if (!r.success) throw new InvalidArgumentError('a payment basis reference, e.g. AG-2026-000017 (a settlement) or AG-2025-R000004 (a price adjustment)');
+  if (!r.success)
+    throw new InvalidArgumentError('a payment basis reference, e.g. AG-2026-000017 (a settlement) or AG-2025-R000004 (a price adjustment)');
   return r.data;
 };
 const monthOrYear = (v: string) => (/^\d{4}$/.test(v) ? v : month(v));
@@ -34,7 +35,10 @@ export function registerInvoiceControlCommands(program: Command): void {
         const who = await actingIn(s, o.municipality, 'finance');
         const all: ReceivedDocument[] = [];
         for (const f of files) {
-          const d = await s.invoiceControl.receive(who, await readFileBody(f, s.invoiceControl.maxBytes), { source: 'cli', filename: path.basename(f) });
+          const d = await s.invoiceControl.receive(who, await readFileBody(f, s.invoiceControl.maxBytes), {
+            source: 'cli',
+            filename: path.basename(f),
+          });
           all.push(d);
           if (!o.json) console.log(receivedLines(d, o.language).join('\n'));
         }
@@ -43,7 +47,9 @@ export function registerInvoiceControlCommands(program: Command): void {
     });
   invoice
     .command('inbox')
-    .description('receive every document waiting in the inbox folder of a municipality (INVOICE_INBOX_DIR/<code>/), as the scheduled job does')
+    .description(
+      'receive every document waiting in the inbox folder of a municipality (INVOICE_INBOX_DIR/<code>/), as the scheduled job does',
+    )
     .requiredOption('--municipality <code>', 'municipality code')
     .option('--dir <folder>', 'the inbox folder (default: INVOICE_INBOX_DIR/<code>)')
     .action(async (o: { municipality: string; dir?: string }) => {
@@ -52,17 +58,27 @@ export function registerInvoiceControlCommands(program: Command): void {
         const root = o.dir ?? (s.config.INVOICE_INBOX_DIR ? path.join(s.config.INVOICE_INBOX_DIR, o.municipality) : null);
         if (!root) throw new InvalidArgumentError('set INVOICE_INBOX_DIR or give --dir');
         const results = await processInbox(s.invoiceControl, who, root, `cli-${process.pid}`);
-        console.log(results.map((r) => `${r.file}: ${r.verdict}${r.id ? ` (#${r.id})` : ''} → ${r.movedTo}/${r.error ? ` (${r.error})` : ''}`).join('\n') || 'the inbox is empty');
+        console.log(
+          results
+            .map((r) => `${r.file}: ${r.verdict}${r.id ? ` (#${r.id})` : ''} → ${r.movedTo}/${r.error ? ` (${r.error})` : ''}`)
+            .join('\n') || 'the inbox is empty',
+        );
       });
     });
 
   const basis = program.command('payment-basis').description('payment bases sent to providers that invoice from their own system');
   basis
     .command('issue')
-    .description('send the payment basis of an approved settlement, of every one due (--due), or of an approved retro price adjustment (--adjustment)')
+    .description(
+      'send the payment basis of an approved settlement, of every one due (--due), or of an approved retro price adjustment (--adjustment)',
+    )
     .requiredOption('--municipality <code>', 'municipality code')
     .option('--settlement <id>', 'settlement id', positiveId('a settlement id'))
-    .option('--adjustment <id>', 'price adjustment id (price-recalculation documents sends every one of a year)', positiveId('a price adjustment id'))
+    .option(
+      '--adjustment <id>',
+      'price adjustment id (price-recalculation documents sends every one of a year)',
+      positiveId('a price adjustment id'),
+    )
     .option('--due', 'every approved settlement of a payment-basis provider that has no basis yet')
     .action(async (o: { municipality: string; settlement?: number; adjustment?: number; due?: boolean }) => {
       await withServices(async (s) => {
@@ -98,7 +114,8 @@ export function registerInvoiceControlCommands(program: Command): void {
       .action(async (ref: string, o: { municipality: string; out: string }) => {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality, 'finance');
-          const bytes = format === 'pdf' ? (await s.invoiceControl.basisPdf(who, ref)).pdf : (await s.invoiceControl.basisCsv(who, ref)).csv;
+          const bytes =
+            format === 'pdf' ? (await s.invoiceControl.basisPdf(who, ref)).pdf : (await s.invoiceControl.basisCsv(who, ref)).csv;
           await writeFile(o.out, bytes);
           console.log(`${o.out}: ${format.toUpperCase()} of ${ref} (${Buffer.byteLength(bytes)} bytes)`);
         });
@@ -117,7 +134,11 @@ export function registerInvoiceControlCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingIn(s, o.municipality, 'finance');
         const page = await s.invoiceControl.listReceived(who, { outcome: o.outcome }, { limit: 1000, offset: 0 });
-        console.log(o.json ? JSON.stringify(page, null, 2) : page.items.map((d) => receivedLines(d, o.language)[0]).join('\n') || 'no received documents');
+        console.log(
+          o.json
+            ? JSON.stringify(page, null, 2)
+            : page.items.map((d) => receivedLines(d, o.language)[0]).join('\n') || 'no received documents',
+        );
       });
     });
   received
@@ -127,7 +148,9 @@ export function registerInvoiceControlCommands(program: Command): void {
     .addOption(language)
     .action(async (n: number, o: { municipality: string; language: Language }) => {
       await withServices(async (s) => {
-        console.log(receivedLines(await s.invoiceControl.getReceived(await actingIn(s, o.municipality, 'finance'), n), o.language).join('\n'));
+        console.log(
+          receivedLines(await s.invoiceControl.getReceived(await actingIn(s, o.municipality, 'finance'), n), o.language).join('\n'),
+        );
       });
     });
   received
@@ -154,7 +177,10 @@ export function registerInvoiceControlCommands(program: Command): void {
     .action(async (n: number, o: { municipality: string; decision: 'accepted' | 'rejected'; note: string; language: Language }) => {
       await withServices(async (s) => {
         if (!o.note.trim()) throw new InvalidArgumentError('a note is required');
-        const d = await s.invoiceControl.decide(await actingIn(s, o.municipality, 'finance'), n, { decision: o.decision, note: o.note.trim() });
+        const d = await s.invoiceControl.decide(await actingIn(s, o.municipality, 'finance'), n, {
+          decision: o.decision,
+          note: o.note.trim(),
+        });
         console.log(receivedLines(d, o.language).join('\n'));
       });
     });

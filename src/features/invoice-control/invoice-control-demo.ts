@@ -19,7 +19,11 @@ const addressOf = (a: string | null, fallback: string) => {
 function partyOf(country: Country, r: Record<string, any>, seller: boolean): ProviderParty {
   return {
     name: r.name,
-    endpoint: endpointOf(country, { electronicAddress: r.electronic_address, electronicAddressScheme: r.electronic_address_scheme, companyNumber: r.company_number })!,
+    endpoint: endpointOf(country, {
+      electronicAddress: r.electronic_address,
+      electronicAddressScheme: r.electronic_address_scheme,
+      companyNumber: r.company_number,
+    })!,
     companyId: legalIdOf(country, r.company_number),
     vatId: seller && r.vat_status === 'registered' ? vatIdOf(country, r.company_number) : null,
     address: addressOf(r.address, seller ? 'Vestergade 1, 5970 Ærøskøbing' : 'Rådhustorvet 1, 6200 Demoby'),
@@ -35,14 +39,23 @@ function partyOf(country: Country, r: Record<string, any>, seller: boolean): Pro
  * system would, receives it, and prints the verdict. Basis PDF and CSV, the invoice and the
  * Invoice Response go to `outDir`. A second run sends and receives nothing twice.
  */
-export async function runDemoInvoiceControl(services: Services, municipalityCode: string, outDir: string, providerRef = 'PLEJE-PLUS'): Promise<string[]> {
+export async function runDemoInvoiceControl(
+  services: Services,
+  municipalityCode: string,
+  outDir: string,
+  providerRef = 'PLEJE-PLUS',
+): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
-  const who: Acting = { principal: { municipalityId: m.id, role: 'finance', providerId: null, actor: 'demo', tokenId: null }, requestId: null };
+  const who: Acting = {
+    principal: { municipalityId: m.id, role: 'finance', providerId: null, actor: 'demo', tokenId: null },
+    requestId: null,
+  };
   const db = services.db;
   const provider = await db('providers').where({ municipality_id: m.id, ref: providerRef }).first();
   if (!provider) return [`Payment basis: no provider ${providerRef} in ${municipalityCode}`];
   // The demo's own master data choice (the providers API sets it elsewhere): this provider invoices from its own system.
-  if (provider.invoicing_mode !== 'payment_basis') await db('providers').where({ id: provider.id }).update({ invoicing_mode: 'payment_basis' });
+  if (provider.invoicing_mode !== 'payment_basis')
+    await db('providers').where({ id: provider.id }).update({ invoicing_mode: 'payment_basis' });
 
   await services.invoiceControl.issueDue(who);
   const bases = await services.invoiceControl.listBases(who, { providerId: provider.id }, { limit: 100, offset: 0 });
@@ -65,12 +78,17 @@ export async function answerBasis(services: Services, who: Acting, reference: st
   const country = municipality.country as Country;
   const out: string[] = [];
   await mkdir(outDir, { recursive: true });
-  const [{ pdf }, { csv }] = await Promise.all([services.invoiceControl.basisPdf(who, reference), services.invoiceControl.basisCsv(who, reference)]);
+  const [{ pdf }, { csv }] = await Promise.all([
+    services.invoiceControl.basisPdf(who, reference),
+    services.invoiceControl.basisCsv(who, reference),
+  ]);
   await writeFile(path.join(outDir, `${reference}.pdf`), pdf);
   await writeFile(path.join(outDir, `${reference}.csv`), csv);
   out.push(`  sent    ${reference} to ${full.providerRef} for ${full.period}: ${full.totalInclVat} ${full.currency} incl. VAT (PDF, CSV)`);
 
-  const done = (await services.invoiceControl.listReceived(who, { providerId: provider.id }, { limit: 1000, offset: 0 })).items.find((d) => d.paymentBasisReference === reference && d.readyForPayment);
+  const done = (await services.invoiceControl.listReceived(who, { providerId: provider.id }, { limit: 1000, offset: 0 })).items.find(
+    (d) => d.paymentBasisReference === reference && d.readyForPayment,
+  );
   if (done) return [...out, `  already received: ${receivedLines(done, 'en')[0]}`];
   const basis = full.document;
   const number = `PP-${full.period.replace('-', '')}-${reference.slice(-4)}`;
@@ -85,12 +103,15 @@ export async function answerBasis(services: Services, who: Acting, reference: st
   await writeFile(path.join(outDir, `${number}.${kind}.xml`), xml);
   const d = await services.invoiceControl.receive(who, { bytes: Buffer.from(xml, 'utf8') }, { source: 'demo', filename: `${number}.xml` });
   out.push(`  received ${receivedLines(d, 'en').join('\n    ')}`);
-  if (own.length) out.push(`    the provider's ${kind === 'provider-invoice' ? 'invoice' : 'credit note'} broke ${own.map((v) => v.rule).join(', ')}`);
+  if (own.length)
+    out.push(`    the provider's ${kind === 'provider-invoice' ? 'invoice' : 'credit note'} broke ${own.map((v) => v.rule).join(', ')}`);
   const response = await services.invoiceControl.response(who, d.id).catch(() => null);
   if (response) {
     await writeFile(path.join(outDir, `${number}.invoice-response.xml`), response.xml);
     const broken = checkInvoiceResponse(response.xml);
-    out.push(`  Invoice Response ${response.code} written (${broken.length === 0 ? 'Peppol Invoice Response rules checked here: none broken' : broken.map((v) => v.rule).join(', ')})`);
+    out.push(
+      `  Invoice Response ${response.code} written (${broken.length === 0 ? 'Peppol Invoice Response rules checked here: none broken' : broken.map((v) => v.rule).join(', ')})`,
+    );
   }
   return out;
 }

@@ -5,7 +5,16 @@ import { IdParam, listOf, Paging } from '../../http/common-schemas.js';
 import type { OpenAPIRegistry } from '../../http/openapi.js';
 import { defineRoute } from '../../http/route.js';
 import { payloadTooLarge } from '../../shared/errors.js';
-import { BasisFilter, BasisReference, DecisionBody, Language, PaymentBasis, ReceivedDocument, ReceivedFilter, ReceiveQuery } from './invoice-control-schemas.js';
+import {
+  BasisFilter,
+  BasisReference,
+  DecisionBody,
+  Language,
+  PaymentBasis,
+  ReceivedDocument,
+  ReceivedFilter,
+  ReceiveQuery,
+} from './invoice-control-schemas.js';
 import { explainReceived, type InvoiceControlService, type ReceivedBody } from './invoice-control-service.js';
 
 const RefParam = z.object({ reference: BasisReference });
@@ -53,7 +62,9 @@ export function invoiceControlRoutes(registry: OpenAPIRegistry, service: Invoice
     access: { write: 'invoices' },
     response: z.object({ items: z.array(PaymentBasis.extend({ created: z.boolean() })) }).meta({ id: 'PaymentBasesIssued' }),
     status: 200,
-    handler: async ({ principal, requestId }) => ({ items: (await service.issueDue({ principal, requestId })).map((x) => ({ ...x.basis, created: x.created })) }),
+    handler: async ({ principal, requestId }) => ({
+      items: (await service.issueDue({ principal, requestId })).map((x) => ({ ...x.basis, created: x.created })),
+    }),
   });
   defineRoute(r, registry, {
     method: 'post',
@@ -158,7 +169,10 @@ export function invoiceControlRoutes(registry: OpenAPIRegistry, service: Invoice
     handler: async ({ principal, requestId, params, res }) => {
       const { content } = await service.original({ principal, requestId }, params.id);
       // Served as bytes to download, never rendered: it is untrusted input.
-      res.type('application/octet-stream').set({ 'content-disposition': `attachment; filename="received-${params.id}.xml"`, 'x-content-type-options': 'nosniff' }).send(content);
+      res
+        .type('application/octet-stream')
+        .set({ 'content-disposition': `attachment; filename="received-${params.id}.xml"`, 'x-content-type-options': 'nosniff' })
+        .send(content);
     },
   });
   defineRoute(r, registry, {
@@ -172,7 +186,10 @@ export function invoiceControlRoutes(registry: OpenAPIRegistry, service: Invoice
     produces: { 'application/xml': { schema: z.string() } },
     handler: async ({ principal, requestId, params, res }) => {
       const { xml, sequence } = await service.response({ principal, requestId }, params.id);
-      res.type('application/xml; charset=utf-8').set('content-disposition', `inline; filename="invoice-response-${params.id}-${sequence}.xml"`).send(xml);
+      res
+        .type('application/xml; charset=utf-8')
+        .set('content-disposition', `inline; filename="invoice-response-${params.id}-${sequence}.xml"`)
+        .send(xml);
     },
   });
   defineRoute(r, registry, {
@@ -184,7 +201,8 @@ export function invoiceControlRoutes(registry: OpenAPIRegistry, service: Invoice
     params: IdParam,
     query: z.object({ language: Language.optional() }),
     response: ReceivedDocument,
-    handler: async ({ principal, requestId, params, query }) => explainReceived(await service.getReceived({ principal, requestId }, params.id), query.language),
+    handler: async ({ principal, requestId, params, query }) =>
+      explainReceived(await service.getReceived({ principal, requestId }, params.id), query.language),
   });
   r.use('/received-invoices/:id/decision', express.json({ limit: maxJsonBytes, strict: true }));
   defineRoute(r, registry, {

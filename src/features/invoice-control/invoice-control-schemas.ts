@@ -5,16 +5,30 @@ import { DIFFERENCE_CODES, REASON_CODES } from './invoice-control-types.js';
 const Money = z.string().meta({ example: '1234.50' });
 export const BasisReference = z
   .string()
-  .regex(/^([Aa][Gg]|[Ff][Uu]|[Pp][Bb])-\d{4}-[Rr]?\d{6,}$/, 'a payment basis reference, e.g. AG-2026-000017 (a settlement) or AG-2025-R000004 (a retro price adjustment)')
+  .regex(
+    /^([Aa][Gg]|[Ff][Uu]|[Pp][Bb])-\d{4}-[Rr]?\d{6,}$/,
+    'a payment basis reference, e.g. AG-2026-000017 (a settlement) or AG-2025-R000004 (a retro price adjustment)',
+  )
   .transform((s) => s.toUpperCase())
   .meta({ example: 'AG-2026-000017' });
 
 export const PaymentBasis = z
   .object({
     id: z.number().int(),
-    reference: z.string().meta({ example: 'AG-2026-000017', description: 'the reference the provider quotes in its invoice (BT-13 order reference, or BT-10 buyer reference)' }),
-    settlementId: z.number().int().nullable().meta({ description: 'the settlement it pays; null on the basis of a retro price adjustment' }),
-    priceAdjustmentId: z.number().int().nullable().meta({ description: 'the retro price adjustment it pays (its period is the year); null on a settlement basis' }),
+    reference: z.string().meta({
+      example: 'AG-2026-000017',
+      description: 'the reference the provider quotes in its invoice (BT-13 order reference, or BT-10 buyer reference)',
+    }),
+    settlementId: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'the settlement it pays; null on the basis of a retro price adjustment' }),
+    priceAdjustmentId: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'the retro price adjustment it pays (its period is the year); null on a settlement basis' }),
     providerId: z.number().int(),
     providerRef: z.string(),
     providerName: z.string(),
@@ -42,7 +56,11 @@ export const BasisFilter = z.object({
 
 export const Language = z.enum(['da', 'sv', 'en']);
 
-const ReasonSchema = z.object({ code: z.enum(REASON_CODES), detail: z.string().optional(), text: z.string().optional().meta({ description: 'in words, when ?language= is given' }) });
+const ReasonSchema = z.object({
+  code: z.enum(REASON_CODES),
+  detail: z.string().optional(),
+  text: z.string().optional().meta({ description: 'in words, when ?language= is given' }),
+});
 const DifferenceSchema = z.object({
   code: z.enum(DIFFERENCE_CODES),
   subject: z.string().nullable().meta({ description: 'a VAT rate, a basis row item id or an invoice line id' }),

@@ -64,7 +64,8 @@ export class InvoiceControlService {
   }
 
   private mayManage(who: Acting) {
-    if (who.principal.providerId !== null || !mayWrite(who.principal.role, 'invoices')) throw forbidden('Your role may not manage payment bases and received invoices');
+    if (who.principal.providerId !== null || !mayWrite(who.principal.role, 'invoices'))
+      throw forbidden('Your role may not manage payment bases and received invoices');
   }
 
   private today(zone: string) {
@@ -86,12 +87,17 @@ export class InvoiceControlService {
       if (!s) throw notFound('settlement', settlementId);
       const existing = await store.basisBySettlement(tx, m, settlementId);
       if (existing) return { basis: stripDoc(existing), created: false };
-      if (s.status === 'draft') throw unprocessable(`Settlement ${settlementId} is a draft; only an approved settlement has a payment basis`);
-      if (s.status === 'invoiced') throw unprocessable(`Settlement ${settlementId} has been invoiced already (self-billed); a payment basis as well would pay it twice`);
+      if (s.status === 'draft')
+        throw unprocessable(`Settlement ${settlementId} is a draft; only an approved settlement has a payment basis`);
+      if (s.status === 'invoiced')
+        throw unprocessable(
+          `Settlement ${settlementId} has been invoiced already (self-billed); a payment basis as well would pay it twice`,
+        );
       const municipality = await store.municipality(tx, m);
       const provider = await store.provider(tx, m, s.providerId);
       const mode = provider.invoicing_mode ?? municipality.invoicing_mode;
-      if (mode !== 'payment_basis') throw unprocessable(`Provider ${provider.ref} is self-billed; a payment basis is only for providers that send their own invoice`);
+      if (mode !== 'payment_basis')
+        throw unprocessable(`Provider ${provider.ref} is self-billed; a payment basis is only for providers that send their own invoice`);
       const lines = await invoicesStore.settlementLines(tx, m, settlementId);
       if (lines.length === 0) throw unprocessable(`Settlement ${settlementId} has no lines: there is nothing to invoice`);
       const country = municipality.country as Country;
@@ -138,16 +144,26 @@ export class InvoiceControlService {
       if (!a) throw notFound('price adjustment', adjustmentId);
       const existing = await store.basisByAdjustment(tx, m, adjustmentId);
       if (existing) return { basis: stripDoc(existing), created: false };
-      if (a.status !== 'approved') throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`);
-      if (new Decimal(a.totalInclVat).isZero()) throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`);
-      if (await invoicesStore.getByAdjustment(tx, m, adjustmentId)) throw unprocessable(`Price adjustment ${adjustmentId} has been invoiced already (self-billed); a payment basis as well would settle it twice`);
+      if (a.status !== 'approved')
+        throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`);
+      if (new Decimal(a.totalInclVat).isZero())
+        throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`);
+      if (await invoicesStore.getByAdjustment(tx, m, adjustmentId))
+        throw unprocessable(
+          `Price adjustment ${adjustmentId} has been invoiced already (self-billed); a payment basis as well would settle it twice`,
+        );
       const municipality = await store.municipality(tx, m);
       const provider = await store.provider(tx, m, a.providerId);
-      if ((provider.invoicing_mode ?? municipality.invoicing_mode) !== 'payment_basis') throw unprocessable(`Provider ${provider.ref} is self-billed; its adjustment is invoiced by the municipality, not sent as a payment basis`);
+      if ((provider.invoicing_mode ?? municipality.invoicing_mode) !== 'payment_basis')
+        throw unprocessable(
+          `Provider ${provider.ref} is self-billed; its adjustment is invoiced by the municipality, not sent as a payment basis`,
+        );
       const country = municipality.country as Country;
       const vat = [];
       for (const g of a.vatGroups) {
-        const exemptionReason = new Decimal(g.percent).isZero() ? await invoicesStore.exemptionReasonOfYear(tx, m, a.providerId, a.year, g.percent) : null;
+        const exemptionReason = new Decimal(g.percent).isZero()
+          ? await invoicesStore.exemptionReasonOfYear(tx, m, a.providerId, a.year, g.percent)
+          : null;
         vat.push({ ...g, exemptionReason });
       }
       const document = buildAdjustmentBasisDocument({
@@ -170,7 +186,15 @@ export class InvoiceControlService {
         action: 'issue',
         entity: 'payment_basis',
         entityId: document.reference,
-        changes: { after: { reference: document.reference, priceAdjustmentId: adjustmentId, recalculationId: a.recalculationId, providerId: a.providerId, totals: document.totals } },
+        changes: {
+          after: {
+            reference: document.reference,
+            priceAdjustmentId: adjustmentId,
+            recalculationId: a.recalculationId,
+            providerId: a.providerId,
+            totals: document.totals,
+          },
+        },
       });
       return { basis: stripDoc((await store.basisByAdjustment(tx, m, adjustmentId))!), created: true };
     });
@@ -184,7 +208,11 @@ export class InvoiceControlService {
     return out;
   }
 
-  listBases(who: Acting, filter: { providerId?: number | undefined; period?: string | undefined }, page: { limit: number; offset: number }) {
+  listBases(
+    who: Acting,
+    filter: { providerId?: number | undefined; period?: string | undefined },
+    page: { limit: number; offset: number },
+  ) {
     return store.listBases(this.db, scopeOf(who.principal), filter, page);
   }
 
@@ -206,7 +234,11 @@ export class InvoiceControlService {
 
   // ---- Received documents --------------------------------------------------------------------
 
-  listReceived(who: Acting, filter: { providerId?: number | undefined; outcome?: Outcome | undefined }, page: { limit: number; offset: number }) {
+  listReceived(
+    who: Acting,
+    filter: { providerId?: number | undefined; outcome?: Outcome | undefined },
+    page: { limit: number; offset: number },
+  ) {
     return store.listReceived(this.db, scopeOf(who.principal), filter, page);
   }
 
@@ -227,7 +259,10 @@ export class InvoiceControlService {
   async response(who: Acting, id: number): Promise<{ xml: string; sequence: number; code: string }> {
     await this.getReceived(who, id);
     const r = await store.latestResponse(this.db, who.principal.municipalityId, id);
-    if (!r) throw notFound(`an Invoice Response for received document ${id} (the document names no seller endpoint or number to answer, or the municipality has no electronic address)`);
+    if (!r)
+      throw notFound(
+        `an Invoice Response for received document ${id} (the document names no seller endpoint or number to answer, or the municipality has no electronic address)`,
+      );
     return { xml: r.xml, sequence: r.sequence, code: r.response_code };
   }
 
@@ -259,7 +294,13 @@ export class InvoiceControlService {
     } catch (e) {
       // Two copies of one invoice at the same moment: the unique index lets one count, the other is a duplicate.
       if ((e as { code?: string; constraint?: string }).constraint !== 'received_documents_one_number') throw e;
-      id = await this.store(who, municipality, { ...row, verdict: 'rejected', claimsNumber: false, differences: [], reasons: [{ code: 'duplicate', detail: row.number ?? '' }] });
+      id = await this.store(who, municipality, {
+        ...row,
+        verdict: 'rejected',
+        claimsNumber: false,
+        differences: [],
+        reasons: [{ code: 'duplicate', detail: row.number ?? '' }],
+      });
     }
     return (await store.getReceived(this.db, { municipalityId: m, providerId: null }, id))!;
   }
@@ -271,7 +312,13 @@ export class InvoiceControlService {
         // Two invoices for one basis at the same moment: the basis row queues them, and the later one finds it paid.
         const reference = await store.lockBasis(tx, row.municipalityId, row.paymentBasisId);
         if (await store.basisSettled(tx, row.municipalityId, row.paymentBasisId, row.documentType!)) {
-          row = { ...row, verdict: 'rejected', claimsNumber: false, differences: [], reasons: [{ code: 'already_invoiced', detail: reference }] };
+          row = {
+            ...row,
+            verdict: 'rejected',
+            claimsNumber: false,
+            differences: [],
+            reasons: [{ code: 'already_invoiced', detail: reference }],
+          };
         }
       }
       const id = await store.insertReceived(tx, row);
@@ -283,7 +330,17 @@ export class InvoiceControlService {
         action: 'receive',
         entity: 'received_document',
         entityId: id,
-        changes: { after: { source: row.source, number: row.number, providerId: row.providerId, verdict: row.verdict, reasons: row.reasons.map((r) => r.code), differences: row.differences.length, sha256: row.sha256 } },
+        changes: {
+          after: {
+            source: row.source,
+            number: row.number,
+            providerId: row.providerId,
+            verdict: row.verdict,
+            reasons: row.reasons.map((r) => r.code),
+            differences: row.differences.length,
+            sha256: row.sha256,
+          },
+        },
       });
       return id;
     });
@@ -332,24 +389,42 @@ export class InvoiceControlService {
       const d = await store.lockReceived(tx, m, id);
       if (!d) throw notFound('received document', id);
       if (d.decision) throw unprocessable(`Received document ${id} was already ${d.decision} by finance`);
-      if (body.decision === 'accepted' && d.verdict === 'rejected') throw unprocessable(`Received document ${id} was rejected by the checks (unreadable, unsafe, a duplicate or without a payment basis) and cannot be accepted for payment`);
+      if (body.decision === 'accepted' && d.verdict === 'rejected')
+        throw unprocessable(
+          `Received document ${id} was rejected by the checks (unreadable, unsafe, a duplicate or without a payment basis) and cannot be accepted for payment`,
+        );
       if (body.decision === 'accepted' && d.payment_basis_id !== null) {
         const reference = await store.lockBasis(tx, m, d.payment_basis_id);
-        if (await store.basisSettled(tx, m, d.payment_basis_id, d.document_type)) throw unprocessable(`Payment basis ${reference} is already invoiced by another document that is ready for payment`);
+        if (await store.basisSettled(tx, m, d.payment_basis_id, d.document_type))
+          throw unprocessable(`Payment basis ${reference} is already invoiced by another document that is ready for payment`);
       }
       await store.decide(tx, m, id, body.decision, body.note, who.principal.actor);
       const municipality = await store.municipality(tx, m);
       const doc = (await store.getReceived(tx, { municipalityId: m, providerId: null }, id))!;
       const W = controlWords(municipality.language);
-      const endpoint = doc.sellerEndpoint ? { scheme: doc.sellerEndpoint.split(':')[0]!, id: doc.sellerEndpoint.slice(doc.sellerEndpoint.indexOf(':') + 1) } : null;
+      const endpoint = doc.sellerEndpoint
+        ? { scheme: doc.sellerEndpoint.split(':')[0]!, id: doc.sellerEndpoint.slice(doc.sellerEndpoint.indexOf(':') + 1) }
+        : null;
       await this.respond(
         tx,
         who,
         municipality,
         id,
-        { number: doc.number, typeCode: doc.typeCode, sellerEndpoint: endpoint, sellerName: doc.sellerName, reasons: body.decision === 'rejected' ? doc.reasons : [], differences: body.decision === 'rejected' ? doc.differences : [] },
+        {
+          number: doc.number,
+          typeCode: doc.typeCode,
+          sellerEndpoint: endpoint,
+          sellerName: doc.sellerName,
+          reasons: body.decision === 'rejected' ? doc.reasons : [],
+          differences: body.decision === 'rejected' ? doc.differences : [],
+        },
         body.decision === 'accepted' ? 'AP' : 'RE',
-        [{ reasonCode: body.decision === 'accepted' ? 'NON' : 'OTH', text: body.decision === 'accepted' ? W.overrideAccepted(body.note) : W.overrideRejected(body.note) }],
+        [
+          {
+            reasonCode: body.decision === 'accepted' ? 'NON' : 'OTH',
+            text: body.decision === 'accepted' ? W.overrideAccepted(body.note) : W.overrideRejected(body.note),
+          },
+        ],
       );
       await appendAudit(tx, {
         municipalityId: m,
@@ -371,8 +446,14 @@ export class InvoiceControlService {
 
   // ---- The checks ----------------------------------------------------------------------------
 
-  private async judge(municipality: Record<string, any>, body: ReceivedBody): Promise<Omit<NewReceived, 'municipalityId' | 'source' | 'filename' | 'receivedBy'>> {
-    type Fields = Omit<NewReceived, 'municipalityId' | 'source' | 'filename' | 'receivedBy' | 'verdict' | 'reasons' | 'sizeBytes' | 'sha256'>;
+  private async judge(
+    municipality: Record<string, any>,
+    body: ReceivedBody,
+  ): Promise<Omit<NewReceived, 'municipalityId' | 'source' | 'filename' | 'receivedBy'>> {
+    type Fields = Omit<
+      NewReceived,
+      'municipalityId' | 'source' | 'filename' | 'receivedBy' | 'verdict' | 'reasons' | 'sizeBytes' | 'sha256'
+    >;
     const empty: Fields = {
       content: null,
       documentType: null,
@@ -395,7 +476,12 @@ export class InvoiceControlService {
       violations: [],
     };
     const refused = (reasons: Reason[], extra: Partial<Fields> = {}) => ({ ...empty, ...extra, verdict: 'rejected' as Verdict, reasons });
-    if ('tooLarge' in body) return { ...refused([{ code: 'too_large', detail: String(this.opts.maxBytes) }]), sizeBytes: body.tooLarge.size, sha256: body.tooLarge.sha256 };
+    if ('tooLarge' in body)
+      return {
+        ...refused([{ code: 'too_large', detail: String(this.opts.maxBytes) }]),
+        sizeBytes: body.tooLarge.size,
+        sha256: body.tooLarge.sha256,
+      };
     const bytes = body.bytes;
     const base = { sizeBytes: bytes.length, sha256: sha256(bytes) };
     const kept = { content: bytes };
@@ -426,21 +512,39 @@ export class InvoiceControlService {
     } catch (e) {
       violations = [{ rule: 'UBL', message: e instanceof Error ? e.message.slice(0, 200) : 'unreadable' }];
     }
-    if (violations.length) reasons.push({ code: 'rules_failed', detail: [...new Set(violations.map((v) => v.rule))].slice(0, 12).join(', ') });
+    if (violations.length)
+      reasons.push({ code: 'rules_failed', detail: [...new Set(violations.map((v) => v.rule))].slice(0, 12).join(', ') });
 
     const country = municipality.country as Country;
-    const own = endpointOf(country, { electronicAddress: municipality.electronic_address, electronicAddressScheme: municipality.electronic_address_scheme, companyNumber: municipality.company_number });
+    const own = endpointOf(country, {
+      electronicAddress: municipality.electronic_address,
+      electronicAddressScheme: municipality.electronic_address_scheme,
+      companyNumber: municipality.company_number,
+    });
     const buyer = inv.buyer.endpoint;
     if (!sameEndpoint(own, buyer)) {
       const others = await store.municipalityEndpoints(this.db);
       const other = others.some(
-        (o) => o.id !== municipality.id && sameEndpoint(endpointOf(o.country, { electronicAddress: o.electronic_address, electronicAddressScheme: o.electronic_address_scheme, companyNumber: o.company_number }), buyer),
+        (o) =>
+          o.id !== municipality.id &&
+          sameEndpoint(
+            endpointOf(o.country, {
+              electronicAddress: o.electronic_address,
+              electronicAddressScheme: o.electronic_address_scheme,
+              companyNumber: o.company_number,
+            }),
+            buyer,
+          ),
       );
       reasons.push({ code: other ? 'buyer_other_municipality' : 'buyer_unknown', detail: buyer ? `${buyer.scheme}:${buyer.id}` : '' });
     }
     const provider = identify(country, await store.providers(this.db, municipality.id), inv);
     const duplicate = !!provider && !!inv.number && (await store.numberTaken(this.db, municipality.id, provider.id, inv.number));
-    if (!provider) reasons.push({ code: 'seller_unknown', detail: inv.seller.endpoint ? `${inv.seller.endpoint.scheme}:${inv.seller.endpoint.id}` : (inv.seller.name ?? '') });
+    if (!provider)
+      reasons.push({
+        code: 'seller_unknown',
+        detail: inv.seller.endpoint ? `${inv.seller.endpoint.scheme}:${inv.seller.endpoint.id}` : (inv.seller.name ?? ''),
+      });
     else if (duplicate) reasons.push({ code: 'duplicate', detail: inv.number! });
 
     const candidates = [inv.orderReference, inv.buyerReference].filter((r): r is string => !!r);
@@ -450,9 +554,15 @@ export class InvoiceControlService {
     }
     if (!basis) reasons.push({ code: 'no_reference', detail: candidates.join(', ') || undefined });
     else if (provider && basis.providerId !== provider.id) reasons.push({ code: 'reference_other_seller', detail: basis.reference });
-    else if (provider && !duplicate && (await store.basisSettled(this.db, municipality.id, basis.id, inv.documentType))) reasons.push({ code: 'already_invoiced', detail: basis.reference });
+    else if (provider && !duplicate && (await store.basisSettled(this.db, municipality.id, basis.id, inv.documentType)))
+      reasons.push({ code: 'already_invoiced', detail: basis.reference });
 
-    const attributed = { ...read, providerId: provider?.id ?? null, paymentBasisId: basis && provider && basis.providerId === provider.id ? basis.id : null, violations };
+    const attributed = {
+      ...read,
+      providerId: provider?.id ?? null,
+      paymentBasisId: basis && provider && basis.providerId === provider.id ? basis.id : null,
+      violations,
+    };
     if (reasons.length) return { ...refused(reasons.map(clean), attributed), ...base };
     const differences = compareWithBasis(inv, basis!.document, municipality.received_invoice_tolerance ?? '0');
     return {
@@ -473,7 +583,11 @@ const partyOf = (country: Country, r: Record<string, any>, seller: boolean) => (
   ref: seller ? (r.ref as string) : null,
   companyNumber: r.company_number ?? null,
   vatId: seller && r.vat_status === 'registered' ? vatIdOf(country, r.company_number) : null,
-  endpoint: endpointOf(country, { electronicAddress: r.electronic_address, electronicAddressScheme: r.electronic_address_scheme, companyNumber: r.company_number }),
+  endpoint: endpointOf(country, {
+    electronicAddress: r.electronic_address,
+    electronicAddressScheme: r.electronic_address_scheme,
+    companyNumber: r.company_number,
+  }),
   address: r.address ?? null,
 });
 
@@ -485,7 +599,8 @@ export const responseCodeOf = (v: Verdict): ResponseCode => (v === 'matched' ? '
 
 /** Totals as stored: signed as the basis (a credit note's negated). */
 function signedTotals(inv: ReceivedInvoice) {
-  const neg = (v: string | null) => (v === null ? null : inv.documentType === 'credit_note' ? (v.startsWith('-') ? v.slice(1) : `-${v}`) : v);
+  const neg = (v: string | null) =>
+    v === null ? null : inv.documentType === 'credit_note' ? (v.startsWith('-') ? v.slice(1) : `-${v}`) : v;
   return { totalExclVat: neg(inv.totals.taxExclusive), vat: neg(inv.totals.vat), payable: neg(inv.totals.payable) };
 }
 

@@ -91,10 +91,38 @@ const received = (db: Db, scope: Scope) => {
   return q;
 };
 const RECEIVED_COLUMNS = [
-  'd.id', 'd.source', 'd.filename', 'd.size_bytes', 'd.sha256', 'd.document_type', 'd.type_code', 'd.number', 'd.issue_date', 'd.seller_name',
-  'd.seller_endpoint', 'd.seller_endpoint_scheme', 'd.provider_id', 'd.quoted_reference', 'd.currency', 'd.period_start', 'd.period_end',
-  'd.total_excl_vat', 'd.vat', 'd.payable', 'd.verdict', 'd.reasons', 'd.differences', 'd.violations', 'd.decision', 'd.decision_note',
-  'd.decided_by', 'd.decided_at', 'd.received_at', 'd.received_by', 'p.ref as provider_ref', 'b.reference as basis_reference',
+  'd.id',
+  'd.source',
+  'd.filename',
+  'd.size_bytes',
+  'd.sha256',
+  'd.document_type',
+  'd.type_code',
+  'd.number',
+  'd.issue_date',
+  'd.seller_name',
+  'd.seller_endpoint',
+  'd.seller_endpoint_scheme',
+  'd.provider_id',
+  'd.quoted_reference',
+  'd.currency',
+  'd.period_start',
+  'd.period_end',
+  'd.total_excl_vat',
+  'd.vat',
+  'd.payable',
+  'd.verdict',
+  'd.reasons',
+  'd.differences',
+  'd.violations',
+  'd.decision',
+  'd.decision_note',
+  'd.decided_by',
+  'd.decided_at',
+  'd.received_at',
+  'd.received_by',
+  'p.ref as provider_ref',
+  'b.reference as basis_reference',
 ];
 
 export interface NewReceived {
@@ -181,7 +209,11 @@ export const invoiceControlStore = {
     if (f.period?.length === 4) q.andWhere('b.period_start', `${f.period}-01-01`).whereNotNull('b.price_adjustment_id');
     else if (f.period) q.andWhere('b.period_start', `${f.period}-01`).whereNotNull('b.settlement_id');
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
-    const rows = await q.select(BASIS_COLUMNS).orderBy([{ column: 'b.period_start', order: 'desc' }, { column: 'b.id' }]).limit(page.limit).offset(page.offset);
+    const rows = await q
+      .select(BASIS_COLUMNS)
+      .orderBy([{ column: 'b.period_start', order: 'desc' }, { column: 'b.id' }])
+      .limit(page.limit)
+      .offset(page.offset);
     return { items: rows.map(toBasis), total: Number(count) };
   },
 
@@ -190,18 +222,33 @@ export const invoiceControlStore = {
     return row ? { ...toBasis(row), document: row.document as BasisDocument } : undefined;
   },
 
-  async basisBySettlement(db: Db, municipalityId: number, settlementId: number): Promise<(PaymentBasis & { document: BasisDocument }) | undefined> {
+  async basisBySettlement(
+    db: Db,
+    municipalityId: number,
+    settlementId: number,
+  ): Promise<(PaymentBasis & { document: BasisDocument }) | undefined> {
     const row = await bases(db, { municipalityId, providerId: null }).andWhere('b.settlement_id', settlementId).first(BASIS_COLUMNS);
     return row ? { ...toBasis(row), document: row.document as BasisDocument } : undefined;
   },
 
-  async basisByAdjustment(db: Db, municipalityId: number, adjustmentId: number): Promise<(PaymentBasis & { document: BasisDocument }) | undefined> {
+  async basisByAdjustment(
+    db: Db,
+    municipalityId: number,
+    adjustmentId: number,
+  ): Promise<(PaymentBasis & { document: BasisDocument }) | undefined> {
     const row = await bases(db, { municipalityId, providerId: null }).andWhere('b.price_adjustment_id', adjustmentId).first(BASIS_COLUMNS);
     return row ? { ...toBasis(row), document: row.document as BasisDocument } : undefined;
   },
 
   /** A basis pays exactly one source: an approved settlement or a retro price adjustment. */
-  async insertBasis(tx: Knex.Transaction, municipalityId: number, providerId: number, source: { settlementId: number } | { adjustmentId: number }, doc: BasisDocument, issuedBy: string) {
+  async insertBasis(
+    tx: Knex.Transaction,
+    municipalityId: number,
+    providerId: number,
+    source: { settlementId: number } | { adjustmentId: number },
+    doc: BasisDocument,
+    issuedBy: string,
+  ) {
     await tx('payment_bases').insert({
       municipality_id: municipalityId,
       reference: doc.reference,
@@ -259,7 +306,10 @@ export const invoiceControlStore = {
   },
 
   async lockReceived(tx: Knex.Transaction, municipalityId: number, id: number) {
-    return tx('received_documents').where({ municipality_id: municipalityId, id }).forUpdate().first('id', 'verdict', 'decision', 'payment_basis_id', 'document_type');
+    return tx('received_documents')
+      .where({ municipality_id: municipalityId, id })
+      .forUpdate()
+      .first('id', 'verdict', 'decision', 'payment_basis_id', 'document_type');
   },
 
   async original(db: Db, scope: Scope, id: number): Promise<{ content: Buffer | null; filename: string | null } | undefined> {
@@ -270,7 +320,9 @@ export const invoiceControlStore = {
 
   /** Whether the seller's number is taken by a document that counted (the duplicate check; the unique index is the backstop). */
   async numberTaken(db: Db, municipalityId: number, providerId: number, number: string): Promise<boolean> {
-    return !!(await db('received_documents').where({ municipality_id: municipalityId, provider_id: providerId, number, claims_number: true }).first('id'));
+    return !!(await db('received_documents')
+      .where({ municipality_id: municipalityId, provider_id: providerId, number, claims_number: true })
+      .first('id'));
   },
 
   /** Whether the basis already has a document of this type that is ready for payment. */
@@ -329,18 +381,38 @@ export const invoiceControlStore = {
   },
 
   async insertResponse(tx: Knex.Transaction, municipalityId: number, receivedId: number, code: string, xml: string, by: string) {
-    const last = await tx('invoice_responses').where({ municipality_id: municipalityId, received_document_id: receivedId }).max({ n: 'sequence' }).first();
+    const last = await tx('invoice_responses')
+      .where({ municipality_id: municipalityId, received_document_id: receivedId })
+      .max({ n: 'sequence' })
+      .first();
     const sequence = (Number(last?.n) || 0) + 1;
-    await tx('invoice_responses').insert({ municipality_id: municipalityId, received_document_id: receivedId, sequence, response_code: code, xml, issued_by: by });
+    await tx('invoice_responses').insert({
+      municipality_id: municipalityId,
+      received_document_id: receivedId,
+      sequence,
+      response_code: code,
+      xml,
+      issued_by: by,
+    });
     return sequence;
   },
 
-  async latestResponse(db: Db, municipalityId: number, receivedId: number): Promise<{ sequence: number; response_code: string; xml: string } | undefined> {
-    return db('invoice_responses').where({ municipality_id: municipalityId, received_document_id: receivedId }).orderBy('sequence', 'desc').first('sequence', 'response_code', 'xml');
+  async latestResponse(
+    db: Db,
+    municipalityId: number,
+    receivedId: number,
+  ): Promise<{ sequence: number; response_code: string; xml: string } | undefined> {
+    return db('invoice_responses')
+      .where({ municipality_id: municipalityId, received_document_id: receivedId })
+      .orderBy('sequence', 'desc')
+      .first('sequence', 'response_code', 'xml');
   },
 
   async responses(db: Db, municipalityId: number, receivedId: number) {
-    return db('invoice_responses').where({ municipality_id: municipalityId, received_document_id: receivedId }).orderBy('sequence').select('sequence', 'response_code', 'issued_at', 'issued_by');
+    return db('invoice_responses')
+      .where({ municipality_id: municipalityId, received_document_id: receivedId })
+      .orderBy('sequence')
+      .select('sequence', 'response_code', 'issued_at', 'issued_by');
   },
 
   async municipalityIdByCode(db: Db, code: string): Promise<number | undefined> {

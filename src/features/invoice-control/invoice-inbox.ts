@@ -48,7 +48,13 @@ export async function processInbox(service: InvoiceControlService, who: Acting, 
       out.push({ file: e.name, id: d.id, verdict: d.verdict, movedTo: to });
     } catch (err) {
       await rename(mine, path.join(folder, 'failed', `unstored-${Date.now()}-${e.name}`)).catch(() => undefined);
-      out.push({ file: e.name, id: null, verdict: 'not stored', movedTo: 'failed', error: err instanceof Error ? err.message : String(err) });
+      out.push({
+        file: e.name,
+        id: null,
+        verdict: 'not stored',
+        movedTo: 'failed',
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
   return out;

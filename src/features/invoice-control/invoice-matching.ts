@@ -25,18 +25,27 @@ export function compareWithBasis(inv: ReceivedInvoice, basis: BasisDocument, tol
   const sign = inv.documentType === 'credit_note' ? -1 : 1;
   const signed = (v: string | null) => (v === null ? null : new Decimal(v).mul(sign));
   const out: Difference[] = [];
-  const amountDiff = (code: DifferenceCode, subject: string | null, expected: Decimal, received: Decimal | null, allowed: Decimal = ZERO) => {
+  const amountDiff = (
+    code: DifferenceCode,
+    subject: string | null,
+    expected: Decimal,
+    received: Decimal | null,
+    allowed: Decimal = ZERO,
+  ) => {
     const diff = received === null ? expected : expected.minus(received);
     if (received !== null && diff.minus(allowed).abs().lte(tol)) return;
     out.push({ code, subject, expected: money(expected), received: money(received), difference: money(diff) });
   };
 
   const expectedType = new Decimal(basis.totals.inclVat).isNegative() ? 'credit_note' : 'invoice';
-  if (inv.documentType !== expectedType) out.push({ code: 'document_type', subject: null, expected: expectedType, received: inv.documentType, difference: null });
+  if (inv.documentType !== expectedType)
+    out.push({ code: 'document_type', subject: null, expected: expectedType, received: inv.documentType, difference: null });
   const expectedPeriod = `${basis.period.start}/${lastDayBefore(basis.period.end)}`;
   const receivedPeriod = inv.period ? `${inv.period.start ?? ''}/${inv.period.end ?? ''}` : null;
-  if (receivedPeriod !== expectedPeriod) out.push({ code: 'period', subject: null, expected: expectedPeriod, received: receivedPeriod, difference: null });
-  if (inv.currency !== basis.currency) out.push({ code: 'currency', subject: null, expected: basis.currency, received: inv.currency, difference: null });
+  if (receivedPeriod !== expectedPeriod)
+    out.push({ code: 'period', subject: null, expected: expectedPeriod, received: receivedPeriod, difference: null });
+  if (inv.currency !== basis.currency)
+    out.push({ code: 'currency', subject: null, expected: basis.currency, received: inv.currency, difference: null });
 
   const t = inv.totals;
   amountDiff('tax_exclusive', null, new Decimal(basis.totals.exclVat), signed(t.taxExclusive));
@@ -104,7 +113,9 @@ function compareLines(lines: readonly ReceivedLine[], rows: readonly BasisRow[],
   const extra: ReceivedLine[] = [];
   for (const l of unmatched) {
     const amount = dec(l.amount)?.mul(sign) ?? null;
-    const i = [...free].find((k) => amount !== null && amount.minus(rows[k]!.amount).abs().lte(tol) && priceInRowUnit(l, rows[k]!)?.eq(rows[k]!.price));
+    const i = [...free].find(
+      (k) => amount !== null && amount.minus(rows[k]!.amount).abs().lte(tol) && priceInRowUnit(l, rows[k]!)?.eq(rows[k]!.price),
+    );
     if (i === undefined) extra.push(l);
     else {
       free.delete(i);
@@ -115,7 +126,8 @@ function compareLines(lines: readonly ReceivedLine[], rows: readonly BasisRow[],
     const amount = dec(l.amount)?.mul(sign) ?? null;
     const expected = new Decimal(row.amount);
     const diff = amount === null ? expected : expected.minus(amount);
-    if (amount === null || diff.abs().gt(tol)) out.push({ code: 'line_amount', subject: row.itemId, expected: money(expected), received: money(amount), difference: money(diff) });
+    if (amount === null || diff.abs().gt(tol))
+      out.push({ code: 'line_amount', subject: row.itemId, expected: money(expected), received: money(amount), difference: money(diff) });
     const q = quantityInRowUnit(l, row, sign);
     // Hours are compared to the hundredth (0.6 minutes), what a provider's system writes.
     const qtyTolerance = row.unitCode === 'MIN' && l.unitCode === 'HUR' ? new Decimal('0.6') : ZERO;
@@ -130,18 +142,36 @@ function compareLines(lines: readonly ReceivedLine[], rows: readonly BasisRow[],
     }
     const p = priceInRowUnit(l, row);
     if (p === null || !p.toDecimalPlaces(4).eq(new Decimal(row.price).toDecimalPlaces(4))) {
-      out.push({ code: 'line_price', subject: row.itemId, expected: row.price, received: p === null ? null : p.toDecimalPlaces(4).toFixed(), difference: p === null ? null : new Decimal(row.price).minus(p).toDecimalPlaces(4).toFixed() });
+      out.push({
+        code: 'line_price',
+        subject: row.itemId,
+        expected: row.price,
+        received: p === null ? null : p.toDecimalPlaces(4).toFixed(),
+        difference: p === null ? null : new Decimal(row.price).minus(p).toDecimalPlaces(4).toFixed(),
+      });
     }
   }
   for (const i of [...free].sort((a, b) => a - b)) {
     const row = rows[i]!;
     if (new Decimal(row.amount).abs().lte(tol)) continue;
-    out.push({ code: 'line_missing', subject: row.itemId, expected: new Decimal(row.amount).toFixed(2), received: null, difference: new Decimal(row.amount).toFixed(2) });
+    out.push({
+      code: 'line_missing',
+      subject: row.itemId,
+      expected: new Decimal(row.amount).toFixed(2),
+      received: null,
+      difference: new Decimal(row.amount).toFixed(2),
+    });
   }
   for (const l of extra) {
     const amount = dec(l.amount)?.mul(sign) ?? null;
     if (amount !== null && amount.abs().lte(tol)) continue;
-    out.push({ code: 'line_extra', subject: l.id ?? l.itemIds[0] ?? null, expected: null, received: money(amount), difference: amount === null ? null : amount.neg().toFixed(2) });
+    out.push({
+      code: 'line_extra',
+      subject: l.id ?? l.itemIds[0] ?? null,
+      expected: null,
+      received: money(amount),
+      difference: amount === null ? null : amount.neg().toFixed(2),
+    });
   }
   return out;
 }

@@ -17,7 +17,21 @@ const input = (o: Partial<ResponseInput> = {}): ResponseInput => ({
 describe('Peppol Invoice Response (T111)', () => {
   it('renders the elements of the official examples in their order', () => {
     const xml = renderInvoiceResponse(input({ code: 'UQ', statuses: [{ reasonCode: 'PRI', text: 'Linje 1: beløb' }] }));
-    const order = ['CustomizationID', 'ProfileID', 'cbc:ID>IR-demo-1-1', 'IssueDate', 'SenderParty', 'ReceiverParty', 'DocumentResponse', 'ResponseCode>UQ', 'listID="OPStatusReason">PRI', 'StatusReason>Linje 1: beløb', 'DocumentReference', 'cbc:ID>PP-2026-0412', 'DocumentTypeCode>380'];
+    const order = [
+      'CustomizationID',
+      'ProfileID',
+      'cbc:ID>IR-demo-1-1',
+      'IssueDate',
+      'SenderParty',
+      'ReceiverParty',
+      'DocumentResponse',
+      'ResponseCode>UQ',
+      'listID="OPStatusReason">PRI',
+      'StatusReason>Linje 1: beløb',
+      'DocumentReference',
+      'cbc:ID>PP-2026-0412',
+      'DocumentTypeCode>380',
+    ];
     const at = order.map((s) => xml.indexOf(s));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -40,7 +54,11 @@ describe('Peppol Invoice Response (T111)', () => {
       .replace('urn:fdc:peppol.eu:poacc:trns:invoice_response:3', 'urn:other')
       .replace('<cbc:ResponseCode>AP<', '<cbc:ResponseCode>OK<')
       .replace('<cbc:DocumentTypeCode>380</cbc:DocumentTypeCode>', '<cbc:DocumentTypeCode></cbc:DocumentTypeCode>');
-    expect(checkInvoiceResponse(xml).map((v) => v.rule).sort()).toEqual(['PEPPOL-COMMON-R001', 'PEPPOL-T111-R003', 'T111-CODE', 'T111-DOCTYPE']);
+    expect(
+      checkInvoiceResponse(xml)
+        .map((v) => v.rule)
+        .sort(),
+    ).toEqual(['PEPPOL-COMMON-R001', 'PEPPOL-T111-R003', 'T111-CODE', 'T111-DOCTYPE']);
   });
 
   it('every refusal reason and difference has a status code and words in da, sv and en', () => {
@@ -53,10 +71,13 @@ describe('Peppol Invoice Response (T111)', () => {
       const xml = renderInvoiceResponse(input({ code: 'RE', statuses }));
       expect(checkInvoiceResponse(xml)).toEqual([]);
       for (const code of REASON_CODES) expect(reasonText({ code }, lang).length).toBeGreaterThan(5);
-      for (const code of DIFFERENCE_CODES) expect(differenceText({ code, subject: 'S', expected: '1', received: '2', difference: '-1' }, lang)).toMatch(/1.*2.*-1/);
+      for (const code of DIFFERENCE_CODES)
+        expect(differenceText({ code, subject: 'S', expected: '1', received: '2', difference: '-1' }, lang)).toMatch(/1.*2.*-1/);
     }
     expect(controlWords('da').basis.title).toBe('Afregningsgrundlag');
     expect(controlWords('sv').basis.title).toBe('Fakturaunderlag');
-    expect(differenceText({ code: 'document_type', subject: null, expected: 'credit_note', received: 'invoice', difference: null }, 'sv')).toBe('Dokumenttyp: förväntat kreditfaktura, mottaget faktura.');
+    expect(
+      differenceText({ code: 'document_type', subject: null, expected: 'credit_note', received: 'invoice', difference: null }, 'sv'),
+    ).toBe('Dokumenttyp: förväntat kreditfaktura, mottaget faktura.');
   });
 });

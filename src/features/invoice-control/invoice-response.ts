@@ -76,7 +76,11 @@ const DIFFERENCE_STATUS: Record<DifferenceCode, string> = {
 };
 
 /** The statuses of a response: one per refusal reason or difference, in the language of the municipality. */
-export function responseStatuses(reasons: readonly Reason[], differences: readonly Difference[], language: Language): ResponseInput['statuses'] {
+export function responseStatuses(
+  reasons: readonly Reason[],
+  differences: readonly Difference[],
+  language: Language,
+): ResponseInput['statuses'] {
   return [
     ...reasons.map((r) => ({ reasonCode: REASON_STATUS[r.code], text: reasonText(r, language) })),
     ...differences.map((d) => ({ reasonCode: DIFFERENCE_STATUS[d.code], text: differenceText(d, language) })),
@@ -84,12 +88,18 @@ export function responseStatuses(reasons: readonly Reason[], differences: readon
 }
 
 export function renderInvoiceResponse(r: ResponseInput): string {
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(RESPONSE_NS.ar, 'ApplicationResponse', { 'xmlns:cac': RESPONSE_NS.cac, 'xmlns:cbc': RESPONSE_NS.cbc });
+  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(RESPONSE_NS.ar, 'ApplicationResponse', {
+    'xmlns:cac': RESPONSE_NS.cac,
+    'xmlns:cbc': RESPONSE_NS.cbc,
+  });
   root.ele('cbc:CustomizationID').txt(RESPONSE_CUSTOMIZATION_ID);
   root.ele('cbc:ProfileID').txt(RESPONSE_PROFILE_ID);
   root.ele('cbc:ID').txt(r.id);
   root.ele('cbc:IssueDate').txt(r.issueDate);
-  for (const [name, p] of [['cac:SenderParty', r.sender], ['cac:ReceiverParty', r.receiver]] as const) {
+  for (const [name, p] of [
+    ['cac:SenderParty', r.sender],
+    ['cac:ReceiverParty', r.receiver],
+  ] as const) {
     const party = root.ele(name);
     party.ele('cbc:EndpointID', { schemeID: p.endpoint.scheme }).txt(p.endpoint.id);
     party.ele('cac:PartyLegalEntity').ele('cbc:RegistrationName').txt(p.name);
@@ -122,8 +132,10 @@ export function checkInvoiceResponse(xml: string): ResponseViolation[] {
   const out: ResponseViolation[] = [];
   const fail = (rule: string, message: string) => out.push({ rule, message });
   const root = create(xml).root().node as unknown as El;
-  if (root.localName !== 'ApplicationResponse' || root.namespaceURI !== RESPONSE_NS.ar) fail('T111-ROOT', `root is ${root.localName}, not a UBL ApplicationResponse`);
-  if (!(text(root, 'cbc:CustomizationID') ?? '').startsWith(RESPONSE_CUSTOMIZATION_ID)) fail('PEPPOL-T111-R003', `specification identifier must start with ${RESPONSE_CUSTOMIZATION_ID}`);
+  if (root.localName !== 'ApplicationResponse' || root.namespaceURI !== RESPONSE_NS.ar)
+    fail('T111-ROOT', `root is ${root.localName}, not a UBL ApplicationResponse`);
+  if (!(text(root, 'cbc:CustomizationID') ?? '').startsWith(RESPONSE_CUSTOMIZATION_ID))
+    fail('PEPPOL-T111-R003', `specification identifier must start with ${RESPONSE_CUSTOMIZATION_ID}`);
   if (text(root, 'cbc:ProfileID') !== RESPONSE_PROFILE_ID) fail('T111-PROFILE', `business process must be ${RESPONSE_PROFILE_ID}`);
   if (!text(root, 'cbc:ID')) fail('T111-ID', 'response identifier missing');
   const issue = text(root, 'cbc:IssueDate');
@@ -147,8 +159,10 @@ export function checkInvoiceResponse(xml: string): ResponseViolation[] {
     const reason = at(s, 'cbc:StatusReasonCode');
     const list = reason?.getAttribute('listID');
     const value = text(reason);
-    if (list === 'OPStatusReason' && !STATUS_REASONS.includes(value ?? '')) fail('PEPPOL-T111-R007', `clarification reason ${value} is not in OPStatusReason`);
-    if (list === 'OPStatusAction' && !STATUS_ACTIONS.includes(value ?? '')) fail('PEPPOL-T111-R006', `clarification action ${value} is not in OPStatusAction`);
+    if (list === 'OPStatusReason' && !STATUS_REASONS.includes(value ?? ''))
+      fail('PEPPOL-T111-R007', `clarification reason ${value} is not in OPStatusReason`);
+    if (list === 'OPStatusAction' && !STATUS_ACTIONS.includes(value ?? ''))
+      fail('PEPPOL-T111-R006', `clarification action ${value} is not in OPStatusAction`);
     if (value === 'OTH' && !text(s, 'cbc:StatusReason')) fail('PEPPOL-T111-R002', 'clarification code OTH without a reason');
     if (value === 'PPD' && !text(s, 'cbc:StatusReason')) fail('PEPPOL-T111-R004', 'clarification code PPD without a reason');
     if (value === 'PPD' && code !== 'PD') fail('PEPPOL-T111-R005', 'clarification code PPD only with status PD');

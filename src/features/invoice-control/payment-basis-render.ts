@@ -2,7 +2,17 @@ import { Decimal } from 'decimal.js';
 import PDFDocument from 'pdfkit';
 import { csvDocument } from '../../shared/csv-writer.js';
 import { PAGE, RIGHT, ROW, shareAfmMetrics, Writer } from '../invoices/invoice-pdf.js';
-import { bandLabel, categoryLabel, formatAmount, formatDate, formatNumber, formatPercent, formatPeriod, formatRateLocal, kindLabel } from '../invoices/invoice-labels.js';
+import {
+  bandLabel,
+  categoryLabel,
+  formatAmount,
+  formatDate,
+  formatNumber,
+  formatPercent,
+  formatPeriod,
+  formatRateLocal,
+  kindLabel,
+} from '../invoices/invoice-labels.js';
 import { controlWords } from './control-words.js';
 import type { BasisDocument, BasisParty, BasisRow } from './invoice-control-types.js';
 
@@ -19,11 +29,19 @@ const rowDescription = (r: BasisRow, doc: BasisDocument) => {
   const W = controlWords(doc.language).basis;
   if (r.kind === 'rounding') return W.rounding;
   if (r.kind === 'price_adjustment') return [categoryLabel(r.category, doc.language), bandLabel(r.band, doc.language)].join(', ');
-  return [categoryLabel(r.category, doc.language), bandLabel(r.band, doc.language), r.kind === 'visit' ? '' : kindLabel(r.kind, doc.language)].filter(Boolean).join(', ');
+  return [
+    categoryLabel(r.category, doc.language),
+    bandLabel(r.band, doc.language),
+    r.kind === 'visit' ? '' : kindLabel(r.kind, doc.language),
+  ]
+    .filter(Boolean)
+    .join(', ');
 };
 
 const quantityText = (r: BasisRow, doc: BasisDocument) =>
-  r.unitCode === 'MIN' ? `${formatNumber(r.quantity, 0, doc.language)} ${controlWords(doc.language).basis.minutes}` : `${formatNumber(r.quantity, new Decimal(r.quantity).isInteger() ? 0 : 2, doc.language)} ${r.unitCode}`;
+  r.unitCode === 'MIN'
+    ? `${formatNumber(r.quantity, 0, doc.language)} ${controlWords(doc.language).basis.minutes}`
+    : `${formatNumber(r.quantity, new Decimal(r.quantity).isInteger() ? 0 : 2, doc.language)} ${r.unitCode}`;
 
 export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
   const lang = doc.language;
@@ -34,7 +52,15 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
     size: 'A4',
     margin: PAGE.margin,
     bufferPages: true,
-    info: { Title: `${W.title} ${doc.reference}`, Author: doc.buyer.name, Subject: `${doc.seller.name} ${doc.period.start}`, Creator: 'carepay', Producer: 'carepay', CreationDate: issued, ModDate: issued },
+    info: {
+      Title: `${W.title} ${doc.reference}`,
+      Author: doc.buyer.name,
+      Subject: `${doc.seller.name} ${doc.period.start}`,
+      Creator: 'carepay',
+      Producer: 'carepay',
+      CreationDate: issued,
+      ModDate: issued,
+    },
   });
   shareAfmMetrics(pdf);
   const chunks: Buffer[] = [];
@@ -47,14 +73,20 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
   const w = new Writer(pdf, () => tableHeader?.());
 
   const s = doc.settlement;
-  const title = doc.adjustment ? `${W.title}: ${W.adjustmentTitle(doc.adjustment.year)}` : s?.kind === 'correction' ? `${W.title} (${W.correction(s.sequence)})` : W.title;
+  const title = doc.adjustment
+    ? `${W.title}: ${W.adjustmentTitle(doc.adjustment.year)}`
+    : s?.kind === 'correction'
+      ? `${W.title} (${W.correction(s.sequence)})`
+      : W.title;
   w.text(title, PAGE.margin, RIGHT - PAGE.margin, { bold: true, size: 18 });
   w.y += 28;
   const facts: [string, string][] = [
     [W.reference, doc.reference],
     [W.period, formatPeriod(doc.period.start, doc.period.end, lang)],
     [W.issueDate, formatDate(doc.issueDate, lang)],
-    doc.adjustment ? ([W.recalculation, String(doc.adjustment.recalculationId)] as [string, string]) : ([W.settlement, String(s?.id ?? '')] as [string, string]),
+    doc.adjustment
+      ? ([W.recalculation, String(doc.adjustment.recalculationId)] as [string, string])
+      : ([W.settlement, String(s?.id ?? '')] as [string, string]),
     ...(s?.correctsReference ? ([[W.corrects, s.correctsReference]] as [string, string][]) : []),
     ...(doc.buyerReference ? ([[W.buyerReference, doc.buyerReference]] as [string, string][]) : []),
     ...(doc.buyer.endpoint ? ([[W.sendTo, `Peppol ${doc.buyer.endpoint.scheme}:${doc.buyer.endpoint.id}`]] as [string, string][]) : []),
@@ -71,7 +103,10 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
     w.y += ROW;
     w.text(p.name, x, width, { bold: true });
     w.y += ROW;
-    for (const part of (p.address ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of (p.address ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       w.text(part, x, width);
       w.y += ROW;
     }
@@ -106,12 +141,18 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
   header();
   for (const r of doc.rows) {
     // An adjustment's row says under its description which rate was paid and what the recalculated price is.
-    const priceLine = r.paidRate !== undefined && r.newPrice !== undefined ? W.paidAndNew(formatRateLocal(r.paidRate, lang), formatRateLocal(r.newPrice, lang)) : null;
+    const priceLine =
+      r.paidRate !== undefined && r.newPrice !== undefined
+        ? W.paidAndNew(formatRateLocal(r.paidRate, lang), formatRateLocal(r.newPrice, lang))
+        : null;
     w.need(priceLine ? ROW * 2 : ROW);
     w.text(r.itemId, COLS.item[0], COLS.item[1], { size: 7 });
     w.text(rowDescription(r, doc), COLS.desc[0], COLS.desc[1], { size: 8 });
     w.text(quantityText(r, doc), COLS.qty[0], COLS.qty[1], { align: 'right' });
-    w.text(`${formatRateLocal(r.price, lang)}${r.unitCode === 'MIN' ? W.perHour : ''}`, COLS.price[0], COLS.price[1], { align: 'right', size: 8 });
+    w.text(`${formatRateLocal(r.price, lang)}${r.unitCode === 'MIN' ? W.perHour : ''}`, COLS.price[0], COLS.price[1], {
+      align: 'right',
+      size: 8,
+    });
     w.text(money(r.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
     w.y += ROW;
     if (priceLine) {
@@ -129,7 +170,11 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
     w.y += ROW;
   };
   total(W.totalExclVat, money(doc.totals.exclVat));
-  for (const v of doc.vat) total(new Decimal(v.percent).gt(0) ? `${W.vatOf(formatPercent(v.percent, lang))} (${money(v.base)})` : `${W.exempt} (${money(v.base)})`, money(v.vat));
+  for (const v of doc.vat)
+    total(
+      new Decimal(v.percent).gt(0) ? `${W.vatOf(formatPercent(v.percent, lang))} (${money(v.base)})` : `${W.exempt} (${money(v.base)})`,
+      money(v.vat),
+    );
   total(W.vat, money(doc.totals.vat));
   total(W.totalInclVat, money(doc.totals.inclVat), true);
 
@@ -148,6 +193,20 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
 export function renderBasisCsv(doc: BasisDocument): string {
   return csvDocument(
     controlWords(doc.language).basis.csvHeader,
-    doc.rows.map((r) => [doc.reference, r.itemId, r.category, r.band ?? '', r.kind, r.unitCode, r.quantity, r.baseQuantity, r.price, r.amount, r.vatPercent, r.visits, r.minutes]),
+    doc.rows.map((r) => [
+      doc.reference,
+      r.itemId,
+      r.category,
+      r.band ?? '',
+      r.kind,
+      r.unitCode,
+      r.quantity,
+      r.baseQuantity,
+      r.price,
+      r.amount,
+      r.vatPercent,
+      r.visits,
+      r.minutes,
+    ]),
   );
 }

@@ -87,7 +87,9 @@ describe('the rows of a retro price adjustment', () => {
       adj({ hours: '0.11666667', difference: '-12.3456', amount: '-1.44', minutes: 14 }),
       adj({ hours: '1.50000000', difference: '3.5000', amount: '5.25', paidRate: '650.00', newPrice: '653.50' }),
     ]);
-    expect(rows.map((r) => [r.itemId, r.quantity, r.unitCode, r.price, r.baseQuantity, r.amount, r.paidRate, r.newPrice, r.minutes])).toEqual([
+    expect(
+      rows.map((r) => [r.itemId, r.quantity, r.unitCode, r.price, r.baseQuantity, r.amount, r.paidRate, r.newPrice, r.minutes]),
+    ).toEqual([
       ['retro.PPO.other_times', '-7', 'MIN', '12.3456', 60, '-1.44', '700', '669.92', 14],
       ['retro.PPO.other_times.2', '90', 'MIN', '3.5', 60, '5.25', '650', '653.5', 0],
     ]);

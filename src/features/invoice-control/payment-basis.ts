@@ -54,7 +54,10 @@ export function buildBasisRows(lines: readonly LineData[]): BasisRow[] {
   const rows: BasisRow[] = [];
   const paidByRate = new Map<string, Decimal>();
   const rowsByRate = new Map<string, Decimal>();
-  const sorted = [...groups.values()].sort((a, b) => cmp(a.l.category, b.l.category) || cmp(a.l.band ?? '', b.l.band ?? '') || cmp(a.l.kind, b.l.kind) || a.price.comparedTo(b.price));
+  const sorted = [...groups.values()].sort(
+    (a, b) =>
+      cmp(a.l.category, b.l.category) || cmp(a.l.band ?? '', b.l.band ?? '') || cmp(a.l.kind, b.l.kind) || a.price.comparedTo(b.price),
+  );
   for (const g of sorted) {
     const hourly = g.l.unit === 'per_hour';
     const quantity = hourly ? new Decimal(g.minutes) : g.quantity;
@@ -120,7 +123,10 @@ export function adjustmentBasisReference(country: Country, year: number, adjustm
 }
 
 /** A line of a retro price adjustment (the settled difference per hour, hours = paid minutes ÷ 60 to 8 decimals) and its service category. */
-export type AdjustmentLineData = Pick<AdjustmentLine, 'categoryCode' | 'band' | 'paidRate' | 'newPrice' | 'difference' | 'minutes' | 'hours' | 'amount' | 'vatPercent'> & { serviceCategory: string };
+export type AdjustmentLineData = Pick<
+  AdjustmentLine,
+  'categoryCode' | 'band' | 'paidRate' | 'newPrice' | 'difference' | 'minutes' | 'hours' | 'amount' | 'vatPercent'
+> & { serviceCategory: string };
 
 /**
  * The rows of an adjustment's basis: one per category, band and paid rate, in paid minutes at the
@@ -167,7 +173,15 @@ export function buildAdjustmentRows(lines: readonly AdjustmentLineData[]): Basis
 }
 
 export interface AdjustmentBasisInput extends Omit<BasisInput, 'settlement' | 'correctsReference' | 'lines' | 'vat'> {
-  adjustment: { id: number; recalculationId: number; year: number; currency: string; totalExclVat: string; vat: string; totalInclVat: string };
+  adjustment: {
+    id: number;
+    recalculationId: number;
+    year: number;
+    currency: string;
+    totalExclVat: string;
+    vat: string;
+    totalInclVat: string;
+  };
   lines: AdjustmentLineData[];
   vat: { percent: string; base: string; vat: string; exemptionReason: string | null }[];
 }
@@ -177,14 +191,19 @@ export function buildAdjustmentBasisDocument(input: AdjustmentBasisInput): Basis
   const a = input.adjustment;
   const rows = buildAdjustmentRows(input.lines);
   const sum = rows.reduce((t, r) => t.plus(r.amount), new Decimal(0));
-  if (!sum.eq(a.totalExclVat)) throw new Error(`price adjustment ${a.id}: the rows add up to ${sum.toFixed(2)}, the adjustment to ${a.totalExclVat}`);
+  if (!sum.eq(a.totalExclVat))
+    throw new Error(`price adjustment ${a.id}: the rows add up to ${sum.toFixed(2)}, the adjustment to ${a.totalExclVat}`);
   return {
     ...documentHead(input, a.currency, { start: `${a.year}-01-01`, end: `${a.year + 1}-01-01` }),
     settlement: null,
     adjustment: { id: a.id, recalculationId: a.recalculationId, year: a.year },
     rows,
     vat: vatByRate(input.vat),
-    totals: { exclVat: new Decimal(a.totalExclVat).toFixed(2), vat: new Decimal(a.vat).toFixed(2), inclVat: new Decimal(a.totalInclVat).toFixed(2) },
+    totals: {
+      exclVat: new Decimal(a.totalExclVat).toFixed(2),
+      vat: new Decimal(a.vat).toFixed(2),
+      inclVat: new Decimal(a.totalInclVat).toFixed(2),
+    },
   };
 }
 
@@ -203,11 +222,18 @@ const documentHead = (input: Head, currency: string, period: { start: string; en
 });
 
 /** VAT per rate, the groups of one rate together; an exemption reason only on 0 %. */
-function vatByRate(groups: readonly { percent: string; base: string; vat: string; exemptionReason?: string | null }[]): BasisDocument['vat'] {
+function vatByRate(
+  groups: readonly { percent: string; base: string; vat: string; exemptionReason?: string | null }[],
+): BasisDocument['vat'] {
   const byRate = new Map<string, { percent: string; base: Decimal; vat: Decimal; reasons: Set<string> }>();
   for (const g of groups) {
     const key = new Decimal(g.percent).toFixed(2);
-    const e = byRate.get(key) ?? { percent: new Decimal(g.percent).toFixed(), base: new Decimal(0), vat: new Decimal(0), reasons: new Set<string>() };
+    const e = byRate.get(key) ?? {
+      percent: new Decimal(g.percent).toFixed(),
+      base: new Decimal(0),
+      vat: new Decimal(0),
+      reasons: new Set<string>(),
+    };
     e.base = e.base.plus(g.base);
     e.vat = e.vat.plus(g.vat);
     if (g.exemptionReason) e.reasons.add(g.exemptionReason);
@@ -215,7 +241,12 @@ function vatByRate(groups: readonly { percent: string; base: string; vat: string
   }
   return [...byRate.values()]
     .sort((a, b) => new Decimal(b.percent).comparedTo(a.percent))
-    .map((v) => ({ percent: v.percent, base: v.base.toFixed(2), vat: v.vat.toFixed(2), exemptionReason: new Decimal(v.percent).isZero() ? [...v.reasons].sort().join('; ') || null : null }));
+    .map((v) => ({
+      percent: v.percent,
+      base: v.base.toFixed(2),
+      vat: v.vat.toFixed(2),
+      exemptionReason: new Decimal(v.percent).isZero() ? [...v.reasons].sort().join('; ') || null : null,
+    }));
 }
 
 export function buildBasisDocument(input: BasisInput): BasisDocument {
@@ -223,12 +254,17 @@ export function buildBasisDocument(input: BasisInput): BasisDocument {
   const rows = buildBasisRows(input.lines);
   const sum = rows.reduce((t, r) => t.plus(r.amount), new Decimal(0));
   // The rows are built to add up to the lines; a settlement whose lines do not add up to its total is not approved.
-  if (!sum.eq(s.totalExclVat)) throw new Error(`settlement ${s.id}: the rows add up to ${sum.toFixed(2)}, the settlement to ${s.totalExclVat}`);
+  if (!sum.eq(s.totalExclVat))
+    throw new Error(`settlement ${s.id}: the rows add up to ${sum.toFixed(2)}, the settlement to ${s.totalExclVat}`);
   return {
     ...documentHead(input, s.currency, { start: s.periodStart, end: s.periodEnd }),
     settlement: { id: s.id, kind: s.kind, sequence: s.sequence, correctsReference: input.correctsReference },
     rows,
     vat: vatByRate(input.vat),
-    totals: { exclVat: new Decimal(s.totalExclVat).toFixed(2), vat: new Decimal(s.vat).toFixed(2), inclVat: new Decimal(s.totalInclVat).toFixed(2) },
+    totals: {
+      exclVat: new Decimal(s.totalExclVat).toFixed(2),
+      vat: new Decimal(s.vat).toFixed(2),
+      inclVat: new Decimal(s.totalInclVat).toFixed(2),
+    },
   };
 }

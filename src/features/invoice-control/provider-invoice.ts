@@ -46,10 +46,18 @@ function party(parent: ReturnType<typeof create>, p: ProviderParty, seller: bool
   el.ele('cbc:EndpointID', { schemeID: p.endpoint.scheme }).txt(p.endpoint.id);
   el.ele('cac:PartyName').ele('cbc:Name').txt(p.name);
   const a = el.ele('cac:PostalAddress');
-  a.ele('cbc:StreetName').txt(p.address.street).up().ele('cbc:CityName').txt(p.address.city).up().ele('cbc:PostalZone').txt(p.address.postalZone);
+  a.ele('cbc:StreetName')
+    .txt(p.address.street)
+    .up()
+    .ele('cbc:CityName')
+    .txt(p.address.city)
+    .up()
+    .ele('cbc:PostalZone')
+    .txt(p.address.postalZone);
   a.ele('cac:Country').ele('cbc:IdentificationCode').txt(p.country);
   if (seller && p.vatId) el.ele('cac:PartyTaxScheme').ele('cbc:CompanyID').txt(p.vatId).up().ele('cac:TaxScheme').ele('cbc:ID').txt('VAT');
-  if (seller && p.country === 'SE') el.ele('cac:PartyTaxScheme').ele('cbc:CompanyID').txt('Godkänd för F-skatt').up().ele('cac:TaxScheme').ele('cbc:ID').txt('TAX');
+  if (seller && p.country === 'SE')
+    el.ele('cac:PartyTaxScheme').ele('cbc:CompanyID').txt('Godkänd för F-skatt').up().ele('cac:TaxScheme').ele('cbc:ID').txt('TAX');
   const legal = el.ele('cac:PartyLegalEntity').ele('cbc:RegistrationName').txt(p.name).up();
   if (p.companyId) legal.ele('cbc:CompanyID', { schemeID: p.companyId.scheme }).txt(p.companyId.id);
 }
@@ -68,7 +76,10 @@ export function buildProviderInvoice(basis: BasisDocument, o: ProviderInvoiceOpt
   const credit = new Decimal(basis.totals.inclVat).isNegative();
   const sign = credit ? -1 : 1;
   const cur = { currencyID: basis.currency };
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(credit ? NS.creditNote : NS.invoice, credit ? 'CreditNote' : 'Invoice', { 'xmlns:cac': NS.cac, 'xmlns:cbc': NS.cbc });
+  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(credit ? NS.creditNote : NS.invoice, credit ? 'CreditNote' : 'Invoice', {
+    'xmlns:cac': NS.cac,
+    'xmlns:cbc': NS.cbc,
+  });
   root.ele('cbc:CustomizationID').txt(CUSTOMIZATION_ID);
   root.ele('cbc:ProfileID').txt(PROFILE_ID);
   root.ele('cbc:ID').txt(o.number);
@@ -80,11 +91,20 @@ export function buildProviderInvoice(basis: BasisDocument, o: ProviderInvoiceOpt
   root.ele('cbc:BuyerReference').txt(referenceIn === 'buyer' ? basis.reference : (basis.buyerReference ?? basis.buyer.name));
   root.ele('cac:InvoicePeriod').ele('cbc:StartDate').txt(basis.period.start).up().ele('cbc:EndDate').txt(lastDayBefore(basis.period.end));
   if (referenceIn === 'order') root.ele('cac:OrderReference').ele('cbc:ID').txt(basis.reference);
-  if (credit) root.ele('cac:BillingReference').ele('cac:InvoiceDocumentReference').ele('cbc:ID').txt(o.billingReference ?? basis.settlement?.correctsReference ?? basis.reference);
+  if (credit)
+    root
+      .ele('cac:BillingReference')
+      .ele('cac:InvoiceDocumentReference')
+      .ele('cbc:ID')
+      .txt(o.billingReference ?? basis.settlement?.correctsReference ?? basis.reference);
   party(root.ele('cac:AccountingSupplierParty'), o.seller, true);
   party(root.ele('cac:AccountingCustomerParty'), o.buyer, false);
   if (!credit && o.seller.iban) {
-    const pm = root.ele('cac:PaymentMeans').ele('cbc:PaymentMeansCode').txt(o.seller.country === 'DK' ? '58' : '30').up();
+    const pm = root
+      .ele('cac:PaymentMeans')
+      .ele('cbc:PaymentMeansCode')
+      .txt(o.seller.country === 'DK' ? '58' : '30')
+      .up();
     pm.ele('cbc:PaymentID').txt(o.number);
     pm.ele('cac:PayeeFinancialAccount').ele('cbc:ID').txt(o.seller.iban.replace(/\s/g, ''));
   }
@@ -93,10 +113,27 @@ export function buildProviderInvoice(basis: BasisDocument, o: ProviderInvoiceOpt
   const firstRate = new Decimal(basis.vat[0]?.percent ?? 0);
   const lines =
     (o.lines ?? 'rows') === 'rows'
-      ? basis.rows.map((r) => ({ id: r.itemId, name: r.kind === 'rounding' ? 'Afrunding' : `${r.kind === 'price_adjustment' ? 'Efterregulering ' : ''}${r.category} ${r.band ?? ''}`.trim(), rate: new Decimal(r.vatPercent), ...lineOf(r, sign) }))
+      ? basis.rows.map((r) => ({
+          id: r.itemId,
+          name:
+            r.kind === 'rounding'
+              ? 'Afrunding'
+              : `${r.kind === 'price_adjustment' ? 'Efterregulering ' : ''}${r.category} ${r.band ?? ''}`.trim(),
+          rate: new Decimal(r.vatPercent),
+          ...lineOf(r, sign),
+        }))
       : basis.vat.map((v) => {
           const amount = new Decimal(v.base).mul(sign);
-          return { id: `total.${v.percent}`, name: 'Hjemmepleje', rate: new Decimal(v.percent), quantity: new Decimal(1), unitCode: 'C62', price: amount.abs(), base: null, amount };
+          return {
+            id: `total.${v.percent}`,
+            name: 'Hjemmepleje',
+            rate: new Decimal(v.percent),
+            quantity: new Decimal(1),
+            unitCode: 'C62',
+            price: amount.abs(),
+            base: null,
+            amount,
+          };
         });
   const allowance = new Decimal(o.allowance ?? 0);
   const charge = new Decimal(o.charge ?? 0);
@@ -109,7 +146,10 @@ export function buildProviderInvoice(basis: BasisDocument, o: ProviderInvoiceOpt
   }
   const firstKey = firstRate.toFixed(2);
   if (byRate.has(firstKey)) byRate.get(firstKey)!.base = byRate.get(firstKey)!.base.minus(allowance).plus(charge);
-  for (const [name, value, indicator] of [['allowance', allowance, 'false'], ['charge', charge, 'true']] as const) {
+  for (const [name, value, indicator] of [
+    ['allowance', allowance, 'false'],
+    ['charge', charge, 'true'],
+  ] as const) {
     if (value.isZero()) continue;
     const ac = root.ele('cac:AllowanceCharge');
     ac.ele('cbc:ChargeIndicator').txt(indicator);
@@ -119,7 +159,10 @@ export function buildProviderInvoice(basis: BasisDocument, o: ProviderInvoiceOpt
     tc.ele('cbc:Percent').txt(firstRate.toFixed());
     tc.ele('cac:TaxScheme').ele('cbc:ID').txt('VAT');
   }
-  const vatTotal = [...byRate.values()].reduce((t, v) => t.plus(v.base.mul(v.rate).div(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP)), new Decimal(0));
+  const vatTotal = [...byRate.values()].reduce(
+    (t, v) => t.plus(v.base.mul(v.rate).div(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP)),
+    new Decimal(0),
+  );
   const tax = root.ele('cac:TaxTotal');
   tax.ele('cbc:TaxAmount', cur).txt(money(vatTotal));
   for (const v of [...byRate.values()].sort((a, b) => b.rate.comparedTo(a.rate))) {
@@ -128,7 +171,8 @@ export function buildProviderInvoice(basis: BasisDocument, o: ProviderInvoiceOpt
     sub.ele('cbc:TaxAmount', cur).txt(money(v.base.mul(v.rate).div(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP)));
     const tc = sub.ele('cac:TaxCategory').ele('cbc:ID').txt(category(v.rate)).up();
     tc.ele('cbc:Percent').txt(v.rate.toFixed());
-    if (v.rate.isZero()) tc.ele('cbc:TaxExemptionReason').txt(basis.vat.find((b) => new Decimal(b.percent).isZero())?.exemptionReason ?? 'Exempt');
+    if (v.rate.isZero())
+      tc.ele('cbc:TaxExemptionReason').txt(basis.vat.find((b) => new Decimal(b.percent).isZero())?.exemptionReason ?? 'Exempt');
     tc.ele('cac:TaxScheme').ele('cbc:ID').txt('VAT');
   }
   const lineTotal = lines.reduce((t, l) => t.plus(l.amount), new Decimal(0));

@@ -21,8 +21,10 @@ export function domReader(ns: { cbc: string; cac: string }) {
     return children(el).filter((c) => c.localName === name && c.namespaceURI === ns[p]);
   };
   /** The first element at a path of qualified names below `el`, e.g. 'cac:Party/cbc:EndpointID'. */
-  const at = (el: El | undefined, path: string): El | undefined => path.split('/').reduce<El | undefined>((cur, step) => kids(cur, step)[0], el);
-  const all = (el: El | undefined, path: string): El[] => path.split('/').reduce<El[]>((cur, step) => cur.flatMap((c) => kids(c, step)), el ? [el] : []);
+  const at = (el: El | undefined, path: string): El | undefined =>
+    path.split('/').reduce<El | undefined>((cur, step) => kids(cur, step)[0], el);
+  const all = (el: El | undefined, path: string): El[] =>
+    path.split('/').reduce<El[]>((cur, step) => cur.flatMap((c) => kids(c, step)), el ? [el] : []);
   const text = (el: El | undefined, path?: string): string | null => (path ? at(el, path) : el)?.textContent?.trim() || null;
   return { kids, at, all, text };
 }

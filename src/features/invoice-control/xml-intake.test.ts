@@ -17,7 +17,11 @@ describe('inspectXml: the gate before any XML parser', () => {
     ['a DOCTYPE', utf8('<!DOCTYPE a><a/>'), 'unsafe_xml'],
     ['a lower-case doctype after a comment', utf8('<!-- x --><!doctype a><a/>'), 'unsafe_xml'],
     ['an ENTITY outside a DOCTYPE', utf8('<a><!ENTITY x "y"></a>'), 'unsafe_xml'],
-    ['a DOCTYPE in UTF-16 big-endian', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('<!DOCTYPE a><a/>', 'utf16le').swap16()]), 'unsafe_xml'],
+    [
+      'a DOCTYPE in UTF-16 big-endian',
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('<!DOCTYPE a><a/>', 'utf16le').swap16()]),
+      'unsafe_xml',
+    ],
     ['UTF-32', Buffer.from([0x00, 0x00, 0xfe, 0xff, 0x00, 0x00, 0x00, 0x3c]), 'not_xml'],
   ])('%s → %s', (_what, bytes, code) => {
     const r = inspectXml(bytes, 64);

@@ -13,7 +13,10 @@ import type { Reason } from './invoice-control-types.js';
  */
 export type Intake = { ok: true; text: string } | { ok: false; reason: Reason };
 
-const refuse = (code: Reason['code'], detail?: string): Intake => ({ ok: false, reason: detail === undefined ? { code } : { code, detail } });
+const refuse = (code: Reason['code'], detail?: string): Intake => ({
+  ok: false,
+  reason: detail === undefined ? { code } : { code, detail },
+});
 
 function decode(bytes: Uint8Array): { text: string } | { error: string } {
   const b = bytes;
@@ -24,7 +27,8 @@ function decode(bytes: Uint8Array): { text: string } | { error: string } {
   else if (b[0] === 0xfe && b[1] === 0xff) [encoding, skip] = ['utf-16be', 2];
   else if (b[0] === 0x3c && b[1] === 0x00 && b[2] === 0x3f && b[3] === 0x00) encoding = 'utf-16le';
   else if (b[0] === 0x00 && b[1] === 0x3c && b[2] === 0x00 && b[3] === 0x3f) encoding = 'utf-16be';
-  else if ((b[0] === 0x00 && b[1] === 0x00) || (b[2] === 0x00 && b[3] === 0x00 && b[0] === 0x3c)) return { error: 'UTF-32 or binary content' };
+  else if ((b[0] === 0x00 && b[1] === 0x00) || (b[2] === 0x00 && b[3] === 0x00 && b[0] === 0x3c))
+    return { error: 'UTF-32 or binary content' };
   try {
     return { text: new TextDecoder(encoding, { fatal: true }).decode(b.subarray(skip)) };
   } catch {

@@ -10,11 +10,33 @@ import type { InvoiceDocument, InvoiceLine } from './invoice-types.js';
  */
 export function benchDocument(citizens = 25, language: InvoiceDocument['language'] = 'da'): InvoiceDocument {
   const lines: InvoiceLine[] = [];
-  const add = (citizenRef: string, serviceCode: string, category: string, band: string, kind: string, minutes: number, rate: string, factor = '1') => {
+  const add = (
+    citizenRef: string,
+    serviceCode: string,
+    category: string,
+    band: string,
+    kind: string,
+    minutes: number,
+    rate: string,
+    factor = '1',
+  ) => {
     const amount = roundMoney(new Decimal(minutes).div(60).mul(rate).mul(factor));
     lines.push({
-      lineNo: lines.length + 1, citizenRef, serviceCode, category, kind, band, unit: 'per_hour', visits: Math.ceil(minutes / 25), minutes,
-      quantity: new Decimal(minutes).div(60).toDecimalPlaces(4).toFixed(), rate, factor, amount: amount.toFixed(2), vatPercent: '25', vatCategory: 'S',
+      lineNo: lines.length + 1,
+      citizenRef,
+      serviceCode,
+      category,
+      kind,
+      band,
+      unit: 'per_hour',
+      visits: Math.ceil(minutes / 25),
+      minutes,
+      quantity: new Decimal(minutes).div(60).toDecimalPlaces(4).toFixed(),
+      rate,
+      factor,
+      amount: amount.toFixed(2),
+      vatPercent: '25',
+      vatCategory: 'S',
     });
   };
   for (let c = 1; c <= citizens; c++) {
@@ -27,11 +49,29 @@ export function benchDocument(citizens = 25, language: InvoiceDocument['language
   const base = lines.reduce((s, l) => s.plus(l.amount), new Decimal(0));
   const vat = roundMoney(base.mul(25).div(100));
   const party = (name: string, cvr: string, gln: string, address: string) => ({
-    name, companyNumber: cvr, vatId: `DK${cvr}`, endpoint: { id: gln, scheme: '0088' }, address, country: 'DK' as const, email: null, bankAccount: 'DK50 0040 0440 1162 43', ref: null,
+    name,
+    companyNumber: cvr,
+    vatId: `DK${cvr}`,
+    endpoint: { id: gln, scheme: '0088' },
+    address,
+    country: 'DK' as const,
+    email: null,
+    bankAccount: 'DK50 0040 0440 1162 43',
+    ref: null,
   });
   return {
-    format: 1, kind: 'invoice', number: '2026-000042', issueDate: '2026-05-04', dueDate: '2026-06-03', paymentTermsDays: 30, currency: 'DKK', language,
-    period: { start: '2026-04-01', end: '2026-05-01' }, settlement: { id: 42, kind: 'regular', sequence: 0 }, corrects: null, buyerReference: 'settlement 42',
+    format: 1,
+    kind: 'invoice',
+    number: '2026-000042',
+    issueDate: '2026-05-04',
+    dueDate: '2026-06-03',
+    paymentTermsDays: 30,
+    currency: 'DKK',
+    language,
+    period: { start: '2026-04-01', end: '2026-05-01' },
+    settlement: { id: 42, kind: 'regular', sequence: 0 },
+    corrects: null,
+    buyerReference: 'settlement 42',
     seller: { ...party('PlejePlus Ærø & Søby I/S', '29189919', '5798000000001', 'Søndergade 4, 5970 Ærøskøbing'), ref: 'PLEJE-PLUS' },
     buyer: { ...party('Demo Kommune', '29189919', '5798000000001', 'Rådhustorvet 1, 6200 Aabenraa'), vatId: null, bankAccount: null },
     lines,
@@ -61,5 +101,13 @@ export async function benchInvoicePdfs(n = 1000, citizens = 25): Promise<Invoice
   const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
   const used = process.cpuUsage(cpu);
   const cpuMs = Math.round((used.user + used.system) / 1000);
-  return { n, lines: doc.lines.length, bytes: Math.round(bytes / n), ms, msPerPdf: Math.round((ms / n) * 100) / 100, cpuMs, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return {
+    n,
+    lines: doc.lines.length,
+    bytes: Math.round(bytes / n),
+    ms,
+    msPerPdf: Math.round((ms / n) * 100) / 100,
+    cpuMs,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
 }

@@ -9,11 +9,13 @@ import { InvoiceSettingsUpdate, type Invoice } from './invoices-schemas.js';
 
 const id = positiveId('a settlement id');
 const invoiceNumber = (v: string) => {
-  if (!/^I?\d{4}-\d{6}$/.test(v)) throw new InvalidArgumentError('an invoice number YYYY-NNNNNN, e.g. 2026-000123 (an internal statement I2026-000123)');
+  if (!/^I?\d{4}-\d{6}$/.test(v))
+    throw new InvalidArgumentError('an invoice number YYYY-NNNNNN, e.g. 2026-000123 (an internal statement I2026-000123)');
   return v;
 };
 const mode = (v: string) => {
-  if (v !== 'self_billing' && v !== 'payment_basis' && v !== 'default') throw new InvalidArgumentError('self_billing, payment_basis or default');
+  if (v !== 'self_billing' && v !== 'payment_basis' && v !== 'default')
+    throw new InvalidArgumentError('self_billing, payment_basis or default');
   return v;
 };
 const yesNo = (v: string) => {
@@ -39,7 +41,7 @@ export function registerInvoiceCommands(program: Command): void {
     .command('issue')
     .description('issue the invoice (or credit note) of an approved settlement; issuing again prints the existing one')
     .requiredOption('--settlement <id>', 'settlement id', id)
-    .option('--municipality <code>', 'municipality code (default: the settlement\'s)')
+    .option('--municipality <code>', "municipality code (default: the settlement's)")
     .option('--json', 'print JSON')
     .action(async (o: { settlement: number; municipality?: string; json?: boolean }) => {
       await withServices(async (s) => {
@@ -69,7 +71,7 @@ export function registerInvoiceCommands(program: Command): void {
     .description('write a settlement and its lines as CSV for the accounting system')
     .requiredOption('--settlement <id>', 'settlement id', id)
     .requiredOption('--out <file>', 'file to write')
-    .option('--municipality <code>', 'municipality code (default: the settlement\'s)')
+    .option('--municipality <code>', "municipality code (default: the settlement's)")
     .action(async (o: { settlement: number; out: string; municipality?: string }) => {
       await withServices(async (s) => {
         const who = await actingForSettlement(s, o.settlement, o.municipality);
@@ -87,38 +89,57 @@ export function registerInvoiceCommands(program: Command): void {
     .option('--buyer-reference <text>', "the municipality's own reference on every invoice")
     .option('--invoice-in-house <yes|no>', 'invoice the in-house provider instead of giving it an internal statement', yesNo)
     .option('--tolerance <amount>', 'the most a received invoice may differ from its payment basis, per amount')
-    .action(async (o: { municipality: string; paymentTerms?: number; invoicingMode?: string; buyerReference?: string; invoiceInHouse?: boolean; tolerance?: string }) => {
-      await withServices(async (s) => {
-        const who = await actingIn(s, o.municipality, 'admin');
-        if (o.paymentTerms !== undefined) await s.invoices.updateSettings(who, InvoiceSettingsUpdate.parse({ paymentTermsDays: o.paymentTerms }));
-        const patch = MunicipalityUpdate.parse({
-          invoicingMode: o.invoicingMode === 'default' ? undefined : o.invoicingMode,
-          buyerReference: o.buyerReference,
-          invoiceInHouseProvider: o.invoiceInHouse,
-          receivedInvoiceTolerance: o.tolerance,
+    .action(
+      async (o: {
+        municipality: string;
+        paymentTerms?: number;
+        invoicingMode?: string;
+        buyerReference?: string;
+        invoiceInHouse?: boolean;
+        tolerance?: string;
+      }) => {
+        await withServices(async (s) => {
+          const who = await actingIn(s, o.municipality, 'admin');
+          if (o.paymentTerms !== undefined)
+            await s.invoices.updateSettings(who, InvoiceSettingsUpdate.parse({ paymentTermsDays: o.paymentTerms }));
+          const patch = MunicipalityUpdate.parse({
+            invoicingMode: o.invoicingMode === 'default' ? undefined : o.invoicingMode,
+            buyerReference: o.buyerReference,
+            invoiceInHouseProvider: o.invoiceInHouse,
+            receivedInvoiceTolerance: o.tolerance,
+          });
+          const m = Object.values(patch).some((v) => v !== undefined)
+            ? await s.municipalities.update(who, patch)
+            : await s.municipalities.get(who.principal.municipalityId);
+          const { paymentTermsDays } = await s.invoices.getSettings(who);
+          console.log(
+            `payment terms ${paymentTermsDays} days; invoicing mode ${m.invoicingMode}; in-house provider ${m.invoiceInHouseProvider ? 'invoiced' : 'internal statement'}; ` +
+              `buyer reference ${m.buyerReference ?? '(not set)'}; received-invoice tolerance ${m.receivedInvoiceTolerance}`,
+          );
         });
-        const m = Object.values(patch).some((v) => v !== undefined) ? await s.municipalities.update(who, patch) : await s.municipalities.get(who.principal.municipalityId);
-        const { paymentTermsDays } = await s.invoices.getSettings(who);
-        console.log(
-          `payment terms ${paymentTermsDays} days; invoicing mode ${m.invoicingMode}; in-house provider ${m.invoiceInHouseProvider ? 'invoiced' : 'internal statement'}; ` +
-            `buyer reference ${m.buyerReference ?? '(not set)'}; received-invoice tolerance ${m.receivedInvoiceTolerance}`,
-        );
-      });
-    });
+      },
+    );
   invoice
     .command('provider-mode')
     .description("a provider's invoicing mode and self-billing agreement")
     .requiredOption('--municipality <code>', 'municipality code')
     .requiredOption('--provider <ref>', 'provider reference')
     .option('--mode <mode>', "self_billing, payment_basis, or default (the municipality's)", mode)
-    .option('--agreement-signed <date>', 'the date the provider signed its self-billing agreement (YYYY-MM-DD), or none', (v: string) => (v === 'none' ? v : isoDate(v)))
+    .option('--agreement-signed <date>', 'the date the provider signed its self-billing agreement (YYYY-MM-DD), or none', (v: string) =>
+      v === 'none' ? v : isoDate(v),
+    )
     .action(async (o: { municipality: string; provider: string; mode?: string; agreementSigned?: string }) => {
       await withServices(async (s) => {
         const who = await actingIn(s, o.municipality, 'admin');
         const [id] = await providerIdsOf(s, who, [o.provider]);
-        const patch = { ...(o.mode ? { invoicingMode: o.mode === 'default' ? null : (o.mode as 'self_billing' | 'payment_basis') } : {}), ...(o.agreementSigned !== undefined ? { selfBillingAgreedOn: o.agreementSigned === 'none' ? null : o.agreementSigned } : {}) };
+        const patch = {
+          ...(o.mode ? { invoicingMode: o.mode === 'default' ? null : (o.mode as 'self_billing' | 'payment_basis') } : {}),
+          ...(o.agreementSigned !== undefined ? { selfBillingAgreedOn: o.agreementSigned === 'none' ? null : o.agreementSigned } : {}),
+        };
         const p = Object.keys(patch).length ? await s.providers.update(who, id!, patch) : await s.providers.get(who, id!);
-        console.log(`${p.ref}: invoicing mode ${p.invoicingMode ?? "the municipality's"}; self-billing agreement ${p.selfBillingAgreedOn ?? 'not recorded'}`);
+        console.log(
+          `${p.ref}: invoicing mode ${p.invoicingMode ?? "the municipality's"}; self-billing agreement ${p.selfBillingAgreedOn ?? 'not recorded'}`,
+        );
       });
     });
   invoice

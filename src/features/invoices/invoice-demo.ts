@@ -16,7 +16,10 @@ import { checkUbl } from './ubl-rules.js';
  */
 export async function issueDemoInvoices(services: Services, municipalityCode: string, outDir: string): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
-  const who: Acting = { principal: { municipalityId: m.id, role: 'finance', providerId: null, actor: 'demo', tokenId: null }, requestId: null };
+  const who: Acting = {
+    principal: { municipalityId: m.id, role: 'finance', providerId: null, actor: 'demo', tokenId: null },
+    requestId: null,
+  };
   const out: string[] = [];
   for (const id of await services.invoices.uninvoicedSettlements(who)) {
     try {
@@ -25,7 +28,11 @@ export async function issueDemoInvoices(services: Services, municipalityCode: st
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       const paymentBasis = (e.details as { invoicingMode?: string } | undefined)?.invoicingMode === 'payment_basis';
-      out.push(paymentBasis ? `  settlement ${id} skipped: ${e.message.replace(/^Settlement \d+: /, '')}` : `  settlement ${id} not invoiced: ${e.message}`);
+      out.push(
+        paymentBasis
+          ? `  settlement ${id} skipped: ${e.message.replace(/^Settlement \d+: /, '')}`
+          : `  settlement ${id} not invoiced: ${e.message}`,
+      );
     }
   }
   await mkdir(outDir, { recursive: true });
@@ -41,7 +48,16 @@ export async function issueDemoInvoices(services: Services, municipalityCode: st
     await writeFile(path.join(outDir, `${i.number}.xml`), xml);
     const broken = checkUbl(xml);
     violations += broken.length;
-    out.push(`  ${i.number} UBL ${i.typeCode}: ${broken.length === 0 ? 'rule check ok' : broken.slice(0, 3).map((v) => `${v.rule}: ${v.message}`).join('; ')}`);
+    out.push(
+      `  ${i.number} UBL ${i.typeCode}: ${
+        broken.length === 0
+          ? 'rule check ok'
+          : broken
+              .slice(0, 3)
+              .map((v) => `${v.rule}: ${v.message}`)
+              .join('; ')
+      }`,
+    );
   }
   out.unshift(
     `Documents of ${m.name}: ${all.total} (PDF and Peppol UBL in ${outDir}); ${violations === 0 ? 'UBL: no EN 16931, Peppol or national (DK-R, SE-R) rule checked here is broken' : `UBL: ${violations} rule violation(s)`}`,

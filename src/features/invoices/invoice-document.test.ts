@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildInvoiceDocument, DocumentError, endpointOf, groupByCategoryAndBand, groupByCitizen, missingMasterData, vatIdOf } from './invoice-document.js';
+import {
+  buildInvoiceDocument,
+  DocumentError,
+  endpointOf,
+  groupByCategoryAndBand,
+  groupByCitizen,
+  missingMasterData,
+  vatIdOf,
+} from './invoice-document.js';
 import { danishInput, danishLines, line, settle, swedishInput } from './testing/document-fixtures.js';
 
 describe('the frozen invoice document', () => {
@@ -16,7 +24,12 @@ describe('the frozen invoice document', () => {
     expect(buildInvoiceDocument({ ...danishInput(), buyerReference: undefined }).buyerReference).toBe('settlement 17');
     expect(doc.profile).toBe('self_billing');
     expect(doc.selfBillingAgreedOn).toBe('2025-11-20');
-    expect(doc.seller.postal).toEqual({ streetName: 'Søndergade 4', additionalStreetName: '1. sal', cityName: 'Ærøskøbing', postalZone: '5970' });
+    expect(doc.seller.postal).toEqual({
+      streetName: 'Søndergade 4',
+      additionalStreetName: '1. sal',
+      cityName: 'Ærøskøbing',
+      postalZone: '5970',
+    });
     expect(doc.seller.address).toBe('Søndergade 4, 1. sal, 5970 Ærøskøbing');
     expect(doc.lines.every((l) => l.vatCategory === 'S')).toBe(true);
   });
@@ -36,14 +49,20 @@ describe('the frozen invoice document', () => {
     const s = settle(lines, { '0.00': 'The provider is not registered for VAT' });
     const input = danishInput(lines, { vat: s.vat, settlement: { ...danishInput().settlement, ...s.totals } });
     const o = buildInvoiceDocument({ ...input, seller: { ...input.seller, vatStatus: 'not_registered' } });
-    expect(o.vat).toEqual([{ category: 'O', percent: '0', exemptionReason: 'The provider is not registered for VAT', base: '400.00', vat: '0.00' }]);
+    expect(o.vat).toEqual([
+      { category: 'O', percent: '0', exemptionReason: 'The provider is not registered for VAT', base: '400.00', vat: '0.00' },
+    ]);
     expect(o.seller.vatId).toBeNull();
     expect(o.lines[0]!.vatCategory).toBe('O');
   });
 
   it('refuses a settlement that does not add up, naming every difference', () => {
     const input = danishInput();
-    const broken = { ...input, settlement: { ...input.settlement, totalExclVat: '6696.85', totalInclVat: '8371.06' }, vat: [{ ...input.vat[0]!, vat: '1674.20' }] };
+    const broken = {
+      ...input,
+      settlement: { ...input.settlement, totalExclVat: '6696.85', totalInclVat: '8371.06' },
+      vat: [{ ...input.vat[0]!, vat: '1674.20' }],
+    };
     let error: unknown;
     try {
       buildInvoiceDocument(broken);
@@ -54,32 +73,55 @@ describe('the frozen invoice document', () => {
     expect((error as DocumentError).issues).toEqual([
       'the lines add up to 6696.84, the settlement to 6696.85',
       'VAT 25.00 % of 6696.84 is 1674.21, the settlement says 1674.20',
-      'the VAT groups add up to 1674.20, the settlement\'s VAT is 1674.21',
+      "the VAT groups add up to 1674.20, the settlement's VAT is 1674.21",
     ]);
     expect(() => buildInvoiceDocument({ ...input, lines: [] })).toThrow(/settlement 17 has no lines/);
   });
 
   it('derives endpoints and VAT identifiers from the master data', () => {
-    expect(endpointOf('DK', { electronicAddress: '5790001234560', electronicAddressScheme: null, companyNumber: null })).toEqual({ id: '5790001234560', scheme: '0088' });
-    expect(endpointOf('DK', { electronicAddress: '12345678', electronicAddressScheme: null, companyNumber: null })).toEqual({ id: 'DK12345678', scheme: '0184' });
-    expect(endpointOf('SE', { electronicAddress: null, electronicAddressScheme: null, companyNumber: '556036-0793' })).toEqual({ id: '5560360793', scheme: '0007' });
+    expect(endpointOf('DK', { electronicAddress: '5790001234560', electronicAddressScheme: null, companyNumber: null })).toEqual({
+      id: '5790001234560',
+      scheme: '0088',
+    });
+    expect(endpointOf('DK', { electronicAddress: '12345678', electronicAddressScheme: null, companyNumber: null })).toEqual({
+      id: 'DK12345678',
+      scheme: '0184',
+    });
+    expect(endpointOf('SE', { electronicAddress: null, electronicAddressScheme: null, companyNumber: '556036-0793' })).toEqual({
+      id: '5560360793',
+      scheme: '0007',
+    });
     expect(endpointOf('SE', { electronicAddress: 'faktura@x.se', electronicAddressScheme: null, companyNumber: null })).toBeNull();
-    expect(endpointOf('SE', { electronicAddress: 'faktura@x.se', electronicAddressScheme: 'EM', companyNumber: null })).toEqual({ id: 'faktura@x.se', scheme: 'EM' });
+    expect(endpointOf('SE', { electronicAddress: 'faktura@x.se', electronicAddressScheme: 'EM', companyNumber: null })).toEqual({
+      id: 'faktura@x.se',
+      scheme: 'EM',
+    });
     expect(vatIdOf('DK', '3155 4411')).toBe('DK31554411');
     expect(vatIdOf('SE', '556036-0793')).toBe('SE556036079301');
     expect(vatIdOf('SE', '1234')).toBeNull();
   });
 
-  it('states the law for 0 % VAT in the document\'s language when the model gives no reason', () => {
+  it("states the law for 0 % VAT in the document's language when the model gives no reason", () => {
     const lines = [line({ citizenRef: 'C1', minutes: 60, rate: '400', vatPercent: '0' })];
     const s = settle(lines);
-    const input = danishInput(lines, { vat: s.vat.map((v) => ({ ...v, exemptionReason: null })), settlement: { ...danishInput().settlement, ...s.totals } });
-    expect(buildInvoiceDocument({ ...input, seller: { ...input.seller, vatStatus: 'exempt' } }).vat[0]!.exemptionReason).toBe('Momsfritaget: social forsorg, momsloven § 13, stk. 1, nr. 2');
-    expect(buildInvoiceDocument({ ...input, language: 'en', seller: { ...input.seller, vatStatus: 'exempt' } }).vat[0]!.exemptionReason).toBe('Exempt from VAT: social care, Danish VAT Act section 13(1)(2)');
+    const input = danishInput(lines, {
+      vat: s.vat.map((v) => ({ ...v, exemptionReason: null })),
+      settlement: { ...danishInput().settlement, ...s.totals },
+    });
+    expect(buildInvoiceDocument({ ...input, seller: { ...input.seller, vatStatus: 'exempt' } }).vat[0]!.exemptionReason).toBe(
+      'Momsfritaget: social forsorg, momsloven § 13, stk. 1, nr. 2',
+    );
+    expect(
+      buildInvoiceDocument({ ...input, language: 'en', seller: { ...input.seller, vatStatus: 'exempt' } }).vat[0]!.exemptionReason,
+    ).toBe('Exempt from VAT: social care, Danish VAT Act section 13(1)(2)');
     const se = swedishInput();
     const seExempt = buildInvoiceDocument({ ...se, vat: se.vat.map((v) => ({ ...v, exemptionReason: null })) });
-    expect(seExempt.vat.find((v) => v.category === 'E')!.exemptionReason).toBe('Undantaget från skatteplikt: social omsorg, 10 kap. 41 § mervärdesskattelagen (2023:200)');
-    expect(buildInvoiceDocument({ ...input, seller: { ...input.seller, vatStatus: 'not_registered' } }).vat[0]!.exemptionReason).toBe('Ikke momspligtig: leverandøren er ikke registreret for moms');
+    expect(seExempt.vat.find((v) => v.category === 'E')!.exemptionReason).toBe(
+      'Undantaget från skatteplikt: social omsorg, 10 kap. 41 § mervärdesskattelagen (2023:200)',
+    );
+    expect(buildInvoiceDocument({ ...input, seller: { ...input.seller, vatStatus: 'not_registered' } }).vat[0]!.exemptionReason).toBe(
+      'Ikke momspligtig: leverandøren er ikke registreret for moms',
+    );
   });
 
   it('lists all the master data missing before a number is taken, in words', () => {
@@ -90,7 +132,13 @@ describe('the frozen invoice document', () => {
         ...input,
         buyerReference: ' ',
         buyer: { ...input.buyer, name: '', electronicAddress: null, companyNumber: null, postal: null },
-        seller: { ...input.seller, companyNumber: '123', vatStatus: 'exempt', bankAccount: 'DK50 0040 0440 1162 44', postal: { ...input.seller.postal!, cityName: null } },
+        seller: {
+          ...input.seller,
+          companyNumber: '123',
+          vatStatus: 'exempt',
+          bankAccount: 'DK50 0040 0440 1162 44',
+          postal: { ...input.seller.postal!, cityName: null },
+        },
       }),
     ).toEqual([
       'the municipality has no name',
@@ -102,16 +150,25 @@ describe('the frozen invoice document', () => {
       'provider PLEJEN has no electronic address (EAN/GLN or Peppol id)',
       "the municipality's buyer reference (its own reference on invoices, a setting) is not set",
       'provider PLEJEN is not registered for VAT but the settlement charges VAT',
-      'provider PLEJEN\'s bank account DK50 0040 0440 1162 44 is not understood (an IBAN or reg.nr. and account number)',
+      "provider PLEJEN's bank account DK50 0040 0440 1162 44 is not understood (an IBAN or reg.nr. and account number)",
     ]);
     // An internal statement is not sent anywhere: names suffice.
-    expect(missingMasterData({ ...input, profile: 'internal', buyer: { ...input.buyer, electronicAddress: null, companyNumber: null, postal: null } })).toEqual([]);
+    expect(
+      missingMasterData({
+        ...input,
+        profile: 'internal',
+        buyer: { ...input.buyer, electronicAddress: null, companyNumber: null, postal: null },
+      }),
+    ).toEqual([]);
   });
 
   it('groups lines by category, then weekday daytime before other times, kinds and rates', () => {
     const doc = buildInvoiceDocument(danishInput([...danishLines(), line({ citizenRef: 'C-0004', minutes: 60, rate: '450.00' })]));
     const groups = groupByCategoryAndBand(doc.lines);
-    expect(groups.map((g) => [g.category, g.amount.toFixed(2)])).toEqual([['personal_care', '6346.84'], ['practical_help', '800.00']]);
+    expect(groups.map((g) => [g.category, g.amount.toFixed(2)])).toEqual([
+      ['personal_care', '6346.84'],
+      ['practical_help', '800.00'],
+    ]);
     expect(groups[0]!.rows.map((r) => [r.band, r.kind, r.rate.toFixed(4), r.minutes, r.amount.toFixed(2)])).toEqual([
       ['weekday_day', 'visit', '450.0000', 670, '5025.00'],
       ['weekday_day', 'visit', '452.3456', 47, '354.34'],

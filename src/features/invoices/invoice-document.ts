@@ -3,7 +3,19 @@ import { CATEGORIES } from '../../http/common-schemas.js';
 import { roundMoney } from '../../shared/money.js';
 import { formatAddress } from '../providers/postal-address.js';
 import { paymentMeansOf } from './payment-means.js';
-import type { AdjustmentSource, Country, DocumentProfile, InvoiceDocument, InvoiceKind, InvoiceLine, Language, Party, PostalAddress, VatBreakdown, VatCategory } from './invoice-types.js';
+import type {
+  AdjustmentSource,
+  Country,
+  DocumentProfile,
+  InvoiceDocument,
+  InvoiceKind,
+  InvoiceLine,
+  Language,
+  Party,
+  PostalAddress,
+  VatBreakdown,
+  VatCategory,
+} from './invoice-types.js';
 
 /**
  * Pure: turns an approved settlement and the master data of the day into the frozen invoice
@@ -136,7 +148,9 @@ export function endpointOf(country: Country, p: Pick<PartyData, 'electronicAddre
  * number cannot be withdrawn, so one that could never be delivered electronically, or that the
  * invoice rules would refuse, is refused — with everything missing listed at once.
  */
-export function missingMasterData(input: Pick<DocumentInput, 'country' | 'buyer' | 'seller' | 'vat' | 'profile' | 'buyerReference'>): string[] {
+export function missingMasterData(
+  input: Pick<DocumentInput, 'country' | 'buyer' | 'seller' | 'vat' | 'profile' | 'buyerReference'>,
+): string[] {
   const out: string[] = [];
   const internal = input.profile === 'internal';
   const number = input.country === 'DK' ? 'CVR number (8 digits)' : 'organisationsnummer (10 digits)';
@@ -153,11 +167,14 @@ export function missingMasterData(input: Pick<DocumentInput, 'country' | 'buyer'
   const seller = `provider ${input.seller.ref ?? input.seller.name}`;
   party(seller, input.seller);
   if (internal) return out;
-  if (input.buyerReference !== undefined && !input.buyerReference?.trim()) out.push("the municipality's buyer reference (its own reference on invoices, a setting) is not set");
+  if (input.buyerReference !== undefined && !input.buyerReference?.trim())
+    out.push("the municipality's buyer reference (its own reference on invoices, a setting) is not set");
   const taxed = input.vat.some((v) => new Decimal(v.percent).gt(0));
   if (taxed && input.seller.vatStatus !== 'registered') out.push(`${seller} is not registered for VAT but the settlement charges VAT`);
   if (input.seller.bankAccount?.trim() && !paymentMeansOf(input.country, input.seller.bankAccount)) {
-    out.push(`${seller}'s bank account ${input.seller.bankAccount} is not understood (${input.country === 'DK' ? 'an IBAN or reg.nr. and account number' : 'an IBAN, a bankgiro or a plusgiro number'})`);
+    out.push(
+      `${seller}'s bank account ${input.seller.bankAccount} is not understood (${input.country === 'DK' ? 'an IBAN or reg.nr. and account number' : 'an IBAN, a bankgiro or a plusgiro number'})`,
+    );
   }
   return out;
 }
@@ -170,12 +187,28 @@ export function missingMasterData(input: Pick<DocumentInput, 'country' | 'buyer'
 export function defaultExemptionReason(category: VatCategory, country: Country, language: Language): string {
   const texts = {
     E: {
-      DK: { da: 'Momsfritaget: social forsorg, momsloven § 13, stk. 1, nr. 2', sv: 'Momsfri: social omsorg, danska momsloven § 13, stk. 1, nr. 2', en: 'Exempt from VAT: social care, Danish VAT Act section 13(1)(2)' },
-      SE: { da: 'Momsfritaget: social omsorg, mervärdesskattelagen (2023:200) 10 kap. 41 §', sv: 'Undantaget från skatteplikt: social omsorg, 10 kap. 41 § mervärdesskattelagen (2023:200)', en: 'Exempt from VAT: social care, Swedish VAT Act (2023:200) chapter 10 section 41' },
+      DK: {
+        da: 'Momsfritaget: social forsorg, momsloven § 13, stk. 1, nr. 2',
+        sv: 'Momsfri: social omsorg, danska momsloven § 13, stk. 1, nr. 2',
+        en: 'Exempt from VAT: social care, Danish VAT Act section 13(1)(2)',
+      },
+      SE: {
+        da: 'Momsfritaget: social omsorg, mervärdesskattelagen (2023:200) 10 kap. 41 §',
+        sv: 'Undantaget från skatteplikt: social omsorg, 10 kap. 41 § mervärdesskattelagen (2023:200)',
+        en: 'Exempt from VAT: social care, Swedish VAT Act (2023:200) chapter 10 section 41',
+      },
     },
     O: {
-      DK: { da: 'Ikke momspligtig: leverandøren er ikke registreret for moms', sv: 'Ej momspliktig: utföraren är inte momsregistrerad', en: 'Not subject to VAT: the provider is not registered for VAT' },
-      SE: { da: 'Ikke momspligtig: leverandøren er ikke registreret for moms', sv: 'Ej momspliktig: utföraren är inte momsregistrerad', en: 'Not subject to VAT: the provider is not registered for VAT' },
+      DK: {
+        da: 'Ikke momspligtig: leverandøren er ikke registreret for moms',
+        sv: 'Ej momspliktig: utföraren är inte momsregistrerad',
+        en: 'Not subject to VAT: the provider is not registered for VAT',
+      },
+      SE: {
+        da: 'Ikke momspligtig: leverandøren er ikke registreret for moms',
+        sv: 'Ej momspliktig: utföraren är inte momsregistrerad',
+        en: 'Not subject to VAT: the provider is not registered for VAT',
+      },
     },
   } as const;
   return category === 'S' ? '' : texts[category][country][language];
@@ -195,7 +228,8 @@ export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
   const source = adjustment ? `price adjustment ${adjustment.id}` : `settlement ${s.id}`;
   if (input.lines.length === 0) issues.push(`${source} has no lines`);
   const sum = input.lines.reduce((t, l) => t.plus(l.amount), new Decimal(0));
-  if (!eq(sum, s.totalExclVat)) issues.push(`the lines add up to ${money(sum)}, the ${adjustment ? 'adjustment' : 'settlement'} to ${s.totalExclVat}`);
+  if (!eq(sum, s.totalExclVat))
+    issues.push(`the lines add up to ${money(sum)}, the ${adjustment ? 'adjustment' : 'settlement'} to ${s.totalExclVat}`);
 
   const bases = new Map<string, Decimal>();
   for (const l of input.lines) {
@@ -218,23 +252,27 @@ export function buildInvoiceDocument(input: DocumentInput): InvoiceDocument {
     bases.delete(key);
     const groupBase = groups.reduce((t, g) => t.plus(g.base), new Decimal(0));
     const groupVat = groups.reduce((t, g) => t.plus(g.vat), new Decimal(0));
-    if (!eq(base, groupBase)) issues.push(`VAT ${percent} %: the lines add up to ${money(base)}, the settlement's base is ${money(groupBase)}`);
+    if (!eq(base, groupBase))
+      issues.push(`VAT ${percent} %: the lines add up to ${money(base)}, the settlement's base is ${money(groupBase)}`);
     const expected = roundMoney(base.mul(percent).div(100));
-    if (!eq(expected, groupVat)) issues.push(`VAT ${percent} % of ${money(base)} is ${money(expected)}, the settlement says ${money(groupVat)}`);
+    if (!eq(expected, groupVat))
+      issues.push(`VAT ${percent} % of ${money(base)} is ${money(expected)}, the settlement says ${money(groupVat)}`);
     vatTotal = vatTotal.plus(groupVat);
     const category = vatCategoryOf(percent, input.seller.vatStatus);
     const reasons = [...new Set(groups.map((g) => g.exemptionReason).filter((r): r is string => !!r))].sort();
     vat.push({
       category,
       percent: new Decimal(percent).toString(),
-      exemptionReason: category === 'S' ? null : reasons.length ? reasons.join('; ') : defaultExemptionReason(category, country, input.language),
+      exemptionReason:
+        category === 'S' ? null : reasons.length ? reasons.join('; ') : defaultExemptionReason(category, country, input.language),
       base: money(groupBase),
       vat: money(groupVat),
     });
   }
   for (const [key] of bases) issues.push(`lines at VAT ${key} % have no VAT group in the settlement`);
   if (!eq(vatTotal, s.vat)) issues.push(`the VAT groups add up to ${money(vatTotal)}, the settlement's VAT is ${s.vat}`);
-  if (!eq(new Decimal(s.totalExclVat).plus(s.vat), s.totalInclVat)) issues.push('the settlement total incl. VAT is not total excl. VAT + VAT');
+  if (!eq(new Decimal(s.totalExclVat).plus(s.vat), s.totalInclVat))
+    issues.push('the settlement total incl. VAT is not total excl. VAT + VAT');
   const categories = new Set(vat.map((v) => v.category));
   if (categories.has('O') && categories.size > 1) issues.push('a document outside the scope of VAT cannot have other VAT categories');
   issues.push(...missingMasterData(input));
@@ -346,7 +384,20 @@ export function groupByCategoryAndBand(lines: readonly InvoiceLine[]): CategoryG
     const key = [l.band ?? '', l.kind, l.unit, l.rate, l.factor].join('|');
     let r = g.rows.get(key);
     if (!r) {
-      g.rows.set(key, (r = { band: l.band, kind: l.kind, unit: l.unit, rate: new Decimal(l.rate), factor: new Decimal(l.factor), visits: 0, minutes: 0, quantity: new Decimal(0), amount: new Decimal(0) }));
+      g.rows.set(
+        key,
+        (r = {
+          band: l.band,
+          kind: l.kind,
+          unit: l.unit,
+          rate: new Decimal(l.rate),
+          factor: new Decimal(l.factor),
+          visits: 0,
+          minutes: 0,
+          quantity: new Decimal(0),
+          amount: new Decimal(0),
+        }),
+      );
     }
     r.visits += l.visits;
     r.minutes += l.minutes;
@@ -401,7 +452,10 @@ export function groupByCitizen(lines: readonly InvoiceLine[]): CitizenGroup[] {
  * four places (a percent with two decimals) and the factor made exact again, so the product
  * rounds to the amount paid.
  */
-export function levelPricing(l: { kind: string; unit: string; factor: Decimal.Value }, periodStart: string): { divisor: number; share: Decimal; factor: Decimal } | null {
+export function levelPricing(
+  l: { kind: string; unit: string; factor: Decimal.Value },
+  periodStart: string,
+): { divisor: number; share: Decimal; factor: Decimal } | null {
   if (l.kind !== 'level_day') return null;
   const [y, m] = periodStart.split('-').map(Number) as [number, number];
   const divisor = l.unit === 'per_week' ? 7 : l.unit === 'per_month' ? new Date(Date.UTC(y, m, 0)).getUTCDate() : 1;

@@ -22,7 +22,8 @@ const LABELS = {
     paidShare: (percent: string) => `betales med ${percent} %`,
     notPaid: 'betales ikke',
     daysUnit: 'dage',
-    pricePer: (unit: string, days: number) => `pris pr. ${unit === 'per_week' ? 'uge' : unit === 'per_month' ? 'måned' : 'dag'}${days === 1 ? '' : ` ÷ ${days} dage`}`,
+    pricePer: (unit: string, days: number) =>
+      `pris pr. ${unit === 'per_week' ? 'uge' : unit === 'per_month' ? 'måned' : 'dag'}${days === 1 ? '' : ` ÷ ${days} dage`}`,
     hoursPaid: 'betalte timer',
     roundingNote: '* Rækken er summen af beløbene pr. besøg, hvert afrundet til hele øre; timer × sats rammer derfor ikke beløbet på øren.',
     invoice: 'Faktura',
@@ -89,9 +90,11 @@ const LABELS = {
     paidShare: (percent: string) => `ersätts med ${percent} %`,
     notPaid: 'ersätts inte',
     daysUnit: 'dagar',
-    pricePer: (unit: string, days: number) => `pris per ${unit === 'per_week' ? 'vecka' : unit === 'per_month' ? 'månad' : 'dygn'}${days === 1 ? '' : ` ÷ ${days} dagar`}`,
+    pricePer: (unit: string, days: number) =>
+      `pris per ${unit === 'per_week' ? 'vecka' : unit === 'per_month' ? 'månad' : 'dygn'}${days === 1 ? '' : ` ÷ ${days} dagar`}`,
     hoursPaid: 'ersatta timmar',
-    roundingNote: '* Raden är summan av beloppen per besök, vart och ett avrundat till hela ören; timmar × ersättning träffar därför inte beloppet på öret.',
+    roundingNote:
+      '* Raden är summan av beloppen per besök, vart och ett avrundat till hela ören; timmar × ersättning träffar därför inte beloppet på öret.',
     invoice: 'Faktura',
     supplementary_invoice: 'Faktura (tilläggsdebitering)',
     credit_note: 'Kreditfaktura',
@@ -149,16 +152,19 @@ const LABELS = {
     statementNumber: 'Statement number',
     creditNoteDate: 'Credit note date',
     statementDate: 'Date',
-    internalNote: 'Internal settlement: the municipality\'s own provider is not invoiced. The statement carries no VAT and is not sent as an e-invoice.',
+    internalNote:
+      "Internal settlement: the municipality's own provider is not invoiced. The statement carries no VAT and is not sent as an e-invoice.",
     selfBillingAgreement: (date: string) => `Self-billing agreement signed ${date}.`,
     seller_internal: 'Provider (in-house)',
     buyer_internal: 'Municipality',
     paidShare: (percent: string) => `paid at ${percent} %`,
     notPaid: 'not paid',
     daysUnit: 'days',
-    pricePer: (unit: string, days: number) => `price per ${unit === 'per_week' ? 'week' : unit === 'per_month' ? 'month' : 'day'}${days === 1 ? '' : ` ÷ ${days} days`}`,
+    pricePer: (unit: string, days: number) =>
+      `price per ${unit === 'per_week' ? 'week' : unit === 'per_month' ? 'month' : 'day'}${days === 1 ? '' : ` ÷ ${days} days`}`,
     hoursPaid: 'hours paid',
-    roundingNote: '* The row is the sum of the amounts per visit, each rounded to the øre; hours × rate therefore does not meet the amount to the øre.',
+    roundingNote:
+      '* The row is the sum of the amounts per visit, each rounded to the øre; hours × rate therefore does not meet the amount to the øre.',
     invoice: 'Invoice',
     supplementary_invoice: 'Invoice (supplementary)',
     credit_note: 'Credit note',
@@ -173,7 +179,8 @@ const LABELS = {
     buyer: 'Municipality (buyer)',
     selfBilling: 'Self-billing: issued by the municipality on behalf of the provider from an approved settlement.',
     fSkatt: 'Godkänd för F-skatt (approved for F-tax)',
-    selfBillingAdjustment: 'Self-billing: issued by the municipality on behalf of the provider from an approved recalculation of the hourly prices.',
+    selfBillingAdjustment:
+      'Self-billing: issued by the municipality on behalf of the provider from an approved recalculation of the hourly prices.',
     companyNumber: 'Company no.',
     vatId: 'VAT no.',
     endpoint: 'Electronic address',

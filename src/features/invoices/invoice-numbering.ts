@@ -12,9 +12,15 @@ export const NUMBER_PATTERN = /^(I?)(\d{4})-(\d{6})$/;
 /** '' for invoices and credit notes; 'I' for internal settlement statements, a series of their own. */
 export type NumberSeries = '' | 'I';
 
-export const formatInvoiceNumber = (year: number, n: number, series: NumberSeries = ''): string => `${series}${year}-${String(n).padStart(6, '0')}`;
+export const formatInvoiceNumber = (year: number, n: number, series: NumberSeries = ''): string =>
+  `${series}${year}-${String(n).padStart(6, '0')}`;
 
-export async function allocateInvoiceNumber(tx: Knex.Transaction, municipalityId: number, year: number, series: NumberSeries = ''): Promise<{ number: string; sequenceNo: number }> {
+export async function allocateInvoiceNumber(
+  tx: Knex.Transaction,
+  municipalityId: number,
+  year: number,
+  series: NumberSeries = '',
+): Promise<{ number: string; sequenceNo: number }> {
   const { rows } = await tx.raw(
     `insert into invoice_counters (municipality_id, series, year, last_number) values (?, ?, ?, 1)
      on conflict (municipality_id, series, year) do update set last_number = invoice_counters.last_number + 1

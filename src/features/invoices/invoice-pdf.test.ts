@@ -11,14 +11,52 @@ describe('the invoice PDF', () => {
   it('shows parties, dates, lines by category and band, VAT and totals in Danish', async () => {
     const text = await pdfText(await renderInvoicePdf(buildInvoiceDocument(danishInput())));
     for (const s of [
-      'Faktura', 'Fakturanummer', '2026-000007', 'Fakturadato', '04.05.2026', 'Forfaldsdato', '03.06.2026', 'april 2026', 'Netto 30 dage',
-      'Leverandør (sælger)', 'Plejen Ærø & Søby ApS', 'Søndergade 4', '5970 Ærøskøbing', 'CVR-nr. 31554411', 'Momsnr. DK31554411',
-      'Kommune (køber)', 'Aabenraa Kommune', 'Elektronisk adresse 0088:5798000000001', 'Bankkonto DK50 0040 0440 1162 43',
-      'Personlig pleje', 'Hverdag dag', 'Øvrige tider', 'Hverdag dag, Aflysning, betales med 50 %',
-      'Selvfakturering: udstedt af kommunen på leverandørens vegne efter godkendt afregning. Aftale om selvfakturering', 'indgået 20.11.2025.',
-      'Reference', 'Ældre og Sundhed 4410', '1. sal', 'Praktisk hjælp', '10,16667 t', '1,58333 t', '0,78333 t', '452,3456',
-      'I alt Personlig pleje', '5.896,84 kr.', 'I alt ekskl. moms', '6.696,84 kr.', 'Moms 25 % af 6.696,84 kr.', '1.674,21 kr.',
-      'I alt inkl. moms', '8.371,05 kr.', 'Til betaling', 'Bilag: ydelser pr. borger', 'Borger C-0001', '5.430,00 kr.', 'Side 1 af 2',
+      'Faktura',
+      'Fakturanummer',
+      '2026-000007',
+      'Fakturadato',
+      '04.05.2026',
+      'Forfaldsdato',
+      '03.06.2026',
+      'april 2026',
+      'Netto 30 dage',
+      'Leverandør (sælger)',
+      'Plejen Ærø & Søby ApS',
+      'Søndergade 4',
+      '5970 Ærøskøbing',
+      'CVR-nr. 31554411',
+      'Momsnr. DK31554411',
+      'Kommune (køber)',
+      'Aabenraa Kommune',
+      'Elektronisk adresse 0088:5798000000001',
+      'Bankkonto DK50 0040 0440 1162 43',
+      'Personlig pleje',
+      'Hverdag dag',
+      'Øvrige tider',
+      'Hverdag dag, Aflysning, betales med 50 %',
+      'Selvfakturering: udstedt af kommunen på leverandørens vegne efter godkendt afregning. Aftale om selvfakturering',
+      'indgået 20.11.2025.',
+      'Reference',
+      'Ældre og Sundhed 4410',
+      '1. sal',
+      'Praktisk hjælp',
+      '10,16667 t',
+      '1,58333 t',
+      '0,78333 t',
+      '452,3456',
+      'I alt Personlig pleje',
+      '5.896,84 kr.',
+      'I alt ekskl. moms',
+      '6.696,84 kr.',
+      'Moms 25 % af 6.696,84 kr.',
+      '1.674,21 kr.',
+      'I alt inkl. moms',
+      '8.371,05 kr.',
+      'Til betaling',
+      'Bilag: ydelser pr. borger',
+      'Borger C-0001',
+      '5.430,00 kr.',
+      'Side 1 af 2',
     ]) {
       expect(text).toContain(s);
     }
@@ -39,16 +77,38 @@ describe('the invoice PDF', () => {
   it('writes Swedish with åäö, Swedish money and the VAT exemption reason', async () => {
     const text = await pdfText(await renderInvoicePdf(buildInvoiceDocument(swedishInput())));
     for (const s of [
-      'Fakturadatum', '2026-05-04', '30 dagar netto', 'Utförare (säljare)', 'Omsorg i Västerås & Sköndal AB', 'Org.nr 556036-0793', 'Momsreg.nr SE556036079301',
-      'Omvårdnad', 'Natt', '3,333333 h', '20,56667 h', 'Brukare B-åäö-1', 'Momsfri (11 126,47 kr)', 'Omvårdnad är undantagen från skatteplikt (mervärdesskattelagen 3 kap. 7 §)',
-      'Moms 25 % på 570,00 kr', '142,50 kr', 'Summa inkl. moms', '11 838,97 kr', 'Att betala', 'Sida 1 av 2', 'Godkänd för F-skatt', '114 55 Stockholm',
+      'Fakturadatum',
+      '2026-05-04',
+      '30 dagar netto',
+      'Utförare (säljare)',
+      'Omsorg i Västerås & Sköndal AB',
+      'Org.nr 556036-0793',
+      'Momsreg.nr SE556036079301',
+      'Omvårdnad',
+      'Natt',
+      '3,333333 h',
+      '20,56667 h',
+      'Brukare B-åäö-1',
+      'Momsfri (11 126,47 kr)',
+      'Omvårdnad är undantagen från skatteplikt (mervärdesskattelagen 3 kap. 7 §)',
+      'Moms 25 % på 570,00 kr',
+      '142,50 kr',
+      'Summa inkl. moms',
+      '11 838,97 kr',
+      'Att betala',
+      'Sida 1 av 2',
+      'Godkänd för F-skatt',
+      '114 55 Stockholm',
     ]) {
       expect(text).toContain(s);
     }
   });
 
-  it('shows a credit note\'s amounts with a visible minus and the invoice it corrects', async () => {
-    const lines = [line({ citizenRef: 'C-0001', minutes: -90, rate: '450.00' }), line({ citizenRef: 'C-0002', minutes: 30, rate: '540.00', band: 'other_times' })];
+  it("shows a credit note's amounts with a visible minus and the invoice it corrects", async () => {
+    const lines = [
+      line({ citizenRef: 'C-0001', minutes: -90, rate: '450.00' }),
+      line({ citizenRef: 'C-0002', minutes: 30, rate: '540.00', band: 'other_times' }),
+    ];
     const s = settle(lines);
     const base = danishInput(lines);
     const doc = buildInvoiceDocument({
@@ -61,7 +121,20 @@ describe('the invoice PDF', () => {
     const text = await pdfText(await renderInvoicePdf(doc));
     // -675.00 + 270.00 = -405.00; VAT -101.25
     expect(text).not.toContain('Fakturadato');
-    for (const t of ['Kreditnota', 'Kreditnotanummer', 'Kreditnotadato', 'Vedrører faktura', '2026-000007 (04.05.2026)', '-675,00 kr.', '270,00 kr.', '-405,00 kr.', '-101,25 kr.', '-506,25 kr.', 'Afregning', '17, korrektion nr. 1']) {
+    for (const t of [
+      'Kreditnota',
+      'Kreditnotanummer',
+      'Kreditnotadato',
+      'Vedrører faktura',
+      '2026-000007 (04.05.2026)',
+      '-675,00 kr.',
+      '270,00 kr.',
+      '-405,00 kr.',
+      '-101,25 kr.',
+      '-506,25 kr.',
+      'Afregning',
+      '17, korrektion nr. 1',
+    ]) {
       expect(text).toContain(t);
     }
     expect(text).not.toContain('Til betaling');
@@ -70,7 +143,17 @@ describe('the invoice PDF', () => {
 
   it('speaks English when the municipality does', async () => {
     const text = await pdfText(await renderInvoicePdf(buildInvoiceDocument(danishInput(undefined, { language: 'en' }))));
-    for (const t of ['Invoice number', '4 May 2026', 'April 2026', 'Net 30 days', 'Personal care', 'Weekday daytime', 'VAT 25 % of DKK 6,696.84', 'DKK 8,371.05', 'Page 2 of 2']) {
+    for (const t of [
+      'Invoice number',
+      '4 May 2026',
+      'April 2026',
+      'Net 30 days',
+      'Personal care',
+      'Weekday daytime',
+      'VAT 25 % of DKK 6,696.84',
+      'DKK 8,371.05',
+      'Page 2 of 2',
+    ]) {
       expect(text).toContain(t);
     }
   });
@@ -97,14 +180,28 @@ describe('the invoice PDF', () => {
     const s = settle(lines, { '0.00': 'Intern' });
     const input = danishInput(lines, { vat: s.vat, settlement: { ...danishInput().settlement, ...s.totals } });
     const doc = buildInvoiceDocument({
-      ...input, kind: 'internal_statement', profile: 'internal', number: 'I2026-000001', buyerReference: null,
+      ...input,
+      kind: 'internal_statement',
+      profile: 'internal',
+      number: 'I2026-000001',
+      buyerReference: null,
       seller: { ...input.seller, name: 'Aabenraa Kommune Hjemmepleje', vatStatus: 'not_registered', bankAccount: null },
     });
     const text = await pdfText(await renderInvoicePdf(doc));
-    for (const t of ['Intern afregning', 'Afregningsnummer', 'I2026-000001', 'Leverandør (kommunal)', 'Aabenraa Kommune Hjemmepleje', 'kommunens egen leverandør faktureres ikke', 'I alt ekskl. moms', '6.696,84 kr.']) {
+    for (const t of [
+      'Intern afregning',
+      'Afregningsnummer',
+      'I2026-000001',
+      'Leverandør (kommunal)',
+      'Aabenraa Kommune Hjemmepleje',
+      'kommunens egen leverandør faktureres ikke',
+      'I alt ekskl. moms',
+      '6.696,84 kr.',
+    ]) {
       expect(text).toContain(t);
     }
-    for (const t of ['Faktura', 'Til betaling', 'Forfaldsdato', 'Moms 25', 'Selvfakturering', 'Elektronisk adresse', 'I alt inkl. moms']) expect(text).not.toContain(t);
+    for (const t of ['Faktura', 'Til betaling', 'Forfaldsdato', 'Moms 25', 'Selvfakturering', 'Elektronisk adresse', 'I alt inkl. moms'])
+      expect(text).not.toContain(t);
   });
 
   it('states a price adjustment on the hours paid, so that hours × difference = amount (0 %-paid cancellations left out)', async () => {
@@ -124,7 +221,11 @@ describe('the invoice PDF', () => {
       const rows = [...doc.lines, ...groupByCategoryAndBand(doc.lines).flatMap((g) => g.rows)];
       for (const r of rows) {
         const shown = shownQuantityOf(r);
-        const product = shown.value.toDecimalPlaces(shown.places, Decimal.ROUND_HALF_UP).mul(r.rate).mul(r.factor).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+        const product = shown.value
+          .toDecimalPlaces(shown.places, Decimal.ROUND_HALF_UP)
+          .mul(r.rate)
+          .mul(r.factor)
+          .toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
         expect(shown.exact, `${c.name}: ${r.minutes} min × ${r.rate}`).toBe(product.eq(r.amount));
         if (doc.lines.includes(r as never)) expect(shown.exact, `${c.name} line ${(r as { lineNo: number }).lineNo}`).toBe(true);
       }
@@ -132,7 +233,10 @@ describe('the invoice PDF', () => {
   });
 
   it('says a share paid in words, never as a bare percent that reads like VAT', async () => {
-    const lines = [line({ citizenRef: 'C-1', minutes: 60, rate: '450.00' }), line({ citizenRef: 'C-2', minutes: 30, rate: '450.00', kind: 'cancellation', factor: '0' })];
+    const lines = [
+      line({ citizenRef: 'C-1', minutes: 60, rate: '450.00' }),
+      line({ citizenRef: 'C-2', minutes: 30, rate: '450.00', kind: 'cancellation', factor: '0' }),
+    ];
     const text = (await pdfText(await renderInvoicePdf(buildInvoiceDocument(danishInput(lines))))).replace(/\n/g, ' ');
     expect(text).toContain('Hverdag dag, Aflysning, betales ikke');
     expect(text).not.toMatch(/Aflysning \(0 %\)|\b0 %/);

@@ -52,12 +52,24 @@ const FONT = { regular: 'DejaVuSans', bold: 'DejaVuSans-Bold' } as const;
  */
 type FontkitFont = { stream?: { buffer?: object }; _decodeTable(table: { tag: string }): unknown };
 type FontSubset = { font: FontkitFont; glyphs: number[]; encode(): Uint8Array };
-type EmbeddedFontLike = { name: string; font: FontkitFont; subset: FontSubset; layoutRun(text: string): unknown; layoutCached(text: string): unknown };
+type EmbeddedFontLike = {
+  name: string;
+  font: FontkitFont;
+  subset: FontSubset;
+  layoutRun(text: string): unknown;
+  layoutCached(text: string): unknown;
+};
 let layoutShared = false;
 function shareFontLayout(pdf: PDFKit.PDFDocument): void {
   if (layoutShared) return;
   const font = (pdf as unknown as { _font?: EmbeddedFontLike })._font;
-  if (!font || typeof font.layoutCached !== 'function' || typeof font.layoutRun !== 'function' || typeof font.font?._decodeTable !== 'function') return;
+  if (
+    !font ||
+    typeof font.layoutCached !== 'function' ||
+    typeof font.layoutRun !== 'function' ||
+    typeof font.font?._decodeTable !== 'function'
+  )
+    return;
   layoutShared = true;
   // fontkit decodes the font's tables again for every document (DejaVu Sans has 6,000 glyphs and
   // their names): the decoded tables are only read, so they are kept per font file.
@@ -217,7 +229,15 @@ export class Writer {
   }
 }
 
-function partyBlock(w: Writer, p: Party, heading: string, x: number, width: number, L: Labels, o: { bank: boolean; fSkatt: boolean; endpoint: boolean }): number {
+function partyBlock(
+  w: Writer,
+  p: Party,
+  heading: string,
+  x: number,
+  width: number,
+  L: Labels,
+  o: { bank: boolean; fSkatt: boolean; endpoint: boolean },
+): number {
   const top = w.y;
   const line = (s: string, o: { bold?: boolean; size?: number } = {}) => {
     w.text(s, x, width, o);
@@ -226,7 +246,9 @@ function partyBlock(w: Writer, p: Party, heading: string, x: number, width: numb
   line(heading, { bold: true, size: 8 });
   line(p.name, { bold: true, size: 10 });
   const a = p.postal ?? parseAddress(p.address);
-  const lines = a ? [a.streetName, a.additionalStreetName, [a.postalZone, a.cityName].filter(Boolean).join(' ')] : (p.address ?? '').split(',');
+  const lines = a
+    ? [a.streetName, a.additionalStreetName, [a.postalZone, a.cityName].filter(Boolean).join(' ')]
+    : (p.address ?? '').split(',');
   for (const part of lines.map((s) => s?.trim()).filter(Boolean)) line(part!);
   if (p.companyNumber) line(`${L.companyNumber} ${p.companyNumber}`);
   if (p.vatId) line(`${L.vatId} ${p.vatId}`);
@@ -244,17 +266,33 @@ function partyBlock(w: Writer, p: Party, heading: string, x: number, width: numb
  * 50 %", and 0 % as "not paid", so that neither reads as a VAT rate; the amount is then
  * quantity × rate × share.
  */
-const rowDescription = (r: { band: string | null; kind: string; unit: string; factor: Decimal.Value }, lang: InvoiceDocument['language'], periodStart: string) => {
+const rowDescription = (
+  r: { band: string | null; kind: string; unit: string; factor: Decimal.Value },
+  lang: InvoiceDocument['language'],
+  periodStart: string,
+) => {
   const L = labelsFor(lang);
   const level = levelPricing(r, periodStart);
-  const parts = [bandLabel(r.band, lang), r.kind === 'visit' ? '' : kindLabel(r.kind, lang), level ? L.pricePer(r.unit, level.divisor) : ''].filter(Boolean);
+  const parts = [
+    bandLabel(r.band, lang),
+    r.kind === 'visit' ? '' : kindLabel(r.kind, lang),
+    level ? L.pricePer(r.unit, level.divisor) : '',
+  ].filter(Boolean);
   const factor = level ? level.share : new Decimal(r.factor);
   const text = parts.join(', ') || kindLabel(r.kind, lang);
   if (factor.eq(1)) return text;
   return `${text}, ${factor.isZero() ? L.notPaid : L.paidShare(formatPercent(factor.mul(100).toDecimalPlaces(4), lang))}`;
 };
 
-type Row = { unit: InvoiceLine['unit']; minutes: number; quantity: Decimal.Value; kind: string; rate: Decimal.Value; factor: Decimal.Value; amount: Decimal.Value };
+type Row = {
+  unit: InvoiceLine['unit'];
+  minutes: number;
+  quantity: Decimal.Value;
+  kind: string;
+  rate: Decimal.Value;
+  factor: Decimal.Value;
+  amount: Decimal.Value;
+};
 
 /**
  * The quantity of a row as printed, so that quantity × rate (× the share paid) = amount holds to
@@ -268,7 +306,8 @@ export function shownQuantityOf(r: Row, periodStart = ''): { places: number; val
   const q = shownQuantity(r.unit, r.minutes, r.quantity, r.kind);
   const amount = new Decimal(r.amount);
   const factor = levelPricing(r, periodStart)?.factor ?? r.factor;
-  const fits = (p: number) => q.toDecimalPlaces(p, Decimal.ROUND_HALF_UP).mul(r.rate).mul(factor).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).eq(amount);
+  const fits = (p: number) =>
+    q.toDecimalPlaces(p, Decimal.ROUND_HALF_UP).mul(r.rate).mul(factor).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).eq(amount);
   const minimum = r.unit === 'per_hour' ? 2 : q.isInteger() ? 0 : 2;
   for (let p = minimum; p <= 6; p++) if (fits(p)) return { places: p, value: q, exact: true };
   return { places: minimum, value: q, exact: false };
@@ -277,7 +316,8 @@ export function shownQuantityOf(r: Row, periodStart = ''): { places: number; val
 const quantityText = (r: Row, L: Labels, lang: InvoiceDocument['language'], marks: { inexact: boolean }, periodStart: string) => {
   const { places, value, exact } = shownQuantityOf(r, periodStart);
   if (!exact) marks.inexact = true;
-  const unit = r.kind === 'level_day' ? L.daysUnit : r.unit === 'per_hour' ? L.hoursUnit : r.unit === 'per_visit' ? L.visitsUnit : L.monthsUnit;
+  const unit =
+    r.kind === 'level_day' ? L.daysUnit : r.unit === 'per_hour' ? L.hoursUnit : r.unit === 'per_visit' ? L.visitsUnit : L.monthsUnit;
   return `${exact ? '' : '* '}${formatNumber(value, places, lang)} ${unit}`;
 };
 
@@ -288,7 +328,14 @@ const quantityText = (r: Row, L: Labels, lang: InvoiceDocument['language'], mark
  * fonts glyph pair by glyph pair, another fifth of the time): invoices are columns of numbers,
  * which Helvetica does not kern anyway.
  */
-type Afm = { attributes: object; glyphWidths: object; boundingBoxes: object; kernPairs: object; parse(contents: string): void; getKernPair(): number };
+type Afm = {
+  attributes: object;
+  glyphWidths: object;
+  boundingBoxes: object;
+  kernPairs: object;
+  parse(contents: string): void;
+  getKernPair(): number;
+};
 let afmShared = false;
 export function shareAfmMetrics(pdf: PDFKit.PDFDocument): void {
   if (afmShared) return;
@@ -303,7 +350,15 @@ export function shareAfmMetrics(pdf: PDFKit.PDFDocument): void {
     let hit = cache.get(contents);
     if (!hit) {
       parse.call(this, contents);
-      cache.set(contents, (hit = { attributes: this.attributes, glyphWidths: this.glyphWidths, boundingBoxes: this.boundingBoxes, kernPairs: this.kernPairs }));
+      cache.set(
+        contents,
+        (hit = {
+          attributes: this.attributes,
+          glyphWidths: this.glyphWidths,
+          boundingBoxes: this.boundingBoxes,
+          kernPairs: this.kernPairs,
+        }),
+      );
     }
     Object.assign(this, hit);
   };
@@ -328,7 +383,15 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     subset: 'PDF/A-3b',
     lang: { da: 'da-DK', sv: 'sv-SE', en: 'en' }[lang],
     displayTitle: true,
-    info: { Title: `${title} ${doc.number}`, Author: doc.buyer.name, Subject: `${doc.seller.name} ${doc.period.start}`, Creator: 'carepay', Producer: 'carepay', CreationDate: issued, ModDate: issued },
+    info: {
+      Title: `${title} ${doc.number}`,
+      Author: doc.buyer.name,
+      Subject: `${doc.seller.name} ${doc.period.start}`,
+      Creator: 'carepay',
+      Producer: 'carepay',
+      CreationDate: issued,
+      ModDate: issued,
+    },
   });
   const fonts = embeddedFonts();
   pdf.registerFont(FONT.regular, fonts.regular);
@@ -358,7 +421,12 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     ...(internal ? [] : ([[L.reference, doc.buyerReference]] as [string, string][])),
     ...(doc.corrects ? ([[L.corrects, `${doc.corrects.number} (${formatDate(doc.corrects.issueDate, lang)})`]] as [string, string][]) : []),
     doc.settlement
-      ? [L.settlement, doc.settlement.kind === 'correction' ? `${doc.settlement.id}, ${L.correctionNo} ${doc.settlement.sequence}` : String(doc.settlement.id)]
+      ? [
+          L.settlement,
+          doc.settlement.kind === 'correction'
+            ? `${doc.settlement.id}, ${L.correctionNo} ${doc.settlement.sequence}`
+            : String(doc.settlement.id),
+        ]
       : [L.adjustment, L.adjustmentOf(doc.adjustment!.year, doc.adjustment!.recalculationId)],
   ];
   for (const [k, v] of facts) {
@@ -369,8 +437,19 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   w.y = Math.max(w.y, PAGE.margin + 40) + 12;
 
   // Parties: the provider sells, the municipality buys and issues (self-billing).
-  const sellerBottom = partyBlock(w, doc.seller, internal ? L.seller_internal : L.seller, 50, 240, L, { bank: !internal, fSkatt: doc.seller.country === 'SE' && !internal, endpoint: !internal });
-  const bottom = Math.max(sellerBottom, partyBlock(w, doc.buyer, internal ? L.buyer_internal : L.buyer, 310, RIGHT - 310, L, { bank: false, fSkatt: false, endpoint: !internal }));
+  const sellerBottom = partyBlock(w, doc.seller, internal ? L.seller_internal : L.seller, 50, 240, L, {
+    bank: !internal,
+    fSkatt: doc.seller.country === 'SE' && !internal,
+    endpoint: !internal,
+  });
+  const bottom = Math.max(
+    sellerBottom,
+    partyBlock(w, doc.buyer, internal ? L.buyer_internal : L.buyer, 310, RIGHT - 310, L, {
+      bank: false,
+      fSkatt: false,
+      endpoint: !internal,
+    }),
+  );
   w.y = bottom + 6;
   if (internal) w.paragraph(L.internalNote, 50, RIGHT - 50);
   else {
@@ -450,42 +529,46 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
 
   // Appendix: lines per citizen, by opaque reference only (a price adjustment has no citizens).
   if (!doc.adjustment) {
-  pdf.addPage();
-  w.y = PAGE.margin;
-  w.text(L.appendixTitle, 50, RIGHT - 50, { bold: true, size: 13 });
-  w.y += ROW + 6;
-  w.text(L.appendixNote, 50, RIGHT - 50, { size: 8 });
-  w.y += ROW + 4;
-  const appendixHeader = () => {
-    w.text(L.service, COLS.desc[0], COLS.desc[1], { bold: true });
-    w.text(L.visits, COLS.visits[0], COLS.visits[1], { bold: true, align: 'right' });
-    w.text(L.quantity, COLS.qty[0], COLS.qty[1], { bold: true, align: 'right' });
-    w.text(L.rate, COLS.rate[0], COLS.rate[1], { bold: true, align: 'right' });
-    w.text(L.amount, COLS.amount[0], COLS.amount[1], { bold: true, align: 'right' });
-    w.y += ROW - 2;
-    w.rule();
-    w.y += 3;
-  };
-  tableHeader = appendixHeader;
-  appendixHeader();
-  for (const c of groupByCitizen(doc.lines)) {
-    w.need(ROW * Math.min(c.lines.length + 2, 6));
-    w.text(`${L.citizen} ${c.citizenRef}`, COLS.desc[0], COLS.desc[1], { bold: true });
-    w.text(money(c.amount), COLS.amount[0], COLS.amount[1], { align: 'right', bold: true });
-    w.y += ROW;
-    for (const l of c.lines) {
-      w.need(ROW);
-      w.text(`${l.serviceCode} ${categoryLabel(l.category, lang)}, ${rowDescription(l, lang, doc.period.start)}`, COLS.desc[0] + 8, COLS.desc[1] - 8);
-      w.text(String(l.visits), COLS.visits[0], COLS.visits[1], { align: 'right' });
-      w.text(quantityText(l, L, lang, marks, doc.period.start), COLS.qty[0], COLS.qty[1], { align: 'right' });
-      w.text(formatRateLocal(l.rate, lang), COLS.rate[0], COLS.rate[1], { align: 'right' });
-      w.text(money(l.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
+    pdf.addPage();
+    w.y = PAGE.margin;
+    w.text(L.appendixTitle, 50, RIGHT - 50, { bold: true, size: 13 });
+    w.y += ROW + 6;
+    w.text(L.appendixNote, 50, RIGHT - 50, { size: 8 });
+    w.y += ROW + 4;
+    const appendixHeader = () => {
+      w.text(L.service, COLS.desc[0], COLS.desc[1], { bold: true });
+      w.text(L.visits, COLS.visits[0], COLS.visits[1], { bold: true, align: 'right' });
+      w.text(L.quantity, COLS.qty[0], COLS.qty[1], { bold: true, align: 'right' });
+      w.text(L.rate, COLS.rate[0], COLS.rate[1], { bold: true, align: 'right' });
+      w.text(L.amount, COLS.amount[0], COLS.amount[1], { bold: true, align: 'right' });
+      w.y += ROW - 2;
+      w.rule();
+      w.y += 3;
+    };
+    tableHeader = appendixHeader;
+    appendixHeader();
+    for (const c of groupByCitizen(doc.lines)) {
+      w.need(ROW * Math.min(c.lines.length + 2, 6));
+      w.text(`${L.citizen} ${c.citizenRef}`, COLS.desc[0], COLS.desc[1], { bold: true });
+      w.text(money(c.amount), COLS.amount[0], COLS.amount[1], { align: 'right', bold: true });
       w.y += ROW;
+      for (const l of c.lines) {
+        w.need(ROW);
+        w.text(
+          `${l.serviceCode} ${categoryLabel(l.category, lang)}, ${rowDescription(l, lang, doc.period.start)}`,
+          COLS.desc[0] + 8,
+          COLS.desc[1] - 8,
+        );
+        w.text(String(l.visits), COLS.visits[0], COLS.visits[1], { align: 'right' });
+        w.text(quantityText(l, L, lang, marks, doc.period.start), COLS.qty[0], COLS.qty[1], { align: 'right' });
+        w.text(formatRateLocal(l.rate, lang), COLS.rate[0], COLS.rate[1], { align: 'right' });
+        w.text(money(l.amount), COLS.amount[0], COLS.amount[1], { align: 'right' });
+        w.y += ROW;
+      }
+      w.y += 3;
     }
-    w.y += 3;
-  }
-  tableHeader = null;
-  roundingNote();
+    tableHeader = null;
+    roundingNote();
   }
 
   // Footer with page numbers, once the page count is known.

@@ -50,7 +50,6 @@ export interface Party {
   ref: string | null;
 }
 
-
 export interface InvoiceLine {
   lineNo: number;
   citizenRef: string;

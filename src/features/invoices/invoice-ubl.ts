@@ -48,12 +48,21 @@ const money = (d: Decimal) => d.toFixed(2);
  * exact; a line whose amount is not quantity × price (a correction line is a difference of rounded
  * amounts) is stated as a lump sum of ±1.
  */
-export function lineQuantity(l: InvoiceLine, amount: Decimal, periodStart?: string): { quantity: Decimal; unitCode: string; price: Decimal; base: Decimal | null } {
+export function lineQuantity(
+  l: InvoiceLine,
+  amount: Decimal,
+  periodStart?: string,
+): { quantity: Decimal; unitCode: string; price: Decimal; base: Decimal | null } {
   const sign = amount.isNegative() ? -1 : 1;
   // A level line: days at the price × share per the price's days (base quantity 1, 7 or the month's days).
   const level = periodStart ? levelPricing(l, periodStart) : null;
   if (level) {
-    const option = { quantity: new Decimal(l.quantity).abs().mul(sign), unitCode: 'DAY', price: new Decimal(l.rate).mul(level.share).abs(), base: new Decimal(level.divisor) };
+    const option = {
+      quantity: new Decimal(l.quantity).abs().mul(sign),
+      unitCode: 'DAY',
+      price: new Decimal(l.rate).mul(level.share).abs(),
+      base: new Decimal(level.divisor),
+    };
     if (option.quantity.mul(option.price).div(option.base).minus(amount).abs().lte('0.01')) return option;
   }
   const price = new Decimal(l.rate).mul(l.factor).abs();
@@ -61,7 +70,15 @@ export function lineQuantity(l: InvoiceLine, amount: Decimal, periodStart?: stri
   if (l.unit === 'per_hour') options.push({ quantity: new Decimal(Math.abs(l.minutes)).mul(sign), unitCode: 'MIN', base: new Decimal(60) });
   options.push({ quantity: new Decimal(l.quantity).abs().mul(sign), unitCode: UNIT_CODES[l.unit], base: null });
   for (const o of options) {
-    if (o.quantity.mul(price).div(o.base ?? 1).minus(amount).abs().lte('0.01')) return { ...o, price };
+    if (
+      o.quantity
+        .mul(price)
+        .div(o.base ?? 1)
+        .minus(amount)
+        .abs()
+        .lte('0.01')
+    )
+      return { ...o, price };
   }
   return { quantity: new Decimal(sign), unitCode: 'C62', price: amount.abs(), base: null };
 }
@@ -90,8 +107,10 @@ function party(parent: XMLBuilder, p: Party, role: 'seller' | 'buyer', withTaxRe
     if (p.vatId) el.ele('cac:PartyTaxScheme').ele('cbc:CompanyID').txt(p.vatId).up().ele('cac:TaxScheme').ele('cbc:ID').txt('VAT');
     // Seller tax registration (BT-32): Swedish sellers state their F-tax approval; a Danish seller
     // that is not VAT registered states its CVR, as an exempt supply needs one or the other.
-    const registration = p.country === 'SE' ? 'Godkänd för F-skatt' : !p.vatId && withTaxRegistration && p.companyNumber ? p.companyNumber : null;
-    if (registration) el.ele('cac:PartyTaxScheme').ele('cbc:CompanyID').txt(registration).up().ele('cac:TaxScheme').ele('cbc:ID').txt('TAX');
+    const registration =
+      p.country === 'SE' ? 'Godkänd för F-skatt' : !p.vatId && withTaxRegistration && p.companyNumber ? p.companyNumber : null;
+    if (registration)
+      el.ele('cac:PartyTaxScheme').ele('cbc:CompanyID').txt(registration).up().ele('cac:TaxScheme').ele('cbc:ID').txt('TAX');
   }
   const legal = el.ele('cac:PartyLegalEntity').ele('cbc:RegistrationName').txt(p.name).up();
   const digits = p.companyNumber?.replace(/[^0-9]/g, '') ?? '';
@@ -100,7 +119,13 @@ function party(parent: XMLBuilder, p: Party, role: 'seller' | 'buyer', withTaxRe
   if (p.email) el.ele('cac:Contact').ele('cbc:ElectronicMail').txt(p.email);
 }
 
-function taxCategory(parent: XMLBuilder, name: 'cac:TaxCategory' | 'cac:ClassifiedTaxCategory', category: string, percent: string, reason: string | null) {
+function taxCategory(
+  parent: XMLBuilder,
+  name: 'cac:TaxCategory' | 'cac:ClassifiedTaxCategory',
+  category: string,
+  percent: string,
+  reason: string | null,
+) {
   const c = parent.ele(name).ele('cbc:ID').txt(category).up();
   if (category !== 'O') c.ele('cbc:Percent').txt(new Decimal(percent).toFixed());
   if (name === 'cac:TaxCategory' && reason && category !== 'S') c.ele('cbc:TaxExemptionReason').txt(reason);
@@ -131,7 +156,14 @@ export function renderInvoiceUbl(doc: InvoiceDocument): string {
   root.ele('cbc:BuyerReference').txt(doc.buyerReference);
   root.ele('cac:InvoicePeriod').ele('cbc:StartDate').txt(doc.period.start).up().ele('cbc:EndDate').txt(lastDayBefore(doc.period.end));
   if (doc.corrects) {
-    root.ele('cac:BillingReference').ele('cac:InvoiceDocumentReference').ele('cbc:ID').txt(doc.corrects.number).up().ele('cbc:IssueDate').txt(doc.corrects.issueDate);
+    root
+      .ele('cac:BillingReference')
+      .ele('cac:InvoiceDocumentReference')
+      .ele('cbc:ID')
+      .txt(doc.corrects.number)
+      .up()
+      .ele('cbc:IssueDate')
+      .txt(doc.corrects.issueDate);
   }
   const hasExempt = doc.vat.some((v) => v.category === 'E');
   party(root.ele('cac:AccountingSupplierParty'), doc.seller, 'seller', hasExempt);
@@ -168,14 +200,24 @@ export function renderInvoiceUbl(doc: InvoiceDocument): string {
     line.ele(credit ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity', { unitCode: q.unitCode }).txt(q.quantity.toFixed());
     line.ele('cbc:LineExtensionAmount', cur).txt(money(amount));
     const item = line.ele('cac:Item');
-    const name = [categoryLabel(l.category, doc.language), bandLabel(l.band, doc.language), l.kind === 'visit' ? '' : kindLabel(l.kind, doc.language)].filter(Boolean).join(', ');
+    const name = [
+      categoryLabel(l.category, doc.language),
+      bandLabel(l.band, doc.language),
+      l.kind === 'visit' ? '' : kindLabel(l.kind, doc.language),
+    ]
+      .filter(Boolean)
+      .join(', ');
     item.ele('cbc:Name').txt(name);
     item.ele('cac:SellersItemIdentification').ele('cbc:ID').txt(l.serviceCode);
     taxCategory(item, 'cac:ClassifiedTaxCategory', l.vatCategory, l.vatPercent, null);
     const band = bandLabel(l.band, doc.language) || '-';
     const share = levelPricing(l, doc.period.start)?.share ?? new Decimal(l.factor);
-    const paid: [string, string][] = share.eq(1) ? [] : [[L.rate, share.isZero() ? L.notPaid : L.paidShare(formatPercent(share.mul(100).toDecimalPlaces(4), doc.language))]];
-    const props: [string, string][] = doc.adjustment ? [[L.band, band], ...paid] : [[L.citizen, l.citizenRef], [L.band, band], [L.visits, String(l.visits)], ...paid];
+    const paid: [string, string][] = share.eq(1)
+      ? []
+      : [[L.rate, share.isZero() ? L.notPaid : L.paidShare(formatPercent(share.mul(100).toDecimalPlaces(4), doc.language))]];
+    const props: [string, string][] = doc.adjustment
+      ? [[L.band, band], ...paid]
+      : [[L.citizen, l.citizenRef], [L.band, band], [L.visits, String(l.visits)], ...paid];
     for (const [k, v] of props) item.ele('cac:AdditionalItemProperty').ele('cbc:Name').txt(k).up().ele('cbc:Value').txt(v);
     const price = line.ele('cac:Price').ele('cbc:PriceAmount', cur).txt(q.price.toFixed()).up();
     if (q.base) price.ele('cbc:BaseQuantity', { unitCode: q.unitCode }).txt(q.base.toFixed());

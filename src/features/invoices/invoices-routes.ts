@@ -46,7 +46,7 @@ export function invoicesRoutes(registry: OpenAPIRegistry, service: InvoicesServi
     method: 'get',
     path: '/invoices/:number.pdf',
     tag,
-    summary: 'The invoice as PDF in the municipality\'s document language',
+    summary: "The invoice as PDF in the municipality's document language",
     description: 'Can be opened through a signed link (POST /api/links).',
     access: { read: null },
     params: NumberParam,

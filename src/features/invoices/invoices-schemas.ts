@@ -8,9 +8,10 @@ export const InvoiceNumber = z
   .regex(/^I?\d{4}-\d{6}$/, 'an invoice number YYYY-NNNNNN, e.g. 2026-000123 (an internal statement: I2026-000123)')
   .meta({ example: '2026-000123' });
 export const InvoiceKindSchema = z.enum(['invoice', 'supplementary_invoice', 'credit_note', 'internal_statement', 'internal_correction']);
-const Profile = z
-  .enum(['self_billing', 'billing', 'internal'])
-  .meta({ description: 'self_billing: Peppol self-billing (389/261); billing: ordinary Peppol invoice (380/381); internal: statement to the in-house provider, PDF only' });
+const Profile = z.enum(['self_billing', 'billing', 'internal']).meta({
+  description:
+    'self_billing: Peppol self-billing (389/261); billing: ordinary Peppol invoice (380/381); internal: statement to the in-house provider, PDF only',
+});
 
 export const Invoice = z
   .object({
@@ -39,7 +40,10 @@ export const Invoice = z
     lineCount: z.number().int(),
     issuedAt: z.string(),
     issuedBy: z.string(),
-    links: z.object({ pdf: z.string(), xml: z.string().nullable().meta({ description: 'null for an internal statement, which has no e-invoice' }) }),
+    links: z.object({
+      pdf: z.string(),
+      xml: z.string().nullable().meta({ description: 'null for an internal statement, which has no e-invoice' }),
+    }),
   })
   .meta({ id: 'Invoice' });
 export type Invoice = z.infer<typeof Invoice>;
@@ -52,7 +56,12 @@ const Party = z
     endpoint: z.object({ id: z.string(), scheme: z.string() }),
     address: z.string().nullable(),
     postal: z
-      .object({ streetName: z.string().nullable(), additionalStreetName: z.string().nullable(), cityName: z.string().nullable(), postalZone: z.string().nullable() })
+      .object({
+        streetName: z.string().nullable(),
+        additionalStreetName: z.string().nullable(),
+        cityName: z.string().nullable(),
+        postalZone: z.string().nullable(),
+      })
       .nullable()
       .optional(),
     country: z.enum(['DK', 'SE']),
@@ -112,7 +121,10 @@ export type InvoiceDetail = z.infer<typeof InvoiceDetail>;
 
 export const InvoiceFilter = z.object({
   providerId: z.coerce.number().int().positive().optional(),
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM').optional(),
+  period: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM')
+    .optional(),
   kind: InvoiceKindSchema.optional(),
   year: z.coerce.number().int().min(2000).max(2999).optional(),
 });
@@ -121,5 +133,7 @@ export type InvoiceFilter = z.infer<typeof InvoiceFilter>;
 export const NumberParam = z.object({ number: InvoiceNumber });
 
 export const InvoiceSettings = z.object({ paymentTermsDays: z.number().int() }).meta({ id: 'InvoiceSettings' });
-export const InvoiceSettingsUpdate = z.strictObject({ paymentTermsDays: z.number().int().min(0).max(365) }).meta({ id: 'InvoiceSettingsUpdate' });
+export const InvoiceSettingsUpdate = z
+  .strictObject({ paymentTermsDays: z.number().int().min(0).max(365) })
+  .meta({ id: 'InvoiceSettingsUpdate' });
 export type InvoiceSettingsUpdate = z.infer<typeof InvoiceSettingsUpdate>;

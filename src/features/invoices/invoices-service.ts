@@ -5,7 +5,15 @@ import { forbidden, notFound, unprocessable } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import { mayWrite, scopeOf, type Acting } from '../auth/auth-types.js';
 import { recalcStore } from '../price-recalculation/recalc-store.js';
-import { buildInvoiceDocument, DocumentError, missingMasterData, type LineData, type PartyData, type SettlementData, type VatData } from './invoice-document.js';
+import {
+  buildInvoiceDocument,
+  DocumentError,
+  missingMasterData,
+  type LineData,
+  type PartyData,
+  type SettlementData,
+  type VatData,
+} from './invoice-document.js';
 import { allocateInvoiceNumber } from './invoice-numbering.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
 import { type AdjustmentSource, type DocumentProfile, type InvoiceKind } from './invoice-types.js';
@@ -26,7 +34,12 @@ const partyOf = (r: Record<string, any>): PartyData => ({
   electronicAddress: r.electronic_address,
   electronicAddressScheme: r.electronic_address_scheme,
   address: r.address,
-  postal: { streetName: r.street_name ?? null, additionalStreetName: r.additional_street_name ?? null, cityName: r.city_name ?? null, postalZone: r.postal_zone ?? null },
+  postal: {
+    streetName: r.street_name ?? null,
+    additionalStreetName: r.additional_street_name ?? null,
+    cityName: r.city_name ?? null,
+    postalZone: r.postal_zone ?? null,
+  },
   email: r.email ?? null,
   bankAccount: r.bank_account ?? null,
   ref: r.ref ?? null,
@@ -42,10 +55,16 @@ function profileOf(what: string, municipality: Record<string, any>, provider: Re
   if (provider.kind === 'municipal' && !municipality.invoice_in_house_provider) return 'internal';
   const mode = provider.invoicing_mode ?? municipality.invoicing_mode;
   if (mode === 'payment_basis') {
-    throw unprocessable(`${what}: provider ${provider.ref} invoices the municipality itself (invoicing mode payment basis); send it the payment basis instead`, { invoicingMode: 'payment_basis' });
+    throw unprocessable(
+      `${what}: provider ${provider.ref} invoices the municipality itself (invoicing mode payment basis); send it the payment basis instead`,
+      { invoicingMode: 'payment_basis' },
+    );
   }
   if (!provider.self_billing_agreed_on) {
-    throw unprocessable(`${what} cannot be self-billed: provider ${provider.ref} has no self-billing agreement recorded (selfBillingAgreedOn)`, { missing: ['self-billing agreement'] });
+    throw unprocessable(
+      `${what} cannot be self-billed: provider ${provider.ref} has no self-billing agreement recorded (selfBillingAgreedOn)`,
+      { missing: ['self-billing agreement'] },
+    );
   }
   return 'self_billing';
 }
@@ -141,16 +160,21 @@ export class InvoicesService {
       if (!s) throw notFound('settlement', settlementId);
       const existing = await invoicesStore.getBySettlement(tx, m, settlementId);
       if (existing) return { invoice: strip(existing), created: false };
-      if (s.status !== 'approved') throw unprocessable(`Settlement ${settlementId} is ${s.status}; only an approved settlement can be invoiced`);
+      if (s.status !== 'approved')
+        throw unprocessable(`Settlement ${settlementId} is ${s.status}; only an approved settlement can be invoiced`);
 
       let kind: InvoiceKind = 'invoice';
       let corrected: InvoiceDetail | undefined;
       const total = new Decimal(s.totalInclVat);
       if (s.kind === 'regular') {
-        if (total.isNegative()) throw unprocessable(`Settlement ${settlementId} has a negative total; only a correction can produce a credit note`);
+        if (total.isNegative())
+          throw unprocessable(`Settlement ${settlementId} has a negative total; only a correction can produce a credit note`);
       } else {
         corrected = await invoicesStore.getBySettlement(tx, m, s.correctsId!);
-        if (!corrected) throw unprocessable(`Settlement ${settlementId} corrects settlement ${s.correctsId}, which has no invoice yet: invoice that first`);
+        if (!corrected)
+          throw unprocessable(
+            `Settlement ${settlementId} corrects settlement ${s.correctsId}, which has no invoice yet: invoice that first`,
+          );
         kind = total.isNegative() ? 'credit_note' : 'supplementary_invoice';
       }
 
@@ -185,16 +209,26 @@ export class InvoicesService {
       if (!a) throw notFound('price adjustment', adjustmentId);
       const existing = await invoicesStore.getByAdjustment(tx, m, adjustmentId);
       if (existing) return { invoice: strip(existing), created: false };
-      if (a.status !== 'approved') throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`);
+      if (a.status !== 'approved')
+        throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`);
       const total = new Decimal(a.totalInclVat);
       if (total.isZero()) throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`);
       // The mode first: a provider on payment basis has no invoice of ours to refer to.
-      profileOf(`Price adjustment ${adjustmentId}`, await invoicesStore.municipality(tx, m), await invoicesStore.provider(tx, m, a.providerId));
+      profileOf(
+        `Price adjustment ${adjustmentId}`,
+        await invoicesStore.municipality(tx, m),
+        await invoicesStore.provider(tx, m, a.providerId),
+      );
       const corrected = await invoicesStore.lastInvoiceOfYear(tx, m, a.providerId, a.year);
-      if (!corrected) throw unprocessable(`Price adjustment ${adjustmentId}: the provider has no invoice for ${a.year} to refer to; invoice its settlements first`);
+      if (!corrected)
+        throw unprocessable(
+          `Price adjustment ${adjustmentId}: the provider has no invoice for ${a.year} to refer to; invoice its settlements first`,
+        );
       const vat = [];
       for (const g of a.vatGroups) {
-        const exemptionReason = new Decimal(g.percent).isZero() ? await invoicesStore.exemptionReasonOfYear(tx, m, a.providerId, a.year, g.percent) : null;
+        const exemptionReason = new Decimal(g.percent).isZero()
+          ? await invoicesStore.exemptionReasonOfYear(tx, m, a.providerId, a.year, g.percent)
+          : null;
         vat.push({ percent: g.percent, exemptionReason, base: g.base, vat: g.vat });
       }
       await this.issueIn(tx, who, {

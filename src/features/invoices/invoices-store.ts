@@ -12,30 +12,30 @@ type Page = { limit: number; offset: number };
 const toInvoice = (r: Record<string, any>): Invoice => {
   const profile: Invoice['profile'] = r.profile ?? 'billing';
   return {
-  id: r.id,
-  number: r.number,
-  kind: r.kind,
-  profile,
-  typeCode: profile === 'internal' ? null : ublProfileOf({ profile, kind: r.kind }).typeCode,
-  settlementId: r.settlement_id,
-  priceAdjustmentId: r.price_adjustment_id ?? null,
-  providerId: r.provider_id,
-  providerRef: r.provider_ref,
-  providerName: r.provider_name,
-  period: r.price_adjustment_id ? String(r.period_start).slice(0, 4) : String(r.period_start).slice(0, 7),
-  periodStart: r.period_start,
-  periodEnd: r.period_end,
-  correctsNumber: r.corrects_number ?? null,
-  issueDate: r.issue_date,
-  dueDate: r.due_date,
-  currency: r.currency,
-  totalExclVat: formatMoney(r.total_excl_vat),
-  vat: formatMoney(r.vat),
-  totalInclVat: formatMoney(r.total_incl_vat),
-  lineCount: r.line_count,
-  issuedAt: (r.issued_at as Date).toISOString(),
-  issuedBy: r.issued_by,
-  links: { pdf: `/api/invoices/${r.number}.pdf`, xml: profile === 'internal' ? null : `/api/invoices/${r.number}.xml` },
+    id: r.id,
+    number: r.number,
+    kind: r.kind,
+    profile,
+    typeCode: profile === 'internal' ? null : ublProfileOf({ profile, kind: r.kind }).typeCode,
+    settlementId: r.settlement_id,
+    priceAdjustmentId: r.price_adjustment_id ?? null,
+    providerId: r.provider_id,
+    providerRef: r.provider_ref,
+    providerName: r.provider_name,
+    period: r.price_adjustment_id ? String(r.period_start).slice(0, 4) : String(r.period_start).slice(0, 7),
+    periodStart: r.period_start,
+    periodEnd: r.period_end,
+    correctsNumber: r.corrects_number ?? null,
+    issueDate: r.issue_date,
+    dueDate: r.due_date,
+    currency: r.currency,
+    totalExclVat: formatMoney(r.total_excl_vat),
+    vat: formatMoney(r.vat),
+    totalInclVat: formatMoney(r.total_incl_vat),
+    lineCount: r.line_count,
+    issuedAt: (r.issued_at as Date).toISOString(),
+    issuedBy: r.issued_by,
+    links: { pdf: `/api/invoices/${r.number}.pdf`, xml: profile === 'internal' ? null : `/api/invoices/${r.number}.xml` },
   };
 };
 
@@ -53,9 +53,27 @@ const invoices = (db: Db, scope: Scope) => {
   return q;
 };
 const summary = (db: Db) => [
-  'i.id', 'i.number', 'i.kind', 'i.settlement_id', 'i.price_adjustment_id', 'i.provider_id', 'i.period_start', 'i.period_end', 'i.issue_date', 'i.due_date',
-  'i.currency', 'i.total_excl_vat', 'i.vat', 'i.total_incl_vat', 'i.line_count', 'i.issued_at', 'i.issued_by',
-  'p.ref as provider_ref', 'p.name as provider_name', 'c.number as corrects_number', db.raw("i.document->>'profile' as profile"),
+  'i.id',
+  'i.number',
+  'i.kind',
+  'i.settlement_id',
+  'i.price_adjustment_id',
+  'i.provider_id',
+  'i.period_start',
+  'i.period_end',
+  'i.issue_date',
+  'i.due_date',
+  'i.currency',
+  'i.total_excl_vat',
+  'i.vat',
+  'i.total_incl_vat',
+  'i.line_count',
+  'i.issued_at',
+  'i.issued_by',
+  'p.ref as provider_ref',
+  'p.name as provider_name',
+  'c.number as corrects_number',
+  db.raw("i.document->>'profile' as profile"),
 ];
 
 export interface SettlementRow {
@@ -115,22 +133,32 @@ export const invoicesStore = {
     if (f.kind) q.andWhere('i.kind', f.kind);
     if (f.year) q.andWhere('i.year', f.year);
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
-    const rows = await q.select(summary(db)).orderBy([{ column: 'i.year' }, { column: 'i.sequence_no' }]).limit(page.limit).offset(page.offset);
+    const rows = await q
+      .select(summary(db))
+      .orderBy([{ column: 'i.year' }, { column: 'i.sequence_no' }])
+      .limit(page.limit)
+      .offset(page.offset);
     return { items: rows.map(toInvoice), total: Number(count) };
   },
 
   async getByNumber(db: Db, scope: Scope, number: string): Promise<InvoiceDetail | undefined> {
-    const row = await invoices(db, scope).andWhere('i.number', number).first([...summary(db), 'i.document']);
+    const row = await invoices(db, scope)
+      .andWhere('i.number', number)
+      .first([...summary(db), 'i.document']);
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
 
   async getBySettlement(db: Db, municipalityId: number, settlementId: number): Promise<InvoiceDetail | undefined> {
-    const row = await invoices(db, { municipalityId, providerId: null }).andWhere('i.settlement_id', settlementId).first([...summary(db), 'i.document']);
+    const row = await invoices(db, { municipalityId, providerId: null })
+      .andWhere('i.settlement_id', settlementId)
+      .first([...summary(db), 'i.document']);
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
 
   async getByAdjustment(db: Db, municipalityId: number, adjustmentId: number): Promise<InvoiceDetail | undefined> {
-    const row = await invoices(db, { municipalityId, providerId: null }).andWhere('i.price_adjustment_id', adjustmentId).first([...summary(db), 'i.document']);
+    const row = await invoices(db, { municipalityId, providerId: null })
+      .andWhere('i.price_adjustment_id', adjustmentId)
+      .first([...summary(db), 'i.document']);
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
 
@@ -141,7 +169,11 @@ export const invoicesStore = {
       .whereNotNull('i.settlement_id')
       .andWhere('i.period_start', '>=', `${year}-01-01`)
       .andWhere('i.period_start', '<', `${year + 1}-01-01`)
-      .orderBy([{ column: 'i.period_start', order: 'desc' }, { column: 'i.year', order: 'desc' }, { column: 'i.sequence_no', order: 'desc' }])
+      .orderBy([
+        { column: 'i.period_start', order: 'desc' },
+        { column: 'i.year', order: 'desc' },
+        { column: 'i.sequence_no', order: 'desc' },
+      ])
       .first([...summary(db), 'i.document']);
     return row ? { ...toInvoice(row), document: row.document as InvoiceDocument } : undefined;
   },
@@ -161,7 +193,12 @@ export const invoicesStore = {
       .andWhere('s.period_start', '>=', `${year}-01-01`)
       .andWhere('s.period_start', '<', `${year + 1}-01-01`)
       .distinct('v.exemption_reason');
-    return rows.length ? rows.map((r) => r.exemption_reason).sort().join('; ') : null;
+    return rows.length
+      ? rows
+          .map((r) => r.exemption_reason)
+          .sort()
+          .join('; ')
+      : null;
   },
 
   /** The settlement, locked until the transaction ends: concurrent issues of it queue here. */
@@ -206,7 +243,9 @@ export const invoicesStore = {
   },
 
   async settlementVat(db: Db, municipalityId: number, settlementId: number): Promise<VatData[]> {
-    const rows = await db('settlement_vat').where({ municipality_id: municipalityId, settlement_id: settlementId }).orderBy('percent', 'desc');
+    const rows = await db('settlement_vat')
+      .where({ municipality_id: municipalityId, settlement_id: settlementId })
+      .orderBy('percent', 'desc');
     return rows.map((r) => ({ percent: r.percent, exemptionReason: r.exemption_reason, base: r.base, vat: r.vat }));
   },
 
@@ -246,7 +285,9 @@ export const invoicesStore = {
   },
 
   async markInvoiced(tx: Knex.Transaction, municipalityId: number, settlementId: number): Promise<void> {
-    await tx('settlements').where({ municipality_id: municipalityId, id: settlementId }).update({ status: 'invoiced', invoiced_at: tx.fn.now() });
+    await tx('settlements')
+      .where({ municipality_id: municipalityId, id: settlementId })
+      .update({ status: 'invoiced', invoiced_at: tx.fn.now() });
   },
 
   /** Approved settlements of a municipality that have no invoice yet, regular ones first (corrections refer to them). */

@@ -12,7 +12,9 @@ import { checkUbl } from './ubl-rules.js';
  * week) as the level-days rule writes them: quantity = days, rate = the published price, and the
  * factor = share ÷ the price's days kept to six places (1/7 is stored as 0.142857). April has 30 days.
  */
-const level = (over: Partial<LineData> & { quantity: string; rate: string; factor: string; amount: string; unit: LineData['unit'] }): LineData => ({
+const level = (
+  over: Partial<LineData> & { quantity: string; rate: string; factor: string; amount: string; unit: LineData['unit'] },
+): LineData => ({
   lineNo: 0,
   citizenRef: 'B00001',
   serviceCode: 'HP2',
@@ -42,10 +44,14 @@ describe('level lines on invoices', () => {
     expect(levelPricing({ kind: 'visit', unit: 'per_hour', factor: '1' }, '2026-04-01')).toBeNull();
   });
 
-  it('states days at the price with the price\'s days as base quantity, so every line multiplies out and the rules pass', () => {
+  it("states days at the price with the price's days as base quantity, so every line multiplies out and the rules pass", () => {
     const xml = renderInvoiceUbl(buildInvoiceDocument(danishInput(lines)));
     expect(checkUbl(xml)).toEqual([]);
-    const stated = [...xml.matchAll(/<cbc:InvoicedQuantity unitCode="(\w+)">([^<]+)<[\s\S]*?<cbc:LineExtensionAmount currencyID="DKK">([^<]+)<[\s\S]*?<cbc:PriceAmount currencyID="DKK">([^<]+)<\/cbc:PriceAmount>(?:\s*<cbc:BaseQuantity unitCode="\w+">([^<]+)<)?/g)].map((m) => m.slice(1));
+    const stated = [
+      ...xml.matchAll(
+        /<cbc:InvoicedQuantity unitCode="(\w+)">([^<]+)<[\s\S]*?<cbc:LineExtensionAmount currencyID="DKK">([^<]+)<[\s\S]*?<cbc:PriceAmount currencyID="DKK">([^<]+)<\/cbc:PriceAmount>(?:\s*<cbc:BaseQuantity unitCode="\w+">([^<]+)<)?/g,
+      ),
+    ].map((m) => m.slice(1));
     expect(stated).toEqual([
       ['DAY', '15', '7928.57', '3700', '7'],
       ['DAY', '3', '0.00', '0', '7'],
@@ -53,12 +59,19 @@ describe('level lines on invoices', () => {
       ['DAY', '4', '1057.14', '1850', '7'],
       ['DAY', '2', '3542.00', '1771', '1'],
     ]);
-    for (const [, q, amount, price, base] of stated) expect(new Decimal(q!).mul(price!).div(base ?? 1).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2)).toBe(amount);
+    for (const [, q, amount, price, base] of stated)
+      expect(
+        new Decimal(q!)
+          .mul(price!)
+          .div(base ?? 1)
+          .toDecimalPlaces(2, Decimal.ROUND_HALF_UP)
+          .toFixed(2),
+      ).toBe(amount);
     expect(xml).toContain('<cbc:Value>betales med 50 %</cbc:Value>');
     expect(xml).not.toMatch(/14[.,]2857/);
   });
 
-  it('prints days, the price\'s period and the share in words, with no row marked as inexact', async () => {
+  it("prints days, the price's period and the share in words, with no row marked as inexact", async () => {
     const text = (await pdfText(await renderInvoicePdf(buildInvoiceDocument(danishInput(lines))))).replace(/\n/g, ' ');
     expect(text).toContain('15 dage');
     expect(text).toContain('pris pr. uge ÷ 7 dage');

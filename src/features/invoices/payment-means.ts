@@ -41,13 +41,22 @@ export function isIban(value: string): boolean {
 export function paymentMeansOf(country: Country, bankAccount: string | null): PaymentMeans | null {
   const raw = bankAccount?.trim();
   if (!raw) return null;
-  if (isIban(raw)) return { code: country === 'DK' ? '58' : '30', account: raw.replace(/\s/g, '').toUpperCase(), branch: null, kind: 'iban' };
+  if (isIban(raw))
+    return { code: country === 'DK' ? '58' : '30', account: raw.replace(/\s/g, '').toUpperCase(), branch: null, kind: 'iban' };
   if (country === 'DK') {
     const m = raw.match(/^(\d{4})[\s-]*(\d{6,10})$/);
     return m ? { code: '42', account: m[2]!, branch: m[1]!, kind: 'dk_account' } : null;
   }
   const prefixed = raw.match(/^(BG|PG|bankgiro|plusgiro)\s*:?\s*([\d\s-]+)$/i);
-  const kind = prefixed ? (/^(BG|bankgiro)$/i.test(prefixed[1]!) ? 'bankgiro' : 'plusgiro') : /^\d{3,4}-\d{4}$/.test(raw) ? 'bankgiro' : /^\d{1,7}-\d$/.test(raw) ? 'plusgiro' : null;
+  const kind = prefixed
+    ? /^(BG|bankgiro)$/i.test(prefixed[1]!)
+      ? 'bankgiro'
+      : 'plusgiro'
+    : /^\d{3,4}-\d{4}$/.test(raw)
+      ? 'bankgiro'
+      : /^\d{1,7}-\d$/.test(raw)
+        ? 'plusgiro'
+        : null;
   if (!kind) return null;
   const account = (prefixed ? prefixed[2]! : raw).replace(/[\s-]/g, '');
   const fits = kind === 'bankgiro' ? /^\d{7,8}$/.test(account) : /^\d{2,8}$/.test(account);

@@ -40,11 +40,15 @@ describe('settlementCsv', () => {
   it('neutralises a provider ref, citizen ref or code a spreadsheet would run, and keeps signed amounts as numbers', () => {
     const csv = settlementCsv(settlement('=HYPERLINK("http://x","y")'), [line('-cmd', '-721.05')], null);
     const [, row] = csv.split('\r\n');
-    expect(row).toBe(`7;"'=HYPERLINK(""http://x"",""y"")";2026-04;correction;1;approved;;DKK;1;"'-cmd";PP1;"'@PH";visit;;per_hour;2;90;-1.5;480.7;1;-721.05;0`);
+    expect(row).toBe(
+      `7;"'=HYPERLINK(""http://x"",""y"")";2026-04;correction;1;approved;;DKK;1;"'-cmd";PP1;"'@PH";visit;;per_hour;2;90;-1.5;480.7;1;-721.05;0`,
+    );
   });
 
   it('writes ordinary refs unquoted', () => {
     const csv = settlementCsv(settlement('HJEM-SYD'), [line('C-001', '721.05')], '2026-000001');
-    expect(csv.split('\r\n')[1]).toBe('7;HJEM-SYD;2026-04;correction;1;approved;2026-000001;DKK;1;C-001;PP1;"\'@PH";visit;;per_hour;2;90;-1.5;480.7;1;721.05;0');
+    expect(csv.split('\r\n')[1]).toBe(
+      '7;HJEM-SYD;2026-04;correction;1;approved;2026-000001;DKK;1;C-001;PP1;"\'@PH";visit;;per_hour;2;90;-1.5;480.7;1;721.05;0',
+    );
   });
 });

@@ -25,7 +25,10 @@ type El = {
 };
 
 const isEl = (n: unknown): n is El => (n as { nodeType?: number }).nodeType === 1;
-const kids = (el: El, name?: string): El[] => Array.from(el.childNodes).filter(isEl).filter((c) => !name || `${prefix(c)}:${c.localName}` === name);
+const kids = (el: El, name?: string): El[] =>
+  Array.from(el.childNodes)
+    .filter(isEl)
+    .filter((c) => !name || `${prefix(c)}:${c.localName}` === name);
 const prefix = (el: El) => (el.namespaceURI === NS.cbc ? 'cbc' : el.namespaceURI === NS.cac ? 'cac' : 'ubl');
 /** The element at a path of qualified names below `el`, e.g. 'cac:Party/cbc:EndpointID'. */
 const at = (el: El | undefined, path: string): El | undefined => {
@@ -76,12 +79,17 @@ export function checkUbl(xml: string): RuleViolation[] {
   const customization = text(root, 'cbc:CustomizationID');
   const selfBilling = customization === SELF_BILLING_CUSTOMIZATION_ID;
   if (!customization) fail('BR-01', 'specification identifier (CustomizationID) missing');
-  else if (customization !== CUSTOMIZATION_ID && !selfBilling) fail('PEPPOL-EN16931-R004', `specification identifier ${customization} is neither Peppol BIS Billing 3.0 nor Self-Billing 3.0`);
+  else if (customization !== CUSTOMIZATION_ID && !selfBilling)
+    fail('PEPPOL-EN16931-R004', `specification identifier ${customization} is neither Peppol BIS Billing 3.0 nor Self-Billing 3.0`);
   const profile = text(root, 'cbc:ProfileID');
   if (!profile) fail('PEPPOL-EN16931-R001', 'business process (ProfileID) missing');
-  else if (profile !== (selfBilling ? SELF_BILLING_PROFILE_ID : PROFILE_ID)) fail('PEPPOL-EN16931-R007', `business process ${profile} does not belong to ${selfBilling ? 'self-billing' : 'billing'} 01`);
+  else if (profile !== (selfBilling ? SELF_BILLING_PROFILE_ID : PROFILE_ID))
+    fail('PEPPOL-EN16931-R007', `business process ${profile} does not belong to ${selfBilling ? 'self-billing' : 'billing'} 01`);
   if (!text(root, 'cbc:ID')) fail('BR-02', 'invoice number missing');
-  for (const [rule, path] of [['BR-03', 'cbc:IssueDate'], ['PEPPOL-COMMON-R030', 'cbc:DueDate']] as const) {
+  for (const [rule, path] of [
+    ['BR-03', 'cbc:IssueDate'],
+    ['PEPPOL-COMMON-R030', 'cbc:DueDate'],
+  ] as const) {
     const d = text(root, path);
     if (rule === 'BR-03' && !d) fail(rule, 'issue date missing');
     if (d && !/^\d{4}-\d{2}-\d{2}$/.test(d)) fail('PEPPOL-COMMON-R030', `${path} is not YYYY-MM-DD`);
@@ -89,12 +97,24 @@ export function checkUbl(xml: string): RuleViolation[] {
   const type = text(root, credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode');
   if (!type) fail('BR-04', 'type code missing');
   // Billing profile 01 allows these UNCL1001 codes; self-billing 389 (and 527) / 261.
-  const allowed = selfBilling ? (credit ? ['261'] : ['389', '527']) : credit ? ['381', '396', '81', '83', '532'] : ['380', '383', '386', '393', '82', '80', '84', '395', '575', '623', '780', '326', '384'];
-  if (type && !allowed.includes(type)) fail(credit ? 'PEPPOL-EN16931-P0101' : 'PEPPOL-EN16931-P0100', `type code ${type} is not allowed in ${selfBilling ? 'a self-billing' : 'a billing'} ${credit ? 'credit note' : 'invoice'}`);
+  const allowed = selfBilling
+    ? credit
+      ? ['261']
+      : ['389', '527']
+    : credit
+      ? ['381', '396', '81', '83', '532']
+      : ['380', '383', '386', '393', '82', '80', '84', '395', '575', '623', '780', '326', '384'];
+  if (type && !allowed.includes(type))
+    fail(
+      credit ? 'PEPPOL-EN16931-P0101' : 'PEPPOL-EN16931-P0100',
+      `type code ${type} is not allowed in ${selfBilling ? 'a self-billing' : 'a billing'} ${credit ? 'credit note' : 'invoice'}`,
+    );
   const currency = text(root, 'cbc:DocumentCurrencyCode');
   if (!currency) fail('BR-05', 'document currency missing');
-  if (!text(root, 'cbc:BuyerReference') && !text(root, 'cac:OrderReference/cbc:ID')) fail('PEPPOL-EN16931-R003', 'buyer reference or order reference missing');
-  if (credit && !text(root, 'cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID')) fail('BR-55 (carepay)', 'a credit note must refer to the invoice it corrects');
+  if (!text(root, 'cbc:BuyerReference') && !text(root, 'cac:OrderReference/cbc:ID'))
+    fail('PEPPOL-EN16931-R003', 'buyer reference or order reference missing');
+  if (credit && !text(root, 'cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID'))
+    fail('BR-55 (carepay)', 'a credit note must refer to the invoice it corrects');
 
   const seller = at(root, 'cac:AccountingSupplierParty/cac:Party');
   const buyer = at(root, 'cac:AccountingCustomerParty/cac:Party');
@@ -106,7 +126,8 @@ export function checkUbl(xml: string): RuleViolation[] {
     if (!at(p, 'cac:PostalAddress')) fail(addrRule, `${who} postal address missing`);
     if (!text(p, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode')) fail(countryRule, `${who} country code missing`);
     const endpoint = at(p, 'cbc:EndpointID');
-    if (!text(endpoint) || !endpoint?.getAttribute('schemeID')) fail(endpointRule, `${who} electronic address (EndpointID with schemeID) missing`);
+    if (!text(endpoint) || !endpoint?.getAttribute('schemeID'))
+      fail(endpointRule, `${who} electronic address (EndpointID with schemeID) missing`);
   }
   const sellerVatId = all(seller!, 'cac:PartyTaxScheme').find((t) => text(t, 'cac:TaxScheme/cbc:ID') === 'VAT');
   const sellerTaxReg = all(seller!, 'cac:PartyTaxScheme').find((t) => text(t, 'cac:TaxScheme/cbc:ID') !== 'VAT');
@@ -124,7 +145,8 @@ export function checkUbl(xml: string): RuleViolation[] {
         const v = text(el) ?? '';
         if (scheme === '0088' && !gln(v)) fail('PEPPOL-COMMON-R040', `GLN ${v} has a wrong check digit or format`);
         if (scheme === '0184' && !/^(DK)?\d{8}$/.test(v)) fail('PEPPOL-COMMON-R042', `CVR ${v} is not DK + 8 digits`);
-        if (scheme === '0007' && !(/^\d{10}$/.test(v) && luhn(v))) fail('PEPPOL-COMMON-R049', `organisationsnummer ${v} is not 10 digits with a valid check digit`);
+        if (scheme === '0007' && !(/^\d{10}$/.test(v) && luhn(v)))
+          fail('PEPPOL-COMMON-R049', `organisationsnummer ${v} is not 10 digits with a valid check digit`);
       }
     }
   }
@@ -136,7 +158,8 @@ export function checkUbl(xml: string): RuleViolation[] {
     const currencyId = el.getAttribute('currencyID');
     if (currencyId !== null) {
       if (currencyId !== currency) fail('PEPPOL-EN16931-R051', `${el.localName} in ${currencyId}, the document is in ${currency}`);
-      if (el.localName !== 'PriceAmount' && !/^-?\d+(\.\d{1,2})?$/.test(text(el) ?? '')) fail('BR-DEC', `${el.localName} ${text(el)} has more than 2 decimals`);
+      if (el.localName !== 'PriceAmount' && !/^-?\d+(\.\d{1,2})?$/.test(text(el) ?? ''))
+        fail('BR-DEC', `${el.localName} ${text(el)} has more than 2 decimals`);
     }
     children.forEach(walk);
   };
@@ -203,7 +226,8 @@ export function checkUbl(xml: string): RuleViolation[] {
   if (!inclusive) fail('BR-14', 'total with VAT missing');
   if (!payable) fail('BR-15', 'amount due missing');
   if (lineExt && !lineExt.eq(lineSum)) fail('BR-CO-10', `LineExtensionAmount ${lineExt} is not the sum of the lines ${lineSum.toFixed(2)}`);
-  if (lineExt && exclusive && !exclusive.eq(lineExt.minus(allowances).plus(charges))) fail('BR-CO-13', `TaxExclusiveAmount ${exclusive} is not ${lineExt} − allowances + charges`);
+  if (lineExt && exclusive && !exclusive.eq(lineExt.minus(allowances).plus(charges)))
+    fail('BR-CO-13', `TaxExclusiveAmount ${exclusive} is not ${lineExt} − allowances + charges`);
 
   const taxTotals = kids(root, 'cac:TaxTotal');
   if (taxTotals.length !== 1) fail('PEPPOL-EN16931-R053', `exactly one TaxTotal with a TaxAmount is expected, found ${taxTotals.length}`);
@@ -213,12 +237,16 @@ export function checkUbl(xml: string): RuleViolation[] {
   if (subtotals.length === 0) fail('BR-CO-18', 'at least one VAT breakdown group is required');
   const subtotalVat = subtotals.reduce((s, t) => s.plus(dec(t, 'cbc:TaxAmount') ?? 0), new Decimal(0));
   if (vat && !vat.eq(subtotalVat)) fail('BR-CO-14', `total VAT ${vat} is not the sum of the breakdown ${subtotalVat.toFixed(2)}`);
-  if (exclusive && inclusive && vat && !inclusive.eq(exclusive.plus(vat))) fail('BR-CO-15', `TaxInclusiveAmount ${inclusive} is not ${exclusive} + ${vat}`);
-  if (inclusive && payable && !payable.eq(inclusive.minus(prepaid).plus(rounding))) fail('BR-CO-16', `PayableAmount ${payable} is not ${inclusive} − prepaid + rounding`);
-  if (payable?.gt(0) && !credit && !text(root, 'cbc:DueDate') && !text(root, 'cac:PaymentTerms/cbc:Note')) fail('BR-CO-25', 'a positive amount due needs a due date or payment terms');
+  if (exclusive && inclusive && vat && !inclusive.eq(exclusive.plus(vat)))
+    fail('BR-CO-15', `TaxInclusiveAmount ${inclusive} is not ${exclusive} + ${vat}`);
+  if (inclusive && payable && !payable.eq(inclusive.minus(prepaid).plus(rounding)))
+    fail('BR-CO-16', `PayableAmount ${payable} is not ${inclusive} − prepaid + rounding`);
+  if (payable?.gt(0) && !credit && !text(root, 'cbc:DueDate') && !text(root, 'cac:PaymentTerms/cbc:Note'))
+    fail('BR-CO-25', 'a positive amount due needs a due date or payment terms');
   for (const pm of kids(root, 'cac:PaymentMeans')) {
     const code = text(pm, 'cbc:PaymentMeansCode');
-    if ((code === '30' || code === '58') && !text(pm, 'cac:PayeeFinancialAccount/cbc:ID')) fail('BR-61', 'credit transfer without the payee\'s account');
+    if ((code === '30' || code === '58') && !text(pm, 'cac:PayeeFinancialAccount/cbc:ID'))
+      fail('BR-61', "credit transfer without the payee's account");
   }
 
   const seen = new Set<string>();
@@ -239,17 +267,22 @@ export function checkUbl(xml: string): RuleViolation[] {
       fail('BR-45/BR-46', `VAT group ${key}: taxable amount or VAT amount missing`);
       continue;
     }
-    if (!taxable.eq(lines)) fail(`BR-${cat}-08`, `VAT group ${key}: taxable amount ${taxable} is not its lines − allowances + charges, ${lines.toFixed(2)}`);
+    if (!taxable.eq(lines))
+      fail(`BR-${cat}-08`, `VAT group ${key}: taxable amount ${taxable} is not its lines − allowances + charges, ${lines.toFixed(2)}`);
     if (cat === 'S') {
-      const expected = taxable.mul(pct ?? 0).div(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+      const expected = taxable
+        .mul(pct ?? 0)
+        .div(100)
+        .toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
       if (!amount.eq(expected)) fail('BR-S-09', `VAT group ${key}: VAT ${amount} is not ${taxable} × ${pct} % = ${expected.toFixed(2)}`);
-      if (!sellerVatId) fail('BR-S-02', 'standard-rated supply without the seller\'s VAT identifier');
+      if (!sellerVatId) fail('BR-S-02', "standard-rated supply without the seller's VAT identifier");
     } else {
       if (!amount.isZero()) fail(`BR-${cat}-09`, `VAT group ${key}: VAT amount must be 0`);
       if (!reason) fail(`BR-${cat}-10`, `VAT group ${key}: exemption reason missing`);
     }
-    if (cat === 'E' && !sellerVatId && !sellerTaxReg) fail('BR-E-02', 'exempt supply without the seller\'s VAT identifier or tax registration');
-    if (cat === 'O' && sellerVatId) fail('BR-O-02', 'a supply not subject to VAT must not state the seller\'s VAT identifier');
+    if (cat === 'E' && !sellerVatId && !sellerTaxReg)
+      fail('BR-E-02', "exempt supply without the seller's VAT identifier or tax registration");
+    if (cat === 'O' && sellerVatId) fail('BR-O-02', "a supply not subject to VAT must not state the seller's VAT identifier");
   }
   for (const key of lineSumByCategory.keys()) if (!seen.has(key)) fail('BR-CO-18', `lines at ${key} have no VAT breakdown group`);
   if (categories.has('O') && categories.size > 1) fail('BR-O-11', 'a document not subject to VAT has no other VAT categories');
@@ -273,9 +306,10 @@ export function nationalRules(root: El, credit: boolean): RuleViolation[] {
   const legalId = at(seller, 'cac:PartyLegalEntity/cbc:CompanyID');
   if (sellerCountry === 'DK') {
     if (!text(legalId)) fail('DK-R-002', 'a Danish seller states its CVR number as legal entity (PartyLegalEntity/CompanyID)');
-    else if (legalId?.getAttribute('schemeID') !== '0184') fail('DK-R-014', 'a Danish seller\'s legal entity id has scheme 0184 (CVR)');
+    else if (legalId?.getAttribute('schemeID') !== '0184') fail('DK-R-014', "a Danish seller's legal entity id has scheme 0184 (CVR)");
     const payable = dec(at(root, 'cac:LegalMonetaryTotal'), 'cbc:PayableAmount');
-    if (credit && buyerCountry === 'DK' && payable?.isNegative()) fail('DK-R-016', 'a Danish credit note cannot have a negative amount due');
+    if (credit && buyerCountry === 'DK' && payable?.isNegative())
+      fail('DK-R-016', 'a Danish credit note cannot have a negative amount due');
     if (buyerCountry === 'DK') {
       for (const p of [seller, buyer]) {
         for (const id of p ? all(p, 'cac:PartyIdentification/cbc:ID') : []) {
@@ -285,8 +319,12 @@ export function nationalRules(root: El, credit: boolean): RuleViolation[] {
       if (!credit) {
         for (const pm of kids(root, 'cac:PaymentMeans')) {
           const code = text(pm, 'cbc:PaymentMeansCode') ?? '';
-          if (!['1', '10', '31', '42', '48', '49', '50', '58', '59', '93', '97'].includes(code)) fail('DK-R-005', `payment means ${code} is not allowed for a Danish seller (1, 10, 31, 42, 48, 49, 50, 58, 59, 93, 97)`);
-          if ((code === '31' || code === '42') && !(text(pm, 'cac:PayeeFinancialAccount/cbc:ID') && text(pm, 'cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID'))) {
+          if (!['1', '10', '31', '42', '48', '49', '50', '58', '59', '93', '97'].includes(code))
+            fail('DK-R-005', `payment means ${code} is not allowed for a Danish seller (1, 10, 31, 42, 48, 49, 50, 58, 59, 93, 97)`);
+          if (
+            (code === '31' || code === '42') &&
+            !(text(pm, 'cac:PayeeFinancialAccount/cbc:ID') && text(pm, 'cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID'))
+          ) {
             fail('DK-R-006', `payment means ${code} needs the account and the registration number (FinancialInstitutionBranch)`);
           }
         }
@@ -299,8 +337,12 @@ export function nationalRules(root: El, credit: boolean): RuleViolation[] {
     if (vatId?.startsWith('SE')) {
       if (vatId.length !== 14) fail('SE-R-001', `Swedish VAT number ${vatId} is not 14 characters`);
       if (!/^\d+$/.test(vatId.slice(2, 14))) fail('SE-R-002', `Swedish VAT number ${vatId} does not end in 12 digits`);
-      for (const c of [...Array.from(root.getElementsByTagNameNS(NS.cac, 'TaxCategory')), ...Array.from(root.getElementsByTagNameNS(NS.cac, 'ClassifiedTaxCategory'))]) {
-        if (text(c, 'cbc:ID') === 'S' && !['25', '12', '6'].includes(new Decimal(text(c, 'cbc:Percent') ?? '0').toString())) fail('SE-R-006', `Swedish standard VAT rate ${text(c, 'cbc:Percent')} is not 25, 12 or 6`);
+      for (const c of [
+        ...Array.from(root.getElementsByTagNameNS(NS.cac, 'TaxCategory')),
+        ...Array.from(root.getElementsByTagNameNS(NS.cac, 'ClassifiedTaxCategory')),
+      ]) {
+        if (text(c, 'cbc:ID') === 'S' && !['25', '12', '6'].includes(new Decimal(text(c, 'cbc:Percent') ?? '0').toString()))
+          fail('SE-R-006', `Swedish standard VAT rate ${text(c, 'cbc:Percent')} is not 25, 12 or 6`);
       }
     }
     const orgnr = text(legalId);
@@ -318,9 +360,12 @@ export function nationalRules(root: El, credit: boolean): RuleViolation[] {
       const code = text(pm, 'cbc:PaymentMeansCode');
       const branch = text(pm, 'cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID');
       const account = text(pm, 'cac:PayeeFinancialAccount/cbc:ID') ?? '';
-      if (code === '30' && branch === 'SE:PLUSGIRO' && !/^\d{2,8}$/.test(account)) fail('SE-R-007/SE-R-010', `plusgiro ${account} is not 2 to 8 digits`);
-      if (code === '30' && branch === 'SE:BANKGIRO' && !/^\d{7,8}$/.test(account)) fail('SE-R-008/SE-R-009', `bankgiro ${account} is not 7 or 8 digits`);
-      if (code === '50' || code === '56') fail('SE-R-011', 'bankgiro and plusgiro are payment means 30 with the branch SE:BANKGIRO or SE:PLUSGIRO');
+      if (code === '30' && branch === 'SE:PLUSGIRO' && !/^\d{2,8}$/.test(account))
+        fail('SE-R-007/SE-R-010', `plusgiro ${account} is not 2 to 8 digits`);
+      if (code === '30' && branch === 'SE:BANKGIRO' && !/^\d{7,8}$/.test(account))
+        fail('SE-R-008/SE-R-009', `bankgiro ${account} is not 7 or 8 digits`);
+      if (code === '50' || code === '56')
+        fail('SE-R-011', 'bankgiro and plusgiro are payment means 30 with the branch SE:BANKGIRO or SE:PLUSGIRO');
       if (code === '31' && buyerCountry === 'SE') fail('SE-R-012', 'a credit transfer between Swedish parties is payment means 30');
     }
   }

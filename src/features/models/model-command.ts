@@ -35,31 +35,51 @@ export function registerModelCommands(program: Command): void {
     .option('--provider <ref>', 'assign to this provider only (default: all providers)')
     .option('--json', 'print JSON')
     .action(
-      mapped(async (file: string, o: { municipality: string; name: string; description?: string; assignFrom?: string; assignTo?: string; provider?: string; json?: boolean }) => {
-        let document: unknown;
-        try {
-          document = JSON.parse(await readFile(file, 'utf8'));
-        } catch (e) {
-          throw badRequest(`${file}: ${(e as Error).message}`);
-        }
-        if ((o.provider || o.assignTo) && !o.assignFrom) throw badRequest('--provider and --assign-to need --assign-from');
-        await withServices(async (s) => {
-          const who = await actingIn(s, o.municipality);
-          const created = await s.models.create(who, { name: o.name, ...(o.description ? { description: o.description } : {}), document: document as Record<string, unknown> });
-          const assignment = o.assignFrom
-            ? await s.models.assign(who, created.id, {
-                validFrom: o.assignFrom,
-                validTo: o.assignTo ?? null,
-                providerId: await providerIdOrNull(s, who, o.provider),
-              })
-            : null;
-          if (o.json) console.log(JSON.stringify({ model: { ...created, document: undefined }, assignment }, null, 2));
-          else {
-            console.log(`model ${created.name}@${created.version} added (id ${created.id}): ${created.title}`);
-            if (assignment) console.log(`assigned to ${o.provider ?? 'all providers'} from ${assignment.validFrom}${assignment.validTo ? ` to ${assignment.validTo}` : ''} (assignment ${assignment.id})`);
+      mapped(
+        async (
+          file: string,
+          o: {
+            municipality: string;
+            name: string;
+            description?: string;
+            assignFrom?: string;
+            assignTo?: string;
+            provider?: string;
+            json?: boolean;
+          },
+        ) => {
+          let document: unknown;
+          try {
+            document = JSON.parse(await readFile(file, 'utf8'));
+          } catch (e) {
+            throw badRequest(`${file}: ${(e as Error).message}`);
           }
-        });
-      }),
+          if ((o.provider || o.assignTo) && !o.assignFrom) throw badRequest('--provider and --assign-to need --assign-from');
+          await withServices(async (s) => {
+            const who = await actingIn(s, o.municipality);
+            const created = await s.models.create(who, {
+              name: o.name,
+              ...(o.description ? { description: o.description } : {}),
+              document: document as Record<string, unknown>,
+            });
+            const assignment = o.assignFrom
+              ? await s.models.assign(who, created.id, {
+                  validFrom: o.assignFrom,
+                  validTo: o.assignTo ?? null,
+                  providerId: await providerIdOrNull(s, who, o.provider),
+                })
+              : null;
+            if (o.json) console.log(JSON.stringify({ model: { ...created, document: undefined }, assignment }, null, 2));
+            else {
+              console.log(`model ${created.name}@${created.version} added (id ${created.id}): ${created.title}`);
+              if (assignment)
+                console.log(
+                  `assigned to ${o.provider ?? 'all providers'} from ${assignment.validFrom}${assignment.validTo ? ` to ${assignment.validTo}` : ''} (assignment ${assignment.id})`,
+                );
+            }
+          });
+        },
+      ),
     );
 
   model
@@ -81,7 +101,9 @@ export function registerModelCommands(program: Command): void {
           const refs = await providerRefs(s, who);
           console.log(`Reimbursement models of ${o.municipality}: ${models.length} version(s)`);
           for (const m of models) console.log(modelLine(m));
-          console.log(`Assignments${o.activeOn ? ` in force on ${o.activeOn}` : ''}: ${assignments.length} (a provider's own assignment wins over one for all providers)`);
+          console.log(
+            `Assignments${o.activeOn ? ` in force on ${o.activeOn}` : ''}: ${assignments.length} (a provider's own assignment wins over one for all providers)`,
+          );
           for (const a of assignments) console.log(assignmentLine(a, refs));
         });
       }),
@@ -101,8 +123,16 @@ export function registerModelCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality);
           const m = await s.models.resolve(who, ref);
-          const a = await s.models.assign(who, m.id, { validFrom: o.from, validTo: o.to ?? null, providerId: await providerIdOrNull(s, who, o.provider) });
-          console.log(o.json ? JSON.stringify(a, null, 2) : `assignment ${a.id}: ${a.modelName}@${a.modelVersion} for ${o.provider ?? 'all providers'} ${span(a)}`);
+          const a = await s.models.assign(who, m.id, {
+            validFrom: o.from,
+            validTo: o.to ?? null,
+            providerId: await providerIdOrNull(s, who, o.provider),
+          });
+          console.log(
+            o.json
+              ? JSON.stringify(a, null, 2)
+              : `assignment ${a.id}: ${a.modelName}@${a.modelVersion} for ${o.provider ?? 'all providers'} ${span(a)}`,
+          );
         });
       }),
     );

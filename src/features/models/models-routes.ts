@@ -45,7 +45,8 @@ export function modelsRoutes(registry: OpenAPIRegistry, service: ModelsService):
     path: '/models',
     tag,
     summary: 'Add a model version (versions are never edited)',
-    description: 'The document is validated against the model schema; every wrong setting is listed in `details.issues` with its path (422).',
+    description:
+      'The document is validated against the model schema; every wrong setting is listed in `details.issues` with its path (422).',
     access: { write: 'models' },
     body: ModelCreate,
     response: ModelVersionWithDocument,

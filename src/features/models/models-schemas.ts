@@ -32,7 +32,9 @@ export const ModelCreate = z
     version: z.number().int().min(1).max(100_000).optional(),
     description: z.string().max(2000).nullable().optional(),
     /** Validated against the model schema; a wrong setting answers 422 with its path in details.issues. */
-    document: z.record(z.string(), z.unknown()).meta({ description: 'The reimbursement model (schemaVersion 1), see docs/reimbursement-model.md' }),
+    document: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'The reimbursement model (schemaVersion 1), see docs/reimbursement-model.md' }),
   })
   .meta({ id: 'ModelCreate' });
 export type ModelCreate = z.infer<typeof ModelCreate>;

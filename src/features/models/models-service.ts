@@ -3,7 +3,15 @@ import { AppError, conflict, notFound, unprocessable } from '../../shared/errors
 import { appendAudit } from '../audit/audit-store.js';
 import { scopeOf, type Acting } from '../auth/auth-types.js';
 import { parseModel, type ReimbursementModel } from '../reimbursement/model-schema.js';
-import type { AssignmentFilter, ModelAssign, ModelAssignment, ModelAssignmentUpdate, ModelCreate, ModelFilter, ModelVersionWithDocument } from './models-schemas.js';
+import type {
+  AssignmentFilter,
+  ModelAssign,
+  ModelAssignment,
+  ModelAssignmentUpdate,
+  ModelCreate,
+  ModelFilter,
+  ModelVersionWithDocument,
+} from './models-schemas.js';
 import { modelsStore } from './models-store.js';
 
 type Page = { limit: number; offset: number };
@@ -34,9 +42,18 @@ export async function resolveModel(db: Knex | Knex.Transaction, m: number, ref: 
         ? await modelsStore.byName(db, m, ref)
         : undefined;
   if (!found) {
-    const names = await db('reimbursement_models').where('municipality_id', m).groupBy('name').orderBy('name').select('name', db.raw('max(version)::int as latest'));
+    const names = await db('reimbursement_models')
+      .where('municipality_id', m)
+      .groupBy('name')
+      .orderBy('name')
+      .select('name', db.raw('max(version)::int as latest'));
     const available = names.map((r: { name: string; latest: number }) => `${r.name}@${r.latest}`);
-    throw new AppError(404, 'not_found', `model ${ref} not found; ${available.length ? `this municipality has ${available.join(', ')} (latest versions)` : 'this municipality has no models yet'}`, { available });
+    throw new AppError(
+      404,
+      'not_found',
+      `model ${ref} not found; ${available.length ? `this municipality has ${available.join(', ')} (latest versions)` : 'this municipality has no models yet'}`,
+      { available },
+    );
   }
   return found;
 }
@@ -62,25 +79,49 @@ export class ModelsService {
   async create(who: Acting, input: ModelCreate): Promise<ModelVersionWithDocument> {
     const parsed = parseModel(input.document);
     if (!parsed.ok) {
-      throw unprocessable(`The model has ${parsed.issues.length} wrong setting(s): ${parsed.issues.map((i) => `${i.path || '(document)'}: ${i.message}`).slice(0, 3).join('; ')}`, {
-        field: 'document',
-        issues: parsed.issues,
-      });
+      throw unprocessable(
+        `The model has ${parsed.issues.length} wrong setting(s): ${parsed.issues
+          .map((i) => `${i.path || '(document)'}: ${i.message}`)
+          .slice(0, 3)
+          .join('; ')}`,
+        {
+          field: 'document',
+          issues: parsed.issues,
+        },
+      );
     }
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       const muni = await tx('municipalities').where({ id: m }).first('country');
       if (parsed.model.holidays.country !== muni.country) {
-        throw unprocessable(`the model uses the ${parsed.model.holidays.country} holiday calendar; this municipality is in ${muni.country}`, {
-          field: 'document',
-          issues: [{ path: 'holidays.country', message: `must be ${muni.country}, the municipality's country` }],
-        });
+        throw unprocessable(
+          `the model uses the ${parsed.model.holidays.country} holiday calendar; this municipality is in ${muni.country}`,
+          {
+            field: 'document',
+            issues: [{ path: 'holidays.country', message: `must be ${muni.country}, the municipality's country` }],
+          },
+        );
       }
       const version = input.version ?? (await modelsStore.nextVersion(tx, m, input.name));
-      if (await modelsStore.byName(tx, m, input.name, version)) throw conflict(`model ${input.name} version ${version} already exists; models are never edited, add a new version`);
-      const id = await modelsStore.insert(tx, m, { name: input.name, version, description: input.description ?? null, document: input.document, createdBy: who.principal.actor });
+      if (await modelsStore.byName(tx, m, input.name, version))
+        throw conflict(`model ${input.name} version ${version} already exists; models are never edited, add a new version`);
+      const id = await modelsStore.insert(tx, m, {
+        name: input.name,
+        version,
+        description: input.description ?? null,
+        document: input.document,
+        createdBy: who.principal.actor,
+      });
       const created = (await modelsStore.get(tx, m, id))!;
-      await appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action: 'create', entity: 'reimbursement_model', entityId: id, changes: { after: { name: input.name, version, description: input.description ?? null } } });
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'create',
+        entity: 'reimbursement_model',
+        entityId: id,
+        changes: { after: { name: input.name, version, description: input.description ?? null } },
+      });
       return created;
     });
   }
@@ -99,9 +140,23 @@ export class ModelsService {
         throw unprocessable(`provider ${providerId} does not exist`, { field: 'providerId' });
       }
       await refuseOverlap(tx, m, providerId, input.validFrom, validTo, null);
-      const id = await modelsStore.insertAssignment(tx, m, { modelId, providerId, validFrom: input.validFrom, validTo, createdBy: who.principal.actor });
+      const id = await modelsStore.insertAssignment(tx, m, {
+        modelId,
+        providerId,
+        validFrom: input.validFrom,
+        validTo,
+        createdBy: who.principal.actor,
+      });
       const created = (await modelsStore.getAssignment(tx, { municipalityId: m, providerId: null }, id))!;
-      await appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action: 'assign', entity: 'model_assignment', entityId: id, changes: { after: created } });
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'assign',
+        entity: 'model_assignment',
+        entityId: id,
+        changes: { after: created },
+      });
       return created;
     });
   }
@@ -113,18 +168,34 @@ export class ModelsService {
       const scope = { municipalityId: m, providerId: null };
       const before = await modelsStore.getAssignment(tx, scope, id);
       if (!before) throw notFound('model assignment', id);
-      if (patch.validTo !== null && patch.validTo <= before.validFrom) throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' });
+      if (patch.validTo !== null && patch.validTo <= before.validFrom)
+        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' });
       await refuseOverlap(tx, m, before.providerId, before.validFrom, patch.validTo, id);
       await modelsStore.setAssignmentEnd(tx, m, id, patch.validTo);
       const after = (await modelsStore.getAssignment(tx, scope, id))!;
-      await appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action: 'update', entity: 'model_assignment', entityId: id, changes: { before, after } });
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'update',
+        entity: 'model_assignment',
+        entityId: id,
+        changes: { before, after },
+      });
       return after;
     });
   }
 }
 
 /** Names the assignment in the way; the exclusion constraint stays the guard against concurrent writers. */
-async function refuseOverlap(tx: Knex.Transaction, m: number, providerId: number | null, from: string, to: string | null, exceptId: number | null) {
+async function refuseOverlap(
+  tx: Knex.Transaction,
+  m: number,
+  providerId: number | null,
+  from: string,
+  to: string | null,
+  exceptId: number | null,
+) {
   const other = await modelsStore.overlapping(tx, m, providerId, from, to, exceptId);
   if (other) {
     throw conflict(

@@ -38,7 +38,10 @@ const assignments = (db: Db, scope: Scope) => {
     .join('reimbursement_models as rm', 'rm.id', 'a.model_id')
     .where('a.municipality_id', scope.municipalityId)
     .select('a.*', 'rm.name as model_name', 'rm.version as model_version');
-  if (scope.providerId !== null) q.andWhere((w) => { w.whereNull('a.provider_id').orWhere('a.provider_id', scope.providerId); });
+  if (scope.providerId !== null)
+    q.andWhere((w) => {
+      w.whereNull('a.provider_id').orWhere('a.provider_id', scope.providerId);
+    });
   return q;
 };
 
@@ -72,9 +75,20 @@ export const modelsStore = {
     return Number(row?.v ?? 0) + 1;
   },
 
-  async insert(tx: Knex.Transaction, m: number, v: { name: string; version: number; description: string | null; document: unknown; createdBy: string }) {
+  async insert(
+    tx: Knex.Transaction,
+    m: number,
+    v: { name: string; version: number; description: string | null; document: unknown; createdBy: string },
+  ) {
     const [row] = await tx('reimbursement_models')
-      .insert({ municipality_id: m, name: v.name, version: v.version, description: v.description, document: JSON.stringify(v.document), created_by: v.createdBy })
+      .insert({
+        municipality_id: m,
+        name: v.name,
+        version: v.version,
+        description: v.description,
+        document: JSON.stringify(v.document),
+        created_by: v.createdBy,
+      })
       .returning('id');
     return row.id as number;
   },
@@ -89,9 +103,15 @@ export const modelsStore = {
     const q = assignments(db, scope);
     if (f.providerId !== undefined) q.andWhere('a.provider_id', f.providerId);
     if (f.modelId !== undefined) q.andWhere('a.model_id', f.modelId);
-    if (f.activeOn) q.andWhere('a.valid_from', '<=', f.activeOn).andWhere((w) => { w.whereNull('a.valid_to').orWhere('a.valid_to', '>', f.activeOn!); });
+    if (f.activeOn)
+      q.andWhere('a.valid_from', '<=', f.activeOn).andWhere((w) => {
+        w.whereNull('a.valid_to').orWhere('a.valid_to', '>', f.activeOn!);
+      });
     const [{ count }] = (await q.clone().clearSelect().count({ count: '*' })) as [{ count: number }];
-    const rows = await q.orderBy([{ column: 'a.valid_from' }, { column: 'a.id' }]).limit(page.limit).offset(page.offset);
+    const rows = await q
+      .orderBy([{ column: 'a.valid_from' }, { column: 'a.id' }])
+      .limit(page.limit)
+      .offset(page.offset);
     return { items: rows.map(toAssignment), total: Number(count) };
   },
 
@@ -110,9 +130,20 @@ export const modelsStore = {
     return row ? toAssignment(row) : undefined;
   },
 
-  async insertAssignment(tx: Knex.Transaction, m: number, a: { modelId: number; providerId: number | null; validFrom: string; validTo: string | null; createdBy: string }) {
+  async insertAssignment(
+    tx: Knex.Transaction,
+    m: number,
+    a: { modelId: number; providerId: number | null; validFrom: string; validTo: string | null; createdBy: string },
+  ) {
     const [row] = await tx('model_assignments')
-      .insert({ municipality_id: m, model_id: a.modelId, provider_id: a.providerId, valid_from: a.validFrom, valid_to: a.validTo, created_by: a.createdBy })
+      .insert({
+        municipality_id: m,
+        model_id: a.modelId,
+        provider_id: a.providerId,
+        valid_from: a.validFrom,
+        valid_to: a.validTo,
+        created_by: a.createdBy,
+      })
       .returning('id');
     return row.id as number;
   },
@@ -125,7 +156,9 @@ export const modelsStore = {
   async allInPeriod(db: Db, m: number, from: string, to: string) {
     const rows = await assignments(db, { municipalityId: m, providerId: null })
       .andWhere('a.valid_from', '<', to)
-      .andWhere((w) => { w.whereNull('a.valid_to').orWhere('a.valid_to', '>', from); })
+      .andWhere((w) => {
+        w.whereNull('a.valid_to').orWhere('a.valid_to', '>', from);
+      })
       .orderBy('a.valid_from');
     return rows.map(toAssignment);
   },
@@ -137,7 +170,9 @@ export const modelsStore = {
   async inPeriod(db: Db, m: number, providerId: number, from: string, to: string) {
     const rows = await assignments(db, { municipalityId: m, providerId })
       .andWhere('a.valid_from', '<', to)
-      .andWhere((w) => { w.whereNull('a.valid_to').orWhere('a.valid_to', '>', from); })
+      .andWhere((w) => {
+        w.whereNull('a.valid_to').orWhere('a.valid_to', '>', from);
+      })
       .orderBy('a.valid_from');
     return rows.map(toAssignment);
   },

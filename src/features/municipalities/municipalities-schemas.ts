@@ -18,10 +18,16 @@ export const Municipality = z
     electronicAddressScheme: z.string().nullable(),
     address: z.string().nullable(),
     ...addressOutput,
-    invoicingMode: z.enum(['self_billing', 'payment_basis']).meta({ description: "how providers are paid unless a provider's own mode says otherwise" }),
-    invoiceInHouseProvider: z.boolean().meta({ description: 'false: the in-house provider gets an internal settlement statement, not an invoice' }),
+    invoicingMode: z
+      .enum(['self_billing', 'payment_basis'])
+      .meta({ description: "how providers are paid unless a provider's own mode says otherwise" }),
+    invoiceInHouseProvider: z
+      .boolean()
+      .meta({ description: 'false: the in-house provider gets an internal settlement statement, not an invoice' }),
     buyerReference: z.string().nullable().meta({ description: "the municipality's own reference on every invoice (BT-10)" }),
-    receivedInvoiceTolerance: z.string().meta({ example: '0.00', description: 'the most a received invoice may differ from its payment basis, per amount compared' }),
+    receivedInvoiceTolerance: z
+      .string()
+      .meta({ example: '0.00', description: 'the most a received invoice may differ from its payment basis, per amount compared' }),
     choiceNoticeRule: z.enum(NOTICE_RULES),
     choiceNoticeDays: z.number().int(),
     extraHolidays: z.array(z.object({ date: IsoDate, name: z.string() })),
@@ -34,7 +40,11 @@ const editable = {
   language: z.enum(['da', 'sv', 'en']),
   companyNumber: z.string().max(20).nullable().optional(),
   electronicAddress: z.string().max(100).nullable().optional(),
-  electronicAddressScheme: z.string().regex(/^\d{4}$/).nullable().optional(),
+  electronicAddressScheme: z
+    .string()
+    .regex(/^\d{4}$/)
+    .nullable()
+    .optional(),
   address: z.string().max(500).nullable().optional(),
   ...addressFields,
   invoicingMode: z.enum(['self_billing', 'payment_basis']).optional(),

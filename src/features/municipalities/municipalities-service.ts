@@ -76,7 +76,14 @@ export class MunicipalitiesService {
         })
         .returning('*');
       await composeAddress(tx, 'municipalities', row);
-      await appendAudit(tx, { municipalityId: row.id, actor, action: 'create', entity: 'municipality', entityId: row.id, changes: { after: input } });
+      await appendAudit(tx, {
+        municipalityId: row.id,
+        actor,
+        action: 'create',
+        entity: 'municipality',
+        entityId: row.id,
+        changes: { after: input },
+      });
       return (await load(tx, { id: row.id }))!;
     });
   }
@@ -97,10 +104,21 @@ export class MunicipalitiesService {
     const id = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       const before = await load(tx, { id });
-      const [row] = await tx('municipalities').where({ id }).update({ ...columns(patch), updated_at: tx.fn.now() }).returning('*');
+      const [row] = await tx('municipalities')
+        .where({ id })
+        .update({ ...columns(patch), updated_at: tx.fn.now() })
+        .returning('*');
       await composeAddress(tx, 'municipalities', row);
       const after = (await load(tx, { id }))!;
-      await appendAudit(tx, { municipalityId: id, actor: who.principal.actor, requestId: who.requestId, action: 'update', entity: 'municipality', entityId: id, changes: { before, after } });
+      await appendAudit(tx, {
+        municipalityId: id,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'update',
+        entity: 'municipality',
+        entityId: id,
+        changes: { before, after },
+      });
       return after;
     });
   }
@@ -109,7 +127,15 @@ export class MunicipalitiesService {
     const id = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       await tx('municipal_holidays').insert({ municipality_id: id, date: h.date, name: h.name });
-      await appendAudit(tx, { municipalityId: id, actor: who.principal.actor, requestId: who.requestId, action: 'create', entity: 'municipal_holiday', entityId: h.date, changes: h });
+      await appendAudit(tx, {
+        municipalityId: id,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'create',
+        entity: 'municipal_holiday',
+        entityId: h.date,
+        changes: h,
+      });
       return (await load(tx, { id }))!;
     });
   }

@@ -14,12 +14,41 @@ import { COST_ELEMENTS, type Allocation, type CostElement, type CostLine } from 
 const norm = (s: string) => s.toLowerCase().replace(/"/g, '').replace(/\s+/g, ' ').trim();
 
 const LINE_HEADERS: Record<string, keyof CostLineColumns> = {
-  element: 'element', omkostningsart: 'element', omkostning: 'element', art: 'element', kostnadsslag: 'element', kostnadsart: 'element',
-  description: 'description', beskrivelse: 'description', tekst: 'description', beskrivning: 'description', text: 'description', konto: 'description',
-  amount: 'amount', beløb: 'amount', belob: 'amount', belopp: 'amount', kostnad: 'amount',
-  type: 'type', cost_type: 'type', omkostningstype: 'type', kostnadstyp: 'type', 'direkte/indirekte': 'type', 'direkt/indirekt': 'type',
-  assessment: 'assessment', assessment_unit: 'assessment', myndighed: 'assessment', visitation: 'assessment', myndighet: 'assessment', biståndsbedömning: 'assessment',
-  allocation: 'allocation', key: 'allocation', fordelingsnøgle: 'allocation', nøgle: 'allocation', fördelningsnyckel: 'allocation', nyckel: 'allocation',
+  element: 'element',
+  omkostningsart: 'element',
+  omkostning: 'element',
+  art: 'element',
+  kostnadsslag: 'element',
+  kostnadsart: 'element',
+  description: 'description',
+  beskrivelse: 'description',
+  tekst: 'description',
+  beskrivning: 'description',
+  text: 'description',
+  konto: 'description',
+  amount: 'amount',
+  beløb: 'amount',
+  belob: 'amount',
+  belopp: 'amount',
+  kostnad: 'amount',
+  type: 'type',
+  cost_type: 'type',
+  omkostningstype: 'type',
+  kostnadstyp: 'type',
+  'direkte/indirekte': 'type',
+  'direkt/indirekt': 'type',
+  assessment: 'assessment',
+  assessment_unit: 'assessment',
+  myndighed: 'assessment',
+  visitation: 'assessment',
+  myndighet: 'assessment',
+  biståndsbedömning: 'assessment',
+  allocation: 'allocation',
+  key: 'allocation',
+  fordelingsnøgle: 'allocation',
+  nøgle: 'allocation',
+  fördelningsnyckel: 'allocation',
+  nyckel: 'allocation',
 };
 interface CostLineColumns {
   element: string;
@@ -31,33 +60,89 @@ interface CostLineColumns {
 }
 
 const ELEMENT_ALIASES: Record<string, CostElement> = {
-  løn: 'wages', lønninger: 'wages', lön: 'wages', löner: 'wages', salaries: 'wages', vikarer: 'wages', elever: 'wages', timlön: 'wages',
-  pension: 'pensions', pensioner: 'pensions',
-  sygefravær: 'sickness', sygdom: 'sickness', sjukfrånvaro: 'sickness', sjuklön: 'sickness',
-  uddannelse: 'training', kompetenceudvikling: 'training', utbildning: 'training', kompetensutveckling: 'training',
-  kørsel: 'transport', befordring: 'transport', resor: 'transport', bilar: 'transport', biler: 'transport',
-  ledelse: 'management', ledning: 'management',
+  løn: 'wages',
+  lønninger: 'wages',
+  lön: 'wages',
+  löner: 'wages',
+  salaries: 'wages',
+  vikarer: 'wages',
+  elever: 'wages',
+  timlön: 'wages',
+  pension: 'pensions',
+  pensioner: 'pensions',
+  sygefravær: 'sickness',
+  sygdom: 'sickness',
+  sjukfrånvaro: 'sickness',
+  sjuklön: 'sickness',
+  uddannelse: 'training',
+  kompetenceudvikling: 'training',
+  utbildning: 'training',
+  kompetensutveckling: 'training',
+  kørsel: 'transport',
+  befordring: 'transport',
+  resor: 'transport',
+  bilar: 'transport',
+  biler: 'transport',
+  ledelse: 'management',
+  ledning: 'management',
   adm: 'administration',
-  'hr/løn': 'hr_payroll', hr: 'hr_payroll', lønadministration: 'hr_payroll', personaleadministration: 'hr_payroll', lönehantering: 'hr_payroll', personaladministration: 'hr_payroll',
-  forsikring: 'insurance', forsikringer: 'insurance', försäkring: 'insurance', försäkringar: 'insurance',
-  lokaler: 'premises', husleje: 'premises', ejendom: 'premises', lokalkostnader: 'premises', hyra: 'premises',
-  afskrivninger: 'depreciation', afskrivning: 'depreciation', avskrivningar: 'depreciation', avskrivning: 'depreciation',
-  renter: 'interest', rente: 'interest', ränta: 'interest', räntor: 'interest',
-  andet: 'other', øvrige: 'other', øvrigt: 'other', övrigt: 'other', övriga: 'other',
+  'hr/løn': 'hr_payroll',
+  hr: 'hr_payroll',
+  lønadministration: 'hr_payroll',
+  personaleadministration: 'hr_payroll',
+  lönehantering: 'hr_payroll',
+  personaladministration: 'hr_payroll',
+  forsikring: 'insurance',
+  forsikringer: 'insurance',
+  försäkring: 'insurance',
+  försäkringar: 'insurance',
+  lokaler: 'premises',
+  husleje: 'premises',
+  ejendom: 'premises',
+  lokalkostnader: 'premises',
+  hyra: 'premises',
+  afskrivninger: 'depreciation',
+  afskrivning: 'depreciation',
+  avskrivningar: 'depreciation',
+  avskrivning: 'depreciation',
+  renter: 'interest',
+  rente: 'interest',
+  ränta: 'interest',
+  räntor: 'interest',
+  andet: 'other',
+  øvrige: 'other',
+  øvrigt: 'other',
+  övrigt: 'other',
+  övriga: 'other',
 };
 
 const TYPES: Record<string, 'direct' | 'indirect'> = {
-  direct: 'direct', direkte: 'direct', direkt: 'direct',
-  indirect: 'indirect', indirekte: 'indirect', indirekt: 'indirect',
+  direct: 'direct',
+  direkte: 'direct',
+  direkt: 'direct',
+  indirect: 'indirect',
+  indirekte: 'indirect',
+  indirekt: 'indirect',
 };
 const YES = new Set(['yes', 'y', 'true', '1', 'ja', 'j', 'x']);
 const NO = new Set(['', 'no', 'n', 'false', '0', 'nej']);
 
 const DRIVER_ALIASES: Record<string, 'delivered_hours' | 'staff_hours'> = {
-  delivered_hours: 'delivered_hours', 'delivered hours': 'delivered_hours', 'leverede timer': 'delivered_hours', 'leveret tid': 'delivered_hours',
-  brugertid: 'delivered_hours', 'levererade timmar': 'delivered_hours', 'utförd tid': 'delivered_hours', 'utförda timmar': 'delivered_hours',
-  staff_hours: 'staff_hours', 'staff hours': 'staff_hours', medarbejdertimer: 'staff_hours', personaletimer: 'staff_hours',
-  fremmødetimer: 'staff_hours', personaltimmar: 'staff_hours', 'arbetade timmar': 'staff_hours',
+  delivered_hours: 'delivered_hours',
+  'delivered hours': 'delivered_hours',
+  'leverede timer': 'delivered_hours',
+  'leveret tid': 'delivered_hours',
+  brugertid: 'delivered_hours',
+  'levererade timmar': 'delivered_hours',
+  'utförd tid': 'delivered_hours',
+  'utförda timmar': 'delivered_hours',
+  staff_hours: 'staff_hours',
+  'staff hours': 'staff_hours',
+  medarbejdertimer: 'staff_hours',
+  personaletimer: 'staff_hours',
+  fremmødetimer: 'staff_hours',
+  personaltimmar: 'staff_hours',
+  'arbetade timmar': 'staff_hours',
 };
 
 /** An amount that may be negative (a refund booked against a cost): "-1.234,50", "1234.50". */
@@ -76,7 +161,10 @@ export function parseSignedAmount(text: string): string | null {
 export function parseQuantity(text: string, places = 4): string | null {
   let s = text.replace(/[\s\u00a0%]/g, '');
   const decimal = s.lastIndexOf(',') > s.lastIndexOf('.') ? ',' : '.';
-  s = s.split(decimal === ',' ? '.' : ',').join('').replace(decimal, '.');
+  s = s
+    .split(decimal === ',' ? '.' : ',')
+    .join('')
+    .replace(decimal, '.');
   return new RegExp(`^\\d{1,10}(\\.\\d{1,${places}})?$`).test(s) ? new Decimal(s).toFixed() : null;
 }
 
@@ -104,7 +192,8 @@ export function parseAllocation(text: string, categories: readonly string[]): { 
   return { allocation: { type: 'shares', shares } };
 }
 
-const records = (text: string, what: string, expected: string) => csvRecords(text, `The ${what} file is empty: a header row is required (${expected})`);
+const records = (text: string, what: string, expected: string) =>
+  csvRecords(text, `The ${what} file is empty: a header row is required (${expected})`);
 
 function columnsOf<K extends string>(head: string[], names: Record<string, K>, expected: string, required: readonly K[]) {
   const columns = head.map((h) => names[norm(h)] ?? null);
@@ -128,14 +217,21 @@ export function parseCostLinesCsv(text: string, categories: readonly string[]): 
   for (const { record, row } of body) {
     const fail = (field: string, message: string) => errors.push({ row, field, message });
     const elementText = norm(get(record, 'element'));
-    const element = (COST_ELEMENTS as readonly string[]).includes(elementText) ? (elementText as CostElement) : ELEMENT_ALIASES[elementText];
+    const element = (COST_ELEMENTS as readonly string[]).includes(elementText)
+      ? (elementText as CostElement)
+      : ELEMENT_ALIASES[elementText];
     if (!element) fail('element', `must be one of ${COST_ELEMENTS.join(', ')} (or a Danish/Swedish name), got "${get(record, 'element')}"`);
     const description = get(record, 'description');
     if (description.length > 500) fail('description', 'must be at most 500 characters');
     const amount = parseSignedAmount(get(record, 'amount'));
     if (amount === null) fail('amount', `must be an amount with at most 2 decimals, got "${get(record, 'amount')}"`);
     const typeText = norm(get(record, 'type'));
-    const costType = typeText === '' ? (element && ['wages', 'pensions', 'sickness', 'training', 'transport'].includes(element) ? 'direct' : 'indirect') : TYPES[typeText];
+    const costType =
+      typeText === ''
+        ? element && ['wages', 'pensions', 'sickness', 'training', 'transport'].includes(element)
+          ? 'direct'
+          : 'indirect'
+        : TYPES[typeText];
     if (!costType) fail('type', `must be direct or indirect (direkte/indirekte, direkt/indirekt), got "${get(record, 'type')}"`);
     const assessmentText = norm(get(record, 'assessment'));
     const assessmentUnit = YES.has(assessmentText) ? true : NO.has(assessmentText) ? false : null;
@@ -143,17 +239,42 @@ export function parseCostLinesCsv(text: string, categories: readonly string[]): 
     const a = parseAllocation(get(record, 'allocation'), categories);
     if ('error' in a) fail('allocation', a.error);
     if (errors.some((e) => e.row === row) || 'error' in a) continue;
-    lines.push({ lineNo: lines.length + 1, element: element!, description, amount: amount!, costType: costType!, assessmentUnit: assessmentUnit!, allocation: a.allocation });
+    lines.push({
+      lineNo: lines.length + 1,
+      element: element!,
+      description,
+      amount: amount!,
+      costType: costType!,
+      assessmentUnit: assessmentUnit!,
+      allocation: a.allocation,
+    });
   }
   if (body.length === 0) errors.push({ row: 1, field: 'file', message: 'has a header but no cost lines' });
   return { lines, errors };
 }
 
 const HOURS_HEADERS: Record<string, 'category' | 'delivered' | 'staff' | 'method'> = {
-  category: 'category', kategori: 'category', priskategori: 'category', code: 'category',
-  delivered_hours: 'delivered', 'delivered hours': 'delivered', 'leverede timer': 'delivered', brugertid: 'delivered', 'levererade timmar': 'delivered', 'utförda timmar': 'delivered',
-  staff_hours: 'staff', 'staff hours': 'staff', medarbejdertimer: 'staff', fremmødetimer: 'staff', personaltimmar: 'staff',
-  method: 'method', metode: 'method', metod: 'method', note: 'method', bemærkning: 'method', anteckning: 'method',
+  category: 'category',
+  kategori: 'category',
+  priskategori: 'category',
+  code: 'category',
+  delivered_hours: 'delivered',
+  'delivered hours': 'delivered',
+  'leverede timer': 'delivered',
+  brugertid: 'delivered',
+  'levererade timmar': 'delivered',
+  'utförda timmar': 'delivered',
+  staff_hours: 'staff',
+  'staff hours': 'staff',
+  medarbejdertimer: 'staff',
+  fremmødetimer: 'staff',
+  personaltimmar: 'staff',
+  method: 'method',
+  metode: 'method',
+  metod: 'method',
+  note: 'method',
+  bemærkning: 'method',
+  anteckning: 'method',
 };
 const HOURS_COLUMNS = 'category;delivered_hours;staff_hours;method';
 
@@ -181,7 +302,8 @@ export function parseHoursCsv(text: string, categories: readonly string[]): { ho
       const t = get(record, field);
       if (t === '') return null;
       const q = parseQuantity(t);
-      if (q === null) fail(field === 'delivered' ? 'delivered_hours' : 'staff_hours', `must be hours ≥ 0 with at most 4 decimals, got "${t}"`);
+      if (q === null)
+        fail(field === 'delivered' ? 'delivered_hours' : 'staff_hours', `must be hours ≥ 0 with at most 4 decimals, got "${t}"`);
       return q;
     };
     const deliveredHours = value('delivered');

@@ -10,9 +10,12 @@ export function costStatementCsv(lines: readonly CostLine[], categoryOrder: read
     l.amount,
     l.costType,
     l.assessmentUnit ? 'yes' : 'no',
-    l.allocation.type === 'driver' ? l.allocation.driver : Object.entries(l.allocation.shares)
+    l.allocation.type === 'driver'
+      ? l.allocation.driver
+      : Object.entries(l.allocation.shares)
           .sort(([a], [b]) => rank(a) - rank(b))
-          .map(([c, p]) => `${c}:${p}`).join('|'),
+          .map(([c, p]) => `${c}:${p}`)
+          .join('|'),
   ]);
   return csvDocument(['element', 'description', 'amount', 'type', 'assessment', 'allocation'], rows);
 }

@@ -25,7 +25,14 @@ const CATEGORIES = [
   { code: 'PPD', name: 'Personlig pleje hverdag dag', priceGroup: 'PP', timeBands: ['day'] },
   { code: 'PPO', name: 'Personlig pleje øvrige tider', priceGroup: 'PP', timeBands: ['evening', 'night'] },
 ];
-const hours = (code: string, delivered: string, staff: string | null) => ({ code, deliveredHours: delivered, byBand: {}, source: 'entered' as const, staffHours: staff, method: null });
+const hours = (code: string, delivered: string, staff: string | null) => ({
+  code,
+  deliveredHours: delivered,
+  byBand: {},
+  source: 'entered' as const,
+  staffHours: staff,
+  method: null,
+});
 const HOURS = [hours('PH', '1000', '1200'), hours('PPD', '2000', '2500'), hours('PPO', '500', '800')];
 const line = (lineNo: number, o: Partial<CostLine> & Pick<CostLine, 'amount' | 'allocation'>): CostLine => ({
   lineNo,
@@ -37,17 +44,41 @@ const line = (lineNo: number, o: Partial<CostLine> & Pick<CostLine, 'amount' | '
 });
 const LINES: CostLine[] = [
   line(1, { amount: '1000000.00', allocation: { type: 'shares', shares: { PPD: '60', PPO: '25', PH: '15' } } }),
-  line(2, { element: 'administration', costType: 'indirect', amount: '350000.00', allocation: { type: 'driver', driver: 'delivered_hours' } }),
+  line(2, {
+    element: 'administration',
+    costType: 'indirect',
+    amount: '350000.00',
+    allocation: { type: 'driver', driver: 'delivered_hours' },
+  }),
   line(3, { element: 'premises', costType: 'indirect', amount: '90000.00', allocation: { type: 'driver', driver: 'staff_hours' } }),
-  line(4, { element: 'administration', costType: 'indirect', amount: '500000.00', assessmentUnit: true, allocation: { type: 'driver', driver: 'delivered_hours' } }),
+  line(4, {
+    element: 'administration',
+    costType: 'indirect',
+    amount: '500000.00',
+    assessmentUnit: true,
+    allocation: { type: 'driver', driver: 'delivered_hours' },
+  }),
 ];
-const SETTINGS: RecalcSettings = { policy: 'symmetric', overheadPercent: '6', priceDecimals: 2, rounding: 'half_up', publishedVatPercent: '25' };
+const SETTINGS: RecalcSettings = {
+  policy: 'symmetric',
+  overheadPercent: '6',
+  priceDecimals: 2,
+  rounding: 'half_up',
+  publishedVatPercent: '25',
+};
 /**
  * Provider 1 (A) has hours in two categories: PPD day 6000 min (100 h) at 450.00 and PPO evening
  * 1500 min (25 h) at 700.00. Provider 2 (B): PH day 3000 min at 290.44 (equal to the new price) and
  * PPO night 120 min paid at a 50 % factor (60 paid minutes) at 700.00.
  */
-const paid = (providerId: number, categoryCode: string, band: string, rate: string, minutes: number, paidMinutes = String(minutes)): PaidHours => ({
+const paid = (
+  providerId: number,
+  categoryCode: string,
+  band: string,
+  rate: string,
+  minutes: number,
+  paidMinutes = String(minutes),
+): PaidHours => ({
   providerId,
   providerRef: providerId === 1 ? 'A' : 'B',
   categoryCode,
@@ -57,7 +88,12 @@ const paid = (providerId: number, categoryCode: string, band: string, rate: stri
   minutes,
   paidMinutes,
 });
-const PAID = [paid(1, 'PPD', 'day', '450.00', 6000), paid(1, 'PPO', 'evening', '700.00', 1500), paid(2, 'PH', 'day', '290.44', 3000), paid(2, 'PPO', 'night', '700.00', 120, '60')];
+const PAID = [
+  paid(1, 'PPD', 'day', '450.00', 6000),
+  paid(1, 'PPO', 'evening', '700.00', 1500),
+  paid(2, 'PH', 'day', '290.44', 3000),
+  paid(2, 'PPO', 'night', '700.00', 120, '60'),
+];
 const input = (o: Partial<RecalcInput> = {}, s: Partial<RecalcSettings> = {}): RecalcInput => ({
   year: 2025,
   categories: CATEGORIES,
@@ -71,22 +107,32 @@ const input = (o: Partial<RecalcInput> = {}, s: Partial<RecalcSettings> = {}): R
 describe('recalculate: allocation, prices', () => {
   it('allocates by share, by delivered hours and by staff hours, and excludes the assessment unit', () => {
     const r = recalculate(input());
-    const alloc = (lineNo: number) => Object.fromEntries(r.allocations.filter((a) => a.lineNo === lineNo).map((a) => [a.categoryCode, a.amount]));
+    const alloc = (lineNo: number) =>
+      Object.fromEntries(r.allocations.filter((a) => a.lineNo === lineNo).map((a) => [a.categoryCode, a.amount]));
     expect(alloc(1)).toEqual({ PH: '150000.00', PPD: '600000.00', PPO: '250000.00' });
     expect(alloc(2)).toEqual({ PH: '100000.00', PPD: '200000.00', PPO: '50000.00' });
     expect(alloc(3)).toEqual({ PH: '24000.00', PPD: '50000.00', PPO: '16000.00' });
     expect(alloc(4)).toEqual({});
-    expect(r.excluded).toEqual([{ lineNo: 4, element: 'administration', description: 'line 4', amount: '500000.00', reason: 'assessment_unit' }]);
+    expect(r.excluded).toEqual([
+      { lineNo: 4, element: 'administration', description: 'line 4', amount: '500000.00', reason: 'assessment_unit' },
+    ]);
     expect(r.allocations.find((a) => a.lineNo === 2 && a.categoryCode === 'PH')!.basis).toBe('delivered_hours 1000 of 3500');
     expect(r.allocations.find((a) => a.lineNo === 1 && a.categoryCode === 'PPO')!.basis).toBe('share 25 %');
     expect(r.totals).toMatchObject({ statement: '1940000.00', excluded: '500000.00', allocated: '1440000.00' });
     const ph = r.categories.find((c) => c.code === 'PH')!;
-    expect(ph.costs).toEqual({ byElement: { wages: '150000.00', administration: '100000.00', premises: '24000.00' }, direct: '150000.00', indirect: '124000.00', total: '274000.00' });
+    expect(ph.costs).toEqual({
+      byElement: { wages: '150000.00', administration: '100000.00', premises: '24000.00' },
+      direct: '150000.00',
+      indirect: '124000.00',
+      total: '274000.00',
+    });
   });
 
   it('divides by delivered hours and applies the overhead once, on the category cost per hour', () => {
     const r = recalculate(input());
-    expect(r.categories.map((c) => [c.code, c.costs.total, c.costPerHour, c.priceBeforeRounding, c.price, c.publishedPriceInclVat])).toEqual([
+    expect(
+      r.categories.map((c) => [c.code, c.costs.total, c.costPerHour, c.priceBeforeRounding, c.price, c.publishedPriceInclVat]),
+    ).toEqual([
       ['PH', '274000.00', '274.0000', '290.4400', '290.44', '363.05'],
       ['PPD', '850000.00', '425.0000', '450.5000', '450.50', '563.13'], // 450.50 × 1.25 = 563.125 → 563.13
       ['PPO', '316000.00', '632.0000', '669.9200', '669.92', '837.40'],
@@ -98,7 +144,12 @@ describe('recalculate: allocation, prices', () => {
 
   it('rounds the price by the configured rule from the exact value', () => {
     // 1000.00 ÷ 3 h = 333.333…; × 1.06 = 353.333…
-    const one = { categories: [CATEGORIES[0]!], hours: [hours('PH', '3', null)], lines: [line(1, { amount: '1000.00', allocation: { type: 'driver', driver: 'delivered_hours' } })], paid: [] };
+    const one = {
+      categories: [CATEGORIES[0]!],
+      hours: [hours('PH', '3', null)],
+      lines: [line(1, { amount: '1000.00', allocation: { type: 'driver', driver: 'delivered_hours' } })],
+      paid: [],
+    };
     const price = (s: Partial<RecalcSettings>) => recalculate(input(one, s)).categories[0]!.price;
     expect(price({ overheadPercent: null })).toBe('333.33');
     expect(price({ overheadPercent: null, rounding: 'up' })).toBe('333.34');
@@ -114,7 +165,11 @@ describe('recalculate: allocation, prices', () => {
 
   it('splits in øre so the parts add up to the line: largest remainder first, earlier category on ties, sign kept', () => {
     const d = (xs: string[]) => xs.map((x) => new Decimal(x));
-    expect(splitInOere(new Decimal('100.00'), d(['33.3333', '33.3333', '33.3334'])).map((p) => p.toFixed(2))).toEqual(['33.33', '33.33', '33.34']);
+    expect(splitInOere(new Decimal('100.00'), d(['33.3333', '33.3333', '33.3334'])).map((p) => p.toFixed(2))).toEqual([
+      '33.33',
+      '33.33',
+      '33.34',
+    ]);
     expect(splitInOere(new Decimal('100.00'), d(['1', '1', '1'])).map((p) => p.toFixed(2))).toEqual(['33.34', '33.33', '33.33']);
     expect(splitInOere(new Decimal('-10.00'), d(['1', '1', '1'])).map((p) => p.toFixed(2))).toEqual(['-3.34', '-3.33', '-3.33']);
     expect(splitInOere(new Decimal('0.02'), d(['1', '0', '1', '1'])).map((p) => p.toFixed(2))).toEqual(['0.01', '0.00', '0.01', '0.00']);
@@ -122,18 +177,22 @@ describe('recalculate: allocation, prices', () => {
 
   it('splits any amount into parts that add up to it exactly, each within an øre of its exact share', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 12 }), (oere, ws) => {
-        fc.pre(ws.some((w) => w > 0));
-        const amount = new Decimal(oere.toString()).div(100);
-        const weights = ws.map((w) => new Decimal(w).div(7));
-        const parts = splitInOere(amount, weights);
-        const total = weights.reduce((t, w) => t.plus(w), new Decimal(0));
-        expect(parts.reduce((t, p) => t.plus(p), new Decimal(0)).eq(amount)).toBe(true);
-        parts.forEach((p, i) => {
-          expect(p.decimalPlaces()).toBeLessThanOrEqual(2);
-          expect(p.minus(amount.mul(weights[i]!).div(total)).abs().lt('0.01')).toBe(true);
-        });
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }),
+        fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 12 }),
+        (oere, ws) => {
+          fc.pre(ws.some((w) => w > 0));
+          const amount = new Decimal(oere.toString()).div(100);
+          const weights = ws.map((w) => new Decimal(w).div(7));
+          const parts = splitInOere(amount, weights);
+          const total = weights.reduce((t, w) => t.plus(w), new Decimal(0));
+          expect(parts.reduce((t, p) => t.plus(p), new Decimal(0)).eq(amount)).toBe(true);
+          parts.forEach((p, i) => {
+            expect(p.decimalPlaces()).toBeLessThanOrEqual(2);
+            expect(p.minus(amount.mul(weights[i]!).div(total)).abs().lt('0.01')).toBe(true);
+          });
+        },
+      ),
     );
   });
 
@@ -157,7 +216,8 @@ describe('recalculate: allocation, prices', () => {
     ]);
     const staff = () => recalculate(input({ hours: HOURS.map((h) => (h.code === 'PPO' ? { ...h, staffHours: null } : h)) }));
     expect(staff).toThrow('lines.3: allocated by staff hours, but no staff hours are entered for PPO');
-    const noHours = () => recalculate(input({ hours: HOURS.map((h) => (h.code === 'PH' ? { ...h, deliveredHours: '0' } : h)), lines: [LINES[0]!] }));
+    const noHours = () =>
+      recalculate(input({ hours: HOURS.map((h) => (h.code === 'PH' ? { ...h, deliveredHours: '0' } : h)), lines: [LINES[0]!] }));
     expect(noHours).toThrow('categories.PH: has 150000.00 of costs but no delivered hours');
   });
 });
@@ -172,20 +232,34 @@ describe('recalculate: comparison and retro adjustments per policy', () => {
     ]);
     const [a, b] = r.adjustments;
     // A: +0.50 × 100 h = 50.00; −30.08 × 25 h = −752.00; total −702.00, VAT 25 % −175.50
-    expect(a).toMatchObject({ providerId: 1, providerRef: 'A', totalExclVat: '-702.00', vatTotal: '-175.50', totalInclVat: '-877.50', vat: [{ percent: '25.00', base: '-702.00', vat: '-175.50' }] });
+    expect(a).toMatchObject({
+      providerId: 1,
+      providerRef: 'A',
+      totalExclVat: '-702.00',
+      vatTotal: '-175.50',
+      totalInclVat: '-877.50',
+      vat: [{ percent: '25.00', base: '-702.00', vat: '-175.50' }],
+    });
     expect(a!.lines.map((l) => [l.categoryCode, l.band, l.paidRate, l.newPrice, l.difference, l.minutes, l.hours, l.amount])).toEqual([
       ['PPD', 'day', '450.00', '450.50', '0.5000', 6000, '100.00000000', '50.00'],
       ['PPO', 'evening', '700.00', '669.92', '-30.0800', 1500, '25.00000000', '-752.00'],
     ]);
     // B: PH equal → no line; PPO night 60 paid minutes (120 min at 50 %) × −30.08 = −30.08, VAT −7.52
     expect(b).toMatchObject({ providerId: 2, totalExclVat: '-30.08', vatTotal: '-7.52', totalInclVat: '-37.60' });
-    expect(b!.lines.map((l) => [l.categoryCode, l.band, l.minutes, l.hours, l.amount])).toEqual([['PPO', 'night', 120, '1.00000000', '-30.08']]);
+    expect(b!.lines.map((l) => [l.categoryCode, l.band, l.minutes, l.hours, l.amount])).toEqual([
+      ['PPO', 'night', 120, '1.00000000', '-30.08'],
+    ]);
     expect(r.totals.adjustmentsExclVat).toBe('-732.08');
   });
 
   it('upward only: only the higher price is settled', () => {
     const r = recalculate(input({}, { policy: 'upward_only' }));
-    expect(r.categories.find((c) => c.code === 'PPO')!.paid[0]).toEqual({ rate: '700.00', hours: '26.0000', difference: '-30.0800', settled: '0.0000' });
+    expect(r.categories.find((c) => c.code === 'PPO')!.paid[0]).toEqual({
+      rate: '700.00',
+      hours: '26.0000',
+      difference: '-30.0800',
+      settled: '0.0000',
+    });
     expect(r.adjustments.map((a) => [a.providerRef, a.lines.map((l) => l.amount), a.totalExclVat, a.vatTotal, a.totalInclVat])).toEqual([
       ['A', ['50.00'], '50.00', '12.50', '62.50'],
       ['B', [], '0.00', '0.00', '0.00'],

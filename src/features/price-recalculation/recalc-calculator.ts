@@ -82,12 +82,14 @@ function validate(input: RecalcInput): void {
     for (const b of c.timeBands) {
       const key = `${c.priceGroup}|${b}`;
       const other = bandOwner.get(key);
-      if (other) issues.push({ path: `categories.${c.code}`, message: `price group ${c.priceGroup} band ${b} is already in category ${other}` });
+      if (other)
+        issues.push({ path: `categories.${c.code}`, message: `price group ${c.priceGroup} band ${b} is already in category ${other}` });
       bandOwner.set(key, c.code);
     }
   }
   const hours = new Map(input.hours.map((h) => [h.code, h]));
-  for (const c of input.categories) if (!hours.has(c.code)) issues.push({ path: `hours.${c.code}`, message: 'no delivered hours for this category' });
+  for (const c of input.categories)
+    if (!hours.has(c.code)) issues.push({ path: `hours.${c.code}`, message: 'no delivered hours for this category' });
   input.lines.forEach((l) => {
     const path = `lines.${l.lineNo}`;
     if (l.assessmentUnit) return;
@@ -101,8 +103,10 @@ function validate(input: RecalcInput): void {
       if (!sum.eq(100)) issues.push({ path, message: `shares add up to ${sum.toString()} %, not 100 %` });
     } else if (l.allocation.driver === 'staff_hours') {
       const missing = input.categories.filter((c) => hours.get(c.code)?.staffHours == null).map((c) => c.code);
-      if (missing.length) issues.push({ path, message: `allocated by staff hours, but no staff hours are entered for ${missing.join(', ')}` });
-      else if (input.categories.every((c) => dec(hours.get(c.code)!.staffHours!).isZero())) issues.push({ path, message: 'allocated by staff hours, but all staff hours are 0' });
+      if (missing.length)
+        issues.push({ path, message: `allocated by staff hours, but no staff hours are entered for ${missing.join(', ')}` });
+      else if (input.categories.every((c) => dec(hours.get(c.code)!.staffHours!).isZero()))
+        issues.push({ path, message: 'allocated by staff hours, but all staff hours are 0' });
     } else if (input.categories.every((c) => dec(hours.get(c.code)?.deliveredHours ?? 0).isZero())) {
       issues.push({ path, message: 'allocated by delivered hours, but all delivered hours are 0' });
     }
@@ -110,7 +114,11 @@ function validate(input: RecalcInput): void {
   if (issues.length) throw new RecalcInputError(issues);
 }
 
-function allocateLine(line: CostLine, input: RecalcInput, hours: Map<string, { delivered: Decimal; staff: Decimal | null }>): AllocationRow[] {
+function allocateLine(
+  line: CostLine,
+  input: RecalcInput,
+  hours: Map<string, { delivered: Decimal; staff: Decimal | null }>,
+): AllocationRow[] {
   const cats = input.categories;
   const amount = dec(line.amount);
   let weights: Decimal[];
@@ -127,7 +135,15 @@ function allocateLine(line: CostLine, input: RecalcInput, hours: Map<string, { d
   }
   const parts = splitInOere(amount, weights);
   return cats
-    .map((c, i) => ({ lineNo: line.lineNo, element: line.element, costType: line.costType, categoryCode: c.code, amount: parts[i]!.toFixed(2), basis: basis(i), w: weights[i]! }))
+    .map((c, i) => ({
+      lineNo: line.lineNo,
+      element: line.element,
+      costType: line.costType,
+      categoryCode: c.code,
+      amount: parts[i]!.toFixed(2),
+      basis: basis(i),
+      w: weights[i]!,
+    }))
     .filter((r) => r.w.gt(0))
     .map(({ w: _w, ...r }) => r);
 }
@@ -135,13 +151,22 @@ function allocateLine(line: CostLine, input: RecalcInput, hours: Map<string, { d
 export function recalculate(input: RecalcInput): RecalcResult {
   validate(input);
   const s = input.settings;
-  const hours = new Map(input.hours.map((h) => [h.code, { delivered: dec(h.deliveredHours), staff: h.staffHours === null ? null : dec(h.staffHours) }]));
+  const hours = new Map(
+    input.hours.map((h) => [h.code, { delivered: dec(h.deliveredHours), staff: h.staffHours === null ? null : dec(h.staffHours) }]),
+  );
   const lines = [...input.lines].sort((a, b) => a.lineNo - b.lineNo);
 
   const allocations: AllocationRow[] = [];
   const excluded: RecalcResult['excluded'] = [];
   for (const l of lines) {
-    if (l.assessmentUnit) excluded.push({ lineNo: l.lineNo, element: l.element, description: l.description, amount: dec(l.amount).toFixed(2), reason: 'assessment_unit' });
+    if (l.assessmentUnit)
+      excluded.push({
+        lineNo: l.lineNo,
+        element: l.element,
+        description: l.description,
+        amount: dec(l.amount).toFixed(2),
+        reason: 'assessment_unit',
+      });
     else allocations.push(...allocateLine(l, input, hours));
   }
 
@@ -173,19 +198,28 @@ export function recalculate(input: RecalcInput): RecalcResult {
     const h = hours.get(c.code)!;
     const hoursInput = input.hours.find((x) => x.code === c.code)!;
     if (h.delivered.isZero()) {
-      issues.push({ path: `categories.${c.code}`, message: `has ${total.toFixed(2)} of costs but no delivered hours: merge it with another category or enter its hours` });
+      issues.push({
+        path: `categories.${c.code}`,
+        message: `has ${total.toFixed(2)} of costs but no delivered hours: merge it with another category or enter its hours`,
+      });
     }
     const perHour = h.delivered.isZero() ? ZERO : exactQuotient([total], h.delivered);
     // cost × (100 + overhead) ÷ (hours × 100): the division last, so a price that is exactly a tie rounds as one.
     const exact = h.delivered.isZero() || overhead === null ? perHour : exactQuotient([total, overhead.plus(100)], h.delivered.mul(100));
     const price = roundPrice(exact, s);
-    if (price.isNegative()) issues.push({ path: `categories.${c.code}`, message: `the costs add up to a negative price (${price.toFixed()})` });
+    if (price.isNegative())
+      issues.push({ path: `categories.${c.code}`, message: `the costs add up to a negative price (${price.toFixed()})` });
     prices.set(c.code, price);
     const paid: PaidComparison[] = [...(paidByCategory.get(c.code) ?? new Map<string, Decimal>()).entries()]
       .sort(([a], [b]) => dec(a).comparedTo(b))
       .map(([rate, minutes]) => {
         const difference = price.minus(rate);
-        return { rate: formatRate(rate), hours: fixed4(minutes.div(60)), difference: difference.toFixed(4), settled: settledDifference(difference, s.policy).toFixed(4) };
+        return {
+          rate: formatRate(rate),
+          hours: fixed4(minutes.div(60)),
+          difference: difference.toFixed(4),
+          settled: settledDifference(difference, s.policy).toFixed(4),
+        };
       });
     return {
       code: c.code,
@@ -226,7 +260,16 @@ export function recalculate(input: RecalcInput): RecalcResult {
 function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentResult[] {
   const order = new Map(input.categories.map((c, i) => [c.code, i]));
   const group = new Map(input.categories.map((c) => [c.code, c.priceGroup]));
-  type Acc = { providerId: number; providerRef: string; categoryCode: string; band: string; rate: string; vatPercent: string; minutes: number; paidMinutes: Decimal };
+  type Acc = {
+    providerId: number;
+    providerRef: string;
+    categoryCode: string;
+    band: string;
+    rate: string;
+    vatPercent: string;
+    minutes: number;
+    paidMinutes: Decimal;
+  };
   const acc = new Map<string, Acc>();
   for (const p of input.paid) {
     if (!prices.has(p.categoryCode)) continue;
@@ -237,7 +280,17 @@ function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentRes
     if (a) {
       a.minutes += p.minutes;
       a.paidMinutes = a.paidMinutes.plus(p.paidMinutes);
-    } else acc.set(key, { providerId: p.providerId, providerRef: p.providerRef, categoryCode: p.categoryCode, band: p.band, rate, vatPercent: vat, minutes: p.minutes, paidMinutes: dec(p.paidMinutes) });
+    } else
+      acc.set(key, {
+        providerId: p.providerId,
+        providerRef: p.providerRef,
+        categoryCode: p.categoryCode,
+        band: p.band,
+        rate,
+        vatPercent: vat,
+        minutes: p.minutes,
+        paidMinutes: dec(p.paidMinutes),
+      });
   }
   const byProvider = new Map<number, Acc[]>();
   for (const a of acc.values()) {
@@ -247,7 +300,13 @@ function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentRes
   }
   const out: AdjustmentResult[] = [];
   for (const [providerId, rows] of [...byProvider.entries()].sort(([a], [b]) => a - b)) {
-    rows.sort((a, b) => order.get(a.categoryCode)! - order.get(b.categoryCode)! || cmp(a.band, b.band) || dec(a.rate).comparedTo(b.rate) || dec(a.vatPercent).comparedTo(b.vatPercent));
+    rows.sort(
+      (a, b) =>
+        order.get(a.categoryCode)! - order.get(b.categoryCode)! ||
+        cmp(a.band, b.band) ||
+        dec(a.rate).comparedTo(b.rate) ||
+        dec(a.vatPercent).comparedTo(b.vatPercent),
+    );
     const lines: AdjustmentLine[] = [];
     for (const r of rows) {
       const price = prices.get(r.categoryCode)!;
@@ -274,7 +333,15 @@ function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentRes
       .map(([percent, base]) => ({ percent, base: base.toFixed(2), vat: roundMoney(base.mul(percent).div(100)).toFixed(2) }));
     const excl = lines.reduce((t, l) => t.plus(l.amount), ZERO);
     const vatTotal = vat.reduce((t, v) => t.plus(v.vat), ZERO);
-    out.push({ providerId, providerRef: rows[0]!.providerRef, lines, vat, totalExclVat: excl.toFixed(2), vatTotal: vatTotal.toFixed(2), totalInclVat: excl.plus(vatTotal).toFixed(2) });
+    out.push({
+      providerId,
+      providerRef: rows[0]!.providerRef,
+      lines,
+      vat,
+      totalExclVat: excl.toFixed(2),
+      vatTotal: vatTotal.toFixed(2),
+      totalInclVat: excl.plus(vatTotal).toFixed(2),
+    });
   }
   return out;
 }

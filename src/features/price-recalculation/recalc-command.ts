@@ -24,7 +24,7 @@ export function registerRecalcCommands(program: Command): void {
     .description("annual recalculation of hourly prices from the municipal provider's costs: computes (or recomputes) the year's draft")
     .requiredOption('--municipality <code>', 'municipality code')
     .requiredOption('--year <year>', 'the year whose costs are recalculated, e.g. 2025', year)
-    .option('--costs <file>', 'cost lines CSV to import first (replaces the statement\'s lines; see docs/price-recalculation.md)')
+    .option('--costs <file>', "cost lines CSV to import first (replaces the statement's lines; see docs/price-recalculation.md)")
     .option('--hours <file>', 'entered hours CSV to import first (category;delivered_hours;staff_hours;method)')
     .option('--json', 'print the recalculation as JSON')
     .action(
@@ -41,7 +41,8 @@ export function registerRecalcCommands(program: Command): void {
     );
 
   const r = program.command('recalculation').description('approve, adopt, invoice and report an annual price recalculation');
-  const withYear = (c: Command) => c.requiredOption('--municipality <code>', 'municipality code').requiredOption('--year <year>', 'the recalculated year', year);
+  const withYear = (c: Command) =>
+    c.requiredOption('--municipality <code>', 'municipality code').requiredOption('--year <year>', 'the recalculated year', year);
   withYear(r.command('approve').description("finance approves the year's draft: figures frozen, next year's prices proposed"))
     .option('--json', 'print JSON')
     .action(
@@ -49,7 +50,11 @@ export function registerRecalcCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality, 'finance');
           const rc = await s.priceRecalculation.approve(who, (await s.priceRecalculation.byYear(who, o.year)).id);
-          console.log(o.json ? JSON.stringify(rc, null, 2) : `approved recalculation ${rc.id} of ${rc.year}; proposed price list ${rc.proposedPriceListId}`);
+          console.log(
+            o.json
+              ? JSON.stringify(rc, null, 2)
+              : `approved recalculation ${rc.id} of ${rc.year}; proposed price list ${rc.proposedPriceListId}`,
+          );
         });
       }),
     );
@@ -121,22 +126,31 @@ export function registerRecalcCommands(program: Command): void {
     .addOption(new Option('--rounding <mode>', 'half_up or up').choices(['half_up', 'up']))
     .option('--vat <percent>', 'VAT percent of the published price')
     .action(
-      mapped(async (o: { municipality: string; policy?: (typeof POLICIES)[number]; overhead?: string; decimals?: string; rounding?: 'half_up' | 'up'; vat?: string }) => {
-        await withServices(async (s) => {
-          const who = await actingIn(s, o.municipality, 'finance');
-          let settings = await s.priceRecalculation.getSettings(who);
-          if (o.policy || o.overhead || o.decimals || o.rounding || o.vat) {
-            const input = RecalcSettingsPut.parse({
-              policy: o.policy ?? settings.policy,
-              overheadPercent: o.overhead === undefined ? settings.overheadPercent : o.overhead === 'none' ? null : o.overhead,
-              priceDecimals: o.decimals === undefined ? settings.priceDecimals : Number(o.decimals),
-              rounding: o.rounding ?? settings.rounding,
-              publishedVatPercent: o.vat ?? settings.publishedVatPercent,
-            });
-            settings = await s.priceRecalculation.putSettings(who, input);
-          }
-          console.log(JSON.stringify(settings, null, 2));
-        });
-      }),
+      mapped(
+        async (o: {
+          municipality: string;
+          policy?: (typeof POLICIES)[number];
+          overhead?: string;
+          decimals?: string;
+          rounding?: 'half_up' | 'up';
+          vat?: string;
+        }) => {
+          await withServices(async (s) => {
+            const who = await actingIn(s, o.municipality, 'finance');
+            let settings = await s.priceRecalculation.getSettings(who);
+            if (o.policy || o.overhead || o.decimals || o.rounding || o.vat) {
+              const input = RecalcSettingsPut.parse({
+                policy: o.policy ?? settings.policy,
+                overheadPercent: o.overhead === undefined ? settings.overheadPercent : o.overhead === 'none' ? null : o.overhead,
+                priceDecimals: o.decimals === undefined ? settings.priceDecimals : Number(o.decimals),
+                rounding: o.rounding ?? settings.rounding,
+                publishedVatPercent: o.vat ?? settings.publishedVatPercent,
+              });
+              settings = await s.priceRecalculation.putSettings(who, input);
+            }
+            console.log(JSON.stringify(settings, null, 2));
+          });
+        },
+      ),
     );
 }

@@ -24,11 +24,25 @@ const COST_LINES: [string, string, string, string, string, string][] = [
   ['Løn', 'Løn personlig pleje aften inkl. aftentillæg', '116850', 'Direkte', 'Nej', 'PP.evening'],
   ['Løn', 'Løn personlig pleje nat inkl. nattillæg', '58050', 'Direkte', 'Nej', 'PP.night'],
   ['Løn', 'Løn personlig pleje weekend og helligdage inkl. tillæg', '324700', 'Direkte', 'Nej', 'PP.weekend_holiday'],
-  ['Pension', 'Pensionsbidrag', '121557', 'Direkte', 'Nej', 'PH:23,33|PP.day:31,06|PP.evening:11,01|PP.night:5,56|PP.weekend_holiday:29,04'],
+  [
+    'Pension',
+    'Pensionsbidrag',
+    '121557',
+    'Direkte',
+    'Nej',
+    'PH:23,33|PP.day:31,06|PP.evening:11,01|PP.night:5,56|PP.weekend_holiday:29,04',
+  ],
   ['Sygefravær', 'Sygefravær og vikardækning', '40000', 'Direkte', 'Nej', 'Leverede timer'],
   ['Sygefravær', 'Refusion af sygedagpenge', '-12000', 'Direkte', 'Nej', 'Leverede timer'],
   ['Uddannelse', 'Kompetenceudvikling', '15000', 'Direkte', 'Nej', 'Leverede timer'],
-  ['Kørsel', 'Leasede biler, brændstof og cykler', '45000', 'Direkte', 'Nej', 'PH:40|PP.day:30|PP.evening:15|PP.night:5|PP.weekend_holiday:10'],
+  [
+    'Kørsel',
+    'Leasede biler, brændstof og cykler',
+    '45000',
+    'Direkte',
+    'Nej',
+    'PH:40|PP.day:30|PP.evening:15|PP.night:5|PP.weekend_holiday:10',
+  ],
   ['Ledelse', 'Områdeledere og planlæggere', '55000', 'Indirekte', 'Nej', 'Leverede timer'],
   ['Administration', 'Fællesadministration', '60000', 'Indirekte', 'Nej', 'Leverede timer'],
   ['IT', 'Omsorgssystem og telefoner', '18000', 'Indirekte', 'Nej', 'Leverede timer'],
@@ -39,9 +53,16 @@ const COST_LINES: [string, string, string, string, string, string][] = [
   ['Renter', 'Forrentning af anlægskapital', '2000', 'Indirekte', 'Nej', 'Medarbejdertimer'],
   ['Administration', 'Visitationens (myndighedens) egne omkostninger', '85000', 'Indirekte', 'Ja', 'Leverede timer'],
 ];
-const STAFF_HOURS: [string, string][] = [['PH', '1450'], ['PP.day', '1600'], ['PP.evening', '520'], ['PP.night', '260'], ['PP.weekend_holiday', '1200']];
+const STAFF_HOURS: [string, string][] = [
+  ['PH', '1450'],
+  ['PP.day', '1600'],
+  ['PP.evening', '520'],
+  ['PP.night', '260'],
+  ['PP.weekend_holiday', '1200'],
+];
 
-const scaled = (amount: string, citizens: number) => new Decimal(amount).mul(citizens).div(500).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0);
+const scaled = (amount: string, citizens: number) =>
+  new Decimal(amount).mul(citizens).div(500).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0);
 
 export function demoCostsCsv(citizens: number): string {
   const head = 'Omkostningsart;Beskrivelse;Beløb;Type;Myndighed;Fordelingsnøgle';
@@ -49,7 +70,12 @@ export function demoCostsCsv(citizens: number): string {
 }
 
 export function demoHoursCsv(citizens: number): string {
-  return ['Kategori;Leverede timer;Medarbejdertimer;Metode', ...STAFF_HOURS.map(([c, h]) => `${c};;${scaled(h, citizens)};Fremmøde efter vagtplan`)].join('\n') + '\n';
+  return (
+    [
+      'Kategori;Leverede timer;Medarbejdertimer;Metode',
+      ...STAFF_HOURS.map(([c, h]) => `${c};;${scaled(h, citizens)};Fremmøde efter vagtplan`),
+    ].join('\n') + '\n'
+  );
 }
 
 /**
@@ -58,9 +84,16 @@ export function demoHoursCsv(citizens: number): string {
  * list is adopted, and the report is written as PDF and JSON. Idempotent: an approved year is
  * only reported again (its documents exist; issuing returns them).
  */
-export async function runDemoRecalculation(services: Services, code: string, o: { citizens: number; actor: string; invoiceDir: string; reportDir: string }): Promise<string[]> {
+export async function runDemoRecalculation(
+  services: Services,
+  code: string,
+  o: { citizens: number; actor: string; invoiceDir: string; reportDir: string },
+): Promise<string[]> {
   const m = await services.municipalities.getByCode(code);
-  const who: Acting = { principal: { municipalityId: m.id, role: 'finance', providerId: null, actor: o.actor, tokenId: null }, requestId: null };
+  const who: Acting = {
+    principal: { municipalityId: m.id, role: 'finance', providerId: null, actor: o.actor, tokenId: null },
+    requestId: null,
+  };
   const s = services.priceRecalculation;
   const year = DEMO_RECALC_YEAR;
   const out: string[] = [];
@@ -85,7 +118,9 @@ export async function runDemoRecalculation(services: Services, code: string, o: 
     await writeFile(path.join(o.invoiceDir, `${d.number}.pdf`), pdf);
     await writeFile(path.join(o.invoiceDir, `${d.number}.xml`), xml);
     const broken = checkUbl(xml);
-    out.push(`  ${d.created ? 'issued ' : 'exists '} ${invoiceLine(invoice)}${broken.length ? `; UBL: ${broken.length} rule violation(s)` : ''}`);
+    out.push(
+      `  ${d.created ? 'issued ' : 'exists '} ${invoiceLine(invoice)}${broken.length ? `; UBL: ${broken.length} rule violation(s)` : ''}`,
+    );
   }
   let r = await s.get(who, id!);
   if (!r.adoptedAt) r = await s.adoptPrices(who, id!);

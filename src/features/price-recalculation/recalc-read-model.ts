@@ -28,21 +28,44 @@ interface ModelSpan {
 }
 
 /** The reimbursement models in force for a provider in the year (its own assignment wins), with their band calendars. */
-async function modelSpans(db: Db, m: number, providerId: number, year: number, zone: string, country: 'DK' | 'SE', extra: { date: string; name: string }[]): Promise<ModelSpan[]> {
+async function modelSpans(
+  db: Db,
+  m: number,
+  providerId: number,
+  year: number,
+  zone: string,
+  country: 'DK' | 'SE',
+  extra: { date: string; name: string }[],
+): Promise<ModelSpan[]> {
   const rows = await db('model_assignments as a')
     .join('reimbursement_models as rm', 'rm.id', 'a.model_id')
     .where('a.municipality_id', m)
-    .andWhere((w) => { w.whereNull('a.provider_id').orWhere('a.provider_id', providerId); })
+    .andWhere((w) => {
+      w.whereNull('a.provider_id').orWhere('a.provider_id', providerId);
+    })
     .andWhere('a.valid_from', '<', `${year + 1}-01-01`)
-    .andWhere((w) => { w.whereNull('a.valid_to').orWhere('a.valid_to', '>', `${year}-01-01`); })
+    .andWhere((w) => {
+      w.whereNull('a.valid_to').orWhere('a.valid_to', '>', `${year}-01-01`);
+    })
     .orderBy('a.valid_from')
     .select('a.provider_id', 'a.valid_from', 'a.valid_to', 'rm.document', 'rm.name', 'rm.version');
   return rows.map((r) => {
     const parsed = parseModel(r.document);
     if (!parsed.ok) throw unprocessable(`model ${r.name}@${r.version} is not a valid model`, { issues: parsed.issues });
     const model: ReimbursementModel = parsed.model;
-    const holidays = holidaySet(model.holidays.country ?? country, year, year, { includeDeFacto: model.holidays.includeDeFacto, alsoCount: model.holidays.alsoCount }, extra);
-    return { providerSpecific: r.provider_id !== null, from: r.valid_from, to: r.valid_to, calendar: new BandCalendar(compileBands(model.timeBands), zone, holidays) };
+    const holidays = holidaySet(
+      model.holidays.country ?? country,
+      year,
+      year,
+      { includeDeFacto: model.holidays.includeDeFacto, alsoCount: model.holidays.alsoCount },
+      extra,
+    );
+    return {
+      providerSpecific: r.provider_id !== null,
+      from: r.valid_from,
+      to: r.valid_to,
+      calendar: new BandCalendar(compileBands(model.timeBands), zone, holidays),
+    };
   });
 }
 
@@ -81,10 +104,20 @@ export async function deliveredMinutes(db: Db, m: number, providerId: number, ye
       })
       .where('s.municipality_id', m)
       .andWhere('cv.valid_from', '<', `${year + 1}-01-01`)
-      .andWhere((w) => { w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', `${year}-01-01`); })
+      .andWhere((w) => {
+        w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', `${year}-01-01`);
+      })
       .select('cv.valid_from', 'cv.valid_to', 's.code', 's.price_group', 's.standard_minutes', 's.billing_unit')
-  ).map((r) => ({ from: r.valid_from, to: r.valid_to, code: r.code, priceGroup: r.price_group, standardMinutes: r.standard_minutes, perMinute: r.billing_unit === 'per_minute' }));
-  const inForce = <T extends { from: string; to: string | null }>(xs: readonly T[], date: string) => xs.filter((x) => x.from <= date && (x.to === null || x.to > date));
+  ).map((r) => ({
+    from: r.valid_from,
+    to: r.valid_to,
+    code: r.code,
+    priceGroup: r.price_group,
+    standardMinutes: r.standard_minutes,
+    perMinute: r.billing_unit === 'per_minute',
+  }));
+  const inForce = <T extends { from: string; to: string | null }>(xs: readonly T[], date: string) =>
+    xs.filter((x) => x.from <= date && (x.to === null || x.to > date));
 
   const { start, end } = yearInstants(year, mu.time_zone);
   const out: DeliveredMinutes = { byGroupAndBand: new Map(), visits: 0, withoutModel: 0 };
@@ -121,7 +154,9 @@ export async function deliveredMinutes(db: Db, m: number, providerId: number, ye
       }
       const cal = span.calendar;
       const catalogue = inForce(services, date);
-      const svc = (v.service_codes as string[]).map((c) => catalogue.find((s) => s.code === c)).filter((s): s is CatalogueService => !!s && s.perMinute);
+      const svc = (v.service_codes as string[])
+        .map((c) => catalogue.find((s) => s.code === c))
+        .filter((s): s is CatalogueService => !!s && s.perMinute);
       if (svc.length === 0) continue;
       out.visits++;
       const bands = new Array<number>(cal.bandCount).fill(0);
@@ -184,7 +219,9 @@ export async function serviceCategories(db: Db, m: number, year: number): Promis
     })
     .where('s.municipality_id', m)
     .andWhere('cv.valid_from', '<', `${year + 1}-01-01`)
-    .andWhere((w) => { w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', `${year}-01-01`); })
+    .andWhere((w) => {
+      w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', `${year}-01-01`);
+    })
     .orderBy([{ column: 'cv.valid_from' }, { column: 's.code' }])
     .select('s.price_group', 's.category');
   const out = new Map<string, string>();

@@ -53,17 +53,32 @@ export function recalcLines(r: Recalculation, currency: string): string[] {
     `Price recalculation ${r.year} (#${r.id}, ${r.status}): policy ${s.policy}, overhead ${s.overheadPercent === null ? 'none' : `${s.overheadPercent} %`}, ` +
       `prices to ${s.priceDecimals} decimals ${s.rounding === 'up' ? 'rounded up' : 'half-up'}, published incl. ${s.publishedVatPercent} % VAT`,
   );
-  out.push(`  costs ${r.totals.statement} ${currency}, of which assessment unit excluded ${r.totals.excluded}, allocated ${r.totals.allocated}`);
+  out.push(
+    `  costs ${r.totals.statement} ${currency}, of which assessment unit excluded ${r.totals.excluded}, allocated ${r.totals.allocated}`,
+  );
   for (const c of r.categories) {
-    const paid = c.paid.map((p) => `paid ${p.rate} for ${p.hours} h → ${p.settled === '0.0000' && p.difference !== '0.0000' ? `not settled (${p.difference})` : `settle ${p.settled}/h`}`).join('; ');
+    const paid = c.paid
+      .map(
+        (p) =>
+          `paid ${p.rate} for ${p.hours} h → ${p.settled === '0.0000' && p.difference !== '0.0000' ? `not settled (${p.difference})` : `settle ${p.settled}/h`}`,
+      )
+      .join('; ');
     out.push(
       `  ${c.code.padEnd(18)} cost ${c.costs.total.padStart(14)} / ${c.hours.deliveredHours.padStart(12)} h = ${c.costPerHour.padStart(10)}` +
         `${c.overheadPercent ? ` × ${c.overheadPercent} % overhead` : ''} → price ${c.price} (published ${c.publishedPriceInclVat} incl. VAT)${paid ? `; ${paid}` : ''}`,
     );
   }
   for (const a of r.adjustments) {
-    const doc = a.invoice ? `${a.invoice.kind} ${a.invoice.number}` : new Decimal(a.totalInclVat).isZero() ? 'nothing to settle' : r.status === 'approved' ? 'not issued yet' : 'draft';
-    out.push(`  adjustment ${a.providerRef.padEnd(12)} ${a.totalExclVat.padStart(12)} + VAT ${a.vat.padStart(10)} = ${a.totalInclVat.padStart(12)} ${currency} (${a.lines.length} line(s)): ${doc}`);
+    const doc = a.invoice
+      ? `${a.invoice.kind} ${a.invoice.number}`
+      : new Decimal(a.totalInclVat).isZero()
+        ? 'nothing to settle'
+        : r.status === 'approved'
+          ? 'not issued yet'
+          : 'draft';
+    out.push(
+      `  adjustment ${a.providerRef.padEnd(12)} ${a.totalExclVat.padStart(12)} + VAT ${a.vat.padStart(10)} = ${a.totalInclVat.padStart(12)} ${currency} (${a.lines.length} line(s)): ${doc}`,
+    );
   }
   return out;
 }

@@ -67,7 +67,8 @@ export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculat
     path: '/cost-statements/:year',
     tag,
     summary: 'Write the whole cost statement of a year (all or nothing)',
-    description: 'Refused (409) once an approved recalculation used it. Without `categories` they come from the price list in force on 1 January.',
+    description:
+      'Refused (409) once an approved recalculation used it. Without `categories` they come from the price list in force on 1 January.',
     access: write,
     params: YearParam,
     body: CostStatementPut,
@@ -84,13 +85,15 @@ export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculat
       path: `/cost-statements/:year/${part}`,
       tag,
       summary,
-      description: 'All or nothing; Danish/Swedish column names accepted. Any bad row refuses the file: 422 with details.rejected = [{ row, field, message }].',
+      description:
+        'All or nothing; Danish/Swedish column names accepted. Any bad row refuses the file: 422 with details.rejected = [{ row, field, message }].',
       access: write,
       params: YearParam,
       consumes: { 'text/csv': { schema: CsvUpload } },
       response: CostStatement,
       status: 200,
-      handler: async ({ principal, requestId, params, req }) => service[call]({ principal, requestId }, params.year, await readCsvBody(req, part === 'lines' ? 'cost' : 'hours')),
+      handler: async ({ principal, requestId, params, req }) =>
+        service[call]({ principal, requestId }, params.year, await readCsvBody(req, part === 'lines' ? 'cost' : 'hours')),
     });
   }
   defineRoute(r, registry, {
@@ -144,8 +147,16 @@ export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculat
     handler: ({ principal, requestId, params }) => service.get({ principal, requestId }, params.id),
   });
   for (const [action, summary, call] of [
-    ['approve', 'Approve a draft (finance): figures and cost statement frozen; the prices become a proposed price list for next year', 'approve'],
-    ['adopt-prices', 'Adopt the proposed price list of an approved recalculation (status recalculated; an open-ended list in force is closed)', 'adoptPrices'],
+    [
+      'approve',
+      'Approve a draft (finance): figures and cost statement frozen; the prices become a proposed price list for next year',
+      'approve',
+    ],
+    [
+      'adopt-prices',
+      'Adopt the proposed price list of an approved recalculation (status recalculated; an open-ended list in force is closed)',
+      'adoptPrices',
+    ],
   ] as const) {
     defineRoute(r, registry, {
       method: 'post',
@@ -178,20 +189,27 @@ export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculat
     access: read,
     params: IdParam,
     response: RecalcReportSchema,
-    handler: async ({ principal, requestId, params }) => recalcReport(await service.get({ principal, requestId }, params.id), await service.municipalityOf({ principal, requestId })),
+    handler: async ({ principal, requestId, params }) =>
+      recalcReport(await service.get({ principal, requestId }, params.id), await service.municipalityOf({ principal, requestId })),
   });
   defineRoute(r, registry, {
     method: 'get',
     path: '/price-recalculations/:id/report.pdf',
     tag,
-    summary: 'The report for the council as PDF (in the municipality\'s language)',
+    summary: "The report for the council as PDF (in the municipality's language)",
     access: read,
     params: IdParam,
     response: null,
     produces: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } },
     handler: async ({ principal, requestId, params, res }) => {
-      const report = recalcReport(await service.get({ principal, requestId }, params.id), await service.municipalityOf({ principal, requestId }));
-      res.type('application/pdf').set('content-disposition', `inline; filename="price-recalculation-${report.year}.pdf"`).send(await renderRecalcPdf(report));
+      const report = recalcReport(
+        await service.get({ principal, requestId }, params.id),
+        await service.municipalityOf({ principal, requestId }),
+      );
+      res
+        .type('application/pdf')
+        .set('content-disposition', `inline; filename="price-recalculation-${report.year}.pdf"`)
+        .send(await renderRecalcPdf(report));
     },
   });
   defineRoute(r, registry, {

@@ -10,8 +10,14 @@ const SignedAmount = z
   .string()
   .regex(/^-?\d{1,14}(\.\d{1,2})?$/, 'a decimal string with at most 2 decimals, e.g. "1250000.00" (negative for a refund)')
   .meta({ example: '1250000.00' });
-const HoursInput = z.string().regex(/^\d{1,10}(\.\d{1,4})?$/, 'hours as a decimal string >= 0, at most 4 decimals').meta({ example: '41250.5' });
-const PercentInput = z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, 'a percent as a decimal string, at most 4 decimals').meta({ example: '60' });
+const HoursInput = z
+  .string()
+  .regex(/^\d{1,10}(\.\d{1,4})?$/, 'hours as a decimal string >= 0, at most 4 decimals')
+  .meta({ example: '41250.5' });
+const PercentInput = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,4})?$/, 'a percent as a decimal string, at most 4 decimals')
+  .meta({ example: '60' });
 
 export const YearParam = z.object({ year: z.coerce.number().int().min(2000).max(2999) });
 export const CostElement = z.enum(COST_ELEMENTS);
@@ -19,10 +25,16 @@ export const Policy = z.enum(POLICIES);
 
 export const AllocationSchema = z
   .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('shares'), shares: z.record(Ref, PercentInput).meta({ description: 'percent per category code; they add up to 100' }) }),
+    z.strictObject({
+      type: z.literal('shares'),
+      shares: z.record(Ref, PercentInput).meta({ description: 'percent per category code; they add up to 100' }),
+    }),
     z.strictObject({ type: z.literal('driver'), driver: z.enum(DRIVERS) }),
   ])
-  .meta({ id: 'CostAllocation', description: 'Documented shares per category, or a driver: the delivered hours or the entered staff hours of each category' });
+  .meta({
+    id: 'CostAllocation',
+    description: 'Documented shares per category, or a driver: the delivered hours or the entered staff hours of each category',
+  });
 
 export const PriceCategorySchema = z
   .strictObject({
@@ -55,10 +67,18 @@ export const EnteredHoursSchema = z
 
 export const CostStatementPut = z
   .strictObject({
-    providerId: z.number().int().positive().optional().meta({ description: 'the municipal provider; default: the only municipal provider' }),
+    providerId: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'the municipal provider; default: the only municipal provider' }),
     hoursSource: z.enum(['visits', 'entered']).default('visits'),
     note: z.string().max(2000).nullable().optional(),
-    categories: z.array(PriceCategorySchema).min(1).max(100).optional().meta({ description: 'default: from the price list in force on 1 January (bands of a price group with the same municipal rate form one category)' }),
+    categories: z.array(PriceCategorySchema).min(1).max(100).optional().meta({
+      description:
+        'default: from the price list in force on 1 January (bands of a price group with the same municipal rate form one category)',
+    }),
     lines: z.array(CostLineInput).max(5000),
     hours: z.array(EnteredHoursSchema).max(100).default([]),
   })
@@ -87,7 +107,14 @@ export const CostStatement = z
     note: z.string().nullable(),
     categories: z.array(PriceCategorySchema),
     lines: z.array(CostLineSchema),
-    hours: z.array(z.object({ categoryCode: z.string(), deliveredHours: Decimal4.nullable(), staffHours: Decimal4.nullable(), method: z.string().nullable() })),
+    hours: z.array(
+      z.object({
+        categoryCode: z.string(),
+        deliveredHours: Decimal4.nullable(),
+        staffHours: Decimal4.nullable(),
+        method: z.string().nullable(),
+      }),
+    ),
     totals: z.object({ amount: Money, assessmentUnit: Money, lines: z.number().int() }),
     frozenAt: z.string().nullable().meta({ description: 'set when an approved recalculation used it; from then on it cannot change' }),
     createdAt: z.string(),
@@ -98,12 +125,20 @@ export const CostStatement = z
   .meta({ id: 'CostStatement' });
 export type CostStatement = z.infer<typeof CostStatement>;
 
-export const CsvUpload = z.string().meta({ description: 'CSV with a header row; `;`, `,` or tab; decimal comma or point; Danish/Swedish names accepted (docs/price-recalculation.md)' });
+export const CsvUpload = z.string().meta({
+  description:
+    'CSV with a header row; `;`, `,` or tab; decimal comma or point; Danish/Swedish names accepted (docs/price-recalculation.md)',
+});
 
 export const RecalcSettingsSchema = z
   .object({
-    policy: Policy.meta({ description: 'none, upward_only (pay when the recalculated price is higher) or symmetric (providers also repay)' }),
-    overheadPercent: z.string().nullable().meta({ example: '6', description: 'fixed overhead rate added once to the cost per hour; null = none' }),
+    policy: Policy.meta({
+      description: 'none, upward_only (pay when the recalculated price is higher) or symmetric (providers also repay)',
+    }),
+    overheadPercent: z
+      .string()
+      .nullable()
+      .meta({ example: '6', description: 'fixed overhead rate added once to the cost per hour; null = none' }),
     priceDecimals: z.number().int().min(0).max(4),
     rounding: z.enum(['half_up', 'up']),
     publishedVatPercent: z.string().meta({ example: '25' }),
@@ -206,8 +241,25 @@ export type RecalculationSummary = z.infer<typeof RecalculationSummary>;
 
 export const Recalculation = RecalculationSummary.extend({
   categories: z.array(CategoryResultSchema),
-  allocations: z.array(z.object({ lineNo: z.number().int(), element: CostElement, costType: z.enum(['direct', 'indirect']), categoryCode: z.string(), amount: Money, basis: z.string() })),
-  excluded: z.array(z.object({ lineNo: z.number().int(), element: CostElement, description: z.string(), amount: Money, reason: z.literal('assessment_unit') })),
+  allocations: z.array(
+    z.object({
+      lineNo: z.number().int(),
+      element: CostElement,
+      costType: z.enum(['direct', 'indirect']),
+      categoryCode: z.string(),
+      amount: Money,
+      basis: z.string(),
+    }),
+  ),
+  excluded: z.array(
+    z.object({
+      lineNo: z.number().int(),
+      element: CostElement,
+      description: z.string(),
+      amount: Money,
+      reason: z.literal('assessment_unit'),
+    }),
+  ),
   totals: z.object({ statement: Money, excluded: Money, allocated: Money, adjustmentsExclVat: Money }),
   adjustments: z.array(Adjustment),
 }).meta({ id: 'PriceRecalculation' });
@@ -219,7 +271,10 @@ export const RunResult = z
   .meta({ id: 'PriceRecalculationRunResult' });
 
 export const RecalcFilter = Paging.extend({ year: z.coerce.number().int().min(2000).max(2999).optional() });
-export const AdjustmentFilter = Paging.extend({ year: z.coerce.number().int().min(2000).max(2999).optional(), providerId: z.coerce.number().int().positive().optional() });
+export const AdjustmentFilter = Paging.extend({
+  year: z.coerce.number().int().min(2000).max(2999).optional(),
+  providerId: z.coerce.number().int().positive().optional(),
+});
 
 export const IssuedDocuments = z
   .object({
@@ -229,7 +284,10 @@ export const IssuedDocuments = z
         providerRef: z.string(),
         number: InvoiceNumber.nullable(),
         kind: InvoiceKindSchema.nullable(),
-        paymentBasis: z.string().nullable().meta({ description: 'the reference of the payment basis sent to a provider that invoices itself (AG-/FU-<year>-R…)', example: 'AG-2025-R000004' }),
+        paymentBasis: z.string().nullable().meta({
+          description: 'the reference of the payment basis sent to a provider that invoices itself (AG-/FU-<year>-R…)',
+          example: 'AG-2025-R000004',
+        }),
         totalInclVat: Money,
         created: z.boolean(),
         note: z.string().nullable(),
@@ -242,7 +300,13 @@ export type IssuedDocuments = z.infer<typeof IssuedDocuments>;
 const ReportTable = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.string())) });
 export const RecalcReportSchema = z
   .object({
-    municipality: z.object({ code: z.string(), name: z.string(), country: z.enum(['DK', 'SE']), currency: z.string(), language: z.enum(['da', 'sv', 'en']) }),
+    municipality: z.object({
+      code: z.string(),
+      name: z.string(),
+      country: z.enum(['DK', 'SE']),
+      currency: z.string(),
+      language: z.enum(['da', 'sv', 'en']),
+    }),
     recalculationId: z.number().int(),
     year: z.number().int(),
     status: z.enum(['draft', 'approved']),

@@ -18,7 +18,10 @@ import { RecalcInputError, type CategoryHours, type PriceCategory, type RecalcIn
 
 type Page = { limit: number; offset: number };
 export interface AdjustmentBasisIssuer {
-  issueAdjustmentBasis(who: Acting, adjustmentId: number): Promise<{ basis: { reference: string; totalInclVat: string }; created: boolean }>;
+  issueAdjustmentBasis(
+    who: Acting,
+    adjustmentId: number,
+  ): Promise<{ basis: { reference: string; totalInclVat: string }; created: boolean }>;
 }
 type Db = Knex | Knex.Transaction;
 
@@ -69,8 +72,23 @@ export class PriceRecalculationService {
     private readonly bases: AdjustmentBasisIssuer,
   ) {}
 
-  private async audit(tx: Knex.Transaction, who: Acting, action: string, entity: string, entityId: string | number, changes: Record<string, unknown>) {
-    await appendAudit(tx, { municipalityId: who.principal.municipalityId, actor: who.principal.actor, requestId: who.requestId, action, entity, entityId, changes });
+  private async audit(
+    tx: Knex.Transaction,
+    who: Acting,
+    action: string,
+    entity: string,
+    entityId: string | number,
+    changes: Record<string, unknown>,
+  ) {
+    await appendAudit(tx, {
+      municipalityId: who.principal.municipalityId,
+      actor: who.principal.actor,
+      requestId: who.requestId,
+      action,
+      entity,
+      entityId,
+      changes,
+    });
   }
 
   /** Cost data and recalculations are the municipality's own: a provider token sees none of it (404), only its adjustments. */
@@ -79,7 +97,9 @@ export class PriceRecalculationService {
   }
 
   async municipalityOf(who: Acting): Promise<MunicipalityInfo> {
-    const r = await this.db('municipalities').where({ id: who.principal.municipalityId }).first('code', 'name', 'country', 'currency', 'language');
+    const r = await this.db('municipalities')
+      .where({ id: who.principal.municipalityId })
+      .first('code', 'name', 'country', 'currency', 'language');
     return { code: r.code, name: r.name, country: r.country, currency: r.currency, language: r.language };
   }
 
@@ -98,7 +118,11 @@ export class PriceRecalculationService {
 
   async putSettings(who: Acting, input: RecalcSettingsPut): Promise<RecalcSettings> {
     const m = who.principal.municipalityId;
-    const after: RecalcSettings = { ...input, overheadPercent: input.overheadPercent === null ? null : new Decimal(input.overheadPercent).toString(), publishedVatPercent: new Decimal(input.publishedVatPercent).toString() };
+    const after: RecalcSettings = {
+      ...input,
+      overheadPercent: input.overheadPercent === null ? null : new Decimal(input.overheadPercent).toString(),
+      publishedVatPercent: new Decimal(input.publishedVatPercent).toString(),
+    };
     return this.db.transaction(async (tx) => {
       const before = await this.settingsIn(tx, m);
       await recalcStore.putSettings(tx, m, after, who.principal.actor);
@@ -127,22 +151,30 @@ export class PriceRecalculationService {
   /** The cost lines as CSV, in the format the import reads. */
   async statementCsv(who: Acting, year: number): Promise<string> {
     const s = await this.getStatement(who, year);
-    return costStatementCsv(s.lines, s.categories.map((c) => c.code));
+    return costStatementCsv(
+      s.lines,
+      s.categories.map((c) => c.code),
+    );
   }
 
   private async municipalProvider(db: Db, m: number, providerId: number | undefined): Promise<number> {
     const q = db('providers').where({ municipality_id: m, kind: 'municipal' }).select('id');
     if (providerId !== undefined) q.andWhere('id', providerId);
     const rows = await q;
-    if (providerId !== undefined && rows.length === 0) throw unprocessable(`provider ${providerId} is not a municipal provider of this municipality`);
-    if (rows.length !== 1) throw unprocessable(`the municipality has ${rows.length} municipal providers: name the one the cost statement is for (providerId)`);
+    if (providerId !== undefined && rows.length === 0)
+      throw unprocessable(`provider ${providerId} is not a municipal provider of this municipality`);
+    if (rows.length !== 1)
+      throw unprocessable(`the municipality has ${rows.length} municipal providers: name the one the cost statement is for (providerId)`);
     return rows[0].id;
   }
 
   private async categoriesFor(db: Db, m: number, year: number): Promise<PriceCategory[]> {
     const list = await pricesStore.inForce(db, m, `${year}-01-01`);
     const cats = list ? defaultCategories(list.rates) : [];
-    if (cats.length === 0) throw unprocessable(`no price list with municipal hourly rates is in force on ${year}-01-01 to take the price categories from: give the categories`);
+    if (cats.length === 0)
+      throw unprocessable(
+        `no price list with municipal hourly rates is in force on ${year}-01-01 to take the price categories from: give the categories`,
+      );
     return cats;
   }
 
@@ -157,7 +189,11 @@ export class PriceRecalculationService {
       seen.add(k.code);
       for (const b of k.timeBands) {
         const other = bands.get(`${k.priceGroup}|${b}`);
-        if (other) issues.push({ path: `categories.${i}.timeBands`, message: `price group ${k.priceGroup} band ${b} is already in category ${other}` });
+        if (other)
+          issues.push({
+            path: `categories.${i}.timeBands`,
+            message: `price group ${k.priceGroup} band ${b} is already in category ${other}`,
+          });
         bands.set(`${k.priceGroup}|${b}`, k.code);
       }
     });
@@ -165,7 +201,8 @@ export class PriceRecalculationService {
       if (l.allocation.type !== 'shares') return;
       let sum = new Decimal(0);
       for (const [code, share] of Object.entries(l.allocation.shares)) {
-        if (!codes.includes(code)) issues.push({ path: `lines.${i}.allocation.shares.${code}`, message: `unknown category (categories: ${codes.join(', ')})` });
+        if (!codes.includes(code))
+          issues.push({ path: `lines.${i}.allocation.shares.${code}`, message: `unknown category (categories: ${codes.join(', ')})` });
         if (!new Decimal(share).gt(0)) issues.push({ path: `lines.${i}.allocation.shares.${code}`, message: 'must be above 0' });
         sum = sum.plus(share);
       }
@@ -176,17 +213,25 @@ export class PriceRecalculationService {
     });
     if (c.hoursSource === 'entered') {
       for (const k of c.categories) {
-        if (!c.hours.some((h) => h.categoryCode === k.code && h.deliveredHours !== null)) issues.push({ path: 'hours', message: `hoursSource is entered, but category ${k.code} has no delivered hours` });
+        if (!c.hours.some((h) => h.categoryCode === k.code && h.deliveredHours !== null))
+          issues.push({ path: 'hours', message: `hoursSource is entered, but category ${k.code} has no delivered hours` });
       }
     }
     if (issues.length) throw unprocessable(`the cost statement has ${issues.length} problem(s); nothing was saved`, { issues });
   }
 
-  private async writeStatement(who: Acting, year: number, build: (tx: Knex.Transaction, existing: StatementRow | undefined) => Promise<StatementContent>): Promise<CostStatement> {
+  private async writeStatement(
+    who: Acting,
+    year: number,
+    build: (tx: Knex.Transaction, existing: StatementRow | undefined) => Promise<StatementContent>,
+  ): Promise<CostStatement> {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       const existing = await recalcStore.statement(tx, m, year, true);
-      if (existing?.frozenAt) throw conflict(`the cost statement of ${year} was used by an approved recalculation (${existing.frozenAt}) and can no longer change`);
+      if (existing?.frozenAt)
+        throw conflict(
+          `the cost statement of ${year} was used by an approved recalculation (${existing.frozenAt}) and can no longer change`,
+        );
       const content = await build(tx, existing);
       this.checkStatement(content);
       const before = existing ? await this.statementOut(tx, m, existing) : null;
@@ -194,8 +239,18 @@ export class PriceRecalculationService {
       const after = await this.statementOut(tx, m, (await recalcStore.statement(tx, m, year))!);
       await this.audit(tx, who, existing ? 'replace' : 'create', 'cost_statement', after.id, {
         year,
-        before: before && { lines: before.totals.lines, amount: before.totals.amount, categories: before.categories.map((c) => c.code), hoursSource: before.hoursSource },
-        after: { lines: after.totals.lines, amount: after.totals.amount, categories: after.categories.map((c) => c.code), hoursSource: after.hoursSource },
+        before: before && {
+          lines: before.totals.lines,
+          amount: before.totals.amount,
+          categories: before.categories.map((c) => c.code),
+          hoursSource: before.hoursSource,
+        },
+        after: {
+          lines: after.totals.lines,
+          amount: after.totals.amount,
+          categories: after.categories.map((c) => c.code),
+          hoursSource: after.hoursSource,
+        },
       });
       return after;
     });
@@ -211,7 +266,12 @@ export class PriceRecalculationService {
       note: input.note ?? null,
       categories: input.categories ?? (await this.categoriesFor(tx, m, year)),
       lines: input.lines.map((l, i) => ({ lineNo: i + 1, ...l, amount: new Decimal(l.amount).toFixed(2) })),
-      hours: input.hours.map((h) => ({ categoryCode: h.categoryCode, deliveredHours: h.deliveredHours ?? null, staffHours: h.staffHours ?? null, method: h.method ?? null })),
+      hours: input.hours.map((h) => ({
+        categoryCode: h.categoryCode,
+        deliveredHours: h.deliveredHours ?? null,
+        staffHours: h.staffHours ?? null,
+        method: h.method ?? null,
+      })),
     }));
   }
 
@@ -222,7 +282,10 @@ export class PriceRecalculationService {
     return this.writeStatement(who, year, async (tx, existing) => {
       const current = existing ? await recalcStore.statementContent(tx, m, existing.id) : null;
       const categories = current?.categories ?? (await this.categoriesFor(tx, m, year));
-      const { lines, errors } = parseCostLinesCsv(csv, categories.map((c) => c.code));
+      const { lines, errors } = parseCostLinesCsv(
+        csv,
+        categories.map((c) => c.code),
+      );
       if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
       return {
         providerId: existing?.providerId ?? (await this.municipalProvider(tx, m, undefined)),
@@ -245,9 +308,17 @@ export class PriceRecalculationService {
     return this.writeStatement(who, year, async (tx, existing) => {
       if (!existing) throw unprocessable(`there is no cost statement for ${year} yet: import its cost lines first`);
       const current = await recalcStore.statementContent(tx, m, existing.id);
-      const { hours, errors } = parseHoursCsv(csv, current.categories.map((c) => c.code));
+      const { hours, errors } = parseHoursCsv(
+        csv,
+        current.categories.map((c) => c.code),
+      );
       if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
-      const rows: EnteredHoursRow[] = hours.map((h: EnteredHours) => ({ categoryCode: h.code, deliveredHours: h.deliveredHours, staffHours: h.staffHours, method: h.method }));
+      const rows: EnteredHoursRow[] = hours.map((h: EnteredHours) => ({
+        categoryCode: h.code,
+        deliveredHours: h.deliveredHours,
+        staffHours: h.staffHours,
+        method: h.method,
+      }));
       return { ...existing, ...current, hoursSource: rows.some((h) => h.deliveredHours !== null) ? 'entered' : 'visits', hours: rows };
     });
   }
@@ -269,13 +340,27 @@ export class PriceRecalculationService {
           byBand[b] = String(n);
           minutes += n;
         }
-        return { code: k.code, deliveredHours: hoursOfMinutes(minutes), byBand, source: 'visits', staffHours: entered.get(k.code)?.staffHours ?? null, method: `${d.visits} delivered visits; registered minutes × staff count` };
+        return {
+          code: k.code,
+          deliveredHours: hoursOfMinutes(minutes),
+          byBand,
+          source: 'visits',
+          staffHours: entered.get(k.code)?.staffHours ?? null,
+          method: `${d.visits} delivered visits; registered minutes × staff count`,
+        };
       });
     } else {
       hours = c.categories.map((k) => {
         const h = entered.get(k.code);
         if (!h?.deliveredHours) throw unprocessable(`the cost statement of ${year} has entered hours, but none for category ${k.code}`);
-        return { code: k.code, deliveredHours: h.deliveredHours, byBand: {}, source: 'entered', staffHours: h.staffHours, method: h.method };
+        return {
+          code: k.code,
+          deliveredHours: h.deliveredHours,
+          byBand: {},
+          source: 'entered',
+          staffHours: h.staffHours,
+          method: h.method,
+        };
       });
     }
     const paid = (await paidHours(db, m, year, c.categories)).filter((p) => p.categoryCode !== '');
@@ -289,16 +374,26 @@ export class PriceRecalculationService {
     if (!s) throw unprocessable(`there is no cost statement for ${year}: import the municipal provider's costs first`);
     const input = await this.inputOf(tx, m, year, s);
     const fingerprint = sha(JSON.stringify(input));
-    if (existing && existing.fingerprint === fingerprint && existing.costStatementId === s.id) return { outcome: 'unchanged' as const, id: existing.id };
+    if (existing && existing.fingerprint === fingerprint && existing.costStatementId === s.id)
+      return { outcome: 'unchanged' as const, id: existing.id };
     let result;
     try {
       result = recalculate(input);
     } catch (e) {
-      if (e instanceof RecalcInputError) throw unprocessable(`the recalculation of ${year} cannot be computed: ${e.message}`, { issues: e.issues });
+      if (e instanceof RecalcInputError)
+        throw unprocessable(`the recalculation of ${year} cannot be computed: ${e.message}`, { issues: e.issues });
       throw e;
     }
     const mu = await tx('municipalities').where({ id: m }).first('currency');
-    const id = await recalcStore.writeDraft(tx, m, existing?.id ?? null, { year, costStatementId: s.id, settings: input.settings, result, fingerprint, currency: mu.currency, actor });
+    const id = await recalcStore.writeDraft(tx, m, existing?.id ?? null, {
+      year,
+      costStatementId: s.id,
+      settings: input.settings,
+      result,
+      fingerprint,
+      currency: mu.currency,
+      actor,
+    });
     const groups = await serviceCategories(tx, m, year);
     await recalcStore.insertAdjustments(tx, m, id, mu.currency, result.adjustments, (g) => groups.get(g) ?? 'other');
     await appendAudit(tx, {
@@ -307,7 +402,12 @@ export class PriceRecalculationService {
       action: existing ? 'recompute' : 'compute',
       entity: 'price_recalculation',
       entityId: id,
-      changes: { year, fingerprint, prices: Object.fromEntries(result.categories.map((c) => [c.code, c.price])), adjustmentsExclVat: result.totals.adjustmentsExclVat },
+      changes: {
+        year,
+        fingerprint,
+        prices: Object.fromEntries(result.categories.map((c) => [c.code, c.price])),
+        adjustmentsExclVat: result.totals.adjustmentsExclVat,
+      },
     });
     return { outcome: existing ? ('replaced' as const) : ('created' as const), id };
   }
@@ -316,7 +416,12 @@ export class PriceRecalculationService {
    * What the yearly job calls, inside its job_runs transaction: the year's draft, when there is a
    * cost statement and the year is not approved yet.
    */
-  async prepareDraftIn(tx: Knex.Transaction, m: number, year: number, actor: string): Promise<'created' | 'replaced' | 'unchanged' | 'no_cost_statement' | 'approved'> {
+  async prepareDraftIn(
+    tx: Knex.Transaction,
+    m: number,
+    year: number,
+    actor: string,
+  ): Promise<'created' | 'replaced' | 'unchanged' | 'no_cost_statement' | 'approved'> {
     if (!(await recalcStore.statement(tx, m, year))) return 'no_cost_statement';
     if ((await recalcStore.recalcOfYear(tx, m, year))?.status === 'approved') return 'approved';
     return (await this.computeIn(tx, m, year, actor)).outcome;
@@ -377,12 +482,19 @@ export class PriceRecalculationService {
       const s = await recalcStore.statement(tx, m, r.year);
       const input = s && (await this.inputOf(tx, m, r.year, s));
       if (!s || s.id !== r.costStatementId || sha(JSON.stringify(input)) !== r.fingerprint) {
-        throw conflict(`the inputs of price recalculation ${id} changed since it was computed (${r.computedAt}): run it again before approving`);
+        throw conflict(
+          `the inputs of price recalculation ${id} changed since it was computed (${r.computedAt}): run it again before approving`,
+        );
       }
       const listId = await this.proposePriceList(tx, who, r);
       await recalcStore.approve(tx, m, id, who.principal.actor, listId);
       await recalcStore.freezeStatement(tx, m, r.costStatementId);
-      await this.audit(tx, who, 'approve', 'price_recalculation', id, { year: r.year, fingerprint: r.fingerprint, proposedPriceListId: listId, adjustmentsExclVat: r.result.totals.adjustmentsExclVat });
+      await this.audit(tx, who, 'approve', 'price_recalculation', id, {
+        year: r.year,
+        fingerprint: r.fingerprint,
+        proposedPriceListId: listId,
+        adjustmentsExclVat: r.result.totals.adjustmentsExclVat,
+      });
     });
     return this.get(who, id);
   }
@@ -395,16 +507,35 @@ export class PriceRecalculationService {
     for (const c of r.result.categories) for (const b of c.timeBands) price.set(`${c.priceGroup}|${b}`, c.price);
     const rates = base.rates.map((x) => {
       const p = x.unit === 'per_hour' ? price.get(`${x.priceGroup}|${x.timeBand}`) : undefined;
-      return { priceGroup: x.priceGroup, timeBand: x.timeBand, providerKind: x.providerKind, area: x.area, unit: x.unit, rate: p ?? formatRate(x.rate) };
+      return {
+        priceGroup: x.priceGroup,
+        timeBand: x.timeBand,
+        providerKind: x.providerKind,
+        area: x.area,
+        unit: x.unit,
+        rate: p ?? formatRate(x.rate),
+      };
     });
     const next = r.year + 1;
     let label = `Timepriser ${next} (efterberegning ${r.year})`;
     if (await tx('price_lists').where({ municipality_id: m, label }).first('id')) label = `${label} #${r.id}`;
-    const listId = await pricesStore.insert(tx, m, { label, status: 'proposed', validFrom: `${next}-01-01`, note: `Recalculated from the actual costs of ${r.year} (price recalculation ${r.id}); based on price list ${base.id} "${base.label}"` });
+    const listId = await pricesStore.insert(tx, m, {
+      label,
+      status: 'proposed',
+      validFrom: `${next}-01-01`,
+      note: `Recalculated from the actual costs of ${r.year} (price recalculation ${r.id}); based on price list ${base.id} "${base.label}"`,
+    });
     await pricesStore.replaceRates(tx, m, listId, rates);
     // Level prices are not recalculated yet (issue 18, item 9): the new version carries them over unchanged.
-    await pricesStore.replaceLevelRates(tx, m, listId, base.levelRates.map((x) => ({ ...x, rate: formatRate(x.rate) })));
-    await this.audit(tx, who, 'create', 'price_list', listId, { after: { label, status: 'proposed', validFrom: `${next}-01-01`, fromRecalculation: r.id, basedOn: base.id, rates: rates.length } });
+    await pricesStore.replaceLevelRates(
+      tx,
+      m,
+      listId,
+      base.levelRates.map((x) => ({ ...x, rate: formatRate(x.rate) })),
+    );
+    await this.audit(tx, who, 'create', 'price_list', listId, {
+      after: { label, status: 'proposed', validFrom: `${next}-01-01`, fromRecalculation: r.id, basedOn: base.id, rates: rates.length },
+    });
     return listId;
   }
 
@@ -426,13 +557,25 @@ export class PriceRecalculationService {
       const open = await pricesStore.overlappingInForce(tx, m, list.validFrom, list.validTo, list.id);
       if (open && open.validTo === null && open.validFrom < list.validFrom) {
         await pricesStore.update(tx, m, open.id, { validTo: list.validFrom });
-        await this.audit(tx, who, 'update', 'price_list', open.id, { before: { validTo: null }, after: { validTo: list.validFrom }, reason: `price list ${list.id} adopted from recalculation ${id}` });
+        await this.audit(tx, who, 'update', 'price_list', open.id, {
+          before: { validTo: null },
+          after: { validTo: list.validFrom },
+          reason: `price list ${list.id} adopted from recalculation ${id}`,
+        });
       }
       const still = await pricesStore.overlappingInForce(tx, m, list.validFrom, list.validTo, list.id);
-      if (still) throw conflict(`price list ${list.id} would overlap ${still.status} price list ${still.id} "${still.label}" [${still.validFrom}, ${still.validTo ?? 'open'}): close that one first`, { overlapsWith: still.id });
+      if (still)
+        throw conflict(
+          `price list ${list.id} would overlap ${still.status} price list ${still.id} "${still.label}" [${still.validFrom}, ${still.validTo ?? 'open'}): close that one first`,
+          { overlapsWith: still.id },
+        );
       await pricesStore.update(tx, m, list.id, { status: 'recalculated' });
       await recalcStore.setAdopted(tx, m, id, who.principal.actor);
-      await this.audit(tx, who, 'adopt', 'price_list', list.id, { before: { status: 'proposed' }, after: { status: 'recalculated' }, fromRecalculation: id });
+      await this.audit(tx, who, 'adopt', 'price_list', list.id, {
+        before: { status: 'proposed' },
+        after: { status: 'recalculated' },
+        fromRecalculation: id,
+      });
     });
     return this.get(who, id);
   }
@@ -445,11 +588,20 @@ export class PriceRecalculationService {
    */
   async issueDocuments(who: Acting, id: number): Promise<IssuedDocuments> {
     const r = await this.row(this.db, who, id);
-    if (r.status !== 'approved') throw unprocessable(`price recalculation ${id} is a draft: finance approves it before its adjustments are invoiced`);
+    if (r.status !== 'approved')
+      throw unprocessable(`price recalculation ${id} is a draft: finance approves it before its adjustments are invoiced`);
     const { items } = await recalcStore.adjustments(this.db, scopeOf(who.principal), { recalculationId: id });
     const out: IssuedDocuments['items'] = [];
     for (const a of items) {
-      const none = { adjustmentId: a.id, providerRef: a.providerRef, number: null, kind: null, paymentBasis: null, totalInclVat: a.totalInclVat, created: false };
+      const none = {
+        adjustmentId: a.id,
+        providerRef: a.providerRef,
+        number: null,
+        kind: null,
+        paymentBasis: null,
+        totalInclVat: a.totalInclVat,
+        created: false,
+      };
       if (new Decimal(a.totalInclVat).isZero()) {
         out.push({ ...none, note: 'nothing to settle (0.00)' });
         continue;
@@ -460,7 +612,13 @@ export class PriceRecalculationService {
       } catch (e) {
         if (!(e instanceof AppError) || (e.details as { invoicingMode?: string } | undefined)?.invoicingMode !== 'payment_basis') throw e;
         const { basis, created } = await this.bases.issueAdjustmentBasis(who, a.id);
-        out.push({ ...none, paymentBasis: basis.reference, totalInclVat: basis.totalInclVat, created, note: 'the provider invoices itself from the payment basis' });
+        out.push({
+          ...none,
+          paymentBasis: basis.reference,
+          totalInclVat: basis.totalInclVat,
+          created,
+          note: 'the provider invoices itself from the payment basis',
+        });
         continue;
       }
       const { invoice, created } = issued;

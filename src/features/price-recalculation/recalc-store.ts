@@ -105,7 +105,13 @@ export const recalcStore = {
   async settings(db: Db, m: number): Promise<RecalcSettings | null> {
     const r = await db('price_recalculation_settings').where({ municipality_id: m }).first();
     if (!r) return null;
-    return { policy: r.policy, overheadPercent: trim(r.overhead_percent), priceDecimals: r.price_decimals, rounding: r.rounding, publishedVatPercent: trim(r.published_vat_percent)! };
+    return {
+      policy: r.policy,
+      overheadPercent: trim(r.overhead_percent),
+      priceDecimals: r.price_decimals,
+      rounding: r.rounding,
+      publishedVatPercent: trim(r.published_vat_percent)!,
+    };
   },
 
   async putSettings(tx: Knex.Transaction, m: number, s: RecalcSettings, actor: string) {
@@ -155,18 +161,33 @@ export const recalcStore = {
         amount: l.amount,
         costType: l.cost_type,
         assessmentUnit: l.assessment_unit,
-        allocation: l.allocation === 'shares' ? { type: 'shares' as const, shares: l.shares } : { type: 'driver' as const, driver: l.allocation },
+        allocation:
+          l.allocation === 'shares' ? { type: 'shares' as const, shares: l.shares } : { type: 'driver' as const, driver: l.allocation },
       })),
-      hours: hours.map((h) => ({ categoryCode: h.category_code, deliveredHours: trim(h.delivered_hours), staffHours: trim(h.staff_hours), method: h.method })),
+      hours: hours.map((h) => ({
+        categoryCode: h.category_code,
+        deliveredHours: trim(h.delivered_hours),
+        staffHours: trim(h.staff_hours),
+        method: h.method,
+      })),
     };
   },
 
   /** Writes the whole statement (header, categories, lines, hours), replacing what was there. */
-  async replaceStatement(tx: Knex.Transaction, m: number, year: number, existingId: number | null, c: StatementContent, actor: string): Promise<number> {
+  async replaceStatement(
+    tx: Knex.Transaction,
+    m: number,
+    year: number,
+    existingId: number | null,
+    c: StatementContent,
+    actor: string,
+  ): Promise<number> {
     let id = existingId;
     const header = { provider_id: c.providerId, hours_source: c.hoursSource, note: c.note, updated_at: tx.fn.now(), updated_by: actor };
     if (id === null) {
-      const [row] = await tx('cost_statements').insert({ municipality_id: m, year, created_by: actor, ...header }).returning('id');
+      const [row] = await tx('cost_statements')
+        .insert({ municipality_id: m, year, created_by: actor, ...header })
+        .returning('id');
       id = row.id as number;
     } else {
       await tx('cost_statements').where({ municipality_id: m, id }).update(header);
@@ -175,7 +196,15 @@ export const recalcStore = {
     }
     if (c.categories.length) {
       await tx('cost_statement_categories').insert(
-        c.categories.map((k, i) => ({ municipality_id: m, statement_id: id, position: i + 1, code: k.code, name: k.name, price_group: k.priceGroup, time_bands: k.timeBands })),
+        c.categories.map((k, i) => ({
+          municipality_id: m,
+          statement_id: id,
+          position: i + 1,
+          code: k.code,
+          name: k.name,
+          price_group: k.priceGroup,
+          time_bands: k.timeBands,
+        })),
       );
     }
     if (c.lines.length) {
@@ -196,7 +225,14 @@ export const recalcStore = {
     }
     if (c.hours.length) {
       await tx('cost_statement_hours').insert(
-        c.hours.map((h) => ({ municipality_id: m, statement_id: id, category_code: h.categoryCode, delivered_hours: h.deliveredHours, staff_hours: h.staffHours, method: h.method })),
+        c.hours.map((h) => ({
+          municipality_id: m,
+          statement_id: id,
+          category_code: h.categoryCode,
+          delivered_hours: h.deliveredHours,
+          staff_hours: h.staffHours,
+          method: h.method,
+        })),
       );
     }
     return id;
@@ -233,7 +269,15 @@ export const recalcStore = {
     tx: Knex.Transaction,
     m: number,
     existingId: number | null,
-    d: { year: number; costStatementId: number; settings: RecalcSettings; result: RecalcResult; fingerprint: string; currency: string; actor: string },
+    d: {
+      year: number;
+      costStatementId: number;
+      settings: RecalcSettings;
+      result: RecalcResult;
+      fingerprint: string;
+      currency: string;
+      actor: string;
+    },
   ): Promise<number> {
     const row = {
       cost_statement_id: d.costStatementId,
@@ -249,11 +293,20 @@ export const recalcStore = {
       await tx('price_recalculations').where({ municipality_id: m, id: existingId }).update(row);
       return existingId;
     }
-    const [r] = await tx('price_recalculations').insert({ municipality_id: m, year: d.year, status: 'draft', ...row }).returning('id');
+    const [r] = await tx('price_recalculations')
+      .insert({ municipality_id: m, year: d.year, status: 'draft', ...row })
+      .returning('id');
     return r.id as number;
   },
 
-  async insertAdjustments(tx: Knex.Transaction, m: number, recalculationId: number, currency: string, adjustments: readonly AdjustmentResult[], serviceCategory: (priceGroup: string) => string) {
+  async insertAdjustments(
+    tx: Knex.Transaction,
+    m: number,
+    recalculationId: number,
+    currency: string,
+    adjustments: readonly AdjustmentResult[],
+    serviceCategory: (priceGroup: string) => string,
+  ) {
     for (const a of adjustments) {
       const [row] = await tx('price_adjustments')
         .insert({
@@ -290,7 +343,9 @@ export const recalcStore = {
   },
 
   async approve(tx: Knex.Transaction, m: number, id: number, actor: string, proposedPriceListId: number) {
-    await tx('price_recalculations').where({ municipality_id: m, id }).update({ status: 'approved', approved_at: tx.fn.now(), approved_by: actor, proposed_price_list_id: proposedPriceListId });
+    await tx('price_recalculations')
+      .where({ municipality_id: m, id })
+      .update({ status: 'approved', approved_at: tx.fn.now(), approved_by: actor, proposed_price_list_id: proposedPriceListId });
   },
 
   async setAdopted(tx: Knex.Transaction, m: number, id: number, actor: string) {
@@ -299,7 +354,12 @@ export const recalcStore = {
 
   // ---- adjustments ---------------------------------------------------------------------------
   /** Adjustments with provider, recalculation status and the invoice issued for each; a provider scope sees its own only. */
-  async adjustments(db: Db, scope: Scope, f: { recalculationId?: number; year?: number; providerId?: number; id?: number }, page: Page = { limit: 1000, offset: 0 }) {
+  async adjustments(
+    db: Db,
+    scope: Scope,
+    f: { recalculationId?: number; year?: number; providerId?: number; id?: number },
+    page: Page = { limit: 1000, offset: 0 },
+  ) {
     const q = db('price_adjustments as a')
       .join('price_recalculations as r', function () {
         this.on('r.municipality_id', 'a.municipality_id').andOn('r.id', 'a.recalculation_id');
@@ -321,9 +381,23 @@ export const recalcStore = {
       .orderBy([{ column: 'r.year', order: 'desc' }, { column: 'p.ref' }])
       .limit(page.limit)
       .offset(page.offset)
-      .select('a.*', 'r.year', 'r.status', 'p.ref as provider_ref', 'p.name as provider_name', 'i.number as invoice_number', 'i.kind as invoice_kind', 'i.issue_date as invoice_issue_date');
+      .select(
+        'a.*',
+        'r.year',
+        'r.status',
+        'p.ref as provider_ref',
+        'p.name as provider_name',
+        'i.number as invoice_number',
+        'i.kind as invoice_kind',
+        'i.issue_date as invoice_issue_date',
+      );
     const ids = rows.map((r) => r.id as number);
-    const lines = ids.length ? await db('price_adjustment_lines').where('municipality_id', scope.municipalityId).whereIn('adjustment_id', ids).orderBy(['adjustment_id', 'line_no']) : [];
+    const lines = ids.length
+      ? await db('price_adjustment_lines')
+          .where('municipality_id', scope.municipalityId)
+          .whereIn('adjustment_id', ids)
+          .orderBy(['adjustment_id', 'line_no'])
+      : [];
     const items: Adjustment[] = rows.map((r) => ({
       id: r.id,
       recalculationId: r.recalculation_id,

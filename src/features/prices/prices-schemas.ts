@@ -94,7 +94,9 @@ export const PriceList = z
   .meta({ id: 'PriceList' });
 export type PriceList = z.infer<typeof PriceList>;
 
-export const PriceListWithRates = PriceList.extend({ rates: z.array(PriceRate), levelRates: z.array(LevelRate) }).meta({ id: 'PriceListWithRates' });
+export const PriceListWithRates = PriceList.extend({ rates: z.array(PriceRate), levelRates: z.array(LevelRate) }).meta({
+  id: 'PriceListWithRates',
+});
 export type PriceListWithRates = z.infer<typeof PriceListWithRates>;
 
 const Label = z.string().min(1).max(100);

@@ -17,22 +17,26 @@ import { pricesStore, type PriceListInForce } from './prices-store.js';
 
 type Page = { limit: number; offset: number };
 
-const audit = (
-  tx: Knex.Transaction,
-  m: number,
-  who: Acting | undefined,
-  e: Omit<AuditEntry, 'municipalityId' | 'actor' | 'requestId'>,
-) => appendAudit(tx, { municipalityId: m, actor: who?.principal.actor ?? 'system', requestId: who?.requestId ?? null, ...e });
+const audit = (tx: Knex.Transaction, m: number, who: Acting | undefined, e: Omit<AuditEntry, 'municipalityId' | 'actor' | 'requestId'>) =>
+  appendAudit(tx, { municipalityId: m, actor: who?.principal.actor ?? 'system', requestId: who?.requestId ?? null, ...e });
 
 /**
  * One rate per (priceGroup, timeBand, providerKind, area), one level price per (level,
  * providerKind, area); name the repeating entry so the caller can fix it.
  */
 function refuseDuplicateRates(rates: readonly PriceRateInput[]) {
-  refuseRepeats('rates', 'priceGroup, timeBand, providerKind and area', rates.map((r) => [r.priceGroup, r.timeBand, r.providerKind, r.area ?? '']));
+  refuseRepeats(
+    'rates',
+    'priceGroup, timeBand, providerKind and area',
+    rates.map((r) => [r.priceGroup, r.timeBand, r.providerKind, r.area ?? '']),
+  );
 }
 function refuseDuplicateLevelRates(rates: readonly LevelRateInput[]) {
-  refuseRepeats('levelRates', 'level, providerKind and area', rates.map((r) => [r.level, r.providerKind, r.area ?? '']));
+  refuseRepeats(
+    'levelRates',
+    'level, providerKind and area',
+    rates.map((r) => [r.level, r.providerKind, r.area ?? '']),
+  );
 }
 function refuseRepeats(list: string, what: string, keys: readonly string[][]) {
   const seen = new Map<string, number>();
@@ -71,7 +75,11 @@ async function withRates(db: Knex, m: number, id: number): Promise<PriceListWith
   if (!list) throw notFound('price list', id);
   const rates = await pricesStore.rates(db, m, id);
   const levelRates = await pricesStore.levelRates(db, m, id);
-  return { ...list, rates: rates.map((r) => ({ ...r, rate: formatRate(r.rate) })), levelRates: levelRates.map((r) => ({ ...r, rate: formatRate(r.rate) })) };
+  return {
+    ...list,
+    rates: rates.map((r) => ({ ...r, rate: formatRate(r.rate) })),
+    levelRates: levelRates.map((r) => ({ ...r, rate: formatRate(r.rate) })),
+  };
 }
 
 export class PricesService {

@@ -1,6 +1,14 @@
 import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
-import type { LevelRateInput, LevelRateUnit, PriceList, PriceListFilter, PriceListStatus, PriceRateInput, RateUnit } from './prices-schemas.js';
+import type {
+  LevelRateInput,
+  LevelRateUnit,
+  PriceList,
+  PriceListFilter,
+  PriceListStatus,
+  PriceRateInput,
+  RateUnit,
+} from './prices-schemas.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -61,7 +69,9 @@ const toLevelRate = (r: Record<string, any>): LevelRateInForce => ({
 const lists = (db: Db, municipalityId: number) => db('price_lists').where('municipality_id', municipalityId);
 
 const activeOn = (q: Knex.QueryBuilder, date: string) =>
-  q.andWhere('valid_from', '<=', date).andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', date); });
+  q.andWhere('valid_from', '<=', date).andWhere((w) => {
+    w.whereNull('valid_to').orWhere('valid_to', '>', date);
+  });
 
 export const pricesStore = {
   async list(db: Db, municipalityId: number, f: PriceListFilter, page: { limit: number; offset: number }) {
@@ -69,7 +79,10 @@ export const pricesStore = {
     if (f.status) q.andWhere('status', f.status);
     if (f.activeOn) activeOn(q, f.activeOn);
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
-    const rows = await q.orderBy([{ column: 'valid_from' }, { column: 'id' }]).limit(page.limit).offset(page.offset);
+    const rows = await q
+      .orderBy([{ column: 'valid_from' }, { column: 'id' }])
+      .limit(page.limit)
+      .offset(page.offset);
     return { items: rows.map(toList), total: Number(count) };
   },
 
@@ -88,7 +101,9 @@ export const pricesStore = {
   },
 
   async levelRates(db: Db, municipalityId: number, priceListId: number): Promise<LevelRateInForce[]> {
-    const rows = await db('level_rates').where({ municipality_id: municipalityId, price_list_id: priceListId }).orderBy(['level_code', 'provider_kind', 'area']);
+    const rows = await db('level_rates')
+      .where({ municipality_id: municipalityId, price_list_id: priceListId })
+      .orderBy(['level_code', 'provider_kind', 'area']);
     return rows.map(toLevelRate);
   },
 
@@ -185,6 +200,10 @@ export const pricesStore = {
   async inForce(db: Db, municipalityId: number, onDate: string): Promise<PriceListInForce | null> {
     const row = await activeOn(lists(db, municipalityId).andWhereNot('status', 'proposed'), onDate).first();
     if (!row) return null;
-    return { ...toList(row), rates: await pricesStore.rates(db, municipalityId, row.id), levelRates: await pricesStore.levelRates(db, municipalityId, row.id) };
+    return {
+      ...toList(row),
+      rates: await pricesStore.rates(db, municipalityId, row.id),
+      levelRates: await pricesStore.levelRates(db, municipalityId, row.id),
+    };
   },
 };

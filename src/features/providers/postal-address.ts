@@ -22,7 +22,10 @@ export function formatAddress(p: PostalAddress | null | undefined): string | nul
 
 /** The parts of "street[, more], postcode city" (a Danish 4-digit or Swedish "NNN NN" postcode); null for any other form. */
 export function parseAddress(text: string | null | undefined): PostalAddress | null {
-  const parts = (text ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const parts = (text ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (parts.length < 2) return null;
   const place = parts[parts.length - 1]!.match(/^(\d{4}|\d{3} ?\d{2})\s+(\S.*)$/);
   if (!place) return null;
@@ -37,7 +40,13 @@ export function addressColumns(p: AddressInput): Record<string, string | null | 
   if (!partsGiven) {
     if (p.address === undefined) return {};
     const parsed = parseAddress(p.address);
-    return { address: p.address, street_name: parsed?.streetName ?? null, additional_street_name: parsed?.additionalStreetName ?? null, city_name: parsed?.cityName ?? null, postal_zone: parsed?.postalZone ?? null };
+    return {
+      address: p.address,
+      street_name: parsed?.streetName ?? null,
+      additional_street_name: parsed?.additionalStreetName ?? null,
+      city_name: parsed?.cityName ?? null,
+      postal_zone: parsed?.postalZone ?? null,
+    };
   }
   return { street_name: p.streetName, additional_street_name: p.additionalStreetName, city_name: p.cityName, postal_zone: p.postalZone };
 }
@@ -50,7 +59,11 @@ export const addressOfRow = (r: Record<string, any>): PostalAddress => ({
 });
 
 /** Keeps the one-line address in step with the parts of a written row; returns the row as stored. */
-export async function composeAddress<R extends Record<string, any>>(tx: Knex.Transaction, table: 'providers' | 'municipalities', row: R): Promise<R> {
+export async function composeAddress<R extends Record<string, any>>(
+  tx: Knex.Transaction,
+  table: 'providers' | 'municipalities',
+  row: R,
+): Promise<R> {
   const text = formatAddress(addressOfRow(row));
   if (text === null || text === row.address) return row;
   await tx(table).where({ id: row.id }).update({ address: text });

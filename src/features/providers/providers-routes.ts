@@ -46,7 +46,7 @@ export function providersRoutes(registry: OpenAPIRegistry, service: ProvidersSer
     method: 'patch',
     path: '/providers/:id',
     tag,
-    summary: 'Change a provider\'s details (ref and kind are fixed)',
+    summary: "Change a provider's details (ref and kind are fixed)",
     access: { write: 'providers' },
     params: IdParam,
     body: ProviderUpdate,

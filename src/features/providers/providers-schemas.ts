@@ -8,9 +8,10 @@ const ElectronicAddress = z.string().min(1).max(100);
 /** Peppol EAS code, e.g. 0184 (DK CVR), 0088 (GLN/EAN), 0007 (SE organisationsnummer). */
 const EasScheme = z.string().regex(/^\d{4}$/, 'a four-digit Peppol EAS code such as 0184, 0088 or 0007');
 
-const InvoicingMode = z
-  .enum(['self_billing', 'payment_basis'])
-  .meta({ description: "self_billing: the municipality issues the provider's invoice (with its agreement); payment_basis: the provider invoices itself from the payment basis" });
+const InvoicingMode = z.enum(['self_billing', 'payment_basis']).meta({
+  description:
+    "self_billing: the municipality issues the provider's invoice (with its agreement); payment_basis: the provider invoices itself from the payment basis",
+});
 
 /** A postal address in parts, as the e-invoice needs it; `address` is the same on one line. */
 export const addressFields = {
@@ -45,7 +46,9 @@ export const Provider = z
     ...addressOutput,
     email: z.string().nullable(),
     invoicingMode: InvoicingMode.nullable().meta({ description: "null: the municipality's invoicing mode" }),
-    selfBillingAgreedOn: IsoDate.nullable().meta({ description: 'the date the provider signed its self-billing agreement; nothing is self-billed without it' }),
+    selfBillingAgreedOn: IsoDate.nullable().meta({
+      description: 'the date the provider signed its self-billing agreement; nothing is self-billed without it',
+    }),
     approvedFrom: IsoDate,
     approvedTo: IsoDate.nullable(),
     createdAt: z.string(),

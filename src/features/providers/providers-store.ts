@@ -60,9 +60,9 @@ export const providersStore = {
     if (f.kind) q.andWhere('kind', f.kind);
     if (f.ref) q.andWhere('ref', f.ref);
     if (f.approvedOn) {
-      q.andWhere('approved_from', '<=', f.approvedOn).andWhere((w) =>
-        { w.whereNull('approved_to').orWhere('approved_to', '>', f.approvedOn!); },
-      );
+      q.andWhere('approved_from', '<=', f.approvedOn).andWhere((w) => {
+        w.whereNull('approved_to').orWhere('approved_to', '>', f.approvedOn!);
+      });
     }
     const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
     const rows = await q.orderBy('id').limit(page.limit).offset(page.offset);

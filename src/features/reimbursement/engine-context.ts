@@ -83,7 +83,10 @@ export const isDelivered = (s: VisitStatus): boolean => s === 'delivered' || s =
 export const isHourly = (b: Basis): boolean => b.type === 'granted' || b.type === 'delivered' || b.type === 'per_service';
 
 /** The first entry whose [validFrom, validTo) contains `date` (a loop: this runs per visit). */
-function firstInRange<T extends { validFrom: string; validTo: string | null }>(list: readonly T[] | undefined, date: string): T | undefined {
+function firstInRange<T extends { validFrom: string; validTo: string | null }>(
+  list: readonly T[] | undefined,
+  date: string,
+): T | undefined {
   if (!list) return undefined;
   for (let i = 0; i < list.length; i++) {
     const r = list[i]!;
@@ -126,18 +129,29 @@ export class EngineContext {
     this.toDay = dayNumber(period.to);
     const y0 = Number(period.from.slice(0, 4)) - 1;
     const y1 = Number(period.to.slice(0, 4)) + 1;
-    const hol = holidaySet(model.holidays.country, y0, y1, { includeDeFacto: model.holidays.includeDeFacto, alsoCount: model.holidays.alsoCount }, municipality.extraHolidays);
+    const hol = holidaySet(
+      model.holidays.country,
+      y0,
+      y1,
+      { includeDeFacto: model.holidays.includeDeFacto, alsoCount: model.holidays.alsoCount },
+      municipality.extraHolidays,
+    );
     this.calendar = new BandCalendar(compileBands(model.timeBands), municipality.timeZone, hol);
     for (const c of input.citizens) this.citizens.set(c.id, c);
     for (const g of input.grants) push(nested(this.grants, g.citizenId), g.serviceCode, g);
-    for (const byCode of this.grants.values()) for (const list of byCode.values()) list.sort((a, b) => (a.validFrom < b.validFrom ? 1 : a.validFrom > b.validFrom ? -1 : b.id - a.id));
+    for (const byCode of this.grants.values())
+      for (const list of byCode.values())
+        list.sort((a, b) => (a.validFrom < b.validFrom ? 1 : a.validFrom > b.validFrom ? -1 : b.id - a.id));
     for (const c of input.choices) push(nested(this.choices, c.citizenId), c.category, c);
     // Overlaps cannot come from the database (exclusion constraints); sorting keeps the engine deterministic anyway.
-    for (const byCategory of this.choices.values()) for (const list of byCategory.values()) list.sort((a, b) => (a.validFrom < b.validFrom ? 1 : a.validFrom > b.validFrom ? -1 : a.providerId - b.providerId));
+    for (const byCategory of this.choices.values())
+      for (const list of byCategory.values())
+        list.sort((a, b) => (a.validFrom < b.validFrom ? 1 : a.validFrom > b.validFrom ? -1 : a.providerId - b.providerId));
     for (const a of input.absences) push(this.absences, a.citizenId, a);
     const key = (a: AbsenceInput) => `${a.validFrom}|${a.validTo ?? '9999'}|${a.kind}|${a.planned}`;
     for (const list of this.absences.values()) list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-    for (const r of input.rates) if (r.providerKind === input.provider.kind) nested(nested(this.rates, r.priceGroup), r.timeBand).set(r.area ?? '', r);
+    for (const r of input.rates)
+      if (r.providerKind === input.provider.kind) nested(nested(this.rates, r.priceGroup), r.timeBand).set(r.area ?? '', r);
   }
 
   get provider() {
@@ -204,8 +218,16 @@ export class EngineContext {
       const details = { priceGroup, timeBand: band, providerKind: kind, area: area || null, unit };
       this.issues.push(
         r
-          ? { code: 'rate_unit_mismatch', message: `the rate for ${priceGroup} / ${band} / ${kind} is ${r.unit}, the model needs ${unit}`, details }
-          : { code: 'missing_rate', message: `no ${unit} rate for price group ${priceGroup}, band ${band}, ${kind} provider${area ? `, area ${area}` : ''}`, details },
+          ? {
+              code: 'rate_unit_mismatch',
+              message: `the rate for ${priceGroup} / ${band} / ${kind} is ${r.unit}, the model needs ${unit}`,
+              details,
+            }
+          : {
+              code: 'missing_rate',
+              message: `no ${unit} rate for price group ${priceGroup}, band ${band}, ${kind} provider${area ? `, area ${area}` : ''}`,
+              details,
+            },
       );
     }
     return null;

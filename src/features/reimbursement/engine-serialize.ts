@@ -17,7 +17,12 @@ export function serializeResult(r: EngineResult) {
     totalInclVat: formatMoney(r.totalInclVat),
     exceptionsAmount: formatMoney(r.exceptionsAmount),
     counts: r.counts,
-    vat: r.vat.map((g) => ({ percent: g.percent.toString(), exemptionReason: g.exemptionReason, base: formatMoney(g.base), vat: formatMoney(g.vat) })),
+    vat: r.vat.map((g) => ({
+      percent: g.percent.toString(),
+      exemptionReason: g.exemptionReason,
+      base: formatMoney(g.base),
+      vat: formatMoney(g.vat),
+    })),
     totalsByCategory: r.totalsByCategory.map((t) => ({ category: t.category, minutes: t.minutes, amount: formatMoney(t.amount) })),
     totalsByBand: r.totalsByBand.map((t) => ({ band: t.band, minutes: t.minutes, amount: formatMoney(t.amount) })),
     lines: r.lines.map((l) => ({

@@ -253,7 +253,14 @@ export interface EngineResult {
 }
 
 export interface EngineIssue {
-  code: 'missing_rate' | 'rate_unit_mismatch' | 'bad_period' | 'holiday_country_mismatch' | 'unknown_level' | 'missing_level_rate' | 'overlapping_level_grants';
+  code:
+    | 'missing_rate'
+    | 'rate_unit_mismatch'
+    | 'bad_period'
+    | 'holiday_country_mismatch'
+    | 'unknown_level'
+    | 'missing_level_rate'
+    | 'overlapping_level_grants';
   message: string;
   details: Record<string, unknown>;
 }

@@ -27,10 +27,23 @@ const categories = (r: ReturnType<typeof settle>) => Object.fromEntries(r.totals
 
 describe('Stockholm 2024: delivered time 07–22, night per visit, alarm per month', () => {
   const input = anInput(exampleModel('stockholm-2024'), {
-    services: servicesByCode(aService('PC', 'personal_care', 'omvardnad'), aService('NATT', 'night_patrol', 'natt', 10), aService('LARM', 'alarm', 'larm', 0)),
-    rates: [aRate('omvardnad', 'day', '470.00'), aRate('natt', 'night', '260.00', { unit: 'per_visit' }), aRate('larm', 'month', '197.00', { unit: 'per_month' })],
+    services: servicesByCode(
+      aService('PC', 'personal_care', 'omvardnad'),
+      aService('NATT', 'night_patrol', 'natt', 10),
+      aService('LARM', 'alarm', 'larm', 0),
+    ),
+    rates: [
+      aRate('omvardnad', 'day', '470.00'),
+      aRate('natt', 'night', '260.00', { unit: 'per_visit' }),
+      aRate('larm', 'month', '197.00', { unit: 'per_month' }),
+    ],
     citizens: [aCitizen(1), aCitizen(2), aCitizen(3)],
-    choices: [aChoice(1, 'personal_care'), aChoice(1, 'night_patrol'), aChoice(2, 'alarm'), aChoice(3, 'alarm', { validFrom: '2026-03-20' })],
+    choices: [
+      aChoice(1, 'personal_care'),
+      aChoice(1, 'night_patrol'),
+      aChoice(2, 'alarm'),
+      aChoice(3, 'alarm', { validFrom: '2026-03-20' }),
+    ],
     grants: [
       aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: 45, frequency: { type: 'weekly', count: 2 } }),
       aGrant(1, 'NATT', 'night_patrol', { minutesPerOccurrence: 10, frequency: { type: 'weekdays', count: 1, weekdays: [2, 4, 6] } }),
@@ -52,7 +65,14 @@ describe('Stockholm 2024: delivered time 07–22, night per visit, alarm per mon
     // night 3 × 260 = 780.00; alarm 2 × 197 = 394.00 (no proration); personal care 95/60 × 470 = 744.1666… → 744.17
     expect(categories(r)).toEqual({ alarm: '394.00', night_patrol: '780.00', personal_care: '744.17' });
     expect(totalsOf(r)).toEqual({ excl: '1918.17', vat: '0.00', incl: '1918.17' });
-    expect(r.vat).toEqual([{ percent: '0', exemptionReason: 'Social care under the Social Services Act is exempt from VAT (mervärdesskattelagen)', base: '1918.17', vat: '0.00' }]);
+    expect(r.vat).toEqual([
+      {
+        percent: '0',
+        exemptionReason: 'Social care under the Social Services Act is exempt from VAT (mervärdesskattelagen)',
+        base: '1918.17',
+        vat: '0.00',
+      },
+    ]);
     expect(r.lines.map((l) => [l.citizenRef, l.serviceCode, l.band, l.unit, l.visits, l.minutes, l.rate, l.amount])).toEqual([
       ['C001', 'NATT', 'night', 'per_visit', 3, 37, '260.00', '780.00'],
       ['C001', 'PC', 'day', 'per_hour', 2, 95, '470.00', '744.17'],
@@ -65,7 +85,11 @@ describe('Stockholm 2024: delivered time 07–22, night per visit, alarm per mon
 
 describe('Solna 2024: standard times for practical help, declined visits and hospital stays', () => {
   const input = anInput(exampleModel('solna-2024'), {
-    services: servicesByCode(aService('PC', 'personal_care', 'omvardnad', 30), aService('SOL-CLEAN', 'practical_help', 'service', 90), aService('SOL-SHOP', 'practical_help', 'service', 30)),
+    services: servicesByCode(
+      aService('PC', 'personal_care', 'omvardnad', 30),
+      aService('SOL-CLEAN', 'practical_help', 'service', 90),
+      aService('SOL-SHOP', 'practical_help', 'service', 30),
+    ),
     rates: [aRate('omvardnad', 'day', '480.00'), aRate('service', 'day', '420.00')],
     citizens: [aCitizen(1), aCitizen(2)],
     choices: [aChoice(1, 'personal_care'), aChoice(1, 'practical_help'), aChoice(2, 'personal_care')],
@@ -88,7 +112,9 @@ describe('Solna 2024: standard times for practical help, declined visits and hos
       // (e) shopping, citizen not at home: 30 × 7.00 × 55 % = 115.50
       aCancelledVisit(1, 'SOL-SHOP', '2026-03-12 10:00', '2026-03-12 10:30', 'no_show'),
       // (f) shopping cancelled on Monday for Thursday: in time, 0.00
-      aCancelledVisit(1, 'SOL-SHOP', '2026-03-19 10:00', '2026-03-19 10:30', 'cancelled_by_citizen', { cancelledAtLocal: '2026-03-16 09:00' }),
+      aCancelledVisit(1, 'SOL-SHOP', '2026-03-19 10:00', '2026-03-19 10:30', 'cancelled_by_citizen', {
+        cancelledAtLocal: '2026-03-16 09:00',
+      }),
       // hospital from Monday 16 March, planned 45-minute visits: day 1 75 % = 270.00, days 2–3 25 % = 90.00 each, day 6 0 %
       ...['16', '17', '18', '21'].map((d) => aCancelledVisit(2, 'PC', `2026-03-${d} 08:00`, `2026-03-${d} 08:45`, 'cancelled_by_citizen')),
     ],
@@ -96,7 +122,9 @@ describe('Solna 2024: standard times for practical help, declined visits and hos
 
   it('pays 50 % / 75 % / 55 % for declined visits, standard times for practical help and 75 % / 25 % in hospital', () => {
     const r = settle(input);
-    expect(r.lines.map((l) => [l.citizenRef, l.serviceCode, l.kind, l.visits, l.minutes, l.factor, l.amount, l.reasonCodes.at(-1)])).toEqual([
+    expect(
+      r.lines.map((l) => [l.citizenRef, l.serviceCode, l.kind, l.visits, l.minutes, l.factor, l.amount, l.reasonCodes.at(-1)]),
+    ).toEqual([
       ['C001', 'PC', 'visit', 1, 40, '1', '320.00', 'basis.delivered'],
       ['C001', 'PC', 'cancellation', 1, 30, '0.5', '120.00', 'cancel.late.50'],
       ['C001', 'SOL-CLEAN', 'visit', 1, 90, '1', '630.00', 'basis.per_service'],
@@ -123,7 +151,11 @@ describe('Tyresö 2021: private +1.5 %, municipal −1.5 %', () => {
       citizens: [aCitizen(1)],
       choices: [aChoice(1, 'personal_care')],
       grants: [aGrant(1, 'HT', 'personal_care', { minutesPerOccurrence: 45, frequency: { type: 'weekly', count: 3 } })],
-      visits: [aVisit(1, 'HT', '2026-03-02 09:00', '2026-03-02 10:00'), aVisit(1, 'HT', '2026-03-04 09:00', '2026-03-04 09:45'), aVisit(1, 'HT', '2026-03-06 09:00', '2026-03-06 09:35')],
+      visits: [
+        aVisit(1, 'HT', '2026-03-02 09:00', '2026-03-02 10:00'),
+        aVisit(1, 'HT', '2026-03-04 09:00', '2026-03-04 09:45'),
+        aVisit(1, 'HT', '2026-03-06 09:00', '2026-03-06 09:35'),
+      ],
     });
     return settle(input);
   };
@@ -134,7 +166,9 @@ describe('Tyresö 2021: private +1.5 %, municipal −1.5 %', () => {
     ['municipal', '0.985', '1034.25', 'kind.municipal-1.5'],
   ])('%s provider', (kind, factor, amount, reason) => {
     const r = run(kind);
-    expect(r.lines.map((l) => [l.minutes, l.rate, l.factor, l.amount, l.reasonCodes])).toEqual([[140, '450.00', factor, amount, ['basis.delivered', reason]]]);
+    expect(r.lines.map((l) => [l.minutes, l.rate, l.factor, l.amount, l.reasonCodes])).toEqual([
+      [140, '450.00', factor, amount, ['basis.delivered', reason]],
+    ]);
     expect(totalsOf(r)).toEqual({ excl: amount, vat: '0.00', incl: amount });
   });
 });
@@ -146,7 +180,10 @@ describe('Jönköping 2016: 414.80 urban vs 506.70 rural kr/h', () => {
       rates: [aRate('hemtjanst', 'all', '414.80', { area: 'urban' }), aRate('hemtjanst', 'all', '506.70', { area: 'rural' })],
       citizens: [aCitizen(1, 'urban'), aCitizen(2, 'rural')],
       choices: [aChoice(1, 'personal_care'), aChoice(2, 'personal_care')],
-      grants: [aGrant(1, 'HT', 'personal_care', { minutesPerOccurrence: 60 }), aGrant(2, 'HT', 'personal_care', { minutesPerOccurrence: 45 })],
+      grants: [
+        aGrant(1, 'HT', 'personal_care', { minutesPerOccurrence: 60 }),
+        aGrant(2, 'HT', 'personal_care', { minutesPerOccurrence: 45 }),
+      ],
       visits: [
         aVisit(1, 'HT', '2026-03-02 09:00', '2026-03-02 10:00'),
         // at the summer cottage: the visit's area wins over the citizen's
@@ -175,7 +212,11 @@ describe('Danish granted-time model: hverdag dag vs øvrige tider', () => {
     choices: [aChoice(1, 'personal_care'), aChoice(2, 'personal_care'), aChoice(2, 'practical_help')],
     grants: [
       aGrant(1, 'PP', 'personal_care', { minutesPerOccurrence: 30 }),
-      aGrant(2, 'PP', 'personal_care', { minutesPerOccurrence: 20, staffCount: 2, frequency: { type: 'weekdays', count: 1, weekdays: [4] } }),
+      aGrant(2, 'PP', 'personal_care', {
+        minutesPerOccurrence: 20,
+        staffCount: 2,
+        frequency: { type: 'weekdays', count: 1, weekdays: [4] },
+      }),
       aGrant(2, 'PH', 'practical_help', { minutesPerOccurrence: 60, frequency: { type: 'biweekly', count: 1 }, validFrom: '2026-06-01' }),
     ],
     visits: [
@@ -223,6 +264,8 @@ describe('Danish granted-time model: hverdag dag vs øvrige tider', () => {
   it('lists a practical-help grant with no visit in its on-week as never delivered', () => {
     // the biweekly PH grant (from Monday 1 June) is also due on 15 and 29 June; one visit covers the grant as a whole
     const r = settle({ ...input, visits: input.visits.filter((v) => !v.serviceCodes.includes('PH')) });
-    expect(r.exceptions.map((e) => [e.kind, e.serviceCode, e.date, e.minutes, e.amount])).toEqual([['grant_never_delivered', 'PH', '2026-06-01', 180, '0.00']]);
+    expect(r.exceptions.map((e) => [e.kind, e.serviceCode, e.date, e.minutes, e.amount])).toEqual([
+      ['grant_never_delivered', 'PH', '2026-06-01', 180, '0.00'],
+    ]);
   });
 });

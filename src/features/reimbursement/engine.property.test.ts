@@ -17,7 +17,15 @@ type Of<A> = A extends fc.Arbitrary<infer T> ? T : never;
 const ZONE = 'Europe/Stockholm';
 const MARCH = DateTime.fromISO('2026-03-01T00:00', { zone: ZONE });
 const CODES = ['PC', 'CLEAN', 'NIGHT', 'ALARM'] as const;
-const STATUSES: VisitStatus[] = ['delivered', 'delivered', 'delivered', 'cancelled_by_citizen', 'no_show', 'cancelled_by_provider', 'replacement'];
+const STATUSES: VisitStatus[] = [
+  'delivered',
+  'delivered',
+  'delivered',
+  'cancelled_by_citizen',
+  'no_show',
+  'cancelled_by_provider',
+  'replacement',
+];
 const date = (day: number) => `2026-03-${String(day).padStart(2, '0')}`;
 
 const visitArb = fc.record({
@@ -51,7 +59,11 @@ const modelArb = fc.record({
   ),
   crossing: fc.constantFrom('split', 'start'),
   rounding: fc.constantFrom<object>({ mode: 'none' }, { mode: 'up', toMinutes: 15 }, { mode: 'nearest', toMinutes: 5 }),
-  area: fc.constantFrom<object>({ mode: 'none' }, { mode: 'rates' }, { mode: 'supplement', supplements: { rural: { percent: '12.5' }, urban: { perHour: '7.25' } } }),
+  area: fc.constantFrom<object>(
+    { mode: 'none' },
+    { mode: 'rates' },
+    { mode: 'supplement', supplements: { rural: { percent: '12.5' }, urban: { perHour: '7.25' } } },
+  ),
   kind: fc.constantFrom<object | undefined>(undefined, { private: '1.5', municipal: '-1.5' }),
   bonus: fc.constantFrom<object | undefined>(undefined, { perHour: '3.33' }),
   late: fc.constantFrom('0', '50', '75', '33.3'),
@@ -61,7 +73,12 @@ interface World {
   input: EngineInput;
 }
 
-function buildWorld(m: Of<typeof modelArb>, grants: Of<typeof grantArb>[], visits: Of<typeof visitArb>[], absences: [number, number, number][]): World {
+function buildWorld(
+  m: Of<typeof modelArb>,
+  grants: Of<typeof grantArb>[],
+  visits: Of<typeof visitArb>[],
+  absences: [number, number, number][],
+): World {
   const model = aModel({
     timeBands: {
       bands: [
@@ -73,9 +90,17 @@ function buildWorld(m: Of<typeof modelArb>, grants: Of<typeof grantArb>[], visit
       crossing: m.crossing,
     },
     defaults: { basis: m.basis, cancellation: { late: m.late, noShow: '50', timely: '0', byProvider: '10' } },
-    categories: { night_patrol: { basis: { type: 'per_visit' } }, alarm: { basis: { type: 'per_period', amount: '197.00', prorate: 'days' } } },
+    categories: {
+      night_patrol: { basis: { type: 'per_visit' } },
+      alarm: { basis: { type: 'per_period', amount: '197.00', prorate: 'days' } },
+    },
     cancellation: { deadline: { type: 'previous_weekday', time: '12:00' }, replacementWithinWeekdays: 2 },
-    hospital: { days: [{ from: 1, to: 1, percent: '75' }, { from: 2, to: 5, percent: '25' }] },
+    hospital: {
+      days: [
+        { from: 1, to: 1, percent: '75' },
+        { from: 2, to: 5, percent: '25' },
+      ],
+    },
     doubleStaffing: { enabled: true },
     rounding: m.rounding,
     area: m.area,
@@ -107,7 +132,13 @@ function buildWorld(m: Of<typeof modelArb>, grants: Of<typeof grantArb>[], visit
       { citizenId: c, category, providerId: c === 3 ? 2 : 1, validFrom: date(20), validTo: null },
     ]),
   );
-  const absenceInputs: AbsenceInput[] = absences.map(([c, from, len]) => ({ citizenId: c, kind: 'hospital', planned: false, validFrom: date(from), validTo: date(Math.min(31, from + len)) }));
+  const absenceInputs: AbsenceInput[] = absences.map(([c, from, len]) => ({
+    citizenId: c,
+    kind: 'hospital',
+    planned: false,
+    validFrom: date(from),
+    validTo: date(Math.min(31, from + len)),
+  }));
   const visitInputs: VisitInput[] = visits.map((v, i) => {
     const start = MARCH.plus({ minutes: v.minuteOfMonth });
     const end = start.plus({ minutes: Math.max(1, v.duration) });
@@ -125,12 +156,18 @@ function buildWorld(m: Of<typeof modelArb>, grants: Of<typeof grantArb>[], visit
       actualEnd: delivered ? end.toISO() : null,
       status: v.status,
       staffCount: v.staff,
-      cancelledAt: v.status === 'cancelled_by_citizen' && v.cancelledBefore !== null ? start.minus({ minutes: v.cancelledBefore }).toISO() : null,
+      cancelledAt:
+        v.status === 'cancelled_by_citizen' && v.cancelledBefore !== null ? start.minus({ minutes: v.cancelledBefore }).toISO() : null,
       area: v.area,
     };
   });
   const input = anInput(model, {
-    services: servicesByCode(aService('PC', 'personal_care', 'pc', 30), aService('CLEAN', 'practical_help', 'ph', 60), aService('NIGHT', 'night_patrol', 'night', 10), aService('ALARM', 'alarm', 'alarm', 0)),
+    services: servicesByCode(
+      aService('PC', 'personal_care', 'pc', 30),
+      aService('CLEAN', 'practical_help', 'ph', 60),
+      aService('NIGHT', 'night_patrol', 'night', 10),
+      aService('ALARM', 'alarm', 'alarm', 0),
+    ),
     rates,
     citizens: [aCitizen(1, 'urban'), aCitizen(2, 'rural'), aCitizen(3), aCitizen(4, 'rural')],
     choices,
@@ -223,20 +260,30 @@ describe('engine properties', () => {
     let checked = 0;
     fc.assert(
       fc.property(worldArb, ({ input }) => {
-        input.model = { ...input.model, defaults: { ...input.model.defaults, basis: { type: 'delivered' } }, rounding: { mode: 'none' }, doubleStaffing: { enabled: false } };
+        input.model = {
+          ...input.model,
+          defaults: { ...input.model.defaults, basis: { type: 'delivered' } },
+          rounding: { mode: 'none' },
+          doubleStaffing: { enabled: false },
+        };
         input.visits = input.visits.map((v) => ({ ...v, serviceCodes: [v.serviceCodes.includes('CLEAN') ? 'CLEAN' : 'PC'] }));
         // A daily grant of each service for every citizen, so most visits are paid, not exceptions.
-        input.grants = [...input.grants, ...[1, 2, 3, 4].flatMap((citizenId) => (['PC', 'CLEAN'] as const).map((code, k): GrantInput => ({
-          id: 1000 + citizenId * 2 + k,
-          citizenId,
-          serviceCode: code,
-          category: code === 'PC' ? 'personal_care' : 'practical_help',
-          minutesPerOccurrence: 240,
-          frequency: { type: 'daily', count: 3 },
-          staffCount: 1,
-          validFrom: '2026-01-01',
-          validTo: null,
-        })))];
+        input.grants = [
+          ...input.grants,
+          ...[1, 2, 3, 4].flatMap((citizenId) =>
+            (['PC', 'CLEAN'] as const).map((code, k): GrantInput => ({
+              id: 1000 + citizenId * 2 + k,
+              citizenId,
+              serviceCode: code,
+              category: code === 'PC' ? 'personal_care' : 'practical_help',
+              minutesPerOccurrence: 240,
+              frequency: { type: 'daily', count: 3 },
+              staffCount: 1,
+              validFrom: '2026-01-01',
+              validTo: null,
+            })),
+          ),
+        ];
         const result = settleProvider(input);
         const byVisit = new Map<string, number>();
         for (const v of result.visitLines) byVisit.set(String(v.visitId), (byVisit.get(String(v.visitId)) ?? 0) + v.minutes);
@@ -306,4 +353,3 @@ describe('engine properties', () => {
     );
   });
 });
-

@@ -19,7 +19,7 @@ describe('settleProvider', () => {
     }
   });
 
-  it('settles only this provider\'s visits of the period, and accepts Date instants', () => {
+  it("settles only this provider's visits of the period, and accepts Date instants", () => {
     const v = aVisit(1, 'PC', '2026-03-02 08:00', '2026-03-02 08:30');
     const input = aWorld(aModel(), {
       visits: [
@@ -40,17 +40,14 @@ describe('settleProvider', () => {
 
   it('groups VAT by rate and rounds VAT on the total per rate', () => {
     // 3 visits of 7 minutes of personal care (70.00 each at 600/h) at 12.5 % and one of practical help at 25 %
-    const input = aWorld(
-      aModel({ vat: { default: { percent: '25' }, categories: { personal_care: { percent: '12.5' } } } }),
-      {
-        visits: [
-          aVisit(1, 'PC', '2026-03-02 08:00', '2026-03-02 08:07'),
-          aVisit(1, 'PC', '2026-03-03 08:00', '2026-03-03 08:07'),
-          aVisit(1, 'PC', '2026-03-04 08:00', '2026-03-04 08:07'),
-          aVisit(1, 'CLEAN', '2026-03-02 10:00', '2026-03-02 10:01'),
-        ],
-      },
-    );
+    const input = aWorld(aModel({ vat: { default: { percent: '25' }, categories: { personal_care: { percent: '12.5' } } } }), {
+      visits: [
+        aVisit(1, 'PC', '2026-03-02 08:00', '2026-03-02 08:07'),
+        aVisit(1, 'PC', '2026-03-03 08:00', '2026-03-03 08:07'),
+        aVisit(1, 'PC', '2026-03-04 08:00', '2026-03-04 08:07'),
+        aVisit(1, 'CLEAN', '2026-03-02 10:00', '2026-03-02 10:01'),
+      ],
+    });
     const r = settle(input);
     // PC: 21 min × 10 = 210.00 → VAT 26.25; CLEAN: 1 min = 10.00 → VAT 2.50
     expect(r.vat).toEqual([

@@ -80,7 +80,8 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export function settleProvider(input: EngineInput): EngineResult {
   const pre: EngineIssue[] = [];
-  if (!(input.period.from < input.period.to)) pre.push({ code: 'bad_period', message: `period ${input.period.from}–${input.period.to} is empty`, details: { ...input.period } });
+  if (!(input.period.from < input.period.to))
+    pre.push({ code: 'bad_period', message: `period ${input.period.from}–${input.period.to} is empty`, details: { ...input.period } });
   if (input.model.holidays.country !== input.municipality.country)
     pre.push({
       code: 'holiday_country_mismatch',
@@ -105,7 +106,7 @@ export function settleProvider(input: EngineInput): EngineResult {
 }
 
 function runPipeline(rules: readonly Rule[], units: Unit[], ctx: EngineContext) {
-  for (let i = 0; i < rules.length; ) {
+  for (let i = 0; i < rules.length;) {
     const rule = rules[i]!;
     if (rule.stage === 'batch') {
       rule.apply(units, ctx);
@@ -120,7 +121,11 @@ function runPipeline(rules: readonly Rule[], units: Unit[], ctx: EngineContext) 
 }
 
 /** Units of the provider's visits on local days [fromDay, toDay), in time order. */
-function buildUnits(ctx: EngineContext, fromDay: number, toDay: number): { units: Unit[]; exceptions: EngineException[]; visitCount: number } {
+function buildUnits(
+  ctx: EngineContext,
+  fromDay: number,
+  toDay: number,
+): { units: Unit[]; exceptions: EngineException[]; visitCount: number } {
   const { input, calendar } = ctx;
   const units: Unit[] = [];
   const exceptions: EngineException[] = [];
@@ -194,7 +199,8 @@ function buildUnits(ctx: EngineContext, fromDay: number, toDay: number): { units
     }
   }
   // Time order decides which visits a cap bites on; inputs loaded in that order skip the sort.
-  const before = (a: Unit, b: Unit) => a.at - b.at || cmp(a.visit.externalId, b.visit.externalId) || cmp(String(a.visit.id), String(b.visit.id));
+  const before = (a: Unit, b: Unit) =>
+    a.at - b.at || cmp(a.visit.externalId, b.visit.externalId) || cmp(String(a.visit.id), String(b.visit.id));
   let sorted = true;
   for (let i = 1; i < units.length && sorted; i++) if (before(units[i - 1]!, units[i]!) > 0) sorted = false;
   if (!sorted) units.sort(before); // stable: the services of a visit stay together, in their order
@@ -228,7 +234,17 @@ class LineIndex {
   private readonly root = new Map<number, Map<string, Map<string, Map<string, Map<number, LineAcc>>>>>();
   readonly all: LineAcc[] = [];
 
-  get(citizenId: number, code: string, kind: LineKind, category: Category, factor: Factor, band: string | null, unit: RateUnit, rate: Decimal, rateId: number): LineAcc {
+  get(
+    citizenId: number,
+    code: string,
+    kind: LineKind,
+    category: Category,
+    factor: Factor,
+    band: string | null,
+    unit: RateUnit,
+    rate: Decimal,
+    rateId: number,
+  ): LineAcc {
     const byCode = this.root.get(citizenId) ?? this.set(this.root, citizenId, new Map());
     const byFactor = byCode.get(code) ?? this.set(byCode, code, new Map());
     const factorKey = kind === 'visit' ? factor.key : `${kind}|${factor.key}`;
@@ -237,7 +253,22 @@ class LineIndex {
     const byRate = byBand.get(bandKey) ?? this.set(byBand, bandKey, new Map());
     let acc = byRate.get(rateId);
     if (!acc) {
-      acc = { citizenId, code, category, kind, band, unit, rate, factor, minutes: 0, visits: 0, quantity: null, reasons: new Set(), lastReasons: null, amounts: null };
+      acc = {
+        citizenId,
+        code,
+        category,
+        kind,
+        band,
+        unit,
+        rate,
+        factor,
+        minutes: 0,
+        visits: 0,
+        quantity: null,
+        reasons: new Set(),
+        lastReasons: null,
+        amounts: null,
+      };
       byRate.set(rateId, acc);
       this.all.push(acc);
     }
@@ -264,7 +295,8 @@ function assemble(ctx: EngineContext, pricing: Pricing, units: Unit[], exception
     last = u;
     if (u.exception) {
       let amount = zero;
-      for (const p of u.parts) if (p.rate) amount = amount.plus(pricing.amount(p.unit, p.unit === 'per_hour' ? p.minutes : 1, p.rate, factor));
+      for (const p of u.parts)
+        if (p.rate) amount = amount.plus(pricing.amount(p.unit, p.unit === 'per_hour' ? p.minutes : 1, p.rate, factor));
       exceptions.push({
         kind: u.exception,
         citizenId: u.visit.citizenId,
@@ -313,7 +345,10 @@ function assemble(ctx: EngineContext, pricing: Pricing, units: Unit[], exception
   }
 
   const settlementLines: SettlementLine[] = index.all.map((a) => {
-    const quantity = a.unit === 'per_hour' ? new Decimal(a.minutes).div(60).toDecimalPlaces(4, Decimal.ROUND_HALF_UP) : (a.quantity ?? new Decimal(a.visits));
+    const quantity =
+      a.unit === 'per_hour'
+        ? new Decimal(a.minutes).div(60).toDecimalPlaces(4, Decimal.ROUND_HALF_UP)
+        : (a.quantity ?? new Decimal(a.visits));
     const exact = pricing.exact(a.unit, a.unit === 'per_hour' ? a.minutes : quantity, a.rate, a.factor);
     return {
       citizenId: a.citizenId,
@@ -355,7 +390,15 @@ function assemble(ctx: EngineContext, pricing: Pricing, units: Unit[], exception
   return totals(ctx, settlementLines, visitLines, exceptions, visitCount);
 }
 
-function visitLine(u: Unit, band: string | null, unit: RateUnit, minutes: number, rate: Decimal, factor: Decimal, amount: Decimal): VisitLine {
+function visitLine(
+  u: Unit,
+  band: string | null,
+  unit: RateUnit,
+  minutes: number,
+  rate: Decimal,
+  factor: Decimal,
+  amount: Decimal,
+): VisitLine {
   return {
     visitId: u.visit.id,
     externalId: u.visit.externalId,
@@ -376,7 +419,13 @@ function visitLine(u: Unit, band: string | null, unit: RateUnit, minutes: number
   };
 }
 
-function totals(ctx: EngineContext, lines: SettlementLine[], visitLines: VisitLine[], exceptions: EngineException[], visitCount: number): EngineResult {
+function totals(
+  ctx: EngineContext,
+  lines: SettlementLine[],
+  visitLines: VisitLine[],
+  exceptions: EngineException[],
+  visitCount: number,
+): EngineResult {
   const zero = new Decimal(0);
   const byCategory = new Map<Category, { minutes: number; amount: Decimal }>();
   const byBand = new Map<string | null, { minutes: number; amount: Decimal }>();
@@ -397,7 +446,9 @@ function totals(ctx: EngineContext, lines: SettlementLine[], visitLines: VisitLi
     if (!g) vatGroups.set(key, (g = { percent: rate.percent, exemptionReason: rate.exemptionReason, base: zero, vat: zero }));
     g.base = g.base.plus(t.amount);
   }
-  const vat = [...vatGroups.values()].sort((a, b) => b.percent.comparedTo(a.percent) || cmp(a.exemptionReason ?? '', b.exemptionReason ?? ''));
+  const vat = [...vatGroups.values()].sort(
+    (a, b) => b.percent.comparedTo(a.percent) || cmp(a.exemptionReason ?? '', b.exemptionReason ?? ''),
+  );
   let vatTotal = zero;
   for (const g of vat) {
     g.vat = roundMoney(g.base.mul(g.percent).div(100));
@@ -435,4 +486,3 @@ function add<K>(m: Map<K, { minutes: number; amount: Decimal }>, key: K, l: Sett
     t.amount = t.amount.plus(l.amount);
   } else m.set(key, { minutes: l.minutes, amount: l.amount });
 }
-

@@ -42,7 +42,12 @@ export interface Occurrence {
 }
 
 /** Calls `emit(day, count)` for each day in [fromDay, toDay) with occurrences, in date order. */
-export function forEachOccurrence(grant: ExpandableGrant, fromDay: number, toDay: number, emit: (day: number, count: number) => void): void {
+export function forEachOccurrence(
+  grant: ExpandableGrant,
+  fromDay: number,
+  toDay: number,
+  emit: (day: number, count: number) => void,
+): void {
   const [a, b] = clampRange(fromDay, toDay, grant.validFrom, grant.validTo);
   if (a >= b) return;
   const { type, count } = grant.frequency;

@@ -74,17 +74,21 @@ const Band = z
   .strictObject({ name: Name, weekdays: z.array(Weekday).min(1).max(7), start: LocalTime, end: LocalTime })
   .superRefine((b, ctx) => {
     if (b.start === '24:00') ctx.addIssue({ code: 'custom', path: ['start'], message: 'a band cannot start at 24:00' });
-    if (b.start === b.end) ctx.addIssue({ code: 'custom', path: ['end'], message: 'start and end are equal; use 00:00–24:00 for a whole day' });
-    if (new Set(b.weekdays).size !== b.weekdays.length) ctx.addIssue({ code: 'custom', path: ['weekdays'], message: 'each weekday at most once' });
+    if (b.start === b.end)
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'start and end are equal; use 00:00–24:00 for a whole day' });
+    if (new Set(b.weekdays).size !== b.weekdays.length)
+      ctx.addIssue({ code: 'custom', path: ['weekdays'], message: 'each weekday at most once' });
   });
 export type Band = z.infer<typeof Band>;
 
-const VatRate = z
-  .strictObject({ percent: NonNegative, exemptionReason: z.string().min(1).max(300).optional() })
-  .superRefine((v, ctx) => {
-    if (Number(v.percent) === 0 && !v.exemptionReason)
-      ctx.addIssue({ code: 'custom', path: ['exemptionReason'], message: 'required when the VAT percent is 0 (it is printed on the invoice)' });
-  });
+const VatRate = z.strictObject({ percent: NonNegative, exemptionReason: z.string().min(1).max(300).optional() }).superRefine((v, ctx) => {
+  if (Number(v.percent) === 0 && !v.exemptionReason)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['exemptionReason'],
+      message: 'required when the VAT percent is 0 (it is printed on the invoice)',
+    });
+});
 
 const AreaSupplement = z.union([z.strictObject({ percent: SignedPercent }), z.strictObject({ perHour: NonNegative })]);
 
@@ -115,12 +119,13 @@ export const ReimbursementModel = z
     defaults: RuleSet,
     categories: z.partialRecord(CategoryEnum, RuleOverride).optional(),
     services: z.record(Code, RuleOverride).optional(),
-    cancellation: z
-      .strictObject({ deadline: Deadline, replacementWithinWeekdays: z.number().int().min(0).max(30).optional() })
-      .optional(),
+    cancellation: z.strictObject({ deadline: Deadline, replacementWithinWeekdays: z.number().int().min(0).max(30).optional() }).optional(),
     hospital: z
       .strictObject({
-        absenceKinds: z.array(z.enum(['hospital', 'respite', 'holiday'])).min(1).optional(),
+        absenceKinds: z
+          .array(z.enum(['hospital', 'respite', 'holiday']))
+          .min(1)
+          .optional(),
         includePlannedAbsences: z.boolean().optional(),
         categories: z.array(CategoryEnum).min(1).optional(),
         days: z.array(AbsenceDays).min(1).max(20),
@@ -163,10 +168,18 @@ export const ReimbursementModel = z
       ])
       .optional(),
     providerKindAdjustment: z
-      .strictObject({ private: SignedPercent.optional(), municipal: SignedPercent.optional(), categories: z.array(CategoryEnum).min(1).optional() })
+      .strictObject({
+        private: SignedPercent.optional(),
+        municipal: SignedPercent.optional(),
+        categories: z.array(CategoryEnum).min(1).optional(),
+      })
       .optional(),
     qualityBonus: z
-      .strictObject({ perHour: NonNegative, categories: z.array(CategoryEnum).min(1).optional(), providerKinds: z.array(ProviderKindEnum).min(1).optional() })
+      .strictObject({
+        perHour: NonNegative,
+        categories: z.array(CategoryEnum).min(1).optional(),
+        providerKinds: z.array(ProviderKindEnum).min(1).optional(),
+      })
       .optional(),
     vat: z.strictObject({ default: VatRate, categories: z.partialRecord(CategoryEnum, VatRate).optional() }),
     exceptions: z
@@ -181,7 +194,11 @@ export const ReimbursementModel = z
   .superRefine((m, ctx) => {
     const gaps = uncoveredStretches(m.timeBands.bands);
     if (gaps.length)
-      ctx.addIssue({ code: 'custom', path: ['timeBands', 'bands'], message: `${gaps.slice(0, 5).join(', ')}${gaps.length > 5 ? ', …' : ''} ${gaps.length > 1 ? 'are' : 'is'} not covered by any band` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeBands', 'bands'],
+        message: `${gaps.slice(0, 5).join(', ')}${gaps.length > 5 ? ', …' : ''} ${gaps.length > 1 ? 'are' : 'is'} not covered by any band`,
+      });
     if (m.holidays.includeDeFacto && m.holidays.country !== 'SE')
       ctx.addIssue({ code: 'custom', path: ['holidays', 'includeDeFacto'], message: 'only for SE; for DK list the days in alsoCount' });
     (m.holidays.alsoCount ?? []).forEach((d, i) => {
@@ -191,7 +208,11 @@ export const ReimbursementModel = z
     const checkBasis = (b: Basis | undefined, path: (string | number)[]) => {
       if (!b) return;
       if (b.type === 'per_period' && b.amount === undefined && b.rateBand === undefined)
-        ctx.addIssue({ code: 'custom', path: [...path, 'rateBand'], message: 'give either amount or rateBand (the price list band of the monthly rate)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'rateBand'],
+          message: 'give either amount or rateBand (the price list band of the monthly rate)',
+        });
       if ((b.type === 'per_visit' || b.type === 'per_period') && b.amount !== undefined && b.rateBand !== undefined)
         ctx.addIssue({ code: 'custom', path: [...path, 'rateBand'], message: 'not used with a fixed amount' });
     };
@@ -202,7 +223,8 @@ export const ReimbursementModel = z
       days.forEach((d, i) => {
         if (d.to < d.from) ctx.addIssue({ code: 'custom', path: [...path, i, 'to'], message: 'must not be before from' });
         days.forEach((o, j) => {
-          if (j < i && d.from <= o.to && o.from <= d.to) ctx.addIssue({ code: 'custom', path: [...path, i], message: `overlaps days ${o.from}–${o.to}` });
+          if (j < i && d.from <= o.to && o.from <= d.to)
+            ctx.addIssue({ code: 'custom', path: [...path, i], message: `overlaps days ${o.from}–${o.to}` });
         });
       });
     checkDays(m.hospital?.days ?? [], ['hospital', 'days']);
@@ -210,7 +232,8 @@ export const ReimbursementModel = z
     (m.levels?.absences ?? []).forEach((a, i) => {
       checkDays(a.days, ['levels', 'absences', i, 'days']);
       for (const k of a.kinds) {
-        if (seenKinds.has(k)) ctx.addIssue({ code: 'custom', path: ['levels', 'absences', i, 'kinds'], message: `${k} is already given a rule` });
+        if (seenKinds.has(k))
+          ctx.addIssue({ code: 'custom', path: ['levels', 'absences', i, 'kinds'], message: `${k} is already given a rule` });
         seenKinds.add(k);
       }
     });

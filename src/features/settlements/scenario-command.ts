@@ -67,11 +67,16 @@ export async function runScenarioFile(file: string, config: Config = loadConfig(
 export function scenarioLines(r: ScenarioResult): string[] {
   const out = [`Scenario "${r.scenario}" — ${r.municipality} ${r.period}, amounts in ${r.currency}`];
   for (const p of r.providers) {
-    out.push(`  ${p.ref} (${p.kind}, model ${p.model}): ${p.totalExclVat} + VAT ${p.vat} = ${p.totalInclVat}; ${p.lines.length} line(s), ${p.exceptions.length} exception(s)`);
+    out.push(
+      `  ${p.ref} (${p.kind}, model ${p.model}): ${p.totalExclVat} + VAT ${p.vat} = ${p.totalInclVat}; ${p.lines.length} line(s), ${p.exceptions.length} exception(s)`,
+    );
     for (const l of p.lines) {
-      out.push(`    ${l.citizenRef.padEnd(10)} ${l.serviceCode.padEnd(10)} ${l.kind.padEnd(18)} ${(l.band ?? '').padEnd(16)} ${String(l.minutes).padStart(6)} min ${l.amount.padStart(12)}  ${l.reasonCodes.join(' ')}`);
+      out.push(
+        `    ${l.citizenRef.padEnd(10)} ${l.serviceCode.padEnd(10)} ${l.kind.padEnd(18)} ${(l.band ?? '').padEnd(16)} ${String(l.minutes).padStart(6)} min ${l.amount.padStart(12)}  ${l.reasonCodes.join(' ')}`,
+      );
     }
-    for (const e of p.exceptions) out.push(`    ! ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.message} (would pay ${e.amount})`);
+    for (const e of p.exceptions)
+      out.push(`    ! ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.message} (would pay ${e.amount})`);
   }
   return out;
 }

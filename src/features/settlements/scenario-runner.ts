@@ -61,9 +61,15 @@ export interface ScenarioResult {
 export function parseScenario(json: unknown): Scenario {
   const r = Scenario.safeParse(json);
   if (r.success) return r.data;
-  throw badRequest(`the scenario has ${r.error.issues.length} problem(s): ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, {
-    issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-  });
+  throw badRequest(
+    `the scenario has ${r.error.issues.length} problem(s): ${r.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ')}`,
+    {
+      issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    },
+  );
 }
 
 /** Names the scenario entry a failing service call came from. */
@@ -88,15 +94,26 @@ function parsed<S extends z.ZodType>(schema: S, value: unknown, where: string): 
  */
 export async function runScenario(services: Services, sc: Scenario, actor: string): Promise<ScenarioResult> {
   const mc = await step('municipality', () =>
-    services.municipalities.create(actor, { code: sc.municipality.code, name: sc.municipality.name ?? sc.name.slice(0, 200), country: sc.municipality.country }),
+    services.municipalities.create(actor, {
+      code: sc.municipality.code,
+      name: sc.municipality.name ?? sc.name.slice(0, 200),
+      country: sc.municipality.country,
+    }),
   );
   const who: Acting = { principal: { municipalityId: mc.id, role: 'admin', providerId: null, actor, tokenId: null }, requestId: null };
-  for (const [i, h] of sc.municipality.extraHolidays.entries()) await step(`municipality.extraHolidays[${i}]`, () => services.municipalities.addHoliday(who, h));
+  for (const [i, h] of sc.municipality.extraHolidays.entries())
+    await step(`municipality.extraHolidays[${i}]`, () => services.municipalities.addHoliday(who, h));
 
   const providers = new Map<string, { id: number; kind: string }>();
   for (const [i, p] of sc.providers.entries()) {
     const created = await step(`providers[${i}]`, () =>
-      services.providers.create(who, { ref: p.ref, name: p.name ?? p.ref, kind: p.kind, vatStatus: p.vatStatus, approvedFrom: p.approvedFrom }),
+      services.providers.create(who, {
+        ref: p.ref,
+        name: p.name ?? p.ref,
+        kind: p.kind,
+        vatStatus: p.vatStatus,
+        approvedFrom: p.approvedFrom,
+      }),
     );
     providers.set(p.ref, { id: created.id, kind: p.kind });
   }
@@ -143,7 +160,13 @@ export async function runScenario(services: Services, sc: Scenario, actor: strin
   for (const [i, c] of choices) {
     const where = `choices[${i}]`;
     await step(where, () =>
-      services.choices.choose(who, { citizenId: citizenId(c.citizen, where), category: c.category, providerId: providerId(c.provider, where), validFrom: c.validFrom, requestedOn: c.validFrom }),
+      services.choices.choose(who, {
+        citizenId: citizenId(c.citizen, where),
+        category: c.category,
+        providerId: providerId(c.provider, where),
+        validFrom: c.validFrom,
+        requestedOn: c.validFrom,
+      }),
     );
   }
   for (const [i, g] of sc.grants.entries()) {
@@ -167,12 +190,26 @@ export async function runScenario(services: Services, sc: Scenario, actor: strin
   }
   for (const [i, g] of sc.levelGrants.entries()) {
     const where = `levelGrants[${i}]`;
-    const body = parsed(LevelGrantCreate, { citizenId: citizenId(g.citizen, where), level: g.level, validFrom: g.validFrom, ...(g.validTo ? { validTo: g.validTo } : {}) }, where);
+    const body = parsed(
+      LevelGrantCreate,
+      { citizenId: citizenId(g.citizen, where), level: g.level, validFrom: g.validFrom, ...(g.validTo ? { validTo: g.validTo } : {}) },
+      where,
+    );
     await step(where, () => services.levelGrants.create(who, body));
   }
   for (const [i, a] of sc.absences.entries()) {
     const where = `absences[${i}]`;
-    const body = parsed(AbsenceCreate, { citizenId: citizenId(a.citizen, where), kind: a.kind, planned: a.planned, validFrom: a.validFrom, ...(a.validTo ? { validTo: a.validTo } : {}) }, where);
+    const body = parsed(
+      AbsenceCreate,
+      {
+        citizenId: citizenId(a.citizen, where),
+        kind: a.kind,
+        planned: a.planned,
+        validFrom: a.validFrom,
+        ...(a.validTo ? { validTo: a.validTo } : {}),
+      },
+      where,
+    );
     await step(where, () => services.absences.create(who, body));
   }
   const zone = mc.timeZone;

@@ -36,15 +36,21 @@ const Service = z.strictObject({
 const Level = z.strictObject({
   code: Code,
   name: z.string().min(1).max(200).optional(),
-  category: Category.describe("whose provider choice is paid for a day of the level, and whose VAT rate applies"),
-  expectedHoursPerWeek: z.string().regex(/^\d{1,3}(\.\d{1,2})?$/, 'a decimal string such as "7.5"').optional().describe('informative: the expected time frame in hours per week'),
+  category: Category.describe('whose provider choice is paid for a day of the level, and whose VAT rate applies'),
+  expectedHoursPerWeek: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,2})?$/, 'a decimal string such as "7.5"')
+    .optional()
+    .describe('informative: the expected time frame in hours per week'),
 });
 
 const LevelRate = z.strictObject({
   level: Code,
   providerKind: ProviderKind,
   area: Ref.optional(),
-  unit: z.enum(['per_day', 'per_week', 'per_month']).describe('a weekly price is paid 1/7 a day, a monthly price 1/(days of the month) a day'),
+  unit: z
+    .enum(['per_day', 'per_week', 'per_month'])
+    .describe('a weekly price is paid 1/7 a day, a monthly price 1/(days of the month) a day'),
   rate: DecimalText,
 });
 
@@ -109,18 +115,36 @@ export const Scenario = z
       extraHolidays: z.array(z.strictObject({ date: IsoDate, name: z.string().min(1).max(100) })).default([]),
     }),
     providers: z.array(Provider).min(1),
-    catalogue: z.strictObject({ validFrom: IsoDate.default('2000-01-01'), services: z.array(Service).default([]), levels: z.array(Level).default([]) }),
-    prices: z.strictObject({ validFrom: IsoDate.default('2000-01-01'), rates: z.array(Rate).default([]), levelRates: z.array(LevelRate).default([]) }),
+    catalogue: z.strictObject({
+      validFrom: IsoDate.default('2000-01-01'),
+      services: z.array(Service).default([]),
+      levels: z.array(Level).default([]),
+    }),
+    prices: z.strictObject({
+      validFrom: IsoDate.default('2000-01-01'),
+      rates: z.array(Rate).default([]),
+      levelRates: z.array(LevelRate).default([]),
+    }),
     models: z.array(Model).min(1),
     citizens: z.array(z.strictObject({ ref: Ref, area: Ref.optional() })).default([]),
-    choices: z.array(z.strictObject({ citizen: Ref, category: Category, provider: Ref, validFrom: IsoDate.default('2000-01-01') })).default([]),
+    choices: z
+      .array(z.strictObject({ citizen: Ref, category: Category, provider: Ref, validFrom: IsoDate.default('2000-01-01') }))
+      .default([]),
     grants: z.array(Grant).default([]),
     levelGrants: z
       .array(z.strictObject({ citizen: Ref, level: Code, validFrom: IsoDate.default('2000-01-01'), validTo: IsoDate.optional() }))
       .default([])
       .describe("citizens' levels; one level a day per citizen"),
     absences: z
-      .array(z.strictObject({ citizen: Ref, kind: z.enum(['hospital', 'respite', 'holiday']), planned: z.boolean().default(false), validFrom: IsoDate, validTo: IsoDate.optional() }))
+      .array(
+        z.strictObject({
+          citizen: Ref,
+          kind: z.enum(['hospital', 'respite', 'holiday']),
+          planned: z.boolean().default(false),
+          validFrom: IsoDate,
+          validTo: IsoDate.optional(),
+        }),
+      )
       .default([]),
     visits: z.array(Visit).default([]),
   })

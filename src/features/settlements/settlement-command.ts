@@ -31,7 +31,9 @@ export function registerSettlementCommands(program: Command): void {
           const providerIds = o.provider ? await providerIdsOf(s, who, o.provider) : undefined;
           const bar = providerProgress(`settling ${o.period}`);
           try {
-            const r = await s.settlements.run(who, { period: o.period, ...(providerIds ? { providerIds } : {}) }, (p) => bar.update(p.done, p.total, `${p.provider.ref} ${p.outcome}`));
+            const r = await s.settlements.run(who, { period: o.period, ...(providerIds ? { providerIds } : {}) }, (p) =>
+              bar.update(p.done, p.total, `${p.provider.ref} ${p.outcome}`),
+            );
             bar.stop();
             const m = await s.municipalities.getByCode(o.municipality);
             console.log(o.json ? JSON.stringify(r, null, 2) : runLines(r, m.currency).join('\n'));
@@ -45,22 +47,36 @@ export function registerSettlementCommands(program: Command): void {
   const settlement = program.command('settlement').description('settlement documents: list a month, show one, approve');
   settlement
     .command('list')
-    .description("the settlement documents of a month (regular settlements and corrections), with status and totals")
+    .description('the settlement documents of a month (regular settlements and corrections), with status and totals')
     .requiredOption('--municipality <code>', 'municipality code')
     .requiredOption('--period <month>', 'month, e.g. 2026-03', month)
     .option('--provider <ref>', 'only this provider')
     .addOption(new Option('--status <status>', 'only documents in this status').choices(['draft', 'approved', 'invoiced']))
     .option('--json', 'print JSON')
     .action(
-      mapped(async (o: { municipality: string; period: string; provider?: string; status?: 'draft' | 'approved' | 'invoiced'; json?: boolean }) => {
-        await withServices(async (s) => {
-          const who = await actingIn(s, o.municipality);
-          const providerId = await providerIdOrNull(s, who, o.provider);
-          const items = await allPages((page) => s.settlements.list(who, { period: o.period, ...(providerId ? { providerId } : {}), ...(o.status ? { status: o.status } : {}) }, page));
-          const m = await s.municipalities.getByCode(o.municipality);
-          console.log(o.json ? JSON.stringify({ items }, null, 2) : settlementListLines(o.period, items, m.currency).join('\n'));
-        });
-      }),
+      mapped(
+        async (o: {
+          municipality: string;
+          period: string;
+          provider?: string;
+          status?: 'draft' | 'approved' | 'invoiced';
+          json?: boolean;
+        }) => {
+          await withServices(async (s) => {
+            const who = await actingIn(s, o.municipality);
+            const providerId = await providerIdOrNull(s, who, o.provider);
+            const items = await allPages((page) =>
+              s.settlements.list(
+                who,
+                { period: o.period, ...(providerId ? { providerId } : {}), ...(o.status ? { status: o.status } : {}) },
+                page,
+              ),
+            );
+            const m = await s.municipalities.getByCode(o.municipality);
+            console.log(o.json ? JSON.stringify({ items }, null, 2) : settlementListLines(o.period, items, m.currency).join('\n'));
+          });
+        },
+      ),
     );
 
   settlement
@@ -83,7 +99,9 @@ export function registerSettlementCommands(program: Command): void {
             lines = explained(lines, language);
             exceptions = explained(exceptions, language);
           }
-          console.log(o.json ? JSON.stringify({ settlement: d, lines, exceptions }, null, 2) : settlementDetailLines(d, lines, exceptions).join('\n'));
+          console.log(
+            o.json ? JSON.stringify({ settlement: d, lines, exceptions }, null, 2) : settlementDetailLines(d, lines, exceptions).join('\n'),
+          );
         });
       }),
     );
@@ -99,16 +117,26 @@ export function registerSettlementCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality ?? (await municipalityOf(s, 'settlements', id)), 'finance');
           const a = await s.settlements.approve(who, id);
-          console.log(o.json ? JSON.stringify(a, null, 2) : `settlement ${a.id} (${a.providerRef} ${a.period} ${docOf(a)}) approved: ${a.totalExclVat} + VAT ${a.vat} = ${a.totalInclVat} ${a.currency}`);
+          console.log(
+            o.json
+              ? JSON.stringify(a, null, 2)
+              : `settlement ${a.id} (${a.providerRef} ${a.period} ${docOf(a)}) approved: ${a.totalExclVat} + VAT ${a.vat} = ${a.totalInclVat} ${a.currency}`,
+          );
         });
       }),
     );
 
-  const exception = program.command('exception').description("finance's decision on an exception of a settlement (it applies from the next run of the month)");
+  const exception = program
+    .command('exception')
+    .description("finance's decision on an exception of a settlement (it applies from the next run of the month)");
   for (const action of ['accept', 'reject'] as const) {
     exception
       .command(action)
-      .description(action === 'accept' ? 'pay what the exception would have paid, from the next run (a correction once approved)' : 'keep the exception unpaid, and say so on the settlement')
+      .description(
+        action === 'accept'
+          ? 'pay what the exception would have paid, from the next run (a correction once approved)'
+          : 'keep the exception unpaid, and say so on the settlement',
+      )
       .argument('<id>', 'exception id (see settlement show)', positiveId('an exception id'))
       .option('--municipality <code>', "municipality code (default: the exception's)")
       .option('--note <text>', 'why, for the audit log and the provider')
@@ -119,7 +147,11 @@ export function registerSettlementCommands(program: Command): void {
           await withServices(async (s) => {
             const who = await actingIn(s, o.municipality ?? (await municipalityOf(s, 'settlement_exceptions', id)), 'finance');
             const e = await s.settlements.decide(who, id, action === 'accept' ? 'accepted' : 'rejected', o.note ?? null);
-            console.log(o.json ? JSON.stringify(e, null, 2) : `exception ${e.id} (${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}, ${e.amount}) ${e.decision!.decision}; run the month again to apply it`);
+            console.log(
+              o.json
+                ? JSON.stringify(e, null, 2)
+                : `exception ${e.id} (${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}, ${e.amount}) ${e.decision!.decision}; run the month again to apply it`,
+            );
           });
         }),
       );
@@ -159,7 +191,11 @@ export function registerSettlementCommands(program: Command): void {
           const providerIds = o.provider ? await providerIdsOf(s, who, o.provider) : undefined;
           const bar = providerProgress(`comparing ${o.period}`);
           try {
-            const c = await s.settlements.compare(who, { period: o.period, modelA: o.model[0]!, modelB: o.model[1]!, ...(providerIds ? { providerIds } : {}) }, (p) => bar.update(p.done, p.total, p.provider.ref));
+            const c = await s.settlements.compare(
+              who,
+              { period: o.period, modelA: o.model[0]!, modelB: o.model[1]!, ...(providerIds ? { providerIds } : {}) },
+              (p) => bar.update(p.done, p.total, p.provider.ref),
+            );
             bar.stop();
             console.log(o.json ? JSON.stringify(c, null, 2) : compareLines(c).join('\n'));
           } finally {

@@ -15,7 +15,8 @@ export const DEMO_SETTLEMENT_PERIOD = '2026-04';
 export const DEMO_MODEL = {
   schemaVersion: 1,
   name: 'Demo Kommune: betaling efter visiteret tid (dag / aften / nat / weekend og helligdag)',
-  description: 'Granted minutes of each delivered visit at the hourly price of its band; late cancellations and no-shows paid in full, provider cancellations not (unless replaced within 2 weekdays).',
+  description:
+    'Granted minutes of each delivered visit at the hourly price of its band; late cancellations and no-shows paid in full, provider cancellations not (unless replaced within 2 weekdays).',
   holidays: { country: 'DK', alsoCount: ['grundlovsdag', 'juleaftensdag', 'nytaarsaftensdag'] },
   timeBands: {
     bands: [
@@ -46,12 +47,20 @@ export const DEMO_MODEL = {
  * provider. Idempotent: a second call finds the model and the drafts unchanged. Returns printable
  * lines, one per provider: outcome, total excl. VAT, VAT, total incl. VAT, lines and exceptions.
  */
-export async function runDemoSettlements(services: Services, municipalityCode: string, o: { actor?: string; period?: string } = {}): Promise<string[]> {
+export async function runDemoSettlements(
+  services: Services,
+  municipalityCode: string,
+  o: { actor?: string; period?: string } = {},
+): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
-  const who: Acting = { principal: { municipalityId: m.id, role: 'admin', providerId: null, actor: o.actor ?? 'demo', tokenId: null }, requestId: null };
+  const who: Acting = {
+    principal: { municipalityId: m.id, role: 'admin', providerId: null, actor: o.actor ?? 'demo', tokenId: null },
+    requestId: null,
+  };
   const period = o.period ?? DEMO_SETTLEMENT_PERIOD;
   const existing = await modelsStore.byName(services.db, m.id, DEMO_MODEL_NAME);
-  const model = existing ?? (await services.models.create(who, { name: DEMO_MODEL_NAME, description: 'demo model (seeds)', document: DEMO_MODEL }));
+  const model =
+    existing ?? (await services.models.create(who, { name: DEMO_MODEL_NAME, description: 'demo model (seeds)', document: DEMO_MODEL }));
   const inForce = await services.models.listAssignments(who, { activeOn: `${period}-01` }, { limit: 100, offset: 0 });
   if (!inForce.items.some((a) => a.providerId === null)) await services.models.assign(who, model.id, { validFrom: '2026-01-01' });
   const result = await services.settlements.run(who, { period });

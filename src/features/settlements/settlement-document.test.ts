@@ -63,20 +63,25 @@ function sums(lines: readonly DocLine[]) {
 describe('settlement documents', () => {
   it('approved lines plus the correction give the current lines, key by key', () => {
     fc.assert(
-      fc.property(fc.array(lineArb, { maxLength: 12 }), fc.array(lineArb, { maxLength: 12 }), fc.array(lineArb, { maxLength: 6 }), (cur, appr1, appr2) => {
-        const current = docOf(cur.map(toLine));
-        const approved = [...appr1, ...appr2].map(toLine);
-        const c = correctionOf(current, approved, new Set());
-        const together = sums([...approved, ...(c?.lines ?? [])]);
-        expect(together).toEqual(sums(current.lines));
-        if (c) {
-          // The correction's total is the difference of the totals, and its lines add up to it.
-          const approvedTotal = approved.reduce((s, l) => s.plus(l.amount), new Decimal(0));
-          expect(c.totalExclVat.toFixed(2)).toBe(current.totalExclVat.minus(approvedTotal).toFixed(2));
-          expect(c.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0)).toFixed(2)).toBe(c.totalExclVat.toFixed(2));
-          expect(c.lines.every((l) => l.reasonCodes[0]!.startsWith('correction.'))).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(lineArb, { maxLength: 12 }),
+        fc.array(lineArb, { maxLength: 12 }),
+        fc.array(lineArb, { maxLength: 6 }),
+        (cur, appr1, appr2) => {
+          const current = docOf(cur.map(toLine));
+          const approved = [...appr1, ...appr2].map(toLine);
+          const c = correctionOf(current, approved, new Set());
+          const together = sums([...approved, ...(c?.lines ?? [])]);
+          expect(together).toEqual(sums(current.lines));
+          if (c) {
+            // The correction's total is the difference of the totals, and its lines add up to it.
+            const approvedTotal = approved.reduce((s, l) => s.plus(l.amount), new Decimal(0));
+            expect(c.totalExclVat.toFixed(2)).toBe(current.totalExclVat.minus(approvedTotal).toFixed(2));
+            expect(c.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0)).toFixed(2)).toBe(c.totalExclVat.toFixed(2));
+            expect(c.lines.every((l) => l.reasonCodes[0]!.startsWith('correction.'))).toBe(true);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -96,17 +101,46 @@ describe('settlement documents', () => {
       fc.property(fc.array(lineArb, { maxLength: 20 }), (ls) => {
         const lines = ls.map(toLine);
         const groups = vatGroups(lines);
-        expect(groups.reduce((s, g) => s.plus(g.base), new Decimal(0)).toFixed(2)).toBe(lines.reduce((s, l) => s.plus(l.amount), new Decimal(0)).toFixed(2));
-        for (const g of groups) expect(g.vat.toFixed(2)).toBe(g.base.mul(g.percent).div(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
+        expect(groups.reduce((s, g) => s.plus(g.base), new Decimal(0)).toFixed(2)).toBe(
+          lines.reduce((s, l) => s.plus(l.amount), new Decimal(0)).toFixed(2),
+        );
+        for (const g of groups)
+          expect(g.vat.toFixed(2)).toBe(g.base.mul(g.percent).div(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
       }),
     );
     // 3 lines of 0.02 at 25 %: VAT on the sum 0.06 → 0.015 → 0.02 (per line it would be 3 × 0.01 = 0.03)
-    const l = toLine({ citizen: 1, code: 'PC', kind: 'visit', band: 'day', rate: '450', factor: '1', vat: '25', visits: 1, minutes: 1, cents: 2 });
+    const l = toLine({
+      citizen: 1,
+      code: 'PC',
+      kind: 'visit',
+      band: 'day',
+      rate: '450',
+      factor: '1',
+      vat: '25',
+      visits: 1,
+      minutes: 1,
+      cents: 2,
+    });
     expect(vatGroups([l, l, l]).map((g) => g.vat.toFixed(2))).toEqual(['0.02']);
   });
 
   it('carries over only exceptions no approved document listed', () => {
-    const e = (subjectKey: string) => ({ kind: 'visit_without_grant', subjectKey, citizenId: 1, citizenRef: 'C1', serviceCode: 'PC', category: 'personal_care', date: '2026-03-02', visitId: 1, externalId: 'V1', grantId: null, minutes: 30, amount: new Decimal('225'), message: 'no grant', reasonCodes: [] });
+    const e = (subjectKey: string) => ({
+      kind: 'visit_without_grant',
+      subjectKey,
+      citizenId: 1,
+      citizenRef: 'C1',
+      serviceCode: 'PC',
+      category: 'personal_care',
+      date: '2026-03-02',
+      visitId: 1,
+      externalId: 'V1',
+      grantId: null,
+      minutes: 30,
+      amount: new Decimal('225'),
+      message: 'no grant',
+      reasonCodes: [],
+    });
     const current: Doc = { ...docOf([]), exceptions: [e('visit:a/V1#PC'), e('visit:a/V2#PC')] };
     const c = correctionOf(current, [], new Set(['visit_without_grant|visit:a/V1#PC']));
     expect(c?.exceptions.map((x) => x.subjectKey)).toEqual(['visit:a/V2#PC']);

@@ -81,7 +81,17 @@ const fit = (d: Decimal, places: number) => (d.decimalPlaces() > places ? d.toDe
 const normalise = (l: DocLine): DocLine => ({ ...l, quantity: fit(l.quantity, 6), rate: fit(l.rate, 4), factor: fit(l.factor, 6) });
 
 export function lineKey(l: DocLine): string {
-  return [l.citizenId, l.serviceCode, l.category, l.kind, l.band ?? '', l.unit, l.rate.toFixed(4), l.factor.toFixed(6), l.vatPercent.toFixed(2)].join('|');
+  return [
+    l.citizenId,
+    l.serviceCode,
+    l.category,
+    l.kind,
+    l.band ?? '',
+    l.unit,
+    l.rate.toFixed(4),
+    l.factor.toFixed(6),
+    l.vatPercent.toFixed(2),
+  ].join('|');
 }
 
 const lineOrder = (a: DocLine, b: DocLine) =>
@@ -107,7 +117,9 @@ export function vatGroups(lines: readonly DocLine[]): DocVat[] {
     if (!g) groups.set(key, (g = { percent: l.vatPercent, exemptionReason: l.exemptionReason, base: new Decimal(0), vat: new Decimal(0) }));
     g.base = g.base.plus(l.amount);
   }
-  const list = [...groups.values()].sort((a, b) => b.percent.comparedTo(a.percent) || cmp(a.exemptionReason ?? '', b.exemptionReason ?? ''));
+  const list = [...groups.values()].sort(
+    (a, b) => b.percent.comparedTo(a.percent) || cmp(a.exemptionReason ?? '', b.exemptionReason ?? ''),
+  );
   for (const g of list) g.vat = roundMoney(g.base.mul(g.percent).div(100));
   return list;
 }

@@ -134,14 +134,23 @@ const span = (from: string, to: string | null) => `[${from}, ${to ?? 'open'})`;
  */
 export async function loadRunBasis(db: Db, mi: MunicipalityInfo, p: Period): Promise<RunBasis> {
   const overlapping = (table: string, extra?: (q: Knex.QueryBuilder) => void) => {
-    const q = db(table).where('municipality_id', mi.id).andWhere('valid_from', '<', p.to).andWhere((w) => { w.whereNull('valid_to').orWhere('valid_to', '>', p.from); });
+    const q = db(table)
+      .where('municipality_id', mi.id)
+      .andWhere('valid_from', '<', p.to)
+      .andWhere((w) => {
+        w.whereNull('valid_to').orWhere('valid_to', '>', p.from);
+      });
     extra?.(q);
     return q.orderBy('valid_from').select('id', 'label', 'valid_from', 'valid_to');
   };
-  const covers = (r: { valid_from: string; valid_to: string | null }) => r.valid_from <= p.from && (r.valid_to === null || r.valid_to >= p.to);
+  const covers = (r: { valid_from: string; valid_to: string | null }) =>
+    r.valid_from <= p.from && (r.valid_to === null || r.valid_to >= p.to);
 
-  const lists = await overlapping('price_lists', (q) => { q.andWhereNot('status', 'proposed'); });
-  if (lists.length === 0) throw unprocessable(`no adopted price list is in force in ${p.period}; adopt one before settling`, { period: p.period });
+  const lists = await overlapping('price_lists', (q) => {
+    q.andWhereNot('status', 'proposed');
+  });
+  if (lists.length === 0)
+    throw unprocessable(`no adopted price list is in force in ${p.period}; adopt one before settling`, { period: p.period });
   if (lists.length > 1 || !covers(lists[0])) {
     throw unprocessable(
       `the price list changes within ${p.period} (${lists.map((l) => `${l.id} "${l.label}" ${span(l.valid_from, l.valid_to)}`).join(', ')}); a month is settled with one price list`,
@@ -160,12 +169,22 @@ export async function loadRunBasis(db: Db, mi: MunicipalityInfo, p: Period): Pro
   const inForce = await catalogueStore.servicesInForce(db, mi.id, p.from);
   const services: Record<string, CatalogueService> = {};
   for (const s of [...inForce.values()].sort((a, b) => (a.code < b.code ? -1 : 1))) {
-    services[s.code] = { code: s.code, category: s.category, priceGroup: s.priceGroup, standardMinutes: s.standardMinutes, billingUnit: s.billingUnit };
+    services[s.code] = {
+      code: s.code,
+      category: s.category,
+      priceGroup: s.priceGroup,
+      standardMinutes: s.standardMinutes,
+      billingUnit: s.billingUnit,
+    };
   }
   const rates: PriceRate[] = list.rates.map((r) => ({ ...r }));
   const levels: Record<string, LevelInput> = {};
   for (const l of (await catalogueStore.levelsInForce(db, mi.id, p.from)).values())
-    levels[l.code] = { code: l.code, category: l.category, expectedHoursPerWeek: l.expectedHoursPerWeek === null ? null : new Decimal(l.expectedHoursPerWeek) };
+    levels[l.code] = {
+      code: l.code,
+      category: l.category,
+      expectedHoursPerWeek: l.expectedHoursPerWeek === null ? null : new Decimal(l.expectedHoursPerWeek),
+    };
   const levelRates: LevelRate[] = list.levelRates.map((r) => ({ ...r }));
   const hash = sha(
     JSON.stringify({
@@ -185,7 +204,17 @@ export async function loadRunBasis(db: Db, mi: MunicipalityInfo, p: Period): Pro
         : {}),
     }),
   );
-  return { municipality: mi, period: p, priceList: { id: list.id, label: list.label }, rates, catalogueVersionId: catalogues[0]!.id, services, levels, levelRates, hash };
+  return {
+    municipality: mi,
+    period: p,
+    priceList: { id: list.id, label: list.label },
+    rates,
+    catalogueVersionId: catalogues[0]!.id,
+    services,
+    levels,
+    levelRates,
+    hash,
+  };
 }
 
 /**
@@ -197,7 +226,9 @@ export function modelIdFor(assignments: readonly ModelAssignment[], provider: Pr
   const used = new Map<number, ModelAssignment>();
   const missing: string[] = [];
   for (let d = p.from; d < p.to; d = addDays(d, 1)) {
-    const a = assignments.find((x) => x.providerId === provider.id && covering(x, d)) ?? assignments.find((x) => x.providerId === null && covering(x, d));
+    const a =
+      assignments.find((x) => x.providerId === provider.id && covering(x, d)) ??
+      assignments.find((x) => x.providerId === null && covering(x, d));
     if (a) used.set(a.modelId, a);
     else missing.push(d);
   }
@@ -209,11 +240,14 @@ export function modelIdFor(assignments: readonly ModelAssignment[], provider: Pr
   }
   if (used.size > 1) {
     const list = [...used.values()].map((a) => `${a.modelName}@${a.modelVersion} ${span(a.validFrom, a.validTo)}`);
-    throw unprocessable(`the reimbursement model of provider ${provider.ref} changes within ${p.period} (${list.join(', ')}); a month is settled under one model`, {
-      providerId: provider.id,
-      period: p.period,
-      assignments: [...used.values()].map((a) => a.id),
-    });
+    throw unprocessable(
+      `the reimbursement model of provider ${provider.ref} changes within ${p.period} (${list.join(', ')}); a month is settled under one model`,
+      {
+        providerId: provider.id,
+        period: p.period,
+        assignments: [...used.values()].map((a) => a.id),
+      },
+    );
   }
   return [...used.keys()][0]!;
 }
@@ -225,7 +259,10 @@ export async function loadAssignments(db: Db, mi: MunicipalityInfo, p: Period) {
 /** Parses each model version once per run. */
 export class ModelCache {
   private readonly byId = new Map<number, { model: ResolvedModel; hash: string }>();
-  constructor(private readonly db: Db, private readonly m: number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly m: number,
+  ) {}
   async get(id: number) {
     let e = this.byId.get(id);
     if (!e) {
@@ -239,7 +276,8 @@ export class ModelCache {
 }
 
 /** `t`'s [valid_from, valid_to) overlaps [:from, :to), or the range named by the two parameters. */
-const overlaps = (t: string, from = 'from', to = 'to') => `${t}.valid_from < :${to} and (${t}.valid_to is null or ${t}.valid_to > :${from})`;
+const overlaps = (t: string, from = 'from', to = 'to') =>
+  `${t}.valid_from < :${to} and (${t}.valid_to is null or ${t}.valid_to > :${from})`;
 
 /**
  * How far around the month a provider's facts are loaded for a model, in days: provider
@@ -258,7 +296,10 @@ export function lookbackOf(model: ResolvedModel): Lookback {
 }
 
 /** What loads enough for both (a comparison loads once for two models). */
-export const widerLookback = (a: Lookback, b: Lookback): Lookback => ({ cancellations: Math.max(a.cancellations, b.cancellations), week: a.week || b.week });
+export const widerLookback = (a: Lookback, b: Lookback): Lookback => ({
+  cancellations: Math.max(a.cancellations, b.cancellations),
+  week: a.week || b.week,
+});
 
 /** Whole epoch minutes (UTC, seconds dropped) of a timestamptz: exact in float8 at these magnitudes, and cheaper to print than the instant. */
 const minutes = (col: string) => `floor(date_part('epoch', ${col}) / 60)::int`;
@@ -288,7 +329,10 @@ const decisionsSql = (guard: string) => `select json_agg(json_build_array(d.kind
        from exception_decisions d
       where ${guard} and d.municipality_id = :m and d.provider_id = :p and d.period_start = :from`;
 
-export const decisionsDigestOf = (rows: unknown[] | null): string => createHash('sha256').update(JSON.stringify(rows ?? [])).digest('hex');
+export const decisionsDigestOf = (rows: unknown[] | null): string =>
+  createHash('sha256')
+    .update(JSON.stringify(rows ?? []))
+    .digest('hex');
 
 /** The digest of the provider's decisions for the month as they are now (in the caller's transaction). */
 export async function currentDecisionsDigest(db: Db, m: number, providerId: number, from: string): Promise<string> {
@@ -336,7 +380,11 @@ export const PROVIDER_FACTS_SQL = `
 
 /** COPY text format: backslash escapes, \N for null. */
 const unescapeCopy = (f: string): string =>
-  f.indexOf('\\') === -1 ? f : f.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === 'b' ? '\b' : c === 'f' ? '\f' : c === 'v' ? '\v' : c));
+  f.indexOf('\\') === -1
+    ? f
+    : f.replace(/\\(.)/g, (_, c: string) =>
+        c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === 'b' ? '\b' : c === 'f' ? '\f' : c === 'v' ? '\v' : c,
+      );
 
 const TAB = 9;
 const NEWLINE = 10;
@@ -429,7 +477,10 @@ class Fields {
  * split between two chunks is joined in a small buffer of its own; the rest is read in place.
  */
 async function copyRows(db: Db, sql: string, onRow: (f: Fields) => void): Promise<void> {
-  const client = db.client as unknown as { acquireConnection(): Promise<pg.PoolClient>; releaseConnection(c: pg.PoolClient): Promise<void> };
+  const client = db.client as unknown as {
+    acquireConnection(): Promise<pg.PoolClient>;
+    releaseConnection(c: pg.PoolClient): Promise<void>;
+  };
   const conn = await client.acquireConnection();
   const f = new Fields();
   try {
@@ -601,12 +652,29 @@ export async function loadProviderInputs(
   });
   const facts = await db.raw(PROVIDER_FACTS_SQL, { ...params, ids: `{${[...visited].join(',')}}` });
   type Row = (string | number | boolean | null | number[])[];
-  const row = facts.rows[0] as Record<'citizens' | 'grants' | 'choices' | 'absences' | 'level_grants' | 'decisions', Row[] | null> & { drafts: string[] | null };
+  const row = facts.rows[0] as Record<'citizens' | 'grants' | 'choices' | 'absences' | 'level_grants' | 'decisions', Row[] | null> & {
+    drafts: string[] | null;
+  };
 
   const h = createHash('sha256');
-  h.update(JSON.stringify(['carepay-settlement-v2', p.period, basis.hash, provider.id, provider.kind, provider.vatStatus, model.model.id, model.hash]));
+  h.update(
+    JSON.stringify([
+      'carepay-settlement-v2',
+      p.period,
+      basis.hash,
+      provider.id,
+      provider.kind,
+      provider.vatStatus,
+      model.model.id,
+      model.hash,
+    ]),
+  );
   h.update(Buffer.from(ids.buffer, 0, visits.length * 8));
-  const citizens: CitizenInput[] = (row.citizens ?? []).map((c) => ({ id: c[0] as number, ref: c[1] as string, area: c[2] as string | null }));
+  const citizens: CitizenInput[] = (row.citizens ?? []).map((c) => ({
+    id: c[0] as number,
+    ref: c[1] as string,
+    area: c[2] as string | null,
+  }));
   h.update(`z:${JSON.stringify(row.citizens ?? [])};`);
   const grantKeys = new Map<number, string>();
   const grants: GrantInput[] = (row.grants ?? []).map((g) => {
@@ -624,11 +692,29 @@ export async function loadProviderInputs(
     };
   });
   h.update(`g:${(row.grants ?? []).map((g) => `${String(g[0])}.${String(g[3])}`).join(',')};`);
-  const choices: ChoiceInput[] = (row.choices ?? []).map((c) => ({ citizenId: c[1] as number, category: c[2] as ChoiceInput['category'], providerId: c[3] as number, validFrom: c[4] as string, validTo: c[5] as string | null }));
+  const choices: ChoiceInput[] = (row.choices ?? []).map((c) => ({
+    citizenId: c[1] as number,
+    category: c[2] as ChoiceInput['category'],
+    providerId: c[3] as number,
+    validFrom: c[4] as string,
+    validTo: c[5] as string | null,
+  }));
   h.update(`c:${JSON.stringify(row.choices ?? [])};`);
-  const absences: AbsenceInput[] = (row.absences ?? []).map((a) => ({ citizenId: a[1] as number, kind: a[2] as AbsenceInput['kind'], planned: a[3] as boolean, validFrom: a[4] as string, validTo: a[5] as string | null }));
+  const absences: AbsenceInput[] = (row.absences ?? []).map((a) => ({
+    citizenId: a[1] as number,
+    kind: a[2] as AbsenceInput['kind'],
+    planned: a[3] as boolean,
+    validFrom: a[4] as string,
+    validTo: a[5] as string | null,
+  }));
   h.update(`a:${JSON.stringify(row.absences ?? [])};`);
-  const levelGrants: LevelGrantInput[] = (row.level_grants ?? []).map((g) => ({ id: g[0] as number, citizenId: g[1] as number, level: g[2] as string, validFrom: g[3] as string, validTo: g[4] as string | null }));
+  const levelGrants: LevelGrantInput[] = (row.level_grants ?? []).map((g) => ({
+    id: g[0] as number,
+    citizenId: g[1] as number,
+    level: g[2] as string,
+    validFrom: g[3] as string,
+    validTo: g[4] as string | null,
+  }));
   // Level grants are edited in place (their end): their values are hashed. Only when there are any, so other fingerprints stay as they were.
   if (levelGrants.length) h.update(`l:${JSON.stringify(row.level_grants)};`);
   const decisions = new Map<string, 'accepted' | 'rejected'>();
@@ -654,7 +740,16 @@ export async function loadProviderInputs(
     visits,
     options: { visitLines: false },
   };
-  return { input, model: model.model, fingerprint: h.digest('hex'), visitSources, grantKeys, decisions, decisionsDigest: decisionsDigestOf(row.decisions), draftFingerprints: row.drafts ?? [] };
+  return {
+    input,
+    model: model.model,
+    fingerprint: h.digest('hex'),
+    visitSources,
+    grantKeys,
+    decisions,
+    decisionsDigest: decisionsDigestOf(row.decisions),
+    draftFingerprints: row.drafts ?? [],
+  };
 }
 
 /** A locked month refuses new regular settlements (409). */
@@ -664,7 +759,10 @@ export async function lockOf(db: Db, m: number, p: Period): Promise<{ lockedAt: 
 }
 
 export const periodLocked = (p: Period, refs: string[]) =>
-  conflict(`${p.period} is locked; ${refs.length === 1 ? `provider ${refs[0]} has` : `providers ${refs.join(', ')} have`} no approved settlement to correct (unlock the period to run a regular settlement)`, {
-    period: p.period,
-    providers: refs,
-  });
+  conflict(
+    `${p.period} is locked; ${refs.length === 1 ? `provider ${refs[0]} has` : `providers ${refs.join(', ')} have`} no approved settlement to correct (unlock the period to run a regular settlement)`,
+    {
+      period: p.period,
+      providers: refs,
+    },
+  );

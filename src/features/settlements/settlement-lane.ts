@@ -5,7 +5,15 @@ import type { Acting } from '../auth/auth-types.js';
 import { settleProvider } from '../reimbursement/engine.js';
 import { ReimbursementInputError, type EngineResult } from '../reimbursement/engine-types.js';
 import { correctionOf, documentOf, type Doc } from './settlement-document.js';
-import { loadProviderInputs, lockOf, ModelCache, periodLocked, type ProviderInfo, type ProviderInputs, type RunBasis } from './settlement-inputs.js';
+import {
+  loadProviderInputs,
+  lockOf,
+  ModelCache,
+  periodLocked,
+  type ProviderInfo,
+  type ProviderInputs,
+  type RunBasis,
+} from './settlement-inputs.js';
 import type { RunOutcome, Settlement } from './settlement-schemas.js';
 import { settlementStore } from './settlement-store.js';
 
@@ -73,7 +81,13 @@ export async function runLane(
         } catch (e) {
           throw engineFailure(e, pr, inputs.model);
         }
-        return documentOf(result, { model: inputs.model.model, provider: pr, visitSources: inputs.visitSources, grantKeys: inputs.grantKeys, decisions: inputs.decisions });
+        return documentOf(result, {
+          model: inputs.model.model,
+          provider: pr,
+          visitSources: inputs.visitSources,
+          grantKeys: inputs.grantKeys,
+          decisions: inputs.decisions,
+        });
       };
       let doc: Doc | null = null;
       const docOf = () => (doc ??= price());
@@ -96,7 +110,14 @@ export async function runLane(
  * One transaction per settlement: replace the draft, or write the correction draft, or nothing.
  * `docOf` gives the priced document; it is asked for only when one is written or compared.
  */
-async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: ProviderInfo, inputs: ProviderInputs, docOf: () => Doc): Promise<RunOutcome> {
+async function writeSettlement(
+  db: Knex,
+  basis: RunBasis,
+  job: LaneJob,
+  pr: ProviderInfo,
+  inputs: ProviderInputs,
+  docOf: () => Doc,
+): Promise<RunOutcome> {
   const { who, currency } = job;
   const m = who.principal.municipalityId;
   const p = basis.period;
@@ -112,14 +133,32 @@ async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: Prov
     currency,
     computedBy: who.principal.actor,
   };
-  type Written = { outcome: RunOutcome['outcome']; id: number | null; fresh?: { kind: 'regular' | 'correction'; sequence: number; correctsId: number | null; doc: Doc; computedAt: string } };
+  type Written = {
+    outcome: RunOutcome['outcome'];
+    id: number | null;
+    fresh?: { kind: 'regular' | 'correction'; sequence: number; correctsId: number | null; doc: Doc; computedAt: string };
+  };
   const w = await db.transaction(async (tx): Promise<Written> => {
     await settlementStore.lockProviderPeriod(tx, m, pr.id, p);
     const docs = await settlementStore.periodDocs(tx, m, pr.id, p);
     const regular = docs.find((d) => d.sequence === 0);
     const audit = (action: string, entityId: number, changes: Record<string, unknown>) =>
-      appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action, entity: 'settlement', entityId, changes });
-    const summary = (d: Doc) => ({ totalExclVat: d.totalExclVat.toFixed(2), vat: d.vatTotal.toFixed(2), lines: d.lines.length, exceptions: d.exceptions.length, fingerprint: fp });
+      appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action,
+        entity: 'settlement',
+        entityId,
+        changes,
+      });
+    const summary = (d: Doc) => ({
+      totalExclVat: d.totalExclVat.toFixed(2),
+      vat: d.vatTotal.toFixed(2),
+      lines: d.lines.length,
+      exceptions: d.exceptions.length,
+      fingerprint: fp,
+    });
 
     if (!regular || regular.status === 'draft') {
       if (await lockOf(tx, m, p)) throw periodLocked(p, [pr.ref]);
@@ -133,16 +172,28 @@ async function writeSettlement(db: Knex, basis: RunBasis, job: LaneJob, pr: Prov
 
     const draft = docs.find((d) => d.kind === 'correction' && d.status === 'draft');
     if (draft && draft.fingerprint === fp && draft.decisionsDigest !== null) return { outcome: 'unchanged', id: draft.id };
-    const correction = correctionOf(docOf(), await settlementStore.approvedLines(tx, m, pr.id, p), await settlementStore.approvedExceptionKeys(tx, m, pr.id, p));
+    const correction = correctionOf(
+      docOf(),
+      await settlementStore.approvedLines(tx, m, pr.id, p),
+      await settlementStore.approvedExceptionKeys(tx, m, pr.id, p),
+    );
     if (draft) await settlementStore.delete(tx, m, draft.id);
     if (!correction) {
       if (draft) await audit('discard', draft.id, { reason: 'nothing differs from the approved settlement any more' });
       return { outcome: 'no_difference', id: null };
     }
     const sequence = Math.max(...docs.filter((d) => d !== draft).map((d) => d.sequence)) + 1;
-    const { id, computedAt } = await settlementStore.insert(tx, { ...base, kind: 'correction', sequence, correctsId: regular.id }, correction);
+    const { id, computedAt } = await settlementStore.insert(
+      tx,
+      { ...base, kind: 'correction', sequence, correctsId: regular.id },
+      correction,
+    );
     await audit('compute', id, { kind: 'correction', corrects: regular.id, replaces: draft?.id ?? null, after: summary(correction) });
-    return { outcome: draft ? 'replaced' : 'created', id, fresh: { kind: 'correction', sequence, correctsId: regular.id, doc: correction, computedAt } };
+    return {
+      outcome: draft ? 'replaced' : 'created',
+      id,
+      fresh: { kind: 'correction', sequence, correctsId: regular.id, doc: correction, computedAt },
+    };
   });
   let settlement: Settlement | null = null;
   if (w.fresh) {

@@ -9,7 +9,10 @@ export interface Period {
   to: string;
 }
 
-export const PeriodText = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM').meta({ example: '2026-03' });
+export const PeriodText = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM')
+  .meta({ example: '2026-03' });
 
 export function parsePeriod(text: string): Period {
   if (!PeriodText.safeParse(text).success) throw badRequest(`"${text}" is not a month YYYY-MM`, { field: 'period' });

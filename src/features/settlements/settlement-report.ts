@@ -9,8 +9,12 @@ export const docOf = (s: Pick<Settlement, 'kind' | 'sequence'>) => (s.kind === '
 
 /** One printable line per provider: what happened, the amounts and the counts. */
 export function runLines(r: RunResult, currency: string): string[] {
-  const out = [`Settlements ${r.period}${r.locked ? ' (locked: corrections only)' : ''} — ${r.outcomes.length} provider(s), amounts in ${currency}`];
-  out.push(`  ${pad('provider', 14)} ${pad('outcome', 13)} ${pad('document', 14)} ${num('excl. VAT', 13)} ${num('VAT', 11)} ${num('incl. VAT', 13)} ${num('lines', 6)} ${num('exceptions', 10)}`);
+  const out = [
+    `Settlements ${r.period}${r.locked ? ' (locked: corrections only)' : ''} — ${r.outcomes.length} provider(s), amounts in ${currency}`,
+  ];
+  out.push(
+    `  ${pad('provider', 14)} ${pad('outcome', 13)} ${pad('document', 14)} ${num('excl. VAT', 13)} ${num('VAT', 11)} ${num('incl. VAT', 13)} ${num('lines', 6)} ${num('exceptions', 10)}`,
+  );
   for (const o of r.outcomes) {
     const s = o.settlement;
     const doc = s ? `${docOf(s)} #${s.id}` : '—';
@@ -24,7 +28,9 @@ export function runLines(r: RunResult, currency: string): string[] {
 export function compareLines(c: Comparison): string[] {
   const m = (x: { name: string; version: number }) => `${x.name}@${x.version}`;
   const out = [`What-if ${c.period}: A = ${m(c.models.a)}, B = ${m(c.models.b)}, price list "${c.priceList.label}" (difference = B − A)`];
-  out.push(`  ${pad('provider', 14)} ${pad('category', 16)} ${num('A amount', 13)} ${num('B amount', 13)} ${num('difference', 12)} ${num('A hours', 9)} ${num('B hours', 9)} ${num('diff h', 8)}`);
+  out.push(
+    `  ${pad('provider', 14)} ${pad('category', 16)} ${num('A amount', 13)} ${num('B amount', 13)} ${num('difference', 12)} ${num('A hours', 9)} ${num('B hours', 9)} ${num('diff h', 8)}`,
+  );
   const row = (p: string, cat: string, x: Comparison['total']) =>
     `  ${pad(p, 14)} ${pad(cat, 16)} ${num(x.a.amount, 13)} ${num(x.b.amount, 13)} ${num(x.difference.amount, 12)} ${num(x.a.hours, 9)} ${num(x.b.hours, 9)} ${num(x.difference.hours, 8)}`;
   for (const p of c.providers) {
@@ -38,7 +44,9 @@ export function compareLines(c: Comparison): string[] {
 /** The settlement documents of a month, one line each. */
 export function settlementListLines(period: string, items: readonly Settlement[], currency: string): string[] {
   const out = [`Settlement documents ${period}: ${items.length}, amounts in ${currency}`];
-  out.push(`  ${pad('id', 7)} ${pad('provider', 14)} ${pad('document', 14)} ${pad('status', 9)} ${num('excl. VAT', 13)} ${num('VAT', 11)} ${num('incl. VAT', 13)} ${num('lines', 6)} ${num('exceptions', 10)}  model`);
+  out.push(
+    `  ${pad('id', 7)} ${pad('provider', 14)} ${pad('document', 14)} ${pad('status', 9)} ${num('excl. VAT', 13)} ${num('VAT', 11)} ${num('incl. VAT', 13)} ${num('lines', 6)} ${num('exceptions', 10)}  model`,
+  );
   for (const s of items) {
     out.push(
       `  ${pad(`#${s.id}`, 7)} ${pad(s.providerRef, 14)} ${pad(docOf(s), 14)} ${pad(s.status, 9)} ${num(s.totalExclVat, 13)} ${num(s.vat, 11)} ${num(s.totalInclVat, 13)} ${num(String(s.lineCount), 6)} ${num(String(s.exceptionCount), 10)}  ${s.model.name}@${s.model.version}`,
@@ -47,21 +55,33 @@ export function settlementListLines(period: string, items: readonly Settlement[]
   return out;
 }
 
-const decisionOf = (e: SettlementException) => (e.decision ? `${e.decision.decision} by ${e.decision.decidedBy}${e.decision.note ? ` (${e.decision.note})` : ''}` : 'open');
+const decisionOf = (e: SettlementException) =>
+  e.decision ? `${e.decision.decision} by ${e.decision.decidedBy}${e.decision.note ? ` (${e.decision.note})` : ''}` : 'open';
 
 /** One settlement document whole: header, totals by category and band, VAT, every line with its reasons, every exception. */
-export function settlementDetailLines(d: SettlementDetail, lines: readonly SettlementLine[], exceptions: readonly SettlementException[]): string[] {
+export function settlementDetailLines(
+  d: SettlementDetail,
+  lines: readonly SettlementLine[],
+  exceptions: readonly SettlementException[],
+): string[] {
   const out = [
     `Settlement #${d.id}: ${d.providerRef} ${d.period}, ${docOf(d)}${d.correctsId ? ` of #${d.correctsId}` : ''}, ${d.status}`,
     `  model ${d.model.name}@${d.model.version}, price list "${d.priceList.label}", fingerprint ${d.fingerprint.slice(0, 16)}…`,
     `  computed ${d.computedAt} by ${d.computedBy}${d.approvedAt ? `; approved ${d.approvedAt} by ${d.approvedBy}` : ''}${d.invoicedAt ? `; invoiced ${d.invoicedAt}` : ''}`,
     `  total ${d.totalExclVat} + VAT ${d.vat} = ${d.totalInclVat} ${d.currency}`,
     'By category:',
-    ...d.totalsByCategory.map((t) => `  ${pad(t.category, 22)} ${num(String(t.minutes), 8)} min ${num(t.hours, 10)} h ${num(t.amount, 14)}`),
+    ...d.totalsByCategory.map(
+      (t) => `  ${pad(t.category, 22)} ${num(String(t.minutes), 8)} min ${num(t.hours, 10)} h ${num(t.amount, 14)}`,
+    ),
     'By time band:',
-    ...d.totalsByBand.map((t) => `  ${pad(t.band ?? '(none)', 22)} ${num(String(t.minutes), 8)} min ${num(t.hours, 10)} h ${num(t.amount, 14)}`),
+    ...d.totalsByBand.map(
+      (t) => `  ${pad(t.band ?? '(none)', 22)} ${num(String(t.minutes), 8)} min ${num(t.hours, 10)} h ${num(t.amount, 14)}`,
+    ),
     'VAT:',
-    ...d.vatGroups.map((g) => `  ${num(g.percent, 5)} %  base ${num(g.base, 14)}  VAT ${num(g.vat, 12)}${g.exemptionReason ? `  (${g.exemptionReason})` : ''}`),
+    ...d.vatGroups.map(
+      (g) =>
+        `  ${num(g.percent, 5)} %  base ${num(g.base, 14)}  VAT ${num(g.vat, 12)}${g.exemptionReason ? `  (${g.exemptionReason})` : ''}`,
+    ),
     `Lines (${lines.length}):`,
   ];
   for (const l of lines) {
@@ -75,7 +95,9 @@ export function settlementDetailLines(d: SettlementDetail, lines: readonly Settl
   }
   out.push(`Exceptions (${exceptions.length}):`);
   for (const e of exceptions) {
-    out.push(`  #${e.id} ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.minutes} min, would pay ${e.amount}; ${decisionOf(e)} — ${e.message}${e.reasons ? ` [${e.reasons.join('; ')}]` : ''}`);
+    out.push(
+      `  #${e.id} ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.minutes} min, would pay ${e.amount}; ${decisionOf(e)} — ${e.message}${e.reasons ? ` [${e.reasons.join('; ')}]` : ''}`,
+    );
   }
   return out;
 }

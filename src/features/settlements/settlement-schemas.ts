@@ -115,10 +115,17 @@ export type SettlementFilter = z.infer<typeof SettlementFilter>;
 
 /** `language`: also give each line's reason codes in words, in Danish, Swedish or English. */
 const Explain = z.object({ language: z.enum(['da', 'sv', 'en']).optional() });
-export const LineFilter = KeysetPaging.extend({ citizenRef: z.string().max(64).optional(), serviceCode: z.string().max(32).optional(), category: Category.optional() })
+export const LineFilter = KeysetPaging.extend({
+  citizenRef: z.string().max(64).optional(),
+  serviceCode: z.string().max(32).optional(),
+  category: Category.optional(),
+})
   .extend(Explain.shape)
   .refine((q) => q.after === undefined || q.offset === 0, { message: 'after and offset do not go together', path: ['offset'] });
-export const ExceptionFilter = Paging.extend({ kind: z.string().max(64).optional(), decision: z.enum(['accepted', 'rejected', 'open']).optional() }).extend(Explain.shape);
+export const ExceptionFilter = Paging.extend({
+  kind: z.string().max(64).optional(),
+  decision: z.enum(['accepted', 'rejected', 'open']).optional(),
+}).extend(Explain.shape);
 
 export const RunRequest = z
   .strictObject({ period: PeriodText, providerIds: z.array(z.number().int().positive()).min(1).max(10_000).optional() })
@@ -157,7 +164,10 @@ export const Comparison = z
   .object({
     period: PeriodText,
     priceList: z.object({ id: z.number().int(), label: z.string() }),
-    models: z.object({ a: z.object({ id: z.number().int(), name: z.string(), version: z.number().int() }), b: z.object({ id: z.number().int(), name: z.string(), version: z.number().int() }) }),
+    models: z.object({
+      a: z.object({ id: z.number().int(), name: z.string(), version: z.number().int() }),
+      b: z.object({ id: z.number().int(), name: z.string(), version: z.number().int() }),
+    }),
     providers: z.array(
       Compared.extend({
         providerId: z.number().int(),
@@ -172,7 +182,12 @@ export const Comparison = z
 export type Comparison = z.infer<typeof Comparison>;
 
 export const CompareRequest = z
-  .strictObject({ period: PeriodText, modelA: z.string().min(1).max(80), modelB: z.string().min(1).max(80), providerIds: z.array(z.number().int().positive()).min(1).max(10_000).optional() })
+  .strictObject({
+    period: PeriodText,
+    modelA: z.string().min(1).max(80),
+    modelB: z.string().min(1).max(80),
+    providerIds: z.array(z.number().int().positive()).min(1).max(10_000).optional(),
+  })
   .meta({ id: 'CompareRequest' });
 export type CompareRequest = z.infer<typeof CompareRequest>;
 export const CompareQuery = z.object({

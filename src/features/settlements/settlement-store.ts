@@ -98,7 +98,9 @@ const toException = (r: Record<string, any>): SettlementException => ({
   amount: formatMoney(r.amount),
   message: r.message,
   reasonCodes: r.reason_codes,
-  decision: r.decision ? { decision: r.decision, note: r.note, decidedBy: r.decided_by, decidedAt: (r.decided_at as Date).toISOString() } : null,
+  decision: r.decision
+    ? { decision: r.decision, note: r.note, decidedBy: r.decided_by, decidedAt: (r.decided_at as Date).toISOString() }
+    : null,
 });
 
 /** Settlements with what a reader needs alongside (provider ref, model and price-list versions). A provider token sees its own only. */
@@ -133,7 +135,10 @@ export const settlementStore = {
     if (f.status) q.andWhere('s.status', f.status);
     if (f.kind) q.andWhere('s.kind', f.kind);
     const [{ count }] = (await q.clone().clearSelect().count({ count: '*' })) as [{ count: number }];
-    const rows = await q.orderBy([{ column: 's.period_start', order: 'desc' }, { column: 'p.ref' }, { column: 's.sequence' }]).limit(page.limit).offset(page.offset);
+    const rows = await q
+      .orderBy([{ column: 's.period_start', order: 'desc' }, { column: 'p.ref' }, { column: 's.sequence' }])
+      .limit(page.limit)
+      .offset(page.offset);
     return { items: rows.map(toSettlement), total: Number(count) };
   },
 
@@ -145,15 +150,38 @@ export const settlementStore = {
   /** Totals per category and band, and VAT groups: the summary of a settlement. */
   async summary(db: Db, m: number, id: number) {
     const [byCategory, byBand, vat] = await Promise.all([
-      db.raw(`select category, sum(minutes)::int as minutes, sum(amount) as amount from settlement_lines where municipality_id = ? and settlement_id = ? group by category order by category`, [m, id]),
-      db.raw(`select band, sum(minutes)::int as minutes, sum(amount) as amount from settlement_lines where municipality_id = ? and settlement_id = ? group by band order by band nulls last`, [m, id]),
-      db('settlement_vat').where({ municipality_id: m, settlement_id: id }).orderBy([{ column: 'percent', order: 'desc' }, { column: 'exemption_reason' }]),
+      db.raw(
+        `select category, sum(minutes)::int as minutes, sum(amount) as amount from settlement_lines where municipality_id = ? and settlement_id = ? group by category order by category`,
+        [m, id],
+      ),
+      db.raw(
+        `select band, sum(minutes)::int as minutes, sum(amount) as amount from settlement_lines where municipality_id = ? and settlement_id = ? group by band order by band nulls last`,
+        [m, id],
+      ),
+      db('settlement_vat')
+        .where({ municipality_id: m, settlement_id: id })
+        .orderBy([{ column: 'percent', order: 'desc' }, { column: 'exemption_reason' }]),
     ]);
     const hours = (min: number) => new Decimal(min).div(60).toFixed(2);
     return {
-      totalsByCategory: (byCategory.rows as Record<string, any>[]).map((r) => ({ category: r.category, minutes: r.minutes, hours: hours(r.minutes), amount: formatMoney(r.amount) })),
-      totalsByBand: (byBand.rows as Record<string, any>[]).map((r) => ({ band: r.band, minutes: r.minutes, hours: hours(r.minutes), amount: formatMoney(r.amount) })),
-      vatGroups: vat.map((r) => ({ percent: pct(r.percent), exemptionReason: r.exemption_reason, base: formatMoney(r.base), vat: formatMoney(r.vat) })),
+      totalsByCategory: (byCategory.rows as Record<string, any>[]).map((r) => ({
+        category: r.category,
+        minutes: r.minutes,
+        hours: hours(r.minutes),
+        amount: formatMoney(r.amount),
+      })),
+      totalsByBand: (byBand.rows as Record<string, any>[]).map((r) => ({
+        band: r.band,
+        minutes: r.minutes,
+        hours: hours(r.minutes),
+        amount: formatMoney(r.amount),
+      })),
+      vatGroups: vat.map((r) => ({
+        percent: pct(r.percent),
+        exemptionReason: r.exemption_reason,
+        base: formatMoney(r.base),
+        vat: formatMoney(r.vat),
+      })),
     };
   },
 
@@ -168,7 +196,13 @@ export const settlementStore = {
   },
 
   /** Exceptions of a settlement with finance's decision (kept per provider, month and subject). */
-  async exceptions(db: Db, m: number, id: number, f: { id?: number; kind?: string; decision?: 'accepted' | 'rejected' | 'open' }, page: Page) {
+  async exceptions(
+    db: Db,
+    m: number,
+    id: number,
+    f: { id?: number; kind?: string; decision?: 'accepted' | 'rejected' | 'open' },
+    page: Page,
+  ) {
     const q = db('settlement_exceptions as e')
       .join('settlements as s', function () {
         this.on('s.municipality_id', 'e.municipality_id').andOn('s.id', 'e.settlement_id');
@@ -204,11 +238,31 @@ export const settlementStore = {
     if (scope.providerId !== null) q.andWhere('s.provider_id', scope.providerId);
     const row = await q.first();
     return row as
-      | { id: number; kind: string; subject_key: string; settlement_id: number; provider_id: number; period_start: string; settlement_kind: 'regular' | 'correction' }
+      | {
+          id: number;
+          kind: string;
+          subject_key: string;
+          settlement_id: number;
+          provider_id: number;
+          period_start: string;
+          settlement_kind: 'regular' | 'correction';
+        }
       | undefined;
   },
 
-  async decide(tx: Knex.Transaction, d: { municipalityId: number; providerId: number; periodStart: string; kind: string; subjectKey: string; decision: 'accepted' | 'rejected'; note: string | null; actor: string }) {
+  async decide(
+    tx: Knex.Transaction,
+    d: {
+      municipalityId: number;
+      providerId: number;
+      periodStart: string;
+      kind: string;
+      subjectKey: string;
+      decision: 'accepted' | 'rejected';
+      note: string | null;
+      actor: string;
+    },
+  ) {
     await tx.raw(
       `insert into exception_decisions (municipality_id, provider_id, period_start, kind, subject_key, decision, note, decided_by)
        values (?, ?, ?, ?, ?, ?, ?, ?)
@@ -402,7 +456,10 @@ export const settlementStore = {
   },
 
   async lock(tx: Knex.Transaction, m: number, p: Period, actor: string) {
-    const r = await tx.raw(`insert into period_locks (municipality_id, period_start, locked_by) values (?, ?, ?) on conflict do nothing returning locked_at`, [m, p.from, actor]);
+    const r = await tx.raw(
+      `insert into period_locks (municipality_id, period_start, locked_by) values (?, ?, ?) on conflict do nothing returning locked_at`,
+      [m, p.from, actor],
+    );
     return r.rows.length > 0;
   },
 
@@ -412,6 +469,11 @@ export const settlementStore = {
 
   async locks(db: Db, m: number) {
     const rows = await db('period_locks').where({ municipality_id: m }).orderBy('period_start', 'desc');
-    return rows.map((r) => ({ period: String(r.period_start).slice(0, 7), locked: true, lockedAt: (r.locked_at as Date).toISOString(), lockedBy: r.locked_by as string }));
+    return rows.map((r) => ({
+      period: String(r.period_start).slice(0, 7),
+      locked: true,
+      lockedAt: (r.locked_at as Date).toISOString(),
+      lockedBy: r.locked_by as string,
+    }));
   },
 };

@@ -31,7 +31,9 @@ try {
   if (basis.hash !== data.basisHash) {
     throw conflict(`the price list, catalogue or holidays of ${p.period} changed while it was being settled; run it again`);
   }
-  await runLane(db, basis, { who: data.who, currency: data.currency, modelIds: new Map(data.modelIds) }, next, (outcome) => send({ type: 'outcome', outcome }));
+  await runLane(db, basis, { who: data.who, currency: data.currency, modelIds: new Map(data.modelIds) }, next, (outcome) =>
+    send({ type: 'outcome', outcome }),
+  );
   send({ type: 'done' });
 } catch (e) {
   send({ type: 'failed', error: serializeError(e) });

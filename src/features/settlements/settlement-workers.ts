@@ -24,12 +24,11 @@ export interface WorkerLaneData {
 
 export type ToWorker = { type: 'provider'; provider: ProviderInfo | null };
 export type FromWorker =
-  | { type: 'next' }
-  | { type: 'outcome'; outcome: RunOutcome }
-  | { type: 'failed'; error: SerializedError }
-  | { type: 'done' };
+  { type: 'next' } | { type: 'outcome'; outcome: RunOutcome } | { type: 'failed'; error: SerializedError } | { type: 'done' };
 
-export type SerializedError = { app: true; status: number; code: string; message: string; details: unknown } | { app: false; message: string; stack: string | undefined };
+export type SerializedError =
+  | { app: true; status: number; code: string; message: string; details: unknown }
+  | { app: false; message: string; stack: string | undefined };
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof AppError) return { app: true, status: e.status, code: e.code, message: e.message, details: e.details };
@@ -76,7 +75,11 @@ function spawn(data: WorkerLaneData): Worker {
 }
 
 /** Runs one worker lane to its end; rejects with the worker's own error when it failed. */
-export function runWorkerLane(data: WorkerLaneData, next: () => Promise<ProviderInfo | null>, onOutcome: (o: RunOutcome) => void): Promise<void> {
+export function runWorkerLane(
+  data: WorkerLaneData,
+  next: () => Promise<ProviderInfo | null>,
+  onOutcome: (o: RunOutcome) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = spawn(data);
     let failure: Error | null = null;

@@ -86,7 +86,7 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     method: 'get',
     path: '/settlements/:id/exceptions',
     tag,
-    summary: 'The exceptions of a settlement with finance\'s decisions (decision=open for undecided ones)',
+    summary: "The exceptions of a settlement with finance's decisions (decision=open for undecided ones)",
     access: { read: null },
     params: IdParam,
     query: ExceptionFilter,
@@ -102,7 +102,8 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     path: '/settlements/:id/approve',
     tag,
     summary: 'Approve a draft settlement (it can never change again)',
-    description: 'With the four-eyes setting the approver must differ from the one who computed it (403). Decisions taken after the draft was computed require a new run first (409). A draft that a run replaced while the approval waited answers 409 settlement_replaced with the new draft in details.replacedBy.',
+    description:
+      'With the four-eyes setting the approver must differ from the one who computed it (403). Decisions taken after the draft was computed require a new run first (409). A draft that a run replaced while the approval waited answers 409 settlement_replaced with the new draft in details.replacedBy.',
     access: { write: 'settlements' },
     params: IdParam,
     response: SettlementDetail,
@@ -114,8 +115,12 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
       method: 'post',
       path: `/settlement-exceptions/:id/${decision}`,
       tag,
-      summary: decision === 'accept' ? 'Accept an exception: it is paid (as a line) from the next run of the month' : 'Reject an exception: it stays unpaid',
-      description: 'An exception whose draft a run replaced while the decision waited answers 409 settlement_replaced with the new draft in details.replacedBy (nothing is recorded).',
+      summary:
+        decision === 'accept'
+          ? 'Accept an exception: it is paid (as a line) from the next run of the month'
+          : 'Reject an exception: it stays unpaid',
+      description:
+        'An exception whose draft a run replaced while the decision waited answers 409 settlement_replaced with the new draft in details.replacedBy (nothing is recorded).',
       access: { write: 'settlements' },
       params: IdParam,
       body: DecisionBody,
@@ -194,7 +199,15 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     query: CompareQuery,
     response: Comparison,
     handler: ({ principal, requestId, query }) =>
-      service.compare({ principal, requestId }, { period: query.period, modelA: query.modelA, modelB: query.modelB, ...(query.providerId ? { providerIds: [query.providerId] } : {}) }),
+      service.compare(
+        { principal, requestId },
+        {
+          period: query.period,
+          modelA: query.modelA,
+          modelB: query.modelB,
+          ...(query.providerId ? { providerIds: [query.providerId] } : {}),
+        },
+      ),
   });
   defineRoute(r, registry, {
     method: 'post',

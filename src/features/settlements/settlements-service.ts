@@ -41,9 +41,15 @@ type KeysetPage = import('../../http/common-schemas.js').KeysetPage;
  * lock: the request named a document that no longer exists, so it must not act on its successor
  * unseen. `details.replacedBy` is the draft in its place, if any.
  */
-async function replacedDraft(tx: Knex.Transaction, m: number, gone: { id: number; providerId: number; kind: 'regular' | 'correction' }, p: Period): Promise<AppError> {
+async function replacedDraft(
+  tx: Knex.Transaction,
+  m: number,
+  gone: { id: number; providerId: number; kind: 'regular' | 'correction' },
+  p: Period,
+): Promise<AppError> {
   const docs = await settlementStore.periodDocs(tx, m, gone.providerId, p);
-  const now = gone.kind === 'regular' ? docs.find((d) => d.sequence === 0) : docs.find((d) => d.kind === 'correction' && d.status === 'draft');
+  const now =
+    gone.kind === 'regular' ? docs.find((d) => d.sequence === 0) : docs.find((d) => d.kind === 'correction' && d.status === 'draft');
   const message = now
     ? `settlement ${gone.id} was replaced by settlement ${now.id} while this request waited: a run recomputed the draft; review settlement ${now.id} and act on it instead`
     : gone.kind === 'correction'
@@ -99,7 +105,11 @@ export class SettlementsService {
    * model, a locked month) is checked before anything is written. A provider whose regular
    * settlement is approved gets a correction draft instead (or nothing, if nothing changed).
    */
-  async run(who: Acting, req: { period: string; providerIds?: readonly number[] }, onProgress?: (p: RunProgress) => void): Promise<RunResult> {
+  async run(
+    who: Acting,
+    req: { period: string; providerIds?: readonly number[] },
+    onProgress?: (p: RunProgress) => void,
+  ): Promise<RunResult> {
     const m = who.principal.municipalityId;
     const p = parsePeriod(req.period);
     const mi = await loadMunicipality(this.db, m);
@@ -121,13 +131,19 @@ export class SettlementsService {
     }
     if (problems.length > 0) {
       const first = problems[0]!;
-      throw unprocessable(problems.length === 1 ? first.message : `${problems.length} providers cannot be settled; first: ${first.message}`, {
-        problems: problems.map((e) => ({ message: e.message, ...(e.details as object) })),
-      });
+      throw unprocessable(
+        problems.length === 1 ? first.message : `${problems.length} providers cannot be settled; first: ${first.message}`,
+        {
+          problems: problems.map((e) => ({ message: e.message, ...(e.details as object) })),
+        },
+      );
     }
     if (locked) {
       const approved = new Set(
-        (await this.db('settlements').where({ municipality_id: m, period_start: p.from, kind: 'regular' }).whereNot('status', 'draft').pluck('provider_id')) as number[],
+        (await this.db('settlements')
+          .where({ municipality_id: m, period_start: p.from, kind: 'regular' })
+          .whereNot('status', 'draft')
+          .pluck('provider_id')) as number[],
       );
       const refused = providers.filter((pr) => !approved.has(pr.id)).map((pr) => pr.ref);
       if (refused.length > 0) throw periodLocked(p, refused);
@@ -149,7 +165,14 @@ export class SettlementsService {
       ...(workers === 0 || this.options.inlineLane !== false ? [runLane(this.db, basis, job, next, onOutcome)] : []),
       ...Array.from({ length: workers }, () =>
         runWorkerLane(
-          { connectionString: this.connectionString()!, who, period: p.period, currency: mi.currency, modelIds: [...modelIds], basisHash: basis.hash },
+          {
+            connectionString: this.connectionString()!,
+            who,
+            period: p.period,
+            currency: mi.currency,
+            modelIds: [...modelIds],
+            basisHash: basis.hash,
+          },
           next,
           onOutcome,
         ),
@@ -227,7 +250,14 @@ export class SettlementsService {
       await settlementStore.approve(tx, m, id, who.principal.actor);
       await markUsed(tx, m, s.priceList.id, who);
       if (await modelsStore.markUsed(tx, m, s.model.id)) {
-        await appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action: 'mark_used', entity: 'reimbursement_model', entityId: s.model.id });
+        await appendAudit(tx, {
+          municipalityId: m,
+          actor: who.principal.actor,
+          requestId: who.requestId,
+          action: 'mark_used',
+          entity: 'reimbursement_model',
+          entityId: s.model.id,
+        });
       }
       await appendAudit(tx, {
         municipalityId: m,
@@ -254,7 +284,16 @@ export class SettlementsService {
       await settlementStore.lockProviderPeriod(tx, m, found.provider_id, p);
       const e = await settlementStore.exception(tx, scope, exceptionId);
       if (!e) throw await replacedDraft(tx, m, { id: found.settlement_id, providerId: found.provider_id, kind: found.settlement_kind }, p);
-      await settlementStore.decide(tx, { municipalityId: m, providerId: e.provider_id, periodStart: e.period_start, kind: e.kind, subjectKey: e.subject_key, decision, note, actor: who.principal.actor });
+      await settlementStore.decide(tx, {
+        municipalityId: m,
+        providerId: e.provider_id,
+        periodStart: e.period_start,
+        kind: e.kind,
+        subjectKey: e.subject_key,
+        decision,
+        note,
+        actor: who.principal.actor,
+      });
       await appendAudit(tx, {
         municipalityId: m,
         actor: who.principal.actor,
@@ -274,7 +313,14 @@ export class SettlementsService {
     const p = parsePeriod(period);
     await this.db.transaction(async (tx) => {
       if (!(await settlementStore.lock(tx, m, p, who.principal.actor))) throw conflict(`${p.period} is already locked`);
-      await appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action: 'lock', entity: 'period', entityId: p.period });
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'lock',
+        entity: 'period',
+        entityId: p.period,
+      });
     });
     return this.lockState(who, period);
   }
@@ -284,7 +330,14 @@ export class SettlementsService {
     const p = parsePeriod(period);
     await this.db.transaction(async (tx) => {
       if (!(await settlementStore.unlock(tx, m, p))) throw notFound('lock of period', p.period);
-      await appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action: 'unlock', entity: 'period', entityId: p.period });
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'unlock',
+        entity: 'period',
+        entityId: p.period,
+      });
     });
     return this.lockState(who, period);
   }
@@ -309,7 +362,15 @@ export class SettlementsService {
     await this.db.transaction(async (tx) => {
       const before = await tx('municipalities').where({ id: m }).first('settlement_four_eyes');
       await tx('municipalities').where({ id: m }).update({ settlement_four_eyes: patch.fourEyes, updated_at: tx.fn.now() });
-      await appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action: 'update', entity: 'settlement_settings', entityId: m, changes: { before: { fourEyes: before.settlement_four_eyes }, after: patch } });
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'update',
+        entity: 'settlement_settings',
+        entityId: m,
+        changes: { before: { fourEyes: before.settlement_four_eyes }, after: patch },
+      });
     });
     return this.settings(who);
   }
@@ -332,7 +393,11 @@ export class SettlementsService {
     const lookback = widerLookback(lookbackOf(a.model), lookbackOf(b.model));
     const zero = () => ({ amount: new Decimal(0), minutes: 0 });
     type Acc = { a: ReturnType<typeof zero>; b: ReturnType<typeof zero> };
-    const side = (x: ReturnType<typeof zero>) => ({ amount: formatMoney(x.amount), minutes: x.minutes, hours: new Decimal(x.minutes).div(60).toFixed(2) });
+    const side = (x: ReturnType<typeof zero>) => ({
+      amount: formatMoney(x.amount),
+      minutes: x.minutes,
+      hours: new Decimal(x.minutes).div(60).toFixed(2),
+    });
     const shape = (x: Acc) => ({
       a: side(x.a),
       b: side(x.b),
@@ -345,7 +410,10 @@ export class SettlementsService {
       const cats = new Map<string, Acc>();
       const prov: Acc = { a: zero(), b: zero() };
       const exceptions = { a: 0, b: 0 };
-      for (const [key, model] of [['a', a.model], ['b', b.model]] as const) {
+      for (const [key, model] of [
+        ['a', a.model],
+        ['b', b.model],
+      ] as const) {
         let r: EngineResult;
         try {
           r = settleProvider({ ...inputs.input, model: model.model, modelVersionId: model.id });

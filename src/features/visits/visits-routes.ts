@@ -15,7 +15,7 @@ export function visitsRoutes(registry: OpenAPIRegistry, service: VisitsService):
     tag,
     summary: 'List visits by occursAt (current versions unless includeHistory=true)',
     description:
-      'from/to are local dates in the municipality\'s time zone, half-open. A provider token sees its own visits only. ' +
+      "from/to are local dates in the municipality's time zone, half-open. A provider token sees its own visits only. " +
       'Read on with after=<next> (or offset); total is counted only with count=true.',
     access: { read: null },
     query: VisitQuery,
@@ -51,7 +51,7 @@ export function visitsRoutes(registry: OpenAPIRegistry, service: VisitsService):
     path: '/visits',
     tag,
     summary: 'Record a visit (version 1)',
-    description: 'Every service code must be in the catalogue in force on the visit\'s local date (municipality time zone).',
+    description: "Every service code must be in the catalogue in force on the visit's local date (municipality time zone).",
     access: { write: 'visits' },
     body: VisitCreate,
     response: Visit,

@@ -73,7 +73,12 @@ export class VisitsService {
           id: existing.id,
         });
       }
-      const created = await visitsStore.insert(tx, m, { sourceSystem: input.sourceSystem, externalId: input.externalId, version: 1 }, values);
+      const created = await visitsStore.insert(
+        tx,
+        m,
+        { sourceSystem: input.sourceSystem, externalId: input.externalId, version: 1 },
+        values,
+      );
       await appendAudit(tx, {
         municipalityId: m,
         actor: who.principal.actor,

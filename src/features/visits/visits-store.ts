@@ -104,7 +104,10 @@ export const visitsStore = {
     const rows = q.clone().orderBy([{ column: 'occurs_at' }, { column: 'id' }]);
     // The cursor's own occurs_at is read by PostgreSQL: a JS Date would drop its microseconds.
     if (page.after !== undefined) {
-      rows.andWhereRaw('(occurs_at, id) > (select c.occurs_at, c.id from visits c where c.municipality_id = ? and c.id = ?)', [scope.municipalityId, page.after]);
+      rows.andWhereRaw('(occurs_at, id) > (select c.occurs_at, c.id from visits c where c.municipality_id = ? and c.id = ?)', [
+        scope.municipalityId,
+        page.after,
+      ]);
     }
     return readPage(q, rows, page, (r) => r.id, toVisit);
   },
@@ -118,9 +121,7 @@ export const visitsStore = {
   async versions(db: Db, scope: Scope, id: number): Promise<Visit[] | undefined> {
     const one = await visitsStore.get(db, scope, id);
     if (!one) return undefined;
-    const rows = await scoped(db, scope)
-      .andWhere({ source_system: one.sourceSystem, external_id: one.externalId })
-      .orderBy('version');
+    const rows = await scoped(db, scope).andWhere({ source_system: one.sourceSystem, external_id: one.externalId }).orderBy('version');
     return rows.map(toVisit);
   },
 
@@ -139,7 +140,9 @@ export const visitsStore = {
       .where('s.municipality_id', municipalityId)
       .whereIn('s.code', codes)
       .andWhere('cv.valid_from', '<=', date)
-      .andWhere((w) => { w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', date); })
+      .andWhere((w) => {
+        w.whereNull('cv.valid_to').orWhere('cv.valid_to', '>', date);
+      })
       .select('s.code');
     const found = new Set(rows.map((r) => r.code as string));
     return [...new Set(codes.filter((c) => !found.has(c)))];

@@ -54,7 +54,10 @@ export function receivedInvoiceUpload(services: Services) {
           hash.update(chunk);
           if (size <= max) chunks.push(chunk);
         }
-        upload = { filename: info.filename ?? 'upload.xml', body: size > max ? { tooLarge: { size, sha256: hash.digest('hex') } } : { bytes: Buffer.concat(chunks) } };
+        upload = {
+          filename: info.filename ?? 'upload.xml',
+          body: size > max ? { tooLarge: { size, sha256: hash.digest('hex') } } : { bytes: Buffer.concat(chunks) },
+        };
       })();
     });
     bb.on('error', () => next(new AppError(400, 'bad_request', 'The upload form could not be read')));
@@ -72,8 +75,8 @@ export function receivedInvoiceUpload(services: Services) {
 function tabs(c: WebContext, current: 'bases' | 'received'): Html {
   const P = controlWords(c.lang).page;
   return html`<p class="filters">
-    <a href="/app/payment-bases"${current === 'bases' ? html` aria-current="page"` : ''}>${P.basesTitle}</a>
-    <a href="/app/received-invoices"${current === 'received' ? html` aria-current="page"` : ''}>${P.receivedTitle}</a>
+    <a href="/app/payment-bases" ${current === 'bases' ? html` aria-current="page"` : ''}>${P.basesTitle}</a>
+    <a href="/app/received-invoices" ${current === 'received' ? html` aria-current="page"` : ''}>${P.receivedTitle}</a>
   </p>`;
 }
 
@@ -92,28 +95,49 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
     const f = fmtOf(c);
     const list = await services.invoiceControl.listBases(c.who, {}, { limit: PER_PAGE, offset: q.offset });
     const body = html`${tabs(c, 'bases')}
-      ${canWrite(c, 'invoices') ? html`<p>${actionButton(c, '/app/payment-bases/issue-due', P.issueDue, { back: '/app/payment-bases' })}</p>` : ''}
-      ${list.total === 0
+    ${canWrite(c, 'invoices') ? html`<p>${actionButton(c, '/app/payment-bases/issue-due', P.issueDue, { back: '/app/payment-bases' })}</p>` : ''}
+    ${
+      list.total === 0
         ? html`<p>${P.basesNone}</p>`
         : html`${pager(c, (o) => `/app/payment-bases${query({ offset: o || undefined })}`, q.offset, PER_PAGE, list.total)}
-        <div class="table-wrap"><table>
-          <caption>${P.basesTitle} (${list.total})</caption>
-          <thead><tr><th scope="col">${P.reference}</th><th scope="col">${c.t.provider}</th><th scope="col">${c.t.period}</th>
-            <th scope="col" class="num">${c.t.totalExclVat}</th><th scope="col" class="num">${c.t.totalInclVat}</th><th scope="col">${c.t.download}</th></tr></thead>
-          <tbody>${list.items.map(
-            (b) => html`<tr>
-              <th scope="row">${b.reference}</th>
-              <td>${b.providerName} <span class="muted">${b.providerRef}</span></td>
-              <td>${b.period}${b.priceAdjustmentId ? html` <span class="muted">${P.basisOfAdjustment}</span>` : ''}</td>
-              <td class="num">${f.money(b.totalExclVat)}</td>
-              <td class="num">${f.money(b.totalInclVat)}</td>
-              <td class="actions">
-                <a href="/app/payment-bases/${b.reference}.pdf" download="${b.reference}.pdf" aria-label="PDF ${b.reference}">PDF</a>
-                <a href="/app/payment-bases/${b.reference}.csv" download="${b.reference}.csv" aria-label="CSV ${b.reference}">CSV</a>
-              </td>
-            </tr>`,
-          )}</tbody>
-        </table></div>`}`;
+            <div class="table-wrap">
+              <table>
+                <caption>
+                  ${P.basesTitle} (${list.total})
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">${P.reference}</th>
+                    <th scope="col">${c.t.provider}</th>
+                    <th scope="col">${c.t.period}</th>
+                    <th scope="col" class="num">${c.t.totalExclVat}</th>
+                    <th scope="col" class="num">${c.t.totalInclVat}</th>
+                    <th scope="col">${c.t.download}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${list.items.map(
+                    (b) =>
+                      html`<tr>
+                        <th scope="row">${b.reference}</th>
+                        <td>${b.providerName} <span class="muted">${b.providerRef}</span></td>
+                        <td>${b.period}${b.priceAdjustmentId ? html` <span class="muted">${P.basisOfAdjustment}</span>` : ''}</td>
+                        <td class="num">${f.money(b.totalExclVat)}</td>
+                        <td class="num">${f.money(b.totalInclVat)}</td>
+                        <td class="actions">
+                          <a href="/app/payment-bases/${b.reference}.pdf" download="${b.reference}.pdf" aria-label="PDF ${b.reference}"
+                            >PDF</a
+                          >
+                          <a href="/app/payment-bases/${b.reference}.csv" download="${b.reference}.csv" aria-label="CSV ${b.reference}"
+                            >CSV</a
+                          >
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
+    }`;
     sendPage(res, page(c, { title: P.basesTitle, current: '/app/payment-bases', body }));
   });
   postAction(r, services, '/payment-bases/issue-due', 'invoices', async (c) => {
@@ -125,8 +149,16 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
       const c = ctxOf(res);
       const ref = BasisReference.parse(req.params.reference);
       const headers = { 'content-disposition': `attachment; filename="${ref}.${format}"`, 'cache-control': 'no-store' };
-      if (format === 'pdf') res.type('application/pdf').set(headers).send((await services.invoiceControl.basisPdf(c.who, ref)).pdf);
-      else res.type('text/csv; charset=utf-8').set(headers).send((await services.invoiceControl.basisCsv(c.who, ref)).csv);
+      if (format === 'pdf')
+        res
+          .type('application/pdf')
+          .set(headers)
+          .send((await services.invoiceControl.basisPdf(c.who, ref)).pdf);
+      else
+        res
+          .type('text/csv; charset=utf-8')
+          .set(headers)
+          .send((await services.invoiceControl.basisCsv(c.who, ref)).csv);
     });
   }
 
@@ -138,32 +170,52 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
     const f = fmtOf(c);
     const list = await services.invoiceControl.listReceived(c.who, {}, { limit: PER_PAGE, offset: q.offset });
     const body = html`${tabs(c, 'received')}
-      ${canWrite(c, 'invoices')
+    ${
+      canWrite(c, 'invoices')
         ? html`<form method="post" action="/app/received-invoices" enctype="multipart/form-data" class="filters" data-busy>
             ${csrfField(c)}
-            <label>${P.upload}<input type="file" name="file" accept=".xml,application/xml,text/xml" required></label>
+            <label>${P.upload}<input type="file" name="file" accept=".xml,application/xml,text/xml" required /></label>
             <button type="submit">${P.uploadButton}</button>
           </form>`
-        : ''}
-      ${list.total === 0
+        : ''
+    }
+    ${
+      list.total === 0
         ? html`<p>${P.receivedNone}</p>`
         : html`${pager(c, (o) => `/app/received-invoices${query({ offset: o || undefined })}`, q.offset, PER_PAGE, list.total)}
-        <div class="table-wrap"><table>
-          <caption>${P.receivedTitle} (${list.total})</caption>
-          <thead><tr><th scope="col">#</th><th scope="col">${P.received}</th><th scope="col">${P.seller}</th><th scope="col">${P.number}</th>
-            <th scope="col">${P.reference}</th><th scope="col" class="num">${c.t.totalInclVat}</th><th scope="col">${P.verdict}</th></tr></thead>
-          <tbody>${list.items.map(
-            (d) => html`<tr>
-              <th scope="row"><a href="/app/received-invoices/${d.id}">${d.id}</a></th>
-              <td>${f.instant(d.receivedAt)}</td>
-              <td>${d.providerRef ?? d.sellerName ?? P.unknown}</td>
-              <td>${d.number ?? '–'}</td>
-              <td>${d.paymentBasisReference ?? d.quotedReference ?? '–'}</td>
-              <td class="num">${d.payable ? f.money(d.payable) : '–'}</td>
-              <td>${outcomeBadge(c, d)}</td>
-            </tr>`,
-          )}</tbody>
-        </table></div>`}`;
+            <div class="table-wrap">
+              <table>
+                <caption>
+                  ${P.receivedTitle} (${list.total})
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">#</th>
+                    <th scope="col">${P.received}</th>
+                    <th scope="col">${P.seller}</th>
+                    <th scope="col">${P.number}</th>
+                    <th scope="col">${P.reference}</th>
+                    <th scope="col" class="num">${c.t.totalInclVat}</th>
+                    <th scope="col">${P.verdict}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${list.items.map(
+                    (d) =>
+                      html`<tr>
+                        <th scope="row"><a href="/app/received-invoices/${d.id}">${d.id}</a></th>
+                        <td>${f.instant(d.receivedAt)}</td>
+                        <td>${d.providerRef ?? d.sellerName ?? P.unknown}</td>
+                        <td>${d.number ?? '–'}</td>
+                        <td>${d.paymentBasisReference ?? d.quotedReference ?? '–'}</td>
+                        <td class="num">${d.payable ? f.money(d.payable) : '–'}</td>
+                        <td>${outcomeBadge(c, d)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
+    }`;
     sendPage(res, page(c, { title: P.receivedTitle, current: '/app/payment-bases', body }));
   });
 
@@ -172,7 +224,10 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
     const upload = res.locals.upload as { filename: string; body: ReceivedBody } | null | undefined;
     if (!upload) throw new AppError(400, 'bad_request', 'Choose a file to upload');
     const d = await services.invoiceControl.receive(c.who, upload.body, { source: 'web', filename: upload.filename });
-    await services.webSessions.setFlash(c.session.id, { kind: d.outcome === 'rejected' ? 'error' : 'ok', text: `#${d.id}: ${controlWords(c.lang).outcome[d.outcome]}` });
+    await services.webSessions.setFlash(c.session.id, {
+      kind: d.outcome === 'rejected' ? 'error' : 'ok',
+      text: `#${d.id}: ${controlWords(c.lang).outcome[d.outcome]}`,
+    });
     res.redirect(303, `/app/received-invoices/${d.id}`);
   });
 
@@ -196,29 +251,57 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
       ...(d.decision ? ([[P.decided, `${d.decision.by}, ${f.instant(d.decision.at)}: ${d.decision.note}`]] as [string, string][]) : []),
     ];
     const body = html`${tabs(c, 'received')}
-      <dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
-      ${d.reasons.length ? html`<h2>${P.reasons}</h2><ul>${d.reasons.map((x) => html`<li>${reasonText(x, c.lang)}</li>`)}</ul>` : ''}
-      ${d.differences.length
-        ? html`<div class="table-wrap"><table>
-          <caption>${P.differences} (${d.differences.length})</caption>
-          <tbody>${d.differences.map((x) => html`<tr><td>${differenceText(x, c.lang)}</td></tr>`)}</tbody>
-        </table></div>`
-        : ''}
+      <dl class="facts">
+        ${facts.map(
+          ([k, v]) =>
+            html`<dt>${k}</dt>
+              <dd>${v}</dd>`,
+        )}
+      </dl>
+      ${
+        d.reasons.length
+          ? html`<h2>${P.reasons}</h2>
+              <ul>
+                ${d.reasons.map((x) => html`<li>${reasonText(x, c.lang)}</li>`)}
+              </ul>`
+          : ''
+      }
+      ${
+        d.differences.length
+          ? html`<div class="table-wrap">
+              <table>
+                <caption>
+                  ${P.differences} (${d.differences.length})
+                </caption>
+                <tbody>
+                  ${d.differences.map(
+                    (x) =>
+                      html`<tr>
+                        <td>${differenceText(x, c.lang)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
+          : ''
+      }
       <p class="actions">
         ${responses.length ? html`<a href="/app/received-invoices/${d.id}/response.xml" download="invoice-response-${d.id}.xml">${P.response} (${responses.at(-1)!.response_code})</a>` : ''}
         ${d.sizeBytes > 0 && !(d.reasons[0]?.code === 'too_large') ? html`<a href="/app/received-invoices/${d.id}/original" download="received-${d.id}.xml">${P.original}</a>` : ''}
       </p>
-      ${canWrite(c, 'invoices') && !d.decision && d.verdict !== 'rejected'
-        ? html`<form method="post" action="/app/received-invoices/${d.id}/decision" class="stack" data-busy>
-            <h2>${P.decide}</h2>
-            ${csrfField(c)}<input type="hidden" name="back" value="/app/received-invoices/${d.id}">
-            <label>${P.note}<textarea name="note" required maxlength="1000" rows="2"></textarea></label>
-            <div>
-              ${d.verdict === 'disputed' ? html`<button type="submit" name="decision" value="accepted">${P.accept}</button>` : ''}
-              <button type="submit" name="decision" value="rejected" class="secondary">${P.reject}</button>
-            </div>
-          </form>`
-        : ''}`;
+      ${
+        canWrite(c, 'invoices') && !d.decision && d.verdict !== 'rejected'
+          ? html`<form method="post" action="/app/received-invoices/${d.id}/decision" class="stack" data-busy>
+              <h2>${P.decide}</h2>
+              ${csrfField(c)}<input type="hidden" name="back" value="/app/received-invoices/${d.id}" />
+              <label>${P.note}<textarea name="note" required maxlength="1000" rows="2"></textarea></label>
+              <div>
+                ${d.verdict === 'disputed' ? html`<button type="submit" name="decision" value="accepted">${P.accept}</button>` : ''}
+                <button type="submit" name="decision" value="rejected" class="secondary">${P.reject}</button>
+              </div>
+            </form>`
+          : ''
+      }`;
     sendPage(res, page(c, { title: `${P.documentTitle} #${d.id}`, current: '/app/payment-bases', body }));
   });
   postAction(r, services, '/received-invoices/:id/decision', 'invoices', async (c, req) => {
@@ -231,12 +314,22 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
     const c = ctxOf(res);
     const id = Id.parse(req.params.id);
     const { xml, sequence } = await services.invoiceControl.response(c.who, id);
-    res.type('application/xml; charset=utf-8').set({ 'content-disposition': `attachment; filename="invoice-response-${id}-${sequence}.xml"`, 'cache-control': 'no-store' }).send(xml);
+    res
+      .type('application/xml; charset=utf-8')
+      .set({ 'content-disposition': `attachment; filename="invoice-response-${id}-${sequence}.xml"`, 'cache-control': 'no-store' })
+      .send(xml);
   });
   r.get('/received-invoices/:id/original', async (req, res) => {
     const c = ctxOf(res);
     const id = Id.parse(req.params.id);
     const { content } = await services.invoiceControl.original(c.who, id);
-    res.type('application/octet-stream').set({ 'content-disposition': `attachment; filename="received-${id}.xml"`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).send(content);
+    res
+      .type('application/octet-stream')
+      .set({
+        'content-disposition': `attachment; filename="received-${id}.xml"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      })
+      .send(content);
   });
 }

@@ -45,7 +45,8 @@ export function webSession(services: Services): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const session = await services.webSessions.find(parseCookies(req.get('cookie')).get(SESSION_COOKIE));
     if (!session) {
-      if (req.method === 'GET') res.redirect(303, `/app/login${req.originalUrl.startsWith('/app/login') ? '' : `?next=${encodeURIComponent(req.originalUrl)}`}`);
+      if (req.method === 'GET')
+        res.redirect(303, `/app/login${req.originalUrl.startsWith('/app/login') ? '' : `?next=${encodeURIComponent(req.originalUrl)}`}`);
       else res.status(401).type('text/plain').send('Your session has ended. Sign in again.');
       return;
     }
@@ -56,7 +57,8 @@ export function webSession(services: Services): RequestHandler {
     const who = { principal: session.principal, requestId: req.requestId };
     const m = await services.municipalities.get(session.principal.municipalityId);
     const lang = m.language;
-    const providerName = session.principal.providerId !== null ? (await services.providers.get(who, session.principal.providerId)).name : null;
+    const providerName =
+      session.principal.providerId !== null ? (await services.providers.get(who, session.principal.providerId)).name : null;
     const flash = session.flash && req.method === 'GET' ? await services.webSessions.takeFlash(session.id) : null;
     const ctx: WebContext = {
       session,
@@ -72,7 +74,10 @@ export function webSession(services: Services): RequestHandler {
   };
 }
 
-const NextPath = z.string().regex(/^\/app\/[A-Za-z0-9\-_/.?=&%#]*$/).max(500);
+const NextPath = z
+  .string()
+  .regex(/^\/app\/[A-Za-z0-9\-_/.?=&%#]*$/)
+  .max(500);
 /** Only local pages of the web interface are followed after sign-in (no open redirect). */
 export const safeNext = (value: unknown, fallback = '/app/'): string => {
   const r = NextPath.safeParse(value);
@@ -90,39 +95,58 @@ function loginPage(req: Request, res: Response, lang: Language, opts: LoginState
   if (opts.failed === 'throttled') res.set('retry-after', String(opts.retryAfterSeconds));
   const status = opts.failed === 'throttled' ? 429 : opts.failed ? 401 : 200;
   const message =
-    opts.failed === 'throttled' ? t.loginThrottled.replace('{minutes}', String(Math.ceil(opts.retryAfterSeconds / 60))) : opts.failed ? t.loginFailed : null;
-  res.status(status).type('html').send(
-    document(lang, t.signIn, 'carepay', html`
-      <main id="main" class="login" tabindex="-1">
-        <h1>${t.loginTitle}</h1>
-        ${message ? html`<p class="flash error" role="alert">${message}</p>` : ''}
-        <div class="grid2">
-          <section aria-labelledby="with-token">
-            <h2 id="with-token">${t.loginWithToken}</h2>
-            <form method="post" action="/app/login" class="stack">
-              <input type="hidden" name="_csrf" value="${csrf}">
-              <input type="hidden" name="next" value="${opts.next}">
-              <label>${t.loginToken}
-                <input type="password" name="token" autocomplete="off" required pattern="cp_[A-Za-z0-9_\\-]{20,64}" aria-describedby="token-hint">
-              </label>
-              <span id="token-hint" class="muted">${t.loginTokenHint}</span>
-              <div><button type="submit">${t.signIn}</button></div>
-            </form>
-          </section>
-          <section aria-labelledby="with-password">
-            <h2 id="with-password">${t.loginWithPassword}</h2>
-            <form method="post" action="/app/login" class="stack">
-              <input type="hidden" name="_csrf" value="${csrf}">
-              <input type="hidden" name="next" value="${opts.next}">
-              <label>${t.municipalityCode}<input type="text" name="municipality" autocomplete="organization" required></label>
-              <label>${t.username}<input type="text" name="username" autocomplete="username" required></label>
-              <label>${t.password}<input type="password" name="password" autocomplete="current-password" required></label>
-              <div><button type="submit">${t.signIn}</button></div>
-            </form>
-          </section>
-        </div>
-      </main>`).value,
-  );
+    opts.failed === 'throttled'
+      ? t.loginThrottled.replace('{minutes}', String(Math.ceil(opts.retryAfterSeconds / 60)))
+      : opts.failed
+        ? t.loginFailed
+        : null;
+  res
+    .status(status)
+    .type('html')
+    .send(
+      document(
+        lang,
+        t.signIn,
+        'carepay',
+        html` <main id="main" class="login" tabindex="-1">
+          <h1>${t.loginTitle}</h1>
+          ${message ? html`<p class="flash error" role="alert">${message}</p>` : ''}
+          <div class="grid2">
+            <section aria-labelledby="with-token">
+              <h2 id="with-token">${t.loginWithToken}</h2>
+              <form method="post" action="/app/login" class="stack">
+                <input type="hidden" name="_csrf" value="${csrf}" />
+                <input type="hidden" name="next" value="${opts.next}" />
+                <label
+                  >${t.loginToken}
+                  <input
+                    type="password"
+                    name="token"
+                    autocomplete="off"
+                    required
+                    pattern="cp_[A-Za-z0-9_\\-]{20,64}"
+                    aria-describedby="token-hint"
+                  />
+                </label>
+                <span id="token-hint" class="muted">${t.loginTokenHint}</span>
+                <div><button type="submit">${t.signIn}</button></div>
+              </form>
+            </section>
+            <section aria-labelledby="with-password">
+              <h2 id="with-password">${t.loginWithPassword}</h2>
+              <form method="post" action="/app/login" class="stack">
+                <input type="hidden" name="_csrf" value="${csrf}" />
+                <input type="hidden" name="next" value="${opts.next}" />
+                <label>${t.municipalityCode}<input type="text" name="municipality" autocomplete="organization" required /></label>
+                <label>${t.username}<input type="text" name="username" autocomplete="username" required /></label>
+                <label>${t.password}<input type="password" name="password" autocomplete="current-password" required /></label>
+                <div><button type="submit">${t.signIn}</button></div>
+              </form>
+            </section>
+          </div>
+        </main>`,
+      ).value,
+    );
 }
 
 /** Before sign-in the municipality is unknown: the browser's language decides (da, sv, else en). */
@@ -165,10 +189,20 @@ export function mountSignIn(r: Router, services: Services): void {
         ? await services.webSessions.signInWithPassword(body.municipality, body.username, body.password, client)
         : { outcome: 'refused' };
     if (result.outcome !== 'opened') {
-      loginPage(req, res, lang, result.outcome === 'throttled' ? { failed: 'throttled', retryAfterSeconds: result.retryAfterSeconds, next } : { failed: 'refused', next });
+      loginPage(
+        req,
+        res,
+        lang,
+        result.outcome === 'throttled'
+          ? { failed: 'throttled', retryAfterSeconds: result.retryAfterSeconds, next }
+          : { failed: 'refused', next },
+      );
       return;
     }
-    res.set('set-cookie', [cookie(req, SESSION_COOKIE, result.secret, SESSION_HOURS * 3600), cookie(req, LOGIN_CSRF_COOKIE, '', 0, '/app/login')]);
+    res.set('set-cookie', [
+      cookie(req, SESSION_COOKIE, result.secret, SESSION_HOURS * 3600),
+      cookie(req, LOGIN_CSRF_COOKIE, '', 0, '/app/login'),
+    ]);
     res.redirect(303, next);
   });
 }

@@ -59,9 +59,11 @@ export function webRoutes(services: Services, log: Logger): Router {
 function webErrors(log: Logger): ErrorRequestHandler {
   return (raw, req, res, _next) => {
     let err = mapDbError(raw);
-    if (err instanceof ZodError) err = new AppError(400, 'bad_request', err.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; '));
+    if (err instanceof ZodError)
+      err = new AppError(400, 'bad_request', err.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; '));
     const bp = err as { type?: string };
-    if (!(err instanceof AppError) && bp?.type === 'entity.too.large') err = new AppError(413, 'payload_too_large', 'The form is too large');
+    if (!(err instanceof AppError) && bp?.type === 'entity.too.large')
+      err = new AppError(413, 'payload_too_large', 'The form is too large');
     const e = err instanceof AppError ? err : new AppError(500, 'internal', 'An unexpected error occurred; it has been logged');
     if (e.status >= 500) log.error({ err: raw, requestId: req.requestId }, 'web request failed');
     if (res.headersSent) {
@@ -75,6 +77,20 @@ function webErrors(log: Logger): ErrorRequestHandler {
     const body: Html = html`<p class="flash error" role="alert">${e.message}</p>
       <p class="muted">HTTP ${e.status} · ${req.requestId}</p>
       <p><a href="/app/">${t.back}</a></p>`;
-    sendPage(res, c ? page(c, { title, current: '', body }) : document(lang, title, 'carepay', html`<main id="main" class="login"><h1>${title}</h1>${body}</main>`), e.status);
+    sendPage(
+      res,
+      c
+        ? page(c, { title, current: '', body })
+        : document(
+            lang,
+            title,
+            'carepay',
+            html`<main id="main" class="login">
+              <h1>${title}</h1>
+              ${body}
+            </main>`,
+          ),
+      e.status,
+    );
   };
 }

@@ -32,7 +32,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [alg, n, r, p, salt, hash] = stored.split('$');
   if (alg !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: MAXMEM });
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: MAXMEM,
+  });
   return timingSafeEqual(key, expected);
 }
 
@@ -73,9 +78,7 @@ const toUser = (r: Record<string, any>): WebUser => ({
 });
 
 export type SignIn =
-  | { outcome: 'opened'; secret: string; session: WebSession }
-  | { outcome: 'refused' }
-  | { outcome: 'throttled'; retryAfterSeconds: number };
+  { outcome: 'opened'; secret: string; session: WebSession } | { outcome: 'refused' } | { outcome: 'throttled'; retryAfterSeconds: number };
 
 export const USERNAME_PATTERN = /^[a-z0-9._@-]{3,80}$/;
 export const MIN_PASSWORD = 12;
@@ -97,7 +100,10 @@ export class WebSessionService {
     this.throttle = throttle ?? new SignInThrottle(db);
   }
 
-  private async open(principal: Principal, ref: { tokenId: number | null; userId: number | null }): Promise<{ secret: string; session: WebSession }> {
+  private async open(
+    principal: Principal,
+    ref: { tokenId: number | null; userId: number | null },
+  ): Promise<{ secret: string; session: WebSession }> {
     const secret = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const [row] = await this.db('web_sessions')
@@ -130,7 +136,12 @@ export class WebSessionService {
    * (then the password is not even checked, so the right one does not work either until the
    * window ends). Failed sign-ins and lock-outs go to the municipality's audit log.
    */
-  async signInWithPassword(municipalityCode: string, username: string, password: string, client: { address: string; requestId: string | null }): Promise<SignIn> {
+  async signInWithPassword(
+    municipalityCode: string,
+    username: string,
+    password: string,
+    client: { address: string; requestId: string | null },
+  ): Promise<SignIn> {
     const { address, requestId } = client;
     const name = username.trim().toLowerCase();
     const m = await this.db('municipalities').where({ code: municipalityCode.trim() }).first('id');
@@ -141,7 +152,15 @@ export class WebSessionService {
       return { outcome: 'refused' };
     }
     const audit = (action: string, changes: Record<string, unknown>, entityId: number | null = null) =>
-      appendAudit(this.db, { municipalityId: m.id, actor: `sign-in (${address})`, requestId, action, entity: 'web_user', entityId, changes });
+      appendAudit(this.db, {
+        municipalityId: m.id,
+        actor: `sign-in (${address})`,
+        requestId,
+        action,
+        entity: 'web_user',
+        entityId,
+        changes,
+      });
     await this.throttle.purgeEnded(m.id);
     const reservation = await this.throttle.reserve(m.id, name, address);
     for (const subject of reservation.newlyLocked) {
@@ -152,7 +171,11 @@ export class WebSessionService {
     const row = await this.db('web_users').where({ municipality_id: m.id, username: name }).whereNull('disabled_at').first();
     const ok = await verifyPassword(password, row ? row.password_hash : await dummyHash);
     if (!row || !ok) {
-      await audit('sign_in_failed', { username: name, address, reason: row ? 'wrong_password' : 'unknown_or_disabled_user' }, row?.id ?? null);
+      await audit(
+        'sign_in_failed',
+        { username: name, address, reason: row ? 'wrong_password' : 'unknown_or_disabled_user' },
+        row?.id ?? null,
+      );
       return { outcome: 'refused' };
     }
     await this.throttle.succeeded(m.id, name, address);
@@ -179,7 +202,13 @@ export class WebSessionService {
     if (row.token_id !== null && !(await this.tokens.isActive(row.token_id))) return null;
     return {
       id: row.id,
-      principal: { municipalityId: row.municipality_id, role: row.role, providerId: row.provider_id, actor: row.actor, tokenId: row.token_id },
+      principal: {
+        municipalityId: row.municipality_id,
+        role: row.role,
+        providerId: row.provider_id,
+        actor: row.actor,
+        tokenId: row.token_id,
+      },
       csrfToken: row.csrf_token,
       flash: row.flash,
     };
@@ -195,7 +224,9 @@ export class WebSessionService {
   }
 
   async setFlash(id: number, flash: Flash): Promise<void> {
-    await this.db('web_sessions').where({ id }).update({ flash: JSON.stringify(flash), last_seen_at: this.db.fn.now() });
+    await this.db('web_sessions')
+      .where({ id })
+      .update({ flash: JSON.stringify(flash), last_seen_at: this.db.fn.now() });
   }
 
   async signOut(id: number): Promise<void> {
@@ -215,12 +246,20 @@ export class WebSessionService {
   }
 
   /** Creates a user of the caller's municipality (admins only; checked by the caller). */
-  async createUser(who: Acting, input: { username: string; displayName: string; role: Role; providerId: number | null; password: string }): Promise<WebUser> {
+  async createUser(
+    who: Acting,
+    input: { username: string; displayName: string; role: Role; providerId: number | null; password: string },
+  ): Promise<WebUser> {
     const username = input.username.trim().toLowerCase();
-    if (!USERNAME_PATTERN.test(username)) throw unprocessable('The username must be 3–80 characters: a–z, 0–9, . _ @ -', { field: 'username' });
-    if (input.password.length < MIN_PASSWORD) throw unprocessable(`The password must have at least ${MIN_PASSWORD} characters`, { field: 'password' });
+    if (!USERNAME_PATTERN.test(username))
+      throw unprocessable('The username must be 3–80 characters: a–z, 0–9, . _ @ -', { field: 'username' });
+    if (input.password.length < MIN_PASSWORD)
+      throw unprocessable(`The password must have at least ${MIN_PASSWORD} characters`, { field: 'password' });
     if ((input.role === 'provider') !== (input.providerId !== null)) {
-      throw unprocessable(input.role === 'provider' ? 'A provider user must name its provider' : 'Only provider users are bound to a provider', { field: 'providerId' });
+      throw unprocessable(
+        input.role === 'provider' ? 'A provider user must name its provider' : 'Only provider users are bound to a provider',
+        { field: 'providerId' },
+      );
     }
     const m = who.principal.municipalityId;
     const passwordHash = await hashPassword(input.password);
@@ -229,7 +268,15 @@ export class WebSessionService {
         throw notFound('provider', input.providerId);
       }
       const [row] = await tx('web_users')
-        .insert({ municipality_id: m, username, display_name: input.displayName.trim() || username, role: input.role, provider_id: input.providerId, password_hash: passwordHash, created_by: who.principal.actor })
+        .insert({
+          municipality_id: m,
+          username,
+          display_name: input.displayName.trim() || username,
+          role: input.role,
+          provider_id: input.providerId,
+          password_hash: passwordHash,
+          created_by: who.principal.actor,
+        })
         .returning('*');
       await appendAudit(tx, {
         municipalityId: m,
@@ -251,7 +298,14 @@ export class WebSessionService {
       const n = await tx('web_users').where({ municipality_id: m, id }).whereNull('disabled_at').update({ disabled_at: tx.fn.now() });
       if (n === 0) throw notFound('user', id);
       await tx('web_sessions').where({ municipality_id: m, user_id: id }).delete();
-      await appendAudit(tx, { municipalityId: m, actor: who.principal.actor, requestId: who.requestId, action: 'disable', entity: 'web_user', entityId: id });
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'disable',
+        entity: 'web_user',
+        entityId: id,
+      });
     });
   }
 }

@@ -49,7 +49,8 @@ const en = {
   settlementsTitle: 'Settlements',
   settlementsNone: 'No settlements for this month yet.',
   runMonth: 'Run the month',
-  runHelp: 'Computes a draft for every provider with visits or chosen citizens in the month; approved providers get a correction if anything changed.',
+  runHelp:
+    'Computes a draft for every provider with visits or chosen citizens in the month; approved providers get a correction if anything changed.',
   approve: 'Approve',
   issueInvoice: 'Issue invoice',
   details: 'Details',
@@ -183,7 +184,8 @@ const en = {
   noProvider: 'No provider chosen',
   largestDeviations: 'Largest deviations',
   recalcTitle: 'Annual recalculation of hourly prices',
-  recalcHelp: 'Hourly prices recalculated from the municipal provider\'s costs and delivered hours; each private provider\'s retro adjustment is the difference to what it was paid.',
+  recalcHelp:
+    "Hourly prices recalculated from the municipal provider's costs and delivered hours; each private provider's retro adjustment is the difference to what it was paid.",
   recalcNone: 'No recalculation for this year yet.',
   recalculations: 'Recalculations',
   runYear: 'Compute the year',
@@ -279,7 +281,8 @@ const da: Texts = {
   settlementsTitle: 'Afregninger',
   settlementsNone: 'Ingen afregninger for denne måned endnu.',
   runMonth: 'Beregn måneden',
-  runHelp: 'Beregner et udkast for hver leverandør med besøg eller valgte borgere i måneden; godkendte leverandører får en korrektion, hvis noget er ændret.',
+  runHelp:
+    'Beregner et udkast for hver leverandør med besøg eller valgte borgere i måneden; godkendte leverandører får en korrektion, hvis noget er ændret.',
   approve: 'Godkend',
   issueInvoice: 'Udsted faktura',
   details: 'Detaljer',
@@ -413,7 +416,8 @@ const da: Texts = {
   noProvider: 'Ingen leverandør valgt',
   largestDeviations: 'Største afvigelser',
   recalcTitle: 'Efterberegning af timepriser',
-  recalcHelp: 'Timepriser efterberegnet ud fra den kommunale leverandørs omkostninger og leverede timer; hver privat leverandørs efterregulering er forskellen til det betalte.',
+  recalcHelp:
+    'Timepriser efterberegnet ud fra den kommunale leverandørs omkostninger og leverede timer; hver privat leverandørs efterregulering er forskellen til det betalte.',
   recalcNone: 'Ingen efterberegning for dette år endnu.',
   recalculations: 'Efterberegninger',
   runYear: 'Beregn året',
@@ -506,7 +510,8 @@ const sv: Texts = {
   settlementsTitle: 'Ersättningskörningar',
   settlementsNone: 'Inga ersättningskörningar för månaden ännu.',
   runMonth: 'Kör månaden',
-  runHelp: 'Beräknar ett utkast för varje utförare med besök eller valda brukare under månaden; godkända utförare får en rättelse om något har ändrats.',
+  runHelp:
+    'Beräknar ett utkast för varje utförare med besök eller valda brukare under månaden; godkända utförare får en rättelse om något har ändrats.',
   approve: 'Godkänn',
   issueInvoice: 'Utfärda faktura',
   details: 'Detaljer',
@@ -640,7 +645,8 @@ const sv: Texts = {
   noProvider: 'Ingen utförare vald',
   largestDeviations: 'Största avvikelser',
   recalcTitle: 'Efterberäkning av timpriser',
-  recalcHelp: 'Timpriser efterberäknade från egen regis kostnader och utförda timmar; varje privat utförares efterreglering är skillnaden mot det som betalats.',
+  recalcHelp:
+    'Timpriser efterberäknade från egen regis kostnader och utförda timmar; varje privat utförares efterreglering är skillnaden mot det som betalats.',
   recalcNone: 'Ingen efterberäkning för året ännu.',
   recalculations: 'Efterberäkningar',
   runYear: 'Beräkna året',

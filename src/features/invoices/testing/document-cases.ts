@@ -20,7 +20,12 @@ const withLines = (base: DocumentInput, lines: LineData[], reasons: Record<strin
 
 /** The same lines as a correction of the given direction: credit note (-1) or supplementary invoice (+1). */
 const correction = (base: DocumentInput, dir: 1 | -1, reasons: Record<string, string> = {}): DocumentInput => {
-  const lines = base.lines.map((l) => ({ ...l, minutes: l.minutes * dir, quantity: new Decimal(l.quantity).mul(dir).toFixed(), amount: new Decimal(l.amount).mul(dir).toFixed(2) }));
+  const lines = base.lines.map((l) => ({
+    ...l,
+    minutes: l.minutes * dir,
+    quantity: new Decimal(l.quantity).mul(dir).toFixed(),
+    amount: new Decimal(l.amount).mul(dir).toFixed(2),
+  }));
   const s = settle(lines, reasons);
   return {
     ...base,
@@ -45,10 +50,21 @@ const adjustment = (base: DocumentInput, dir: 1 | -1): DocumentInput => {
     { minutes: 45530, paidHours: '741.50000000', band: 'weekday_day', difference: '10.00' },
     { minutes: 2405, paidHours: '40.08333333', band: 'other_times', difference: '12.50' },
   ].map((x, i) => ({
-    lineNo: i + 1, citizenRef: '', serviceCode: 'PP', category: 'personal_care', kind: 'price_adjustment', band: x.band, unit: 'per_hour' as const, visits: 0,
+    lineNo: i + 1,
+    citizenRef: '',
+    serviceCode: 'PP',
+    category: 'personal_care',
+    kind: 'price_adjustment',
+    band: x.band,
+    unit: 'per_hour' as const,
+    visits: 0,
     // A lower price is a negative difference: the lines of a credit note are negative.
-    minutes: x.minutes, quantity: x.paidHours, rate: new Decimal(x.difference).mul(dir).toFixed(2), factor: '1',
-    amount: new Decimal(x.paidHours).mul(x.difference).mul(dir).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2), vatPercent: vat,
+    minutes: x.minutes,
+    quantity: x.paidHours,
+    rate: new Decimal(x.difference).mul(dir).toFixed(2),
+    factor: '1',
+    amount: new Decimal(x.paidHours).mul(x.difference).mul(dir).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2),
+    vatPercent: vat,
   }));
   const s = settle(lines, { '0.00': base.vat.find((v) => new Decimal(v.percent).isZero())?.exemptionReason ?? '' });
   return {
@@ -57,7 +73,15 @@ const adjustment = (base: DocumentInput, dir: 1 | -1): DocumentInput => {
     number: '2027-000002',
     issueDate: '2027-02-10',
     dueDate: '2027-03-12',
-    settlement: { ...base.settlement, id: 3, kind: 'correction', sequence: 0, periodStart: '2026-01-01', periodEnd: '2027-01-01', ...s.totals },
+    settlement: {
+      ...base.settlement,
+      id: 3,
+      kind: 'correction',
+      sequence: 0,
+      periodStart: '2026-01-01',
+      periodEnd: '2027-01-01',
+      ...s.totals,
+    },
     adjustment: { id: 3, recalculationId: 1, year: 2026 },
     lines: s.lines,
     vat: s.vat,
@@ -71,12 +95,21 @@ export function allDocumentCases(): DocumentCase[] {
   const dkVat = danishInput();
   // A Danish provider not registered for VAT (outside the scope: O) and a VAT-exempt one (E).
   const dkNoVatLines = danishLines().map((l) => ({ ...l, vatPercent: '0' }));
-  const dkOutside = { ...withLines(danishInput(), dkNoVatLines), seller: { ...dkVat.seller, vatStatus: 'not_registered' as const, bankAccount: '1234 0012345678' } };
-  const dkExempt = { ...withLines(danishInput(), dkNoVatLines, { '0.00': 'Momsfritaget: social forsorg, momsloven § 13, stk. 1, nr. 2' }), seller: { ...dkVat.seller, vatStatus: 'exempt' as const } };
+  const dkOutside = {
+    ...withLines(danishInput(), dkNoVatLines),
+    seller: { ...dkVat.seller, vatStatus: 'not_registered' as const, bankAccount: '1234 0012345678' },
+  };
+  const dkExempt = {
+    ...withLines(danishInput(), dkNoVatLines, { '0.00': 'Momsfritaget: social forsorg, momsloven § 13, stk. 1, nr. 2' }),
+    seller: { ...dkVat.seller, vatStatus: 'exempt' as const },
+  };
   const seMixed = swedishInput();
   const seExemptLines = seMixed.lines.filter((l) => new Decimal(l.vatPercent).isZero());
   const seExempt = { ...withLines(swedishInput(), seExemptLines, SE_EXEMPT), seller: { ...seMixed.seller, bankAccount: 'PG 4711-3' } };
-  const seIban = { ...withLines(swedishInput(), seExemptLines, SE_EXEMPT), seller: { ...seMixed.seller, bankAccount: 'SE45 5000 0000 0583 9825 7466' } };
+  const seIban = {
+    ...withLines(swedishInput(), seExemptLines, SE_EXEMPT),
+    seller: { ...seMixed.seller, bankAccount: 'SE45 5000 0000 0583 9825 7466' },
+  };
 
   const base: [string, DocumentInput, Record<string, string>][] = [
     ['dk-vat', dkVat, {}],
@@ -103,4 +136,3 @@ export function allDocumentCases(): DocumentCase[] {
   }
   return cases;
 }
-

@@ -7,7 +7,16 @@ const dates = (list: { date: string }[]) => list.map((h) => h.date);
 describe('holidays', () => {
   it('Danish public holidays 2026 (no Store Bededag from 2024)', () => {
     expect(dates(holidays('DK', 2026))).toEqual([
-      '2026-01-01', '2026-04-02', '2026-04-03', '2026-04-05', '2026-04-06', '2026-05-14', '2026-05-24', '2026-05-25', '2026-12-25', '2026-12-26',
+      '2026-01-01',
+      '2026-04-02',
+      '2026-04-03',
+      '2026-04-05',
+      '2026-04-06',
+      '2026-05-14',
+      '2026-05-24',
+      '2026-05-25',
+      '2026-12-25',
+      '2026-12-26',
     ]);
   });
 
@@ -32,19 +41,40 @@ describe('holidays', () => {
 
   it('Swedish public holidays 2026; de-facto holidays only with includeDeFacto', () => {
     expect(dates(holidays('SE', 2026))).toEqual([
-      '2026-01-01', '2026-01-06', '2026-04-03', '2026-04-05', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-24', '2026-06-06', '2026-06-20',
-      '2026-10-31', '2026-12-25', '2026-12-26',
+      '2026-01-01',
+      '2026-01-06',
+      '2026-04-03',
+      '2026-04-05',
+      '2026-04-06',
+      '2026-05-01',
+      '2026-05-14',
+      '2026-05-24',
+      '2026-06-06',
+      '2026-06-20',
+      '2026-10-31',
+      '2026-12-25',
+      '2026-12-26',
     ]);
     expect(dates(holidays('SE', 2026, { includeDeFacto: true })).filter((d) => !holidaySet('SE', 2026, 2026).has(d))).toEqual([
-      '2026-06-19', '2026-12-24', '2026-12-31',
+      '2026-06-19',
+      '2026-12-24',
+      '2026-12-31',
     ]);
   });
 
-  it.each([2024, 2025, 2026, 2027, 2030])('our Midsommarafton/Julafton/Nyårsafton %i are the days date-holidays files as "bank"', (year) => {
-    const bank = new Holidays('SE').getHolidays(year).filter((h) => h.type === 'bank').map((h) => h.date.slice(0, 10));
-    const ours = holidays('SE', year, { includeDeFacto: true }).filter((h) => h.source === 'named').map((h) => h.date);
-    expect(ours).toEqual(bank);
-  });
+  it.each([2024, 2025, 2026, 2027, 2030])(
+    'our Midsommarafton/Julafton/Nyårsafton %i are the days date-holidays files as "bank"',
+    (year) => {
+      const bank = new Holidays('SE')
+        .getHolidays(year)
+        .filter((h) => h.type === 'bank')
+        .map((h) => h.date.slice(0, 10));
+      const ours = holidays('SE', year, { includeDeFacto: true })
+        .filter((h) => h.source === 'named')
+        .map((h) => h.date);
+      expect(ours).toEqual(bank);
+    },
+  );
 
   it('Påskafton and Pingstafton follow Easter', () => {
     const list = holidays('SE', 2026, { alsoCount: ['paskafton', 'pingstafton'] }).filter((h) => h.source === 'named');

@@ -74,8 +74,12 @@ describe('splitting an interval in local time', () => {
 
   it('a Copenhagen visit 00:30–03:30 local is 120 minutes on the spring night and 240 on the autumn night', () => {
     const dk = exampleModel('dk-granted-time');
-    expect(splitByBand('2026-03-29T00:30:00+01:00', '2026-03-29T03:30:00+02:00', dk, 'Europe/Copenhagen', noHolidays)).toEqual({ other_times: 120 });
-    expect(splitByBand('2026-10-25T00:30:00+02:00', '2026-10-25T03:30:00+01:00', dk, 'Europe/Copenhagen', noHolidays)).toEqual({ other_times: 240 });
+    expect(splitByBand('2026-03-29T00:30:00+01:00', '2026-03-29T03:30:00+02:00', dk, 'Europe/Copenhagen', noHolidays)).toEqual({
+      other_times: 120,
+    });
+    expect(splitByBand('2026-10-25T00:30:00+02:00', '2026-10-25T03:30:00+01:00', dk, 'Europe/Copenhagen', noHolidays)).toEqual({
+      other_times: 240,
+    });
   });
 
   it('local days have 23 and 25 hours on DST days and band edges at local wall-clock times', () => {
@@ -84,8 +88,14 @@ describe('splitting an interval in local time', () => {
     const autumn = cal.localDay(dayNumber('2026-10-25'));
     expect(spring.end - spring.start).toBe(23 * 60);
     expect(autumn.end - autumn.start).toBe(25 * 60);
-    expect(spring.segStart.map((m) => new Date(m * 60_000).toISOString())).toEqual(['2026-03-28T23:00:00.000Z', '2026-03-29T01:00:00.000Z']);
-    expect(autumn.segStart.map((m) => new Date(m * 60_000).toISOString())).toEqual(['2026-10-24T22:00:00.000Z', '2026-10-25T02:00:00.000Z']);
+    expect(spring.segStart.map((m) => new Date(m * 60_000).toISOString())).toEqual([
+      '2026-03-28T23:00:00.000Z',
+      '2026-03-29T01:00:00.000Z',
+    ]);
+    expect(autumn.segStart.map((m) => new Date(m * 60_000).toISOString())).toEqual([
+      '2026-10-24T22:00:00.000Z',
+      '2026-10-25T02:00:00.000Z',
+    ]);
     // 02:30 does not exist on the spring day: the clocks jump at 01:00Z; on the autumn day the first 02:30 counts
     expect(new Date(cal.epochOfLocal(dayNumber('2026-03-29'), 150) * 60_000).toISOString()).toBe('2026-03-29T01:00:00.000Z');
     expect(new Date(cal.epochOfLocal(dayNumber('2026-10-25'), 150) * 60_000).toISOString()).toBe('2026-10-25T00:30:00.000Z');
@@ -93,15 +103,22 @@ describe('splitting an interval in local time', () => {
   });
 
   it('property: splitting never changes the minutes of an interval (any zone, any year, DST included)', () => {
-    const calendars = ['Europe/Stockholm', 'Europe/Copenhagen'].map((z) => new BandCalendar(compileBands(swedish.timeBands), z, holidaySet('SE', 2025, 2027)));
+    const calendars = ['Europe/Stockholm', 'Europe/Copenhagen'].map(
+      (z) => new BandCalendar(compileBands(swedish.timeBands), z, holidaySet('SE', 2025, 2027)),
+    );
     const start = toEpochMinute('2025-01-01T00:00:00Z');
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 3 * 366 * 1440 }), fc.integer({ min: 0, max: 3 * 1440 }), fc.boolean(), (offset, length, which) => {
-        const cal = calendars[which ? 1 : 0]!;
-        const out = new Array<number>(cal.bandCount).fill(0);
-        cal.splitInto(start + offset, start + offset + length, out);
-        return out.every((n) => n >= 0) && out.reduce((a, b) => a + b, 0) === length;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 3 * 366 * 1440 }),
+        fc.integer({ min: 0, max: 3 * 1440 }),
+        fc.boolean(),
+        (offset, length, which) => {
+          const cal = calendars[which ? 1 : 0]!;
+          const out = new Array<number>(cal.bandCount).fill(0);
+          cal.splitInto(start + offset, start + offset + length, out);
+          return out.every((n) => n >= 0) && out.reduce((a, b) => a + b, 0) === length;
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -126,12 +143,18 @@ describe('allocate', () => {
 
   it('property: parts add up to the total and stay within one minute of the exact share', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 3000 }), fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 6 }), (total, weights) => {
-        const out = new Array<number>(weights.length).fill(0);
-        allocate(total, weights, 0, out);
-        const sum = weights.reduce((a, b) => a + b, 0);
-        return out.reduce((a, b) => a + b, 0) === total && (sum === 0 || out.every((n, i) => Math.abs(n - (total * weights[i]!) / sum) < 1));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 3000 }),
+        fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 6 }),
+        (total, weights) => {
+          const out = new Array<number>(weights.length).fill(0);
+          allocate(total, weights, 0, out);
+          const sum = weights.reduce((a, b) => a + b, 0);
+          return (
+            out.reduce((a, b) => a + b, 0) === total && (sum === 0 || out.every((n, i) => Math.abs(n - (total * weights[i]!) / sum) < 1))
+          );
+        },
+      ),
     );
   });
 });

@@ -250,8 +250,10 @@ function fastIsoMinute(s: string): number | null {
   let offset: number;
   const z = s.charCodeAt(i);
   if (z === 90 && i === s.length - 1) offset = 0;
-  else if ((z === 43 || z === 45) && i + 6 === s.length && s.charCodeAt(i + 3) === 58) offset = (z === 45 ? -1 : 1) * (two(s, i + 1) * 60 + two(s, i + 4));
-  else if ((z === 43 || z === 45) && i + 3 === s.length) offset = (z === 45 ? -1 : 1) * two(s, i + 1) * 60; // ±HH, PostgreSQL's text form
+  else if ((z === 43 || z === 45) && i + 6 === s.length && s.charCodeAt(i + 3) === 58)
+    offset = (z === 45 ? -1 : 1) * (two(s, i + 1) * 60 + two(s, i + 4));
+  else if ((z === 43 || z === 45) && i + 3 === s.length)
+    offset = (z === 45 ? -1 : 1) * two(s, i + 1) * 60; // ±HH, PostgreSQL's text form
   else return null;
   if (!(y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59) || Number.isNaN(offset)) return null;
   return daysFromCivil(y, mo, d) * 1440 + h * 60 + mi - offset;
@@ -323,4 +325,3 @@ export function splitByBand(
   });
   return r;
 }
-

@@ -9,7 +9,12 @@ describe('area-supplement', () => {
     ['nothing in an area without a supplement', { rural: { percent: '10' } }, 'urban', '600.00', []],
     ['nothing without an area', { rural: { percent: '10' } }, null, '600.00', []],
   ])('%s', (_name, supplements, area, amount, reasons) => {
-    const r = settle(aWorld(aModel({ area: { mode: 'supplement', supplements } }), { citizens: [aCitizen(1, area)], visits: [aVisit(1, 'PC', '2026-03-02 09:00', '2026-03-02 10:00')] }));
+    const r = settle(
+      aWorld(aModel({ area: { mode: 'supplement', supplements } }), {
+        citizens: [aCitizen(1, area)],
+        visits: [aVisit(1, 'PC', '2026-03-02 09:00', '2026-03-02 10:00')],
+      }),
+    );
     const line = onlyLine(r);
     expect(line.amount).toBe(amount);
     expect(line.reasonCodes.filter((c) => c.startsWith('area'))).toEqual(reasons);
@@ -32,9 +37,12 @@ describe('provider-kind-adjustment', () => {
 
   it('combines with a cancellation percent and rounds once per line', () => {
     // 3 late cancellations of 25 minutes: 75 min × 10 kr × 50 % × 1.015 = 380.625 → 380.63
-    const input = aWorld(aModel({ providerKindAdjustment: { private: '1.5' }, defaults: { basis: { type: 'delivered' }, cancellation: { late: '50' } } }), {
-      visits: [2, 3, 4].map((d) => aCancelledVisit(1, 'PC', `2026-03-0${d} 09:00`, `2026-03-0${d} 09:25`, 'cancelled_by_citizen')),
-    });
+    const input = aWorld(
+      aModel({ providerKindAdjustment: { private: '1.5' }, defaults: { basis: { type: 'delivered' }, cancellation: { late: '50' } } }),
+      {
+        visits: [2, 3, 4].map((d) => aCancelledVisit(1, 'PC', `2026-03-0${d} 09:00`, `2026-03-0${d} 09:25`, 'cancelled_by_citizen')),
+      },
+    );
     const line = onlyLine(settle(input));
     expect([line.minutes, line.factor, line.amount]).toEqual([75, '0.5075', '380.63']);
   });
@@ -57,6 +65,8 @@ describe('quality-bonus', () => {
     input.provider = { ...input.provider, kind };
     const r = settle(input);
     const lines = r.lines.filter((l) => l.kind === 'quality_bonus');
-    expect(lines.map((l) => [l.minutes, l.quantity, l.rate, l.amount, l.reasonCodes])).toEqual(bonus ? [[90, '1.5', '12.00', bonus, ['bonus.quality']]] : []);
+    expect(lines.map((l) => [l.minutes, l.quantity, l.rate, l.amount, l.reasonCodes])).toEqual(
+      bonus ? [[90, '1.5', '12.00', bonus, ['bonus.quality']]] : [],
+    );
   });
 });

@@ -14,15 +14,39 @@ const byBand = (r: ReturnType<typeof settle>) => Object.fromEntries(r.lines.map(
 
 describe('band-split', () => {
   it.each<[string, object, string, string, Record<string, [number, string]>, string]>([
-    ['split minute by minute', bands('split'), '2026-03-02 21:30', '2026-03-02 22:30', { day: [30, '300.00'], night: [30, '360.00'] }, 'band.split'],
+    [
+      'split minute by minute',
+      bands('split'),
+      '2026-03-02 21:30',
+      '2026-03-02 22:30',
+      { day: [30, '300.00'], night: [30, '360.00'] },
+      'band.split',
+    ],
     ['priced at the start band', bands('start'), '2026-03-02 21:30', '2026-03-02 22:30', { day: [60, '600.00'] }, 'band.start'],
     ['started at night, priced as night', bands('start'), '2026-03-02 06:30', '2026-03-02 07:30', { night: [60, '720.00'] }, 'band.start'],
-    ['split across midnight stays night', bands('split'), '2026-03-02 23:30', '2026-03-03 00:30', { night: [60, '720.00'] }, 'basis.delivered'],
+    [
+      'split across midnight stays night',
+      bands('split'),
+      '2026-03-02 23:30',
+      '2026-03-03 00:30',
+      { night: [60, '720.00'] },
+      'basis.delivered',
+    ],
     // Sunday 29 March 2026, clocks go 02:00 → 03:00: 00:30–03:30 local is two hours
     ['spring-forward night', bands('split'), '2026-03-29 00:30', '2026-03-29 03:30', { night: [120, '1440.00'] }, 'basis.delivered'],
-    ['a holiday counts as its band', bands('split', 'holiday'), '2026-01-06 09:00', '2026-01-06 10:00', { holiday: [60, '900.00'] }, 'basis.delivered'],
+    [
+      'a holiday counts as its band',
+      bands('split', 'holiday'),
+      '2026-01-06 09:00',
+      '2026-01-06 10:00',
+      { holiday: [60, '900.00'] },
+      'basis.delivered',
+    ],
   ])('%s', (_name, timeBands, start, end, expected, reason) => {
-    const input = aWorld(aModel({ timeBands }), { period: { from: '2026-01-01', to: '2026-04-01' }, visits: [aVisit(1, 'PC', start, end)] });
+    const input = aWorld(aModel({ timeBands }), {
+      period: { from: '2026-01-01', to: '2026-04-01' },
+      visits: [aVisit(1, 'PC', start, end)],
+    });
     input.rates = [...input.rates, { ...input.rates[0]!, timeBand: 'holiday', rate: input.rates[0]!.rate.mul(1.5) }];
     const r = settle(input);
     expect(byBand(r)).toEqual(expected);
@@ -39,7 +63,9 @@ describe('band-split', () => {
 
   it('granted minutes are shared in proportion to where the visit lay', () => {
     // 30 granted minutes, the visit 21:40–22:40 lay 20 minutes in day and 40 at night → 10 + 20
-    const r = settle(aWorld(aModel({ defaults: { basis: { type: 'granted' } } }), { visits: [aVisit(1, 'PC', '2026-03-02 21:40', '2026-03-02 22:40')] }));
+    const r = settle(
+      aWorld(aModel({ defaults: { basis: { type: 'granted' } } }), { visits: [aVisit(1, 'PC', '2026-03-02 21:40', '2026-03-02 22:40')] }),
+    );
     expect(byBand(r)).toEqual({ day: [10, '100.00'], night: [20, '240.00'] });
   });
 

@@ -42,7 +42,8 @@ export const bandSplit: UnitRule = {
     const out = new Array<number>(weights.length).fill(0);
     allocate(u.minutes, weights, startBand, out);
     u.parts = [];
-    for (let i = 0; i < out.length; i++) if (weights[i]! > 0) u.parts.push({ band: ctx.bandName(i), minutes: out[i]!, unit: 'per_hour', rate: null });
+    for (let i = 0; i < out.length; i++)
+      if (weights[i]! > 0) u.parts.push({ band: ctx.bandName(i), minutes: out[i]!, unit: 'per_hour', rate: null });
     addReason(u, 'band.split');
   },
 };

@@ -30,7 +30,12 @@ describe('delivered-caps', () => {
   it('150 % per week', () => {
     // weekly ×2 × 30 = 60 granted minutes a week → at most 90
     const visits = ['02', '03', '04'].map((d) => aVisit(1, 'PC', `2026-03-${d} 08:00`, `2026-03-${d} 09:00`));
-    const r = settle(aWorld(aModel({ defaults: { basis: { type: 'delivered', caps: [{ per: 'citizen_week', percentOfGranted: '150' }] } } }), { grants: [weekly2], visits }));
+    const r = settle(
+      aWorld(aModel({ defaults: { basis: { type: 'delivered', caps: [{ per: 'citizen_week', percentOfGranted: '150' }] } } }), {
+        grants: [weekly2],
+        visits,
+      }),
+    );
     expect(r.visitLines.map((v) => v.minutes)).toEqual([60, 30, 0]);
     expect(r.totalExclVat).toBe('900.00');
   });
@@ -39,7 +44,12 @@ describe('delivered-caps', () => {
     // monthly ×2 × 50 = 100 granted minutes in March
     const grant = aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: 50, frequency: { type: 'monthly', count: 2 } });
     const visits = ['02', '10', '20'].map((d) => aVisit(1, 'PC', `2026-03-${d} 08:00`, `2026-03-${d} 08:45`));
-    const r = settle(aWorld(aModel({ defaults: { basis: { type: 'delivered', caps: [{ per: 'citizen_month', percentOfGranted: '100' }] } } }), { grants: [grant], visits }));
+    const r = settle(
+      aWorld(aModel({ defaults: { basis: { type: 'delivered', caps: [{ per: 'citizen_month', percentOfGranted: '100' }] } } }), {
+        grants: [grant],
+        visits,
+      }),
+    );
     expect(r.visitLines.map((v) => [v.minutes, v.reasonCodes.includes('delivered.cap.month.100')])).toEqual([
       [45, false],
       [45, false],
@@ -55,17 +65,19 @@ describe('delivered-caps', () => {
     const weeklyOnMonday = aGrant(1, 'PC', 'personal_care', { id: 8, minutesPerOccurrence: 30, frequency: { type: 'weekly', count: 1 } });
     const thursday = aVisit(1, 'PC', '2026-04-02 08:00', '2026-04-02 08:30');
 
-    it('the week\'s granted minutes count even where they fall before the period', () => {
+    it("the week's granted minutes count even where they fall before the period", () => {
       // The visit moved from Monday (March) to Thursday (April): April pays it, as the week allows 30.
       const r = settle(aWorld(withinWeek, { period: april, grants: [weeklyOnMonday], visits: [thursday] }));
       expect(r.visitLines.map((v) => [v.date, v.minutes, v.reasonCodes.at(-1)])).toEqual([['2026-04-02', 30, 'basis.delivered']]);
       expect(r.totalExclVat).toBe('300.00');
     });
 
-    it('the week\'s visits before the period use the cap up first, and are not paid again', () => {
+    it("the week's visits before the period use the cap up first, and are not paid again", () => {
       const monday = aVisit(1, 'PC', '2026-03-30 08:00', '2026-03-30 08:20'); // 20 of the week's 30, paid in March
       const r = settle(aWorld(withinWeek, { period: april, grants: [weeklyOnMonday], visits: [monday, thursday] }));
-      expect(r.visitLines.map((v) => [v.date, v.minutes, v.reasonCodes.at(-1)])).toEqual([['2026-04-02', 10, 'delivered.within_granted_week']]);
+      expect(r.visitLines.map((v) => [v.date, v.minutes, v.reasonCodes.at(-1)])).toEqual([
+        ['2026-04-02', 10, 'delivered.within_granted_week'],
+      ]);
       expect(r.totalExclVat).toBe('100.00');
       // March, settled on its own, paid the Monday visit in full: the week pays 30 minutes in all.
       const march = settle(aWorld(withinWeek, { grants: [weeklyOnMonday], visits: [monday, thursday] }));
@@ -94,36 +106,67 @@ describe('delivered-caps', () => {
       const monthly = aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: 60, frequency: { type: 'monthly', count: 1 } });
       // March's visit does not use up April's 60 minutes.
       const visits = [aVisit(1, 'PC', '2026-03-30 08:00', '2026-03-30 09:00'), aVisit(1, 'PC', '2026-04-02 08:00', '2026-04-02 09:00')];
-      expect(settle(aWorld(perMonth, { period: april, grants: [monthly], visits })).visitLines.map((v) => [v.date, v.minutes])).toEqual([['2026-04-02', 60]]);
+      expect(settle(aWorld(perMonth, { period: april, grants: [monthly], visits })).visitLines.map((v) => [v.date, v.minutes])).toEqual([
+        ['2026-04-02', 60],
+      ]);
     });
   });
 
   describe('a citizen who changes provider within the week or month', () => {
     // Daily 30 minutes of personal care; provider 2 until Wednesday 4 March, provider 1 from Thursday 5 March.
-    const switched = [aChoice(1, 'personal_care', { providerId: 2, validTo: '2026-03-05' }), aChoice(1, 'personal_care', { validFrom: '2026-03-05' })];
+    const switched = [
+      aChoice(1, 'personal_care', { providerId: 2, validTo: '2026-03-05' }),
+      aChoice(1, 'personal_care', { validFrom: '2026-03-05' }),
+    ];
     const hour = (d: string, provider: number) => aVisit(1, 'PC', `2026-03-${d} 08:00`, `2026-03-${d} 09:00`, { providerId: provider });
     const visits = [hour('02', 2), hour('03', 2), hour('05', 1), hour('06', 1), hour('07', 1)];
     const withinWeek = aModel({ defaults: { basis: { type: 'delivered', onlyWithinGrantedWeeklyTotal: true } } });
     const of = (provider: number, model = withinWeek, choices = switched, v = visits) =>
-      settle(aWorld(model, { provider: { id: provider, ref: `P${provider}`, kind: 'private', vatStatus: 'registered' }, choices, visits: v }))
-        .visitLines.map((l) => [l.date, l.minutes]);
+      settle(
+        aWorld(model, { provider: { id: provider, ref: `P${provider}`, kind: 'private', vatStatus: 'registered' }, choices, visits: v }),
+      ).visitLines.map((l) => [l.date, l.minutes]);
 
-    it('each provider\'s week cap is the grant on its own days, and together they are the week\'s grant', () => {
+    it("each provider's week cap is the grant on its own days, and together they are the week's grant", () => {
       // Provider 2: Monday–Wednesday, 3 × 30 = 90. Provider 1: Thursday–Sunday, 4 × 30 = 120.
-      expect(of(2)).toEqual([['2026-03-02', 60], ['2026-03-03', 30]]);
-      expect(of(1)).toEqual([['2026-03-05', 60], ['2026-03-06', 60], ['2026-03-07', 0]]);
+      expect(of(2)).toEqual([
+        ['2026-03-02', 60],
+        ['2026-03-03', 30],
+      ]);
+      expect(of(1)).toEqual([
+        ['2026-03-05', 60],
+        ['2026-03-06', 60],
+        ['2026-03-07', 0],
+      ]);
       // Had the citizen stayed with provider 1 all week, the whole week's 210 minutes would be its cap.
-      expect(of(1, withinWeek, [aChoice(1, 'personal_care')], visits.filter((v) => v.providerId === 1))).toEqual([['2026-03-05', 60], ['2026-03-06', 60], ['2026-03-07', 60]]);
+      expect(
+        of(
+          1,
+          withinWeek,
+          [aChoice(1, 'personal_care')],
+          visits.filter((v) => v.providerId === 1),
+        ),
+      ).toEqual([
+        ['2026-03-05', 60],
+        ['2026-03-06', 60],
+        ['2026-03-07', 60],
+      ]);
     });
 
     it('a month cap likewise counts only the days the provider was chosen', () => {
       const perMonth = aModel({ defaults: { basis: { type: 'delivered', caps: [{ per: 'citizen_month', percentOfGranted: '100' }] } } });
       // Provider 1 from Sunday 29 March: 29–31 March, 3 × 30 = 90 granted minutes in March.
-      const late = [aChoice(1, 'personal_care', { providerId: 2, validTo: '2026-03-29' }), aChoice(1, 'personal_care', { validFrom: '2026-03-29' })];
-      expect(of(1, perMonth, late, [hour('29', 1), hour('30', 1), hour('31', 1)])).toEqual([['2026-03-29', 60], ['2026-03-30', 30], ['2026-03-31', 0]]);
+      const late = [
+        aChoice(1, 'personal_care', { providerId: 2, validTo: '2026-03-29' }),
+        aChoice(1, 'personal_care', { validFrom: '2026-03-29' }),
+      ];
+      expect(of(1, perMonth, late, [hour('29', 1), hour('30', 1), hour('31', 1)])).toEqual([
+        ['2026-03-29', 60],
+        ['2026-03-30', 30],
+        ['2026-03-31', 0],
+      ]);
     });
 
-    it('for any change of provider and any visits, each provider is paid its delivered time up to the grant on its own days, together at most the week\'s grant', () => {
+    it("for any change of provider and any visits, each provider is paid its delivered time up to the grant on its own days, together at most the week's grant", () => {
       // Daily grant of `minutes`; provider 2 until `switchDay` (exclusive), provider 1 from it; each
       // visit is made by the provider chosen on its day. March 2026 starts on a Sunday, so the ISO
       // weeks are 23 Feb–1 Mar, 2–8, 9–15, 16–22, 23–29 and 30 Mar–5 Apr.
@@ -136,7 +179,10 @@ describe('delivered-caps', () => {
           (minutes, switchDay, raw) => {
             const d2 = (n: number) => String(n).padStart(2, '0');
             const switchDate = switchDay > 31 ? '2026-04-01' : `2026-03-${d2(switchDay)}`;
-            const choices = [aChoice(1, 'personal_care', { providerId: 2, validTo: switchDate }), aChoice(1, 'personal_care', { validFrom: switchDate })];
+            const choices = [
+              aChoice(1, 'personal_care', { providerId: 2, validTo: switchDate }),
+              aChoice(1, 'personal_care', { validFrom: switchDate }),
+            ];
             const grant = aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: minutes });
             const visits = raw.map((v, i) => {
               const start = DateTime.fromObject({ year: 2026, month: 3, day: v.day, hour: 7 + (i % 12) }, { zone: 'Europe/Stockholm' });
@@ -147,7 +193,14 @@ describe('delivered-caps', () => {
             });
             const paid = new Map<string, number>(); // provider|week → minutes
             for (const provider of [1, 2]) {
-              const r = settle(aWorld(withinWeek, { provider: { id: provider, ref: `P${provider}`, kind: 'private', vatStatus: 'registered' }, choices, grants: [grant], visits }));
+              const r = settle(
+                aWorld(withinWeek, {
+                  provider: { id: provider, ref: `P${provider}`, kind: 'private', vatStatus: 'registered' },
+                  choices,
+                  grants: [grant],
+                  visits,
+                }),
+              );
               expect(r.exceptions).toEqual([]);
               for (const l of r.visitLines) {
                 const key = `${provider}|${weekOf(Number(l.date.slice(8)))}`;

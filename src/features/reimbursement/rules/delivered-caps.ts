@@ -65,7 +65,9 @@ export const deliveredCaps: BatchRule = {
 export const usesWeeklyCaps = (m: ReimbursementModel): boolean => modelCaps(m).some((c) => c.per === 'citizen_week');
 
 function modelCaps(m: ReimbursementModel): PeriodCap[] {
-  return [m.defaults, ...Object.values(m.categories ?? {}), ...Object.values(m.services ?? {})].flatMap((r) => (r?.basis ? periodCaps(r.basis) : []));
+  return [m.defaults, ...Object.values(m.categories ?? {}), ...Object.values(m.services ?? {})].flatMap((r) =>
+    r?.basis ? periodCaps(r.basis) : [],
+  );
 }
 
 interface PeriodCap {
@@ -82,7 +84,12 @@ function periodCaps(b: Basis): PeriodCap[] {
     caps = [];
     if (b.type === 'delivered') {
       for (const c of b.caps ?? [])
-        if (c.per !== 'visit') caps.push({ per: c.per, percent: c.percentOfGranted, code: `delivered.cap.${c.per === 'citizen_week' ? 'week' : 'month'}.${pctLabel(c.percentOfGranted)}` });
+        if (c.per !== 'visit')
+          caps.push({
+            per: c.per,
+            percent: c.percentOfGranted,
+            code: `delivered.cap.${c.per === 'citizen_week' ? 'week' : 'month'}.${pctLabel(c.percentOfGranted)}`,
+          });
       if (b.onlyWithinGrantedWeeklyTotal) caps.push({ per: 'citizen_week', percent: '100', code: 'delivered.within_granted_week' });
     }
     capsOf.set(b, caps);

@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { aChoice, aGrant, aModel, anAbsence, aVisit, aWorld } from '../testing/engine-builders.js';
 import { settle } from '../testing/settle.js';
 
-const exceptionsOf = (r: ReturnType<typeof settle>) => r.exceptions.map((e) => [e.kind, e.citizenRef, e.serviceCode, e.date, e.minutes, e.amount]);
+const exceptionsOf = (r: ReturnType<typeof settle>) =>
+  r.exceptions.map((e) => [e.kind, e.citizenRef, e.serviceCode, e.date, e.minutes, e.amount]);
 
 describe('match-grant and match-choice', () => {
   it('a visit without an active grant is an exception priced at standard minutes', () => {
-    const r = settle(aWorld(aModel({ defaults: { basis: { type: 'granted' } } }), { grants: [aGrant(1, 'PC', 'personal_care', { validTo: '2026-03-05' })], visits: [aVisit(1, 'PC', '2026-03-05 09:00', '2026-03-05 09:40')] }));
+    const r = settle(
+      aWorld(aModel({ defaults: { basis: { type: 'granted' } } }), {
+        grants: [aGrant(1, 'PC', 'personal_care', { validTo: '2026-03-05' })],
+        visits: [aVisit(1, 'PC', '2026-03-05 09:00', '2026-03-05 09:40')],
+      }),
+    );
     expect(r.lines).toEqual([]);
     expect(exceptionsOf(r)).toEqual([['visit_without_grant', 'C001', 'PC', '2026-03-05', 30, '300.00']]);
     expect(r.exceptions[0]!.reasonCodes).toEqual(['grant.assumed_standard', 'exception.visit_without_grant', 'basis.granted']);
@@ -14,8 +20,16 @@ describe('match-grant and match-choice', () => {
   });
 
   it.each<[string, object[], string]>([
-    ['another provider chosen', [aChoice(1, 'personal_care', { providerId: 2 })], 'citizen had chosen another provider for personal_care on 2026-03-05'],
-    ['choice starts later', [aChoice(1, 'personal_care', { validFrom: '2026-03-06' })], 'no provider choice for personal_care on 2026-03-05'],
+    [
+      'another provider chosen',
+      [aChoice(1, 'personal_care', { providerId: 2 })],
+      'citizen had chosen another provider for personal_care on 2026-03-05',
+    ],
+    [
+      'choice starts later',
+      [aChoice(1, 'personal_care', { validFrom: '2026-03-06' })],
+      'no provider choice for personal_care on 2026-03-05',
+    ],
     ['choice ended', [aChoice(1, 'personal_care', { validTo: '2026-03-05' })], 'no provider choice for personal_care on 2026-03-05'],
   ])('provider not chosen: %s', (_name, choices, message) => {
     const r = settle(aWorld(aModel(), { choices: choices as never, visits: [aVisit(1, 'PC', '2026-03-05 09:00', '2026-03-05 09:40')] }));
@@ -42,7 +56,11 @@ describe('absence-suspends-grant', () => {
     const r = settle(
       aWorld(aModel(), {
         absences: [anAbsence(1, '2026-03-10', '2026-03-15')],
-        visits: [aVisit(1, 'PC', '2026-03-10 08:00', '2026-03-10 08:30'), aVisit(1, 'PC', '2026-03-11 08:00', '2026-03-11 08:30'), aVisit(1, 'PC', '2026-03-15 08:00', '2026-03-15 08:30')],
+        visits: [
+          aVisit(1, 'PC', '2026-03-10 08:00', '2026-03-10 08:30'),
+          aVisit(1, 'PC', '2026-03-11 08:00', '2026-03-11 08:30'),
+          aVisit(1, 'PC', '2026-03-15 08:00', '2026-03-15 08:30'),
+        ],
       }),
     );
     expect(r.totalExclVat).toBe('600.00');
@@ -58,10 +76,16 @@ describe('far-longer-than-granted', () => {
     ['over the factor and the minimum extra minutes', '10:15', 40, true],
   ])('%s', (_name, end, minExtraMinutes, exception) => {
     const r = settle(
-      aWorld(aModel({ exceptions: { farLongerThanGranted: { factor: '2', ...(minExtraMinutes ? { minExtraMinutes } : {}) } }, defaults: { basis: { type: 'granted' } } }), {
-        grants: [aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: 30 })],
-        visits: [aVisit(1, 'PC', '2026-03-05 09:00', `2026-03-05 ${end}`)],
-      }),
+      aWorld(
+        aModel({
+          exceptions: { farLongerThanGranted: { factor: '2', ...(minExtraMinutes ? { minExtraMinutes } : {}) } },
+          defaults: { basis: { type: 'granted' } },
+        }),
+        {
+          grants: [aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: 30 })],
+          visits: [aVisit(1, 'PC', '2026-03-05 09:00', `2026-03-05 ${end}`)],
+        },
+      ),
     );
     expect(r.exceptions.map((e) => [e.kind, e.amount])).toEqual(exception ? [['far_longer_than_granted', '300.00']] : []);
     expect(r.totalExclVat).toBe(exception ? '0.00' : '300.00');

@@ -3,7 +3,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, dayNumber } from '../calendar/dates.js';
 import { settleProvider } from '../engine.js';
-import type { AbsenceInput, ChoiceInput, EngineInput, EngineResult, LevelGrantInput, LevelRate, ProviderKind, SettlementLine } from '../engine-types.js';
+import type {
+  AbsenceInput,
+  ChoiceInput,
+  EngineInput,
+  EngineResult,
+  LevelGrantInput,
+  LevelRate,
+  ProviderKind,
+  SettlementLine,
+} from '../engine-types.js';
 import { aCitizen, aLevel, aModel, anInput } from '../testing/engine-builders.js';
 
 /**
@@ -23,7 +32,19 @@ const PROVIDERS: { id: number; kind: ProviderKind }[] = [
 ];
 const LEVELS = ['N3', 'N4', 'N5'] as const;
 const UNIT = { N3: 'per_day', N4: 'per_week', N5: 'per_month' } as const;
-const MODEL = aModel({ levels: { absences: [{ kinds: ['hospital'], days: [{ from: 1, to: 1, percent: '100' }, { from: 2, to: 5, percent: '50' }] }] } });
+const MODEL = aModel({
+  levels: {
+    absences: [
+      {
+        kinds: ['hospital'],
+        days: [
+          { from: 1, to: 1, percent: '100' },
+          { from: 2, to: 5, percent: '50' },
+        ],
+      },
+    ],
+  },
+});
 
 const cents = fc.integer({ min: 0, max: 400_000 }).map((c) => new Decimal(c).div(100).toFixed(2));
 /** Cut points inside the month: the days a level or a provider changes. */
@@ -34,7 +55,13 @@ const citizenArb = fc.record({
   levels: fc.array(fc.constantFrom(...LEVELS), { minLength: 4, maxLength: 4 }),
   choiceCuts: cuts,
   providers: fc.array(fc.constantFrom(1, 2, 3), { minLength: 4, maxLength: 4 }),
-  absence: fc.option(fc.record({ from: fc.integer({ min: -4, max: 28 }), days: fc.integer({ min: 1, max: 9 }), kind: fc.constantFrom('hospital', 'holiday') })),
+  absence: fc.option(
+    fc.record({
+      from: fc.integer({ min: -4, max: 28 }),
+      days: fc.integer({ min: 1, max: 9 }),
+      kind: fc.constantFrom('hospital', 'holiday'),
+    }),
+  ),
 });
 const worldArb = fc.record({
   month: fc.constantFrom('2023-02', '2024-02', '2023-03', '2023-04'),
@@ -53,15 +80,42 @@ function inputs(w: World) {
   w.citizens.forEach((c, i) => {
     const citizenId = i + 1;
     const bounds = [c.start, ...c.levelCuts.filter((x) => x > c.start)];
-    bounds.forEach((b, k) => levelGrants.push({ id: id++, citizenId, level: c.levels[k]!, validFrom: addDays(from, b), validTo: k + 1 < bounds.length ? addDays(from, bounds[k + 1]!) : null }));
+    bounds.forEach((b, k) =>
+      levelGrants.push({
+        id: id++,
+        citizenId,
+        level: c.levels[k]!,
+        validFrom: addDays(from, b),
+        validTo: k + 1 < bounds.length ? addDays(from, bounds[k + 1]!) : null,
+      }),
+    );
     const cb = [-10, ...c.choiceCuts];
     cb.forEach((b, k) =>
-      choices.push({ citizenId, category: 'personal_care', providerId: c.providers[k]!, validFrom: addDays(from, b), validTo: k + 1 < cb.length ? addDays(from, cb[k + 1]!) : null }),
+      choices.push({
+        citizenId,
+        category: 'personal_care',
+        providerId: c.providers[k]!,
+        validFrom: addDays(from, b),
+        validTo: k + 1 < cb.length ? addDays(from, cb[k + 1]!) : null,
+      }),
     );
-    if (c.absence) absences.push({ citizenId, kind: c.absence.kind, planned: false, validFrom: addDays(from, c.absence.from), validTo: addDays(from, c.absence.from + c.absence.days) });
+    if (c.absence)
+      absences.push({
+        citizenId,
+        kind: c.absence.kind,
+        planned: false,
+        validFrom: addDays(from, c.absence.from),
+        validTo: addDays(from, c.absence.from + c.absence.days),
+      });
   });
   const levelRates: LevelRate[] = LEVELS.flatMap((level, i) =>
-    (['private', 'municipal'] as const).map((kind, k) => ({ level, providerKind: kind, area: null, unit: UNIT[level], rate: new Decimal(w.prices[i * 2 + k]!) })),
+    (['private', 'municipal'] as const).map((kind, k) => ({
+      level,
+      providerKind: kind,
+      area: null,
+      unit: UNIT[level],
+      rate: new Decimal(w.prices[i * 2 + k]!),
+    })),
   );
   const base = (p: (typeof PROVIDERS)[number], period: { from: string; to: string }): EngineInput =>
     anInput(MODEL, {
@@ -82,13 +136,14 @@ const keyOf = (l: SettlementLine) =>
   `${l.citizenId}|${l.serviceCode}|${l.unit}|${l.rate.toString()}|${l.factor.toString()}|${l.reasonCodes.some((r) => r.startsWith('level.absence.'))}`;
 
 describe('level-days (properties)', () => {
-  it('the days paid to all providers for all levels add up to each citizen\'s level days in the month', () => {
+  it("the days paid to all providers for all levels add up to each citizen's level days in the month", () => {
     fc.assert(
       fc.property(worldArb, (w) => {
         const { from, to, levelGrants, base } = inputs(w);
         const paid = new Map<number, number>();
         for (const p of PROVIDERS)
-          for (const l of settleProvider(base(p, { from, to })).lines) paid.set(l.citizenId, (paid.get(l.citizenId) ?? 0) + l.quantity.toNumber());
+          for (const l of settleProvider(base(p, { from, to })).lines)
+            paid.set(l.citizenId, (paid.get(l.citizenId) ?? 0) + l.quantity.toNumber());
         w.citizens.forEach((_, i) => {
           const own = levelGrants.filter((g) => g.citizenId === i + 1);
           const first = Math.max(dayNumber(from), dayNumber(own[0]!.validFrom));

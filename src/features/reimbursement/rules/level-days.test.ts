@@ -27,7 +27,8 @@ const world = (o: Partial<EngineInput> = {}, model = aModel()): EngineInput =>
     levelGrants: [aLevelGrant(1, 'N3')],
     ...o,
   });
-const summary = (r: ReturnType<typeof settle>) => r.lines.map((l) => [l.citizenRef, l.serviceCode, l.kind, l.unit, l.quantity, l.rate, l.factor, l.amount, l.reasonCodes]);
+const summary = (r: ReturnType<typeof settle>) =>
+  r.lines.map((l) => [l.citizenRef, l.serviceCode, l.kind, l.unit, l.quantity, l.rate, l.factor, l.amount, l.reasonCodes]);
 const issues = (input: EngineInput) => {
   try {
     settleProvider(input);
@@ -48,31 +49,70 @@ describe('level-days', () => {
     expect(r.totalExclVat).toBe('70219.00');
   });
 
-  it('a change of provider on the 11th pays each its own days at its own kind\'s price', () => {
-    const choices = [aChoice(2, 'personal_care', { providerId: 2, validTo: '2023-03-11' }), aChoice(2, 'personal_care', { providerId: 1, validFrom: '2023-03-11' })];
+  it("a change of provider on the 11th pays each its own days at its own kind's price", () => {
+    const choices = [
+      aChoice(2, 'personal_care', { providerId: 2, validTo: '2023-03-11' }),
+      aChoice(2, 'personal_care', { providerId: 1, validFrom: '2023-03-11' }),
+    ];
     const o = { choices, levelGrants: [aLevelGrant(2, 'N4')] };
     // Private (entreprenad) from the 11th: 21 days × 2,593 = 54,453.00
-    expect(summary(settle(world(o)))).toEqual([['C002', 'N4', 'level_day', 'per_day', '21', '2593.00', '1', '54453.00', ['level.N4', 'level.per_day']]]);
+    expect(summary(settle(world(o)))).toEqual([
+      ['C002', 'N4', 'level_day', 'per_day', '21', '2593.00', '1', '54453.00', ['level.N4', 'level.per_day']],
+    ]);
     // Municipal (kommunal regi) 1–10 March: 10 days × 2,460 = 24,600.00
     const municipal = settle(world({ ...o, provider: { id: 2, ref: 'P2', kind: 'municipal', vatStatus: 'exempt' } }));
-    expect(summary(municipal)).toEqual([['C002', 'N4', 'level_day', 'per_day', '10', '2460.00', '1', '24600.00', ['level.N4', 'level.per_day']]]);
+    expect(summary(municipal)).toEqual([
+      ['C002', 'N4', 'level_day', 'per_day', '10', '2460.00', '1', '24600.00', ['level.N4', 'level.per_day']],
+    ]);
   });
 
   it('a weekly price pays 1/7 a day, divided last: 3 days × 1,000.00 ÷ 7 = 428.571… → 428.57', () => {
-    const r = settle(world({ levelRates: [aLevelRate('N3', '1000.00', { unit: 'per_week' })], levelGrants: [aLevelGrant(1, 'N3', '2023-03-29')] }));
-    expect(summary(r)).toEqual([['C001', 'N3', 'level_day', 'per_week', '3', '1000.00', expect.stringMatching(/^0\.142857142857/), '428.57', ['level.N3', 'level.per_week']]]);
+    const r = settle(
+      world({ levelRates: [aLevelRate('N3', '1000.00', { unit: 'per_week' })], levelGrants: [aLevelGrant(1, 'N3', '2023-03-29')] }),
+    );
+    expect(summary(r)).toEqual([
+      [
+        'C001',
+        'N3',
+        'level_day',
+        'per_week',
+        '3',
+        '1000.00',
+        expect.stringMatching(/^0\.142857142857/),
+        '428.57',
+        ['level.N3', 'level.per_week'],
+      ],
+    ]);
   });
 
   it('a monthly price pays 1/(days of the month) a day: 10 of 30 April days × 30,000.00 = 10,000.00', () => {
     const r = settle(
-      world({ period: { from: '2023-04-01', to: '2023-05-01' }, levelRates: [aLevelRate('N3', '30000.00', { unit: 'per_month' })], levelGrants: [aLevelGrant(1, 'N3', '2023-04-21')] }),
+      world({
+        period: { from: '2023-04-01', to: '2023-05-01' },
+        levelRates: [aLevelRate('N3', '30000.00', { unit: 'per_month' })],
+        levelGrants: [aLevelGrant(1, 'N3', '2023-04-21')],
+      }),
     );
-    expect(summary(r)).toEqual([['C001', 'N3', 'level_day', 'per_month', '10', '30000.00', expect.stringMatching(/^0\.0333333/), '10000.00', ['level.N3', 'level.per_month']]]);
+    expect(summary(r)).toEqual([
+      [
+        'C001',
+        'N3',
+        'level_day',
+        'per_month',
+        '10',
+        '30000.00',
+        expect.stringMatching(/^0\.0333333/),
+        '10000.00',
+        ['level.N3', 'level.per_month'],
+      ],
+    ]);
   });
 
-  it('the citizen\'s area price wins over the price for any area', () => {
+  it("the citizen's area price wins over the price for any area", () => {
     const r = settle(world({ citizens: [aCitizen(1, 'rural')], levelRates: [...STOCKHOLM, aLevelRate('N3', '2000', { area: 'rural' })] }));
-    expect(summary(r)).toEqual([['C001', 'N3', 'level_day', 'per_day', '31', '2000.00', '1', '62000.00', ['level.N3', 'level.per_day', 'area.rate.rural']]]);
+    expect(summary(r)).toEqual([
+      ['C001', 'N3', 'level_day', 'per_day', '31', '2000.00', '1', '62000.00', ['level.N3', 'level.per_day', 'area.rate.rural']],
+    ]);
   });
 
   it('hospital day 1 pays 100 %, days 2– pay 0 %, each reduced day with its reason; a holiday (no rule) pays in full', () => {
@@ -81,10 +121,30 @@ describe('level-days', () => {
     const r = settle(world({ absences }, model));
     expect(summary(r)).toEqual([
       // Lines in factor order. Days 2–4 of the stay: 3 × 1,867 × 0 % = 0.00
-      ['C001', 'N3', 'level_day', 'per_day', '3', '1867.00', '0', '0.00', ['level.N3', 'level.per_day', 'level.absence.hospital.day2.0', 'level.absence.hospital.day3.0', 'level.absence.hospital.day4.0']],
+      [
+        'C001',
+        'N3',
+        'level_day',
+        'per_day',
+        '3',
+        '1867.00',
+        '0',
+        '0.00',
+        ['level.N3', 'level.per_day', 'level.absence.hospital.day2.0', 'level.absence.hospital.day3.0', 'level.absence.hospital.day4.0'],
+      ],
       // 31 − 4 hospital days = 27 days × 1,867 = 50,409.00 (the two holiday days included)
       ['C001', 'N3', 'level_day', 'per_day', '27', '1867.00', '1', '50409.00', ['level.N3', 'level.per_day']],
-      ['C001', 'N3', 'level_day', 'per_day', '1', '1867.00', '1', '1867.00', ['level.N3', 'level.per_day', 'level.absence.hospital.day1.100']],
+      [
+        'C001',
+        'N3',
+        'level_day',
+        'per_day',
+        '1',
+        '1867.00',
+        '1',
+        '1867.00',
+        ['level.N3', 'level.per_day', 'level.absence.hospital.day1.100'],
+      ],
     ]);
     expect(r.totalExclVat).toBe('52276.00');
   });
@@ -101,20 +161,40 @@ describe('level-days', () => {
   });
 
   it('refuses the whole run when a price is missing, naming level, kind, area and days', () => {
-    expect(issues(world({ levelRates: STOCKHOLM.filter((r) => r.level !== 'N3' || r.providerKind !== 'private'), levelGrants: [aLevelGrant(1, 'N3', '2023-03-05', '2023-03-09')] }))).toEqual([
-      ['missing_level_rate', 'no price for level N3, private provider (needed on 4 day(s): 2023-03-05 – 2023-03-08)'],
-    ]);
+    expect(
+      issues(
+        world({
+          levelRates: STOCKHOLM.filter((r) => r.level !== 'N3' || r.providerKind !== 'private'),
+          levelGrants: [aLevelGrant(1, 'N3', '2023-03-05', '2023-03-09')],
+        }),
+      ),
+    ).toEqual([['missing_level_rate', 'no price for level N3, private provider (needed on 4 day(s): 2023-03-05 – 2023-03-08)']]);
   });
 
   it('refuses a level unknown to the catalogue and overlapping level grants', () => {
     expect(issues(world({ levelGrants: [aLevelGrant(1, 'N9')] }))[0]).toEqual(['unknown_level', expect.stringContaining('level N9')]);
     const overlapping = [aLevelGrant(1, 'N3', '2023-03-01', '2023-03-20'), aLevelGrant(1, 'N4', '2023-03-19')];
-    expect(issues(world({ levelGrants: overlapping }))).toEqual([['overlapping_level_grants', expect.stringContaining('C001 has two levels on 2023-03-19')]]);
+    expect(issues(world({ levelGrants: overlapping }))).toEqual([
+      ['overlapping_level_grants', expect.stringContaining('C001 has two levels on 2023-03-19')],
+    ]);
   });
 
   it('the model refuses a kind given two absence rules and overlapping days', () => {
-    expect(() => aModel({ levels: { absences: [{ kinds: ['hospital'], days: [{ from: 1, to: 3, percent: '100' }, { from: 3, to: 5, percent: '0' }] }, { kinds: ['hospital'], days: [{ from: 1, to: 1, percent: '0' }] }] } })).toThrow(
-      /overlaps days 1–3.*hospital is already given a rule/,
-    );
+    expect(() =>
+      aModel({
+        levels: {
+          absences: [
+            {
+              kinds: ['hospital'],
+              days: [
+                { from: 1, to: 3, percent: '100' },
+                { from: 3, to: 5, percent: '0' },
+              ],
+            },
+            { kinds: ['hospital'], days: [{ from: 1, to: 1, percent: '0' }] },
+          ],
+        },
+      }),
+    ).toThrow(/overlaps days 1–3.*hospital is already given a rule/);
   });
 });

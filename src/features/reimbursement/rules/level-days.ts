@@ -27,16 +27,25 @@ export const levelDays: BatchRule = {
     const { input } = ctx;
     const levels = input.levels ?? {};
     const rates = ratesOf(input.levelRates ?? [], ctx.provider.kind);
-    const lines = new Map<string, { citizenId: number; level: string; rate: LevelRate; percent: string | null; divisor: number; days: number; reasons: Set<string> }>();
+    const lines = new Map<
+      string,
+      { citizenId: number; level: string; rate: LevelRate; percent: string | null; divisor: number; days: number; reasons: Set<string> }
+    >();
     const missing = new Map<string, { level: string; area: string | null; days: string[] }>();
-    const grants = [...(input.levelGrants ?? [])].sort((a, b) => a.citizenId - b.citizenId || (a.validFrom < b.validFrom ? -1 : a.validFrom > b.validFrom ? 1 : a.id - b.id));
+    const grants = [...(input.levelGrants ?? [])].sort(
+      (a, b) => a.citizenId - b.citizenId || (a.validFrom < b.validFrom ? -1 : a.validFrom > b.validFrom ? 1 : a.id - b.id),
+    );
     checkOverlaps(grants, ctx);
     const reductions = ctx.model.levels?.absences ?? [];
 
     for (const g of grants) {
       const level = levels[g.level];
       if (!level) {
-        ctx.issues.push({ code: 'unknown_level', message: `level ${g.level} (level grant ${g.id}) is not in the catalogue in force`, details: { level: g.level, levelGrantId: g.id } });
+        ctx.issues.push({
+          code: 'unknown_level',
+          message: `level ${g.level} (level grant ${g.id}) is not in the catalogue in force`,
+          details: { level: g.level, levelGrantId: g.id },
+        });
         continue;
       }
       const area = ctx.citizens.get(g.citizenId)?.area ?? '';
@@ -99,7 +108,8 @@ export const levelDays: BatchRule = {
 };
 
 /** How many days one price pays for: 1, 7, or the days of the month the day falls in. */
-export const divisorOf = (unit: LevelRateUnit, day: number): number => (unit === 'per_day' ? 1 : unit === 'per_week' ? 7 : monthOf(day).days);
+export const divisorOf = (unit: LevelRateUnit, day: number): number =>
+  unit === 'per_day' ? 1 : unit === 'per_week' ? 7 : monthOf(day).days;
 
 function ratesOf(list: readonly LevelRate[], kind: LevelRate['providerKind']): Map<string, LevelRate> {
   const m = new Map<string, LevelRate>();

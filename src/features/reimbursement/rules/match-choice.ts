@@ -12,6 +12,10 @@ export const matchChoice: UnitRule = {
   apply(u, ctx) {
     const choice = ctx.choiceOn(u.visit.citizenId, u.category, u.date);
     if (choice?.providerId === ctx.provider.id) return;
-    raise(u, 'provider_not_chosen', choice ? `citizen had chosen another provider for ${u.category} on ${u.date}` : `no provider choice for ${u.category} on ${u.date}`);
+    raise(
+      u,
+      'provider_not_chosen',
+      choice ? `citizen had chosen another provider for ${u.category} on ${u.date}` : `no provider choice for ${u.category} on ${u.date}`,
+    );
   },
 };

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { aModel, aVisit, aWorld } from '../testing/engine-builders.js';
 import { onlyLine, settle } from '../testing/settle.js';
 
-const at = (minutes: number) => `2026-03-02 ${String(8 + Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const at = (minutes: number) =>
+  `2026-03-02 ${String(8 + Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 describe('minute-rounding', () => {
   it.each<[object, number, number, string | null]>([
@@ -26,9 +27,17 @@ describe('minute-rounding', () => {
   });
 
   it('rounds the granted minutes too, but never a per-visit price', () => {
-    const granted = settle(aWorld(aModel({ rounding: { mode: 'up', toMinutes: 15 }, defaults: { basis: { type: 'granted' } } }), { visits: [aVisit(1, 'PC', at(0), at(10))] }));
+    const granted = settle(
+      aWorld(aModel({ rounding: { mode: 'up', toMinutes: 15 }, defaults: { basis: { type: 'granted' } } }), {
+        visits: [aVisit(1, 'PC', at(0), at(10))],
+      }),
+    );
     expect(onlyLine(granted).minutes).toBe(30);
-    const perVisit = settle(aWorld(aModel({ rounding: { mode: 'up', toMinutes: 15 }, defaults: { basis: { type: 'per_visit', amount: '50' } } }), { visits: [aVisit(1, 'PC', at(0), at(10))] }));
+    const perVisit = settle(
+      aWorld(aModel({ rounding: { mode: 'up', toMinutes: 15 }, defaults: { basis: { type: 'per_visit', amount: '50' } } }), {
+        visits: [aVisit(1, 'PC', at(0), at(10))],
+      }),
+    );
     expect([onlyLine(perVisit).amount, onlyLine(perVisit).reasonCodes]).toEqual(['50.00', ['basis.per_visit']]);
   });
 });

@@ -5,7 +5,9 @@ import { settle } from '../testing/settle.js';
 const model = (replacementWithinWeekdays?: number, byProvider?: string) =>
   aModel({
     defaults: { basis: { type: 'delivered' }, ...(byProvider ? { cancellation: { byProvider } } : {}) },
-    ...(replacementWithinWeekdays === undefined ? {} : { cancellation: { deadline: { type: 'hours_before', hours: 24 }, replacementWithinWeekdays } }),
+    ...(replacementWithinWeekdays === undefined
+      ? {}
+      : { cancellation: { deadline: { type: 'hours_before', hours: 24 }, replacementWithinWeekdays } }),
   });
 
 describe('provider-cancellation', () => {
@@ -35,7 +37,10 @@ describe('provider-cancellation', () => {
   it('a replacement three weekdays later is an exception with what it would have paid', () => {
     const r = settle(
       aWorld(model(2), {
-        visits: [aCancelledVisit(1, 'PC', '2026-03-06 10:00', '2026-03-06 11:00', 'cancelled_by_provider'), aVisit(1, 'PC', '2026-03-11 10:00', '2026-03-11 11:00', { status: 'replacement' })],
+        visits: [
+          aCancelledVisit(1, 'PC', '2026-03-06 10:00', '2026-03-06 11:00', 'cancelled_by_provider'),
+          aVisit(1, 'PC', '2026-03-11 10:00', '2026-03-11 11:00', { status: 'replacement' }),
+        ],
       }),
     );
     expect(r.totalExclVat).toBe('0.00');
@@ -46,7 +51,11 @@ describe('provider-cancellation', () => {
     const before = aCancelledVisit(1, 'PC', '2026-02-27 10:00', '2026-02-27 11:00', 'cancelled_by_provider');
     const r = settle(
       aWorld(model(2), {
-        visits: [before, aVisit(1, 'PC', '2026-03-02 10:00', '2026-03-02 10:30', { status: 'replacement' }), aVisit(1, 'PC', '2026-03-02 14:00', '2026-03-02 14:30', { status: 'replacement' })],
+        visits: [
+          before,
+          aVisit(1, 'PC', '2026-03-02 10:00', '2026-03-02 10:30', { status: 'replacement' }),
+          aVisit(1, 'PC', '2026-03-02 14:00', '2026-03-02 14:30', { status: 'replacement' }),
+        ],
       }),
     );
     expect(r.totalExclVat).toBe('300.00');
@@ -54,8 +63,14 @@ describe('provider-cancellation', () => {
   });
 
   it('pays the byProvider percent when the model sets one', () => {
-    const r = settle(aWorld(model(undefined, '20'), { visits: [aCancelledVisit(1, 'PC', '2026-03-06 10:00', '2026-03-06 11:00', 'cancelled_by_provider')] }));
-    expect(r.lines.map((l) => [l.kind, l.amount, l.reasonCodes])).toEqual([['cancellation', '120.00', ['basis.delivered', 'cancel.provider.20']]]);
+    const r = settle(
+      aWorld(model(undefined, '20'), {
+        visits: [aCancelledVisit(1, 'PC', '2026-03-06 10:00', '2026-03-06 11:00', 'cancelled_by_provider')],
+      }),
+    );
+    expect(r.lines.map((l) => [l.kind, l.amount, l.reasonCodes])).toEqual([
+      ['cancellation', '120.00', ['basis.delivered', 'cancel.provider.20']],
+    ]);
   });
 
   it('a replacement that is not paid does not use up the weekly cap', () => {
@@ -67,11 +82,16 @@ describe('provider-cancellation', () => {
     const r = settle(
       aWorld(capped, {
         grants: [aGrant(1, 'PC', 'personal_care', { minutesPerOccurrence: 60, frequency: { type: 'weekly', count: 1 } })],
-        visits: [aVisit(1, 'PC', '2026-03-02 10:00', '2026-03-02 11:00', { status: 'replacement' }), aVisit(1, 'PC', '2026-03-04 10:00', '2026-03-04 11:00')],
+        visits: [
+          aVisit(1, 'PC', '2026-03-02 10:00', '2026-03-02 11:00', { status: 'replacement' }),
+          aVisit(1, 'PC', '2026-03-04 10:00', '2026-03-04 11:00'),
+        ],
       }),
     );
     expect(r.exceptions.map((e) => [e.kind, e.date, e.amount])).toEqual([['replacement_without_cancellation', '2026-03-02', '600.00']]);
-    expect(r.visitLines.filter((v) => v.amount !== '0.00').map((v) => [v.date, v.minutes, v.amount])).toEqual([['2026-03-04', 60, '600.00']]);
+    expect(r.visitLines.filter((v) => v.amount !== '0.00').map((v) => [v.date, v.minutes, v.amount])).toEqual([
+      ['2026-03-04', 60, '600.00'],
+    ]);
     expect(r.totalExclVat).toBe('600.00');
   });
 });

@@ -25,7 +25,16 @@ export const qualityBonus: BatchRule = {
     }
     for (const s of sums.values()) {
       if (s.minutes === 0) continue;
-      ctx.extraItems.push({ ...s, kind: 'quality_bonus', band: null, unit: 'per_hour', quantity: new Decimal(s.minutes).div(60), rate, factor: ctx.pricing.factor(null, null, null), reasons: ['bonus.quality'] });
+      ctx.extraItems.push({
+        ...s,
+        kind: 'quality_bonus',
+        band: null,
+        unit: 'per_hour',
+        quantity: new Decimal(s.minutes).div(60),
+        rate,
+        factor: ctx.pricing.factor(null, null, null),
+        reasons: ['bonus.quality'],
+      });
     }
   },
 };

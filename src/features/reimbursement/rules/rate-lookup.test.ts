@@ -8,7 +8,11 @@ describe('rate-lookup', () => {
   it('fails the whole run, naming every missing rate once', () => {
     const input = aWorld(aModel(), {
       rates: [aRate('pc', 'day', '600')],
-      visits: [aVisit(1, 'PC', '2026-03-02 21:30', '2026-03-02 22:30'), aVisit(1, 'PC', '2026-03-03 23:00', '2026-03-03 23:30'), aVisit(1, 'CLEAN', '2026-03-04 09:00', '2026-03-04 10:00')],
+      visits: [
+        aVisit(1, 'PC', '2026-03-02 21:30', '2026-03-02 22:30'),
+        aVisit(1, 'PC', '2026-03-03 23:00', '2026-03-03 23:30'),
+        aVisit(1, 'CLEAN', '2026-03-04 09:00', '2026-03-04 10:00'),
+      ],
     });
     let error: ReimbursementInputError | undefined;
     try {
@@ -18,18 +22,32 @@ describe('rate-lookup', () => {
     }
     expect(error).toBeInstanceOf(ReimbursementInputError);
     expect(error!.issues).toEqual([
-      { code: 'missing_rate', message: 'no per_hour rate for price group pc, band night, private provider', details: { priceGroup: 'pc', timeBand: 'night', providerKind: 'private', area: null, unit: 'per_hour' } },
-      { code: 'missing_rate', message: 'no per_hour rate for price group ph, band day, private provider', details: { priceGroup: 'ph', timeBand: 'day', providerKind: 'private', area: null, unit: 'per_hour' } },
+      {
+        code: 'missing_rate',
+        message: 'no per_hour rate for price group pc, band night, private provider',
+        details: { priceGroup: 'pc', timeBand: 'night', providerKind: 'private', area: null, unit: 'per_hour' },
+      },
+      {
+        code: 'missing_rate',
+        message: 'no per_hour rate for price group ph, band day, private provider',
+        details: { priceGroup: 'ph', timeBand: 'day', providerKind: 'private', area: null, unit: 'per_hour' },
+      },
     ]);
   });
 
   it('refuses a rate in the wrong unit', () => {
-    const input = aWorld(aModel(), { rates: [aRate('pc', 'day', '600', { unit: 'per_visit' })], visits: [aVisit(1, 'PC', '2026-03-02 09:00', '2026-03-02 09:30')] });
+    const input = aWorld(aModel(), {
+      rates: [aRate('pc', 'day', '600', { unit: 'per_visit' })],
+      visits: [aVisit(1, 'PC', '2026-03-02 09:00', '2026-03-02 09:30')],
+    });
     expect(() => settleProvider(input)).toThrow('the rate for pc / day / private is per_visit, the model needs per_hour');
   });
 
   it('uses the rate of the provider kind', () => {
-    const input = aWorld(aModel(), { rates: [aRate('pc', 'day', '600'), aRate('pc', 'day', '500', { kind: 'municipal' })], visits: [aVisit(1, 'PC', '2026-03-02 09:00', '2026-03-02 09:30')] });
+    const input = aWorld(aModel(), {
+      rates: [aRate('pc', 'day', '600'), aRate('pc', 'day', '500', { kind: 'municipal' })],
+      visits: [aVisit(1, 'PC', '2026-03-02 09:00', '2026-03-02 09:30')],
+    });
     input.provider = { ...input.provider, kind: 'municipal' };
     expect(onlyLine(settle(input)).amount).toBe('250.00');
   });

@@ -25,7 +25,9 @@ export const replacementMatch: BatchRule = {
     let pool = pools.get(ctx);
     if (!pool) pools.set(ctx, (pool = cancellationPool(ctx)));
     for (const u of replacements) {
-      const original = (pool.get(`${u.visit.citizenId}|${u.code}`) ?? []).find((c) => !c.used && c.day <= u.day && weekdaysBetween(c.day, u.day) <= within);
+      const original = (pool.get(`${u.visit.citizenId}|${u.code}`) ?? []).find(
+        (c) => !c.used && c.day <= u.day && weekdaysBetween(c.day, u.day) <= within,
+      );
       if (original) {
         original.used = true;
         ctx.replacedCancellations.add(original.key);

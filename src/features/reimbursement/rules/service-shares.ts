@@ -12,7 +12,7 @@ export const serviceShares: BatchRule = {
   stage: 'batch',
   name: 'service-shares',
   apply(units) {
-    for (let i = 0; i < units.length; ) {
+    for (let i = 0; i < units.length;) {
       let j = i + 1;
       while (j < units.length && units[j]!.visit === units[i]!.visit) j++;
       const group = units.slice(i, i + (j - i));
@@ -26,7 +26,12 @@ export const serviceShares: BatchRule = {
       if (group.length === 1) first.registered = total;
       else {
         const out = new Array<number>(group.length).fill(0);
-        allocate(total, group.map((u: Unit) => u.granted), 0, out);
+        allocate(
+          total,
+          group.map((u: Unit) => u.granted),
+          0,
+          out,
+        );
         group.forEach((u, k) => {
           u.registered = out[k]!;
           addReason(u, 'visit.shared');

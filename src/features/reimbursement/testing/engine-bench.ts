@@ -13,15 +13,43 @@ const citizens = Math.max(10, Math.round(totalVisits / 50));
 const model = exampleModel('solna-2024');
 const base = anInput(model, {
   services: servicesByCode(aService('PC', 'personal_care', 'omvardnad', 30), aService('SOL-CLEAN', 'practical_help', 'service', 90)),
-  rates: ['private', 'municipal'].flatMap((kind) => ['day', 'night'].flatMap((band) => ['omvardnad', 'service'].map((g) => aRate(g, band, '450.50', { kind: kind as 'private' })))),
+  rates: ['private', 'municipal'].flatMap((kind) =>
+    ['day', 'night'].flatMap((band) => ['omvardnad', 'service'].map((g) => aRate(g, band, '450.50', { kind: kind as 'private' }))),
+  ),
 });
 const cit = Array.from({ length: citizens }, (_, i) => aCitizen(i + 1, i % 3 ? 'urban' : 'rural'));
 const choices: ChoiceInput[] = cit.flatMap((c) =>
-  (['personal_care', 'practical_help'] as const).map((category) => ({ citizenId: c.id, category, providerId: (c.id % providers) + 1, validFrom: '2020-01-01', validTo: null })),
+  (['personal_care', 'practical_help'] as const).map((category) => ({
+    citizenId: c.id,
+    category,
+    providerId: (c.id % providers) + 1,
+    validFrom: '2020-01-01',
+    validTo: null,
+  })),
 );
 const grants: GrantInput[] = cit.flatMap((c, i) => [
-  { id: 2 * i + 1, citizenId: c.id, serviceCode: 'PC', category: 'personal_care', minutesPerOccurrence: 30, frequency: { type: 'daily', count: 2 }, staffCount: 1, validFrom: '2020-01-01', validTo: null },
-  { id: 2 * i + 2, citizenId: c.id, serviceCode: 'SOL-CLEAN', category: 'practical_help', minutesPerOccurrence: 90, frequency: { type: 'weekly', count: 1 }, staffCount: 1, validFrom: '2020-01-01', validTo: null },
+  {
+    id: 2 * i + 1,
+    citizenId: c.id,
+    serviceCode: 'PC',
+    category: 'personal_care',
+    minutesPerOccurrence: 30,
+    frequency: { type: 'daily', count: 2 },
+    staffCount: 1,
+    validFrom: '2020-01-01',
+    validTo: null,
+  },
+  {
+    id: 2 * i + 2,
+    citizenId: c.id,
+    serviceCode: 'SOL-CLEAN',
+    category: 'practical_help',
+    minutesPerOccurrence: 90,
+    frequency: { type: 'weekly', count: 1 },
+    staffCount: 1,
+    validFrom: '2020-01-01',
+    validTo: null,
+  },
 ]);
 const start0 = Date.parse('2026-03-01T06:00:00+01:00');
 const visits: VisitInput[] = Array.from({ length: totalVisits }, (_, i) => {
@@ -49,7 +77,9 @@ const visits: VisitInput[] = Array.from({ length: totalVisits }, (_, i) => {
   };
 });
 // The settlement loader reads visits ordered by time (occurs_at), as the engine processes them.
-visits.sort((a, b) => Date.parse(a.plannedStart as string) - Date.parse(b.plannedStart as string) || a.externalId.localeCompare(b.externalId));
+visits.sort(
+  (a, b) => Date.parse(a.plannedStart as string) - Date.parse(b.plannedStart as string) || a.externalId.localeCompare(b.externalId),
+);
 const byProvider = new Map<number, { visits: VisitInput[]; citizens: Set<number> }>();
 for (const v of visits) {
   let p = byProvider.get(v.providerId);
@@ -60,7 +90,15 @@ for (const c of choices) byProvider.get(c.providerId)?.citizens.add(c.citizenId)
 
 if (process.env.STEADY) {
   const [id, p] = [...byProvider][0]!;
-  const input: EngineInput = { ...base, provider: { id, ref: `P${id}`, kind: 'private', vatStatus: 'registered' }, citizens: cit.filter((c) => p.citizens.has(c.id)), choices: choices.filter((c) => p.citizens.has(c.citizenId)), grants: grants.filter((g) => p.citizens.has(g.citizenId)), visits: p.visits, options: { visitLines: process.env.VISIT_LINES !== '0' } };
+  const input: EngineInput = {
+    ...base,
+    provider: { id, ref: `P${id}`, kind: 'private', vatStatus: 'registered' },
+    citizens: cit.filter((c) => p.citizens.has(c.id)),
+    choices: choices.filter((c) => p.citizens.has(c.citizenId)),
+    grants: grants.filter((g) => p.citizens.has(g.citizenId)),
+    visits: p.visits,
+    options: { visitLines: process.env.VISIT_LINES !== '0' },
+  };
   for (let k = 0; k < 5; k++) settleProvider(input);
   const t = performance.now();
   const cpu0 = process.cpuUsage();
@@ -69,7 +107,9 @@ if (process.env.STEADY) {
   const ms = performance.now() - t;
   const cpu = process.cpuUsage(cpu0);
   console.log(`cpu ${((cpu.user + cpu.system) / 1000 / n).toFixed(1)} ms per run`);
-  console.log(`steady: ${p.visits.length} visits × ${n}: ${(ms / n).toFixed(1)} ms per run, ${((ms * 1000) / n / p.visits.length).toFixed(2)} µs per visit`);
+  console.log(
+    `steady: ${p.visits.length} visits × ${n}: ${(ms / n).toFixed(1)} ms per run, ${((ms * 1000) / n / p.visits.length).toFixed(2)} µs per visit`,
+  );
   process.exit(0);
 }
 const t0 = performance.now();
@@ -90,4 +130,6 @@ for (const [id, p] of byProvider) {
   lines += r.lines.length;
 }
 const ms = performance.now() - t0;
-console.log(`${totalVisits} visits, ${providers} providers, ${citizens} citizens: ${ms.toFixed(0)} ms, ${Math.round(totalVisits / (ms / 1000))} visits/s, ${lines} lines, total ${total.toFixed(2)}, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
+console.log(
+  `${totalVisits} visits, ${providers} providers, ${citizens} citizens: ${ms.toFixed(0)} ms, ${Math.round(totalVisits / (ms / 1000))} visits/s, ${lines} lines, total ${total.toFixed(2)}, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB`,
+);

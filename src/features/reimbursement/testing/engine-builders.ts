@@ -45,7 +45,12 @@ export const aService = (code: string, category: Category, priceGroup: string = 
   billingUnit: 'per_minute',
 });
 
-export const aRate = (priceGroup: string, timeBand: string, rate: string, o: { kind?: ProviderKind; unit?: RateUnit; area?: string | null } = {}): PriceRate => ({
+export const aRate = (
+  priceGroup: string,
+  timeBand: string,
+  rate: string,
+  o: { kind?: ProviderKind; unit?: RateUnit; area?: string | null } = {},
+): PriceRate => ({
   priceGroup,
   timeBand,
   providerKind: o.kind ?? 'private',
@@ -90,7 +95,13 @@ export const anAbsence = (citizenId: number, validFrom: string, validTo: string 
 
 let visitIds = 1;
 /** A delivered visit from local `start` to local `end` (wall clock in `zone`). */
-export const aVisit = (citizenId: number, codes: string | string[], start: string, end: string, o: Partial<VisitInput> & { zone?: string } = {}): VisitInput => {
+export const aVisit = (
+  citizenId: number,
+  codes: string | string[],
+  start: string,
+  end: string,
+  o: Partial<VisitInput> & { zone?: string } = {},
+): VisitInput => {
   const { zone, ...rest } = o;
   const id = visitIds++;
   const s = local(start, zone);
@@ -154,7 +165,8 @@ export function anInput(model: ReimbursementModel, o: Partial<EngineInput> = {})
   };
 }
 
-export const servicesByCode = (...list: CatalogueService[]): Record<string, CatalogueService> => Object.fromEntries(list.map((s) => [s.code, s]));
+export const servicesByCode = (...list: CatalogueService[]): Record<string, CatalogueService> =>
+  Object.fromEntries(list.map((s) => [s.code, s]));
 
 /** A plain Swedish model (day 07–22, night 22–07, delivered time, no VAT, no never-delivered check) with `patch` on top; validated. */
 export function aModel(patch: Record<string, unknown> = {}): ReimbursementModel {
@@ -185,11 +197,25 @@ export function aModel(patch: Record<string, unknown> = {}): ReimbursementModel 
  */
 export function aWorld(model: ReimbursementModel, o: Partial<EngineInput> = {}): EngineInput {
   return anInput(model, {
-    services: servicesByCode(aService('PC', 'personal_care', 'pc', 30), aService('CLEAN', 'practical_help', 'ph', 60), aService('SHOP', 'practical_help', 'ph', 30)),
-    rates: ['pc', 'ph'].flatMap((g) => [aRate(g, 'day', '600'), aRate(g, 'night', '720'), aRate(g, 'day', '600', { kind: 'municipal' }), aRate(g, 'night', '720', { kind: 'municipal' })]),
+    services: servicesByCode(
+      aService('PC', 'personal_care', 'pc', 30),
+      aService('CLEAN', 'practical_help', 'ph', 60),
+      aService('SHOP', 'practical_help', 'ph', 30),
+    ),
+    rates: ['pc', 'ph'].flatMap((g) => [
+      aRate(g, 'day', '600'),
+      aRate(g, 'night', '720'),
+      aRate(g, 'day', '600', { kind: 'municipal' }),
+      aRate(g, 'night', '720', { kind: 'municipal' }),
+    ]),
     citizens: [aCitizen(1), aCitizen(2)],
     choices: [aChoice(1, 'personal_care'), aChoice(1, 'practical_help'), aChoice(2, 'personal_care')],
-    grants: [aGrant(1, 'PC', 'personal_care'), aGrant(1, 'CLEAN', 'practical_help', { minutesPerOccurrence: 60 }), aGrant(1, 'SHOP', 'practical_help'), aGrant(2, 'PC', 'personal_care', { frequency: { type: 'weekly', count: 1 } })],
+    grants: [
+      aGrant(1, 'PC', 'personal_care'),
+      aGrant(1, 'CLEAN', 'practical_help', { minutesPerOccurrence: 60 }),
+      aGrant(1, 'SHOP', 'practical_help'),
+      aGrant(2, 'PC', 'personal_care', { frequency: { type: 'weekly', count: 1 } }),
+    ],
     ...o,
   });
 }
@@ -200,7 +226,11 @@ export const aLevel = (code: string, category: Category = 'personal_care', expec
   expectedHoursPerWeek: expectedHoursPerWeek === null ? null : new Decimal(expectedHoursPerWeek),
 });
 
-export const aLevelRate = (level: string, rate: string, o: { kind?: ProviderKind; unit?: LevelRateUnit; area?: string | null } = {}): LevelRate => ({
+export const aLevelRate = (
+  level: string,
+  rate: string,
+  o: { kind?: ProviderKind; unit?: LevelRateUnit; area?: string | null } = {},
+): LevelRate => ({
   level,
   providerKind: o.kind ?? 'private',
   area: o.area ?? null,
@@ -209,7 +239,12 @@ export const aLevelRate = (level: string, rate: string, o: { kind?: ProviderKind
 });
 
 let levelGrantIds = 5000;
-export const aLevelGrant = (citizenId: number, level: string, validFrom = '2020-01-01', validTo: string | null = null): LevelGrantInput => ({
+export const aLevelGrant = (
+  citizenId: number,
+  level: string,
+  validFrom = '2020-01-01',
+  validTo: string | null = null,
+): LevelGrantInput => ({
   id: levelGrantIds++,
   citizenId,
   level,
