@@ -55,6 +55,11 @@ describe("payment basis, then the provider's own invoice", () => {
     expect(text).toContain(b.reference);
     expect(text).toContain('BT-13');
     expect(text).toContain('0088:5798000000001');
+    // Kept for years like the invoices: PDF/A with the font embedded.
+    const raw = (pdf.body as Buffer).toString('latin1');
+    expect(raw).toContain('<pdfaid:part>3</pdfaid:part>');
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans\b/);
+    expect(raw).not.toContain('/BaseFont /Helvetica');
     const csv = await provider.get(`/api/payment-bases/${b.reference}.csv`).expect(200);
     expect(csv.text.split('\r\n')[1]).toBe(
       `${b.reference};personal_care.evening.visit;personal_care;evening;visit;MIN;47;60;540;423.00;25;2;47`,

@@ -1,7 +1,6 @@
 import { Decimal } from 'decimal.js';
-import PDFDocument from 'pdfkit';
 import { csvDocument } from '../../shared/csv-writer.js';
-import { PAGE, RIGHT, ROW, shareAfmMetrics, Writer } from '../invoices/invoice-pdf.js';
+import { archivalPdf, PAGE, RIGHT, ROW, Writer } from '../invoices/invoice-pdf.js';
 import {
   bandLabel,
   categoryLabel,
@@ -48,29 +47,16 @@ export function renderBasisPdf(doc: BasisDocument): Promise<Buffer> {
   const W = controlWords(lang).basis;
   const money = (d: Decimal.Value) => formatAmount(d, doc.currency, lang);
   const issued = new Date(`${doc.issueDate}T00:00:00Z`);
-  const pdf = new PDFDocument({
-    size: 'A4',
-    margin: PAGE.margin,
-    bufferPages: true,
-    info: {
-      Title: `${W.title} ${doc.reference}`,
-      Author: doc.buyer.name,
-      Subject: `${doc.seller.name} ${doc.period.start}`,
-      Creator: 'carepay',
-      Producer: 'carepay',
-      CreationDate: issued,
-      ModDate: issued,
-    },
-  });
-  shareAfmMetrics(pdf);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('data', (c: Buffer) => chunks.push(c));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
+  // Kept for years like the invoices: archival PDF/A with the embedded font.
+  const { pdf, done, fonts } = archivalPdf({
+    title: `${W.title} ${doc.reference}`,
+    author: doc.buyer.name,
+    subject: `${doc.seller.name} ${doc.period.start}`,
+    issued,
+    language: lang,
   });
   let tableHeader: (() => void) | null = null;
-  const w = new Writer(pdf, () => tableHeader?.());
+  const w = new Writer(pdf, () => tableHeader?.(), fonts);
 
   const s = doc.settlement;
   const title = doc.adjustment

@@ -365,15 +365,16 @@ export function shareAfmMetrics(pdf: PDFKit.PDFDocument): void {
   proto.getKernPair = () => 0;
 }
 
-/** Renders the PDF of a frozen document. */
-export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
-  const lang = doc.language;
-  const L = labelsFor(lang);
-  const title = titleOf(doc.kind, lang);
-  const money = (d: Decimal.Value) => formatAmount(d, doc.currency, lang);
-  const issued = new Date(`${doc.issueDate}T00:00:00Z`);
-  const internal = doc.profile === 'internal';
-  const credit = doc.kind === 'credit_note';
+/**
+ * A new archival PDF (PDF/A-3b, DejaVu Sans embedded, fixed dates so the same document renders to
+ * the same bytes) and the promise of its bytes. Every document carepay keeps for years (invoices,
+ * credit notes, internal statements, payment bases) is made with it.
+ */
+export function archivalPdf(meta: { title: string; author: string; subject: string; issued: Date; language: 'da' | 'sv' | 'en' }): {
+  pdf: PDFKit.PDFDocument;
+  done: Promise<Buffer>;
+  fonts: typeof FONT;
+} {
   const pdf = new PDFDocument({
     size: 'A4',
     margin: PAGE.margin,
@@ -381,16 +382,16 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     autoFirstPage: true,
     pdfVersion: '1.7',
     subset: 'PDF/A-3b',
-    lang: { da: 'da-DK', sv: 'sv-SE', en: 'en' }[lang],
+    lang: { da: 'da-DK', sv: 'sv-SE', en: 'en' }[meta.language],
     displayTitle: true,
     info: {
-      Title: `${title} ${doc.number}`,
-      Author: doc.buyer.name,
-      Subject: `${doc.seller.name} ${doc.period.start}`,
+      Title: meta.title,
+      Author: meta.author,
+      Subject: meta.subject,
       Creator: 'carepay',
       Producer: 'carepay',
-      CreationDate: issued,
-      ModDate: issued,
+      CreationDate: meta.issued,
+      ModDate: meta.issued,
     },
   });
   const fonts = embeddedFonts();
@@ -402,11 +403,29 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     pdf.on('end', () => resolve(Buffer.concat(chunks)));
     pdf.on('error', reject);
   });
-
-  let tableHeader: (() => void) | null = null;
   shareAfmMetrics(pdf);
   pdf.font(FONT.regular);
   shareFontLayout(pdf);
+  return { pdf, done, fonts: FONT };
+}
+
+/** Renders the PDF of a frozen document. */
+export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
+  const lang = doc.language;
+  const L = labelsFor(lang);
+  const title = titleOf(doc.kind, lang);
+  const money = (d: Decimal.Value) => formatAmount(d, doc.currency, lang);
+  const issued = new Date(`${doc.issueDate}T00:00:00Z`);
+  const internal = doc.profile === 'internal';
+  const credit = doc.kind === 'credit_note';
+  const { pdf, done } = archivalPdf({
+    title: `${title} ${doc.number}`,
+    author: doc.buyer.name,
+    subject: `${doc.seller.name} ${doc.period.start}`,
+    issued,
+    language: lang,
+  });
+  let tableHeader: (() => void) | null = null;
   const w = new Writer(pdf, () => tableHeader?.(), FONT);
 
   // Heading and document facts.
