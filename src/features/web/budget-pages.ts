@@ -55,122 +55,54 @@ async function chart(
 function verdict(c: WebContext, r: BudgetCheck): Html {
   const f = fmtOf(c);
   const b = r.recipientsByBand;
-  return html` <div class="cards">
-      <div class="card">
-        <div class="label">${c.t.grantedHours}</div>
-        <div class="value">${f.hours(r.grantedHours)}</div>
-      </div>
-      <div class="card">
-        <div class="label">${c.t.recipients}</div>
-        <div class="value">${r.recipients}</div>
-      </div>
-      <div class="card">
-        <div class="label">${c.t.avgPerRecipient}</div>
-        <div class="value">${f.hours(r.avgHoursPerRecipient)}</div>
-        <div class="label">
-          ${c.t.target} ${f.hours(r.target.minHours)}–${f.hours(r.target.maxHours)}: ${c.t[`target_${r.target.status}`]}
-        </div>
-      </div>
-      <div class="card">
-        <div class="label">${c.t.unbudgeted}</div>
-        <div class="value">${f.hours(r.unbudgetedHours)}</div>
-      </div>
+  return html`
+    <div class="cards">
+      <div class="card"><div class="label">${c.t.grantedHours}</div><div class="value">${f.hours(r.grantedHours)}</div></div>
+      <div class="card"><div class="label">${c.t.recipients}</div><div class="value">${r.recipients}</div></div>
+      <div class="card"><div class="label">${c.t.avgPerRecipient}</div><div class="value">${f.hours(r.avgHoursPerRecipient)}</div>
+        <div class="label">${c.t.target} ${f.hours(r.target.minHours)}–${f.hours(r.target.maxHours)}: ${c.t[`target_${r.target.status}`]}</div></div>
+      <div class="card"><div class="label">${c.t.unbudgeted}</div><div class="value">${f.hours(r.unbudgetedHours)}</div></div>
     </div>
-    <div class="table-wrap">
-      <table class="verdict">
-        <caption>
-          ${c.t.verdictTitle} ${r.week} (${f.date(r.weekStart)})
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${c.t.category}</th>
-            <th scope="col">${c.t.area}</th>
-            <th scope="col">${c.t.status}</th>
-            <th scope="col" class="num">${c.t.grantedHours}</th>
-            <th scope="col" class="num">${c.t.affordableHours}</th>
-            <th scope="col" class="num">${c.t.deviation} (${c.t.hours.toLowerCase()})</th>
-            <th scope="col" class="num">${c.t.deviation} %</th>
-            <th scope="col" class="num">${c.t.deviationMoney}</th>
-            <th scope="col" class="num">${c.t.recipients}</th>
-            <th scope="col" class="num">${c.t.avgShort}</th>
-            <th scope="col" class="num">${c.t.forecast}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${r.lines.map(
-            (l) =>
-              html`<tr>
-                <th scope="row">${l.category ? f.category(l.category) : c.t.allCategories}</th>
-                <td>${l.area ?? c.t.allAreas}</td>
-                <td>${checkStatus(c, l.status)}</td>
-                <td class="num">${f.hours(l.grantedHours)}</td>
-                <td class="num">${f.hours(l.affordableHours)}</td>
-                <td class="num">
-                  ${l.deviationHours === null ? '–' : `${l.deviationHours.startsWith('-') ? '' : '+'}${f.hours(l.deviationHours)}`}
-                </td>
-                <td class="num">${f.percent(l.deviationPercent)}</td>
-                <td class="num">${f.money(l.deviationMoney)}</td>
-                <td class="num">${l.recipients}</td>
-                <td class="num">${f.hours(l.avgHoursPerRecipient)}</td>
-                <td class="num">${f.money(l.forecast)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    <div class="table-wrap"><table class="verdict">
+      <caption>${c.t.verdictTitle} ${r.week} (${f.date(r.weekStart)})</caption>
+      <thead><tr>
+        <th scope="col">${c.t.category}</th><th scope="col">${c.t.area}</th><th scope="col">${c.t.status}</th>
+        <th scope="col" class="num">${c.t.grantedHours}</th><th scope="col" class="num">${c.t.affordableHours}</th>
+        <th scope="col" class="num">${c.t.deviation} (${c.t.hours.toLowerCase()})</th><th scope="col" class="num">${c.t.deviation} %</th>
+        <th scope="col" class="num">${c.t.deviationMoney}</th><th scope="col" class="num">${c.t.recipients}</th>
+        <th scope="col" class="num">${c.t.avgShort}</th><th scope="col" class="num">${c.t.forecast}</th>
+      </tr></thead>
+      <tbody>${r.lines.map(
+        (l) => html`<tr>
+          <th scope="row">${l.category ? f.category(l.category) : c.t.allCategories}</th>
+          <td>${l.area ?? c.t.allAreas}</td>
+          <td>${checkStatus(c, l.status)}</td>
+          <td class="num">${f.hours(l.grantedHours)}</td>
+          <td class="num">${f.hours(l.affordableHours)}</td>
+          <td class="num">${l.deviationHours === null ? '–' : `${l.deviationHours.startsWith('-') ? '' : '+'}${f.hours(l.deviationHours)}`}</td>
+          <td class="num">${f.percent(l.deviationPercent)}</td>
+          <td class="num">${f.money(l.deviationMoney)}</td>
+          <td class="num">${l.recipients}</td>
+          <td class="num">${f.hours(l.avgHoursPerRecipient)}</td>
+          <td class="num">${f.money(l.forecast)}</td>
+        </tr>`,
+      )}</tbody>
+    </table></div>
     <div class="grid2">
       <table>
-        <caption>
-          ${c.t.recipientsByBand}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${c.t.hours}</th>
-            <th scope="col" class="num">${c.t.recipients}</th>
-          </tr>
-        </thead>
+        <caption>${c.t.recipientsByBand}</caption>
+        <thead><tr><th scope="col">${c.t.hours}</th><th scope="col" class="num">${c.t.recipients}</th></tr></thead>
         <tbody>
-          <tr>
-            <th scope="row">&lt; 2</th>
-            <td class="num">${b.under2}</td>
-          </tr>
-          <tr>
-            <th scope="row">2–8</th>
-            <td class="num">${b.from2To8}</td>
-          </tr>
-          <tr>
-            <th scope="row">8–20</th>
-            <td class="num">${b.from8To20}</td>
-          </tr>
-          <tr>
-            <th scope="row">≥ 20</th>
-            <td class="num">${b.from20}</td>
-          </tr>
+          <tr><th scope="row">&lt; 2</th><td class="num">${b.under2}</td></tr>
+          <tr><th scope="row">2–8</th><td class="num">${b.from2To8}</td></tr>
+          <tr><th scope="row">8–20</th><td class="num">${b.from8To20}</td></tr>
+          <tr><th scope="row">≥ 20</th><td class="num">${b.from20}</td></tr>
         </tbody>
       </table>
       <table>
-        <caption>
-          ${c.t.breakdown}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${c.t.category}</th>
-            <th scope="col">${c.t.area}</th>
-            <th scope="col" class="num">${c.t.grantedHours}</th>
-            <th scope="col" class="num">${c.t.recipients}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${r.breakdown.map(
-            (x) =>
-              html`<tr>
-                <th scope="row">${f.category(x.category)}</th>
-                <td>${x.area ?? c.t.none}</td>
-                <td class="num">${f.hours(x.grantedHours)}</td>
-                <td class="num">${x.recipients}</td>
-              </tr>`,
-          )}
-        </tbody>
+        <caption>${c.t.breakdown}</caption>
+        <thead><tr><th scope="col">${c.t.category}</th><th scope="col">${c.t.area}</th><th scope="col" class="num">${c.t.grantedHours}</th><th scope="col" class="num">${c.t.recipients}</th></tr></thead>
+        <tbody>${r.breakdown.map((x) => html`<tr><th scope="row">${f.category(x.category)}</th><td>${x.area ?? c.t.none}</td><td class="num">${f.hours(x.grantedHours)}</td><td class="num">${x.recipients}</td></tr>`)}</tbody>
       </table>
     </div>`;
 }
@@ -178,33 +110,16 @@ function verdict(c: WebContext, r: BudgetCheck): Html {
 function weeksTable(c: WebContext, year: number, weeks: BudgetCheckSummary[], current: string | undefined, line: string | undefined): Html {
   const f = fmtOf(c);
   return html`<table class="weeks">
-    <caption>
-      ${c.t.weeksTitle} ${year}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">${c.t.week}</th>
-        <th scope="col">${c.t.status}</th>
-        <th scope="col" class="num">${c.t.grantedHours}</th>
-        <th scope="col" class="num">${c.t.recipients}</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${[...weeks].reverse().map(
-        (w) =>
-          html`<tr>
-            <th scope="row">
-              <a href="/app/budget${query({ year, week: w.week, line })}" ${w.week === current ? html` aria-current="true"` : ''}
-                >${w.week}</a
-              >
-              <span class="muted">${f.date(w.weekStart)}</span>
-            </th>
-            <td>${checkStatus(c, w.worstStatus)}</td>
-            <td class="num">${f.hours(w.grantedHours)}</td>
-            <td class="num">${w.recipients}</td>
-          </tr>`,
-      )}
-    </tbody>
+    <caption>${c.t.weeksTitle} ${year}</caption>
+    <thead><tr><th scope="col">${c.t.week}</th><th scope="col">${c.t.status}</th><th scope="col" class="num">${c.t.grantedHours}</th><th scope="col" class="num">${c.t.recipients}</th></tr></thead>
+    <tbody>${[...weeks].reverse().map(
+      (w) => html`<tr>
+        <th scope="row"><a href="/app/budget${query({ year, week: w.week, line })}"${w.week === current ? html` aria-current="true"` : ''}>${w.week}</a> <span class="muted">${f.date(w.weekStart)}</span></th>
+        <td>${checkStatus(c, w.worstStatus)}</td>
+        <td class="num">${f.hours(w.grantedHours)}</td>
+        <td class="num">${w.recipients}</td>
+      </tr>`,
+    )}</tbody>
   </table>`;
 }
 
@@ -231,25 +146,25 @@ export function mountBudgetPages(r: Router, services: Services): void {
     const lineChoices = new Map<string, { category: string | null; area: string | null }>();
     for (const w of weeks) for (const l of w.lines) lineChoices.set(lineKey(l), { category: l.category, area: l.area });
     const selected = q.line ? (lineChoices.get(q.line) ?? null) : null;
-    const body = html` <form method="get" action="/app/budget" class="filters">
-        <label>${c.t.year}<input type="number" name="year" value="${year}" min="2000" max="2100" required /></label>
-        ${week ? html`<input type="hidden" name="week" value="${week}" />` : ''}
-        <label
-          >${c.t.budgetLine}<select name="line">
-            <option value="">${c.t.allLines}</option>
-            ${[...lineChoices].map(([k, l]) => html`<option value="${k}" ${q.line === k ? html` selected` : ''}>${lineLabel(c, l)}</option>`)}
-          </select></label
-        >
+    const body = html`
+      <form method="get" action="/app/budget" class="filters">
+        <label>${c.t.year}<input type="number" name="year" value="${year}" min="2000" max="2100" required></label>
+        ${week ? html`<input type="hidden" name="week" value="${week}">` : ''}
+        <label>${c.t.budgetLine}<select name="line">
+          <option value="">${c.t.allLines}</option>
+          ${[...lineChoices].map(([k, l]) => html`<option value="${k}"${q.line === k ? html` selected` : ''}>${lineLabel(c, l)}</option>`)}
+        </select></label>
         <button type="submit" class="secondary">${c.t.show}</button>
       </form>
-      ${weeks.length === 0 ? html`<p>${c.t.noChecks}</p>` : await chart(services, c, year, selected)} ${result ? verdict(c, result) : ''}
+      ${weeks.length === 0 ? html`<p>${c.t.noChecks}</p>` : await chart(services, c, year, selected)}
+      ${result ? verdict(c, result) : ''}
       ${
         week && canWrite(c, 'budgets')
           ? html`<form method="post" action="/app/budget/${week}/run" class="inline" data-busy>
-              ${csrfField(c)}<input type="hidden" name="back" value="/app/budget${query({ year, week, line: q.line })}" />
-              <button type="submit" class="secondary">${c.t.runWeek} (${week})</button>
-              <span data-status data-working="${c.t.working}" role="status" aria-live="polite"></span>
-            </form>`
+            ${csrfField(c)}<input type="hidden" name="back" value="/app/budget${query({ year, week, line: q.line })}">
+            <button type="submit" class="secondary">${c.t.runWeek} (${week})</button>
+            <span data-status data-working="${c.t.working}" role="status" aria-live="polite"></span>
+          </form>`
           : ''
       }
       ${weeks.length > 0 ? weeksTable(c, year, weeks, week, q.line) : ''}`;
@@ -275,57 +190,32 @@ export function mountBudgetPages(r: Router, services: Services): void {
       (latest ? latest.weekStart.slice(0, 7) : DateTime.now().setZone(c.municipality.timeZone).minus({ months: 1 }).toFormat('yyyy-MM'));
     const fu = await services.budgetChecks.followUp(c.who, month, 5);
     const ratio = (v: string | null) => (v === null ? '–' : `${f.number(new Decimal(v).times(100), 1)} %`);
-    const body = html` <form method="get" action="/app/follow-up" class="filters">
-        <label>${c.t.month}<input type="month" name="month" value="${month}" required /></label>
+    const body = html`
+      <form method="get" action="/app/follow-up" class="filters">
+        <label>${c.t.month}<input type="month" name="month" value="${month}" required></label>
         <button type="submit" class="secondary">${c.t.show}</button>
       </form>
-      <div class="table-wrap">
-        <table class="follow-up">
-          <caption>
-            ${c.t.followUpTitle} · ${month}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${c.t.provider} / ${c.t.category}</th>
-              <th scope="col" class="num">${c.t.grantedHours}</th>
-              <th scope="col" class="num">${c.t.deliveredHours}</th>
-              <th scope="col" class="num">${c.t.deliveryRatio}</th>
-            </tr>
-          </thead>
-          ${fu.providers.map(
-            (p) =>
-              html`<tbody>
-                <tr>
-                  <th scope="row">
-                    ${p.providerName ?? c.t.noProvider}${p.providerRef ? html` <span class="muted">${p.providerRef}</span>` : ''}
-                  </th>
-                  <td class="num">${f.hours(p.grantedHours)}</td>
-                  <td class="num">${f.hours(p.deliveredHours)}</td>
-                  <td class="num">${ratio(p.deliveryRatio)}</td>
-                </tr>
-                ${p.categories.map(
-                  (x) =>
-                    html`<tr>
-                      <td>&nbsp;&nbsp;${f.category(x.category)} <span class="muted">(${x.citizens} ${c.t.citizen.toLowerCase()})</span></td>
-                      <td class="num">${f.hours(x.grantedHours)}</td>
-                      <td class="num">${f.hours(x.deliveredHours)}</td>
-                      <td class="num">${ratio(x.deliveryRatio)}</td>
-                    </tr>`,
-                )}
-                ${
-                  p.largestDeviations.length > 0
-                    ? html`<tr>
-                        <td colspan="4" class="muted">
-                          ${c.t.largestDeviations}:
-                          ${p.largestDeviations.map((d, i) => `${i > 0 ? '; ' : ''}${d.citizenRef} ${f.category(d.category)} ${d.deviationHours.startsWith('-') ? '' : '+'}${f.hours(d.deviationHours)} h`)}
-                        </td>
-                      </tr>`
-                    : ''
-                }
-              </tbody>`,
-          )}
-        </table>
-      </div>`;
+      <div class="table-wrap"><table class="follow-up">
+        <caption>${c.t.followUpTitle} · ${month}</caption>
+        <thead><tr><th scope="col">${c.t.provider} / ${c.t.category}</th><th scope="col" class="num">${c.t.grantedHours}</th><th scope="col" class="num">${c.t.deliveredHours}</th><th scope="col" class="num">${c.t.deliveryRatio}</th></tr></thead>
+        ${fu.providers.map(
+          (p) => html`<tbody>
+            <tr><th scope="row">${p.providerName ?? c.t.noProvider}${p.providerRef ? html` <span class="muted">${p.providerRef}</span>` : ''}</th>
+              <td class="num">${f.hours(p.grantedHours)}</td><td class="num">${f.hours(p.deliveredHours)}</td><td class="num">${ratio(p.deliveryRatio)}</td></tr>
+            ${p.categories.map(
+              (
+                x,
+              ) => html`<tr><td>&nbsp;&nbsp;${f.category(x.category)} <span class="muted">(${x.citizens} ${c.t.citizen.toLowerCase()})</span></td>
+              <td class="num">${f.hours(x.grantedHours)}</td><td class="num">${f.hours(x.deliveredHours)}</td><td class="num">${ratio(x.deliveryRatio)}</td></tr>`,
+            )}
+            ${
+              p.largestDeviations.length > 0
+                ? html`<tr><td colspan="4" class="muted">${c.t.largestDeviations}: ${p.largestDeviations.map((d, i) => `${i > 0 ? '; ' : ''}${d.citizenRef} ${f.category(d.category)} ${d.deviationHours.startsWith('-') ? '' : '+'}${f.hours(d.deviationHours)} h`)}</td></tr>`
+                : ''
+            }
+          </tbody>`,
+        )}
+      </table></div>`;
     sendPage(res, page(c, { title: `${c.t.navFollowUp} ${month}`, current: '/app/follow-up', body }));
   });
 }

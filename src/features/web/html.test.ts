@@ -11,12 +11,7 @@ describe('html templates', () => {
 
   it('nests templates and lists without escaping them twice, and drops empty values', () => {
     const items = ['a<b', 'c'].map((s) => html`<li>${s}</li>`);
-    expect(
-      html`<ul>
-          ${items}
-        </ul>
-        ${null}${undefined}${false}${0}`.value,
-    ).toBe('<ul><li>a&lt;b</li><li>c</li></ul>0');
+    expect(html`<ul>${items}</ul>${null}${undefined}${false}${0}`.value).toBe('<ul><li>a&lt;b</li><li>c</li></ul>0');
     expect(html`${trusted('<svg></svg>')}`.value).toBe('<svg></svg>');
   });
 

@@ -23,8 +23,9 @@ export function mountInvoicePages(r: Router, services: Services): void {
     const period = q.period || undefined;
     const f = fmtOf(c);
     const list = await services.invoices.list(c.who, period ? { period } : {}, { limit: PER_PAGE, offset: q.offset });
-    const body = html` <form method="get" action="/app/invoices" class="filters">
-        <label>${c.t.month}<input type="month" name="period" value="${period ?? ''}" /></label>
+    const body = html`
+      <form method="get" action="/app/invoices" class="filters">
+        <label>${c.t.month}<input type="month" name="period" value="${period ?? ''}"></label>
         <button type="submit" class="secondary">${c.t.show}</button>
         ${period ? html`<a href="/app/invoices">${c.t.allMonths}</a>` : ''}
       </form>
@@ -32,47 +33,30 @@ export function mountInvoicePages(r: Router, services: Services): void {
         list.total === 0
           ? html`<p>${c.t.invoicesNone}</p>`
           : html`${pager(c, (o) => `/app/invoices${query({ period, offset: o || undefined })}`, q.offset, PER_PAGE, list.total)}
-              <div class="table-wrap">
-                <table class="invoices">
-                  <caption>
-                    ${c.t.invoicesTitle}${period ? ` ${period}` : ''} (${list.total})
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">${c.t.number}</th>
-                      <th scope="col">${c.t.document}</th>
-                      <th scope="col">${c.t.provider}</th>
-                      <th scope="col">${c.t.period}</th>
-                      <th scope="col">${c.t.issueDate}</th>
-                      <th scope="col">${c.t.dueDate}</th>
-                      <th scope="col" class="num">${c.t.totalExclVat}</th>
-                      <th scope="col" class="num">${c.t.totalInclVat}</th>
-                      <th scope="col">${c.t.download}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${list.items.map(
-                      (i) =>
-                        html`<tr>
-                          <th scope="row">${i.number}</th>
-                          <td>
-                            ${titleOf(i.kind, c.lang)}${i.correctsNumber ? html` <span class="muted">→ ${i.correctsNumber}</span>` : ''}
-                          </td>
-                          <td>${i.providerName} <span class="muted">${i.providerRef}</span></td>
-                          <td>${i.period}</td>
-                          <td>${f.date(i.issueDate)}</td>
-                          <td>${f.date(i.dueDate)}</td>
-                          <td class="num">${f.money(i.totalExclVat)}</td>
-                          <td class="num">${f.money(i.totalInclVat)}</td>
-                          <td class="actions">
-                            <a href="/app/invoices/${i.number}.pdf" download="${i.number}.pdf" aria-label="PDF ${i.number}">PDF</a>
-                            ${i.links.xml ? html`<a href="/app/invoices/${i.number}.xml" download="${i.number}.xml" aria-label="XML (Peppol UBL) ${i.number}">XML</a>` : ''}
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
+        <div class="table-wrap"><table class="invoices">
+          <caption>${c.t.invoicesTitle}${period ? ` ${period}` : ''} (${list.total})</caption>
+          <thead><tr>
+            <th scope="col">${c.t.number}</th><th scope="col">${c.t.document}</th><th scope="col">${c.t.provider}</th><th scope="col">${c.t.period}</th>
+            <th scope="col">${c.t.issueDate}</th><th scope="col">${c.t.dueDate}</th><th scope="col" class="num">${c.t.totalExclVat}</th>
+            <th scope="col" class="num">${c.t.totalInclVat}</th><th scope="col">${c.t.download}</th>
+          </tr></thead>
+          <tbody>${list.items.map(
+            (i) => html`<tr>
+              <th scope="row">${i.number}</th>
+              <td>${titleOf(i.kind, c.lang)}${i.correctsNumber ? html` <span class="muted">→ ${i.correctsNumber}</span>` : ''}</td>
+              <td>${i.providerName} <span class="muted">${i.providerRef}</span></td>
+              <td>${i.period}</td>
+              <td>${f.date(i.issueDate)}</td>
+              <td>${f.date(i.dueDate)}</td>
+              <td class="num">${f.money(i.totalExclVat)}</td>
+              <td class="num">${f.money(i.totalInclVat)}</td>
+              <td class="actions">
+                <a href="/app/invoices/${i.number}.pdf" download="${i.number}.pdf" aria-label="PDF ${i.number}">PDF</a>
+                ${i.links.xml ? html`<a href="/app/invoices/${i.number}.xml" download="${i.number}.xml" aria-label="XML (Peppol UBL) ${i.number}">XML</a>` : ''}
+              </td>
+            </tr>`,
+          )}</tbody>
+        </table></div>`
       }`;
     sendPage(res, page(c, { title: c.t.invoicesTitle, current: '/app/invoices', body }));
   });

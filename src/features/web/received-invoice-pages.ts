@@ -75,8 +75,8 @@ export function receivedInvoiceUpload(services: Services) {
 function tabs(c: WebContext, current: 'bases' | 'received'): Html {
   const P = controlWords(c.lang).page;
   return html`<p class="filters">
-    <a href="/app/payment-bases" ${current === 'bases' ? html` aria-current="page"` : ''}>${P.basesTitle}</a>
-    <a href="/app/received-invoices" ${current === 'received' ? html` aria-current="page"` : ''}>${P.receivedTitle}</a>
+    <a href="/app/payment-bases"${current === 'bases' ? html` aria-current="page"` : ''}>${P.basesTitle}</a>
+    <a href="/app/received-invoices"${current === 'received' ? html` aria-current="page"` : ''}>${P.receivedTitle}</a>
   </p>`;
 }
 
@@ -95,49 +95,30 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
     const f = fmtOf(c);
     const list = await services.invoiceControl.listBases(c.who, {}, { limit: PER_PAGE, offset: q.offset });
     const body = html`${tabs(c, 'bases')}
-    ${canWrite(c, 'invoices') ? html`<p>${actionButton(c, '/app/payment-bases/issue-due', P.issueDue, { back: '/app/payment-bases' })}</p>` : ''}
-    ${
-      list.total === 0
-        ? html`<p>${P.basesNone}</p>`
-        : html`${pager(c, (o) => `/app/payment-bases${query({ offset: o || undefined })}`, q.offset, PER_PAGE, list.total)}
-            <div class="table-wrap">
-              <table>
-                <caption>
-                  ${P.basesTitle} (${list.total})
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${P.reference}</th>
-                    <th scope="col">${c.t.provider}</th>
-                    <th scope="col">${c.t.period}</th>
-                    <th scope="col" class="num">${c.t.totalExclVat}</th>
-                    <th scope="col" class="num">${c.t.totalInclVat}</th>
-                    <th scope="col">${c.t.download}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${list.items.map(
-                    (b) =>
-                      html`<tr>
-                        <th scope="row">${b.reference}</th>
-                        <td>${b.providerName} <span class="muted">${b.providerRef}</span></td>
-                        <td>${b.period}${b.priceAdjustmentId ? html` <span class="muted">${P.basisOfAdjustment}</span>` : ''}</td>
-                        <td class="num">${f.money(b.totalExclVat)}</td>
-                        <td class="num">${f.money(b.totalInclVat)}</td>
-                        <td class="actions">
-                          <a href="/app/payment-bases/${b.reference}.pdf" download="${b.reference}.pdf" aria-label="PDF ${b.reference}"
-                            >PDF</a
-                          >
-                          <a href="/app/payment-bases/${b.reference}.csv" download="${b.reference}.csv" aria-label="CSV ${b.reference}"
-                            >CSV</a
-                          >
-                        </td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-    }`;
+      ${canWrite(c, 'invoices') ? html`<p>${actionButton(c, '/app/payment-bases/issue-due', P.issueDue, { back: '/app/payment-bases' })}</p>` : ''}
+      ${
+        list.total === 0
+          ? html`<p>${P.basesNone}</p>`
+          : html`${pager(c, (o) => `/app/payment-bases${query({ offset: o || undefined })}`, q.offset, PER_PAGE, list.total)}
+        <div class="table-wrap"><table>
+          <caption>${P.basesTitle} (${list.total})</caption>
+          <thead><tr><th scope="col">${P.reference}</th><th scope="col">${c.t.provider}</th><th scope="col">${c.t.period}</th>
+            <th scope="col" class="num">${c.t.totalExclVat}</th><th scope="col" class="num">${c.t.totalInclVat}</th><th scope="col">${c.t.download}</th></tr></thead>
+          <tbody>${list.items.map(
+            (b) => html`<tr>
+              <th scope="row">${b.reference}</th>
+              <td>${b.providerName} <span class="muted">${b.providerRef}</span></td>
+              <td>${b.period}${b.priceAdjustmentId ? html` <span class="muted">${P.basisOfAdjustment}</span>` : ''}</td>
+              <td class="num">${f.money(b.totalExclVat)}</td>
+              <td class="num">${f.money(b.totalInclVat)}</td>
+              <td class="actions">
+                <a href="/app/payment-bases/${b.reference}.pdf" download="${b.reference}.pdf" aria-label="PDF ${b.reference}">PDF</a>
+                <a href="/app/payment-bases/${b.reference}.csv" download="${b.reference}.csv" aria-label="CSV ${b.reference}">CSV</a>
+              </td>
+            </tr>`,
+          )}</tbody>
+        </table></div>`
+      }`;
     sendPage(res, page(c, { title: P.basesTitle, current: '/app/payment-bases', body }));
   });
   postAction(r, services, '/payment-bases/issue-due', 'invoices', async (c) => {
@@ -170,52 +151,36 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
     const f = fmtOf(c);
     const list = await services.invoiceControl.listReceived(c.who, {}, { limit: PER_PAGE, offset: q.offset });
     const body = html`${tabs(c, 'received')}
-    ${
-      canWrite(c, 'invoices')
-        ? html`<form method="post" action="/app/received-invoices" enctype="multipart/form-data" class="filters" data-busy>
+      ${
+        canWrite(c, 'invoices')
+          ? html`<form method="post" action="/app/received-invoices" enctype="multipart/form-data" class="filters" data-busy>
             ${csrfField(c)}
-            <label>${P.upload}<input type="file" name="file" accept=".xml,application/xml,text/xml" required /></label>
+            <label>${P.upload}<input type="file" name="file" accept=".xml,application/xml,text/xml" required></label>
             <button type="submit">${P.uploadButton}</button>
           </form>`
-        : ''
-    }
-    ${
-      list.total === 0
-        ? html`<p>${P.receivedNone}</p>`
-        : html`${pager(c, (o) => `/app/received-invoices${query({ offset: o || undefined })}`, q.offset, PER_PAGE, list.total)}
-            <div class="table-wrap">
-              <table>
-                <caption>
-                  ${P.receivedTitle} (${list.total})
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">${P.received}</th>
-                    <th scope="col">${P.seller}</th>
-                    <th scope="col">${P.number}</th>
-                    <th scope="col">${P.reference}</th>
-                    <th scope="col" class="num">${c.t.totalInclVat}</th>
-                    <th scope="col">${P.verdict}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${list.items.map(
-                    (d) =>
-                      html`<tr>
-                        <th scope="row"><a href="/app/received-invoices/${d.id}">${d.id}</a></th>
-                        <td>${f.instant(d.receivedAt)}</td>
-                        <td>${d.providerRef ?? d.sellerName ?? P.unknown}</td>
-                        <td>${d.number ?? '–'}</td>
-                        <td>${d.paymentBasisReference ?? d.quotedReference ?? '–'}</td>
-                        <td class="num">${d.payable ? f.money(d.payable) : '–'}</td>
-                        <td>${outcomeBadge(c, d)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-    }`;
+          : ''
+      }
+      ${
+        list.total === 0
+          ? html`<p>${P.receivedNone}</p>`
+          : html`${pager(c, (o) => `/app/received-invoices${query({ offset: o || undefined })}`, q.offset, PER_PAGE, list.total)}
+        <div class="table-wrap"><table>
+          <caption>${P.receivedTitle} (${list.total})</caption>
+          <thead><tr><th scope="col">#</th><th scope="col">${P.received}</th><th scope="col">${P.seller}</th><th scope="col">${P.number}</th>
+            <th scope="col">${P.reference}</th><th scope="col" class="num">${c.t.totalInclVat}</th><th scope="col">${P.verdict}</th></tr></thead>
+          <tbody>${list.items.map(
+            (d) => html`<tr>
+              <th scope="row"><a href="/app/received-invoices/${d.id}">${d.id}</a></th>
+              <td>${f.instant(d.receivedAt)}</td>
+              <td>${d.providerRef ?? d.sellerName ?? P.unknown}</td>
+              <td>${d.number ?? '–'}</td>
+              <td>${d.paymentBasisReference ?? d.quotedReference ?? '–'}</td>
+              <td class="num">${d.payable ? f.money(d.payable) : '–'}</td>
+              <td>${outcomeBadge(c, d)}</td>
+            </tr>`,
+          )}</tbody>
+        </table></div>`
+      }`;
     sendPage(res, page(c, { title: P.receivedTitle, current: '/app/payment-bases', body }));
   });
 
@@ -251,38 +216,14 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
       ...(d.decision ? ([[P.decided, `${d.decision.by}, ${f.instant(d.decision.at)}: ${d.decision.note}`]] as [string, string][]) : []),
     ];
     const body = html`${tabs(c, 'received')}
-      <dl class="facts">
-        ${facts.map(
-          ([k, v]) =>
-            html`<dt>${k}</dt>
-              <dd>${v}</dd>`,
-        )}
-      </dl>
-      ${
-        d.reasons.length
-          ? html`<h2>${P.reasons}</h2>
-              <ul>
-                ${d.reasons.map((x) => html`<li>${reasonText(x, c.lang)}</li>`)}
-              </ul>`
-          : ''
-      }
+      <dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+      ${d.reasons.length ? html`<h2>${P.reasons}</h2><ul>${d.reasons.map((x) => html`<li>${reasonText(x, c.lang)}</li>`)}</ul>` : ''}
       ${
         d.differences.length
-          ? html`<div class="table-wrap">
-              <table>
-                <caption>
-                  ${P.differences} (${d.differences.length})
-                </caption>
-                <tbody>
-                  ${d.differences.map(
-                    (x) =>
-                      html`<tr>
-                        <td>${differenceText(x, c.lang)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+          ? html`<div class="table-wrap"><table>
+          <caption>${P.differences} (${d.differences.length})</caption>
+          <tbody>${d.differences.map((x) => html`<tr><td>${differenceText(x, c.lang)}</td></tr>`)}</tbody>
+        </table></div>`
           : ''
       }
       <p class="actions">
@@ -292,14 +233,14 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
       ${
         canWrite(c, 'invoices') && !d.decision && d.verdict !== 'rejected'
           ? html`<form method="post" action="/app/received-invoices/${d.id}/decision" class="stack" data-busy>
-              <h2>${P.decide}</h2>
-              ${csrfField(c)}<input type="hidden" name="back" value="/app/received-invoices/${d.id}" />
-              <label>${P.note}<textarea name="note" required maxlength="1000" rows="2"></textarea></label>
-              <div>
-                ${d.verdict === 'disputed' ? html`<button type="submit" name="decision" value="accepted">${P.accept}</button>` : ''}
-                <button type="submit" name="decision" value="rejected" class="secondary">${P.reject}</button>
-              </div>
-            </form>`
+            <h2>${P.decide}</h2>
+            ${csrfField(c)}<input type="hidden" name="back" value="/app/received-invoices/${d.id}">
+            <label>${P.note}<textarea name="note" required maxlength="1000" rows="2"></textarea></label>
+            <div>
+              ${d.verdict === 'disputed' ? html`<button type="submit" name="decision" value="accepted">${P.accept}</button>` : ''}
+              <button type="submit" name="decision" value="rejected" class="secondary">${P.reject}</button>
+            </div>
+          </form>`
           : ''
       }`;
     sendPage(res, page(c, { title: `${P.documentTitle} #${d.id}`, current: '/app/payment-bases', body }));

@@ -76,79 +76,61 @@ async function overview(services: Services, req: Request, res: Response) {
   const mayRun = canWrite(c, 'settlements');
   const mayInvoice = canWrite(c, 'invoices');
   const back = `/app/settlements${query({ period })}`;
-  const body = html` <form method="get" action="/app/settlements" class="filters">
-      <label>${c.t.month}<input type="month" name="period" value="${period}" required /></label>
+  const body = html`
+    <form method="get" action="/app/settlements" class="filters">
+      <label>${c.t.month}<input type="month" name="period" value="${period}" required></label>
       <button type="submit" class="secondary">${c.t.show}</button>
     </form>
     ${lock.locked ? html`<p class="flash ok" role="status">${c.t.monthLocked}</p>` : ''}
     ${
       mayRun
         ? html`<form method="post" action="/app/settlements/run" class="filters" data-progress="run-progress">
-              ${csrfField(c)}<input type="hidden" name="period" value="${period}" />
-              <button type="submit">${c.t.runMonth} ${period}</button>
-              <span class="muted">${c.t.runHelp}</span>
-            </form>
-            <div id="run-progress" class="progress" hidden>
-              <progress max="1" value="0" aria-label="${c.t.runMonth}"></progress>
-              <span data-status data-working="${c.t.working}" role="status" aria-live="polite">${c.t.working}</span>
-            </div>`
+          ${csrfField(c)}<input type="hidden" name="period" value="${period}">
+          <button type="submit">${c.t.runMonth} ${period}</button>
+          <span class="muted">${c.t.runHelp}</span>
+        </form>
+        <div id="run-progress" class="progress" hidden>
+          <progress max="1" value="0" aria-label="${c.t.runMonth}"></progress>
+          <span data-status data-working="${c.t.working}" role="status" aria-live="polite">${c.t.working}</span>
+        </div>`
         : ''
     }
     ${
       list.items.length === 0
         ? html`<p>${c.t.settlementsNone}</p>`
-        : html`<div class="table-wrap">
-            <table>
-              <caption>
-                ${c.t.settlementsTitle} ${period} (${c.municipality.currency})
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">${c.t.provider}</th>
-                  <th scope="col">${c.t.document}</th>
-                  <th scope="col">${c.t.status}</th>
-                  <th scope="col" class="num">${c.t.totalExclVat}</th>
-                  <th scope="col" class="num">${c.t.vat}</th>
-                  <th scope="col" class="num">${c.t.totalInclVat}</th>
-                  <th scope="col" class="num">${c.t.lines}</th>
-                  <th scope="col" class="num">${c.t.exceptions}</th>
-                  <th scope="col">${c.t.actions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${list.items.map(
-                  (s) =>
-                    html`<tr>
-                      <th scope="row">${names.get(s.providerId) ?? s.providerRef} <span class="muted">${s.providerRef}</span></th>
-                      <td>#${s.id} ${kindText(c, s)}</td>
-                      <td>${statusBadge(c, s.status)}</td>
-                      <td class="num">${f.money(s.totalExclVat)}</td>
-                      <td class="num">${f.money(s.vat)}</td>
-                      <td class="num">${f.money(s.totalInclVat)}</td>
-                      <td class="num">${s.lineCount}</td>
-                      <td class="num">
-                        ${s.exceptionCount}${(open.get(s.id) ?? 0) > 0 ? html` <span class="badge open">${open.get(s.id)} ${c.t.openExceptions}</span>` : ''}
-                      </td>
-                      <td class="actions">
-                        <a href="/app/settlements/${s.id}" aria-label="${c.t.details}: ${s.providerRef} #${s.id}">${c.t.details}</a>
-                        ${mayRun && s.status === 'draft' ? actionButton(c, `/app/settlements/${s.id}/approve`, c.t.approve, { back, name: `${c.t.approve} ${s.providerRef} #${s.id}` }) : ''}
-                        ${mayInvoice && s.status === 'approved' ? actionButton(c, `/app/settlements/${s.id}/invoice`, c.t.issueInvoice, { back, name: `${c.t.issueInvoice} ${s.providerRef} #${s.id}` }) : ''}
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
+        : html`<div class="table-wrap"><table>
+      <caption>${c.t.settlementsTitle} ${period} (${c.municipality.currency})</caption>
+      <thead><tr>
+        <th scope="col">${c.t.provider}</th><th scope="col">${c.t.document}</th><th scope="col">${c.t.status}</th>
+        <th scope="col" class="num">${c.t.totalExclVat}</th><th scope="col" class="num">${c.t.vat}</th><th scope="col" class="num">${c.t.totalInclVat}</th>
+        <th scope="col" class="num">${c.t.lines}</th><th scope="col" class="num">${c.t.exceptions}</th><th scope="col">${c.t.actions}</th>
+      </tr></thead>
+      <tbody>${list.items.map(
+        (s) => html`<tr>
+          <th scope="row">${names.get(s.providerId) ?? s.providerRef} <span class="muted">${s.providerRef}</span></th>
+          <td>#${s.id} ${kindText(c, s)}</td>
+          <td>${statusBadge(c, s.status)}</td>
+          <td class="num">${f.money(s.totalExclVat)}</td>
+          <td class="num">${f.money(s.vat)}</td>
+          <td class="num">${f.money(s.totalInclVat)}</td>
+          <td class="num">${s.lineCount}</td>
+          <td class="num">${s.exceptionCount}${(open.get(s.id) ?? 0) > 0 ? html` <span class="badge open">${open.get(s.id)} ${c.t.openExceptions}</span>` : ''}</td>
+          <td class="actions">
+            <a href="/app/settlements/${s.id}" aria-label="${c.t.details}: ${s.providerRef} #${s.id}">${c.t.details}</a>
+            ${mayRun && s.status === 'draft' ? actionButton(c, `/app/settlements/${s.id}/approve`, c.t.approve, { back, name: `${c.t.approve} ${s.providerRef} #${s.id}` }) : ''}
+            ${mayInvoice && s.status === 'approved' ? actionButton(c, `/app/settlements/${s.id}/invoice`, c.t.issueInvoice, { back, name: `${c.t.issueInvoice} ${s.providerRef} #${s.id}` }) : ''}
+          </td>
+        </tr>`,
+      )}</tbody>
+    </table></div>`
     }
     ${
       mayRun
-        ? html`<p>
-            ${
-              lock.locked
-                ? actionButton(c, `/app/periods/${period}/unlock`, `${c.t.unlockMonth} ${period}`, { back, secondary: true })
-                : actionButton(c, `/app/periods/${period}/lock`, `${c.t.lockMonth} ${period}`, { back, secondary: true })
-            }
-          </p>`
+        ? html`<p>${
+            lock.locked
+              ? actionButton(c, `/app/periods/${period}/unlock`, `${c.t.unlockMonth} ${period}`, { back, secondary: true })
+              : actionButton(c, `/app/periods/${period}/lock`, `${c.t.lockMonth} ${period}`, { back, secondary: true })
+          }</p>`
         : ''
     }`;
   sendPage(res, page(c, { title: `${c.t.settlementsTitle} ${period}`, current: '/app/settlements', body }));
@@ -196,46 +178,22 @@ async function detail(services: Services, req: Request, res: Response) {
   const back = self({});
   const mayDecide = canWrite(c, 'settlements');
   const reasons = (codes: string[]) =>
-    html`<ul class="reasons">
-      ${codes.map((code) => html`<li title="${code}">${explainReason(code, c.lang)}</li>`)}
-    </ul>`;
-  const body = html` <dl class="facts">
-      <dt>${c.t.provider}</dt>
-      <dd>${names.get(s.providerId) ?? s.providerRef} (${s.providerRef})</dd>
-      <dt>${c.t.period}</dt>
-      <dd>${s.period} · ${s.kind === 'regular' ? c.t.regular : `${c.t.correction} ${s.sequence}`}</dd>
-      <dt>${c.t.status}</dt>
-      <dd>${statusBadge(c, s.status)}</dd>
-      <dt>${c.t.model}</dt>
-      <dd>${s.model.name}@${s.model.version}</dd>
-      <dt>${c.t.priceList}</dt>
-      <dd>${s.priceList.label}</dd>
-      <dt>${c.t.computed}</dt>
-      <dd>${f.instant(s.computedAt)} ${c.t.by} ${s.computedBy}</dd>
-      ${
-        s.approvedAt
-          ? html`<dt>${c.t.approved}</dt>
-              <dd>${f.instant(s.approvedAt)} ${c.t.by} ${s.approvedBy}</dd>`
-          : ''
-      }
+    html`<ul class="reasons">${codes.map((code) => html`<li title="${code}">${explainReason(code, c.lang)}</li>`)}</ul>`;
+  const body = html`
+    <dl class="facts">
+      <dt>${c.t.provider}</dt><dd>${names.get(s.providerId) ?? s.providerRef} (${s.providerRef})</dd>
+      <dt>${c.t.period}</dt><dd>${s.period} · ${s.kind === 'regular' ? c.t.regular : `${c.t.correction} ${s.sequence}`}</dd>
+      <dt>${c.t.status}</dt><dd>${statusBadge(c, s.status)}</dd>
+      <dt>${c.t.model}</dt><dd>${s.model.name}@${s.model.version}</dd>
+      <dt>${c.t.priceList}</dt><dd>${s.priceList.label}</dd>
+      <dt>${c.t.computed}</dt><dd>${f.instant(s.computedAt)} ${c.t.by} ${s.computedBy}</dd>
+      ${s.approvedAt ? html`<dt>${c.t.approved}</dt><dd>${f.instant(s.approvedAt)} ${c.t.by} ${s.approvedBy}</dd>` : ''}
     </dl>
     <div class="cards">
-      <div class="card">
-        <div class="label">${c.t.totalExclVat}</div>
-        <div class="value">${f.money(s.totalExclVat)}</div>
-      </div>
-      <div class="card">
-        <div class="label">${c.t.vat}</div>
-        <div class="value">${f.money(s.vat)}</div>
-      </div>
-      <div class="card">
-        <div class="label">${c.t.totalInclVat}</div>
-        <div class="value">${f.money(s.totalInclVat)}</div>
-      </div>
-      <div class="card">
-        <div class="label">${c.t.exceptions}</div>
-        <div class="value">${s.exceptionCount}</div>
-      </div>
+      <div class="card"><div class="label">${c.t.totalExclVat}</div><div class="value">${f.money(s.totalExclVat)}</div></div>
+      <div class="card"><div class="label">${c.t.vat}</div><div class="value">${f.money(s.vat)}</div></div>
+      <div class="card"><div class="label">${c.t.totalInclVat}</div><div class="value">${f.money(s.totalInclVat)}</div></div>
+      <div class="card"><div class="label">${c.t.exceptions}</div><div class="value">${s.exceptionCount}</div></div>
     </div>
     <p>
       ${mayDecide && s.status === 'draft' ? actionButton(c, `/app/settlements/${id}/approve`, c.t.approve, { back }) : ''}
@@ -244,200 +202,104 @@ async function detail(services: Services, req: Request, res: Response) {
     </p>
     <div class="grid2">
       <table>
-        <caption>
-          ${c.t.totalsByCategory}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${c.t.category}</th>
-            <th scope="col" class="num">${c.t.hours}</th>
-            <th scope="col" class="num">${c.t.amount}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${s.totalsByCategory.map(
-            (x) =>
-              html`<tr>
-                <th scope="row">${f.category(x.category)}</th>
-                <td class="num">${f.hours(x.hours)}</td>
-                <td class="num">${f.money(x.amount)}</td>
-              </tr>`,
-          )}
-        </tbody>
+        <caption>${c.t.totalsByCategory}</caption>
+        <thead><tr><th scope="col">${c.t.category}</th><th scope="col" class="num">${c.t.hours}</th><th scope="col" class="num">${c.t.amount}</th></tr></thead>
+        <tbody>${s.totalsByCategory.map((x) => html`<tr><th scope="row">${f.category(x.category)}</th><td class="num">${f.hours(x.hours)}</td><td class="num">${f.money(x.amount)}</td></tr>`)}</tbody>
       </table>
       <table>
-        <caption>
-          ${c.t.totalsByBand}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${c.t.band}</th>
-            <th scope="col" class="num">${c.t.hours}</th>
-            <th scope="col" class="num">${c.t.amount}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${s.totalsByBand.map(
-            (x) =>
-              html`<tr>
-                <th scope="row">${x.band === null ? c.t.none : f.band(x.band)}</th>
-                <td class="num">${f.hours(x.hours)}</td>
-                <td class="num">${f.money(x.amount)}</td>
-              </tr>`,
-          )}
-        </tbody>
+        <caption>${c.t.totalsByBand}</caption>
+        <thead><tr><th scope="col">${c.t.band}</th><th scope="col" class="num">${c.t.hours}</th><th scope="col" class="num">${c.t.amount}</th></tr></thead>
+        <tbody>${s.totalsByBand.map((x) => html`<tr><th scope="row">${x.band === null ? c.t.none : f.band(x.band)}</th><td class="num">${f.hours(x.hours)}</td><td class="num">${f.money(x.amount)}</td></tr>`)}</tbody>
       </table>
     </div>
     <table>
-      <caption>
-        ${c.t.vatGroups}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${c.t.vatPercent}</th>
-          <th scope="col" class="num">${c.t.base}</th>
-          <th scope="col" class="num">${c.t.vat}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${s.vatGroups.map(
-          (g) =>
-            html`<tr>
-              <th scope="row">
-                ${f.number(g.percent, 0)} %${g.exemptionReason ? html` <span class="muted">${g.exemptionReason}</span>` : ''}
-              </th>
-              <td class="num">${f.money(g.base)}</td>
-              <td class="num">${f.money(g.vat)}</td>
-            </tr>`,
-        )}
-      </tbody>
+      <caption>${c.t.vatGroups}</caption>
+      <thead><tr><th scope="col">${c.t.vatPercent}</th><th scope="col" class="num">${c.t.base}</th><th scope="col" class="num">${c.t.vat}</th></tr></thead>
+      <tbody>${s.vatGroups.map((g) => html`<tr><th scope="row">${f.number(g.percent, 0)} %${g.exemptionReason ? html` <span class="muted">${g.exemptionReason}</span>` : ''}</th><td class="num">${f.money(g.base)}</td><td class="num">${f.money(g.vat)}</td></tr>`)}</tbody>
     </table>
 
     <h2 id="lines">${c.t.linesTitle}</h2>
     <p class="help">${c.t.linesHelp}</p>
     <form method="get" action="/app/settlements/${id}#lines" class="filters">
-      <label>${c.t.filterCitizen}<input type="text" name="citizen" value="${q.citizen ?? ''}" /></label>
+      <label>${c.t.filterCitizen}<input type="text" name="citizen" value="${q.citizen ?? ''}"></label>
       <button type="submit" class="secondary">${c.t.filter}</button>
     </form>
     ${pager(c, (o) => `${self({ offset: o || undefined })}#lines`, q.offset, LINES_PER_PAGE, lines.total ?? q.offset + lines.items.length)}
-    <div class="table-wrap">
-      <table class="lines">
-        <thead>
-          <tr>
-            <th scope="col">${c.t.service}</th>
-            <th scope="col">${c.t.kind}</th>
-            <th scope="col">${c.t.band}</th>
-            <th scope="col" class="num">${c.t.visits}</th>
-            <th scope="col" class="num">${c.t.hours}</th>
-            <th scope="col" class="num">${c.t.rate}</th>
-            <th scope="col" class="num">${c.t.factor}</th>
-            <th scope="col" class="num">${c.t.amount}</th>
-            <th scope="col">${c.t.why}</th>
-          </tr>
-        </thead>
-        ${byCitizen(lines.items).map(
-          (g) =>
-            html`<tbody>
-              <tr>
-                <th scope="rowgroup" colspan="9">${c.t.citizen} ${g.citizenRef}</th>
-              </tr>
-              ${g.lines.map(
-                (l) =>
-                  html`<tr>
-                    <td>${l.serviceCode} <span class="muted">${f.category(l.category)}</span></td>
-                    <td>${f.lineKind(l.kind)}</td>
-                    <td>${l.band === null ? c.t.none : f.band(l.band)}</td>
-                    <td class="num">${l.visits}</td>
-                    <td class="num">${quantityText(c, l)}</td>
-                    <td class="num">${f.money(l.rate)}</td>
-                    <td class="num">${f.number(l.factor, 4)}</td>
-                    <td class="num">${f.money(l.amount)}</td>
-                    <td>${reasons(l.reasonCodes)}</td>
-                  </tr>`,
-              )}
-            </tbody>`,
-        )}
-      </table>
-    </div>
+    <div class="table-wrap"><table class="lines">
+      <thead><tr>
+        <th scope="col">${c.t.service}</th><th scope="col">${c.t.kind}</th><th scope="col">${c.t.band}</th>
+        <th scope="col" class="num">${c.t.visits}</th><th scope="col" class="num">${c.t.hours}</th><th scope="col" class="num">${c.t.rate}</th>
+        <th scope="col" class="num">${c.t.factor}</th><th scope="col" class="num">${c.t.amount}</th><th scope="col">${c.t.why}</th>
+      </tr></thead>
+      ${byCitizen(lines.items).map(
+        (g) => html`<tbody>
+          <tr><th scope="rowgroup" colspan="9">${c.t.citizen} ${g.citizenRef}</th></tr>
+          ${g.lines.map(
+            (l) => html`<tr>
+              <td>${l.serviceCode} <span class="muted">${f.category(l.category)}</span></td>
+              <td>${f.lineKind(l.kind)}</td>
+              <td>${l.band === null ? c.t.none : f.band(l.band)}</td>
+              <td class="num">${l.visits}</td>
+              <td class="num">${quantityText(c, l)}</td>
+              <td class="num">${f.money(l.rate)}</td>
+              <td class="num">${f.number(l.factor, 4)}</td>
+              <td class="num">${f.money(l.amount)}</td>
+              <td>${reasons(l.reasonCodes)}</td>
+            </tr>`,
+          )}
+        </tbody>`,
+      )}
+    </table></div>
 
     <h2 id="exceptions">${c.t.exceptionsTitle} (${exceptions.total})</h2>
     <p class="help">${c.t.exceptionsHelp}</p>
     <form method="get" action="/app/settlements/${id}#exceptions" class="filters">
-      ${q.citizen ? html`<input type="hidden" name="citizen" value="${q.citizen}" />` : ''}
-      <label
-        >${c.t.decision}<select name="exceptions">
-          <option value="all" ${q.exceptions === 'all' ? html` selected` : ''}>${c.t.exceptions}</option>
-          <option value="open" ${q.exceptions === 'open' ? html` selected` : ''}>${c.t.onlyOpen}</option>
-        </select></label
-      >
+      ${q.citizen ? html`<input type="hidden" name="citizen" value="${q.citizen}">` : ''}
+      <label>${c.t.decision}<select name="exceptions">
+        <option value="all"${q.exceptions === 'all' ? html` selected` : ''}>${c.t.exceptions}</option>
+        <option value="open"${q.exceptions === 'open' ? html` selected` : ''}>${c.t.onlyOpen}</option>
+      </select></label>
       <button type="submit" class="secondary">${c.t.filter}</button>
     </form>
     ${
       exceptions.total === 0
         ? html`<p>${c.t.exceptionsNone}</p>`
         : html`${pager(c, (o) => `${self({ eoffset: o || undefined })}#exceptions`, q.eoffset, EXCEPTIONS_PER_PAGE, exceptions.total)}
-            <div class="table-wrap">
-              <table class="exceptions">
-                <thead>
-                  <tr>
-                    <th scope="col">${c.t.date}</th>
-                    <th scope="col">${c.t.citizen}</th>
-                    <th scope="col">${c.t.service}</th>
-                    <th scope="col">${c.t.message}</th>
-                    <th scope="col" class="num">${c.t.hours}</th>
-                    <th scope="col" class="num">${c.t.wouldPay}</th>
-                    <th scope="col">${c.t.decision}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${exceptions.items.map(
-                    (e) =>
-                      html`<tr>
-                        <td>${f.date(e.date)}</td>
-                        <td>${e.citizenRef}</td>
-                        <td>${e.serviceCode}</td>
-                        <td>${reasons(e.reasonCodes)}<span class="muted">${e.message}</span></td>
-                        <td class="num">${f.hoursOfMinutes(e.minutes)}</td>
-                        <td class="num">${f.money(e.amount)}</td>
-                        <td>
-                          ${
-                            e.decision
-                              ? html`${badge(e.decision.decision, c.t[e.decision.decision])}
-                                  <span class="muted">${e.decision.decidedBy}${e.decision.note ? html`: ${e.decision.note}` : ''}</span>`
-                              : badge('open', c.t.undecided)
-                          }
-                          ${
-                            mayDecide
-                              ? html`<form method="post" action="/app/exceptions/${e.id}/decide" class="decide" data-busy>
-                                  ${csrfField(c)}<input type="hidden" name="back" value="${back}#exceptions" />
-                                  <label class="visually-hidden" for="note-${e.id}">${c.t.note}</label>
-                                  <input type="text" id="note-${e.id}" name="note" placeholder="${c.t.note}" maxlength="1000" size="14" />
-                                  <button
-                                    type="submit"
-                                    name="decision"
-                                    value="accepted"
-                                    aria-label="${c.t.accept} ${e.citizenRef} ${e.date}"
-                                  >
-                                    ${c.t.accept}
-                                  </button>
-                                  <button
-                                    type="submit"
-                                    name="decision"
-                                    value="rejected"
-                                    class="secondary"
-                                    aria-label="${c.t.reject} ${e.citizenRef} ${e.date}"
-                                  >
-                                    ${c.t.reject}
-                                  </button>
-                                </form>`
-                              : ''
-                          }
-                        </td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+      <div class="table-wrap"><table class="exceptions">
+        <thead><tr>
+          <th scope="col">${c.t.date}</th><th scope="col">${c.t.citizen}</th><th scope="col">${c.t.service}</th>
+          <th scope="col">${c.t.message}</th><th scope="col" class="num">${c.t.hours}</th><th scope="col" class="num">${c.t.wouldPay}</th>
+          <th scope="col">${c.t.decision}</th>
+        </tr></thead>
+        <tbody>${exceptions.items.map(
+          (e) => html`<tr>
+            <td>${f.date(e.date)}</td>
+            <td>${e.citizenRef}</td>
+            <td>${e.serviceCode}</td>
+            <td>${reasons(e.reasonCodes)}<span class="muted">${e.message}</span></td>
+            <td class="num">${f.hoursOfMinutes(e.minutes)}</td>
+            <td class="num">${f.money(e.amount)}</td>
+            <td>
+              ${
+                e.decision
+                  ? html`${badge(e.decision.decision, c.t[e.decision.decision])} <span class="muted">${e.decision.decidedBy}${e.decision.note ? html`: ${e.decision.note}` : ''}</span>`
+                  : badge('open', c.t.undecided)
+              }
+              ${
+                mayDecide
+                  ? html`<form method="post" action="/app/exceptions/${e.id}/decide" class="decide" data-busy>
+                    ${csrfField(c)}<input type="hidden" name="back" value="${back}#exceptions">
+                    <label class="visually-hidden" for="note-${e.id}">${c.t.note}</label>
+                    <input type="text" id="note-${e.id}" name="note" placeholder="${c.t.note}" maxlength="1000" size="14">
+                    <button type="submit" name="decision" value="accepted" aria-label="${c.t.accept} ${e.citizenRef} ${e.date}">${c.t.accept}</button>
+                    <button type="submit" name="decision" value="rejected" class="secondary" aria-label="${c.t.reject} ${e.citizenRef} ${e.date}">${c.t.reject}</button>
+                  </form>`
+                  : ''
+              }
+            </td>
+          </tr>`,
+        )}</tbody>
+      </table></div>`
     }`;
   sendPage(res, page(c, { title: `${c.t.settlementTitle} #${s.id} · ${s.providerRef} · ${s.period}`, current: '/app/settlements', body }));
 }
@@ -530,49 +392,18 @@ async function modelsInForce(services: Services, c: WebContext, models: readonly
   const lastDay = (validTo: string) => DateTime.fromISO(validTo).minus({ days: 1 }).toISODate()!;
   return html`<section aria-labelledby="models-title">
     <h2 id="models-title">${c.t.modelsTitle}</h2>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">${c.t.model}</th>
-            <th scope="col">${c.t.modelTitle}</th>
-            <th scope="col">${c.t.modelUsed}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${models.map(
-            (m) =>
-              html`<tr>
-                <th scope="row">${m.name}@${m.version}</th>
-                <td>${m.title}</td>
-                <td>${m.usedAt ? f.instant(m.usedAt) : c.t.modelNotUsed}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    <div class="table-wrap"><table>
+      <thead><tr><th scope="col">${c.t.model}</th><th scope="col">${c.t.modelTitle}</th><th scope="col">${c.t.modelUsed}</th></tr></thead>
+      <tbody>${models.map((m) => html`<tr><th scope="row">${m.name}@${m.version}</th><td>${m.title}</td><td>${m.usedAt ? f.instant(m.usedAt) : c.t.modelNotUsed}</td></tr>`)}</tbody>
+    </table></div>
     <p class="help">${c.t.assignmentsHelp}</p>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">${c.t.model}</th>
-            <th scope="col">${c.t.assignedTo}</th>
-            <th scope="col">${c.t.validFromTo}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${assignments.map(
-            (a) =>
-              html`<tr>
-                <th scope="row">${a.modelName}@${a.modelVersion}</th>
-                <td>${a.providerId === null ? c.t.allProviders : (refs.get(a.providerId) ?? String(a.providerId))}</td>
-                <td>${f.date(a.validFrom)} – ${a.validTo ? f.date(lastDay(a.validTo)) : c.t.openEnded}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    <div class="table-wrap"><table>
+      <thead><tr><th scope="col">${c.t.model}</th><th scope="col">${c.t.assignedTo}</th><th scope="col">${c.t.validFromTo}</th></tr></thead>
+      <tbody>${assignments.map(
+        (a) =>
+          html`<tr><th scope="row">${a.modelName}@${a.modelVersion}</th><td>${a.providerId === null ? c.t.allProviders : (refs.get(a.providerId) ?? String(a.providerId))}</td><td>${f.date(a.validFrom)} – ${a.validTo ? f.date(lastDay(a.validTo)) : c.t.openEnded}</td></tr>`,
+      )}</tbody>
+    </table></div>
   </section>`;
 }
 
@@ -586,7 +417,7 @@ function mountComparePage(r: Router, services: Services): void {
     const options = (selected: string | undefined) =>
       models.map((m) => {
         const key = `${m.name}@${m.version}`;
-        return html`<option value="${key}" ${selected === key ? html` selected` : ''}>${key}</option>`;
+        return html`<option value="${key}"${selected === key ? html` selected` : ''}>${key}</option>`;
       });
     let result: Html = html``;
     if (q.modelA && q.modelB) {
@@ -596,83 +427,37 @@ function mountComparePage(r: Router, services: Services): void {
         b: { amount: string; hours: string };
         difference: { amount: string; hours: string };
       }) =>
-        html`<td class="num">${f.hours(x.a.hours)}</td>
-          <td class="num">${f.money(x.a.amount)}</td>
-          <td class="num">${f.hours(x.b.hours)}</td>
-          <td class="num">${f.money(x.b.amount)}</td>
-          <td class="num">${f.hours(x.difference.hours)}</td>
-          <td class="num">${f.money(x.difference.amount)}</td>`;
-      result = html`<div class="table-wrap">
-        <table>
-          <caption>
-            ${period}: A = ${cmp.models.a.name}@${cmp.models.a.version}, B = ${cmp.models.b.name}@${cmp.models.b.version} · ${c.t.priceList}
-            ${cmp.priceList.label}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col" rowspan="2">${c.t.provider} / ${c.t.category}</th>
-              <th scope="colgroup" colspan="2">${c.t.modelA}</th>
-              <th scope="colgroup" colspan="2">${c.t.modelB}</th>
-              <th scope="colgroup" colspan="2">${c.t.difference}</th>
-              <th scope="col" rowspan="2" class="num">${c.t.exceptions} A / B</th>
-            </tr>
-            <tr>
-              ${[0, 1, 2].map(
-                () =>
-                  html`<th scope="col" class="num">${c.t.hours}</th>
-                    <th scope="col" class="num">${c.t.amount}</th>`,
-              )}
-            </tr>
-          </thead>
-          ${cmp.providers.map(
-            (p) =>
-              html`<tbody>
-                <tr>
-                  <th scope="row">${p.providerRef}</th>
-                  ${cells(p)}
-                  <td class="num">${p.exceptions.a} / ${p.exceptions.b}</td>
-                </tr>
-                ${p.categories.map(
-                  (x) =>
-                    html`<tr>
-                      <td>&nbsp;&nbsp;${f.category(x.category)}</td>
-                      ${cells(x)}
-                      <td></td>
-                    </tr>`,
-                )}
-              </tbody>`,
-          )}
-          <tfoot>
-            <tr>
-              <th scope="row">${c.t.total}</th>
-              ${cells(cmp.total)}
-              <td></td>
-            </tr>
-          </tfoot>
-        </table>
-      </div>`;
+        html`<td class="num">${f.hours(x.a.hours)}</td><td class="num">${f.money(x.a.amount)}</td><td class="num">${f.hours(x.b.hours)}</td><td class="num">${f.money(x.b.amount)}</td><td class="num">${f.hours(x.difference.hours)}</td><td class="num">${f.money(x.difference.amount)}</td>`;
+      result = html`<div class="table-wrap"><table>
+        <caption>${period}: A = ${cmp.models.a.name}@${cmp.models.a.version}, B = ${cmp.models.b.name}@${cmp.models.b.version} · ${c.t.priceList} ${cmp.priceList.label}</caption>
+        <thead>
+          <tr><th scope="col" rowspan="2">${c.t.provider} / ${c.t.category}</th><th scope="colgroup" colspan="2">${c.t.modelA}</th><th scope="colgroup" colspan="2">${c.t.modelB}</th><th scope="colgroup" colspan="2">${c.t.difference}</th><th scope="col" rowspan="2" class="num">${c.t.exceptions} A / B</th></tr>
+          <tr>${[0, 1, 2].map(() => html`<th scope="col" class="num">${c.t.hours}</th><th scope="col" class="num">${c.t.amount}</th>`)}</tr>
+        </thead>
+        ${cmp.providers.map(
+          (p) => html`<tbody>
+            <tr><th scope="row">${p.providerRef}</th>${cells(p)}<td class="num">${p.exceptions.a} / ${p.exceptions.b}</td></tr>
+            ${p.categories.map((x) => html`<tr><td>&nbsp;&nbsp;${f.category(x.category)}</td>${cells(x)}<td></td></tr>`)}
+          </tbody>`,
+        )}
+        <tfoot><tr><th scope="row">${c.t.total}</th>${cells(cmp.total)}<td></td></tr></tfoot>
+      </table></div>`;
     }
-    const body = html` <p class="help">${c.t.compareHelp}</p>
+    const body = html`
+      <p class="help">${c.t.compareHelp}</p>
       ${
         models.length === 0
           ? html`<p>${c.t.noModels}</p>`
           : html`<form method="get" action="/app/compare" class="filters" data-busy>
-              <label>${c.t.month}<input type="month" name="period" value="${period}" required /></label>
-              <label
-                >${c.t.modelA}<select name="modelA" required>
-                  ${options(q.modelA)}
-                </select></label
-              >
-              <label
-                >${c.t.modelB}<select name="modelB" required>
-                  ${options(q.modelB ?? (models[1] ? `${models[1].name}@${models[1].version}` : undefined))}
-                </select></label
-              >
-              <button type="submit">${c.t.compare}</button>
-              <span data-status data-working="${c.t.working}" role="status" aria-live="polite"></span>
-            </form>`
+            <label>${c.t.month}<input type="month" name="period" value="${period}" required></label>
+            <label>${c.t.modelA}<select name="modelA" required>${options(q.modelA)}</select></label>
+            <label>${c.t.modelB}<select name="modelB" required>${options(q.modelB ?? (models[1] ? `${models[1].name}@${models[1].version}` : undefined))}</select></label>
+            <button type="submit">${c.t.compare}</button>
+            <span data-status data-working="${c.t.working}" role="status" aria-live="polite"></span>
+          </form>`
       }
-      ${result} ${models.length === 0 ? '' : await modelsInForce(services, c, models)}`;
+      ${result}
+      ${models.length === 0 ? '' : await modelsInForce(services, c, models)}`;
     sendPage(res, page(c, { title: c.t.compareTitle, current: '/app/compare', body }));
   });
 }

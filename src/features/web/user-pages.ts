@@ -25,54 +25,29 @@ export function mountUserPages(r: Router, services: Services): void {
       services.providers.list(c.who, {}, { limit: 1000, offset: 0 }),
     ]);
     const names = new Map(providers.items.map((p) => [p.id, `${p.name} (${p.ref})`]));
-    const body = html` <p class="help">${c.t.usersHelp}</p>
+    const body = html`
+      <p class="help">${c.t.usersHelp}</p>
       <table>
-        <caption>
-          ${c.t.usersTitle} (${users.length})
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${c.t.username}</th>
-            <th scope="col">${c.t.displayName}</th>
-            <th scope="col">${c.t.role}</th>
-            <th scope="col">${c.t.provider}</th>
-            <th scope="col">${c.t.actions}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${users.map(
-            (u) =>
-              html`<tr>
-                <th scope="row">${u.username}</th>
-                <td>${u.displayName}</td>
-                <td>${c.t[`role_${u.role}`]}${u.disabledAt ? html` <span class="badge rejected">${c.t.disabled}</span>` : ''}</td>
-                <td>${u.providerId !== null ? (names.get(u.providerId) ?? u.providerId) : c.t.none}</td>
-                <td>
-                  ${u.disabledAt ? '' : actionButton(c, `/app/users/${u.id}/disable`, c.t.disable, { secondary: true, back: '/app/users', name: `${c.t.disable} ${u.username}` })}
-                </td>
-              </tr>`,
-          )}
-        </tbody>
+        <caption>${c.t.usersTitle} (${users.length})</caption>
+        <thead><tr><th scope="col">${c.t.username}</th><th scope="col">${c.t.displayName}</th><th scope="col">${c.t.role}</th><th scope="col">${c.t.provider}</th><th scope="col">${c.t.actions}</th></tr></thead>
+        <tbody>${users.map(
+          (u) => html`<tr>
+            <th scope="row">${u.username}</th>
+            <td>${u.displayName}</td>
+            <td>${c.t[`role_${u.role}`]}${u.disabledAt ? html` <span class="badge rejected">${c.t.disabled}</span>` : ''}</td>
+            <td>${u.providerId !== null ? (names.get(u.providerId) ?? u.providerId) : c.t.none}</td>
+            <td>${u.disabledAt ? '' : actionButton(c, `/app/users/${u.id}/disable`, c.t.disable, { secondary: true, back: '/app/users', name: `${c.t.disable} ${u.username}` })}</td>
+          </tr>`,
+        )}</tbody>
       </table>
       <h2>${c.t.createUser}</h2>
       <form method="post" action="/app/users" class="stack">
         ${csrfField(c)}
-        <label>${c.t.username}<input type="text" name="username" required pattern="[a-z0-9._@\\-]{3,80}" autocomplete="off" /></label>
-        <label>${c.t.displayName}<input type="text" name="displayName" maxlength="200" /></label>
-        <label
-          >${c.t.role}<select name="role" required>
-            ${ROLES.map((role) => html`<option value="${role}">${c.t[`role_${role}`]}</option>`)}
-          </select></label
-        >
-        <label
-          >${c.t.provider}<select name="providerId">
-            <option value="">${c.t.none}</option>
-            ${providers.items.map((p) => html`<option value="${p.id}">${p.name} (${p.ref})</option>`)}
-          </select></label
-        >
-        <label
-          >${c.t.password}<input type="password" name="password" required minlength="${MIN_PASSWORD}" autocomplete="new-password"
-        /></label>
+        <label>${c.t.username}<input type="text" name="username" required pattern="[a-z0-9._@\\-]{3,80}" autocomplete="off"></label>
+        <label>${c.t.displayName}<input type="text" name="displayName" maxlength="200"></label>
+        <label>${c.t.role}<select name="role" required>${ROLES.map((role) => html`<option value="${role}">${c.t[`role_${role}`]}</option>`)}</select></label>
+        <label>${c.t.provider}<select name="providerId"><option value="">${c.t.none}</option>${providers.items.map((p) => html`<option value="${p.id}">${p.name} (${p.ref})</option>`)}</select></label>
+        <label>${c.t.password}<input type="password" name="password" required minlength="${MIN_PASSWORD}" autocomplete="new-password"></label>
         <div><button type="submit">${c.t.createUser}</button></div>
       </form>`;
     sendPage(res, page(c, { title: c.t.usersTitle, current: '/app/users', body }));

@@ -108,43 +108,36 @@ function loginPage(req: Request, res: Response, lang: Language, opts: LoginState
         lang,
         t.signIn,
         'carepay',
-        html` <main id="main" class="login" tabindex="-1">
-          <h1>${t.loginTitle}</h1>
-          ${message ? html`<p class="flash error" role="alert">${message}</p>` : ''}
-          <div class="grid2">
-            <section aria-labelledby="with-token">
-              <h2 id="with-token">${t.loginWithToken}</h2>
-              <form method="post" action="/app/login" class="stack">
-                <input type="hidden" name="_csrf" value="${csrf}" />
-                <input type="hidden" name="next" value="${opts.next}" />
-                <label
-                  >${t.loginToken}
-                  <input
-                    type="password"
-                    name="token"
-                    autocomplete="off"
-                    required
-                    pattern="cp_[A-Za-z0-9_\\-]{20,64}"
-                    aria-describedby="token-hint"
-                  />
-                </label>
-                <span id="token-hint" class="muted">${t.loginTokenHint}</span>
-                <div><button type="submit">${t.signIn}</button></div>
-              </form>
-            </section>
-            <section aria-labelledby="with-password">
-              <h2 id="with-password">${t.loginWithPassword}</h2>
-              <form method="post" action="/app/login" class="stack">
-                <input type="hidden" name="_csrf" value="${csrf}" />
-                <input type="hidden" name="next" value="${opts.next}" />
-                <label>${t.municipalityCode}<input type="text" name="municipality" autocomplete="organization" required /></label>
-                <label>${t.username}<input type="text" name="username" autocomplete="username" required /></label>
-                <label>${t.password}<input type="password" name="password" autocomplete="current-password" required /></label>
-                <div><button type="submit">${t.signIn}</button></div>
-              </form>
-            </section>
-          </div>
-        </main>`,
+        html`
+      <main id="main" class="login" tabindex="-1">
+        <h1>${t.loginTitle}</h1>
+        ${message ? html`<p class="flash error" role="alert">${message}</p>` : ''}
+        <div class="grid2">
+          <section aria-labelledby="with-token">
+            <h2 id="with-token">${t.loginWithToken}</h2>
+            <form method="post" action="/app/login" class="stack">
+              <input type="hidden" name="_csrf" value="${csrf}">
+              <input type="hidden" name="next" value="${opts.next}">
+              <label>${t.loginToken}
+                <input type="password" name="token" autocomplete="off" required pattern="cp_[A-Za-z0-9_\\-]{20,64}" aria-describedby="token-hint">
+              </label>
+              <span id="token-hint" class="muted">${t.loginTokenHint}</span>
+              <div><button type="submit">${t.signIn}</button></div>
+            </form>
+          </section>
+          <section aria-labelledby="with-password">
+            <h2 id="with-password">${t.loginWithPassword}</h2>
+            <form method="post" action="/app/login" class="stack">
+              <input type="hidden" name="_csrf" value="${csrf}">
+              <input type="hidden" name="next" value="${opts.next}">
+              <label>${t.municipalityCode}<input type="text" name="municipality" autocomplete="organization" required></label>
+              <label>${t.username}<input type="text" name="username" autocomplete="username" required></label>
+              <label>${t.password}<input type="password" name="password" autocomplete="current-password" required></label>
+              <div><button type="submit">${t.signIn}</button></div>
+            </form>
+          </section>
+        </div>
+      </main>`,
       ).value,
     );
 }

@@ -63,7 +63,7 @@ export type Fmt = ReturnType<typeof formatters>;
 export const fmtOf = (c: WebContext): Fmt => formatters(c.lang, c.municipality.currency, c.municipality.timeZone);
 
 /** A hidden field with the session's CSRF token; every POST form carries one. */
-export const csrfField = (c: WebContext) => html`<input type="hidden" name="_csrf" value="${c.session.csrfToken}" />`;
+export const csrfField = (c: WebContext) => html`<input type="hidden" name="_csrf" value="${c.session.csrfToken}">`;
 
 /** A one-button POST form (approve, issue, lock…). `busy` shows the working indicator while it runs. */
 export function actionButton(
@@ -73,10 +73,8 @@ export function actionButton(
   opts: { back?: string; secondary?: boolean; name?: string } = {},
 ): Html {
   return html`<form method="post" action="${action}" class="inline" data-busy>
-    ${csrfField(c)}${opts.back ? html`<input type="hidden" name="back" value="${opts.back}" />` : ''}
-    <button type="submit" ${opts.secondary ? html` class="secondary"` : ''}${opts.name ? html` aria-label="${opts.name}"` : ''}>
-      ${label}
-    </button>
+    ${csrfField(c)}${opts.back ? html`<input type="hidden" name="back" value="${opts.back}">` : ''}
+    <button type="submit"${opts.secondary ? html` class="secondary"` : ''}${opts.name ? html` aria-label="${opts.name}"` : ''}>${label}</button>
   </form>`;
 }
 
@@ -106,13 +104,9 @@ function nav(c: WebContext, current: string): Html {
         Number(b.href.startsWith('/app/budget') || b.href === '/app/follow-up') -
         Number(a.href.startsWith('/app/budget') || a.href === '/app/follow-up'),
     );
-  return html`<nav aria-label="carepay">
-    <ul>
-      ${items
-        .filter((i) => i.show)
-        .map((i) => html`<li><a href="${i.href}" ${i.href === current ? html` aria-current="page"` : ''}>${i.label}</a></li>`)}
-    </ul>
-  </nav>`;
+  return html`<nav aria-label="carepay"><ul>${items
+    .filter((i) => i.show)
+    .map((i) => html`<li><a href="${i.href}"${i.href === current ? html` aria-current="page"` : ''}>${i.label}</a></li>`)}</ul></nav>`;
 }
 
 /** The page frame: skip link, header with the municipality and who is signed in, navigation, the one-time message. */
@@ -123,40 +117,40 @@ export function page(c: WebContext, opts: { title: string; current: string; body
     c.lang,
     opts.title,
     c.municipality.name,
-    html` <header class="top">
-        <div class="brand"><span class="logo">carepay</span> <span class="muni">${c.municipality.name}</span></div>
-        ${nav(c, opts.current)}
-        <div class="who">
-          <span>${c.t.signedInAs} ${roleName}${c.providerName !== null ? html` · <strong>${c.providerName}</strong>` : ''}</span>
-          <form method="post" action="/app/logout" class="inline">
-            ${csrfField(c)}<button type="submit" class="link">${c.t.signOut}</button>
-          </form>
-        </div>
-      </header>
-      <main id="main" tabindex="-1">
-        <h1>${opts.title}</h1>
-        ${c.flash ? html`<p class="flash ${c.flash.kind}" role="${c.flash.kind === 'error' ? 'alert' : 'status'}">${c.flash.text}</p>` : ''}
-        ${opts.body}
-      </main>`,
+    html`
+    <header class="top">
+      <div class="brand"><span class="logo">carepay</span> <span class="muni">${c.municipality.name}</span></div>
+      ${nav(c, opts.current)}
+      <div class="who">
+        <span>${c.t.signedInAs} ${roleName}${c.providerName !== null ? html` · <strong>${c.providerName}</strong>` : ''}</span>
+        <form method="post" action="/app/logout" class="inline">${csrfField(c)}<button type="submit" class="link">${c.t.signOut}</button></form>
+      </div>
+    </header>
+    <main id="main" tabindex="-1">
+      <h1>${opts.title}</h1>
+      ${c.flash ? html`<p class="flash ${c.flash.kind}" role="${c.flash.kind === 'error' ? 'alert' : 'status'}">${c.flash.text}</p>` : ''}
+      ${opts.body}
+    </main>`,
   );
 }
 
 /** The HTML document around a page (also used by the sign-in and error pages). */
 export function document(lang: Language, title: string, place: string, body: Html): Html {
   return html`<!doctype html>
-    <html lang="${lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} · ${place} · carepay</title>
-        <link rel="stylesheet" href="/app/static/app.css" />
-        <script src="/app/static/app.js" defer></script>
-      </head>
-      <body>
-        <a class="skip" href="#main">${textsFor(lang).skip}</a>
-        ${body}
-      </body>
-    </html> `;
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${place} · carepay</title>
+<link rel="stylesheet" href="/app/static/app.css">
+<script src="/app/static/app.js" defer></script>
+</head>
+<body>
+<a class="skip" href="#main">${textsFor(lang).skip}</a>
+${body}
+</body>
+</html>
+`;
 }
 
 /** A status as a badge with its word (colour is never the only signal). */

@@ -81,15 +81,7 @@ function webErrors(log: Logger): ErrorRequestHandler {
       res,
       c
         ? page(c, { title, current: '', body })
-        : document(
-            lang,
-            title,
-            'carepay',
-            html`<main id="main" class="login">
-              <h1>${title}</h1>
-              ${body}
-            </main>`,
-          ),
+        : document(lang, title, 'carepay', html`<main id="main" class="login"><h1>${title}</h1>${body}</main>`),
       e.status,
     );
   };
