@@ -15,7 +15,8 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   CAREPAY_DATA_DIR: z.string().default('.data'),
-  CAREPAY_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  // Unset: the checkout picks a free port once (54329 when it is free) and remembers it (src/db/embedded.ts).
+  CAREPAY_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_UPLOAD_BYTES: z.coerce
     .number()

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,31 @@ describe('the embedded PostgreSQL', () => {
       const started = startPersistentServer(path.join(dir, 'postgres'), port);
       await expect(started).rejects.toThrow(`port ${port} is already in use`);
       await expect(started).rejects.toThrow('CAREPAY_EMBEDDED_PG_PORT');
+    } finally {
+      await new Promise((ok) => other.close(ok));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives a checkout without a configured port a free one, remembered beside its data, and another when that one is taken', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'carepay-port-remembered-'));
+    chmodSync(dir, 0o755);
+    const data = path.join(dir, 'postgres');
+    // The port this checkout chose earlier is now held by something else (another checkout's server).
+    const held = await freePort();
+    const other = net.createServer();
+    await new Promise<void>((ok) => other.listen(held, '127.0.0.1', ok));
+    writeFileSync(`${data}.port`, `${held}\n`);
+    try {
+      const first = await startPersistentServer(data);
+      const chosen = Number(readFileSync(`${data}.port`, 'utf8'));
+      expect(chosen).not.toBe(held);
+      expect(first.url).toContain(`:${chosen}/`);
+      await first.stop();
+      // The next start finds the port it remembered.
+      const again = await startPersistentServer(data);
+      expect(again.url).toContain(`:${chosen}/`);
+      await again.stop();
     } finally {
       await new Promise((ok) => other.close(ok));
       rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -104,11 +104,31 @@ async function portTaken(port: number): Promise<boolean> {
   });
 }
 
+/** The port a checkout's own PostgreSQL listens on when none is configured. */
+export const PREFERRED_PORT = 54329;
+
+/**
+ * The port of this checkout's own server when none is configured: the one it chose before (kept in
+ * `<dataDir>.port`, beside the data folder), unless something else holds it now; otherwise
+ * 54329 when free, else any free port, remembered. Two checkouts on one machine thus each keep a
+ * port of their own instead of the second failing on the first's.
+ */
+async function rememberedPort(dataDir: string): Promise<number> {
+  const file = `${dataDir}.port`;
+  const before = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
+  if (Number.isInteger(before) && before >= 1024 && before <= 65535 && !(await portTaken(before))) return before;
+  const port = Number.isNaN(before) && !(await portTaken(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${port}\n`);
+  return port;
+}
+
 /**
  * The project's own PostgreSQL, kept in `dataDir` between runs. When another carepay process
  * already runs it (e.g. `npm start` while you use the CLI), that server is reused and left running.
+ * `port` is CAREPAY_EMBEDDED_PG_PORT; without it the checkout uses the port it remembers.
  */
-export async function startPersistentServer(dataDir: string, port: number): Promise<EmbeddedServer> {
+export async function startPersistentServer(dataDir: string, configuredPort?: number): Promise<EmbeddedServer> {
   const abs = path.resolve(dataDir);
   const pidFile = path.join(abs, 'postmaster.pid');
   if (existsSync(pidFile)) {
@@ -118,11 +138,13 @@ export async function startPersistentServer(dataDir: string, port: number): Prom
     }
     rmSync(pidFile, { force: true }); // left behind by a killed server
   }
+  const port = configuredPort ?? (await rememberedPort(abs));
   if (await portTaken(port)) {
     throw new Error(
       `The embedded PostgreSQL cannot start: port ${port} is already in use on 127.0.0.1, most likely by the embedded ` +
-        `server of another carepay checkout (or by another program). Stop that server, or give this checkout a port of its ` +
-        `own, e.g. CAREPAY_EMBEDDED_PG_PORT=54330 npm run demo (or set DATABASE_URL to use a PostgreSQL you run yourself).`,
+        `server of another carepay checkout (or by another program). Stop that server, or give this checkout another port: ` +
+        `CAREPAY_EMBEDDED_PG_PORT=54330 npm run demo, or leave CAREPAY_EMBEDDED_PG_PORT unset and the checkout picks a free ` +
+        `port itself (or set DATABASE_URL to use a PostgreSQL you run yourself).`,
     );
   }
   mkdirSync(path.dirname(abs), { recursive: true });
