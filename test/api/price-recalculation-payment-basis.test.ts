@@ -100,6 +100,12 @@ describe('price recalculation: payment bases for the adjustments of providers th
       ['OMSORG', null, null, `AG-2026-R${String(items[1].adjustmentId).padStart(6, '0')}`, '-883.75', true],
     ]);
     refs = { HJEM: items[0].paymentBasis, OMSORG: items[1].paymentBasis };
+    // The adjustments name their basis, as they name an invoice.
+    const listed = (await app.as(finance).get(`/api/price-adjustments?year=2026`).expect(200)).body.items;
+    expect(listed.map((a: any) => [a.providerRef, a.invoice, a.paymentBasis])).toEqual([
+      ['HJEM', null, refs.HJEM],
+      ['OMSORG', null, refs.OMSORG],
+    ]);
     // Nothing was invoiced by the municipality, and a second run sends nothing new.
     expect(Number((await t.db('invoices').where({ municipality_id: w.municipalityId }).count({ n: '*' }).first())!.n)).toBe(0);
     const again = await app.as(finance).post(`/api/price-recalculations/${recalcId}/documents`).expect(200);

@@ -57,10 +57,12 @@ export async function runDemoInvoiceControl(
   if (provider.invoicing_mode !== 'payment_basis')
     await db('providers').where({ id: provider.id }).update({ invoicing_mode: 'payment_basis' });
 
-  await services.invoiceControl.issueDue(who);
+  const sent = new Set((await services.invoiceControl.issueDue(who)).filter((r) => r.created).map((r) => r.basis.reference));
   const bases = await services.invoiceControl.listBases(who, { providerId: provider.id }, { limit: 100, offset: 0 });
   const out = [`Payment basis and the provider's own invoice (${providerRef} invoices from its own system; files in ${outDir})`];
-  for (const b of bases.items) out.push(...(await answerBasis(services, who, b.reference, outDir)));
+  // The month's bases; the basis of a price adjustment belongs to the recalculation step.
+  for (const b of bases.items.filter((x) => x.settlementId !== null))
+    out.push(...(await answerBasis(services, who, b.reference, outDir, sent.has(b.reference))));
   return out;
 }
 
@@ -69,7 +71,7 @@ export async function runDemoInvoiceControl(
  * already answers it) the provider's own invoice or credit note built from it as the provider's
  * system would, received, and its Invoice Response written. The lines say what happened.
  */
-export async function answerBasis(services: Services, who: Acting, reference: string, outDir: string): Promise<string[]> {
+export async function answerBasis(services: Services, who: Acting, reference: string, outDir: string, sentNow = true): Promise<string[]> {
   const db = services.db;
   const m = who.principal.municipalityId;
   const full = await services.invoiceControl.basis(who, reference);
@@ -84,7 +86,9 @@ export async function answerBasis(services: Services, who: Acting, reference: st
   ]);
   await writeFile(path.join(outDir, `${reference}.pdf`), pdf);
   await writeFile(path.join(outDir, `${reference}.csv`), csv);
-  out.push(`  sent    ${reference} to ${full.providerRef} for ${full.period}: ${full.totalInclVat} ${full.currency} incl. VAT (PDF, CSV)`);
+  out.push(
+    `  ${sentNow ? 'sent   ' : 'exists '} ${reference} to ${full.providerRef} for ${full.period}: ${full.totalInclVat} ${full.currency} incl. VAT (PDF, CSV)`,
+  );
 
   const done = (await services.invoiceControl.listReceived(who, { providerId: provider.id }, { limit: 1000, offset: 0 })).items.find(
     (d) => d.paymentBasisReference === reference && d.readyForPayment,

@@ -71,11 +71,13 @@ export function recalcLines(r: Recalculation, currency: string): string[] {
   for (const a of r.adjustments) {
     const doc = a.invoice
       ? `${a.invoice.kind} ${a.invoice.number}`
-      : new Decimal(a.totalInclVat).isZero()
-        ? 'nothing to settle'
-        : r.status === 'approved'
-          ? 'not issued yet'
-          : 'draft';
+      : a.paymentBasis
+        ? `payment basis ${a.paymentBasis}`
+        : new Decimal(a.totalInclVat).isZero()
+          ? 'nothing to settle'
+          : r.status === 'approved'
+            ? 'not issued yet'
+            : 'draft';
     out.push(
       `  adjustment ${a.providerRef.padEnd(12)} ${a.totalExclVat.padStart(12)} + VAT ${a.vat.padStart(10)} = ${a.totalInclVat.padStart(12)} ${currency} (${a.lines.length} line(s)): ${doc}`,
     );

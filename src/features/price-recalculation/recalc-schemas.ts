@@ -213,6 +213,10 @@ export const Adjustment = z
     totalInclVat: Money,
     lines: z.array(AdjustmentLineSchema),
     invoice: z.object({ number: InvoiceNumber, kind: InvoiceKindSchema, issueDate: z.string() }).nullable(),
+    paymentBasis: z
+      .string()
+      .nullable()
+      .meta({ description: 'the payment basis sent for this adjustment, when the provider invoices itself (docs/invoices.md)' }),
   })
   .meta({ id: 'PriceAdjustment' });
 export type Adjustment = z.infer<typeof Adjustment>;

@@ -370,6 +370,9 @@ export const recalcStore = {
       .leftJoin('invoices as i', function () {
         this.on('i.municipality_id', 'a.municipality_id').andOn('i.price_adjustment_id', 'a.id');
       })
+      .leftJoin('payment_bases as pb', function () {
+        this.on('pb.municipality_id', 'a.municipality_id').andOn('pb.price_adjustment_id', 'a.id');
+      })
       .where('a.municipality_id', scope.municipalityId);
     if (scope.providerId !== null) q.andWhere('a.provider_id', scope.providerId);
     if (f.recalculationId) q.andWhere('a.recalculation_id', f.recalculationId);
@@ -390,6 +393,7 @@ export const recalcStore = {
         'i.number as invoice_number',
         'i.kind as invoice_kind',
         'i.issue_date as invoice_issue_date',
+        'pb.reference as payment_basis',
       );
     const ids = rows.map((r) => r.id as number);
     const lines = ids.length
@@ -426,6 +430,7 @@ export const recalcStore = {
           vatPercent: l.vat_percent,
         })),
       invoice: r.invoice_number ? { number: r.invoice_number, kind: r.invoice_kind, issueDate: r.invoice_issue_date } : null,
+      paymentBasis: r.payment_basis ?? null,
     }));
     return { items, total: Number(count) };
   },
