@@ -83,6 +83,14 @@ export interface GrantInput {
   validTo: string | null;
 }
 
+/** When a citizen held a grant of a category (one-off payments need no more of it). */
+export interface GrantSpan {
+  citizenId: number;
+  category: Category;
+  validFrom: string;
+  validTo: string | null;
+}
+
 export interface AbsenceInput {
   citizenId: number;
   kind: 'hospital' | 'respite' | 'holiday';
@@ -135,6 +143,12 @@ export interface EngineInput {
   levels?: Readonly<Record<string, LevelInput>>;
   levelRates?: readonly LevelRate[];
   levelGrants?: readonly LevelGrantInput[];
+  /**
+   * What one-off payments (model `oneOff`) are decided from: the citizens' provider choices and
+   * grant spans of every date up to the period's end, of any provider. Absent: `choices` and
+   * `grants` are taken as the whole history.
+   */
+  history?: { choices: readonly ChoiceInput[]; grants: readonly GrantSpan[] };
   citizens: readonly CitizenInput[];
   choices: readonly ChoiceInput[];
   grants: readonly GrantInput[];
@@ -147,7 +161,8 @@ export interface EngineInput {
   };
 }
 
-export type LineKind = 'visit' | 'cancellation' | 'hospital' | 'per_period' | 'quality_bonus' | 'level_day';
+/** new_customer and takeover: one-off payments on an event (rule one-off-payments). */
+export type LineKind = 'visit' | 'cancellation' | 'hospital' | 'per_period' | 'quality_bonus' | 'level_day' | 'new_customer' | 'takeover';
 
 /**
  * An aggregated settlement line. amount = round₂(quantity × rate × factor), where quantity is
