@@ -252,6 +252,12 @@ const KINDS: Record<string, Record<Language, string>> = {
   per_period: { da: 'Månedlig ydelse', sv: 'Månadsersättning', en: 'Monthly fee' },
   level_day: { da: 'Niveau, dage', sv: 'Nivå, dygn', en: 'Level, days' },
   quality_bonus: { da: 'Kvalitetsbonus', sv: 'Kvalitetsbonus', en: 'Quality bonus' },
+  new_customer: { da: 'Engangsbetaling, ny borger', sv: 'Engångsersättning, ny kund', en: 'One-off payment, new customer' },
+  takeover: {
+    da: 'Opstartsbetaling, leverandørskift',
+    sv: 'Uppstartsersättning, byte av utförare',
+    en: 'Start-up payment, change of provider',
+  },
   accepted_exception: { da: 'Godkendt afvigelse', sv: 'Godkänd avvikelse', en: 'Accepted exception' },
   price_adjustment: { da: 'Efterregulering af timepris', sv: 'Efterreglering av timpris', en: 'Retro price adjustment' },
 };

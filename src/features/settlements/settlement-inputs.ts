@@ -288,17 +288,24 @@ const overlaps = (t: string, from = 'from', to = 'to') =>
 export interface Lookback {
   cancellations: number;
   week: boolean;
+  /** One-off payments: the citizens' choices and grant spans of every earlier date (HISTORY_SQL). */
+  history: boolean;
 }
 
 export function lookbackOf(model: ResolvedModel): Lookback {
   const within = model.model.cancellation?.replacementWithinWeekdays;
-  return { cancellations: within === undefined ? 0 : within * 2 + 7, week: usesWeeklyCaps(model.model) };
+  return {
+    cancellations: within === undefined ? 0 : within * 2 + 7,
+    week: usesWeeklyCaps(model.model),
+    history: (model.model.oneOff?.length ?? 0) > 0,
+  };
 }
 
 /** What loads enough for both (a comparison loads once for two models). */
 export const widerLookback = (a: Lookback, b: Lookback): Lookback => ({
   cancellations: Math.max(a.cancellations, b.cancellations),
   week: a.week || b.week,
+  history: a.history || b.history,
 });
 
 /** Whole epoch minutes (UTC, seconds dropped) of a timestamptz: exact in float8 at these magnitudes, and cheaper to print than the instant. */
@@ -377,6 +384,30 @@ export const PROVIDER_FACTS_SQL = `
     (select json_agg(s.fingerprint order by s.sequence)
        from settlements s
       where s.municipality_id = :m and s.provider_id = :p and s.period_start = :from and s.status = 'draft') as drafts`;
+
+/**
+ * For one-off payments (rule one-off-payments): every provider choice and every grant span
+ * (current versions) of the provider's citizens that began before the month ends, of any
+ * provider and any date, as [citizen, category, provider (choices), from, to] in a fixed order.
+ */
+export const HISTORY_SQL = `
+  with cit as (
+    select array(
+      select unnest(:ids::int[])
+      union
+      select citizen_id from provider_choices pc where pc.municipality_id = :m and pc.provider_id = :p and ${overlaps('pc')}
+    ) as ids
+  )
+  select
+    (select json_agg(json_build_array(pc.citizen_id, pc.category, pc.provider_id, pc.valid_from, pc.valid_to)
+                     order by pc.citizen_id, pc.category, pc.valid_from, pc.id)
+       from provider_choices pc
+      where pc.municipality_id = :m and pc.citizen_id = any((select ids from cit)::int[]) and pc.valid_from < :to) as choices,
+    (select json_agg(json_build_array(g.citizen_id, g.category, null, g.valid_from, g.valid_to)
+                     order by g.citizen_id, g.category, g.valid_from, g.id)
+       from grants g
+      where g.municipality_id = :m and g.citizen_id = any((select ids from cit)::int[]) and g.superseded_at is null
+        and g.valid_from < :to) as grants`;
 
 /** COPY text format: backslash escapes, \N for null. */
 const unescapeCopy = (f: string): string =>
@@ -650,7 +681,11 @@ export async function loadProviderInputs(
       area,
     });
   });
-  const facts = await db.raw(PROVIDER_FACTS_SQL, { ...params, ids: `{${[...visited].join(',')}}` });
+  const citizenIds = `{${[...visited].join(',')}}`;
+  const [facts, past] = await Promise.all([
+    db.raw(PROVIDER_FACTS_SQL, { ...params, ids: citizenIds }),
+    look.history ? db.raw(HISTORY_SQL, { m: mi.id, p: provider.id, from: p.from, to: p.to, ids: citizenIds }) : null,
+  ]);
   type Row = (string | number | boolean | null | number[])[];
   const row = facts.rows[0] as Record<'citizens' | 'grants' | 'choices' | 'absences' | 'level_grants' | 'decisions', Row[] | null> & {
     drafts: string[] | null;
@@ -717,6 +752,27 @@ export async function loadProviderInputs(
   }));
   // Level grants are edited in place (their end): their values are hashed. Only when there are any, so other fingerprints stay as they were.
   if (levelGrants.length) h.update(`l:${JSON.stringify(row.level_grants)};`);
+  let history: EngineInput['history'];
+  if (past) {
+    const hr = past.rows[0] as Record<'choices' | 'grants', Row[] | null>;
+    history = {
+      choices: (hr.choices ?? []).map((c) => ({
+        citizenId: c[0] as number,
+        category: c[1] as ChoiceInput['category'],
+        providerId: c[2] as number,
+        validFrom: c[3] as string,
+        validTo: c[4] as string | null,
+      })),
+      grants: (hr.grants ?? []).map((g) => ({
+        citizenId: g[0] as number,
+        category: g[1] as ChoiceInput['category'],
+        validFrom: g[3] as string,
+        validTo: g[4] as string | null,
+      })),
+    };
+    // Only when loaded, so the fingerprints of models without one-off payments stay as they were.
+    h.update(`o:${JSON.stringify(hr)};`);
+  }
   const decisions = new Map<string, 'accepted' | 'rejected'>();
   for (const d of row.decisions ?? []) decisions.set(`${String(d[0])}|${String(d[1])}`, d[2] as 'accepted' | 'rejected');
   h.update(`d:${JSON.stringify(row.decisions ?? [])};`);
@@ -733,6 +789,7 @@ export async function loadProviderInputs(
     levels: basis.levels,
     levelRates: basis.levelRates,
     levelGrants,
+    ...(history ? { history } : {}),
     citizens,
     choices,
     grants,
