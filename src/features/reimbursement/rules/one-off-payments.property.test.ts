@@ -34,7 +34,9 @@ const citizenHistory = fc.record({
   gap: fc.option(fc.integer({ min: 1, max: 60 }), { nil: null }),
 });
 
-function world(histories: fc.RecordValue<typeof citizenHistory>[]) {
+type History = typeof citizenHistory extends fc.Arbitrary<infer T> ? T : never;
+
+function world(histories: History[]) {
   const choices: ChoiceInput[] = [];
   const grants: GrantSpan[] = [];
   histories.forEach((h, i) => {
