@@ -31,7 +31,9 @@ const brief = (l: Line) => [l.citizenRef, l.serviceCode, l.kind, l.band, l.visit
  *       day 1: 30 × 450.00 / 60 × 75 % = 168.75; days 2–3: 60 × 450.00 / 60 × 25 % = 112.50
  *   R1  a returning customer: HOME since 1 January and a grant in January, a new grant and CARE from Mon 2 March
  *       → not a new customer (January's grant, outside the month, says so), a takeover from HOME: 1,500.00
- *   total 225.00 + 1,800.00 + 1,500.00 + 1,500.00 + 168.75 + 112.50 = 5,306.25; VAT 25 % = 1,326.5625 → 1,326.56
+ *   M1  chose CARE on 1 February, granted PC from Mon 9 March → a new customer on 9 March: 1,800.00
+ *   total 225.00 + 1,800.00 + 1,500.00 + 1,500.00 + 168.75 + 112.50 + 1,800.00 = 7,106.25;
+ *   VAT 25 % = 1,776.5625 → 1,776.56
  */
 describe('settlements: one-off payments are paid once; planned care in hospital is paid from the grant', () => {
   let app: TestApp;
@@ -39,6 +41,7 @@ describe('settlements: one-off payments are paid once; planned care in hospital 
   let admin: string;
   let finance: string;
   let n1: number;
+  let m1: number;
   let regularId: number;
 
   const model = (oneOff: object[]) => {
@@ -83,6 +86,9 @@ describe('settlements: one-off payments are paid once; planned care in hospital 
     await w.grant(r1, 'PC', { minutesPerOccurrence: 30, validTo: '2026-02-01' });
     await w.choose(r1, w.providers.p, 'personal_care', '2026-03-02');
     await w.grant(r1, 'PC', { minutesPerOccurrence: 30, validFrom: '2026-03-02' });
+    m1 = await w.citizen('M1');
+    await w.choose(m1, w.providers.p, 'personal_care', '2026-02-01');
+    await w.grant(m1, 'PC', { minutesPerOccurrence: 30, frequency: { type: 'weekdays', weekdays: [1] }, validFrom: '2026-03-09' });
     const h1 = await w.citizen('H1');
     await w.choose(h1, w.providers.p);
     await w.grant(h1, 'PC', { minutesPerOccurrence: 30 });
@@ -95,12 +101,13 @@ describe('settlements: one-off payments are paid once; planned care in hospital 
 
   it('settles March with the one-off payments and the planned hospital care, worked by hand', async () => {
     const s = care(await run('2026-03')).settlement;
-    expect(s).toMatchObject({ kind: 'regular', totalExclVat: '5306.25', vat: '1326.56', totalInclVat: '6632.81' });
+    expect(s).toMatchObject({ kind: 'regular', totalExclVat: '7106.25', vat: '1776.56', totalInclVat: '8882.81' });
     regularId = s.id;
     const lines = await linesOf(s.id);
     expect(lines.map(brief)).toEqual([
       ['H1', 'PC', 'hospital', 'weekday_day', 2, 60, '112.50'],
       ['H1', 'PC', 'hospital', 'weekday_day', 1, 30, '168.75'],
+      ['M1', 'new_customer', 'new_customer', 'weekday_day', 1, 240, '1800.00'],
       ['N1', 'PC', 'visit', 'weekday_day', 1, 30, '225.00'],
       ['N1', 'new_customer', 'new_customer', 'weekday_day', 1, 240, '1800.00'],
       ['R1', 'takeover', 'takeover', null, 1, 0, '1500.00'],
@@ -109,6 +116,7 @@ describe('settlements: one-off payments are paid once; planned care in hospital 
     expect(lines.map((l) => l.reasonCodes)).toEqual([
       ['basis.granted', 'hospital.planned', 'hospital.day2.25', 'hospital.day3.25'],
       ['basis.granted', 'hospital.planned', 'hospital.day1.75'],
+      ['one_off.new_customer', 'one_off.date.2026-03-09', 'one_off.hours.4'],
       ['basis.granted'],
       ['one_off.new_customer', 'one_off.date.2026-03-09', 'one_off.hours.4'],
       ['one_off.takeover', 'one_off.date.2026-03-02', 'one_off.amount'],
@@ -116,7 +124,7 @@ describe('settlements: one-off payments are paid once; planned care in hospital 
     ]);
     // In words for the provider, in Danish
     const da = (await app.as(finance).get(`/api/settlements/${s.id}/lines?language=da`).expect(200)).body.items;
-    expect(da[3].reasons[0]).toBe('engangsbetaling for en ny borger (betales én gang)');
+    expect(da[4].reasons[0]).toBe('engangsbetaling for en ny borger (betales én gang)');
     // HOME, which T1 left, is paid no one-off payment
     const home = (await run('2026-03')).outcomes.find((o: { providerRef: string }) => o.providerRef === 'HOME');
     expect(home?.settlement ? (await linesOf(home.settlement.id)).filter((l) => l.kind !== 'visit') : []).toEqual([]);
@@ -147,10 +155,39 @@ describe('settlements: one-off payments are paid once; planned care in hospital 
       .select('l.kind', 'l.citizen_ref', 's.period_start', t.db.raw('l.amount::text as amount'))
       .orderBy(['l.kind', 'l.citizen_ref']);
     expect(paid).toEqual([
+      { kind: 'new_customer', citizen_ref: 'M1', period_start: '2026-03-01', amount: '1800.00' },
       { kind: 'new_customer', citizen_ref: 'N1', period_start: '2026-03-01', amount: '1800.00' },
       { kind: 'takeover', citizen_ref: 'R1', period_start: '2026-03-01', amount: '1500.00' },
       { kind: 'takeover', citizen_ref: 'T1', period_start: '2026-03-01', amount: '1500.00' },
     ]);
+  });
+
+  it('a new customer whose first day moves to an earlier month after approval is at no time paid twice', async () => {
+    // A grant entered late: M1 was granted PC from Mon 16 February, so M1 became a new customer then, not on 9 March.
+    await w.grant(m1, 'PC', {
+      minutesPerOccurrence: 30,
+      frequency: { type: 'weekdays', weekdays: [1] },
+      validFrom: '2026-02-16',
+      validTo: '2026-03-01',
+    });
+    const oneOffLines = async (id: number | undefined) => (id ? (await linesOf(id)).filter((l) => l.kind === 'new_customer') : []);
+    // February does not pay it while approved March still does
+    expect(await oneOffLines(care(await run('2026-02')).settlement?.id)).toEqual([]);
+    // March's correction credits it …
+    const c = care(await run('2026-03')).settlement;
+    expect((await linesOf(c.id)).map(brief)).toEqual([['M1', 'new_customer', 'new_customer', 'weekday_day', -1, -240, '-1800.00']]);
+    await app.as(admin).post(`/api/settlements/${c.id}/approve`).expect(200);
+    // … and only then does February pay it, dated 16 February
+    const feb = care(await run('2026-02'));
+    expect((await oneOffLines(feb.settlement.id)).map((l) => [...brief(l), l.reasonCodes[1]])).toEqual([
+      ['M1', 'new_customer', 'new_customer', 'weekday_day', 1, 240, '1800.00', 'one_off.date.2026-02-16'],
+    ]);
+    const [{ total }] = await t
+      .db('settlement_lines as l')
+      .join('settlements as s', 's.id', 'l.settlement_id')
+      .where({ 's.municipality_id': w.municipalityId, 'l.kind': 'new_customer', 'l.citizen_id': m1 })
+      .select(t.db.raw('sum(l.amount)::text as total'));
+    expect(total).toBe('1800.00');
   });
 
   it('refuses a one-off payment without the price it needs: the model (422 naming the setting) and the run (422, nothing written)', async () => {

@@ -148,7 +148,12 @@ export interface EngineInput {
    * grant spans of every date up to the period's end, of any provider. Absent: `choices` and
    * `grants` are taken as the whole history.
    */
-  history?: { choices: readonly ChoiceInput[]; grants: readonly GrantSpan[] };
+  history?: {
+    choices: readonly ChoiceInput[];
+    grants: readonly GrantSpan[];
+    /** New-customer payments in approved settlements of other months (net of corrections): not paid again. */
+    paidNewCustomers?: readonly { citizenId: number; category: Category; period: string }[];
+  };
   citizens: readonly CitizenInput[];
   choices: readonly ChoiceInput[];
   grants: readonly GrantInput[];

@@ -388,7 +388,9 @@ export const PROVIDER_FACTS_SQL = `
 /**
  * For one-off payments (rule one-off-payments): every provider choice and every grant span
  * (current versions) of the provider's citizens that began before the month ends, of any
- * provider and any date, as [citizen, category, provider (choices), from, to] in a fixed order.
+ * provider and any date, as [citizen, category, provider (choices), from, to] in a fixed order;
+ * and the new-customer payments of other months' approved settlements (partial index
+ * settlement_lines_one_off).
  */
 export const HISTORY_SQL = `
   with cit as (
@@ -407,7 +409,16 @@ export const HISTORY_SQL = `
                      order by g.citizen_id, g.category, g.valid_from, g.id)
        from grants g
       where g.municipality_id = :m and g.citizen_id = any((select ids from cit)::int[]) and g.superseded_at is null
-        and g.valid_from < :to) as grants`;
+        and g.valid_from < :to) as grants,
+    -- New-customer payments approved in other months, net of their corrections: a citizen is a new customer once.
+    (select json_agg(json_build_array(x.citizen_id, x.category, x.period) order by x.citizen_id, x.category, x.period)
+       from (select l.citizen_id, l.category, to_char(s.period_start, 'YYYY-MM') as period
+               from settlement_lines l
+               join settlements s on s.municipality_id = l.municipality_id and s.id = l.settlement_id
+              where l.municipality_id = :m and l.kind = 'new_customer' and l.citizen_id = any((select ids from cit)::int[])
+                and s.status <> 'draft' and s.period_start <> :from
+              group by l.citizen_id, l.category, s.period_start
+             having sum(l.visits) > 0) x) as paid`;
 
 /** COPY text format: backslash escapes, \N for null. */
 const unescapeCopy = (f: string): string =>
@@ -754,7 +765,7 @@ export async function loadProviderInputs(
   if (levelGrants.length) h.update(`l:${JSON.stringify(row.level_grants)};`);
   let history: EngineInput['history'];
   if (past) {
-    const hr = past.rows[0] as Record<'choices' | 'grants', Row[] | null>;
+    const hr = past.rows[0] as Record<'choices' | 'grants' | 'paid', Row[] | null>;
     history = {
       choices: (hr.choices ?? []).map((c) => ({
         citizenId: c[0] as number,
@@ -768,6 +779,11 @@ export async function loadProviderInputs(
         category: g[1] as ChoiceInput['category'],
         validFrom: g[3] as string,
         validTo: g[4] as string | null,
+      })),
+      paidNewCustomers: (hr.paid ?? []).map((x) => ({
+        citizenId: x[0] as number,
+        category: x[1] as ChoiceInput['category'],
+        period: x[2] as string,
       })),
     };
     // Only when loaded, so the fingerprints of models without one-off payments stay as they were.

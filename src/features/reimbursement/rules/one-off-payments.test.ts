@@ -128,6 +128,22 @@ describe('one-off-payments', () => {
     ]);
   });
 
+  it('does not pay a new customer already paid in an approved settlement of another month', () => {
+    const r = settle(
+      world({
+        history: {
+          choices: world().choices,
+          grants: world().grants.map((g) => ({ citizenId: g.citizenId, category: g.category, validFrom: g.validFrom, validTo: g.validTo })),
+          paidNewCustomers: [{ citizenId: 3, category: 'personal_care', period: '2026-02' }],
+        },
+      }),
+    );
+    expect(rows(r).map((x) => [x[0], x[2]])).toEqual([
+      ['C001', 'new_customer'],
+      ['C002', 'takeover'],
+    ]);
+  });
+
   it('fails the run naming the hourly rate the payment needs', () => {
     const input = world({}, [{ event: 'new_customer', category: 'personal_care', hours: '4', priceGroup: 'pc', rateBand: 'evening' }]);
     let issues: unknown = null;

@@ -20,8 +20,11 @@ import type { BatchRule } from './rule.js';
  *
  * An event is paid in the settlement of the month its date falls in, to that day's provider, and
  * nowhere else: a re-run or correction of the month gives the same line (so a correction shows no
- * difference), and a later month does not hold the date. Events before the rule's `notBefore`
- * are not paid. Lines: kind `new_customer` / `takeover`, service code = the event, one per
+ * difference), and a later month does not hold the date. Should the data move a new customer's
+ * first day to another month after a settlement paying it was approved, the new month does not
+ * pay it while an approved settlement of another month still does, net of its corrections
+ * (`history.paidNewCustomers`): at no time is it paid twice. Events before the rule's
+ * `notBefore` are not paid. Lines: kind `new_customer` / `takeover`, service code = the event, one per
  * citizen × event; hours at the price group's hourly rate in the rate band, or the fixed amount,
  * as configured (no cancellation, area, provider-kind or bonus factors). Reason codes
  * `one_off.<event>`, `one_off.date.<date>` and `one_off.hours.<h>` or `one_off.amount`.
@@ -44,6 +47,7 @@ export const oneOffPayments: BatchRule = {
     for (const c of history.choices) if (categories.has(c.category)) entry(c.citizenId, c.category).choices.push(c);
     for (const g of history.grants) if (categories.has(g.category)) entry(g.citizenId, g.category).grants.push(g);
 
+    const paidElsewhere = new Set((ctx.input.history?.paidNewCustomers ?? []).map((p) => `${p.citizenId}|${p.category}`));
     const events: { rule: OneOffRule; citizenId: number; date: string }[] = [];
     const keys = [...byCitizen.keys()].sort();
     for (const k of keys) {
@@ -54,7 +58,7 @@ export const oneOffPayments: BatchRule = {
       const start = careStart(e.choices, e.grants);
       for (const rule of rules) {
         if (rule.category !== category) continue;
-        if (rule.event === 'new_customer' && start && start.providerId === ctx.provider.id)
+        if (rule.event === 'new_customer' && start && start.providerId === ctx.provider.id && !paidElsewhere.has(k))
           events.push({ rule, citizenId, date: start.date });
         if (rule.event === 'takeover')
           for (let i = 1; i < e.choices.length; i++) {
