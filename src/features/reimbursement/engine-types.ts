@@ -81,6 +81,8 @@ export interface GrantInput {
   staffCount: number;
   validFrom: string;
   validTo: string | null;
+  /** The grant's time band, when given (prices planned care derived from the grant if it names a band of the model). */
+  timeBand?: string | null;
 }
 
 /** When a citizen held a grant of a category (one-off payments need no more of it). */

@@ -368,7 +368,7 @@ export const PROVIDER_FACTS_SQL = `
        from citizens c where c.municipality_id = :m and c.id = any((select ids from cit)::int[])) as citizens,
     (select json_agg(json_build_array(g.id, g.source_system, g.external_id, g.version, g.citizen_id, g.service_code, g.category,
                                       g.minutes_per_occurrence, g.frequency_type, g.frequency_count, g.weekdays, g.staff_count,
-                                      g.valid_from, g.valid_to) order by g.id)
+                                      g.valid_from, g.valid_to, g.time_band) order by g.id)
        from grants g
       where g.municipality_id = :m and g.citizen_id = any((select ids from cit)::int[]) and g.superseded_at is null and ${overlaps('g')}) as grants,
     (select json_agg(json_build_array(pc.id, pc.citizen_id, pc.category, pc.provider_id, pc.valid_from, pc.valid_to) order by pc.id)
@@ -735,6 +735,7 @@ export async function loadProviderInputs(
       staffCount: g[11] as number,
       validFrom: g[12] as string,
       validTo: g[13] as string | null,
+      timeBand: (g[14] as string | null) ?? null,
     };
   });
   h.update(`g:${(row.grants ?? []).map((g) => `${String(g[0])}.${String(g[3])}`).join(',')};`);

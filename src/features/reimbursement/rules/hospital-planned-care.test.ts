@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReimbursementInputError } from '../engine-types.js';
 import { settleProvider } from '../engine.js';
-import { aCancelledVisit, aChoice, aModel, anAbsence, aVisit, aWorld } from '../testing/engine-builders.js';
+import { aCancelledVisit, aChoice, aGrant, aModel, anAbsence, aVisit, aWorld } from '../testing/engine-builders.js';
 import { settle } from '../testing/settle.js';
 
 /** Solna 2024 (published): 75 % of the planned visits on day 1 of an unplanned stay, 25 % on days 2–5. */
@@ -75,6 +75,21 @@ describe('hospital-planned-care', () => {
         '300.00',
         ['basis.delivered', 'hospital.planned', 'hospital.day2.25', 'hospital.day3.25', 'hospital.day4.25', 'hospital.day5.25'],
       ],
+    ]);
+  });
+
+  it("prices a derived visit at the grant's time band when it is a band of the model, else at rateBand", () => {
+    const r = settle(
+      aWorld(model(hospital({ categories: ['personal_care'] })), {
+        absences: [anAbsence(1, '2026-03-10', '2026-03-11'), anAbsence(2, '2026-03-10', '2026-03-11')],
+        grants: [aGrant(1, 'PC', 'personal_care', { timeBand: 'night' }), aGrant(2, 'PC', 'personal_care', { timeBand: 'morning' })],
+      }),
+    );
+    expect(r.lines.map((l) => [l.citizenRef, l.band, l.rate, l.amount])).toEqual([
+      // Night: 30 × 720.00 / 60 × 75 % = 270.00
+      ['C001', 'night', '720.00', '270.00'],
+      // 'morning' is no band of the model: the day rate, 30 × 600.00 / 60 × 75 % = 225.00
+      ['C002', 'day', '600.00', '225.00'],
     ]);
   });
 

@@ -17,7 +17,8 @@ import type { BatchRule } from './rule.js';
  * visit is never paid twice. Enabled by `hospital.plannedFromGrant`.
  *
  * A derived visit is paid to the provider the citizen had chosen that day for the grant's
- * category, at the hourly rate of `plannedFromGrant.rateBand` (a grant has no time of day): the
+ * category, at the hourly rate of the grant's time band when it names a band of the model, else
+ * of `plannedFromGrant.rateBand` (a derived visit has no time of day to split by): the
  * grant's minutes (standard minutes for `per_service`; × staff count when double staffing is on
  * and the grant is for two), or the per-visit amount/rate for `per_visit`. Days paying 0 % and
  * `per_period` services give no line. Lines: kind `hospital`, reason codes `hospital.planned`
@@ -38,6 +39,8 @@ export const hospitalPlannedCare: BatchRule = {
       const k = `${u.visit.citizenId}|${u.code}|${u.date}`;
       registered.set(k, (registered.get(k) ?? 0) + 1);
     }
+    const bands = new Set(ctx.model.timeBands.bands.map((b) => b.name));
+    if (ctx.model.timeBands.holidayBand) bands.add(ctx.model.timeBands.holidayBand);
     const lines = new Map<string, Derived>();
     for (const g of ctx.input.grants) {
       if (!ctx.absences.has(g.citizenId)) continue;
@@ -66,7 +69,8 @@ export const hospitalPlannedCare: BatchRule = {
           basis.type === 'per_service'
             ? service.standardMinutes
             : (g.minutesPerOccurrence || service.standardMinutes) * (double ? g.staffCount : 1);
-        const lk = `${g.citizenId}|${g.serviceCode}|${percent}`;
+        const band = g.timeBand && bands.has(g.timeBand) ? g.timeBand : h.plannedFromGrant!.rateBand;
+        const lk = `${g.citizenId}|${g.serviceCode}|${percent}|${band}`;
         let l = lines.get(lk);
         if (!l)
           lines.set(
@@ -76,6 +80,7 @@ export const hospitalPlannedCare: BatchRule = {
               code: g.serviceCode,
               category,
               priceGroup: service.priceGroup,
+              band,
               percent,
               visits: 0,
               minutes: 0,
@@ -90,8 +95,8 @@ export const hospitalPlannedCare: BatchRule = {
         l.reasons.add(`hospital.day${n}.${pctLabel(percent)}`);
       });
     }
-    const band = h.plannedFromGrant.rateBand;
     for (const l of lines.values()) {
+      const band = l.band;
       const basis = ctx.rulesFor(l.code, l.category).basis;
       const perVisit = basis.type === 'per_visit';
       const unit: RateUnit = perVisit ? 'per_visit' : 'per_hour';
@@ -130,6 +135,7 @@ interface Derived {
   code: string;
   category: Category;
   priceGroup: string;
+  band: string;
   percent: string;
   visits: number;
   minutes: number;
