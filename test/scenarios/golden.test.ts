@@ -70,7 +70,7 @@ describe('golden scenarios (published reimbursement examples)', () => {
     ]);
   });
 
-  it('Solna 2024: standard times, declined visits 50/75/55 % and hospital stays 75/25 %', async () => {
+  it('Solna 2024: standard times, declined visits 50/75/55 %, hospital stays 75/25 % of the planned visits, a new customer 4 hours', async () => {
     const r = await run('solna-2024');
     expect(lines(r, 'HEMTJ')).toEqual([
       // Practical help on standard time: 70 registered minutes, paid 60 × 400.00 / 60 = 400.00
@@ -94,12 +94,29 @@ describe('golden scenarios (published reimbursement examples)', () => {
       ['B2', 'SOL-PC', 'hospital', 'day', 1, 30, '0.00'],
       // Days 2 (Tue 16) and 5 (Fri 19) → 25 % of 2 × 30 min × 450.00 / 60 = 450.00 × 0.25 = 112.50
       ['B2', 'SOL-PC', 'hospital', 'day', 2, 60, '112.50'],
+      // Planned care from the daily grant: days 3 (Wed 17) and 4 (Thu 18) hold no registered visit → 25 % of
+      // 2 × 30 min × 450.00 / 60 = 112.50 (day 7, Sun 21, pays 0 % and gives no line; the registered days are not paid again)
+      ['B2', 'SOL-PC', 'hospital', 'day', 2, 60, '112.50'],
       // Day 1 (Mon 15) → 75 % of 30 × 450.00 / 60 = 225.00 × 0.75 = 168.75
       ['B2', 'SOL-PC', 'hospital', 'day', 1, 30, '168.75'],
+      // B3 is a new customer (first choice and grant of personal care on Mon 8 Apr): delivered 30 × 450.00 / 60 = 225.00
+      ['B3', 'SOL-PC', 'visit', 'day', 1, 30, '225.00'],
+      // … and paid 4 hours once (Solna 2024, published): 240 min × 450.00 / 60 = 1800.00
+      ['B3', 'new_customer', 'new_customer', 'day', 1, 240, '1800.00'],
     ]);
-    // 300 + 400 + 112.50 + 300 + 0 + 110 + 200 + 0 + 112.50 + 168.75 + 225 = 1928.75
-    expect(totals(r, 'HEMTJ')).toEqual(['1928.75', '0.00', '1928.75']);
-    expect(r.providers[0]!.exceptions).toEqual([]);
+    // 300 + 400 + 112.50 + 300 + 0 + 110 + 200 + 0 + 112.50 + 168.75 + 225 = 1928.75 as before the planned care;
+    // + 112.50 planned care + 225.00 + 1800.00 for B3 = 4066.25
+    expect(totals(r, 'HEMTJ')).toEqual(['4066.25', '0.00', '4066.25']);
+    const hemtj = r.providers[0]!;
+    expect(hemtj.lines.filter((l) => l.reasonCodes.includes('hospital.planned')).map((l) => l.reasonCodes)).toEqual([
+      ['basis.delivered', 'hospital.planned', 'hospital.day3.25', 'hospital.day4.25'],
+    ]);
+    expect(hemtj.lines.find((l) => l.kind === 'new_customer')!.reasonCodes).toEqual([
+      'one_off.new_customer',
+      'one_off.date.2024-04-08',
+      'one_off.hours.4',
+    ]);
+    expect(hemtj.exceptions).toEqual([]);
   });
 
   it('Tyresö 2021: private +1.5 %, municipal −1.5 %', async () => {

@@ -317,7 +317,15 @@ const quantityText = (r: Row, L: Labels, lang: InvoiceDocument['language'], mark
   const { places, value, exact } = shownQuantityOf(r, periodStart);
   if (!exact) marks.inexact = true;
   const unit =
-    r.kind === 'level_day' ? L.daysUnit : r.unit === 'per_hour' ? L.hoursUnit : r.unit === 'per_visit' ? L.visitsUnit : L.monthsUnit;
+    r.kind === 'level_day'
+      ? L.daysUnit
+      : r.unit === 'per_hour'
+        ? L.hoursUnit
+        : r.kind === 'new_customer' || r.kind === 'takeover'
+          ? L.paymentsUnit
+          : r.unit === 'per_visit'
+            ? L.visitsUnit
+            : L.monthsUnit;
   return `${exact ? '' : '* '}${formatNumber(value, places, lang)} ${unit}`;
 };
 

@@ -247,6 +247,8 @@ export interface ExtraItem {
   rate: Decimal;
   factor: Factor;
   reasons: string[];
+  /** Visits (or events) the item counts on its line; 0 when unset. */
+  visits?: number;
 }
 
 function nested<N, K, V>(map: Map<N, Map<K, V>>, key: N): Map<K, V> {

@@ -81,6 +81,16 @@ export interface GrantInput {
   staffCount: number;
   validFrom: string;
   validTo: string | null;
+  /** The grant's time band, when given (prices planned care derived from the grant if it names a band of the model). */
+  timeBand?: string | null;
+}
+
+/** When a citizen held a grant of a category (one-off payments need no more of it). */
+export interface GrantSpan {
+  citizenId: number;
+  category: Category;
+  validFrom: string;
+  validTo: string | null;
 }
 
 export interface AbsenceInput {
@@ -135,6 +145,17 @@ export interface EngineInput {
   levels?: Readonly<Record<string, LevelInput>>;
   levelRates?: readonly LevelRate[];
   levelGrants?: readonly LevelGrantInput[];
+  /**
+   * What one-off payments (model `oneOff`) are decided from: the citizens' provider choices and
+   * grant spans of every date up to the period's end, of any provider. Absent: `choices` and
+   * `grants` are taken as the whole history.
+   */
+  history?: {
+    choices: readonly ChoiceInput[];
+    grants: readonly GrantSpan[];
+    /** New-customer payments in approved settlements of other months (net of corrections): not paid again. */
+    paidNewCustomers?: readonly { citizenId: number; category: Category; period: string }[];
+  };
   citizens: readonly CitizenInput[];
   choices: readonly ChoiceInput[];
   grants: readonly GrantInput[];
@@ -147,7 +168,8 @@ export interface EngineInput {
   };
 }
 
-export type LineKind = 'visit' | 'cancellation' | 'hospital' | 'per_period' | 'quality_bonus' | 'level_day';
+/** new_customer and takeover: one-off payments on an event (rule one-off-payments). */
+export type LineKind = 'visit' | 'cancellation' | 'hospital' | 'per_period' | 'quality_bonus' | 'level_day' | 'new_customer' | 'takeover';
 
 /**
  * An aggregated settlement line. amount = round₂(quantity × rate × factor), where quantity is

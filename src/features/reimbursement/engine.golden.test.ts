@@ -120,7 +120,7 @@ describe('Solna 2024: standard times for practical help, declined visits and hos
     ],
   });
 
-  it('pays 50 % / 75 % / 55 % for declined visits, standard times for practical help and 75 % / 25 % in hospital', () => {
+  it('pays 50 % / 75 % / 55 % for declined visits, standard times for practical help and 75 % / 25 % of the planned visits in hospital', () => {
     const r = settle(input);
     expect(
       r.lines.map((l) => [l.citizenRef, l.serviceCode, l.kind, l.visits, l.minutes, l.factor, l.amount, l.reasonCodes.at(-1)]),
@@ -133,11 +133,14 @@ describe('Solna 2024: standard times for practical help, declined visits and hos
       ['C001', 'SOL-SHOP', 'cancellation', 1, 30, '0.55', '115.50', 'cancel.noshow.55'],
       ['C002', 'PC', 'hospital', 1, 45, '0', '0.00', 'hospital.day6.0'],
       ['C002', 'PC', 'hospital', 2, 90, '0.25', '180.00', 'hospital.day3.25'],
+      // planned care from the daily grant on days 4–5 (19, 20 March), nothing registered: 2 × 45 × 8.00 × 25 % = 180.00
+      // (days 7–9 pay 0 % and give no line)
+      ['C002', 'PC', 'hospital', 2, 90, '0.25', '180.00', 'hospital.day5.25'],
       ['C002', 'PC', 'hospital', 1, 45, '0.75', '270.00', 'hospital.day1.75'],
     ]);
-    // personal care 320 + 120 + 270 + 180 = 890.00; practical help 630 + 472.50 + 115.50 = 1218.00
-    expect(categories(r)).toEqual({ personal_care: '890.00', practical_help: '1218.00' });
-    expect(totalsOf(r)).toEqual({ excl: '2108.00', vat: '0.00', incl: '2108.00' });
+    // personal care 320 + 120 + 270 + 180 + 180 = 1070.00; practical help 630 + 472.50 + 115.50 = 1218.00
+    expect(categories(r)).toEqual({ personal_care: '1070.00', practical_help: '1218.00' });
+    expect(totalsOf(r)).toEqual({ excl: '2288.00', vat: '0.00', incl: '2288.00' });
     expect(r.exceptions).toEqual([]);
   });
 });

@@ -27,11 +27,13 @@ import { deliveredCaps, usesWeeklyCaps } from './rules/delivered-caps.js';
 import { doubleStaffing } from './rules/double-staffing.js';
 import { farLongerThanGranted } from './rules/far-longer-than-granted.js';
 import { grantNeverDelivered } from './rules/grant-never-delivered.js';
+import { hospitalPlannedCare } from './rules/hospital-planned-care.js';
 import { hospitalStay } from './rules/hospital-stay.js';
 import { levelDays } from './rules/level-days.js';
 import { matchChoice } from './rules/match-choice.js';
 import { matchGrant } from './rules/match-grant.js';
 import { minuteRounding } from './rules/minute-rounding.js';
+import { oneOffPayments } from './rules/one-off-payments.js';
 import { perPeriod } from './rules/per-period.js';
 import { providerCancellation } from './rules/provider-cancellation.js';
 import { providerKindAdjustment } from './rules/provider-kind-adjustment.js';
@@ -64,12 +66,23 @@ export const PIPELINE: readonly Rule[] = [
   qualityBonus,
   perPeriod,
   levelDays,
+  hospitalPlannedCare,
+  oneOffPayments,
   grantNeverDelivered,
 ];
 
 /** Shared until band-split gives a unit its own parts (saves an array per visit). */
 const NO_PARTS = Object.freeze([]) as unknown as Part[];
-const KIND_ORDER: Record<LineKind, number> = { visit: 0, cancellation: 1, hospital: 2, per_period: 3, quality_bonus: 4, level_day: 5 };
+const KIND_ORDER: Record<LineKind, number> = {
+  visit: 0,
+  cancellation: 1,
+  hospital: 2,
+  per_period: 3,
+  quality_bonus: 4,
+  level_day: 5,
+  new_customer: 6,
+  takeover: 7,
+};
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -340,6 +353,7 @@ function assemble(ctx: EngineContext, pricing: Pricing, units: Unit[], exception
   for (const x of ctx.extraItems) {
     const acc = index.get(x.citizenId, x.code, x.kind, x.category, x.factor, x.band, x.unit, x.rate, pricing.rateId(x.rate));
     acc.minutes += x.minutes;
+    acc.visits += x.visits ?? 0;
     if (x.unit !== 'per_hour') acc.quantity = (acc.quantity ?? zero).plus(x.quantity);
     for (const c of x.reasons) acc.reasons.add(c);
   }

@@ -28,6 +28,44 @@ const Weekday = z.number().int().min(1).max(7);
 /** Percent paid on days from–to of an absence (day 1 = its first day). */
 const AbsenceDays = z.strictObject({ from: z.number().int().min(1).max(366), to: z.number().int().min(1).max(366), percent: Percent });
 
+const IsoDate = z.iso.date();
+
+/**
+ * A one-off payment on an event for one category: either a fixed `amount`, or `hours` at the
+ * hourly rate of `priceGroup` in `rateBand` of the price list (the provider's kind).
+ */
+const OneOffRule = z
+  .strictObject({
+    event: z.enum(['new_customer', 'takeover']),
+    category: CategoryEnum,
+    amount: NonNegative.optional(),
+    hours: NonNegative.refine(
+      (s) => Number(s) > 0 && Number.isInteger(Number(s) * 60),
+      'hours that make whole minutes, above 0',
+    ).optional(),
+    priceGroup: Name.optional(),
+    rateBand: Name.optional(),
+    /** Events before this date are not paid (e.g. the citizens already in care when the rule was introduced). */
+    notBefore: IsoDate.optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.amount !== undefined) {
+      for (const k of ['hours', 'priceGroup', 'rateBand'] as const)
+        if (r[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'not used with a fixed amount' });
+      return;
+    }
+    if (r.hours === undefined)
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'give either amount or hours (with priceGroup and rateBand)' });
+    for (const k of ['priceGroup', 'rateBand'] as const)
+      if (r[k] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `needed to price ${r.hours ?? 'the'} hours: the price list's hourly rate is per price group and band`,
+        });
+  });
+export type OneOffRule = z.infer<typeof OneOffRule>;
+
 const CapPer = z.enum(['visit', 'citizen_week', 'citizen_month']);
 
 export const Basis = z.discriminatedUnion('type', [
@@ -129,8 +167,15 @@ export const ReimbursementModel = z
         includePlannedAbsences: z.boolean().optional(),
         categories: z.array(CategoryEnum).min(1).optional(),
         days: z.array(AbsenceDays).min(1).max(20),
+        /**
+         * Planned care derived from the grant: the grant's occurrences on the days of the stay
+         * that the time registration does not hold are paid too, hourly at `rateBand`'s rate.
+         */
+        plannedFromGrant: z.strictObject({ rateBand: Name }).optional(),
       })
       .optional(),
+    /** One-off payments on events (DOMAIN.md §4): at most one rule per event and category. */
+    oneOff: z.array(OneOffRule).min(1).max(20).optional(),
     levels: z
       .strictObject({
         /**
@@ -228,6 +273,13 @@ export const ReimbursementModel = z
         });
       });
     checkDays(m.hospital?.days ?? [], ['hospital', 'days']);
+    const seenOneOff = new Set<string>();
+    (m.oneOff ?? []).forEach((r, i) => {
+      const k = `${r.event}|${r.category}`;
+      if (seenOneOff.has(k))
+        ctx.addIssue({ code: 'custom', path: ['oneOff', i], message: `${r.event} for ${r.category} is already given a rule` });
+      seenOneOff.add(k);
+    });
     const seenKinds = new Set<string>();
     (m.levels?.absences ?? []).forEach((a, i) => {
       checkDays(a.days, ['levels', 'absences', i, 'days']);

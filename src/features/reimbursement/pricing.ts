@@ -50,6 +50,14 @@ export class Pricing {
     return s;
   }
 
+  /** The same factor under another key, so its items form lines of their own (e.g. planned care derived from the grant). */
+  tagged(f: Factor, tag: string): Factor {
+    const key = `${f.key}#${tag}`;
+    let t = this.factors.get(key);
+    if (!t) this.factors.set(key, (t = { ...f, key }));
+    return t;
+  }
+
   /** A small number per distinct rate value (rates are shared objects, so this is usually one lookup). */
   rateId(rate: Decimal): number {
     let id = this.rateIds.get(rate);

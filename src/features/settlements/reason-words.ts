@@ -105,6 +105,22 @@ const FIXED: Record<string, Words> = {
   'cancel.no_deadline': w('the model has no cancellation deadline', 'modellen har ingen afbudsfrist', 'modellen har ingen avbokningsfrist'),
   replacement: w('replacement visit', 'erstatningsbesøg', 'ersättningsbesök'),
   'bonus.quality': w('quality bonus per delivered hour', 'kvalitetsbonus pr. leveret time', 'kvalitetsbonus per utförd timme'),
+  'hospital.planned': w(
+    'planned visit of the grant, not registered: paid by the hospital-stay rule',
+    'planlagt besøg ifølge visitationen, ikke registreret: betalt efter reglen om indlæggelse',
+    'planerat besök enligt beslutet, inte registrerat: betalt enligt regeln om sjukhusvistelse',
+  ),
+  'one_off.new_customer': w(
+    'one-off payment for a new customer (paid once)',
+    'engangsbetaling for en ny borger (betales én gang)',
+    'engångsersättning för en ny kund (betalas en gång)',
+  ),
+  'one_off.takeover': w(
+    'start-up payment: the provider took over the citizen (paid once)',
+    'opstartsbetaling: leverandøren overtog borgeren (betales én gang)',
+    'uppstartsersättning: utföraren tog över brukaren (betalas en gång)',
+  ),
+  'one_off.amount': w('fixed amount', 'fast beløb', 'fast belopp'),
   'correction.added': w(
     'correction: added since the approved settlement',
     'korrektion: tilføjet siden den godkendte afregning',
@@ -202,6 +218,12 @@ const RULES: Rule[] = [
   [
     /^per_period\.days\.(\d+)\/(\d+)$/,
     (m) => w(`${m[1]} of ${m[2]} days of the month`, `${m[1]} af månedens ${m[2]} dage`, `${m[1]} av månadens ${m[2]} dagar`),
+  ],
+  [/^one_off\.date\.(\d{4}-\d{2}-\d{2})$/, (m) => w(`event on ${m[1]}`, `hændelse den ${m[1]}`, `händelse den ${m[1]}`)],
+  [
+    /^one_off\.hours\.([\d.]+)$/,
+    (m) =>
+      w(`${m[1]} hours at the hourly rate`, `${num(m[1]!, 'da')} timer til timeprisen`, `${num(m[1]!, 'sv')} timmar till timersättningen`),
   ],
   [/^level\.per_day$/, () => w('level price per day', 'niveaupris pr. dag', 'nivåpris per dygn')],
   [/^level\.per_week$/, () => w('level price per week, 1/7 a day', 'niveaupris pr. uge, 1/7 pr. dag', 'nivåpris per vecka, 1/7 per dygn')],

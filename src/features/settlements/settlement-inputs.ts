@@ -288,17 +288,24 @@ const overlaps = (t: string, from = 'from', to = 'to') =>
 export interface Lookback {
   cancellations: number;
   week: boolean;
+  /** One-off payments: the citizens' choices and grant spans of every earlier date (HISTORY_SQL). */
+  history: boolean;
 }
 
 export function lookbackOf(model: ResolvedModel): Lookback {
   const within = model.model.cancellation?.replacementWithinWeekdays;
-  return { cancellations: within === undefined ? 0 : within * 2 + 7, week: usesWeeklyCaps(model.model) };
+  return {
+    cancellations: within === undefined ? 0 : within * 2 + 7,
+    week: usesWeeklyCaps(model.model),
+    history: (model.model.oneOff?.length ?? 0) > 0,
+  };
 }
 
 /** What loads enough for both (a comparison loads once for two models). */
 export const widerLookback = (a: Lookback, b: Lookback): Lookback => ({
   cancellations: Math.max(a.cancellations, b.cancellations),
   week: a.week || b.week,
+  history: a.history || b.history,
 });
 
 /** Whole epoch minutes (UTC, seconds dropped) of a timestamptz: exact in float8 at these magnitudes, and cheaper to print than the instant. */
@@ -361,7 +368,7 @@ export const PROVIDER_FACTS_SQL = `
        from citizens c where c.municipality_id = :m and c.id = any((select ids from cit)::int[])) as citizens,
     (select json_agg(json_build_array(g.id, g.source_system, g.external_id, g.version, g.citizen_id, g.service_code, g.category,
                                       g.minutes_per_occurrence, g.frequency_type, g.frequency_count, g.weekdays, g.staff_count,
-                                      g.valid_from, g.valid_to) order by g.id)
+                                      g.valid_from, g.valid_to, g.time_band) order by g.id)
        from grants g
       where g.municipality_id = :m and g.citizen_id = any((select ids from cit)::int[]) and g.superseded_at is null and ${overlaps('g')}) as grants,
     (select json_agg(json_build_array(pc.id, pc.citizen_id, pc.category, pc.provider_id, pc.valid_from, pc.valid_to) order by pc.id)
@@ -377,6 +384,41 @@ export const PROVIDER_FACTS_SQL = `
     (select json_agg(s.fingerprint order by s.sequence)
        from settlements s
       where s.municipality_id = :m and s.provider_id = :p and s.period_start = :from and s.status = 'draft') as drafts`;
+
+/**
+ * For one-off payments (rule one-off-payments): every provider choice and every grant span
+ * (current versions) of the provider's citizens that began before the month ends, of any
+ * provider and any date, as [citizen, category, provider (choices), from, to] in a fixed order;
+ * and the new-customer payments of other months' approved settlements (partial index
+ * settlement_lines_one_off).
+ */
+export const HISTORY_SQL = `
+  with cit as (
+    select array(
+      select unnest(:ids::int[])
+      union
+      select citizen_id from provider_choices pc where pc.municipality_id = :m and pc.provider_id = :p and ${overlaps('pc')}
+    ) as ids
+  )
+  select
+    (select json_agg(json_build_array(pc.citizen_id, pc.category, pc.provider_id, pc.valid_from, pc.valid_to)
+                     order by pc.citizen_id, pc.category, pc.valid_from, pc.id)
+       from provider_choices pc
+      where pc.municipality_id = :m and pc.citizen_id = any((select ids from cit)::int[]) and pc.valid_from < :to) as choices,
+    (select json_agg(json_build_array(g.citizen_id, g.category, null, g.valid_from, g.valid_to)
+                     order by g.citizen_id, g.category, g.valid_from, g.id)
+       from grants g
+      where g.municipality_id = :m and g.citizen_id = any((select ids from cit)::int[]) and g.superseded_at is null
+        and g.valid_from < :to) as grants,
+    -- New-customer payments approved in other months, net of their corrections: a citizen is a new customer once.
+    (select json_agg(json_build_array(x.citizen_id, x.category, x.period) order by x.citizen_id, x.category, x.period)
+       from (select l.citizen_id, l.category, to_char(s.period_start, 'YYYY-MM') as period
+               from settlement_lines l
+               join settlements s on s.municipality_id = l.municipality_id and s.id = l.settlement_id
+              where l.municipality_id = :m and l.kind = 'new_customer' and l.citizen_id = any((select ids from cit)::int[])
+                and s.status <> 'draft' and s.period_start <> :from
+              group by l.citizen_id, l.category, s.period_start
+             having sum(l.visits) > 0) x) as paid`;
 
 /** COPY text format: backslash escapes, \N for null. */
 const unescapeCopy = (f: string): string =>
@@ -650,7 +692,11 @@ export async function loadProviderInputs(
       area,
     });
   });
-  const facts = await db.raw(PROVIDER_FACTS_SQL, { ...params, ids: `{${[...visited].join(',')}}` });
+  const citizenIds = `{${[...visited].join(',')}}`;
+  const [facts, past] = await Promise.all([
+    db.raw(PROVIDER_FACTS_SQL, { ...params, ids: citizenIds }),
+    look.history ? db.raw(HISTORY_SQL, { m: mi.id, p: provider.id, from: p.from, to: p.to, ids: citizenIds }) : null,
+  ]);
   type Row = (string | number | boolean | null | number[])[];
   const row = facts.rows[0] as Record<'citizens' | 'grants' | 'choices' | 'absences' | 'level_grants' | 'decisions', Row[] | null> & {
     drafts: string[] | null;
@@ -689,6 +735,7 @@ export async function loadProviderInputs(
       staffCount: g[11] as number,
       validFrom: g[12] as string,
       validTo: g[13] as string | null,
+      timeBand: (g[14] as string | null) ?? null,
     };
   });
   h.update(`g:${(row.grants ?? []).map((g) => `${String(g[0])}.${String(g[3])}`).join(',')};`);
@@ -717,6 +764,32 @@ export async function loadProviderInputs(
   }));
   // Level grants are edited in place (their end): their values are hashed. Only when there are any, so other fingerprints stay as they were.
   if (levelGrants.length) h.update(`l:${JSON.stringify(row.level_grants)};`);
+  let history: EngineInput['history'];
+  if (past) {
+    const hr = past.rows[0] as Record<'choices' | 'grants' | 'paid', Row[] | null>;
+    history = {
+      choices: (hr.choices ?? []).map((c) => ({
+        citizenId: c[0] as number,
+        category: c[1] as ChoiceInput['category'],
+        providerId: c[2] as number,
+        validFrom: c[3] as string,
+        validTo: c[4] as string | null,
+      })),
+      grants: (hr.grants ?? []).map((g) => ({
+        citizenId: g[0] as number,
+        category: g[1] as ChoiceInput['category'],
+        validFrom: g[3] as string,
+        validTo: g[4] as string | null,
+      })),
+      paidNewCustomers: (hr.paid ?? []).map((x) => ({
+        citizenId: x[0] as number,
+        category: x[1] as ChoiceInput['category'],
+        period: x[2] as string,
+      })),
+    };
+    // Only when loaded, so the fingerprints of models without one-off payments stay as they were.
+    h.update(`o:${JSON.stringify(hr)};`);
+  }
   const decisions = new Map<string, 'accepted' | 'rejected'>();
   for (const d of row.decisions ?? []) decisions.set(`${String(d[0])}|${String(d[1])}`, d[2] as 'accepted' | 'rejected');
   h.update(`d:${JSON.stringify(row.decisions ?? [])};`);
@@ -733,6 +806,7 @@ export async function loadProviderInputs(
     levels: basis.levels,
     levelRates: basis.levelRates,
     levelGrants,
+    ...(history ? { history } : {}),
     citizens,
     choices,
     grants,

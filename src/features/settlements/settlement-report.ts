@@ -87,7 +87,16 @@ export function settlementDetailLines(
   for (const l of lines) {
     // A level line counts days whatever its price's unit; the rate says what it is per (docs/reimbursement-model.md).
     const level = l.kind === 'level_day';
-    const unit = level ? 'day(s)' : l.unit === 'per_hour' ? 'h' : l.unit === 'per_visit' ? 'visit(s)' : 'month(s)';
+    const oneOff = l.kind === 'new_customer' || l.kind === 'takeover';
+    const unit = level
+      ? 'day(s)'
+      : l.unit === 'per_hour'
+        ? 'h'
+        : l.unit === 'per_visit'
+          ? oneOff
+            ? 'payment(s)'
+            : 'visit(s)'
+          : 'month(s)';
     const per = level ? `/${l.unit.slice(4)}` : '';
     out.push(
       `  ${pad(`${l.lineNo}.`, 6)} ${pad(l.citizenRef, 12)} ${pad(l.serviceCode, 10)} ${pad(l.kind, 12)} ${pad(l.band ?? '—', 18)} ${num(String(l.visits), 4)} visit(s) ${num(String(l.minutes), 6)} min  ${l.quantity} ${unit} × ${l.rate}${per}${l.factor === '1' ? '' : ` × ${l.factor}`} = ${l.amount}  VAT ${l.vatPercent} %  [${(l.reasons ?? l.reasonCodes).join('; ')}]`,

@@ -52,7 +52,7 @@ export const SettlementLine = z
     citizenRef: z.string(),
     serviceCode: z.string(),
     category: z.string(),
-    /** visit, cancellation, hospital, per_period, quality_bonus, accepted_exception. */
+    /** visit, cancellation, hospital, per_period, quality_bonus, level_day, new_customer, takeover (one-off payments), accepted_exception. */
     kind: z.string(),
     band: z.string().nullable(),
     unit: z.enum(['per_hour', 'per_visit', 'per_day', 'per_week', 'per_month']),
