@@ -52,7 +52,7 @@ const partyOf = (r: Record<string, any>): PartyData => ({
  * agreement, and a provider on payment basis invoices the municipality itself.
  */
 function profileOf(what: string, municipality: Record<string, any>, provider: Record<string, any>): DocumentProfile {
-  if (provider.kind === 'municipal' && !municipality.invoice_in_house_provider) return 'internal';
+  if (provider.in_house && !municipality.invoice_in_house_provider) return 'internal';
   const mode = provider.invoicing_mode ?? municipality.invoicing_mode;
   if (mode === 'payment_basis') {
     throw unprocessable(
