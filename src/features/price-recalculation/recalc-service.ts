@@ -11,7 +11,9 @@ import { parseCostLinesCsv, parseHoursCsv, type EnteredHours } from './cost-impo
 import { costStatementCsv } from './cost-statement-csv.js';
 import { recalculate } from './recalc-calculator.js';
 import type { MunicipalityInfo } from './recalc-report.js';
-import { deliveredMinutes, paidHours, serviceCategories } from './recalc-read-model.js';
+import { ProviderKindsService } from '../providers/provider-kinds-service.js';
+import { providerKindsStore } from '../providers/provider-kinds-store.js';
+import { deliveredLevelDays, deliveredMinutes, paidHours, paidLevelUnits, serviceCategories } from './recalc-read-model.js';
 import type { CostStatement, CostStatementPut, IssuedDocuments, Recalculation, RecalcSettingsPut } from './recalc-schemas.js';
 import { recalcStore, summaryOf, type EnteredHoursRow, type RecalcRow, type StatementContent, type StatementRow } from './recalc-store.js';
 import { RecalcInputError, type CategoryHours, type PriceCategory, type RecalcInput, type RecalcSettings } from './recalc-types.js';
@@ -40,15 +42,15 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const hoursOfMinutes = (minutes: number) => new Decimal(minutes).div(60).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString();
 
 /**
- * Default price categories from the price list in force on 1 January: the municipal provider's
- * hourly rates, one category per price group and rate, the time bands with that rate together
- * (so practical help at one price in every band is one category, personal care at four band
- * prices four categories).
+ * Default price categories from the price list in force on 1 January: the in-house kind's
+ * (municipal) hourly rates, one category per price group and rate, the time bands with that rate
+ * together (so practical help at one price in every band is one category, personal care at four
+ * band prices four categories). Level prices become categories only when the statement names them.
  */
-export function defaultCategories(rates: readonly RateInForce[]): PriceCategory[] {
+export function defaultCategories(rates: readonly RateInForce[], inHouseKind = 'municipal'): PriceCategory[] {
   const groups = new Map<string, Map<string, string[]>>();
   for (const r of rates) {
-    if (r.providerKind !== 'municipal' || r.unit !== 'per_hour' || r.area !== null) continue;
+    if (r.providerKind !== inHouseKind || r.unit !== 'per_hour' || r.area !== null) continue;
     let g = groups.get(r.priceGroup);
     if (!g) groups.set(r.priceGroup, (g = new Map()));
     const key = r.rate.toFixed(4);
@@ -118,12 +120,15 @@ export class PriceRecalculationService {
 
   async putSettings(who: Acting, input: RecalcSettingsPut): Promise<RecalcSettings> {
     const m = who.principal.municipalityId;
+    const { kindPolicies, ...rest } = input;
     const after: RecalcSettings = {
-      ...input,
+      ...rest,
       overheadPercent: input.overheadPercent === null ? null : new Decimal(input.overheadPercent).toString(),
       publishedVatPercent: new Decimal(input.publishedVatPercent).toString(),
+      ...(kindPolicies && Object.keys(kindPolicies).length > 0 ? { kindPolicies } : {}),
     };
     return this.db.transaction(async (tx) => {
+      await ProviderKindsService.checkKnown(tx, m, Object.keys(kindPolicies ?? {}), 'kindPolicies');
       const before = await this.settingsIn(tx, m);
       await recalcStore.putSettings(tx, m, after, who.principal.actor);
       await this.audit(tx, who, 'update', 'price_recalculation_settings', m, { before, after });
@@ -157,8 +162,14 @@ export class PriceRecalculationService {
     );
   }
 
+  /** The provider whose costs the statement holds: the one of the in-house kind (kommunal regi). */
   private async municipalProvider(db: Db, m: number, providerId: number | undefined): Promise<number> {
-    const q = db('providers').where({ municipality_id: m, kind: 'municipal' }).select('id');
+    const kind = await providerKindsStore.inHouseCode(db, m);
+    if (kind === null)
+      throw unprocessable('no provider kind is marked in-house (the municipality’s own provision): mark one under /api/provider-kinds', {
+        missing: ['in-house provider kind'],
+      });
+    const q = db('providers').where({ municipality_id: m, kind }).select('id');
     if (providerId !== undefined) q.andWhere('id', providerId);
     const rows = await q;
     if (providerId !== undefined && rows.length === 0)
@@ -170,7 +181,7 @@ export class PriceRecalculationService {
 
   private async categoriesFor(db: Db, m: number, year: number): Promise<PriceCategory[]> {
     const list = await pricesStore.inForce(db, m, `${year}-01-01`);
-    const cats = list ? defaultCategories(list.rates) : [];
+    const cats = list ? defaultCategories(list.rates, (await providerKindsStore.inHouseCode(db, m)) ?? 'municipal') : [];
     if (cats.length === 0)
       throw unprocessable(
         `no price list with municipal hourly rates is in force on ${year}-01-01 to take the price categories from: give the categories`,
@@ -211,8 +222,18 @@ export class PriceRecalculationService {
     c.hours.forEach((h, i) => {
       if (!codes.includes(h.categoryCode)) issues.push({ path: `hours.${i}.categoryCode`, message: `unknown category ${h.categoryCode}` });
     });
+    const levels = new Map<string, string>();
+    c.categories.forEach((k, i) => {
+      if (!k.level) return;
+      const key = `${k.level.code}|${k.level.unit}`;
+      const other = levels.get(key);
+      if (other)
+        issues.push({ path: `categories.${i}.level`, message: `level ${k.level.code} ${k.level.unit} is already category ${other}` });
+      levels.set(key, k.code);
+    });
     if (c.hoursSource === 'entered') {
       for (const k of c.categories) {
+        if (k.level) continue;
         if (!c.hours.some((h) => h.categoryCode === k.code && h.deliveredHours !== null))
           issues.push({ path: 'hours', message: `hoursSource is entered, but category ${k.code} has no delivered hours` });
       }
@@ -264,11 +285,18 @@ export class PriceRecalculationService {
       providerId: await this.municipalProvider(tx, m, input.providerId),
       hoursSource: input.hoursSource,
       note: input.note ?? null,
-      categories: input.categories ?? (await this.categoriesFor(tx, m, year)),
+      categories: input.categories
+        ? input.categories.map(({ level, overheadPercent, ...k }) => ({
+            ...k,
+            ...(level ? { level } : {}),
+            ...(overheadPercent != null ? { overheadPercent: new Decimal(overheadPercent).toString() } : {}),
+          }))
+        : await this.categoriesFor(tx, m, year),
       lines: input.lines.map((l, i) => ({ lineNo: i + 1, ...l, amount: new Decimal(l.amount).toFixed(2) })),
       hours: input.hours.map((h) => ({
         categoryCode: h.categoryCode,
         deliveredHours: h.deliveredHours ?? null,
+        deliveredDays: h.deliveredDays ?? null,
         staffHours: h.staffHours ?? null,
         method: h.method ?? null,
       })),
@@ -316,6 +344,7 @@ export class PriceRecalculationService {
       const rows: EnteredHoursRow[] = hours.map((h: EnteredHours) => ({
         categoryCode: h.code,
         deliveredHours: h.deliveredHours,
+        deliveredDays: current.hours.find((x) => x.categoryCode === h.code)?.deliveredDays ?? null,
         staffHours: h.staffHours,
         method: h.method,
       }));
@@ -329,10 +358,11 @@ export class PriceRecalculationService {
   private async inputOf(db: Db, m: number, year: number, s: StatementRow): Promise<RecalcInput> {
     const c = await recalcStore.statementContent(db, m, s.id);
     const entered = new Map(c.hours.map((h) => [h.categoryCode, h]));
+    const hourly = c.categories.filter((k) => !k.level);
     let hours: CategoryHours[];
     if (s.hoursSource === 'visits') {
       const d = await deliveredMinutes(db, m, s.providerId, year);
-      hours = c.categories.map((k) => {
+      hours = hourly.map((k) => {
         const byBand: Record<string, string> = {};
         let minutes = 0;
         for (const b of k.timeBands) {
@@ -350,7 +380,7 @@ export class PriceRecalculationService {
         };
       });
     } else {
-      hours = c.categories.map((k) => {
+      hours = hourly.map((k) => {
         const h = entered.get(k.code);
         if (!h?.deliveredHours) throw unprocessable(`the cost statement of ${year} has entered hours, but none for category ${k.code}`);
         return {
@@ -363,8 +393,36 @@ export class PriceRecalculationService {
         };
       });
     }
-    const paid = (await paidHours(db, m, year, c.categories)).filter((p) => p.categoryCode !== '');
-    return { year, categories: c.categories, lines: c.lines, hours, settings: await this.settingsIn(db, m), paid };
+    // Level categories (§ 19): the in-house provider's delivered level-days, entered or from its settlements.
+    const levelCats = c.categories.filter((k) => k.level);
+    if (levelCats.length > 0) {
+      const days = await deliveredLevelDays(db, m, s.providerId, year);
+      const byCode = new Map(hours.map((h) => [h.code, h]));
+      for (const k of levelCats) {
+        const e = entered.get(k.code);
+        const fromSettlements = days.get(k.level!.code) ?? null;
+        byCode.set(k.code, {
+          code: k.code,
+          deliveredHours: '0',
+          deliveredDays: e?.deliveredDays ?? fromSettlements,
+          byBand: {},
+          source: e?.deliveredDays ? 'entered' : 'visits',
+          staffHours: e?.staffHours ?? null,
+          method: e?.deliveredDays ? e.method : `level-days of level ${k.level!.code} in the in-house provider's approved settlements`,
+        });
+      }
+      hours = c.categories.map((k) => byCode.get(k.code)!);
+    }
+    const settings = await this.settingsIn(db, m);
+    const byKind = settings.kindPolicies !== undefined;
+    const paid = [
+      ...(await paidHours(db, m, year, c.categories)),
+      ...(levelCats.length ? await paidLevelUnits(db, m, year, c.categories) : []),
+    ]
+      .filter((p) => p.categoryCode !== '')
+      // The kind only matters (and enters the fingerprint) when a kind has its own policy.
+      .map(({ providerKind, ...p }) => (byKind ? { ...p, providerKind } : p));
+    return { year, categories: c.categories, lines: c.lines, hours, settings, paid };
   }
 
   private async computeIn(tx: Knex.Transaction, m: number, year: number, actor: string) {
@@ -395,7 +453,21 @@ export class PriceRecalculationService {
       actor,
     });
     const groups = await serviceCategories(tx, m, year);
-    await recalcStore.insertAdjustments(tx, m, id, mu.currency, result.adjustments, (g) => groups.get(g) ?? 'other');
+    const levelCategory = new Map<string, string>(
+      await tx('catalogue_levels')
+        .where({ municipality_id: m })
+        .orderBy('id')
+        .select('code', 'category')
+        .then((rows) => rows.map((r) => [r.code, r.category])),
+    );
+    await recalcStore.insertAdjustments(
+      tx,
+      m,
+      id,
+      mu.currency,
+      result.adjustments,
+      (g) => groups.get(g) ?? levelCategory.get(g) ?? 'other',
+    );
     await appendAudit(tx, {
       municipalityId: m,
       actor,
@@ -526,12 +598,15 @@ export class PriceRecalculationService {
       note: `Recalculated from the actual costs of ${r.year} (price recalculation ${r.id}); based on price list ${base.id} "${base.label}"`,
     });
     await pricesStore.replaceRates(tx, m, listId, rates);
-    // Level prices are not recalculated yet (issue 18, item 9): the new version carries them over unchanged.
+    // Level prices (§ 19): a recalculated level's price in its unit replaces it for every kind and
+    // area; levels without a category are carried over unchanged.
+    const levelPrice = new Map<string, string>();
+    for (const c of r.result.categories) if (c.level) levelPrice.set(`${c.level.code}|${c.level.unit}`, c.price);
     await pricesStore.replaceLevelRates(
       tx,
       m,
       listId,
-      base.levelRates.map((x) => ({ ...x, rate: formatRate(x.rate) })),
+      base.levelRates.map((x) => ({ ...x, rate: levelPrice.get(`${x.level}|${x.unit}`) ?? formatRate(x.rate) })),
     );
     await this.audit(tx, who, 'create', 'price_list', listId, {
       after: { label, status: 'proposed', validFrom: `${next}-01-01`, fromRecalculation: r.id, basedOn: base.id, rates: rates.length },

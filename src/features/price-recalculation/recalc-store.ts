@@ -25,6 +25,8 @@ export interface StatementRow {
 export interface EnteredHoursRow {
   categoryCode: string;
   deliveredHours: string | null;
+  /** A level category's delivered level-days, when entered. */
+  deliveredDays: string | null;
   staffHours: string | null;
   method: string | null;
 }
@@ -111,6 +113,7 @@ export const recalcStore = {
       priceDecimals: r.price_decimals,
       rounding: r.rounding,
       publishedVatPercent: trim(r.published_vat_percent)!,
+      ...(Object.keys(r.kind_policies ?? {}).length > 0 ? { kindPolicies: r.kind_policies } : {}),
     };
   },
 
@@ -122,6 +125,7 @@ export const recalcStore = {
       price_decimals: s.priceDecimals,
       rounding: s.rounding,
       published_vat_percent: s.publishedVatPercent,
+      kind_policies: JSON.stringify(s.kindPolicies ?? {}),
       updated_at: tx.fn.now(),
       updated_by: actor,
     };
@@ -153,7 +157,15 @@ export const recalcStore = {
       .orderBy('c.position')
       .select('h.*');
     return {
-      categories: cats.map((c) => ({ code: c.code, name: c.name, priceGroup: c.price_group, timeBands: c.time_bands })),
+      // Level and overhead fields only where set, so an hourly statement reads back (and fingerprints) as before.
+      categories: cats.map((c) => ({
+        code: c.code,
+        name: c.name,
+        priceGroup: c.price_group,
+        timeBands: c.time_bands,
+        ...(c.level_code ? { level: { code: c.level_code, unit: c.unit } } : {}),
+        ...(c.overhead_percent !== null ? { overheadPercent: trim(c.overhead_percent) } : {}),
+      })),
       lines: lines.map((l) => ({
         lineNo: l.line_no,
         element: l.element,
@@ -167,6 +179,7 @@ export const recalcStore = {
       hours: hours.map((h) => ({
         categoryCode: h.category_code,
         deliveredHours: trim(h.delivered_hours),
+        deliveredDays: trim(h.delivered_days),
         staffHours: trim(h.staff_hours),
         method: h.method,
       })),
@@ -204,6 +217,9 @@ export const recalcStore = {
           name: k.name,
           price_group: k.priceGroup,
           time_bands: k.timeBands,
+          level_code: k.level?.code ?? null,
+          unit: k.level?.unit ?? null,
+          overhead_percent: k.overheadPercent ?? null,
         })),
       );
     }
@@ -230,6 +246,7 @@ export const recalcStore = {
           statement_id: id,
           category_code: h.categoryCode,
           delivered_hours: h.deliveredHours,
+          delivered_days: h.deliveredDays,
           staff_hours: h.staffHours,
           method: h.method,
         })),
@@ -326,6 +343,7 @@ export const recalcStore = {
           municipality_id: m,
           adjustment_id: row.id,
           line_no: l.lineNo,
+          unit: l.unit ?? 'per_hour',
           category_code: l.categoryCode,
           service_category: serviceCategory(l.priceGroup),
           price_group: l.priceGroup,
@@ -418,6 +436,7 @@ export const recalcStore = {
         .filter((l) => l.adjustment_id === r.id)
         .map((l) => ({
           lineNo: l.line_no,
+          unit: l.unit,
           categoryCode: l.category_code,
           priceGroup: l.price_group,
           band: l.band,
@@ -454,6 +473,7 @@ export const recalcStore = {
       vatGroups: a.vat_groups as { percent: string; base: string; vat: string }[],
       lines: lines.map((l) => ({
         lineNo: l.line_no as number,
+        unit: l.unit as 'per_hour' | 'per_day' | 'per_week' | 'per_month',
         categoryCode: l.category_code as string,
         serviceCategory: l.service_category as string,
         band: l.band as string,
