@@ -254,9 +254,10 @@ export class InvoicesService {
           category: l.serviceCategory,
           kind: 'price_adjustment',
           band: l.band,
-          unit: 'per_hour' as const,
+          // A level price's line (§ 19): the paid days, weeks or months at the difference per unit.
+          unit: l.unit ?? ('per_hour' as const),
           visits: 0,
-          minutes: l.minutes,
+          minutes: l.unit === 'per_hour' ? l.minutes : 0,
           quantity: l.hours,
           rate: l.difference,
           factor: '1',
