@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aMunicipality, aToken, buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { binaryBody, pdfText } from '../helpers/invoice-builders.js';
 import { asActor, exampleModel } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
@@ -195,6 +196,12 @@ describe('price recalculation of level prices (§ 19) from settled level-days', 
     expect([adj('CARE').totalExclVat, adj('CARE').vat, adj('CARE').totalInclVat]).toEqual(['-276.00', '-69.00', '-345.00']);
     expect([adj('ENT').lines, adj('ENT').totalInclVat]).toEqual([[], '0.00']);
     expect(adj('HOME')).toBeUndefined();
+
+    // The council report names the level price, its level-days and the paid weeks.
+    const pdf = await app.as(finance).get(`/api/price-recalculations/${r.id}/report.pdf`).buffer(true).parse(binaryBody).expect(200);
+    const text = await pdfText(pdf.body as Buffer);
+    for (const s of ['HP (niveaupris pr. uge)', '57,00 niveaudage', '1.335,60', 'HP, niveaupris pr. uge', '-276,00'])
+      expect(text).toContain(s);
 
     // Approval proposes next year's list with the recalculated level price for every kind.
     await app.as(finance).post(`/api/price-recalculations/${r.id}/approve`).expect(200);

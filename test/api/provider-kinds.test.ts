@@ -90,7 +90,7 @@ describe('provider kinds: the municipality’s own list', () => {
         rates: [{ priceGroup: 'PP', timeBand: 'weekday_day', providerKind: 'friplejebolig', unit: 'per_hour', rate: '470.00' }],
       })
       .expect(201);
-    const doc = exampleModel('dk-granted-time') as Record<string, unknown>;
+    const doc = exampleModel('dk-granted-time');
     doc.providerKindAdjustment = { kinds: { friplejebolig: '6.3' } };
     await app.as(admin).post('/api/models').send({ name: 'dk-fri', document: doc }).expect(201);
     const inUse = await app.as(admin).delete('/api/provider-kinds/friplejebolig').expect(409);
@@ -157,7 +157,7 @@ describe('provider kinds: the municipality’s own list', () => {
       .post('/api/price-lists')
       .send({ label: 'Timepriser 2026', status: 'adopted', validFrom: '2026-01-01', rates })
       .expect(201);
-    const doc = exampleModel('dk-granted-time') as Record<string, unknown>;
+    const doc = exampleModel('dk-granted-time');
     doc.providerKindAdjustment = { private: '1.5', kinds: { entreprenad: '2.5' } };
     const model = await app.as(admin).post('/api/models').send({ name: 'dk-kinds', document: doc }).expect(201);
     await app.as(admin).post(`/api/models/${model.body.id}/assign`).send({ validFrom: '2026-01-01' }).expect(201);

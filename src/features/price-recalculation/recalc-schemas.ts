@@ -50,12 +50,9 @@ export const PriceCategorySchema = z
       .nullable()
       .optional()
       .meta({ description: "a level's price per day, week or month (Ældreloven § 19), priced from the cost per delivered level-day" }),
-    overheadPercent: PercentInput.nullable()
-      .optional()
-      .meta({
-        description:
-          "the overhead rate of the category's area (6.0 helhedspleje, 3.6 meal delivery, 6.3 friplejeboliger); null: the setting",
-      }),
+    overheadPercent: PercentInput.nullable().optional().meta({
+      description: "the overhead rate of the category's area (6.0 helhedspleje, 3.6 meal delivery, 6.3 friplejeboliger); null: the setting",
+    }),
   })
   .refine((c) => (c.level ? c.timeBands.length === 0 && c.priceGroup === c.level.code : c.timeBands.length >= 1), {
     message: 'an hourly category needs time bands; a level category has none and its priceGroup is the level code',
