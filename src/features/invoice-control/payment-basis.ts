@@ -209,6 +209,9 @@ export interface AdjustmentBasisInput extends Omit<BasisInput, 'settlement' | 'c
     id: number;
     recalculationId: number;
     year: number;
+    /** The recalculation's span, [periodFrom, periodTo); absent: the year. */
+    periodFrom?: string;
+    periodTo?: string;
     currency: string;
     totalExclVat: string;
     vat: string;
@@ -218,7 +221,7 @@ export interface AdjustmentBasisInput extends Omit<BasisInput, 'settlement' | 'c
   vat: { percent: string; base: string; vat: string; exemptionReason: string | null }[];
 }
 
-/** Pure: the payment basis of an approved retro price adjustment; the year is its period. */
+/** Pure: the payment basis of an approved retro price adjustment; the recalculation's span (normally the year) is its period. */
 export function buildAdjustmentBasisDocument(input: AdjustmentBasisInput): BasisDocument {
   const a = input.adjustment;
   const rows = buildAdjustmentRows(input.lines);
@@ -226,7 +229,7 @@ export function buildAdjustmentBasisDocument(input: AdjustmentBasisInput): Basis
   if (!sum.eq(a.totalExclVat))
     throw new Error(`price adjustment ${a.id}: the rows add up to ${sum.toFixed(2)}, the adjustment to ${a.totalExclVat}`);
   return {
-    ...documentHead(input, a.currency, { start: `${a.year}-01-01`, end: `${a.year + 1}-01-01` }),
+    ...documentHead(input, a.currency, { start: a.periodFrom ?? `${a.year}-01-01`, end: a.periodTo ?? `${a.year + 1}-01-01` }),
     settlement: null,
     adjustment: { id: a.id, recalculationId: a.recalculationId, year: a.year },
     rows,

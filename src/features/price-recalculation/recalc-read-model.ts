@@ -93,7 +93,13 @@ export interface DeliveredMinutes {
  * per-minute services in proportion to their standard minutes. Read in pages by id, so a year of a
  * large municipality does not have to fit in memory.
  */
-export async function deliveredMinutes(db: Db, m: number, providerId: number, year: number): Promise<DeliveredMinutes> {
+export async function deliveredMinutes(
+  db: Db,
+  m: number,
+  providerId: number,
+  year: number,
+  span?: { from: string; to: string },
+): Promise<DeliveredMinutes> {
   const mu = await db('municipalities').where({ id: m }).first('time_zone', 'country');
   const extra: { date: string; name: string }[] = await db('municipal_holidays').where({ municipality_id: m }).select('date', 'name');
   const spans = await modelSpans(db, m, providerId, year, mu.time_zone, mu.country, extra);
@@ -119,7 +125,13 @@ export async function deliveredMinutes(db: Db, m: number, providerId: number, ye
   const inForce = <T extends { from: string; to: string | null }>(xs: readonly T[], date: string) =>
     xs.filter((x) => x.from <= date && (x.to === null || x.to > date));
 
-  const { start, end } = yearInstants(year, mu.time_zone);
+  // The visits of the local year, or of the span [from, to) of it.
+  const { start, end } = span
+    ? {
+        start: DateTime.fromISO(span.from, { zone: mu.time_zone }).toISO()!,
+        end: DateTime.fromISO(span.to, { zone: mu.time_zone }).toISO()!,
+      }
+    : yearInstants(year, mu.time_zone);
   const out: DeliveredMinutes = { byGroupAndBand: new Map(), visits: 0, withoutModel: 0 };
   const add = (group: string, band: string, minutes: number) => {
     let g = out.byGroupAndBand.get(group);
@@ -180,7 +192,12 @@ export async function deliveredMinutes(db: Db, m: number, providerId: number, ye
  * price group from the catalogue in force in the month. Lines of a price group and band outside
  * every category are returned under an empty category code, to be reported.
  */
-export async function paidHours(db: Db, m: number, year: number, categories: readonly PriceCategory[]): Promise<PaidHours[]> {
+export async function paidHours(
+  db: Db,
+  m: number,
+  span: { from: string; to: string },
+  categories: readonly PriceCategory[],
+): Promise<PaidHours[]> {
   const { rows } = await db.raw(
     `select s.provider_id, p.ref as provider_ref, p.kind as provider_kind, sv.price_group, l.band, l.rate::text as rate, l.vat_percent::text as vat_percent,
             sum(l.minutes)::int as minutes, sum(l.minutes * l.factor)::text as paid_minutes
@@ -196,7 +213,7 @@ export async function paidHours(db: Db, m: number, year: number, categories: rea
         and l.unit = 'per_hour' and l.kind in ('visit', 'cancellation', 'hospital') and l.band is not null
       group by s.provider_id, p.ref, p.kind, sv.price_group, l.band, l.rate, l.vat_percent
       order by s.provider_id, sv.price_group, l.band, l.rate, l.vat_percent`,
-    [m, `${year}-01-01`, `${year + 1}-01-01`],
+    [m, span.from, span.to],
   );
   const categoryOf = new Map<string, string>();
   for (const c of categories) for (const b of c.timeBands) categoryOf.set(`${c.priceGroup}|${b}`, c.code);
@@ -237,7 +254,12 @@ export async function serviceCategories(db: Db, m: number, year: number): Promis
  * the year's months, net of corrections, days paid at 0 % (e.g. days 2 onwards of a hospital
  * stay) left out.
  */
-export async function deliveredLevelDays(db: Db, m: number, providerId: number, year: number): Promise<Map<string, string>> {
+export async function deliveredLevelDays(
+  db: Db,
+  m: number,
+  providerId: number,
+  span: { from: string; to: string },
+): Promise<Map<string, string>> {
   const { rows } = await db.raw(
     `select l.service_code as level, trim_scale(sum(l.quantity))::text as days
        from settlement_lines l
@@ -246,7 +268,7 @@ export async function deliveredLevelDays(db: Db, m: number, providerId: number, 
         and s.period_start >= ? and s.period_start < ? and l.kind = 'level_day' and l.factor > 0
       group by l.service_code
       order by l.service_code`,
-    [m, providerId, `${year}-01-01`, `${year + 1}-01-01`],
+    [m, providerId, span.from, span.to],
   );
   return new Map((rows as { level: string; days: string }[]).map((r) => [r.level, r.days]));
 }
@@ -258,7 +280,12 @@ export async function deliveredLevelDays(db: Db, m: number, providerId: number, 
  * weeks or months at the price, absence percentages and kind percentages included). Lines of a
  * level and unit without a level category are returned under an empty category code.
  */
-export async function paidLevelUnits(db: Db, m: number, year: number, categories: readonly PriceCategory[]): Promise<PaidHours[]> {
+export async function paidLevelUnits(
+  db: Db,
+  m: number,
+  span: { from: string; to: string },
+  categories: readonly PriceCategory[],
+): Promise<PaidHours[]> {
   const { rows } = await db.raw(
     `select s.provider_id, p.ref as provider_ref, p.kind as provider_kind, l.service_code as level, l.unit,
             l.rate::text as rate, l.vat_percent::text as vat_percent,
@@ -271,7 +298,7 @@ export async function paidLevelUnits(db: Db, m: number, year: number, categories
         and s.period_start >= ? and s.period_start < ? and l.kind = 'level_day'
       group by s.provider_id, p.ref, p.kind, l.service_code, l.unit, l.rate, l.vat_percent
       order by s.provider_id, l.service_code, l.unit, l.rate, l.vat_percent`,
-    [m, `${year}-01-01`, `${year + 1}-01-01`],
+    [m, span.from, span.to],
   );
   const categoryOf = new Map<string, string>();
   for (const c of categories) if (c.level) categoryOf.set(`${c.level.code}|${c.level.unit}`, c.code);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Paging, ProviderKind, Ref } from '../../http/common-schemas.js';
+import { IsoDate, Paging, ProviderKind, Ref } from '../../http/common-schemas.js';
 import { InvoiceKindSchema, InvoiceNumber } from '../invoices/invoices-schemas.js';
 import { COST_ELEMENTS, DRIVERS, LEVEL_UNITS, POLICIES } from './recalc-types.js';
 
@@ -20,6 +20,19 @@ const PercentInput = z
   .meta({ example: '60' });
 
 export const YearParam = z.object({ year: z.coerce.number().int().min(2000).max(2999) });
+/** Which statement of the year: the one whose span starts on `from` (default 1 January). */
+export const SpanQuery = z.object({
+  from: IsoDate.optional().meta({ description: 'the first day of the span (a 1st of a month); default 1 January' }),
+});
+const FirstOfMonth = IsoDate.refine((d) => d.endsWith('-01'), 'the 1st of a month (the settlements are monthly)');
+export const SpanInput = z
+  .strictObject({ from: FirstOfMonth, to: FirstOfMonth })
+  .refine((s) => s.from < s.to, { message: 'to must be after from', path: ['to'] })
+  .meta({
+    id: 'RecalculationSpan',
+    description:
+      '[from, to) within the year, 1sts of months: the recalculation runs from a given date and its adjustment covers only this span',
+  });
 export const CostElement = z.enum(COST_ELEMENTS);
 export const Policy = z.enum(POLICIES);
 
@@ -96,6 +109,9 @@ export const CostStatementPut = z
       .meta({ description: 'the municipal provider; default: the only municipal provider' }),
     hoursSource: z.enum(['visits', 'entered']).default('visits'),
     note: z.string().max(2000).nullable().optional(),
+    span: SpanInput.nullable()
+      .optional()
+      .meta({ description: 'a span of the year (several per year, never overlapping); default the whole year' }),
     categories: z.array(PriceCategorySchema).min(1).max(100).optional().meta({
       description:
         'default: from the price list in force on 1 January (bands of a price group with the same municipal rate form one category)',
@@ -122,6 +138,8 @@ export const CostStatement = z
   .object({
     id: z.number().int(),
     year: z.number().int(),
+    periodFrom: IsoDate,
+    periodTo: IsoDate.meta({ description: 'exclusive' }),
     providerId: z.number().int(),
     providerRef: z.string(),
     hoursSource: z.enum(['visits', 'entered']),
@@ -264,6 +282,8 @@ export const RecalculationSummary = z
   .object({
     id: z.number().int(),
     year: z.number().int(),
+    periodFrom: IsoDate.meta({ description: 'the span its adjustments cover, [periodFrom, periodTo)' }),
+    periodTo: IsoDate,
     status: z.enum(['draft', 'approved']),
     costStatementId: z.number().int(),
     currency: z.string(),
@@ -308,7 +328,12 @@ export const Recalculation = RecalculationSummary.extend({
 }).meta({ id: 'PriceRecalculation' });
 export type Recalculation = z.infer<typeof Recalculation>;
 
-export const RunBody = z.strictObject({ year: z.number().int().min(2000).max(2999) }).meta({ id: 'PriceRecalculationRun' });
+export const RunBody = z
+  .strictObject({
+    year: z.number().int().min(2000).max(2999),
+    from: IsoDate.optional().meta({ description: 'the statement of the span starting on this date; default 1 January' }),
+  })
+  .meta({ id: 'PriceRecalculationRun' });
 export const RunResult = z
   .object({ outcome: z.enum(['created', 'replaced', 'unchanged']), recalculation: Recalculation })
   .meta({ id: 'PriceRecalculationRunResult' });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../shared/errors.js';
@@ -138,11 +139,11 @@ export class PriceRecalculationService {
 
   // ---- cost statements -----------------------------------------------------------------------
 
-  async getStatement(who: Acting, year: number): Promise<CostStatement> {
+  async getStatement(who: Acting, year: number, from?: string): Promise<CostStatement> {
     this.internal(who, 'cost statement', year);
     const m = who.principal.municipalityId;
-    const s = await recalcStore.statement(this.db, m, year);
-    if (!s) throw notFound('cost statement', year);
+    const s = await recalcStore.statement(this.db, m, year, false, from);
+    if (!s) throw notFound('cost statement', from ? `${year} from ${from}` : year);
     return this.statementOut(this.db, m, s);
   }
 
@@ -245,19 +246,23 @@ export class PriceRecalculationService {
     who: Acting,
     year: number,
     build: (tx: Knex.Transaction, existing: StatementRow | undefined) => Promise<StatementContent>,
+    from?: string,
   ): Promise<CostStatement> {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
-      const existing = await recalcStore.statement(tx, m, year, true);
+      const existing = await recalcStore.statement(tx, m, year, true, from);
       if (existing?.frozenAt)
         throw conflict(
           `the cost statement of ${year} was used by an approved recalculation (${existing.frozenAt}) and can no longer change`,
         );
       const content = await build(tx, existing);
+      content.span ??= existing ? { from: existing.periodFrom, to: existing.periodTo } : null;
+      if (content.span && (content.span.from < `${year}-01-01` || content.span.to > `${year + 1}-01-01`))
+        throw unprocessable(`the span [${content.span.from}, ${content.span.to}) is not within ${year}`, { field: 'span' });
       this.checkStatement(content);
       const before = existing ? await this.statementOut(tx, m, existing) : null;
       await recalcStore.replaceStatement(tx, m, year, existing?.id ?? null, content, who.principal.actor);
-      const after = await this.statementOut(tx, m, (await recalcStore.statement(tx, m, year))!);
+      const after = await this.statementOut(tx, m, (await recalcStore.statement(tx, m, year, false, content.span?.from))!);
       await this.audit(tx, who, existing ? 'replace' : 'create', 'cost_statement', after.id, {
         year,
         before: before && {
@@ -281,75 +286,91 @@ export class PriceRecalculationService {
   putStatement(who: Acting, year: number, input: CostStatementPut): Promise<CostStatement> {
     this.internal(who, 'cost statement', year);
     const m = who.principal.municipalityId;
-    return this.writeStatement(who, year, async (tx) => ({
-      providerId: await this.municipalProvider(tx, m, input.providerId),
-      hoursSource: input.hoursSource,
-      note: input.note ?? null,
-      categories: input.categories
-        ? input.categories.map(({ level, overheadPercent, ...k }) => ({
-            ...k,
-            ...(level ? { level } : {}),
-            ...(overheadPercent != null ? { overheadPercent: new Decimal(overheadPercent).toString() } : {}),
-          }))
-        : await this.categoriesFor(tx, m, year),
-      lines: input.lines.map((l, i) => ({ lineNo: i + 1, ...l, amount: new Decimal(l.amount).toFixed(2) })),
-      hours: input.hours.map((h) => ({
-        categoryCode: h.categoryCode,
-        deliveredHours: h.deliveredHours ?? null,
-        deliveredDays: h.deliveredDays ?? null,
-        staffHours: h.staffHours ?? null,
-        method: h.method ?? null,
-      })),
-    }));
+    return this.writeStatement(
+      who,
+      year,
+      async (tx) => ({
+        span: input.span ?? null,
+        providerId: await this.municipalProvider(tx, m, input.providerId),
+        hoursSource: input.hoursSource,
+        note: input.note ?? null,
+        categories: input.categories
+          ? input.categories.map(({ level, overheadPercent, ...k }) => ({
+              ...k,
+              ...(level ? { level } : {}),
+              ...(overheadPercent != null ? { overheadPercent: new Decimal(overheadPercent).toString() } : {}),
+            }))
+          : await this.categoriesFor(tx, m, year),
+        lines: input.lines.map((l, i) => ({ lineNo: i + 1, ...l, amount: new Decimal(l.amount).toFixed(2) })),
+        hours: input.hours.map((h) => ({
+          categoryCode: h.categoryCode,
+          deliveredHours: h.deliveredHours ?? null,
+          deliveredDays: h.deliveredDays ?? null,
+          staffHours: h.staffHours ?? null,
+          method: h.method ?? null,
+        })),
+      }),
+      input.span?.from,
+    );
   }
 
   /** Replaces the statement's cost lines from CSV (creating the statement with default categories if there is none). Any bad row refuses the file. */
-  importLinesCsv(who: Acting, year: number, csv: string): Promise<CostStatement> {
+  importLinesCsv(who: Acting, year: number, csv: string, from?: string): Promise<CostStatement> {
     this.internal(who, 'cost statement', year);
     const m = who.principal.municipalityId;
-    return this.writeStatement(who, year, async (tx, existing) => {
-      const current = existing ? await recalcStore.statementContent(tx, m, existing.id) : null;
-      const categories = current?.categories ?? (await this.categoriesFor(tx, m, year));
-      const { lines, errors } = parseCostLinesCsv(
-        csv,
-        categories.map((c) => c.code),
-      );
-      if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
-      return {
-        providerId: existing?.providerId ?? (await this.municipalProvider(tx, m, undefined)),
-        hoursSource: existing?.hoursSource ?? 'visits',
-        note: existing?.note ?? null,
-        categories,
-        lines,
-        hours: current?.hours ?? [],
-      };
-    });
+    return this.writeStatement(
+      who,
+      year,
+      async (tx, existing) => {
+        const current = existing ? await recalcStore.statementContent(tx, m, existing.id) : null;
+        const categories = current?.categories ?? (await this.categoriesFor(tx, m, year));
+        const { lines, errors } = parseCostLinesCsv(
+          csv,
+          categories.map((c) => c.code),
+        );
+        if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
+        return {
+          providerId: existing?.providerId ?? (await this.municipalProvider(tx, m, undefined)),
+          hoursSource: existing?.hoursSource ?? 'visits',
+          note: existing?.note ?? null,
+          categories,
+          lines,
+          hours: current?.hours ?? [],
+        };
+      },
+      from,
+    );
   }
 
   /**
    * Replaces the entered hours from CSV. Delivered hours given for any category make the
    * statement's hours entered (then every category needs them); none keeps hours from visits.
    */
-  importHoursCsv(who: Acting, year: number, csv: string): Promise<CostStatement> {
+  importHoursCsv(who: Acting, year: number, csv: string, from?: string): Promise<CostStatement> {
     this.internal(who, 'cost statement', year);
     const m = who.principal.municipalityId;
-    return this.writeStatement(who, year, async (tx, existing) => {
-      if (!existing) throw unprocessable(`there is no cost statement for ${year} yet: import its cost lines first`);
-      const current = await recalcStore.statementContent(tx, m, existing.id);
-      const { hours, errors } = parseHoursCsv(
-        csv,
-        current.categories.map((c) => c.code),
-      );
-      if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
-      const rows: EnteredHoursRow[] = hours.map((h: EnteredHours) => ({
-        categoryCode: h.code,
-        deliveredHours: h.deliveredHours,
-        deliveredDays: current.hours.find((x) => x.categoryCode === h.code)?.deliveredDays ?? null,
-        staffHours: h.staffHours,
-        method: h.method,
-      }));
-      return { ...existing, ...current, hoursSource: rows.some((h) => h.deliveredHours !== null) ? 'entered' : 'visits', hours: rows };
-    });
+    return this.writeStatement(
+      who,
+      year,
+      async (tx, existing) => {
+        if (!existing) throw unprocessable(`there is no cost statement for ${year} yet: import its cost lines first`);
+        const current = await recalcStore.statementContent(tx, m, existing.id);
+        const { hours, errors } = parseHoursCsv(
+          csv,
+          current.categories.map((c) => c.code),
+        );
+        if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
+        const rows: EnteredHoursRow[] = hours.map((h: EnteredHours) => ({
+          categoryCode: h.code,
+          deliveredHours: h.deliveredHours,
+          deliveredDays: current.hours.find((x) => x.categoryCode === h.code)?.deliveredDays ?? null,
+          staffHours: h.staffHours,
+          method: h.method,
+        }));
+        return { ...existing, ...current, hoursSource: rows.some((h) => h.deliveredHours !== null) ? 'entered' : 'visits', hours: rows };
+      },
+      from,
+    );
   }
 
   // ---- recalculation -------------------------------------------------------------------------
@@ -359,9 +380,10 @@ export class PriceRecalculationService {
     const c = await recalcStore.statementContent(db, m, s.id);
     const entered = new Map(c.hours.map((h) => [h.categoryCode, h]));
     const hourly = c.categories.filter((k) => !k.level);
+    const span = { from: s.periodFrom, to: s.periodTo };
     let hours: CategoryHours[];
     if (s.hoursSource === 'visits') {
-      const d = await deliveredMinutes(db, m, s.providerId, year);
+      const d = await deliveredMinutes(db, m, s.providerId, year, span);
       hours = hourly.map((k) => {
         const byBand: Record<string, string> = {};
         let minutes = 0;
@@ -396,7 +418,7 @@ export class PriceRecalculationService {
     // Level categories (§ 19): the in-house provider's delivered level-days, entered or from its settlements.
     const levelCats = c.categories.filter((k) => k.level);
     if (levelCats.length > 0) {
-      const days = await deliveredLevelDays(db, m, s.providerId, year);
+      const days = await deliveredLevelDays(db, m, s.providerId, span);
       const byCode = new Map(hours.map((h) => [h.code, h]));
       for (const k of levelCats) {
         const e = entered.get(k.code);
@@ -416,20 +438,25 @@ export class PriceRecalculationService {
     const settings = await this.settingsIn(db, m);
     const byKind = settings.kindPolicies !== undefined;
     const paid = [
-      ...(await paidHours(db, m, year, c.categories)),
-      ...(levelCats.length ? await paidLevelUnits(db, m, year, c.categories) : []),
+      ...(await paidHours(db, m, span, c.categories)),
+      ...(levelCats.length ? await paidLevelUnits(db, m, span, c.categories) : []),
     ]
       .filter((p) => p.categoryCode !== '')
       // The kind only matters (and enters the fingerprint) when a kind has its own policy.
       .map(({ providerKind, ...p }) => (byKind ? { ...p, providerKind } : p));
-    return { year, categories: c.categories, lines: c.lines, hours, settings, paid };
+    const whole = s.periodFrom === `${year}-01-01` && s.periodTo === `${year + 1}-01-01`;
+    // The span enters the input (and its fingerprint) only when it is not the whole year.
+    return { year, ...(whole ? {} : { span }), categories: c.categories, lines: c.lines, hours, settings, paid };
   }
 
-  private async computeIn(tx: Knex.Transaction, m: number, year: number, actor: string) {
-    const existing = await recalcStore.recalcOfYear(tx, m, year, true);
+  private async computeIn(tx: Knex.Transaction, m: number, year: number, actor: string, from?: string) {
+    const s = await recalcStore.statement(tx, m, year, false, from);
+    if (!s)
+      throw unprocessable(
+        `there is no cost statement for ${year}${from ? ` from ${from}` : ''}: import the municipal provider's costs first`,
+      );
+    const existing = await recalcStore.recalcOfStatement(tx, m, s.id, true);
     if (existing?.status === 'approved') throw conflict(`the recalculation of ${year} (${existing.id}) is approved and final`);
-    const s = await recalcStore.statement(tx, m, year);
-    if (!s) throw unprocessable(`there is no cost statement for ${year}: import the municipal provider's costs first`);
     const input = await this.inputOf(tx, m, year, s);
     const fingerprint = sha(JSON.stringify(input));
     if (existing && existing.fingerprint === fingerprint && existing.costStatementId === s.id)
@@ -500,10 +527,14 @@ export class PriceRecalculationService {
   }
 
   /** Computes (or recomputes) the draft of a year. The same inputs give the same figures and fingerprint (then nothing is written). */
-  async run(who: Acting, year: number): Promise<{ outcome: 'created' | 'replaced' | 'unchanged'; recalculation: Recalculation }> {
+  async run(
+    who: Acting,
+    year: number,
+    from?: string,
+  ): Promise<{ outcome: 'created' | 'replaced' | 'unchanged'; recalculation: Recalculation }> {
     this.internal(who, 'price recalculation', year);
     const m = who.principal.municipalityId;
-    const { outcome, id } = await this.db.transaction((tx) => this.computeIn(tx, m, year, who.principal.actor));
+    const { outcome, id } = await this.db.transaction((tx) => this.computeIn(tx, m, year, who.principal.actor, from));
     return { outcome, recalculation: await this.get(who, id) };
   }
 
@@ -551,9 +582,9 @@ export class PriceRecalculationService {
     await this.db.transaction(async (tx) => {
       const r = await this.row(tx, who, id, true);
       if (r.status !== 'draft') throw conflict(`price recalculation ${id} is already ${r.status}`);
-      const s = await recalcStore.statement(tx, m, r.year);
+      const s = await recalcStore.statementById(tx, m, r.costStatementId);
       const input = s && (await this.inputOf(tx, m, r.year, s));
-      if (!s || s.id !== r.costStatementId || sha(JSON.stringify(input)) !== r.fingerprint) {
+      if (!s || sha(JSON.stringify(input)) !== r.fingerprint) {
         throw conflict(
           `the inputs of price recalculation ${id} changed since it was computed (${r.computedAt}): run it again before approving`,
         );
@@ -573,7 +604,9 @@ export class PriceRecalculationService {
 
   private async proposePriceList(tx: Knex.Transaction, who: Acting, r: RecalcRow): Promise<number> {
     const m = who.principal.municipalityId;
-    const base = (await pricesStore.inForce(tx, m, `${r.year}-12-31`)) ?? (await pricesStore.inForce(tx, m, `${r.year}-01-01`));
+    // The prices apply from the end of the span: 1 January of the next year for a whole-year recalculation.
+    const lastDay = DateTime.fromISO(r.periodTo).minus({ days: 1 }).toISODate()!;
+    const base = (await pricesStore.inForce(tx, m, lastDay)) ?? (await pricesStore.inForce(tx, m, r.periodFrom));
     if (!base) throw unprocessable(`no price list is in force in ${r.year} to base the new version on`);
     const price = new Map<string, string>();
     for (const c of r.result.categories) for (const b of c.timeBands) price.set(`${c.priceGroup}|${b}`, c.price);
@@ -589,13 +622,16 @@ export class PriceRecalculationService {
       };
     });
     const next = r.year + 1;
-    let label = `Timepriser ${next} (efterberegning ${r.year})`;
+    const whole = r.periodFrom === `${r.year}-01-01` && r.periodTo === `${next}-01-01`;
+    let label = whole
+      ? `Timepriser ${next} (efterberegning ${r.year})`
+      : `Priser fra ${r.periodTo} (efterberegning ${r.periodFrom} – ${lastDay})`;
     if (await tx('price_lists').where({ municipality_id: m, label }).first('id')) label = `${label} #${r.id}`;
     const listId = await pricesStore.insert(tx, m, {
       label,
       status: 'proposed',
-      validFrom: `${next}-01-01`,
-      note: `Recalculated from the actual costs of ${r.year} (price recalculation ${r.id}); based on price list ${base.id} "${base.label}"`,
+      validFrom: r.periodTo,
+      note: `Recalculated from the actual costs of ${whole ? r.year : `${r.periodFrom} – ${lastDay}`} (price recalculation ${r.id}); based on price list ${base.id} "${base.label}"`,
     });
     await pricesStore.replaceRates(tx, m, listId, rates);
     // Level prices (§ 19): a recalculated level's price in its unit replaces it for every kind and
@@ -609,7 +645,7 @@ export class PriceRecalculationService {
       base.levelRates.map((x) => ({ ...x, rate: levelPrice.get(`${x.level}|${x.unit}`) ?? formatRate(x.rate) })),
     );
     await this.audit(tx, who, 'create', 'price_list', listId, {
-      after: { label, status: 'proposed', validFrom: `${next}-01-01`, fromRecalculation: r.id, basedOn: base.id, rates: rates.length },
+      after: { label, status: 'proposed', validFrom: r.periodTo, fromRecalculation: r.id, basedOn: base.id, rates: rates.length },
     });
     return listId;
   }

@@ -116,6 +116,8 @@ export interface PaidHours {
 
 export interface RecalcInput {
   year: number;
+  /** A span of the year the recalculation covers, [from, to) (absent: the whole year). */
+  span?: { from: string; to: string };
   categories: PriceCategory[];
   lines: CostLine[];
   hours: CategoryHours[];
