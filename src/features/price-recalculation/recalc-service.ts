@@ -558,9 +558,9 @@ export class PriceRecalculationService {
   }
 
   /** The recalculation of a year (the command line addresses them by year: there is one per year). */
-  async byYear(who: Acting, year: number): Promise<Recalculation> {
+  async byYear(who: Acting, year: number, from?: string): Promise<Recalculation> {
     this.internal(who, 'price recalculation', year);
-    const r = await recalcStore.recalcOfYear(this.db, who.principal.municipalityId, year);
+    const r = await recalcStore.recalcOfYear(this.db, who.principal.municipalityId, year, false, from);
     if (!r) throw notFound('price recalculation of', year);
     return this.get(who, r.id);
   }
