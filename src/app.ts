@@ -3,6 +3,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Logger } from 'pino';
 import { tokensRoutes } from './features/auth/tokens-routes.js';
 import { municipalitiesRoutes } from './features/municipalities/municipalities-routes.js';
+import { providerKindsRoutes } from './features/providers/provider-kinds-routes.js';
 import { providersRoutes } from './features/providers/providers-routes.js';
 import { absencesRoutes } from './features/citizens/absences-routes.js';
 import { choicesRoutes } from './features/citizens/choices-routes.js';
@@ -55,6 +56,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(express.json({ limit: services.config.MAX_JSON_BYTES, strict: true }));
   api.use(municipalitiesRoutes(registry, services.municipalities, services.db));
   api.use(tokensRoutes(registry, services.tokens, links));
+  api.use(providerKindsRoutes(registry, services.providerKinds));
   api.use(providersRoutes(registry, services.providers));
   api.use(citizensRoutes(registry, services.citizens));
   api.use(choicesRoutes(registry, services.choices));

@@ -59,7 +59,11 @@ export const CATEGORIES = ['personal_care', 'practical_help', 'meals', 'training
 export const Category = z.enum(CATEGORIES);
 export type Category = z.infer<typeof Category>;
 
-export const ProviderKind = z.enum(['municipal', 'private']);
+/** The code of one of the municipality's provider kinds (GET /api/provider-kinds), e.g. `municipal`, `private`, `entreprenad`. */
+export const ProviderKind = z
+  .string()
+  .regex(/^[a-z0-9_-]{1,32}$/, "a provider kind's code: 1-32 lower-case letters, digits, - or _")
+  .meta({ description: "the code of one of the municipality's provider kinds (GET /api/provider-kinds)" });
 
 export function listOf<T extends z.ZodType>(item: T, id: string) {
   return z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).meta({ id });

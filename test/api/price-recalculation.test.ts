@@ -140,9 +140,9 @@ describe('price recalculation: cost statement, calculation, approval, documents,
       .expect(200);
     expect(hours.body.hoursSource).toBe('entered');
     expect(hours.body.hours).toEqual([
-      { categoryCode: 'PH', deliveredHours: '1000', staffHours: '1200', method: 'Fremmøde × brugertidsprocent' },
-      { categoryCode: 'PPD', deliveredHours: '2000', staffHours: '2500', method: 'Fremmøde × brugertidsprocent' },
-      { categoryCode: 'PPO', deliveredHours: '500', staffHours: '800', method: 'Fremmøde × brugertidsprocent' },
+      { categoryCode: 'PH', deliveredHours: '1000', deliveredDays: null, staffHours: '1200', method: 'Fremmøde × brugertidsprocent' },
+      { categoryCode: 'PPD', deliveredHours: '2000', deliveredDays: null, staffHours: '2500', method: 'Fremmøde × brugertidsprocent' },
+      { categoryCode: 'PPO', deliveredHours: '500', deliveredDays: null, staffHours: '800', method: 'Fremmøde × brugertidsprocent' },
     ]);
     const csv = await app.as(finance).get('/api/cost-statements/2026/lines.csv').expect(200);
     expect(csv.text.split('\r\n').slice(0, 3)).toEqual([

@@ -178,7 +178,8 @@ describe('golden scenarios (published reimbursement examples)', () => {
   it('Stockholm 2023 LSS servicebostad per dygn and nivå: level and provider changes split the month by days', async () => {
     const r = await run('stockholm-lss-2023');
     expect(r).toMatchObject({ municipality: 'stockholm-lss', period: '2023-03', currency: 'SEK' });
-    // Entreprenad (the private kind): nivå 3 1,867 kr, nivå 4 2,593 kr per dygn (published)
+    // Three provider kinds of Stockholm's own list, each at its own published price per dygn.
+    // Entreprenad: nivå 3 1,867 kr, nivå 4 2,593 kr per dygn (published)
     expect(levelLines(r, 'ENTRE')).toEqual([
       // B1 nivå 3 all of March: 31 × 1,867.00 = 57,877.00
       ['B1', 'N3', 'per_day', '31', '1867.00', '57877.00', 'level.per_day'],
@@ -193,7 +194,7 @@ describe('golden scenarios (published reimbursement examples)', () => {
     ]);
     // 57,877.00 + 28,523.00 + 0.00 + 70,011.00 + 2,593.00 = 159,004.00; VAT-exempt social care
     expect(totals(r, 'ENTRE')).toEqual(['159004.00', '0.00', '159004.00']);
-    // Kommunal regi (the municipal kind): nivå 3 1,771 kr, nivå 4 2,460 kr per dygn (published)
+    // Kommunal regi (the in-house kind): nivå 3 1,771 kr, nivå 4 2,460 kr per dygn (published)
     expect(levelLines(r, 'KOMMUNAL')).toEqual([
       // B2 nivå 3 until 14 March: 14 × 1,771.00 = 24,794.00; nivå 4 from 15 March: 17 × 2,460.00 = 41,820.00
       ['B2', 'N3', 'per_day', '14', '1771.00', '24794.00', 'level.per_day'],
@@ -203,6 +204,15 @@ describe('golden scenarios (published reimbursement examples)', () => {
     ]);
     // 24,794.00 + 41,820.00 + 49,200.00 = 115,814.00
     expect(totals(r, 'KOMMUNAL')).toEqual(['115814.00', '0.00', '115814.00']);
+    // Övrig privat regi: nivå 3 1,911 kr, nivå 4 2,637 kr per dygn (published)
+    expect(levelLines(r, 'PRIVAT')).toEqual([
+      // B5 nivå 3 all of March: 31 × 1,911.00 = 59,241.00
+      ['B5', 'N3', 'per_day', '31', '1911.00', '59241.00', 'level.per_day'],
+      // B6 nivå 4 from 10 March (chose PRIVAT the same day): 22 days × 2,637.00 = 58,014.00
+      ['B6', 'N4', 'per_day', '22', '2637.00', '58014.00', 'level.per_day'],
+    ]);
+    // 59,241.00 + 58,014.00 = 117,255.00
+    expect(totals(r, 'PRIVAT')).toEqual(['117255.00', '0.00', '117255.00']);
   });
 
   it('Danish helhedspleje (67+, weekly prices, assumed) beside hourly services (under 67) in the same month', async () => {

@@ -27,7 +27,8 @@ import { exactQuotient } from '../../shared/money.js';
  *   money and percent to 2 decimals, prices and ratios to 4.
  */
 
-export type ProviderKind = 'municipal' | 'private';
+/** The code of one of the municipality's provider kinds. */
+export type ProviderKind = string;
 export type BillingUnit = 'per_minute' | 'per_visit' | 'per_month';
 
 export interface CheckGrant {
@@ -184,6 +185,7 @@ export class RateBook {
   private readonly exact = new Map<string, Decimal>();
   private readonly overBands = new Map<string, Decimal[]>();
   private readonly memo = new Map<string, { rate: Decimal; key: string } | null>();
+  private readonly kinds: string[];
 
   constructor(
     readonly list: CheckPriceList,
@@ -198,6 +200,7 @@ export class RateBook {
       if (all) all.push(r.rate);
       else this.overBands.set(k, [r.rate]);
     }
+    this.kinds = [...new Set(list.rates.map((r) => r.providerKind))].sort();
   }
 
   hourly(group: string, band: string | null, kind: ProviderKind, area: string | null): Decimal | null {
@@ -220,7 +223,7 @@ export class RateBook {
   mean(groups: Iterable<string>, area: string | null): Decimal | null {
     const rates: Decimal[] = [];
     for (const g of groups) {
-      for (const kind of ['municipal', 'private'] as const) {
+      for (const kind of this.kinds) {
         rates.push(...((area !== null && this.overBands.get(`${g}|${kind}|${area}`)) || this.overBands.get(`${g}|${kind}|`) || []));
       }
     }

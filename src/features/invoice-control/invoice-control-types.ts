@@ -20,8 +20,8 @@ export interface BasisRow {
   minutes: number;
   /** Minutes for hourly rows (price per 60), visits or months otherwise, 1 (or -1) for the rounding row. */
   quantity: string;
-  /** UN/ECE rec. 20: MIN (minutes, price per 60 minutes), C62 (one), MON (month). */
-  unitCode: 'MIN' | 'C62' | 'DAY' | 'MON';
+  /** UN/ECE rec. 20: MIN (minutes, price per 60 minutes), C62 (one), DAY, WEE (week, a level price's retro row), MON (month). */
+  unitCode: 'MIN' | 'C62' | 'DAY' | 'WEE' | 'MON';
   /** Price per unit (per hour for MIN rows): the rate times its factor. */
   price: string;
   /** 60 for MIN rows (the price is per hour), else 1. */

@@ -96,6 +96,38 @@ describe('the rows of a retro price adjustment', () => {
     for (const r of rows) expect(roundMoney(new Decimal(r.quantity).mul(r.price).div(r.baseQuantity)).toFixed(2)).toBe(r.amount);
   });
 
+  it('states a level price’s row (§ 19) in the paid weeks or days at the difference per unit', () => {
+    // 30 level-days at 1/7 (factor 0.142857) = 4.28571 weeks × 64.40 = 275.9997… → 276.00, repaid; 305 days × 1.10 = 335.50
+    const rows = buildAdjustmentRows([
+      adj({
+        categoryCode: 'HP',
+        band: 'per_week',
+        unit: 'per_week',
+        hours: '4.28571000',
+        difference: '-64.4000',
+        amount: '-276.00',
+        minutes: 30,
+        paidRate: '1400.00',
+        newPrice: '1335.60',
+      }),
+      adj({
+        categoryCode: 'MAD',
+        band: 'per_day',
+        unit: 'per_day',
+        hours: '305.00000000',
+        difference: '1.1000',
+        amount: '335.50',
+        minutes: 310,
+        paidRate: '24.80',
+        newPrice: '25.90',
+      }),
+    ]);
+    expect(rows.map((r) => [r.itemId, r.unit, r.quantity, r.unitCode, r.price, r.baseQuantity, r.amount, r.minutes])).toEqual([
+      ['retro.HP.per_week', 'per_week', '-4.28571', 'WEE', '64.4', 1, '-276.00', 30],
+      ['retro.MAD.per_day', 'per_day', '305', 'DAY', '1.1', 1, '335.50', 310],
+    ]);
+  });
+
   it('makes up a difference between the stored amounts and the rows with a rounding row per VAT rate', () => {
     const rows = buildAdjustmentRows([adj({ hours: '0.11666667', difference: '-12.3456', amount: '-1.45' })]);
     expect(rows.map((r) => [r.itemId, r.quantity, r.price, r.amount])).toEqual([

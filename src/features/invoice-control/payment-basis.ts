@@ -126,7 +126,9 @@ export function adjustmentBasisReference(country: Country, year: number, adjustm
 export type AdjustmentLineData = Pick<
   AdjustmentLine,
   'categoryCode' | 'band' | 'paidRate' | 'newPrice' | 'difference' | 'minutes' | 'hours' | 'amount' | 'vatPercent'
-> & { serviceCategory: string };
+> & { serviceCategory: string; unit?: AdjustmentLine['unit'] };
+
+const LEVEL_UNIT_CODE = { per_day: 'DAY', per_week: 'WEE', per_month: 'MON' } as const;
 
 /**
  * The rows of an adjustment's basis: one per category, band and paid rate, in paid minutes at the
@@ -142,6 +144,36 @@ export function buildAdjustmentRows(lines: readonly AdjustmentLineData[]): Basis
   const rowsByRate = new Map<string, Decimal>();
   for (const l of lines) {
     const difference = new Decimal(l.difference);
+    if (l.unit && l.unit !== 'per_hour') {
+      // A level price's row (§ 19): the paid days, weeks or months (stored exactly in `hours`) at the difference per unit.
+      const units = new Decimal(l.hours);
+      const q = difference.isNegative() ? units.neg() : units;
+      const amt = roundMoney(q.mul(difference.abs()));
+      const base = `retro.${l.categoryCode}.${l.band}`;
+      const n = (used.get(base) ?? 0) + 1;
+      used.set(base, n);
+      const rate = new Decimal(l.vatPercent).toFixed(2);
+      paidByRate.set(rate, (paidByRate.get(rate) ?? new Decimal(0)).plus(l.amount));
+      rowsByRate.set(rate, (rowsByRate.get(rate) ?? new Decimal(0)).plus(amt));
+      rows.push({
+        itemId: n === 1 ? base : `${base}.${n}`,
+        category: l.serviceCategory,
+        band: l.band,
+        kind: 'price_adjustment',
+        unit: l.unit,
+        visits: 0,
+        minutes: l.minutes,
+        quantity: q.toFixed(),
+        unitCode: LEVEL_UNIT_CODE[l.unit],
+        price: difference.abs().toFixed(),
+        baseQuantity: 1,
+        amount: amt.toFixed(2),
+        vatPercent: new Decimal(l.vatPercent).toFixed(),
+        paidRate: new Decimal(l.paidRate).toFixed(),
+        newPrice: new Decimal(l.newPrice).toFixed(),
+      });
+      continue;
+    }
     const paidMinutes = new Decimal(l.hours).mul(60).toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
     const quantity = difference.isNegative() ? paidMinutes.neg() : paidMinutes;
     const amount = roundMoney(quantity.mul(difference.abs()).div(60));
@@ -177,6 +209,9 @@ export interface AdjustmentBasisInput extends Omit<BasisInput, 'settlement' | 'c
     id: number;
     recalculationId: number;
     year: number;
+    /** The recalculation's span, [periodFrom, periodTo); absent: the year. */
+    periodFrom?: string;
+    periodTo?: string;
     currency: string;
     totalExclVat: string;
     vat: string;
@@ -186,7 +221,7 @@ export interface AdjustmentBasisInput extends Omit<BasisInput, 'settlement' | 'c
   vat: { percent: string; base: string; vat: string; exemptionReason: string | null }[];
 }
 
-/** Pure: the payment basis of an approved retro price adjustment; the year is its period. */
+/** Pure: the payment basis of an approved retro price adjustment; the recalculation's span (normally the year) is its period. */
 export function buildAdjustmentBasisDocument(input: AdjustmentBasisInput): BasisDocument {
   const a = input.adjustment;
   const rows = buildAdjustmentRows(input.lines);
@@ -194,7 +229,7 @@ export function buildAdjustmentBasisDocument(input: AdjustmentBasisInput): Basis
   if (!sum.eq(a.totalExclVat))
     throw new Error(`price adjustment ${a.id}: the rows add up to ${sum.toFixed(2)}, the adjustment to ${a.totalExclVat}`);
   return {
-    ...documentHead(input, a.currency, { start: `${a.year}-01-01`, end: `${a.year + 1}-01-01` }),
+    ...documentHead(input, a.currency, { start: a.periodFrom ?? `${a.year}-01-01`, end: a.periodTo ?? `${a.year + 1}-01-01` }),
     settlement: null,
     adjustment: { id: a.id, recalculationId: a.recalculationId, year: a.year },
     rows,

@@ -52,7 +52,7 @@ const partyOf = (r: Record<string, any>): PartyData => ({
  * agreement, and a provider on payment basis invoices the municipality itself.
  */
 function profileOf(what: string, municipality: Record<string, any>, provider: Record<string, any>): DocumentProfile {
-  if (provider.kind === 'municipal' && !municipality.invoice_in_house_provider) return 'internal';
+  if (provider.in_house && !municipality.invoice_in_house_provider) return 'internal';
   const mode = provider.invoicing_mode ?? municipality.invoicing_mode;
   if (mode === 'payment_basis') {
     throw unprocessable(
@@ -237,8 +237,8 @@ export class InvoicesService {
           id: a.id,
           kind: 'correction',
           sequence: 0,
-          periodStart: `${a.year}-01-01`,
-          periodEnd: `${a.year + 1}-01-01`,
+          periodStart: a.periodFrom,
+          periodEnd: a.periodTo,
           currency: a.currency,
           totalExclVat: a.totalExclVat,
           vat: a.vat,
@@ -254,9 +254,10 @@ export class InvoicesService {
           category: l.serviceCategory,
           kind: 'price_adjustment',
           band: l.band,
-          unit: 'per_hour' as const,
+          // A level price's line (§ 19): the paid days, weeks or months at the difference per unit.
+          unit: l.unit ?? ('per_hour' as const),
           visits: 0,
-          minutes: l.minutes,
+          minutes: l.unit === 'per_hour' ? l.minutes : 0,
           quantity: l.hours,
           rate: l.difference,
           factor: '1',

@@ -253,8 +253,12 @@ export const invoicesStore = {
     return db('municipalities').where({ id }).first();
   },
 
+  /** The provider with `in_house`: whether its kind is the municipality's own provision. */
   async provider(db: Db, municipalityId: number, id: number) {
-    return db('providers').where({ municipality_id: municipalityId, id }).first();
+    return db('providers as p')
+      .leftJoin('provider_kinds as k', (j) => j.on('k.municipality_id', 'p.municipality_id').andOn('k.code', 'p.kind'))
+      .where({ 'p.municipality_id': municipalityId, 'p.id': id })
+      .first('p.*', db.raw('coalesce(k.in_house, false) as in_house'));
   },
 
   async insert(tx: Knex.Transaction, i: NewInvoice): Promise<void> {

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { AppError, conflict, notFound, unprocessable } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import { scopeOf, type Acting } from '../auth/auth-types.js';
-import { parseModel, type ReimbursementModel } from '../reimbursement/model-schema.js';
+import { ProviderKindsService } from '../providers/provider-kinds-service.js';
+import { kindsNamedBy, parseModel, type ReimbursementModel } from '../reimbursement/model-schema.js';
 import type {
   AssignmentFilter,
   ModelAssign,
@@ -92,6 +93,7 @@ export class ModelsService {
     }
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
+      await ProviderKindsService.checkKnown(tx, m, kindsNamedBy(parsed.model), 'document.providerKindAdjustment');
       const muni = await tx('municipalities').where({ id: m }).first('country');
       if (parsed.model.holidays.country !== muni.country) {
         throw unprocessable(

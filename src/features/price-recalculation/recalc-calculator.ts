@@ -9,6 +9,7 @@ import {
   type CategoryResult,
   type CostElement,
   type CostLine,
+  type LevelUnit,
   type PaidComparison,
   type RecalcInput,
   type RecalcResult,
@@ -30,6 +31,14 @@ import {
  * 4. per private provider, category, band and paid rate: amount = round₂(settled difference ×
  *    paid minutes ÷ 60) (the one rounding rule, src/shared/money.ts); VAT per rate on the sum.
  *
+ * Level prices (Ældreloven § 19) are categories too: cost ÷ the in-house provider's delivered
+ * level-days × (1 + the category's overhead %) × the days of the price's unit (1, 7, or the days
+ * of the year ÷ 12 for a monthly price), rounded once; the retro adjustment of a level line is
+ * round₂(settled difference × paid units), the paid units being Σ level-days × factor of the
+ * provider's level lines (days, weeks or months at the price). The overhead may differ per
+ * category (6.0 helhedspleje, 3.6 meal delivery, 6.3 friplejeboliger) and the policy per provider
+ * kind (`kindPolicies`).
+ *
  * Money never passes through a JS number. The same input always gives the same result.
  */
 
@@ -41,6 +50,18 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Rounds the price by the configured rule. */
 export function roundPrice(exact: Decimal.Value, s: Pick<RecalcSettings, 'priceDecimals' | 'rounding'>): Decimal {
   return dec(exact).toDecimalPlaces(s.priceDecimals, s.rounding === 'up' ? Decimal.ROUND_CEIL : Decimal.ROUND_HALF_UP);
+}
+
+/** The policy for a provider of `kind`: its own where the settings give one, else the general one. */
+export const policyOf = (s: RecalcSettings, kind: string | undefined): RecalcSettings['policy'] =>
+  (kind !== undefined && s.kindPolicies && Object.hasOwn(s.kindPolicies, kind) ? s.kindPolicies[kind] : undefined) ?? s.policy;
+
+/** Days one unit of a level price stands for, as a fraction: 1, 7, or the days of the year ÷ 12. */
+export function daysPerUnit(unit: LevelUnit, year: number): { numerator: number; denominator: number } {
+  if (unit === 'per_day') return { numerator: 1, denominator: 1 };
+  if (unit === 'per_week') return { numerator: 7, denominator: 1 };
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return { numerator: leap ? 366 : 365, denominator: 12 };
 }
 
 /** The difference the policy settles. */
@@ -88,8 +109,15 @@ function validate(input: RecalcInput): void {
     }
   }
   const hours = new Map(input.hours.map((h) => [h.code, h]));
-  for (const c of input.categories)
-    if (!hours.has(c.code)) issues.push({ path: `hours.${c.code}`, message: 'no delivered hours for this category' });
+  for (const c of input.categories) {
+    const h = hours.get(c.code);
+    if (!c.level && !h) issues.push({ path: `hours.${c.code}`, message: 'no delivered hours for this category' });
+    else if (c.level && (!h || h.deliveredDays == null || dec(h.deliveredDays).isZero()))
+      issues.push({
+        path: `hours.${c.code}`,
+        message: `level ${c.level.code} has no delivered level-days of the in-house provider: settle its level days or enter deliveredDays`,
+      });
+  }
   input.lines.forEach((l) => {
     const path = `lines.${l.lineNo}`;
     if (l.assessmentUnit) return;
@@ -170,7 +198,6 @@ export function recalculate(input: RecalcInput): RecalcResult {
     else allocations.push(...allocateLine(l, input, hours));
   }
 
-  const overhead = s.overheadPercent === null ? null : dec(s.overheadPercent);
   const paidByCategory = new Map<string, Map<string, Decimal>>();
   for (const p of input.paid) {
     let byRate = paidByCategory.get(p.categoryCode);
@@ -181,6 +208,20 @@ export function recalculate(input: RecalcInput): RecalcResult {
 
   const issues: { path: string; message: string }[] = [];
   const prices = new Map<string, Decimal>();
+  const levelCodes = new Set(input.categories.filter((c) => c.level).map((c) => c.code));
+  /** Per paid rate: the paid hours (a level category: the paid units), the difference and what the policy settles. */
+  const comparisons = (code: string, price: Decimal): PaidComparison[] =>
+    [...(paidByCategory.get(code) ?? new Map<string, Decimal>()).entries()]
+      .sort(([a], [b]) => dec(a).comparedTo(b))
+      .map(([rate, paidMinutes]) => {
+        const difference = price.minus(rate);
+        return {
+          rate: formatRate(rate),
+          hours: fixed4(levelCodes.has(code) ? paidMinutes : paidMinutes.div(60)),
+          difference: difference.toFixed(4),
+          settled: settledDifference(difference, s.policy).toFixed(4),
+        };
+      });
   const categories: CategoryResult[] = input.categories.map((c) => {
     const mine = allocations.filter((a) => a.categoryCode === c.code);
     const byElement: Partial<Record<CostElement, string>> = {};
@@ -197,6 +238,47 @@ export function recalculate(input: RecalcInput): RecalcResult {
     const total = direct.plus(indirect);
     const h = hours.get(c.code)!;
     const hoursInput = input.hours.find((x) => x.code === c.code)!;
+    const overheadText = c.overheadPercent ?? s.overheadPercent;
+    const overhead = overheadText == null ? null : dec(overheadText);
+    if (c.level) {
+      // A level price: cost per delivered level-day × (100 + overhead) ÷ 100 × days of the unit, divided last.
+      const days = dec(hoursInput.deliveredDays!);
+      if (mine.length === 0)
+        issues.push({
+          path: `categories.${c.code}`,
+          message: `level ${c.level.code} has no cost data: give it a share of the cost lines (or a staff-hours key)`,
+        });
+      const unitDays = daysPerUnit(c.level.unit, input.year);
+      const perDay = exactQuotient([total], days);
+      const exact = exactQuotient(
+        [total, overhead === null ? 100 : overhead.plus(100), unitDays.numerator],
+        days.mul(100 * unitDays.denominator),
+      );
+      const price = roundPrice(exact, s);
+      if (price.isNegative())
+        issues.push({ path: `categories.${c.code}`, message: `the costs add up to a negative price (${price.toFixed()})` });
+      prices.set(c.code, price);
+      return {
+        code: c.code,
+        name: c.name,
+        priceGroup: c.priceGroup,
+        timeBands: [],
+        costs: { byElement, direct: direct.toFixed(2), indirect: indirect.toFixed(2), total: total.toFixed(2) },
+        hours: { ...hoursInput, byBand: { ...hoursInput.byBand } },
+        costPerHour: fixed4(perDay),
+        level: {
+          code: c.level.code,
+          unit: c.level.unit,
+          costPerDay: fixed4(perDay),
+          daysPerUnit: unitDays.denominator === 1 ? String(unitDays.numerator) : `${unitDays.numerator}/${unitDays.denominator}`,
+        },
+        overheadPercent: overhead === null ? null : overhead.toString(),
+        priceBeforeRounding: fixed4(exact),
+        price: price.toFixed(s.priceDecimals),
+        publishedPriceInclVat: roundMoney(price.mul(dec(s.publishedVatPercent).div(100).plus(1))).toFixed(2),
+        paid: comparisons(c.code, price),
+      };
+    }
     if (h.delivered.isZero()) {
       issues.push({
         path: `categories.${c.code}`,
@@ -210,17 +292,7 @@ export function recalculate(input: RecalcInput): RecalcResult {
     if (price.isNegative())
       issues.push({ path: `categories.${c.code}`, message: `the costs add up to a negative price (${price.toFixed()})` });
     prices.set(c.code, price);
-    const paid: PaidComparison[] = [...(paidByCategory.get(c.code) ?? new Map<string, Decimal>()).entries()]
-      .sort(([a], [b]) => dec(a).comparedTo(b))
-      .map(([rate, minutes]) => {
-        const difference = price.minus(rate);
-        return {
-          rate: formatRate(rate),
-          hours: fixed4(minutes.div(60)),
-          difference: difference.toFixed(4),
-          settled: settledDifference(difference, s.policy).toFixed(4),
-        };
-      });
+    const paid = comparisons(c.code, price);
     return {
       code: c.code,
       name: c.name,
@@ -263,6 +335,8 @@ function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentRes
   type Acc = {
     providerId: number;
     providerRef: string;
+    providerKind: string | undefined;
+    unit: 'per_hour' | LevelUnit;
     categoryCode: string;
     band: string;
     rate: string;
@@ -275,7 +349,8 @@ function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentRes
     if (!prices.has(p.categoryCode)) continue;
     const rate = dec(p.rate).toFixed(4);
     const vat = dec(p.vatPercent).toFixed(2);
-    const key = [p.providerId, p.categoryCode, p.band, rate, vat].join('|');
+    const unit = p.unit ?? 'per_hour';
+    const key = [p.providerId, p.categoryCode, unit, p.band, rate, vat].join('|');
     const a = acc.get(key);
     if (a) {
       a.minutes += p.minutes;
@@ -284,6 +359,8 @@ function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentRes
       acc.set(key, {
         providerId: p.providerId,
         providerRef: p.providerRef,
+        providerKind: p.providerKind,
+        unit,
         categoryCode: p.categoryCode,
         band: p.band,
         rate,
@@ -310,10 +387,14 @@ function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentRes
     const lines: AdjustmentLine[] = [];
     for (const r of rows) {
       const price = prices.get(r.categoryCode)!;
-      const settled = settledDifference(price.minus(r.rate), input.settings.policy);
+      const policy = policyOf(input.settings, r.providerKind);
+      const settled = settledDifference(price.minus(r.rate), policy);
       if (settled.isZero() || r.paidMinutes.isZero()) continue;
+      const perHour = r.unit === 'per_hour';
       lines.push({
         lineNo: lines.length + 1,
+        ...(perHour ? {} : { unit: r.unit }),
+        ...(input.settings.kindPolicies && Object.keys(input.settings.kindPolicies).length > 0 ? { policy } : {}),
         categoryCode: r.categoryCode,
         priceGroup: group.get(r.categoryCode)!,
         band: r.band,
@@ -321,8 +402,8 @@ function adjust(input: RecalcInput, prices: Map<string, Decimal>): AdjustmentRes
         newPrice: formatRate(price),
         difference: settled.toFixed(4),
         minutes: r.minutes,
-        hours: r.paidMinutes.div(60).toDecimalPlaces(8, Decimal.ROUND_HALF_UP).toFixed(8),
-        amount: roundedQuotient([settled, r.paidMinutes], 60).toFixed(2),
+        hours: (perHour ? r.paidMinutes.div(60) : r.paidMinutes).toDecimalPlaces(8, Decimal.ROUND_HALF_UP).toFixed(8),
+        amount: roundedQuotient([settled, r.paidMinutes], perHour ? 60 : 1).toFixed(2),
         vatPercent: r.vatPercent,
       });
     }

@@ -26,14 +26,15 @@ export function registerRecalcCommands(program: Command): void {
     .requiredOption('--year <year>', 'the year whose costs are recalculated, e.g. 2025', year)
     .option('--costs <file>', "cost lines CSV to import first (replaces the statement's lines; see docs/price-recalculation.md)")
     .option('--hours <file>', 'entered hours CSV to import first (category;delivered_hours;staff_hours;method)')
+    .option('--from <date>', 'the statement of the span starting on this date (YYYY-MM-01); default 1 January')
     .option('--json', 'print the recalculation as JSON')
     .action(
-      mapped(async (o: { municipality: string; year: number; costs?: string; hours?: string; json?: boolean }) => {
+      mapped(async (o: { municipality: string; year: number; from?: string; costs?: string; hours?: string; json?: boolean }) => {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality, 'finance');
-          if (o.costs) await s.priceRecalculation.importLinesCsv(who, o.year, utf8File(await readFile(o.costs)));
-          if (o.hours) await s.priceRecalculation.importHoursCsv(who, o.year, utf8File(await readFile(o.hours)));
-          const { outcome, recalculation } = await s.priceRecalculation.run(who, o.year);
+          if (o.costs) await s.priceRecalculation.importLinesCsv(who, o.year, utf8File(await readFile(o.costs)), o.from);
+          if (o.hours) await s.priceRecalculation.importHoursCsv(who, o.year, utf8File(await readFile(o.hours)), o.from);
+          const { outcome, recalculation } = await s.priceRecalculation.run(who, o.year, o.from);
           if (o.json) console.log(JSON.stringify({ outcome, recalculation }, null, 2));
           else console.log([`${outcome}:`, ...recalcLines(recalculation, recalculation.currency)].join('\n'));
         });
@@ -42,14 +43,17 @@ export function registerRecalcCommands(program: Command): void {
 
   const r = program.command('recalculation').description('approve, adopt, invoice and report an annual price recalculation');
   const withYear = (c: Command) =>
-    c.requiredOption('--municipality <code>', 'municipality code').requiredOption('--year <year>', 'the recalculated year', year);
+    c
+      .requiredOption('--municipality <code>', 'municipality code')
+      .requiredOption('--year <year>', 'the recalculated year', year)
+      .option('--from <date>', 'the recalculation of the span starting on this date; default 1 January');
   withYear(r.command('approve').description("finance approves the year's draft: figures frozen, next year's prices proposed"))
     .option('--json', 'print JSON')
     .action(
-      mapped(async (o: { municipality: string; year: number; json?: boolean }) => {
+      mapped(async (o: { municipality: string; year: number; from?: string; json?: boolean }) => {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality, 'finance');
-          const rc = await s.priceRecalculation.approve(who, (await s.priceRecalculation.byYear(who, o.year)).id);
+          const rc = await s.priceRecalculation.approve(who, (await s.priceRecalculation.byYear(who, o.year, o.from)).id);
           console.log(
             o.json
               ? JSON.stringify(rc, null, 2)
@@ -59,10 +63,10 @@ export function registerRecalcCommands(program: Command): void {
       }),
     );
   withYear(r.command('adopt-prices').description('adopt the proposed price list of an approved recalculation')).action(
-    mapped(async (o: { municipality: string; year: number }) => {
+    mapped(async (o: { municipality: string; year: number; from?: string }) => {
       await withServices(async (s) => {
         const who = await actingIn(s, o.municipality, 'finance');
-        const rc = await s.priceRecalculation.adoptPrices(who, (await s.priceRecalculation.byYear(who, o.year)).id);
+        const rc = await s.priceRecalculation.adoptPrices(who, (await s.priceRecalculation.byYear(who, o.year, o.from)).id);
         console.log(`adopted price list ${rc.proposedPriceListId} from recalculation ${rc.id} of ${rc.year}`);
       });
     }),
@@ -71,10 +75,10 @@ export function registerRecalcCommands(program: Command): void {
     .option('--out <dir>', 'also write each document as <number>.pdf and <number>.xml here')
     .option('--json', 'print JSON')
     .action(
-      mapped(async (o: { municipality: string; year: number; out?: string; json?: boolean }) => {
+      mapped(async (o: { municipality: string; year: number; from?: string; out?: string; json?: boolean }) => {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality, 'finance');
-          const { items } = await s.priceRecalculation.issueDocuments(who, (await s.priceRecalculation.byYear(who, o.year)).id);
+          const { items } = await s.priceRecalculation.issueDocuments(who, (await s.priceRecalculation.byYear(who, o.year, o.from)).id);
           if (o.out) await mkdir(o.out, { recursive: true });
           const lines: string[] = [];
           for (const i of items) {
@@ -104,10 +108,13 @@ export function registerRecalcCommands(program: Command): void {
   withYear(r.command('report').description('the report for the council: JSON on stdout, or a PDF with --pdf'))
     .option('--pdf <file>', 'write the PDF report here')
     .action(
-      mapped(async (o: { municipality: string; year: number; pdf?: string }) => {
+      mapped(async (o: { municipality: string; year: number; from?: string; pdf?: string }) => {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality, 'finance');
-          const report = recalcReport(await s.priceRecalculation.byYear(who, o.year), await s.priceRecalculation.municipalityOf(who));
+          const report = recalcReport(
+            await s.priceRecalculation.byYear(who, o.year, o.from),
+            await s.priceRecalculation.municipalityOf(who),
+          );
           if (o.pdf) {
             const { renderRecalcPdf } = await import('./recalc-pdf.js'); // pdfkit only when a PDF is asked for
             const pdf = await renderRecalcPdf(report);

@@ -42,6 +42,8 @@ const T = {
     comparison: 'Sammenligning med den betalte pris',
     paidRate: 'Betalt pris',
     paidHours: 'Betalte timer',
+    levelDays: 'niveaudage',
+    levelUnits: { per_day: 'niveaupris pr. dag', per_week: 'niveaupris pr. uge', per_month: 'niveaupris pr. måned' },
     difference: 'Forskel',
     settled: 'Efterreguleres',
     adjustments: 'Efterregulering pr. leverandør',
@@ -104,6 +106,8 @@ const T = {
     comparison: 'Jämförelse med betalt pris',
     paidRate: 'Betalt pris',
     paidHours: 'Betalda timmar',
+    levelDays: 'nivådygn',
+    levelUnits: { per_day: 'nivåpris per dygn', per_week: 'nivåpris per vecka', per_month: 'nivåpris per månad' },
     difference: 'Skillnad',
     settled: 'Regleras',
     adjustments: 'Efterreglering per utförare',
@@ -166,6 +170,8 @@ const T = {
     comparison: 'Comparison with the price paid',
     paidRate: 'Paid rate',
     paidHours: 'Paid hours',
+    levelDays: 'level-days',
+    levelUnits: { per_day: 'level price per day', per_week: 'level price per week', per_month: 'level price per month' },
     difference: 'Difference',
     settled: 'Settled',
     adjustments: 'Retro adjustment per provider',
@@ -302,8 +308,8 @@ export function renderRecalcPdf(r: RecalcReport): Promise<Buffer> {
   table(
     [L.category, L.hours, L.cost, L.perHour, L.price, L.published],
     r.categories.map((c) => [
-      `${c.code} (${c.timeBands.map((b) => bandLabel(b, lang)).join(', ')})`,
-      num(c.hours.deliveredHours),
+      c.level ? `${c.code} (${L.levelUnits[c.level.unit]})` : `${c.code} (${c.timeBands.map((b) => bandLabel(b, lang)).join(', ')})`,
+      c.level ? `${num(c.hours.deliveredDays ?? '0')} ${L.levelDays}` : num(c.hours.deliveredHours),
       num(c.costs.total),
       formatRateLocal(c.costPerHour, lang),
       formatRateLocal(c.price, lang),
@@ -342,7 +348,7 @@ export function renderRecalcPdf(r: RecalcReport): Promise<Buffer> {
       table(
         [L.category, L.paidRate, L.price, L.paidHours, L.amount],
         a.lines.map((l) => [
-          `${l.categoryCode}, ${bandLabel(l.band, lang)}`,
+          `${l.categoryCode}, ${l.unit && l.unit !== 'per_hour' ? L.levelUnits[l.unit] : bandLabel(l.band, lang)}`,
           formatRateLocal(l.paidRate, lang),
           formatRateLocal(l.newPrice, lang),
           num(l.hours),

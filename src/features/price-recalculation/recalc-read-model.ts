@@ -93,7 +93,13 @@ export interface DeliveredMinutes {
  * per-minute services in proportion to their standard minutes. Read in pages by id, so a year of a
  * large municipality does not have to fit in memory.
  */
-export async function deliveredMinutes(db: Db, m: number, providerId: number, year: number): Promise<DeliveredMinutes> {
+export async function deliveredMinutes(
+  db: Db,
+  m: number,
+  providerId: number,
+  year: number,
+  span?: { from: string; to: string },
+): Promise<DeliveredMinutes> {
   const mu = await db('municipalities').where({ id: m }).first('time_zone', 'country');
   const extra: { date: string; name: string }[] = await db('municipal_holidays').where({ municipality_id: m }).select('date', 'name');
   const spans = await modelSpans(db, m, providerId, year, mu.time_zone, mu.country, extra);
@@ -119,7 +125,13 @@ export async function deliveredMinutes(db: Db, m: number, providerId: number, ye
   const inForce = <T extends { from: string; to: string | null }>(xs: readonly T[], date: string) =>
     xs.filter((x) => x.from <= date && (x.to === null || x.to > date));
 
-  const { start, end } = yearInstants(year, mu.time_zone);
+  // The visits of the local year, or of the span [from, to) of it.
+  const { start, end } = span
+    ? {
+        start: DateTime.fromISO(span.from, { zone: mu.time_zone }).toISO()!,
+        end: DateTime.fromISO(span.to, { zone: mu.time_zone }).toISO()!,
+      }
+    : yearInstants(year, mu.time_zone);
   const out: DeliveredMinutes = { byGroupAndBand: new Map(), visits: 0, withoutModel: 0 };
   const add = (group: string, band: string, minutes: number) => {
     let g = out.byGroupAndBand.get(group);
@@ -174,15 +186,20 @@ export async function deliveredMinutes(db: Db, m: number, providerId: number, ye
 }
 
 /**
- * Hours paid to each private provider in the year per price category, band, rate and VAT rate:
+ * Hours paid to each provider not of the in-house kind (the private ones) in the year per price category, band, rate and VAT rate:
  * hourly lines (visits, cancellations, hospital stays) of its approved or invoiced settlements of
  * the year's months, regular and corrections together (so net of corrections), their service's
  * price group from the catalogue in force in the month. Lines of a price group and band outside
  * every category are returned under an empty category code, to be reported.
  */
-export async function paidHours(db: Db, m: number, year: number, categories: readonly PriceCategory[]): Promise<PaidHours[]> {
+export async function paidHours(
+  db: Db,
+  m: number,
+  span: { from: string; to: string },
+  categories: readonly PriceCategory[],
+): Promise<PaidHours[]> {
   const { rows } = await db.raw(
-    `select s.provider_id, p.ref as provider_ref, sv.price_group, l.band, l.rate::text as rate, l.vat_percent::text as vat_percent,
+    `select s.provider_id, p.ref as provider_ref, p.kind as provider_kind, sv.price_group, l.band, l.rate::text as rate, l.vat_percent::text as vat_percent,
             sum(l.minutes)::int as minutes, sum(l.minutes * l.factor)::text as paid_minutes
        from settlement_lines l
        join settlements s on s.municipality_id = l.municipality_id and s.id = l.settlement_id
@@ -190,18 +207,20 @@ export async function paidHours(db: Db, m: number, year: number, categories: rea
        join catalogue_versions cv on cv.municipality_id = s.municipality_id
             and cv.valid_from <= s.period_start and (cv.valid_to is null or cv.valid_to > s.period_start)
        join services sv on sv.municipality_id = cv.municipality_id and sv.catalogue_version_id = cv.id and sv.code = l.service_code
-      where l.municipality_id = ? and s.status in ('approved', 'invoiced') and p.kind = 'private'
+       left join provider_kinds k on k.municipality_id = p.municipality_id and k.code = p.kind
+      where l.municipality_id = ? and s.status in ('approved', 'invoiced') and not coalesce(k.in_house, false)
         and s.period_start >= ? and s.period_start < ?
         and l.unit = 'per_hour' and l.kind in ('visit', 'cancellation', 'hospital') and l.band is not null
-      group by s.provider_id, p.ref, sv.price_group, l.band, l.rate, l.vat_percent
+      group by s.provider_id, p.ref, p.kind, sv.price_group, l.band, l.rate, l.vat_percent
       order by s.provider_id, sv.price_group, l.band, l.rate, l.vat_percent`,
-    [m, `${year}-01-01`, `${year + 1}-01-01`],
+    [m, span.from, span.to],
   );
   const categoryOf = new Map<string, string>();
   for (const c of categories) for (const b of c.timeBands) categoryOf.set(`${c.priceGroup}|${b}`, c.code);
   return (rows as Record<string, any>[]).map((r) => ({
     providerId: r.provider_id,
     providerRef: r.provider_ref,
+    providerKind: r.provider_kind,
     categoryCode: categoryOf.get(`${r.price_group}|${r.band}`) ?? '',
     band: r.band,
     rate: r.rate,
@@ -227,4 +246,72 @@ export async function serviceCategories(db: Db, m: number, year: number): Promis
   const out = new Map<string, string>();
   for (const r of rows) if (!out.has(r.price_group)) out.set(r.price_group, r.category);
   return out;
+}
+
+/**
+ * Level-days the in-house provider delivered in the year per level (Ældreloven § 19: the cost
+ * base of a level price): Σ days of the level-day lines of its approved or invoiced settlements of
+ * the year's months, net of corrections, days paid at 0 % (e.g. days 2 onwards of a hospital
+ * stay) left out.
+ */
+export async function deliveredLevelDays(
+  db: Db,
+  m: number,
+  providerId: number,
+  span: { from: string; to: string },
+): Promise<Map<string, string>> {
+  const { rows } = await db.raw(
+    `select l.service_code as level, trim_scale(sum(l.quantity))::text as days
+       from settlement_lines l
+       join settlements s on s.municipality_id = l.municipality_id and s.id = l.settlement_id
+      where l.municipality_id = ? and s.provider_id = ? and s.status in ('approved', 'invoiced')
+        and s.period_start >= ? and s.period_start < ? and l.kind = 'level_day' and l.factor > 0
+      group by l.service_code
+      order by l.service_code`,
+    [m, providerId, span.from, span.to],
+  );
+  return new Map((rows as { level: string; days: string }[]).map((r) => [r.level, r.days]));
+}
+
+/**
+ * Level-days paid to each provider that is not of the in-house kind, per level, unit, price and
+ * VAT rate: level-day lines of its approved or invoiced settlements of the year (net of
+ * corrections). `minutes` carries the days, `paidMinutes` the paid units Σ days × factor (days,
+ * weeks or months at the price, absence percentages and kind percentages included). Lines of a
+ * level and unit without a level category are returned under an empty category code.
+ */
+export async function paidLevelUnits(
+  db: Db,
+  m: number,
+  span: { from: string; to: string },
+  categories: readonly PriceCategory[],
+): Promise<PaidHours[]> {
+  const { rows } = await db.raw(
+    `select s.provider_id, p.ref as provider_ref, p.kind as provider_kind, l.service_code as level, l.unit,
+            l.rate::text as rate, l.vat_percent::text as vat_percent,
+            sum(l.quantity)::int as days, trim_scale(sum(l.quantity * l.factor))::text as paid_units
+       from settlement_lines l
+       join settlements s on s.municipality_id = l.municipality_id and s.id = l.settlement_id
+       join providers p on p.municipality_id = s.municipality_id and p.id = s.provider_id
+       left join provider_kinds k on k.municipality_id = p.municipality_id and k.code = p.kind
+      where l.municipality_id = ? and s.status in ('approved', 'invoiced') and not coalesce(k.in_house, false)
+        and s.period_start >= ? and s.period_start < ? and l.kind = 'level_day'
+      group by s.provider_id, p.ref, p.kind, l.service_code, l.unit, l.rate, l.vat_percent
+      order by s.provider_id, l.service_code, l.unit, l.rate, l.vat_percent`,
+    [m, span.from, span.to],
+  );
+  const categoryOf = new Map<string, string>();
+  for (const c of categories) if (c.level) categoryOf.set(`${c.level.code}|${c.level.unit}`, c.code);
+  return (rows as Record<string, any>[]).map((r) => ({
+    providerId: r.provider_id,
+    providerRef: r.provider_ref,
+    providerKind: r.provider_kind,
+    unit: r.unit,
+    categoryCode: categoryOf.get(`${r.level}|${r.unit}`) ?? '',
+    band: r.unit,
+    rate: r.rate,
+    vatPercent: r.vat_percent,
+    minutes: r.days,
+    paidMinutes: r.paid_units,
+  }));
 }

@@ -63,9 +63,11 @@ export function recalcLines(r: Recalculation, currency: string): string[] {
           `paid ${p.rate} for ${p.hours} h → ${p.settled === '0.0000' && p.difference !== '0.0000' ? `not settled (${p.difference})` : `settle ${p.settled}/h`}`,
       )
       .join('; ');
+    const per = c.level ? `${c.hours.deliveredDays ?? '0'} level-days` : `${c.hours.deliveredHours} h`;
+    const unit = c.level ? ` × ${c.level.daysPerUnit} days = ${c.level.unit}` : '';
     out.push(
-      `  ${c.code.padEnd(18)} cost ${c.costs.total.padStart(14)} / ${c.hours.deliveredHours.padStart(12)} h = ${c.costPerHour.padStart(10)}` +
-        `${c.overheadPercent ? ` × ${c.overheadPercent} % overhead` : ''} → price ${c.price} (published ${c.publishedPriceInclVat} incl. VAT)${paid ? `; ${paid}` : ''}`,
+      `  ${c.code.padEnd(18)} cost ${c.costs.total.padStart(14)} / ${per.padStart(14)} = ${c.costPerHour.padStart(10)}` +
+        `${c.overheadPercent ? ` × ${c.overheadPercent} % overhead` : ''}${unit} → price ${c.price} (published ${c.publishedPriceInclVat} incl. VAT)${paid ? `; ${paid}` : ''}`,
     );
   }
   for (const a of r.adjustments) {

@@ -20,6 +20,7 @@ import {
   RecalcSettingsSchema,
   RecalcReportSchema,
   RunBody,
+  SpanQuery,
   RunResult,
   YearParam,
 } from './recalc-schemas.js';
@@ -59,8 +60,9 @@ export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculat
     summary: "The municipal provider's cost statement of a year: categories, cost lines with allocation keys, entered hours",
     access: read,
     params: YearParam,
+    query: SpanQuery,
     response: CostStatement,
-    handler: ({ principal, requestId, params }) => service.getStatement({ principal, requestId }, params.year),
+    handler: ({ principal, requestId, params, query }) => service.getStatement({ principal, requestId }, params.year, query.from),
   });
   defineRoute(r, registry, {
     method: 'put',
@@ -89,11 +91,12 @@ export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculat
         'All or nothing; Danish/Swedish column names accepted. Any bad row refuses the file: 422 with details.rejected = [{ row, field, message }].',
       access: write,
       params: YearParam,
+      query: SpanQuery,
       consumes: { 'text/csv': { schema: CsvUpload } },
       response: CostStatement,
       status: 200,
-      handler: async ({ principal, requestId, params, req }) =>
-        service[call]({ principal, requestId }, params.year, await readCsvBody(req, part === 'lines' ? 'cost' : 'hours')),
+      handler: async ({ principal, requestId, params, query, req }) =>
+        service[call]({ principal, requestId }, params.year, await readCsvBody(req, part === 'lines' ? 'cost' : 'hours'), query.from),
     });
   }
   defineRoute(r, registry, {
@@ -121,7 +124,7 @@ export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculat
     body: RunBody,
     response: RunResult,
     status: 200,
-    handler: ({ principal, requestId, body }) => service.run({ principal, requestId }, body.year),
+    handler: ({ principal, requestId, body }) => service.run({ principal, requestId }, body.year, body.from),
   });
   defineRoute(r, registry, {
     method: 'get',

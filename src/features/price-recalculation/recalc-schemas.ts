@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Paging, Ref } from '../../http/common-schemas.js';
+import { IsoDate, Paging, ProviderKind, Ref } from '../../http/common-schemas.js';
 import { InvoiceKindSchema, InvoiceNumber } from '../invoices/invoices-schemas.js';
-import { COST_ELEMENTS, DRIVERS, POLICIES } from './recalc-types.js';
+import { COST_ELEMENTS, DRIVERS, LEVEL_UNITS, POLICIES } from './recalc-types.js';
 
 /** Decimals travel as strings, never JSON numbers (src/shared/money.ts). */
 const Money = z.string().meta({ example: '1250000.00', description: 'decimal string, 2 decimals' });
@@ -20,6 +20,19 @@ const PercentInput = z
   .meta({ example: '60' });
 
 export const YearParam = z.object({ year: z.coerce.number().int().min(2000).max(2999) });
+/** Which statement of the year: the one whose span starts on `from` (default 1 January). */
+export const SpanQuery = z.object({
+  from: IsoDate.optional().meta({ description: 'the first day of the span (a 1st of a month); default 1 January' }),
+});
+const FirstOfMonth = IsoDate.refine((d) => d.endsWith('-01'), 'the 1st of a month (the settlements are monthly)');
+export const SpanInput = z
+  .strictObject({ from: FirstOfMonth, to: FirstOfMonth })
+  .refine((s) => s.from < s.to, { message: 'to must be after from', path: ['to'] })
+  .meta({
+    id: 'RecalculationSpan',
+    description:
+      '[from, to) within the year, 1sts of months: the recalculation runs from a given date and its adjustment covers only this span',
+  });
 export const CostElement = z.enum(COST_ELEMENTS);
 export const Policy = z.enum(POLICIES);
 
@@ -40,10 +53,28 @@ export const PriceCategorySchema = z
   .strictObject({
     code: Ref,
     name: z.string().min(1).max(200),
-    priceGroup: Ref,
-    timeBands: z.array(Ref).min(1).max(20),
+    priceGroup: Ref.meta({ description: 'a level category: the level code' }),
+    timeBands: z.array(Ref).max(20).meta({ description: 'at least one for an hourly category; none for a level category' }),
+    level: z
+      .strictObject({
+        code: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'a level code of the catalogue'),
+        unit: z.enum(LEVEL_UNITS),
+      })
+      .nullable()
+      .optional()
+      .meta({ description: "a level's price per day, week or month (Ældreloven § 19), priced from the cost per delivered level-day" }),
+    overheadPercent: PercentInput.nullable().optional().meta({
+      description: "the overhead rate of the category's area (6.0 helhedspleje, 3.6 meal delivery, 6.3 friplejeboliger); null: the setting",
+    }),
   })
-  .meta({ id: 'PriceCategory', description: 'One price group over one or more time bands that share one price' });
+  .refine((c) => (c.level ? c.timeBands.length === 0 && c.priceGroup === c.level.code : c.timeBands.length >= 1), {
+    message: 'an hourly category needs time bands; a level category has none and its priceGroup is the level code',
+    path: ['timeBands'],
+  })
+  .meta({
+    id: 'PriceCategory',
+    description: "One price group over one or more time bands that share one price, or one level's price per day, week or month",
+  });
 
 export const CostLineInput = z
   .strictObject({
@@ -60,6 +91,9 @@ export const EnteredHoursSchema = z
   .strictObject({
     categoryCode: Ref,
     deliveredHours: HoursInput.nullable().optional().meta({ description: 'required for every category when hoursSource is entered' }),
+    deliveredDays: HoursInput.nullable()
+      .optional()
+      .meta({ description: "a level category's delivered level-days; default: from the in-house provider's approved settlements" }),
     staffHours: HoursInput.nullable().optional(),
     method: z.string().max(500).nullable().optional().meta({ example: 'attendance 52 000 h × 62 % time with citizens' }),
   })
@@ -75,6 +109,9 @@ export const CostStatementPut = z
       .meta({ description: 'the municipal provider; default: the only municipal provider' }),
     hoursSource: z.enum(['visits', 'entered']).default('visits'),
     note: z.string().max(2000).nullable().optional(),
+    span: SpanInput.nullable()
+      .optional()
+      .meta({ description: 'a span of the year (several per year, never overlapping); default the whole year' }),
     categories: z.array(PriceCategorySchema).min(1).max(100).optional().meta({
       description:
         'default: from the price list in force on 1 January (bands of a price group with the same municipal rate form one category)',
@@ -101,6 +138,8 @@ export const CostStatement = z
   .object({
     id: z.number().int(),
     year: z.number().int(),
+    periodFrom: IsoDate,
+    periodTo: IsoDate.meta({ description: 'exclusive' }),
     providerId: z.number().int(),
     providerRef: z.string(),
     hoursSource: z.enum(['visits', 'entered']),
@@ -111,6 +150,7 @@ export const CostStatement = z
       z.object({
         categoryCode: z.string(),
         deliveredHours: Decimal4.nullable(),
+        deliveredDays: Decimal4.nullable(),
         staffHours: Decimal4.nullable(),
         method: z.string().nullable(),
       }),
@@ -142,6 +182,10 @@ export const RecalcSettingsSchema = z
     priceDecimals: z.number().int().min(0).max(4),
     rounding: z.enum(['half_up', 'up']),
     publishedVatPercent: z.string().meta({ example: '25' }),
+    kindPolicies: z
+      .record(ProviderKind, Policy)
+      .optional()
+      .meta({ description: 'the policy for providers of a kind where it differs from policy, e.g. { "privat": "upward_only" }' }),
   })
   .meta({ id: 'PriceRecalculationSettings' });
 
@@ -152,6 +196,10 @@ export const RecalcSettingsPut = z
     priceDecimals: z.number().int().min(0).max(4),
     rounding: z.enum(['half_up', 'up']),
     publishedVatPercent: PercentInput,
+    kindPolicies: z
+      .record(ProviderKind, Policy)
+      .optional()
+      .meta({ description: "kind code → policy, for the municipality's provider kinds whose policy differs; default none" }),
   })
   .meta({ id: 'PriceRecalculationSettingsPut' });
 export type RecalcSettingsPut = z.infer<typeof RecalcSettingsPut>;
@@ -163,6 +211,7 @@ const Hours = z.object({
   source: z.enum(['visits', 'entered']),
   staffHours: z.string().nullable(),
   method: z.string().nullable(),
+  deliveredDays: z.string().nullable().optional(),
 });
 
 export const CategoryResultSchema = z
@@ -173,7 +222,12 @@ export const CategoryResultSchema = z
     timeBands: z.array(z.string()),
     costs: z.object({ byElement: z.record(z.string(), Money), direct: Money, indirect: Money, total: Money }),
     hours: Hours,
-    costPerHour: Decimal4,
+    costPerHour: Decimal4.meta({ description: 'a level category: the cost per level-day' }),
+    level: z
+      .object({ code: z.string(), unit: z.enum(LEVEL_UNITS), costPerDay: Decimal4, daysPerUnit: z.string() })
+      .nullable()
+      .optional()
+      .meta({ description: 'a level category: price = cost per level-day × (1 + overhead) × days per unit (1, 7 or days of the year/12)' }),
     overheadPercent: z.string().nullable(),
     priceBeforeRounding: Decimal4,
     price: z.string().meta({ example: '452.50', description: 'the recalculated hourly price excl. VAT' }),
@@ -185,6 +239,9 @@ export const CategoryResultSchema = z
 export const AdjustmentLineSchema = z
   .object({
     lineNo: z.number().int(),
+    unit: z
+      .enum(['per_hour', ...LEVEL_UNITS])
+      .meta({ description: 'per_hour; or a level price unit: minutes are then level-days and hours the paid days, weeks or months' }),
     categoryCode: z.string(),
     priceGroup: z.string(),
     band: z.string(),
@@ -225,6 +282,8 @@ export const RecalculationSummary = z
   .object({
     id: z.number().int(),
     year: z.number().int(),
+    periodFrom: IsoDate.meta({ description: 'the span its adjustments cover, [periodFrom, periodTo)' }),
+    periodTo: IsoDate,
     status: z.enum(['draft', 'approved']),
     costStatementId: z.number().int(),
     currency: z.string(),
@@ -269,7 +328,12 @@ export const Recalculation = RecalculationSummary.extend({
 }).meta({ id: 'PriceRecalculation' });
 export type Recalculation = z.infer<typeof Recalculation>;
 
-export const RunBody = z.strictObject({ year: z.number().int().min(2000).max(2999) }).meta({ id: 'PriceRecalculationRun' });
+export const RunBody = z
+  .strictObject({
+    year: z.number().int().min(2000).max(2999),
+    from: IsoDate.optional().meta({ description: 'the statement of the span starting on this date; default 1 January' }),
+  })
+  .meta({ id: 'PriceRecalculationRun' });
 export const RunResult = z
   .object({ outcome: z.enum(['created', 'replaced', 'unchanged']), recalculation: Recalculation })
   .meta({ id: 'PriceRecalculationRunResult' });

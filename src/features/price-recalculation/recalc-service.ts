@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../shared/errors.js';
@@ -11,7 +12,9 @@ import { parseCostLinesCsv, parseHoursCsv, type EnteredHours } from './cost-impo
 import { costStatementCsv } from './cost-statement-csv.js';
 import { recalculate } from './recalc-calculator.js';
 import type { MunicipalityInfo } from './recalc-report.js';
-import { deliveredMinutes, paidHours, serviceCategories } from './recalc-read-model.js';
+import { ProviderKindsService } from '../providers/provider-kinds-service.js';
+import { providerKindsStore } from '../providers/provider-kinds-store.js';
+import { deliveredLevelDays, deliveredMinutes, paidHours, paidLevelUnits, serviceCategories } from './recalc-read-model.js';
 import type { CostStatement, CostStatementPut, IssuedDocuments, Recalculation, RecalcSettingsPut } from './recalc-schemas.js';
 import { recalcStore, summaryOf, type EnteredHoursRow, type RecalcRow, type StatementContent, type StatementRow } from './recalc-store.js';
 import { RecalcInputError, type CategoryHours, type PriceCategory, type RecalcInput, type RecalcSettings } from './recalc-types.js';
@@ -40,15 +43,15 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const hoursOfMinutes = (minutes: number) => new Decimal(minutes).div(60).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString();
 
 /**
- * Default price categories from the price list in force on 1 January: the municipal provider's
- * hourly rates, one category per price group and rate, the time bands with that rate together
- * (so practical help at one price in every band is one category, personal care at four band
- * prices four categories).
+ * Default price categories from the price list in force on 1 January: the in-house kind's
+ * (municipal) hourly rates, one category per price group and rate, the time bands with that rate
+ * together (so practical help at one price in every band is one category, personal care at four
+ * band prices four categories). Level prices become categories only when the statement names them.
  */
-export function defaultCategories(rates: readonly RateInForce[]): PriceCategory[] {
+export function defaultCategories(rates: readonly RateInForce[], inHouseKind = 'municipal'): PriceCategory[] {
   const groups = new Map<string, Map<string, string[]>>();
   for (const r of rates) {
-    if (r.providerKind !== 'municipal' || r.unit !== 'per_hour' || r.area !== null) continue;
+    if (r.providerKind !== inHouseKind || r.unit !== 'per_hour' || r.area !== null) continue;
     let g = groups.get(r.priceGroup);
     if (!g) groups.set(r.priceGroup, (g = new Map()));
     const key = r.rate.toFixed(4);
@@ -118,12 +121,15 @@ export class PriceRecalculationService {
 
   async putSettings(who: Acting, input: RecalcSettingsPut): Promise<RecalcSettings> {
     const m = who.principal.municipalityId;
+    const { kindPolicies, ...rest } = input;
     const after: RecalcSettings = {
-      ...input,
+      ...rest,
       overheadPercent: input.overheadPercent === null ? null : new Decimal(input.overheadPercent).toString(),
       publishedVatPercent: new Decimal(input.publishedVatPercent).toString(),
+      ...(kindPolicies && Object.keys(kindPolicies).length > 0 ? { kindPolicies } : {}),
     };
     return this.db.transaction(async (tx) => {
+      await ProviderKindsService.checkKnown(tx, m, Object.keys(kindPolicies ?? {}), 'kindPolicies');
       const before = await this.settingsIn(tx, m);
       await recalcStore.putSettings(tx, m, after, who.principal.actor);
       await this.audit(tx, who, 'update', 'price_recalculation_settings', m, { before, after });
@@ -133,11 +139,11 @@ export class PriceRecalculationService {
 
   // ---- cost statements -----------------------------------------------------------------------
 
-  async getStatement(who: Acting, year: number): Promise<CostStatement> {
+  async getStatement(who: Acting, year: number, from?: string): Promise<CostStatement> {
     this.internal(who, 'cost statement', year);
     const m = who.principal.municipalityId;
-    const s = await recalcStore.statement(this.db, m, year);
-    if (!s) throw notFound('cost statement', year);
+    const s = await recalcStore.statement(this.db, m, year, false, from);
+    if (!s) throw notFound('cost statement', from ? `${year} from ${from}` : year);
     return this.statementOut(this.db, m, s);
   }
 
@@ -157,8 +163,14 @@ export class PriceRecalculationService {
     );
   }
 
+  /** The provider whose costs the statement holds: the one of the in-house kind (kommunal regi). */
   private async municipalProvider(db: Db, m: number, providerId: number | undefined): Promise<number> {
-    const q = db('providers').where({ municipality_id: m, kind: 'municipal' }).select('id');
+    const kind = await providerKindsStore.inHouseCode(db, m);
+    if (kind === null)
+      throw unprocessable('no provider kind is marked in-house (the municipality’s own provision): mark one under /api/provider-kinds', {
+        missing: ['in-house provider kind'],
+      });
+    const q = db('providers').where({ municipality_id: m, kind }).select('id');
     if (providerId !== undefined) q.andWhere('id', providerId);
     const rows = await q;
     if (providerId !== undefined && rows.length === 0)
@@ -170,7 +182,7 @@ export class PriceRecalculationService {
 
   private async categoriesFor(db: Db, m: number, year: number): Promise<PriceCategory[]> {
     const list = await pricesStore.inForce(db, m, `${year}-01-01`);
-    const cats = list ? defaultCategories(list.rates) : [];
+    const cats = list ? defaultCategories(list.rates, (await providerKindsStore.inHouseCode(db, m)) ?? 'municipal') : [];
     if (cats.length === 0)
       throw unprocessable(
         `no price list with municipal hourly rates is in force on ${year}-01-01 to take the price categories from: give the categories`,
@@ -211,8 +223,18 @@ export class PriceRecalculationService {
     c.hours.forEach((h, i) => {
       if (!codes.includes(h.categoryCode)) issues.push({ path: `hours.${i}.categoryCode`, message: `unknown category ${h.categoryCode}` });
     });
+    const levels = new Map<string, string>();
+    c.categories.forEach((k, i) => {
+      if (!k.level) return;
+      const key = `${k.level.code}|${k.level.unit}`;
+      const other = levels.get(key);
+      if (other)
+        issues.push({ path: `categories.${i}.level`, message: `level ${k.level.code} ${k.level.unit} is already category ${other}` });
+      levels.set(key, k.code);
+    });
     if (c.hoursSource === 'entered') {
       for (const k of c.categories) {
+        if (k.level) continue;
         if (!c.hours.some((h) => h.categoryCode === k.code && h.deliveredHours !== null))
           issues.push({ path: 'hours', message: `hoursSource is entered, but category ${k.code} has no delivered hours` });
       }
@@ -224,19 +246,23 @@ export class PriceRecalculationService {
     who: Acting,
     year: number,
     build: (tx: Knex.Transaction, existing: StatementRow | undefined) => Promise<StatementContent>,
+    from?: string,
   ): Promise<CostStatement> {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
-      const existing = await recalcStore.statement(tx, m, year, true);
+      const existing = await recalcStore.statement(tx, m, year, true, from);
       if (existing?.frozenAt)
         throw conflict(
           `the cost statement of ${year} was used by an approved recalculation (${existing.frozenAt}) and can no longer change`,
         );
       const content = await build(tx, existing);
+      content.span ??= existing ? { from: existing.periodFrom, to: existing.periodTo } : null;
+      if (content.span && (content.span.from < `${year}-01-01` || content.span.to > `${year + 1}-01-01`))
+        throw unprocessable(`the span [${content.span.from}, ${content.span.to}) is not within ${year}`, { field: 'span' });
       this.checkStatement(content);
       const before = existing ? await this.statementOut(tx, m, existing) : null;
       await recalcStore.replaceStatement(tx, m, year, existing?.id ?? null, content, who.principal.actor);
-      const after = await this.statementOut(tx, m, (await recalcStore.statement(tx, m, year))!);
+      const after = await this.statementOut(tx, m, (await recalcStore.statement(tx, m, year, false, content.span?.from))!);
       await this.audit(tx, who, existing ? 'replace' : 'create', 'cost_statement', after.id, {
         year,
         before: before && {
@@ -260,67 +286,91 @@ export class PriceRecalculationService {
   putStatement(who: Acting, year: number, input: CostStatementPut): Promise<CostStatement> {
     this.internal(who, 'cost statement', year);
     const m = who.principal.municipalityId;
-    return this.writeStatement(who, year, async (tx) => ({
-      providerId: await this.municipalProvider(tx, m, input.providerId),
-      hoursSource: input.hoursSource,
-      note: input.note ?? null,
-      categories: input.categories ?? (await this.categoriesFor(tx, m, year)),
-      lines: input.lines.map((l, i) => ({ lineNo: i + 1, ...l, amount: new Decimal(l.amount).toFixed(2) })),
-      hours: input.hours.map((h) => ({
-        categoryCode: h.categoryCode,
-        deliveredHours: h.deliveredHours ?? null,
-        staffHours: h.staffHours ?? null,
-        method: h.method ?? null,
-      })),
-    }));
+    return this.writeStatement(
+      who,
+      year,
+      async (tx) => ({
+        span: input.span ?? null,
+        providerId: await this.municipalProvider(tx, m, input.providerId),
+        hoursSource: input.hoursSource,
+        note: input.note ?? null,
+        categories: input.categories
+          ? input.categories.map(({ level, overheadPercent, ...k }) => ({
+              ...k,
+              ...(level ? { level } : {}),
+              ...(overheadPercent != null ? { overheadPercent: new Decimal(overheadPercent).toString() } : {}),
+            }))
+          : await this.categoriesFor(tx, m, year),
+        lines: input.lines.map((l, i) => ({ lineNo: i + 1, ...l, amount: new Decimal(l.amount).toFixed(2) })),
+        hours: input.hours.map((h) => ({
+          categoryCode: h.categoryCode,
+          deliveredHours: h.deliveredHours ?? null,
+          deliveredDays: h.deliveredDays ?? null,
+          staffHours: h.staffHours ?? null,
+          method: h.method ?? null,
+        })),
+      }),
+      input.span?.from,
+    );
   }
 
   /** Replaces the statement's cost lines from CSV (creating the statement with default categories if there is none). Any bad row refuses the file. */
-  importLinesCsv(who: Acting, year: number, csv: string): Promise<CostStatement> {
+  importLinesCsv(who: Acting, year: number, csv: string, from?: string): Promise<CostStatement> {
     this.internal(who, 'cost statement', year);
     const m = who.principal.municipalityId;
-    return this.writeStatement(who, year, async (tx, existing) => {
-      const current = existing ? await recalcStore.statementContent(tx, m, existing.id) : null;
-      const categories = current?.categories ?? (await this.categoriesFor(tx, m, year));
-      const { lines, errors } = parseCostLinesCsv(
-        csv,
-        categories.map((c) => c.code),
-      );
-      if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
-      return {
-        providerId: existing?.providerId ?? (await this.municipalProvider(tx, m, undefined)),
-        hoursSource: existing?.hoursSource ?? 'visits',
-        note: existing?.note ?? null,
-        categories,
-        lines,
-        hours: current?.hours ?? [],
-      };
-    });
+    return this.writeStatement(
+      who,
+      year,
+      async (tx, existing) => {
+        const current = existing ? await recalcStore.statementContent(tx, m, existing.id) : null;
+        const categories = current?.categories ?? (await this.categoriesFor(tx, m, year));
+        const { lines, errors } = parseCostLinesCsv(
+          csv,
+          categories.map((c) => c.code),
+        );
+        if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
+        return {
+          providerId: existing?.providerId ?? (await this.municipalProvider(tx, m, undefined)),
+          hoursSource: existing?.hoursSource ?? 'visits',
+          note: existing?.note ?? null,
+          categories,
+          lines,
+          hours: current?.hours ?? [],
+        };
+      },
+      from,
+    );
   }
 
   /**
    * Replaces the entered hours from CSV. Delivered hours given for any category make the
    * statement's hours entered (then every category needs them); none keeps hours from visits.
    */
-  importHoursCsv(who: Acting, year: number, csv: string): Promise<CostStatement> {
+  importHoursCsv(who: Acting, year: number, csv: string, from?: string): Promise<CostStatement> {
     this.internal(who, 'cost statement', year);
     const m = who.principal.municipalityId;
-    return this.writeStatement(who, year, async (tx, existing) => {
-      if (!existing) throw unprocessable(`there is no cost statement for ${year} yet: import its cost lines first`);
-      const current = await recalcStore.statementContent(tx, m, existing.id);
-      const { hours, errors } = parseHoursCsv(
-        csv,
-        current.categories.map((c) => c.code),
-      );
-      if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
-      const rows: EnteredHoursRow[] = hours.map((h: EnteredHours) => ({
-        categoryCode: h.code,
-        deliveredHours: h.deliveredHours,
-        staffHours: h.staffHours,
-        method: h.method,
-      }));
-      return { ...existing, ...current, hoursSource: rows.some((h) => h.deliveredHours !== null) ? 'entered' : 'visits', hours: rows };
-    });
+    return this.writeStatement(
+      who,
+      year,
+      async (tx, existing) => {
+        if (!existing) throw unprocessable(`there is no cost statement for ${year} yet: import its cost lines first`);
+        const current = await recalcStore.statementContent(tx, m, existing.id);
+        const { hours, errors } = parseHoursCsv(
+          csv,
+          current.categories.map((c) => c.code),
+        );
+        if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
+        const rows: EnteredHoursRow[] = hours.map((h: EnteredHours) => ({
+          categoryCode: h.code,
+          deliveredHours: h.deliveredHours,
+          deliveredDays: current.hours.find((x) => x.categoryCode === h.code)?.deliveredDays ?? null,
+          staffHours: h.staffHours,
+          method: h.method,
+        }));
+        return { ...existing, ...current, hoursSource: rows.some((h) => h.deliveredHours !== null) ? 'entered' : 'visits', hours: rows };
+      },
+      from,
+    );
   }
 
   // ---- recalculation -------------------------------------------------------------------------
@@ -329,10 +379,12 @@ export class PriceRecalculationService {
   private async inputOf(db: Db, m: number, year: number, s: StatementRow): Promise<RecalcInput> {
     const c = await recalcStore.statementContent(db, m, s.id);
     const entered = new Map(c.hours.map((h) => [h.categoryCode, h]));
+    const hourly = c.categories.filter((k) => !k.level);
+    const span = { from: s.periodFrom, to: s.periodTo };
     let hours: CategoryHours[];
     if (s.hoursSource === 'visits') {
-      const d = await deliveredMinutes(db, m, s.providerId, year);
-      hours = c.categories.map((k) => {
+      const d = await deliveredMinutes(db, m, s.providerId, year, span);
+      hours = hourly.map((k) => {
         const byBand: Record<string, string> = {};
         let minutes = 0;
         for (const b of k.timeBands) {
@@ -350,7 +402,7 @@ export class PriceRecalculationService {
         };
       });
     } else {
-      hours = c.categories.map((k) => {
+      hours = hourly.map((k) => {
         const h = entered.get(k.code);
         if (!h?.deliveredHours) throw unprocessable(`the cost statement of ${year} has entered hours, but none for category ${k.code}`);
         return {
@@ -363,15 +415,48 @@ export class PriceRecalculationService {
         };
       });
     }
-    const paid = (await paidHours(db, m, year, c.categories)).filter((p) => p.categoryCode !== '');
-    return { year, categories: c.categories, lines: c.lines, hours, settings: await this.settingsIn(db, m), paid };
+    // Level categories (§ 19): the in-house provider's delivered level-days, entered or from its settlements.
+    const levelCats = c.categories.filter((k) => k.level);
+    if (levelCats.length > 0) {
+      const days = await deliveredLevelDays(db, m, s.providerId, span);
+      const byCode = new Map(hours.map((h) => [h.code, h]));
+      for (const k of levelCats) {
+        const e = entered.get(k.code);
+        const fromSettlements = days.get(k.level!.code) ?? null;
+        byCode.set(k.code, {
+          code: k.code,
+          deliveredHours: '0',
+          deliveredDays: e?.deliveredDays ?? fromSettlements,
+          byBand: {},
+          source: e?.deliveredDays ? 'entered' : 'visits',
+          staffHours: e?.staffHours ?? null,
+          method: e?.deliveredDays ? e.method : `level-days of level ${k.level!.code} in the in-house provider's approved settlements`,
+        });
+      }
+      hours = c.categories.map((k) => byCode.get(k.code)!);
+    }
+    const settings = await this.settingsIn(db, m);
+    const byKind = settings.kindPolicies !== undefined;
+    const paid = [
+      ...(await paidHours(db, m, span, c.categories)),
+      ...(levelCats.length ? await paidLevelUnits(db, m, span, c.categories) : []),
+    ]
+      .filter((p) => p.categoryCode !== '')
+      // The kind only matters (and enters the fingerprint) when a kind has its own policy.
+      .map(({ providerKind, ...p }) => (byKind ? { ...p, providerKind } : p));
+    const whole = s.periodFrom === `${year}-01-01` && s.periodTo === `${year + 1}-01-01`;
+    // The span enters the input (and its fingerprint) only when it is not the whole year.
+    return { year, ...(whole ? {} : { span }), categories: c.categories, lines: c.lines, hours, settings, paid };
   }
 
-  private async computeIn(tx: Knex.Transaction, m: number, year: number, actor: string) {
-    const existing = await recalcStore.recalcOfYear(tx, m, year, true);
+  private async computeIn(tx: Knex.Transaction, m: number, year: number, actor: string, from?: string) {
+    const s = await recalcStore.statement(tx, m, year, false, from);
+    if (!s)
+      throw unprocessable(
+        `there is no cost statement for ${year}${from ? ` from ${from}` : ''}: import the municipal provider's costs first`,
+      );
+    const existing = await recalcStore.recalcOfStatement(tx, m, s.id, true);
     if (existing?.status === 'approved') throw conflict(`the recalculation of ${year} (${existing.id}) is approved and final`);
-    const s = await recalcStore.statement(tx, m, year);
-    if (!s) throw unprocessable(`there is no cost statement for ${year}: import the municipal provider's costs first`);
     const input = await this.inputOf(tx, m, year, s);
     const fingerprint = sha(JSON.stringify(input));
     if (existing && existing.fingerprint === fingerprint && existing.costStatementId === s.id)
@@ -395,7 +480,21 @@ export class PriceRecalculationService {
       actor,
     });
     const groups = await serviceCategories(tx, m, year);
-    await recalcStore.insertAdjustments(tx, m, id, mu.currency, result.adjustments, (g) => groups.get(g) ?? 'other');
+    const levelCategory = new Map<string, string>(
+      await tx('catalogue_levels')
+        .where({ municipality_id: m })
+        .orderBy('id')
+        .select('code', 'category')
+        .then((rows) => rows.map((r) => [r.code, r.category])),
+    );
+    await recalcStore.insertAdjustments(
+      tx,
+      m,
+      id,
+      mu.currency,
+      result.adjustments,
+      (g) => groups.get(g) ?? levelCategory.get(g) ?? 'other',
+    );
     await appendAudit(tx, {
       municipalityId: m,
       actor,
@@ -428,10 +527,14 @@ export class PriceRecalculationService {
   }
 
   /** Computes (or recomputes) the draft of a year. The same inputs give the same figures and fingerprint (then nothing is written). */
-  async run(who: Acting, year: number): Promise<{ outcome: 'created' | 'replaced' | 'unchanged'; recalculation: Recalculation }> {
+  async run(
+    who: Acting,
+    year: number,
+    from?: string,
+  ): Promise<{ outcome: 'created' | 'replaced' | 'unchanged'; recalculation: Recalculation }> {
     this.internal(who, 'price recalculation', year);
     const m = who.principal.municipalityId;
-    const { outcome, id } = await this.db.transaction((tx) => this.computeIn(tx, m, year, who.principal.actor));
+    const { outcome, id } = await this.db.transaction((tx) => this.computeIn(tx, m, year, who.principal.actor, from));
     return { outcome, recalculation: await this.get(who, id) };
   }
 
@@ -455,9 +558,9 @@ export class PriceRecalculationService {
   }
 
   /** The recalculation of a year (the command line addresses them by year: there is one per year). */
-  async byYear(who: Acting, year: number): Promise<Recalculation> {
+  async byYear(who: Acting, year: number, from?: string): Promise<Recalculation> {
     this.internal(who, 'price recalculation', year);
-    const r = await recalcStore.recalcOfYear(this.db, who.principal.municipalityId, year);
+    const r = await recalcStore.recalcOfYear(this.db, who.principal.municipalityId, year, false, from);
     if (!r) throw notFound('price recalculation of', year);
     return this.get(who, r.id);
   }
@@ -479,9 +582,9 @@ export class PriceRecalculationService {
     await this.db.transaction(async (tx) => {
       const r = await this.row(tx, who, id, true);
       if (r.status !== 'draft') throw conflict(`price recalculation ${id} is already ${r.status}`);
-      const s = await recalcStore.statement(tx, m, r.year);
+      const s = await recalcStore.statementById(tx, m, r.costStatementId);
       const input = s && (await this.inputOf(tx, m, r.year, s));
-      if (!s || s.id !== r.costStatementId || sha(JSON.stringify(input)) !== r.fingerprint) {
+      if (!s || sha(JSON.stringify(input)) !== r.fingerprint) {
         throw conflict(
           `the inputs of price recalculation ${id} changed since it was computed (${r.computedAt}): run it again before approving`,
         );
@@ -501,7 +604,9 @@ export class PriceRecalculationService {
 
   private async proposePriceList(tx: Knex.Transaction, who: Acting, r: RecalcRow): Promise<number> {
     const m = who.principal.municipalityId;
-    const base = (await pricesStore.inForce(tx, m, `${r.year}-12-31`)) ?? (await pricesStore.inForce(tx, m, `${r.year}-01-01`));
+    // The prices apply from the end of the span: 1 January of the next year for a whole-year recalculation.
+    const lastDay = DateTime.fromISO(r.periodTo).minus({ days: 1 }).toISODate()!;
+    const base = (await pricesStore.inForce(tx, m, lastDay)) ?? (await pricesStore.inForce(tx, m, r.periodFrom));
     if (!base) throw unprocessable(`no price list is in force in ${r.year} to base the new version on`);
     const price = new Map<string, string>();
     for (const c of r.result.categories) for (const b of c.timeBands) price.set(`${c.priceGroup}|${b}`, c.price);
@@ -517,24 +622,30 @@ export class PriceRecalculationService {
       };
     });
     const next = r.year + 1;
-    let label = `Timepriser ${next} (efterberegning ${r.year})`;
+    const whole = r.periodFrom === `${r.year}-01-01` && r.periodTo === `${next}-01-01`;
+    let label = whole
+      ? `Timepriser ${next} (efterberegning ${r.year})`
+      : `Priser fra ${r.periodTo} (efterberegning ${r.periodFrom} – ${lastDay})`;
     if (await tx('price_lists').where({ municipality_id: m, label }).first('id')) label = `${label} #${r.id}`;
     const listId = await pricesStore.insert(tx, m, {
       label,
       status: 'proposed',
-      validFrom: `${next}-01-01`,
-      note: `Recalculated from the actual costs of ${r.year} (price recalculation ${r.id}); based on price list ${base.id} "${base.label}"`,
+      validFrom: r.periodTo,
+      note: `Recalculated from the actual costs of ${whole ? r.year : `${r.periodFrom} – ${lastDay}`} (price recalculation ${r.id}); based on price list ${base.id} "${base.label}"`,
     });
     await pricesStore.replaceRates(tx, m, listId, rates);
-    // Level prices are not recalculated yet (issue 18, item 9): the new version carries them over unchanged.
+    // Level prices (§ 19): a recalculated level's price in its unit replaces it for every kind and
+    // area; levels without a category are carried over unchanged.
+    const levelPrice = new Map<string, string>();
+    for (const c of r.result.categories) if (c.level) levelPrice.set(`${c.level.code}|${c.level.unit}`, c.price);
     await pricesStore.replaceLevelRates(
       tx,
       m,
       listId,
-      base.levelRates.map((x) => ({ ...x, rate: formatRate(x.rate) })),
+      base.levelRates.map((x) => ({ ...x, rate: levelPrice.get(`${x.level}|${x.unit}`) ?? formatRate(x.rate) })),
     );
     await this.audit(tx, who, 'create', 'price_list', listId, {
-      after: { label, status: 'proposed', validFrom: `${next}-01-01`, fromRecalculation: r.id, basedOn: base.id, rates: rates.length },
+      after: { label, status: 'proposed', validFrom: r.periodTo, fromRecalculation: r.id, basedOn: base.id, rates: rates.length },
     });
     return listId;
   }

@@ -11,6 +11,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export interface StatementRow {
   id: number;
   year: number;
+  /** The span the statement covers, [periodFrom, periodTo): the whole year unless it was given one. */
+  periodFrom: string;
+  periodTo: string;
   providerId: number;
   providerRef: string;
   hoursSource: 'visits' | 'entered';
@@ -25,11 +28,15 @@ export interface StatementRow {
 export interface EnteredHoursRow {
   categoryCode: string;
   deliveredHours: string | null;
+  /** A level category's delivered level-days, when entered. */
+  deliveredDays: string | null;
   staffHours: string | null;
   method: string | null;
 }
 
 export interface StatementContent {
+  /** A span of the year ([from, to), 1sts of months); null or absent: the whole year. */
+  span?: { from: string; to: string } | null;
   providerId: number;
   hoursSource: 'visits' | 'entered';
   note: string | null;
@@ -41,6 +48,8 @@ export interface StatementContent {
 const toStatement = (r: Record<string, any>): StatementRow => ({
   id: r.id,
   year: r.year,
+  periodFrom: r.period_from ?? `${r.year}-01-01`,
+  periodTo: r.period_to ?? `${r.year + 1}-01-01`,
   providerId: r.provider_id,
   providerRef: r.provider_ref,
   hoursSource: r.hours_source,
@@ -52,12 +61,23 @@ const toStatement = (r: Record<string, any>): StatementRow => ({
   updatedBy: r.updated_by,
 });
 
+/** Recalculations with the span of their cost statement. */
+const withSpan = (db: Db) =>
+  db('price_recalculations as r')
+    .join('cost_statements as c', function () {
+      this.on('c.municipality_id', 'r.municipality_id').andOn('c.id', 'r.cost_statement_id');
+    })
+    .select('r.*', 'c.period_from', 'c.period_to');
+
 // numeric arrives as text: "12.5000" → "12.5" (trailing zeros trimmed), never through a JS number.
 const trim = (s: string | null) => (s === null ? null : s.includes('.') ? s.replace(/\.?0+$/, '') : s);
 
 export interface RecalcRow {
   id: number;
   year: number;
+  /** The span of its cost statement, [periodFrom, periodTo). */
+  periodFrom: string;
+  periodTo: string;
   status: 'draft' | 'approved';
   costStatementId: number;
   settings: RecalcSettings;
@@ -76,6 +96,8 @@ export interface RecalcRow {
 const toRecalc = (r: Record<string, any>): RecalcRow => ({
   id: r.id,
   year: r.year,
+  periodFrom: r.period_from ?? `${r.year}-01-01`,
+  periodTo: r.period_to ?? `${r.year + 1}-01-01`,
   status: r.status,
   costStatementId: r.cost_statement_id,
   settings: r.settings,
@@ -111,6 +133,7 @@ export const recalcStore = {
       priceDecimals: r.price_decimals,
       rounding: r.rounding,
       publishedVatPercent: trim(r.published_vat_percent)!,
+      ...(Object.keys(r.kind_policies ?? {}).length > 0 ? { kindPolicies: r.kind_policies } : {}),
     };
   },
 
@@ -122,6 +145,7 @@ export const recalcStore = {
       price_decimals: s.priceDecimals,
       rounding: s.rounding,
       published_vat_percent: s.publishedVatPercent,
+      kind_policies: JSON.stringify(s.kindPolicies ?? {}),
       updated_at: tx.fn.now(),
       updated_by: actor,
     };
@@ -129,12 +153,14 @@ export const recalcStore = {
   },
 
   // ---- cost statements -----------------------------------------------------------------------
-  async statement(db: Db, m: number, year: number, lock = false): Promise<StatementRow | undefined> {
+  /** The statement of a year that starts on `from` (default 1 January: the whole year, or its first span). */
+  async statement(db: Db, m: number, year: number, lock = false, from = `${year}-01-01`): Promise<StatementRow | undefined> {
     const q = db('cost_statements as c')
       .join('providers as p', function () {
         this.on('p.municipality_id', 'c.municipality_id').andOn('p.id', 'c.provider_id');
       })
       .where({ 'c.municipality_id': m, 'c.year': year })
+      .andWhereRaw('coalesce(c.period_from, make_date(c.year, 1, 1)) = ?::date', [from])
       .first('c.*', 'p.ref as provider_ref');
     if (lock) q.forUpdate();
     const r = await q;
@@ -153,7 +179,15 @@ export const recalcStore = {
       .orderBy('c.position')
       .select('h.*');
     return {
-      categories: cats.map((c) => ({ code: c.code, name: c.name, priceGroup: c.price_group, timeBands: c.time_bands })),
+      // Level and overhead fields only where set, so an hourly statement reads back (and fingerprints) as before.
+      categories: cats.map((c) => ({
+        code: c.code,
+        name: c.name,
+        priceGroup: c.price_group,
+        timeBands: c.time_bands,
+        ...(c.level_code ? { level: { code: c.level_code, unit: c.unit } } : {}),
+        ...(c.overhead_percent !== null ? { overheadPercent: trim(c.overhead_percent) } : {}),
+      })),
       lines: lines.map((l) => ({
         lineNo: l.line_no,
         element: l.element,
@@ -167,6 +201,7 @@ export const recalcStore = {
       hours: hours.map((h) => ({
         categoryCode: h.category_code,
         deliveredHours: trim(h.delivered_hours),
+        deliveredDays: trim(h.delivered_days),
         staffHours: trim(h.staff_hours),
         method: h.method,
       })),
@@ -183,7 +218,16 @@ export const recalcStore = {
     actor: string,
   ): Promise<number> {
     let id = existingId;
-    const header = { provider_id: c.providerId, hours_source: c.hoursSource, note: c.note, updated_at: tx.fn.now(), updated_by: actor };
+    const span = c.span && !(c.span.from === `${year}-01-01` && c.span.to === `${year + 1}-01-01`) ? c.span : null;
+    const header = {
+      period_from: span?.from ?? null,
+      period_to: span?.to ?? null,
+      provider_id: c.providerId,
+      hours_source: c.hoursSource,
+      note: c.note,
+      updated_at: tx.fn.now(),
+      updated_by: actor,
+    };
     if (id === null) {
       const [row] = await tx('cost_statements')
         .insert({ municipality_id: m, year, created_by: actor, ...header })
@@ -204,6 +248,9 @@ export const recalcStore = {
           name: k.name,
           price_group: k.priceGroup,
           time_bands: k.timeBands,
+          level_code: k.level?.code ?? null,
+          unit: k.level?.unit ?? null,
+          overhead_percent: k.overheadPercent ?? null,
         })),
       );
     }
@@ -230,6 +277,7 @@ export const recalcStore = {
           statement_id: id,
           category_code: h.categoryCode,
           delivered_hours: h.deliveredHours,
+          delivered_days: h.deliveredDays,
           staff_hours: h.staffHours,
           method: h.method,
         })),
@@ -244,24 +292,52 @@ export const recalcStore = {
 
   // ---- recalculations ------------------------------------------------------------------------
   async recalc(db: Db, m: number, id: number, lock = false): Promise<RecalcRow | undefined> {
-    const q = db('price_recalculations').where({ municipality_id: m, id }).first();
-    if (lock) q.forUpdate();
+    const q = withSpan(db).where({ 'r.municipality_id': m, 'r.id': id }).first();
+    if (lock) q.forUpdate('r');
     const r = await q;
     return r ? toRecalc(r) : undefined;
   },
 
-  async recalcOfYear(db: Db, m: number, year: number, lock = false): Promise<RecalcRow | undefined> {
-    const q = db('price_recalculations').where({ municipality_id: m, year }).first();
-    if (lock) q.forUpdate();
+  /** The recalculation of a year whose statement starts on `from` (default 1 January). */
+  async recalcOfYear(db: Db, m: number, year: number, lock = false, from = `${year}-01-01`): Promise<RecalcRow | undefined> {
+    const q = withSpan(db)
+      .where({ 'r.municipality_id': m, 'r.year': year })
+      .andWhereRaw('coalesce(c.period_from, make_date(c.year, 1, 1)) = ?::date', [from])
+      .first();
+    if (lock) q.forUpdate('r');
     const r = await q;
     return r ? toRecalc(r) : undefined;
+  },
+
+  /** The recalculation computed from a cost statement (one each). */
+  async recalcOfStatement(db: Db, m: number, statementId: number, lock = false): Promise<RecalcRow | undefined> {
+    const q = withSpan(db).where({ 'r.municipality_id': m, 'r.cost_statement_id': statementId }).first();
+    if (lock) q.forUpdate('r');
+    const r = await q;
+    return r ? toRecalc(r) : undefined;
+  },
+
+  async statementById(db: Db, m: number, id: number): Promise<StatementRow | undefined> {
+    const r = await db('cost_statements as c')
+      .join('providers as p', function () {
+        this.on('p.municipality_id', 'c.municipality_id').andOn('p.id', 'c.provider_id');
+      })
+      .where({ 'c.municipality_id': m, 'c.id': id })
+      .first('c.*', 'p.ref as provider_ref');
+    return r ? toStatement(r) : undefined;
   },
 
   async list(db: Db, m: number, f: { year?: number }, page: Page) {
-    const q = db('price_recalculations').where({ municipality_id: m });
-    if (f.year) q.andWhere('year', f.year);
-    const [{ count }] = (await q.clone().count({ count: '*' })) as [{ count: number }];
-    const rows = await q.orderBy('year', 'desc').limit(page.limit).offset(page.offset);
+    const q = withSpan(db).where({ 'r.municipality_id': m });
+    if (f.year) q.andWhere('r.year', f.year);
+    const [{ count }] = (await q.clone().clearSelect().count({ count: '*' })) as [{ count: number }];
+    const rows = await q
+      .orderBy([
+        { column: 'r.year', order: 'desc' },
+        { column: 'period_from', order: 'desc' },
+      ])
+      .limit(page.limit)
+      .offset(page.offset);
     return { items: rows.map(toRecalc), total: Number(count) };
   },
 
@@ -326,6 +402,7 @@ export const recalcStore = {
           municipality_id: m,
           adjustment_id: row.id,
           line_no: l.lineNo,
+          unit: l.unit ?? 'per_hour',
           category_code: l.categoryCode,
           service_category: serviceCategory(l.priceGroup),
           price_group: l.priceGroup,
@@ -418,6 +495,7 @@ export const recalcStore = {
         .filter((l) => l.adjustment_id === r.id)
         .map((l) => ({
           lineNo: l.line_no,
+          unit: l.unit,
           categoryCode: l.category_code,
           priceGroup: l.price_group,
           band: l.band,
@@ -439,12 +517,14 @@ export const recalcStore = {
   async lockAdjustment(tx: Knex.Transaction, m: number, id: number) {
     const a = await tx('price_adjustments').where({ municipality_id: m, id }).forUpdate().first();
     if (!a) return undefined;
-    const r = await tx('price_recalculations').where({ municipality_id: m, id: a.recalculation_id }).first('year', 'status');
+    const r = await withSpan(tx).where({ 'r.municipality_id': m, 'r.id': a.recalculation_id }).first();
     const lines = await tx('price_adjustment_lines').where({ municipality_id: m, adjustment_id: id }).orderBy('line_no');
     return {
       id: a.id as number,
       recalculationId: a.recalculation_id as number,
       year: r.year as number,
+      periodFrom: (r.period_from as string | null) ?? `${r.year}-01-01`,
+      periodTo: (r.period_to as string | null) ?? `${r.year + 1}-01-01`,
       status: r.status as 'draft' | 'approved',
       providerId: a.provider_id as number,
       currency: a.currency as string,
@@ -454,6 +534,7 @@ export const recalcStore = {
       vatGroups: a.vat_groups as { percent: string; base: string; vat: string }[],
       lines: lines.map((l) => ({
         lineNo: l.line_no as number,
+        unit: l.unit as 'per_hour' | 'per_day' | 'per_week' | 'per_month',
         categoryCode: l.category_code as string,
         serviceCategory: l.service_category as string,
         band: l.band as string,

@@ -45,12 +45,22 @@ export interface CostLine {
   allocation: Allocation;
 }
 
-/** A price category: one price group over one or more time bands that share one price. */
+export const LEVEL_UNITS = ['per_day', 'per_week', 'per_month'] as const;
+export type LevelUnit = (typeof LEVEL_UNITS)[number];
+
+/**
+ * A price category: one price group over one or more time bands that share one price, or (with
+ * `level`) a level's price per day, week or month (Ældreloven § 19), priced from the cost per
+ * delivered level-day; then `priceGroup` is the level code and `timeBands` is empty.
+ */
 export interface PriceCategory {
   code: string;
   name: string;
   priceGroup: string;
   timeBands: string[];
+  level?: { code: string; unit: LevelUnit } | null;
+  /** The overhead rate of the category's area (6.0 helhedspleje, 3.6 meal delivery, 6.3 friplejeboliger); null/absent: the setting. */
+  overheadPercent?: string | null;
 }
 
 export interface CategoryHours {
@@ -63,6 +73,8 @@ export interface CategoryHours {
   /** Staff hours (a driver for allocation), when entered. */
   staffHours: string | null;
   method: string | null;
+  /** A level category's delivered level-days (the in-house provider's); its deliveredHours are 0. */
+  deliveredDays?: string | null;
 }
 
 export interface RecalcSettings {
@@ -75,12 +87,22 @@ export interface RecalcSettings {
   rounding: 'half_up' | 'up';
   /** Published price = price × (1 + this / 100), rounded half-up to 2 decimals (Denmark: 25). */
   publishedVatPercent: string;
+  /** The policy for providers of a kind, where it differs from `policy` (kind code → policy). */
+  kindPolicies?: Record<string, Policy>;
 }
 
 /** What a private provider was paid in a category, band and rate in the year (approved settlements, net of corrections). */
 export interface PaidHours {
   providerId: number;
   providerRef: string;
+  /** The provider's kind (its policy may differ); absent: the settings' policy. */
+  providerKind?: string;
+  /**
+   * Absent or per_hour: hourly lines (minutes, paidMinutes). A level price's unit: level-day lines,
+   * `minutes` holds the level-days and `paidMinutes` the paid units (Σ days × factor: days for a
+   * daily price, weeks for a weekly one, months for a monthly one).
+   */
+  unit?: 'per_hour' | LevelUnit;
   categoryCode: string;
   band: string;
   /** The hourly rate the lines were paid at. */
@@ -94,6 +116,8 @@ export interface PaidHours {
 
 export interface RecalcInput {
   year: number;
+  /** A span of the year the recalculation covers, [from, to) (absent: the whole year). */
+  span?: { from: string; to: string };
   categories: PriceCategory[];
   lines: CostLine[];
   hours: CategoryHours[];
@@ -128,8 +152,10 @@ export interface CategoryResult {
   timeBands: string[];
   costs: { byElement: Partial<Record<CostElement, string>>; direct: string; indirect: string; total: string };
   hours: CategoryHours;
-  /** Exact cost ÷ hours, shown to 4 decimals. */
+  /** Exact cost ÷ hours (a level category: ÷ level-days), shown to 4 decimals. */
   costPerHour: string;
+  /** A level category: its price's unit; the price is the cost per level-day × (1 + overhead) × days of the unit. */
+  level?: { code: string; unit: LevelUnit; costPerDay: string; daysPerUnit: string } | null;
   overheadPercent: string | null;
   /** Cost per hour × (1 + overhead), shown to 4 decimals; the price is rounded from the exact value. */
   priceBeforeRounding: string;
@@ -140,6 +166,10 @@ export interface CategoryResult {
 
 export interface AdjustmentLine {
   lineNo: number;
+  /** per_hour, or a level price's unit: then `minutes` are level-days and `hours` the paid units. */
+  unit?: 'per_hour' | LevelUnit;
+  /** The policy that settled the line (the provider kind's, else the setting). */
+  policy?: Policy;
   categoryCode: string;
   priceGroup: string;
   band: string;

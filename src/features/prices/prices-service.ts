@@ -13,6 +13,7 @@ import type {
   PriceListWithRates,
   PriceRateInput,
 } from './prices-schemas.js';
+import { ProviderKindsService } from '../providers/provider-kinds-service.js';
 import { pricesStore, type PriceListInForce } from './prices-store.js';
 
 type Page = { limit: number; offset: number };
@@ -53,6 +54,15 @@ function refuseRepeats(list: string, what: string, keys: readonly string[][]) {
     seen.set(key, i);
   });
 }
+
+/** Every rate's provider kind must be one of the municipality's own list (422 naming the unknown ones). */
+const refuseUnknownKinds = (tx: Knex.Transaction, m: number, rates: readonly PriceRateInput[], levelRates: readonly LevelRateInput[]) =>
+  ProviderKindsService.checkKnown(
+    tx,
+    m,
+    [...rates, ...levelRates].map((r) => r.providerKind),
+    'providerKind',
+  );
 
 /**
  * Names the list in force that would overlap, instead of the bare exclusion-constraint error.
@@ -101,6 +111,7 @@ export class PricesService {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       await refuseOverlap(tx, m, null, input.status, input.validFrom, input.validTo ?? null);
+      await refuseUnknownKinds(tx, m, input.rates, levelRates);
       const id = await pricesStore.insert(tx, m, input);
       await pricesStore.replaceRates(tx, m, id, input.rates);
       await pricesStore.replaceLevelRates(tx, m, id, levelRates);
@@ -122,6 +133,7 @@ export class PricesService {
       }
       if (patch.validTo !== undefined) await refuseOverlap(tx, m, id, locked.status, locked.validFrom, validTo);
       const before = await withRates(tx, m, id);
+      await refuseUnknownKinds(tx, m, patch.rates ?? [], patch.levelRates ?? []);
       if (patch.rates) {
         refuseDuplicateRates(patch.rates);
         await pricesStore.replaceRates(tx, m, id, patch.rates);

@@ -16,7 +16,7 @@ type Db = Knex | Knex.Transaction;
 export interface RateInForce {
   priceGroup: string;
   timeBand: string;
-  providerKind: 'municipal' | 'private';
+  providerKind: string;
   area: string | null;
   unit: RateUnit;
   rate: Decimal;
@@ -25,7 +25,7 @@ export interface RateInForce {
 /** A level price as the pricing engine sees it. */
 export interface LevelRateInForce {
   level: string;
-  providerKind: 'municipal' | 'private';
+  providerKind: string;
   area: string | null;
   unit: LevelRateUnit;
   rate: Decimal;

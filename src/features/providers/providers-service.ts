@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { notFound, unprocessable } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import { scopeOf, type Acting } from '../auth/auth-types.js';
+import { ProviderKindsService } from './provider-kinds-service.js';
 import type { ProviderCreate, ProviderFilter, ProviderUpdate } from './providers-schemas.js';
 import { providersStore } from './providers-store.js';
 
@@ -20,6 +21,7 @@ export class ProvidersService {
 
   async create(who: Acting, input: ProviderCreate) {
     return this.db.transaction(async (tx) => {
+      await ProviderKindsService.checkKnown(tx, who.principal.municipalityId, [input.kind], 'kind');
       const created = await providersStore.insert(tx, who.principal.municipalityId, input);
       await appendAudit(tx, {
         municipalityId: who.principal.municipalityId,

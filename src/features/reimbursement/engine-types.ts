@@ -3,7 +3,8 @@ import type { GrantFrequency } from './grant-expansion.js';
 import type { Category, ReimbursementModel } from './model-schema.js';
 
 export type { Category };
-export type ProviderKind = 'municipal' | 'private';
+/** The code of one of the municipality's provider kinds (`municipal`, `private`, `entreprenad`, …). */
+export type ProviderKind = string;
 export type VatStatus = 'registered' | 'exempt' | 'not_registered';
 export type VisitStatus = 'delivered' | 'cancelled_by_citizen' | 'no_show' | 'cancelled_by_provider' | 'replacement';
 export type RateUnit = 'per_hour' | 'per_visit' | 'per_day' | 'per_week' | 'per_month';

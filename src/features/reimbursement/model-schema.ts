@@ -11,7 +11,8 @@ import { NAMED_DAYS } from './calendar/holidays.js';
 export const CATEGORIES = ['personal_care', 'practical_help', 'meals', 'training', 'night_patrol', 'alarm', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 const CategoryEnum = z.enum(CATEGORIES);
-const ProviderKindEnum = z.enum(['municipal', 'private']);
+/** The code of one of the municipality's provider kinds (its own list: municipal, private, entreprenad, …). */
+const ProviderKindCode = z.string().regex(/^[a-z0-9_-]{1,32}$/, "a provider kind's code: 1-32 lower-case letters, digits, - or _");
 
 const Name = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1–64), as in the price list');
 const Code = z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'a service code: letters, digits, _ . - (1–32)');
@@ -216,14 +217,25 @@ export const ReimbursementModel = z
       .strictObject({
         private: SignedPercent.optional(),
         municipal: SignedPercent.optional(),
+        /** Percent per kind code of the municipality's own list, e.g. { "entreprenad": "1.5" }. */
+        kinds: z.record(ProviderKindCode, SignedPercent).optional(),
         categories: z.array(CategoryEnum).min(1).optional(),
       })
+      .refine(
+        (a) =>
+          !a.kinds ||
+          ((a.kinds.private === undefined || a.private === undefined) && (a.kinds.municipal === undefined || a.municipal === undefined)),
+        {
+          message: 'a kind is given twice (as a key and under kinds)',
+          path: ['kinds'],
+        },
+      )
       .optional(),
     qualityBonus: z
       .strictObject({
         perHour: NonNegative,
         categories: z.array(CategoryEnum).min(1).optional(),
-        providerKinds: z.array(ProviderKindEnum).min(1).optional(),
+        providerKinds: z.array(ProviderKindCode).min(1).optional(),
       })
       .optional(),
     vat: z.strictObject({ default: VatRate, categories: z.partialRecord(CategoryEnum, VatRate).optional() }),
@@ -292,6 +304,17 @@ export const ReimbursementModel = z
   })
   .meta({ id: 'ReimbursementModel' });
 export type ReimbursementModel = z.infer<typeof ReimbursementModel>;
+
+/** The provider kind codes a model names (its kind adjustment and quality bonus), to check against the municipality's list. */
+export function kindsNamedBy(m: ReimbursementModel): string[] {
+  const a = m.providerKindAdjustment;
+  return [
+    ...(a?.private !== undefined ? ['private'] : []),
+    ...(a?.municipal !== undefined ? ['municipal'] : []),
+    ...Object.keys(a?.kinds ?? {}),
+    ...(m.qualityBonus?.providerKinds ?? []),
+  ];
+}
 
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 export const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

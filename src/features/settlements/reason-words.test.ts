@@ -16,6 +16,8 @@ describe('reason codes in words', () => {
     ['area.supplement.rural+50/h', 'da', 'tillæg for området rural 50 pr. time'],
     ['kind.private+1.5', 'sv', 'tillägg för privat utförare 1,5 %'],
     ['kind.municipal-1.5', 'en', 'municipal provider deduction 1.5 %'],
+    ['kind.entreprenad+2.5', 'da', 'tillæg for leverandørtypen entreprenad 2,5 %'],
+    ['kind.friplejebolig-1', 'sv', 'avdrag för utförartypen friplejebolig 1 %'],
     ['per_period.days.21/31', 'da', '21 af månedens 31 dage'],
     ['level.N3', 'sv', 'nivå N3'],
     ['level.per_week', 'da', 'niveaupris pr. uge, 1/7 pr. dag'],

@@ -215,6 +215,19 @@ const RULES: Rule[] = [
           );
     },
   ],
+  // A kind of the municipality's own list (provider kinds, issue 18): named by its code.
+  [
+    /^kind\.([a-z0-9_-]+)([+-][\d.]+)$/,
+    (m) => {
+      const up = m[2]!.startsWith('+');
+      const v = m[2]!.slice(1);
+      return w(
+        `supplement or deduction for provider kind ${m[1]}: ${up ? '+' : '-'}${pct(v, 'en')}`,
+        `${up ? 'tillæg' : 'fradrag'} for leverandørtypen ${m[1]} ${pct(v, 'da')}`,
+        `${up ? 'tillägg' : 'avdrag'} för utförartypen ${m[1]} ${pct(v, 'sv')}`,
+      );
+    },
+  ],
   [
     /^per_period\.days\.(\d+)\/(\d+)$/,
     (m) => w(`${m[1]} of ${m[2]} days of the month`, `${m[1]} af månedens ${m[2]} dage`, `${m[1]} av månadens ${m[2]} dagar`),

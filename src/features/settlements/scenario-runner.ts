@@ -104,6 +104,21 @@ export async function runScenario(services: Services, sc: Scenario, actor: strin
   for (const [i, h] of sc.municipality.extraHolidays.entries())
     await step(`municipality.extraHolidays[${i}]`, () => services.municipalities.addHoliday(who, h));
 
+  if (sc.providerKinds) {
+    // The scenario's list replaces the two kinds a new municipality starts with.
+    const listed = new Set(sc.providerKinds.map((k) => k.code));
+    for (const k of (await services.providerKinds.list(who)).items)
+      if (!listed.has(k.code)) await step('providerKinds', () => services.providerKinds.delete(who, k.code));
+    // Kinds that are not in-house first, so the in-house mark moves without a second one on the way.
+    const entries = [...sc.providerKinds.entries()].sort((a, b) => Number(a[1].inHouse) - Number(b[1].inHouse));
+    for (const [i, k] of entries) {
+      const exists = (await services.providerKinds.list(who)).items.some((x) => x.code === k.code);
+      const body = { names: k.names, ownName: k.ownName ?? null, inHouse: k.inHouse };
+      await step(`providerKinds[${i}]`, () =>
+        exists ? services.providerKinds.update(who, k.code, body) : services.providerKinds.create(who, { code: k.code, ...body }),
+      );
+    }
+  }
   const providers = new Map<string, { id: number; kind: string }>();
   for (const [i, p] of sc.providers.entries()) {
     const created = await step(`providers[${i}]`, () =>

@@ -24,6 +24,14 @@ const Provider = z.strictObject({
   approvedFrom: IsoDate.default('2000-01-01'),
 });
 
+const KindName = z.string().min(1).max(100);
+const ProviderKindEntry = z.strictObject({
+  code: ProviderKind,
+  names: z.strictObject({ da: KindName, sv: KindName, en: KindName }),
+  ownName: KindName.optional().describe("the municipality's own name, shown in every language"),
+  inHouse: z.boolean().default(false).describe("the municipality's own provision (kommunal regi); at most one"),
+});
+
 const Service = z.strictObject({
   code: Code,
   name: z.string().min(1).max(200).optional(),
@@ -114,6 +122,11 @@ export const Scenario = z
       country: z.enum(['DK', 'SE']),
       extraHolidays: z.array(z.strictObject({ date: IsoDate, name: z.string().min(1).max(100) })).default([]),
     }),
+    providerKinds: z
+      .array(ProviderKindEntry)
+      .min(1)
+      .optional()
+      .describe("the municipality's own list of provider kinds; when omitted: municipal (in-house) and private"),
     providers: z.array(Provider).min(1),
     catalogue: z.strictObject({
       validFrom: IsoDate.default('2000-01-01'),

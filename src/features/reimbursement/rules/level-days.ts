@@ -1,8 +1,9 @@
 import { Decimal } from 'decimal.js';
 import { dateOf, dayNumber, monthOf } from '../calendar/dates.js';
 import type { EngineContext } from '../engine-context.js';
-import { pctLabel } from '../engine-context.js';
+import { pctLabel, signed } from '../engine-context.js';
 import type { LevelGrantInput, LevelRate, LevelRateUnit } from '../engine-types.js';
+import { kindPercentOf } from './provider-kind-adjustment.js';
 import type { BatchRule } from './rule.js';
 
 /**
@@ -13,7 +14,8 @@ import type { BatchRule } from './rule.js';
  * had chosen on that day for the level's category, at that provider kind's price for the level
  * (the citizen's area, else any area): a daily price once, a weekly price 1/7, a monthly price
  * 1/(days of that month). A day of absence pays the model's percent for its kind and day of
- * absence (`levels.absences`; kinds listed nowhere pay in full, days not listed 0 %).
+ * absence (`levels.absences`; kinds listed nowhere pay in full, days not listed 0 %), and the
+ * model's percentage for the provider's kind (`providerKindAdjustment`) when its categories allow.
  *
  * One line per citizen × level × price × percent: quantity = days, rate = the price as published,
  * factor = percent/100 ÷ (1, 7 or the days of the month), so a reader multiplies
@@ -88,8 +90,13 @@ export const levelDays: BatchRule = {
         details: { level: m.level, providerKind: kind, area: m.area, from: m.days[0], to: m.days[m.days.length - 1], days: m.days.length },
       });
     }
+    const adj = ctx.model.providerKindAdjustment;
+    const kindPercent = kindPercentOf(ctx.model, ctx.provider.kind);
     for (const l of lines.values()) {
-      const base = ctx.pricing.factor(l.percent, null, null);
+      const category = levels[l.level]!.category;
+      const kp = adj && kindPercent !== undefined && (!adj.categories || adj.categories.includes(category)) ? kindPercent : null;
+      if (kp !== null) l.reasons.add(`kind.${ctx.provider.kind}${signed(kp)}`);
+      const base = ctx.pricing.factor(l.percent, null, kp);
       ctx.extraItems.push({
         citizenId: l.citizenId,
         code: l.level,

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { dateOf, monthOf } from '../calendar/dates.js';
 import { signed } from '../engine-context.js';
+import { kindPercentOf } from './provider-kind-adjustment.js';
 import type { BatchRule } from './rule.js';
 
 /**
@@ -52,8 +53,9 @@ export const perPeriod: BatchRule = {
       }
       const adj = model.providerKindAdjustment;
       let kindPercent: string | null = null;
-      if (adj?.[ctx.provider.kind] !== undefined && (!adj.categories || adj.categories.includes(service.category))) {
-        kindPercent = adj[ctx.provider.kind]!;
+      const kp = kindPercentOf(model, ctx.provider.kind);
+      if (adj && kp !== undefined && (!adj.categories || adj.categories.includes(service.category))) {
+        kindPercent = kp;
         reasons.push(`kind.${ctx.provider.kind}${signed(kindPercent)}`);
       }
       let factor = ctx.pricing.factor(null, areaPercent, kindPercent);

@@ -14,7 +14,7 @@ const model = exampleModel('solna-2024');
 const base = anInput(model, {
   services: servicesByCode(aService('PC', 'personal_care', 'omvardnad', 30), aService('SOL-CLEAN', 'practical_help', 'service', 90)),
   rates: ['private', 'municipal'].flatMap((kind) =>
-    ['day', 'night'].flatMap((band) => ['omvardnad', 'service'].map((g) => aRate(g, band, '450.50', { kind: kind as 'private' }))),
+    ['day', 'night'].flatMap((band) => ['omvardnad', 'service'].map((g) => aRate(g, band, '450.50', { kind }))),
   ),
 });
 const cit = Array.from({ length: citizens }, (_, i) => aCitizen(i + 1, i % 3 ? 'urban' : 'rural'));
