@@ -5,6 +5,7 @@ import { pctLabel, signed } from '../engine-context.js';
 import type { Category, RateUnit } from '../engine-types.js';
 import { forEachOccurrence } from '../grant-expansion.js';
 import type { BatchRule } from './rule.js';
+import { kindPercentOf } from './provider-kind-adjustment.js';
 
 /**
  * Planned care derived from the grant during an unplanned hospital stay (DOMAIN.md §4 "planned
@@ -157,10 +158,11 @@ export function adjustments(ctx: EngineContext, citizenId: number, category: Cat
     reasons.push(`area.supplement.${area}+${pctLabel(sup.perHour)}/h`);
   }
   const adj = model.providerKindAdjustment;
+  const percent = kindPercentOf(model, ctx.provider.kind);
   let kindPercent: string | null = null;
-  if (adj?.[ctx.provider.kind] !== undefined && (!adj.categories || adj.categories.includes(category))) {
-    kindPercent = adj[ctx.provider.kind]!;
-    reasons.push(`kind.${ctx.provider.kind}${signed(kindPercent)}`);
+  if (adj && percent !== undefined && (!adj.categories || adj.categories.includes(category))) {
+    kindPercent = percent;
+    reasons.push(`kind.${ctx.provider.kind}${signed(percent)}`);
   }
   return { byArea: model.area?.mode === 'rates' ? area : '', areaPercent, kindPercent, perHour };
 }
