@@ -13,6 +13,7 @@ import { visitsRoutes } from './features/visits/visits-routes.js';
 import { catalogueRoutes } from './features/catalogue/catalogue-routes.js';
 import { pricesRoutes } from './features/prices/prices-routes.js';
 import { importsRoutes } from './features/imports/imports-routes.js';
+import { fsiiiCatalogueRoutes } from './features/catalogue/fsiii-catalogue-routes.js';
 import { budgetRoutes } from './features/budget-checks/budget-routes.js';
 import { modelsRoutes } from './features/models/models-routes.js';
 import { settlementsRoutes } from './features/settlements/settlements-routes.js';
@@ -63,6 +64,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(levelGrantsRoutes(registry, services.levelGrants));
   api.use(visitsRoutes(registry, services.visits));
   api.use(catalogueRoutes(registry, services.catalogue));
+  api.use(fsiiiCatalogueRoutes(registry, services.catalogue));
   api.use(pricesRoutes(registry, services.prices));
   api.use(budgetRoutes(registry, services.budgetChecks));
   api.use(modelsRoutes(registry, services.models));
