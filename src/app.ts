@@ -15,6 +15,7 @@ import { pricesRoutes } from './features/prices/prices-routes.js';
 import { importsRoutes } from './features/imports/imports-routes.js';
 import { fsiiiCatalogueRoutes } from './features/catalogue/fsiii-catalogue-routes.js';
 import { fhirImportRoutes, fhirSettingsRoutes } from './features/imports/fhir-import-routes.js';
+import { postingRoutes } from './features/postings/posting-routes.js';
 import { budgetRoutes } from './features/budget-checks/budget-routes.js';
 import { modelsRoutes } from './features/models/models-routes.js';
 import { settlementsRoutes } from './features/settlements/settlements-routes.js';
@@ -72,6 +73,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(budgetRoutes(registry, services.budgetChecks));
   api.use(modelsRoutes(registry, services.models));
   api.use(settlementsRoutes(registry, services.settlements));
+  api.use(postingRoutes(registry, services.postings));
   api.use(invoicesRoutes(registry, services.invoices));
   api.use(recalcRoutes(registry, services.priceRecalculation));
 

@@ -14,6 +14,7 @@ import { CatalogueService } from './features/catalogue/catalogue-service.js';
 import { PricesService } from './features/prices/prices-service.js';
 import { ImportsService } from './features/imports/imports-service.js';
 import { FhirImportService } from './features/imports/fhir-import.js';
+import { PostingService } from './features/postings/posting-service.js';
 import { BudgetChecksService } from './features/budget-checks/budget-checks-service.js';
 import { ModelsService } from './features/models/models-service.js';
 import { SettlementsService } from './features/settlements/settlements-service.js';
@@ -54,6 +55,7 @@ export function buildServices(db: Knex, config: Config) {
     priceRecalculation: new PriceRecalculationService(db, invoices, invoiceControl),
     webSessions: new WebSessionService(db, tokens),
     invoiceControl,
+    postings: new PostingService(db),
   };
 }
 
