@@ -85,7 +85,7 @@ export async function runImportCommand(services: Services, args: ImportCommandAr
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('import visits or grants from a CSV or JSON file (formats: docs/import-formats.md)')
+    .description('import visits or grants from a CSV or JSON file, or a FHIR bundle (formats: docs/import-formats.md)')
     .argument('<kind>', 'visits, grants or fhir', (v: string) => {
       if (v !== 'visits' && v !== 'grants' && v !== 'fhir') throw new InvalidArgumentError('must be visits, grants or fhir');
       return v;
