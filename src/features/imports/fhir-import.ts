@@ -19,6 +19,12 @@ import { SourceSystem, type ImportResult } from './imports-schemas.js';
 import type { ImportsService } from './imports-service.js';
 
 export const FHIR_DEFAULT_SOURCE = 'fhir';
+/**
+ * A bundle is read whole (its references are resolved across it), unlike the streamed CSV and
+ * JSON imports: 64 MiB of JSON is some 250,000 resources and a few hundred MB of heap. A care
+ * system reports one bundle per citizen, so a file this large is a month of a large municipality.
+ */
+export const FHIR_MAX_BYTES = 64 * 1024 * 1024;
 
 export const FhirRejectionSchema = z
   .object({
@@ -108,7 +114,7 @@ export class FhirImportService {
     if (!SourceSystem.safeParse(source).success) {
       throw badRequest(`The source system must be 1–64 letters, digits, _ . or - (got "${source}")`);
     }
-    const bytes = await readAll(input, req.maxBytes);
+    const bytes = await readAll(input, Math.min(req.maxBytes ?? FHIR_MAX_BYTES, FHIR_MAX_BYTES));
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
