@@ -120,6 +120,37 @@ describe('FSIII: catalogue from the codes a care system uses', () => {
     expect(await t.db('catalogue_versions').where({ municipality_id: m }).count({ n: '*' })).toEqual(before);
   });
 
+  it('tags a service of an existing catalogue with its FSIII code', async () => {
+    const other = await aMunicipality(app.services, 'FS2');
+    const otherAdmin = await aToken(app.services, other, 'admin');
+    const v = (
+      await app
+        .as(otherAdmin)
+        .post('/api/catalogue-versions')
+        .send({
+          label: 'Gammelt katalog',
+          validFrom: '2030-01-01',
+          services: [
+            {
+              code: 'PP7',
+              name: 'Morgenpleje',
+              category: 'personal_care',
+              priceGroup: 'PP',
+              standardMinutes: 20,
+              billingUnit: 'per_minute',
+            },
+          ],
+        })
+        .expect(201)
+    ).body;
+    const id = v.services[0].id;
+    const tagged = await app.as(otherAdmin).patch(`/api/services/${id}`).send({ fsiiiCode: 'H1.1' }).expect(200);
+    expect(tagged.body).toMatchObject({ code: 'PP7', fsiiiCode: 'H1.1', category: 'personal_care' });
+    expect(await t.db('services').where({ municipality_id: other, fsiii_code: 'H1.1', code: 'PP7' }).count({ n: '*' })).toEqual([{ n: 1 }]);
+    await app.as(otherAdmin).patch(`/api/services/${id}`).send({ fsiiiCode: 'not a code!' }).expect(400);
+    await app.as(admin).patch(`/api/services/${id}`).send({ fsiiiCode: 'H1.2' }).expect(404);
+  });
+
   it('the fixture is what the test says it is', () => {
     expect(fs.readFileSync(FIXTURE, 'utf8').split('\n')[0]).toBe('FSIII-kode;Normtid;Kategori;Prisgruppe;Kode;Navn');
   });

@@ -85,6 +85,9 @@ export const ServiceUpdate = z
     priceGroup: PriceGroup.optional(),
     standardMinutes: ServiceInput.shape.standardMinutes.optional(),
     billingUnit: BillingUnit.optional(),
+    fsiiiCode: FsiiiCode.nullable()
+      .optional()
+      .meta({ description: 'Tag the service with its FSIII code (null removes it); the category stays' }),
   })
   .meta({ id: 'ServiceUpdate' });
 export type ServiceUpdate = z.infer<typeof ServiceUpdate>;
