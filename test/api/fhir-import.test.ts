@@ -116,7 +116,7 @@ describe('FHIR import (KL care profiles → grants and visits)', () => {
         .post('/api/imports/fhir?filename=rapport.json')
         .set('content-type', 'application/fhir+json')
         .send(JSON.stringify(theFile()))
-        .expect(200)
+        .expect(201)
     ).body;
   });
 
@@ -288,7 +288,7 @@ describe('FHIR import (KL care profiles → grants and visits)', () => {
       .post('/api/imports/fhir')
       .set('content-type', 'application/json')
       .send(JSON.stringify(file))
-      .expect(200);
+      .expect(201);
     expect(res.body.rejected).toEqual([
       {
         row: 2,

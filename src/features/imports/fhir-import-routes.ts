@@ -38,7 +38,6 @@ export function fhirImportRoutes(registry: OpenAPIRegistry, service: FhirImportS
     query: ImportQuery,
     consumes: { 'application/fhir+json': { schema: FhirBundleUpload }, 'application/json': { schema: FhirBundleUpload } },
     response: FhirImportResult,
-    status: 200,
     handler: async ({ principal, requestId, query, req }) => {
       const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (!FHIR_TYPES.has(type)) {
