@@ -51,7 +51,7 @@ export interface FhirFile {
 }
 
 export const CPR_SYSTEM = 'urn:oid:1.2.208.176.1.2';
-/** KL Gateway's level-3 (locally defined) interventions; KL common's proprietary level 3 has its own system, any non-FSIII coding is read the same way. */
+/** KL's encounter types (CareSocialCodes) that are not the delivery of care: counted as ignored, not reported. */
 const KL_ENCOUNTER_TYPES_NOT_DELIVERY: Record<string, string> = {
   '9f03dfbb-7a97-45a5-94db-d4c3501714a9': 'follow-up (opfølgning)',
   '829ac647-c7fc-4964-836b-f708d886e0e3': 'information gathering (oplysning)',
@@ -247,7 +247,8 @@ function instant(s: unknown, path: string): string {
   return dt.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss'Z'");
 }
 
-const UNIT_DAYS: Record<string, string> = { mon: 'mon', tue: 'tue', wed: 'wed', thu: 'thu', fri: 'fri', sat: 'sat', sun: 'sun' };
+/** FHIR's days-of-week codes, as the grants import reads weekdays. */
+const WEEKDAYS: Record<string, string> = { mon: 'mon', tue: 'tue', wed: 'wed', thu: 'thu', fri: 'fri', sat: 'sat', sun: 'sun' };
 
 /** CarePlan.activity.detail.scheduledTiming → frequency, times, weekdays, minutes, planned time. */
 function schedule(timing: unknown, path: string): Record<string, unknown> {
@@ -259,7 +260,7 @@ function schedule(timing: unknown, path: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const frequency = repeat.frequency ?? 1;
   const period = repeat.period ?? 1;
-  const days = list(repeat.dayOfWeek).map((d) => (typeof d === 'string' ? UNIT_DAYS[d] : undefined));
+  const days = list(repeat.dayOfWeek).map((d) => (typeof d === 'string' ? WEEKDAYS[d] : undefined));
   if (days.some((d) => d === undefined)) return fail(`${path}.repeat.dayOfWeek`, 'must be mon, tue, wed, thu, fri, sat or sun');
   if (!Number.isInteger(frequency) || frequency < 1 || frequency > 100)
     return fail(`${path}.repeat.frequency`, 'must be a whole number from 1 to 100');
