@@ -14,6 +14,9 @@ import { visitsRoutes } from './features/visits/visits-routes.js';
 import { catalogueRoutes } from './features/catalogue/catalogue-routes.js';
 import { pricesRoutes } from './features/prices/prices-routes.js';
 import { importsRoutes } from './features/imports/imports-routes.js';
+import { fsiiiCatalogueRoutes } from './features/catalogue/fsiii-catalogue-routes.js';
+import { fhirImportRoutes, fhirSettingsRoutes } from './features/imports/fhir-import-routes.js';
+import { postingRoutes } from './features/postings/posting-routes.js';
 import { budgetRoutes } from './features/budget-checks/budget-routes.js';
 import { modelsRoutes } from './features/models/models-routes.js';
 import { settlementsRoutes } from './features/settlements/settlements-routes.js';
@@ -52,6 +55,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(authenticate(services.tokens, links));
   // Uploads are streamed, so the imports router comes before the JSON body parser.
   api.use(importsRoutes(registry, services.imports, services.config.MAX_UPLOAD_BYTES));
+  api.use(fhirImportRoutes(registry, services.fhirImports, services.config.MAX_UPLOAD_BYTES));
   api.use(invoiceControlRoutes(registry, services.invoiceControl, services.config.MAX_JSON_BYTES));
   api.use(express.json({ limit: services.config.MAX_JSON_BYTES, strict: true }));
   api.use(municipalitiesRoutes(registry, services.municipalities, services.db));
@@ -65,10 +69,13 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(levelGrantsRoutes(registry, services.levelGrants));
   api.use(visitsRoutes(registry, services.visits));
   api.use(catalogueRoutes(registry, services.catalogue));
+  api.use(fsiiiCatalogueRoutes(registry, services.catalogue));
+  api.use(fhirSettingsRoutes(registry, services.fhirImports));
   api.use(pricesRoutes(registry, services.prices));
   api.use(budgetRoutes(registry, services.budgetChecks));
   api.use(modelsRoutes(registry, services.models));
   api.use(settlementsRoutes(registry, services.settlements));
+  api.use(postingRoutes(registry, services.postings));
   api.use(invoicesRoutes(registry, services.invoices));
   api.use(recalcRoutes(registry, services.priceRecalculation));
 

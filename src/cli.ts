@@ -5,6 +5,8 @@ import { migrateLatest, migrateRollbackAll, migrationStatus } from './db/migrate
 import { AppError } from './shared/errors.js';
 import { registerDemoCommand } from '../seeds/demo-command.js';
 import { registerImportCommand } from './features/imports/import-command.js';
+import { registerFsiiiCatalogueCommand } from './features/catalogue/fsiii-catalogue-command.js';
+import { registerPostingCommands } from './features/postings/posting-command.js';
 import { registerBudgetCommands } from './features/budget-checks/budget-command.js';
 import { registerModelCommands } from './features/models/model-command.js';
 import { registerSettlementCommands } from './features/settlements/settlement-command.js';
@@ -94,9 +96,11 @@ export function buildCli(): Command {
 
   registerDemoCommand(program);
   registerImportCommand(program);
+  registerFsiiiCatalogueCommand(program);
   registerBudgetCommands(program);
   registerModelCommands(program);
   registerSettlementCommands(program);
+  registerPostingCommands(program);
   registerInvoiceCommands(program);
   registerInvoiceControlCommands(program);
   registerRecalcCommands(program);

@@ -14,6 +14,8 @@ import { VisitsService } from './features/visits/visits-service.js';
 import { CatalogueService } from './features/catalogue/catalogue-service.js';
 import { PricesService } from './features/prices/prices-service.js';
 import { ImportsService } from './features/imports/imports-service.js';
+import { FhirImportService } from './features/imports/fhir-import.js';
+import { PostingService } from './features/postings/posting-service.js';
 import { BudgetChecksService } from './features/budget-checks/budget-checks-service.js';
 import { ModelsService } from './features/models/models-service.js';
 import { SettlementsService } from './features/settlements/settlements-service.js';
@@ -27,6 +29,7 @@ export function buildServices(db: Knex, config: Config) {
   const tokens = new TokenService(db);
   const invoices = new InvoicesService(db);
   const invoiceControl = new InvoiceControlService(db, { maxBytes: config.RECEIVED_INVOICE_MAX_BYTES });
+  const imports = new ImportsService(db);
   return {
     db,
     config,
@@ -42,7 +45,8 @@ export function buildServices(db: Knex, config: Config) {
     visits: new VisitsService(db),
     catalogue: new CatalogueService(db),
     prices: new PricesService(db),
-    imports: new ImportsService(db),
+    imports,
+    fhirImports: new FhirImportService(db, imports, new NationalIdKeys(config.idKeys)),
     budgetChecks: new BudgetChecksService(db),
     models: new ModelsService(db),
     settlements: new SettlementsService(db, {
@@ -53,6 +57,7 @@ export function buildServices(db: Knex, config: Config) {
     priceRecalculation: new PriceRecalculationService(db, invoices, invoiceControl),
     webSessions: new WebSessionService(db, tokens),
     invoiceControl,
+    postings: new PostingService(db),
   };
 }
 

@@ -91,6 +91,7 @@ describe('catalogue API', () => {
         code: 'MAD',
         name: 'Madservice',
         category: 'meals',
+        fsiiiCode: null,
         priceGroup: 'MEAL',
         standardMinutes: 0,
         billingUnit: 'per_visit',

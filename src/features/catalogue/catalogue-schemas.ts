@@ -8,11 +8,21 @@ export const PriceGroup = Ref;
 
 const Label = z.string().min(1).max(100);
 
+/** A Fælles Sprog III intervention code: classic (H1.1) or UUID. */
+export const FsiiiCode = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'an FSIII intervention code such as "H1.1" (letters, digits, _ . -, 1–64)')
+  .meta({ example: 'H1.1' });
+
 export const ServiceInput = z
   .strictObject({
     code: Code,
     name: z.string().min(1).max(200),
-    category: Category,
+    category: Category.optional().meta({
+      description:
+        'Required unless fsiiiCode is an FSIII home-care intervention: then derived from it (docs/import-formats.md, "FSIII codes")',
+    }),
+    fsiiiCode: FsiiiCode.nullable().optional().meta({ description: 'The Fælles Sprog III intervention code of the service, if any' }),
     priceGroup: PriceGroup,
     standardMinutes: z.number().int().min(0).max(1440),
     billingUnit: BillingUnit,
@@ -27,6 +37,7 @@ export const Service = z
     code: Code,
     name: z.string(),
     category: Category,
+    fsiiiCode: z.string().nullable(),
     priceGroup: PriceGroup,
     standardMinutes: z.number().int(),
     billingUnit: BillingUnit,
@@ -74,6 +85,9 @@ export const ServiceUpdate = z
     priceGroup: PriceGroup.optional(),
     standardMinutes: ServiceInput.shape.standardMinutes.optional(),
     billingUnit: BillingUnit.optional(),
+    fsiiiCode: FsiiiCode.nullable()
+      .optional()
+      .meta({ description: 'Tag the service with its FSIII code (null removes it); the category stays' }),
   })
   .meta({ id: 'ServiceUpdate' });
 export type ServiceUpdate = z.infer<typeof ServiceUpdate>;

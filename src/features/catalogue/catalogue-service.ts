@@ -13,6 +13,7 @@ import type {
   ServiceUpdate,
 } from './catalogue-schemas.js';
 import { catalogueStore } from './catalogue-store.js';
+import { categoryFromFsiii } from './fsiii.js';
 
 type Page = { limit: number; offset: number };
 
@@ -35,6 +36,28 @@ function refuseDuplicateCodes(entries: readonly { code: string }[], list: 'servi
   });
 }
 
+/**
+ * A service without a category takes the one its FSIII code gives (src/features/catalogue/fsiii.ts);
+ * one the municipality has set is kept. Without either the entry is refused, naming it.
+ */
+export function withDerivedCategories(
+  services: readonly ServiceInput[],
+): Array<ServiceInput & { category: NonNullable<ServiceInput['category']> }> {
+  return services.map((s, i) => {
+    if (s.category) return { ...s, category: s.category };
+    const derived = s.fsiiiCode ? categoryFromFsiii(s.fsiiiCode) : null;
+    if (derived === null) {
+      throw unprocessable(
+        s.fsiiiCode
+          ? `services[${i}] (${s.code}) needs a category: FSIII code ${s.fsiiiCode} is not a home-care intervention carepay can derive one from`
+          : `services[${i}] (${s.code}) needs a category (or an FSIII code to derive it from)`,
+        { field: `services.${i}.category`, index: i },
+      );
+    }
+    return { ...s, category: derived };
+  });
+}
+
 export class CatalogueService {
   constructor(private readonly db: Knex) {}
 
@@ -54,7 +77,7 @@ export class CatalogueService {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       const id = await catalogueStore.insertVersion(tx, m, input);
-      await catalogueStore.insertServices(tx, m, id, input.services);
+      await catalogueStore.insertServices(tx, m, id, withDerivedCategories(input.services));
       await catalogueStore.insertLevels(tx, m, id, levels);
       const created = await this.versionWithServices(tx, m, id);
       await audit(tx, who, { action: 'create', entity: 'catalogue_version', entityId: id, changes: { after: created } });
@@ -86,7 +109,7 @@ export class CatalogueService {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       if (!(await catalogueStore.getVersion(tx, m, versionId))) throw notFound('catalogue version', versionId);
-      const [created] = await catalogueStore.insertServices(tx, m, versionId, [input]);
+      const [created] = await catalogueStore.insertServices(tx, m, versionId, withDerivedCategories([input]));
       await audit(tx, who, { action: 'create', entity: 'service', entityId: created!.id, changes: { after: created } });
       return created!;
     });

@@ -8,6 +8,7 @@ import { badRequest } from '../../shared/errors.js';
 import type { ImportKindName } from './import-kind.js';
 import type { ImportFormat } from './import-stream.js';
 import type { ImportResult } from './imports-schemas.js';
+import { runFhirImportCommand } from './fhir-import-command.js';
 
 export interface ImportCommandArgs {
   kind: ImportKindName;
@@ -84,9 +85,9 @@ export async function runImportCommand(services: Services, args: ImportCommandAr
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('import visits or grants from a CSV or JSON file (formats: docs/import-formats.md)')
-    .argument('<kind>', 'visits or grants', (v: string) => {
-      if (v !== 'visits' && v !== 'grants') throw new InvalidArgumentError('must be visits or grants');
+    .description('import visits or grants from a CSV or JSON file, or a FHIR bundle (formats: docs/import-formats.md)')
+    .argument('<kind>', 'visits, grants or fhir', (v: string) => {
+      if (v !== 'visits' && v !== 'grants' && v !== 'fhir') throw new InvalidArgumentError('must be visits, grants or fhir');
       return v;
     })
     .argument('<file>', 'the file to import (.csv or .json)')
@@ -94,7 +95,8 @@ export function registerImportCommand(program: Command): void {
     .option('--json', 'print {accepted, unchanged, updated, rejected: [{row, field, message}], …} as JSON')
     .option('--source <name>', 'source system of rows without a source_system column (default "import")')
     .addOption(new Option('--format <format>', 'file format (default: from the file extension)').choices(['csv', 'json']))
-    .action(async (kind: ImportKindName, file: string, opts: Omit<ImportCommandArgs, 'kind' | 'file'>) => {
+    .action(async (kind: ImportKindName | 'fhir', file: string, opts: Omit<ImportCommandArgs, 'kind' | 'file'>) => {
+      if (kind === 'fhir') return void (await withServices((s) => runFhirImportCommand(s, { file, ...opts }, (l) => console.log(l))));
       await withServices((s) =>
         runImportCommand(s, { kind, file, ...opts }, { out: (l) => console.log(l), progressStream: process.stderr }),
       );

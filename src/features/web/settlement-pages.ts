@@ -124,6 +124,7 @@ async function overview(services: Services, req: Request, res: Response) {
       )}</tbody>
     </table></div>`
     }
+    ${list.items.some((s) => s.status !== 'draft') && c.who.principal.role !== 'provider' ? html`<p><a href="/app/posting-files/${period}" download>${c.t.postingFile} ${period}</a></p>` : ''}
     ${
       mayRun
         ? html`<p>${

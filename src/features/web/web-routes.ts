@@ -11,6 +11,7 @@ import { mountInvoicePages } from './invoice-pages.js';
 import { mountRecalculationPages } from './recalculation-pages.js';
 import { mountReceivedInvoicePages, receivedInvoiceUpload } from './received-invoice-pages.js';
 import { mountSettlementPages } from './settlement-pages.js';
+import { mountPostingPages } from '../postings/posting-pages.js';
 import { mountUserPages } from './user-pages.js';
 import { ASSETS } from './web-assets.js';
 import { mountSignIn, mountSignOut, webSession } from './web-auth.js';
@@ -45,6 +46,7 @@ export function webRoutes(services: Services, log: Logger): Router {
     res.redirect(303, role === 'budget_controller' ? '/app/budget' : '/app/settlements');
   });
   mountSettlementPages(r, services);
+  mountPostingPages(r, services);
   mountInvoicePages(r, services);
   mountBudgetPages(r, services);
   mountUserPages(r, services);
