@@ -280,6 +280,7 @@ describe('weekly budget check API', () => {
               deviationHours: '-2.00',
             },
           ],
+          levels: [],
         },
         {
           providerId: world.priv,
@@ -300,6 +301,7 @@ describe('weekly budget check API', () => {
               deviationHours: '-16.00',
             },
           ],
+          levels: [],
         },
       ],
     });

@@ -490,10 +490,22 @@ describe('the whole budget: levels and other non-hourly services in money and eq
   };
 
   it.each<[string, number, unknown[]]>([
-    ['personal care: hourly and levels', 0, ['7000.00', '7.00', '9.16', '8080.00', '4580.00', '500.0000', '14.00', '2.16', '15.43', '1080.00', 'over', 15]],
+    [
+      'personal care: hourly and levels',
+      0,
+      ['7000.00', '7.00', '9.16', '8080.00', '4580.00', '500.0000', '14.00', '2.16', '15.43', '1080.00', 'over', 15],
+    ],
     ['meals: per visit, in money only', 1, ['350.00', '0.00', null, '406.00', '406.00', null, null, null, '16.00', '56.00', 'over', 0]],
-    ['other: a level without a time frame, in money', 2, ['2100.00', '0.00', null, '2100.00', '2100.00', null, null, null, '0.00', '0.00', 'watch', 7]],
-    ['training: weighed by the time frame', 3, ['1400.00', '0.00', '3.50', '1050.00', '1050.00', '300.0000', '4.67', '-1.17', '-25.00', '-350.00', 'ok', 7]],
+    [
+      'other: a level without a time frame, in money',
+      2,
+      ['2100.00', '0.00', null, '2100.00', '2100.00', null, null, null, '0.00', '0.00', 'watch', 7],
+    ],
+    [
+      'training: weighed by the time frame',
+      3,
+      ['1400.00', '0.00', '3.50', '1050.00', '1050.00', '300.0000', '4.67', '-1.17', '-25.00', '-350.00', 'ok', 7],
+    ],
     ['all', 4, ['21000.00', '7.00', '16.41', '11706.00', '8206.00', '500.0000', '42.00', '-18.59', '-44.26', '-9294.00', 'ok', 29]],
   ])('%s', (_name, i, expected) => {
     expect(fig(i)).toEqual(expected);

@@ -293,11 +293,15 @@ export class RateBook {
       let rate: Decimal | null = null;
       for (const b of [band, this.defaultBand]) {
         if (b === null || rate) continue;
-        rate = (area !== null && this.other.get(`${unit}|${group}|${b}|${kind}|${area}`)) || this.other.get(`${unit}|${group}|${b}|${kind}|`) || null;
+        rate =
+          (area !== null && this.other.get(`${unit}|${group}|${b}|${kind}|${area}`)) ||
+          this.other.get(`${unit}|${group}|${b}|${kind}|`) ||
+          null;
       }
       if (!rate) {
         const all =
-          (area !== null && this.otherOverBands.get(`${unit}|${group}|${kind}|${area}`)) || this.otherOverBands.get(`${unit}|${group}|${kind}|`);
+          (area !== null && this.otherOverBands.get(`${unit}|${group}|${kind}|${area}`)) ||
+          this.otherOverBands.get(`${unit}|${group}|${kind}|`);
         rate = all ? Decimal.sum(...all).div(all.length) : null;
       }
       hit = rate === null ? null : { rate, key: `${this.list.id}|${key}` };
@@ -481,7 +485,16 @@ export function evaluateWeek(input: CheckInput): CheckResult {
         continue;
       }
       const { unit } = hit.rate;
-      addPeriod(d, 1, level.category, g.area, { rate: hit.rate.rate, key: hit.key }, unit === 'per_day' ? 1 : unit === 'per_week' ? 7 : monthOf(d).days, level.expectedHoursPerWeek, true);
+      addPeriod(
+        d,
+        1,
+        level.category,
+        g.area,
+        { rate: hit.rate.rate, key: hit.key },
+        unit === 'per_day' ? 1 : unit === 'per_week' ? 7 : monthOf(d).days,
+        level.expectedHoursPerWeek,
+        true,
+      );
       if (d >= monday) days++;
     }
     if (unpriced) excluded.noPrice++;
@@ -620,9 +633,7 @@ export function evaluateWeek(input: CheckInput): CheckResult {
         : weekBudget.isZero()
           ? null
           : total.minus(weekBudget).div(weekBudget).times(100);
-    const forecast = spent
-      .plus(exactQuotient([priceMinutes, remainingDays], 60 * 7))
-      .plus(exactQuotient([other, remainingDays], 7));
+    const forecast = spent.plus(exactQuotient([priceMinutes, remainingDays], 60 * 7)).plus(exactQuotient([other, remainingDays], 7));
     return {
       budgetId: line.id,
       area: line.area,

@@ -56,7 +56,13 @@ export async function priceListsOverlapping(db: Db, municipalityId: number, from
   for (const r of rows) {
     const inForce = await ratesInForce(db as Knex, municipalityId, r.valid_from > from ? r.valid_from : from);
     if (inForce)
-      lists.push({ id: inForce.id, validFrom: inForce.validFrom, validTo: inForce.validTo, rates: inForce.rates, levelRates: inForce.levelRates });
+      lists.push({
+        id: inForce.id,
+        validFrom: inForce.validFrom,
+        validTo: inForce.validTo,
+        rates: inForce.rates,
+        levelRates: inForce.levelRates,
+      });
   }
   return lists;
 }
@@ -180,6 +186,7 @@ export async function absencesOverlapping(db: Db, municipalityId: number, from: 
  * Delivered (and replacement) visits in local days [from, to), as staff minutes per local day
  * and pricing key. A visit with several service codes is shared evenly between them; the
  * category, price group and billing unit come from the catalogue in force on the visit's day.
+ * Time in the category of a level the citizen holds that day is left out: the level pays for it.
  */
 export async function deliveredMinutes(
   db: Db,
@@ -191,20 +198,31 @@ export async function deliveredMinutes(
   const { rows } = await db.raw(
     `with v as (
        select (v.occurs_at at time zone ?)::date as day, u.code, v.provider_id, coalesce(v.area, c.area) as area,
+              -- the citizen only where a level grant covers the day (keeps the rows few without levels)
+              case when exists (select 1 from level_grants lg where lg.municipality_id = v.municipality_id and lg.citizen_id = v.citizen_id
+                                   and lg.valid_from <= (v.occurs_at at time zone ?)::date
+                                   and (lg.valid_to is null or lg.valid_to > (v.occurs_at at time zone ?)::date))
+                   then v.citizen_id end as level_citizen,
               sum(extract(epoch from (v.actual_end - v.actual_start)) / 60.0 * v.staff_count / cardinality(v.service_codes)) as minutes
          from visits v
          join citizens c on c.municipality_id = v.municipality_id and c.id = v.citizen_id
          cross join lateral unnest(v.service_codes) as u(code)
         where v.municipality_id = ? and v.superseded_at is null and v.status in ('delivered', 'replacement')
           and v.occurs_at >= (?::timestamp at time zone ?) and v.occurs_at < (?::timestamp at time zone ?)
-        group by 1, 2, 3, 4)
+        group by 1, 2, 3, 4, 5)
      select v.day, s.category, s.price_group, s.billing_unit, p.kind as provider_kind, v.area, sum(v.minutes)::text as minutes
        from v
        join providers p on p.municipality_id = ? and p.id = v.provider_id
        join catalogue_versions cv on cv.municipality_id = ? and cv.valid_from <= v.day and (cv.valid_to is null or cv.valid_to > v.day)
        join services s on s.catalogue_version_id = cv.id and s.code = v.code
+       -- time in the category of a level the citizen holds that day is paid by the level (non-hourly money)
+       left join level_grants lg on lg.municipality_id = cv.municipality_id and lg.citizen_id = v.level_citizen
+            and lg.valid_from <= v.day and (lg.valid_to is null or lg.valid_to > v.day)
+       left join catalogue_levels l on l.municipality_id = lg.municipality_id and l.catalogue_version_id = cv.id
+            and l.code = lg.level_code and l.category = s.category
+      where l.code is null
       group by 1, 2, 3, 4, 5, 6`,
-    [timeZone, municipalityId, from, timeZone, to, timeZone, municipalityId, municipalityId],
+    [timeZone, timeZone, timeZone, municipalityId, from, timeZone, to, timeZone, municipalityId, municipalityId],
   );
   return (rows as Record<string, any>[]).map((r) => ({
     date: r.day,

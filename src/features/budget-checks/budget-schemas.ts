@@ -268,11 +268,34 @@ export const FollowUp = z
         largestDeviations: z.array(
           z.object({ citizenId: z.number().int(), citizenRef: z.string(), category: Category, ...FollowUpFigures, deviationHours: Hours }),
         ),
+        levels: z
+          .array(
+            z.object({
+              level: z.string(),
+              levelName: z.string(),
+              category: Category,
+              citizens: z.number().int(),
+              levelDays: z
+                .number()
+                .int()
+                .meta({ description: "Days of the level attributed to the provider (the citizen's choice that day)." }),
+              expectedHoursPerWeek: Hours.nullable(),
+              expectedHours: Hours.nullable().meta({
+                description: "The level's hours per week × days present ÷ 7 (null: the level has no time frame).",
+              }),
+              registeredHours: Hours.meta({
+                description: "Staff hours registered by the provider for these citizens on the level's days in its category.",
+              }),
+              deliveryRatio: Decimal4.nullable().meta({ description: 'registeredHours ÷ expectedHours.' }),
+            }),
+          )
+          .meta({ description: 'What each level buys against the time registered: a level paid but not delivered shows here.' }),
       }),
     ),
   })
   .meta({
     id: 'BudgetFollowUp',
-    description: 'Granted versus delivered staff hours of hourly services per provider and category for a month.',
+    description:
+      "Granted versus delivered staff hours of hourly services per provider and category for a month, and per provider and level the level's expected time frame against the time registered.",
   });
 export type FollowUp = z.infer<typeof FollowUp>;
