@@ -25,7 +25,17 @@ export function verdictLines(r: BudgetCheck): string[] {
         `affordable ${num(l.affordableHours, ' h').padStart(11)}  deviation ${signed(l.deviationHours, ' h')} (${signed(l.deviationPercent, ' %')}, ${signed(l.deviationMoney)})  ` +
         `delivered/granted ${l.deliveryRatio ?? '–'}  year-end forecast ${num(l.forecast)} vs budget ${num(l.annualBudget)} (${signed(l.forecastDeviation)})`,
     );
+    if (Number(l.nonHourlyCost) !== 0)
+      lines.push(
+        `           of which levels and other non-hourly services ${num(l.nonHourlyCost)}` +
+          (l.equivalentHours === null ? ' (no hourly price: judged in money)' : ` = ${num(l.equivalentHours, ' h')} equivalent`) +
+          (l.levelDays > 0 ? `, ${l.levelDays} level-days` : ''),
+      );
   }
+  if (r.nonHourly && (r.nonHourly.grants > 0 || r.nonHourly.levelGrants > 0))
+    lines.push(
+      `  non-hourly: ${r.nonHourly.levelGrants} level grants (${r.nonHourly.levelDays} level-days) and ${r.nonHourly.grants} per-visit/per-month grants, ${num(r.nonHourly.cost)} this week`,
+    );
   return lines;
 }
 
@@ -35,6 +45,10 @@ export function followUpLines(f: FollowUp): string[] {
     out.push(
       `  ${(p.providerRef ?? '(no provider chosen)').padEnd(14)} granted ${num(p.grantedHours, ' h').padStart(11)}  delivered ${num(p.deliveredHours, ' h').padStart(11)}  ratio ${p.deliveryRatio ?? '–'}`,
     );
+    for (const l of p.levels)
+      out.push(
+        `    level ${l.levelName} (${l.level}): ${l.citizens} citizens, ${l.levelDays} level-days, expected ${num(l.expectedHours, ' h')}, registered ${num(l.registeredHours, ' h')}, ratio ${l.deliveryRatio ?? '–'}`,
+      );
     const worst = p.largestDeviations[0];
     if (worst)
       out.push(
