@@ -169,7 +169,9 @@ describe('scheduled weekly check', () => {
       expect(text[0]).toBe(
         'Week 2026-W10 (2026-03-02 – 2026-03-09 excl.): 7.50 h granted to 3 recipients, average 2.50 h per recipient (target 3.00–3.50: below)',
       );
-      expect(text[3]).toMatch(
+      // the first line covers C1's meals too: counted in money and in equivalent hours below it
+      expect(text[3]).toBe('           of which levels and other non-hourly services 290.00 = 0.58 h equivalent');
+      expect(text[4]).toMatch(
         /^ {2}OVER {5}personal_care \/ rural +granted +4\.00 h +affordable +3\.50 h +deviation \+0\.50 h \(\+14\.29 %, \+260\.00\)/,
       );
       expect(await runCli(['node', 'carepay', 'budget-check', '--municipality', 'A', '--week', '2026-W10', '--json'])).toBe(0);
