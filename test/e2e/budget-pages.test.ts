@@ -16,16 +16,11 @@ const t = useTestDatabase();
 const cells = async (page: Page, rowName: string | RegExp) =>
   (await page.getByRole('row', { name: rowName }).first().locator('th, td').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
 
-/** The page's words outside the chart, for the "no English" check. */
+/** The page's words, the chart's (axes, legend, tooltips) included, for the "no English" check. */
 const pageText = (page: Page): Promise<string> =>
-  page.evaluate(`(() => {
-    const copy = document.querySelector('main').cloneNode(true);
-    copy.querySelectorAll('svg').forEach((s) => s.remove());
-    document.body.appendChild(copy);
-    const text = copy.innerText;
-    copy.remove();
-    return text;
-  })()`);
+  page.evaluate(
+    `document.querySelector('main').innerText + ' ' + [...document.querySelectorAll('main svg')].map((s) => s.textContent).join(' ')`,
+  );
 const ENGLISH = /\b(granted|affordable|forecast|delivered|spent|level|week status|year status|equivalent)\b/i;
 
 /**
@@ -67,6 +62,7 @@ describe.skipIf(!hasChromium)('budget pages in Chromium, Danish and Swedish', { 
       country: 'DK' as const,
       title: 'Ugentlig budgetopfølgning',
       weekBadge: 'Over budget',
+      dot: '2026-W10: visiteret 13,76 t, budgetteret 12,80 t, Over budget',
       weekSentence:
         'Personlig pleje · alle områder: i denne uge er der visiteret for 6.880,00 kr. mod ugens andel på 6.397,85 kr. (+7,54 %): Over budget.',
       yearSentence: 'År 2026: prognosen på 314.771,43 kr. er 25.228,57 kr. under budgettet på 340.000,00 kr.',
@@ -88,6 +84,7 @@ describe.skipIf(!hasChromium)('budget pages in Chromium, Danish and Swedish', { 
       country: 'SE' as const,
       title: 'Veckovis budgetuppföljning',
       weekBadge: 'Över budget',
+      dot: '2026-W10: beviljat 13,76 tim, budgeterat 12,80 tim, Över budget',
       weekSentence:
         'Omvårdnad · alla områden: denna vecka är det beviljat för 6 880,00 kr mot veckans andel på 6 397,85 kr (+7,54 %): Över budget.',
       yearSentence: 'År 2026: prognosen på 314 771,43 kr är 25 228,57 kr under budgeten på 340 000,00 kr.',
@@ -111,6 +108,8 @@ describe.skipIf(!hasChromium)('budget pages in Chromium, Danish and Swedish', { 
       const page = await browser.newUser();
       await signInWithToken(page, app.url, tokens[x.country]);
       await expect(page.locator('h1').textContent()).resolves.toBe(`${x.title} · 2026-W10`);
+      // the chart speaks the page's language: W10's dot counts the levels' equivalent hours (7 + 6.76)
+      expect(await page.locator('figure.chart svg circle title').allTextContents()).toEqual([x.dot]);
       const explain = page.locator('section.explain');
       const sentences = (await explain.locator('li p').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
       // each sentence after its badge: the week's status, then the year's

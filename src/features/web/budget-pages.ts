@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
-import { seriesSvg } from '../budget-checks/series-chart.js';
+import { seriesSvg, type ChartWords } from '../budget-checks/series-chart.js';
 import { parseIsoWeek } from '../budget-checks/iso-week.js';
 import type { Budget, BudgetCheck, BudgetCheckSummary, FollowUp } from '../budget-checks/budget-schemas.js';
 import { html, query, trusted, type Html } from './html.js';
@@ -40,6 +40,20 @@ function lineLabel(c: WebContext, l: { category: string | null; area: string | n
   return `${l.category ? f.category(l.category) : c.t.allCategories} · ${l.area ?? c.t.allAreas}`;
 }
 
+const LOCALE = { da: 'da-DK', sv: 'sv-SE', en: 'en-GB' } as const;
+
+/** The chart in the page's language. */
+const chartWords = (c: WebContext): ChartWords => ({
+  locale: LOCALE[c.lang],
+  isoWeek: c.t.chartIsoWeek,
+  hoursPerWeek: c.t.chartHoursPerWeek,
+  granted: c.t.chartGranted,
+  affordable: c.t.chartAffordable,
+  band: c.t.chartBand,
+  status: { ok: c.t.check_ok, watch: c.t.check_watch, over: c.t.check_over, no_price: c.t.check_no_price },
+  dot: c.t.chartDot,
+});
+
 async function chart(
   services: Services,
   c: WebContext,
@@ -55,7 +69,7 @@ async function chart(
     const title = `${c.t.chartTitle} ${year}: ${line ? lineLabel(c, line) : c.t.allLines}`;
     // seriesSvg escapes every text it writes; the figures are ours.
     return html`<figure class="chart" aria-labelledby="chart-caption">
-      ${trusted(seriesSvg(title, series.points))}
+      ${trusted(seriesSvg(title, series.points, chartWords(c)))}
       <figcaption id="chart-caption">${c.t.chartAlt}</figcaption>
     </figure>`;
   } catch (err) {

@@ -273,6 +273,12 @@ const en = {
   registeredVsExpected: 'Registered ÷ expected',
   noTimeFrame: 'no time frame',
   levelPerWeek: '{hours} h a week',
+  chartIsoWeek: 'ISO week',
+  chartHoursPerWeek: 'hours per week',
+  chartGranted: 'granted (with equivalent hours)',
+  chartAffordable: 'affordable',
+  chartBand: 'watch band (from watch to over budget)',
+  chartDot: '{week}: granted {granted} h, affordable {affordable} h, {status}',
 } as const;
 
 type Key = keyof typeof en;
@@ -546,6 +552,12 @@ const da: Texts = {
   registeredVsExpected: 'Registreret ÷ forventet',
   noTimeFrame: 'ingen tidsramme',
   levelPerWeek: '{hours} t om ugen',
+  chartIsoWeek: 'Uge (ISO)',
+  chartHoursPerWeek: 'timer pr. uge',
+  chartGranted: 'visiteret (med tilsvarende timer)',
+  chartAffordable: 'budgetteret',
+  chartBand: 'hold øje-bånd (fra hold øje til over budget)',
+  chartDot: '{week}: visiteret {granted} t, budgetteret {affordable} t, {status}',
 };
 
 const sv: Texts = {
@@ -816,6 +828,12 @@ const sv: Texts = {
   registeredVsExpected: 'Registrerat ÷ förväntat',
   noTimeFrame: 'ingen tidsram',
   levelPerWeek: '{hours} tim i veckan',
+  chartIsoWeek: 'Vecka (ISO)',
+  chartHoursPerWeek: 'timmar per vecka',
+  chartGranted: 'beviljat (med motsvarande timmar)',
+  chartAffordable: 'budgeterat',
+  chartBand: 'bevakningsband (från bevaka till över budget)',
+  chartDot: '{week}: beviljat {granted} tim, budgeterat {affordable} tim, {status}',
 };
 
 const TEXTS: Record<Language, Texts> = { en, da, sv };
