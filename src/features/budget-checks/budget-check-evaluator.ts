@@ -237,6 +237,7 @@ export class RateBook {
   private readonly other = new Map<string, Decimal>();
   private readonly otherOverBands = new Map<string, Decimal[]>();
   private readonly levels = new Map<string, LevelRateInForce>();
+  private readonly levelMemo = new Map<string, { rate: Decimal; unit: LevelRateInForce['unit']; key: string } | null>();
 
   constructor(
     readonly list: CheckPriceList,
@@ -310,10 +311,19 @@ export class RateBook {
     return hit;
   }
 
-  /** A level's price for a provider kind: the citizen's area first, then any area (as the settlement does). */
-  levelRate(level: string, kind: ProviderKind, area: string | null): { rate: LevelRateInForce; key: string } | null {
-    const r = (area !== null && this.levels.get(`${level}|${kind}|${area}`)) || this.levels.get(`${level}|${kind}|`);
-    return r ? { rate: r, key: `${this.list.id}|level|${level}|${kind}|${r.area ?? ''}` } : null;
+  /**
+   * A level's price for a provider kind: the citizen's area first, then any area (as the
+   * settlement does); memoised, so the same price is the same object (the evaluator's runs).
+   */
+  levelRate(level: string, kind: ProviderKind, area: string | null): { rate: Decimal; unit: LevelRateInForce['unit']; key: string } | null {
+    const key = `level|${level}|${kind}|${area ?? ''}`;
+    let hit = this.levelMemo.get(key);
+    if (hit === undefined) {
+      const r = (area !== null && this.levels.get(`${level}|${kind}|${area}`)) || this.levels.get(`${level}|${kind}|`);
+      hit = r ? { rate: r.rate, unit: r.unit, key: `${this.list.id}|level|${level}|${kind}|${r.area ?? ''}` } : null;
+      this.levelMemo.set(key, hit);
+    }
+    return hit;
   }
 
   /** Mean of the hourly rates of some price groups, over every band and provider kind (fallback weighting). */
@@ -416,87 +426,106 @@ export function evaluateWeek(input: CheckInput): CheckResult {
   const nextYear = dayNumber(`${week.year + 1}-01-01`);
   const weekPeriod = new Map<string, PeriodCell>();
   const spentPeriod = new Map<string, PeriodCell>();
-  const addPeriod = (
-    day: number,
-    units: number,
-    category: Category,
-    area: string | null,
-    hit: { rate: Decimal; key: string },
-    divisor: number,
-    expectedPerWeek: Decimal | null,
-    level: boolean,
-  ) => {
-    const key = `${category}|${area ?? ''}|${hit.key}|${divisor}`;
-    const targets = [day >= monday && day < end ? weekPeriod : null, day >= yearStart && day < nextYear ? spentPeriod : null];
-    for (const map of targets) {
-      if (!map) continue;
-      let cell = map.get(key);
-      if (!cell) map.set(key, (cell = { category, area, rate: hit.rate, divisor, units: 0, expectedPerWeek, level }));
-      cell.units += units;
-    }
-  };
-  const isAway = (citizenId: number, d: number) => absences.get(citizenId)?.some(([from, to]) => d >= from && d < to) ?? false;
-  const nonHourly = { grants: 0, levelGrants: 0, levelDays: 0 };
   const from = Math.min(yearStart, monday);
+  // Per day of [from, end): its price list and the days of its month (looked up once, not per grant).
+  const dayBooks: Array<RateBook | null> = [];
+  const monthDays: number[] = [];
+  for (let d = from; d < end; d++) {
+    dayBooks.push(bookOn(dateOf(d)));
+    monthDays.push(monthOf(d).days);
+  }
+  /**
+   * Adds a grant's priced days run by run: consecutive days with the same price, divisor and
+   * (week, year) membership make one addition, so a year of level-days costs a few map updates.
+   */
+  const runs = (category: Category, area: string | null, expectedPerWeek: Decimal | null, level: boolean) => {
+    let cur: { hit: { rate: Decimal; key: string }; divisor: number; week: boolean; year: boolean; units: number } | null = null;
+    const flush = () => {
+      if (!cur) return;
+      const key = `${category}|${area ?? ''}|${cur.hit.key}|${cur.divisor}`;
+      for (const map of [cur.week ? weekPeriod : null, cur.year ? spentPeriod : null]) {
+        if (!map) continue;
+        let cell = map.get(key);
+        if (!cell) map.set(key, (cell = { category, area, rate: cur.hit.rate, divisor: cur.divisor, units: 0, expectedPerWeek, level }));
+        cell.units += cur.units;
+      }
+      cur = null;
+    };
+    return {
+      add(d: number, units: number, hit: { rate: Decimal; key: string }, divisor: number) {
+        const week = d >= monday;
+        const year = d >= yearStart && d < nextYear;
+        if (cur && cur.hit === hit && cur.divisor === divisor && cur.week === week && cur.year === year) cur.units += units;
+        else {
+          flush();
+          cur = { hit, divisor, week, year, units };
+        }
+      },
+      flush,
+    };
+  };
+  const isAway = (citizenId: number, d: number) => absences.get(citizenId)?.some(([a, b]) => d >= a && d < b) ?? false;
+  const nonHourly = { grants: 0, levelGrants: 0, levelDays: 0 };
 
-  /** A per-visit or per-month grant over [a, b): true when some day in the week had no price. */
+  /** A per-visit or per-month grant over [a, b) ⊆ [from, end): counted in the week, or unpriced on a day of it. */
   const periodGrant = (g: CheckGrant, a: number, b: number): { counted: boolean; unpriced: boolean } => {
     let counted = false;
     let unpriced = false;
-    const priced = (d: number, units: number, divisor: number, unit: 'per_visit' | 'per_month') => {
-      const book = bookOn(dateOf(d));
-      const hit = book ? book.periodRate(unit, g.priceGroup!, g.timeBand, g.providerKind, g.area) : null;
+    const unit = g.billingUnit === 'per_visit' ? 'per_visit' : 'per_month';
+    const acc = runs(g.category, g.area, null, false);
+    const priced = (d: number, units: number) => {
+      const hit = dayBooks[d - from]?.periodRate(unit, g.priceGroup!, g.timeBand, g.providerKind, g.area) ?? null;
       if (!hit) {
         if (d >= monday) unpriced = true;
         return;
       }
       if (d >= monday) counted = true;
-      addPeriod(d, units, g.category, g.area, hit, divisor, null, false);
+      acc.add(d, units, hit, unit === 'per_visit' ? 1 : monthDays[d - from]!);
     };
-    if (g.billingUnit === 'per_visit') {
+    if (unit === 'per_visit') {
       forEachOccurrence(g, a, b, (d, count) => {
-        if (!isAway(g.citizenId, d)) priced(d, count, 1, 'per_visit');
+        if (!isAway(g.citizenId, d)) priced(d, count);
       });
     } else {
       const [x, y] = [Math.max(a, dayNumber(g.validFrom)), g.validTo === null ? b : Math.min(b, dayNumber(g.validTo))];
-      for (let d = x; d < y; d++) if (!isAway(g.citizenId, d)) priced(d, 1, monthOf(d).days, 'per_month');
+      for (let d = x; d < y; d++) if (!isAway(g.citizenId, d)) priced(d, 1);
     }
+    acc.flush();
     return { counted, unpriced };
   };
   for (const g of input.periodGrants ?? []) {
     if (g.priceGroup !== null && (g.billingUnit === 'per_visit' || g.billingUnit === 'per_month')) periodGrant(g, from, monday);
   }
   const levels = input.levels ?? new Map<string, CheckLevel>();
+  const weekEnd = dateOf(end);
   for (const g of input.levelGrants ?? []) {
     const level = levels.get(g.level);
-    const active = g.validFrom < dateOf(end) && (g.validTo === null || g.validTo > week.monday);
     if (!level) {
-      if (active) excluded.noService++;
+      if (g.validFrom < weekEnd && (g.validTo === null || g.validTo > week.monday)) excluded.noService++;
       continue;
     }
     let days = 0;
     let unpriced = false;
+    const acc = runs(level.category, g.area, level.expectedHoursPerWeek, true);
     const [x, y] = [Math.max(from, dayNumber(g.validFrom)), g.validTo === null ? end : Math.min(end, dayNumber(g.validTo))];
+    const away = absences.get(g.citizenId);
+    let book: RateBook | null | undefined;
+    let hit: ReturnType<RateBook['levelRate']> = null;
     for (let d = x; d < y; d++) {
-      if (isAway(g.citizenId, d)) continue;
-      const hit = bookOn(dateOf(d))?.levelRate(g.level, g.providerKind, g.area) ?? null;
+      if (away && away.some(([a, b]) => d >= a && d < b)) continue;
+      if (dayBooks[d - from] !== book) {
+        book = dayBooks[d - from];
+        hit = book?.levelRate(g.level, g.providerKind, g.area) ?? null;
+      }
       if (!hit) {
         if (d >= monday) unpriced = true;
         continue;
       }
-      const { unit } = hit.rate;
-      addPeriod(
-        d,
-        1,
-        level.category,
-        g.area,
-        { rate: hit.rate.rate, key: hit.key },
-        unit === 'per_day' ? 1 : unit === 'per_week' ? 7 : monthOf(d).days,
-        level.expectedHoursPerWeek,
-        true,
-      );
+      const unit = hit.unit;
+      acc.add(d, 1, hit, unit === 'per_day' ? 1 : unit === 'per_week' ? 7 : monthDays[d - from]!);
       if (d >= monday) days++;
     }
+    acc.flush();
     if (unpriced) excluded.noPrice++;
     if (days > 0) {
       nonHourly.levelGrants++;
