@@ -464,7 +464,6 @@ export function evaluateWeek(input: CheckInput): CheckResult {
       flush,
     };
   };
-  const isAway = (citizenId: number, d: number) => absences.get(citizenId)?.some(([a, b]) => d >= a && d < b) ?? false;
   const nonHourly = { grants: 0, levelGrants: 0, levelDays: 0 };
 
   /** A per-visit or per-month grant over [a, b) ⊆ [from, end): counted in the week, or unpriced on a day of it. */
@@ -473,8 +472,15 @@ export function evaluateWeek(input: CheckInput): CheckResult {
     let unpriced = false;
     const unit = g.billingUnit === 'per_visit' ? 'per_visit' : 'per_month';
     const acc = runs(g.category, g.area, null, false);
+    const away = absences.get(g.citizenId);
+    let book: RateBook | null | undefined;
+    let hit: ReturnType<RateBook['periodRate']> = null;
     const priced = (d: number, units: number) => {
-      const hit = dayBooks[d - from]?.periodRate(unit, g.priceGroup!, g.timeBand, g.providerKind, g.area) ?? null;
+      if (away && away.some(([x, y]) => d >= x && d < y)) return;
+      if (dayBooks[d - from] !== book) {
+        book = dayBooks[d - from];
+        hit = book?.periodRate(unit, g.priceGroup!, g.timeBand, g.providerKind, g.area) ?? null;
+      }
       if (!hit) {
         if (d >= monday) unpriced = true;
         return;
@@ -482,13 +488,10 @@ export function evaluateWeek(input: CheckInput): CheckResult {
       if (d >= monday) counted = true;
       acc.add(d, units, hit, unit === 'per_visit' ? 1 : monthDays[d - from]!);
     };
-    if (unit === 'per_visit') {
-      forEachOccurrence(g, a, b, (d, count) => {
-        if (!isAway(g.citizenId, d)) priced(d, count);
-      });
-    } else {
+    if (unit === 'per_visit') forEachOccurrence(g, a, b, priced);
+    else {
       const [x, y] = [Math.max(a, dayNumber(g.validFrom)), g.validTo === null ? b : Math.min(b, dayNumber(g.validTo))];
-      for (let d = x; d < y; d++) if (!isAway(g.citizenId, d)) priced(d, 1);
+      for (let d = x; d < y; d++) priced(d, 1);
     }
     acc.flush();
     return { counted, unpriced };
