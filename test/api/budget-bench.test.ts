@@ -11,6 +11,10 @@ describe('the budget-check bench', () => {
     // 4 500 hourly grants (one pattern in ten is a meal), less the 250 biweekly ones in their off
     // week, less the 100 weekend-only grants of the 25 citizens in hospital from Wednesday to Monday.
     expect(r.contributingGrants).toBe(4_150);
+    // every fifth of the 1,250 consecutive citizen ids holds a level, half H2 (2,100.00 a week), half
+    // H3 (16,000.00 a month: 7/31 of it in W10): 125 × 2,100 + 125 × 16,000 × 7/31 = 714,112.90, plus the meals
+    expect(r.levelGrants).toBe(250);
+    expect(Number(r.nonHourlyCost)).toBeGreaterThan(714_112.9);
     const again = await benchBudgetCheck(t.db, { grants: 5_000, municipalityCode: 'bench-small' });
     expect(again.generateMs).toBe(0);
     expect(again.grantedHours).toBe(r.grantedHours);

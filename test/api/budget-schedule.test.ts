@@ -166,11 +166,14 @@ describe('scheduled weekly check', () => {
       expect(out.pop()).toBe('budget lines: 1 read, 1 created, 0 updated, 0 unchanged');
       expect(await runCli(['node', 'carepay', 'budget-check', '--municipality', 'A', '--week', '2026-W10'])).toBe(0);
       const text = out.pop()!.split('\n');
+      // municipality A is Danish: the verdict prints in Danish, categories by name
       expect(text[0]).toBe(
-        'Week 2026-W10 (2026-03-02 – 2026-03-09 excl.): 7.50 h granted to 3 recipients, average 2.50 h per recipient (target 3.00–3.50: below)',
+        'Uge 2026-W10 (2026-03-02 – 2026-03-09 ekskl.): 7,50 t visiteret til 3 modtagere, gennemsnit 2,50 t pr. modtager (mål 3,00–3,50: under)',
       );
-      expect(text[3]).toMatch(
-        /^ {2}OVER {5}personal_care \/ rural +granted +4\.00 h +affordable +3\.50 h +deviation \+0\.50 h \(\+14\.29 %, \+260\.00\)/,
+      // the first line covers C1's meals too: counted in money and in equivalent hours below it
+      expect(text[3]).toBe('           heraf niveauer og andre ydelser uden timepris 290,00 = 0,58 t tilsvarende');
+      expect(text[4]).toMatch(
+        /^ {2}OVER {5}Personlig pleje \/ rural +visiteret +4,00 t +budgetteret +3,50 t +afvigelse \+0,50 t \(\+14,29 %, \+260,00\)/,
       );
       expect(await runCli(['node', 'carepay', 'budget-check', '--municipality', 'A', '--week', '2026-W10', '--json'])).toBe(0);
       expect(JSON.parse(out.pop()!)).toMatchObject({ week: '2026-W10', lines: [{ status: 'ok' }, { status: 'over' }] });

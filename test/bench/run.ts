@@ -62,7 +62,7 @@ const sections: Record<string, () => Promise<void>> = {
       const r = await benchBudgetCheck(h.db, { grants: 100_000 });
       console.log('Weekly budget check (target: under 2 s for 100 k grants)');
       console.log(
-        `  grants ${r.grants}, citizens ${r.citizens}, week ${r.week}, granted ${r.grantedHours} h, ${r.contributingGrants} contributing grants`,
+        `  grants ${r.grants}, citizens ${r.citizens}, week ${r.week}, granted ${r.grantedHours} h, ${r.contributingGrants} contributing grants, ${r.levelGrants} level grants, non-hourly ${r.nonHourlyCost}`,
       );
       console.log(
         `  generate ${r.generateMs} ms | load ${r.loadMs} ms + evaluate ${r.evaluateMs} ms = check ${r.checkMs} ms | full run incl. storing ${r.runMs} ms`,

@@ -157,7 +157,7 @@ export async function aDeliveredVisit(
  * The world of the API tests (Danish municipality, 2026):
  * - KOM (municipal) and PRIV (private); PP at 500 / 520 per hour (municipal / private), PH at 390.
  * - C1 urban, personal care by KOM: 30 min daily, in hospital 4–6 March (W10: 5 days = 150 min);
- *   also meals (per visit: no hours).
+ *   also meals (per visit: counted in money, no hours).
  * - C2 rural, personal care by PRIV: 2 × 60 min a week with two staff (240 staff minutes).
  * - C3 urban, practical help by KOM: 60 min every 2nd week from W10 (60 min in W10, 0 in W11).
  * - Visits in W10: C1 30 + 36 min, C2 60 min × 2 staff, C3 60 min; one C1 visit in January.
@@ -254,4 +254,73 @@ export async function aBudgetWorld(db: Knex, municipalityId: number) {
     status: 'cancelled_by_citizen',
   });
   return { kom, priv, c1, c2, c3, g1, g2, g3, g4 };
+}
+
+/**
+ * Levels beside hourly care (issue 18 items 7 and 8), 2026: KOM (municipal) and PRIV (private);
+ * PP at 500 an hour; level H2 "Helhedspleje niveau 2" (personal care, 5 hours a week expected)
+ * at 2,100.00 a week municipal and 320.00 a day private.
+ * - C1 urban, hourly personal care by KOM: 60 min daily; one 60-minute visit on 3 March.
+ * - L1 urban, level H2 since 1 January, KOM: 4 visits of 60 min in March (one on 3 March), and one
+ *   60-minute practical-help visit (not the level's category: hourly time without a grant).
+ * - L2 urban, level H2 from 5 March, PRIV chosen from 1 March, in hospital 10–12 March: one
+ *   90-minute visit on 6 March.
+ */
+export async function aLevelWorld(db: Knex, municipalityId: number) {
+  await aBudgetCatalogue(db, municipalityId);
+  const cv = await db('catalogue_versions').where({ municipality_id: municipalityId }).orderBy('id', 'desc').first('id');
+  await db('catalogue_levels').insert({
+    municipality_id: municipalityId,
+    catalogue_version_id: cv.id,
+    code: 'H2',
+    name: 'Helhedspleje niveau 2',
+    category: 'personal_care',
+    expected_hours_per_week: '5.00',
+  });
+  const list = await anAdoptedPriceList(db, municipalityId, '2026-01-01', [
+    ['PP', 'day', 'municipal', '', 'per_hour', '500'],
+    ['PH', 'day', 'municipal', '', 'per_hour', '390'],
+  ]);
+  await db('level_rates').insert([
+    {
+      municipality_id: municipalityId,
+      price_list_id: list,
+      level_code: 'H2',
+      provider_kind: 'municipal',
+      area: '',
+      unit: 'per_week',
+      rate: '2100',
+    },
+    {
+      municipality_id: municipalityId,
+      price_list_id: list,
+      level_code: 'H2',
+      provider_kind: 'private',
+      area: '',
+      unit: 'per_day',
+      rate: '320',
+    },
+  ]);
+  const kom = await aProviderRow(db, municipalityId, 'KOM', 'municipal');
+  const priv = await aProviderRow(db, municipalityId, 'PRIV', 'private');
+  const c1 = await aCitizenIn(db, municipalityId, 'C1', 'urban');
+  const l1 = await aCitizenIn(db, municipalityId, 'L1', 'urban');
+  const l2 = await aCitizenIn(db, municipalityId, 'L2', 'urban');
+  await aChoiceRow(db, municipalityId, c1, 'personal_care', kom);
+  await aChoiceRow(db, municipalityId, l1, 'personal_care', kom);
+  await aChoiceRow(db, municipalityId, l1, 'practical_help', kom);
+  await aChoiceRow(db, municipalityId, l2, 'personal_care', priv, '2026-03-01');
+  await aGrantRow(db, municipalityId, { citizenId: c1, serviceCode: 'PP01', category: 'personal_care', minutes: 60, frequency: 'daily' });
+  await db('level_grants').insert([
+    { municipality_id: municipalityId, citizen_id: l1, level_code: 'H2', valid_from: '2026-01-01' },
+    { municipality_id: municipalityId, citizen_id: l2, level_code: 'H2', valid_from: '2026-03-05' },
+  ]);
+  await anAbsenceRow(db, municipalityId, l2, '2026-03-10', '2026-03-12');
+  const visit = (providerId: number, citizenId: number, code: string, day: string, from: string, to: string) =>
+    aDeliveredVisit(db, municipalityId, { providerId, citizenId, code, start: `${day}T${from}:00+01:00`, end: `${day}T${to}:00+01:00` });
+  await visit(kom, c1, 'PP01', '2026-03-03', '08:00', '09:00');
+  for (const day of ['2026-03-03', '2026-03-10', '2026-03-17', '2026-03-24']) await visit(kom, l1, 'PP01', day, '10:00', '11:00');
+  await visit(kom, l1, 'PH01', '2026-03-04', '10:00', '11:00');
+  await visit(priv, l2, 'PP01', '2026-03-06', '10:00', '11:30');
+  return { kom, priv, c1, l1, l2 };
 }

@@ -23,13 +23,16 @@ export interface BudgetBenchResult {
   runMs: number;
   grantedHours: string;
   contributingGrants: number;
+  /** Level grants counted in money, and the week's non-hourly money (levels and meals). */
+  levelGrants: number;
+  nonHourlyCost: string;
 }
 
 const ms = (from: bigint) => Number((process.hrtime.bigint() - from) / 1_000_000n);
 
 /**
  * Generates a municipality with `grants` grants (every frequency type, double staffing, partial
- * validity, absences, a per-visit service) straight into `db` with set-based SQL, then times the
+ * validity, absences, a per-visit service, level grants for every fifth citizen) straight into `db` with set-based SQL, then times the
  * weekly check. Idempotent: an existing data set of that size is reused.
  */
 export async function benchBudgetCheck(
@@ -50,7 +53,7 @@ export async function benchBudgetCheck(
     m = await generate(db, code, n, citizens);
     // What autovacuum does soon after a bulk load; without statistics the planner expects one row
     // per table and joins 100 k grants by nested loops.
-    await db.raw('analyze citizens, provider_choices, grants, absences, services, price_rates');
+    await db.raw('analyze citizens, provider_choices, grants, absences, services, price_rates, level_grants, catalogue_levels');
   }
   const generateMs = have >= n ? 0 : ms(started);
 
@@ -88,6 +91,8 @@ export async function benchBudgetCheck(
     runMs,
     grantedHours: new Decimal(result.grantedMinutes).div(60).toFixed(2),
     contributingGrants: result.contributions.grantIds.length,
+    levelGrants: result.nonHourly.levelGrants,
+    nonHourlyCost: result.nonHourly.cost.toFixed(2),
   };
 }
 
@@ -158,6 +163,31 @@ async function generate(db: Knex, code: string, grants: number, citizens: number
       rate: 58,
     });
     await tx('price_rates').insert(rates);
+    // Levels beside the hourly grants (issue 18): a weekly and a monthly level price, every fifth citizen on a level.
+    await tx('catalogue_levels').insert([
+      {
+        municipality_id: m,
+        catalogue_version_id: cv,
+        code: 'H2',
+        name: 'Helhedspleje 2',
+        category: 'personal_care',
+        expected_hours_per_week: 5,
+      },
+      {
+        municipality_id: m,
+        catalogue_version_id: cv,
+        code: 'H3',
+        name: 'Helhedspleje 3',
+        category: 'personal_care',
+        expected_hours_per_week: 9,
+      },
+    ]);
+    await tx('level_rates').insert(
+      ['municipal', 'private'].flatMap((kind) => [
+        { municipality_id: m, price_list_id: list, level_code: 'H2', provider_kind: kind, area: '', unit: 'per_week', rate: 2100 },
+        { municipality_id: m, price_list_id: list, level_code: 'H3', provider_kind: kind, area: '', unit: 'per_month', rate: 16000 },
+      ]),
+    );
     await tx('providers').insert(
       ['KOM', 'P1', 'P2', 'P3'].map((ref, i) => ({
         municipality_id: m,
@@ -199,6 +229,12 @@ async function generate(db: Knex, code: string, grants: number, citizens: number
               (array['day', null, 'day', 'evening', null, 'night', null, null, 'weekend_holiday', null])[g.p + 1]
          from g join c on c.k = g.i % ?`,
       [m, grants, m, citizens],
+    );
+    await tx.raw(
+      `insert into level_grants (municipality_id, citizen_id, level_code, valid_from)
+       select municipality_id, id, case when id % 10 = 1 then 'H2' else 'H3' end, date '2026-01-01'
+         from citizens where municipality_id = ? and id % 5 = 1`,
+      [m],
     );
     await tx.raw(
       `insert into absences (municipality_id, citizen_id, kind, valid_from, valid_to)

@@ -7,6 +7,8 @@ import {
   weekShare,
   type BudgetLine,
   type CheckAbsence,
+  type CheckLevel,
+  type CheckLevelGrant,
   type CheckGrant,
   type CheckInput,
   type CheckPriceList,
@@ -134,7 +136,7 @@ describe('granted staff minutes of one grant in an ISO week', () => {
 });
 
 describe('grants that make no hours', () => {
-  it('counts a per-visit service, an unknown service and a price group without hourly rates as excluded', () => {
+  it('counts a per-visit service in money; an unknown service and a price group without rates are excluded', () => {
     const r = evaluateWeek(
       input('2026-W10', {
         grants: [
@@ -145,7 +147,9 @@ describe('grants that make no hours', () => {
         ],
       }),
     );
-    expect(r.excluded).toEqual({ noService: 1, notHourly: 1, noPrice: 1 });
+    expect(r.excluded).toEqual({ noService: 1, noPrice: 1 });
+    // the meal: 7 visits × 58.00 (the MAD per-visit rate)
+    expect(r.nonHourly).toEqual({ grants: 1, levelGrants: 0, levelDays: 0, cost: new Decimal('406.00') });
     expect(r.grantedMinutes).toBe(210);
     expect(r.contributions.grantIds).toHaveLength(1);
   });
@@ -339,7 +343,8 @@ describe('prices', () => {
     );
     expect(r.lines.map((l) => [l.status, l.weightedPrice?.toFixed(4) ?? null, l.affordableHours?.toFixed(2) ?? null])).toEqual([
       ['ok', '400.0000', '17.50'],
-      ['no_price', null, null],
+      ['no_price', null, null], // a meals budget without meals granted: nothing to price
+
       ['ok', '500.0000', '14.00'],
     ]);
     expect(r.unbudgetedMinutes).toBe(0);
@@ -364,5 +369,159 @@ describe('prices', () => {
     expect(r.unbudgetedMinutes).toBe(60);
     expect(r.recipients).toBe(2);
     expect(r.recipientsByBand).toEqual({ under2: 1, from2To8: 1, from8To20: 0, from20: 0 });
+  });
+});
+
+/**
+ * The whole budget, worked by hand (docs/budget-check.md, "non-hourly services"). Week 2026-W10,
+ * Monday 2 to Sunday 8 March: March has 31 days, so a week carries 7/372 of a year's budget.
+ *
+ * Prices: PP 500/h (municipal); level H2 (personal care, 5 h/week expected) 2,100.00 per week
+ * municipal = 300 a day, 320.00 per day private; level N3 (other, no time frame) 9,300.00 per
+ * month municipal = 300 a March day; level R1 (training, 3.5 h/week) 150.00 per day; meals
+ * 58.00 per visit; alarm 310.00 per month = 10 a March day.
+ *
+ *   citizen 1  PP 60 min daily                        7 h × 500         = 3,500.00 (hourly)
+ *   citizen 2  H2 municipal since 1 January           7 days × 300      = 2,100.00
+ *   citizen 3  H2 private from Thursday 5 March       4 days × 320      = 1,280.00
+ *   citizen 4  H2 municipal, in hospital Wed–Fri      4 days × 300      = 1,200.00
+ *   citizen 5  meals daily                            7 visits × 58     =   406.00
+ *   citizen 6  alarm since 27 February                7 days × 310/31   =    70.00
+ *   citizen 7  N3 municipal                           7 days × 300      = 2,100.00
+ *   citizen 8  R1 municipal                           7 days × 150      = 1,050.00
+ *   citizen 9  level XX (not in the catalogue)        excluded: no service
+ *   citizen 10 N3 private (no private N3 price)       excluded: no price
+ *
+ * Personal care, 372,000.00 a year → 7,000.00 this week. Hourly 7 h cost 3,500.00, so the line's
+ * hour costs 500.00; its levels cost 2,100 + 1,280 + 1,200 = 4,580.00 = 9.16 equivalent hours.
+ * Granted 8,080.00 against 7,000.00: +1,080.00; hours 7 + 9.16 − 14 affordable = +2.16 h,
+ * 2.16 ÷ 14 = +15.43 % → over. Level-days 7 + 4 + 4 = 15.
+ * Spent so far: citizen 2 from 1 January to 8 March, 67 days × 300 = 20,100.00, plus this week's
+ * 1,280 + 1,200 of citizens 3 and 4 = 22,580.00 (no visits delivered); then 298 days to 31
+ * December at (3,500 + 4,580) ÷ 7 a day = 343,977.142857…: forecast 366,557.14, −5,442.86
+ * against the year.
+ * Meals, 18,600.00 → 350.00: no hourly price, judged in money: 406 ÷ 350 − 1 = +16.00 % → over.
+ * Other (N3, no time frame), 111,600.00 → 2,100.00: in money, 0.00 % → watch.
+ * Training (R1 only), 74,400.00 → 1,400.00: no hourly service, so the level's time frame weighs:
+ * 1,050.00 ÷ 3.5 h = 300.00 an hour; affordable 1,400 ÷ 300 = 4.67 h, granted 3.50 equivalent
+ * hours, −1.17 h, −25.00 % → ok.
+ * All, 1,116,000.00 → 21,000.00: hour at 500.00; non-hourly 4,580 + 406 + 70 + 2,100 + 1,050 =
+ * 8,206.00 = 16.41 h; 7 + 16.412 − 42 = −18.59 h, −44.26 %, −9,294.00 → ok.
+ */
+describe('the whole budget: levels and other non-hourly services in money and equivalent hours', () => {
+  const levelRate = (level: string, providerKind: 'municipal' | 'private', unit: 'per_day' | 'per_week' | 'per_month', value: string) => ({
+    level,
+    providerKind,
+    area: null,
+    unit,
+    rate: new Decimal(value),
+  });
+  const list: CheckPriceList = {
+    ...LIST,
+    rates: [...LIST.rates, rate('ALM', 'day', '310', { unit: 'per_month' })],
+    levelRates: [
+      levelRate('H2', 'municipal', 'per_week', '2100'),
+      levelRate('H2', 'private', 'per_day', '320'),
+      levelRate('N3', 'municipal', 'per_month', '9300'),
+      levelRate('R1', 'municipal', 'per_day', '150'),
+    ],
+  };
+  const levelGrant = (id: number, citizenId: number, level: string, over: Partial<CheckLevelGrant> = {}): CheckLevelGrant => ({
+    id,
+    citizenId,
+    level,
+    area: 'urban',
+    providerKind: 'municipal',
+    validFrom: '2026-03-02',
+    validTo: null,
+    ...over,
+  });
+  const periodGrants = [grant({ citizenId: 6, category: 'alarm', priceGroup: 'ALM', billingUnit: 'per_month', validFrom: '2026-02-27' })];
+  const r = evaluateWeek(
+    input('2026-W10', {
+      priceLists: [list],
+      grants: [
+        grant({ citizenId: 1, minutesPerOccurrence: 60 }),
+        grant({ citizenId: 5, category: 'meals', priceGroup: 'MAD', billingUnit: 'per_visit', validFrom: '2026-03-02' }),
+        ...periodGrants,
+      ],
+      periodGrants,
+      levelGrants: [
+        levelGrant(1, 2, 'H2', { validFrom: '2026-01-01' }),
+        levelGrant(2, 3, 'H2', { providerKind: 'private', validFrom: '2026-03-05' }),
+        levelGrant(3, 4, 'H2'),
+        levelGrant(4, 7, 'N3'),
+        levelGrant(5, 8, 'R1'),
+        levelGrant(6, 9, 'XX'),
+        levelGrant(7, 10, 'N3', { providerKind: 'private' }),
+      ],
+      levels: new Map<string, CheckLevel>([
+        ['H2', { category: 'personal_care', expectedHoursPerWeek: new Decimal('5.00') }],
+        ['N3', { category: 'other', expectedHoursPerWeek: null }],
+        ['R1', { category: 'training', expectedHoursPerWeek: new Decimal('3.5') }],
+      ]),
+      absences: [{ citizenId: 4, validFrom: '2026-03-04', validTo: '2026-03-07' }],
+      budgets: [
+        line(1, '372000', null, 'personal_care'),
+        line(2, '18600', null, 'meals'),
+        line(3, '111600', null, 'other'),
+        line(4, '74400', null, 'training'),
+        line(5, '1116000'),
+      ],
+    }),
+  );
+  const fig = (i: number) => {
+    const l = r.lines[i]!;
+    const s = (d: Decimal | null, p = 2) => (d === null ? null : d.toFixed(p));
+    return [
+      s(l.weekBudget),
+      s(l.grantedHours),
+      s(l.equivalentHours),
+      s(l.grantedCost),
+      s(l.nonHourlyCost),
+      s(l.weightedPrice, 4),
+      s(l.affordableHours),
+      s(l.deviationHours),
+      s(l.deviationPercent),
+      s(l.deviationMoney),
+      l.status,
+      l.levelDays,
+    ];
+  };
+
+  it.each<[string, number, unknown[]]>([
+    [
+      'personal care: hourly and levels',
+      0,
+      ['7000.00', '7.00', '9.16', '8080.00', '4580.00', '500.0000', '14.00', '2.16', '15.43', '1080.00', 'over', 15],
+    ],
+    ['meals: per visit, in money only', 1, ['350.00', '0.00', null, '406.00', '406.00', null, null, null, '16.00', '56.00', 'over', 0]],
+    [
+      'other: a level without a time frame, in money',
+      2,
+      ['2100.00', '0.00', null, '2100.00', '2100.00', null, null, null, '0.00', '0.00', 'watch', 7],
+    ],
+    [
+      'training: weighed by the time frame',
+      3,
+      ['1400.00', '0.00', '3.50', '1050.00', '1050.00', '300.0000', '4.67', '-1.17', '-25.00', '-350.00', 'ok', 7],
+    ],
+    ['all', 4, ['21000.00', '7.00', '16.41', '11706.00', '8206.00', '500.0000', '42.00', '-18.59', '-44.26', '-9294.00', 'ok', 29]],
+  ])('%s', (_name, i, expected) => {
+    expect(fig(i)).toEqual(expected);
+  });
+
+  it('counts the level-days and the non-hourly grants, and what it left out', () => {
+    expect(r.nonHourly).toEqual({ grants: 2, levelGrants: 5, levelDays: 29, cost: new Decimal('8206.00') });
+    expect(r.excluded).toEqual({ noService: 1, noPrice: 1 });
+  });
+
+  it('spends the levels from 1 January and runs their week on to 31 December', () => {
+    const pc = r.lines[0]!;
+    expect([pc.spentSoFar.toFixed(2), pc.forecast.toFixed(2), pc.forecastDeviation.toFixed(2)]).toEqual([
+      '22580.00',
+      '366557.14',
+      '-5442.86',
+    ]);
   });
 });

@@ -8,6 +8,8 @@ import type {
   BillingUnit,
   CheckAbsence,
   CheckGrant,
+  CheckLevel,
+  CheckLevelGrant,
   CheckPriceList,
   CheckResult,
   CheckService,
@@ -53,7 +55,14 @@ export async function priceListsOverlapping(db: Db, municipalityId: number, from
   const lists: CheckPriceList[] = [];
   for (const r of rows) {
     const inForce = await ratesInForce(db as Knex, municipalityId, r.valid_from > from ? r.valid_from : from);
-    if (inForce) lists.push({ id: inForce.id, validFrom: inForce.validFrom, validTo: inForce.validTo, rates: inForce.rates });
+    if (inForce)
+      lists.push({
+        id: inForce.id,
+        validFrom: inForce.validFrom,
+        validTo: inForce.validTo,
+        rates: inForce.rates,
+        levelRates: inForce.levelRates,
+      });
   }
   return lists;
 }
@@ -74,7 +83,15 @@ export async function catalogueVersionOn(db: Db, municipalityId: number, date: s
  * the catalogue version `cv` (price group, billing unit) and the provider chosen on `choiceOn`.
  * One set-based query; rows are mapped without per-row queries.
  */
-export async function activeGrants(db: Db, municipalityId: number, from: string, to: string, cv: number | null, choiceOn: string) {
+export async function activeGrants(
+  db: Db,
+  municipalityId: number,
+  from: string,
+  to: string,
+  cv: number | null,
+  choiceOn: string,
+  nonHourlyOnly = false,
+) {
   const { rows } = await db.raw(
     `select g.id, g.citizen_id, g.category, g.minutes_per_occurrence, g.frequency_type, g.frequency_count, g.weekdays,
             g.staff_count, g.valid_from, g.valid_to, g.time_band, c.area, s.price_group, s.billing_unit,
@@ -86,7 +103,7 @@ export async function activeGrants(db: Db, municipalityId: number, from: string,
             and pc.category = g.category and pc.valid_from <= ? and (pc.valid_to is null or pc.valid_to > ?)
        left join providers p on p.municipality_id = pc.municipality_id and p.id = pc.provider_id
       where g.municipality_id = ? and g.superseded_at is null
-        and g.valid_from < ? and (g.valid_to is null or g.valid_to > ?)`,
+        and g.valid_from < ? and (g.valid_to is null or g.valid_to > ?)${nonHourlyOnly ? ` and s.billing_unit <> 'per_minute'` : ''}`,
     [cv ?? 0, choiceOn, choiceOn, municipalityId, to, from],
   );
   return (rows as Record<string, any>[]).map((r): CheckGrant & { providerId: number | null } => ({
@@ -107,6 +124,53 @@ export async function activeGrants(db: Db, municipalityId: number, from: string,
   }));
 }
 
+/**
+ * Level grants overlapping [from, to), with the citizen's area and the kind of the provider chosen
+ * on `choiceOn` for the level's category in catalogue version `cv` (municipal when none is chosen
+ * or the level is not in that version).
+ */
+export async function levelGrantsOverlapping(
+  db: Db,
+  municipalityId: number,
+  from: string,
+  to: string,
+  cv: number | null,
+  choiceOn: string,
+): Promise<CheckLevelGrant[]> {
+  const { rows } = await db.raw(
+    `select lg.id, lg.citizen_id, lg.level_code, lg.valid_from, lg.valid_to, c.area, p.kind as provider_kind
+       from level_grants lg
+       join citizens c on c.municipality_id = lg.municipality_id and c.id = lg.citizen_id
+       left join catalogue_levels l on l.municipality_id = lg.municipality_id and l.catalogue_version_id = ? and l.code = lg.level_code
+       left join provider_choices pc on pc.municipality_id = lg.municipality_id and pc.citizen_id = lg.citizen_id
+            and pc.category = l.category and pc.valid_from <= ? and (pc.valid_to is null or pc.valid_to > ?)
+       left join providers p on p.municipality_id = pc.municipality_id and p.id = pc.provider_id
+      where lg.municipality_id = ? and lg.valid_from < ? and (lg.valid_to is null or lg.valid_to > ?)`,
+    [cv ?? 0, choiceOn, choiceOn, municipalityId, to, from],
+  );
+  return (rows as Record<string, any>[]).map((r) => ({
+    id: r.id,
+    citizenId: r.citizen_id,
+    level: r.level_code,
+    area: r.area,
+    providerKind: (r.provider_kind ?? 'municipal') as ProviderKind,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+  }));
+}
+
+/** The levels of catalogue version `cv` by code: category and expected hours per week. */
+export async function levelsOf(db: Db, municipalityId: number, cv: number | null): Promise<Map<string, CheckLevel>> {
+  if (cv === null) return new Map();
+  const levels = await catalogueStore.levelsOfVersion(db, municipalityId, cv);
+  return new Map(
+    levels.map((l) => [
+      l.code,
+      { category: l.category, expectedHoursPerWeek: l.expectedHoursPerWeek === null ? null : new Decimal(l.expectedHoursPerWeek) },
+    ]),
+  );
+}
+
 export async function absencesOverlapping(db: Db, municipalityId: number, from: string, to: string): Promise<CheckAbsence[]> {
   const rows = await db('absences')
     .where('municipality_id', municipalityId)
@@ -122,6 +186,7 @@ export async function absencesOverlapping(db: Db, municipalityId: number, from: 
  * Delivered (and replacement) visits in local days [from, to), as staff minutes per local day
  * and pricing key. A visit with several service codes is shared evenly between them; the
  * category, price group and billing unit come from the catalogue in force on the visit's day.
+ * Time in the category of a level the citizen holds that day is left out: the level pays for it.
  */
 export async function deliveredMinutes(
   db: Db,
@@ -133,20 +198,31 @@ export async function deliveredMinutes(
   const { rows } = await db.raw(
     `with v as (
        select (v.occurs_at at time zone ?)::date as day, u.code, v.provider_id, coalesce(v.area, c.area) as area,
+              -- the citizen only where a level grant covers the day (keeps the rows few without levels)
+              case when exists (select 1 from level_grants lg where lg.municipality_id = v.municipality_id and lg.citizen_id = v.citizen_id
+                                   and lg.valid_from <= (v.occurs_at at time zone ?)::date
+                                   and (lg.valid_to is null or lg.valid_to > (v.occurs_at at time zone ?)::date))
+                   then v.citizen_id end as level_citizen,
               sum(extract(epoch from (v.actual_end - v.actual_start)) / 60.0 * v.staff_count / cardinality(v.service_codes)) as minutes
          from visits v
          join citizens c on c.municipality_id = v.municipality_id and c.id = v.citizen_id
          cross join lateral unnest(v.service_codes) as u(code)
         where v.municipality_id = ? and v.superseded_at is null and v.status in ('delivered', 'replacement')
           and v.occurs_at >= (?::timestamp at time zone ?) and v.occurs_at < (?::timestamp at time zone ?)
-        group by 1, 2, 3, 4)
+        group by 1, 2, 3, 4, 5)
      select v.day, s.category, s.price_group, s.billing_unit, p.kind as provider_kind, v.area, sum(v.minutes)::text as minutes
        from v
        join providers p on p.municipality_id = ? and p.id = v.provider_id
        join catalogue_versions cv on cv.municipality_id = ? and cv.valid_from <= v.day and (cv.valid_to is null or cv.valid_to > v.day)
        join services s on s.catalogue_version_id = cv.id and s.code = v.code
+       -- time in the category of a level the citizen holds that day is paid by the level (non-hourly money)
+       left join level_grants lg on lg.municipality_id = cv.municipality_id and lg.citizen_id = v.level_citizen
+            and lg.valid_from <= v.day and (lg.valid_to is null or lg.valid_to > v.day)
+       left join catalogue_levels l on l.municipality_id = lg.municipality_id and l.catalogue_version_id = cv.id
+            and l.code = lg.level_code and l.category = s.category
+      where l.code is null
       group by 1, 2, 3, 4, 5, 6`,
-    [timeZone, municipalityId, from, timeZone, to, timeZone, municipalityId, municipalityId],
+    [timeZone, timeZone, timeZone, municipalityId, from, timeZone, to, timeZone, municipalityId, municipalityId],
   );
   return (rows as Record<string, any>[]).map((r) => ({
     date: r.day,
@@ -185,14 +261,18 @@ export async function loadWeekInputs(db: Db, municipalityId: number, week: IsoWe
   const from = yearStart < week.monday ? yearStart : week.monday;
   const timeZone = await timeZoneOf(db, municipalityId);
   const cv = await catalogueVersionOn(db, municipalityId, thursday);
-  const [grants, absences, priceLists, services, delivered] = await inParallel(db, [
+  const [grants, periodGrants, levelGrants, levels, absences, priceLists, services, delivered] = await inParallel(db, [
     () => activeGrants(db, municipalityId, week.monday, week.end, cv, thursday),
-    () => absencesOverlapping(db, municipalityId, week.monday, week.end),
+    // non-hourly grants before the week (their spend so far); none when the week starts the year
+    () => (from < week.monday ? activeGrants(db, municipalityId, from, week.monday, cv, thursday, true) : Promise.resolve([])),
+    () => levelGrantsOverlapping(db, municipalityId, from, week.end, cv, thursday),
+    () => levelsOf(db, municipalityId, cv),
+    () => absencesOverlapping(db, municipalityId, from, week.end),
     () => priceListsOverlapping(db, municipalityId, from, week.end),
     () => servicesOn(db, municipalityId, thursday),
     () => deliveredMinutes(db, municipalityId, timeZone, from, week.end),
   ] as const);
-  return { grants, absences, priceLists, services, delivered };
+  return { grants, periodGrants, levelGrants, levels, absences, priceLists, services, delivered };
 }
 
 export type RunTrigger = BudgetCheckRun['trigger'];
@@ -205,6 +285,9 @@ const lineToJson = (l: Record<string, any>): BudgetCheckLine => ({
   weekBudget: money(l.week_budget)!,
   grantedHours: hours(l.granted_minutes),
   grantedCost: money(l.granted_cost)!,
+  nonHourlyCost: money(l.non_hourly_cost)!,
+  equivalentHours: money(l.equivalent_hours),
+  levelDays: l.level_days,
   weightedPrice: price(l.weighted_price),
   affordableHours: money(l.affordable_hours),
   deviationHours: money(l.deviation_hours),
@@ -231,6 +314,9 @@ const lineColumns = (municipalityId: number, resultId: number, l: LineResult, po
   week_budget: l.weekBudget.toFixed(2),
   granted_minutes: l.grantedMinutes,
   granted_cost: l.grantedCost.toFixed(2),
+  non_hourly_cost: l.nonHourlyCost.toFixed(2),
+  equivalent_hours: str(l.equivalentHours),
+  level_days: l.levelDays,
   weighted_price: str(l.weightedPrice, 4),
   affordable_hours: str(l.affordableHours),
   deviation_hours: str(l.deviationHours),
@@ -263,6 +349,7 @@ export const runSummary = (r: CheckResult) => ({
     area: l.area,
     category: l.category,
     grantedHours: l.grantedHours.toFixed(2),
+    equivalentHours: str(l.equivalentHours),
     affordableHours: str(l.affordableHours),
     deviationPercent: str(l.deviationPercent),
     status: l.status,
@@ -344,6 +431,7 @@ export const budgetCheckStore = {
           })),
           unbudgetedHours: hours(r.unbudgetedMinutes),
           excluded: r.excluded,
+          nonHourly: { ...r.nonHourly, cost: r.nonHourly.cost.toFixed(2) },
         }),
         grant_ids: r.contributions.grantIds,
         grant_minutes: r.contributions.minutes,
@@ -396,7 +484,11 @@ export const budgetCheckStore = {
         recipients: b.recipients,
       })),
       unbudgetedHours: s.unbudgetedHours,
-      excluded: s.excluded,
+      // results stored before the whole-budget check counted non-hourly grants as excluded
+      excluded: { noService: s.excluded.noService, noPrice: s.excluded.noPrice },
+      nonHourly: s.nonHourly
+        ? { grants: s.nonHourly.grants, levelGrants: s.nonHourly.levelGrants, levelDays: s.nonHourly.levelDays, cost: s.nonHourly.cost }
+        : null,
       contributingGrants: Number(h.contributing),
       lines: lines.map(lineToJson),
     };
@@ -432,6 +524,7 @@ export const budgetCheckStore = {
           area: l.area,
           category: l.category,
           grantedHours: l.grantedHours,
+          equivalentHours: l.equivalentHours,
           affordableHours: l.affordableHours,
           deviationPercent: l.deviationPercent,
           status: l.status,
@@ -456,6 +549,7 @@ export const budgetCheckStore = {
         'l.area',
         'l.category',
         'l.granted_minutes',
+        'l.equivalent_hours',
         'l.affordable_hours',
         'l.deviation_percent',
         'l.status',

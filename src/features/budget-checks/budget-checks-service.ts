@@ -264,7 +264,10 @@ export class BudgetChecksService {
           deviationPercent: null,
           status: null,
         };
-      const granted = new Decimal(ls.reduce((s, l) => s + Number(l.granted_minutes), 0)).div(60);
+      // hourly staff hours plus the non-hourly services' equivalent hours
+      const granted = new Decimal(ls.reduce((s, l) => s + Number(l.granted_minutes), 0))
+        .div(60)
+        .plus(Decimal.sum(0, ...ls.map((l) => new Decimal(l.equivalent_hours ?? 0))));
       const affordable = ls.every((l) => l.affordable_hours !== null)
         ? Decimal.sum(0, ...ls.map((l) => new Decimal(l.affordable_hours)))
         : null;

@@ -12,7 +12,10 @@ const week = (v: string) => {
   return v;
 };
 
-/** `carepay budget-check` and `carepay budget import|follow-up`: the same service as the API. */
+/**
+ * `carepay budget-check` and `carepay budget import|follow-up`: the same service as the API; the
+ * verdicts print in the municipality's language.
+ */
 export function registerBudgetCommands(program: Command): void {
   program
     .command('budget-check')
@@ -26,7 +29,8 @@ export function registerBudgetCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingIn(s, opts.municipality);
         const result = await s.budgetChecks.runWeek(who, opts.week, 'manual');
-        console.log(opts.json ? JSON.stringify(result, null, 2) : verdictLines(result).join('\n'));
+        const { language } = await s.municipalities.getByCode(opts.municipality);
+        console.log(opts.json ? JSON.stringify(result, null, 2) : verdictLines(result, language).join('\n'));
       });
     });
 
@@ -59,7 +63,8 @@ export function registerBudgetCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingIn(s, opts.municipality);
         const f = await s.budgetChecks.followUp(who, opts.month);
-        console.log(opts.json ? JSON.stringify(f, null, 2) : followUpLines(f).join('\n'));
+        const { language } = await s.municipalities.getByCode(opts.municipality);
+        console.log(opts.json ? JSON.stringify(f, null, 2) : followUpLines(f, language).join('\n'));
       });
     });
 }

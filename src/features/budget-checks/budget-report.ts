@@ -1,44 +1,118 @@
+import { Decimal } from 'decimal.js';
+import { categoryLabel, formatNumber } from '../invoices/invoice-labels.js';
+import type { Language } from '../invoices/invoice-types.js';
+import { textsFor } from '../web/web-text.js';
 import type { BudgetCheck, FollowUp } from './budget-schemas.js';
 import { parseIsoWeek } from './iso-week.js';
 
-/** Printable verdicts of a week's check (CLI and demo). */
+/**
+ * Printable verdicts of a week's check and of a month's follow-up (CLI and demo), in the
+ * municipality's language; the words are the web pages' (web-text.ts), so page and terminal agree.
+ */
 
-const num = (s: string | null, unit = '') =>
-  s === null ? '–' : `${Number(s).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${unit}`;
-const signed = (s: string | null, unit = '') => (s === null ? '–' : `${Number(s) > 0 ? '+' : ''}${num(s, unit)}`);
-const VERDICT: Record<string, string> = { ok: 'OK', watch: 'WATCH', over: 'OVER', no_price: 'NO PRICE' };
+const fill = (text: string, vars: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 
-export function verdictLines(r: BudgetCheck): string[] {
+function wordsFor(lang: Language) {
+  const t = textsFor(lang);
+  const num = (s: string | null) => (s === null ? '–' : formatNumber(s, 2, lang));
+  const sign = (s: string) => (Number(s) > 0 ? '+' : '');
+  const hours = (s: string | null) => (s === null ? '–' : fill(t.cliHours, { hours: num(s) }));
+  return {
+    t,
+    num,
+    hours,
+    signed: (s: string | null) => (s === null ? '–' : `${sign(s)}${num(s)}`),
+    signedHours: (s: string | null) => (s === null ? '–' : `${sign(s)}${hours(s)}`),
+    signedPercent: (s: string | null) => (s === null ? '–' : `${sign(s)}${num(s)} %`),
+    category: (c: string | null) => (c === null ? t.cliAllCategories : categoryLabel(c, lang)),
+    /** A ratio (0.9500) as a percent in the language's digits (95,0 %). */
+    ratio: (s: string | null) => (s === null ? '–' : `${formatNumber(new Decimal(s).times(100), 1, lang)} %`),
+  };
+}
+
+export function verdictLines(r: BudgetCheck, lang: Language = 'en'): string[] {
+  const { t, num, hours, signed, signedHours, signedPercent, category, ratio } = wordsFor(lang);
   const w = parseIsoWeek(r.week)!;
   const lines = [
-    `Week ${r.week} (${w.monday} – ${w.end} excl.): ${num(r.grantedHours, ' h')} granted to ${r.recipients} recipients, ` +
-      `average ${num(r.avgHoursPerRecipient, ' h')} per recipient (target ${num(r.target.minHours)}–${num(r.target.maxHours)}: ${r.target.status})`,
-    `  recipients by hours/week: <2: ${r.recipientsByBand.under2}, 2–8: ${r.recipientsByBand.from2To8}, ` +
-      `8–20: ${r.recipientsByBand.from8To20}, ≥20: ${r.recipientsByBand.from20}; ${r.contributingGrants} grants contribute` +
-      (Number(r.unbudgetedHours) > 0 ? `; ${num(r.unbudgetedHours, ' h')} without a budget line` : ''),
+    fill(t.cliWeekHead, {
+      week: r.week,
+      from: w.monday,
+      to: w.end,
+      hours: hours(r.grantedHours),
+      recipients: r.recipients,
+      avg: hours(r.avgHoursPerRecipient),
+      min: num(r.target.minHours),
+      max: num(r.target.maxHours),
+      target: t[`cliTarget_${r.target.status}`],
+    }),
+    '  ' +
+      fill(t.cliBands, {
+        a: r.recipientsByBand.under2,
+        b: r.recipientsByBand.from2To8,
+        c: r.recipientsByBand.from8To20,
+        d: r.recipientsByBand.from20,
+        grants: r.contributingGrants,
+      }) +
+      (Number(r.unbudgetedHours) > 0 ? fill(t.cliUnbudgeted, { hours: hours(r.unbudgetedHours) }) : ''),
   ];
-  if (r.lines.length === 0) lines.push('  no budget for this year: nothing to compare with (add budget lines, then re-run)');
+  if (r.lines.length === 0) lines.push(`  ${t.cliNoBudget}`);
   for (const l of r.lines) {
-    const scope = `${l.category ?? 'all categories'} / ${l.area ?? 'all areas'}`;
+    const scope = `${category(l.category)} / ${l.area ?? t.cliAllAreas}`;
     lines.push(
-      `  ${(VERDICT[l.status] ?? l.status).padEnd(8)} ${scope.padEnd(32)} granted ${num(l.grantedHours, ' h').padStart(11)}  ` +
-        `affordable ${num(l.affordableHours, ' h').padStart(11)}  deviation ${signed(l.deviationHours, ' h')} (${signed(l.deviationPercent, ' %')}, ${signed(l.deviationMoney)})  ` +
-        `delivered/granted ${l.deliveryRatio ?? '–'}  year-end forecast ${num(l.forecast)} vs budget ${num(l.annualBudget)} (${signed(l.forecastDeviation)})`,
+      `  ${t[`cliVerdict_${l.status}`].padEnd(8)} ${scope.padEnd(32)} ${t.cliGranted} ${hours(l.grantedHours).padStart(11)}  ` +
+        `${t.cliAffordable} ${hours(l.affordableHours).padStart(11)}  ${t.cliDeviation} ${signedHours(l.deviationHours)} (${signedPercent(l.deviationPercent)}, ${signed(l.deviationMoney)})  ` +
+        `${t.cliDeliveredGranted} ${ratio(l.deliveryRatio)}  ${t.cliForecast} ${num(l.forecast)} ${t.cliVsBudget} ${num(l.annualBudget)} (${signed(l.forecastDeviation)})`,
     );
+    if (Number(l.nonHourlyCost) !== 0)
+      lines.push(
+        `           ${fill(t.cliNonHourly, { amount: num(l.nonHourlyCost) })}` +
+          (l.equivalentHours === null ? t.cliMoneyOnly : fill(t.cliEquivalent, { hours: hours(l.equivalentHours) })) +
+          (l.levelDays > 0 ? fill(t.cliLevelDays, { days: l.levelDays }) : ''),
+      );
   }
+  if (r.nonHourly && (r.nonHourly.grants > 0 || r.nonHourly.levelGrants > 0))
+    lines.push(
+      '  ' +
+        fill(t.cliNonHourlySummary, {
+          levels: r.nonHourly.levelGrants,
+          days: r.nonHourly.levelDays,
+          grants: r.nonHourly.grants,
+          amount: num(r.nonHourly.cost),
+        }),
+    );
   return lines;
 }
 
-export function followUpLines(f: FollowUp): string[] {
-  const out = [`Follow-up ${f.month}: granted versus delivered hours per provider`];
+export function followUpLines(f: FollowUp, lang: Language = 'en'): string[] {
+  const { t, hours, category, ratio } = wordsFor(lang);
+  const out = [fill(t.cliFollowUpHead, { month: f.month })];
   for (const p of f.providers) {
     out.push(
-      `  ${(p.providerRef ?? '(no provider chosen)').padEnd(14)} granted ${num(p.grantedHours, ' h').padStart(11)}  delivered ${num(p.deliveredHours, ' h').padStart(11)}  ratio ${p.deliveryRatio ?? '–'}`,
+      `  ${(p.providerRef ?? t.cliNoProvider).padEnd(14)} ${t.cliGranted} ${hours(p.grantedHours).padStart(11)}  ${t.cliDelivered} ${hours(p.deliveredHours).padStart(11)}  ${t.cliRatio} ${ratio(p.deliveryRatio)}`,
     );
+    for (const l of p.levels)
+      out.push(
+        '    ' +
+          fill(t.cliLevel, {
+            name: l.levelName,
+            citizens: l.citizens,
+            days: l.levelDays,
+            expected: hours(l.expectedHours),
+            registered: hours(l.registeredHours),
+            ratio: ratio(l.deliveryRatio),
+          }),
+      );
     const worst = p.largestDeviations[0];
     if (worst)
       out.push(
-        `    largest deviation: ${worst.citizenRef} ${worst.category} granted ${num(worst.grantedHours, ' h')}, delivered ${num(worst.deliveredHours, ' h')}`,
+        '    ' +
+          fill(t.cliLargest, {
+            citizen: worst.citizenRef,
+            category: category(worst.category),
+            granted: hours(worst.grantedHours),
+            delivered: hours(worst.deliveredHours),
+          }),
       );
   }
   return out;

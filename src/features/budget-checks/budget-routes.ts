@@ -174,7 +174,8 @@ export function budgetRoutes(registry: OpenAPIRegistry, service: BudgetChecksSer
     method: 'post',
     path: '/budget-checks/:week/run',
     tag,
-    summary: "Run or re-run the check for a week (replaces the week's result; the run history is kept)",
+    summary:
+      "Run or re-run the check for a week: hourly services in hours, levels and other non-hourly services in money and equivalent hours (replaces the week's result; the run history is kept)",
     access: write,
     params: WeekParam,
     response: BudgetCheck,
@@ -185,7 +186,7 @@ export function budgetRoutes(registry: OpenAPIRegistry, service: BudgetChecksSer
     method: 'get',
     path: '/budget-checks/:week/grants',
     tag,
-    summary: "The grants that made the week's granted hours, largest first (traceability)",
+    summary: "The grants that made the week's granted hours, largest first (traceability; hourly grants only)",
     access: read,
     params: WeekParam,
     query: ContributorsQuery,
@@ -197,7 +198,8 @@ export function budgetRoutes(registry: OpenAPIRegistry, service: BudgetChecksSer
     method: 'get',
     path: '/budget-follow-ups/:month',
     tag,
-    summary: 'Monthly follow-up: granted versus delivered hours per provider and category, and the largest deviations',
+    summary:
+      "Monthly follow-up: granted versus delivered hours per provider and category, the largest deviations, and per provider and level the level's expected hours against the hours registered",
     access: read,
     params: MonthParam,
     query: FollowUpQuery,

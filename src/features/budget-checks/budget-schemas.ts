@@ -111,8 +111,15 @@ export const BudgetCheckLine = z
     category: Category.nullable(),
     annualBudget: Money,
     weekBudget: Money,
-    grantedHours: Hours,
-    grantedCost: Money,
+    grantedHours: Hours.meta({ description: 'Staff hours of hourly services.' }),
+    grantedCost: Money.meta({ description: 'The whole granted cost: hourly services plus level-based and other non-hourly ones.' }),
+    nonHourlyCost: Money.meta({
+      description: 'The part of grantedCost from level-days × level price, per-visit and per-month services.',
+    }),
+    equivalentHours: Hours.nullable().meta({
+      description: "nonHourlyCost ÷ weightedPrice: the hours the same money buys at the line's hourly prices (null: no price).",
+    }),
+    levelDays: z.number().int().meta({ description: 'Granted level-days in the week (absent days not counted).' }),
     weightedPrice: Decimal4.nullable(),
     affordableHours: Hours.nullable(),
     deviationHours: Hours.nullable(),
@@ -150,7 +157,13 @@ export const BudgetCheck = z
     }),
     breakdown: z.array(z.object({ category: Category, area: z.string().nullable(), grantedHours: Hours, recipients: z.number().int() })),
     unbudgetedHours: Hours,
-    excluded: z.object({ noService: z.number().int(), notHourly: z.number().int(), noPrice: z.number().int() }),
+    excluded: z.object({ noService: z.number().int(), noPrice: z.number().int() }).meta({
+      description: 'Grants (and level grants) left out: service or level not in the catalogue; no price on a day of the week.',
+    }),
+    nonHourly: z
+      .object({ grants: z.number().int(), levelGrants: z.number().int(), levelDays: z.number().int(), cost: Money })
+      .nullable()
+      .meta({ description: 'Level-based and other non-hourly services counted in money (null: a result stored before they were).' }),
     contributingGrants: z.number().int(),
     lines: z.array(BudgetCheckLine),
   })
@@ -172,6 +185,7 @@ export const BudgetCheckSummary = z
         area: true,
         category: true,
         grantedHours: true,
+        equivalentHours: true,
         affordableHours: true,
         deviationPercent: true,
         status: true,
@@ -254,11 +268,34 @@ export const FollowUp = z
         largestDeviations: z.array(
           z.object({ citizenId: z.number().int(), citizenRef: z.string(), category: Category, ...FollowUpFigures, deviationHours: Hours }),
         ),
+        levels: z
+          .array(
+            z.object({
+              level: z.string(),
+              levelName: z.string(),
+              category: Category,
+              citizens: z.number().int(),
+              levelDays: z
+                .number()
+                .int()
+                .meta({ description: "Days of the level attributed to the provider (the citizen's choice that day)." }),
+              expectedHoursPerWeek: Hours.nullable(),
+              expectedHours: Hours.nullable().meta({
+                description: "The level's hours per week × days present ÷ 7 (null: the level has no time frame).",
+              }),
+              registeredHours: Hours.meta({
+                description: "Staff hours registered by the provider for these citizens on the level's days in its category.",
+              }),
+              deliveryRatio: Decimal4.nullable().meta({ description: 'registeredHours ÷ expectedHours.' }),
+            }),
+          )
+          .meta({ description: 'What each level buys against the time registered: a level paid but not delivered shows here.' }),
       }),
     ),
   })
   .meta({
     id: 'BudgetFollowUp',
-    description: 'Granted versus delivered staff hours of hourly services per provider and category for a month.',
+    description:
+      "Granted versus delivered staff hours of hourly services per provider and category for a month, and per provider and level the level's expected time frame against the time registered.",
   });
 export type FollowUp = z.infer<typeof FollowUp>;

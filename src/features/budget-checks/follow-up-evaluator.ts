@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { CATEGORIES, type Category } from '../../http/common-schemas.js';
 import { dayNumber } from '../reimbursement/calendar/dates.js';
 import { forEachOccurrence } from '../reimbursement/grant-expansion.js';
-import type { CheckAbsence, CheckGrant } from './budget-check-evaluator.js';
+import type { CheckAbsence, CheckGrant, CheckLevelGrant } from './budget-check-evaluator.js';
 import type { FollowUp } from './budget-schemas.js';
 
 /**
@@ -12,6 +12,12 @@ import type { FollowUp } from './budget-schemas.js';
  * staff minutes come from the visits of the month (replacement visits included). The delivery
  * ratio is delivered ÷ granted; the largest deviations are the citizen × category pairs with the
  * largest absolute difference, per provider.
+ *
+ * What a level buys (issue 18 item 7): each day of a level grant is attributed to the provider the
+ * citizen had chosen for the level's category that day; its expected time is the level's hours per
+ * week ÷ 7 (absent days expect nothing), against the staff minutes registered by that provider
+ * for that citizen on the level's days in the level's category. A level paid but not delivered
+ * shows as a low ratio; a level without a time frame shows its days and registered time only.
  */
 
 export interface FollowUpChoice {
@@ -26,7 +32,15 @@ export interface FollowUpDelivered {
   providerId: number;
   citizenId: number;
   category: Category;
+  /** The level the citizen held that day in this category: the time belongs to the level. */
+  level: string | null;
   minutes: Decimal;
+}
+
+export interface FollowUpLevel {
+  name: string;
+  category: Category;
+  expectedHoursPerWeek: Decimal | null;
 }
 
 export interface FollowUpInput {
@@ -34,6 +48,8 @@ export interface FollowUpInput {
   from: string;
   to: string;
   grants: readonly CheckGrant[];
+  levelGrants?: readonly Pick<CheckLevelGrant, 'id' | 'citizenId' | 'level' | 'validFrom' | 'validTo'>[];
+  levels?: ReadonlyMap<string, FollowUpLevel>;
   absences: readonly CheckAbsence[];
   choices: readonly FollowUpChoice[];
   delivered: readonly FollowUpDelivered[];
@@ -48,6 +64,16 @@ interface Pair {
   category: Category;
   granted: number;
   delivered: Decimal;
+}
+
+interface LevelCell {
+  providerId: number | null;
+  level: string;
+  citizens: Set<number>;
+  days: number;
+  /** Σ hours per week over the days present: expected hours × 7. */
+  expectedWeekHours: Decimal;
+  registered: Decimal;
 }
 
 const hours = (m: Decimal.Value) => new Decimal(m).div(60).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
@@ -93,13 +119,52 @@ export function evaluateFollowUp(input: FollowUpInput): FollowUp {
       pair(providerId, g.citizenId, g.category).granted += count * unit;
     });
   }
+  const levels = input.levels ?? new Map<string, FollowUpLevel>();
+  const levelCells = new Map<string, LevelCell>();
+  const levelCell = (providerId: number | null, level: string) => {
+    const key = `${providerId ?? ''}|${level}`;
+    let c = levelCells.get(key);
+    if (!c)
+      levelCells.set(
+        key,
+        (c = { providerId, level, citizens: new Set(), days: 0, expectedWeekHours: new Decimal(0), registered: new Decimal(0) }),
+      );
+    return c;
+  };
+  for (const g of input.levelGrants ?? []) {
+    const level = levels.get(g.level);
+    if (!level) continue;
+    const ranges = choices.get(`${g.citizenId}|${level.category}`) ?? [];
+    const absent = away.get(g.citizenId);
+    const a = Math.max(from, dayNumber(g.validFrom));
+    const b = g.validTo === null ? to : Math.min(to, dayNumber(g.validTo));
+    for (let d = a; d < b; d++) {
+      const cell = levelCell(ranges.find((r) => d >= r.from && d < r.to)?.providerId ?? null, g.level);
+      cell.citizens.add(g.citizenId);
+      cell.days++;
+      if (level.expectedHoursPerWeek && !absent?.some(([x, y]) => d >= x && d < y))
+        cell.expectedWeekHours = cell.expectedWeekHours.plus(level.expectedHoursPerWeek);
+    }
+  }
+
   for (const d of input.delivered) {
+    if (d.level !== null) {
+      const cell = levelCell(d.providerId, d.level);
+      cell.citizens.add(d.citizenId);
+      cell.registered = cell.registered.plus(d.minutes);
+      continue;
+    }
     const p = pair(d.providerId, d.citizenId, d.category);
     p.delivered = p.delivered.plus(d.minutes);
   }
 
   const byProvider = new Map<number | null, Pair[]>();
   for (const p of pairs.values()) byProvider.set(p.providerId, [...(byProvider.get(p.providerId) ?? []), p]);
+  const levelsOf = new Map<number | null, LevelCell[]>();
+  for (const c of levelCells.values()) {
+    levelsOf.set(c.providerId, [...(levelsOf.get(c.providerId) ?? []), c]);
+    if (!byProvider.has(c.providerId)) byProvider.set(c.providerId, []);
+  }
   const refOf = (id: number | null) => (id === null ? null : (input.providers.get(id)?.ref ?? String(id)));
   const providerIds = [...byProvider.keys()].sort((a, b) =>
     a === null ? 1 : b === null ? -1 : (refOf(a) ?? '').localeCompare(refOf(b) ?? ''),
@@ -145,6 +210,27 @@ export function evaluateFollowUp(input: FollowUpInput): FollowUp {
           deviationHours: hours(deviation),
         }));
       const provider = id === null ? undefined : input.providers.get(id);
+      const ownLevels = (levelsOf.get(id) ?? [])
+        .sort((a, b) => a.level.localeCompare(b.level))
+        .map((c) => {
+          const level = levels.get(c.level)!;
+          // expected minutes = Σ hours per week × 60 ÷ 7, divided once
+          const expected = level.expectedHoursPerWeek === null ? null : c.expectedWeekHours.times(60).div(7);
+          return {
+            level: c.level,
+            levelName: level.name,
+            category: level.category,
+            citizens: c.citizens.size,
+            levelDays: c.days,
+            expectedHoursPerWeek: level.expectedHoursPerWeek === null ? null : level.expectedHoursPerWeek.toFixed(2),
+            expectedHours: expected === null ? null : hours(expected),
+            registeredHours: hours(c.registered),
+            deliveryRatio:
+              expected === null || expected.isZero()
+                ? null
+                : c.registered.div(expected).toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed(4),
+          };
+        });
       return {
         providerId: id,
         providerRef: provider?.ref ?? null,
@@ -154,6 +240,7 @@ export function evaluateFollowUp(input: FollowUpInput): FollowUp {
         deliveryRatio: ratio(delivered, granted),
         categories,
         largestDeviations,
+        levels: ownLevels,
       };
     }),
   };

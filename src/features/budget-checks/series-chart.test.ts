@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { isoWeek } from './iso-week.js';
-import { niceStep, seriesCsv, seriesSvg, type SeriesPoint } from './series-chart.js';
+import { ENGLISH_CHART_WORDS, niceStep, seriesCsv, seriesSvg, type SeriesPoint } from './series-chart.js';
 
 const point = (week: number, granted: string | null, affordable: string | null): SeriesPoint => ({
   week: isoWeek(2026, week),
@@ -39,6 +39,33 @@ describe('series output', () => {
     const granted = /<path d="([^"]+)" fill="none" stroke="#212121"/.exec(svg)![1]!;
     expect(granted.match(/M/g)).toHaveLength(2);
     expect(granted.match(/L/g)).toHaveLength(1);
+  });
+});
+
+describe("the chart in the page's language", () => {
+  const danish = {
+    locale: 'da-DK',
+    isoWeek: 'Uge (ISO)',
+    hoursPerWeek: 'timer pr. uge',
+    granted: 'visiteret',
+    affordable: 'budgetteret',
+    band: 'hold øje-bånd',
+    status: { ok: 'OK', watch: 'Hold øje', over: 'Over budget', no_price: 'Ingen timepris' },
+    dot: '{week}: visiteret {granted} t, budgetteret {affordable} t, {status}',
+  };
+  it('writes axes, legend, ticks and tooltips in its words and number format', () => {
+    const svg = seriesSvg('Budget', [point(1, '1234.5', '1200'), point(2, null, null)], danish);
+    expect(svg).toContain('>Uge (ISO)</text>');
+    expect(svg).toContain('>timer pr. uge</text>');
+    expect(svg).toContain('>1.000</text>'); // a tick in Danish digits
+    expect(svg).toContain('<title>2026-W01: visiteret 1.234,50 t, budgetteret 1.200,00 t, OK</title>');
+    expect(svg).toContain('<text x="257" y="0">hold øje-bånd</text>'); // after "visiteret" and "budgetteret", each as wide as its words
+    expect(svg).not.toMatch(/granted|affordable|ISO week/);
+  });
+  it('keeps the English of the API chart', () => {
+    const svg = seriesSvg('Budget', [point(1, '10', '12')], ENGLISH_CHART_WORDS);
+    expect(svg).toContain('<title>2026-W01: granted 10.00 h, affordable 12.00 h, ok</title>');
+    expect(svg).toContain('>ISO week</text>');
   });
 });
 

@@ -55,13 +55,43 @@ export function niceStep(max: number, count = 5): number {
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * power;
 }
 
+/** The words and number format of the chart; the API's SVG is in English, the web page in the user's language. */
+export interface ChartWords {
+  /** BCP 47 locale for the numbers, e.g. 'da-DK'. */
+  locale: string;
+  isoWeek: string;
+  hoursPerWeek: string;
+  granted: string;
+  affordable: string;
+  band: string;
+  status: Record<'ok' | 'watch' | 'over' | 'no_price', string>;
+  /** A dot's tooltip with {week}, {granted}, {affordable} and {status}. */
+  dot: string;
+}
+
+export const ENGLISH_CHART_WORDS: ChartWords = {
+  locale: 'en-US',
+  isoWeek: 'ISO week',
+  hoursPerWeek: 'hours per week',
+  granted: 'granted',
+  affordable: 'affordable',
+  band: 'watch band (watch – over threshold)',
+  status: { ok: 'ok', watch: 'watch', over: 'over', no_price: 'no price' },
+  dot: '{week}: granted {granted} h, affordable {affordable} h, {status}',
+};
+
 const STATUS_COLOUR: Record<string, string> = { ok: '#2e7d32', watch: '#ef8f00', over: '#c62828', no_price: '#757575' };
 
 /**
  * A self-contained SVG line chart: granted hours per week against affordable hours, with the
  * threshold band (between "watch" and "over") shaded. Weeks without a check leave gaps.
  */
-export function seriesSvg(title: string, points: readonly SeriesPoint[]): string {
+export function seriesSvg(title: string, points: readonly SeriesPoint[], words: ChartWords = ENGLISH_CHART_WORDS): string {
+  const english = words === ENGLISH_CHART_WORDS;
+  // the API's SVG keeps its figures as before ("7.50"); a page shows them in its own language
+  const figure = (d: Decimal | null) =>
+    d === null ? '–' : english ? fmt(d) : d.toNumber().toLocaleString(words.locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const statusWord = (s: string | null) => (s === null ? '' : (words.status[s as keyof ChartWords['status']] ?? s));
   const W = 960;
   const H = 440;
   const m = { left: 70, right: 20, top: 50, bottom: 70 };
@@ -111,7 +141,7 @@ export function seriesSvg(title: string, points: readonly SeriesPoint[]): string
     const yy = r1(y(new Decimal(v)));
     yTicks.push(
       `<line x1="${m.left}" y1="${yy}" x2="${W - m.right}" y2="${yy}" stroke="#e0e0e0"/>` +
-        `<text x="${m.left - 8}" y="${yy + 4}" text-anchor="end">${escapeXml(v.toLocaleString('en-US', { maximumFractionDigits: 2 }))}</text>`,
+        `<text x="${m.left - 8}" y="${yy + 4}" text-anchor="end">${escapeXml(v.toLocaleString(words.locale, { maximumFractionDigits: 2 }))}</text>`,
     );
   }
   const xTicks = points
@@ -123,7 +153,13 @@ export function seriesSvg(title: string, points: readonly SeriesPoint[]): string
       p.grantedHours === null
         ? ''
         : `<circle cx="${r1(x(i))}" cy="${r1(y(p.grantedHours))}" r="3.5" fill="${STATUS_COLOUR[p.status ?? ''] ?? '#424242'}">` +
-          `<title>${escapeXml(`${p.week.key}: granted ${fmt(p.grantedHours)} h, affordable ${fmt(p.affordableHours) || '–'} h, ${p.status ?? ''}`)}</title></circle>`,
+          `<title>${escapeXml(
+            words.dot
+              .replace('{week}', p.week.key)
+              .replace('{granted}', figure(p.grantedHours))
+              .replace('{affordable}', figure(p.affordableHours))
+              .replace('{status}', english ? (p.status ?? '') : statusWord(p.status)),
+          )}</title></circle>`,
     )
     .join('');
   const legendY = H - 22;
@@ -139,17 +175,32 @@ export function seriesSvg(title: string, points: readonly SeriesPoint[]): string
     `<path d="${path((p) => p.grantedHours)}" fill="none" stroke="#212121" stroke-width="2"/>`,
     dots,
     ...xTicks,
-    `<text x="${m.left + pw / 2}" y="${H - m.bottom + 36}" text-anchor="middle">ISO week</text>`,
-    `<text x="16" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${m.top + ph / 2})">hours per week</text>`,
+    `<text x="${m.left + pw / 2}" y="${H - m.bottom + 36}" text-anchor="middle">${escapeXml(words.isoWeek)}</text>`,
+    `<text x="16" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${m.top + ph / 2})">${escapeXml(words.hoursPerWeek)}</text>`,
     `<g transform="translate(${m.left},${legendY})">`,
-    `<line x1="0" y1="-4" x2="24" y2="-4" stroke="#212121" stroke-width="2"/><text x="30" y="0">granted</text>`,
-    `<line x1="110" y1="-4" x2="134" y2="-4" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4"/><text x="140" y="0">affordable</text>`,
-    `<rect x="230" y="-10" width="24" height="12" fill="#ffe0a3"/><text x="260" y="0">watch band (watch – over threshold)</text>`,
-    `<circle cx="505" cy="-4" r="3.5" fill="${STATUS_COLOUR.ok}"/><text x="513" y="0">ok</text>`,
-    `<circle cx="545" cy="-4" r="3.5" fill="${STATUS_COLOUR.watch}"/><text x="553" y="0">watch</text>`,
-    `<circle cx="600" cy="-4" r="3.5" fill="${STATUS_COLOUR.over}"/><text x="608" y="0">over</text>`,
+    ...legend(words),
     `</g>`,
     `</svg>`,
     '',
   ].join('\n');
+}
+
+/** The legend's items side by side, each as wide as its words (about 6.5 px a character at 12 px). */
+function legend(words: ChartWords): string[] {
+  const out: string[] = [];
+  let x = 0;
+  const item = (mark: (x: number) => string, markWidth: number, text: string) => {
+    out.push(`${mark(x)}<text x="${x + markWidth + 6}" y="0">${escapeXml(text)}</text>`);
+    x += markWidth + 6 + Math.ceil(text.length * 6.5) + 18;
+  };
+  item((x) => `<line x1="${x}" y1="-4" x2="${x + 24}" y2="-4" stroke="#212121" stroke-width="2"/>`, 24, words.granted);
+  item(
+    (x) => `<line x1="${x}" y1="-4" x2="${x + 24}" y2="-4" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4"/>`,
+    24,
+    words.affordable,
+  );
+  item((x) => `<rect x="${x}" y="-10" width="24" height="12" fill="#ffe0a3"/>`, 24, words.band);
+  for (const s of ['ok', 'watch', 'over'] as const)
+    item((x) => `<circle cx="${x + 4}" cy="-4" r="3.5" fill="${STATUS_COLOUR[s]}"/>`, 8, words.status[s]);
+  return out;
 }
