@@ -5,6 +5,7 @@ import { migrateLatest, migrateRollbackAll, migrationStatus } from './db/migrate
 import { AppError } from './shared/errors.js';
 import { registerDemoCommand } from '../seeds/demo-command.js';
 import { registerImportCommand } from './features/imports/import-command.js';
+import { municipalityCreateInput, type MunicipalityCreateOptions } from './features/municipalities/municipality-options.js';
 import { registerBudgetCommands } from './features/budget-checks/budget-command.js';
 import { registerModelCommands } from './features/models/model-command.js';
 import { registerSettlementCommands } from './features/settlements/settlement-command.js';
@@ -45,14 +46,18 @@ export function buildCli(): Command {
     .requiredOption('--name <name>', 'display name')
     .addOption(new Option('--country <country>', 'DK or SE').choices(['DK', 'SE']).makeOptionMandatory())
     .addOption(new Option('--language <language>', 'document language').choices(['da', 'sv', 'en']))
-    .action(async (opts: { code: string; name: string; country: 'DK' | 'SE'; language?: 'da' | 'sv' | 'en' }) => {
+    .option('--company-number <number>', 'CVR / organisationsnummer, printed on every invoice')
+    .option('--electronic-address <id>', 'EAN/GLN or Peppol id that receives invoices')
+    .option('--electronic-address-scheme <eas>', 'its Peppol scheme: 0088 EAN/GLN, 0184 CVR, 0007 organisationsnummer')
+    .option('--street <street>', 'postal address: street and number')
+    .option('--additional-street <text>', 'postal address: second line')
+    .option('--postal-zone <code>', 'postal address: postcode (NNNN or NNN NN)')
+    .option('--city <city>', 'postal address: city')
+    .addOption(new Option('--invoicing-mode <mode>', 'how providers are paid').choices(['self_billing', 'payment_basis']))
+    .option('--buyer-reference <text>', "the municipality's own reference on every invoice")
+    .action(async (opts: MunicipalityCreateOptions) => {
       await withServices(async (s) => {
-        const m = await s.municipalities.create(cliActor(), {
-          code: opts.code,
-          name: opts.name,
-          country: opts.country,
-          ...(opts.language ? { language: opts.language } : {}),
-        });
+        const m = await s.municipalities.create(cliActor(), municipalityCreateInput(opts));
         console.log(JSON.stringify(m, null, 2));
       });
     });

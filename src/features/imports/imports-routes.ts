@@ -14,7 +14,9 @@ import {
   ImportResult,
   JsonGrantsUpload,
   JsonVisitsUpload,
+  jsonUploadOf,
 } from './imports-schemas.js';
+import { MASTER_DATA_IMPORTS } from './master-data-kinds.js';
 import type { ImportsService } from './imports-service.js';
 
 const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel']);
@@ -71,6 +73,7 @@ export function importsRoutes(registry: OpenAPIRegistry, service: ImportsService
     });
   upload('visits', JsonVisitsUpload);
   upload('grants', JsonGrantsUpload);
+  for (const kind of Object.keys(MASTER_DATA_IMPORTS) as Array<keyof typeof MASTER_DATA_IMPORTS>) upload(kind, jsonUploadOf(kind));
 
   defineRoute(r, registry, {
     method: 'get',

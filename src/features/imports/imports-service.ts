@@ -12,13 +12,22 @@ import { ImportLineStream, type ImportFormat } from './import-stream.js';
 import { SourceSystem, type ImportBatchFilter, type ImportResult, type RowRejection } from './imports-schemas.js';
 import { importsStore } from './imports-store.js';
 import { visitsImport } from './visits-import.js';
+import { MASTER_DATA_IMPORTS, MASTER_DATA_LOCK_KEYS } from './master-data-kinds.js';
 
 export const DEFAULT_SOURCE = 'import';
 /** Rejections kept on a batch (and returned); the total is always counted. */
 export const MAX_REJECTIONS = 10_000;
 
-const KINDS: Record<ImportKindName, ImportKind> = { visits: visitsImport, grants: grantsImport };
-const LOCK_KEY: Record<ImportKindName, number> = { visits: 0x494d5031, grants: 0x494d5032 };
+const KINDS: Record<ImportKindName, ImportKind> = {
+  visits: visitsImport,
+  grants: grantsImport,
+  ...MASTER_DATA_IMPORTS,
+};
+const LOCK_KEY: Record<ImportKindName, number> = {
+  visits: 0x494d5031,
+  grants: 0x494d5032,
+  ...MASTER_DATA_LOCK_KEYS,
+};
 
 export interface ImportRequest {
   kind: ImportKindName;
