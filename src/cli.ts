@@ -5,6 +5,9 @@ import { migrateLatest, migrateRollbackAll, migrationStatus } from './db/migrate
 import { AppError } from './shared/errors.js';
 import { registerDemoCommand } from '../seeds/demo-command.js';
 import { registerImportCommand } from './features/imports/import-command.js';
+import { registerExportCommand } from './features/imports/export-command.js';
+import { registerLoadCommand } from './features/imports/load-command.js';
+import { registerModelImportCommand } from './features/models/models-file.js';
 import { municipalityCreateInput, type MunicipalityCreateOptions } from './features/municipalities/municipality-options.js';
 import { registerBudgetCommands } from './features/budget-checks/budget-command.js';
 import { registerModelCommands } from './features/models/model-command.js';
@@ -101,6 +104,9 @@ export function buildCli(): Command {
   registerImportCommand(program);
   registerBudgetCommands(program);
   registerModelCommands(program);
+  registerModelImportCommand(program);
+  registerExportCommand(program);
+  registerLoadCommand(program);
   registerSettlementCommands(program);
   registerInvoiceCommands(program);
   registerInvoiceControlCommands(program);

@@ -12,6 +12,7 @@ import { ImportLineStream, type ImportFormat } from './import-stream.js';
 import { SourceSystem, type ImportBatchFilter, type ImportResult, type RowRejection } from './imports-schemas.js';
 import { importsStore } from './imports-store.js';
 import { visitsImport } from './visits-import.js';
+import { nameFieldsAsWritten } from './written-names.js';
 import { MASTER_DATA_IMPORTS, MASTER_DATA_LOCK_KEYS } from './master-data-kinds.js';
 
 export const DEFAULT_SOURCE = 'import';
@@ -125,6 +126,7 @@ export class ImportsService {
       await tx.raw('analyze import_staging');
       const ctx = { municipalityId: m, zone, batchId };
       await kind.resolve(tx, ctx);
+      await nameFieldsAsWritten(tx, lines.writtenNames);
       const counts = (
         await tx.raw(`
           select count(*)::int as total,

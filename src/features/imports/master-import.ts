@@ -20,9 +20,9 @@ export interface MasterKindSpec {
   fields: readonly FieldSpec[];
   /** Staging columns in order: name and SQL type. At least two (a rejected line fills the first two). */
   columns: ReadonlyArray<readonly [string, string]>;
-  read(values: unknown[], ctx: LineContext): Cell[];
-  resolve(tx: Knex.Transaction, ctx: ResolveContext): Promise<void>;
-  merge(tx: Knex.Transaction, ctx: ResolveContext): Promise<void>;
+  read: (values: unknown[], ctx: LineContext) => Cell[];
+  resolve: (tx: Knex.Transaction, ctx: ResolveContext) => Promise<void>;
+  merge: (tx: Knex.Transaction, ctx: ResolveContext) => Promise<void>;
 }
 
 const cell = (v: Cell): string =>
