@@ -16,8 +16,10 @@ export async function nameFieldsAsWritten(tx: Knex.Transaction, written: Readonl
       where r.err_field is not null`,
     params,
   );
-  // Longest names first, so "valid_from" is not rewritten inside a longer name that contains it.
-  for (const [canonical, asWritten] of renamed.sort(([a], [b]) => b.length - a.length)) {
+  // Only names that cannot be a plain word of the message ("valid_from", not "rate"); longest
+  // first, so a name is not rewritten inside a longer one that contains it.
+  const named = renamed.filter(([canonical]) => canonical.includes('_')).sort(([a], [b]) => b.length - a.length);
+  for (const [canonical, asWritten] of named) {
     await tx.raw(
       `update import_resolved set err_message = regexp_replace(err_message, ?, ?, 'g')
         where err_field is not null and strpos(err_message, ?) > 0`,
