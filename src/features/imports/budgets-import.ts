@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { FieldSpec } from './import-fields.js';
 import { firstFailure, type ResolveContext } from './import-kind.js';
 import { int, ref, rowError, text } from './import-values.js';
-import { category, decimal, limited, masterKind } from './master-import.js';
+import { parseAmount } from '../budget-checks/budget-import.js';
+import { category, limited, masterKind } from './master-import.js';
 
 /** Budget lines, identified by (year, area, category); an empty area or category means all. */
 export const BUDGET_FIELDS = [
@@ -65,8 +66,11 @@ export const budgetsImport = masterKind({
     const area = a === null || ALL.has(a.toLowerCase()) ? null : ref(a, 'area');
     const c = text(v[2], 'category');
     const cat = c === null || ALL.has(c.toLowerCase()) ? null : category(c, 'category');
-    const amount = decimal(v[3], 'amount', 2);
-    if (amount === null) throw rowError('amount', 'is required');
+    const given = text(v[3], 'amount');
+    if (given === null) throw rowError('amount', 'is required');
+    // As the budget CSV reads it: "12500000.00", "12500000,00", "12.500.000,00".
+    const amount = parseAmount(given);
+    if (amount === null) throw rowError('amount', `must be an amount of at least 0 with at most 2 decimals, got "${given.slice(0, 40)}"`);
     return [year, area, cat, amount, limited(v[4], 'note', 500)];
   },
   resolve,

@@ -38,7 +38,13 @@ const CONTENT = ['provider_id', 'valid_to', 'reason'];
 async function resolve(tx: Knex.Transaction, { municipalityId: m }: ResolveContext): Promise<void> {
   await resolvePeriods(tx, m, {
     table: 'provider_choices',
-    select: 'p.id as provider_id, s.reason',
+    // Without a reason, a citizen's first choice for a category is 'initial', a later one a 'choice'.
+    select: `p.id as provider_id, coalesce(s.reason, case
+               when exists (select 1 from import_periods e where e.citizen_ref = s.citizen_ref and e.category = s.category
+                               and e.valid_from < s.valid_from and e.err_field is null)
+                 or exists (select 1 from provider_choices pc where pc.municipality_id = ${m} and pc.citizen_id = s.citizen_id
+                               and pc.category = s.category and pc.valid_from < s.valid_from)
+               then 'choice' else 'initial' end) as reason`,
     content: CONTENT,
     keys: ['category'],
     joins: `left join providers p on p.municipality_id = ${m} and p.ref = s.provider_ref`,
@@ -67,7 +73,7 @@ export const choicesImport = masterKind({
     if (from === null) throw rowError('valid_from', 'is required');
     const to = date(v[4], 'valid_to');
     if (to !== null && to <= from) throw rowError('valid_to', 'must be after valid_from (the end date is exclusive)');
-    const reason = word(v[5], 'reason', REASONS, ['initial', 'choice', 'takeover']) ?? 'choice';
+    const reason = word(v[5], 'reason', REASONS, ['initial', 'choice', 'takeover']);
     return [citizen, cat, provider, from, to, reason];
   },
   resolve,
