@@ -176,21 +176,28 @@ export async function resolvePeriods(tx: Knex.Transaction, m: number, k: PeriodK
        left join citizens c on c.municipality_id = ? and c.ref = s.citizen_ref`,
     [m],
   );
-  const okRows = `select p.* from import_periods p where p.err_field is null and p.citizen_id is not null and p.first_row = p.row_no`;
+  // The rows that reach the overlap checks, indexed by citizen: each row looks only at its citizen's.
+  await tx.raw(
+    `create temp table import_ok on commit drop as
+     select p.* from import_periods p where p.err_field is null and p.citizen_id is not null and p.first_row = p.row_no;
+     create index on import_ok (citizen_id);
+     analyze import_ok;
+     create temp table import_matched on commit drop as
+     select cur.id from import_ok ok join ${k.table} cur on cur.municipality_id = ${m} and cur.citizen_id = ok.citizen_id
+                                                      and cur.valid_from = ok.valid_from${eq('cur', 'ok')};
+     alter table import_matched add primary key (id);`,
+  );
   await tx.raw(
     `create temp table import_period_conflicts on commit drop as
-     with ok as (${okRows}),
-     matched as (select cur.id from ok join ${k.table} cur on cur.municipality_id = ${m} and cur.citizen_id = ok.citizen_id
-                                                             and cur.valid_from = ok.valid_from${eq('cur', 'ok')})
      select a.row_no,
-            (select min(b.row_no) from ok b where b.citizen_id = a.citizen_id${eq('b', 'a')} and b.row_no < a.row_no
+            (select min(b.row_no) from import_ok b where b.citizen_id = a.citizen_id${eq('b', 'a')} and b.row_no < a.row_no
                 and daterange(b.valid_from, b.valid_to) && daterange(a.valid_from, a.valid_to)) as file_row,
             (select format('%s to %s', e.valid_from, coalesce(e.valid_to::text, 'open')) from ${k.table} e
               where e.municipality_id = ${m} and e.citizen_id = a.citizen_id${eq('e', 'a')}
-                and e.id not in (select id from matched)
+                and not exists (select 1 from import_matched x where x.id = e.id)
                 and daterange(e.valid_from, e.valid_to) && daterange(a.valid_from, a.valid_to)
               order by e.valid_from limit 1) as stored
-       from ok a`,
+       from import_ok a`,
   );
   const checks = [
     {
