@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -199,6 +201,33 @@ describe('master-data imports (issue 21)', () => {
       );
     } finally {
       log.mockRestore();
+      if (previous === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previous;
+    }
+  });
+
+  it('loads the valid rows of a scenario with a wrong reference, lists the rejected ones and exits with 2', async () => {
+    const sc = JSON.parse(fs.readFileSync(path.join(scenarios, 'solna-2024.json'), 'utf8'));
+    sc.choices.push({ citizen: 'NOBODY', category: 'personal_care', provider: sc.providers[0].ref, validFrom: '2024-01-01' });
+    const file = path.join(os.tmpdir(), `carepay-load-${process.pid}.json`);
+    fs.writeFileSync(file, JSON.stringify(sc));
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = t.url;
+    const logged: string[] = [];
+    const errors: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void logged.push(l));
+    const err = vi.spyOn(console, 'error').mockImplementation((l: string) => void errors.push(l));
+    try {
+      expect(await runCli(['node', 'carepay', 'load', file, '--municipality', 'solna-bad'])).toBe(2);
+      const row = sc.choices.length;
+      expect(logged).toContain(`    row ${row}  citizen_ref: unknown citizen "NOBODY"`);
+      expect(errors.join('\n')).toContain('1 row(s) of the scenario were rejected (listed above); the valid rows are loaded');
+      const m2 = (await t.db('municipalities').where({ code: 'solna-bad' }).first()).id;
+      expect(await t.db('provider_choices').where({ municipality_id: m2 }).count({ n: '*' })).toEqual([{ n: row - 1 }]);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+      fs.rmSync(file, { force: true });
       if (previous === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = previous;
     }

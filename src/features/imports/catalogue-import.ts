@@ -105,9 +105,14 @@ async function resolveVersions(tx: Knex.Transaction, m: number): Promise<void> {
 
 const versionChecks = [
   {
-    when: 'v.valid_from is not null and (v.valid_to is distinct from s.valid_to or (s.label is not null and v.label is distinct from s.label))',
+    when: 'v.valid_from is not null and v.valid_to is distinct from s.valid_to',
     field: 'valid_to',
-    message: `format('the catalogue from %s is given another end date or label in row %s', s.valid_from, v.first_row)`,
+    message: `format('the catalogue from %s is given another end date in row %s', s.valid_from, v.first_row)`,
+  },
+  {
+    when: 'v.valid_from is not null and s.label is not null and v.label is distinct from s.label',
+    field: 'catalogue',
+    message: `format('the catalogue from %s is given another label in row %s', s.valid_from, v.first_row)`,
   },
   { when: 'v.conflict is not null', field: 'valid_from', message: 'v.conflict' },
 ];
