@@ -5,6 +5,10 @@ import { migrateLatest, migrateRollbackAll, migrationStatus } from './db/migrate
 import { AppError } from './shared/errors.js';
 import { registerDemoCommand } from '../seeds/demo-command.js';
 import { registerImportCommand } from './features/imports/import-command.js';
+import { registerExportCommand } from './features/imports/export-command.js';
+import { registerLoadCommand } from './features/imports/load-command.js';
+import { registerModelImportCommand } from './features/models/models-file.js';
+import { municipalityCreateInput, type MunicipalityCreateOptions } from './features/municipalities/municipality-options.js';
 import { registerFsiiiCatalogueCommand } from './features/catalogue/fsiii-catalogue-command.js';
 import { registerPostingCommands } from './features/postings/posting-command.js';
 import { registerBudgetCommands } from './features/budget-checks/budget-command.js';
@@ -47,14 +51,18 @@ export function buildCli(): Command {
     .requiredOption('--name <name>', 'display name')
     .addOption(new Option('--country <country>', 'DK or SE').choices(['DK', 'SE']).makeOptionMandatory())
     .addOption(new Option('--language <language>', 'document language').choices(['da', 'sv', 'en']))
-    .action(async (opts: { code: string; name: string; country: 'DK' | 'SE'; language?: 'da' | 'sv' | 'en' }) => {
+    .option('--company-number <number>', 'CVR / organisationsnummer, printed on every invoice')
+    .option('--electronic-address <id>', 'EAN/GLN or Peppol id that receives invoices')
+    .option('--electronic-address-scheme <eas>', 'its Peppol scheme: 0088 EAN/GLN, 0184 CVR, 0007 organisationsnummer')
+    .option('--street <street>', 'postal address: street and number')
+    .option('--additional-street <text>', 'postal address: second line')
+    .option('--postal-zone <code>', 'postal address: postcode (NNNN or NNN NN)')
+    .option('--city <city>', 'postal address: city')
+    .addOption(new Option('--invoicing-mode <mode>', 'how providers are paid').choices(['self_billing', 'payment_basis']))
+    .option('--buyer-reference <text>', "the municipality's own reference on every invoice")
+    .action(async (opts: MunicipalityCreateOptions) => {
       await withServices(async (s) => {
-        const m = await s.municipalities.create(cliActor(), {
-          code: opts.code,
-          name: opts.name,
-          country: opts.country,
-          ...(opts.language ? { language: opts.language } : {}),
-        });
+        const m = await s.municipalities.create(cliActor(), municipalityCreateInput(opts));
         console.log(JSON.stringify(m, null, 2));
       });
     });
@@ -99,6 +107,9 @@ export function buildCli(): Command {
   registerFsiiiCatalogueCommand(program);
   registerBudgetCommands(program);
   registerModelCommands(program);
+  registerModelImportCommand(program);
+  registerExportCommand(program);
+  registerLoadCommand(program);
   registerSettlementCommands(program);
   registerPostingCommands(program);
   registerInvoiceCommands(program);

@@ -275,8 +275,9 @@ describe('import hardening (issue 20)', () => {
       const res = await post('/api/imports/visits?source=utf8', csv);
       expect(res.status).toBe(201);
       expect(res.body.rejected).toEqual([
-        { row: 3, field: 'provider_ref', message: notUtf8('F8') },
-        { row: 6, field: 'actual_end', message: notUtf8('E2') },
+        // named by the file's own header (issue 21)
+        { row: 3, field: 'Leverandør', message: notUtf8('F8') },
+        { row: 6, field: 'Slut', message: notUtf8('E2') },
       ]);
       expect(await imported('utf8')).toEqual(['U1', 'U3', 'U4\uFFFD']);
 

@@ -63,7 +63,7 @@ export interface FhirImportRequest {
 }
 
 /** The import columns of a rejected row, said as the FHIR element they came from. */
-const ELEMENT: Record<ImportKindName, Record<string, string>> = {
+const ELEMENT: Partial<Record<ImportKindName, Record<string, string>>> = {
   grants: {
     external_id: 'CarePlan.id',
     citizen_ref: 'CarePlan.subject',
@@ -142,7 +142,7 @@ export class FhirImportService {
       });
       for (const r of result.rejected) {
         const from = rows[r.row - 1]!;
-        rejected.push({ row: from.row, resource: from.resource, field: ELEMENT[kind][r.field] ?? r.field, message: r.message });
+        rejected.push({ row: from.row, resource: from.resource, field: ELEMENT[kind]?.[r.field] ?? r.field, message: r.message });
       }
       return {
         batchId: result.batchId,

@@ -5,7 +5,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { actingIn, withServices } from '../../cli/context.js';
 import type { Services } from '../../services.js';
 import { badRequest } from '../../shared/errors.js';
-import type { ImportKindName } from './import-kind.js';
+import { IMPORT_KINDS, type ImportKindName } from './import-kind.js';
 import type { ImportFormat } from './import-stream.js';
 import type { ImportResult } from './imports-schemas.js';
 import { runFhirImportCommand } from './fhir-import-command.js';
@@ -85,9 +85,10 @@ export async function runImportCommand(services: Services, args: ImportCommandAr
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('import visits or grants from a CSV or JSON file, or a FHIR bundle (formats: docs/import-formats.md)')
-    .argument('<kind>', 'visits, grants or fhir', (v: string) => {
-      if (v !== 'visits' && v !== 'grants' && v !== 'fhir') throw new InvalidArgumentError('must be visits, grants or fhir');
+    .description('import visits, grants or master data from a CSV or JSON file, or a FHIR bundle (formats: docs/import-formats.md)')
+    .argument('<kind>', `${IMPORT_KINDS.join(', ')} or fhir`, (v: string) => {
+      if (v !== 'fhir' && !(IMPORT_KINDS as readonly string[]).includes(v))
+        throw new InvalidArgumentError(`must be one of ${IMPORT_KINDS.join(', ')} or fhir`);
       return v;
     })
     .argument('<file>', 'the file to import (.csv or .json)')

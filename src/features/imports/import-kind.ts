@@ -2,7 +2,20 @@ import type { Knex } from 'knex';
 import type { FieldSpec } from './import-fields.js';
 import { copyValue } from './import-values.js';
 
-export type ImportKindName = 'visits' | 'grants';
+export const IMPORT_KINDS = [
+  'visits',
+  'grants',
+  'providers',
+  'catalogue',
+  'levels',
+  'prices',
+  'citizens',
+  'choices',
+  'absences',
+  'level-grants',
+  'budgets',
+] as const;
+export type ImportKindName = (typeof IMPORT_KINDS)[number];
 
 export interface LineContext {
   zone: string;

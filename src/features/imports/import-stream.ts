@@ -28,6 +28,8 @@ export const WHOLE_ROW = '_row';
 export class ImportLineStream extends Transform {
   bytesRead = 0;
   rows = 0;
+  /** The file's own name of each field it gives (CSV header or first JSON key), for the messages of rejected rows. */
+  readonly writtenNames = new Map<string, string>();
   private readonly decoder = new MarkingUtf8Decoder();
   /** Set once a NUL byte or an invalid UTF-8 byte has arrived: from then on every CSV field is checked (a clean file pays nothing). */
   private suspect = false;
@@ -64,6 +66,7 @@ export class ImportLineStream extends Transform {
             );
             let k = 0;
             columnField = named.map((f) => (f === '' ? -1 : resolved[k++]!));
+            columnField.forEach((f, c) => f >= 0 && this.writtenNames.set(kind.fields[f]!.name, named[c]!));
             return;
           }
           this.rows++;
@@ -132,6 +135,7 @@ export class ImportLineStream extends Transform {
               return;
             }
             keyOf[f] = key;
+            if (!this.writtenNames.has(kind.fields[f]!.name)) this.writtenNames.set(kind.fields[f]!.name, key);
             values[f] = v;
           }
           this.out += writeLine(values, row);

@@ -14,8 +14,17 @@ import {
   ImportResult,
   JsonGrantsUpload,
   JsonVisitsUpload,
+  jsonUploadOf,
 } from './imports-schemas.js';
+import { MASTER_DATA_IMPORTS } from './master-data-kinds.js';
 import type { ImportsService } from './imports-service.js';
+
+const VERSIONED =
+  'Idempotent on (municipality, source system, external id): an identical row is "unchanged", a changed row adds a ' +
+  'new version and keeps the earlier one.';
+const MASTER_DATA_IDENTITY =
+  'Idempotent on the natural key of the kind (docs/import-formats.md#master-data): an identical row is "unchanged", a ' +
+  'changed row updates the stored record where the kind allows it (a stored catalogue and a used price list never change).';
 
 const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel']);
 
@@ -33,15 +42,15 @@ function formatOf(req: Request): ImportFormat {
 export function importsRoutes(registry: OpenAPIRegistry, service: ImportsService, maxUploadBytes: number): Router {
   const r = Router();
   const tag = 'Imports';
-  const upload = (kind: ImportKindName, json: typeof JsonVisitsUpload) =>
+  const upload = (kind: ImportKindName, json: typeof JsonVisitsUpload, identity = VERSIONED) =>
     defineRoute(r, registry, {
       method: 'post',
       path: `/imports/${kind}`,
       tag,
       summary: `Import ${kind} from a CSV or JSON file (the raw file is the request body)`,
       description:
-        'Idempotent on (municipality, source system, external id): an identical row is "unchanged", a changed row adds a ' +
-        'new version and keeps the earlier one. Rejected rows are reported with row number, field and reason; the valid ' +
+        identity +
+        ' Rejected rows are reported with row number, field and reason; the valid ' +
         'rows of the file are kept (a field over 64 KiB, a row over 1 MiB, a byte that is not UTF-8 or a NUL rejects its ' +
         'row). A malformed file, unknown or missing columns → 400 and nothing is written; larger than ' +
         `the upload limit → 413; another Content-Type → 415. Formats: docs/import-formats.md.`,
@@ -71,6 +80,8 @@ export function importsRoutes(registry: OpenAPIRegistry, service: ImportsService
     });
   upload('visits', JsonVisitsUpload);
   upload('grants', JsonGrantsUpload);
+  for (const kind of Object.keys(MASTER_DATA_IMPORTS) as Array<keyof typeof MASTER_DATA_IMPORTS>)
+    upload(kind, jsonUploadOf(kind), MASTER_DATA_IDENTITY);
 
   defineRoute(r, registry, {
     method: 'get',

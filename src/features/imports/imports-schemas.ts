@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IMPORT_KINDS } from './import-kind.js';
 
 export const SourceSystem = z
   .string()
@@ -45,7 +46,7 @@ export type ImportResult = z.infer<typeof ImportResult>;
 
 const batchFields = {
   id: z.number().int(),
-  kind: z.enum(['visits', 'grants']),
+  kind: z.enum(IMPORT_KINDS),
   format: z.enum(['csv', 'json']),
   sourceSystem: z.string(),
   filename: z.string().nullable(),
@@ -65,7 +66,7 @@ export type ImportBatch = z.infer<typeof ImportBatch>;
 export const ImportBatchDetail = z.object({ ...batchFields, rejections: z.array(RowRejection) }).meta({ id: 'ImportBatchDetail' });
 export type ImportBatchDetail = z.infer<typeof ImportBatchDetail>;
 
-export const ImportBatchFilter = z.object({ kind: z.enum(['visits', 'grants']).optional() });
+export const ImportBatchFilter = z.object({ kind: z.enum(IMPORT_KINDS).optional() });
 export type ImportBatchFilter = z.infer<typeof ImportBatchFilter>;
 
 export const CsvUpload = z.string().meta({
@@ -80,3 +81,9 @@ export const JsonVisitsUpload = z
 export const JsonGrantsUpload = z
   .array(z.record(z.string(), z.unknown()))
   .meta({ description: 'An array of row objects, or {"grants": [ ... ]}; keys as the CSV columns' });
+
+/** A JSON upload of a master-data kind: an array of row objects, or {"<kind>": [ ... ]}. */
+export const jsonUploadOf = (kind: string) =>
+  z
+    .array(z.record(z.string(), z.unknown()))
+    .meta({ description: `An array of row objects, or {"${kind}": [ ... ]}; keys as the CSV columns (docs/import-formats.md)` });

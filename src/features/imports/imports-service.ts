@@ -12,13 +12,23 @@ import { ImportLineStream, type ImportFormat } from './import-stream.js';
 import { SourceSystem, type ImportBatchFilter, type ImportResult, type RowRejection } from './imports-schemas.js';
 import { importsStore } from './imports-store.js';
 import { visitsImport } from './visits-import.js';
+import { nameFieldsAsWritten } from './written-names.js';
+import { MASTER_DATA_IMPORTS, MASTER_DATA_LOCK_KEYS } from './master-data-kinds.js';
 
 export const DEFAULT_SOURCE = 'import';
 /** Rejections kept on a batch (and returned); the total is always counted. */
 export const MAX_REJECTIONS = 10_000;
 
-const KINDS: Record<ImportKindName, ImportKind> = { visits: visitsImport, grants: grantsImport };
-const LOCK_KEY: Record<ImportKindName, number> = { visits: 0x494d5031, grants: 0x494d5032 };
+const KINDS: Record<ImportKindName, ImportKind> = {
+  visits: visitsImport,
+  grants: grantsImport,
+  ...MASTER_DATA_IMPORTS,
+};
+const LOCK_KEY: Record<ImportKindName, number> = {
+  visits: 0x494d5031,
+  grants: 0x494d5032,
+  ...MASTER_DATA_LOCK_KEYS,
+};
 
 export interface ImportRequest {
   kind: ImportKindName;
@@ -116,6 +126,7 @@ export class ImportsService {
       await tx.raw('analyze import_staging');
       const ctx = { municipalityId: m, zone, batchId };
       await kind.resolve(tx, ctx);
+      await nameFieldsAsWritten(tx, lines.writtenNames);
       const counts = (
         await tx.raw(`
           select count(*)::int as total,

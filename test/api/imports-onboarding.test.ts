@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { useTestDatabase } from '../helpers/db.js';
+
+const t = useTestDatabase();
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'onboarding');
+
+/**
+ * A new municipality set up from files alone (README "A municipality from files"): the commands
+ * an implementer types, through the real command line, then its first month settled.
+ */
+describe('a new municipality from files alone', () => {
+  const logged: string[] = [];
+  const errors: string[] = [];
+  let previous: string | undefined;
+  beforeAll(() => {
+    previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = t.url;
+    vi.spyOn(console, 'log').mockImplementation((l: string) => void logged.push(l));
+    vi.spyOn(console, 'error').mockImplementation((l: string) => void errors.push(l));
+  });
+  afterAll(() => {
+    vi.restoreAllMocks();
+    if (previous === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previous;
+  });
+  const cli = (...args: string[]) => runCli(['node', 'carepay', ...args]);
+
+  it('imports every file without a rejected row and settles March to the øre', async () => {
+    expect(
+      await cli(
+        'municipality',
+        'create',
+        '--code',
+        'vest',
+        '--name',
+        'Vest Kommune',
+        '--country',
+        'DK',
+        '--company-number',
+        '29189919',
+        '--electronic-address',
+        '5798000000009',
+        '--electronic-address-scheme',
+        '0088',
+        '--street',
+        'Rådhuspladsen 1',
+        '--postal-zone',
+        '6200',
+        '--city',
+        'Aabenraa',
+      ),
+    ).toBe(0);
+    const muni = await t.db('municipalities').where({ code: 'vest' }).first();
+    expect(muni).toMatchObject({
+      company_number: '29189919',
+      electronic_address: '5798000000009',
+      street_name: 'Rådhuspladsen 1',
+      postal_zone: '6200',
+      city_name: 'Aabenraa',
+    });
+
+    for (const kind of ['providers', 'catalogue', 'prices', 'citizens', 'choices', 'absences', 'budgets', 'grants', 'visits']) {
+      logged.length = 0;
+      const file = path.join(dir, `${kind}.csv`);
+      expect(await cli('import', kind, file, '--municipality', 'vest', '--json'), `${kind}: ${errors.join('\n')}`).toBe(0);
+      const result = JSON.parse(logged[0]!);
+      expect(result.rejected, kind).toEqual([]);
+      expect(result.accepted, kind).toBe(result.totalRows);
+    }
+    expect(
+      await cli(
+        'model',
+        'add',
+        path.join(dir, 'model.json'),
+        '--municipality',
+        'vest',
+        '--name',
+        'timepris',
+        '--assign-from',
+        '2026-01-01',
+      ),
+    ).toBe(0);
+    expect(await cli('settle', '--municipality', 'vest', '--period', '2026-03')).toBe(0);
+
+    const totals = await t
+      .db('settlements as s')
+      .join('providers as p', function () {
+        this.on('p.municipality_id', 's.municipality_id').andOn('p.id', 's.provider_id');
+      })
+      .where('s.municipality_id', muni.id)
+      .orderBy('p.ref')
+      .select('p.ref', 's.total_excl_vat');
+    // HJEM: B2's cleaning Tuesday 10–11, 60 granted minutes × 400.00 = 400.00.
+    // PRIV: B1's 30 granted minutes Monday 08:00 at 450.00 = 225.00, Saturday at 520.00 = 260.00.
+    expect(totals.map((r) => [r.ref, r.total_excl_vat])).toEqual([
+      ['HJEM', '400.00'],
+      ['PRIV', '485.00'],
+    ]);
+
+    // The same files again change nothing.
+    for (const kind of ['providers', 'catalogue', 'prices', 'citizens', 'choices', 'absences', 'budgets']) {
+      logged.length = 0;
+      expect(await cli('import', kind, path.join(dir, `${kind}.csv`), '--municipality', 'vest', '--json')).toBe(0);
+      const result = JSON.parse(logged[0]!);
+      expect([kind, result.unchanged, result.accepted, result.updated]).toEqual([kind, result.totalRows, 0, 0]);
+    }
+  });
+});
