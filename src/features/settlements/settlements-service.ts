@@ -640,6 +640,7 @@ export class SettlementsService {
     return {
       period: p.period,
       priceList: basis.priceList,
+      decisionsApplied: false,
       models: { a: { id: ra.id, name: ra.name, version: ra.version }, b: { id: rb.id, name: rb.name, version: rb.version } },
       providers: out,
       total: shape(total),
