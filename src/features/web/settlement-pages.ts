@@ -139,7 +139,7 @@ async function overview(services: Services, req: Request, res: Response) {
           <td class="num">${s.lineCount}</td>
           <td class="num">${s.exceptionCount}${(open.get(s.id) ?? 0) > 0 ? html` <span class="badge open">${open.get(s.id)} ${c.t.openExceptions}</span>` : ''}${
             s.status === 'draft' && (objections.get(s.providerId) ?? 0) > 0
-              ? html` <span class="badge open">${objections.get(s.providerId)} ${c.t.openObjections}</span>`
+              ? html` <span class="badge open">${fill(c.t.openObjections, { n: objections.get(s.providerId) ?? 0 })}</span>`
               : ''
           }</td>
           <td class="actions">
