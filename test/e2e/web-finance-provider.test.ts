@@ -28,9 +28,9 @@ async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: the pages' CSP (script-src 'self') stays as it is.
   await page.evaluate(AXE_SOURCE);
   // A string, not a function: the test code is compiled without the DOM types.
-  const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as {
-    violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }>;
-  };
+  const result = await page.evaluate<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> }>(
+    "axe.run(document, { resultTypes: ['violations'] })",
+  );
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
