@@ -229,6 +229,14 @@ describe('the demo municipality', () => {
     expect(first.draftMonth[1]).toMatch(/^Draft month 2026-05 \(a week of visits: accepted [1-9]\d*, unchanged 0\)/);
     expect(first.draftMonth.at(-1)).toMatch(/^ {2}\d+ drafts with [1-9]\d* open exceptions$/);
 
+    // What the settlement page shows of every hourly line: hours × rate × factor = amount, to the øre.
+    const off = await t.db.raw(
+      `select line_no, minutes, rate, factor, amount from settlement_lines
+        where unit = 'per_hour' and round(minutes * rate * factor / 60, 2) <> amount`,
+    );
+    expect(off.rows).toEqual([]);
+    expect(await t.db('settlement_lines').where({ unit: 'per_hour' }).count({ n: '*' })).not.toEqual([{ n: 0 }]);
+
     const models = await t.db('reimbursement_models').orderBy('name').pluck('name');
     expect(models).toEqual(['demo-leveret-tid', 'demo-visiteret-tid']);
 

@@ -143,6 +143,9 @@ describe('web interface: the annual price recalculation', () => {
     const page = await b.get('/app/recalculation');
     expect(page.text).toContain('Omsorg Ærø &amp; Søby ApS');
     expect(page.text).not.toContain('Hjemmehjælp Øst');
+    // The year of the adjustment, and the provider's own details as its documents carry them.
+    expect(page.text).toContain('<caption>Efterreguleringer 2026</caption>');
+    expect(page.text).toContain('<h2 id="own-details">Dine oplysninger</h2>');
     expect(page.text).not.toContain('274.000,00');
     const id = (await app.services.priceRecalculation.list(w.who, { year: 2026 }, { limit: 1, offset: 0 })).items[0]!.id;
     expect((await b.get(`/app/recalculation/${id}/report.pdf`)).status).toBe(404);

@@ -111,6 +111,15 @@ describe.skipIf(!hasChromium)('finance and provider actions in Chromium (issue 1
     // The provider objects to a line of its own draft.
     const provider = await browser.newUser();
     await signInWithToken(provider, app.url, da.tokens.care);
+    // Its own details, as they go on its documents.
+    await provider.goto(`${app.url}/app/settlements?period=2026-03`);
+    const details = provider.getByRole('region', { name: 'Dine oplysninger' });
+    expect((await details.locator('dd').allInnerTexts()).map((x) => x.trim())).toEqual([
+      'Omsorg Ærø ApS (CARE)',
+      '31554411',
+      'Søndergade 4, 5970 Ærøskøbing',
+      '0088:5790001234560',
+    ]);
     await provider.goto(`${app.url}/app/settlements/${care.id}`);
     expect(await provider.getByRole('checkbox').count()).toBe(0);
     await provider.getByRole('link', { name: 'Kommentér eller gør indsigelse: linje 1 C-001 PC' }).click();

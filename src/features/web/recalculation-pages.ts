@@ -7,6 +7,7 @@ import { renderRecalcPdf } from '../price-recalculation/recalc-pdf.js';
 import type { Adjustment, Recalculation } from '../price-recalculation/recalc-schemas.js';
 import { titleOf } from '../invoices/invoice-labels.js';
 import { html, query, type Html } from './html.js';
+import { ownProviderDetails } from './provider-details.js';
 import { actionButton, badge, canWrite, ctxOf, fmtOf, page, type WebContext } from './web-layout.js';
 import { backTo, Id, postAction, sendPage } from './web-respond.js';
 
@@ -96,7 +97,8 @@ async function recalculationPage(services: Services, req: Request, res: Response
   if (c.who.principal.providerId !== null) {
     // A provider: its own adjustments only.
     const own = await rs.adjustments(c.who, year ? { year } : {}, { limit: 100, offset: 0 });
-    sendPage(res, page(c, { title: c.t.adjustmentsTitle, current: '/app/recalculation', body: adjustmentsTable(c, own.items) }));
+    const body = html`${adjustmentsTable(c, own.items)}${await ownProviderDetails(services, c)}`;
+    sendPage(res, page(c, { title: c.t.adjustmentsTitle, current: '/app/recalculation', body }));
     return;
   }
   const all = await rs.list(c.who, {}, { limit: 100, offset: 0 });

@@ -26,6 +26,7 @@ import {
 } from './web-layout.js';
 import { backTo, done, failed, Id, postAction, sendPage } from './web-respond.js';
 import { safeNext } from './web-auth.js';
+import { ownProviderDetails } from './provider-details.js';
 
 const safeBack = (v: unknown, fallback: string) => safeNext(v, fallback);
 
@@ -168,7 +169,8 @@ async function overview(services: Services, req: Request, res: Response) {
               : actionButton(c, `/app/periods/${period}/lock`, `${c.t.lockMonth} ${period}`, { back, secondary: true })
           }</p>`
         : ''
-    }`;
+    }
+    ${await ownProviderDetails(services, c)}`;
   sendPage(res, page(c, { title: `${c.t.settlementsTitle} ${period}`, current: '/app/settlements', body }));
 }
 

@@ -288,7 +288,6 @@ const en = {
   address: 'Address',
   electronicAddress: 'Electronic address',
   bankAccount: 'Bank account',
-  invoicingMode: 'Invoicing',
 } as const;
 
 type Key = keyof typeof en;
@@ -576,7 +575,6 @@ const da: Texts = {
   address: 'Adresse',
   electronicAddress: 'Elektronisk adresse',
   bankAccount: 'Bankkonto',
-  invoicingMode: 'Fakturering',
 };
 
 const sv: Texts = {
@@ -861,7 +859,6 @@ const sv: Texts = {
   address: 'Adress',
   electronicAddress: 'Elektronisk adress',
   bankAccount: 'Bankkonto',
-  invoicingMode: 'Fakturering',
 };
 
 const TEXTS: Record<Language, Texts> = { en, da, sv };
