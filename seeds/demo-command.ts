@@ -38,7 +38,7 @@ function printSummary(s: DemoSummary, url: string | null): void {
     ...s.draftMonth,
     'API tokens created for this run (shown once):',
     ...s.tokens.map((t) => `  ${t.role.padEnd(17)}${t.provider ? ` (${t.provider})` : ''} ${t.token}`),
-    'Web users (sign in at /app/login; a password is shown only when the user is created):',
+    `Web users (sign in at /app/login, municipality ${s.municipality}; a password is shown only when the user is created):`,
     ...s.webUsers.map(
       (u) =>
         `  ${u.role.padEnd(17)}${u.provider ? ` (${u.provider})` : ''} ${u.username} ${u.password ?? '(exists: password shown when it was created)'}`,
