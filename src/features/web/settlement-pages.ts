@@ -72,16 +72,33 @@ async function providerNames(services: Services, c: WebContext): Promise<Map<num
   return new Map(list.items.map((p) => [p.id, p.name]));
 }
 
+/**
+ * Providers whose settlements the municipality cannot invoice: those on payment basis invoice it
+ * themselves (docs/invoices.md), so "issue invoice" would only be refused; the page does not offer it.
+ */
+async function invoicesThemselves(services: Services, c: WebContext): Promise<Set<number>> {
+  const [list, m] = await Promise.all([
+    services.providers.list(c.who, {}, { limit: 1000, offset: 0 }),
+    services.municipalities.get(c.municipality.id),
+  ]);
+  return new Set(
+    list.items
+      .filter((p) => !(p.kind === 'municipal' && !m.invoiceInHouseProvider) && (p.invoicingMode ?? m.invoicingMode) === 'payment_basis')
+      .map((p) => p.id),
+  );
+}
+
 async function overview(services: Services, req: Request, res: Response) {
   const c = ctxOf(res);
   const q = OverviewQuery.parse(req.query);
   const period = q.period ?? (await defaultPeriod(services, c));
   const f = fmtOf(c);
-  const [list, names, lock, objections] = await Promise.all([
+  const [list, names, lock, objections, selfInvoicing] = await Promise.all([
     services.settlements.list(c.who, { period }, { limit: 1000, offset: 0 }),
     providerNames(services, c),
     services.settlements.lockState(c.who, period),
     services.settlements.openObjections(c.who, period),
+    invoicesThemselves(services, c),
   ]);
   const sum = (pick: (s: Settlement) => string) => list.items.reduce((t, s) => t.plus(pick(s)), new Decimal(0));
   // Open exceptions per settlement: one small count each (a month has one document per provider, plus corrections).
@@ -146,7 +163,7 @@ async function overview(services: Services, req: Request, res: Response) {
           <td class="actions">
             <a href="/app/settlements/${s.id}" aria-label="${c.t.details}: ${s.providerRef} #${s.id}">${c.t.details}</a>
             ${mayRun && s.status === 'draft' ? actionButton(c, `/app/settlements/${s.id}/approve`, c.t.approve, { back, name: `${c.t.approve} ${s.providerRef} #${s.id}` }) : ''}
-            ${mayInvoice && s.status === 'approved' ? actionButton(c, `/app/settlements/${s.id}/invoice`, c.t.issueInvoice, { back, name: `${c.t.issueInvoice} ${s.providerRef} #${s.id}` }) : ''}
+            ${mayInvoice && s.status === 'approved' && !selfInvoicing.has(s.providerId) ? actionButton(c, `/app/settlements/${s.id}/invoice`, c.t.issueInvoice, { back, name: `${c.t.issueInvoice} ${s.providerRef} #${s.id}` }) : ''}
           </td>
         </tr>`,
       )}</tbody>
@@ -245,7 +262,7 @@ async function detail(services: Services, req: Request, res: Response) {
     }
     <p>
       ${mayDecide && s.status === 'draft' ? actionButton(c, `/app/settlements/${id}/approve`, c.t.approve, { back }) : ''}
-      ${canWrite(c, 'invoices') && s.status === 'approved' ? actionButton(c, `/app/settlements/${id}/invoice`, c.t.issueInvoice, { back }) : ''}
+      ${canWrite(c, 'invoices') && s.status === 'approved' && !(await invoicesThemselves(services, c)).has(s.providerId) ? actionButton(c, `/app/settlements/${id}/invoice`, c.t.issueInvoice, { back }) : ''}
       <a href="/app/settlements/${id}/lines.csv">${c.t.downloadCsv}</a>
     </p>
     <div class="grid2">
