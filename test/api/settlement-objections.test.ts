@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { aSmallMonth, type SettlementWorld } from '../helpers/settlement-builders.js';
+import { aSettlementWorld, aSmallMonth, type SettlementWorld } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
 
@@ -103,6 +103,10 @@ describe('settlement objections, bulk decisions and approval with open items', (
     const list = (await app.as(finance).get(`/api/settlements/${settlementId}/objections?status=open`).expect(200)).body.items;
     const first = list[0].id as number;
     await app.as(care).post(`/api/settlement-objections/${first}/answer`).send({ answer: 'nej' }).expect(403);
+    // Another municipality's finance does not find them at all.
+    const elsewhere = await (await aSettlementWorld(app.services, 'OBJX')).token('finance');
+    await app.as(elsewhere).post(`/api/settlement-objections/${first}/answer`).send({ answer: 'nej' }).expect(404);
+    await app.as(elsewhere).get(`/api/settlements/${settlementId}/objections`).expect(404);
     const answered = await app
       .as(finance)
       .post(`/api/settlement-objections/${first}/answer`)
