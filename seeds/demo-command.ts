@@ -35,8 +35,14 @@ function printSummary(s: DemoSummary, url: string | null): void {
     ...s.settlements,
     ...s.invoices,
     ...s.recalculation,
+    ...s.draftMonth,
     'API tokens created for this run (shown once):',
-    ...s.tokens.map((t) => `  ${t.role.padEnd(9)}${t.provider ? ` (${t.provider})` : ''} ${t.token}`),
+    ...s.tokens.map((t) => `  ${t.role.padEnd(17)}${t.provider ? ` (${t.provider})` : ''} ${t.token}`),
+    `Web users (sign in at /app/login, municipality ${s.municipality}; a password is shown only when the user is created):`,
+    ...s.webUsers.map(
+      (u) =>
+        `  ${u.role.padEnd(17)}${u.provider ? ` (${u.provider})` : ''} ${u.username} ${u.password ?? '(exists: password shown when it was created)'}`,
+    ),
     url ? `Try: npm start, then  curl -H "Authorization: Bearer ${s.tokens[0]!.token}" ${url}/api/visits?limit=5` : '',
   ];
   console.log(lines.filter(Boolean).join('\n'));

@@ -1,10 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { DateTime } from 'luxon';
+import type { Role } from '../src/features/auth/auth-types.js';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import { runDemoBudgetChecks } from '../src/features/budget-checks/budget-demo.js';
 import { issueDemoInvoices } from '../src/features/invoices/invoice-demo.js';
 import { runDemoInvoiceControl } from '../src/features/invoice-control/invoice-control-demo.js';
 import { runDemoRecalculation } from '../src/features/price-recalculation/recalc-demo.js';
-import { DEMO_SETTLEMENT_PERIOD, runDemoSettlements } from '../src/features/settlements/settlement-demo.js';
+import {
+  DEMO_DRAFT_PERIOD,
+  DEMO_SETTLEMENT_PERIOD,
+  runDemoSettlements,
+  storeDemoAltModel,
+} from '../src/features/settlements/settlement-demo.js';
 import type { Services } from '../src/services.js';
 import {
   DEMO_MONTH,
@@ -86,6 +94,10 @@ export interface DemoSummary {
   grantsImport: ImportCounts;
   visitsImport: ImportCounts;
   tokens: { role: string; provider?: string; token: string }[];
+  /** Web users, one per role; the password is shown only when the user is created. */
+  webUsers: { role: string; provider?: string; username: string; password: string | null }[];
+  /** The month left as drafts with open exceptions (decide → approve → invoice), and the second model. */
+  draftMonth: string[];
   /** Printable verdicts of the weekly budget check for the demo weeks, and the month's follow-up. */
   budgetCheck: string[];
   /** Printable per-provider settlement summary of the demo month, approvals, and the invoices issued. */
@@ -175,18 +187,37 @@ export async function loadDemo(
     reportDir: opts.reportDir ?? path.join(path.dirname(opts.invoiceDir), 'demo-recalculation'),
   });
 
+  progress(`a week of ${DEMO_DRAFT_PERIOD} left as drafts with open exceptions`);
+  const draftMonth = [await storeDemoAltModel(services, who)];
+  draftMonth.push(...(await loadDraftMonth(services, who, data, imp, opts.code, opts.actor)));
+
   const providers = await services.providers.list(who, {}, { limit: 100, offset: 0 });
   const refOf = new Map(providers.items.map((p) => [p.ref, p.id]));
   const tokens: DemoSummary['tokens'] = [];
-  for (const role of ['admin', 'finance'] as const) {
-    const t = await services.tokens.create({ municipalityId, actor: opts.actor }, { name: `demo ${role}`, role, providerId: null });
-    tokens.push({ role, token: t.token });
+  const webUsers: DemoSummary['webUsers'] = [];
+  const existingUsers = new Set((await services.webSessions.listUsers(who)).map((u) => u.username));
+  for (const [role, provider] of DEMO_ROLES) {
+    const providerId = provider ? refOf.get(provider)! : null;
+    const t = await services.tokens.create(
+      { municipalityId, actor: opts.actor },
+      { name: `${ROLE_NAMES[role]}${provider ? ` ${provider}` : ''} (demo)`, role, providerId },
+    );
+    tokens.push({ role, ...(provider ? { provider } : {}), token: t.token });
+    const username = `demo-${role.replace('_', '-')}${provider ? `-${provider.toLowerCase()}` : ''}`;
+    if (existingUsers.has(username)) {
+      webUsers.push({ role, ...(provider ? { provider } : {}), username, password: null });
+      continue;
+    }
+    const password = randomBytes(12).toString('base64url');
+    await services.webSessions.createUser(who, {
+      username,
+      displayName: `${ROLE_NAMES[role]}${provider ? ` ${provider}` : ''} (demo)`,
+      role,
+      providerId,
+      password,
+    });
+    webUsers.push({ role, ...(provider ? { provider } : {}), username, password });
   }
-  const t = await services.tokens.create(
-    { municipalityId, actor: opts.actor },
-    { name: 'demo provider HJEM-SYD', role: 'provider', providerId: refOf.get('HJEM-SYD')! },
-  );
-  tokens.push({ role: 'provider', provider: 'HJEM-SYD', token: t.token });
 
   return {
     municipality: opts.code,
@@ -202,11 +233,70 @@ export async function loadDemo(
     grantsImport,
     visitsImport,
     tokens,
+    webUsers,
+    draftMonth,
     budgetCheck,
     settlements,
     invoices,
     recalculation,
   };
+}
+
+/** A token and a web user for every role; the provider's for HJEM-SYD. */
+const DEMO_ROLES: ReadonlyArray<readonly [Role, string | null]> = [
+  ['admin', null],
+  ['finance', null],
+  ['budget_controller', null],
+  ['auditor', null],
+  ['provider', 'HJEM-SYD'],
+];
+/** The names people see where an action is attributed (the demo municipality is Danish). */
+const ROLE_NAMES: Record<Role, string> = {
+  admin: 'Administrator',
+  finance: 'Økonomi',
+  budget_controller: 'Budgetcontroller',
+  auditor: 'Revisor',
+  provider: 'Leverandør',
+};
+
+/**
+ * The first week of the demo month's visits again five weeks later (same weekdays), imported and
+ * settled as drafts: grants that ended in April and grants not yet delivered in May leave open
+ * exceptions, so finance can decide them, approve and invoice. Idempotent like the April import.
+ */
+async function loadDraftMonth(
+  services: Services,
+  who: Acting,
+  data: DemoData,
+  runImport: ImportRunner,
+  code: string,
+  actor: string,
+): Promise<string[]> {
+  const shift = (local: string | null) =>
+    local === null ? null : DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm').plus({ weeks: 5 }).toFormat('yyyy-MM-dd HH:mm');
+  const firstWeek = data.visits.filter((v) => v.plannedStart < `${DEMO_SETTLEMENT_PERIOD}-08`);
+  const may = firstWeek
+    .map((v) => ({
+      ...v,
+      externalId: `${v.externalId}-M`,
+      plannedStart: shift(v.plannedStart)!,
+      plannedEnd: shift(v.plannedEnd)!,
+      actualStart: shift(v.actualStart),
+      actualEnd: shift(v.actualEnd),
+      cancelledAt: shift(v.cancelledAt),
+    }))
+    .filter((v) => v.plannedStart.startsWith(DEMO_DRAFT_PERIOD));
+  const counts = await runImport('visits', visitsCsv(may), 'phoniro', `demo-visits-${DEMO_DRAFT_PERIOD}-week.csv`);
+  const lines = await runDemoSettlements(services, code, { actor, period: DEMO_DRAFT_PERIOD });
+  const drafts = await services.settlements.list(who, { period: DEMO_DRAFT_PERIOD, status: 'draft' }, { limit: 100, offset: 0 });
+  let open = 0;
+  for (const d of drafts.items)
+    open += (await services.settlements.exceptions(who, d.id, { decision: 'open' }, { limit: 1, offset: 0 })).total;
+  return [
+    `Draft month ${DEMO_DRAFT_PERIOD} (a week of visits: accepted ${counts.accepted}, unchanged ${counts.unchanged}), left for finance to decide, approve and invoice:`,
+    ...lines,
+    `  ${drafts.total} drafts with ${open} open exceptions`,
+  ];
 }
 
 /** Finance approves the demo month's drafts that pay something (a provider with no lines is left as a draft). */

@@ -63,7 +63,7 @@ describe('the demo municipality', () => {
 
   it('can be read back through the API with the printed tokens', async () => {
     const admin = first.tokens.find((x) => x.role === 'admin')!.token;
-    const visits = await app.as(admin).get('/api/visits?limit=1&count=true').expect(200);
+    const visits = await app.as(admin).get('/api/visits?limit=1&count=true&from=2026-04-01&to=2026-05-06').expect(200);
     expect(visits.body.total).toBe(data.visits.length);
     const citizens = await app.as(admin).get('/api/citizens?limit=1').expect(200);
     expect(citizens.body.total).toBe(CITIZENS);
@@ -71,7 +71,7 @@ describe('the demo municipality', () => {
     const providers = await app.as(admin).get('/api/providers').expect(200);
     const syd = providers.body.items.find((p: { ref: string }) => p.ref === 'HJEM-SYD');
     const providerToken = first.tokens.find((x) => x.role === 'provider')!.token;
-    const own = await app.as(providerToken).get('/api/visits?limit=1000&count=true').expect(200);
+    const own = await app.as(providerToken).get('/api/visits?limit=1000&count=true&from=2026-04-01&to=2026-05-06').expect(200);
     expect(own.body.total).toBe(data.visits.filter((v) => v.providerRef === 'HJEM-SYD').length);
     expect(own.body.items.every((v: { providerId: number }) => v.providerId === syd.id)).toBe(true);
   });
@@ -80,6 +80,7 @@ describe('the demo municipality', () => {
     const settlements = await t
       .db('settlements as s')
       .join('providers as p', 'p.id', 's.provider_id')
+      .where('s.period_start', '2026-04-01')
       .select('s.status', 's.kind', 'p.ref', 's.line_count');
     const withLines = settlements.filter((s) => s.line_count > 0);
     expect(withLines.length).toBeGreaterThanOrEqual(3);
@@ -214,6 +215,50 @@ describe('the demo municipality', () => {
     expect((await readdir(reportDir)).sort()).toEqual(['price-recalculation-2026.json', 'price-recalculation-2026.pdf']);
   });
 
+  it('leaves May as drafts with open exceptions, stores a second model, and gives every role a token and a web user', async () => {
+    const may = await t.db('settlements').where({ period_start: '2026-05-01' }).select('id', 'status', 'exception_count', 'line_count');
+    expect(may.length).toBeGreaterThan(0);
+    expect(may.every((s) => s.status === 'draft')).toBe(true);
+    const open = await t
+      .db('settlement_exceptions as e')
+      .join('settlements as s', 's.id', 'e.settlement_id')
+      .where('s.period_start', '2026-05-01')
+      .count({ n: '*' });
+    expect(open[0]!.n).toBeGreaterThan(0);
+    expect(await t.db('exception_decisions').where({ period_start: '2026-05-01' }).count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(first.draftMonth[1]).toMatch(/^Draft month 2026-05 \(a week of visits: accepted [1-9]\d*, unchanged 0\)/);
+    expect(first.draftMonth.at(-1)).toMatch(/^ {2}\d+ drafts with [1-9]\d* open exceptions$/);
+
+    // What the settlement page shows of every hourly line: hours × rate × factor = amount, to the øre.
+    const off = await t.db.raw(
+      `select line_no, minutes, rate, factor, amount from settlement_lines
+        where unit = 'per_hour' and round(minutes * rate * factor / 60, 2) <> amount`,
+    );
+    expect(off.rows).toEqual([]);
+    expect(await t.db('settlement_lines').where({ unit: 'per_hour' }).count({ n: '*' })).not.toEqual([{ n: 0 }]);
+
+    const models = await t.db('reimbursement_models').orderBy('name').pluck('name');
+    expect(models).toEqual(['demo-leveret-tid', 'demo-visiteret-tid']);
+
+    expect(first.tokens.map((x) => x.role)).toEqual(['admin', 'finance', 'budget_controller', 'auditor', 'provider']);
+    expect(first.webUsers.map((u) => [u.role, u.username])).toEqual([
+      ['admin', 'demo-admin'],
+      ['finance', 'demo-finance'],
+      ['budget_controller', 'demo-budget-controller'],
+      ['auditor', 'demo-auditor'],
+      ['provider', 'demo-provider-hjem-syd'],
+    ]);
+    // Each printed password signs in as its role.
+    const budget = first.webUsers.find((u) => u.role === 'budget_controller')!;
+    const signIn = await app.services.webSessions.signInWithPassword('demo', budget.username, budget.password!, {
+      address: '127.0.0.1',
+      requestId: null,
+    });
+    expect(signIn).toMatchObject({ outcome: 'opened', session: { principal: { role: 'budget_controller' } } });
+    const controller = first.tokens.find((x) => x.role === 'budget_controller')!.token;
+    await app.as(controller).get('/api/budgets').expect(200);
+  });
+
   it('re-running changes nothing: the imports report every row unchanged', async () => {
     const before = await t.db('invoices').count({ n: '*' });
     const again = await loadDemo(
@@ -227,6 +272,8 @@ describe('the demo municipality', () => {
     expect(again.recalculation.join('\n')).toMatch(/already received: #\d+ MATCHED PP-2026-/);
     expect(again.settlements.join('\n')).toMatch(/already received: #\d+ MATCHED/);
     expect(again.settlements.filter((l) => l.includes('approved settlement'))).toEqual([]);
+    expect(again.draftMonth[0]).toMatch(/demo-leveret-tid@1 exists/);
+    expect(again.webUsers.every((u) => u.password === null)).toBe(true);
     expect(again).toMatchObject({
       created: false,
       citizens: CITIZENS,

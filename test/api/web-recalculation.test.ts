@@ -40,6 +40,8 @@ describe('web interface: the annual price recalculation', () => {
       lines: [
         { citizenRef: 'C-1', minutes: 5400, rate: '450.00' },
         { citizenRef: 'C-1', minutes: 1500, rate: '700.00', band: 'other_times' },
+        // A timely cancellation, paid at 0 %: its 10 hours are not hours paid.
+        { citizenRef: 'C-2', minutes: 600, rate: '450.00', factor: '0' },
       ],
     });
     const hjem = await anApprovedSettlement(t.db, w, {
@@ -99,10 +101,25 @@ describe('web interface: the annual price recalculation', () => {
       '-30,08',
     ]);
     // OMSORG: 90 h × +0.50 = 45.00 and 25 h × −30.08 = −752.00 → −707.00 (+ 25 % VAT).
-    expect(row(page.text, 'Omsorg')).toEqual([
-      expect.stringMatching(/^Omsorg Ærø & Søby ApS OMSORG udkast$/),
+    expect(row(page.text, '2026 · Omsorg')).toEqual([
+      expect.stringMatching(/^2026 · Omsorg Ærø & Søby ApS OMSORG udkast$/),
       '-707,00 kr. + moms -176,75 kr. = -883,75 kr.',
     ]);
+    // Every adjustment line: settled difference × hours paid = amount (issue 19).
+    const adjustments = /<table class="adjustments">([\s\S]*?)<\/table>/.exec(page.text)![1]!;
+    const lines = [...adjustments.matchAll(/<tr>\s*<td>([\s\S]*?)<\/tr>/g)].map((m) =>
+      [...`<td>${m[1]!}`.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]!.replace(/<[^>]+>|&nbsp;/g, '').trim()),
+    );
+    expect(lines.length).toBeGreaterThan(0);
+    const num = (s: string) =>
+      Number(
+        s
+          .replace(/ kr\.$/, '')
+          .replace(/\./g, '')
+          .replace(',', '.'),
+      );
+    for (const l of lines) expect([l[0], Math.round(num(l[4]!) * num(l[5]!) * 100) / 100]).toEqual([l[0], num(l[6]!)]);
+    expect(lines.some((l) => l[5] === '90,00' && l[6] === '45,00 kr.')).toBe(true);
     expect(page.text).toContain('Myndighedens omkostninger (ikke fordelt)');
 
     const id = (await app.services.priceRecalculation.list(w.who, { year: 2026 }, { limit: 1, offset: 0 })).items[0]!.id;
@@ -112,6 +129,8 @@ describe('web interface: the annual price recalculation', () => {
     await b.post(`/app/recalculation/${id}/documents`, { _csrf: Browser.csrf(page.text), back: '/app/recalculation?year=2026' });
     page = await b.get('/app/recalculation?year=2026');
     expect(page.text).toMatch(/Dokumenterne er udstedt: HJEM 2027-\d{6}, OMSORG 2027-\d{6}/);
+    // Every adjustment has its document: the button is gone.
+    expect(page.text).not.toContain(`action="/app/recalculation/${id}/documents"`);
     const credit = /OMSORG 2027-(\d{6})/.exec(page.text)![0].slice(7);
     expect(page.text).toContain(`Kreditnota <a href="/app/invoices/${credit}.pdf"`);
     const report = await b.get(`/app/recalculation/${id}/report.pdf`);
@@ -124,6 +143,9 @@ describe('web interface: the annual price recalculation', () => {
     const page = await b.get('/app/recalculation');
     expect(page.text).toContain('Omsorg Ærø &amp; Søby ApS');
     expect(page.text).not.toContain('Hjemmehjælp Øst');
+    // The year of the adjustment, and the provider's own details as its documents carry them.
+    expect(page.text).toContain('<caption>Efterreguleringer 2026</caption>');
+    expect(page.text).toContain('<h2 id="own-details">Dine oplysninger</h2>');
     expect(page.text).not.toContain('274.000,00');
     const id = (await app.services.priceRecalculation.list(w.who, { year: 2026 }, { limit: 1, offset: 0 })).items[0]!.id;
     expect((await b.get(`/app/recalculation/${id}/report.pdf`)).status).toBe(404);

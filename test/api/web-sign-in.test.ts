@@ -222,7 +222,13 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     const same = new Browser(app);
     await same.signIn({ token: world.tokens.finance });
     const page = await same.get(`/app/settlements/${id}`);
-    const refused = await same.post(`/app/settlements/${id}/approve`, { _csrf: Browser.csrf(page.text) });
+    // With C-002's exception still open, the page asks first; the confirmed approval is what the rule refuses.
+    const asked = await same.post(`/app/settlements/${id}/approve`, { _csrf: Browser.csrf(page.text) });
+    expect([asked.status, asked.headers.location]).toEqual([
+      303,
+      expect.stringMatching(new RegExp(`^/app/settlements/${id}/approve\\?back=`)),
+    ]);
+    const refused = await same.post(`/app/settlements/${id}/approve`, { _csrf: Browser.csrf(page.text), confirm: '1' });
     expect(refused.status).toBe(403);
     expect(refused.text).toMatch(
       /four-eyes rule: settlement \d+ was computed by token:\d+ \(finance token\); someone else must approve it/,
@@ -230,7 +236,7 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     const other = new Browser(app);
     await other.signIn({ token: await aToken(app.services, world.municipalityId, 'finance') });
     const page2 = await other.get(`/app/settlements/${id}`);
-    expect((await other.post(`/app/settlements/${id}/approve`, { _csrf: Browser.csrf(page2.text) })).status).toBe(303);
+    expect((await other.post(`/app/settlements/${id}/approve`, { _csrf: Browser.csrf(page2.text), confirm: '1' })).status).toBe(303);
     expect(await t.db('settlements').where({ id }).first('status', 'approved_by')).toEqual({
       status: 'approved',
       approved_by: expect.stringMatching(/^token:\d+ \(finance token\)$/),

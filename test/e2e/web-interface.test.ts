@@ -83,13 +83,15 @@ describe.skipIf(!hasChromium)('web interface in Chromium (Debian chromium, playw
     ]);
     const exception = page.locator('table.exceptions tbody tr');
     expect(await exception.count()).toBe(1);
-    expect(await exception.locator('td').nth(1).innerText()).toBe('C-002');
-    expect(await exception.locator('td').nth(3).innerText()).toContain('besøg uden visitation til borgeren og ydelsen');
-    expect(await exception.locator('td').nth(5).innerText()).toBe('225,00 kr.');
-    await exception.getByLabel('Note').fill('Akut besøg, visitation følger');
-    await exception.getByRole('button', { name: /^Godkend C-002/ }).click();
-    expect(await page.getByRole('status').first().textContent()).toBe('Beslutningen er gemt; beregn måneden igen for at anvende den.');
-    expect(await page.locator('table.exceptions tbody tr td').nth(6).innerText()).toContain('godkendt');
+    expect(await exception.locator('td').nth(2).innerText()).toBe('C-002');
+    expect(await exception.locator('td').nth(4).innerText()).toContain('besøg uden visitation til borgeren og ydelsen');
+    expect(await exception.locator('td').nth(6).innerText()).toBe('225,00 kr.');
+    // Decided in bulk: tick it, one note, accept the selected.
+    await exception.getByRole('checkbox', { name: /^Vælg C-002/ }).check();
+    await page.getByLabel(/^Note til de valgte afvigelser/).fill('Akut besøg, visitation følger');
+    await page.getByRole('button', { name: 'Godkend valgte' }).click();
+    expect(await page.getByRole('status').first().textContent()).toBe('Beslutninger gemt: 1; beregn måneden igen for at anvende dem.');
+    expect(await page.locator('table.exceptions tbody tr td').nth(7).innerText()).toContain('godkendt');
 
     // Run again: the accepted exception is now paid; approve from the overview, then issue the invoice.
     await page.getByRole('link', { name: 'Afregninger', exact: true }).click();

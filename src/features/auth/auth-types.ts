@@ -38,6 +38,7 @@ const WRITERS = {
   settlements: ['admin', 'finance'],
   invoices: ['admin', 'finance'],
   recalculations: ['admin', 'finance'],
+  objections: ['provider'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Resource = keyof typeof WRITERS;
 

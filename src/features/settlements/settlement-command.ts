@@ -139,7 +139,7 @@ export function registerSettlementCommands(program: Command): void {
       )
       .argument('<id>', 'exception id (see settlement show)', positiveId('an exception id'))
       .option('--municipality <code>', "municipality code (default: the exception's)")
-      .option('--note <text>', 'why, for the audit log and the provider')
+      .option('--note <text>', 'why, for the audit log and the provider (required to reject)')
       .option('--json', 'print JSON')
       .action(
         mapped(async (id: number, o: { municipality?: string; note?: string; json?: boolean }) => {

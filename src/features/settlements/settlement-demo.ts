@@ -5,6 +5,10 @@ import { runLines } from './settlement-report.js';
 
 export const DEMO_MODEL_NAME = 'demo-visiteret-tid';
 export const DEMO_SETTLEMENT_PERIOD = '2026-04';
+/** The second model of the demo, stored but not in force, so the comparison page has two models at once. */
+export const DEMO_ALT_MODEL_NAME = 'demo-leveret-tid';
+/** The month the demo leaves as drafts with open exceptions: finance can decide, approve and invoice it. */
+export const DEMO_DRAFT_PERIOD = '2026-05';
 
 /**
  * The demo municipality's model (Danish, paid on granted time) in the four bands of the demo
@@ -41,6 +45,30 @@ export const DEMO_MODEL = {
   vat: { default: { percent: '25' } },
   exceptions: { farLongerThanGranted: { factor: '2', minExtraMinutes: 15 }, grantNeverDelivered: true },
 };
+
+/**
+ * The alternative the demo stores beside its model: the registered (delivered) minutes, capped at
+ * 150 % of the granted time per visit, at least 15 minutes a visit. Everything else as DEMO_MODEL.
+ */
+export const DEMO_ALT_MODEL = {
+  ...DEMO_MODEL,
+  name: 'Demo Kommune: betaling efter leveret tid (højst 150 % af visiteret tid, mindst 15 minutter)',
+  description:
+    'Registered minutes of each delivered visit, at least 15 and at most 150 % of the granted minutes, at the hourly price of its band.',
+  defaults: {
+    ...DEMO_MODEL.defaults,
+    basis: { type: 'delivered', floorMinutes: 15, caps: [{ percentOfGranted: '150', per: 'visit' }] },
+  },
+};
+
+/** Stores the alternative model once (not assigned to anyone); a second call finds it. */
+export async function storeDemoAltModel(services: Services, who: Acting): Promise<string> {
+  const existing = await modelsStore.byName(services.db, who.principal.municipalityId, DEMO_ALT_MODEL_NAME);
+  const m =
+    existing ??
+    (await services.models.create(who, { name: DEMO_ALT_MODEL_NAME, description: 'demo alternative (seeds)', document: DEMO_ALT_MODEL }));
+  return `  model ${m.name}@${m.version} ${existing ? 'exists' : 'stored'} beside ${DEMO_MODEL_NAME} (not in force): compare them at /app/compare`;
+}
 
 /**
  * Puts the demo model in force for all providers (once) and settles the demo month for every

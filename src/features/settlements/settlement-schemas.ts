@@ -164,6 +164,9 @@ export const Comparison = z
   .object({
     period: PeriodText,
     priceList: z.object({ id: z.number().int(), label: z.string() }),
+    decisionsApplied: z
+      .literal(false)
+      .meta({ description: "finance's exception decisions are not applied: both sides price the visits before any decision" }),
     models: z.object({
       a: z.object({ id: z.number().int(), name: z.string(), version: z.number().int() }),
       b: z.object({ id: z.number().int(), name: z.string(), version: z.number().int() }),

@@ -24,6 +24,15 @@ import {
   SettlementSettingsUpdate,
 } from './settlement-schemas.js';
 import type { SettlementsService } from './settlements-service.js';
+import {
+  ApproveBody,
+  BulkDecisionBody,
+  Objection,
+  ObjectionAnswer,
+  ObjectionCreate,
+  ObjectionFilter,
+  ObjectionList,
+} from './objection-schemas.js';
 
 export function settlementsRoutes(registry: OpenAPIRegistry, service: SettlementsService): Router {
   const r = Router();
@@ -103,12 +112,76 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     tag,
     summary: 'Approve a draft settlement (it can never change again)',
     description:
-      'With the four-eyes setting the approver must differ from the one who computed it (403). Decisions taken after the draft was computed require a new run first (409). A draft that a run replaced while the approval waited answers 409 settlement_replaced with the new draft in details.replacedBy.',
+      'With the four-eyes setting the approver must differ from the one who computed it (403). Decisions taken after the draft was computed require a new run first (409). A draft that a run replaced while the approval waited answers 409 settlement_replaced with the new draft in details.replacedBy. ' +
+      'The audit entry records how many exceptions were undecided and objections unanswered, and whether the approver confirmed them (confirmOpen); ' +
+      'GET /settlements/{id}/open tells a client what to ask its user first.',
     access: { write: 'settlements' },
     params: IdParam,
+    body: ApproveBody.optional(),
     response: SettlementDetail,
     status: 200,
-    handler: ({ principal, requestId, params }) => service.approve({ principal, requestId }, params.id),
+    handler: ({ principal, requestId, params, body }) =>
+      service.approve({ principal, requestId }, params.id, { confirmOpen: body?.confirmOpen === true }),
+  });
+  defineRoute(r, registry, {
+    method: 'get',
+    path: '/settlements/:id/open',
+    tag,
+    summary: 'What approving would leave open: undecided exceptions and unanswered objections',
+    access: { read: null },
+    params: IdParam,
+    response: z.object({ exceptions: z.number().int(), objections: z.number().int() }).meta({ id: 'SettlementOpenItems' }),
+    handler: ({ principal, requestId, params }) => service.openForApproval({ principal, requestId }, params.id),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/settlements/:id/exceptions/decide',
+    tag,
+    summary: 'Decide several exceptions of a settlement at once, with one note (a rejection needs a note: 422)',
+    description: 'All or nothing: an id that is not an exception of this settlement answers 422 and nothing is recorded.',
+    access: { write: 'settlements' },
+    params: IdParam,
+    body: BulkDecisionBody,
+    response: z.object({ items: z.array(SettlementException), total: z.number().int() }).meta({ id: 'SettlementExceptionDecisions' }),
+    status: 200,
+    handler: ({ principal, requestId, params, body }) =>
+      service.decideMany({ principal, requestId }, params.id, body.exceptionIds, body.decision, body.note ?? null),
+  });
+  defineRoute(r, registry, {
+    method: 'get',
+    path: '/settlements/:id/objections',
+    tag,
+    summary: "Providers' comments and objections on the settlement's month (a provider sees its own)",
+    access: { read: null },
+    params: IdParam,
+    query: ObjectionFilter,
+    response: ObjectionList,
+    handler: ({ principal, requestId, params, query }) => service.objections({ principal, requestId }, params.id, query),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/settlements/:id/objections',
+    tag,
+    summary: 'A provider comments on or objects to one line (lineNo) or one exception (exceptionId) of its draft settlement',
+    description: 'Only a draft can be objected to (422 otherwise); a provider token reaches only its own settlements (404).',
+    access: { write: 'objections' },
+    params: IdParam,
+    body: ObjectionCreate,
+    response: Objection,
+    status: 201,
+    handler: ({ principal, requestId, params, body }) => service.object({ principal, requestId }, params.id, body),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/settlement-objections/:id/answer',
+    tag,
+    summary: "Finance answers a provider's comment or objection (once: a second answer is 409)",
+    access: { write: 'settlements' },
+    params: IdParam,
+    body: ObjectionAnswer,
+    response: Objection,
+    status: 200,
+    handler: ({ principal, requestId, params, body }) => service.answerObjection({ principal, requestId }, params.id, body.answer),
   });
   for (const decision of ['accept', 'reject'] as const) {
     defineRoute(r, registry, {
@@ -118,7 +191,7 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
       summary:
         decision === 'accept'
           ? 'Accept an exception: it is paid (as a line) from the next run of the month'
-          : 'Reject an exception: it stays unpaid',
+          : 'Reject an exception: it stays unpaid (a note saying why is required: 422 without one)',
       description:
         'An exception whose draft a run replaced while the decision waited answers 409 settlement_replaced with the new draft in details.replacedBy (nothing is recorded).',
       access: { write: 'settlements' },

@@ -31,6 +31,8 @@ import {
 import { parsePeriod, type Period } from './settlement-period.js';
 import type { Comparison, CompareRequest, RunOutcome, RunResult, SettlementDetail, SettlementFilter } from './settlement-schemas.js';
 import { settlementStore } from './settlement-store.js';
+import type { Objection, ObjectionCreate } from './objection-schemas.js';
+import { objectionsStore } from './objections-store.js';
 import { runWorkerLane } from './settlement-workers.js';
 
 type Page = { limit: number; offset: number };
@@ -57,6 +59,10 @@ async function replacedDraft(
       : `settlement ${gone.id} was removed while this request waited`;
   return new AppError(409, 'settlement_replaced', message, { replacedBy: now?.id ?? null });
 }
+
+/** A rejection leaves the provider unpaid: it must say why (issue 19). */
+const noteRequired = () =>
+  unprocessable('a rejection needs a note that says why the exception is not paid', { field: 'note', reason: 'required for a rejection' });
 
 export interface RunProgress {
   done: number;
@@ -109,6 +115,7 @@ export class SettlementsService {
     who: Acting,
     req: { period: string; providerIds?: readonly number[] },
     onProgress?: (p: RunProgress) => void,
+    onStart?: (total: number) => void,
   ): Promise<RunResult> {
     const m = who.principal.municipalityId;
     const p = parsePeriod(req.period);
@@ -149,6 +156,7 @@ export class SettlementsService {
       if (refused.length > 0) throw periodLocked(p, refused);
     }
 
+    onStart?.(providers.length);
     const job: LaneJob = { who, currency: mi.currency, modelIds };
     const order = new Map(providers.map((pr, i) => [pr.id, i]));
     const outcomes: RunOutcome[] = [];
@@ -225,7 +233,7 @@ export class SettlementsService {
    * Approves a draft. With the municipality's four-eyes setting, the approver must not be the
    * one who computed it. The model version and the price list become frozen (used).
    */
-  async approve(who: Acting, id: number): Promise<SettlementDetail> {
+  async approve(who: Acting, id: number, opts: { confirmOpen?: boolean } = {}): Promise<SettlementDetail> {
     const m = who.principal.municipalityId;
     const scope = scopeOf(who.principal);
     const found = await settlementStore.get(this.db, scope, id);
@@ -247,6 +255,8 @@ export class SettlementsService {
       if (computedWith === null || computedWith !== (await currentDecisionsDigest(tx, m, s.providerId, p.from))) {
         throw conflict(`exception decisions were taken after settlement ${id} was computed; run the settlement again before approving it`);
       }
+      // What was still open when it was approved, and whether the approver confirmed it (issue 19).
+      const open = await this.openItems(tx, m, s.id, s.providerId, p.from);
       await settlementStore.approve(tx, m, id, who.principal.actor);
       await markUsed(tx, m, s.priceList.id, who);
       if (await modelsStore.markUsed(tx, m, s.model.id)) {
@@ -266,15 +276,205 @@ export class SettlementsService {
         action: 'approve',
         entity: 'settlement',
         entityId: id,
-        changes: { kind: s.kind, sequence: s.sequence, totalExclVat: s.totalExclVat, vat: s.vat, fingerprint: s.fingerprint },
+        changes: {
+          kind: s.kind,
+          sequence: s.sequence,
+          totalExclVat: s.totalExclVat,
+          vat: s.vat,
+          fingerprint: s.fingerprint,
+          openExceptions: open.exceptions,
+          openObjections: open.objections,
+          confirmedOpen: open.exceptions + open.objections > 0 ? opts.confirmOpen === true : null,
+        },
       });
     });
     return this.get(who, id);
   }
 
+  /** Undecided exceptions of a settlement and unanswered objections of its provider's month. */
+  private async openItems(db: Knex | Knex.Transaction, m: number, id: number, providerId: number, periodStart: string) {
+    const exceptions = (await settlementStore.exceptions(db, m, id, { decision: 'open' }, { limit: 1, offset: 0 })).total;
+    const objections = (await objectionsStore.openByProvider(db, m, periodStart)).get(providerId) ?? 0;
+    return { exceptions, objections };
+  }
+
+  /** What approving would leave open: the page asks for confirmation when it is not nothing. */
+  async openForApproval(who: Acting, id: number): Promise<{ exceptions: number; objections: number }> {
+    const s = await settlementStore.get(this.db, scopeOf(who.principal), id);
+    if (!s) throw notFound('settlement', id);
+    return this.openItems(this.db, who.principal.municipalityId, id, s.providerId, parsePeriod(s.period).from);
+  }
+
+  /** Unanswered objections per provider of a month (finance's overview). */
+  async openObjections(who: Acting, period: string): Promise<Map<number, number>> {
+    const all = await objectionsStore.openByProvider(this.db, who.principal.municipalityId, parsePeriod(period).from);
+    const own = who.principal.providerId;
+    return own === null ? all : new Map([...all].filter(([providerId]) => providerId === own));
+  }
+
+  /** The comments and objections on a settlement's provider and month (a provider sees its own only). */
+  async objections(who: Acting, id: number, f: { status?: 'open' | 'answered' }): Promise<{ items: Objection[]; open: number }> {
+    const scope = scopeOf(who.principal);
+    const s = await settlementStore.get(this.db, scope, id);
+    if (!s) throw notFound('settlement', id);
+    const all = await objectionsStore.list(this.db, scope, s.providerId, parsePeriod(s.period).from, {});
+    return { items: f.status ? all.filter((o) => o.status === f.status) : all, open: all.filter((o) => o.status === 'open').length };
+  }
+
+  /**
+   * A provider comments on or objects to one line or one exception of its own draft settlement,
+   * before finance approves it. An approved settlement cannot be objected to here (422).
+   */
+  async object(who: Acting, id: number, body: ObjectionCreate): Promise<Objection> {
+    const m = who.principal.municipalityId;
+    if ((body.lineNo === undefined) === (body.exceptionId === undefined))
+      throw unprocessable('name exactly one of lineNo and exceptionId', { field: 'lineNo' });
+    const scope = scopeOf(who.principal);
+    const found = await settlementStore.get(this.db, scope, id);
+    if (!found) throw notFound('settlement', id);
+    return this.db.transaction(async (tx) => {
+      const p = parsePeriod(found.period);
+      await settlementStore.lockProviderPeriod(tx, m, found.providerId, p);
+      const s = await settlementStore.get(tx, scope, id);
+      if (!s) throw await replacedDraft(tx, m, found, p);
+      if (s.status !== 'draft')
+        throw unprocessable(`settlement ${id} is ${s.status}; only a draft settlement can be commented on or objected to`, {
+          field: 'settlement',
+          status: s.status,
+        });
+      let target: {
+        target: 'line' | 'exception';
+        lineNo: number | null;
+        exceptionKind: string | null;
+        subjectKey: string | null;
+        subject: string;
+      };
+      if (body.lineNo !== undefined) {
+        const line = (await settlementStore.lines(tx, m, id, {}, { limit: 1, offset: 0, after: body.lineNo - 1, count: false })).items[0];
+        if (!line || line.lineNo !== body.lineNo)
+          throw unprocessable(`settlement ${id} has no line ${body.lineNo}`, { field: 'lineNo', value: body.lineNo });
+        target = {
+          target: 'line',
+          lineNo: line.lineNo,
+          exceptionKind: null,
+          subjectKey: null,
+          subject: `${line.citizenRef} · ${line.serviceCode} · ${line.band ?? ''} · ${line.amount}`,
+        };
+      } else {
+        const e = (await settlementStore.exceptions(tx, m, id, { id: body.exceptionId! }, { limit: 1, offset: 0 })).items[0];
+        if (!e)
+          throw unprocessable(`settlement ${id} has no exception ${body.exceptionId}`, { field: 'exceptionId', value: body.exceptionId });
+        target = {
+          target: 'exception',
+          lineNo: null,
+          exceptionKind: e.kind,
+          subjectKey: e.subjectKey,
+          subject: `${e.citizenRef} · ${e.serviceCode} · ${e.date} · ${e.amount}`,
+        };
+      }
+      const o = await objectionsStore.insert(tx, {
+        municipalityId: m,
+        providerId: s.providerId,
+        periodStart: p.from,
+        settlementId: id,
+        ...target,
+        kind: body.kind,
+        text: body.text,
+        actor: who.principal.actor,
+      });
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: body.kind === 'objection' ? 'object' : 'comment',
+        entity: 'settlement_objection',
+        entityId: o.id,
+        changes: { settlementId: id, target: target.target, lineNo: target.lineNo, subjectKey: target.subjectKey, text: body.text },
+      });
+      return o;
+    });
+  }
+
+  /** Finance answers a comment or objection (once; a second answer is a 409). */
+  async answerObjection(who: Acting, objectionId: number, answer: string): Promise<Objection> {
+    const m = who.principal.municipalityId;
+    const o = await objectionsStore.get(this.db, scopeOf(who.principal), objectionId);
+    if (!o) throw notFound('settlement objection', objectionId);
+    return this.db.transaction(async (tx) => {
+      const now = await objectionsStore.get(tx, scopeOf(who.principal), objectionId);
+      if (now?.status === 'answered') throw conflict(`objection ${objectionId} is already answered`, { answeredBy: now.answeredBy });
+      const answered = await objectionsStore.answer(tx, m, objectionId, answer, who.principal.actor);
+      await appendAudit(tx, {
+        municipalityId: m,
+        actor: who.principal.actor,
+        requestId: who.requestId,
+        action: 'answer',
+        entity: 'settlement_objection',
+        entityId: objectionId,
+        changes: { answer },
+      });
+      return answered;
+    });
+  }
+
+  /**
+   * One decision and one note for several exceptions of one settlement, in one transaction: all or
+   * none. A rejection needs a note (422).
+   */
+  async decideMany(
+    who: Acting,
+    settlementId: number,
+    exceptionIds: readonly number[],
+    decision: 'accepted' | 'rejected',
+    note: string | null,
+  ) {
+    const m = who.principal.municipalityId;
+    const scope = scopeOf(who.principal);
+    if (decision === 'rejected' && !note?.trim()) throw noteRequired();
+    const found = await settlementStore.get(this.db, scope, settlementId);
+    if (!found) throw notFound('settlement', settlementId);
+    const ids = [...new Set(exceptionIds)];
+    return this.db.transaction(async (tx) => {
+      const p = parsePeriod(found.period);
+      await settlementStore.lockProviderPeriod(tx, m, found.providerId, p);
+      if (!(await settlementStore.get(tx, scope, settlementId))) throw await replacedDraft(tx, m, found, p);
+      const all = (await settlementStore.exceptions(tx, m, settlementId, {}, { limit: 100_000, offset: 0 })).items;
+      const byId = new Map(all.map((e) => [e.id, e]));
+      const missing = ids.filter((id) => !byId.has(id));
+      if (missing.length > 0)
+        throw unprocessable(`settlement ${settlementId} has no exception ${missing.join(', ')}`, { field: 'exceptionIds', missing });
+      const out = [];
+      for (const id of ids) {
+        const e = byId.get(id)!;
+        await settlementStore.decide(tx, {
+          municipalityId: m,
+          providerId: found.providerId,
+          periodStart: p.from,
+          kind: e.kind,
+          subjectKey: e.subjectKey,
+          decision,
+          note: note?.trim() || null,
+          actor: who.principal.actor,
+        });
+        await appendAudit(tx, {
+          municipalityId: m,
+          actor: who.principal.actor,
+          requestId: who.requestId,
+          action: decision === 'accepted' ? 'accept' : 'reject',
+          entity: 'settlement_exception',
+          entityId: id,
+          changes: { kind: e.kind, subjectKey: e.subjectKey, providerId: found.providerId, period: p.period, note, bulk: ids.length },
+        });
+        out.push((await settlementStore.exceptions(tx, m, settlementId, { id }, { limit: 1, offset: 0 })).items[0]!);
+      }
+      return { items: out, total: out.length };
+    });
+  }
+
   /** Finance's decision on an exception; it applies from the next run of the month (also as a correction after approval). */
   async decide(who: Acting, exceptionId: number, decision: 'accepted' | 'rejected', note: string | null) {
     const m = who.principal.municipalityId;
+    if (decision === 'rejected' && !note?.trim()) throw noteRequired();
     const scope = scopeOf(who.principal);
     const found = await settlementStore.exception(this.db, scope, exceptionId);
     if (!found) throw notFound('settlement exception', exceptionId);
@@ -442,6 +642,7 @@ export class SettlementsService {
     return {
       period: p.period,
       priceList: basis.priceList,
+      decisionsApplied: false,
       models: { a: { id: ra.id, name: ra.name, version: ra.version }, b: { id: rb.id, name: rb.name, version: rb.version } },
       providers: out,
       total: shape(total),

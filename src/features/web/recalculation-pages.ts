@@ -7,6 +7,7 @@ import { renderRecalcPdf } from '../price-recalculation/recalc-pdf.js';
 import type { Adjustment, Recalculation } from '../price-recalculation/recalc-schemas.js';
 import { titleOf } from '../invoices/invoice-labels.js';
 import { html, query, type Html } from './html.js';
+import { ownProviderDetails } from './provider-details.js';
 import { actionButton, badge, canWrite, ctxOf, fmtOf, page, type WebContext } from './web-layout.js';
 import { backTo, Id, postAction, sendPage } from './web-respond.js';
 
@@ -21,17 +22,18 @@ const Year = z.coerce.number().int().min(2000).max(2999);
 function adjustmentsTable(c: WebContext, adjustments: Adjustment[]): Html {
   const f = fmtOf(c);
   if (adjustments.length === 0) return html`<p>${c.t.adjustmentsNone}</p>`;
-  return html`<div class="table-wrap"><table class="adjustments">
-    <caption>${c.t.adjustmentsTitle}</caption>
+  const years = [...new Set(adjustments.map((a) => a.year))];
+  return html`<p class="help">${c.t.adjustmentsHoursHelp}</p><div class="table-wrap"><table class="adjustments">
+    <caption>${years.length === 1 ? c.t.adjustmentsYear.replace('{year}', String(years[0])) : c.t.adjustmentsTitle}</caption>
     <thead><tr>
       <th scope="col">${c.t.provider} / ${c.t.category}</th><th scope="col">${c.t.band}</th><th scope="col" class="num">${c.t.paidRate}</th>
       <th scope="col" class="num">${c.t.newPrice}</th><th scope="col" class="num">${c.t.difference.replace(/ B − A$/, '')}</th>
-      <th scope="col" class="num">${c.t.hours}</th><th scope="col" class="num">${c.t.amount}</th>
+      <th scope="col" class="num">${c.t.paidHours}</th><th scope="col" class="num">${c.t.amount}</th>
     </tr></thead>
     ${adjustments.map(
       (a) => html`<tbody>
         <tr>
-          <th scope="rowgroup" colspan="5">${a.providerName} <span class="muted">${a.providerRef}</span> ${badge(a.status === 'approved' ? 'approved' : 'draft', a.status === 'approved' ? c.t.approved.toLowerCase() : c.t.status_draft)}
+          <th scope="rowgroup" colspan="5">${a.year} · ${a.providerName} <span class="muted">${a.providerRef}</span> ${badge(a.status === 'approved' ? 'approved' : 'draft', a.status === 'approved' ? c.t.approved.toLowerCase() : c.t.status_draft)}
             ${
               a.invoice
                 ? html` · ${titleOf(a.invoice.kind, c.lang)} <a href="/app/invoices/${a.invoice.number}.pdf" download="${a.invoice.number}.pdf">${a.invoice.number}</a>`
@@ -46,7 +48,7 @@ function adjustmentsTable(c: WebContext, adjustments: Adjustment[]): Html {
             <td class="num">${f.money(l.paidRate)}</td>
             <td class="num">${f.money(l.newPrice)}</td>
             <td class="num">${f.number(l.difference, 2)}</td>
-            <td class="num">${f.hoursOfMinutes(l.minutes)}</td>
+            <td class="num">${f.hours(l.hours)}</td>
             <td class="num">${f.money(l.amount)}</td>
           </tr>`,
         )}
@@ -95,7 +97,8 @@ async function recalculationPage(services: Services, req: Request, res: Response
   if (c.who.principal.providerId !== null) {
     // A provider: its own adjustments only.
     const own = await rs.adjustments(c.who, year ? { year } : {}, { limit: 100, offset: 0 });
-    sendPage(res, page(c, { title: c.t.adjustmentsTitle, current: '/app/recalculation', body: adjustmentsTable(c, own.items) }));
+    const body = html`${adjustmentsTable(c, own.items)}${await ownProviderDetails(services, c)}`;
+    sendPage(res, page(c, { title: c.t.adjustmentsTitle, current: '/app/recalculation', body }));
     return;
   }
   const all = await rs.list(c.who, {}, { limit: 100, offset: 0 });
@@ -132,7 +135,12 @@ async function recalculationPage(services: Services, req: Request, res: Response
         </div>
         <p>
           ${mayWrite && r.status === 'draft' ? html`${actionButton(c, `/app/recalculation/${r.year}/run`, `${c.t.runYear} ${r.year}`, { back, secondary: true })} ${actionButton(c, `/app/recalculation/${r.id}/approve`, c.t.approve, { back })}` : ''}
-          ${mayWrite && r.status === 'approved' ? actionButton(c, `/app/recalculation/${r.id}/documents`, c.t.issueDocuments, { back }) : ''}
+          ${
+            // Only while some adjustment has neither its document nor its payment basis: issuing twice does nothing.
+            mayWrite && r.status === 'approved' && r.adjustments.some((a) => a.invoice === null && a.paymentBasis === null)
+              ? actionButton(c, `/app/recalculation/${r.id}/documents`, c.t.issueDocuments, { back })
+              : ''
+          }
           ${mayWrite && r.status === 'approved' && r.adoptedAt === null && r.proposedPriceListId !== null ? actionButton(c, `/app/recalculation/${r.id}/adopt`, c.t.adoptPrices, { back, secondary: true }) : ''}
           <a href="/app/recalculation/${r.id}/report.pdf" download="price-recalculation-${r.year}.pdf">${c.t.reportPdf}</a>
         </p>

@@ -80,6 +80,8 @@ figure.chart figcaption { color: var(--muted); font-size: .88rem; }
 .pager { display: flex; gap: 1rem; align-items: center; margin: .5rem 0; }
 .login { max-width: 60rem; margin: 3rem auto; padding: 0 1.5rem; }
 .login .grid2 section { border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.2rem; margin-bottom: 1rem; }
+form.stack fieldset label { flex-direction: row; align-items: center; font-weight: 400; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; margin: .5rem 0; }
 @media print { header.top, .skip, form { display: none; } }
 `;
 
@@ -98,6 +100,13 @@ export const APP_JS = `
     var status = form.querySelector('[data-status]');
     if (status) status.textContent = status.getAttribute('data-working') || '';
   }
+  // A "select all" box ticks every box of its form with the name it names.
+  document.addEventListener('change', function (e) {
+    var box = e.target;
+    if (!(box instanceof HTMLInputElement) || !box.hasAttribute('data-select-all') || !box.form) return;
+    var boxes = box.form.querySelectorAll('input[type=checkbox][name="' + box.getAttribute('data-select-all') + '"]');
+    for (var i = 0; i < boxes.length; i++) boxes[i].checked = box.checked;
+  });
   document.addEventListener('submit', function (e) {
     var form = e.target;
     if (!(form instanceof HTMLFormElement)) return;
