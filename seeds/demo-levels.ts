@@ -128,7 +128,12 @@ export async function loadDemoLevels(services: Services, who: Acting, progress: 
     for (const l of c.levels) await services.levelGrants.create(who, { citizenId: citizen.id, ...l });
     if (c.hospital) await services.absences.create(who, { citizenId: citizen.id, kind: 'hospital', planned: false, ...c.hospital });
     if (c.alarmFrom) {
-      await services.choices.choose(who, { citizenId: citizen.id, category: 'alarm', providerId: providerId.get('KOMMUNAL')!, validFrom: c.alarmFrom });
+      await services.choices.choose(who, {
+        citizenId: citizen.id,
+        category: 'alarm',
+        providerId: providerId.get('KOMMUNAL')!,
+        validFrom: c.alarmFrom,
+      });
       await services.grants.create(who, {
         citizenId: citizen.id,
         serviceCode: 'AL01',
@@ -196,6 +201,6 @@ export async function demoRegimeLines(services: Services, municipalityCode: stri
     `    level changes mid-month:   ${changed.length ? changed.join(', ') : 'none'}`,
     `    hospital reductions:       ${citizens(reduced)} citizen(s), ${reducedDays.toString()} day(s) reduced, ${money(notPaid)} not paid`,
     `  one-off payments:            ${oneOff.length} (${oneOff.map((l) => `${l.service_code} ${l.ref}`).join(', ') || 'none'}), ${money(sum(oneOff))}`,
-    '  The level prices, the hospital rule and the one-off amount are ASSUMED: no municipality\'s price per level was found published.',
+    "  The level prices, the hospital rule and the one-off amount are ASSUMED: no municipality's price per level was found published.",
   ];
 }
