@@ -148,6 +148,17 @@ export async function loadDemoLevels(services: Services, who: Acting, progress: 
   }
 }
 
+interface RegimeRow {
+  ref: string;
+  kind: string;
+  service_code: string;
+  unit: string;
+  quantity: string;
+  rate: string;
+  amount: string;
+  reason_codes: string[];
+}
+
 const UNIT_DAYS: Record<string, number> = { per_day: 1, per_week: 7, per_month: DEMO_LEVEL_PERIOD.days };
 const money = (d: Decimal) => d.toFixed(2);
 
@@ -158,28 +169,28 @@ const money = (d: Decimal) => d.toFixed(2);
  */
 export async function demoRegimeLines(services: Services, municipalityCode: string): Promise<string[]> {
   const mun = await services.municipalities.getByCode(municipalityCode);
-  const lines = (await services
+  const lines = await services
     .db('settlement_lines as l')
     .join('settlements as s', function () {
       this.on('s.municipality_id', 'l.municipality_id').andOn('s.id', 'l.settlement_id');
     })
     .where({ 'l.municipality_id': mun.id, 's.period_start': DEMO_LEVEL_PERIOD.start, 's.kind': 'regular' })
     .orderBy(['l.citizen_ref', 'l.settlement_id', 'l.line_no'])
-    .select('l.citizen_ref as ref', 'l.kind', 'l.service_code', 'l.unit', 'l.quantity', 'l.rate', 'l.amount', 'l.reason_codes')) as Array<{
-    ref: string;
-    kind: string;
-    service_code: string;
-    unit: string;
-    quantity: string;
-    rate: string;
-    amount: string;
-    reason_codes: string[];
-  }>;
+    .select<RegimeRow[]>(
+      'l.citizen_ref as ref',
+      'l.kind',
+      'l.service_code',
+      'l.unit',
+      'l.quantity',
+      'l.rate',
+      'l.amount',
+      'l.reason_codes',
+    );
   const sum = (xs: typeof lines) => xs.reduce((a, l) => a.plus(l.amount), new Decimal(0));
   const citizens = (xs: typeof lines) => new Set(xs.map((l) => l.ref)).size;
   const level = lines.filter((l) => l.kind === 'level_day');
   const oneOff = lines.filter((l) => l.kind === 'new_customer' || l.kind === 'takeover');
-  const hourly = lines.filter((l) => !level.includes(l) && !oneOff.includes(l));
+  const hourly = lines.filter((l) => l.kind !== 'level_day' && l.kind !== 'new_customer' && l.kind !== 'takeover');
   const days = level.reduce((a, l) => a.plus(l.quantity), new Decimal(0));
   const levelsOf = new Map<string, Set<string>>();
   for (const l of level) levelsOf.set(l.ref, (levelsOf.get(l.ref) ?? new Set()).add(l.service_code));
