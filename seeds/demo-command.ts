@@ -33,6 +33,7 @@ function printSummary(s: DemoSummary, url: string | null): void {
     'Weekly budget check (granted vs affordable hours)',
     ...s.budgetCheck.map((l) => `  ${l}`),
     ...s.settlements,
+    ...s.regimes,
     ...s.invoices,
     ...s.recalculation,
     ...s.draftMonth,
@@ -55,7 +56,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--municipality <code>', 'municipality code', DEMO_CODE)
     .option(
       '--citizens <n>',
-      'number of citizens',
+      'number of citizens with hourly services (under 67; the 9 citizens on levels come in addition)',
       (v: string) => {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 10 || n > 100_000) throw new InvalidArgumentError('a whole number from 10 to 100000');

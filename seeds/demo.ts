@@ -25,6 +25,7 @@ import {
   type DemoGrant,
   type DemoVisit,
 } from './demo-data.js';
+import { DEMO_LEVELS, demoLevelRates, demoRegimeLines, loadDemoLevels } from './demo-levels.js';
 
 const WEEKDAY = ['', 'man', 'tir', 'ons', 'tor', 'fre', 'lør', 'søn'];
 const STATUS_DA: Record<DemoVisit['status'], string> = {
@@ -105,6 +106,8 @@ export interface DemoSummary {
   invoices: string[];
   /** Printable figures of the annual price recalculation: prices per category, adjustments and their documents. */
   recalculation: string[];
+  /** Printable counts and amounts of the demo month per regime: hourly, levels (helhedspleje), one-off payments. */
+  regimes: string[];
 }
 
 export interface ImportCounts {
@@ -154,6 +157,7 @@ export async function loadDemo(
   };
   let takeover: DemoSummary['takeover'] = null;
   if (created) takeover = await loadMasterData(services, who, data, progress);
+  if (created) await loadDemoLevels(services, who, progress);
 
   progress('importing grants');
   const imp = runImport(who);
@@ -172,6 +176,7 @@ export async function loadDemo(
   progress('settling the demo month');
   const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor });
   settlements.push(...(await approveDrafts(services, who)));
+  const regimes = await demoRegimeLines(services, opts.code);
   settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
   progress('issuing invoices');
   const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir);
@@ -239,6 +244,7 @@ export async function loadDemo(
     settlements,
     invoices,
     recalculation,
+    regimes,
   };
 }
 
@@ -340,6 +346,7 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
     label: 'Indsatskatalog 2026',
     validFrom: '2026-01-01',
     services: SERVICES.map((s) => ({ ...s })),
+    levels: DEMO_LEVELS,
   });
   const list = await services.prices.create(who, {
     label: 'Timepriser 2026',
@@ -347,6 +354,7 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
     validFrom: '2026-01-01',
     note: 'Demo: hverdag dag / aften / nat / weekend og helligdag',
     rates: priceRates(),
+    levelRates: demoLevelRates(),
   });
   await services.prices.adopt(who, list.id);
 

@@ -5,11 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { importRunner } from '../../seeds/demo-command.js';
 import { generateDemo } from '../../seeds/demo-data.js';
 import { loadDemo, type DemoSummary } from '../../seeds/demo.js';
+import { DEMO_LEVEL_CITIZENS } from '../../seeds/demo-levels.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
 
 const t = useTestDatabase();
 const CITIZENS = 40;
+/** The hourly citizens (under 67) and the citizens on helhedspleje levels (67+, seeds/demo-levels.ts). */
+const ALL_CITIZENS = CITIZENS + DEMO_LEVEL_CITIZENS.length;
 
 describe('the demo municipality', () => {
   let app: TestApp;
@@ -38,8 +41,8 @@ describe('the demo municipality', () => {
       providers: 4,
       services: 15,
       priceRates: 40,
-      citizens: CITIZENS,
-      absences: data.absences.length,
+      citizens: ALL_CITIZENS,
+      absences: data.absences.length + 1, // + the level citizen's hospital stay
       grantsImport: { accepted: data.grants.length, unchanged: 0, updated: 0, rejected: [] },
       visitsImport: { accepted: data.visits.length, unchanged: 0, updated: 0, rejected: [] },
     });
@@ -66,7 +69,7 @@ describe('the demo municipality', () => {
     const visits = await app.as(admin).get('/api/visits?limit=1&count=true&from=2026-04-01&to=2026-05-06').expect(200);
     expect(visits.body.total).toBe(data.visits.length);
     const citizens = await app.as(admin).get('/api/citizens?limit=1').expect(200);
-    expect(citizens.body.total).toBe(CITIZENS);
+    expect(citizens.body.total).toBe(ALL_CITIZENS);
 
     const providers = await app.as(admin).get('/api/providers').expect(200);
     const syd = providers.body.items.find((p: { ref: string }) => p.ref === 'HJEM-SYD');
@@ -276,7 +279,8 @@ describe('the demo municipality', () => {
     expect(again.webUsers.every((u) => u.password === null)).toBe(true);
     expect(again).toMatchObject({
       created: false,
-      citizens: CITIZENS,
+      citizens: ALL_CITIZENS,
+      regimes: first.regimes, // the same lines to the øre
       choices: first.choices,
       grantsImport: { accepted: 0, unchanged: data.grants.length, updated: 0 },
       visitsImport: { accepted: 0, unchanged: data.visits.length, updated: 0 },

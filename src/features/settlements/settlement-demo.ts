@@ -2,6 +2,7 @@ import type { Acting } from '../auth/auth-types.js';
 import { modelsStore } from '../models/models-store.js';
 import type { Services } from '../../services.js';
 import { runLines } from './settlement-report.js';
+import { DEMO_LEVEL_MODEL_SETTINGS } from '../../../seeds/demo-levels.js';
 
 export const DEMO_MODEL_NAME = 'demo-visiteret-tid';
 export const DEMO_SETTLEMENT_PERIOD = '2026-04';
@@ -44,6 +45,8 @@ export const DEMO_MODEL = {
   area: { mode: 'none' },
   vat: { default: { percent: '25' } },
   exceptions: { farLongerThanGranted: { factor: '2', minExtraMinutes: 15 }, grantNeverDelivered: true },
+  // Helhedspleje levels (67+) and the one-off payment: seeds/demo-levels.ts.
+  ...DEMO_LEVEL_MODEL_SETTINGS,
 };
 
 /**

@@ -10,6 +10,7 @@ import type { ModelVersion } from '../models/models-schemas.js';
 import type { Settlement, SettlementLine } from '../settlements/settlement-schemas.js';
 import { html, query, type Html } from './html.js';
 import { explainReason } from '../settlements/reason-words.js';
+import { labelsFor } from '../invoices/invoice-labels.js';
 import {
   actionButton,
   canWrite,
@@ -208,6 +209,8 @@ const quantityText = (c: WebContext, l: SettlementLine) => {
   if (l.unit === 'per_hour') return `${f.hoursOfMinutes(l.minutes)} ${c.t.hours.toLowerCase()}`;
   // A level line counts days whatever its price is per (per_day, per_week, per_month).
   if (l.kind === 'level_day') return `${f.number(l.quantity, 0)} ${c.t.days.toLowerCase()}`;
+  // A one-off payment (new customer, takeover) is one payment, as on the invoice.
+  if (l.kind === 'new_customer' || l.kind === 'takeover') return `${f.number(l.quantity, 0)} ${labelsFor(c.lang).paymentsUnit}`;
   return `${f.number(l.quantity, 0)} × ${l.unit === 'per_visit' ? c.t.visits.toLowerCase() : c.t.month.toLowerCase()}`;
 };
 
