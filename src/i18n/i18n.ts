@@ -40,7 +40,7 @@ void instance.init({
 
 /** A message of a namespace in a language, with `{placeholders}` filled and plurals chosen by `count`. */
 export function tr<N extends Namespace>(lang: Language, ns: N, key: KeyOf<N>, params?: Params): string {
-  return instance.t(key, { ...params, lng: lang, ns }) as string;
+  return String(instance.t(key, { ...params, lng: lang, ns }));
 }
 
 /** Whether a key exists (used where a code may be unknown and shown as it is). */
@@ -51,11 +51,11 @@ export function has(lang: Language, ns: Namespace, key: string): boolean {
 /** A message by a key only known at run time (a reason code, an entity): `fallback` when missing. */
 export function trDynamic(lang: Language, ns: Namespace, key: string, params: Params | undefined, fallback: string): string {
   if (!instance.exists(key, { lng: lang, ns }) && !instance.exists(`${key}_other`, { lng: lang, ns })) return fallback;
-  return instance.t(key, { ...params, lng: lang, ns }) as string;
+  return String(instance.t(key, { ...params, lng: lang, ns }));
 }
 
 /** The plain strings of a namespace in a language (for call sites that read words as properties). */
-export const bundle = <N extends Namespace>(lang: Language, ns: N): (typeof en)[N] => catalogues[lang][ns] as (typeof en)[N];
+export const bundle = <N extends Namespace>(lang: Language, ns: N): (typeof en)[N] => catalogues[lang][ns];
 
 /** The language a request asks for (Accept-Language), else `fallback`. */
 export function languageOf(acceptLanguage: string | undefined, fallback: Language = 'en'): Language {
