@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { errorMessage } from '../../i18n/error-message.js';
 import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import { PeriodText } from '../settlements/settlement-period.js';
@@ -326,7 +327,7 @@ async function run(services: Services, req: Request, res: Response) {
     await services.webSessions.setFlash(c.session.id, { kind: 'ok', text: `${c.t.runDone} (${period}): ${summary || '–'}` });
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
-    await services.webSessions.setFlash(c.session.id, { kind: 'error', text: err.message });
+    await services.webSessions.setFlash(c.session.id, { kind: 'error', text: errorMessage(err, c.lang) });
   }
   if (streaming) res.end(`${JSON.stringify({ redirect: target })}\n`);
   else res.redirect(303, target);

@@ -141,7 +141,7 @@ export function document(lang: Language, title: string, place: string, body: Htm
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · ${place} · carepay</title>
+<title>${place === 'carepay' ? `${title} · carepay` : `${title} · ${place} · carepay`}</title>
 <link rel="stylesheet" href="/app/static/app.css">
 <script src="/app/static/app.js" defer></script>
 </head>
