@@ -164,6 +164,7 @@ function buildUnits(
           minutes: end > start ? end - start : 0,
           amount: new Decimal(0),
           message: `service ${code} is not in the catalogue`,
+          params: { service: code },
           reasonCodes: ['exception.unknown_service'],
         });
         continue;
@@ -194,6 +195,7 @@ function buildUnits(
         parts: NO_PARTS,
         exception: null,
         exceptionMessage: '',
+        exceptionParams: {},
         reasons: NO_REASONS,
       });
     }
@@ -310,6 +312,7 @@ function assemble(ctx: EngineContext, pricing: Pricing, units: Unit[], exception
         minutes: u.minutes,
         amount,
         message: u.exceptionMessage,
+        params: u.exceptionParams,
         reasonCodes: u.reasons,
       });
       continue;

@@ -1,4 +1,5 @@
 import { has, tr, trDynamic, type KeyOf, type Params } from '../../i18n/i18n.js';
+import { categoryLabel, formatDate } from '../invoices/invoice-labels.js';
 import type { Language } from '../invoices/invoice-types.js';
 
 /**
@@ -65,3 +66,27 @@ export const explained = <T extends { reasonCodes: readonly string[] }>(
   items: readonly T[],
   l: Language,
 ): Array<T & { reasons: string[] }> => items.map((i) => ({ ...i, reasons: i.reasonCodes.map((c) => explainReason(c, l)) }));
+
+/**
+ * An exception's message in the reader's language, from its kind and the facts the engine kept
+ * (`params`); the stored English message for exceptions computed before the facts were kept.
+ */
+export function exceptionText(e: { kind: string; message: string; params?: Record<string, string | number> }, l: Language): string {
+  const p = { ...e.params };
+  if (Object.keys(p).length === 0) return e.message;
+  if (typeof p.category === 'string') p.category = categoryLabel(p.category, l).toLowerCase();
+  if (typeof p.absence === 'string') p.absence = trDynamic(l, 'reasons', `absence.${p.absence}`, undefined, p.absence);
+  for (const d of ['date', 'from'] as const) if (typeof p[d] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(p[d])) p[d] = formatDate(p[d], l);
+  if (typeof p.factor === 'string') p.factor = num(p.factor, l);
+  const key =
+    e.kind === 'provider_not_chosen' ? `detail.provider_not_chosen.${p.choice === 'other' ? 'other' : 'none'}` : `detail.${e.kind}`;
+  return trDynamic(l, 'reasons', key, p, e.message);
+}
+
+/** Exceptions with their reasons and message in words (`reasons`, `text`). */
+export const explainedExceptions = <
+  T extends { kind: string; message: string; params?: Record<string, string | number>; reasonCodes: readonly string[] },
+>(
+  items: readonly T[],
+  l: Language,
+): Array<T & { reasons: string[]; text: string }> => explained(items, l).map((e) => ({ ...e, text: exceptionText(e, l) }));

@@ -4,7 +4,7 @@ import { actingIn, allPages, providerIdOrNull, providerIdsOf, withServices } fro
 import { providerProgress } from '../../cli/progress.js';
 import type { Services } from '../../services.js';
 import { badRequest, notFound } from '../../shared/errors.js';
-import { explained } from './reason-words.js';
+import { explained, explainedExceptions } from './reason-words.js';
 import { compareLines, docOf, runLines, settlementDetailLines, settlementListLines } from './settlement-report.js';
 import type { SettlementException, SettlementLine } from './settlement-schemas.js';
 
@@ -97,7 +97,7 @@ export function registerSettlementCommands(program: Command): void {
           if (o.explain) {
             const { language } = await s.municipalities.getByCode(code);
             lines = explained(lines, language);
-            exceptions = explained(exceptions, language);
+            exceptions = explainedExceptions(exceptions, language);
           }
           console.log(
             o.json ? JSON.stringify({ settlement: d, lines, exceptions }, null, 2) : settlementDetailLines(d, lines, exceptions).join('\n'),

@@ -96,7 +96,7 @@ export function settlementDetailLines(
   out.push(`Exceptions (${exceptions.length}):`);
   for (const e of exceptions) {
     out.push(
-      `  #${e.id} ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.minutes} min, would pay ${e.amount}; ${decisionOf(e)} — ${e.message}${e.reasons ? ` [${e.reasons.join('; ')}]` : ''}`,
+      `  #${e.id} ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.minutes} min, would pay ${e.amount}; ${decisionOf(e)} — ${e.text ?? e.message}${e.reasons ? ` [${e.reasons.join('; ')}]` : ''}`,
     );
   }
   return out;

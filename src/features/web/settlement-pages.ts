@@ -8,7 +8,7 @@ import { PeriodText } from '../settlements/settlement-period.js';
 import type { ModelVersion } from '../models/models-schemas.js';
 import type { Settlement, SettlementLine } from '../settlements/settlement-schemas.js';
 import { html, query, type Html } from './html.js';
-import { explainReason } from '../settlements/reason-words.js';
+import { exceptionText, explainReason } from '../settlements/reason-words.js';
 import {
   actionButton,
   canWrite,
@@ -277,7 +277,7 @@ async function detail(services: Services, req: Request, res: Response) {
             <td>${f.date(e.date)}</td>
             <td>${e.citizenRef}</td>
             <td>${e.serviceCode}</td>
-            <td>${reasons(e.reasonCodes)}<span class="muted">${e.message}</span></td>
+            <td>${reasons(e.reasonCodes)}<span class="muted">${exceptionText(e, c.lang)}</span></td>
             <td class="num">${f.hoursOfMinutes(e.minutes)}</td>
             <td class="num">${f.money(e.amount)}</td>
             <td>
