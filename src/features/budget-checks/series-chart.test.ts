@@ -50,3 +50,27 @@ describe('series CSV cells', () => {
     );
   });
 });
+
+describe('the chart in the reader language', () => {
+  const points = [point(1, '1000', '1200'), point(2, '1100', '1200')];
+  it('writes axes, legend, tooltips and numbers in Danish and Swedish', () => {
+    const da = seriesSvg('Budget', points, 'da');
+    for (const w of [
+      'Uge (ISO)',
+      'timer pr. uge',
+      '>visiteret<',
+      '>budgetteret<',
+      '>Hold øje<',
+      '>Over budget<',
+      'visiteret 1.000,00 t',
+      '>1.000<',
+    ])
+      expect(da, w).toContain(w);
+    const sv = seriesSvg('Budget', points, 'sv');
+    for (const w of ['Vecka (ISO)', 'timmar per vecka', '>beviljat<', '>budgeterat<', '>Bevaka<', '1\u00a0000,00 h'])
+      expect(sv, w).toContain(w);
+    for (const svg of [da, sv])
+      for (const english of ['ISO week', 'hours per week', '>granted<', '>affordable<', 'watch band', '1,000'])
+        expect(svg, english).not.toContain(english);
+  });
+});

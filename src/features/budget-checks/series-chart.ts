@@ -1,5 +1,8 @@
 import { Decimal } from 'decimal.js';
 import { csvDocument } from '../../shared/csv-writer.js';
+import { say, textsFor } from '../web/web-text.js';
+import { formatNumber } from '../invoices/invoice-labels.js';
+import type { Language } from '../invoices/invoice-types.js';
 import type { IsoWeek } from './iso-week.js';
 
 /** One week of the year's series; null figures for weeks without a stored check. */
@@ -59,9 +62,13 @@ const STATUS_COLOUR: Record<string, string> = { ok: '#2e7d32', watch: '#ef8f00',
 
 /**
  * A self-contained SVG line chart: granted hours per week against affordable hours, with the
- * threshold band (between "watch" and "over") shaded. Weeks without a check leave gaps.
+ * threshold band (between "watch" and "over") shaded. Weeks without a check leave gaps. Axes,
+ * legend and numbers speak `lang` (the catalogue's web words).
  */
-export function seriesSvg(title: string, points: readonly SeriesPoint[]): string {
+export function seriesSvg(title: string, points: readonly SeriesPoint[], lang: Language = 'en'): string {
+  const t = textsFor(lang);
+  const status = (s: string | null) => (s === null ? '' : ((t as Record<string, string>)[`check_${s}`] ?? s));
+  const hours = (d: Decimal | null) => (d === null ? '–' : formatNumber(d, 2, lang));
   const W = 960;
   const H = 440;
   const m = { left: 70, right: 20, top: 50, bottom: 70 };
@@ -111,7 +118,7 @@ export function seriesSvg(title: string, points: readonly SeriesPoint[]): string
     const yy = r1(y(new Decimal(v)));
     yTicks.push(
       `<line x1="${m.left}" y1="${yy}" x2="${W - m.right}" y2="${yy}" stroke="#e0e0e0"/>` +
-        `<text x="${m.left - 8}" y="${yy + 4}" text-anchor="end">${escapeXml(v.toLocaleString('en-US', { maximumFractionDigits: 2 }))}</text>`,
+        `<text x="${m.left - 8}" y="${yy + 4}" text-anchor="end">${escapeXml(formatNumber(v, step < 1 ? 2 : 0, lang))}</text>`,
     );
   }
   const xTicks = points
@@ -123,10 +130,26 @@ export function seriesSvg(title: string, points: readonly SeriesPoint[]): string
       p.grantedHours === null
         ? ''
         : `<circle cx="${r1(x(i))}" cy="${r1(y(p.grantedHours))}" r="3.5" fill="${STATUS_COLOUR[p.status ?? ''] ?? '#424242'}">` +
-          `<title>${escapeXml(`${p.week.key}: granted ${fmt(p.grantedHours)} h, affordable ${fmt(p.affordableHours) || '–'} h, ${p.status ?? ''}`)}</title></circle>`,
+          `<title>${escapeXml(say(lang, 'chartPoint', { week: p.week.key, granted: hours(p.grantedHours), affordable: hours(p.affordableHours), status: status(p.status) }))}</title></circle>`,
     )
     .join('');
   const legendY = H - 22;
+  // Legend entries one after another; the width of a text is estimated (Helvetica 12 px ≈ 6.8 px a character).
+  const legend: string[] = [];
+  let lx = 0;
+  const entry = (mark: (x: number) => string, markWidth: number, text: string) => {
+    legend.push(`${mark(lx)}<text x="${lx + markWidth + 6}" y="0">${escapeXml(text)}</text>`);
+    lx += markWidth + 6 + Math.ceil(text.length * 6.8) + 18;
+  };
+  entry((x) => `<line x1="${x}" y1="-4" x2="${x + 24}" y2="-4" stroke="#212121" stroke-width="2"/>`, 24, t.chartGranted);
+  entry(
+    (x) => `<line x1="${x}" y1="-4" x2="${x + 24}" y2="-4" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4"/>`,
+    24,
+    t.chartAffordable,
+  );
+  entry((x) => `<rect x="${x}" y="-10" width="24" height="12" fill="#ffe0a3"/>`, 24, t.chartBand);
+  for (const k of ['ok', 'watch', 'over'] as const)
+    entry((x) => `<circle cx="${x + 4}" cy="-4" r="3.5" fill="${STATUS_COLOUR[k]}"/>`, 8, status(k));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<title>${escapeXml(title)}</title>`,
@@ -139,15 +162,10 @@ export function seriesSvg(title: string, points: readonly SeriesPoint[]): string
     `<path d="${path((p) => p.grantedHours)}" fill="none" stroke="#212121" stroke-width="2"/>`,
     dots,
     ...xTicks,
-    `<text x="${m.left + pw / 2}" y="${H - m.bottom + 36}" text-anchor="middle">ISO week</text>`,
-    `<text x="16" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${m.top + ph / 2})">hours per week</text>`,
+    `<text x="${m.left + pw / 2}" y="${H - m.bottom + 36}" text-anchor="middle">${escapeXml(t.chartWeekAxis)}</text>`,
+    `<text x="16" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${m.top + ph / 2})">${escapeXml(t.chartHoursAxis)}</text>`,
     `<g transform="translate(${m.left},${legendY})">`,
-    `<line x1="0" y1="-4" x2="24" y2="-4" stroke="#212121" stroke-width="2"/><text x="30" y="0">granted</text>`,
-    `<line x1="110" y1="-4" x2="134" y2="-4" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4"/><text x="140" y="0">affordable</text>`,
-    `<rect x="230" y="-10" width="24" height="12" fill="#ffe0a3"/><text x="260" y="0">watch band (watch – over threshold)</text>`,
-    `<circle cx="505" cy="-4" r="3.5" fill="${STATUS_COLOUR.ok}"/><text x="513" y="0">ok</text>`,
-    `<circle cx="545" cy="-4" r="3.5" fill="${STATUS_COLOUR.watch}"/><text x="553" y="0">watch</text>`,
-    `<circle cx="600" cy="-4" r="3.5" fill="${STATUS_COLOUR.over}"/><text x="608" y="0">over</text>`,
+    ...legend,
     `</g>`,
     `</svg>`,
     '',

@@ -43,7 +43,7 @@ async function chart(
     const title = `${c.t.chartTitle} ${year}: ${line ? lineLabel(c, line) : c.t.allLines}`;
     // seriesSvg escapes every text it writes; the figures are ours.
     return html`<figure class="chart" aria-labelledby="chart-caption">
-      ${trusted(seriesSvg(title, series.points))}
+      ${trusted(seriesSvg(title, series.points, c.lang))}
       <figcaption id="chart-caption">${c.t.chartAlt}</figcaption>
     </figure>`;
   } catch (err) {

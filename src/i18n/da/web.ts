@@ -227,4 +227,10 @@ export const web: WebWords = {
   back: 'Tilbage',
   yes: 'ja',
   no: 'nej',
+  chartWeekAxis: 'Uge (ISO)',
+  chartHoursAxis: 'timer pr. uge',
+  chartGranted: 'visiteret',
+  chartAffordable: 'budgetteret',
+  chartBand: 'hold øje (mellem de to tærskler)',
+  chartPoint: '{week}: visiteret {granted} t, budgetteret {affordable} t, {status}',
 };

@@ -226,6 +226,12 @@ export const web = {
   back: 'Back',
   yes: 'yes',
   no: 'no',
+  chartWeekAxis: 'ISO week',
+  chartHoursAxis: 'hours per week',
+  chartGranted: 'granted',
+  chartAffordable: 'affordable',
+  chartBand: 'watch band (watch – over threshold)',
+  chartPoint: '{week}: granted {granted} h, affordable {affordable} h, {status}',
 };
 
 export type WebWords = Record<keyof typeof web, string>;

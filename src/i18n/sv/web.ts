@@ -227,4 +227,10 @@ export const web: WebWords = {
   back: 'Tillbaka',
   yes: 'ja',
   no: 'nej',
+  chartWeekAxis: 'Vecka (ISO)',
+  chartHoursAxis: 'timmar per vecka',
+  chartGranted: 'beviljat',
+  chartAffordable: 'budgeterat',
+  chartBand: 'bevakningsband (mellan gränserna)',
+  chartPoint: '{week}: beviljat {granted} h, budgeterat {affordable} h, {status}',
 };
