@@ -10,6 +10,7 @@ import type { BudgetCheck, BudgetCheckSummary } from '../budget-checks/budget-sc
 import { html, query, trusted, type Html } from './html.js';
 import { badge, canWrite, csrfField, ctxOf, fmtOf, page, requireRead, type WebContext } from './web-layout.js';
 import { backTo, postAction, sendPage } from './web-respond.js';
+import { say } from './web-text.js';
 
 const Week = z.string().refine((s) => parseIsoWeek(s) !== null, 'an ISO week YYYY-Www');
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
@@ -205,12 +206,12 @@ export function mountBudgetPages(r: Router, services: Services): void {
             ${p.categories.map(
               (
                 x,
-              ) => html`<tr><td>&nbsp;&nbsp;${f.category(x.category)} <span class="muted">(${x.citizens} ${c.t.citizen.toLowerCase()})</span></td>
+              ) => html`<tr><td>&nbsp;&nbsp;${f.category(x.category)} <span class="muted">(${say(c.lang, 'citizenCount', { count: x.citizens })})</span></td>
               <td class="num">${f.hours(x.grantedHours)}</td><td class="num">${f.hours(x.deliveredHours)}</td><td class="num">${ratio(x.deliveryRatio)}</td></tr>`,
             )}
             ${
               p.largestDeviations.length > 0
-                ? html`<tr><td colspan="4" class="muted">${c.t.largestDeviations}: ${p.largestDeviations.map((d, i) => `${i > 0 ? '; ' : ''}${d.citizenRef} ${f.category(d.category)} ${d.deviationHours.startsWith('-') ? '' : '+'}${f.hours(d.deviationHours)} h`)}</td></tr>`
+                ? html`<tr><td colspan="4" class="muted">${c.t.largestDeviations}: ${p.largestDeviations.map((d, i) => `${i > 0 ? '; ' : ''}${d.citizenRef} ${f.category(d.category)} ${d.deviationHours.startsWith('-') ? '' : '+'}${f.hoursWithUnit(d.deviationHours)}`)}</td></tr>`
                 : ''
             }
           </tbody>`,

@@ -233,4 +233,6 @@ export const web: WebWords = {
   chartAffordable: 'budgetteret',
   chartBand: 'hold øje (mellem de to tærskler)',
   chartPoint: '{week}: visiteret {granted} t, budgetteret {affordable} t, {status}',
+  citizenCount_one: '{count} borger',
+  citizenCount_other: '{count} borgere',
 };

@@ -232,6 +232,8 @@ export const web = {
   chartAffordable: 'affordable',
   chartBand: 'watch band (watch – over threshold)',
   chartPoint: '{week}: granted {granted} h, affordable {affordable} h, {status}',
+  citizenCount_one: '{count} citizen',
+  citizenCount_other: '{count} citizens',
 };
 
 export type WebWords = Record<keyof typeof web, string>;

@@ -233,4 +233,6 @@ export const web: WebWords = {
   chartAffordable: 'budgeterat',
   chartBand: 'bevakningsband (mellan gränserna)',
   chartPoint: '{week}: beviljat {granted} h, budgeterat {affordable} h, {status}',
+  citizenCount_one: '{count} brukare',
+  citizenCount_other: '{count} brukare',
 };
