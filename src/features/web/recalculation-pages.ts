@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { recalcReport } from '../price-recalculation/recalc-report.js';
 import { renderRecalcPdf } from '../price-recalculation/recalc-pdf.js';
+import { priceCategoryLabel, priceGroupCategories } from '../price-recalculation/recalc-labels.js';
 import type { Adjustment, Recalculation } from '../price-recalculation/recalc-schemas.js';
 import { titleOf } from '../invoices/invoice-labels.js';
 import { html, query, type Html } from './html.js';
@@ -18,7 +19,7 @@ const Year = z.coerce.number().int().min(2000).max(2999);
  * Finance runs, approves, adopts and issues; a provider sees only its own adjustments (the
  * service answers 404 for the rest).
  */
-function adjustmentsTable(c: WebContext, adjustments: Adjustment[]): Html {
+function adjustmentsTable(c: WebContext, adjustments: Adjustment[], groups: ReadonlyMap<string, string> = new Map()): Html {
   const f = fmtOf(c);
   if (adjustments.length === 0) return html`<p>${c.t.adjustmentsNone}</p>`;
   return html`<div class="table-wrap"><table class="adjustments">
@@ -41,7 +42,7 @@ function adjustmentsTable(c: WebContext, adjustments: Adjustment[]): Html {
         </tr>
         ${a.lines.map(
           (l) => html`<tr>
-            <td>&nbsp;&nbsp;${l.categoryCode} <span class="muted">${l.priceGroup}</span></td>
+            <td>&nbsp;&nbsp;${priceCategoryLabel({ code: l.categoryCode, name: l.categoryCode, priceGroup: l.priceGroup, timeBands: [l.band] }, groups, c.lang)}</td>
             <td>${f.band(l.band)}</td>
             <td class="num">${f.money(l.paidRate)}</td>
             <td class="num">${f.money(l.newPrice)}</td>
@@ -55,7 +56,7 @@ function adjustmentsTable(c: WebContext, adjustments: Adjustment[]): Html {
   </table></div>`;
 }
 
-function pricesTable(c: WebContext, r: Recalculation): Html {
+function pricesTable(c: WebContext, r: Recalculation, groups: ReadonlyMap<string, string> = new Map()): Html {
   const f = fmtOf(c);
   return html`<div class="table-wrap"><table class="prices">
     <caption>${c.t.pricesTitle} ${r.year}</caption>
@@ -70,7 +71,7 @@ function pricesTable(c: WebContext, r: Recalculation): Html {
         (p, i) => html`<tr>
           ${
             i === 0
-              ? html`<th scope="row" rowspan="${paid.length}">${x.code} <span class="muted">${x.name}</span></th>
+              ? html`<th scope="row" rowspan="${paid.length}">${priceCategoryLabel(x, groups, c.lang)}</th>
               <td class="num" rowspan="${paid.length}">${f.money(x.costs.total)}</td>
               <td class="num" rowspan="${paid.length}">${f.hours(x.hours.deliveredHours)}</td>
               <td class="num" rowspan="${paid.length}">${f.money(x.costPerHour)}</td>
@@ -95,7 +96,14 @@ async function recalculationPage(services: Services, req: Request, res: Response
   if (c.who.principal.providerId !== null) {
     // A provider: its own adjustments only.
     const own = await rs.adjustments(c.who, year ? { year } : {}, { limit: 100, offset: 0 });
-    sendPage(res, page(c, { title: c.t.adjustmentsTitle, current: '/app/recalculation', body: adjustmentsTable(c, own.items) }));
+    sendPage(
+      res,
+      page(c, {
+        title: c.t.adjustmentsTitle,
+        current: '/app/recalculation',
+        body: adjustmentsTable(c, own.items, await priceGroupCategories(services.db, c.who.principal.municipalityId)),
+      }),
+    );
     return;
   }
   const all = await rs.list(c.who, {}, { limit: 100, offset: 0 });
@@ -104,6 +112,7 @@ async function recalculationPage(services: Services, req: Request, res: Response
   const r = summary ? await rs.get(c.who, summary.id) : null;
   const mayWrite = canWrite(c, 'recalculations');
   const back = `/app/recalculation${query({ year: shown })}`;
+  const groups = await priceGroupCategories(services.db, c.who.principal.municipalityId);
   const body = html`
     <p class="help">${c.t.recalcHelp}</p>
     <form method="get" action="/app/recalculation" class="filters">
@@ -136,8 +145,8 @@ async function recalculationPage(services: Services, req: Request, res: Response
           ${mayWrite && r.status === 'approved' && r.adoptedAt === null && r.proposedPriceListId !== null ? actionButton(c, `/app/recalculation/${r.id}/adopt`, c.t.adoptPrices, { back, secondary: true }) : ''}
           <a href="/app/recalculation/${r.id}/report.pdf" download="price-recalculation-${r.year}.pdf">${c.t.reportPdf}</a>
         </p>
-        ${pricesTable(c, r)}
-        ${adjustmentsTable(c, r.adjustments)}
+        ${pricesTable(c, r, groups)}
+        ${adjustmentsTable(c, r.adjustments, groups)}
         ${
           r.excluded.length > 0
             ? html`<table><caption>${c.t.excludedTitle}</caption>
@@ -158,7 +167,7 @@ export function mountRecalculationPages(r: Router, services: Services): void {
     res
       .type('application/pdf')
       .set({ 'content-disposition': `attachment; filename="price-recalculation-${report.year}.pdf"`, 'cache-control': 'no-store' })
-      .send(await renderRecalcPdf(report));
+      .send(await renderRecalcPdf(report, await priceGroupCategories(services.db, c.who.principal.municipalityId)));
   });
   const back = (req: Request, year?: number) => backTo(req, `/app/recalculation${query({ year })}`);
   postAction(r, services, '/recalculation/:year/run', 'recalculations', async (c, req) => {
