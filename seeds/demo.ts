@@ -178,13 +178,18 @@ export async function loadDemo(
   const providers = await services.providers.list(who, {}, { limit: 100, offset: 0 });
   const refOf = new Map(providers.items.map((p) => [p.ref, p.id]));
   const tokens: DemoSummary['tokens'] = [];
+  // Display names: the demo's pages attribute actions to people, not to token ids.
+  const people = { admin: 'Mette Larsen', finance: 'Anne Holm' } as const;
   for (const role of ['admin', 'finance'] as const) {
-    const t = await services.tokens.create({ municipalityId, actor: opts.actor }, { name: `demo ${role}`, role, providerId: null });
+    const t = await services.tokens.create(
+      { municipalityId, actor: opts.actor },
+      { name: `demo ${role}`, displayName: people[role], role, providerId: null },
+    );
     tokens.push({ role, token: t.token });
   }
   const t = await services.tokens.create(
     { municipalityId, actor: opts.actor },
-    { name: 'demo provider HJEM-SYD', role: 'provider', providerId: refOf.get('HJEM-SYD')! },
+    { name: 'demo provider HJEM-SYD', displayName: 'Jonas Berg (HJEM-SYD)', role: 'provider', providerId: refOf.get('HJEM-SYD')! },
   );
   tokens.push({ role: 'provider', provider: 'HJEM-SYD', token: t.token });
 

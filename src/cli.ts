@@ -67,8 +67,9 @@ export function buildCli(): Command {
     })
     .option('--provider <ref>', 'provider reference (required for role provider)')
     .option('--name <name>', 'what the token is for', 'created from the command line')
+    .option('--display-name <name>', 'who acts with the token, shown wherever its actions are attributed (default: the name)')
     .option('--json', 'print JSON')
-    .action(async (opts: { municipality: string; role: Role; provider?: string; name: string; json?: boolean }) => {
+    .action(async (opts: { municipality: string; role: Role; provider?: string; name: string; displayName?: string; json?: boolean }) => {
       await withServices(async (s) => {
         const who = await actingIn(s, opts.municipality);
         let providerId: number | null = null;
@@ -80,7 +81,7 @@ export function buildCli(): Command {
         }
         const { token: secret, info } = await s.tokens.create(
           { municipalityId: who.principal.municipalityId, actor: who.principal.actor },
-          { name: opts.name, role: opts.role, providerId },
+          { name: opts.name, ...(opts.displayName ? { displayName: opts.displayName } : {}), role: opts.role, providerId },
         );
         if (opts.json) console.log(JSON.stringify({ token: secret, ...info }));
         else {

@@ -5,6 +5,7 @@ import type { Services } from '../../services.js';
 import { recalcReport } from '../price-recalculation/recalc-report.js';
 import { renderRecalcPdf } from '../price-recalculation/recalc-pdf.js';
 import { priceCategoryLabel, priceGroupCategories } from '../price-recalculation/recalc-labels.js';
+import { actorNames } from '../auth/actor-names.js';
 import type { Adjustment, Recalculation } from '../price-recalculation/recalc-schemas.js';
 import { titleOf } from '../invoices/invoice-labels.js';
 import { html, query, type Html } from './html.js';
@@ -113,6 +114,7 @@ async function recalculationPage(services: Services, req: Request, res: Response
   const mayWrite = canWrite(c, 'recalculations');
   const back = `/app/recalculation${query({ year: shown })}`;
   const groups = await priceGroupCategories(services.db, c.who.principal.municipalityId);
+  const by = await actorNames(services.db, c.who.principal.municipalityId, r ? [r.computedBy, r.approvedBy, r.adoptedBy] : [], c.lang);
   const body = html`
     <p class="help">${c.t.recalcHelp}</p>
     <form method="get" action="/app/recalculation" class="filters">
@@ -126,9 +128,9 @@ async function recalculationPage(services: Services, req: Request, res: Response
         : html`
         <dl class="facts">
           <dt>${c.t.status}</dt><dd>${badge(r.status === 'approved' ? 'approved' : 'draft', r.status === 'approved' ? c.t.approved.toLowerCase() : c.t.status_draft)}${r.adoptedAt ? html` ${badge('invoiced', c.t.adopted.toLowerCase())}` : ''}</dd>
-          <dt>${c.t.computed}</dt><dd>${f.instant(r.computedAt)} ${c.t.by} ${r.computedBy}</dd>
-          ${r.approvedAt ? html`<dt>${c.t.approved}</dt><dd>${f.instant(r.approvedAt)} ${c.t.by} ${r.approvedBy}</dd>` : ''}
-          ${r.adoptedAt ? html`<dt>${c.t.adopted}</dt><dd>${f.instant(r.adoptedAt)} ${c.t.by} ${r.adoptedBy}</dd>` : ''}
+          <dt>${c.t.computed}</dt><dd>${f.instant(r.computedAt)} ${c.t.by} ${by(r.computedBy)}</dd>
+          ${r.approvedAt ? html`<dt>${c.t.approved}</dt><dd>${f.instant(r.approvedAt)} ${c.t.by} ${by(r.approvedBy)}</dd>` : ''}
+          ${r.adoptedAt ? html`<dt>${c.t.adopted}</dt><dd>${f.instant(r.adoptedAt)} ${c.t.by} ${by(r.adoptedBy)}</dd>` : ''}
           <dt>${c.t.policy}</dt><dd>${c.t[`policy_${r.settings.policy}`]}</dd>
           <dt>${c.t.overhead}</dt><dd>${r.settings.overheadPercent === null ? c.t.none : `${f.number(r.settings.overheadPercent, 2)} %`}</dd>
           <dt>${c.t.publishedVat}</dt><dd>${f.number(r.settings.publishedVatPercent, 2)} %</dd>
@@ -164,6 +166,8 @@ export function mountRecalculationPages(r: Router, services: Services): void {
     const c = ctxOf(res);
     const recalc = await rs.get(c.who, Id.parse(req.params.id));
     const report = recalcReport(recalc, await rs.municipalityOf(c.who));
+    const by = await actorNames(services.db, c.who.principal.municipalityId, [report.approvedBy], report.municipality.language);
+    if (report.approvedBy) report.approvedBy = by(report.approvedBy);
     res
       .type('application/pdf')
       .set({ 'content-disposition': `attachment; filename="price-recalculation-${report.year}.pdf"`, 'cache-control': 'no-store' })

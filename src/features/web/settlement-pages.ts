@@ -8,6 +8,7 @@ import { PeriodText } from '../settlements/settlement-period.js';
 import type { ModelVersion } from '../models/models-schemas.js';
 import type { Settlement, SettlementLine } from '../settlements/settlement-schemas.js';
 import { html, query, type Html } from './html.js';
+import { actorNames } from '../auth/actor-names.js';
 import { exceptionText, explainReason } from '../settlements/reason-words.js';
 import {
   actionButton,
@@ -174,6 +175,12 @@ async function detail(services: Services, req: Request, res: Response) {
     }),
     providerNames(services, c),
   ]);
+  const by = await actorNames(
+    services.db,
+    c.who.principal.municipalityId,
+    [s.computedBy, s.approvedBy, ...exceptions.items.map((e) => e.decision?.decidedBy)],
+    c.lang,
+  );
   const self = (over: Record<string, string | number | undefined>) =>
     `/app/settlements/${id}${query({ citizen: q.citizen, offset: q.offset || undefined, exceptions: q.exceptions === 'open' ? 'open' : undefined, eoffset: q.eoffset || undefined, ...over })}`;
   const back = self({});
@@ -187,8 +194,8 @@ async function detail(services: Services, req: Request, res: Response) {
       <dt>${c.t.status}</dt><dd>${statusBadge(c, s.status)}</dd>
       <dt>${c.t.model}</dt><dd>${s.model.name}@${s.model.version}</dd>
       <dt>${c.t.priceList}</dt><dd>${s.priceList.label}</dd>
-      <dt>${c.t.computed}</dt><dd>${f.instant(s.computedAt)} ${c.t.by} ${s.computedBy}</dd>
-      ${s.approvedAt ? html`<dt>${c.t.approved}</dt><dd>${f.instant(s.approvedAt)} ${c.t.by} ${s.approvedBy}</dd>` : ''}
+      <dt>${c.t.computed}</dt><dd>${f.instant(s.computedAt)} ${c.t.by} ${by(s.computedBy)}</dd>
+      ${s.approvedAt ? html`<dt>${c.t.approved}</dt><dd>${f.instant(s.approvedAt)} ${c.t.by} ${by(s.approvedBy)}</dd>` : ''}
     </dl>
     <div class="cards">
       <div class="card"><div class="label">${c.t.totalExclVat}</div><div class="value">${f.money(s.totalExclVat)}</div></div>
@@ -283,7 +290,7 @@ async function detail(services: Services, req: Request, res: Response) {
             <td>
               ${
                 e.decision
-                  ? html`${badge(e.decision.decision, c.t[e.decision.decision])} <span class="muted">${e.decision.decidedBy}${e.decision.note ? html`: ${e.decision.note}` : ''}</span>`
+                  ? html`${badge(e.decision.decision, c.t[e.decision.decision])} <span class="muted">${by(e.decision.decidedBy)}${e.decision.note ? html`: ${e.decision.note}` : ''}</span>`
                   : badge('open', c.t.undecided)
               }
               ${

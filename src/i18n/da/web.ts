@@ -235,4 +235,9 @@ export const web: WebWords = {
   chartPoint: '{week}: visiteret {granted} t, budgetteret {affordable} t, {status}',
   citizenCount_one: '{count} borger',
   citizenCount_other: '{count} borgere',
+  actorCli: '{user} (kommandolinjen)',
+  actorScheduler: 'planlagt kørsel',
+  actorInbox: 'e-fakturaindbakke',
+  actorDemo: 'demodata',
+  actorSignIn: 'log ind',
 };

@@ -234,6 +234,11 @@ export const web = {
   chartPoint: '{week}: granted {granted} h, affordable {affordable} h, {status}',
   citizenCount_one: '{count} citizen',
   citizenCount_other: '{count} citizens',
+  actorCli: '{user} (command line)',
+  actorScheduler: 'scheduled job',
+  actorInbox: 'e-invoice inbox',
+  actorDemo: 'demo data',
+  actorSignIn: 'sign-in',
 };
 
 export type WebWords = Record<keyof typeof web, string>;

@@ -235,4 +235,9 @@ export const web: WebWords = {
   chartPoint: '{week}: beviljat {granted} h, budgeterat {affordable} h, {status}',
   citizenCount_one: '{count} brukare',
   citizenCount_other: '{count} brukare',
+  actorCli: '{user} (kommandoraden)',
+  actorScheduler: 'schemalagd körning',
+  actorInbox: 'e-fakturainkorg',
+  actorDemo: 'demodata',
+  actorSignIn: 'inloggning',
 };
