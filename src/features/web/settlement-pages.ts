@@ -186,7 +186,7 @@ async function detail(services: Services, req: Request, res: Response) {
   const back = self({});
   const mayDecide = canWrite(c, 'settlements');
   const reasons = (codes: string[]) =>
-    html`<ul class="reasons">${codes.map((code) => html`<li title="${code}">${explainReason(code, c.lang)}</li>`)}</ul>`;
+    html`<ul class="reasons">${codes.map((code) => html`<li data-code="${code}">${explainReason(code, c.lang)}</li>`)}</ul>`;
   const body = html`
     <dl class="facts">
       <dt>${c.t.provider}</dt><dd>${names.get(s.providerId) ?? s.providerRef} (${s.providerRef})</dd>
