@@ -60,14 +60,14 @@ const englishIn = (text: string) =>
   );
 
 /** Everything a reader sees or hears on the page. */
-const readable = (page: Page) =>
-  page.evaluate(() => {
-    const attrs = [...document.querySelectorAll('[title], [aria-label], [alt], [placeholder]')].flatMap((e) =>
-      ['title', 'aria-label', 'alt', 'placeholder'].map((a) => e.getAttribute(a) ?? ''),
-    );
-    const svg = [...document.querySelectorAll('svg')].map((s) => s.textContent ?? '');
-    return [document.title, document.body.innerText, ...attrs, ...svg].join('\n');
-  });
+// Runs in the page (a string, so the test needs no DOM types).
+const READABLE = `(() => {
+  const attrs = [...document.querySelectorAll('[title], [aria-label], [alt], [placeholder]')].flatMap((e) =>
+    ['title', 'aria-label', 'alt', 'placeholder'].map((a) => e.getAttribute(a) ?? ''));
+  const svg = [...document.querySelectorAll('svg')].map((s) => s.textContent ?? '');
+  return [document.title, document.body.innerText, ...attrs, ...svg].join('\\n');
+})()`;
+const readable = (page: Page) => page.evaluate<string>(READABLE);
 
 /**
  * Names the municipality chose itself are its data, not our words: the test world's model is
