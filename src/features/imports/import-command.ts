@@ -76,7 +76,8 @@ export async function runImportCommand(services: Services, args: ImportCommandAr
     io.out(
       `Rejected rows${result.rejectedTotal > SHOWN_REJECTIONS ? ` (first ${SHOWN_REJECTIONS}; all in GET /api/imports/${result.batchId})` : ''}:`,
     );
-    for (const r of result.rejected.slice(0, SHOWN_REJECTIONS)) io.out(`  row ${r.row}  ${r.field}: ${r.message}`);
+    for (const r of result.rejected.slice(0, SHOWN_REJECTIONS))
+      io.out(`  row ${r.row}  ${result.columns?.[r.field] ?? r.field}: ${r.message}`);
   }
   return result;
 }

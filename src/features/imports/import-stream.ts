@@ -28,6 +28,8 @@ export const WHOLE_ROW = '_row';
 export class ImportLineStream extends Transform {
   bytesRead = 0;
   rows = 0;
+  /** The file's own column header of each field (CSV), so a rejection names the column the user wrote ('Ydelse', not 'service_codes'). */
+  readonly columns = new Map<string, string>();
   private readonly decoder = new MarkingUtf8Decoder();
   /** Set once a NUL byte or an invalid UTF-8 byte has arrived: from then on every CSV field is checked (a clean file pays nothing). */
   private suspect = false;
@@ -64,6 +66,9 @@ export class ImportLineStream extends Transform {
             );
             let k = 0;
             columnField = named.map((f) => (f === '' ? -1 : resolved[k++]!));
+            columnField.forEach((f, c) => {
+              if (f >= 0 && !this.columns.has(kind.fields[f]!.name)) this.columns.set(kind.fields[f]!.name, named[c]!);
+            });
             return;
           }
           this.rows++;

@@ -39,6 +39,9 @@ export const ImportResult = z
     updated: z.number().int().meta({ description: 'Rows that changed a record: a new version was added, the earlier one kept' }),
     rejected: z.array(RowRejection).meta({ description: 'Rejected rows in row order (at most 10,000; see rejectedTotal)' }),
     rejectedTotal: z.number().int(),
+    columns: z.record(z.string(), z.string()).optional().meta({
+      description: "The file's own header (CSV) of each field named in `rejected`, as written, e.g. { service_codes: 'Ydelse' }",
+    }),
   })
   .meta({ id: 'ImportResult' });
 export type ImportResult = z.infer<typeof ImportResult>;

@@ -146,6 +146,14 @@ export class ImportsService {
         rejected: finished.rows[0].rejections as RowRejection[],
         rejectedTotal: counts.rejected,
       };
+      // The file's own headers of the fields named by rejections, so people read 'Ydelse', not 'service_codes'.
+      const columns = Object.fromEntries(
+        [...new Set(result.rejected.map((r) => r.field))].flatMap((f) => {
+          const c = lines.columns.get(f);
+          return c === undefined ? [] : [[f, c]];
+        }),
+      );
+      if (Object.keys(columns).length > 0) result.columns = columns;
       await appendAudit(tx, {
         municipalityId: m,
         actor: who.principal.actor,
