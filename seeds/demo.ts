@@ -205,7 +205,7 @@ export async function loadDemo(
     const providerId = provider ? refOf.get(provider)! : null;
     const t = await services.tokens.create(
       { municipalityId, actor: opts.actor },
-      { name: `${ROLE_NAMES[role]}${provider ? ` ${provider}` : ''} (demo)`, role, providerId },
+      { name: `${ROLE_NAMES[role]}${provider ? ` ${provider}` : ''} (demo)`, displayName: PEOPLE[role], role, providerId },
     );
     tokens.push({ role, ...(provider ? { provider } : {}), token: t.token });
     const username = `demo-${role.replace('_', '-')}${provider ? `-${provider.toLowerCase()}` : ''}`;
@@ -216,7 +216,7 @@ export async function loadDemo(
     const password = randomBytes(12).toString('base64url');
     await services.webSessions.createUser(who, {
       username,
-      displayName: `${ROLE_NAMES[role]}${provider ? ` ${provider}` : ''} (demo)`,
+      displayName: PEOPLE[role],
       role,
       providerId,
       password,
@@ -263,6 +263,15 @@ const ROLE_NAMES: Record<Role, string> = {
   budget_controller: 'Budgetcontroller',
   auditor: 'Revisor',
   provider: 'Leverandør',
+};
+
+/** Display names: the demo's pages and audit attribute actions to people, not to token ids. */
+const PEOPLE: Record<Role, string> = {
+  admin: 'Mette Larsen',
+  finance: 'Anne Holm',
+  budget_controller: 'Lars Vestergaard',
+  auditor: 'Karin Dahl',
+  provider: 'Jonas Berg (HJEM-SYD)',
 };
 
 /**

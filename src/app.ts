@@ -116,7 +116,13 @@ export function createApp({ services, log }: AppDeps): Express {
   });
   // Instead of express's own HTML 404: every answer of the service has the documented error shape.
   app.use((req: express.Request) => {
-    throw new AppError(404, 'not_found', `No route ${req.method} ${req.path}`, { method: req.method, path: req.path });
+    throw new AppError(404, 'not_found', `No route ${req.method} ${req.path}`, { method: req.method, path: req.path }).localised(
+      'no_route',
+      {
+        method: req.method,
+        path: req.path,
+      },
+    );
   });
   app.use(errorHandler(log));
   return app;

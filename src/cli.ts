@@ -3,6 +3,8 @@ import { ROLES, type Role } from './features/auth/auth-types.js';
 import { actingIn, cliActor, withServices } from './cli/context.js';
 import { migrateLatest, migrateRollbackAll, migrationStatus } from './db/migrate.js';
 import { AppError } from './shared/errors.js';
+import { chooseCliLanguage, cliLanguage, resetCliLanguage } from './cli/language.js';
+import type { Language } from './features/invoices/invoice-types.js';
 import { registerDemoCommand } from '../seeds/demo-command.js';
 import { registerImportCommand } from './features/imports/import-command.js';
 import { registerExportCommand } from './features/imports/export-command.js';
@@ -24,7 +26,13 @@ export function buildCli(): Command {
   const program = new Command('carepay')
     .description('carepay: municipal home-care reimbursement')
     .showHelpAfterError()
-    .configureOutput({ outputError: (s, write) => write(s) });
+    .configureOutput({ outputError: (s, write) => write(s) })
+    .addOption(
+      new Option('--lang <language>', "language of the output: da, sv or en (default: the municipality's, else en)")
+        .choices(['da', 'sv', 'en'])
+        .env('CAREPAY_LANG'),
+    )
+    .hook('preAction', (cmd) => chooseCliLanguage(cmd.opts<{ lang?: Language }>().lang));
 
   program
     .command('migrate')
@@ -77,8 +85,9 @@ export function buildCli(): Command {
     })
     .option('--provider <ref>', 'provider reference (required for role provider)')
     .option('--name <name>', 'what the token is for', 'created from the command line')
+    .option('--display-name <name>', 'who acts with the token, shown wherever its actions are attributed (default: the name)')
     .option('--json', 'print JSON')
-    .action(async (opts: { municipality: string; role: Role; provider?: string; name: string; json?: boolean }) => {
+    .action(async (opts: { municipality: string; role: Role; provider?: string; name: string; displayName?: string; json?: boolean }) => {
       await withServices(async (s) => {
         const who = await actingIn(s, opts.municipality);
         let providerId: number | null = null;
@@ -90,7 +99,7 @@ export function buildCli(): Command {
         }
         const { token: secret, info } = await s.tokens.create(
           { municipalityId: who.principal.municipalityId, actor: who.principal.actor },
-          { name: opts.name, role: opts.role, providerId },
+          { name: opts.name, ...(opts.displayName ? { displayName: opts.displayName } : {}), role: opts.role, providerId },
         );
         if (opts.json) console.log(JSON.stringify({ token: secret, ...info }));
         else {
@@ -121,6 +130,7 @@ export function buildCli(): Command {
 
 export async function runCli(argv: string[]): Promise<number> {
   try {
+    resetCliLanguage();
     await buildCli().parseAsync(argv);
     return 0;
   } catch (err) {
@@ -128,7 +138,11 @@ export async function runCli(argv: string[]): Promise<number> {
       // A 404's details (resource and id) only restate its message.
       const details =
         err.status !== 404 && err.details && Object.keys(err.details).length > 0 ? `\n${JSON.stringify(err.details, null, 2)}` : '';
-      console.error(`error: ${err.message}${details}`);
+      // The catalogue is loaded only when there is something to say (CLI start time).
+      const [{ tr }, { errorMessage }] = await Promise.all([import('./i18n/i18n.js'), import('./i18n/error-message.js')]);
+      // Only a message the catalogue has is said in the chosen language; the rest is English, prefix included, never mixed.
+      const lang = err.key === undefined ? 'en' : cliLanguage();
+      console.error(tr(lang, 'cli', 'error', { message: `${errorMessage(err, lang)}${details}` }));
       return err.status >= 500 ? 1 : 2;
     }
     console.error(err instanceof Error ? `error: ${err.message}` : err);

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Acting, Role } from '../features/auth/auth-types.js';
 import type { Services } from '../services.js';
 import { notFound } from '../shared/errors.js';
+import { noteMunicipalityLanguage } from './language.js';
 
 /** The actor written to the audit log for command-line work. */
 export const cliActor = () => `cli:${os.userInfo().username}`;
@@ -29,6 +30,7 @@ export async function withServices<T>(fn: (services: Services) => Promise<T>): P
 /** The CLI acts as an administrator of the named municipality. */
 export async function actingIn(services: Services, municipalityCode: string, role: Role = 'admin'): Promise<Acting> {
   const m = await services.municipalities.getByCode(municipalityCode);
+  noteMunicipalityLanguage(m.language);
   return {
     principal: { municipalityId: m.id, role, providerId: null, actor: cliActor(), tokenId: null },
     requestId: null,

@@ -8,7 +8,10 @@ const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'applica
 export async function readCsvBody(req: Request, what: string, maxBytes = 1024 * 1024): Promise<string> {
   const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (!CSV_TYPES.has(type))
-    throw new AppError(415, 'unsupported_media_type', `Send the ${what} file as text/csv (got "${type || 'no Content-Type'}")`);
+    throw new AppError(415, 'unsupported_media_type', `Send the ${what} file as text/csv (got "${type || 'no Content-Type'}")`).localised(
+      'csv_content_type',
+      { what, type: type || 'no Content-Type' },
+    );
   if (Number(req.get('content-length') ?? 0) > maxBytes) throw payloadTooLarge(maxBytes);
   const chunks: Buffer[] = [];
   let size = 0;

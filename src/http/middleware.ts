@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { mapDbError } from '../db/pg-errors.js';
 import { LinkSigner } from '../features/auth/signed-links.js';
 import type { TokenService } from '../features/auth/token-service.js';
+import { errorMessage } from '../i18n/error-message.js';
+import { languageOf } from '../i18n/i18n.js';
 import { AppError, unauthorized } from '../shared/errors.js';
 
 export const requestId: RequestHandler = (req, res, next) => {
@@ -44,19 +46,21 @@ export function authenticate(tokens: TokenService, links: LinkSigner): RequestHa
       const u = new URL(req.url, 'http://x');
       if (req.method === 'GET' && u.searchParams.has('sig')) {
         const principal = links.verify(u.pathname, u.searchParams);
-        if (!principal) throw unauthorized('The link is invalid or has expired');
+        if (!principal) throw unauthorized('The link is invalid or has expired').localised('unauthorized.link');
         if (principal.tokenId === null || !(await tokens.isActive(principal.tokenId, principal))) {
-          throw unauthorized('The token behind this link has been revoked or does not hold these rights');
+          throw unauthorized('The token behind this link has been revoked or does not hold these rights').localised(
+            'unauthorized.link_revoked',
+          );
         }
         req.principal = principal;
         req.url = LinkSigner.strip(req.url);
         next();
         return;
       }
-      throw unauthorized('A valid API token is required', { expected: 'Authorization: Bearer <token>' });
+      throw unauthorized('A valid API token is required', { expected: 'Authorization: Bearer <token>' }).localised('unauthorized');
     }
     const principal = await tokens.authenticate(m[1]!);
-    if (!principal) throw unauthorized('The API token is unknown, revoked or expired');
+    if (!principal) throw unauthorized('The API token is unknown, revoked or expired').localised('unauthorized.token');
     req.principal = principal;
     next();
   };
@@ -68,16 +72,24 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // body-parser errors carry a status and type
     const bp = err as { type?: string; status?: number; limit?: number };
     if (!(err instanceof AppError) && bp?.type === 'entity.too.large') {
-      err = new AppError(413, 'payload_too_large', `The request body exceeds the limit of ${bp.limit} bytes`, { limitBytes: bp.limit });
+      err = new AppError(413, 'payload_too_large', `The request body exceeds the limit of ${bp.limit} bytes`, {
+        limitBytes: bp.limit,
+      }).localised('body_too_large', { limit: bp.limit ?? 0 });
     } else if (!(err instanceof AppError) && bp?.type === 'entity.parse.failed') {
       // The parser's own message quotes the body, which may hold a national id: it is not echoed.
-      err = new AppError(400, 'bad_request', 'The request body is not valid JSON', { where: 'body', expected: 'application/json' });
+      err = new AppError(400, 'bad_request', 'The request body is not valid JSON', {
+        where: 'body',
+        expected: 'application/json',
+      }).localised('body_not_json');
     } else if (!(err instanceof AppError) && bp?.type === 'encoding.unsupported') {
       err = new AppError(415, 'unsupported_media_type', 'Unsupported content encoding', {
         encoding: (err as { encoding?: string }).encoding ?? null,
-      });
+      }).localised('unsupported_encoding');
     }
-    const appErr = err instanceof AppError ? err : new AppError(500, 'internal', 'An unexpected error occurred; it has been logged');
+    const appErr =
+      err instanceof AppError
+        ? err
+        : new AppError(500, 'internal', 'An unexpected error occurred; it has been logged').localised('internal');
     if (appErr.status >= 500) log.error({ err: rawErr, requestId: req.requestId }, 'request failed');
     if (res.headersSent) {
       res.end();
@@ -85,7 +97,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     res.status(appErr.status).json({
       // details is always an object, so clients read error.details.x without a guard.
-      error: { code: appErr.code, message: appErr.message, details: appErr.details ?? {}, requestId: req.requestId },
+      // The message speaks the request's language (Accept-Language; English when it asks for none of ours).
+      error: {
+        code: appErr.code,
+        message: errorMessage(appErr, languageOf(req.get('accept-language'))),
+        details: appErr.details ?? {},
+        requestId: req.requestId,
+      },
     });
   };
 }

@@ -9,7 +9,10 @@ export const ErrorSchema = z
   .object({
     error: z.object({
       code: z.string().meta({ example: 'not_found' }),
-      message: z.string(),
+      message: z.string().meta({
+        description:
+          'For people, in the language the request asks for (Accept-Language: da, sv or en; English otherwise). Programs should read `code` and `details`',
+      }),
       details: z.record(z.string(), z.unknown()).meta({
         description:
           'Facts about the error (e.g. which resource and id, which roles may do this, per-field issues); an empty object when there are none',
@@ -39,7 +42,8 @@ export function buildDocument(registry: OpenAPIRegistry) {
       description:
         'Municipal home-care reimbursement. Every request needs `Authorization: Bearer <token>`; ' +
         "a token belongs to one municipality and sees only its data (a provider token only its provider's). " +
-        'Errors have the shape `{ "error": { "code", "message", "details", "requestId" } }`.',
+        'Errors have the shape `{ "error": { "code", "message", "details", "requestId" } }`; ' +
+        '`message` follows Accept-Language (da, sv, en).',
     },
     servers: [{ url: '/api' }],
     security: [{ bearer: [] }],

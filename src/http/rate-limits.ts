@@ -42,6 +42,6 @@ export const apiAuthenticationLimit = (): RateLimitRequestHandler =>
       next(
         new AppError(429, 'too_many_requests', `Too many failed authentications from this address; try again in ${seconds} s`, {
           retryAfterSeconds: seconds,
-        }),
+        }).localised('too_many_requests', { seconds }),
       ),
   });

@@ -41,7 +41,13 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
 
 /** A 403 that says which roles may do what was refused, so the caller knows which token to ask for. */
 const refused = (role: Role, access: 'read' | 'write', resource: string, allowedRoles: Role[]) =>
-  forbidden(`Your role (${role}) may not ${access} ${resource}`, { role, access, resource, allowedRoles });
+  forbidden(`Your role (${role}) may not ${access} ${resource}`, { role, access, resource, allowedRoles }).localised(
+    `forbidden.${access}`,
+    {
+      role,
+      resource,
+    },
+  );
 
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z_]+)/g, '{$1}');
 
@@ -50,7 +56,7 @@ function parseOr400<T extends ZodType>(schema: T, value: unknown, where: string)
   if (!r.success) {
     throw badRequest(`Invalid ${where}`, {
       issues: r.error.issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message, code: i.code })),
-    });
+    }).localised(`invalid.${where}`);
   }
   return r.data;
 }

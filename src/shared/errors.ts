@@ -1,5 +1,9 @@
 /** The one error type of the service. Rendered as { error: { code, message, details, requestId } }. */
 export class AppError extends Error {
+  /** A message of the catalogue's `errors` namespace (src/i18n/<lang>/errors.ts), rendered in the reader's language. */
+  key: string | undefined;
+  params: Record<string, string | number> | undefined;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -9,13 +13,24 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
+
+  /** Names the catalogue message for this error; `message` stays the English text for logs. */
+  localised(key: string, params?: Record<string, string | number>): this {
+    this.key = key;
+    this.params = params;
+    return this;
+  }
 }
 
 export const badRequest = (message: string, details?: unknown) => new AppError(400, 'bad_request', message, details);
-export const unauthorized = (message = 'A valid API token is required', details: Record<string, unknown> = {}) =>
-  new AppError(401, 'unauthorized', message, details);
-export const forbidden = (message = 'Your role may not do this', details: Record<string, unknown> = {}) =>
-  new AppError(403, 'forbidden', message, details);
+export const unauthorized = (message?: string, details: Record<string, unknown> = {}) =>
+  message === undefined
+    ? new AppError(401, 'unauthorized', 'A valid API token is required', details).localised('unauthorized')
+    : new AppError(401, 'unauthorized', message, details);
+export const forbidden = (message?: string, details: Record<string, unknown> = {}) =>
+  message === undefined
+    ? new AppError(403, 'forbidden', 'Your role may not do this', details).localised('forbidden')
+    : new AppError(403, 'forbidden', message, details);
 /** `details` names what was looked for, so a client can tell a wrong id from a wrong path. */
 export const notFound = (entity: string, id?: string | number) =>
   new AppError(
@@ -23,7 +38,8 @@ export const notFound = (entity: string, id?: string | number) =>
     'not_found',
     id === undefined ? `${entity} not found` : `${entity} ${id} not found`,
     id === undefined ? { resource: entity } : { resource: entity, id },
-  );
+  ).localised(id === undefined ? 'not_found' : 'not_found_id', id === undefined ? { entity } : { entity, id });
 export const conflict = (message: string, details?: unknown) => new AppError(409, 'conflict', message, details);
 export const unprocessable = (message: string, details?: unknown) => new AppError(422, 'unprocessable', message, details);
-export const payloadTooLarge = (limit: number) => new AppError(413, 'payload_too_large', `The upload exceeds the limit of ${limit} bytes`);
+export const payloadTooLarge = (limit: number) =>
+  new AppError(413, 'payload_too_large', `The upload exceeds the limit of ${limit} bytes`).localised('payload_too_large', { limit });

@@ -32,7 +32,8 @@ export function parseInstant(text: string, zone: string): ParsedInstant {
     const dt = DateTime.fromFormat(s, fmt, { zone });
     if (!dt.isValid) {
       if (dt.invalidReason === 'unparsable') continue;
-      return { ok: false, message: `not a valid timestamp: "${s}" (${dt.invalidExplanation ?? dt.invalidReason})` };
+      // luxon's own explanation ("you specified 31 (of type number) as a day") is not for users.
+      return { ok: false, message: `not a valid timestamp: "${s}" (no such date or time)` };
     }
     // The wall-clock reading must survive the round trip (it does not inside a DST gap) …
     const wall = DateTime.fromFormat(s, fmt);

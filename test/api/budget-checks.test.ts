@@ -239,7 +239,7 @@ describe('weekly budget check API', () => {
     expect(svg).toContain('<title>Granted vs affordable hours per week, 2026 (sum of 3 budget lines)</title>');
     expect(svg.match(/<polygon /g)).toHaveLength(1); // one band over the two consecutive weeks
     expect(svg.match(/<circle cx="[\d.]+" cy="[\d.]+" r="3.5" fill="#2e7d32"><title>/g)).toHaveLength(2);
-    expect(svg).toContain('<title>2026-W10: granted 7.50 h, affordable 18.51 h, ok</title>');
+    expect(svg).toContain('<title>2026-W10: granted 7.50 h, affordable 18.51 h, OK</title>');
   });
 
   it('follows up a month: granted vs delivered per provider and category, and the largest deviations', async () => {

@@ -64,11 +64,14 @@ describe('invoices from the command line and the demo', () => {
         `${s.id};OMSORG;2026-04;regular;0;invoiced;${number};DKK;1;C-1;PC;personal_care;visit;weekday_day;per_hour;1;90;1.5;450;1;675.00;25`,
       );
 
-      // Another municipality's invoice is not found; a bad number is refused before opening the database.
+      // Another municipality's invoice is not found (said in that municipality's language); a bad number is refused before opening the database.
       await anInvoiceWorld(t.db, app.services, 'INV-CLI2');
       expect(await runCli(['node', 'carepay', 'invoice', 'pdf', number, '--municipality', 'INV-CLI2', '--out', pdf])).toBe(2);
       expect(await runCli(['node', 'carepay', 'invoice', 'issue', '--settlement', '999999'])).toBe(2);
-      expect(err.mock.calls.map((c) => String(c[0]))).toEqual([`error: invoice ${number} not found`, 'error: settlement 999999 not found']);
+      expect(err.mock.calls.map((c) => String(c[0]))).toEqual([
+        `fejl: Faktura ${number} findes ikke`,
+        'error: settlement 999999 not found',
+      ]);
     } finally {
       log.mockRestore();
       err.mockRestore();

@@ -190,7 +190,11 @@ describe('carepay model / settle / settlement / exception / period / compare', (
         .items,
     ).toEqual([]);
 
-    const shown = await cli('settlement', 'show', String(id));
+    // The municipality's language unless --lang (or CAREPAY_LANG) says otherwise.
+    const danish = (await cli('settlement', 'show', String(id))).out.split('\n');
+    expect(danish[0]).toBe(`Afregning #${id}: CARE 2026-03, regular, approved`);
+    expect(danish).toContain('  i alt 450.00 + moms 112.50 = 562.50 DKK');
+    const shown = await cli('settlement', 'show', String(id), '--lang', 'en');
     expect(shown.code).toBe(0);
     const out = shown.out.split('\n');
     expect(out[0]).toBe(`Settlement #${id}: CARE 2026-03, regular, approved`);
@@ -239,7 +243,7 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     const again = JSON.parse((await cli('settle', '--municipality', 'CLI', '--period', '2026-04', '--provider', 'CARE', '--json')).out)
       .outcomes[0];
     expect([again.outcome, again.settlement.totalExclVat]).toEqual(['replaced', '225.00']);
-    const text = (await cli('settlement', 'show', String(again.settlement.id))).out.split('\n');
+    const text = (await cli('settlement', 'show', String(again.settlement.id), '--lang', 'en')).out.split('\n');
     expect(text.find((l) => l.includes('accepted_exception'))).toMatch(/C2 +PC +accepted_exception .* = 225\.00 /);
     expect(text.find((l) => l.includes(' visit_without_grant '))).toMatch(
       / visit_without_grant C2 PC 2026-04-07: 30 min, would pay 225\.00; accepted by cli:\S+ \(grant is on its way\) — /,

@@ -67,8 +67,8 @@ describe('web interface: the annual price recalculation', () => {
     await b.post('/app/recalculation/2026/run', { _csrf: Browser.csrf(page.text), back: '/app/recalculation?year=2026' });
     page = await b.get('/app/recalculation?year=2026');
     expect(page.text).toContain('Året er beregnet (2026): oprettet');
-    expect(row(page.text, 'PH')).toEqual([
-      'PH Praktisk hjælp',
+    expect(row(page.text, 'Praktisk hjælp')).toEqual([
+      'Praktisk hjælp',
       '274.000,00 kr.',
       '1.000,00',
       '274,00 kr.',
@@ -78,8 +78,8 @@ describe('web interface: the annual price recalculation', () => {
       '50,00',
       '10,44',
     ]);
-    expect(row(page.text, 'PPD')).toEqual([
-      'PPD Personlig pleje hverdag dag',
+    expect(row(page.text, 'Personlig pleje hverdag dag')).toEqual([
+      'Personlig pleje hverdag dag',
       '850.000,00 kr.',
       '2.000,00',
       '425,00 kr.',
@@ -89,8 +89,8 @@ describe('web interface: the annual price recalculation', () => {
       '90,00',
       '0,50',
     ]);
-    expect(row(page.text, 'PPO')).toEqual([
-      'PPO Personlig pleje øvrige tider',
+    expect(row(page.text, 'Personlig pleje øvrige tider')).toEqual([
+      'Personlig pleje øvrige tider',
       '316.000,00 kr.',
       '500,00',
       '632,00 kr.',

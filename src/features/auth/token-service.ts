@@ -9,6 +9,8 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
 export interface TokenInfo {
   id: number;
   name: string;
+  /** Who acts with the token, shown wherever its actions are attributed. */
+  displayName: string;
   role: Role;
   providerId: number | null;
   prefix: string;
@@ -22,6 +24,7 @@ export interface TokenInfo {
 const toInfo = (r: Record<string, any>): TokenInfo => ({
   id: r.id,
   name: r.name,
+  displayName: r.display_name,
   role: r.role,
   providerId: r.provider_id,
   prefix: r.token_prefix,
@@ -38,7 +41,7 @@ export class TokenService {
   /** Creates a token; the secret is returned once and only its hash is kept. */
   async create(
     actor: { municipalityId: number; actor: string; requestId?: string | null },
-    input: { name: string; role: Role; providerId: number | null; expiresAt?: string | null },
+    input: { name: string; displayName?: string; role: Role; providerId: number | null; expiresAt?: string | null },
   ): Promise<{ token: string; info: TokenInfo }> {
     if ((input.role === 'provider') !== (input.providerId !== null)) {
       throw unprocessable(
@@ -57,6 +60,7 @@ export class TokenService {
         .insert({
           municipality_id: actor.municipalityId,
           name: input.name,
+          display_name: input.displayName ?? input.name,
           role: input.role,
           provider_id: input.providerId,
           token_hash: hashToken(token),
@@ -72,7 +76,7 @@ export class TokenService {
         entity: 'api_token',
         entityId: row.id,
         requestId: actor.requestId,
-        changes: { name: input.name, role: input.role, providerId: input.providerId },
+        changes: { name: input.name, displayName: input.displayName ?? input.name, role: input.role, providerId: input.providerId },
       });
       return { token, info: toInfo(row) };
     });
@@ -141,6 +145,32 @@ export class TokenService {
         entity: 'api_token',
         entityId: id,
         requestId: actor.requestId,
+      });
+      return toInfo(row);
+    });
+  }
+
+  /** Renames who acts with a token; past actions show the new name too (they are attributed by token id). */
+  async setDisplayName(
+    actor: { municipalityId: number; actor: string; requestId?: string | null },
+    id: number,
+    displayName: string,
+  ): Promise<TokenInfo> {
+    return this.db.transaction(async (tx) => {
+      const before = await tx('api_tokens').where({ municipality_id: actor.municipalityId, id }).forUpdate().first('display_name');
+      if (!before) throw notFound('token', id);
+      const [row] = await tx('api_tokens')
+        .where({ municipality_id: actor.municipalityId, id })
+        .update({ display_name: displayName })
+        .returning('*');
+      await appendAudit(tx, {
+        municipalityId: actor.municipalityId,
+        actor: actor.actor,
+        action: 'update',
+        entity: 'api_token',
+        entityId: id,
+        requestId: actor.requestId,
+        changes: { displayName: { from: before.display_name, to: displayName } },
       });
       return toInfo(row);
     });

@@ -12,6 +12,7 @@ const TokenInfo = z
   .object({
     id: z.number().int(),
     name: z.string(),
+    displayName: z.string().meta({ description: 'Who acts with the token; shown wherever its actions are attributed' }),
     role: z.enum(ROLES),
     providerId: z.number().int().nullable(),
     prefix: z.string(),
@@ -26,6 +27,13 @@ const TokenInfo = z
 const TokenCreate = z
   .strictObject({
     name: z.string().min(1).max(200),
+    displayName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'The person or system acting with the token (default: the name)', example: 'Anna Holm' }),
     role: z.enum(ROLES),
     providerId: z.number().int().positive().nullable().default(null),
     expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
@@ -54,6 +62,18 @@ export function tokensRoutes(registry: OpenAPIRegistry, tokens: TokenService, li
     response: z.object({ token: z.string(), info: TokenInfo }).meta({ id: 'TokenCreated' }),
     handler: ({ principal, requestId, body }) =>
       tokens.create({ municipalityId: principal.municipalityId, actor: principal.actor, requestId }, body),
+  });
+  defineRoute(r, registry, {
+    method: 'patch',
+    path: '/tokens/:id',
+    tag,
+    summary: 'Set the display name of an API token (who acts with it)',
+    access: { write: 'tokens' },
+    params: IdParam,
+    body: z.strictObject({ displayName: z.string().trim().min(1).max(200) }).meta({ id: 'TokenUpdate' }),
+    response: TokenInfo,
+    handler: ({ principal, requestId, params, body }) =>
+      tokens.setDisplayName({ municipalityId: principal.municipalityId, actor: principal.actor, requestId }, params.id, body.displayName),
   });
   defineRoute(r, registry, {
     method: 'delete',

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { isoWeek } from './iso-week.js';
-import { ENGLISH_CHART_WORDS, niceStep, seriesCsv, seriesSvg, type SeriesPoint } from './series-chart.js';
+import { niceStep, seriesCsv, seriesSvg, type SeriesPoint } from './series-chart.js';
 
 const point = (week: number, granted: string | null, affordable: string | null): SeriesPoint => ({
   week: isoWeek(2026, week),
@@ -42,38 +42,35 @@ describe('series output', () => {
   });
 });
 
-describe("the chart in the page's language", () => {
-  const danish = {
-    locale: 'da-DK',
-    isoWeek: 'Uge (ISO)',
-    hoursPerWeek: 'timer pr. uge',
-    granted: 'visiteret',
-    affordable: 'budgetteret',
-    band: 'hold øje-bånd',
-    status: { ok: 'OK', watch: 'Hold øje', over: 'Over budget', no_price: 'Ingen timepris' },
-    dot: '{week}: visiteret {granted} t, budgetteret {affordable} t, {status}',
-  };
-  it('writes axes, legend, ticks and tooltips in its words and number format', () => {
-    const svg = seriesSvg('Budget', [point(1, '1234.5', '1200'), point(2, null, null)], danish);
-    expect(svg).toContain('>Uge (ISO)</text>');
-    expect(svg).toContain('>timer pr. uge</text>');
-    expect(svg).toContain('>1.000</text>'); // a tick in Danish digits
-    expect(svg).toContain('<title>2026-W01: visiteret 1.234,50 t, budgetteret 1.200,00 t, OK</title>');
-    expect(svg).toContain('<text x="257" y="0">hold øje-bånd</text>'); // after "visiteret" and "budgetteret", each as wide as its words
-    expect(svg).not.toMatch(/granted|affordable|ISO week/);
-  });
-  it('keeps the English of the API chart', () => {
-    const svg = seriesSvg('Budget', [point(1, '10', '12')], ENGLISH_CHART_WORDS);
-    expect(svg).toContain('<title>2026-W01: granted 10.00 h, affordable 12.00 h, ok</title>');
-    expect(svg).toContain('>ISO week</text>');
-  });
-});
-
 describe('series CSV cells', () => {
   it('neutralises a status a spreadsheet would run and keeps negative deviations as numbers', () => {
     const p = { ...point(1, '10', '12'), deviationPercent: new Decimal('-16.67'), status: '=HYPERLINK("http://x","ok")' };
     expect(seriesCsv([p]).split('\r\n')[1]).toBe(
       `2026-W01,2025-12-29,10.00,12.00,11.76,12.00,-2.00,-16.67,"'=HYPERLINK(""http://x"",""ok"")"`,
     );
+  });
+});
+
+describe('the chart in the reader language', () => {
+  const points = [point(1, '1000', '1200'), point(2, '1100', '1200')];
+  it('writes axes, legend, tooltips and numbers in Danish and Swedish', () => {
+    const da = seriesSvg('Budget', points, 'da');
+    for (const w of [
+      'Uge (ISO)',
+      'timer pr. uge',
+      '>visiteret<',
+      '>budgetteret<',
+      '>Hold øje<',
+      '>Over budget<',
+      'visiteret 1.000,00 t',
+      '>1.000<',
+    ])
+      expect(da, w).toContain(w);
+    const sv = seriesSvg('Budget', points, 'sv');
+    for (const w of ['Vecka (ISO)', 'timmar per vecka', '>beviljat<', '>budgeterat<', '>Bevaka<', '1\u00a0000,00 h'])
+      expect(sv, w).toContain(w);
+    for (const svg of [da, sv])
+      for (const english of ['ISO week', 'hours per week', '>granted<', '>affordable<', 'watch band', '1,000'])
+        expect(svg, english).not.toContain(english);
   });
 });

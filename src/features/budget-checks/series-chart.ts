@@ -1,5 +1,8 @@
 import { Decimal } from 'decimal.js';
 import { csvDocument } from '../../shared/csv-writer.js';
+import { say, textsFor } from '../web/web-text.js';
+import { formatNumber } from '../invoices/invoice-labels.js';
+import type { Language } from '../invoices/invoice-types.js';
 import type { IsoWeek } from './iso-week.js';
 
 /** One week of the year's series; null figures for weeks without a stored check. */
@@ -55,43 +58,17 @@ export function niceStep(max: number, count = 5): number {
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * power;
 }
 
-/** The words and number format of the chart; the API's SVG is in English, the web page in the user's language. */
-export interface ChartWords {
-  /** BCP 47 locale for the numbers, e.g. 'da-DK'. */
-  locale: string;
-  isoWeek: string;
-  hoursPerWeek: string;
-  granted: string;
-  affordable: string;
-  band: string;
-  status: Record<'ok' | 'watch' | 'over' | 'no_price', string>;
-  /** A dot's tooltip with {week}, {granted}, {affordable} and {status}. */
-  dot: string;
-}
-
-export const ENGLISH_CHART_WORDS: ChartWords = {
-  locale: 'en-US',
-  isoWeek: 'ISO week',
-  hoursPerWeek: 'hours per week',
-  granted: 'granted',
-  affordable: 'affordable',
-  band: 'watch band (watch – over threshold)',
-  status: { ok: 'ok', watch: 'watch', over: 'over', no_price: 'no price' },
-  dot: '{week}: granted {granted} h, affordable {affordable} h, {status}',
-};
-
 const STATUS_COLOUR: Record<string, string> = { ok: '#2e7d32', watch: '#ef8f00', over: '#c62828', no_price: '#757575' };
 
 /**
  * A self-contained SVG line chart: granted hours per week against affordable hours, with the
- * threshold band (between "watch" and "over") shaded. Weeks without a check leave gaps.
+ * threshold band (between "watch" and "over") shaded. Weeks without a check leave gaps. Axes,
+ * legend and numbers speak `lang` (the catalogue's web words).
  */
-export function seriesSvg(title: string, points: readonly SeriesPoint[], words: ChartWords = ENGLISH_CHART_WORDS): string {
-  const english = words === ENGLISH_CHART_WORDS;
-  // the API's SVG keeps its figures as before ("7.50"); a page shows them in its own language
-  const figure = (d: Decimal | null) =>
-    d === null ? '–' : english ? fmt(d) : d.toNumber().toLocaleString(words.locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  const statusWord = (s: string | null) => (s === null ? '' : (words.status[s as keyof ChartWords['status']] ?? s));
+export function seriesSvg(title: string, points: readonly SeriesPoint[], lang: Language = 'en'): string {
+  const t = textsFor(lang);
+  const status = (s: string | null) => (s === null ? '' : ((t as Record<string, string>)[`check_${s}`] ?? s));
+  const hours = (d: Decimal | null) => (d === null ? '–' : formatNumber(d, 2, lang));
   const W = 960;
   const H = 440;
   const m = { left: 70, right: 20, top: 50, bottom: 70 };
@@ -141,7 +118,7 @@ export function seriesSvg(title: string, points: readonly SeriesPoint[], words: 
     const yy = r1(y(new Decimal(v)));
     yTicks.push(
       `<line x1="${m.left}" y1="${yy}" x2="${W - m.right}" y2="${yy}" stroke="#e0e0e0"/>` +
-        `<text x="${m.left - 8}" y="${yy + 4}" text-anchor="end">${escapeXml(v.toLocaleString(words.locale, { maximumFractionDigits: 2 }))}</text>`,
+        `<text x="${m.left - 8}" y="${yy + 4}" text-anchor="end">${escapeXml(formatNumber(v, step < 1 ? 2 : 0, lang))}</text>`,
     );
   }
   const xTicks = points
@@ -153,16 +130,26 @@ export function seriesSvg(title: string, points: readonly SeriesPoint[], words: 
       p.grantedHours === null
         ? ''
         : `<circle cx="${r1(x(i))}" cy="${r1(y(p.grantedHours))}" r="3.5" fill="${STATUS_COLOUR[p.status ?? ''] ?? '#424242'}">` +
-          `<title>${escapeXml(
-            words.dot
-              .replace('{week}', p.week.key)
-              .replace('{granted}', figure(p.grantedHours))
-              .replace('{affordable}', figure(p.affordableHours))
-              .replace('{status}', english ? (p.status ?? '') : statusWord(p.status)),
-          )}</title></circle>`,
+          `<title>${escapeXml(say(lang, 'chartPoint', { week: p.week.key, granted: hours(p.grantedHours), affordable: hours(p.affordableHours), status: status(p.status) }))}</title></circle>`,
     )
     .join('');
   const legendY = H - 22;
+  // Legend entries one after another; the width of a text is estimated (Helvetica 12 px ≈ 6.8 px a character).
+  const legend: string[] = [];
+  let lx = 0;
+  const entry = (mark: (x: number) => string, markWidth: number, text: string) => {
+    legend.push(`${mark(lx)}<text x="${lx + markWidth + 6}" y="0">${escapeXml(text)}</text>`);
+    lx += markWidth + 6 + Math.ceil(text.length * 6.8) + 18;
+  };
+  entry((x) => `<line x1="${x}" y1="-4" x2="${x + 24}" y2="-4" stroke="#212121" stroke-width="2"/>`, 24, t.chartGranted);
+  entry(
+    (x) => `<line x1="${x}" y1="-4" x2="${x + 24}" y2="-4" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4"/>`,
+    24,
+    t.chartAffordable,
+  );
+  entry((x) => `<rect x="${x}" y="-10" width="24" height="12" fill="#ffe0a3"/>`, 24, t.chartBand);
+  for (const k of ['ok', 'watch', 'over'] as const)
+    entry((x) => `<circle cx="${x + 4}" cy="-4" r="3.5" fill="${STATUS_COLOUR[k]}"/>`, 8, status(k));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<title>${escapeXml(title)}</title>`,
@@ -175,32 +162,12 @@ export function seriesSvg(title: string, points: readonly SeriesPoint[], words: 
     `<path d="${path((p) => p.grantedHours)}" fill="none" stroke="#212121" stroke-width="2"/>`,
     dots,
     ...xTicks,
-    `<text x="${m.left + pw / 2}" y="${H - m.bottom + 36}" text-anchor="middle">${escapeXml(words.isoWeek)}</text>`,
-    `<text x="16" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${m.top + ph / 2})">${escapeXml(words.hoursPerWeek)}</text>`,
+    `<text x="${m.left + pw / 2}" y="${H - m.bottom + 36}" text-anchor="middle">${escapeXml(t.chartWeekAxis)}</text>`,
+    `<text x="16" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${m.top + ph / 2})">${escapeXml(t.chartHoursAxis)}</text>`,
     `<g transform="translate(${m.left},${legendY})">`,
-    ...legend(words),
+    ...legend,
     `</g>`,
     `</svg>`,
     '',
   ].join('\n');
-}
-
-/** The legend's items side by side, each as wide as its words (about 6.5 px a character at 12 px). */
-function legend(words: ChartWords): string[] {
-  const out: string[] = [];
-  let x = 0;
-  const item = (mark: (x: number) => string, markWidth: number, text: string) => {
-    out.push(`${mark(x)}<text x="${x + markWidth + 6}" y="0">${escapeXml(text)}</text>`);
-    x += markWidth + 6 + Math.ceil(text.length * 6.5) + 18;
-  };
-  item((x) => `<line x1="${x}" y1="-4" x2="${x + 24}" y2="-4" stroke="#212121" stroke-width="2"/>`, 24, words.granted);
-  item(
-    (x) => `<line x1="${x}" y1="-4" x2="${x + 24}" y2="-4" stroke="#1565c0" stroke-width="2" stroke-dasharray="6 4"/>`,
-    24,
-    words.affordable,
-  );
-  item((x) => `<rect x="${x}" y="-10" width="24" height="12" fill="#ffe0a3"/>`, 24, words.band);
-  for (const s of ['ok', 'watch', 'over'] as const)
-    item((x) => `<circle cx="${x + 4}" cy="-4" r="3.5" fill="${STATUS_COLOUR[s]}"/>`, 8, words.status[s]);
-  return out;
 }

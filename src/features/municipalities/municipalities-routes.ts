@@ -1,3 +1,5 @@
+import { actorNames } from '../auth/actor-names.js';
+import { languageOf } from '../../i18n/i18n.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { listOf, Paging } from '../../http/common-schemas.js';
@@ -13,6 +15,8 @@ const AuditRecord = z
     id: z.number().int(),
     occurredAt: z.string(),
     actor: z.string(),
+    /** The actor by name: the token's or user's display name, or words for the command line and jobs (Accept-Language). */
+    actorName: z.string(),
     action: z.string(),
     entity: z.string(),
     entityId: z.string().nullable(),
@@ -61,11 +65,16 @@ export function municipalitiesRoutes(registry: OpenAPIRegistry, service: Municip
     access: { read: 'audit' },
     query: Paging.extend({ entity: z.string().max(64).optional(), entityId: z.string().max(64).optional() }),
     response: listOf(AuditRecord, 'AuditList'),
-    handler: async ({ principal, query }) => ({
-      ...(await listAudit(db, principal.municipalityId, query)),
-      limit: query.limit,
-      offset: query.offset,
-    }),
+    handler: async ({ principal, query, req }) => {
+      const page = await listAudit(db, principal.municipalityId, query);
+      const by = await actorNames(
+        db,
+        principal.municipalityId,
+        page.items.map((i) => i.actor),
+        languageOf(req.get('accept-language')),
+      );
+      return { ...page, items: page.items.map((i) => ({ ...i, actorName: by(i.actor) })), limit: query.limit, offset: query.offset };
+    },
   });
   return r;
 }

@@ -1,7 +1,8 @@
 import { Decimal } from 'decimal.js';
 import PDFDocument from 'pdfkit';
 import { PAGE, RIGHT, ROW, shareAfmMetrics, Writer } from '../invoices/invoice-pdf.js';
-import { bandLabel, formatAmount, formatDate, formatNumber, formatRateLocal, titleOf } from '../invoices/invoice-labels.js';
+import { priceBandLabel, priceCategoryLabel } from './recalc-labels.js';
+import { formatAmount, formatDate, formatNumber, formatRateLocal, titleOf } from '../invoices/invoice-labels.js';
 import type { RecalcReport } from './recalc-schemas.js';
 
 /**
@@ -205,7 +206,8 @@ const T = {
   },
 } as const;
 
-export function renderRecalcPdf(r: RecalcReport): Promise<Buffer> {
+/** `groups` names the care category of each price group, so categories are shown in words (see recalc-labels.ts). */
+export function renderRecalcPdf(r: RecalcReport, groups: ReadonlyMap<string, string> = new Map()): Promise<Buffer> {
   const lang = r.municipality.language;
   const L = T[lang];
   const money = (d: Decimal.Value) => formatAmount(d, r.municipality.currency, lang);
@@ -294,6 +296,13 @@ export function renderRecalcPdf(r: RecalcReport): Promise<Buffer> {
     ]);
     table(cols, rows, 130, true);
   }
+  // The cost columns are headed by category codes (narrow columns): say what each code is.
+  for (const c of r.categories) {
+    w.need(ROW);
+    w.text(`${c.code}: ${priceCategoryLabel(c, groups, lang)}`, PAGE.margin, width, { size: 7 });
+    w.y += ROW - 2;
+  }
+  w.y += 4;
   if (r.excluded.length) {
     w.text(L.excluded, PAGE.margin, width, { size: 8, bold: true });
     w.y += ROW;
@@ -308,14 +317,14 @@ export function renderRecalcPdf(r: RecalcReport): Promise<Buffer> {
   table(
     [L.category, L.hours, L.cost, L.perHour, L.price, L.published],
     r.categories.map((c) => [
-      c.level ? `${c.code} (${L.levelUnits[c.level.unit]})` : `${c.code} (${c.timeBands.map((b) => bandLabel(b, lang)).join(', ')})`,
+      c.level ? `${c.code} (${L.levelUnits[c.level.unit]})` : priceCategoryLabel(c, groups, lang),
       c.level ? `${num(c.hours.deliveredDays ?? '0')} ${L.levelDays}` : num(c.hours.deliveredHours),
       num(c.costs.total),
       formatRateLocal(c.costPerHour, lang),
       formatRateLocal(c.price, lang),
       num(c.publishedPriceInclVat),
     ]),
-    150,
+    200,
   );
 
   heading(L.comparison);
@@ -323,7 +332,7 @@ export function renderRecalcPdf(r: RecalcReport): Promise<Buffer> {
   for (const c of r.categories) {
     for (const p of c.paid)
       comparison.push([
-        c.code,
+        priceCategoryLabel(c, groups, lang),
         formatRateLocal(p.rate, lang),
         num(p.hours),
         formatRateLocal(c.price, lang),
@@ -331,7 +340,7 @@ export function renderRecalcPdf(r: RecalcReport): Promise<Buffer> {
         formatRateLocal(p.settled, lang),
       ]);
   }
-  table([L.category, L.paidRate, L.paidHours, L.price, L.difference, L.settled], comparison, 110);
+  table([L.category, L.paidRate, L.paidHours, L.price, L.difference, L.settled], comparison, 180);
 
   heading(L.adjustments);
   for (const a of r.adjustments) {
@@ -348,7 +357,9 @@ export function renderRecalcPdf(r: RecalcReport): Promise<Buffer> {
       table(
         [L.category, L.paidRate, L.price, L.paidHours, L.amount],
         a.lines.map((l) => [
-          `${l.categoryCode}, ${l.unit && l.unit !== 'per_hour' ? L.levelUnits[l.unit] : bandLabel(l.band, lang)}`,
+          l.unit && l.unit !== 'per_hour'
+            ? `${l.categoryCode}, ${L.levelUnits[l.unit]}`
+            : priceBandLabel(l.priceGroup, l.band, groups, lang),
           formatRateLocal(l.paidRate, lang),
           formatRateLocal(l.newPrice, lang),
           num(l.hours),

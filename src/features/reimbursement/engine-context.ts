@@ -3,6 +3,7 @@ import { dayNumber } from './calendar/dates.js';
 import { holidaySet } from './calendar/holidays.js';
 import { BandCalendar, compileBands } from './calendar/time-bands.js';
 import type {
+  ExceptionParams,
   AbsenceInput,
   CatalogueService,
   Category,
@@ -75,6 +76,7 @@ export interface Unit {
   parts: Part[];
   exception: ExceptionKind | null;
   exceptionMessage: string;
+  exceptionParams: ExceptionParams;
   /** Shared and frozen (reasons.ts): add with addReason, never push. */
   reasons: Reasons;
 }

@@ -240,8 +240,12 @@ export interface EngineException {
   /** What the visit would have paid (0 for grant_never_delivered and unknown_service). */
   amount: Decimal;
   message: string;
+  /** The facts of `message` by name, for rendering it in the reader's language. */
+  params: ExceptionParams;
   reasonCodes: readonly string[];
 }
+
+export type ExceptionParams = Record<string, string | number>;
 
 export interface Total {
   minutes: number;

@@ -177,6 +177,7 @@ function buildUnits(
           minutes: end > start ? end - start : 0,
           amount: new Decimal(0),
           message: `service ${code} is not in the catalogue`,
+          params: { service: code },
           reasonCodes: ['exception.unknown_service'],
         });
         continue;
@@ -207,6 +208,7 @@ function buildUnits(
         parts: NO_PARTS,
         exception: null,
         exceptionMessage: '',
+        exceptionParams: {},
         reasons: NO_REASONS,
       });
     }
@@ -323,6 +325,7 @@ function assemble(ctx: EngineContext, pricing: Pricing, units: Unit[], exception
         minutes: u.minutes,
         amount,
         message: u.exceptionMessage,
+        params: u.exceptionParams,
         reasonCodes: u.reasons,
       });
       continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainReason } from './reason-words.js';
+import { exceptionText, explainReason } from './reason-words.js';
 
 describe('reason codes in words', () => {
   it.each([
@@ -37,5 +37,46 @@ describe('reason codes in words', () => {
 
   it('shows an unknown code as it is rather than hiding it', () => {
     expect(explainReason('something.new.7', 'da')).toBe('something.new.7');
+  });
+});
+
+describe('exception messages in the reader language', () => {
+  const far = {
+    kind: 'far_longer_than_granted',
+    message: '75 minutes registered, 25 granted (limit ×2)',
+    params: { registered: 75, granted: 25, factor: '2' },
+  };
+  const choice = {
+    kind: 'provider_not_chosen',
+    message: 'citizen had chosen another provider for personal_care on 2026-04-01',
+    params: { choice: 'other', category: 'personal_care', date: '2026-04-01' },
+  };
+  it.each([
+    [far, 'da', '75 minutter registreret, 25 visiteret (grænse ×2)'],
+    [far, 'sv', '75 minuter registrerade, 25 beviljade (gräns ×2)'],
+    [choice, 'da', 'borgeren havde valgt en anden leverandør til personlig pleje den 01.04.2026'],
+    [choice, 'sv', 'brukaren hade valt en annan utförare för omvårdnad den 2026-04-01'],
+    [{ ...choice, params: { ...choice.params, choice: 'none' } }, 'en', 'no provider choice for personal care on 1 April 2026'],
+    [
+      { kind: 'visit_during_absence', message: '', params: { date: '2026-04-03', absence: 'hospital', from: '2026-04-02' } },
+      'da',
+      'leveret den 03.04.2026 under fravær (indlæggelse) fra 02.04.2026',
+    ],
+    [
+      { kind: 'grant_never_delivered', message: '', params: { count: 1, service: 'PP1' } },
+      'sv',
+      '1 planerat tillfälle av PP1 under perioden, inget besök registrerat',
+    ],
+    [
+      { kind: 'grant_never_delivered', message: '', params: { count: 113, service: 'PP1' } },
+      'da',
+      '113 planlagte besøg med PP1 i perioden, intet besøg registreret',
+    ],
+  ] as const)('%o in %s', (e, l, text) => {
+    expect(exceptionText(e, l)).toBe(text);
+  });
+
+  it('shows the stored message of an exception computed before its facts were kept', () => {
+    expect(exceptionText({ ...far, params: {} }, 'da')).toBe('75 minutes registered, 25 granted (limit ×2)');
   });
 });

@@ -1,10 +1,11 @@
 import { Option, type Command } from 'commander';
 import { collect, mapped, month, positiveId } from '../../cli/arguments.js';
 import { actingIn, allPages, providerIdOrNull, providerIdsOf, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
 import { providerProgress } from '../../cli/progress.js';
 import type { Services } from '../../services.js';
 import { badRequest, notFound } from '../../shared/errors.js';
-import { explained } from './reason-words.js';
+import { explained, explainedExceptions } from './reason-words.js';
 import { compareLines, docOf, runLines, settlementDetailLines, settlementListLines } from './settlement-report.js';
 import type { SettlementException, SettlementLine } from './settlement-schemas.js';
 
@@ -84,7 +85,7 @@ export function registerSettlementCommands(program: Command): void {
     .description('one settlement whole: totals by category and time band, VAT, every line with the reasons for its amount, every exception')
     .argument('<id>', 'settlement id', positiveId('a settlement id'))
     .option('--municipality <code>', "municipality code (default: the settlement's)")
-    .option('--explain', "the reasons in words, in the municipality's language, instead of reason codes")
+    .option('--explain', "the reasons in words (in the language of --lang, else the municipality's) instead of reason codes")
     .option('--json', 'print {settlement, lines, exceptions} as JSON (with --explain, each with `reasons` in words)')
     .action(
       mapped(async (id: number, o: { municipality?: string; explain?: boolean; json?: boolean }) => {
@@ -94,13 +95,15 @@ export function registerSettlementCommands(program: Command): void {
           const d = await s.settlements.get(who, id);
           let lines: SettlementLine[] = await allPages((page) => s.settlements.lines(who, id, {}, { ...page, count: false }));
           let exceptions: SettlementException[] = await allPages((page) => s.settlements.exceptions(who, id, {}, page));
+          const language = cliLanguage();
           if (o.explain) {
-            const { language } = await s.municipalities.getByCode(code);
             lines = explained(lines, language);
-            exceptions = explained(exceptions, language);
+            exceptions = explainedExceptions(exceptions, language);
           }
           console.log(
-            o.json ? JSON.stringify({ settlement: d, lines, exceptions }, null, 2) : settlementDetailLines(d, lines, exceptions).join('\n'),
+            o.json
+              ? JSON.stringify({ settlement: d, lines, exceptions }, null, 2)
+              : settlementDetailLines(d, lines, exceptions, language).join('\n'),
           );
         });
       }),

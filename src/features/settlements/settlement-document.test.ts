@@ -139,6 +139,7 @@ describe('settlement documents', () => {
       minutes: 30,
       amount: new Decimal('225'),
       message: 'no grant',
+      params: {},
       reasonCodes: [],
     });
     const current: Doc = { ...docOf([]), exceptions: [e('visit:a/V1#PC'), e('visit:a/V2#PC')] };

@@ -44,6 +44,7 @@ export interface DocException {
   minutes: number;
   amount: Decimal;
   message: string;
+  params: Record<string, string | number>;
   reasonCodes: readonly string[];
 }
 
@@ -197,6 +198,7 @@ export function documentOf(
       minutes: e.minutes,
       amount: e.amount,
       message: e.message,
+      params: e.params,
       reasonCodes: e.reasonCodes,
     });
     if (ctx.decisions.get(key) !== 'accepted' || e.amount.isZero()) continue;

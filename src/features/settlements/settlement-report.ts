@@ -1,3 +1,5 @@
+import { tr, type KeyOf, type Params } from '../../i18n/i18n.js';
+import type { Language } from '../invoices/invoice-types.js';
 import type { Comparison, RunResult, Settlement, SettlementDetail, SettlementException, SettlementLine } from './settlement-schemas.js';
 
 /** Printable summaries for the command line and the demo. */
@@ -63,26 +65,35 @@ export function settlementDetailLines(
   d: SettlementDetail,
   lines: readonly SettlementLine[],
   exceptions: readonly SettlementException[],
+  lang: Language = 'en',
 ): string[] {
+  const w = (key: KeyOf<'cli'>, params?: Params) => tr(lang, 'cli', key, params);
   const out = [
-    `Settlement #${d.id}: ${d.providerRef} ${d.period}, ${docOf(d)}${d.correctsId ? ` of #${d.correctsId}` : ''}, ${d.status}`,
-    `  model ${d.model.name}@${d.model.version}, price list "${d.priceList.label}", fingerprint ${d.fingerprint.slice(0, 16)}…`,
-    `  computed ${d.computedAt} by ${d.computedBy}${d.approvedAt ? `; approved ${d.approvedAt} by ${d.approvedBy}` : ''}${d.invoicedAt ? `; invoiced ${d.invoicedAt}` : ''}`,
-    `  total ${d.totalExclVat} + VAT ${d.vat} = ${d.totalInclVat} ${d.currency}`,
-    'By category:',
+    w('settlement', {
+      id: d.id,
+      provider: d.providerRef,
+      period: d.period,
+      document: docOf(d),
+      corrects: d.correctsId ? w('correctsOf', { id: d.correctsId }) : '',
+      status: d.status,
+    }),
+    w('model', { model: `${d.model.name}@${d.model.version}`, priceList: d.priceList.label, fingerprint: d.fingerprint.slice(0, 16) }),
+    `${w('computed', { at: d.computedAt, by: d.computedBy })}${d.approvedAt ? w('approvedBy', { at: d.approvedAt, by: d.approvedBy ?? '' }) : ''}${d.invoicedAt ? w('invoicedAt', { at: d.invoicedAt }) : ''}`,
+    w('total', { excl: d.totalExclVat, vat: d.vat, incl: d.totalInclVat, currency: d.currency }),
+    w('byCategory'),
     ...d.totalsByCategory.map(
       (t) => `  ${pad(t.category, 22)} ${num(String(t.minutes), 8)} min ${num(t.hours, 10)} h ${num(t.amount, 14)}`,
     ),
-    'By time band:',
+    w('byBand'),
     ...d.totalsByBand.map(
       (t) => `  ${pad(t.band ?? '(none)', 22)} ${num(String(t.minutes), 8)} min ${num(t.hours, 10)} h ${num(t.amount, 14)}`,
     ),
-    'VAT:',
+    w('vat'),
     ...d.vatGroups.map(
       (g) =>
         `  ${num(g.percent, 5)} %  base ${num(g.base, 14)}  VAT ${num(g.vat, 12)}${g.exemptionReason ? `  (${g.exemptionReason})` : ''}`,
     ),
-    `Lines (${lines.length}):`,
+    w('lines', { count: lines.length }),
   ];
   for (const l of lines) {
     // A level line counts days whatever its price's unit; the rate says what it is per (docs/reimbursement-model.md).
@@ -102,10 +113,10 @@ export function settlementDetailLines(
       `  ${pad(`${l.lineNo}.`, 6)} ${pad(l.citizenRef, 12)} ${pad(l.serviceCode, 10)} ${pad(l.kind, 12)} ${pad(l.band ?? '—', 18)} ${num(String(l.visits), 4)} visit(s) ${num(String(l.minutes), 6)} min  ${l.quantity} ${unit} × ${l.rate}${per}${l.factor === '1' ? '' : ` × ${l.factor}`} = ${l.amount}  VAT ${l.vatPercent} %  [${(l.reasons ?? l.reasonCodes).join('; ')}]`,
     );
   }
-  out.push(`Exceptions (${exceptions.length}):`);
+  out.push(w('exceptions', { count: exceptions.length }));
   for (const e of exceptions) {
     out.push(
-      `  #${e.id} ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.minutes} min, would pay ${e.amount}; ${decisionOf(e)} — ${e.message}${e.reasons ? ` [${e.reasons.join('; ')}]` : ''}`,
+      `  #${e.id} ${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}: ${e.minutes} min, would pay ${e.amount}; ${decisionOf(e)} — ${e.text ?? e.message}${e.reasons ? ` [${e.reasons.join('; ')}]` : ''}`,
     );
   }
   return out;

@@ -96,10 +96,15 @@ export const SettlementException = z
     minutes: z.number().int(),
     /** What it would have paid. */
     amount: Money,
+    /** What happened, in English (see `text`). */
     message: z.string(),
+    /** The facts of the message by name (e.g. registered and granted minutes); `{}` for exceptions computed before they were kept. */
+    params: z.record(z.string(), z.union([z.string(), z.number()])),
     reasonCodes: z.array(z.string()),
     /** The reason codes in words, one per code, when the request asks for a `language`. */
     reasons: z.array(z.string()).optional(),
+    /** The message in that `language`. */
+    text: z.string().optional(),
     decision: ExceptionDecision.nullable(),
   })
   .meta({ id: 'SettlementException' });

@@ -97,6 +97,7 @@ const toException = (r: Record<string, any>): SettlementException => ({
   minutes: r.minutes,
   amount: formatMoney(r.amount),
   message: r.message,
+  params: r.params ?? {},
   reasonCodes: r.reason_codes,
   decision: r.decision
     ? { decision: r.decision, note: r.note, decidedBy: r.decided_by, decidedAt: (r.decided_at as Date).toISOString() }
@@ -395,6 +396,7 @@ export const settlementStore = {
       e.amount.toFixed(2),
       e.message,
       e.reasonCodes.join(SEP),
+      e.params,
     ]);
     const vat = doc.vat.map((g) => [g.percent.toFixed(2), g.exemptionReason, g.base.toFixed(2), g.vat.toFixed(2)]);
     const r = await tx.raw(
@@ -413,9 +415,9 @@ export const settlementStore = {
            from h, jsonb_array_elements(:lines::jsonb) with ordinality as x(v, n)
        ), e as (
          insert into settlement_exceptions (municipality_id, settlement_id, kind, subject_key, citizen_id, citizen_ref, service_code, category, date,
-                                            visit_id, external_id, grant_id, minutes, amount, message, reason_codes)
+                                            visit_id, external_id, grant_id, minutes, amount, message, reason_codes, params)
          select :m, h.id, x->>0, x->>1, (x->>2)::int, x->>3, x->>4, x->>5, (x->>6)::date, (x->>7)::bigint, x->>8, (x->>9)::int, (x->>10)::int,
-                (x->>11)::numeric, x->>12, string_to_array(x->>13, :sep)
+                (x->>11)::numeric, x->>12, string_to_array(x->>13, :sep), coalesce(x->14, '{}'::jsonb)
            from h, jsonb_array_elements(:exceptions::jsonb) x
        ), v as (
          insert into settlement_vat (municipality_id, settlement_id, percent, exemption_reason, base, vat)

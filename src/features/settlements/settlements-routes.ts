@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IdParam, keysetListOf, listOf, Paging } from '../../http/common-schemas.js';
 import type { OpenAPIRegistry } from '../../http/openapi.js';
 import { defineRoute } from '../../http/route.js';
-import { explained } from './reason-words.js';
+import { explained, explainedExceptions } from './reason-words.js';
 import {
   Comparison,
   CompareQuery,
@@ -103,7 +103,7 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     handler: async ({ principal, requestId, params, query }) => {
       const { limit, offset, language, ...filter } = query;
       const page = await service.exceptions({ principal, requestId }, params.id, filter, { limit, offset });
-      return { ...(language ? { ...page, items: explained(page.items, language) } : page), limit, offset };
+      return { ...(language ? { ...page, items: explainedExceptions(page.items, language) } : page), limit, offset };
     },
   });
   defineRoute(r, registry, {

@@ -4,12 +4,13 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
-import { seriesSvg, type ChartWords } from '../budget-checks/series-chart.js';
+import { seriesSvg } from '../budget-checks/series-chart.js';
 import { parseIsoWeek } from '../budget-checks/iso-week.js';
 import type { Budget, BudgetCheck, BudgetCheckSummary, FollowUp } from '../budget-checks/budget-schemas.js';
 import { html, query, trusted, type Html } from './html.js';
 import { badge, canWrite, csrfField, ctxOf, fmtOf, page, requireRead, type WebContext } from './web-layout.js';
 import { backTo, postAction, sendPage } from './web-respond.js';
+import { say } from './web-text.js';
 
 const Week = z.string().refine((s) => parseIsoWeek(s) !== null, 'an ISO week YYYY-Www');
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
@@ -40,20 +41,6 @@ function lineLabel(c: WebContext, l: { category: string | null; area: string | n
   return `${l.category ? f.category(l.category) : c.t.allCategories} · ${l.area ?? c.t.allAreas}`;
 }
 
-const LOCALE = { da: 'da-DK', sv: 'sv-SE', en: 'en-GB' } as const;
-
-/** The chart in the page's language. */
-const chartWords = (c: WebContext): ChartWords => ({
-  locale: LOCALE[c.lang],
-  isoWeek: c.t.chartIsoWeek,
-  hoursPerWeek: c.t.chartHoursPerWeek,
-  granted: c.t.chartGranted,
-  affordable: c.t.chartAffordable,
-  band: c.t.chartBand,
-  status: { ok: c.t.check_ok, watch: c.t.check_watch, over: c.t.check_over, no_price: c.t.check_no_price },
-  dot: c.t.chartDot,
-});
-
 async function chart(
   services: Services,
   c: WebContext,
@@ -69,7 +56,7 @@ async function chart(
     const title = `${c.t.chartTitle} ${year}: ${line ? lineLabel(c, line) : c.t.allLines}`;
     // seriesSvg escapes every text it writes; the figures are ours.
     return html`<figure class="chart" aria-labelledby="chart-caption">
-      ${trusted(seriesSvg(title, series.points, chartWords(c)))}
+      ${trusted(seriesSvg(title, series.points, c.lang))}
       <figcaption id="chart-caption">${c.t.chartAlt}</figcaption>
     </figure>`;
   } catch (err) {
@@ -348,12 +335,12 @@ export function mountBudgetPages(r: Router, services: Services): void {
             ${p.categories.map(
               (
                 x,
-              ) => html`<tr><td>&nbsp;&nbsp;${f.category(x.category)} <span class="muted">(${x.citizens} ${c.t.citizen.toLowerCase()})</span></td>
+              ) => html`<tr><td>&nbsp;&nbsp;${f.category(x.category)} <span class="muted">(${say(c.lang, 'citizenCount', { count: x.citizens })})</span></td>
               <td class="num">${f.hours(x.grantedHours)}</td><td class="num">${f.hours(x.deliveredHours)}</td><td class="num">${ratio(x.deliveryRatio)}</td></tr>`,
             )}
             ${
               p.largestDeviations.length > 0
-                ? html`<tr><td colspan="4" class="muted">${c.t.largestDeviations}: ${p.largestDeviations.map((d, i) => `${i > 0 ? '; ' : ''}${d.citizenRef} ${f.category(d.category)} ${d.deviationHours.startsWith('-') ? '' : '+'}${f.hours(d.deviationHours)} h`)}</td></tr>`
+                ? html`<tr><td colspan="4" class="muted">${c.t.largestDeviations}: ${p.largestDeviations.map((d, i) => `${i > 0 ? '; ' : ''}${d.citizenRef} ${f.category(d.category)} ${d.deviationHours.startsWith('-') ? '' : '+'}${f.hoursWithUnit(d.deviationHours)}`)}</td></tr>`
                 : ''
             }
           </tbody>`,

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { recalcReport } from '../price-recalculation/recalc-report.js';
 import { renderRecalcPdf } from '../price-recalculation/recalc-pdf.js';
+import { priceCategoryLabel, priceGroupCategories } from '../price-recalculation/recalc-labels.js';
+import { actorNames } from '../auth/actor-names.js';
 import type { Adjustment, Recalculation } from '../price-recalculation/recalc-schemas.js';
 import { titleOf } from '../invoices/invoice-labels.js';
 import { html, query, type Html } from './html.js';
@@ -19,7 +21,7 @@ const Year = z.coerce.number().int().min(2000).max(2999);
  * Finance runs, approves, adopts and issues; a provider sees only its own adjustments (the
  * service answers 404 for the rest).
  */
-function adjustmentsTable(c: WebContext, adjustments: Adjustment[]): Html {
+function adjustmentsTable(c: WebContext, adjustments: Adjustment[], groups: ReadonlyMap<string, string> = new Map()): Html {
   const f = fmtOf(c);
   if (adjustments.length === 0) return html`<p>${c.t.adjustmentsNone}</p>`;
   const years = [...new Set(adjustments.map((a) => a.year))];
@@ -43,7 +45,7 @@ function adjustmentsTable(c: WebContext, adjustments: Adjustment[]): Html {
         </tr>
         ${a.lines.map(
           (l) => html`<tr>
-            <td>&nbsp;&nbsp;${l.categoryCode} <span class="muted">${l.priceGroup}</span></td>
+            <td>&nbsp;&nbsp;${priceCategoryLabel({ code: l.categoryCode, name: l.categoryCode, priceGroup: l.priceGroup, timeBands: [l.band] }, groups, c.lang)}</td>
             <td>${f.band(l.band)}</td>
             <td class="num">${f.money(l.paidRate)}</td>
             <td class="num">${f.money(l.newPrice)}</td>
@@ -57,7 +59,7 @@ function adjustmentsTable(c: WebContext, adjustments: Adjustment[]): Html {
   </table></div>`;
 }
 
-function pricesTable(c: WebContext, r: Recalculation): Html {
+function pricesTable(c: WebContext, r: Recalculation, groups: ReadonlyMap<string, string> = new Map()): Html {
   const f = fmtOf(c);
   return html`<div class="table-wrap"><table class="prices">
     <caption>${c.t.pricesTitle} ${r.year}</caption>
@@ -72,7 +74,7 @@ function pricesTable(c: WebContext, r: Recalculation): Html {
         (p, i) => html`<tr>
           ${
             i === 0
-              ? html`<th scope="row" rowspan="${paid.length}">${x.code} <span class="muted">${x.name}</span></th>
+              ? html`<th scope="row" rowspan="${paid.length}">${priceCategoryLabel(x, groups, c.lang)}</th>
               <td class="num" rowspan="${paid.length}">${f.money(x.costs.total)}</td>
               <td class="num" rowspan="${paid.length}">${f.hours(x.hours.deliveredHours)}</td>
               <td class="num" rowspan="${paid.length}">${f.money(x.costPerHour)}</td>
@@ -97,7 +99,8 @@ async function recalculationPage(services: Services, req: Request, res: Response
   if (c.who.principal.providerId !== null) {
     // A provider: its own adjustments only.
     const own = await rs.adjustments(c.who, year ? { year } : {}, { limit: 100, offset: 0 });
-    const body = html`${adjustmentsTable(c, own.items)}${await ownProviderDetails(services, c)}`;
+    const groups = await priceGroupCategories(services.db, c.who.principal.municipalityId);
+    const body = html`${adjustmentsTable(c, own.items, groups)}${await ownProviderDetails(services, c)}`;
     sendPage(res, page(c, { title: c.t.adjustmentsTitle, current: '/app/recalculation', body }));
     return;
   }
@@ -107,6 +110,8 @@ async function recalculationPage(services: Services, req: Request, res: Response
   const r = summary ? await rs.get(c.who, summary.id) : null;
   const mayWrite = canWrite(c, 'recalculations');
   const back = `/app/recalculation${query({ year: shown })}`;
+  const groups = await priceGroupCategories(services.db, c.who.principal.municipalityId);
+  const by = await actorNames(services.db, c.who.principal.municipalityId, r ? [r.computedBy, r.approvedBy, r.adoptedBy] : [], c.lang);
   const body = html`
     <p class="help">${c.t.recalcHelp}</p>
     <form method="get" action="/app/recalculation" class="filters">
@@ -120,9 +125,9 @@ async function recalculationPage(services: Services, req: Request, res: Response
         : html`
         <dl class="facts">
           <dt>${c.t.status}</dt><dd>${badge(r.status === 'approved' ? 'approved' : 'draft', r.status === 'approved' ? c.t.approved.toLowerCase() : c.t.status_draft)}${r.adoptedAt ? html` ${badge('invoiced', c.t.adopted.toLowerCase())}` : ''}</dd>
-          <dt>${c.t.computed}</dt><dd>${f.instant(r.computedAt)} ${c.t.by} ${r.computedBy}</dd>
-          ${r.approvedAt ? html`<dt>${c.t.approved}</dt><dd>${f.instant(r.approvedAt)} ${c.t.by} ${r.approvedBy}</dd>` : ''}
-          ${r.adoptedAt ? html`<dt>${c.t.adopted}</dt><dd>${f.instant(r.adoptedAt)} ${c.t.by} ${r.adoptedBy}</dd>` : ''}
+          <dt>${c.t.computed}</dt><dd>${f.instant(r.computedAt)} ${c.t.by} ${by(r.computedBy)}</dd>
+          ${r.approvedAt ? html`<dt>${c.t.approved}</dt><dd>${f.instant(r.approvedAt)} ${c.t.by} ${by(r.approvedBy)}</dd>` : ''}
+          ${r.adoptedAt ? html`<dt>${c.t.adopted}</dt><dd>${f.instant(r.adoptedAt)} ${c.t.by} ${by(r.adoptedBy)}</dd>` : ''}
           <dt>${c.t.policy}</dt><dd>${c.t[`policy_${r.settings.policy}`]}</dd>
           <dt>${c.t.overhead}</dt><dd>${r.settings.overheadPercent === null ? c.t.none : `${f.number(r.settings.overheadPercent, 2)} %`}</dd>
           <dt>${c.t.publishedVat}</dt><dd>${f.number(r.settings.publishedVatPercent, 2)} %</dd>
@@ -144,8 +149,8 @@ async function recalculationPage(services: Services, req: Request, res: Response
           ${mayWrite && r.status === 'approved' && r.adoptedAt === null && r.proposedPriceListId !== null ? actionButton(c, `/app/recalculation/${r.id}/adopt`, c.t.adoptPrices, { back, secondary: true }) : ''}
           <a href="/app/recalculation/${r.id}/report.pdf" download="price-recalculation-${r.year}.pdf">${c.t.reportPdf}</a>
         </p>
-        ${pricesTable(c, r)}
-        ${adjustmentsTable(c, r.adjustments)}
+        ${pricesTable(c, r, groups)}
+        ${adjustmentsTable(c, r.adjustments, groups)}
         ${
           r.excluded.length > 0
             ? html`<table><caption>${c.t.excludedTitle}</caption>
@@ -163,10 +168,12 @@ export function mountRecalculationPages(r: Router, services: Services): void {
     const c = ctxOf(res);
     const recalc = await rs.get(c.who, Id.parse(req.params.id));
     const report = recalcReport(recalc, await rs.municipalityOf(c.who));
+    const by = await actorNames(services.db, c.who.principal.municipalityId, [report.approvedBy], report.municipality.language);
+    if (report.approvedBy) report.approvedBy = by(report.approvedBy);
     res
       .type('application/pdf')
       .set({ 'content-disposition': `attachment; filename="price-recalculation-${report.year}.pdf"`, 'cache-control': 'no-store' })
-      .send(await renderRecalcPdf(report));
+      .send(await renderRecalcPdf(report, await priceGroupCategories(services.db, c.who.principal.municipalityId)));
   });
   const back = (req: Request, year?: number) => backTo(req, `/app/recalculation${query({ year })}`);
   postAction(r, services, '/recalculation/:year/run', 'recalculations', async (c, req) => {

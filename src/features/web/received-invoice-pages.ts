@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { AppError } from '../../shared/errors.js';
+import { actorNames } from '../auth/actor-names.js';
 import { controlWords, differenceText, reasonText } from '../invoice-control/control-words.js';
 import { BasisReference } from '../invoice-control/invoice-control-schemas.js';
 import type { ReceivedDocument } from '../invoice-control/invoice-control-schemas.js';
@@ -203,6 +204,7 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
     const f = fmtOf(c);
     const d = await services.invoiceControl.getReceived(c.who, id);
     const responses = await services.invoiceControl.responses(c.who, id);
+    const by = await actorNames(services.db, c.who.principal.municipalityId, [d.decision?.by], c.lang);
     const facts: [string, Html | string][] = [
       [P.verdict, outcomeBadge(c, d)],
       [P.seller, `${d.providerRef ?? ''} ${d.sellerName ?? P.unknown} ${d.sellerEndpoint ?? ''}`.trim()],
@@ -213,7 +215,7 @@ export function mountReceivedInvoicePages(r: Router, services: Services): void {
       [c.t.vat, d.vat ? f.money(d.vat) : '–'],
       [c.t.totalInclVat, d.payable ? f.money(d.payable) : '–'],
       [P.received, `${f.instant(d.receivedAt)} (${d.source}${d.filename ? `, ${d.filename}` : ''})`],
-      ...(d.decision ? ([[P.decided, `${d.decision.by}, ${f.instant(d.decision.at)}: ${d.decision.note}`]] as [string, string][]) : []),
+      ...(d.decision ? ([[P.decided, `${by(d.decision.by)}, ${f.instant(d.decision.at)}: ${d.decision.note}`]] as [string, string][]) : []),
     ];
     const body = html`${tabs(c, 'received')}
       <dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>

@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { errorMessage } from '../../i18n/error-message.js';
 import { AppError, unprocessable } from '../../shared/errors.js';
 import type { Objection } from '../settlements/objection-schemas.js';
 import type { Services } from '../../services.js';
@@ -9,7 +10,8 @@ import { PeriodText } from '../settlements/settlement-period.js';
 import type { ModelVersion } from '../models/models-schemas.js';
 import type { Settlement, SettlementLine } from '../settlements/settlement-schemas.js';
 import { html, query, type Html } from './html.js';
-import { explainReason } from '../settlements/reason-words.js';
+import { actorNames } from '../auth/actor-names.js';
+import { exceptionText, explainReason } from '../settlements/reason-words.js';
 import { labelsFor } from '../invoices/invoice-labels.js';
 import {
   actionButton,
@@ -234,6 +236,12 @@ async function detail(services: Services, req: Request, res: Response) {
     services.settlements.objections(c.who, id, {}),
     services.settlements.openForApproval(c.who, id),
   ]);
+  const by = await actorNames(
+    services.db,
+    c.who.principal.municipalityId,
+    [s.computedBy, s.approvedBy, ...exceptions.items.map((e) => e.decision?.decidedBy)],
+    c.lang,
+  );
   const self = (over: Record<string, string | number | undefined>) =>
     `/app/settlements/${id}${query({ citizen: q.citizen, offset: q.offset || undefined, exceptions: q.exceptions === 'open' ? 'open' : undefined, eoffset: q.eoffset || undefined, ...over })}`;
   const back = self({});
@@ -242,7 +250,7 @@ async function detail(services: Services, req: Request, res: Response) {
   const objectLink = (target: string, what: string) =>
     html`<a href="/app/settlements/${id}/object?${target}" aria-label="${fill(c.t.objectActionFor, { what })}">${c.t.objectAction}</a>`;
   const reasons = (codes: string[]) =>
-    html`<ul class="reasons">${codes.map((code) => html`<li title="${code}">${explainReason(code, c.lang)}</li>`)}</ul>`;
+    html`<ul class="reasons">${codes.map((code) => html`<li data-code="${code}">${explainReason(code, c.lang)}</li>`)}</ul>`;
   const body = html`
     <dl class="facts">
       <dt>${c.t.provider}</dt><dd>${names.get(s.providerId) ?? s.providerRef} (${s.providerRef})</dd>
@@ -250,8 +258,8 @@ async function detail(services: Services, req: Request, res: Response) {
       <dt>${c.t.status}</dt><dd>${statusBadge(c, s.status)}</dd>
       <dt>${c.t.model}</dt><dd>${s.model.name}@${s.model.version}</dd>
       <dt>${c.t.priceList}</dt><dd>${s.priceList.label}</dd>
-      <dt>${c.t.computed}</dt><dd>${f.instant(s.computedAt)} ${c.t.by} ${s.computedBy}</dd>
-      ${s.approvedAt ? html`<dt>${c.t.approved}</dt><dd>${f.instant(s.approvedAt)} ${c.t.by} ${s.approvedBy}</dd>` : ''}
+      <dt>${c.t.computed}</dt><dd>${f.instant(s.computedAt)} ${c.t.by} ${by(s.computedBy)}</dd>
+      ${s.approvedAt ? html`<dt>${c.t.approved}</dt><dd>${f.instant(s.approvedAt)} ${c.t.by} ${by(s.approvedBy)}</dd>` : ''}
     </dl>
     <div class="cards">
       <div class="card"><div class="label">${c.t.totalExclVat}</div><div class="value">${f.money(s.totalExclVat)}</div></div>
@@ -351,12 +359,12 @@ async function detail(services: Services, req: Request, res: Response) {
             <td>${f.date(e.date)}</td>
             <td>${e.citizenRef}</td>
             <td>${e.serviceCode}</td>
-            <td>${reasons(e.reasonCodes)}<span class="muted">${e.message}</span></td>
+            <td>${reasons(e.reasonCodes)}<span class="muted">${exceptionText(e, c.lang)}</span></td>
             <td class="num">${f.hoursOfMinutes(e.minutes)}</td>
             <td class="num">${f.money(e.amount)}</td>
             <td>${
               e.decision
-                ? html`${badge(e.decision.decision, c.t[e.decision.decision])} <span class="muted">${e.decision.decidedBy}${e.decision.note ? html`: ${e.decision.note}` : ''}</span>`
+                ? html`${badge(e.decision.decision, c.t[e.decision.decision])} <span class="muted">${by(e.decision.decidedBy)}${e.decision.note ? html`: ${e.decision.note}` : ''}</span>`
                 : badge('open', c.t.undecided)
             }</td>
             ${mayObject ? html`<td>${objectLink(`exception=${e.id}`, `${c.t.objectionException} ${e.citizenRef} ${f.date(e.date)}`)}</td>` : ''}
@@ -525,7 +533,7 @@ async function run(services: Services, req: Request, res: Response) {
     await services.webSessions.setFlash(c.session.id, { kind: 'ok', text: `${c.t.runDone} (${period}): ${summary || '–'}` });
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
-    await services.webSessions.setFlash(c.session.id, { kind: 'error', text: err.message });
+    await services.webSessions.setFlash(c.session.id, { kind: 'error', text: errorMessage(err, c.lang) });
   }
   if (streaming) res.end(`${JSON.stringify({ redirect: target })}\n`);
   else res.redirect(303, target);

@@ -8,7 +8,7 @@ import type { Language } from '../invoices/invoice-types.js';
 import { html } from './html.js';
 import { document, securityHeaders, type WebContext } from './web-layout.js';
 import { SESSION_HOURS, type SignIn, type WebSession } from './web-sessions.js';
-import { textsFor } from './web-text.js';
+import { say, textsFor } from './web-text.js';
 
 export const SESSION_COOKIE = 'carepay_session';
 /** Before sign-in there is no session: the sign-in form is protected by a double-submit cookie. */
@@ -96,7 +96,7 @@ function loginPage(req: Request, res: Response, lang: Language, opts: LoginState
   const status = opts.failed === 'throttled' ? 429 : opts.failed ? 401 : 200;
   const message =
     opts.failed === 'throttled'
-      ? t.loginThrottled.replace('{minutes}', String(Math.ceil(opts.retryAfterSeconds / 60)))
+      ? say(lang, 'loginThrottled', { minutes: Math.ceil(opts.retryAfterSeconds / 60) })
       : opts.failed
         ? t.loginFailed
         : null;

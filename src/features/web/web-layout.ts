@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import type { Response } from 'express';
 import { DateTime } from 'luxon';
 import { mayRead, mayWrite, type Acting, type Resource } from '../auth/auth-types.js';
-import { bandLabel, categoryLabel, formatAmount, formatDate, formatNumber, kindLabel } from '../invoices/invoice-labels.js';
+import { bandLabel, categoryLabel, formatAmount, formatDate, formatNumber, kindLabel, labelsFor } from '../invoices/invoice-labels.js';
 import type { Language } from '../invoices/invoice-types.js';
 import { forbidden } from '../../shared/errors.js';
 import { controlWords } from '../invoice-control/control-words.js';
@@ -50,6 +50,8 @@ export function formatters(lang: Language, currency: string, timeZone: string) {
     money: (v: Decimal.Value) => formatAmount(v, currency, lang),
     number: (v: Decimal.Value, places = 2) => formatNumber(v, places, lang),
     hours: (v: Decimal.Value | null) => (v === null ? '–' : formatNumber(v, 2, lang)),
+    /** Hours with the unit the documents use (da t, sv h, en h). */
+    hoursWithUnit: (v: Decimal.Value) => `${formatNumber(v, 2, lang)} ${labelsFor(lang).hoursUnit}`,
     hoursOfMinutes: (minutes: number) => formatNumber(new Decimal(minutes).div(60), 2, lang),
     percent: (v: Decimal.Value | null) => (v === null ? '–' : `${new Decimal(v).gt(0) ? '+' : ''}${formatNumber(v, 2, lang)} %`),
     date: (iso: string) => formatDate(iso, lang),
@@ -141,7 +143,7 @@ export function document(lang: Language, title: string, place: string, body: Htm
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · ${place} · carepay</title>
+<title>${place === 'carepay' ? `${title} · carepay` : `${title} · ${place} · carepay`}</title>
 <link rel="stylesheet" href="/app/static/app.css">
 <script src="/app/static/app.js" defer></script>
 </head>

@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { mapDbError } from '../../db/pg-errors.js';
+import { errorMessage } from '../../i18n/error-message.js';
 import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import type { Html } from './html.js';
@@ -34,7 +35,7 @@ export async function failed(services: Services, req: Request, res: Response, ac
     const err = mapDbError(raw);
     if (!(err instanceof AppError) || (err.status !== 409 && err.status !== 422)) throw raw;
     const c = res.locals.web as WebContext;
-    await services.webSessions.setFlash(c.session.id, { kind: 'error', text: err.message });
+    await services.webSessions.setFlash(c.session.id, { kind: 'error', text: errorMessage(err, c.lang) });
     res.redirect(303, backTo(req, '/app/'));
   }
 }

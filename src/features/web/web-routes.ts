@@ -2,7 +2,8 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { mapDbError } from '../../db/pg-errors.js';
-import { AppError } from '../../shared/errors.js';
+import { errorMessage } from '../../i18n/error-message.js';
+import { AppError, notFound } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import type { Language } from '../invoices/invoice-types.js';
 import { mountBudgetPages } from './budget-pages.js';
@@ -52,7 +53,7 @@ export function webRoutes(services: Services, log: Logger): Router {
   mountUserPages(r, services);
   mountRecalculationPages(r, services);
   mountReceivedInvoicePages(r, services);
-  r.use((_req, _res, next) => next(new AppError(404, 'not_found', 'page not found')));
+  r.use((_req, _res, next) => next(notFound('page')));
   r.use(webErrors(log));
   return r;
 }
@@ -62,11 +63,17 @@ function webErrors(log: Logger): ErrorRequestHandler {
   return (raw, req, res, _next) => {
     let err = mapDbError(raw);
     if (err instanceof ZodError)
-      err = new AppError(400, 'bad_request', err.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; '));
+      err = new AppError(400, 'bad_request', err.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')).localised(
+        'invalid.form',
+        { fields: [...new Set(err.issues.map((i) => i.path.join('.') || '–'))].join(', ') },
+      );
     const bp = err as { type?: string };
     if (!(err instanceof AppError) && bp?.type === 'entity.too.large')
-      err = new AppError(413, 'payload_too_large', 'The form is too large');
-    const e = err instanceof AppError ? err : new AppError(500, 'internal', 'An unexpected error occurred; it has been logged');
+      err = new AppError(413, 'payload_too_large', 'The form is too large').localised('form_too_large');
+    const e =
+      err instanceof AppError
+        ? err
+        : new AppError(500, 'internal', 'An unexpected error occurred; it has been logged').localised('internal');
     if (e.status >= 500) log.error({ err: raw, requestId: req.requestId }, 'web request failed');
     if (res.headersSent) {
       res.end();
@@ -76,7 +83,7 @@ function webErrors(log: Logger): ErrorRequestHandler {
     const lang: Language = c?.lang ?? 'en';
     const t = textsFor(lang);
     const title = e.status === 404 ? t.notFoundTitle : e.status === 403 ? t.forbiddenTitle : t.errorTitle;
-    const body: Html = html`<p class="flash error" role="alert">${e.message}</p>
+    const body: Html = html`<p class="flash error" role="alert">${errorMessage(e, lang)}</p>
       <p class="muted">HTTP ${e.status} · ${req.requestId}</p>
       <p><a href="/app/">${t.back}</a></p>`;
     sendPage(

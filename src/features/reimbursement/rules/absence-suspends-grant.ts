@@ -20,6 +20,10 @@ export const absenceSuspendsGrant: UnitRule = {
       addReason(u, 'absence.first_day');
       return;
     }
-    raise(u, 'visit_during_absence', `delivered on ${u.date} during a ${a.kind} absence from ${a.validFrom}`);
+    raise(u, 'visit_during_absence', `delivered on ${u.date} during a ${a.kind} absence from ${a.validFrom}`, {
+      date: u.date,
+      absence: a.kind,
+      from: a.validFrom,
+    });
   },
 };

@@ -24,7 +24,11 @@ export const farLongerThanGranted: UnitRule = {
     if (!rule || !u.grant || !isDelivered(u.visit.status)) return;
     if (u.registered - u.granted < (rule.minExtraMinutes ?? 1)) return;
     if (u.registered * 1_000_000 > u.granted * micro(rule.factor)) {
-      raise(u, 'far_longer_than_granted', `${u.registered} minutes registered, ${u.granted} granted (limit ×${rule.factor})`);
+      raise(u, 'far_longer_than_granted', `${u.registered} minutes registered, ${u.granted} granted (limit ×${rule.factor})`, {
+        registered: u.registered,
+        granted: u.granted,
+        factor: String(rule.factor),
+      });
     }
   },
 };

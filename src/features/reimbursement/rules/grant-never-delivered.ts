@@ -47,6 +47,7 @@ export const grantNeverDelivered: BatchRule = {
         minutes: count * g.minutesPerOccurrence,
         amount: zero,
         message: `${count} planned occurrence(s) of ${g.serviceCode} in the period, no visit registered`,
+        params: { count, service: g.serviceCode },
         reasonCodes: ['exception.grant_never_delivered'],
       });
     }

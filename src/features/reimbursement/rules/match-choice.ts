@@ -16,6 +16,7 @@ export const matchChoice: UnitRule = {
       u,
       'provider_not_chosen',
       choice ? `citizen had chosen another provider for ${u.category} on ${u.date}` : `no provider choice for ${u.category} on ${u.date}`,
+      { choice: choice ? 'other' : 'none', category: u.category, date: u.date },
     );
   },
 };

@@ -18,6 +18,6 @@ export const matchGrant: UnitRule = {
     }
     u.granted = u.service.standardMinutes;
     addReason(u, 'grant.assumed_standard');
-    raise(u, 'visit_without_grant', `no grant for ${u.code} on ${u.date}`);
+    raise(u, 'visit_without_grant', `no grant for ${u.code} on ${u.date}`, { service: u.code, date: u.date });
   },
 };

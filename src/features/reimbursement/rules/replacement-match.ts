@@ -32,7 +32,11 @@ export const replacementMatch: BatchRule = {
         original.used = true;
         ctx.replacedCancellations.add(original.key);
         addReason(u, `replacement.within.${within}`);
-      } else raise(u, 'replacement_without_cancellation', `no visit cancelled by the provider within ${within} weekdays before ${u.date}`);
+      } else
+        raise(u, 'replacement_without_cancellation', `no visit cancelled by the provider within ${within} weekdays before ${u.date}`, {
+          days: within,
+          date: u.date,
+        });
     }
   },
 };

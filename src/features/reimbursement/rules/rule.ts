@@ -1,4 +1,5 @@
 import type { EngineContext, Unit } from '../engine-context.js';
+import type { ExceptionParams } from '../engine-types.js';
 import { addReason } from '../reasons.js';
 
 /** A step applied to each unit (one service of one visit) in pipeline order. */
@@ -20,10 +21,12 @@ export interface BatchRule {
 
 export type Rule = UnitRule | BatchRule;
 
-export const raise = (u: Unit, kind: NonNullable<Unit['exception']>, message: string): void => {
+/** `params` are the facts of `message`, so readers see it in their language (reasons `detail.<kind>` in src/i18n). */
+export const raise = (u: Unit, kind: NonNullable<Unit['exception']>, message: string, params: ExceptionParams = {}): void => {
   addReason(u, `exception.${kind}`);
   if (u.exception === null) {
     u.exception = kind;
     u.exceptionMessage = message;
+    u.exceptionParams = params;
   }
 };

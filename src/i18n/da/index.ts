@@ -1,0 +1,8 @@
+import { cli } from './cli.js';
+import { documents } from './documents.js';
+import { errors } from './errors.js';
+import { reasons } from './reasons.js';
+import { web } from './web.js';
+
+/** The da catalogue: one namespace per area of the product. */
+export const da = { web, documents, reasons, errors, cli };
