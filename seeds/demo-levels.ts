@@ -46,9 +46,9 @@ export const DEMO_LEVEL_MODEL_SETTINGS = {
   /**
    * ASSUMED: a new customer of the emergency alarm (installation) is paid 400.00 once. The citizens
    * loaded at go-live (choices and grants from 1 January 2026) are not new customers (`notBefore`).
-   * (Rule 22 finds new customers among hourly grants only, not level grants, so a personal-care
-   * one-off would not pay a new helhedspleje customer, and would pay the under-67s whose first
-   * personal-care grant starts in April.)
+   * (A personal-care one-off would pay E0009 twice over — a level grant counts as a grant of its
+   * level's category, so E0009 is a new personal-care customer on 15 April too — and would pay the
+   * under-67s whose first personal-care grant starts in April; the alarm keeps the demo to one.)
    */
   oneOff: [{ event: 'new_customer', category: 'alarm', amount: '400.00', notBefore: '2026-01-02' }],
 };

@@ -113,7 +113,8 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
 
   it('pays the new customer exactly one one-off payment, to the provider of the day, and shows it as "1 betaling"', async () => {
     // E0009's alarm (AL01) starts on 15 April: the assumed 400.00 once, to KOMMUNAL (its alarm provider). The citizens loaded
-    // at go-live (1 January) are not new customers (notBefore 2 January). Its alarm month: 16 × 197 ÷ 30 = 105.066… → 105.07.
+    // at go-live (1 January) are not new customers (notBefore 2 January). Its alarm month: 16 × 197 ÷ 30 = 105.066… → 105.07;
+    // the draft month (May, DEMO_DRAFT_PERIOD) pays the whole alarm month, 31 × 197 ÷ 31 = 197.00, and no one-off payment again.
     const oneOff = await t
       .db('settlement_lines as l')
       .join('settlements as s', 's.id', 'l.settlement_id')
@@ -124,8 +125,16 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
       ['E0009', 'KOMMUNAL', 'new_customer', 1, '400.00'],
     ]);
     expect(oneOff[0]!.reason_codes).toEqual(['one_off.new_customer', 'one_off.date.2026-04-15', 'one_off.amount']);
-    const alarm = await t.db('settlement_lines').where({ citizen_ref: 'E0009', service_code: 'AL01' }).select('amount');
-    expect(alarm).toEqual([{ amount: '105.07' }]);
+    const alarm = await t
+      .db('settlement_lines as l')
+      .join('settlements as s', 's.id', 'l.settlement_id')
+      .where({ 'l.citizen_ref': 'E0009', 'l.service_code': 'AL01' })
+      .select(t.db.raw("to_char(s.period_start, 'YYYY-MM') as period"), 'l.amount')
+      .orderBy('s.period_start');
+    expect(alarm).toEqual([
+      { period: '2026-04', amount: '105.07' },
+      { period: '2026-05', amount: '197.00' },
+    ]);
 
     const b = new Browser(app);
     await b.signIn({ token: summary.tokens.find((x) => x.role === 'finance')!.token });

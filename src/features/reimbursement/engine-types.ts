@@ -86,7 +86,7 @@ export interface GrantInput {
   timeBand?: string | null;
 }
 
-/** When a citizen held a grant of a category (one-off payments need no more of it). */
+/** When a citizen held a grant of a category, or a level grant of a level of the category (one-off payments need no more of it). */
 export interface GrantSpan {
   citizenId: number;
   category: Category;
@@ -148,8 +148,9 @@ export interface EngineInput {
   levelGrants?: readonly LevelGrantInput[];
   /**
    * What one-off payments (model `oneOff`) are decided from: the citizens' provider choices and
-   * grant spans of every date up to the period's end, of any provider. Absent: `choices` and
-   * `grants` are taken as the whole history.
+   * grant spans (level grants among them, by their level's category) of every date up to the
+   * period's end, of any provider. Absent: `choices`, `grants` and `levelGrants` are taken as the
+   * whole history.
    */
   history?: {
     choices: readonly ChoiceInput[];

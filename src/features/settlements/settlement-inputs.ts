@@ -388,9 +388,12 @@ export const PROVIDER_FACTS_SQL = `
 /**
  * For one-off payments (rule one-off-payments): every provider choice and every grant span
  * (current versions) of the provider's citizens that began before the month ends, of any
- * provider and any date, as [citizen, category, provider (choices), from, to] in a fixed order;
- * and the new-customer payments of other months' approved settlements (partial index
- * settlement_lines_one_off).
+ * provider and any date, as [citizen, category, provider (choices) or level (level grants), from,
+ * to] in a fixed order — a level grant counts as a grant of its level's category, split by the
+ * catalogue versions in force over it (none of a version without the level); and the
+ * new-customer payments of other months' approved settlements (partial index
+ * settlement_lines_one_off). Without level grants the rows are those of ordinary grants alone, in
+ * the same order, so fingerprints of months without levels stay as they were.
  */
 export const HISTORY_SQL = `
   with cit as (
@@ -405,11 +408,24 @@ export const HISTORY_SQL = `
                      order by pc.citizen_id, pc.category, pc.valid_from, pc.id)
        from provider_choices pc
       where pc.municipality_id = :m and pc.citizen_id = any((select ids from cit)::int[]) and pc.valid_from < :to) as choices,
-    (select json_agg(json_build_array(g.citizen_id, g.category, null, g.valid_from, g.valid_to)
-                     order by g.citizen_id, g.category, g.valid_from, g.id)
-       from grants g
-      where g.municipality_id = :m and g.citizen_id = any((select ids from cit)::int[]) and g.superseded_at is null
-        and g.valid_from < :to) as grants,
+    (select json_agg(json_build_array(g.citizen_id, g.category, g.level, g.valid_from, g.valid_to)
+                     order by g.citizen_id, g.category, g.valid_from, g.level nulls first, g.id)
+       from (select g.id, g.citizen_id, g.category, null::text as level, g.valid_from, g.valid_to
+               from grants g
+              where g.municipality_id = :m and g.citizen_id = any((select ids from cit)::int[]) and g.superseded_at is null
+                and g.valid_from < :to
+             union all
+             -- A level grant is a grant of its level's category, on the days of each catalogue version holding the level.
+             select lg.id, lg.citizen_id, l.category, lg.level_code, greatest(lg.valid_from, cv.valid_from),
+                    case when lg.valid_to is null then cv.valid_to
+                         when cv.valid_to is null then lg.valid_to
+                         else least(lg.valid_to, cv.valid_to) end
+               from level_grants lg
+               join catalogue_versions cv on cv.municipality_id = lg.municipality_id
+                    and (lg.valid_to is null or cv.valid_from < lg.valid_to) and (cv.valid_to is null or cv.valid_to > lg.valid_from)
+               join catalogue_levels l on l.municipality_id = cv.municipality_id and l.catalogue_version_id = cv.id and l.code = lg.level_code
+              where lg.municipality_id = :m and lg.citizen_id = any((select ids from cit)::int[])
+                and lg.valid_from < :to and cv.valid_from < :to) g) as grants,
     -- New-customer payments approved in other months, net of their corrections: a citizen is a new customer once.
     (select json_agg(json_build_array(x.citizen_id, x.category, x.period) order by x.citizen_id, x.category, x.period)
        from (select l.citizen_id, l.category, to_char(s.period_start, 'YYYY-MM') as period

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineInput } from '../engine-types.js';
 import { ReimbursementInputError } from '../engine-types.js';
 import { settleProvider } from '../engine.js';
-import { aChoice, aCitizen, aGrant, aModel, aWorld } from '../testing/engine-builders.js';
+import { aChoice, aCitizen, aGrant, aLevel, aLevelGrant, aLevelRate, aModel, aWorld } from '../testing/engine-builders.js';
 import { settle } from '../testing/settle.js';
 
 const oneOff = [
@@ -142,6 +142,48 @@ describe('one-off-payments', () => {
       ['C001', 'new_customer'],
       ['C002', 'takeover'],
     ]);
+  });
+
+  it('counts a level grant as a grant of its level’s category: a new customer and a takeover on a level', () => {
+    // C004 chose provider 1 on Thu 12 March and holds only helhedspleje level H2 (personal care) from that day: a new customer.
+    // C005 has held H2 with provider 2 since 2025 and changes to provider 1 on Fri 20 March: a takeover.
+    // C006 chose provider 1 for personal care but holds only an alarm level: no personal-care customer.
+    const levelWorld = (o: Partial<EngineInput> = {}) =>
+      world({
+        citizens: [aCitizen(4), aCitizen(5), aCitizen(6)],
+        choices: [
+          aChoice(4, 'personal_care', { validFrom: '2026-03-12' }),
+          aChoice(5, 'personal_care', { providerId: 2, validFrom: '2025-01-01', validTo: '2026-03-20' }),
+          aChoice(5, 'personal_care', { validFrom: '2026-03-20' }),
+          aChoice(6, 'personal_care', { validFrom: '2026-03-12' }),
+        ],
+        grants: [],
+        levels: { H2: aLevel('H2'), A1: aLevel('A1', 'alarm') },
+        levelRates: [aLevelRate('H2', '500.00'), aLevelRate('A1', '10.00'), aLevelRate('H2', '480.00', { kind: 'municipal' })],
+        levelGrants: [aLevelGrant(4, 'H2', '2026-03-12'), aLevelGrant(5, 'H2', '2025-01-01'), aLevelGrant(6, 'A1', '2026-03-12')],
+        ...o,
+      });
+    const oneOffRows = (r: ReturnType<typeof settle>) =>
+      rows(r)
+        .filter((x) => x[2] === 'new_customer' || x[2] === 'takeover')
+        .map((x) => [x[0], x[2], x[8], (x[9] as string[])[1]]);
+    expect(oneOffRows(settle(levelWorld()))).toEqual([
+      ['C004', 'new_customer', '2400.00', 'one_off.date.2026-03-12'],
+      ['C005', 'takeover', '1500.00', 'one_off.date.2026-03-20'],
+    ]);
+    // Once: not in April, not to the provider C005 left
+    expect(oneOffRows(settle(levelWorld({ period: { from: '2026-04-01', to: '2026-05-01' } })))).toEqual([]);
+    expect(oneOffRows(settle(levelWorld({ provider: { id: 2, ref: 'P2', kind: 'private', vatStatus: 'registered' } })))).toEqual([]);
+    // The history (HISTORY_SQL) carries the level's span among the grants: the same events
+    const history = {
+      choices: levelWorld().choices,
+      grants: [
+        { citizenId: 4, category: 'personal_care' as const, validFrom: '2026-03-12', validTo: null },
+        { citizenId: 5, category: 'personal_care' as const, validFrom: '2025-01-01', validTo: null },
+        { citizenId: 6, category: 'alarm' as const, validFrom: '2026-03-12', validTo: null },
+      ],
+    };
+    expect(oneOffRows(settle(levelWorld({ history })))).toEqual(oneOffRows(settle(levelWorld())));
   });
 
   it('fails the run naming the hourly rate the payment needs', () => {

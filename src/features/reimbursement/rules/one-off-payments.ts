@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { dayNumber } from '../calendar/dates.js';
-import type { Category, ChoiceInput, GrantSpan } from '../engine-types.js';
+import type { Category, ChoiceInput, EngineInput, GrantSpan } from '../engine-types.js';
 import type { OneOffRule } from '../model-schema.js';
 import type { BatchRule } from './rule.js';
 
@@ -17,6 +17,13 @@ import type { BatchRule } from './rule.js';
  * - `takeover`: a provider choice for the category that follows a choice of another provider
  *   (the citizen changes provider), on its first day, while the citizen holds a grant of the
  *   category. Paid to the new provider; not paid on the day the citizen is a new customer.
+ *
+ * A level grant (helhedspleje, DOMAIN.md §4) is a grant of its level's category (the category
+ * whose choice decides who is paid for its days, rule level-days): a citizen granted only a level
+ * of personal care is a new personal-care customer on the first day of the level and the choice,
+ * and a change of provider while the citizen holds the level is a takeover. The history carries
+ * the level grants' spans among `grants` (HISTORY_SQL, each day by the catalogue version then in
+ * force); without a history, the month's level grants count by the catalogue in force.
  *
  * An event is paid in the settlement of the month its date falls in, to that day's provider, and
  * nowhere else: a re-run or correction of the month gives the same line (so a correction shows no
@@ -35,7 +42,7 @@ export const oneOffPayments: BatchRule = {
   enabled: (ctx) => (ctx.model.oneOff?.length ?? 0) > 0,
   apply(_units, ctx) {
     const rules = ctx.model.oneOff ?? [];
-    const history = ctx.input.history ?? { choices: ctx.input.choices, grants: ctx.input.grants };
+    const history = ctx.input.history ?? { choices: ctx.input.choices, grants: [...ctx.input.grants, ...levelSpans(ctx.input)] };
     const byCitizen = new Map<string, { choices: ChoiceInput[]; grants: GrantSpan[] }>();
     const entry = (citizenId: number, category: Category) => {
       const k = `${citizenId}|${category}`;
@@ -103,6 +110,15 @@ export const oneOffPayments: BatchRule = {
     }
   },
 };
+
+/** The month's level grants as grant spans of their level's category (a level unknown to the catalogue counts for none). */
+function levelSpans(input: EngineInput): GrantSpan[] {
+  const levels = input.levels ?? {};
+  return (input.levelGrants ?? []).flatMap((g) => {
+    const level = levels[g.level];
+    return level ? [{ citizenId: g.citizenId, category: level.category, validFrom: g.validFrom, validTo: g.validTo }] : [];
+  });
+}
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const covers = (r: { validFrom: string; validTo: string | null }, date: string) =>
