@@ -123,6 +123,13 @@ describe('provider kinds import', () => {
     expect((await kinds()).map((k) => k.code)).toEqual(['entreprenad', 'kommunal', 'municipal', 'private']);
   });
 
+  it('is in the OpenAPI document with its CSV and JSON bodies', async () => {
+    const doc = (await app.http.get('/openapi.json').expect(200)).body;
+    const op = doc.paths['/imports/provider-kinds']?.post;
+    expect(op).toMatchObject({ tags: ['Imports'] });
+    expect(Object.keys(op.requestBody.content).sort()).toEqual(['application/json', 'text/csv']);
+  });
+
   it("loads a scenario's providerKinds before its providers and prices; loading again changes nothing", async () => {
     const sc = parseScenario(JSON.parse(fs.readFileSync(path.join(scenarios, 'stockholm-lss-2023.json'), 'utf8')));
     const first = await loadScenario(app.services, sc, { municipality: 'lss', actor: 'test' });
