@@ -16,12 +16,12 @@ describe('provider kinds import', () => {
   let o: number;
   let admin: string;
   const post = (body: string, type = 'text/csv') => app.as(admin).post('/api/imports/provider-kinds').set('content-type', type).send(body);
-  const kinds = async (municipalityId = m) =>
-    (await t
+  const kinds = async (municipalityId = m): Promise<Array<Record<string, unknown>>> =>
+    t
       .db('provider_kinds')
       .where({ municipality_id: municipalityId })
       .orderBy('code')
-      .select('code', 'name_da', 'name_sv', 'name_en', 'own_name', 'in_house')) as Array<Record<string, unknown>>;
+      .select('code', 'name_da', 'name_sv', 'name_en', 'own_name', 'in_house');
 
   beforeAll(async () => {
     app = buildTestApp(t.db);
