@@ -62,7 +62,18 @@ describe('a new municipality from files alone', () => {
       city_name: 'Aabenraa',
     });
 
-    for (const kind of ['providers', 'catalogue', 'prices', 'citizens', 'choices', 'absences', 'budgets', 'grants', 'visits']) {
+    for (const kind of [
+      'provider-kinds',
+      'providers',
+      'catalogue',
+      'prices',
+      'citizens',
+      'choices',
+      'absences',
+      'budgets',
+      'grants',
+      'visits',
+    ]) {
       logged.length = 0;
       const file = path.join(dir, `${kind}.csv`);
       expect(await cli('import', kind, file, '--municipality', 'vest', '--json'), `${kind}: ${errors.join('\n')}`).toBe(0);
@@ -70,6 +81,12 @@ describe('a new municipality from files alone', () => {
       expect(result.rejected, kind).toEqual([]);
       expect(result.accepted, kind).toBe(result.totalRows);
     }
+    // The municipality's own kind joins the two it starts with.
+    expect(await t.db('provider_kinds').where({ municipality_id: muni.id }).orderBy('code').pluck('code')).toEqual([
+      'friplejebolig',
+      'municipal',
+      'private',
+    ]);
     expect(
       await cli(
         'model',

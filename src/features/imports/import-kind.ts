@@ -5,6 +5,7 @@ import { copyValue } from './import-values.js';
 export const IMPORT_KINDS = [
   'visits',
   'grants',
+  'provider-kinds',
   'providers',
   'catalogue',
   'levels',

@@ -32,7 +32,7 @@ export function registerLoadCommand(program: Command): void {
           console.log(`Loaded "${sc.name}" into ${r.municipality}${r.created ? ' (created)' : ''}`);
           for (const st of r.steps) {
             console.log(
-              `  ${st.kind.padEnd(13)} ${String(st.totalRows).padStart(6)} rows: accepted ${st.accepted}, updated ${st.updated}, unchanged ${st.unchanged}, rejected ${st.rejected.length}`,
+              `  ${st.kind.padEnd(14)} ${String(st.totalRows).padStart(6)} rows: accepted ${st.accepted}, updated ${st.updated}, unchanged ${st.unchanged}, rejected ${st.rejected.length}`,
             );
             for (const x of st.rejected.slice(0, 20)) console.log(`    row ${x.row}  ${x.field}: ${x.message}`);
           }

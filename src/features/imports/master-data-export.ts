@@ -13,6 +13,7 @@ import { to as copyTo } from 'pg-copy-streams';
  * stored (exact decimals), lists `|`- or `,`-separated as the import reads them.
  */
 export const EXPORT_KINDS = [
+  'provider-kinds',
   'providers',
   'catalogue',
   'levels',
@@ -33,6 +34,9 @@ const utc = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"H
 /** The query of each kind: its columns are the import's canonical field names, in a stable order. */
 function exportSql(kind: ExportKind, m: number): string {
   switch (kind) {
+    case 'provider-kinds':
+      return `select code, name_da, name_sv, name_en, own_name, case when in_house then 'yes' else 'no' end as in_house
+                from provider_kinds where municipality_id = ${m} order by code`;
     case 'providers':
       return `select ref, name, kind, company_number, electronic_address, electronic_address_scheme, vat_status, bank_account,
                      street_name, additional_street_name, postal_zone, city_name, email, invoicing_mode, self_billing_agreed_on,

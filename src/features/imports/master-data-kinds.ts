@@ -6,10 +6,12 @@ import { budgetsImport } from './budgets-import.js';
 import type { ImportKind } from './import-kind.js';
 import { levelGrantsImport } from './level-grants-import.js';
 import { pricesImport } from './prices-import.js';
+import { providerKindsImport } from './provider-kinds-import.js';
 import { providersImport } from './providers-import.js';
 
 /** The master-data import kinds, in the order a municipality is set up from files. */
 export const MASTER_DATA_IMPORTS = {
+  'provider-kinds': providerKindsImport,
   providers: providersImport,
   catalogue: catalogueImport,
   levels: levelsImport,
@@ -23,6 +25,7 @@ export const MASTER_DATA_IMPORTS = {
 
 /** Advisory-lock keys: one import of a kind at a time per municipality. */
 export const MASTER_DATA_LOCK_KEYS = {
+  'provider-kinds': 0x494d503b,
   providers: 0x494d5033,
   catalogue: 0x494d5034,
   levels: 0x494d5034, // the same lock as the catalogue: both write catalogue versions

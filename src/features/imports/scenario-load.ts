@@ -66,6 +66,25 @@ export async function loadScenario(services: Services, sc: Scenario, opts: { mun
     steps.push({ kind, totalRows: r.totalRows, accepted: r.accepted, unchanged: r.unchanged, updated: r.updated, rejected: r.rejected });
   };
 
+  if (sc.providerKinds) {
+    // The scenario's in-house kind takes the mark from a stored kind the scenario does not list
+    // (a new municipality's default `municipal`); the kinds themselves go through their import.
+    const listed = new Map(sc.providerKinds.map((k) => [k.code, k.inHouse]));
+    const held = (await services.providerKinds.list(who)).items.find((k) => k.inHouse);
+    if (held && !listed.has(held.code) && [...listed.values()].some(Boolean))
+      await services.providerKinds.update(who, held.code, { inHouse: false });
+    await load(
+      'provider-kinds',
+      sc.providerKinds.map((k) => ({
+        code: k.code,
+        name_da: k.names.da,
+        name_sv: k.names.sv,
+        name_en: k.names.en,
+        own_name: k.ownName ?? null,
+        in_house: k.inHouse,
+      })),
+    );
+  }
   await load(
     'providers',
     sc.providers.map((p) => ({ ref: p.ref, name: p.name ?? p.ref, kind: p.kind, vat_status: p.vatStatus, approved_from: p.approvedFrom })),
