@@ -25,12 +25,10 @@ export type ImportQuery = z.infer<typeof ImportQuery>;
 export const RowRejection = z
   .object({
     row: z.number().int().meta({ description: 'CSV: line number in the file (header = 1). JSON: 1-based position in the array' }),
-    field: z
-      .string()
-      .meta({
-        description:
-          'The column / key at fault, as the file wrote it (its own header or JSON key, e.g. "Ydelse"); "_row" for a problem with the whole row',
-      }),
+    field: z.string().meta({
+      description:
+        'The column / key at fault, as the file wrote it (its own header or JSON key, e.g. "Ydelse"); "_row" for a problem with the whole row',
+    }),
     message: z.string(),
   })
   .meta({ id: 'ImportRejection' });
