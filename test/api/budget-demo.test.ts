@@ -42,8 +42,13 @@ describe('budget checks in the demo', () => {
       ['practical_help', 'urban', 'watch'],
       ['practical_help', 'rural', 'ok'],
     ]);
-    const verdicts = lines.slice(lines.findIndex((l) => l.startsWith('Week 2026-W15')) + 2).slice(0, 4);
+    // The printed week: a verdict line per budget line, each personal-care line followed by the share of
+    // level-based and other non-hourly services (the whole budget is checked, issue 18 item 8).
+    const start = lines.findIndex((l) => l.startsWith('Week 2026-W15'));
+    const week = lines.slice(start + 2, lines.findIndex((l, i) => i > start && l.startsWith('Week ')));
+    const verdicts = week.filter((l) => /^ {2}[A-Z]/.test(l));
     expect(verdicts.map((l) => l.trim().split(/\s+/)[0])).toEqual(['OK', 'OVER', 'WATCH', 'OK']);
+    expect(week.filter((l) => l.trim().startsWith('of which levels'))).toHaveLength(2);
     // The figures trace back to the grants: the contributing grants add up to the week's hours.
     const traced = await app.services.budgetChecks.contributors(asAdmin(municipalityId), '2026-W15', { limit: 1, offset: 0 });
     expect(traced.grantedHours).toBe(w15.grantedHours);

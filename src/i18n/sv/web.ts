@@ -232,7 +232,7 @@ export const web: WebWords = {
   chartGranted: 'beviljat',
   chartAffordable: 'budgeterat',
   chartBand: 'bevakningsband (mellan gränserna)',
-  chartPoint: '{week}: beviljat {granted} h, budgeterat {affordable} h, {status}',
+  chartPoint: '{week}: beviljat {granted} tim, budgeterat {affordable} tim, {status}',
   citizenCount_one: '{count} brukare',
   citizenCount_other: '{count} brukare',
   actorCli: '{user} (kommandoraden)',
