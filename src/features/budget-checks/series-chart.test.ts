@@ -67,7 +67,7 @@ describe('the chart in the reader language', () => {
     ])
       expect(da, w).toContain(w);
     const sv = seriesSvg('Budget', points, 'sv');
-    for (const w of ['Vecka (ISO)', 'timmar per vecka', '>beviljat<', '>budgeterat<', '>Bevaka<', '1\u00a0000,00 h'])
+    for (const w of ['Vecka (ISO)', 'timmar per vecka', '>beviljat<', '>budgeterat<', '>Bevaka<', '1\u00a0000,00 tim'])
       expect(sv, w).toContain(w);
     for (const svg of [da, sv])
       for (const english of ['ISO week', 'hours per week', '>granted<', '>affordable<', 'watch band', '1,000'])
