@@ -1,3 +1,5 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -115,6 +117,18 @@ describe('a new municipality from files alone', () => {
     expect(totals.map((r) => [r.ref, r.total_excl_vat])).toEqual([
       ['HJEM', '400.00'],
       ['PRIV', '485.00'],
+    ]);
+
+    // Approved, the month books from one file: the accounts come from a file too.
+    for (const r of await t.db('settlements').where({ municipality_id: muni.id }).orderBy('id').select('id'))
+      expect(await cli('settlement', 'approve', String(r.id), '--municipality', 'vest')).toBe(0);
+    expect(await cli('posting', 'accounts', '--municipality', 'vest', '--set', path.join(dir, 'posting-accounts.json'))).toBe(0);
+    const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'carepay-posting-')), 'march.csv');
+    expect(await cli('posting', 'file', '--municipality', 'vest', '--period', '2026-03', '--out', out), errors.join('\n')).toBe(0);
+    expect((await readFile(out, 'utf8')).trim().split(/\r?\n/).slice(1)).toEqual([
+      '2026-03;5.32.32.2-4000-PH-KOM;HJEM;Hjemmeplejen Vest;municipal;practical_help;400.00;DKK;1',
+      '2026-03;5.32.32.1-4000-PP-PRIV;PRIV;Privat Pleje ApS;private;personal_care;485.00;DKK;2',
+      '2026-03;9.55.10-moms;PRIV;Privat Pleje ApS;private;vat;121.25;DKK;2',
     ]);
 
     // The same files again change nothing.

@@ -36,7 +36,9 @@ export function registerPostingCommands(program: Command): void {
     });
   posting
     .command('accounts')
-    .description('list the account strings, or set them from a JSON file [{category, providerKind, account}]')
+    .description(
+      'list the account strings, or set them from a JSON file ({"accounts": [{category, providerKind, account}]} or the bare list)',
+    )
     .requiredOption('--municipality <code>', 'municipality code')
     .option('--set <file>', 'replace the accounts with those in this JSON file')
     .action(async (opts: { municipality: string; set?: string }) => {
@@ -46,7 +48,9 @@ export function registerPostingCommands(program: Command): void {
         if (opts.set) {
           let parsed;
           try {
-            parsed = PostingAccount.array().safeParse(JSON.parse(fs.readFileSync(opts.set, 'utf8')));
+            // The API's shape ({"accounts": [...]}, what GET /api/posting-accounts answers) or the bare list.
+            const json: unknown = JSON.parse(fs.readFileSync(opts.set, 'utf8'));
+            parsed = PostingAccount.array().safeParse(Array.isArray(json) ? json : (json as { accounts?: unknown } | null)?.accounts);
           } catch (e) {
             throw badRequest(`Cannot read ${opts.set}: ${(e as Error).message}`);
           }
