@@ -155,5 +155,6 @@ describe('approval with open items asks for confirmation (API and CLI)', () => {
     const approve = doc.paths['/settlements/{id}/approve'].post;
     expect(approve.responses['409'].description).toMatch(/^open_items_unconfirmed: .*details\.openExceptions, details\.openObjections/);
     expect(approve.description).toContain('409 open_items_unconfirmed');
+    expect(doc.components.schemas.SettlementApproveRequest.properties.confirmOpen.description).toMatch(/409 open_items_unconfirmed$/);
   });
 });
