@@ -36,6 +36,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   /** For bodies read by the handler as a stream (uploads): the content types it accepts. */
   consumes?: Record<string, { schema: ZodType }>;
   status?: number;
+  /** What an error status means for this route, where the generic description says too little (e.g. the 409s it answers). */
+  errors?: Partial<Record<400 | 403 | 404 | 409 | 422, string>>;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>;
 }
 
@@ -89,6 +91,8 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
     responses[409] = { description: 'Conflicts with existing data', content: { 'application/json': { schema: ErrorSchema } } };
     responses[422] = { description: 'Breaks a business rule', content: { 'application/json': { schema: ErrorSchema } } };
   }
+  for (const [code, description] of Object.entries(spec.errors ?? {}))
+    responses[Number(code)] = { description, content: { 'application/json': { schema: ErrorSchema } } };
   registry.registerPath({
     method: spec.method,
     path: toOpenApiPath(spec.path),

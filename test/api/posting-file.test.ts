@@ -65,7 +65,7 @@ describe('posting file of the approved month', () => {
     await aBusyMarch(w, [w.providers.p, w.providers.q]);
     finance = await w.token('finance');
     const run = await app.services.settlements.run(w.who, { period: '2026-03' });
-    for (const o of run.outcomes) await app.services.settlements.approve(w.who, o.settlement!.id);
+    for (const o of run.outcomes) await app.services.settlements.approve(w.who, o.settlement!.id, { confirmOpen: true });
   });
 
   it('refuses while an account is missing, naming category and provider kind', async () => {
@@ -110,7 +110,7 @@ describe('posting file of the approved month', () => {
     const run = await app.services.settlements.run(w.who, { period: '2026-03', providerIds: [w.providers.p] });
     const correction = run.outcomes[0]!.settlement!.id;
     expect((await app.as(finance).get('/api/posting-files/2026-03').expect(200)).text).toBe(before);
-    await app.services.settlements.approve(w.who, correction);
+    await app.services.settlements.approve(w.who, correction, { confirmOpen: true });
     const after = (await app.as(finance).get('/api/posting-files/2026-03').expect(200)).text;
     expect(after).not.toBe(before);
     const care = rowsOf(after).find((r) => r.provider_ref === 'CARE' && r.category === 'personal_care')!;

@@ -155,6 +155,10 @@ describe('settlement objections, bulk decisions and approval with open items', (
       [null, settlementId],
       [null, settlementId],
     ]);
+    // The unanswered comment is open: without the confirmation nothing is approved.
+    const unconfirmed = await app.as(finance).post(`/api/settlements/${rerun}/approve`).send({}).expect(409);
+    expect(unconfirmed.body.error).toMatchObject({ code: 'open_items_unconfirmed', details: { openExceptions: 0, openObjections: 1 } });
+    expect(await t.db('settlements').where({ id: rerun }).first('status')).toEqual({ status: 'draft' });
     await app.as(finance).post(`/api/settlements/${rerun}/approve`).send({ confirmOpen: true }).expect(200);
     const [entry] = await t.db('audit_log').where({ municipality_id: w.municipalityId, entity: 'settlement', action: 'approve' });
     expect(entry.changes).toMatchObject({ openExceptions: 0, openObjections: 1, confirmedOpen: true });

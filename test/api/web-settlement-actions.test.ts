@@ -23,7 +23,7 @@ describe('web interface: action buttons that no longer apply are not offered', (
     };
     const run = await app.services.settlements.run(admin, { period: '2026-03', providerIds: [world.providers.CARE] });
     const id = run.outcomes[0]!.settlement!.id;
-    await app.services.settlements.approve(admin, id);
+    await app.services.settlements.approve(admin, id, { confirmOpen: true });
     const b = new Browser(app);
     await b.signIn({ token: world.tokens.finance });
     const invoiceForm = `action="/app/settlements/${id}/invoice"`;

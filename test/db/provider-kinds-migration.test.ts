@@ -26,7 +26,7 @@ describe('migration 20260122000001: provider kinds become the municipality’s o
     await w.visit(w.providers.q, c2, 'PC', '2026-03-12 08:00', '2026-03-12 08:30');
     await w.visit(w.providers.q, c2, 'PC', '2026-03-14 19:00', '2026-03-14 19:30');
     const run = await app.services.settlements.run(w.who, { period: '2026-03' });
-    for (const o of run.outcomes) await app.services.settlements.approve(w.who, o.settlement!.id);
+    for (const o of run.outcomes) await app.services.settlements.approve(w.who, o.settlement!.id, { confirmOpen: true });
 
     // The data as the previous version held it: kinds as a CHECK, no provider_kinds table.
     await down(t.db);

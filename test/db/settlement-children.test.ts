@@ -134,7 +134,7 @@ describe('lines, VAT and exceptions of a settlement, checked once per statement 
 
   it('keeps the lines of an approved settlement frozen: no insert, update or delete', async () => {
     const { w, id } = await aDraft(app, 'SCE');
-    await app.services.settlements.approve(asActor(w.municipalityId, 'test:approver'), id);
+    await app.services.settlements.approve(asActor(w.municipalityId, 'test:approver'), id, { confirmOpen: true });
     const line = await lineOf(id);
     await expect(t.db('settlement_lines').insert({ ...line, line_no: 100 })).rejects.toThrow(`settlement ${id} is approved`);
     await expect(t.db('settlement_lines').where({ settlement_id: id }).update({ amount: '1.00' })).rejects.toThrow(

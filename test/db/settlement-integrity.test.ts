@@ -28,7 +28,8 @@ describe('settlement integrity', () => {
     });
     return r.outcomes[0]!;
   };
-  const approve = (w: World, id: number) => app.services.settlements.approve(asActor(w.municipalityId, 'test:approver', 'admin'), id);
+  const approve = (w: World, id: number) =>
+    app.services.settlements.approve(asActor(w.municipalityId, 'test:approver', 'admin'), id, { confirmOpen: true });
   const exceptionOf = async (settlementId: number) =>
     (await t.db('settlement_exceptions').where({ settlement_id: settlementId }).first()) as {
       id: number;

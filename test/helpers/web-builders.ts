@@ -57,7 +57,7 @@ export async function aWebWorld(services: Services, code = 'WEB') {
   const feb = await services.settlements.run(w.who, { period: '2026-02' });
   const invoices: Record<string, string> = {};
   for (const o of feb.outcomes) {
-    await services.settlements.approve(w.who, o.settlement!.id);
+    await services.settlements.approve(w.who, o.settlement!.id, { confirmOpen: true });
     invoices[o.providerRef] = (await services.invoices.issueForSettlement(w.who, o.settlement!.id)).invoice.number;
   }
   const februarySettlements = Object.fromEntries(feb.outcomes.map((o) => [o.providerRef, o.settlement!.id]));

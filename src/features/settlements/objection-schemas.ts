@@ -61,6 +61,9 @@ export const BulkDecisionBody = z
 export const ApproveBody = z
   .strictObject({
     /** Approve although exceptions are undecided or objections unanswered; recorded in the audit log. */
-    confirmOpen: z.boolean().optional(),
+    confirmOpen: z.boolean().optional().meta({
+      description:
+        'true to approve although exceptions are undecided or comments and objections unanswered (recorded in the audit log); without it such a draft answers 409 open_items_unconfirmed',
+    }),
   })
   .meta({ id: 'SettlementApproveRequest' });

@@ -4,7 +4,7 @@ import { actingIn, allPages, providerIdOrNull, providerIdsOf, withServices } fro
 import { cliLanguage } from '../../cli/language.js';
 import { providerProgress } from '../../cli/progress.js';
 import type { Services } from '../../services.js';
-import { badRequest, notFound } from '../../shared/errors.js';
+import { AppError, badRequest, notFound } from '../../shared/errors.js';
 import { explained, explainedExceptions } from './reason-words.js';
 import { compareLines, docOf, runLines, settlementDetailLines, settlementListLines } from './settlement-report.js';
 import type { SettlementException, SettlementLine } from './settlement-schemas.js';
@@ -114,12 +114,18 @@ export function registerSettlementCommands(program: Command): void {
     .description('approve a draft settlement (never changed again; later changes become corrections)')
     .argument('<id>', 'settlement id', positiveId('a settlement id'))
     .option('--municipality <code>', "municipality code (default: the settlement's)")
+    .option('--confirm-open', 'approve although exceptions are undecided or objections unanswered (recorded in the audit log)')
     .option('--json', 'print JSON')
     .action(
-      mapped(async (id: number, o: { municipality?: string; json?: boolean }) => {
+      mapped(async (id: number, o: { municipality?: string; confirmOpen?: boolean; json?: boolean }) => {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality ?? (await municipalityOf(s, 'settlements', id)), 'finance');
-          const a = await s.settlements.approve(who, id);
+          const a = await s.settlements.approve(who, id, { confirmOpen: o.confirmOpen === true }).catch((err: unknown) => {
+            // The service's hint names the API's flag; here it is the option.
+            if (err instanceof AppError && err.code === 'open_items_unconfirmed')
+              throw new AppError(err.status, err.code, err.message, err.details).localised('open_items_unconfirmed.cli', err.params);
+            throw err;
+          });
           console.log(
             o.json
               ? JSON.stringify(a, null, 2)

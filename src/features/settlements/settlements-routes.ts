@@ -113,13 +113,20 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     summary: 'Approve a draft settlement (it can never change again)',
     description:
       'With the four-eyes setting the approver must differ from the one who computed it (403). Decisions taken after the draft was computed require a new run first (409). A draft that a run replaced while the approval waited answers 409 settlement_replaced with the new draft in details.replacedBy. ' +
-      'The audit entry records how many exceptions were undecided and objections unanswered, and whether the approver confirmed them (confirmOpen); ' +
+      'Undecided exceptions or unanswered comments and objections must be confirmed: without {"confirmOpen": true} such a draft answers 409 open_items_unconfirmed ' +
+      'with details.openExceptions and details.openObjections, and nothing is approved (with nothing open the flag is not needed). ' +
+      'The audit entry records how many exceptions were undecided and objections unanswered, and whether the approver confirmed them (confirmedOpen); ' +
       'GET /settlements/{id}/open tells a client what to ask its user first.',
     access: { write: 'settlements' },
     params: IdParam,
     body: ApproveBody.optional(),
     response: SettlementDetail,
     status: 200,
+    errors: {
+      409:
+        'open_items_unconfirmed: exceptions undecided or objections unanswered and confirmOpen not true (details.openExceptions, details.openObjections); ' +
+        'settlement_replaced: a run replaced the draft (details.replacedBy); conflict: not a draft, or decisions taken since it was computed',
+    },
     handler: ({ principal, requestId, params, body }) =>
       service.approve({ principal, requestId }, params.id, { confirmOpen: body?.confirmOpen === true }),
   });

@@ -60,6 +60,19 @@ async function replacedDraft(
   return new AppError(409, 'settlement_replaced', message, { replacedBy: now?.id ?? null });
 }
 
+/**
+ * 409 for an approval that would leave exceptions undecided or objections unanswered without the
+ * approver saying so (confirmOpen): the counts are in `details` for a client to show (issue 19).
+ */
+const openItemsUnconfirmed = (id: number, open: { exceptions: number; objections: number }) =>
+  new AppError(
+    409,
+    'open_items_unconfirmed',
+    `settlement ${id} has ${open.exceptions} undecided exception(s) and ${open.objections} unanswered objection(s); ` +
+      'to approve it anyway, send "confirmOpen": true',
+    { openExceptions: open.exceptions, openObjections: open.objections },
+  ).localised('open_items_unconfirmed', { id, exceptions: open.exceptions, objections: open.objections });
+
 /** A rejection leaves the provider unpaid: it must say why (issue 19). */
 const noteRequired = () =>
   unprocessable('a rejection needs a note that says why the exception is not paid', { field: 'note', reason: 'required for a rejection' });
@@ -257,6 +270,9 @@ export class SettlementsService {
       }
       // What was still open when it was approved, and whether the approver confirmed it (issue 19).
       const open = await this.openItems(tx, m, s.id, s.providerId, p.from);
+      // Approving leaves them as they are (an undecided exception stays unpaid, an objection
+      // unanswered), so the approver says so explicitly: the API and the CLI ask as the page does.
+      if (open.exceptions + open.objections > 0 && opts.confirmOpen !== true) throw openItemsUnconfirmed(id, open);
       await settlementStore.approve(tx, m, id, who.principal.actor);
       await markUsed(tx, m, s.priceList.id, who);
       if (await modelsStore.markUsed(tx, m, s.model.id)) {
@@ -284,7 +300,8 @@ export class SettlementsService {
           fingerprint: s.fingerprint,
           openExceptions: open.exceptions,
           openObjections: open.objections,
-          confirmedOpen: open.exceptions + open.objections > 0 ? opts.confirmOpen === true : null,
+          // Nothing open: nothing to confirm. Otherwise the approver confirmed (or it was refused above).
+          confirmedOpen: open.exceptions + open.objections > 0 ? true : null,
         },
       });
     });

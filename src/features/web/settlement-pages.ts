@@ -558,15 +558,18 @@ export function mountSettlementPages(r: Router, services: Services): void {
     const id = Id.parse(req.params.id);
     const confirmed = req.body?.confirm === '1';
     await failed(services, req, res, async () => {
+      const ask = () => res.redirect(303, `/app/settlements/${id}/approve${query({ back: backTo(req, `/app/settlements/${id}`) })}`);
       if (!confirmed) {
         // Exceptions undecided or objections unanswered: ask first (the page posts back with confirm=1).
         const open = await services.settlements.openForApproval(c.who, id);
-        if (open.exceptions + open.objections > 0) {
-          res.redirect(303, `/app/settlements/${id}/approve${query({ back: backTo(req, `/app/settlements/${id}`) })}`);
-          return;
-        }
+        if (open.exceptions + open.objections > 0) return ask();
       }
-      const s = await services.settlements.approve(c.who, id, { confirmOpen: confirmed });
+      // The service checks again under the provider's lock: an objection raised since is asked about too.
+      const s = await services.settlements.approve(c.who, id, { confirmOpen: confirmed }).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'open_items_unconfirmed') return null;
+        throw err;
+      });
+      if (!s) return ask();
       await done(services, c, `${c.t.approvedMsg}: #${s.id} ${s.providerRef} ${s.period}, ${fmtOf(c).money(s.totalInclVat)}`);
       res.redirect(303, backTo(req, `/app/settlements/${id}`));
     });

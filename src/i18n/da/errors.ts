@@ -76,4 +76,9 @@ export const errors: ErrorWords = {
   'role.budget_controller': 'budgetcontroller',
   'role.auditor': 'revisor',
   'role.provider': 'leverandør',
+  // approve-confirm
+  open_items_unconfirmed:
+    'Afregning {id} har stadig åbne punkter: uafgjorte afvigelser {exceptions}, ubesvarede kommentarer eller indsigelser {objections}. Bekræft det for at godkende den alligevel: "confirmOpen": true i anmodningens body.',
+  'open_items_unconfirmed.cli':
+    'Afregning {id} har stadig åbne punkter: uafgjorte afvigelser {exceptions}, ubesvarede kommentarer eller indsigelser {objections}. Godkend den alligevel med: npx carepay settlement approve {id} --confirm-open',
 };

@@ -75,6 +75,11 @@ export const errors = {
   'role.budget_controller': 'budget controller',
   'role.auditor': 'auditor',
   'role.provider': 'provider',
+  // approve-confirm
+  open_items_unconfirmed:
+    'Settlement {id} still has open items: undecided exceptions {exceptions}, unanswered comments or objections {objections}. To approve it anyway, confirm it: "confirmOpen": true in the request body.',
+  'open_items_unconfirmed.cli':
+    'Settlement {id} still has open items: undecided exceptions {exceptions}, unanswered comments or objections {objections}. To approve it anyway: npx carepay settlement approve {id} --confirm-open',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

@@ -76,4 +76,9 @@ export const errors: ErrorWords = {
   'role.budget_controller': 'budgetcontroller',
   'role.auditor': 'revisor',
   'role.provider': 'utförare',
+  // approve-confirm
+  open_items_unconfirmed:
+    'Avräkning {id} har fortfarande öppna punkter: obeslutade avvikelser {exceptions}, obesvarade kommentarer eller invändningar {objections}. Bekräfta det för att godkänna den ändå: "confirmOpen": true i begärans body.',
+  'open_items_unconfirmed.cli':
+    'Avräkning {id} har fortfarande öppna punkter: obeslutade avvikelser {exceptions}, obesvarade kommentarer eller invändningar {objections}. Godkänn den ändå med: npx carepay settlement approve {id} --confirm-open',
 };
