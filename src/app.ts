@@ -76,7 +76,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(pricesRoutes(registry, services.prices));
   api.use(budgetRoutes(registry, services.budgetChecks));
   api.use(modelsRoutes(registry, services.models));
-  api.use(settlementsRoutes(registry, services.settlements));
+  api.use(settlementsRoutes(registry, services.settlements, services.areas));
   api.use(postingRoutes(registry, services.postings));
   api.use(invoicesRoutes(registry, services.invoices));
   api.use(recalcRoutes(registry, services.priceRecalculation));
