@@ -10,40 +10,39 @@ const noUses = (): AreaUses => ({ citizens: 0, visits: false, priceLists: [], bu
 async function usesOf(db: Db, m: number, code: string | null): Promise<Map<string, AreaUses>> {
   const one = code === null ? '' : ' and area = ?';
   const arg = code === null ? [] : [code];
-  const [citizens, visits, lists, budgets, models] = await Promise.all([
-    db.raw(`select area as code, count(*)::int as n from citizens where municipality_id = ?${one} and area is not null group by area`, [
-      m,
-      ...arg,
-    ]),
-    db.raw(
-      `select a.code from areas a
+  // One after another: `db` may be a transaction (one connection).
+  const citizens = await db.raw(
+    `select area as code, count(*)::int as n from citizens where municipality_id = ?${one} and area is not null group by area`,
+    [m, ...arg],
+  );
+  const visits = await db.raw(
+    `select a.code from areas a
         where a.municipality_id = ?${code === null ? '' : ' and a.code = ?'}
           and exists (select 1 from visits v where v.municipality_id = a.municipality_id and v.area = a.code)`,
-      [m, ...arg],
-    ),
-    db.raw(
-      `select distinct u.area as code, pl.label
+    [m, ...arg],
+  );
+  const lists = await db.raw(
+    `select distinct u.area as code, pl.label
          from (select price_list_id, area from price_rates where municipality_id = ?${one} and area <> ''
                union select price_list_id, area from level_rates where municipality_id = ?${one} and area <> '') u
          join price_lists pl on pl.municipality_id = ? and pl.id = u.price_list_id
         order by 1, 2`,
-      [m, ...arg, m, ...arg, m],
-    ),
-    db.raw(`select distinct area as code, year from budgets where municipality_id = ?${one} and area is not null order by 1, 2`, [
-      m,
-      ...arg,
-    ]),
-    db.raw(
-      `select distinct k.code, m.name || ' v' || m.version as label
+    [m, ...arg, m, ...arg, m],
+  );
+  const budgets = await db.raw(
+    `select distinct area as code, year from budgets where municipality_id = ?${one} and area is not null order by 1, 2`,
+    [m, ...arg],
+  );
+  const models = await db.raw(
+    `select distinct k.code, m.name || ' v' || m.version as label
          from reimbursement_models m
          cross join lateral jsonb_object_keys(
            case when jsonb_typeof(m.document->'area'->'supplements') = 'object' then m.document->'area'->'supplements' else '{}'::jsonb end
          ) as k(code)
         where m.municipality_id = ? and (?::text is null or k.code = ?::text)
         order by 1, 2`,
-      [m, code, code],
-    ),
-  ]);
+    [m, code, code],
+  );
   const out = new Map<string, AreaUses>();
   const of = (c: string) => {
     let u = out.get(c);
