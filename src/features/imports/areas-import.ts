@@ -8,8 +8,8 @@ import { code, limited, masterKind } from './master-import.js';
  * The municipality's areas and their names (docs/areas.md), identified by their code: imported
  * before citizens, prices and budgets, which name them (the import does not require it: an area
  * not in the list is shown by its code). A new area needs its name; on a stored area an empty name
- * keeps the stored one. A code that differs from a stored one only in letter case is rejected
- * ("Urban" beside "urban"). The import never deletes an area (DELETE /api/areas/{code} does,
+ * keeps the stored one. A code that differs from a stored one, or from an earlier row's, only in
+ * letter case is rejected ("Urban" beside "urban"). The import never deletes an area (DELETE /api/areas/{code} does,
  * when unused).
  */
 export const AREA_FIELDS = [
@@ -31,6 +31,11 @@ async function resolve(tx: Knex.Transaction, { municipalityId: m }: ResolveConte
       field: 'code',
       message: `format('area "%s" differs from the stored area "%s" only in letter case; use "%s"', s.code, s.variant, s.variant)`,
     },
+    {
+      when: 's.first_spelling <> s.code',
+      field: 'code',
+      message: `format('area "%s" differs from "%s" (row %s) only in letter case', s.code, s.first_spelling, s.first_spelling_row)`,
+    },
     { when: 's.name is null', field: 'name', message: `format('is required for a new area ("%s" is not stored)', s.code)` },
   ];
   await tx.raw(
@@ -39,6 +44,8 @@ async function resolve(tx: Knex.Transaction, { municipalityId: m }: ResolveConte
             ${firstFailure(checks, 'field')} as err_field, ${firstFailure(checks, 'message')} as err_message
        from (select f.row_no, f.code, cur.code as cur_id, cur.name as cur_name, coalesce(f.name, cur.name) as name,
                     min(f.row_no) over (partition by f.code) as first_row, f.err_field, f.err_message,
+                    first_value(f.code) over (partition by lower(f.code) order by f.row_no) as first_spelling,
+                    min(f.row_no) over (partition by lower(f.code)) as first_spelling_row,
                     (select v.code from areas v where v.municipality_id = ? and lower(v.code) = lower(f.code) and v.code <> f.code
                       order by v.code limit 1) as variant
                from import_staging f
