@@ -46,8 +46,12 @@ describe('migration 20260128000001: the areas already used get a row, named in t
     ]);
     // The list is what the API shows, with its uses: nothing can be deleted from under the data.
     const list = await services.areas.list(dk.who);
-    expect(
-      list.items.filter((a) => Object.values(a.inUse).some((u) => u === true || (Array.isArray(u) ? u.length > 0 : u > 0))),
-    ).toHaveLength(5);
+    expect(list.items.map((a) => [a.code, a.inUse])).toEqual([
+      ['islands', { citizens: 0, visits: false, priceLists: ['Øpriser'], budgets: [], models: [] }],
+      ['north', { citizens: 0, visits: false, priceLists: [], budgets: [2026], models: [] }],
+      ['rural', { citizens: 0, visits: true, priceLists: [], budgets: [], models: [] }],
+      ['south', { citizens: 0, visits: false, priceLists: [], budgets: [], models: ['dk-south v1'] }],
+      ['urban', { citizens: 1, visits: false, priceLists: [], budgets: [], models: [] }],
+    ]);
   });
 });
