@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { cliAgainst } from '../helpers/cli.js';
 import { Browser } from '../helpers/web-browser.js';
 import { aSettlementWorld, exampleModel } from '../helpers/settlement-builders.js';
 
@@ -91,6 +92,15 @@ describe('areas: the municipality’s own list, named in its own words', () => {
     await app.as(provider).patch('/api/areas/urban').send({ name: 'x' }).expect(403);
   });
 
+  it('is in the OpenAPI document: the five operations, their schemas and the import kind', async () => {
+    const doc = (await app.http.get('/openapi.json').expect(200)).body;
+    expect(Object.keys(doc.paths['/areas']).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(doc.paths['/areas/{code}']).sort()).toEqual(['delete', 'get', 'patch']);
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Area', 'AreaCreate', 'AreaUpdate', 'AreaList']));
+    expect(doc.components.schemas.AreaCreate.required).toEqual(['code', 'name']);
+    expect(doc.paths['/imports/areas'].post.summary).toBe('Import areas from a CSV or JSON file (the raw file is the request body)');
+  });
+
   it("keeps each municipality's areas to itself", async () => {
     const a = await aSettlementWorld(app.services, 'AREA-A');
     const b = await aSettlementWorld(app.services, 'AREA-B');
@@ -110,7 +120,7 @@ describe('areas: the municipality’s own list, named in its own words', () => {
     expect((await app.as(adminB).get('/api/areas/urban').expect(200)).body).toMatchObject({ name: 'Tätort', inUse: { citizens: 1 } });
   });
 
-  it('names the area in the reasons of a Danish settlement (API, web page), not its code; an unnamed area keeps its code', async () => {
+  it('names the area in the reasons of a Danish settlement (API, web page, CLI), not its code; an unnamed area keeps its code', async () => {
     const w = await aSettlementWorld(app.services, 'AREA-DK', { assign: false, priceList: false });
     await app.services.areas.create(w.who, { code: 'rural', name: 'Landdistrikt' });
     const rates = [
@@ -158,6 +168,12 @@ describe('areas: the municipality’s own list, named in its own words', () => {
     const page = (await b.get(`/app/settlements/${id}`)).text;
     expect(page).toContain('sats for området Landdistrikt');
     expect(page).not.toContain('sats for området rural');
+
+    // The CLI's --explain, in the municipality's language.
+    const shown = await cliAgainst(t.url, ['settlement', 'show', String(id), '--explain', '--json']);
+    expect(shown.code).toBe(0);
+    const cliLines = JSON.parse(shown.out).lines as typeof lines;
+    expect(cliLines.find((l) => l.citizenRef === 'C1')!.reasons).toContain('sats for området Landdistrikt');
 
     // Renamed, every surface says the new name at once (names are looked up, not stored with the line).
     await app.services.areas.update(w.who, 'rural', { name: 'Landområdet' });
