@@ -174,6 +174,15 @@ function prng(seed: number) {
   };
 }
 
+/**
+ * The demo municipality's areas, named in its own (Danish) words: what pages, reasons and reports
+ * show instead of the codes citizens, visits and budgets carry (docs/areas.md).
+ */
+export const AREAS: ReadonlyArray<{ code: 'urban' | 'rural'; name: string }> = [
+  { code: 'urban', name: 'Bydistrikt' },
+  { code: 'rural', name: 'Landdistrikt' },
+];
+
 export interface DemoCitizen {
   ref: string;
   area: 'urban' | 'rural';

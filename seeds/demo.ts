@@ -15,6 +15,7 @@ import {
 } from '../src/features/settlements/settlement-demo.js';
 import type { Services } from '../src/services.js';
 import {
+  AREAS,
   DEMO_MONTH,
   generateDemo,
   priceRates,
@@ -331,7 +332,8 @@ async function approveDrafts(services: Services, who: Acting): Promise<string[]>
 }
 
 async function loadMasterData(services: Services, who: Acting, data: DemoData, progress: (m: string) => void) {
-  progress('providers, catalogue and prices');
+  progress('areas, providers, catalogue and prices');
+  for (const a of AREAS) await services.areas.create(who, a);
   const providerId = new Map<string, number>();
   for (const p of PROVIDERS) {
     const created = await services.providers.create(who, {

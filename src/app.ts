@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { tokensRoutes } from './features/auth/tokens-routes.js';
 import { municipalitiesRoutes } from './features/municipalities/municipalities-routes.js';
 import { providerKindsRoutes } from './features/providers/provider-kinds-routes.js';
+import { areasRoutes } from './features/areas/areas-routes.js';
 import { providersRoutes } from './features/providers/providers-routes.js';
 import { absencesRoutes } from './features/citizens/absences-routes.js';
 import { choicesRoutes } from './features/citizens/choices-routes.js';
@@ -61,6 +62,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(municipalitiesRoutes(registry, services.municipalities, services.db));
   api.use(tokensRoutes(registry, services.tokens, links));
   api.use(providerKindsRoutes(registry, services.providerKinds));
+  api.use(areasRoutes(registry, services.areas));
   api.use(providersRoutes(registry, services.providers));
   api.use(citizensRoutes(registry, services.citizens));
   api.use(choicesRoutes(registry, services.choices));
@@ -74,7 +76,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(pricesRoutes(registry, services.prices));
   api.use(budgetRoutes(registry, services.budgetChecks));
   api.use(modelsRoutes(registry, services.models));
-  api.use(settlementsRoutes(registry, services.settlements));
+  api.use(settlementsRoutes(registry, services.settlements, services.areas));
   api.use(postingRoutes(registry, services.postings));
   api.use(invoicesRoutes(registry, services.invoices));
   api.use(recalcRoutes(registry, services.priceRecalculation));

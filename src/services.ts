@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { TokenService } from './features/auth/token-service.js';
 import { MunicipalitiesService } from './features/municipalities/municipalities-service.js';
 import { ProviderKindsService } from './features/providers/provider-kinds-service.js';
+import { AreasService } from './features/areas/areas-service.js';
 import { ProvidersService } from './features/providers/providers-service.js';
 import { AbsencesService } from './features/citizens/absences-service.js';
 import { ChoicesService } from './features/citizens/choices-service.js';
@@ -36,6 +37,7 @@ export function buildServices(db: Knex, config: Config) {
     tokens,
     municipalities: new MunicipalitiesService(db),
     providerKinds: new ProviderKindsService(db),
+    areas: new AreasService(db),
     providers: new ProvidersService(db),
     citizens: new CitizensService(db, { idKeys: new NationalIdKeys(config.idKeys) }),
     choices: new ChoicesService(db),

@@ -45,9 +45,14 @@ describe('budget checks in the demo', () => {
     // The printed week: a verdict line per budget line, each personal-care line followed by the share of
     // level-based and other non-hourly services (the whole budget is checked, issue 18 item 8).
     const start = lines.findIndex((l) => l.startsWith('Week 2026-W15'));
-    const week = lines.slice(start + 2, lines.findIndex((l, i) => i > start && l.startsWith('Week ')));
+    const week = lines.slice(
+      start + 2,
+      lines.findIndex((l, i) => i > start && l.startsWith('Week ')),
+    );
     const verdicts = week.filter((l) => /^ {2}[A-Z]/.test(l));
     expect(verdicts.map((l) => l.trim().split(/\s+/)[0])).toEqual(['OK', 'OVER', 'WATCH', 'OK']);
+    // areas: the demo's areas by their Danish names, not the codes urban and rural (docs/areas.md)
+    expect(verdicts.map((l) => / \/ (\S+)/.exec(l)?.[1])).toEqual(['Bydistrikt', 'Landdistrikt', 'Bydistrikt', 'Landdistrikt']);
     expect(week.filter((l) => l.trim().startsWith('of which levels'))).toHaveLength(2);
     // The figures trace back to the grants: the contributing grants add up to the week's hours.
     const traced = await app.services.budgetChecks.contributors(asAdmin(municipalityId), '2026-W15', { limit: 1, offset: 0 });

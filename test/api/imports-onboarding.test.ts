@@ -66,6 +66,7 @@ describe('a new municipality from files alone', () => {
 
     for (const kind of [
       'provider-kinds',
+      'areas',
       'providers',
       'catalogue',
       'prices',
@@ -88,6 +89,11 @@ describe('a new municipality from files alone', () => {
       'friplejebolig',
       'municipal',
       'private',
+    ]);
+    // areas: the citizens' areas are named in the municipality's words.
+    expect(await t.db('areas').where({ municipality_id: muni.id }).orderBy('code').select('code', 'name')).toEqual([
+      { code: 'nord', name: 'Nordområdet' },
+      { code: 'syd', name: 'Sydområdet' },
     ]);
     expect(
       await cli(

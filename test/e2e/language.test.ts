@@ -86,6 +86,13 @@ describe.skipIf(!hasChromium)('Danish and Swedish pages contain no English (Chro
     worlds.da = await aWebWorld(services, 'WDA');
     worlds.sv = await aWebWorld(services, 'WSV');
     await services.municipalities.update(asAdmin(worlds.sv.municipalityId), { language: 'sv' });
+    // A budget line for an area: the budget page names it in the municipality's words, never by its code (urban).
+    for (const [lang, w] of Object.entries(worlds)) {
+      const admin = asAdmin(w.municipalityId);
+      await services.areas.create(admin, { code: 'urban', name: lang === 'da' ? 'Bydistrikt' : 'Tätort' });
+      await services.budgetChecks.createBudget(admin, { year: 2026, category: 'practical_help', area: 'urban', amount: '50000.00' });
+      await services.budgetChecks.runWeek(admin, '2026-W11');
+    }
     // March computed, with its exception (a visit without a grant), as finance finds it.
     for (const w of Object.values(worlds)) await services.settlements.run(asAdmin(w.municipalityId), { period: '2026-03' });
     app = await serve(createApp({ services, log: createLogger('silent') }));
@@ -123,5 +130,7 @@ describe.skipIf(!hasChromium)('Danish and Swedish pages contain no English (Chro
         if (english.length > 0) found[path] = english;
       }
       expect(found).toEqual({});
+      await page.goto(`${app.url}/app/budget?year=2026`);
+      expect(await readable(page)).toContain(lang === 'da' ? 'Bydistrikt' : 'Tätort');
     });
 });

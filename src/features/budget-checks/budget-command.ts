@@ -30,7 +30,7 @@ export function registerBudgetCommands(program: Command): void {
         const who = await actingIn(s, opts.municipality);
         const result = await s.budgetChecks.runWeek(who, opts.week, 'manual');
         const { language } = await s.municipalities.getByCode(opts.municipality);
-        console.log(opts.json ? JSON.stringify(result, null, 2) : verdictLines(result, language).join('\n'));
+        console.log(opts.json ? JSON.stringify(result, null, 2) : verdictLines(result, language, await s.areas.names(who)).join('\n'));
       });
     });
 

@@ -6,6 +6,7 @@ import { loadWeekInputs } from './budget-check-store.js';
 import { checkSettingsOf } from './budgets-store.js';
 import { followUpLines, verdictLines } from './budget-report.js';
 import { isoWeek, weeksOf } from './iso-week.js';
+import { areaName } from '../areas/area-names.js';
 
 /** The ISO weeks that overlap April 2026, the demo month. */
 export const DEMO_WEEKS = weeksOf(2026)
@@ -38,6 +39,7 @@ export async function runDemoBudgetChecks(services: Services, municipalityCode: 
     requestId: null,
   };
   const out: string[] = [];
+  const areas = await services.areas.names(who);
   const existing = await services.budgetChecks.listBudgets(who, { year: 2026 }, { limit: 1, offset: 0 });
   if (existing.total === 0) {
     // The granted cost per line in the reference week: the evaluator with provisional (zero) budgets.
@@ -62,10 +64,14 @@ export async function runDemoBudgetChecks(services: Services, municipalityCode: 
     out.push(
       `Demo budgets 2026 created from the granted cost of 2026-W15 (${new Decimal(probe.grantedMinutes).div(60).toFixed(2)} h granted that week):`,
     );
-    out.push(...DEMO_LINES.map((l, i) => `  ${l.category} / ${l.area}: ${l.factor} × ${probe.lines[i]!.grantedCost.toFixed(2)} a week`));
+    out.push(
+      ...DEMO_LINES.map(
+        (l, i) => `  ${l.category} / ${areaName(areas, l.area)}: ${l.factor} × ${probe.lines[i]!.grantedCost.toFixed(2)} a week`,
+      ),
+    );
   }
   for (const week of DEMO_WEEKS) {
-    out.push(...verdictLines(await services.budgetChecks.runWeek(who, week, 'demo')));
+    out.push(...verdictLines(await services.budgetChecks.runWeek(who, week, 'demo'), 'en', areas));
   }
   out.push(...followUpLines(await services.budgetChecks.followUp(who, '2026-04', 3)));
   return out;

@@ -60,6 +60,20 @@ describe('the printed verdicts speak the municipality language', () => {
     ]);
   });
 
+  // areas
+  it("an area by the municipality's name for it (docs/areas.md), an unnamed one by its code", () => {
+    const names = new Map([['rural', 'Landdistrikt']]);
+    const twoAreas = {
+      ...check,
+      lines: [
+        { ...line, area: 'rural' },
+        { ...line, area: 'islands' },
+      ],
+    };
+    const scopes = verdictLines(twoAreas, 'da', names).filter((l) => l.startsWith('  OVER'));
+    expect(scopes.map((l) => /Madservice \/ (\S+)/.exec(l)?.[1])).toEqual(['Landdistrikt', 'islands']);
+  });
+
   it('Danish and English: a level in the follow-up, by its name', () => {
     const f: FollowUp = {
       month: '2026-03',

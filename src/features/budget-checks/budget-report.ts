@@ -4,6 +4,7 @@ import type { Language } from '../invoices/invoice-types.js';
 import { textsFor } from '../web/web-text.js';
 import type { BudgetCheck, FollowUp } from './budget-schemas.js';
 import { parseIsoWeek } from './iso-week.js';
+import { areaName, type AreaNames } from '../areas/area-names.js';
 
 /**
  * Printable verdicts of a week's check and of a month's follow-up (CLI and demo), in the
@@ -31,7 +32,8 @@ function wordsFor(lang: Language) {
   };
 }
 
-export function verdictLines(r: BudgetCheck, lang: Language = 'en'): string[] {
+/** `areas`: the municipality's area names (docs/areas.md), shown instead of the codes. */
+export function verdictLines(r: BudgetCheck, lang: Language = 'en', areas?: AreaNames): string[] {
   const { t, num, hours, signed, signedHours, signedPercent, category, ratio } = wordsFor(lang);
   const w = parseIsoWeek(r.week)!;
   const lines = [
@@ -58,7 +60,7 @@ export function verdictLines(r: BudgetCheck, lang: Language = 'en'): string[] {
   ];
   if (r.lines.length === 0) lines.push(`  ${t.cliNoBudget}`);
   for (const l of r.lines) {
-    const scope = `${category(l.category)} / ${l.area ?? t.cliAllAreas}`;
+    const scope = `${category(l.category)} / ${l.area === null ? t.cliAllAreas : areaName(areas, l.area)}`;
     lines.push(
       `  ${t[`cliVerdict_${l.status}`].padEnd(8)} ${scope.padEnd(32)} ${t.cliGranted} ${hours(l.grantedHours).padStart(11)}  ` +
         `${t.cliAffordable} ${hours(l.affordableHours).padStart(11)}  ${t.cliDeviation} ${signedHours(l.deviationHours)} (${signedPercent(l.deviationPercent)}, ${signed(l.deviationMoney)})  ` +

@@ -6,6 +6,7 @@ export const IMPORT_KINDS = [
   'visits',
   'grants',
   'provider-kinds',
+  'areas',
   'providers',
   'catalogue',
   'levels',

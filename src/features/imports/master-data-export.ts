@@ -14,6 +14,7 @@ import { to as copyTo } from 'pg-copy-streams';
  */
 export const EXPORT_KINDS = [
   'provider-kinds',
+  'areas',
   'providers',
   'catalogue',
   'levels',
@@ -37,6 +38,8 @@ function exportSql(kind: ExportKind, m: number): string {
     case 'provider-kinds':
       return `select code, name_da, name_sv, name_en, own_name, case when in_house then 'yes' else 'no' end as in_house
                 from provider_kinds where municipality_id = ${m} order by code`;
+    case 'areas':
+      return `select code, name from areas where municipality_id = ${m} order by code`;
     case 'providers':
       return `select ref, name, kind, company_number, electronic_address, electronic_address_scheme, vat_status, bank_account,
                      street_name, additional_street_name, postal_zone, city_name, email, invoicing_mode, self_billing_agreed_on,

@@ -1,4 +1,5 @@
 import { absencesImport } from './absences-import.js';
+import { areasImport } from './areas-import.js';
 import { catalogueImport, levelsImport } from './catalogue-import.js';
 import { choicesImport } from './choices-import.js';
 import { citizensImport } from './citizens-import.js';
@@ -12,6 +13,7 @@ import { providersImport } from './providers-import.js';
 /** The master-data import kinds, in the order a municipality is set up from files. */
 export const MASTER_DATA_IMPORTS = {
   'provider-kinds': providerKindsImport,
+  areas: areasImport,
   providers: providersImport,
   catalogue: catalogueImport,
   levels: levelsImport,
@@ -26,6 +28,7 @@ export const MASTER_DATA_IMPORTS = {
 /** Advisory-lock keys: one import of a kind at a time per municipality. */
 export const MASTER_DATA_LOCK_KEYS = {
   'provider-kinds': 0x494d503b,
+  areas: 0x494d503c,
   providers: 0x494d5033,
   catalogue: 0x494d5034,
   levels: 0x494d5034, // the same lock as the catalogue: both write catalogue versions

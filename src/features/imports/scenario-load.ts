@@ -85,6 +85,11 @@ export async function loadScenario(services: Services, sc: Scenario, opts: { mun
       })),
     );
   }
+  if (sc.areas)
+    await load(
+      'areas',
+      sc.areas.map((a) => ({ code: a.code, name: a.name })),
+    );
   await load(
     'providers',
     sc.providers.map((p) => ({ ref: p.ref, name: p.name ?? p.ref, kind: p.kind, vat_status: p.vatStatus, approved_from: p.approvedFrom })),

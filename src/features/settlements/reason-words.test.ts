@@ -35,6 +35,22 @@ describe('reason codes in words', () => {
     expect(explainReason(code, lang)).toBe(words);
   });
 
+  // areas
+  it.each([
+    ['area.rate.rural', 'da', 'sats for området Landdistrikt'],
+    ['area.rate.urban', 'sv', 'ersättning för området Tätort'],
+    ['area.supplement.rural+10%', 'en', 'Landdistrikt area supplement +10 %'],
+    ['area.supplement.rural-2.5%', 'da', 'tillæg for området Landdistrikt -2,5 %'],
+    ['area.supplement.rural+50/h', 'da', 'tillæg for området Landdistrikt 50 pr. time'],
+    ['area.rate.islands', 'da', 'sats for området islands'],
+  ] as const)("%s (%s) names the area by the municipality's name, else its code", (code, lang, words) => {
+    const names = new Map([
+      ['rural', 'Landdistrikt'],
+      ['urban', 'Tätort'],
+    ]);
+    expect(explainReason(code, lang, names)).toBe(words);
+  });
+
   it('shows an unknown code as it is rather than hiding it', () => {
     expect(explainReason('something.new.7', 'da')).toBe('something.new.7');
   });

@@ -1,14 +1,16 @@
 import { has, tr, trDynamic, type KeyOf, type Params } from '../../i18n/i18n.js';
 import { categoryLabel, formatDate } from '../invoices/invoice-labels.js';
 import type { Language } from '../invoices/invoice-types.js';
+import { areaName, type AreaNames } from '../areas/area-names.js';
 
 /**
  * Reason codes (docs/reimbursement-model.md, "How a settlement is computed") in words, so a
  * provider or finance officer can read why a line was paid what it was. Parameterised codes
  * (`cancel.late.50`, `hospital.day1.75`, `round.15.up` …) are matched by pattern; a code not
- * listed here is shown as it is, never hidden.
+ * listed here is shown as it is, never hidden. An area is named by the municipality's name for it
+ * (`areas`, docs/areas.md), else by its code.
  */
-type Rule = [RegExp, (m: RegExpExecArray, l: Language) => string];
+type Rule = [RegExp, (m: RegExpExecArray, l: Language, areas: AreaNames | undefined) => string];
 
 const num = (s: string, l: Language) => (l === 'en' ? s : s.replace('.', ','));
 const pct = (s: string, l: Language) => `${num(s, l)} %`;
@@ -29,9 +31,15 @@ const RULES: Rule[] = [
   [/^delivered\.cap\.week\.([\d.]+)$/, (m, l) => capped(l, m[1]!, r(l, 'delivered.cap.week'))],
   [/^delivered\.cap\.month\.([\d.]+)$/, (m, l) => capped(l, m[1]!, r(l, 'delivered.cap.month'))],
   [/^round\.(\d+)\.(up|nearest)$/, (m, l) => r(l, m[2] === 'up' ? 'round.up' : 'round.nearest', { minutes: m[1]! })],
-  [/^area\.rate\.(.+)$/, (m, l) => r(l, 'area.rate', { area: m[1]! })],
-  [/^area\.supplement\.([^+-]+)([+-][\d.]+)%$/, (m, l) => r(l, 'area.supplement.percent', { area: m[1]!, percent: pct(m[2]!, l) })],
-  [/^area\.supplement\.([^+-]+)\+([\d.]+)\/h$/, (m, l) => r(l, 'area.supplement.hour', { area: m[1]!, amount: num(m[2]!, l) })],
+  [/^area\.rate\.(.+)$/, (m, l, a) => r(l, 'area.rate', { area: areaName(a, m[1]!) })],
+  [
+    /^area\.supplement\.([^+-]+)([+-][\d.]+)%$/,
+    (m, l, a) => r(l, 'area.supplement.percent', { area: areaName(a, m[1]!), percent: pct(m[2]!, l) }),
+  ],
+  [
+    /^area\.supplement\.([^+-]+)\+([\d.]+)\/h$/,
+    (m, l, a) => r(l, 'area.supplement.hour', { area: areaName(a, m[1]!), amount: num(m[2]!, l) }),
+  ],
   [
     /^kind\.(private|municipal)([+-][\d.]+)$/,
     (m, l) => {
@@ -60,11 +68,11 @@ const RULES: Rule[] = [
 ];
 
 /** A reason code in words in the given language; the code itself when it is not known. */
-export function explainReason(code: string, l: Language): string {
+export function explainReason(code: string, l: Language, areas?: AreaNames): string {
   if (!code.startsWith('exception.') && has(l, 'reasons', code)) return r(l, code as KeyOf<'reasons'>);
   for (const [re, words] of RULES) {
     const m = re.exec(code);
-    if (m) return words(m, l);
+    if (m) return words(m, l, areas);
   }
   return code;
 }
@@ -73,7 +81,8 @@ export function explainReason(code: string, l: Language): string {
 export const explained = <T extends { reasonCodes: readonly string[] }>(
   items: readonly T[],
   l: Language,
-): Array<T & { reasons: string[] }> => items.map((i) => ({ ...i, reasons: i.reasonCodes.map((c) => explainReason(c, l)) }));
+  areas?: AreaNames,
+): Array<T & { reasons: string[] }> => items.map((i) => ({ ...i, reasons: i.reasonCodes.map((c) => explainReason(c, l, areas)) }));
 
 /**
  * An exception's message in the reader's language, from its kind and the facts the engine kept
@@ -97,4 +106,5 @@ export const explainedExceptions = <
 >(
   items: readonly T[],
   l: Language,
-): Array<T & { reasons: string[]; text: string }> => explained(items, l).map((e) => ({ ...e, text: exceptionText(e, l) }));
+  areas?: AreaNames,
+): Array<T & { reasons: string[]; text: string }> => explained(items, l, areas).map((e) => ({ ...e, text: exceptionText(e, l) }));

@@ -119,6 +119,7 @@ export async function runScenario(services: Services, sc: Scenario, actor: strin
       );
     }
   }
+  for (const [i, a] of (sc.areas ?? []).entries()) await step(`areas[${i}]`, () => services.areas.create(who, a));
   const providers = new Map<string, { id: number; kind: string }>();
   for (const [i, p] of sc.providers.entries()) {
     const created = await step(`providers[${i}]`, () =>

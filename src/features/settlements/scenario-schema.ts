@@ -32,6 +32,11 @@ const ProviderKindEntry = z.strictObject({
   inHouse: z.boolean().default(false).describe("the municipality's own provision (kommunal regi); at most one"),
 });
 
+const AreaEntry = z.strictObject({
+  code: Ref.describe('the code citizens, visits, rates, budgets and models name'),
+  name: z.string().trim().min(1).max(100).describe("the area's name in the municipality's own words, shown instead of the code"),
+});
+
 const Service = z.strictObject({
   code: Code,
   name: z.string().min(1).max(200).optional(),
@@ -127,6 +132,10 @@ export const Scenario = z
       .min(1)
       .optional()
       .describe("the municipality's own list of provider kinds; when omitted: municipal (in-house) and private"),
+    areas: z
+      .array(AreaEntry)
+      .optional()
+      .describe("the municipality's areas and their names (docs/areas.md); an area not listed is shown by its code"),
     providers: z.array(Provider).min(1),
     catalogue: z.strictObject({
       validFrom: IsoDate.default('2000-01-01'),

@@ -97,8 +97,9 @@ export function registerSettlementCommands(program: Command): void {
           let exceptions: SettlementException[] = await allPages((page) => s.settlements.exceptions(who, id, {}, page));
           const language = cliLanguage();
           if (o.explain) {
-            lines = explained(lines, language);
-            exceptions = explainedExceptions(exceptions, language);
+            const areas = await s.areas.names(who);
+            lines = explained(lines, language, areas);
+            exceptions = explainedExceptions(exceptions, language, areas);
           }
           console.log(
             o.json

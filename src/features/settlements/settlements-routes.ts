@@ -1,3 +1,4 @@
+import type { AreasService } from '../areas/areas-service.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { IdParam, keysetListOf, listOf, Paging } from '../../http/common-schemas.js';
@@ -34,7 +35,7 @@ import {
   ObjectionList,
 } from './objection-schemas.js';
 
-export function settlementsRoutes(registry: OpenAPIRegistry, service: SettlementsService): Router {
+export function settlementsRoutes(registry: OpenAPIRegistry, service: SettlementsService, areas: AreasService): Router {
   const r = Router();
   const tag = 'Settlements';
   defineRoute(r, registry, {
@@ -88,7 +89,11 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     handler: async ({ principal, requestId, params, query }) => {
       const { limit, offset, after, count, language, ...filter } = query;
       const page = await service.lines({ principal, requestId }, params.id, filter, { limit, offset, after, count });
-      return { ...(language ? { ...page, items: explained(page.items, language) } : page), limit, offset };
+      return {
+        ...(language ? { ...page, items: explained(page.items, language, await areas.names(principal.municipalityId)) } : page),
+        limit,
+        offset,
+      };
     },
   });
   defineRoute(r, registry, {
@@ -103,7 +108,11 @@ export function settlementsRoutes(registry: OpenAPIRegistry, service: Settlement
     handler: async ({ principal, requestId, params, query }) => {
       const { limit, offset, language, ...filter } = query;
       const page = await service.exceptions({ principal, requestId }, params.id, filter, { limit, offset });
-      return { ...(language ? { ...page, items: explainedExceptions(page.items, language) } : page), limit, offset };
+      return {
+        ...(language ? { ...page, items: explainedExceptions(page.items, language, await areas.names(principal.municipalityId)) } : page),
+        limit,
+        offset,
+      };
     },
   });
   defineRoute(r, registry, {

@@ -38,7 +38,7 @@ const lineKey = (l: { category: string | null; area: string | null }) => `${l.ca
 
 function lineLabel(c: WebContext, l: { category: string | null; area: string | null }): string {
   const f = fmtOf(c);
-  return `${l.category ? f.category(l.category) : c.t.allCategories} · ${l.area ?? c.t.allAreas}`;
+  return `${l.category ? f.category(l.category) : c.t.allCategories} · ${l.area ? f.area(l.area) : c.t.allAreas}`;
 }
 
 async function chart(
@@ -121,7 +121,7 @@ function verdict(c: WebContext, r: BudgetCheck): Html {
       <tbody>${r.lines.map(
         (l) => html`<tr>
           <th scope="row">${l.category ? f.category(l.category) : c.t.allCategories}</th>
-          <td>${l.area ?? c.t.allAreas}</td>
+          <td>${l.area ? f.area(l.area) : c.t.allAreas}</td>
           <td>${checkStatus(c, l.status)}</td>
           <td class="num">${f.hours(l.grantedHours)}</td>
           <td class="num">${f.hours(l.equivalentHours)}</td>
@@ -186,7 +186,7 @@ function verdict(c: WebContext, r: BudgetCheck): Html {
       <table>
         <caption>${c.t.breakdown}</caption>
         <thead><tr><th scope="col">${c.t.category}</th><th scope="col">${c.t.area}</th><th scope="col" class="num">${c.t.grantedHours}</th><th scope="col" class="num">${c.t.recipients}</th></tr></thead>
-        <tbody>${r.breakdown.map((x) => html`<tr><th scope="row">${f.category(x.category)}</th><td>${x.area ?? c.t.none}</td><td class="num">${f.hours(x.grantedHours)}</td><td class="num">${x.recipients}</td></tr>`)}</tbody>
+        <tbody>${r.breakdown.map((x) => html`<tr><th scope="row">${f.category(x.category)}</th><td>${x.area ? f.area(x.area) : c.t.none}</td><td class="num">${f.hours(x.grantedHours)}</td><td class="num">${x.recipients}</td></tr>`)}</tbody>
       </table>
     </div>`;
 }

@@ -250,7 +250,7 @@ async function detail(services: Services, req: Request, res: Response) {
   const objectLink = (target: string, what: string) =>
     html`<a href="/app/settlements/${id}/object?${target}" aria-label="${fill(c.t.objectActionFor, { what })}">${c.t.objectAction}</a>`;
   const reasons = (codes: string[]) =>
-    html`<ul class="reasons">${codes.map((code) => html`<li data-code="${code}">${explainReason(code, c.lang)}</li>`)}</ul>`;
+    html`<ul class="reasons">${codes.map((code) => html`<li data-code="${code}">${explainReason(code, c.lang, c.areas)}</li>`)}</ul>`;
   const body = html`
     <dl class="facts">
       <dt>${c.t.provider}</dt><dd>${names.get(s.providerId) ?? s.providerRef} (${s.providerRef})</dd>
@@ -445,7 +445,7 @@ async function objectPage(services: Services, req: Request, res: Response) {
     const e = (await services.settlements.exceptions(c.who, id, {}, { limit: 1000, offset: 0 })).items.find((x) => x.id === q.exception);
     if (!e) throw new AppError(404, 'not_found', c.t.objectionException);
     what = html`${c.t.objectionException}: ${f.date(e.date)} · ${c.t.citizen} ${e.citizenRef} · ${e.serviceCode} ·
-      ${explainReason(e.reasonCodes[0] ?? '', c.lang)} · ${f.money(e.amount)}`;
+      ${explainReason(e.reasonCodes[0] ?? '', c.lang, c.areas)} · ${f.money(e.amount)}`;
   } else throw new AppError(400, 'bad_request', c.t.objectionAbout);
   const body = html`
     <p class="help">${c.t.objectHelp}</p>

@@ -68,6 +68,7 @@ export function webSession(services: Services): RequestHandler {
       municipality: { id: m.id, code: m.code, name: m.name, currency: m.currency, timeZone: m.timeZone },
       flash,
       providerName,
+      areas: await services.areas.names(m.id),
     };
     res.locals.web = ctx;
     next();

@@ -1,3 +1,4 @@
+import { areaName, NO_AREA_NAMES, type AreaNames } from '../areas/area-names.js';
 import { Decimal } from 'decimal.js';
 import type { Response } from 'express';
 import { DateTime } from 'luxon';
@@ -20,6 +21,8 @@ export interface WebContext {
   flash: Flash | null;
   /** The provider a provider user acts for (its name), else null. */
   providerName: string | null;
+  /** The municipality's area names by code (docs/areas.md): what pages show instead of a code. */
+  areas: AreaNames;
 }
 
 /** Pages are personal and change with every action: never cached, never framed, scripts only from here. */
@@ -45,7 +48,7 @@ export function requireWrite(c: WebContext, resource: Resource): void {
 export const canWrite = (c: WebContext, resource: Resource) => mayWrite(c.who.principal.role, resource);
 export const canRead = (c: WebContext, resource: Resource) => mayRead(c.who.principal.role, resource);
 
-export function formatters(lang: Language, currency: string, timeZone: string) {
+export function formatters(lang: Language, currency: string, timeZone: string, areas: AreaNames = NO_AREA_NAMES) {
   return {
     money: (v: Decimal.Value) => formatAmount(v, currency, lang),
     number: (v: Decimal.Value, places = 2) => formatNumber(v, places, lang),
@@ -59,10 +62,12 @@ export function formatters(lang: Language, currency: string, timeZone: string) {
     category: (code: string | null) => (code === null ? '' : categoryLabel(code, lang)),
     band: (code: string | null) => bandLabel(code, lang),
     lineKind: (code: string) => kindLabel(code, lang),
+    /** An area by the municipality's name for it, else its code; null (no area) as ''. */
+    area: (code: string | null) => (code === null ? '' : areaName(areas, code)),
   };
 }
 export type Fmt = ReturnType<typeof formatters>;
-export const fmtOf = (c: WebContext): Fmt => formatters(c.lang, c.municipality.currency, c.municipality.timeZone);
+export const fmtOf = (c: WebContext): Fmt => formatters(c.lang, c.municipality.currency, c.municipality.timeZone, c.areas);
 
 /** A hidden field with the session's CSRF token; every POST form carries one. */
 export const csrfField = (c: WebContext) => html`<input type="hidden" name="_csrf" value="${c.session.csrfToken}">`;
