@@ -5,7 +5,8 @@ import { InvalidArgumentError } from 'commander';
 import { cliActor, withServices } from '../src/cli/context.js';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import type { Services } from '../src/services.js';
-import { DEMO_CODE } from './demo-data.js';
+import { DEMO_CODE, type DemoCountry } from './demo-data.js';
+import { DEMO_SE_CODE } from './demo-se.js';
 import type { DemoSummary, ImportRunner } from './demo.js';
 
 export const importRunner =
@@ -53,7 +54,17 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('load the demo municipality: providers, catalogue, prices, citizens, grants and a month of visits')
-    .option('--municipality <code>', 'municipality code', DEMO_CODE)
+    .option(
+      '--country <DK|SE>',
+      'DK: the Danish demo (Demo Kommune, default); SE: the Swedish demo (Demokommun, no helhedspleje levels or price recalculation)',
+      (v: string): DemoCountry => {
+        const c = v.toUpperCase();
+        if (c !== 'DK' && c !== 'SE') throw new InvalidArgumentError('DK or SE');
+        return c;
+      },
+      'DK' as DemoCountry,
+    )
+    .option('--municipality <code>', `municipality code (default: ${DEMO_CODE}, or ${DEMO_SE_CODE} with --country SE)`)
     .option(
       '--citizens <n>',
       'number of citizens with hourly services (under 67; the 9 citizens on levels come in addition)',
@@ -64,9 +75,12 @@ export function registerDemoCommand(program: Command): void {
       },
       500,
     )
-    .option('--out <dir>', 'folder for the demo invoices (PDF and UBL)', 'out/demo-invoices')
+    .option(
+      '--out <dir>',
+      'folder for the demo invoices (PDF and UBL) (default: out/demo-invoices, or out/demo-se-invoices with --country SE)',
+    )
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { municipality: string; citizens: number; out: string; json?: boolean }) => {
+    .action(async (opts: { country: DemoCountry; municipality?: string; citizens: number; out?: string; json?: boolean }) => {
       await withServices(async (services) => {
         const say = (m: string) => {
           if (!opts.json) process.stderr.write(`… ${m}\n`);
@@ -74,7 +88,13 @@ export function registerDemoCommand(program: Command): void {
         const { loadDemo } = await import('./demo.js'); // the demo generator only when the demo is loaded
         const summary = await loadDemo(
           services,
-          { code: opts.municipality, citizens: opts.citizens, actor: cliActor(), invoiceDir: path.resolve(opts.out) },
+          {
+            code: opts.municipality ?? (opts.country === 'SE' ? DEMO_SE_CODE : DEMO_CODE),
+            country: opts.country,
+            citizens: opts.citizens,
+            actor: cliActor(),
+            invoiceDir: path.resolve(opts.out ?? (opts.country === 'SE' ? 'out/demo-se-invoices' : 'out/demo-invoices')),
+          },
           importRunner(services),
           say,
         );
