@@ -67,7 +67,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--municipality <code>', `municipality code (default: ${DEMO_CODE}, or ${DEMO_SE_CODE} with --country SE)`)
     .option(
       '--citizens <n>',
-      'number of citizens with hourly services (under 67; the 9 citizens on levels come in addition)',
+      'number of citizens with hourly services (under 67; in DK the 9 citizens on levels come in addition)',
       (v: string) => {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 10 || n > 100_000) throw new InvalidArgumentError('a whole number from 10 to 100000');

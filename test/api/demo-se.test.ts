@@ -70,7 +70,7 @@ describe('the Swedish demo municipality (--country SE)', () => {
     expect(await t.db('price_recalculations').count({ n: '*' })).toEqual([{ n: 0 }]);
   });
 
-  it('settles April under the Swedish model with Swedish holidays and no VAT, approves it and issues the documents', async () => {
+  it('settles April under the Swedish model (Swedish holidays, three bands, no VAT), approves it and issues the documents', async () => {
     const settlements = await t
       .db('settlements as s')
       .join('providers as p', 'p.id', 's.provider_id')
@@ -85,6 +85,9 @@ describe('the Swedish demo municipality (--country SE)', () => {
       ['HEM-SYD', 'invoiced'],
       ['KOMMUNAL', 'invoiced'],
     ]);
+    const model = await t.db('reimbursement_models').where({ name: 'demo-utford-tid' }).first('document', 'used_at');
+    expect(model.used_at).not.toBeNull();
+    expect([model.document.holidays, model.document.vat.default.percent]).toEqual([{ country: 'SE' }, '0']);
     // The Swedish model's three bands; the private providers' 0 % carries the model's Swedish exemption
     // reason, the in-house unit's the engine's "not registered" (the settlement page shows it in Swedish).
     const bands = await t.db('settlement_lines').where({ unit: 'per_hour' }).distinct('band').orderBy('band');
@@ -142,6 +145,13 @@ describe('the Swedish demo municipality (--country SE)', () => {
   it('runs the payment-basis flow with ASTRA-OMSORG, leaves May as drafts, stores two Swedish models and creates the users', async () => {
     const lines = first.settlements.join('\n');
     expect(lines).toMatch(/received #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from ASTRA-OMSORG for FU-2026-\d{6}/);
+    // The payment basis sent to ASTRA-OMSORG is a Swedish document too. Its item ids
+    // (personal_care.day.visit, …) are codes the provider's invoice quotes back for matching, not words.
+    const basis = (await readdir(invoiceDir)).find((f) => /^FU-2026-\d{6}\.pdf$/.test(f))!;
+    const basisText = await pdfText(await readFile(path.join(invoiceDir, basis)));
+    expect(basisText).toContain('Astra Omsorg & Service AB');
+    expect(basisText).toMatch(/^personal_care\.day\.visit$/m);
+    expect(englishIn(basisText.replace(/^[a-z_]+\.[a-z_]+\.[a-z_]+(\.\d+)?$/gm, ''))).toEqual([]);
     const may = await t.db('settlements').where({ period_start: '2026-05-01' }).select('status');
     expect(may.length).toBeGreaterThan(0);
     expect(may.every((s) => s.status === 'draft')).toBe(true);
@@ -182,5 +192,22 @@ describe('the Swedish demo municipality (--country SE)', () => {
       if (english.length > 0) found[page] = english;
     }
     expect(found).toEqual({});
+  });
+
+  it('re-running changes nothing: the Swedish files are reported unchanged, no document is issued twice', async () => {
+    const before = await t.db('invoices').count({ n: '*' });
+    const again = await loadDemo(
+      app.services,
+      { code: 'demo-se', country: 'SE', citizens: CITIZENS, actor: 'test', invoiceDir },
+      importRunner(app.services),
+    );
+    expect(await t.db('invoices').count({ n: '*' })).toEqual(before);
+    expect(again).toMatchObject({
+      created: false,
+      country: 'SE',
+      grantsImport: { accepted: 0, unchanged: data.grants.length, updated: 0 },
+      visitsImport: { accepted: 0, unchanged: data.visits.length, updated: 0 },
+    });
+    expect(again.draftMonth[0]).toMatch(/demo-beviljad-tid@1 exists beside demo-utford-tid/);
   });
 });
