@@ -22,7 +22,7 @@ function printSummary(s: DemoSummary, url: string | null): void {
     `  ${name.padEnd(8)} accepted ${r.accepted}, unchanged ${r.unchanged}, updated ${r.updated}, rejected ${r.rejected.length}`;
   const lines = [
     `Demo municipality "${s.municipality}" ${s.created ? 'loaded' : 'already present: nothing loaded twice, files re-imported'} (demo month ${s.month})`,
-    `  providers ${s.providers} (1 municipal, 3 private), services ${s.services}, price rates ${s.priceRates} (day / evening / night / weekend_holiday)`,
+    `  providers ${s.providers} (1 municipal, 3 private), services ${s.services}, price rates ${s.priceRates} (${s.priceBands.join(' / ')})`,
     `  citizens ${s.citizens}, provider choices ${s.choices}, absences ${s.absences}`,
     s.takeover
       ? `  takeover: ${s.takeover.to} took over ${s.takeover.moved} choices of ${s.takeover.from} from ${s.takeover.effectiveFrom}`

@@ -322,4 +322,5 @@ export const SE_SETUP: DemoSetup = {
     auditor: 'Karin Sjöberg',
     provider: 'Johan Berg (HEM-SYD)',
   },
+  userWords: { admin: 'admin', finance: 'ekonomi', budget_controller: 'budget', auditor: 'revisor', provider: 'utforare' },
 };

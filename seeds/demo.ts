@@ -111,6 +111,8 @@ export interface DemoSetup {
   providerUser: string;
   roleNames: Record<Role, string>;
   people: Record<Role, string>;
+  /** The word of each role in the web users' names (demo-<word>[-<provider>]); absent: the role itself. */
+  userWords?: Record<Role, string>;
 }
 
 export interface DemoSummary {
@@ -121,6 +123,8 @@ export interface DemoSummary {
   providers: number;
   services: number;
   priceRates: number;
+  /** The price list's time bands (DK: day / evening / night / weekend_holiday). */
+  priceBands: string[];
   citizens: number;
   choices: number;
   takeover: { from: string; to: string; effectiveFrom: string; moved: number } | null;
@@ -237,7 +241,7 @@ export async function loadDemo(
       { name: `${setup.roleNames[role]}${provider ? ` ${provider}` : ''} (demo)`, displayName: setup.people[role], role, providerId },
     );
     tokens.push({ role, ...(provider ? { provider } : {}), token: t.token });
-    const username = `demo-${role.replace('_', '-')}${provider ? `-${provider.toLowerCase()}` : ''}`;
+    const username = `demo-${setup.userWords?.[role] ?? role.replace('_', '-')}${provider ? `-${provider.toLowerCase()}` : ''}`;
     if (existingUsers.has(username)) {
       webUsers.push({ role, ...(provider ? { provider } : {}), username, password: null });
       continue;
@@ -261,6 +265,7 @@ export async function loadDemo(
     providers: providers.total,
     services: await count('services'),
     priceRates,
+    priceBands: [...setup.profile.timeBands],
     citizens: await count('citizens'),
     choices: await count('provider_choices'),
     takeover,

@@ -42,6 +42,7 @@ describe('the Swedish demo municipality (--country SE)', () => {
       providers: 4,
       services: 15,
       priceRates: 30, // 5 price groups × 3 bands × 2 provider kinds
+      priceBands: ['day', 'night', 'weekend_holiday'],
       citizens: CITIZENS, // no helhedspleje levels in Sweden
       grantsImport: { accepted: data.grants.length, unchanged: 0, updated: 0, rejected: [] },
       visitsImport: { accepted: data.visits.length, unchanged: 0, updated: 0, rejected: [] },
@@ -158,11 +159,18 @@ describe('the Swedish demo municipality (--country SE)', () => {
     expect(await t.db('reimbursement_models').orderBy('name').pluck('name')).toEqual(['demo-beviljad-tid', 'demo-utford-tid']);
     expect(first.webUsers.map((u) => u.username)).toEqual([
       'demo-admin',
-      'demo-finance',
-      'demo-budget-controller',
-      'demo-auditor',
-      'demo-provider-hem-syd',
+      'demo-ekonomi',
+      'demo-budget',
+      'demo-revisor',
+      'demo-utforare-hem-syd',
     ]);
+    // Each printed password signs in as its role, at Demokommun.
+    const finance = first.webUsers.find((u) => u.role === 'finance')!;
+    const signIn = await app.services.webSessions.signInWithPassword('demo-se', finance.username, finance.password!, {
+      address: '127.0.0.1',
+      requestId: null,
+    });
+    expect(signIn).toMatchObject({ outcome: 'opened', session: { principal: { role: 'finance' } } });
     const budgets = await t.db('budgets').orderBy(['category', 'area']).select('area', 'note');
     expect(budgets.map((b) => b.area)).toEqual(['centrum', 'landsbygd', 'centrum', 'landsbygd']);
     expect(englishIn(budgets.map((b) => b.note).join('\n'))).toEqual([]);

@@ -80,6 +80,16 @@ describe.skipIf(!hasChromium)('the Swedish demo in Chromium contains no English'
     expect(found).toEqual({});
   });
 
+  it("shows the administrator's users page in Swedish, with the demo's Swedish people and roles", async () => {
+    const page = await browser.newUser();
+    await signInWithToken(page, app.url, token('admin'));
+    await page.goto(`${app.url}/app/users`);
+    const text = await readable(page);
+    expect(text).toContain('Anna Johansson');
+    expect(text).toContain('demo-utforare-hem-syd');
+    expect(englishIn(text)).toEqual([]);
+  });
+
   it("shows the provider's own settlements and documents in Swedish", async () => {
     const own = await t
       .db('settlements as s')
