@@ -1,10 +1,11 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { importRunner } from '../../seeds/demo-command.js';
 import { generateDemo } from '../../seeds/demo-data.js';
 import { SE_PROFILE } from '../../seeds/demo-se.js';
+import { runCli } from '../../src/cli.js';
 import { loadDemo, type DemoSummary } from '../../seeds/demo.js';
 import { checkUbl } from '../../src/features/invoices/ubl-rules.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -217,5 +218,25 @@ describe('the Swedish demo municipality (--country SE)', () => {
       visitsImport: { accepted: 0, unchanged: data.visits.length, updated: 0 },
     });
     expect(again.draftMonth[0]).toMatch(/demo-beviljad-tid@1 exists beside demo-utford-tid/);
+  });
+
+  it('npx carepay demo --country se finds the Swedish demo under its default code demo-se', async () => {
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = t.url;
+    const logged: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void logged.push(l));
+    try {
+      const out = path.join(invoiceDir, 'cli');
+      expect(await runCli(['node', 'carepay', 'demo', '--country', 'se', '--citizens', String(CITIZENS), '--out', out, '--json'])).toBe(0);
+      expect(JSON.parse(logged.join('\n'))).toMatchObject({
+        municipality: 'demo-se',
+        country: 'SE',
+        created: false,
+        visitsImport: { accepted: 0, unchanged: data.visits.length, updated: 0 },
+      });
+    } finally {
+      log.mockRestore();
+      process.env.DATABASE_URL = previous;
+    }
   });
 });
