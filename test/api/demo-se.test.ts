@@ -201,6 +201,15 @@ describe('the Swedish demo municipality (--country SE)', () => {
       if (english.length > 0) found[page] = english;
     }
     expect(found).toEqual({});
+    // The in-house unit is not registered for VAT: its settlement says so in Swedish, not in the engine's English.
+    const inHouse = await t
+      .db('settlements as s')
+      .join('providers as p', 'p.id', 's.provider_id')
+      .where({ 'p.ref': 'KOMMUNAL', 's.period_start': '2026-04-01' })
+      .first('s.id');
+    const page = await b.get(`/app/settlements/${inHouse.id}`);
+    expect(page.text).toContain('Ej momspliktig: utföraren är inte momsregistrerad');
+    expect(page.text).not.toContain('The provider is not registered for VAT');
   });
 
   it('re-running changes nothing: the Swedish files are reported unchanged, no document is issued twice', async () => {
