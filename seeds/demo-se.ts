@@ -300,7 +300,7 @@ export const SE_SETUP: DemoSetup = {
   levels: false,
   recalculation: false,
   grants: { csv: grantsCsvSv, source: 'verksamhetssystem', filename: 'demo-beslut.csv' },
-  visits: { csv: visitsCsvSv, source: 'phoniro', filename: (period) => `demo-besok-${period}.csv` },
+  visits: { csv: visitsCsvSv, source: 'phoniro', filename: (period, week) => `demo-besok-${period}${week ? '-vecka' : ''}.csv` },
   models: SE_MODELS,
   budget: {
     areas: SE_PROFILE.areas,

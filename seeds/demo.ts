@@ -102,7 +102,8 @@ export interface DemoSetup {
   /** The annual price recalculation from the municipal provider's cost statement: Danish. */
   recalculation: boolean;
   grants: { csv: (grants: DemoGrant[]) => string; source: string; filename: string };
-  visits: { csv: (visits: DemoVisit[]) => string; source: string; filename: (period: string) => string };
+  /** The visits file of a month, or of a week of it (the draft month). */
+  visits: { csv: (visits: DemoVisit[]) => string; source: string; filename: (period: string, week?: boolean) => string };
   /** The model in force and the alternative stored beside it; absent: the Danish demo's. */
   models?: { main: DemoModel; alt: DemoModel };
   budget?: { areas: { urban: string; rural: string }; note: (factor: string) => string };
@@ -312,7 +313,7 @@ const DK_SETUP: DemoSetup = {
   levels: true,
   recalculation: true,
   grants: { csv: grantsCsv, source: 'visitation', filename: 'demo-grants.csv' },
-  visits: { csv: visitsCsv, source: 'phoniro', filename: (period) => `demo-visits-${period}.csv` },
+  visits: { csv: visitsCsv, source: 'phoniro', filename: (period, week) => `demo-visits-${period}${week ? '-week' : ''}.csv` },
   paymentBasisProvider: 'PLEJE-PLUS',
   providerUser: 'HJEM-SYD',
   /** The names people see where an action is attributed. */
@@ -361,12 +362,7 @@ async function loadDraftMonth(
       cancelledAt: shift(v.cancelledAt),
     }))
     .filter((v) => v.plannedStart.startsWith(DEMO_DRAFT_PERIOD));
-  const counts = await runImport(
-    'visits',
-    setup.visits.csv(may),
-    setup.visits.source,
-    setup.visits.filename(DEMO_DRAFT_PERIOD).replace(/\.csv$/, setup.profile.country === 'SE' ? '-vecka.csv' : '-week.csv'),
-  );
+  const counts = await runImport('visits', setup.visits.csv(may), setup.visits.source, setup.visits.filename(DEMO_DRAFT_PERIOD, true));
   const lines = await runDemoSettlements(services, code, { actor, period: DEMO_DRAFT_PERIOD, model: setup.models?.main });
   const drafts = await services.settlements.list(who, { period: DEMO_DRAFT_PERIOD, status: 'draft' }, { limit: 100, offset: 0 });
   let open = 0;

@@ -42,6 +42,7 @@ const vatReasonText = (t: T, reason: string) =>
     : reason === NOT_CHARGED.exempt.exemptionReason
       ? t.vatReasonExempt
       : reason;
+
 const LINES_PER_PAGE = 200;
 const EXCEPTIONS_PER_PAGE = 100;
 
