@@ -9,7 +9,9 @@ import { DateTime } from 'luxon';
 export const DEMO_CODE = 'demo';
 export const DEMO_MONTH = { year: 2026, month: 4 } as const; // April 2026: Easter holidays 2, 3, 5, 6 April
 export const TAKEOVER_DATE = '2026-04-01';
-const ZONE = 'Europe/Copenhagen';
+
+/** The country of a demo: DK (the default, Demo Kommune) or SE (Demokommun, seeds/demo-se.ts). */
+export type DemoCountry = 'DK' | 'SE';
 
 export interface DemoProvider {
   ref: string;
@@ -127,10 +129,7 @@ export const SERVICES: DemoService[] = [
 export const TIME_BANDS = ['day', 'evening', 'night', 'weekend_holiday'] as const;
 
 /** Hourly prices in DKK excl. VAT (per visit for MAD/NAT, per month for ALARM). */
-const BASE_RATES: Record<
-  string,
-  { unit: 'per_hour' | 'per_visit' | 'per_month'; day: string; evening: string; night: string; weekend_holiday: string }
-> = {
+const BASE_RATES: BaseRates = {
   PP: { unit: 'per_hour', day: '452.00', evening: '498.50', night: '561.25', weekend_holiday: '542.75' },
   PH: { unit: 'per_hour', day: '389.00', evening: '389.00', night: '389.00', weekend_holiday: '389.00' },
   MAD: { unit: 'per_visit', day: '58.00', evening: '58.00', night: '58.00', weekend_holiday: '58.00' },
@@ -138,7 +137,47 @@ const BASE_RATES: Record<
   ALARM: { unit: 'per_month', day: '197.00', evening: '197.00', night: '197.00', weekend_holiday: '197.00' },
 };
 
-export function priceRates() {
+type BaseRates = Record<string, { unit: 'per_hour' | 'per_visit' | 'per_month' } & Partial<Record<(typeof TIME_BANDS)[number], string>>>;
+
+/**
+ * What the generator needs to know of a country's demo: its providers, catalogue and prices, the
+ * takeover, the area codes, and the codes of its catalogue for the generator's service roles
+ * (the roles are the Danish catalogue's codes: PP01 morning care, PH01 cleaning, …).
+ */
+export interface DemoProfile {
+  country: DemoCountry;
+  zone: string;
+  providers: DemoProvider[];
+  services: DemoService[];
+  /** The price list's bands, in the order the rates are listed. */
+  timeBands: readonly (typeof TIME_BANDS)[number][];
+  rates: BaseRates;
+  /** The generator's service role (a Danish code) → this catalogue's code; absent: the same code. */
+  codes?: Record<string, string>;
+  /** The in-house provider, which delivers meals, alarms and night patrols. */
+  inHouse: string;
+  /** The provider that goes bankrupt and the one that takes over its citizens from TAKEOVER_DATE. */
+  takeover: { from: string; to: string };
+  /** The codes of the town and the country area the citizens, visits and budgets carry … */
+  areas: { urban: string; rural: string };
+  /** … and their names in the municipality's own words: what pages, reasons and reports show (docs/areas.md). */
+  areaNames: { urban: string; rural: string };
+}
+
+export const DK_PROFILE: DemoProfile = {
+  country: 'DK',
+  zone: 'Europe/Copenhagen',
+  providers: PROVIDERS,
+  services: SERVICES,
+  timeBands: TIME_BANDS,
+  rates: BASE_RATES,
+  inHouse: 'KOMMUNAL',
+  takeover: { from: 'OMSORG-NORD', to: 'HJEM-SYD' },
+  areas: { urban: 'urban', rural: 'rural' },
+  areaNames: { urban: 'Bydistrikt', rural: 'Landdistrikt' },
+};
+
+export function priceRates(profile: DemoProfile = DK_PROFILE) {
   const rates: Array<{
     priceGroup: string;
     timeBand: string;
@@ -146,10 +185,10 @@ export function priceRates() {
     unit: 'per_hour' | 'per_visit' | 'per_month';
     rate: string;
   }> = [];
-  for (const [priceGroup, r] of Object.entries(BASE_RATES)) {
-    for (const timeBand of TIME_BANDS) {
+  for (const [priceGroup, r] of Object.entries(profile.rates)) {
+    for (const timeBand of profile.timeBands) {
       for (const providerKind of ['municipal', 'private'] as const) {
-        rates.push({ priceGroup, timeBand, providerKind, unit: r.unit, rate: r[timeBand] });
+        rates.push({ priceGroup, timeBand, providerKind, unit: r.unit, rate: r[timeBand]! });
       }
     }
   }
@@ -174,18 +213,10 @@ function prng(seed: number) {
   };
 }
 
-/**
- * The demo municipality's areas, named in its own (Danish) words: what pages, reasons and reports
- * show instead of the codes citizens, visits and budgets carry (docs/areas.md).
- */
-export const AREAS: ReadonlyArray<{ code: 'urban' | 'rural'; name: string }> = [
-  { code: 'urban', name: 'Bydistrikt' },
-  { code: 'rural', name: 'Landdistrikt' },
-];
-
 export interface DemoCitizen {
   ref: string;
-  area: 'urban' | 'rural';
+  /** The profile's area code (DK: urban / rural). */
+  area: string;
   choices: Partial<Record<Category, string>>; // provider ref per category, from 2026-01-01
 }
 
@@ -235,25 +266,26 @@ export interface DemoData {
   visits: DemoVisit[];
 }
 
-function chooseProvider(r: ReturnType<typeof prng>): string {
+function chooseProvider(r: ReturnType<typeof prng>, providers: DemoProvider[]): string {
   let x = r.next();
-  for (const p of PROVIDERS) {
+  for (const p of providers) {
     if ((x -= p.share) < 0) return p.ref;
   }
-  return PROVIDERS[0]!.ref;
+  return providers[0]!.ref;
 }
 
 /** The grants of one citizen by need level; frequencies cover every kind the model supports. */
-function grantsFor(ref: string, r: ReturnType<typeof prng>, seq: () => string): DemoGrant[] {
+function grantsFor(ref: string, r: ReturnType<typeof prng>, seq: () => string, profile: DemoProfile): DemoGrant[] {
   const base = { citizenRef: ref, validFrom: '2026-01-01', duration: 'permanent' as const, staffCount: 1 as const };
   const g = (
-    serviceCode: string,
+    role: string,
     frequency: DemoGrant['frequency'],
     times: number,
     clock: string[],
     extra: Partial<DemoGrant> = {},
   ): DemoGrant => {
-    const svc = SERVICES.find((s) => s.code === serviceCode)!;
+    const serviceCode = profile.codes?.[role] ?? role;
+    const svc = profile.services.find((s) => s.code === serviceCode)!;
     return { ...base, externalId: seq(), serviceCode, minutes: svc.standardMinutes, frequency, times, clock, ...extra };
   };
   const level = r.next();
@@ -286,8 +318,8 @@ interface Day {
 }
 
 /** The local dates of the demo month plus the next day (for visits that run past midnight). */
-function monthDays(): Day[] {
-  const first = DateTime.fromObject({ year: DEMO_MONTH.year, month: DEMO_MONTH.month, day: 1 }, { zone: ZONE });
+function monthDays(zone: string): Day[] {
+  const first = DateTime.fromObject({ year: DEMO_MONTH.year, month: DEMO_MONTH.month, day: 1 }, { zone });
   return Array.from({ length: first.daysInMonth! + 1 }, (_, i) => {
     const d = first.plus({ days: i });
     return { iso: d.toISODate()!, weekday: d.weekday, week: d.weekNumber };
@@ -295,10 +327,10 @@ function monthDays(): Day[] {
 }
 
 /** Indexes of the days of the demo month on which a grant has occurrences. */
-function occurrenceDays(g: DemoGrant, days: Day[]): number[] {
+function occurrenceDays(g: DemoGrant, days: Day[], zone: string): number[] {
   const inMonth = days.slice(0, -1).map((d, i) => ({ ...d, i }));
   const valid = inMonth.filter((d) => d.iso >= g.validFrom && (!g.validTo || d.iso < g.validTo));
-  const anchorWeek = DateTime.fromISO(g.validFrom, { zone: ZONE }).weekNumber;
+  const anchorWeek = DateTime.fromISO(g.validFrom, { zone }).weekNumber;
   const pickWeekday = 1 + (Number(g.externalId.slice(-3)) % 5); // stable per grant
   switch (g.frequency) {
     case 'daily':
@@ -320,7 +352,10 @@ function occurrenceDays(g: DemoGrant, days: Day[]): number[] {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-export function generateDemo(opts: { citizens: number; seed?: number }): DemoData {
+export function generateDemo(opts: { citizens: number; seed?: number; profile?: DemoProfile }): DemoData {
+  const profile = opts.profile ?? DK_PROFILE;
+  const { inHouse, takeover, areas } = profile;
+  const code = (role: string) => profile.codes?.[role] ?? role;
   const r = prng(opts.seed ?? 20260401);
   let grantSeq = 0;
   const seq = () => `V-${String(++grantSeq).padStart(6, '0')}`;
@@ -328,25 +363,25 @@ export function generateDemo(opts: { citizens: number; seed?: number }): DemoDat
   const grants: DemoGrant[] = [];
   for (let i = 1; i <= opts.citizens; i++) {
     const ref = `B${String(i).padStart(5, '0')}`;
-    const care = chooseProvider(r);
+    const care = chooseProvider(r, profile.providers);
     const c: DemoCitizen = {
       ref,
-      area: r.chance(0.3) ? 'rural' : 'urban',
+      area: r.chance(0.3) ? areas.rural : areas.urban,
       choices: {
         personal_care: care,
-        practical_help: r.chance(0.8) ? care : chooseProvider(r),
-        meals: 'KOMMUNAL',
-        alarm: 'KOMMUNAL',
-        night_patrol: 'KOMMUNAL',
+        practical_help: r.chance(0.8) ? care : chooseProvider(r, profile.providers),
+        meals: inHouse,
+        alarm: inHouse,
+        night_patrol: inHouse,
       },
     };
     citizens.push(c);
-    grants.push(...grantsFor(ref, r, seq));
+    grants.push(...grantsFor(ref, r, seq, profile));
   }
 
   // Hospital stays (at least one), a respite stay and a holiday in the demo month.
   const absences: DemoAbsence[] = [];
-  const heavy = [...new Set(grants.filter((g) => g.serviceCode === 'PP06').map((g) => g.citizenRef))];
+  const heavy = [...new Set(grants.filter((g) => g.serviceCode === code('PP06')).map((g) => g.citizenRef))];
   const hospitalised = heavy.filter((_, i) => i % 40 === 0);
   for (const ref of hospitalised)
     absences.push({ citizenRef: ref, kind: 'hospital', planned: false, validFrom: '2026-04-08', validTo: '2026-04-14' });
@@ -360,11 +395,11 @@ export function generateDemo(opts: { citizens: number; seed?: number }): DemoDat
     const p = c.choices[cat]!;
     // OMSORG-NORD went bankrupt; HJEM-SYD took over its citizens from TAKEOVER_DATE. A few
     // visits on the first two days were still registered on the old provider by mistake.
-    if (p === 'OMSORG-NORD' && day >= TAKEOVER_DATE) return day < '2026-04-03' && r.chance(0.05) ? 'OMSORG-NORD' : 'HJEM-SYD';
+    if (p === takeover.from && day >= TAKEOVER_DATE) return day < '2026-04-03' && r.chance(0.05) ? takeover.from : takeover.to;
     return p;
   };
 
-  const days = monthDays();
+  const days = monthDays(profile.zone);
   // Local wall-clock time from (day index, minutes after that day's midnight); April has no DST change.
   const at = (day: number, minute: number): string => {
     const d = day + Math.floor(minute / 1440);
@@ -376,14 +411,14 @@ export function generateDemo(opts: { citizens: number; seed?: number }): DemoDat
   let visitSeq = 0;
   const nextVisitId = () => `PHX-${String(++visitSeq).padStart(7, '0')}`;
   const byRef = new Map(citizens.map((c) => [c.ref, c]));
-  const serviceOf = new Map(SERVICES.map((s) => [s.code, s]));
+  const serviceOf = new Map(profile.services.map((s) => [s.code, s]));
   for (const g of grants) {
     const svc = serviceOf.get(g.serviceCode)!;
     if (svc.billingUnit === 'per_month') continue; // alarms are paid per month, not per visit
     const c = byRef.get(g.citizenRef)!;
     const minutes = Math.max(g.minutes, 5);
     const perDay = g.frequency === 'daily' || g.frequency === 'weekdays' ? g.times : 1;
-    for (const day of occurrenceDays(g, days)) {
+    for (const day of occurrenceDays(g, days, profile.zone)) {
       const dayIso = days[day]!.iso;
       for (const clock of g.clock.slice(0, perDay)) {
         const [hh, mm] = clock.split(':').map(Number) as [number, number];
@@ -450,7 +485,7 @@ export function generateDemo(opts: { citizens: number; seed?: number }): DemoDat
       externalId: nextVisitId(),
       providerRef: providerOn(c, 'personal_care', days[day]!.iso),
       citizenRef: c.ref,
-      serviceCodes: ['PP03'],
+      serviceCodes: [code('PP03')],
       plannedStart: at(day, 970),
       plannedEnd: at(day, 1000),
       actualStart: at(day, 970),

@@ -7,26 +7,29 @@ import { runDemoBudgetChecks } from '../src/features/budget-checks/budget-demo.j
 import { issueDemoInvoices } from '../src/features/invoices/invoice-demo.js';
 import { runDemoInvoiceControl } from '../src/features/invoice-control/invoice-control-demo.js';
 import { runDemoRecalculation } from '../src/features/price-recalculation/recalc-demo.js';
+import type { MunicipalityCreate } from '../src/features/municipalities/municipalities-schemas.js';
 import {
   DEMO_DRAFT_PERIOD,
   DEMO_SETTLEMENT_PERIOD,
   runDemoSettlements,
   storeDemoAltModel,
+  type DemoModel,
 } from '../src/features/settlements/settlement-demo.js';
 import type { Services } from '../src/services.js';
 import {
-  AREAS,
   DEMO_MONTH,
+  DK_PROFILE,
   generateDemo,
   priceRates,
-  PROVIDERS,
-  SERVICES,
   TAKEOVER_DATE,
+  type DemoCountry,
   type DemoData,
   type DemoGrant,
+  type DemoProfile,
   type DemoVisit,
 } from './demo-data.js';
 import { DEMO_LEVELS, demoLevelRates, demoRegimeLines, loadDemoLevels } from './demo-levels.js';
+import { SE_SETUP } from './demo-se.js';
 
 const WEEKDAY = ['', 'man', 'tir', 'ons', 'tor', 'fre', 'lør', 'søn'];
 const STATUS_DA: Record<DemoVisit['status'], string> = {
@@ -82,13 +85,47 @@ export function grantsCsv(grants: DemoGrant[]): string {
   return `${head}\n${rows.join('\n')}\n`;
 }
 
+/**
+ * Everything the loader needs to know of a country's demo beyond the generator's profile: the
+ * municipality, labels and notes in its language, its import files, its models, the steps that
+ * apply, and the people behind the tokens. DK below; SE in seeds/demo-se.ts.
+ */
+export interface DemoSetup {
+  profile: DemoProfile;
+  municipality: Omit<MunicipalityCreate, 'code'>;
+  /** The EAS scheme of the providers' electronic addresses. */
+  providerAddressScheme: string;
+  catalogueLabel: string;
+  priceList: { label: string; note: string };
+  /** Helhedspleje levels (seeds/demo-levels.ts): Danish. */
+  levels: boolean;
+  /** The annual price recalculation from the municipal provider's cost statement: Danish. */
+  recalculation: boolean;
+  grants: { csv: (grants: DemoGrant[]) => string; source: string; filename: string };
+  /** The visits file of a month, or of a week of it (the draft month). */
+  visits: { csv: (visits: DemoVisit[]) => string; source: string; filename: (period: string, week?: boolean) => string };
+  /** The model in force and the alternative stored beside it; absent: the Danish demo's. */
+  models?: { main: DemoModel; alt: DemoModel };
+  budget?: { areas: { urban: string; rural: string }; note: (factor: string) => string };
+  paymentBasisProvider: string;
+  /** The provider whose token and web user the demo creates. */
+  providerUser: string;
+  roleNames: Record<Role, string>;
+  people: Record<Role, string>;
+  /** The word of each role in the web users' names (demo-<word>[-<provider>]); absent: the role itself. */
+  userWords?: Record<Role, string>;
+}
+
 export interface DemoSummary {
   municipality: string;
+  country: DemoCountry;
   created: boolean;
   month: string;
   providers: number;
   services: number;
   priceRates: number;
+  /** The price list's time bands (DK: day / evening / night / weekend_holiday). */
+  priceBands: string[];
   citizens: number;
   choices: number;
   takeover: { from: string; to: string; effectiveFrom: string; moved: number } | null;
@@ -126,30 +163,18 @@ export type ImportRunner = (kind: 'visits' | 'grants', csv: string, source: stri
  */
 export async function loadDemo(
   services: Services,
-  opts: { code: string; citizens: number; actor: string; invoiceDir: string; reportDir?: string },
+  opts: { code: string; citizens: number; actor: string; invoiceDir: string; reportDir?: string; country?: DemoCountry },
   runImport: (who: Acting) => ImportRunner,
   progress: (message: string) => void = () => undefined,
 ): Promise<DemoSummary> {
-  const data = generateDemo({ citizens: opts.citizens });
+  const setup = opts.country === 'SE' ? SE_SETUP : DK_SETUP;
+  const data = generateDemo({ citizens: opts.citizens, profile: setup.profile });
   let created = false;
   let municipalityId: number;
   try {
     municipalityId = (await services.municipalities.getByCode(opts.code)).id;
   } catch {
-    municipalityId = (
-      await services.municipalities.create(opts.actor, {
-        code: opts.code,
-        name: 'Demo Kommune',
-        country: 'DK',
-        language: 'da',
-        companyNumber: '29189919',
-        electronicAddress: '5798000000056',
-        electronicAddressScheme: '0088',
-        address: 'Rådhustorvet 1, 6200 Demoby',
-        buyerReference: 'Ældre og Sundhed, hjemmepleje',
-        choiceNoticeRule: 'next_month_start',
-      })
-    ).id;
+    municipalityId = (await services.municipalities.create(opts.actor, { code: opts.code, ...setup.municipality })).id;
     created = true;
   }
   const who: Acting = {
@@ -157,59 +182,67 @@ export async function loadDemo(
     requestId: null,
   };
   let takeover: DemoSummary['takeover'] = null;
-  if (created) takeover = await loadMasterData(services, who, data, progress);
-  if (created) await loadDemoLevels(services, who, progress);
+  if (created) takeover = await loadMasterData(services, who, data, setup, progress);
+  if (created && setup.levels) await loadDemoLevels(services, who, progress);
 
   progress('importing grants');
   const imp = runImport(who);
-  const grantsImport = await imp('grants', grantsCsv(data.grants), 'visitation', 'demo-grants.csv');
+  const grantsImport = await imp('grants', setup.grants.csv(data.grants), setup.grants.source, setup.grants.filename);
   progress('importing visits');
   const visitsImport = await imp(
     'visits',
-    visitsCsv(data.visits),
-    'phoniro',
-    `demo-visits-${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}.csv`,
+    setup.visits.csv(data.visits),
+    setup.visits.source,
+    setup.visits.filename(`${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}`),
   );
 
   progress('weekly budget checks');
-  const budgetCheck = await runDemoBudgetChecks(services, opts.code);
+  const budgetCheck = await runDemoBudgetChecks(services, opts.code, setup.budget);
 
   progress('settling the demo month');
-  const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor });
+  const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor, model: setup.models?.main });
   settlements.push(...(await approveDrafts(services, who)));
-  const regimes = await demoRegimeLines(services, opts.code);
-  settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
+  const regimes = setup.levels ? await demoRegimeLines(services, opts.code) : [];
+  settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir, setup.paymentBasisProvider)));
   progress('issuing invoices');
   const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir);
   const count = async (table: string) =>
     Number(((await services.db(table).where({ municipality_id: municipalityId }).count({ n: '*' })) as [{ n: number }])[0].n);
   // The rates loaded, before the recalculation adds next year's list.
   const priceRates = await count('price_rates');
-  progress("recalculating the hourly prices from the municipal provider's costs");
-  const recalculation = await runDemoRecalculation(services, opts.code, {
-    citizens: opts.citizens,
-    actor: opts.actor,
-    invoiceDir: opts.invoiceDir,
-    reportDir: opts.reportDir ?? path.join(path.dirname(opts.invoiceDir), 'demo-recalculation'),
-  });
+  let recalculation: string[];
+  if (setup.recalculation) {
+    progress("recalculating the hourly prices from the municipal provider's costs");
+    recalculation = await runDemoRecalculation(services, opts.code, {
+      citizens: opts.citizens,
+      actor: opts.actor,
+      invoiceDir: opts.invoiceDir,
+      reportDir: opts.reportDir ?? path.join(path.dirname(opts.invoiceDir), 'demo-recalculation'),
+    });
+  } else {
+    recalculation = [
+      "Price recalculation skipped: the annual recalculation from the municipal provider's cost statement follows Danish rules",
+    ];
+  }
 
   progress(`a week of ${DEMO_DRAFT_PERIOD} left as drafts with open exceptions`);
-  const draftMonth = [await storeDemoAltModel(services, who)];
-  draftMonth.push(...(await loadDraftMonth(services, who, data, imp, opts.code, opts.actor)));
+  const draftMonth = [await storeDemoAltModel(services, who, setup.models)];
+  draftMonth.push(...(await loadDraftMonth(services, who, data, imp, opts.code, opts.actor, setup)));
 
   const providers = await services.providers.list(who, {}, { limit: 100, offset: 0 });
   const refOf = new Map(providers.items.map((p) => [p.ref, p.id]));
   const tokens: DemoSummary['tokens'] = [];
   const webUsers: DemoSummary['webUsers'] = [];
   const existingUsers = new Set((await services.webSessions.listUsers(who)).map((u) => u.username));
-  for (const [role, provider] of DEMO_ROLES) {
+  for (const [role, isProvider] of DEMO_ROLES) {
+    const provider = isProvider ? setup.providerUser : null;
     const providerId = provider ? refOf.get(provider)! : null;
     const t = await services.tokens.create(
       { municipalityId, actor: opts.actor },
-      { name: `${ROLE_NAMES[role]}${provider ? ` ${provider}` : ''} (demo)`, displayName: PEOPLE[role], role, providerId },
+      { name: `${setup.roleNames[role]}${provider ? ` ${provider}` : ''} (demo)`, displayName: setup.people[role], role, providerId },
     );
     tokens.push({ role, ...(provider ? { provider } : {}), token: t.token });
-    const username = `demo-${role.replace('_', '-')}${provider ? `-${provider.toLowerCase()}` : ''}`;
+    const username = `demo-${setup.userWords?.[role] ?? role.replace('_', '-')}${provider ? `-${provider.toLowerCase()}` : ''}`;
     if (existingUsers.has(username)) {
       webUsers.push({ role, ...(provider ? { provider } : {}), username, password: null });
       continue;
@@ -217,7 +250,7 @@ export async function loadDemo(
     const password = randomBytes(12).toString('base64url');
     await services.webSessions.createUser(who, {
       username,
-      displayName: PEOPLE[role],
+      displayName: setup.people[role],
       role,
       providerId,
       password,
@@ -227,11 +260,13 @@ export async function loadDemo(
 
   return {
     municipality: opts.code,
+    country: setup.profile.country,
     created,
     month: `${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}`,
     providers: providers.total,
     services: await count('services'),
     priceRates,
+    priceBands: [...setup.profile.timeBands],
     citizens: await count('citizens'),
     choices: await count('provider_choices'),
     takeover,
@@ -249,30 +284,54 @@ export async function loadDemo(
   };
 }
 
-/** A token and a web user for every role; the provider's for HJEM-SYD. */
-const DEMO_ROLES: ReadonlyArray<readonly [Role, string | null]> = [
-  ['admin', null],
-  ['finance', null],
-  ['budget_controller', null],
-  ['auditor', null],
-  ['provider', 'HJEM-SYD'],
+/** A token and a web user for every role; the provider's for the setup's provider (DK: HJEM-SYD). */
+const DEMO_ROLES: ReadonlyArray<readonly [Role, boolean]> = [
+  ['admin', false],
+  ['finance', false],
+  ['budget_controller', false],
+  ['auditor', false],
+  ['provider', true],
 ];
-/** The names people see where an action is attributed (the demo municipality is Danish). */
-const ROLE_NAMES: Record<Role, string> = {
-  admin: 'Administrator',
-  finance: 'Økonomi',
-  budget_controller: 'Budgetcontroller',
-  auditor: 'Revisor',
-  provider: 'Leverandør',
-};
 
-/** Display names: the demo's pages and audit attribute actions to people, not to token ids. */
-const PEOPLE: Record<Role, string> = {
-  admin: 'Mette Larsen',
-  finance: 'Anne Holm',
-  budget_controller: 'Lars Vestergaard',
-  auditor: 'Karin Dahl',
-  provider: 'Jonas Berg (HJEM-SYD)',
+/** The Danish demo, Demo Kommune (the default). */
+const DK_SETUP: DemoSetup = {
+  profile: DK_PROFILE,
+  municipality: {
+    name: 'Demo Kommune',
+    country: 'DK',
+    language: 'da',
+    companyNumber: '29189919',
+    electronicAddress: '5798000000056',
+    electronicAddressScheme: '0088',
+    address: 'Rådhustorvet 1, 6200 Demoby',
+    buyerReference: 'Ældre og Sundhed, hjemmepleje',
+    choiceNoticeRule: 'next_month_start',
+  },
+  providerAddressScheme: '0088',
+  catalogueLabel: 'Indsatskatalog 2026',
+  priceList: { label: 'Timepriser 2026', note: 'Demo: hverdag dag / aften / nat / weekend og helligdag' },
+  levels: true,
+  recalculation: true,
+  grants: { csv: grantsCsv, source: 'visitation', filename: 'demo-grants.csv' },
+  visits: { csv: visitsCsv, source: 'phoniro', filename: (period, week) => `demo-visits-${period}${week ? '-week' : ''}.csv` },
+  paymentBasisProvider: 'PLEJE-PLUS',
+  providerUser: 'HJEM-SYD',
+  /** The names people see where an action is attributed. */
+  roleNames: {
+    admin: 'Administrator',
+    finance: 'Økonomi',
+    budget_controller: 'Budgetcontroller',
+    auditor: 'Revisor',
+    provider: 'Leverandør',
+  },
+  /** Display names: the demo's pages and audit attribute actions to people, not to token ids. */
+  people: {
+    admin: 'Mette Larsen',
+    finance: 'Anne Holm',
+    budget_controller: 'Lars Vestergaard',
+    auditor: 'Karin Dahl',
+    provider: 'Jonas Berg (HJEM-SYD)',
+  },
 };
 
 /**
@@ -287,6 +346,7 @@ async function loadDraftMonth(
   runImport: ImportRunner,
   code: string,
   actor: string,
+  setup: DemoSetup,
 ): Promise<string[]> {
   const shift = (local: string | null) =>
     local === null ? null : DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm').plus({ weeks: 5 }).toFormat('yyyy-MM-dd HH:mm');
@@ -302,8 +362,8 @@ async function loadDraftMonth(
       cancelledAt: shift(v.cancelledAt),
     }))
     .filter((v) => v.plannedStart.startsWith(DEMO_DRAFT_PERIOD));
-  const counts = await runImport('visits', visitsCsv(may), 'phoniro', `demo-visits-${DEMO_DRAFT_PERIOD}-week.csv`);
-  const lines = await runDemoSettlements(services, code, { actor, period: DEMO_DRAFT_PERIOD });
+  const counts = await runImport('visits', setup.visits.csv(may), setup.visits.source, setup.visits.filename(DEMO_DRAFT_PERIOD, true));
+  const lines = await runDemoSettlements(services, code, { actor, period: DEMO_DRAFT_PERIOD, model: setup.models?.main });
   const drafts = await services.settlements.list(who, { period: DEMO_DRAFT_PERIOD, status: 'draft' }, { limit: 100, offset: 0 });
   let open = 0;
   for (const d of drafts.items)
@@ -331,18 +391,19 @@ async function approveDrafts(services: Services, who: Acting): Promise<string[]>
   return out;
 }
 
-async function loadMasterData(services: Services, who: Acting, data: DemoData, progress: (m: string) => void) {
+async function loadMasterData(services: Services, who: Acting, data: DemoData, setup: DemoSetup, progress: (m: string) => void) {
+  const { profile } = setup;
   progress('areas, providers, catalogue and prices');
-  for (const a of AREAS) await services.areas.create(who, a);
+  for (const a of ['urban', 'rural'] as const) await services.areas.create(who, { code: profile.areas[a], name: profile.areaNames[a] });
   const providerId = new Map<string, number>();
-  for (const p of PROVIDERS) {
+  for (const p of profile.providers) {
     const created = await services.providers.create(who, {
       ref: p.ref,
       name: p.name,
       kind: p.kind,
       companyNumber: p.companyNumber,
       electronicAddress: p.electronicAddress,
-      electronicAddressScheme: '0088',
+      electronicAddressScheme: setup.providerAddressScheme,
       // The municipality's own home-care unit charges no VAT to its own municipality.
       vatStatus: p.kind === 'municipal' ? 'not_registered' : 'registered',
       approvedFrom: p.approvedFrom,
@@ -355,18 +416,18 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
     providerId.set(p.ref, created.id);
   }
   await services.catalogue.createVersion(who, {
-    label: 'Indsatskatalog 2026',
+    label: setup.catalogueLabel,
     validFrom: '2026-01-01',
-    services: SERVICES.map((s) => ({ ...s })),
-    levels: DEMO_LEVELS,
+    services: profile.services.map((s) => ({ ...s })),
+    ...(setup.levels ? { levels: DEMO_LEVELS } : {}),
   });
   const list = await services.prices.create(who, {
-    label: 'Timepriser 2026',
+    label: setup.priceList.label,
     status: 'proposed',
     validFrom: '2026-01-01',
-    note: 'Demo: hverdag dag / aften / nat / weekend og helligdag',
-    rates: priceRates(),
-    levelRates: demoLevelRates(),
+    note: setup.priceList.note,
+    rates: priceRates(profile),
+    ...(setup.levels ? { levelRates: demoLevelRates() } : {}),
   });
   await services.prices.adopt(who, list.id);
 
@@ -374,7 +435,7 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
   for (const c of data.citizens) {
     const citizen = await services.citizens.create(who, { ref: c.ref, area: c.area });
     const granted = new Set(
-      data.grants.filter((g) => g.citizenRef === c.ref).map((g) => SERVICES.find((s) => s.code === g.serviceCode)!.category),
+      data.grants.filter((g) => g.citizenRef === c.ref).map((g) => profile.services.find((s) => s.code === g.serviceCode)!.category),
     );
     for (const [category, ref] of Object.entries(c.choices)) {
       if (!granted.has(category as never)) continue;
@@ -386,9 +447,10 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
       });
     }
   }
+  const { from, to } = profile.takeover;
   const moved = await services.choices.takeover(who, {
-    fromProviderId: providerId.get('OMSORG-NORD')!,
-    toProviderId: providerId.get('HJEM-SYD')!,
+    fromProviderId: providerId.get(from)!,
+    toProviderId: providerId.get(to)!,
     effectiveFrom: TAKEOVER_DATE,
   });
 
@@ -407,5 +469,5 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
       validTo: a.validTo,
     });
   }
-  return { from: 'OMSORG-NORD', to: 'HJEM-SYD', effectiveFrom: TAKEOVER_DATE, moved: moved.moved };
+  return { from, to, effectiveFrom: TAKEOVER_DATE, moved: moved.moved };
 }

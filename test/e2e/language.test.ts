@@ -6,6 +6,7 @@ import { buildServices, type Services } from '../../src/services.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { asAdmin } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { englishIn, READABLE } from '../helpers/english.js';
 import { aWebWorld } from '../helpers/web-builders.js';
 import { hasChromium, launchBrowser, reportSkipped, serve, signInWithToken, type RunningBrowser } from './browser.js';
 
@@ -13,60 +14,6 @@ reportSkipped('test/e2e/language.test.ts (no English on Danish and Swedish pages
 
 const t = useTestDatabase();
 
-/**
- * English words that have no place on a Danish or Swedish page: engine messages, error pages,
- * chart axes, codes and token ids (issue 19). Matched as whole words, case-insensitive, in what
- * the reader sees: the text of the page, titles, labels and the chart's texts.
- */
-const ENGLISH = [
-  'the',
-  'and',
-  'of',
-  'not found',
-  'granted',
-  'grant',
-  'on',
-  'minutes',
-  'registered',
-  'hours',
-  'week',
-  'settlement',
-  'invoice',
-  'provider',
-  'citizen',
-  'approved',
-  'draft',
-  'exception',
-  'your role',
-  'may not',
-  'chosen',
-  'affordable',
-  'per week',
-  'sign in',
-  'sign out',
-  'download',
-  'show',
-  'cli:root',
-  'token:',
-  'urban',
-  'rural',
-  'personal_care',
-  'weekend_holiday',
-];
-
-const englishIn = (text: string) =>
-  ENGLISH.filter((w) =>
-    new RegExp(`(^|[^\\p{L}\\p{N}_:])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[^\\p{L}\\p{N}_])`, 'iu').test(text),
-  );
-
-/** Everything a reader sees or hears on the page. */
-// Runs in the page (a string, so the test needs no DOM types).
-const READABLE = `(() => {
-  const attrs = [...document.querySelectorAll('[title], [aria-label], [alt], [placeholder]')].flatMap((e) =>
-    ['title', 'aria-label', 'alt', 'placeholder'].map((a) => e.getAttribute(a) ?? ''));
-  const svg = [...document.querySelectorAll('svg')].map((s) => s.textContent ?? '');
-  return [document.title, document.body.innerText, ...attrs, ...svg].join('\\n');
-})()`;
 const readable = (page: Page) => page.evaluate<string>(READABLE);
 
 /**

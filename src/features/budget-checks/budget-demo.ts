@@ -32,7 +32,13 @@ const DEMO_LINES = [
  * (audited like any budget). Later runs re-run the weeks, which replaces their results and
  * adds to the run history.
  */
-export async function runDemoBudgetChecks(services: Services, municipalityCode: string): Promise<string[]> {
+export async function runDemoBudgetChecks(
+  services: Services,
+  municipalityCode: string,
+  /** The demo's area codes for urban / rural, and the note kept with each budget (in the municipality's language). */
+  o: { areas?: { urban: string; rural: string }; note?: (factor: string) => string } = {},
+): Promise<string[]> {
+  const areaOf = (a: 'urban' | 'rural') => o.areas?.[a] ?? a;
   const m = await services.municipalities.getByCode(municipalityCode);
   const who: Acting = {
     principal: { municipalityId: m.id, role: 'admin', providerId: null, actor: 'demo', tokenId: null },
@@ -48,7 +54,7 @@ export async function runDemoBudgetChecks(services: Services, municipalityCode: 
     const probe = evaluateWeek({
       week: reference,
       ...inputs,
-      budgets: DEMO_LINES.map((l, i) => ({ id: i, category: l.category, area: l.area, amount: new Decimal(0) })),
+      budgets: DEMO_LINES.map((l, i) => ({ id: i, category: l.category, area: areaOf(l.area), amount: new Decimal(0) })),
       settings: checkSettingsOf(await services.budgetChecks.getSettings(who)),
     });
     for (const [i, l] of DEMO_LINES.entries()) {
@@ -56,9 +62,9 @@ export async function runDemoBudgetChecks(services: Services, municipalityCode: 
       await services.budgetChecks.createBudget(who, {
         year: 2026,
         category: l.category,
-        area: l.area,
+        area: areaOf(l.area),
         amount: amount.toFixed(2),
-        note: `demo: ${l.factor} × the granted cost of 2026-W15, annualised`,
+        note: o.note ? o.note(l.factor) : `demo: ${l.factor} × the granted cost of 2026-W15, annualised`,
       });
     }
     out.push(
@@ -66,7 +72,7 @@ export async function runDemoBudgetChecks(services: Services, municipalityCode: 
     );
     out.push(
       ...DEMO_LINES.map(
-        (l, i) => `  ${l.category} / ${areaName(areas, l.area)}: ${l.factor} × ${probe.lines[i]!.grantedCost.toFixed(2)} a week`,
+        (l, i) => `  ${l.category} / ${areaName(areas, areaOf(l.area))}: ${l.factor} × ${probe.lines[i]!.grantedCost.toFixed(2)} a week`,
       ),
     );
   }

@@ -134,7 +134,7 @@ export const GRANT_FIELDS = [
     required: false,
     aliases: ['to', 'gyldig_til', 'til', 'til_dato', 'slutdato', 'giltig_till', 'till', 'till_datum', 'slutdatum'],
   },
-  { name: 'duration', required: false, aliases: ['duration_kind', 'varighed', 'varaktighed'] },
+  { name: 'duration', required: false, aliases: ['duration_kind', 'varighed', 'varaktighed', 'varaktighet'] },
 ] as const satisfies readonly FieldSpec[];
 
 /** Maps every folded name and alias of `fields` to the field's index. */

@@ -8,7 +8,8 @@ export interface VatRate {
   exemptionReason: string | null;
 }
 
-const NOT_CHARGED: Record<Exclude<VatStatus, 'registered'>, VatRate> = {
+/** The engine's reasons (stored in English with the settlement; pages show them in their language). */
+export const NOT_CHARGED: Record<Exclude<VatStatus, 'registered'>, VatRate> = {
   exempt: { percent: new Decimal(0), exemptionReason: 'The provider is exempt from VAT' },
   not_registered: { percent: new Decimal(0), exemptionReason: 'The provider is not registered for VAT' },
 };

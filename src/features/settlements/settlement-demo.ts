@@ -64,13 +64,24 @@ export const DEMO_ALT_MODEL = {
   },
 };
 
+/** A demo's model: its stored name, the description kept with it, and its document. */
+export interface DemoModel {
+  name: string;
+  description: string;
+  document: Record<string, unknown>;
+}
+
+/** The Danish demo's models; the Swedish demo passes its own (seeds/demo-se.ts). */
+const DK_MODELS: { main: DemoModel; alt: DemoModel } = {
+  main: { name: DEMO_MODEL_NAME, description: 'demo model (seeds)', document: DEMO_MODEL },
+  alt: { name: DEMO_ALT_MODEL_NAME, description: 'demo alternative (seeds)', document: DEMO_ALT_MODEL },
+};
+
 /** Stores the alternative model once (not assigned to anyone); a second call finds it. */
-export async function storeDemoAltModel(services: Services, who: Acting): Promise<string> {
-  const existing = await modelsStore.byName(services.db, who.principal.municipalityId, DEMO_ALT_MODEL_NAME);
-  const m =
-    existing ??
-    (await services.models.create(who, { name: DEMO_ALT_MODEL_NAME, description: 'demo alternative (seeds)', document: DEMO_ALT_MODEL }));
-  return `  model ${m.name}@${m.version} ${existing ? 'exists' : 'stored'} beside ${DEMO_MODEL_NAME} (not in force): compare them at /app/compare`;
+export async function storeDemoAltModel(services: Services, who: Acting, models = DK_MODELS): Promise<string> {
+  const existing = await modelsStore.byName(services.db, who.principal.municipalityId, models.alt.name);
+  const m = existing ?? (await services.models.create(who, models.alt));
+  return `  model ${m.name}@${m.version} ${existing ? 'exists' : 'stored'} beside ${models.main.name} (not in force): compare them at /app/compare`;
 }
 
 /**
@@ -81,7 +92,7 @@ export async function storeDemoAltModel(services: Services, who: Acting): Promis
 export async function runDemoSettlements(
   services: Services,
   municipalityCode: string,
-  o: { actor?: string; period?: string } = {},
+  o: { actor?: string; period?: string; model?: DemoModel } = {},
 ): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
   const who: Acting = {
@@ -89,9 +100,9 @@ export async function runDemoSettlements(
     requestId: null,
   };
   const period = o.period ?? DEMO_SETTLEMENT_PERIOD;
-  const existing = await modelsStore.byName(services.db, m.id, DEMO_MODEL_NAME);
-  const model =
-    existing ?? (await services.models.create(who, { name: DEMO_MODEL_NAME, description: 'demo model (seeds)', document: DEMO_MODEL }));
+  const main = o.model ?? DK_MODELS.main;
+  const existing = await modelsStore.byName(services.db, m.id, main.name);
+  const model = existing ?? (await services.models.create(who, main));
   const inForce = await services.models.listAssignments(who, { activeOn: `${period}-01` }, { limit: 100, offset: 0 });
   if (!inForce.items.some((a) => a.providerId === null)) await services.models.assign(who, model.id, { validFrom: '2026-01-01' });
   const result = await services.settlements.run(who, { period });

@@ -10,6 +10,8 @@ import { PeriodText } from '../settlements/settlement-period.js';
 import type { ModelVersion } from '../models/models-schemas.js';
 import type { Settlement, SettlementLine } from '../settlements/settlement-schemas.js';
 import { html, query, type Html } from './html.js';
+import { NOT_CHARGED } from '../reimbursement/vat-rate.js';
+import type { T } from './web-text.js';
 import { actorNames } from '../auth/actor-names.js';
 import { exceptionText, explainReason } from '../settlements/reason-words.js';
 import { labelsFor } from '../invoices/invoice-labels.js';
@@ -32,6 +34,14 @@ import { safeNext } from './web-auth.js';
 import { ownProviderDetails } from './provider-details.js';
 
 const safeBack = (v: unknown, fallback: string) => safeNext(v, fallback);
+
+/** The engine's own VAT reasons (vat-rate.ts) in the page's language; a model's reason is shown as the model words it. */
+const vatReasonText = (t: T, reason: string) =>
+  reason === NOT_CHARGED.not_registered.exemptionReason
+    ? t.vatReasonNotRegistered
+    : reason === NOT_CHARGED.exempt.exemptionReason
+      ? t.vatReasonExempt
+      : reason;
 
 const LINES_PER_PAGE = 200;
 const EXCEPTIONS_PER_PAGE = 100;
@@ -292,7 +302,7 @@ async function detail(services: Services, req: Request, res: Response) {
     <table>
       <caption>${c.t.vatGroups}</caption>
       <thead><tr><th scope="col">${c.t.vatPercent}</th><th scope="col" class="num">${c.t.base}</th><th scope="col" class="num">${c.t.vat}</th></tr></thead>
-      <tbody>${s.vatGroups.map((g) => html`<tr><th scope="row">${f.number(g.percent, 0)} %${g.exemptionReason ? html` <span class="muted">${g.exemptionReason}</span>` : ''}</th><td class="num">${f.money(g.base)}</td><td class="num">${f.money(g.vat)}</td></tr>`)}</tbody>
+      <tbody>${s.vatGroups.map((g) => html`<tr><th scope="row">${f.number(g.percent, 0)} %${g.exemptionReason ? html` <span class="muted">${vatReasonText(c.t, g.exemptionReason)}</span>` : ''}</th><td class="num">${f.money(g.base)}</td><td class="num">${f.money(g.vat)}</td></tr>`)}</tbody>
     </table>
 
     <h2 id="lines">${c.t.linesTitle}</h2>

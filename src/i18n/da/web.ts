@@ -370,5 +370,7 @@ export const web: WebWords = {
   companyNumber: 'CVR-nummer',
   address: 'Adresse',
   electronicAddress: 'Elektronisk adresse',
-  bankAccount: 'Bankkonto',
+  bankAccount: 'Bankkonto', // demo-se
+  vatReasonNotRegistered: 'Ikke momspligtig: leverandøren er ikke registreret for moms',
+  vatReasonExempt: 'Momsfritaget: leverandøren er fritaget for moms',
 };

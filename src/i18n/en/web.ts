@@ -369,7 +369,9 @@ export const web = {
   companyNumber: 'Company number',
   address: 'Address',
   electronicAddress: 'Electronic address',
-  bankAccount: 'Bank account',
+  bankAccount: 'Bank account', // demo-se
+  vatReasonNotRegistered: 'Not subject to VAT: the provider is not registered for VAT',
+  vatReasonExempt: 'Exempt from VAT: the provider is exempt',
 };
 
 export type WebWords = Record<keyof typeof web, string>;

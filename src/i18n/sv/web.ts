@@ -370,5 +370,7 @@ export const web: WebWords = {
   companyNumber: 'Organisationsnummer',
   address: 'Adress',
   electronicAddress: 'Elektronisk adress',
-  bankAccount: 'Bankkonto',
+  bankAccount: 'Bankkonto', // demo-se
+  vatReasonNotRegistered: 'Ej momspliktig: utföraren är inte momsregistrerad',
+  vatReasonExempt: 'Undantaget från skatteplikt: utföraren är befriad från moms',
 };
