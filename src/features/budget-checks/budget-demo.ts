@@ -4,6 +4,8 @@ import type { Services } from '../../services.js';
 import { evaluateWeek, weekShare } from './budget-check-evaluator.js';
 import { loadWeekInputs } from './budget-check-store.js';
 import { checkSettingsOf } from './budgets-store.js';
+import { tr } from '../../i18n/i18n.js';
+import { categoryLabel, formatNumber } from '../invoices/invoice-labels.js';
 import { followUpLines, verdictLines } from './budget-report.js';
 import { isoWeek, weeksOf } from './iso-week.js';
 
@@ -25,7 +27,8 @@ const DEMO_LINES = [
 ] as const;
 
 /**
- * Runs the weekly check for the demo weeks and the April follow-up, and returns printable lines.
+ * Runs the weekly check for the demo weeks and the April follow-up, and returns printable lines
+ * in the municipality's language.
  * The demo data has no budget: on the first run, 2026 budget lines are derived from the granted
  * cost of week 15 (see DEMO_LINES), rounded to whole thousands, and written through the service
  * (audited like any budget). Later runs re-run the weeks, which replaces their results and
@@ -38,6 +41,7 @@ export async function runDemoBudgetChecks(services: Services, municipalityCode: 
     requestId: null,
   };
   const out: string[] = [];
+  const lang = m.language;
   const existing = await services.budgetChecks.listBudgets(who, { year: 2026 }, { limit: 1, offset: 0 });
   if (existing.total === 0) {
     // The granted cost per line in the reference week: the evaluator with provisional (zero) budgets.
@@ -59,14 +63,23 @@ export async function runDemoBudgetChecks(services: Services, municipalityCode: 
         note: `demo: ${l.factor} × the granted cost of 2026-W15, annualised`,
       });
     }
+    const hours = tr(lang, 'cli', 'cliHours', { hours: formatNumber(new Decimal(probe.grantedMinutes).div(60), 2, lang) });
+    out.push(tr(lang, 'cli', 'budgetDemoCreated', { hours }));
     out.push(
-      `Demo budgets 2026 created from the granted cost of 2026-W15 (${new Decimal(probe.grantedMinutes).div(60).toFixed(2)} h granted that week):`,
+      ...DEMO_LINES.map(
+        (l, i) =>
+          `  ${tr(lang, 'cli', 'budgetDemoLine', {
+            category: categoryLabel(l.category, lang),
+            area: l.area,
+            factor: formatNumber(l.factor, 2, lang),
+            cost: formatNumber(probe.lines[i]!.grantedCost, 2, lang),
+          })}`,
+      ),
     );
-    out.push(...DEMO_LINES.map((l, i) => `  ${l.category} / ${l.area}: ${l.factor} × ${probe.lines[i]!.grantedCost.toFixed(2)} a week`));
   }
   for (const week of DEMO_WEEKS) {
-    out.push(...verdictLines(await services.budgetChecks.runWeek(who, week, 'demo')));
+    out.push(...verdictLines(await services.budgetChecks.runWeek(who, week, 'demo'), lang));
   }
-  out.push(...followUpLines(await services.budgetChecks.followUp(who, '2026-04', 3)));
+  out.push(...followUpLines(await services.budgetChecks.followUp(who, '2026-04', 3), lang));
   return out;
 }
