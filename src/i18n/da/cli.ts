@@ -112,4 +112,28 @@ export const cli: CliWords = {
   budgetImported: 'budgetlinjer: {rows} læst, {created} oprettet, {updated} opdateret, {unchanged} uændret',
   budgetDemoCreated: 'Demobudgetter 2026 oprettet ud fra den visiterede udgift i 2026-W15 ({hours} visiteret den uge):',
   budgetDemoLine: '{category} / {area}: {factor} × {cost} om ugen',
+  // cli-words: invoices
+  invoiceKind_invoice: 'faktura',
+  invoiceKind_supplementary_invoice: 'tillægsfaktura',
+  invoiceKind_credit_note: 'kreditnota',
+  invoiceKind_internal_statement: 'intern afregning',
+  invoiceKind_internal_correction: 'intern korrektion',
+  invoiceDates: 'udstedt {issued}, forfald {due}',
+  invoiceCorrects: ', korrigerer {number}',
+  invoiceIssued: 'udstedt: {line}',
+  invoiceAlreadyIssued: 'allerede udstedt: {line}',
+  invoiceFile: '{file}: {format} af {number} ({bytes} byte)',
+  invoiceCsv_one: '{file}: afregning {id}, {count} linje',
+  invoiceCsv_other: '{file}: afregning {id}, {count} linjer',
+  invoiceSettings_one:
+    'betalingsfrist {count} dag; faktureringsform {mode}; egen leverandør {inHouse}; køberreference {reference}; tolerance for modtagne fakturaer {tolerance}',
+  invoiceSettings_other:
+    'betalingsfrist {count} dage; faktureringsform {mode}; egen leverandør {inHouse}; køberreference {reference}; tolerance for modtagne fakturaer {tolerance}',
+  inHouseInvoiced: 'faktureres',
+  inHouseStatement: 'intern afregning',
+  notSet: '(ikke angivet)',
+  providerMode: '{provider}: faktureringsform {mode}; selvfaktureringsaftale {agreement}',
+  municipalitysMode: 'kommunens',
+  agreementNotRecorded: 'ikke registreret',
+  noInvoices: 'ingen fakturaer',
 };

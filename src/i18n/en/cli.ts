@@ -109,6 +109,30 @@ export const cli = {
   budgetImported: 'budget lines: {rows} read, {created} created, {updated} updated, {unchanged} unchanged',
   budgetDemoCreated: 'Demo budgets 2026 created from the granted cost of 2026-W15 ({hours} granted that week):',
   budgetDemoLine: '{category} / {area}: {factor} × {cost} a week',
+  // cli-words: invoices
+  invoiceKind_invoice: 'invoice',
+  invoiceKind_supplementary_invoice: 'supplementary invoice',
+  invoiceKind_credit_note: 'credit note',
+  invoiceKind_internal_statement: 'internal statement',
+  invoiceKind_internal_correction: 'internal correction',
+  invoiceDates: 'issued {issued}, due {due}',
+  invoiceCorrects: ', corrects {number}',
+  invoiceIssued: 'issued: {line}',
+  invoiceAlreadyIssued: 'already issued: {line}',
+  invoiceFile: '{file}: {format} of {number} ({bytes} bytes)',
+  invoiceCsv_one: '{file}: settlement {id}, {count} line',
+  invoiceCsv_other: '{file}: settlement {id}, {count} lines',
+  invoiceSettings_one:
+    'payment terms {count} day; invoicing mode {mode}; in-house provider {inHouse}; buyer reference {reference}; received-invoice tolerance {tolerance}',
+  invoiceSettings_other:
+    'payment terms {count} days; invoicing mode {mode}; in-house provider {inHouse}; buyer reference {reference}; received-invoice tolerance {tolerance}',
+  inHouseInvoiced: 'invoiced',
+  inHouseStatement: 'internal statement',
+  notSet: '(not set)',
+  providerMode: '{provider}: invoicing mode {mode}; self-billing agreement {agreement}',
+  municipalitysMode: "the municipality's",
+  agreementNotRecorded: 'not recorded',
+  noInvoices: 'no invoices',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

@@ -112,4 +112,28 @@ export const cli: CliWords = {
   budgetImported: 'budgetrader: {rows} lästa, {created} skapade, {updated} uppdaterade, {unchanged} oförändrade',
   budgetDemoCreated: 'Demobudgetar 2026 skapade utifrån den beviljade kostnaden för 2026-W15 ({hours} beviljat den veckan):',
   budgetDemoLine: '{category} / {area}: {factor} × {cost} i veckan',
+  // cli-words: invoices
+  invoiceKind_invoice: 'faktura',
+  invoiceKind_supplementary_invoice: 'tilläggsfaktura',
+  invoiceKind_credit_note: 'kreditfaktura',
+  invoiceKind_internal_statement: 'intern redovisning',
+  invoiceKind_internal_correction: 'intern rättelse',
+  invoiceDates: 'utfärdad {issued}, förfaller {due}',
+  invoiceCorrects: ', rättar {number}',
+  invoiceIssued: 'utfärdad: {line}',
+  invoiceAlreadyIssued: 'redan utfärdad: {line}',
+  invoiceFile: '{file}: {format} för {number} ({bytes} byte)',
+  invoiceCsv_one: '{file}: ersättningskörning {id}, {count} rad',
+  invoiceCsv_other: '{file}: ersättningskörning {id}, {count} rader',
+  invoiceSettings_one:
+    'betalningsvillkor {count} dag; faktureringssätt {mode}; egen regi {inHouse}; köparreferens {reference}; tolerans för mottagna fakturor {tolerance}',
+  invoiceSettings_other:
+    'betalningsvillkor {count} dagar; faktureringssätt {mode}; egen regi {inHouse}; köparreferens {reference}; tolerans för mottagna fakturor {tolerance}',
+  inHouseInvoiced: 'faktureras',
+  inHouseStatement: 'intern redovisning',
+  notSet: '(inte angiven)',
+  providerMode: '{provider}: faktureringssätt {mode}; självfaktureringsavtal {agreement}',
+  municipalitysMode: 'kommunens',
+  agreementNotRecorded: 'inte registrerat',
+  noInvoices: 'inga fakturor',
 };
