@@ -1,4 +1,3 @@
-import { Decimal } from 'decimal.js';
 import { tr, type KeyOf, type Params } from '../../i18n/i18n.js';
 import { formatNumber, formatRateLocal } from '../invoices/invoice-labels.js';
 import type { Language } from '../invoices/invoice-types.js';
@@ -15,7 +14,7 @@ function wordsFor(lang: Language) {
   return {
     w,
     /** A decimal as it comes (keeping its decimals), in the language's digits: 1.234,50 in Danish. */
-    dec: (s: string) => formatNumber(s, new Decimal(s).decimalPlaces(), lang),
+    dec: (s: string) => formatNumber(s, /\.(\d+)$/.exec(s)?.[1]?.length ?? 0, lang),
     /** An amount with two decimals in the language's digits. */
     money: (s: string) => formatNumber(s, 2, lang),
   };

@@ -133,6 +133,38 @@ export const cli = {
   municipalitysMode: "the municipality's",
   agreementNotRecorded: 'not recorded',
   noInvoices: 'no invoices',
+  // cli-words: price recalculation
+  recalcHead_one:
+    'Price recalculation {year} (#{id}, {status}): policy {policy}, overhead {overhead}, prices to {count} decimal {rounding}, published incl. {vat} % VAT',
+  recalcHead_other:
+    'Price recalculation {year} (#{id}, {status}): policy {policy}, overhead {overhead}, prices to {count} decimals {rounding}, published incl. {vat} % VAT',
+  recalcPolicy_none: 'none',
+  recalcPolicy_upward_only: 'upward only',
+  recalcPolicy_symmetric: 'symmetric',
+  recalcNoOverhead: 'none',
+  recalcRounding_up: 'rounded up',
+  recalcRounding_half_up: 'half-up',
+  recalcCosts: 'costs {total} {currency}, of which assessment unit excluded {excluded}, allocated {allocated}',
+  recalcCost: 'cost',
+  recalcOverhead: ' × {percent} % overhead',
+  recalcLevelUnit_one: ' × {count} day = {unit}',
+  recalcLevelUnit_other: ' × {count} days = {unit}',
+  recalcPrice: '→ price {price} (published {published} incl. VAT)',
+  recalcPaid: 'paid {rate} for {hours} → {settlement}',
+  recalcSettle: 'settle {amount}/h',
+  recalcNotSettled: 'not settled ({difference})',
+  recalcAdjustment: 'adjustment',
+  lineCount_one: '{count} line',
+  lineCount_other: '{count} lines',
+  recalcPaymentBasis: 'payment basis {reference}',
+  recalcNothing: 'nothing to settle',
+  recalcNotIssued: 'not issued yet',
+  recalcApproved: 'approved recalculation {id} of {year}; proposed price list {priceList}',
+  recalcAdopted: 'adopted price list {priceList} from recalculation {id} of {year}',
+  recalcReportFile: '{file}: report of the {year} recalculation ({bytes} bytes)',
+  prefixSent: 'sent',
+  prefixIssued: 'issued',
+  prefixExists: 'exists',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;
