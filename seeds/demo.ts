@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import type { Role } from '../src/features/auth/auth-types.js';
+import type { Language } from '../src/features/invoices/invoice-types.js';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import { runDemoBudgetChecks } from '../src/features/budget-checks/budget-demo.js';
 import { issueDemoInvoices } from '../src/features/invoices/invoice-demo.js';
@@ -125,7 +126,7 @@ export type ImportRunner = (kind: 'visits' | 'grants', csv: string, source: stri
  */
 export async function loadDemo(
   services: Services,
-  opts: { code: string; citizens: number; actor: string; invoiceDir: string; reportDir?: string },
+  opts: { code: string; citizens: number; actor: string; invoiceDir: string; reportDir?: string; language?: Language | undefined },
   runImport: (who: Acting) => ImportRunner,
   progress: (message: string) => void = () => undefined,
 ): Promise<DemoSummary> {
@@ -171,15 +172,15 @@ export async function loadDemo(
   );
 
   progress('weekly budget checks');
-  const budgetCheck = await runDemoBudgetChecks(services, opts.code);
+  const budgetCheck = await runDemoBudgetChecks(services, opts.code, opts.language);
 
   progress('settling the demo month');
-  const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor });
+  const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor, language: opts.language });
   settlements.push(...(await approveDrafts(services, who)));
   const regimes = await demoRegimeLines(services, opts.code);
   settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
   progress('issuing invoices');
-  const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir);
+  const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir, opts.language);
   const count = async (table: string) =>
     Number(((await services.db(table).where({ municipality_id: municipalityId }).count({ n: '*' })) as [{ n: number }])[0].n);
   // The rates loaded, before the recalculation adds next year's list.
@@ -190,11 +191,12 @@ export async function loadDemo(
     actor: opts.actor,
     invoiceDir: opts.invoiceDir,
     reportDir: opts.reportDir ?? path.join(path.dirname(opts.invoiceDir), 'demo-recalculation'),
+    language: opts.language,
   });
 
   progress(`a week of ${DEMO_DRAFT_PERIOD} left as drafts with open exceptions`);
   const draftMonth = [await storeDemoAltModel(services, who)];
-  draftMonth.push(...(await loadDraftMonth(services, who, data, imp, opts.code, opts.actor)));
+  draftMonth.push(...(await loadDraftMonth(services, who, data, imp, opts.code, opts.actor, opts.language)));
 
   const providers = await services.providers.list(who, {}, { limit: 100, offset: 0 });
   const refOf = new Map(providers.items.map((p) => [p.ref, p.id]));
@@ -286,6 +288,7 @@ async function loadDraftMonth(
   runImport: ImportRunner,
   code: string,
   actor: string,
+  language: Language | undefined,
 ): Promise<string[]> {
   const shift = (local: string | null) =>
     local === null ? null : DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm').plus({ weeks: 5 }).toFormat('yyyy-MM-dd HH:mm');
@@ -302,7 +305,7 @@ async function loadDraftMonth(
     }))
     .filter((v) => v.plannedStart.startsWith(DEMO_DRAFT_PERIOD));
   const counts = await runImport('visits', visitsCsv(may), 'phoniro', `demo-visits-${DEMO_DRAFT_PERIOD}-week.csv`);
-  const lines = await runDemoSettlements(services, code, { actor, period: DEMO_DRAFT_PERIOD });
+  const lines = await runDemoSettlements(services, code, { actor, period: DEMO_DRAFT_PERIOD, language });
   const drafts = await services.settlements.list(who, { period: DEMO_DRAFT_PERIOD, status: 'draft' }, { limit: 100, offset: 0 });
   let open = 0;
   for (const d of drafts.items)

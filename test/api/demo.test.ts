@@ -213,7 +213,7 @@ describe('the demo municipality', () => {
     );
     expect(docs.length).toBeGreaterThanOrEqual(1);
     for (const d of docs) expect(d.kind).toBe(Number(d.total_incl_vat) < 0 ? 'credit_note' : 'supplementary_invoice');
-    expect(first.recalculation[0]).toMatch(/^Price recalculation 2026 \(#\d+, approved\): policy symmetric, overhead 6 %/);
+    expect(first.recalculation[0]).toMatch(/^Efterberegning af timepriser 2026 \(#\d+, godkendt\): regulering symmetrisk, overhead 6 %/);
     expect(first.recalculation.at(-1)).toMatch(/new price list \d+ adopted from 2027-01-01/);
     expect((await readdir(reportDir)).sort()).toEqual(['price-recalculation-2026.json', 'price-recalculation-2026.pdf']);
   });

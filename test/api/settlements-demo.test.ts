@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importRunner } from '../../seeds/demo-command.js';
+import { importRunner, summaryLines } from '../../seeds/demo-command.js';
 import { loadDemo } from '../../seeds/demo.js';
 import { formatNumber } from '../../src/features/invoices/invoice-labels.js';
 import { runDemoSettlements } from '../../src/features/settlements/settlement-demo.js';
@@ -28,13 +28,14 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
   afterAll(() => fs.rmSync(invoiceDir, { recursive: true, force: true }));
 
   it('settles every provider with citizens in the month and prints one line each', async () => {
-    expect(first[0]).toBe('Settlements 2026-04 — 4 providers, amounts in DKK');
+    // The demo municipality is Danish: its lines print in Danish, with Danish digits.
+    expect(first[0]).toBe('Afregninger 2026-04 — 4 leverandører, beløb i DKK');
     const rows = first.slice(2);
     expect(rows.map((r) => r.trim().split(/\s+/).slice(0, 2))).toEqual([
-      ['HJEM-SYD', 'created'],
-      ['KOMMUNAL', 'created'],
-      ['OMSORG-NORD', 'created'],
-      ['PLEJE-PLUS', 'created'],
+      ['HJEM-SYD', 'oprettet'],
+      ['KOMMUNAL', 'oprettet'],
+      ['OMSORG-NORD', 'oprettet'],
+      ['PLEJE-PLUS', 'oprettet'],
     ]);
     const settlements = await t
       .db('settlements as s')
@@ -56,7 +57,7 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
       const rate = s.vat_status === 'registered' ? 0.25 : 0;
       expect(Math.abs(Number(s.vat) - Number(s.total_excl_vat) * rate)).toBeLessThanOrEqual(0.005);
       const row = rows.find((r) => r.includes(`#${s.id} `))!;
-      expect(row.trim().split(/\s+/).slice(4, 7)).toEqual([s.total_excl_vat, s.vat, s.total_incl_vat].map((x) => formatNumber(x, 2, 'en')));
+      expect(row.trim().split(/\s+/).slice(4, 7)).toEqual([s.total_excl_vat, s.vat, s.total_incl_vat].map((x) => formatNumber(x, 2, 'da')));
     }
     // The demo has hospital stays, no-shows, double staffing and Easter: all of them show in the reason codes.
     const codes = new Set((await t.db('settlement_lines').select('reason_codes')).flatMap((r) => r.reason_codes as string[]));
@@ -145,13 +146,26 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
     expect(page.text).not.toMatch(/1 × besøg/);
   });
 
+  it("prints the demo's summary in the language asked for (the CLI's --lang, else the municipality's)", () => {
+    const da = summaryLines(summary, 'http://localhost:3000', 'da');
+    expect(da[0]).toBe('Demokommune "demo" indlæst (demomåned 2026-04)');
+    expect(da).toContain('Indlæsninger (idempotente: en ny kørsel melder dem uændrede)');
+    expect(da).toContainEqual(expect.stringMatching(/^ {2}besøg +modtaget \d+, uændret 0, opdateret 0, afvist \d+$/));
+    expect(da).toContain('Ugentligt budgettjek (visiterede mod budgetterede timer)');
+    const sv = summaryLines(summary, null, 'sv');
+    expect(sv[0]).toBe('Demokommun "demo" inläst (demomånad 2026-04)');
+    expect(sv[1]).toMatch(/^ {2}utförare 4 \(1 kommunal, 3 privata\), insatser \d+, taxor \d+/);
+    expect(sv).toContain('API-nycklar skapade vid denna körning (visas en gång):');
+    expect(sv.some((l) => l.startsWith('Prova:'))).toBe(false);
+  });
+
   it('is idempotent: a second call changes nothing (approved settlements have no difference, the empty draft is unchanged)', async () => {
     const again = await runDemoSettlements(app.services, 'demo', { actor: 'test' });
     expect(again.slice(2).map((r) => r.trim().split(/\s+/).slice(0, 2))).toEqual([
-      ['HJEM-SYD', 'identical'],
-      ['KOMMUNAL', 'identical'],
-      ['OMSORG-NORD', 'unchanged'],
-      ['PLEJE-PLUS', 'identical'],
+      ['HJEM-SYD', 'identisk'],
+      ['KOMMUNAL', 'identisk'],
+      ['OMSORG-NORD', 'uændret'],
+      ['PLEJE-PLUS', 'identisk'],
     ]);
     expect(await t.db('settlements').where({ period_start: '2026-04-01', kind: 'correction' }).count({ n: '*' })).toEqual([{ n: 0 }]);
     // The one-off is not paid again.

@@ -5,6 +5,7 @@ import { evaluateWeek, weekShare } from './budget-check-evaluator.js';
 import { loadWeekInputs } from './budget-check-store.js';
 import { checkSettingsOf } from './budgets-store.js';
 import { tr } from '../../i18n/i18n.js';
+import type { Language } from '../invoices/invoice-types.js';
 import { categoryLabel, formatNumber } from '../invoices/invoice-labels.js';
 import { followUpLines, verdictLines } from './budget-report.js';
 import { isoWeek, weeksOf } from './iso-week.js';
@@ -28,20 +29,20 @@ const DEMO_LINES = [
 
 /**
  * Runs the weekly check for the demo weeks and the April follow-up, and returns printable lines
- * in the municipality's language.
+ * in `language`, else the municipality's.
  * The demo data has no budget: on the first run, 2026 budget lines are derived from the granted
  * cost of week 15 (see DEMO_LINES), rounded to whole thousands, and written through the service
  * (audited like any budget). Later runs re-run the weeks, which replaces their results and
  * adds to the run history.
  */
-export async function runDemoBudgetChecks(services: Services, municipalityCode: string): Promise<string[]> {
+export async function runDemoBudgetChecks(services: Services, municipalityCode: string, language?: Language): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
   const who: Acting = {
     principal: { municipalityId: m.id, role: 'admin', providerId: null, actor: 'demo', tokenId: null },
     requestId: null,
   };
   const out: string[] = [];
-  const lang = m.language;
+  const lang = language ?? m.language;
   const existing = await services.budgetChecks.listBudgets(who, { year: 2026 }, { limit: 1, offset: 0 });
   if (existing.total === 0) {
     // The granted cost per line in the reference week: the evaluator with provisional (zero) budgets.

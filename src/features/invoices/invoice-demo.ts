@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { Services } from '../../services.js';
 import { AppError } from '../../shared/errors.js';
 import type { Acting } from '../auth/auth-types.js';
+import { tr } from '../../i18n/i18n.js';
 import { invoiceLine } from './invoice-command.js';
+import type { Language } from './invoice-types.js';
 import { checkUbl } from './ubl-rules.js';
 
 /**
@@ -14,17 +16,23 @@ import { checkUbl } from './ubl-rules.js';
  * to `outDir` as <number>.pdf / <number>.xml, with the rule check's result for each. Returns
  * printable lines.
  */
-export async function issueDemoInvoices(services: Services, municipalityCode: string, outDir: string): Promise<string[]> {
+export async function issueDemoInvoices(
+  services: Services,
+  municipalityCode: string,
+  outDir: string,
+  language?: Language,
+): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
   const who: Acting = {
     principal: { municipalityId: m.id, role: 'finance', providerId: null, actor: 'demo', tokenId: null },
     requestId: null,
   };
   const out: string[] = [];
+  const lang = language ?? m.language;
   for (const id of await services.invoices.uninvoicedSettlements(who)) {
     try {
       const { invoice, created } = await services.invoices.issueForSettlement(who, id);
-      out.push(`  ${created ? 'issued ' : 'exists '} ${invoiceLine(invoice)}`);
+      out.push(`  ${tr(lang, 'cli', created ? 'prefixIssued' : 'prefixExists').padEnd(7)} ${invoiceLine(invoice, lang)}`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       const paymentBasis = (e.details as { invoicingMode?: string } | undefined)?.invoicingMode === 'payment_basis';

@@ -1,6 +1,7 @@
 import type { Acting } from '../auth/auth-types.js';
 import { modelsStore } from '../models/models-store.js';
 import type { Services } from '../../services.js';
+import type { Language } from '../invoices/invoice-types.js';
 import { runLines } from './settlement-report.js';
 import { DEMO_LEVEL_MODEL_SETTINGS } from '../../../seeds/demo-levels.js';
 
@@ -81,7 +82,7 @@ export async function storeDemoAltModel(services: Services, who: Acting): Promis
 export async function runDemoSettlements(
   services: Services,
   municipalityCode: string,
-  o: { actor?: string; period?: string } = {},
+  o: { actor?: string; period?: string; language?: Language | undefined } = {},
 ): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
   const who: Acting = {
@@ -95,5 +96,5 @@ export async function runDemoSettlements(
   const inForce = await services.models.listAssignments(who, { activeOn: `${period}-01` }, { limit: 100, offset: 0 });
   if (!inForce.items.some((a) => a.providerId === null)) await services.models.assign(who, model.id, { validFrom: '2026-01-01' });
   const result = await services.settlements.run(who, { period });
-  return runLines(result, m.currency);
+  return runLines(result, m.currency, o.language ?? m.language);
 }

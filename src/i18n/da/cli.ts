@@ -168,4 +168,21 @@ export const cli: CliWords = {
   prefixSent: 'sendt',
   prefixIssued: 'udstedt',
   prefixExists: 'findes',
+  // cli-words: the demo's summary
+  demoLoaded: 'Demokommune "{name}" indlæst (demomåned {month})',
+  demoPresent: 'Demokommune "{name}" findes allerede: intet indlæst to gange, filerne indlæst igen (demomåned {month})',
+  demoMaster:
+    'leverandører {providers} (1 kommunal, 3 private), ydelser {services}, takster {rates} (dag / aften / nat / weekend og helligdag)',
+  demoCitizens: 'borgere {citizens}, leverandørvalg {choices}, fravær {absences}',
+  demoTakeover: 'overtagelse: {to} overtog {moved} valg fra {from} fra {date}',
+  demoImports: 'Indlæsninger (idempotente: en ny kørsel melder dem uændrede)',
+  demoImportLine: 'modtaget {accepted}, uændret {unchanged}, opdateret {updated}, afvist {rejected}',
+  demoImportGrants: 'bevillinger',
+  demoImportVisits: 'besøg',
+  demoRejectedRow: 'række {row} {field}: {message}',
+  demoBudgetHead: 'Ugentligt budgettjek (visiterede mod budgetterede timer)',
+  demoTokens: 'API-nøgler oprettet ved denne kørsel (vises én gang):',
+  demoWebUsers: 'Webbrugere (log ind på /app/login, kommune {municipality}; en adgangskode vises kun, når brugeren oprettes):',
+  demoPasswordShown: '(findes: adgangskoden blev vist, da brugeren blev oprettet)',
+  demoTry: 'Prøv: npm start, og derefter  curl -H "Authorization: Bearer {token}" {url}/api/visits?limit=5',
 };

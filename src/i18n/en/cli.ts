@@ -165,6 +165,23 @@ export const cli = {
   prefixSent: 'sent',
   prefixIssued: 'issued',
   prefixExists: 'exists',
+  // cli-words: the demo's summary
+  demoLoaded: 'Demo municipality "{name}" loaded (demo month {month})',
+  demoPresent: 'Demo municipality "{name}" already present: nothing loaded twice, files re-imported (demo month {month})',
+  demoMaster:
+    'providers {providers} (1 municipal, 3 private), services {services}, price rates {rates} (day / evening / night / weekend and holiday)',
+  demoCitizens: 'citizens {citizens}, provider choices {choices}, absences {absences}',
+  demoTakeover: 'takeover: {to} took over {moved} choices of {from} from {date}',
+  demoImports: 'Imports (idempotent: a second run reports them unchanged)',
+  demoImportLine: 'accepted {accepted}, unchanged {unchanged}, updated {updated}, rejected {rejected}',
+  demoImportGrants: 'grants',
+  demoImportVisits: 'visits',
+  demoRejectedRow: 'row {row} {field}: {message}',
+  demoBudgetHead: 'Weekly budget check (granted vs affordable hours)',
+  demoTokens: 'API tokens created for this run (shown once):',
+  demoWebUsers: 'Web users (sign in at /app/login, municipality {municipality}; a password is shown only when the user is created):',
+  demoPasswordShown: '(exists: password shown when it was created)',
+  demoTry: 'Try: npm start, then  curl -H "Authorization: Bearer {token}" {url}/api/visits?limit=5',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;
