@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import type { Role } from '../src/features/auth/auth-types.js';
+import { formatNumber } from '../src/features/invoices/invoice-labels.js';
 import type { Language } from '../src/features/invoices/invoice-types.js';
+import { docOf } from '../src/features/settlements/settlement-report.js';
+import { tr } from '../src/i18n/i18n.js';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import { runDemoBudgetChecks } from '../src/features/budget-checks/budget-demo.js';
 import { issueDemoInvoices } from '../src/features/invoices/invoice-demo.js';
@@ -176,7 +179,8 @@ export async function loadDemo(
 
   progress('settling the demo month');
   const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor, language: opts.language });
-  settlements.push(...(await approveDrafts(services, who)));
+  const lang = opts.language ?? (await services.municipalities.getByCode(opts.code)).language;
+  settlements.push(...(await approveDrafts(services, who, lang)));
   const regimes = await demoRegimeLines(services, opts.code);
   settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
   progress('issuing invoices');
@@ -306,28 +310,29 @@ async function loadDraftMonth(
     .filter((v) => v.plannedStart.startsWith(DEMO_DRAFT_PERIOD));
   const counts = await runImport('visits', visitsCsv(may), 'phoniro', `demo-visits-${DEMO_DRAFT_PERIOD}-week.csv`);
   const lines = await runDemoSettlements(services, code, { actor, period: DEMO_DRAFT_PERIOD, language });
+  const lang = language ?? (await services.municipalities.getByCode(code)).language;
   const drafts = await services.settlements.list(who, { period: DEMO_DRAFT_PERIOD, status: 'draft' }, { limit: 100, offset: 0 });
   let open = 0;
   for (const d of drafts.items)
     open += (await services.settlements.exceptions(who, d.id, { decision: 'open' }, { limit: 1, offset: 0 })).total;
   return [
-    `Draft month ${DEMO_DRAFT_PERIOD} (a week of visits: accepted ${counts.accepted}, unchanged ${counts.unchanged}), left for finance to decide, approve and invoice:`,
+    tr(lang, 'cli', 'demoDraftMonth', { period: DEMO_DRAFT_PERIOD, accepted: counts.accepted, unchanged: counts.unchanged }),
     ...lines,
-    `  ${drafts.total} drafts with ${open} open exceptions`,
+    `  ${tr(lang, 'cli', 'demoDrafts', { count: drafts.total, open })}`,
   ];
 }
 
 /** Finance approves the demo month's drafts that pay something (a provider with no lines is left as a draft). */
-async function approveDrafts(services: Services, who: Acting): Promise<string[]> {
+async function approveDrafts(services: Services, who: Acting, lang: Language): Promise<string[]> {
   const drafts = await services.settlements.list(who, { period: DEMO_SETTLEMENT_PERIOD, status: 'draft' }, { limit: 100, offset: 0 });
   const out: string[] = [];
   for (const d of drafts.items) {
     if (d.lineCount === 0) {
-      out.push(`  settlement #${d.id} left as draft: it has no lines`);
+      out.push(`  ${tr(lang, 'cli', 'demoLeftAsDraft', { id: d.id })}`);
       continue;
     }
     await services.settlements.approve(who, d.id);
-    out.push(`  approved settlement #${d.id} (${d.kind}${d.kind === 'correction' ? ` ${d.sequence}` : ''}), ${d.totalInclVat} incl. VAT`);
+    out.push(`  ${tr(lang, 'cli', 'demoApproved', { id: d.id, document: docOf(d, lang), amount: formatNumber(d.totalInclVat, 2, lang) })}`);
   }
   return out;
 }

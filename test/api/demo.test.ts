@@ -110,10 +110,13 @@ describe('the demo municipality', () => {
     expect(xml).toContain('<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>');
     expect(xml).toContain('<cbc:StreetName>Sydhavnsvej 40</cbc:StreetName>');
     expect(xml).toContain('<cbc:BuyerReference>Ældre og Sundhed, hjemmepleje</cbc:BuyerReference>');
-    expect(first.invoices[0]).toMatch(/UBL: no EN 16931, Peppol or national \(DK-R, SE-R\) rule checked here is broken/);
+    // The demo municipality is Danish: the demo's own lines are Danish.
+    expect(first.invoices[0]).toMatch(
+      /^Dokumenter for Demo Kommune: \d+ \(PDF og Peppol UBL i .*\); UBL: ingen af de EN 16931-, Peppol- og nationale \(DK-R, SE-R\) regler, der kontrolleres her, er brudt$/,
+    );
     expect(first.invoices).toContainEqual(expect.stringMatching(/skipped: provider PLEJE-PLUS invoices the municipality itself/));
-    expect(first.invoices).toContainEqual('  I2026-000001 internal statement: PDF only, no e-invoice');
-    expect(first.invoices).toContainEqual(`  ${self.number} UBL 389: rule check ok`);
+    expect(first.invoices).toContainEqual('  I2026-000001 intern afregning: kun PDF, ingen e-faktura');
+    expect(first.invoices).toContainEqual(`  ${self.number} UBL 389: regelkontrol ok`);
   });
 
   it('runs the payment-basis mode end to end: PLEJE-PLUS gets its basis, sends its own invoice, which is matched', async () => {
@@ -214,7 +217,7 @@ describe('the demo municipality', () => {
     expect(docs.length).toBeGreaterThanOrEqual(1);
     for (const d of docs) expect(d.kind).toBe(Number(d.total_incl_vat) < 0 ? 'credit_note' : 'supplementary_invoice');
     expect(first.recalculation[0]).toMatch(/^Efterberegning af timepriser 2026 \(#\d+, godkendt\): regulering symmetrisk, overhead 6 %/);
-    expect(first.recalculation.at(-1)).toMatch(/new price list \d+ adopted from 2027-01-01/);
+    expect(first.recalculation.at(-1)).toMatch(/ny prisliste \d+ vedtaget fra 2027-01-01/);
     expect((await readdir(reportDir)).sort()).toEqual(['price-recalculation-2026.json', 'price-recalculation-2026.pdf']);
   });
 
@@ -229,8 +232,8 @@ describe('the demo municipality', () => {
       .count({ n: '*' });
     expect(open[0]!.n).toBeGreaterThan(0);
     expect(await t.db('exception_decisions').where({ period_start: '2026-05-01' }).count({ n: '*' })).toEqual([{ n: 0 }]);
-    expect(first.draftMonth[1]).toMatch(/^Draft month 2026-05 \(a week of visits: accepted [1-9]\d*, unchanged 0\)/);
-    expect(first.draftMonth.at(-1)).toMatch(/^ {2}\d+ drafts with [1-9]\d* open exceptions$/);
+    expect(first.draftMonth[1]).toMatch(/^Kladdemåned 2026-05 \(en uges besøg: modtaget [1-9]\d*, uændret 0\)/);
+    expect(first.draftMonth.at(-1)).toMatch(/^ {2}\d+ kladder? med [1-9]\d* åbne afvigelser$/);
 
     // What the settlement page shows of every hourly line: hours × rate × factor = amount, to the øre.
     const off = await t.db.raw(

@@ -195,15 +195,15 @@ describe('invoices from the command line and the demo', () => {
     const out = path.join(tmp, 'demo');
     const lines = await issueDemoInvoices(app.services, 'INV-CLI', out);
     expect(lines[0]).toBe(
-      `Documents of Municipality INV-CLI: 3 (PDF and Peppol UBL in ${out}); UBL: no EN 16931, Peppol or national (DK-R, SE-R) rule checked here is broken`,
+      `Dokumenter for Municipality INV-CLI: 3 (PDF og Peppol UBL i ${out}); UBL: ingen af de EN 16931-, Peppol- og nationale (DK-R, SE-R) regler, der kontrolleres her, er brudt`,
     );
     expect(lines.slice(1)).toEqual([
       // INV-CLI is Danish: the demo's lines are Danish.
       expect.stringMatching(new RegExp(`^  udstedt ${year}-000002 faktura\\s+HJEM`)),
       expect.stringMatching(new RegExp(`^  udstedt ${year}-000003 kreditnota\\s+HJEM .* -281,25 DKK .*korrigerer ${year}-000002$`)),
-      `  ${year}-000001 UBL 389: rule check ok`,
-      `  ${year}-000002 UBL 389: rule check ok`,
-      `  ${year}-000003 UBL 261: rule check ok`,
+      `  ${year}-000001 UBL 389: regelkontrol ok`,
+      `  ${year}-000002 UBL 389: regelkontrol ok`,
+      `  ${year}-000003 UBL 261: regelkontrol ok`,
     ]);
     expect(fs.readdirSync(out).sort()).toEqual([1, 2, 3].flatMap((n) => [`${year}-00000${n}.pdf`, `${year}-00000${n}.xml`]));
     // A second run issues nothing new.

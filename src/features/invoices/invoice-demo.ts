@@ -49,7 +49,7 @@ export async function issueDemoInvoices(
   for (const i of all.items) {
     await writeFile(path.join(outDir, `${i.number}.pdf`), (await services.invoices.pdf(who, i.number)).pdf);
     if (i.profile === 'internal') {
-      out.push(`  ${i.number} internal statement: PDF only, no e-invoice`);
+      out.push(`  ${tr(lang, 'cli', 'demoInternalOnly', { number: i.number })}`);
       continue;
     }
     const { xml } = await services.invoices.ubl(who, i.number);
@@ -59,7 +59,7 @@ export async function issueDemoInvoices(
     out.push(
       `  ${i.number} UBL ${i.typeCode}: ${
         broken.length === 0
-          ? 'rule check ok'
+          ? tr(lang, 'cli', 'demoUblOk')
           : broken
               .slice(0, 3)
               .map((v) => `${v.rule}: ${v.message}`)
@@ -68,7 +68,12 @@ export async function issueDemoInvoices(
     );
   }
   out.unshift(
-    `Documents of ${m.name}: ${all.total} (PDF and Peppol UBL in ${outDir}); ${violations === 0 ? 'UBL: no EN 16931, Peppol or national (DK-R, SE-R) rule checked here is broken' : `UBL: ${violations} rule violation(s)`}`,
+    tr(lang, 'cli', 'demoDocuments', {
+      name: m.name,
+      count: all.total,
+      dir: outDir,
+      ubl: violations === 0 ? tr(lang, 'cli', 'demoUblClean') : tr(lang, 'cli', 'demoUblViolations', { count: violations }),
+    }),
   );
   return out;
 }

@@ -107,7 +107,7 @@ export async function runDemoRecalculation(
     await s.importHoursCsv(who, year, demoHoursCsv(o.citizens));
     const run = await s.run(who, year);
     id = run.recalculation.id;
-    out.push(`  cost statement ${year} imported; draft ${run.outcome}; approved by finance`);
+    out.push(`  ${tr(lang, 'cli', 'demoCostStatement', { year, outcome: tr(lang, 'cli', `outcome_${run.outcome}`) })}`);
     await s.approve(who, id);
   }
   const docs = await s.issueDocuments(who, id!);
@@ -122,7 +122,7 @@ export async function runDemoRecalculation(
     await writeFile(path.join(o.invoiceDir, `${d.number}.xml`), xml);
     const broken = checkUbl(xml);
     out.push(
-      `  ${tr(lang, 'cli', d.created ? 'prefixIssued' : 'prefixExists').padEnd(7)} ${invoiceLine(invoice, lang)}${broken.length ? `; UBL: ${broken.length} rule violation(s)` : ''}`,
+      `  ${tr(lang, 'cli', d.created ? 'prefixIssued' : 'prefixExists').padEnd(7)} ${invoiceLine(invoice, lang)}${broken.length ? `; ${tr(lang, 'cli', 'demoUblViolations', { count: broken.length })}` : ''}`,
     );
   }
   let r = await s.get(who, id!);
@@ -135,6 +135,6 @@ export async function runDemoRecalculation(
   return [
     ...recalcLines(r, r.currency, lang),
     ...out,
-    `  new price list ${r.proposedPriceListId} adopted from ${year + 1}-01-01 (status recalculated); report: ${pdfFile} (and .json)`,
+    `  ${tr(lang, 'cli', 'demoNewPriceList', { priceList: r.proposedPriceListId ?? '', date: `${year + 1}-01-01`, file: pdfFile })}`,
   ];
 }

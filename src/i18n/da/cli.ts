@@ -185,4 +185,19 @@ export const cli: CliWords = {
   demoWebUsers: 'Webbrugere (log ind på /app/login, kommune {municipality}; en adgangskode vises kun, når brugeren oprettes):',
   demoPasswordShown: '(findes: adgangskoden blev vist, da brugeren blev oprettet)',
   demoTry: 'Prøv: npm start, og derefter  curl -H "Authorization: Bearer {token}" {url}/api/visits?limit=5',
+  // cli-words: the demo's documents, recalculation and draft month
+  demoDocuments: 'Dokumenter for {name}: {count} (PDF og Peppol UBL i {dir}); {ubl}',
+  demoUblClean: 'UBL: ingen af de EN 16931-, Peppol- og nationale (DK-R, SE-R) regler, der kontrolleres her, er brudt',
+  demoUblViolations_one: 'UBL: {count} regelbrud',
+  demoUblViolations_other: 'UBL: {count} regelbrud',
+  demoInternalOnly: '{number} intern afregning: kun PDF, ingen e-faktura',
+  demoUblOk: 'regelkontrol ok',
+  demoCostStatement: 'omkostningsopgørelse {year} indlæst; kladde {outcome}; godkendt af økonomi',
+  demoNewPriceList: 'ny prisliste {priceList} vedtaget fra {date} (status efterberegnet); rapport: {file} (og .json)',
+  demoLeftAsDraft: 'afregning #{id} efterladt som kladde: den har ingen linjer',
+  demoApproved: 'godkendt afregning #{id} ({document}), {amount} inkl. moms',
+  demoDraftMonth:
+    'Kladdemåned {period} (en uges besøg: modtaget {accepted}, uændret {unchanged}), efterladt til økonomi at afgøre, godkende og fakturere:',
+  demoDrafts_one: '{count} kladde med {open} åbne afvigelser',
+  demoDrafts_other: '{count} kladder med {open} åbne afvigelser',
 };

@@ -182,6 +182,21 @@ export const cli = {
   demoWebUsers: 'Web users (sign in at /app/login, municipality {municipality}; a password is shown only when the user is created):',
   demoPasswordShown: '(exists: password shown when it was created)',
   demoTry: 'Try: npm start, then  curl -H "Authorization: Bearer {token}" {url}/api/visits?limit=5',
+  // cli-words: the demo's documents, recalculation and draft month
+  demoDocuments: 'Documents of {name}: {count} (PDF and Peppol UBL in {dir}); {ubl}',
+  demoUblClean: 'UBL: no EN 16931, Peppol or national (DK-R, SE-R) rule checked here is broken',
+  demoUblViolations_one: 'UBL: {count} rule violation',
+  demoUblViolations_other: 'UBL: {count} rule violations',
+  demoInternalOnly: '{number} internal statement: PDF only, no e-invoice',
+  demoUblOk: 'rule check ok',
+  demoCostStatement: 'cost statement {year} imported; draft {outcome}; approved by finance',
+  demoNewPriceList: 'new price list {priceList} adopted from {date} (status recalculated); report: {file} (and .json)',
+  demoLeftAsDraft: 'settlement #{id} left as draft: it has no lines',
+  demoApproved: 'approved settlement #{id} ({document}), {amount} incl. VAT',
+  demoDraftMonth:
+    'Draft month {period} (a week of visits: accepted {accepted}, unchanged {unchanged}), left for finance to decide, approve and invoice:',
+  demoDrafts_one: '{count} draft with {open} open exceptions',
+  demoDrafts_other: '{count} drafts with {open} open exceptions',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

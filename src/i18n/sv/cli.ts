@@ -184,4 +184,19 @@ export const cli: CliWords = {
   demoWebUsers: 'Webbanvändare (logga in på /app/login, kommun {municipality}; ett lösenord visas bara när användaren skapas):',
   demoPasswordShown: '(finns: lösenordet visades när användaren skapades)',
   demoTry: 'Prova: npm start, sedan  curl -H "Authorization: Bearer {token}" {url}/api/visits?limit=5',
+  // cli-words: the demo's documents, recalculation and draft month
+  demoDocuments: 'Dokument för {name}: {count} (PDF och Peppol UBL i {dir}); {ubl}',
+  demoUblClean: 'UBL: ingen av de EN 16931-, Peppol- och nationella (DK-R, SE-R) regler som kontrolleras här är bruten',
+  demoUblViolations_one: 'UBL: {count} regelbrott',
+  demoUblViolations_other: 'UBL: {count} regelbrott',
+  demoInternalOnly: '{number} intern redovisning: endast PDF, ingen e-faktura',
+  demoUblOk: 'regelkontroll ok',
+  demoCostStatement: 'kostnadsredovisning {year} inläst; utkast {outcome}; godkänd av ekonomi',
+  demoNewPriceList: 'ny prislista {priceList} antagen från {date} (status efterkalkylerad); rapport: {file} (och .json)',
+  demoLeftAsDraft: 'ersättningskörning #{id} lämnad som utkast: den har inga rader',
+  demoApproved: 'godkänd ersättningskörning #{id} ({document}), {amount} inkl. moms',
+  demoDraftMonth:
+    'Utkastmånad {period} (en veckas besök: mottagna {accepted}, oförändrade {unchanged}), lämnad åt ekonomi att avgöra, godkänna och fakturera:',
+  demoDrafts_one: '{count} utkast med {open} öppna avvikelser',
+  demoDrafts_other: '{count} utkast med {open} öppna avvikelser',
 };
