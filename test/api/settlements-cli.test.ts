@@ -136,9 +136,17 @@ describe('carepay model / settle / settlement / exception / period / compare', (
       difference: { amount: '0.00', minutes: 0, hours: '0.00' },
     });
     const text = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-delivered');
+    // In the municipality's Danish, and in Swedish with --lang sv.
     expect(text.out.split('\n')[0]).toBe(
-      'What-if 2026-03: A = dk-cli@1, B = dk-delivered@1, price list "Timepriser 2026" (difference = B − A)',
+      'Hvad nu hvis 2026-03: A = dk-cli@1, B = dk-delivered@1, prisliste "Timepriser 2026" (forskel = B − A)',
     );
+    expect(text.out.split('\n').at(-1)).toMatch(/^ {2}I ALT +450,00 +450,00 +0,00 +1,00 +1,00 +0,00$/);
+    const sv = (
+      await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-delivered', '--lang', 'sv')
+    ).out.split('\n');
+    expect(sv[0]).toBe('Tänk om 2026-03: A = dk-cli@1, B = dk-delivered@1, prislista "Timepriser 2026" (skillnad = B − A)');
+    expect(sv[1]).toMatch(/^ {2}utförare +kategori +A belopp +B belopp +skillnad +A timmar +B timmar +skillnad tim$/);
+    expect(sv.at(-1)).toMatch(/^ {2}SUMMA +450,00 +450,00 +0,00 +1,00 +1,00 +0,00$/);
     const one = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli');
     expect([one.code, one.err]).toEqual([2, 'error: give --model exactly twice: --model A --model B']);
   });

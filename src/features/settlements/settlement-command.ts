@@ -192,7 +192,7 @@ export function registerSettlementCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality);
           const providerIds = o.provider ? await providerIdsOf(s, who, o.provider) : undefined;
-          const bar = providerProgress(`comparing ${o.period}`);
+          const bar = providerProgress(tr(cliLanguage(), 'cli', 'progressComparing', { period: o.period }));
           try {
             const c = await s.settlements.compare(
               who,
@@ -200,7 +200,7 @@ export function registerSettlementCommands(program: Command): void {
               (p) => bar.update(p.done, p.total, p.provider.ref),
             );
             bar.stop();
-            console.log(o.json ? JSON.stringify(c, null, 2) : compareLines(c).join('\n'));
+            console.log(o.json ? JSON.stringify(c, null, 2) : compareLines(c, cliLanguage()).join('\n'));
           } finally {
             bar.stop();
           }

@@ -44,19 +44,20 @@ export function runLines(r: RunResult, currency: string, lang: Language = 'en'):
   return out;
 }
 
-export function compareLines(c: Comparison): string[] {
+export function compareLines(c: Comparison, lang: Language = 'en'): string[] {
+  const { w, dec, money } = wordsFor(lang);
   const m = (x: { name: string; version: number }) => `${x.name}@${x.version}`;
-  const out = [`What-if ${c.period}: A = ${m(c.models.a)}, B = ${m(c.models.b)}, price list "${c.priceList.label}" (difference = B − A)`];
+  const out = [w('compareHead', { period: c.period, a: m(c.models.a), b: m(c.models.b), priceList: c.priceList.label })];
   out.push(
-    `  ${pad('provider', 14)} ${pad('category', 16)} ${num('A amount', 13)} ${num('B amount', 13)} ${num('difference', 12)} ${num('A hours', 9)} ${num('B hours', 9)} ${num('diff h', 8)}`,
+    `  ${pad(w('colProvider'), 14)} ${pad(w('colCategory'), 16)} ${num(w('colAmountA'), 13)} ${num(w('colAmountB'), 13)} ${num(w('colDifference'), 12)} ${num(w('colHoursA'), 9)} ${num(w('colHoursB'), 9)} ${num(w('colDiffHours'), 12)}`,
   );
   const row = (p: string, cat: string, x: Comparison['total']) =>
-    `  ${pad(p, 14)} ${pad(cat, 16)} ${num(x.a.amount, 13)} ${num(x.b.amount, 13)} ${num(x.difference.amount, 12)} ${num(x.a.hours, 9)} ${num(x.b.hours, 9)} ${num(x.difference.hours, 8)}`;
+    `  ${pad(p, 14)} ${pad(cat, 16)} ${num(money(x.a.amount), 13)} ${num(money(x.b.amount), 13)} ${num(money(x.difference.amount), 12)} ${num(dec(x.a.hours), 9)} ${num(dec(x.b.hours), 9)} ${num(dec(x.difference.hours), 12)}`;
   for (const p of c.providers) {
     for (const k of p.categories) out.push(row(p.providerRef, k.category, k));
-    out.push(row(p.providerRef, 'all', p));
+    out.push(row(p.providerRef, w('compareAll'), p));
   }
-  out.push(row('TOTAL', '', c.total));
+  out.push(row(w('compareTotal'), '', c.total));
   return out;
 }
 

@@ -200,4 +200,16 @@ export const cli: CliWords = {
     'Kladdemåned {period} (en uges besøg: modtaget {accepted}, uændret {unchanged}), efterladt til økonomi at afgøre, godkende og fakturere:',
   demoDrafts_one: '{count} kladde med {open} åbne afvigelser',
   demoDrafts_other: '{count} kladder med {open} åbne afvigelser',
+  // cli-words: compare
+  compareHead: 'Hvad nu hvis {period}: A = {a}, B = {b}, prisliste "{priceList}" (forskel = B − A)',
+  colCategory: 'kategori',
+  colAmountA: 'A beløb',
+  colAmountB: 'B beløb',
+  colDifference: 'forskel',
+  colHoursA: 'A timer',
+  colHoursB: 'B timer',
+  colDiffHours: 'forskel t',
+  compareAll: 'alle',
+  compareTotal: 'I ALT',
+  progressComparing: 'sammenligner {period}',
 };

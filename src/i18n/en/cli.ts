@@ -197,6 +197,18 @@ export const cli = {
     'Draft month {period} (a week of visits: accepted {accepted}, unchanged {unchanged}), left for finance to decide, approve and invoice:',
   demoDrafts_one: '{count} draft with {open} open exceptions',
   demoDrafts_other: '{count} drafts with {open} open exceptions',
+  // cli-words: compare
+  compareHead: 'What-if {period}: A = {a}, B = {b}, price list "{priceList}" (difference = B − A)',
+  colCategory: 'category',
+  colAmountA: 'A amount',
+  colAmountB: 'B amount',
+  colDifference: 'difference',
+  colHoursA: 'A hours',
+  colHoursB: 'B hours',
+  colDiffHours: 'diff h',
+  compareAll: 'all',
+  compareTotal: 'TOTAL',
+  progressComparing: 'comparing {period}',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

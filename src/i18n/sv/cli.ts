@@ -199,4 +199,16 @@ export const cli: CliWords = {
     'Utkastmånad {period} (en veckas besök: mottagna {accepted}, oförändrade {unchanged}), lämnad åt ekonomi att avgöra, godkänna och fakturera:',
   demoDrafts_one: '{count} utkast med {open} öppna avvikelser',
   demoDrafts_other: '{count} utkast med {open} öppna avvikelser',
+  // cli-words: compare
+  compareHead: 'Tänk om {period}: A = {a}, B = {b}, prislista "{priceList}" (skillnad = B − A)',
+  colCategory: 'kategori',
+  colAmountA: 'A belopp',
+  colAmountB: 'B belopp',
+  colDifference: 'skillnad',
+  colHoursA: 'A timmar',
+  colHoursB: 'B timmar',
+  colDiffHours: 'skillnad tim',
+  compareAll: 'alla',
+  compareTotal: 'SUMMA',
+  progressComparing: 'jämför {period}',
 };
