@@ -181,7 +181,7 @@ export async function loadDemo(
   const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor, language: opts.language });
   const lang = opts.language ?? (await services.municipalities.getByCode(opts.code)).language;
   settlements.push(...(await approveDrafts(services, who, lang)));
-  const regimes = await demoRegimeLines(services, opts.code);
+  const regimes = await demoRegimeLines(services, opts.code, lang);
   settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
   progress('issuing invoices');
   const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir, opts.language);

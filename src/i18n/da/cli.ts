@@ -212,4 +212,16 @@ export const cli: CliWords = {
   compareAll: 'alle',
   compareTotal: 'I ALT',
   progressComparing: 'sammenligner {period}',
+  // cli-words: the demo's regimes
+  regimesHead: 'Begge ordninger afregnet i {month} (ordinære afregninger, {currency} ekskl. moms)',
+  regimesHourly: 'ydelser uden for niveauer (pr. time, pr. besøg, pr. måned): {citizens}, {lines}, {amount}',
+  regimesLevels: 'helhedspleje-niveauer (borgere på 67 år og derover): {citizens}, {lines}, {days}, {amount}',
+  regimesChanges: 'niveauskift midt i måneden: {changes}',
+  regimesNone: 'ingen',
+  regimesHospital: 'reduktion ved indlæggelse: {citizens}, {days} reduceret, {amount} ikke udbetalt',
+  regimesOneOff: 'engangsbetalinger:           {count} ({which}), {amount}',
+  regimesAssumed:
+    'Niveaupriserne, reglen ved indlæggelse og engangsbeløbet er ANTAGET: ingen kommunes pris pr. niveau er fundet offentliggjort.',
+  dayCount_one: '{count} dag',
+  dayCount_other: '{count} dage',
 };

@@ -209,6 +209,18 @@ export const cli = {
   compareAll: 'all',
   compareTotal: 'TOTAL',
   progressComparing: 'comparing {period}',
+  // cli-words: the demo's regimes
+  regimesHead: 'Both regimes settled in {month} (regular settlements, {currency} excl. VAT)',
+  regimesHourly: 'services outside levels (hourly, per visit, per month): {citizens}, {lines}, {amount}',
+  regimesLevels: 'helhedspleje levels (citizens aged 67+): {citizens}, {lines}, {days}, {amount}',
+  regimesChanges: 'level changes mid-month:   {changes}',
+  regimesNone: 'none',
+  regimesHospital: 'hospital reductions:       {citizens}, {days} reduced, {amount} not paid',
+  regimesOneOff: 'one-off payments:            {count} ({which}), {amount}',
+  regimesAssumed:
+    "The level prices, the hospital rule and the one-off amount are ASSUMED: no municipality's price per level was found published.",
+  dayCount_one: '{count} day',
+  dayCount_other: '{count} days',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

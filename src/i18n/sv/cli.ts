@@ -211,4 +211,16 @@ export const cli: CliWords = {
   compareAll: 'alla',
   compareTotal: 'SUMMA',
   progressComparing: 'jämför {period}',
+  // cli-words: the demo's regimes
+  regimesHead: 'Båda ersättningsformerna avräknade i {month} (ordinarie körningar, {currency} exkl. moms)',
+  regimesHourly: 'insatser utanför nivåer (per timme, per besök, per månad): {citizens}, {lines}, {amount}',
+  regimesLevels: 'helhedspleje-nivåer (brukare 67 år och äldre): {citizens}, {lines}, {days}, {amount}',
+  regimesChanges: 'nivåbyten mitt i månaden: {changes}',
+  regimesNone: 'inga',
+  regimesHospital: 'minskning vid sjukhusvistelse: {citizens}, {days} minskade, {amount} inte utbetalt',
+  regimesOneOff: 'engångsbetalningar:          {count} ({which}), {amount}',
+  regimesAssumed:
+    'Nivåpriserna, regeln vid sjukhusvistelse och engångsbeloppet är ANTAGNA: ingen kommuns pris per nivå har hittats publicerad.',
+  dayCount_one: '{count} dag',
+  dayCount_other: '{count} dagar',
 };
