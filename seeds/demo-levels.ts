@@ -114,8 +114,8 @@ export const DEMO_LEVEL_CITIZENS: DemoLevelCitizen[] = [
 ];
 
 /** Loads the level citizens: provider choices, level grants, the hospital stay and the new customer's alarm. */
-export async function loadDemoLevels(services: Services, who: Acting, progress: (m: string) => void): Promise<void> {
-  progress(`${DEMO_LEVEL_CITIZENS.length} citizens aged 67+ on helhedspleje levels`);
+export async function loadDemoLevels(services: Services, who: Acting, progress: (m: string) => void, lang: Language = 'en'): Promise<void> {
+  progress(tr(lang, 'cli', 'progressLevelCitizens', { count: DEMO_LEVEL_CITIZENS.length }));
   const m = who.principal.municipalityId;
   const providerId = new Map(
     (await services.db('providers').where({ municipality_id: m }).select('id', 'ref')).map((r) => [r.ref as string, r.id as number]),

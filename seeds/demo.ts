@@ -160,13 +160,15 @@ export async function loadDemo(
     requestId: null,
   };
   let takeover: DemoSummary['takeover'] = null;
-  if (created) takeover = await loadMasterData(services, who, data, progress);
-  if (created) await loadDemoLevels(services, who, progress);
+  // The words of the run: --lang if given, else the municipality's.
+  const lang = opts.language ?? (await services.municipalities.getByCode(opts.code)).language;
+  if (created) takeover = await loadMasterData(services, who, data, progress, lang);
+  if (created) await loadDemoLevels(services, who, progress, lang);
 
-  progress('importing grants');
+  progress(tr(lang, 'cli', 'progressGrants'));
   const imp = runImport(who);
   const grantsImport = await imp('grants', grantsCsv(data.grants), 'visitation', 'demo-grants.csv');
-  progress('importing visits');
+  progress(tr(lang, 'cli', 'progressVisits'));
   const visitsImport = await imp(
     'visits',
     visitsCsv(data.visits),
@@ -174,22 +176,21 @@ export async function loadDemo(
     `demo-visits-${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}.csv`,
   );
 
-  progress('weekly budget checks');
+  progress(tr(lang, 'cli', 'progressBudget'));
   const budgetCheck = await runDemoBudgetChecks(services, opts.code, opts.language);
 
-  progress('settling the demo month');
+  progress(tr(lang, 'cli', 'progressSettleDemo'));
   const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor, language: opts.language });
-  const lang = opts.language ?? (await services.municipalities.getByCode(opts.code)).language;
   settlements.push(...(await approveDrafts(services, who, lang)));
   const regimes = await demoRegimeLines(services, opts.code, lang);
   settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
-  progress('issuing invoices');
+  progress(tr(lang, 'cli', 'progressInvoices'));
   const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir, opts.language);
   const count = async (table: string) =>
     Number(((await services.db(table).where({ municipality_id: municipalityId }).count({ n: '*' })) as [{ n: number }])[0].n);
   // The rates loaded, before the recalculation adds next year's list.
   const priceRates = await count('price_rates');
-  progress("recalculating the hourly prices from the municipal provider's costs");
+  progress(tr(lang, 'cli', 'progressRecalc'));
   const recalculation = await runDemoRecalculation(services, opts.code, {
     citizens: opts.citizens,
     actor: opts.actor,
@@ -198,7 +199,7 @@ export async function loadDemo(
     language: opts.language,
   });
 
-  progress(`a week of ${DEMO_DRAFT_PERIOD} left as drafts with open exceptions`);
+  progress(tr(lang, 'cli', 'progressDraftWeek', { period: DEMO_DRAFT_PERIOD }));
   const draftMonth = [await storeDemoAltModel(services, who)];
   draftMonth.push(...(await loadDraftMonth(services, who, data, imp, opts.code, opts.actor, opts.language)));
 
@@ -337,8 +338,8 @@ async function approveDrafts(services: Services, who: Acting, lang: Language): P
   return out;
 }
 
-async function loadMasterData(services: Services, who: Acting, data: DemoData, progress: (m: string) => void) {
-  progress('providers, catalogue and prices');
+async function loadMasterData(services: Services, who: Acting, data: DemoData, progress: (m: string) => void, lang: Language) {
+  progress(tr(lang, 'cli', 'progressMasterData'));
   const providerId = new Map<string, number>();
   for (const p of PROVIDERS) {
     const created = await services.providers.create(who, {
@@ -375,7 +376,7 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, p
   });
   await services.prices.adopt(who, list.id);
 
-  progress(`${data.citizens.length} citizens and their provider choices`);
+  progress(tr(lang, 'cli', 'progressCitizens', { count: data.citizens.length }));
   for (const c of data.citizens) {
     const citizen = await services.citizens.create(who, { ref: c.ref, area: c.area });
     const granted = new Set(

@@ -17,12 +17,15 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
   let app: TestApp;
   let first: string[];
   let summary: DemoSummary;
+  const progress: string[] = [];
   const invoiceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carepay-demo-settle-'));
 
   beforeAll(async () => {
     app = buildTestApp(t.db);
     // The demo loader settles the month with runDemoSettlements (and then approves and invoices it).
-    summary = await loadDemo(app.services, { code: 'demo', citizens: 60, actor: 'test', invoiceDir }, importRunner(app.services));
+    summary = await loadDemo(app.services, { code: 'demo', citizens: 60, actor: 'test', invoiceDir }, importRunner(app.services), (m) =>
+      progress.push(m),
+    );
     first = summary.settlements.slice(0, 6);
   }, 120_000);
   afterAll(() => fs.rmSync(invoiceDir, { recursive: true, force: true }));
@@ -148,6 +151,14 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
   });
 
   it("prints the demo's summary in the language asked for (the CLI's --lang, else the municipality's)", () => {
+    // Its progress, in the demo municipality's Danish.
+    expect(progress).toEqual(
+      expect.arrayContaining([
+        'leverandører, katalog og priser',
+        '9 borgere på 67 år og derover på helhedspleje-niveauer',
+        'afregner demomåneden',
+      ]),
+    );
     const da = summaryLines(summary, 'http://localhost:3000', 'da');
     expect(da[0]).toBe('Demokommune "demo" indlæst (demomåned 2026-04)');
     expect(da).toContain('Indlæsninger (idempotente: en ny kørsel melder dem uændrede)');

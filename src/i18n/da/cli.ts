@@ -224,4 +224,15 @@ export const cli: CliWords = {
     'Niveaupriserne, reglen ved indlæggelse og engangsbeløbet er ANTAGET: ingen kommunes pris pr. niveau er fundet offentliggjort.',
   dayCount_one: '{count} dag',
   dayCount_other: '{count} dage',
+  // cli-words: the demo's progress
+  progressMasterData: 'leverandører, katalog og priser',
+  progressCitizens: '{count} borgere og deres leverandørvalg',
+  progressLevelCitizens: '{count} borgere på 67 år og derover på helhedspleje-niveauer',
+  progressGrants: 'indlæser bevillinger',
+  progressVisits: 'indlæser besøg',
+  progressBudget: 'ugentlige budgettjek',
+  progressSettleDemo: 'afregner demomåneden',
+  progressInvoices: 'udsteder fakturaer',
+  progressRecalc: 'efterberegner timepriserne ud fra den kommunale leverandørs omkostninger',
+  progressDraftWeek: 'en uge af {period} efterladt som kladder med åbne afvigelser',
 };

@@ -221,6 +221,17 @@ export const cli = {
     "The level prices, the hospital rule and the one-off amount are ASSUMED: no municipality's price per level was found published.",
   dayCount_one: '{count} day',
   dayCount_other: '{count} days',
+  // cli-words: the demo's progress
+  progressMasterData: 'providers, catalogue and prices',
+  progressCitizens: '{count} citizens and their provider choices',
+  progressLevelCitizens: '{count} citizens aged 67+ on helhedspleje levels',
+  progressGrants: 'importing grants',
+  progressVisits: 'importing visits',
+  progressBudget: 'weekly budget checks',
+  progressSettleDemo: 'settling the demo month',
+  progressInvoices: 'issuing invoices',
+  progressRecalc: "recalculating the hourly prices from the municipal provider's costs",
+  progressDraftWeek: 'a week of {period} left as drafts with open exceptions',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

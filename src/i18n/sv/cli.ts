@@ -223,4 +223,15 @@ export const cli: CliWords = {
     'Nivåpriserna, regeln vid sjukhusvistelse och engångsbeloppet är ANTAGNA: ingen kommuns pris per nivå har hittats publicerad.',
   dayCount_one: '{count} dag',
   dayCount_other: '{count} dagar',
+  // cli-words: the demo's progress
+  progressMasterData: 'utförare, katalog och priser',
+  progressCitizens: '{count} brukare och deras utförarval',
+  progressLevelCitizens: '{count} brukare 67 år och äldre på helhedspleje-nivåer',
+  progressGrants: 'läser in beslut',
+  progressVisits: 'läser in besök',
+  progressBudget: 'veckovisa budgetkontroller',
+  progressSettleDemo: 'beräknar demomånaden',
+  progressInvoices: 'utfärdar fakturor',
+  progressRecalc: 'efterkalkylerar timpriserna utifrån den kommunala utförarens kostnader',
+  progressDraftWeek: 'en vecka av {period} lämnad som utkast med öppna avvikelser',
 };
