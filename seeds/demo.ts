@@ -183,7 +183,7 @@ export async function loadDemo(
   const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor, language: opts.language });
   settlements.push(...(await approveDrafts(services, who, lang)));
   const regimes = await demoRegimeLines(services, opts.code, lang);
-  settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir)));
+  settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir, undefined, lang)));
   progress(tr(lang, 'cli', 'progressInvoices'));
   const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir, opts.language);
   const count = async (table: string) =>

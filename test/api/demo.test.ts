@@ -142,10 +142,10 @@ describe('the demo municipality', () => {
     expect(await readFile(path.join(invoiceDir, response), 'utf8')).toContain('<cbc:ResponseCode>AP</cbc:ResponseCode>');
     expect(files.some((f) => f.endsWith('.provider-invoice.xml'))).toBe(true);
     const lines = first.settlements.join('\n');
-    expect(lines).toContain(`sent    ${ref} to PLEJE-PLUS`);
-    expect(lines).toMatch(/received #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from PLEJE-PLUS for AG-2026-\d{6}/);
-    expect(lines).toContain('Invoice Response AP written (Peppol Invoice Response rules checked here: none broken)');
-    expect(lines).not.toContain("the provider's invoice broke");
+    expect(lines).toContain(`sendt   ${ref} til PLEJE-PLUS`);
+    expect(lines).toMatch(/modtaget #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from PLEJE-PLUS for AG-2026-\d{6}/);
+    expect(lines).toContain('Invoice Response AP skrevet (Peppol Invoice Response-regler kontrolleret her: ingen brudt)');
+    expect(lines).not.toContain('leverandørens faktura brød');
   });
 
   it('recalculates the hourly prices of 2026, approves them, credits or invoices each private provider and writes the report', async () => {
@@ -209,10 +209,10 @@ describe('the demo municipality', () => {
       ]),
     );
     const recalcLines = first.recalculation.join('\n');
-    expect(recalcLines).toContain(`sent    ${basis.reference} to PLEJE-PLUS for 2026`);
-    expect(recalcLines).not.toMatch(/the provider's (invoice|credit note) broke/);
+    expect(recalcLines).toContain(`sendt   ${basis.reference} til PLEJE-PLUS for 2026`);
+    expect(recalcLines).not.toMatch(/leverandørens (faktura|kreditnota) brød/);
     expect(recalcLines).toMatch(
-      new RegExp(`received #\\d+ MATCHED PP-2026-\\d{4}\\.xml PP-2026-\\d{4} from PLEJE-PLUS for ${basis.reference}`),
+      new RegExp(`modtaget #\\d+ MATCHED PP-2026-\\d{4}\\.xml PP-2026-\\d{4} from PLEJE-PLUS for ${basis.reference}`),
     );
     expect(docs.length).toBeGreaterThanOrEqual(1);
     for (const d of docs) expect(d.kind).toBe(Number(d.total_incl_vat) < 0 ? 'credit_note' : 'supplementary_invoice');
@@ -275,9 +275,10 @@ describe('the demo municipality', () => {
     expect(await t.db('invoices').count({ n: '*' })).toEqual(before);
     // Nothing sent or received twice.
     expect(await t.db('received_documents').count({ n: '*' })).toEqual([{ n: 2 }]);
-    expect(again.recalculation.join('\n')).toMatch(/already received: #\d+ MATCHED PP-2026-/);
-    expect(again.settlements.join('\n')).toMatch(/already received: #\d+ MATCHED/);
-    expect(again.settlements.filter((l) => l.includes('approved settlement'))).toEqual([]);
+    expect(again.recalculation.join('\n')).toMatch(/allerede modtaget: #\d+ MATCHED PP-2026-/);
+    expect(again.settlements.join('\n')).toMatch(/allerede modtaget: #\d+ MATCHED/);
+    expect(first.settlements.filter((l) => l.startsWith('  godkendt afregning #')).length).toBeGreaterThan(0);
+    expect(again.settlements.filter((l) => l.startsWith('  godkendt afregning #'))).toEqual([]);
     expect(again.draftMonth[0]).toMatch(/demo-leveret-tid@1 exists/);
     expect(again.webUsers.every((u) => u.password === null)).toBe(true);
     expect(again).toMatchObject({

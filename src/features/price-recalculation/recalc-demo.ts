@@ -114,7 +114,7 @@ export async function runDemoRecalculation(
   await mkdir(o.invoiceDir, { recursive: true });
   for (const d of docs.items) {
     // A provider on payment basis gets the basis of its adjustment, and its own system answers it.
-    if (d.paymentBasis) out.push(...(await answerBasis(services, who, d.paymentBasis, o.invoiceDir, d.created)));
+    if (d.paymentBasis) out.push(...(await answerBasis(services, who, d.paymentBasis, o.invoiceDir, d.created, lang)));
     if (!d.number) continue;
     const invoice = await services.invoices.get(who, d.number);
     const [{ pdf }, { xml }] = await Promise.all([services.invoices.pdf(who, d.number), services.invoices.ubl(who, d.number)]);

@@ -235,4 +235,14 @@ export const cli: CliWords = {
   progressInvoices: 'udsteder fakturaer',
   progressRecalc: 'efterberegner timepriserne ud fra den kommunale leverandørs omkostninger',
   progressDraftWeek: 'en uge af {period} efterladt som kladder med åbne afvigelser',
+  // cli-words: the demo's payment bases
+  basisHead: 'Betalingsgrundlag og leverandørens egen faktura ({provider} fakturerer fra sit eget system; filer i {dir})',
+  basisNoProvider: 'Betalingsgrundlag: ingen leverandør {provider} i {municipality}',
+  basisSent: '{reference} til {provider} for {period}: {amount} {currency} inkl. moms (PDF, CSV)',
+  basisAlreadyReceived: 'allerede modtaget: {line}',
+  basisReceived: 'modtaget {line}',
+  basisOwnInvoiceBroke: 'leverandørens faktura brød {rules}',
+  basisOwnCreditNoteBroke: 'leverandørens kreditnota brød {rules}',
+  basisResponse: 'Invoice Response {code} skrevet ({check})',
+  basisResponseClean: 'Peppol Invoice Response-regler kontrolleret her: ingen brudt',
 };

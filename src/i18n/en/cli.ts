@@ -232,6 +232,16 @@ export const cli = {
   progressInvoices: 'issuing invoices',
   progressRecalc: "recalculating the hourly prices from the municipal provider's costs",
   progressDraftWeek: 'a week of {period} left as drafts with open exceptions',
+  // cli-words: the demo's payment bases
+  basisHead: "Payment basis and the provider's own invoice ({provider} invoices from its own system; files in {dir})",
+  basisNoProvider: 'Payment basis: no provider {provider} in {municipality}',
+  basisSent: '{reference} to {provider} for {period}: {amount} {currency} incl. VAT (PDF, CSV)',
+  basisAlreadyReceived: 'already received: {line}',
+  basisReceived: 'received {line}',
+  basisOwnInvoiceBroke: "the provider's invoice broke {rules}",
+  basisOwnCreditNoteBroke: "the provider's credit note broke {rules}",
+  basisResponse: 'Invoice Response {code} written ({check})',
+  basisResponseClean: 'Peppol Invoice Response rules checked here: none broken',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

@@ -234,4 +234,14 @@ export const cli: CliWords = {
   progressInvoices: 'utfärdar fakturor',
   progressRecalc: 'efterkalkylerar timpriserna utifrån den kommunala utförarens kostnader',
   progressDraftWeek: 'en vecka av {period} lämnad som utkast med öppna avvikelser',
+  // cli-words: the demo's payment bases
+  basisHead: 'Betalningsunderlag och utförarens egen faktura ({provider} fakturerar från sitt eget system; filer i {dir})',
+  basisNoProvider: 'Betalningsunderlag: ingen utförare {provider} i {municipality}',
+  basisSent: '{reference} till {provider} för {period}: {amount} {currency} inkl. moms (PDF, CSV)',
+  basisAlreadyReceived: 'redan mottagen: {line}',
+  basisReceived: 'mottagen {line}',
+  basisOwnInvoiceBroke: 'utförarens faktura bröt {rules}',
+  basisOwnCreditNoteBroke: 'utförarens kreditfaktura bröt {rules}',
+  basisResponse: 'Invoice Response {code} skriven ({check})',
+  basisResponseClean: 'Peppol Invoice Response-regler som kontrolleras här: ingen bruten',
 };
