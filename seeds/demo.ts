@@ -200,7 +200,7 @@ export async function loadDemo(
   });
 
   progress(tr(lang, 'cli', 'progressDraftWeek', { period: DEMO_DRAFT_PERIOD }));
-  const draftMonth = [await storeDemoAltModel(services, who)];
+  const draftMonth = [await storeDemoAltModel(services, who, lang)];
   draftMonth.push(...(await loadDraftMonth(services, who, data, imp, opts.code, opts.actor, opts.language)));
 
   const providers = await services.providers.list(who, {}, { limit: 100, offset: 0 });

@@ -1,6 +1,7 @@
 import type { Acting } from '../auth/auth-types.js';
 import { modelsStore } from '../models/models-store.js';
 import type { Services } from '../../services.js';
+import { tr } from '../../i18n/i18n.js';
 import type { Language } from '../invoices/invoice-types.js';
 import { runLines } from './settlement-report.js';
 import { DEMO_LEVEL_MODEL_SETTINGS } from '../../../seeds/demo-levels.js';
@@ -66,12 +67,12 @@ export const DEMO_ALT_MODEL = {
 };
 
 /** Stores the alternative model once (not assigned to anyone); a second call finds it. */
-export async function storeDemoAltModel(services: Services, who: Acting): Promise<string> {
+export async function storeDemoAltModel(services: Services, who: Acting, lang: Language = 'en'): Promise<string> {
   const existing = await modelsStore.byName(services.db, who.principal.municipalityId, DEMO_ALT_MODEL_NAME);
   const m =
     existing ??
     (await services.models.create(who, { name: DEMO_ALT_MODEL_NAME, description: 'demo alternative (seeds)', document: DEMO_ALT_MODEL }));
-  return `  model ${m.name}@${m.version} ${existing ? 'exists' : 'stored'} beside ${DEMO_MODEL_NAME} (not in force): compare them at /app/compare`;
+  return `  ${tr(lang, 'cli', existing ? 'demoAltModelExists' : 'demoAltModelStored', { model: `${m.name}@${m.version}`, main: DEMO_MODEL_NAME })}`;
 }
 
 /**

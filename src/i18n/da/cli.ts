@@ -245,4 +245,7 @@ export const cli: CliWords = {
   basisOwnCreditNoteBroke: 'leverandørens kreditnota brød {rules}',
   basisResponse: 'Invoice Response {code} skrevet ({check})',
   basisResponseClean: 'Peppol Invoice Response-regler kontrolleret her: ingen brudt',
+  // cli-words: the demo's second model
+  demoAltModelStored: 'model {model} gemt ved siden af {main} (ikke i kraft): sammenlign dem på /app/compare',
+  demoAltModelExists: 'model {model} findes ved siden af {main} (ikke i kraft): sammenlign dem på /app/compare',
 };

@@ -242,6 +242,9 @@ export const cli = {
   basisOwnCreditNoteBroke: "the provider's credit note broke {rules}",
   basisResponse: 'Invoice Response {code} written ({check})',
   basisResponseClean: 'Peppol Invoice Response rules checked here: none broken',
+  // cli-words: the demo's second model
+  demoAltModelStored: 'model {model} stored beside {main} (not in force): compare them at /app/compare',
+  demoAltModelExists: 'model {model} exists beside {main} (not in force): compare them at /app/compare',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

@@ -244,4 +244,7 @@ export const cli: CliWords = {
   basisOwnCreditNoteBroke: 'utförarens kreditfaktura bröt {rules}',
   basisResponse: 'Invoice Response {code} skriven ({check})',
   basisResponseClean: 'Peppol Invoice Response-regler som kontrolleras här: ingen bruten',
+  // cli-words: the demo's second model
+  demoAltModelStored: 'modell {model} sparad bredvid {main} (inte i kraft): jämför dem på /app/compare',
+  demoAltModelExists: 'modell {model} finns bredvid {main} (inte i kraft): jämför dem på /app/compare',
 };
