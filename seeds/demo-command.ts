@@ -3,6 +3,10 @@ import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { cliActor, withServices } from '../src/cli/context.js';
+import { chosenCliLanguage, cliLanguage, noteMunicipalityLanguage } from '../src/cli/language.js';
+import type { Language } from '../src/features/invoices/invoice-types.js';
+import { tr, type KeyOf, type Params } from '../src/i18n/i18n.js';
+import { bandLabel } from '../src/features/invoices/invoice-labels.js';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import type { Services } from '../src/services.js';
 import { DEMO_CODE, type DemoCountry } from './demo-data.js';
@@ -17,37 +21,38 @@ export const importRunner =
     return { accepted: r.accepted, unchanged: r.unchanged, updated: r.updated, rejected: r.rejected };
   };
 
-function printSummary(s: DemoSummary, url: string | null): void {
-  const imp = (name: string, r: DemoSummary['visitsImport']) =>
-    `  ${name.padEnd(8)} accepted ${r.accepted}, unchanged ${r.unchanged}, updated ${r.updated}, rejected ${r.rejected.length}`;
+/** The demo's summary, printable, in `lang` (the lines of each step come in the language they were made in). */
+export function summaryLines(s: DemoSummary, url: string | null, lang: Language): string[] {
+  const w = (key: KeyOf<'cli'>, params?: Params) => tr(lang, 'cli', key, params);
+  const imp = (key: 'demoImportGrants' | 'demoImportVisits', r: DemoSummary['visitsImport']) =>
+    `  ${w(key).padEnd(11)} ${w('demoImportLine', { accepted: r.accepted, unchanged: r.unchanged, updated: r.updated, rejected: r.rejected.length })}`;
   const lines = [
-    `Demo municipality "${s.municipality}" ${s.created ? 'loaded' : 'already present: nothing loaded twice, files re-imported'} (demo month ${s.month})`,
-    `  providers ${s.providers} (1 municipal, 3 private), services ${s.services}, price rates ${s.priceRates} (${s.priceBands.join(' / ')})`,
-    `  citizens ${s.citizens}, provider choices ${s.choices}, absences ${s.absences}`,
+    w(s.created ? 'demoLoaded' : 'demoPresent', { name: s.municipality, month: s.month }),
+    `  ${w('demoMaster', { providers: s.providers, services: s.services, rates: s.priceRates, bands: s.priceBands.map((b) => bandLabel(b, lang).toLowerCase()).join(' / ') })}`,
+    `  ${w('demoCitizens', { citizens: s.citizens, choices: s.choices, absences: s.absences })}`,
     s.takeover
-      ? `  takeover: ${s.takeover.to} took over ${s.takeover.moved} choices of ${s.takeover.from} from ${s.takeover.effectiveFrom}`
+      ? `  ${w('demoTakeover', { to: s.takeover.to, moved: s.takeover.moved, from: s.takeover.from, date: s.takeover.effectiveFrom })}`
       : '',
-    'Imports (idempotent: a second run reports them unchanged)',
-    imp('grants', s.grantsImport),
-    imp('visits', s.visitsImport),
-    ...s.visitsImport.rejected.slice(0, 5).map((r) => `    row ${r.row} ${r.field}: ${r.message}`),
-    'Weekly budget check (granted vs affordable hours)',
+    w('demoImports'),
+    imp('demoImportGrants', s.grantsImport),
+    imp('demoImportVisits', s.visitsImport),
+    ...s.visitsImport.rejected.slice(0, 5).map((r) => `    ${w('demoRejectedRow', { row: r.row, field: r.field, message: r.message })}`),
+    w('demoBudgetHead'),
     ...s.budgetCheck.map((l) => `  ${l}`),
     ...s.settlements,
     ...s.regimes,
     ...s.invoices,
     ...s.recalculation,
     ...s.draftMonth,
-    'API tokens created for this run (shown once):',
+    w('demoTokens'),
     ...s.tokens.map((t) => `  ${t.role.padEnd(17)}${t.provider ? ` (${t.provider})` : ''} ${t.token}`),
-    `Web users (sign in at /app/login, municipality ${s.municipality}; a password is shown only when the user is created):`,
+    w('demoWebUsers', { municipality: s.municipality }),
     ...s.webUsers.map(
-      (u) =>
-        `  ${u.role.padEnd(17)}${u.provider ? ` (${u.provider})` : ''} ${u.username} ${u.password ?? '(exists: password shown when it was created)'}`,
+      (u) => `  ${u.role.padEnd(17)}${u.provider ? ` (${u.provider})` : ''} ${u.username} ${u.password ?? w('demoPasswordShown')}`,
     ),
-    url ? `Try: npm start, then  curl -H "Authorization: Bearer ${s.tokens[0]!.token}" ${url}/api/visits?limit=5` : '',
+    url ? w('demoTry', { token: s.tokens[0]!.token, url }) : '',
   ];
-  console.log(lines.filter(Boolean).join('\n'));
+  return lines.filter(Boolean);
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -86,20 +91,24 @@ export function registerDemoCommand(program: Command): void {
           if (!opts.json) process.stderr.write(`… ${m}\n`);
         };
         const { loadDemo } = await import('./demo.js'); // the demo generator only when the demo is loaded
+        const code = opts.municipality ?? (opts.country === 'SE' ? DEMO_SE_CODE : DEMO_CODE);
         const summary = await loadDemo(
           services,
           {
-            code: opts.municipality ?? (opts.country === 'SE' ? DEMO_SE_CODE : DEMO_CODE),
+            code,
             country: opts.country,
             citizens: opts.citizens,
             actor: cliActor(),
             invoiceDir: path.resolve(opts.out ?? (opts.country === 'SE' ? 'out/demo-se-invoices' : 'out/demo-invoices')),
+            // --lang (or CAREPAY_LANG) for every printed line; else each step speaks the municipality's language.
+            language: chosenCliLanguage(),
           },
           importRunner(services),
           say,
         );
+        noteMunicipalityLanguage((await services.municipalities.getByCode(code)).language);
         if (opts.json) console.log(JSON.stringify(summary, null, 2));
-        else printSummary(summary, `http://${services.config.HOST}:${services.config.PORT}`);
+        else console.log(summaryLines(summary, `http://${services.config.HOST}:${services.config.PORT}`, cliLanguage()).join('\n'));
       });
     });
 }

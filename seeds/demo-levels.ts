@@ -1,6 +1,9 @@
 import { Decimal } from 'decimal.js';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import type { Services } from '../src/services.js';
+import { formatNumber } from '../src/features/invoices/invoice-labels.js';
+import type { Language } from '../src/features/invoices/invoice-types.js';
+import { tr, type KeyOf, type Params } from '../src/i18n/i18n.js';
 
 /**
  * The level part of the demo municipality (issue 18): citizens aged 67 and over receive
@@ -111,8 +114,8 @@ export const DEMO_LEVEL_CITIZENS: DemoLevelCitizen[] = [
 ];
 
 /** Loads the level citizens: provider choices, level grants, the hospital stay and the new customer's alarm. */
-export async function loadDemoLevels(services: Services, who: Acting, progress: (m: string) => void): Promise<void> {
-  progress(`${DEMO_LEVEL_CITIZENS.length} citizens aged 67+ on helhedspleje levels`);
+export async function loadDemoLevels(services: Services, who: Acting, progress: (m: string) => void, lang: Language = 'en'): Promise<void> {
+  progress(tr(lang, 'cli', 'progressLevelCitizens', { count: DEMO_LEVEL_CITIZENS.length }));
   const m = who.principal.municipalityId;
   const providerId = new Map(
     (await services.db('providers').where({ municipality_id: m }).select('id', 'ref')).map((r) => [r.ref as string, r.id as number]),
@@ -160,15 +163,16 @@ interface RegimeRow {
 }
 
 const UNIT_DAYS: Record<string, number> = { per_day: 1, per_week: 7, per_month: DEMO_LEVEL_PERIOD.days };
-const money = (d: Decimal) => d.toFixed(2);
 
 /**
  * What the demo month's regular settlements paid in each regime, read from the stored lines:
  * hourly (visits, cancellations, hospital, per-month), levels (level-days, level changes, hospital
  * reductions) and one-off payments. Printable lines.
  */
-export async function demoRegimeLines(services: Services, municipalityCode: string): Promise<string[]> {
+/** The demo month per regime, printable, in `language` (else the municipality's). */
+export async function demoRegimeLines(services: Services, municipalityCode: string, language?: Language): Promise<string[]> {
   const mun = await services.municipalities.getByCode(municipalityCode);
+  const lang = language ?? mun.language;
   const lines = await services
     .db('settlement_lines as l')
     .join('settlements as s', function () {
@@ -205,13 +209,29 @@ export async function demoRegimeLines(services: Services, municipalityCode: stri
     new Decimal(0),
   );
   const reducedDays = reduced.reduce((a, l) => a.plus(l.quantity), new Decimal(0));
+  const w = (key: KeyOf<'cli'>, params?: Params) => tr(lang, 'cli', key, params);
+  const money = (d: Decimal) => formatNumber(d, 2, lang);
+  const count = (key: 'cliCitizenCount' | 'lineCount' | 'cliLevelDayCount' | 'dayCount', n: number) => w(key, { count: n });
   return [
-    `Both regimes settled in ${DEMO_LEVEL_PERIOD.start.slice(0, 7)} (regular settlements, ${mun.currency} excl. VAT)`,
-    `  services outside levels (hourly, per visit, per month): ${citizens(hourly)} citizens, ${hourly.length} lines, ${money(sum(hourly))}`,
-    `  helhedspleje levels (citizens aged 67+): ${citizens(level)} citizens, ${level.length} lines, ${days.toString()} level-days, ${money(sum(level))}`,
-    `    level changes mid-month:   ${changed.length ? changed.join(', ') : 'none'}`,
-    `    hospital reductions:       ${citizens(reduced)} citizen(s), ${reducedDays.toString()} day(s) reduced, ${money(notPaid)} not paid`,
-    `  one-off payments:            ${oneOff.length} (${oneOff.map((l) => `${l.service_code} ${l.ref}`).join(', ') || 'none'}), ${money(sum(oneOff))}`,
-    "  The level prices, the hospital rule and the one-off amount are ASSUMED: no municipality's price per level was found published.",
+    w('regimesHead', { month: DEMO_LEVEL_PERIOD.start.slice(0, 7), currency: mun.currency }),
+    `  ${w('regimesHourly', { citizens: count('cliCitizenCount', citizens(hourly)), lines: count('lineCount', hourly.length), amount: money(sum(hourly)) })}`,
+    `  ${w('regimesLevels', {
+      citizens: count('cliCitizenCount', citizens(level)),
+      lines: count('lineCount', level.length),
+      days: count('cliLevelDayCount', days.toNumber()),
+      amount: money(sum(level)),
+    })}`,
+    `    ${w('regimesChanges', { changes: changed.length ? changed.join(', ') : w('regimesNone') })}`,
+    `    ${w('regimesHospital', {
+      citizens: count('cliCitizenCount', citizens(reduced)),
+      days: count('dayCount', reducedDays.toNumber()),
+      amount: money(notPaid),
+    })}`,
+    `  ${w('regimesOneOff', {
+      count: oneOff.length,
+      which: oneOff.map((l) => `${l.service_code} ${l.ref}`).join(', ') || w('regimesNone'),
+      amount: money(sum(oneOff)),
+    })}`,
+    `  ${w('regimesAssumed')}`,
   ];
 }

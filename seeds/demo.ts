@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import type { Role } from '../src/features/auth/auth-types.js';
+import { formatNumber } from '../src/features/invoices/invoice-labels.js';
+import type { Language } from '../src/features/invoices/invoice-types.js';
+import { docOf } from '../src/features/settlements/settlement-report.js';
+import { tr } from '../src/i18n/i18n.js';
 import type { Acting } from '../src/features/auth/auth-types.js';
 import { runDemoBudgetChecks } from '../src/features/budget-checks/budget-demo.js';
 import { issueDemoInvoices } from '../src/features/invoices/invoice-demo.js';
@@ -163,7 +167,15 @@ export type ImportRunner = (kind: 'visits' | 'grants', csv: string, source: stri
  */
 export async function loadDemo(
   services: Services,
-  opts: { code: string; citizens: number; actor: string; invoiceDir: string; reportDir?: string; country?: DemoCountry },
+  opts: {
+    code: string;
+    citizens: number;
+    actor: string;
+    invoiceDir: string;
+    reportDir?: string;
+    country?: DemoCountry;
+    language?: Language | undefined;
+  },
   runImport: (who: Acting) => ImportRunner,
   progress: (message: string) => void = () => undefined,
 ): Promise<DemoSummary> {
@@ -182,13 +194,15 @@ export async function loadDemo(
     requestId: null,
   };
   let takeover: DemoSummary['takeover'] = null;
-  if (created) takeover = await loadMasterData(services, who, data, setup, progress);
-  if (created && setup.levels) await loadDemoLevels(services, who, progress);
+  // The words of the run: --lang if given, else the municipality's.
+  const lang = opts.language ?? (await services.municipalities.getByCode(opts.code)).language;
+  if (created) takeover = await loadMasterData(services, who, data, setup, progress, lang);
+  if (created && setup.levels) await loadDemoLevels(services, who, progress, lang);
 
-  progress('importing grants');
+  progress(tr(lang, 'cli', 'progressGrants'));
   const imp = runImport(who);
   const grantsImport = await imp('grants', setup.grants.csv(data.grants), setup.grants.source, setup.grants.filename);
-  progress('importing visits');
+  progress(tr(lang, 'cli', 'progressVisits'));
   const visitsImport = await imp(
     'visits',
     setup.visits.csv(data.visits),
@@ -196,38 +210,41 @@ export async function loadDemo(
     setup.visits.filename(`${DEMO_MONTH.year}-${String(DEMO_MONTH.month).padStart(2, '0')}`),
   );
 
-  progress('weekly budget checks');
-  const budgetCheck = await runDemoBudgetChecks(services, opts.code, setup.budget);
+  progress(tr(lang, 'cli', 'progressBudget'));
+  const budgetCheck = await runDemoBudgetChecks(services, opts.code, { ...setup.budget, language: opts.language });
 
-  progress('settling the demo month');
-  const settlements = await runDemoSettlements(services, opts.code, { actor: opts.actor, model: setup.models?.main });
-  settlements.push(...(await approveDrafts(services, who)));
-  const regimes = setup.levels ? await demoRegimeLines(services, opts.code) : [];
-  settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir, setup.paymentBasisProvider)));
-  progress('issuing invoices');
-  const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir);
+  progress(tr(lang, 'cli', 'progressSettleDemo'));
+  const settlements = await runDemoSettlements(services, opts.code, {
+    actor: opts.actor,
+    model: setup.models?.main,
+    language: opts.language,
+  });
+  settlements.push(...(await approveDrafts(services, who, lang)));
+  const regimes = setup.levels ? await demoRegimeLines(services, opts.code, lang) : [];
+  settlements.push(...(await runDemoInvoiceControl(services, opts.code, opts.invoiceDir, setup.paymentBasisProvider, lang)));
+  progress(tr(lang, 'cli', 'progressInvoices'));
+  const invoices = await issueDemoInvoices(services, opts.code, opts.invoiceDir, opts.language);
   const count = async (table: string) =>
     Number(((await services.db(table).where({ municipality_id: municipalityId }).count({ n: '*' })) as [{ n: number }])[0].n);
   // The rates loaded, before the recalculation adds next year's list.
   const priceRates = await count('price_rates');
   let recalculation: string[];
   if (setup.recalculation) {
-    progress("recalculating the hourly prices from the municipal provider's costs");
+    progress(tr(lang, 'cli', 'progressRecalc'));
     recalculation = await runDemoRecalculation(services, opts.code, {
       citizens: opts.citizens,
       actor: opts.actor,
       invoiceDir: opts.invoiceDir,
       reportDir: opts.reportDir ?? path.join(path.dirname(opts.invoiceDir), 'demo-recalculation'),
+      language: opts.language,
     });
   } else {
-    recalculation = [
-      "Price recalculation skipped: the annual recalculation from the municipal provider's cost statement follows Danish rules",
-    ];
+    recalculation = [tr(lang, 'cli', 'demoRecalcSkipped')];
   }
 
-  progress(`a week of ${DEMO_DRAFT_PERIOD} left as drafts with open exceptions`);
-  const draftMonth = [await storeDemoAltModel(services, who, setup.models)];
-  draftMonth.push(...(await loadDraftMonth(services, who, data, imp, opts.code, opts.actor, setup)));
+  progress(tr(lang, 'cli', 'progressDraftWeek', { period: DEMO_DRAFT_PERIOD }));
+  const draftMonth = [await storeDemoAltModel(services, who, lang, setup.models)];
+  draftMonth.push(...(await loadDraftMonth(services, who, data, imp, opts.code, opts.actor, setup, opts.language)));
 
   const providers = await services.providers.list(who, {}, { limit: 100, offset: 0 });
   const refOf = new Map(providers.items.map((p) => [p.ref, p.id]));
@@ -347,6 +364,7 @@ async function loadDraftMonth(
   code: string,
   actor: string,
   setup: DemoSetup,
+  language: Language | undefined,
 ): Promise<string[]> {
   const shift = (local: string | null) =>
     local === null ? null : DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm').plus({ weeks: 5 }).toFormat('yyyy-MM-dd HH:mm');
@@ -363,37 +381,45 @@ async function loadDraftMonth(
     }))
     .filter((v) => v.plannedStart.startsWith(DEMO_DRAFT_PERIOD));
   const counts = await runImport('visits', setup.visits.csv(may), setup.visits.source, setup.visits.filename(DEMO_DRAFT_PERIOD, true));
-  const lines = await runDemoSettlements(services, code, { actor, period: DEMO_DRAFT_PERIOD, model: setup.models?.main });
+  const lines = await runDemoSettlements(services, code, { actor, period: DEMO_DRAFT_PERIOD, model: setup.models?.main, language });
+  const lang = language ?? (await services.municipalities.getByCode(code)).language;
   const drafts = await services.settlements.list(who, { period: DEMO_DRAFT_PERIOD, status: 'draft' }, { limit: 100, offset: 0 });
   let open = 0;
   for (const d of drafts.items)
     open += (await services.settlements.exceptions(who, d.id, { decision: 'open' }, { limit: 1, offset: 0 })).total;
   return [
-    `Draft month ${DEMO_DRAFT_PERIOD} (a week of visits: accepted ${counts.accepted}, unchanged ${counts.unchanged}), left for finance to decide, approve and invoice:`,
+    tr(lang, 'cli', 'demoDraftMonth', { period: DEMO_DRAFT_PERIOD, accepted: counts.accepted, unchanged: counts.unchanged }),
     ...lines,
-    `  ${drafts.total} drafts with ${open} open exceptions`,
+    `  ${tr(lang, 'cli', 'demoDrafts', { count: drafts.total, open })}`,
   ];
 }
 
 /** Finance approves the demo month's drafts that pay something (a provider with no lines is left as a draft). */
-async function approveDrafts(services: Services, who: Acting): Promise<string[]> {
+async function approveDrafts(services: Services, who: Acting, lang: Language): Promise<string[]> {
   const drafts = await services.settlements.list(who, { period: DEMO_SETTLEMENT_PERIOD, status: 'draft' }, { limit: 100, offset: 0 });
   const out: string[] = [];
   for (const d of drafts.items) {
     if (d.lineCount === 0) {
-      out.push(`  settlement #${d.id} left as draft: it has no lines`);
+      out.push(`  ${tr(lang, 'cli', 'demoLeftAsDraft', { id: d.id })}`);
       continue;
     }
     // The demo approves as finance would after reviewing: open exceptions are confirmed, not decided here.
     await services.settlements.approve(who, d.id, { confirmOpen: true });
-    out.push(`  approved settlement #${d.id} (${d.kind}${d.kind === 'correction' ? ` ${d.sequence}` : ''}), ${d.totalInclVat} incl. VAT`);
+    out.push(`  ${tr(lang, 'cli', 'demoApproved', { id: d.id, document: docOf(d, lang), amount: formatNumber(d.totalInclVat, 2, lang) })}`);
   }
   return out;
 }
 
-async function loadMasterData(services: Services, who: Acting, data: DemoData, setup: DemoSetup, progress: (m: string) => void) {
+async function loadMasterData(
+  services: Services,
+  who: Acting,
+  data: DemoData,
+  setup: DemoSetup,
+  progress: (m: string) => void,
+  lang: Language,
+) {
   const { profile } = setup;
-  progress('areas, providers, catalogue and prices');
+  progress(tr(lang, 'cli', 'progressMasterData'));
   for (const a of ['urban', 'rural'] as const) await services.areas.create(who, { code: profile.areas[a], name: profile.areaNames[a] });
   const providerId = new Map<string, number>();
   for (const p of profile.providers) {
@@ -431,7 +457,7 @@ async function loadMasterData(services: Services, who: Acting, data: DemoData, s
   });
   await services.prices.adopt(who, list.id);
 
-  progress(`${data.citizens.length} citizens and their provider choices`);
+  progress(tr(lang, 'cli', 'progressCitizens', { count: data.citizens.length }));
   for (const c of data.citizens) {
     const citizen = await services.citizens.create(who, { ref: c.ref, area: c.area });
     const granted = new Set(

@@ -20,3 +20,5 @@ export const resetCliLanguage = (): void => {
   municipality = undefined;
 };
 export const cliLanguage = (): Language => chosen ?? municipality ?? 'en';
+/** The language `--lang` (or CAREPAY_LANG) asked for, if any. */
+export const chosenCliLanguage = (): Language | undefined => chosen;

@@ -30,8 +30,10 @@ describe('budget checks in the demo', () => {
 
   it('checks the five ISO weeks that overlap April 2026', () => {
     expect(DEMO_WEEKS).toEqual(['2026-W14', '2026-W15', '2026-W16', '2026-W17', '2026-W18']);
-    expect(lines[0]).toMatch(/^Demo budgets 2026 created/);
-    expect(lines.filter((l) => l.startsWith('Week '))).toHaveLength(5);
+    // The demo municipality is Danish: its budget lines print in Danish.
+    expect(lines[0]).toMatch(/^Demobudgetter 2026 oprettet ud fra den visiterede udgift i 2026-W15 \(\d+,\d\d t visiteret den uge\):$/);
+    expect(lines[1]).toMatch(/^ {2}Personlig pleje \/ Bydistrikt: 1,03 × [\d.]+,\d\d om ugen$/);
+    expect(lines.filter((l) => l.startsWith('Uge '))).toHaveLength(5);
   });
 
   it('shows every verdict in the reference week 15, where the demo budgets were set', async () => {
@@ -44,16 +46,16 @@ describe('budget checks in the demo', () => {
     ]);
     // The printed week: a verdict line per budget line, each personal-care line followed by the share of
     // level-based and other non-hourly services (the whole budget is checked, issue 18 item 8).
-    const start = lines.findIndex((l) => l.startsWith('Week 2026-W15'));
+    const start = lines.findIndex((l) => l.startsWith('Uge 2026-W15'));
     const week = lines.slice(
       start + 2,
-      lines.findIndex((l, i) => i > start && l.startsWith('Week ')),
+      lines.findIndex((l, i) => i > start && l.startsWith('Uge ')),
     );
-    const verdicts = week.filter((l) => /^ {2}[A-Z]/.test(l));
-    expect(verdicts.map((l) => l.trim().split(/\s+/)[0])).toEqual(['OK', 'OVER', 'WATCH', 'OK']);
+    const verdicts = week.filter((l) => /^ {2}[A-ZÆØÅ]/.test(l));
+    expect(verdicts.map((l) => /^ {2}(OK|OVER|HOLD ØJE|INGEN PRIS) /.exec(l)?.[1])).toEqual(['OK', 'OVER', 'HOLD ØJE', 'OK']);
     // areas: the demo's areas by their Danish names, not the codes urban and rural (docs/areas.md)
     expect(verdicts.map((l) => / \/ (\S+)/.exec(l)?.[1])).toEqual(['Bydistrikt', 'Landdistrikt', 'Bydistrikt', 'Landdistrikt']);
-    expect(week.filter((l) => l.trim().startsWith('of which levels'))).toHaveLength(2);
+    expect(week.filter((l) => l.trim().startsWith('heraf niveauer'))).toHaveLength(2);
     // The figures trace back to the grants: the contributing grants add up to the week's hours.
     const traced = await app.services.budgetChecks.contributors(asAdmin(municipalityId), '2026-W15', { limit: 1, offset: 0 });
     expect(traced.grantedHours).toBe(w15.grantedHours);
@@ -61,7 +63,7 @@ describe('budget checks in the demo', () => {
   });
 
   it('prints the April follow-up per provider, with the takeover visible', () => {
-    const at = lines.indexOf('Follow-up 2026-04: granted versus delivered hours per provider');
+    const at = lines.indexOf('Opfølgning 2026-04: visiterede mod leverede timer pr. leverandør');
     expect(at).toBeGreaterThan(0);
     const providers = lines
       .slice(at + 1)
@@ -72,7 +74,7 @@ describe('budget checks in the demo', () => {
 
   it('runs again without creating budgets twice; the history keeps both runs', async () => {
     const again = await runDemoBudgetChecks(app.services, 'demo');
-    expect(again[0]).toMatch(/^Week 2026-W14/);
+    expect(again[0]).toMatch(/^Uge 2026-W14/);
     expect((await app.services.budgetChecks.listBudgets(asAdmin(municipalityId), { year: 2026 }, { limit: 10, offset: 0 })).total).toBe(4);
     expect((await app.services.budgetChecks.listRuns(asAdmin(municipalityId), '2026-W15', { limit: 10, offset: 0 })).total).toBe(2);
   });

@@ -163,7 +163,8 @@ describe('scheduled weekly check', () => {
       const file = path.join(os.tmpdir(), `budgets-${process.pid}.csv`);
       await writeFile(file, 'year;area;category;amount\n2026;rural;personal_care;96720\n');
       expect(await runCli(['node', 'carepay', 'budget', 'import', '--municipality', 'A', '--file', file])).toBe(0);
-      expect(out.pop()).toBe('budget lines: 1 read, 1 created, 0 updated, 0 unchanged');
+      // municipality A is Danish: the command line speaks Danish unless --lang says otherwise
+      expect(out.pop()).toBe('budgetlinjer: 1 læst, 1 oprettet, 0 opdateret, 0 uændret');
       expect(await runCli(['node', 'carepay', 'budget-check', '--municipality', 'A', '--week', '2026-W10'])).toBe(0);
       const text = out.pop()!.split('\n');
       // municipality A is Danish: the verdict prints in Danish, categories by name
@@ -175,10 +176,21 @@ describe('scheduled weekly check', () => {
       expect(text[4]).toMatch(
         /^ {2}OVER {5}Personlig pleje \/ rural +visiteret +4,00 t +budgetteret +3,50 t +afvigelse \+0,50 t \(\+14,29 %, \+260,00\)/,
       );
+      // --lang sv: the same week in Swedish words and digits, plural forms by count
+      expect(await runCli(['node', 'carepay', 'budget-check', '--municipality', 'A', '--week', '2026-W10', '--lang', 'sv'])).toBe(0);
+      const sv = out.pop()!.split('\n');
+      expect(sv[0]).toBe(
+        'Vecka 2026-W10 (2026-03-02 – 2026-03-09 exkl.): 7,50 tim beviljat till 3 mottagare, i genomsnitt 2,50 tim per mottagare (mål 3,00–3,50: under)',
+      );
+      expect(sv[4]).toMatch(/^ {2}ÖVER {5}Omvårdnad \/ rural +beviljat +4,00 tim +budgeterat +3,50 tim +avvikelse \+0,50 tim /);
+      expect(await runCli(['node', 'carepay', 'budget', 'follow-up', '--municipality', 'A', '--month', '2026-03', '--lang', 'sv'])).toBe(0);
+      expect(out.pop()!.split('\n')[0]).toBe('Uppföljning 2026-03: beviljade mot utförda timmar per utförare');
+      expect(await runCli(['node', 'carepay', 'budget', 'follow-up', '--municipality', 'A', '--month', '2026-03'])).toBe(0);
+      expect(out.pop()!.split('\n')[0]).toBe('Opfølgning 2026-03: visiterede mod leverede timer pr. leverandør');
       expect(await runCli(['node', 'carepay', 'budget-check', '--municipality', 'A', '--week', '2026-W10', '--json'])).toBe(0);
       expect(JSON.parse(out.pop()!)).toMatchObject({ week: '2026-W10', lines: [{ status: 'ok' }, { status: 'over' }] });
       const history = await t.db('budget_check_runs').where({ municipality_id: a, week: '2026-W10' }).orderBy('id');
-      expect(history.map((r) => r.trigger)).toEqual(['schedule', 'manual', 'manual']);
+      expect(history.map((r) => r.trigger)).toEqual(['schedule', 'manual', 'manual', 'manual']);
     } finally {
       spy.mockRestore();
       if (previous === undefined) delete process.env.DATABASE_URL;

@@ -68,7 +68,7 @@ describe('the Swedish demo municipality (--country SE)', () => {
       expect.arrayContaining(['Städning', 'Tvätt', 'Inköp', 'Matdistribution', 'Trygghetslarm', 'Nattpatrull, tillsyn']),
     );
     // The recalculation is Danish: skipped, and said so.
-    expect(first.recalculation).toEqual([expect.stringMatching(/^Price recalculation skipped/)]);
+    expect(first.recalculation).toEqual([expect.stringMatching(/^Efterkalkylen av priserna hoppades över/)]);
     expect(await t.db('price_recalculations').count({ n: '*' })).toEqual([{ n: 0 }]);
   });
 
@@ -132,7 +132,9 @@ describe('the Swedish demo municipality (--country SE)', () => {
     expect(xml).toContain('<cbc:StreetName>Södra vägen 40</cbc:StreetName>');
     expect(xml).toContain('<cbc:PaymentMeansCode>30</cbc:PaymentMeansCode>');
     expect(xml).toContain('SE:BANKGIRO');
-    expect(first.invoices[0]).toMatch(/UBL: no EN 16931, Peppol or national \(DK-R, SE-R\) rule checked here is broken/);
+    expect(first.invoices[0]).toMatch(
+      /UBL: ingen av de EN 16931-, Peppol- och nationella \(DK-R, SE-R\) regler som kontrolleras här är bruten/,
+    );
 
     // The PDF speaks Swedish: no English word in it.
     const text = await pdfText(await readFile(path.join(invoiceDir, `${inv.number}.pdf`)));
@@ -146,7 +148,7 @@ describe('the Swedish demo municipality (--country SE)', () => {
 
   it('runs the payment-basis flow with ASTRA-OMSORG, leaves May as drafts, stores two Swedish models and creates the users', async () => {
     const lines = first.settlements.join('\n');
-    expect(lines).toMatch(/received #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from ASTRA-OMSORG for FU-2026-\d{6}/);
+    expect(lines).toMatch(/mottagen #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from ASTRA-OMSORG for FU-2026-\d{6}/);
     // The payment basis sent to ASTRA-OMSORG is a Swedish document too. Its item ids
     // (personal_care.day.visit, …) are codes the provider's invoice quotes back for matching, not words.
     const basis = (await readdir(invoiceDir)).find((f) => /^FU-2026-\d{6}\.pdf$/.test(f))!;
@@ -226,7 +228,7 @@ describe('the Swedish demo municipality (--country SE)', () => {
       grantsImport: { accepted: 0, unchanged: data.grants.length, updated: 0 },
       visitsImport: { accepted: 0, unchanged: data.visits.length, updated: 0 },
     });
-    expect(again.draftMonth[0]).toMatch(/demo-beviljad-tid@1 exists beside demo-utford-tid/);
+    expect(again.draftMonth[0]).toMatch(/modell demo-beviljad-tid@1 finns bredvid demo-utford-tid/);
   });
 
   it('npx carepay demo --country se finds the Swedish demo under its default code demo-se', async () => {

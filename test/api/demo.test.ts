@@ -110,10 +110,13 @@ describe('the demo municipality', () => {
     expect(xml).toContain('<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>');
     expect(xml).toContain('<cbc:StreetName>Sydhavnsvej 40</cbc:StreetName>');
     expect(xml).toContain('<cbc:BuyerReference>Ældre og Sundhed, hjemmepleje</cbc:BuyerReference>');
-    expect(first.invoices[0]).toMatch(/UBL: no EN 16931, Peppol or national \(DK-R, SE-R\) rule checked here is broken/);
+    // The demo municipality is Danish: the demo's own lines are Danish.
+    expect(first.invoices[0]).toMatch(
+      /^Dokumenter for Demo Kommune: \d+ \(PDF og Peppol UBL i .*\); UBL: ingen af de EN 16931-, Peppol- og nationale \(DK-R, SE-R\) regler, der kontrolleres her, er brudt$/,
+    );
     expect(first.invoices).toContainEqual(expect.stringMatching(/skipped: provider PLEJE-PLUS invoices the municipality itself/));
-    expect(first.invoices).toContainEqual('  I2026-000001 internal statement: PDF only, no e-invoice');
-    expect(first.invoices).toContainEqual(`  ${self.number} UBL 389: rule check ok`);
+    expect(first.invoices).toContainEqual('  I2026-000001 intern afregning: kun PDF, ingen e-faktura');
+    expect(first.invoices).toContainEqual(`  ${self.number} UBL 389: regelkontrol ok`);
   });
 
   it('runs the payment-basis mode end to end: PLEJE-PLUS gets its basis, sends its own invoice, which is matched', async () => {
@@ -139,10 +142,10 @@ describe('the demo municipality', () => {
     expect(await readFile(path.join(invoiceDir, response), 'utf8')).toContain('<cbc:ResponseCode>AP</cbc:ResponseCode>');
     expect(files.some((f) => f.endsWith('.provider-invoice.xml'))).toBe(true);
     const lines = first.settlements.join('\n');
-    expect(lines).toContain(`sent    ${ref} to PLEJE-PLUS`);
-    expect(lines).toMatch(/received #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from PLEJE-PLUS for AG-2026-\d{6}/);
-    expect(lines).toContain('Invoice Response AP written (Peppol Invoice Response rules checked here: none broken)');
-    expect(lines).not.toContain("the provider's invoice broke");
+    expect(lines).toContain(`sendt   ${ref} til PLEJE-PLUS`);
+    expect(lines).toMatch(/modtaget #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from PLEJE-PLUS for AG-2026-\d{6}/);
+    expect(lines).toContain('Invoice Response AP skrevet (Peppol Invoice Response-regler kontrolleret her: ingen brudt)');
+    expect(lines).not.toContain('leverandørens faktura brød');
   });
 
   it('recalculates the hourly prices of 2026, approves them, credits or invoices each private provider and writes the report', async () => {
@@ -206,15 +209,15 @@ describe('the demo municipality', () => {
       ]),
     );
     const recalcLines = first.recalculation.join('\n');
-    expect(recalcLines).toContain(`sent    ${basis.reference} to PLEJE-PLUS for 2026`);
-    expect(recalcLines).not.toMatch(/the provider's (invoice|credit note) broke/);
+    expect(recalcLines).toContain(`sendt   ${basis.reference} til PLEJE-PLUS for 2026`);
+    expect(recalcLines).not.toMatch(/leverandørens (faktura|kreditnota) brød/);
     expect(recalcLines).toMatch(
-      new RegExp(`received #\\d+ MATCHED PP-2026-\\d{4}\\.xml PP-2026-\\d{4} from PLEJE-PLUS for ${basis.reference}`),
+      new RegExp(`modtaget #\\d+ MATCHED PP-2026-\\d{4}\\.xml PP-2026-\\d{4} from PLEJE-PLUS for ${basis.reference}`),
     );
     expect(docs.length).toBeGreaterThanOrEqual(1);
     for (const d of docs) expect(d.kind).toBe(Number(d.total_incl_vat) < 0 ? 'credit_note' : 'supplementary_invoice');
-    expect(first.recalculation[0]).toMatch(/^Price recalculation 2026 \(#\d+, approved\): policy symmetric, overhead 6 %/);
-    expect(first.recalculation.at(-1)).toMatch(/new price list \d+ adopted from 2027-01-01/);
+    expect(first.recalculation[0]).toMatch(/^Efterberegning af timepriser 2026 \(#\d+, godkendt\): regulering symmetrisk, overhead 6 %/);
+    expect(first.recalculation.at(-1)).toMatch(/ny prisliste \d+ vedtaget fra 2027-01-01/);
     expect((await readdir(reportDir)).sort()).toEqual(['price-recalculation-2026.json', 'price-recalculation-2026.pdf']);
   });
 
@@ -229,8 +232,8 @@ describe('the demo municipality', () => {
       .count({ n: '*' });
     expect(open[0]!.n).toBeGreaterThan(0);
     expect(await t.db('exception_decisions').where({ period_start: '2026-05-01' }).count({ n: '*' })).toEqual([{ n: 0 }]);
-    expect(first.draftMonth[1]).toMatch(/^Draft month 2026-05 \(a week of visits: accepted [1-9]\d*, unchanged 0\)/);
-    expect(first.draftMonth.at(-1)).toMatch(/^ {2}\d+ drafts with [1-9]\d* open exceptions$/);
+    expect(first.draftMonth[1]).toMatch(/^Kladdemåned 2026-05 \(en uges besøg: modtaget [1-9]\d*, uændret 0\)/);
+    expect(first.draftMonth.at(-1)).toMatch(/^ {2}\d+ kladder? med [1-9]\d* åbne afvigelser$/);
 
     // What the settlement page shows of every hourly line: hours × rate × factor = amount, to the øre.
     const off = await t.db.raw(
@@ -272,10 +275,12 @@ describe('the demo municipality', () => {
     expect(await t.db('invoices').count({ n: '*' })).toEqual(before);
     // Nothing sent or received twice.
     expect(await t.db('received_documents').count({ n: '*' })).toEqual([{ n: 2 }]);
-    expect(again.recalculation.join('\n')).toMatch(/already received: #\d+ MATCHED PP-2026-/);
-    expect(again.settlements.join('\n')).toMatch(/already received: #\d+ MATCHED/);
-    expect(again.settlements.filter((l) => l.includes('approved settlement'))).toEqual([]);
-    expect(again.draftMonth[0]).toMatch(/demo-leveret-tid@1 exists/);
+    expect(again.recalculation.join('\n')).toMatch(/allerede modtaget: #\d+ MATCHED PP-2026-/);
+    expect(again.settlements.join('\n')).toMatch(/allerede modtaget: #\d+ MATCHED/);
+    expect(first.settlements.filter((l) => l.startsWith('  godkendt afregning #')).length).toBeGreaterThan(0);
+    expect(again.settlements.filter((l) => l.startsWith('  godkendt afregning #'))).toEqual([]);
+    expect(first.draftMonth[0]).toMatch(/^ {2}model demo-leveret-tid@1 gemt ved siden af /);
+    expect(again.draftMonth[0]).toMatch(/^ {2}model demo-leveret-tid@1 findes ved siden af /);
     expect(again.webUsers.every((u) => u.password === null)).toBe(true);
     expect(again).toMatchObject({
       created: false,

@@ -45,7 +45,8 @@ describe('invoices from the command line and the demo', () => {
         created: true,
       });
       expect(await runCli(['node', 'carepay', 'invoice', 'issue', '--settlement', String(s.id), '--municipality', 'INV-CLI'])).toBe(0);
-      expect(logged[1]).toMatch(new RegExp(`^already issued: ${number} invoice\\s+OMSORG\\s+2026-04\\s+843.75 DKK issued ${year}-`));
+      // INV-CLI is Danish: the command line speaks Danish, with Danish digits, unless --lang says otherwise.
+      expect(logged[1]).toMatch(new RegExp(`^allerede udstedt: ${number} faktura\\s+OMSORG\\s+2026-04\\s+843,75 DKK udstedt ${year}-`));
 
       const pdf = path.join(tmp, 'i.pdf');
       const xml = path.join(tmp, 'i.xml');
@@ -53,10 +54,22 @@ describe('invoices from the command line and the demo', () => {
       expect(await runCli(['node', 'carepay', 'invoice', 'pdf', number, '--municipality', 'INV-CLI', '--out', pdf])).toBe(0);
       expect(await runCli(['node', 'carepay', 'invoice', 'ubl', number, '--municipality', 'INV-CLI', '--out', xml])).toBe(0);
       expect(await runCli(['node', 'carepay', 'invoice', 'export-csv', '--settlement', String(s.id), '--out', csv])).toBe(0);
-      expect(logged.slice(2, 5)).toEqual([
-        expect.stringMatching(new RegExp(`^${pdf.replace(/[.\\/]/g, '\\$&')}: PDF of ${number} \\(\\d+ bytes\\)$`)),
-        expect.stringMatching(/: UBL of .* bytes\)$/),
-        `${csv}: settlement ${s.id}, 1 line(s)`,
+      expect(await runCli(['node', 'carepay', 'invoice', 'export-csv', '--settlement', String(s.id), '--out', csv, '--lang', 'sv'])).toBe(
+        0,
+      );
+      expect(await runCli(['node', 'carepay', 'invoice', 'list', '--municipality', 'INV-CLI', '--lang', 'sv'])).toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'list', '--municipality', 'INV-CLI', '--period', '2025-01'])).toBe(0);
+      expect(logged.slice(2, 8)).toEqual([
+        expect.stringMatching(new RegExp(`^${pdf.replace(/[.\\/]/g, '\\$&')}: PDF af ${number} \\(\\d+ byte\\)$`)),
+        expect.stringMatching(/: UBL af .* byte\)$/),
+        `${csv}: afregning ${s.id}, 1 linje`,
+        `${csv}: ersättningskörning ${s.id}, 1 rad`,
+        expect.stringMatching(
+          new RegExp(
+            `^${number} faktura\\s+OMSORG\\s+2026-04\\s+843,75 DKK utfärdad ${year}-\\d\\d-\\d\\d, förfaller \\d{4}-\\d\\d-\\d\\d$`,
+          ),
+        ),
+        'ingen fakturaer',
       ]);
       expect(await pdfText(fs.readFileSync(pdf))).toContain('843,75 kr.');
       expect(checkUbl(fs.readFileSync(xml, 'utf8'))).toEqual([]);
@@ -141,10 +154,17 @@ describe('invoices from the command line and the demo', () => {
           'none',
         ]),
       ).toBe(0);
+      expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET', '--lang', 'sv'])).toBe(0);
+      expect(
+        await runCli(['node', 'carepay', 'invoice', 'provider-mode', '--municipality', 'INV-SET', '--provider', 'HJEM', '--lang', 'en']),
+      ).toBe(0);
+      // INV-SET is Danish; --lang sv and --lang en say the same in their words.
       expect(logged).toEqual([
-        'payment terms 30 days; invoicing mode self_billing; in-house provider internal statement; buyer reference Ældre og Sundhed 4410; received-invoice tolerance 0.00',
-        'payment terms 14 days; invoicing mode payment_basis; in-house provider invoiced; buyer reference Sundhed 9; received-invoice tolerance 2.50',
-        'HJEM: invoicing mode self_billing; self-billing agreement 2026-03-01',
+        'betalingsfrist 30 dage; faktureringsform self_billing; egen leverandør intern afregning; køberreference Ældre og Sundhed 4410; tolerance for modtagne fakturaer 0,00',
+        'betalingsfrist 14 dage; faktureringsform payment_basis; egen leverandør faktureres; køberreference Sundhed 9; tolerance for modtagne fakturaer 2,50',
+        'HJEM: faktureringsform self_billing; selvfaktureringsaftale 2026-03-01',
+        'HJEM: faktureringsform kommunens; selvfaktureringsaftale ikke registreret',
+        'betalningsvillkor 14 dagar; faktureringssätt payment_basis; egen regi faktureras; köparreferens Sundhed 9; tolerans för mottagna fakturor 2,50',
         "HJEM: invoicing mode the municipality's; self-billing agreement not recorded",
       ]);
       expect(await runCli(['node', 'carepay', 'invoice', 'settings', '--municipality', 'INV-SET', '--invoice-in-house', 'maybe'])).not.toBe(
@@ -175,18 +195,19 @@ describe('invoices from the command line and the demo', () => {
     const out = path.join(tmp, 'demo');
     const lines = await issueDemoInvoices(app.services, 'INV-CLI', out);
     expect(lines[0]).toBe(
-      `Documents of Municipality INV-CLI: 3 (PDF and Peppol UBL in ${out}); UBL: no EN 16931, Peppol or national (DK-R, SE-R) rule checked here is broken`,
+      `Dokumenter for Municipality INV-CLI: 3 (PDF og Peppol UBL i ${out}); UBL: ingen af de EN 16931-, Peppol- og nationale (DK-R, SE-R) regler, der kontrolleres her, er brudt`,
     );
     expect(lines.slice(1)).toEqual([
-      expect.stringMatching(new RegExp(`^  issued  ${year}-000002 invoice\\s+HJEM`)),
-      expect.stringMatching(new RegExp(`^  issued  ${year}-000003 credit_note\\s+HJEM .* -281.25 DKK .*corrects ${year}-000002$`)),
-      `  ${year}-000001 UBL 389: rule check ok`,
-      `  ${year}-000002 UBL 389: rule check ok`,
-      `  ${year}-000003 UBL 261: rule check ok`,
+      // INV-CLI is Danish: the demo's lines are Danish.
+      expect.stringMatching(new RegExp(`^  udstedt ${year}-000002 faktura\\s+HJEM`)),
+      expect.stringMatching(new RegExp(`^  udstedt ${year}-000003 kreditnota\\s+HJEM .* -281,25 DKK .*korrigerer ${year}-000002$`)),
+      `  ${year}-000001 UBL 389: regelkontrol ok`,
+      `  ${year}-000002 UBL 389: regelkontrol ok`,
+      `  ${year}-000003 UBL 261: regelkontrol ok`,
     ]);
     expect(fs.readdirSync(out).sort()).toEqual([1, 2, 3].flatMap((n) => [`${year}-00000${n}.pdf`, `${year}-00000${n}.xml`]));
     // A second run issues nothing new.
-    expect((await issueDemoInvoices(app.services, 'INV-CLI', out)).filter((l) => l.includes('issued'))).toEqual([]);
+    expect((await issueDemoInvoices(app.services, 'INV-CLI', out)).filter((l) => l.startsWith('  udstedt '))).toEqual([]);
   });
 
   it('renders invoice PDFs for the benchmark', async () => {

@@ -134,20 +134,35 @@ describe('price recalculation from the command line and the scheduler', () => {
         ),
       ).toBe(0);
       const out = logged.join('\n');
-      expect(out).toMatch(/^unchanged:\nPrice recalculation 2026 \(#\d+, draft\): policy symmetric, overhead 6 %/);
-      expect(out).toMatch(/PH\s+cost\s+274000.00 \/\s+1000 h =\s+274.0000 × 6 % overhead → price 290.44 \(published 363.05 incl. VAT\)/);
+      // RC-CLI is Danish: words and digits in Danish unless --lang says otherwise.
       expect(out).toMatch(
-        /PP.weekday_day\s+cost\s+850000.00 \/\s+2000 h =\s+425.0000 × 6 % overhead → price 450.50 \(published 563.13 incl. VAT\); paid 450.00 for 100.0000 h → settle 0.5000\/h/,
+        /^uændret:\nEfterberegning af timepriser 2026 \(#\d+, kladde\): regulering symmetrisk, overhead 6 %, priser med 2 decimaler afrundet/,
       );
-      expect(out).toMatch(/adjustment OMSORG\s+-702.00 \+ VAT\s+-175.50 =\s+-877.50 DKK \(2 line\(s\)\): draft/);
+      expect(out).toMatch(
+        /PH\s+omkostning\s+274\.000,00 \/\s+1\.000 t =\s+274,0000 × 6 % overhead → pris 290,44 \(offentliggjort 363,05 inkl\. moms\)/,
+      );
+      expect(out).toMatch(
+        /PP.weekday_day\s+omkostning\s+850\.000,00 \/\s+2\.000 t =\s+425,0000 × 6 % overhead → pris 450,50 \(offentliggjort 563,13 inkl\. moms\); betalt 450,00 for 100,0000 t → efterreguler 0,5000\/t/,
+      );
+      expect(out).toMatch(/efterregulering OMSORG\s+-702,00 \+ moms\s+-175,50 =\s+-877,50 DKK \(2 linjer\): kladde/);
+      logged.length = 0;
+      expect(await cli('recalc', '--municipality', 'RC-CLI', '--year', '2026', '--lang', 'sv')).toBe(0);
+      const sv = logged.join('\n');
+      expect(sv).toMatch(
+        /^oförändrad:\nEfterkalkyl av timpriser 2026 \(#\d+, utkast\): reglering symmetrisk, overhead 6 %, priser med 2 decimaler avrundade/,
+      );
+      expect(sv).toMatch(
+        /PH\s+kostnad\s+274\u00a0000,00 \/\s+1\u00a0000 tim =\s+274,0000 × 6 % overhead → pris 290,44 \(publicerat 363,05 inkl\. moms\)/,
+      );
+      expect(sv).toMatch(/reglering OMSORG\s+-702,00 \+ moms\s+-175,50 =\s+-877,50 DKK \(2 rader\): utkast/);
 
       logged.length = 0;
       expect(await cli('recalculation', 'issue', '--municipality', 'RC-CLI', '--year', '2026')).toBe(2);
       expect(await cli('recalculation', 'approve', '--municipality', 'RC-CLI', '--year', '2026')).toBe(0);
-      expect(logged[0]).toMatch(/^approved recalculation \d+ of 2026; proposed price list \d+$/);
+      expect(logged[0]).toMatch(/^efterberegning \d+ af 2026 godkendt; foreslået prisliste \d+$/);
       const docs = path.join(tmp, 'docs');
       expect(await cli('recalculation', 'issue', '--municipality', 'RC-CLI', '--year', '2026', '--out', docs)).toBe(0);
-      const issued = /^issued {2}(\d{4}-000002) credit_note\s+OMSORG\s+2026\s+-877.50 DKK issued .*, corrects \d{4}-000001$/.exec(
+      const issued = /^udstedt (\d{4}-000002) kreditnota\s+OMSORG\s+2026\s+-877,50 DKK udstedt .*, korrigerer \d{4}-000001$/.exec(
         logged[1]!,
       );
       expect(issued).not.toBeNull();

@@ -144,7 +144,8 @@ describe('approval with open items asks for confirmation (API and CLI)', () => {
 
     const approved = await cli('settlement', 'approve', String(id), '--confirm-open');
     expect([approved.code, approved.err]).toEqual([0, '']);
-    expect(approved.out).toMatch(new RegExp(`^settlement ${id} \\(CARE 2026-03 regular\\) approved: `));
+    // The municipality is Danish: the command speaks Danish.
+    expect(approved.out).toMatch(new RegExp(`^afregning ${id} \\(CARE 2026-03 ordinær\\) godkendt: `));
     expect(await statusOf(id)).toBe('approved');
     const [entry] = await approvals(w.municipalityId, id);
     expect(entry.changes).toMatchObject({ openExceptions: 1, openObjections: 0, confirmedOpen: true });

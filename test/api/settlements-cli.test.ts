@@ -73,22 +73,41 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     const s = result.outcomes[0].settlement;
     expect(s).toMatchObject({ providerRef: 'CARE', status: 'draft', totalExclVat: '450.00', vat: '112.50', totalInclVat: '562.50' });
 
+    // The municipality's language (Danish), with its digits; --lang sv and en say the same in theirs.
     const text = await cli('settle', '--municipality', 'CLI', '--period', '2026-03', '--provider', 'CARE');
-    expect(text.out.split('\n')[0]).toBe('Settlements 2026-03 — 1 provider(s), amounts in DKK');
-    expect(text.out.split('\n')[2]).toMatch(/^ {2}CARE +unchanged +regular #\d+ +450\.00 +112\.50 +562\.50 +1 +0$/);
+    expect(text.out.split('\n').slice(0, 3)).toEqual([
+      'Afregninger 2026-03 — 1 leverandør, beløb i DKK',
+      expect.stringMatching(/^ {2}leverandør +udfald +dokument +ekskl\. moms +moms +inkl\. moms +linjer +afvigelser$/),
+      expect.stringMatching(/^ {2}CARE +uændret +ordinær #\d+ +450,00 +112,50 +562,50 +1 +0$/),
+    ]);
+    const swedish = (await cli('settle', '--municipality', 'CLI', '--period', '2026-03', '--provider', 'CARE', '--lang', 'sv')).out.split(
+      '\n',
+    );
+    expect(swedish[0]).toBe('Ersättningskörningar 2026-03 — 1 utförare, belopp i DKK');
+    expect(swedish[1]).toMatch(/^ {2}utförare +utfall +dokument +exkl\. moms +moms +inkl\. moms +rader +avvikelser$/);
+    expect(swedish.find((l) => l.includes('CARE'))).toMatch(/^ {2}CARE +oförändrad +ordinarie #\d+ +450,00 +112,50 +562,50 +1 +0$/);
+    const english = (await cli('settle', '--municipality', 'CLI', '--period', '2026-03', '--provider', 'CARE', '--lang', 'en')).out.split(
+      '\n',
+    );
+    expect(english[0]).toBe('Settlements 2026-03 — 1 provider, amounts in DKK');
+    expect(english.find((l) => l.includes('CARE'))).toMatch(/^ {2}CARE +unchanged +regular #\d+ +450\.00 +112\.50 +562\.50 +1 +0$/);
 
     const a = await cli('settlement', 'approve', String(s.id));
     expect(a.code).toBe(0);
-    expect(a.out).toBe(`settlement ${s.id} (CARE 2026-03 regular) approved: 450.00 + VAT 112.50 = 562.50 DKK`);
+    expect(a.out).toBe(`afregning ${s.id} (CARE 2026-03 ordinær) godkendt: 450,00 + moms 112,50 = 562,50 DKK`);
     const again = await cli('settlement', 'approve', String(s.id));
     expect([again.code, again.err]).toEqual([2, `error: settlement ${s.id} is already approved`]);
 
     const l = await cli('period', 'lock', '--municipality', 'CLI', '--period', '2026-03');
-    expect(l.out).toMatch(/^2026-03 locked by cli:\S+ at \d{4}-/);
+    expect(l.out).toMatch(/^2026-03 låst af cli:\S+ \d{4}-/);
     const refused = await cli('settle', '--municipality', 'CLI', '--period', '2026-03', '--provider', 'HOME');
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('2026-03 is locked; provider HOME has no approved settlement to correct');
-    expect((await cli('period', 'unlock', '--municipality', 'CLI', '--period', '2026-03')).out).toBe('2026-03 unlocked');
+    expect((await cli('period', 'unlock', '--municipality', 'CLI', '--period', '2026-03', '--lang', 'sv')).out).toBe('2026-03 upplåst');
+    expect((await cli('period', 'lock', '--municipality', 'CLI', '--period', '2026-03', '--lang', 'sv')).out).toMatch(
+      /^2026-03 låst av cli:\S+ \d{4}-/,
+    );
+    expect((await cli('period', 'unlock', '--municipality', 'CLI', '--period', '2026-03')).out).toBe('2026-03 låst op');
   });
 
   it('compares two models side by side', async () => {
@@ -117,9 +136,17 @@ describe('carepay model / settle / settlement / exception / period / compare', (
       difference: { amount: '0.00', minutes: 0, hours: '0.00' },
     });
     const text = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-delivered');
+    // In the municipality's Danish, and in Swedish with --lang sv.
     expect(text.out.split('\n')[0]).toBe(
-      'What-if 2026-03: A = dk-cli@1, B = dk-delivered@1, price list "Timepriser 2026" (difference = B − A)',
+      'Hvad nu hvis 2026-03: A = dk-cli@1, B = dk-delivered@1, prisliste "Timepriser 2026" (forskel = B − A)',
     );
+    expect(text.out.split('\n').at(-1)).toMatch(/^ {2}I ALT +450,00 +450,00 +0,00 +1,00 +1,00 +0,00$/);
+    const sv = (
+      await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-delivered', '--lang', 'sv')
+    ).out.split('\n');
+    expect(sv[0]).toBe('Tänk om 2026-03: A = dk-cli@1, B = dk-delivered@1, prislista "Timepriser 2026" (skillnad = B − A)');
+    expect(sv[1]).toMatch(/^ {2}utförare +kategori +A belopp +B belopp +skillnad +A timmar +B timmar +skillnad tim$/);
+    expect(sv.at(-1)).toMatch(/^ {2}SUMMA +450,00 +450,00 +0,00 +1,00 +1,00 +0,00$/);
     const one = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli');
     expect([one.code, one.err]).toEqual([2, 'error: give --model exactly twice: --model A --model B']);
   });
@@ -183,8 +210,14 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     ).toEqual([['CARE', 'regular', 'approved', '562.50']]);
     const id = list.items[0].id as number;
     const text = (await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03')).out.split('\n');
-    expect(text[0]).toBe('Settlement documents 2026-03: 1, amounts in DKK');
-    expect(text[2]).toMatch(new RegExp(`^  #${id} +CARE +regular +approved +450\\.00 +112\\.50 +562\\.50 +1 +0  dk-cli@1$`));
+    expect(text[0]).toBe('Afregningsdokumenter 2026-03: 1 dokument, beløb i DKK');
+    expect(text[1]).toMatch(/^ {2}id +leverandør +dokument +status +ekskl\. moms +moms +inkl\. moms +linjer +afvigelser {2}model$/);
+    expect(text[2]).toMatch(new RegExp(`^  #${id} +CARE +ordinær +godkendt +450,00 +112,50 +562,50 +1 +0  dk-cli@1$`));
+    const sv = (await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03', '--lang', 'sv')).out.split('\n');
+    expect(sv[0]).toBe('Ersättningsdokument 2026-03: 1 dokument, belopp i DKK');
+    expect(sv[2]).toMatch(new RegExp(`^  #${id} +CARE +ordinarie +godkänd +450,00 +112,50 +562,50 +1 +0  dk-cli@1$`));
+    const en = (await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03', '--lang', 'en')).out.split('\n');
+    expect(en[0]).toBe('Settlement documents 2026-03: 1 document, amounts in DKK');
     expect(
       JSON.parse((await cli('settlement', 'list', '--municipality', 'CLI', '--period', '2026-03', '--status', 'draft', '--json')).out)
         .items,
@@ -192,8 +225,17 @@ describe('carepay model / settle / settlement / exception / period / compare', (
 
     // The municipality's language unless --lang (or CAREPAY_LANG) says otherwise.
     const danish = (await cli('settlement', 'show', String(id))).out.split('\n');
-    expect(danish[0]).toBe(`Afregning #${id}: CARE 2026-03, regular, approved`);
-    expect(danish).toContain('  i alt 450.00 + moms 112.50 = 562.50 DKK');
+    expect(danish[0]).toBe(`Afregning #${id}: CARE 2026-03, ordinær, godkendt`);
+    expect(danish).toContain('  i alt 450,00 + moms 112,50 = 562,50 DKK');
+    expect(danish).toContain('Linjer (1):');
+    expect(danish.find((l) => l.startsWith('  1. '))).toMatch(
+      /^ {2}1\. +C1 +PC +visit +weekday_day +2 besøg +60 min\. {2}1 t × 450,00 = 450,00 {2}moms 25 % {2}\[basis\.granted.*\]$/,
+    );
+    expect(danish).toContainEqual(expect.stringMatching(/^ +25 % {2}grundlag +450,00 {2}moms +112,50$/));
+    const swedishShow = (await cli('settlement', 'show', String(id), '--lang', 'sv')).out.split('\n');
+    expect(swedishShow[0]).toBe(`Ersättningskörning #${id}: CARE 2026-03, ordinarie, godkänd`);
+    expect(swedishShow).toContain('  summa 450,00 + moms 112,50 = 562,50 DKK');
+    expect(swedishShow.find((l) => l.startsWith('  1. '))).toMatch(/ 2 besök +60 min {2}1 tim × 450,00 = 450,00 {2}moms 25 % /);
     const shown = await cli('settlement', 'show', String(id), '--lang', 'en');
     expect(shown.code).toBe(0);
     const out = shown.out.split('\n');
@@ -202,13 +244,13 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     expect(out).toContain('Lines (1):');
     // 2 visits × 30 granted minutes on weekday days at 450.00 an hour
     expect(out.find((l) => l.startsWith('  1. '))).toMatch(
-      /^ {2}1\. +C1 +PC +visit +weekday_day +2 visit\(s\) +60 min {2}1 h × 450\.00 = 450\.00 {2}VAT 25 % {2}\[basis\.granted.*\]$/,
+      /^ {2}1\. +C1 +PC +visit +weekday_day +2 visits +60 min {2}1 h × 450\.00 = 450\.00 {2}VAT 25 % {2}\[basis\.granted.*\]$/,
     );
     expect(out.at(-1)).toBe('Exceptions (0):');
 
     // --explain: the reasons in the municipality's language (Danish here).
     const explainedOut = (await cli('settlement', 'show', String(id), '--explain')).out.split('\n');
-    expect(explainedOut.find((l) => l.startsWith('  1. '))).toMatch(/ {2}VAT 25 % {2}\[betalt efter visiteret tid.*\]$/);
+    expect(explainedOut.find((l) => l.startsWith('  1. '))).toMatch(/ {2}moms 25 % {2}\[betalt efter visiteret tid.*\]$/);
 
     const json = JSON.parse((await cli('settlement', 'show', String(id), '--json')).out);
     const api = await app
@@ -239,7 +281,16 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     expect([e.kind, e.citizenRef, e.amount, e.decision]).toEqual(['visit_without_grant', 'C2', '225.00', null]);
 
     const accepted = await cli('exception', 'accept', String(e.id), '--note', 'grant is on its way');
-    expect(accepted.out).toBe(`exception ${e.id} (visit_without_grant C2 PC 2026-04-07, 225.00) accepted; run the month again to apply it`);
+    expect(accepted.out).toBe(
+      `afvigelse ${e.id} (visit_without_grant C2 PC 2026-04-07, 225,00) accepteret; kør måneden igen for at anvende beslutningen`,
+    );
+    // Deciding again (here with Swedish output) replaces the decision; the last one is accepted again.
+    const rejected = await cli('exception', 'reject', String(e.id), '--note', 'no grant', '--lang', 'sv');
+    expect(rejected.out).toBe(
+      `avvikelse ${e.id} (visit_without_grant C2 PC 2026-04-07, 225,00) avvisad; kör månaden igen för att tillämpa beslutet`,
+    );
+    const english = await cli('exception', 'accept', String(e.id), '--note', 'grant is on its way', '--lang', 'en');
+    expect(english.out).toBe(`exception ${e.id} (visit_without_grant C2 PC 2026-04-07, 225.00) accepted; run the month again to apply it`);
     const again = JSON.parse((await cli('settle', '--municipality', 'CLI', '--period', '2026-04', '--provider', 'CARE', '--json')).out)
       .outcomes[0];
     expect([again.outcome, again.settlement.totalExclVat]).toEqual(['replaced', '225.00']);

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importRunner } from '../../seeds/demo-command.js';
+import { importRunner, summaryLines } from '../../seeds/demo-command.js';
 import { loadDemo } from '../../seeds/demo.js';
+import { formatNumber } from '../../src/features/invoices/invoice-labels.js';
 import { runDemoSettlements } from '../../src/features/settlements/settlement-demo.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -16,24 +17,28 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
   let app: TestApp;
   let first: string[];
   let summary: DemoSummary;
+  const progress: string[] = [];
   const invoiceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carepay-demo-settle-'));
 
   beforeAll(async () => {
     app = buildTestApp(t.db);
     // The demo loader settles the month with runDemoSettlements (and then approves and invoices it).
-    summary = await loadDemo(app.services, { code: 'demo', citizens: 60, actor: 'test', invoiceDir }, importRunner(app.services));
+    summary = await loadDemo(app.services, { code: 'demo', citizens: 60, actor: 'test', invoiceDir }, importRunner(app.services), (m) =>
+      progress.push(m),
+    );
     first = summary.settlements.slice(0, 6);
   }, 120_000);
   afterAll(() => fs.rmSync(invoiceDir, { recursive: true, force: true }));
 
   it('settles every provider with citizens in the month and prints one line each', async () => {
-    expect(first[0]).toBe('Settlements 2026-04 — 4 provider(s), amounts in DKK');
+    // The demo municipality is Danish: its lines print in Danish, with Danish digits.
+    expect(first[0]).toBe('Afregninger 2026-04 — 4 leverandører, beløb i DKK');
     const rows = first.slice(2);
     expect(rows.map((r) => r.trim().split(/\s+/).slice(0, 2))).toEqual([
-      ['HJEM-SYD', 'created'],
-      ['KOMMUNAL', 'created'],
-      ['OMSORG-NORD', 'created'],
-      ['PLEJE-PLUS', 'created'],
+      ['HJEM-SYD', 'oprettet'],
+      ['KOMMUNAL', 'oprettet'],
+      ['OMSORG-NORD', 'oprettet'],
+      ['PLEJE-PLUS', 'oprettet'],
     ]);
     const settlements = await t
       .db('settlements as s')
@@ -55,7 +60,7 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
       const rate = s.vat_status === 'registered' ? 0.25 : 0;
       expect(Math.abs(Number(s.vat) - Number(s.total_excl_vat) * rate)).toBeLessThanOrEqual(0.005);
       const row = rows.find((r) => r.includes(`#${s.id} `))!;
-      expect(row.trim().split(/\s+/).slice(4, 7)).toEqual([s.total_excl_vat, s.vat, s.total_incl_vat]);
+      expect(row.trim().split(/\s+/).slice(4, 7)).toEqual([s.total_excl_vat, s.vat, s.total_incl_vat].map((x) => formatNumber(x, 2, 'da')));
     }
     // The demo has hospital stays, no-shows, double staffing and Easter: all of them show in the reason codes.
     const codes = new Set((await t.db('settlement_lines').select('reason_codes')).flatMap((r) => r.reason_codes as string[]));
@@ -102,13 +107,14 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
     // The printed summary: 13 lines, 8 × 30 + 16 = 256 level-days, 130,241.99 (the sum of the amounts above);
     // hospital: 5 days × 3,550 ÷ 7 = 2,535.714… → 2,535.71 not paid.
     const printed = summary.regimes.join('\n');
-    expect(printed).toContain('helhedspleje levels (citizens aged 67+): 9 citizens, 13 lines, 256 level-days, 130241.99');
-    expect(printed).toContain('level changes mid-month:   E0003 HP-LET → HP-MOD, E0006 HP-MOD → HP-OMF');
-    expect(printed).toContain('hospital reductions:       1 citizen(s), 5 day(s) reduced, 2535.71 not paid');
-    expect(printed).toContain('one-off payments:            1 (new_customer E0009), 400.00');
-    expect(printed).toMatch(/ASSUMED: no municipality's price per level was found published/);
+    // (In the demo municipality's Danish, with Danish digits and plural forms.)
+    expect(printed).toContain('helhedspleje-niveauer (borgere på 67 år og derover): 9 borgere, 13 linjer, 256 niveaudage, 130.241,99');
+    expect(printed).toContain('niveauskift midt i måneden: E0003 HP-LET → HP-MOD, E0006 HP-MOD → HP-OMF');
+    expect(printed).toContain('reduktion ved indlæggelse: 1 borger, 5 dage reduceret, 2.535,71 ikke udbetalt');
+    expect(printed).toContain('engangsbetalinger:           1 (new_customer E0009), 400,00');
+    expect(printed).toMatch(/ANTAGET: ingen kommunes pris pr\. niveau er fundet offentliggjort/);
     // The hourly citizens (under 67) are settled in the same month.
-    expect(printed).toMatch(/services outside levels \(hourly, per visit, per month\): 6\d citizens, \d+ lines, \d+\.\d\d/);
+    expect(printed).toMatch(/ydelser uden for niveauer \(pr\. time, pr\. besøg, pr\. måned\): 6\d borgere, \d+ linjer, [\d.]+,\d\d/);
   });
 
   it('pays the new customer exactly one one-off payment, to the provider of the day, and shows it as "1 betaling"', async () => {
@@ -144,13 +150,34 @@ describe('demo settlements (April 2026, Danish granted-time model in the demo ba
     expect(page.text).not.toMatch(/1 × besøg/);
   });
 
+  it("prints the demo's summary in the language asked for (the CLI's --lang, else the municipality's)", () => {
+    // Its progress, in the demo municipality's Danish.
+    expect(progress).toEqual(
+      expect.arrayContaining([
+        'leverandører, katalog og priser',
+        '9 borgere på 67 år og derover på helhedspleje-niveauer',
+        'afregner demomåneden',
+      ]),
+    );
+    const da = summaryLines(summary, 'http://localhost:3000', 'da');
+    expect(da[0]).toBe('Demokommune "demo" indlæst (demomåned 2026-04)');
+    expect(da).toContain('Indlæsninger (idempotente: en ny kørsel melder dem uændrede)');
+    expect(da).toContainEqual(expect.stringMatching(/^ {2}besøg +modtaget \d+, uændret 0, opdateret 0, afvist \d+$/));
+    expect(da).toContain('Ugentligt budgettjek (visiterede mod budgetterede timer)');
+    const sv = summaryLines(summary, null, 'sv');
+    expect(sv[0]).toBe('Demokommun "demo" inläst (demomånad 2026-04)');
+    expect(sv[1]).toMatch(/^ {2}utförare 4 \(1 kommunal, 3 privata\), insatser \d+, taxor \d+/);
+    expect(sv).toContain('API-nycklar skapade vid denna körning (visas en gång):');
+    expect(sv.some((l) => l.startsWith('Prova:'))).toBe(false);
+  });
+
   it('is idempotent: a second call changes nothing (approved settlements have no difference, the empty draft is unchanged)', async () => {
     const again = await runDemoSettlements(app.services, 'demo', { actor: 'test' });
     expect(again.slice(2).map((r) => r.trim().split(/\s+/).slice(0, 2))).toEqual([
-      ['HJEM-SYD', 'no_difference'],
-      ['KOMMUNAL', 'no_difference'],
-      ['OMSORG-NORD', 'unchanged'],
-      ['PLEJE-PLUS', 'no_difference'],
+      ['HJEM-SYD', 'identisk'],
+      ['KOMMUNAL', 'identisk'],
+      ['OMSORG-NORD', 'uændret'],
+      ['PLEJE-PLUS', 'identisk'],
     ]);
     expect(await t.db('settlements').where({ period_start: '2026-04-01', kind: 'correction' }).count({ n: '*' })).toEqual([{ n: 0 }]);
     // The one-off is not paid again.

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { month } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
 import { followUpLines, verdictLines } from './budget-report.js';
 import { utf8File } from '../../shared/utf8-decoder.js';
 import { parseIsoWeek } from './iso-week.js';
@@ -14,7 +16,7 @@ const week = (v: string) => {
 
 /**
  * `carepay budget-check` and `carepay budget import|follow-up`: the same service as the API; the
- * verdicts print in the municipality's language.
+ * output prints in the CLI's language (`--lang`, else the municipality's).
  */
 export function registerBudgetCommands(program: Command): void {
   program
@@ -29,8 +31,7 @@ export function registerBudgetCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingIn(s, opts.municipality);
         const result = await s.budgetChecks.runWeek(who, opts.week, 'manual');
-        const { language } = await s.municipalities.getByCode(opts.municipality);
-        console.log(opts.json ? JSON.stringify(result, null, 2) : verdictLines(result, language, await s.areas.names(who)).join('\n'));
+        console.log(opts.json ? JSON.stringify(result, null, 2) : verdictLines(result, cliLanguage(), await s.areas.names(who)).join('\n'));
       });
     });
 
@@ -49,7 +50,7 @@ export function registerBudgetCommands(program: Command): void {
         console.log(
           opts.json
             ? JSON.stringify(r)
-            : `budget lines: ${r.rows} read, ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged`,
+            : tr(cliLanguage(), 'cli', 'budgetImported', { rows: r.rows, created: r.created, updated: r.updated, unchanged: r.unchanged }),
         );
       });
     });
@@ -63,8 +64,7 @@ export function registerBudgetCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingIn(s, opts.municipality);
         const f = await s.budgetChecks.followUp(who, opts.month);
-        const { language } = await s.municipalities.getByCode(opts.municipality);
-        console.log(opts.json ? JSON.stringify(f, null, 2) : followUpLines(f, language).join('\n'));
+        console.log(opts.json ? JSON.stringify(f, null, 2) : followUpLines(f, cliLanguage()).join('\n'));
       });
     });
 }

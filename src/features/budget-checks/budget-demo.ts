@@ -4,6 +4,9 @@ import type { Services } from '../../services.js';
 import { evaluateWeek, weekShare } from './budget-check-evaluator.js';
 import { loadWeekInputs } from './budget-check-store.js';
 import { checkSettingsOf } from './budgets-store.js';
+import { tr } from '../../i18n/i18n.js';
+import type { Language } from '../invoices/invoice-types.js';
+import { categoryLabel, formatNumber } from '../invoices/invoice-labels.js';
 import { followUpLines, verdictLines } from './budget-report.js';
 import { isoWeek, weeksOf } from './iso-week.js';
 import { areaName } from '../areas/area-names.js';
@@ -26,7 +29,8 @@ const DEMO_LINES = [
 ] as const;
 
 /**
- * Runs the weekly check for the demo weeks and the April follow-up, and returns printable lines.
+ * Runs the weekly check for the demo weeks and the April follow-up, and returns printable lines
+ * in `language`, else the municipality's.
  * The demo data has no budget: on the first run, 2026 budget lines are derived from the granted
  * cost of week 15 (see DEMO_LINES), rounded to whole thousands, and written through the service
  * (audited like any budget). Later runs re-run the weeks, which replaces their results and
@@ -35,8 +39,11 @@ const DEMO_LINES = [
 export async function runDemoBudgetChecks(
   services: Services,
   municipalityCode: string,
-  /** The demo's area codes for urban / rural, and the note kept with each budget (in the municipality's language). */
-  o: { areas?: { urban: string; rural: string }; note?: (factor: string) => string } = {},
+  /**
+   * The demo's area codes for urban / rural, the note kept with each budget (in the municipality's
+   * language), and the language of the printed lines (else the municipality's).
+   */
+  o: { areas?: { urban: string; rural: string }; note?: (factor: string) => string; language?: Language | undefined } = {},
 ): Promise<string[]> {
   const areaOf = (a: 'urban' | 'rural') => o.areas?.[a] ?? a;
   const m = await services.municipalities.getByCode(municipalityCode);
@@ -46,6 +53,7 @@ export async function runDemoBudgetChecks(
   };
   const out: string[] = [];
   const areas = await services.areas.names(who);
+  const lang = o.language ?? m.language;
   const existing = await services.budgetChecks.listBudgets(who, { year: 2026 }, { limit: 1, offset: 0 });
   if (existing.total === 0) {
     // The granted cost per line in the reference week: the evaluator with provisional (zero) budgets.
@@ -67,18 +75,23 @@ export async function runDemoBudgetChecks(
         note: o.note ? o.note(l.factor) : `demo: ${l.factor} × the granted cost of 2026-W15, annualised`,
       });
     }
-    out.push(
-      `Demo budgets 2026 created from the granted cost of 2026-W15 (${new Decimal(probe.grantedMinutes).div(60).toFixed(2)} h granted that week):`,
-    );
+    const hours = tr(lang, 'cli', 'cliHours', { hours: formatNumber(new Decimal(probe.grantedMinutes).div(60), 2, lang) });
+    out.push(tr(lang, 'cli', 'budgetDemoCreated', { hours }));
     out.push(
       ...DEMO_LINES.map(
-        (l, i) => `  ${l.category} / ${areaName(areas, areaOf(l.area))}: ${l.factor} × ${probe.lines[i]!.grantedCost.toFixed(2)} a week`,
+        (l, i) =>
+          `  ${tr(lang, 'cli', 'budgetDemoLine', {
+            category: categoryLabel(l.category, lang),
+            area: areaName(areas, areaOf(l.area)),
+            factor: formatNumber(l.factor, 2, lang),
+            cost: formatNumber(probe.lines[i]!.grantedCost, 2, lang),
+          })}`,
       ),
     );
   }
   for (const week of DEMO_WEEKS) {
-    out.push(...verdictLines(await services.budgetChecks.runWeek(who, week, 'demo'), 'en', areas));
+    out.push(...verdictLines(await services.budgetChecks.runWeek(who, week, 'demo'), lang, areas));
   }
-  out.push(...followUpLines(await services.budgetChecks.followUp(who, '2026-04', 3)));
+  out.push(...followUpLines(await services.budgetChecks.followUp(who, '2026-04', 3), lang));
   return out;
 }

@@ -56,7 +56,7 @@ describe('the printed verdicts speak the municipality language', () => {
         /^ {2}ÖVER {5}Matdistribution \/ alla områden +beviljat +0,00 tim +budgeterat +– +avvikelse – \(\+16,00 %, \+56,00\)/,
       ),
       '           varav nivåer och andra insatser utan timpris 406,00 (inget timpris: bedömt i kronor)',
-      '  utan timpris: 0 nivåbeslut (0 nivådagar) och 1 insatser per besök eller per månad, 406,00 denna vecka',
+      '  utan timpris: 0 nivåbeslut (0 nivådagar) och 1 insats per besök eller per månad, 406,00 denna vecka',
     ]);
   });
 
@@ -106,10 +106,10 @@ describe('the printed verdicts speak the municipality language', () => {
       ],
     };
     expect(followUpLines(f, 'da')[2]).toBe(
-      '    niveau Helhedspleje niveau 2: 1 borgere, 31 niveaudage, forventet 22,14 t, registreret 4,00 t, andel 18,1 %',
+      '    niveau Helhedspleje niveau 2: 1 borger, 31 niveaudage, forventet 22,14 t, registreret 4,00 t, andel 18,1 %',
     );
     expect(followUpLines(f)[2]).toBe(
-      '    level Helhedspleje niveau 2: 1 citizens, 31 level-days, expected 22.14 h, registered 4.00 h, ratio 18.1 %',
+      '    level Helhedspleje niveau 2: 1 citizen, 31 level-days, expected 22.14 h, registered 4.00 h, ratio 18.1 %',
     );
   });
 });

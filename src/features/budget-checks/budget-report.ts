@@ -1,26 +1,30 @@
 import { Decimal } from 'decimal.js';
 import { categoryLabel, formatNumber } from '../invoices/invoice-labels.js';
 import type { Language } from '../invoices/invoice-types.js';
-import { textsFor } from '../web/web-text.js';
+import { bundle, tr, type KeyOf } from '../../i18n/i18n.js';
 import type { BudgetCheck, FollowUp } from './budget-schemas.js';
 import { parseIsoWeek } from './iso-week.js';
 import { areaName, type AreaNames } from '../areas/area-names.js';
 
 /**
- * Printable verdicts of a week's check and of a month's follow-up (CLI and demo), in the
- * municipality's language; the words are the web pages' (web-text.ts), so page and terminal agree.
+ * Printable verdicts of a week's check and of a month's follow-up (CLI and demo), in the CLI's
+ * language (`--lang`, else the municipality's); the words are in the catalogue's `cli` namespace,
+ * the categories and number formats are the pages' and documents' (invoice-labels.ts).
  */
 
 const fill = (text: string, vars: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 
 function wordsFor(lang: Language) {
-  const t = textsFor(lang);
+  const t = bundle(lang, 'cli');
+  /** A count with its noun in the language's plural form, e.g. "1 modtager", "3 modtagere". */
+  const n = (key: KeyOf<'cli'>, count: number) => tr(lang, 'cli', key, { count });
   const num = (s: string | null) => (s === null ? '–' : formatNumber(s, 2, lang));
   const sign = (s: string) => (Number(s) > 0 ? '+' : '');
   const hours = (s: string | null) => (s === null ? '–' : fill(t.cliHours, { hours: num(s) }));
   return {
     t,
+    n,
     num,
     hours,
     signed: (s: string | null) => (s === null ? '–' : `${sign(s)}${num(s)}`),
@@ -34,7 +38,7 @@ function wordsFor(lang: Language) {
 
 /** `areas`: the municipality's area names (docs/areas.md), shown instead of the codes. */
 export function verdictLines(r: BudgetCheck, lang: Language = 'en', areas?: AreaNames): string[] {
-  const { t, num, hours, signed, signedHours, signedPercent, category, ratio } = wordsFor(lang);
+  const { t, n, num, hours, signed, signedHours, signedPercent, category, ratio } = wordsFor(lang);
   const w = parseIsoWeek(r.week)!;
   const lines = [
     fill(t.cliWeekHead, {
@@ -42,19 +46,19 @@ export function verdictLines(r: BudgetCheck, lang: Language = 'en', areas?: Area
       from: w.monday,
       to: w.end,
       hours: hours(r.grantedHours),
-      recipients: r.recipients,
+      recipients: n('cliRecipients', r.recipients),
       avg: hours(r.avgHoursPerRecipient),
       min: num(r.target.minHours),
       max: num(r.target.maxHours),
       target: t[`cliTarget_${r.target.status}`],
     }),
     '  ' +
-      fill(t.cliBands, {
+      tr(lang, 'cli', 'cliBands', {
         a: r.recipientsByBand.under2,
         b: r.recipientsByBand.from2To8,
         c: r.recipientsByBand.from8To20,
         d: r.recipientsByBand.from20,
-        grants: r.contributingGrants,
+        count: r.contributingGrants,
       }) +
       (Number(r.unbudgetedHours) > 0 ? fill(t.cliUnbudgeted, { hours: hours(r.unbudgetedHours) }) : ''),
   ];
@@ -70,16 +74,16 @@ export function verdictLines(r: BudgetCheck, lang: Language = 'en', areas?: Area
       lines.push(
         `           ${fill(t.cliNonHourly, { amount: num(l.nonHourlyCost) })}` +
           (l.equivalentHours === null ? t.cliMoneyOnly : fill(t.cliEquivalent, { hours: hours(l.equivalentHours) })) +
-          (l.levelDays > 0 ? fill(t.cliLevelDays, { days: l.levelDays }) : ''),
+          (l.levelDays > 0 ? `, ${n('cliLevelDayCount', l.levelDays)}` : ''),
       );
   }
   if (r.nonHourly && (r.nonHourly.grants > 0 || r.nonHourly.levelGrants > 0))
     lines.push(
       '  ' +
         fill(t.cliNonHourlySummary, {
-          levels: r.nonHourly.levelGrants,
-          days: r.nonHourly.levelDays,
-          grants: r.nonHourly.grants,
+          levels: n('cliLevelGrants', r.nonHourly.levelGrants),
+          days: n('cliLevelDayCount', r.nonHourly.levelDays),
+          grants: n('cliOtherGrants', r.nonHourly.grants),
           amount: num(r.nonHourly.cost),
         }),
     );
@@ -87,7 +91,7 @@ export function verdictLines(r: BudgetCheck, lang: Language = 'en', areas?: Area
 }
 
 export function followUpLines(f: FollowUp, lang: Language = 'en'): string[] {
-  const { t, hours, category, ratio } = wordsFor(lang);
+  const { t, n, hours, category, ratio } = wordsFor(lang);
   const out = [fill(t.cliFollowUpHead, { month: f.month })];
   for (const p of f.providers) {
     out.push(
@@ -98,8 +102,8 @@ export function followUpLines(f: FollowUp, lang: Language = 'en'): string[] {
         '    ' +
           fill(t.cliLevel, {
             name: l.levelName,
-            citizens: l.citizens,
-            days: l.levelDays,
+            citizens: n('cliCitizenCount', l.citizens),
+            days: n('cliLevelDayCount', l.levelDays),
             expected: hours(l.expectedHours),
             registered: hours(l.registeredHours),
             ratio: ratio(l.deliveryRatio),

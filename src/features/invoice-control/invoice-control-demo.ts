@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Services } from '../../services.js';
+import { tr } from '../../i18n/i18n.js';
 import type { Acting } from '../auth/auth-types.js';
+import { formatNumber } from '../invoices/invoice-labels.js';
 import { endpointOf, legalIdOf, vatIdOf } from '../invoices/invoice-document.js';
-import type { Country } from '../invoices/invoice-types.js';
+import type { Country, Language } from '../invoices/invoice-types.js';
 import { checkUbl } from '../invoices/ubl-rules.js';
 import { receivedLines } from './invoice-control-lines.js';
 import { checkInvoiceResponse } from './invoice-response.js';
@@ -44,25 +46,27 @@ export async function runDemoInvoiceControl(
   municipalityCode: string,
   outDir: string,
   providerRef = 'PLEJE-PLUS',
+  language?: Language,
 ): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
+  const lang = language ?? m.language;
   const who: Acting = {
     principal: { municipalityId: m.id, role: 'finance', providerId: null, actor: 'demo', tokenId: null },
     requestId: null,
   };
   const db = services.db;
   const provider = await db('providers').where({ municipality_id: m.id, ref: providerRef }).first();
-  if (!provider) return [`Payment basis: no provider ${providerRef} in ${municipalityCode}`];
+  if (!provider) return [tr(lang, 'cli', 'basisNoProvider', { provider: providerRef, municipality: municipalityCode })];
   // The demo's own master data choice (the providers API sets it elsewhere): this provider invoices from its own system.
   if (provider.invoicing_mode !== 'payment_basis')
     await db('providers').where({ id: provider.id }).update({ invoicing_mode: 'payment_basis' });
 
   const sent = new Set((await services.invoiceControl.issueDue(who)).filter((r) => r.created).map((r) => r.basis.reference));
   const bases = await services.invoiceControl.listBases(who, { providerId: provider.id }, { limit: 100, offset: 0 });
-  const out = [`Payment basis and the provider's own invoice (${providerRef} invoices from its own system; files in ${outDir})`];
+  const out = [tr(lang, 'cli', 'basisHead', { provider: providerRef, dir: outDir })];
   // The month's bases; the basis of a price adjustment belongs to the recalculation step.
   for (const b of bases.items.filter((x) => x.settlementId !== null))
-    out.push(...(await answerBasis(services, who, b.reference, outDir, sent.has(b.reference))));
+    out.push(...(await answerBasis(services, who, b.reference, outDir, sent.has(b.reference), lang)));
   return out;
 }
 
@@ -71,7 +75,14 @@ export async function runDemoInvoiceControl(
  * already answers it) the provider's own invoice or credit note built from it as the provider's
  * system would, received, and its Invoice Response written. The lines say what happened.
  */
-export async function answerBasis(services: Services, who: Acting, reference: string, outDir: string, sentNow = true): Promise<string[]> {
+export async function answerBasis(
+  services: Services,
+  who: Acting,
+  reference: string,
+  outDir: string,
+  sentNow = true,
+  lang: Language = 'en',
+): Promise<string[]> {
   const db = services.db;
   const m = who.principal.municipalityId;
   const full = await services.invoiceControl.basis(who, reference);
@@ -87,13 +98,19 @@ export async function answerBasis(services: Services, who: Acting, reference: st
   await writeFile(path.join(outDir, `${reference}.pdf`), pdf);
   await writeFile(path.join(outDir, `${reference}.csv`), csv);
   out.push(
-    `  ${sentNow ? 'sent   ' : 'exists '} ${reference} to ${full.providerRef} for ${full.period}: ${full.totalInclVat} ${full.currency} incl. VAT (PDF, CSV)`,
+    `  ${tr(lang, 'cli', sentNow ? 'prefixSent' : 'prefixExists').padEnd(7)} ${tr(lang, 'cli', 'basisSent', {
+      reference,
+      provider: full.providerRef,
+      period: full.period,
+      amount: formatNumber(full.totalInclVat, 2, lang),
+      currency: full.currency,
+    })}`,
   );
 
   const done = (await services.invoiceControl.listReceived(who, { providerId: provider.id }, { limit: 1000, offset: 0 })).items.find(
     (d) => d.paymentBasisReference === reference && d.readyForPayment,
   );
-  if (done) return [...out, `  already received: ${receivedLines(done, 'en')[0]}`];
+  if (done) return [...out, `  ${tr(lang, 'cli', 'basisAlreadyReceived', { line: receivedLines(done, lang)[0]! })}`];
   const basis = full.document;
   const number = `PP-${full.period.replace('-', '')}-${reference.slice(-4)}`;
   const xml = buildProviderInvoice(basis, {
@@ -106,15 +123,20 @@ export async function answerBasis(services: Services, who: Acting, reference: st
   const kind = basis.totals.inclVat.startsWith('-') ? 'provider-credit-note' : 'provider-invoice';
   await writeFile(path.join(outDir, `${number}.${kind}.xml`), xml);
   const d = await services.invoiceControl.receive(who, { bytes: Buffer.from(xml, 'utf8') }, { source: 'demo', filename: `${number}.xml` });
-  out.push(`  received ${receivedLines(d, 'en').join('\n    ')}`);
+  out.push(`  ${tr(lang, 'cli', 'basisReceived', { line: receivedLines(d, lang).join('\n    ') })}`);
   if (own.length)
-    out.push(`    the provider's ${kind === 'provider-invoice' ? 'invoice' : 'credit note'} broke ${own.map((v) => v.rule).join(', ')}`);
+    out.push(
+      `    ${tr(lang, 'cli', kind === 'provider-invoice' ? 'basisOwnInvoiceBroke' : 'basisOwnCreditNoteBroke', { rules: own.map((v) => v.rule).join(', ') })}`,
+    );
   const response = await services.invoiceControl.response(who, d.id).catch(() => null);
   if (response) {
     await writeFile(path.join(outDir, `${number}.invoice-response.xml`), response.xml);
     const broken = checkInvoiceResponse(response.xml);
     out.push(
-      `  Invoice Response ${response.code} written (${broken.length === 0 ? 'Peppol Invoice Response rules checked here: none broken' : broken.map((v) => v.rule).join(', ')})`,
+      `  ${tr(lang, 'cli', 'basisResponse', {
+        code: response.code,
+        check: broken.length === 0 ? tr(lang, 'cli', 'basisResponseClean') : broken.map((v) => v.rule).join(', '),
+      })}`,
     );
   }
   return out;

@@ -2,9 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { isoDate, month, positiveId } from '../../cli/arguments.js';
 import { actingIn, providerIdsOf, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
 import { MunicipalityUpdate } from '../municipalities/municipalities-schemas.js';
 import type { Services } from '../../services.js';
 import { notFound } from '../../shared/errors.js';
+import { formatNumber } from './invoice-labels.js';
+import type { Language } from './invoice-types.js';
 import { InvoiceSettingsUpdate, type Invoice } from './invoices-schemas.js';
 
 const id = positiveId('a settlement id');
@@ -23,9 +27,11 @@ const yesNo = (v: string) => {
   return v === 'yes';
 };
 
-export const invoiceLine = (i: Invoice) =>
-  `${i.number} ${i.kind.padEnd(21)} ${i.providerRef.padEnd(14)} ${i.period} ${i.totalInclVat.padStart(14)} ${i.currency} issued ${i.issueDate}, due ${i.dueDate}` +
-  (i.correctsNumber ? `, corrects ${i.correctsNumber}` : '');
+/** One invoice on a line, in the language given (the CLI's, or the demo municipality's). */
+export const invoiceLine = (i: Invoice, lang: Language = 'en') =>
+  `${i.number} ${tr(lang, 'cli', `invoiceKind_${i.kind}`).padEnd(21)} ${i.providerRef.padEnd(14)} ${i.period} ${formatNumber(i.totalInclVat, 2, lang).padStart(14)} ${i.currency} ` +
+  tr(lang, 'cli', 'invoiceDates', { issued: i.issueDate, due: i.dueDate }) +
+  (i.correctsNumber ? tr(lang, 'cli', 'invoiceCorrects', { number: i.correctsNumber }) : '');
 
 /** Settlement ids are unique across municipalities, so --municipality may be left out where one is given. */
 async function actingForSettlement(s: Services, settlementId: number, municipality?: string) {
@@ -47,7 +53,12 @@ export function registerInvoiceCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingForSettlement(s, o.settlement, o.municipality);
         const { invoice: i, created } = await s.invoices.issueForSettlement(who, o.settlement);
-        console.log(o.json ? JSON.stringify({ ...i, created }, null, 2) : `${created ? 'issued' : 'already issued'}: ${invoiceLine(i)}`);
+        const lang = cliLanguage();
+        console.log(
+          o.json
+            ? JSON.stringify({ ...i, created }, null, 2)
+            : tr(lang, 'cli', created ? 'invoiceIssued' : 'invoiceAlreadyIssued', { line: invoiceLine(i, lang) }),
+        );
       });
     });
   for (const format of ['pdf', 'ubl'] as const) {
@@ -62,7 +73,14 @@ export function registerInvoiceCommands(program: Command): void {
           const who = await actingIn(s, o.municipality, 'finance');
           const bytes = format === 'pdf' ? (await s.invoices.pdf(who, number)).pdf : (await s.invoices.ubl(who, number)).xml;
           await writeFile(o.out, bytes);
-          console.log(`${o.out}: ${format === 'pdf' ? 'PDF' : 'UBL'} of ${number} (${Buffer.byteLength(bytes)} bytes)`);
+          console.log(
+            tr(cliLanguage(), 'cli', 'invoiceFile', {
+              file: o.out,
+              format: format === 'pdf' ? 'PDF' : 'UBL',
+              number,
+              bytes: Buffer.byteLength(bytes),
+            }),
+          );
         });
       });
   }
@@ -77,7 +95,7 @@ export function registerInvoiceCommands(program: Command): void {
         const who = await actingForSettlement(s, o.settlement, o.municipality);
         const csv = await s.invoices.settlementCsv(who, o.settlement);
         await writeFile(o.out, csv);
-        console.log(`${o.out}: settlement ${o.settlement}, ${csv.split('\r\n').length - 2} line(s)`);
+        console.log(tr(cliLanguage(), 'cli', 'invoiceCsv', { file: o.out, id: o.settlement, count: csv.split('\r\n').length - 2 }));
       });
     });
   invoice
@@ -112,9 +130,15 @@ export function registerInvoiceCommands(program: Command): void {
             ? await s.municipalities.update(who, patch)
             : await s.municipalities.get(who.principal.municipalityId);
           const { paymentTermsDays } = await s.invoices.getSettings(who);
+          const lang = cliLanguage();
           console.log(
-            `payment terms ${paymentTermsDays} days; invoicing mode ${m.invoicingMode}; in-house provider ${m.invoiceInHouseProvider ? 'invoiced' : 'internal statement'}; ` +
-              `buyer reference ${m.buyerReference ?? '(not set)'}; received-invoice tolerance ${m.receivedInvoiceTolerance}`,
+            tr(lang, 'cli', 'invoiceSettings', {
+              count: paymentTermsDays,
+              mode: m.invoicingMode,
+              inHouse: tr(lang, 'cli', m.invoiceInHouseProvider ? 'inHouseInvoiced' : 'inHouseStatement'),
+              reference: m.buyerReference ?? tr(lang, 'cli', 'notSet'),
+              tolerance: formatNumber(m.receivedInvoiceTolerance, 2, lang),
+            }),
           );
         });
       },
@@ -137,8 +161,13 @@ export function registerInvoiceCommands(program: Command): void {
           ...(o.agreementSigned !== undefined ? { selfBillingAgreedOn: o.agreementSigned === 'none' ? null : o.agreementSigned } : {}),
         };
         const p = Object.keys(patch).length ? await s.providers.update(who, id!, patch) : await s.providers.get(who, id!);
+        const lang = cliLanguage();
         console.log(
-          `${p.ref}: invoicing mode ${p.invoicingMode ?? "the municipality's"}; self-billing agreement ${p.selfBillingAgreedOn ?? 'not recorded'}`,
+          tr(lang, 'cli', 'providerMode', {
+            provider: p.ref,
+            mode: p.invoicingMode ?? tr(lang, 'cli', 'municipalitysMode'),
+            agreement: p.selfBillingAgreedOn ?? tr(lang, 'cli', 'agreementNotRecorded'),
+          }),
         );
       });
     });
@@ -152,7 +181,10 @@ export function registerInvoiceCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingIn(s, o.municipality, 'finance');
         const page = await s.invoices.list(who, o.period ? { period: o.period } : {}, { limit: 1000, offset: 0 });
-        console.log(o.json ? JSON.stringify(page, null, 2) : page.items.map(invoiceLine).join('\n') || 'no invoices');
+        const lang = cliLanguage();
+        console.log(
+          o.json ? JSON.stringify(page, null, 2) : page.items.map((i) => invoiceLine(i, lang)).join('\n') || tr(lang, 'cli', 'noInvoices'),
+        );
       });
     });
 }

@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { Services } from '../../services.js';
 import { AppError } from '../../shared/errors.js';
 import type { Acting } from '../auth/auth-types.js';
+import { tr } from '../../i18n/i18n.js';
 import { invoiceLine } from './invoice-command.js';
+import type { Language } from './invoice-types.js';
 import { checkUbl } from './ubl-rules.js';
 
 /**
@@ -14,17 +16,23 @@ import { checkUbl } from './ubl-rules.js';
  * to `outDir` as <number>.pdf / <number>.xml, with the rule check's result for each. Returns
  * printable lines.
  */
-export async function issueDemoInvoices(services: Services, municipalityCode: string, outDir: string): Promise<string[]> {
+export async function issueDemoInvoices(
+  services: Services,
+  municipalityCode: string,
+  outDir: string,
+  language?: Language,
+): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
   const who: Acting = {
     principal: { municipalityId: m.id, role: 'finance', providerId: null, actor: 'demo', tokenId: null },
     requestId: null,
   };
   const out: string[] = [];
+  const lang = language ?? m.language;
   for (const id of await services.invoices.uninvoicedSettlements(who)) {
     try {
       const { invoice, created } = await services.invoices.issueForSettlement(who, id);
-      out.push(`  ${created ? 'issued ' : 'exists '} ${invoiceLine(invoice)}`);
+      out.push(`  ${tr(lang, 'cli', created ? 'prefixIssued' : 'prefixExists').padEnd(7)} ${invoiceLine(invoice, lang)}`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       const paymentBasis = (e.details as { invoicingMode?: string } | undefined)?.invoicingMode === 'payment_basis';
@@ -41,7 +49,7 @@ export async function issueDemoInvoices(services: Services, municipalityCode: st
   for (const i of all.items) {
     await writeFile(path.join(outDir, `${i.number}.pdf`), (await services.invoices.pdf(who, i.number)).pdf);
     if (i.profile === 'internal') {
-      out.push(`  ${i.number} internal statement: PDF only, no e-invoice`);
+      out.push(`  ${tr(lang, 'cli', 'demoInternalOnly', { number: i.number })}`);
       continue;
     }
     const { xml } = await services.invoices.ubl(who, i.number);
@@ -51,7 +59,7 @@ export async function issueDemoInvoices(services: Services, municipalityCode: st
     out.push(
       `  ${i.number} UBL ${i.typeCode}: ${
         broken.length === 0
-          ? 'rule check ok'
+          ? tr(lang, 'cli', 'demoUblOk')
           : broken
               .slice(0, 3)
               .map((v) => `${v.rule}: ${v.message}`)
@@ -60,7 +68,12 @@ export async function issueDemoInvoices(services: Services, municipalityCode: st
     );
   }
   out.unshift(
-    `Documents of ${m.name}: ${all.total} (PDF and Peppol UBL in ${outDir}); ${violations === 0 ? 'UBL: no EN 16931, Peppol or national (DK-R, SE-R) rule checked here is broken' : `UBL: ${violations} rule violation(s)`}`,
+    tr(lang, 'cli', 'demoDocuments', {
+      name: m.name,
+      count: all.total,
+      dir: outDir,
+      ubl: violations === 0 ? tr(lang, 'cli', 'demoUblClean') : tr(lang, 'cli', 'demoUblViolations', { count: violations }),
+    }),
   );
   return out;
 }

@@ -4,6 +4,9 @@ import { utf8File } from '../../shared/utf8-decoder.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { mapped } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
+import { formatNumber } from '../invoices/invoice-labels.js';
 import { invoiceLine } from '../invoices/invoice-command.js';
 import { recalcLines, recalcReport } from './recalc-report.js';
 import { RecalcSettingsPut } from './recalc-schemas.js';
@@ -36,7 +39,12 @@ export function registerRecalcCommands(program: Command): void {
           if (o.hours) await s.priceRecalculation.importHoursCsv(who, o.year, utf8File(await readFile(o.hours)), o.from);
           const { outcome, recalculation } = await s.priceRecalculation.run(who, o.year, o.from);
           if (o.json) console.log(JSON.stringify({ outcome, recalculation }, null, 2));
-          else console.log([`${outcome}:`, ...recalcLines(recalculation, recalculation.currency)].join('\n'));
+          else {
+            const lang = cliLanguage();
+            console.log(
+              [`${tr(lang, 'cli', `outcome_${outcome}`)}:`, ...recalcLines(recalculation, recalculation.currency, lang)].join('\n'),
+            );
+          }
         });
       }),
     );
@@ -57,7 +65,7 @@ export function registerRecalcCommands(program: Command): void {
           console.log(
             o.json
               ? JSON.stringify(rc, null, 2)
-              : `approved recalculation ${rc.id} of ${rc.year}; proposed price list ${rc.proposedPriceListId}`,
+              : tr(cliLanguage(), 'cli', 'recalcApproved', { id: rc.id, year: rc.year, priceList: rc.proposedPriceListId ?? '' }),
           );
         });
       }),
@@ -67,7 +75,7 @@ export function registerRecalcCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingIn(s, o.municipality, 'finance');
         const rc = await s.priceRecalculation.adoptPrices(who, (await s.priceRecalculation.byYear(who, o.year, o.from)).id);
-        console.log(`adopted price list ${rc.proposedPriceListId} from recalculation ${rc.id} of ${rc.year}`);
+        console.log(tr(cliLanguage(), 'cli', 'recalcAdopted', { priceList: rc.proposedPriceListId ?? '', id: rc.id, year: rc.year }));
       });
     }),
   );
@@ -81,9 +89,13 @@ export function registerRecalcCommands(program: Command): void {
           const { items } = await s.priceRecalculation.issueDocuments(who, (await s.priceRecalculation.byYear(who, o.year, o.from)).id);
           if (o.out) await mkdir(o.out, { recursive: true });
           const lines: string[] = [];
+          const lang = cliLanguage();
+          const prefix = (key: 'prefixSent' | 'prefixIssued' | 'prefixExists') => tr(lang, 'cli', key).padEnd(7);
           for (const i of items) {
             if (i.paymentBasis) {
-              lines.push(`${i.created ? 'sent   ' : 'exists '} payment basis ${i.paymentBasis} ${i.providerRef} ${i.totalInclVat}`);
+              lines.push(
+                `${prefix(i.created ? 'prefixSent' : 'prefixExists')} ${tr(lang, 'cli', 'recalcPaymentBasis', { reference: i.paymentBasis })} ${i.providerRef} ${formatNumber(i.totalInclVat, 2, lang)}`,
+              );
               if (o.out) {
                 await writeFile(path.join(o.out, `${i.paymentBasis}.pdf`), (await s.invoiceControl.basisPdf(who, i.paymentBasis)).pdf);
                 await writeFile(path.join(o.out, `${i.paymentBasis}.csv`), (await s.invoiceControl.basisCsv(who, i.paymentBasis)).csv);
@@ -95,7 +107,7 @@ export function registerRecalcCommands(program: Command): void {
               continue;
             }
             const inv = await s.invoices.get(who, i.number);
-            lines.push(`${i.created ? 'issued ' : 'exists '} ${invoiceLine(inv)}`);
+            lines.push(`${prefix(i.created ? 'prefixIssued' : 'prefixExists')} ${invoiceLine(inv, lang)}`);
             if (o.out) {
               await writeFile(path.join(o.out, `${i.number}.pdf`), (await s.invoices.pdf(who, i.number)).pdf);
               await writeFile(path.join(o.out, `${i.number}.xml`), (await s.invoices.ubl(who, i.number)).xml);
@@ -119,7 +131,7 @@ export function registerRecalcCommands(program: Command): void {
             const { renderRecalcPdf } = await import('./recalc-pdf.js'); // pdfkit only when a PDF is asked for
             const pdf = await renderRecalcPdf(report);
             await writeFile(o.pdf, pdf);
-            console.log(`${o.pdf}: report of the ${o.year} recalculation (${pdf.length} bytes)`);
+            console.log(tr(cliLanguage(), 'cli', 'recalcReportFile', { file: o.pdf, year: o.year, bytes: pdf.length }));
           } else console.log(JSON.stringify(report, null, 2));
         });
       }),

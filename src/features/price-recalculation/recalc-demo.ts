@@ -4,7 +4,9 @@ import { Decimal } from 'decimal.js';
 import { answerBasis } from '../invoice-control/invoice-control-demo.js';
 import type { Services } from '../../services.js';
 import type { Acting } from '../auth/auth-types.js';
+import { tr } from '../../i18n/i18n.js';
 import { invoiceLine } from '../invoices/invoice-command.js';
+import type { Language } from '../invoices/invoice-types.js';
 import { checkUbl } from '../invoices/ubl-rules.js';
 import { renderRecalcPdf } from './recalc-pdf.js';
 import { recalcLines, recalcReport } from './recalc-report.js';
@@ -87,7 +89,7 @@ export function demoHoursCsv(citizens: number): string {
 export async function runDemoRecalculation(
   services: Services,
   code: string,
-  o: { citizens: number; actor: string; invoiceDir: string; reportDir: string },
+  o: { citizens: number; actor: string; invoiceDir: string; reportDir: string; language?: Language | undefined },
 ): Promise<string[]> {
   const m = await services.municipalities.getByCode(code);
   const who: Acting = {
@@ -97,6 +99,7 @@ export async function runDemoRecalculation(
   const s = services.priceRecalculation;
   const year = DEMO_RECALC_YEAR;
   const out: string[] = [];
+  const lang = o.language ?? m.language;
   const existing = (await s.list(who, { year }, { limit: 1, offset: 0 })).items[0];
   let id = existing?.id;
   if (existing?.status !== 'approved') {
@@ -104,14 +107,14 @@ export async function runDemoRecalculation(
     await s.importHoursCsv(who, year, demoHoursCsv(o.citizens));
     const run = await s.run(who, year);
     id = run.recalculation.id;
-    out.push(`  cost statement ${year} imported; draft ${run.outcome}; approved by finance`);
+    out.push(`  ${tr(lang, 'cli', 'demoCostStatement', { year, outcome: tr(lang, 'cli', `outcome_${run.outcome}`) })}`);
     await s.approve(who, id);
   }
   const docs = await s.issueDocuments(who, id!);
   await mkdir(o.invoiceDir, { recursive: true });
   for (const d of docs.items) {
     // A provider on payment basis gets the basis of its adjustment, and its own system answers it.
-    if (d.paymentBasis) out.push(...(await answerBasis(services, who, d.paymentBasis, o.invoiceDir, d.created)));
+    if (d.paymentBasis) out.push(...(await answerBasis(services, who, d.paymentBasis, o.invoiceDir, d.created, lang)));
     if (!d.number) continue;
     const invoice = await services.invoices.get(who, d.number);
     const [{ pdf }, { xml }] = await Promise.all([services.invoices.pdf(who, d.number), services.invoices.ubl(who, d.number)]);
@@ -119,7 +122,7 @@ export async function runDemoRecalculation(
     await writeFile(path.join(o.invoiceDir, `${d.number}.xml`), xml);
     const broken = checkUbl(xml);
     out.push(
-      `  ${d.created ? 'issued ' : 'exists '} ${invoiceLine(invoice)}${broken.length ? `; UBL: ${broken.length} rule violation(s)` : ''}`,
+      `  ${tr(lang, 'cli', d.created ? 'prefixIssued' : 'prefixExists').padEnd(7)} ${invoiceLine(invoice, lang)}${broken.length ? `; ${tr(lang, 'cli', 'demoUblViolations', { count: broken.length })}` : ''}`,
     );
   }
   let r = await s.get(who, id!);
@@ -130,8 +133,8 @@ export async function runDemoRecalculation(
   await writeFile(pdfFile, await renderRecalcPdf(report));
   await writeFile(path.join(o.reportDir, `price-recalculation-${year}.json`), JSON.stringify(report, null, 2));
   return [
-    ...recalcLines(r, r.currency),
+    ...recalcLines(r, r.currency, lang),
     ...out,
-    `  new price list ${r.proposedPriceListId} adopted from ${year + 1}-01-01 (status recalculated); report: ${pdfFile} (and .json)`,
+    `  ${tr(lang, 'cli', 'demoNewPriceList', { priceList: r.proposedPriceListId ?? '', date: `${year + 1}-01-01`, file: pdfFile })}`,
   ];
 }

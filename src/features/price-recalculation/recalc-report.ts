@@ -1,4 +1,7 @@
 import { Decimal } from 'decimal.js';
+import { tr, type KeyOf, type Params } from '../../i18n/i18n.js';
+import { formatNumber } from '../invoices/invoice-labels.js';
+import type { Language } from '../invoices/invoice-types.js';
 import type { Recalculation, RecalcReport } from './recalc-schemas.js';
 import { COST_ELEMENTS } from './recalc-types.js';
 
@@ -46,42 +49,61 @@ export function recalcReport(r: Recalculation, m: MunicipalityInfo): RecalcRepor
 }
 
 /** Printable lines for the command line and the demo. */
-export function recalcLines(r: Recalculation, currency: string): string[] {
+export function recalcLines(r: Recalculation, currency: string, lang: Language = 'en'): string[] {
+  const w = (key: KeyOf<'cli'>, params?: Params) => tr(lang, 'cli', key, params);
+  /** A decimal as it comes (its own decimals), in the language's digits. */
+  const dec = (v: string) => formatNumber(v, /\.(\d+)$/.exec(v)?.[1]?.length ?? 0, lang);
   const out: string[] = [];
   const s = r.settings;
   out.push(
-    `Price recalculation ${r.year} (#${r.id}, ${r.status}): policy ${s.policy}, overhead ${s.overheadPercent === null ? 'none' : `${s.overheadPercent} %`}, ` +
-      `prices to ${s.priceDecimals} decimals ${s.rounding === 'up' ? 'rounded up' : 'half-up'}, published incl. ${s.publishedVatPercent} % VAT`,
+    w('recalcHead', {
+      year: r.year,
+      id: r.id,
+      status: w(`status_${r.status}`),
+      policy: w(`recalcPolicy_${s.policy}`),
+      overhead: s.overheadPercent === null ? w('recalcNoOverhead') : `${dec(s.overheadPercent)} %`,
+      count: s.priceDecimals,
+      rounding: w(s.rounding === 'up' ? 'recalcRounding_up' : 'recalcRounding_half_up'),
+      vat: dec(s.publishedVatPercent),
+    }),
   );
   out.push(
-    `  costs ${r.totals.statement} ${currency}, of which assessment unit excluded ${r.totals.excluded}, allocated ${r.totals.allocated}`,
+    `  ${w('recalcCosts', { total: dec(r.totals.statement), currency, excluded: dec(r.totals.excluded), allocated: dec(r.totals.allocated) })}`,
   );
   for (const c of r.categories) {
     const paid = c.paid
-      .map(
-        (p) =>
-          `paid ${p.rate} for ${p.hours} h → ${p.settled === '0.0000' && p.difference !== '0.0000' ? `not settled (${p.difference})` : `settle ${p.settled}/h`}`,
+      .map((p) =>
+        w('recalcPaid', {
+          rate: dec(p.rate),
+          hours: w('cliHours', { hours: dec(p.hours) }),
+          settlement:
+            p.settled === '0.0000' && p.difference !== '0.0000'
+              ? w('recalcNotSettled', { difference: dec(p.difference) })
+              : w('recalcSettle', { amount: dec(p.settled) }),
+        }),
       )
       .join('; ');
-    const per = c.level ? `${c.hours.deliveredDays ?? '0'} level-days` : `${c.hours.deliveredHours} h`;
-    const unit = c.level ? ` × ${c.level.daysPerUnit} days = ${c.level.unit}` : '';
+    const per = c.level
+      ? w('cliLevelDayCount', { count: Number(c.hours.deliveredDays ?? '0') })
+      : w('cliHours', { hours: dec(c.hours.deliveredHours) });
+    const unit = c.level ? w('recalcLevelUnit', { count: Number(c.level.daysPerUnit), unit: c.level.unit }) : '';
     out.push(
-      `  ${c.code.padEnd(18)} cost ${c.costs.total.padStart(14)} / ${per.padStart(14)} = ${c.costPerHour.padStart(10)}` +
-        `${c.overheadPercent ? ` × ${c.overheadPercent} % overhead` : ''}${unit} → price ${c.price} (published ${c.publishedPriceInclVat} incl. VAT)${paid ? `; ${paid}` : ''}`,
+      `  ${c.code.padEnd(18)} ${w('recalcCost')} ${dec(c.costs.total).padStart(14)} / ${per.padStart(14)} = ${dec(c.costPerHour).padStart(10)}` +
+        `${c.overheadPercent ? w('recalcOverhead', { percent: dec(c.overheadPercent) }) : ''}${unit} ${w('recalcPrice', { price: dec(c.price), published: dec(c.publishedPriceInclVat) })}${paid ? `; ${paid}` : ''}`,
     );
   }
   for (const a of r.adjustments) {
     const doc = a.invoice
-      ? `${a.invoice.kind} ${a.invoice.number}`
+      ? `${w(`invoiceKind_${a.invoice.kind}`)} ${a.invoice.number}`
       : a.paymentBasis
-        ? `payment basis ${a.paymentBasis}`
+        ? w('recalcPaymentBasis', { reference: a.paymentBasis })
         : new Decimal(a.totalInclVat).isZero()
-          ? 'nothing to settle'
+          ? w('recalcNothing')
           : r.status === 'approved'
-            ? 'not issued yet'
-            : 'draft';
+            ? w('recalcNotIssued')
+            : w('status_draft');
     out.push(
-      `  adjustment ${a.providerRef.padEnd(12)} ${a.totalExclVat.padStart(12)} + VAT ${a.vat.padStart(10)} = ${a.totalInclVat.padStart(12)} ${currency} (${a.lines.length} line(s)): ${doc}`,
+      `  ${w('recalcAdjustment')} ${a.providerRef.padEnd(12)} ${dec(a.totalExclVat).padStart(12)} + ${w('vatWord')} ${dec(a.vat).padStart(10)} = ${dec(a.totalInclVat).padStart(12)} ${currency} (${w('lineCount', { count: a.lines.length })}): ${doc}`,
     );
   }
   return out;

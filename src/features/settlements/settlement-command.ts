@@ -2,11 +2,12 @@ import { Option, type Command } from 'commander';
 import { collect, mapped, month, positiveId } from '../../cli/arguments.js';
 import { actingIn, allPages, providerIdOrNull, providerIdsOf, withServices } from '../../cli/context.js';
 import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
 import { providerProgress } from '../../cli/progress.js';
 import type { Services } from '../../services.js';
 import { AppError, badRequest, notFound } from '../../shared/errors.js';
 import { explained, explainedExceptions } from './reason-words.js';
-import { compareLines, docOf, runLines, settlementDetailLines, settlementListLines } from './settlement-report.js';
+import { approvedLine, compareLines, decidedLine, runLines, settlementDetailLines, settlementListLines } from './settlement-report.js';
 import type { SettlementException, SettlementLine } from './settlement-schemas.js';
 
 /** The municipality code of a settlement or an exception, for commands that take only its id. */
@@ -30,14 +31,14 @@ export function registerSettlementCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality);
           const providerIds = o.provider ? await providerIdsOf(s, who, o.provider) : undefined;
-          const bar = providerProgress(`settling ${o.period}`);
+          const bar = providerProgress(tr(cliLanguage(), 'cli', 'progressSettling', { period: o.period }));
           try {
             const r = await s.settlements.run(who, { period: o.period, ...(providerIds ? { providerIds } : {}) }, (p) =>
               bar.update(p.done, p.total, `${p.provider.ref} ${p.outcome}`),
             );
             bar.stop();
             const m = await s.municipalities.getByCode(o.municipality);
-            console.log(o.json ? JSON.stringify(r, null, 2) : runLines(r, m.currency).join('\n'));
+            console.log(o.json ? JSON.stringify(r, null, 2) : runLines(r, m.currency, cliLanguage()).join('\n'));
           } finally {
             bar.stop();
           }
@@ -74,7 +75,9 @@ export function registerSettlementCommands(program: Command): void {
               ),
             );
             const m = await s.municipalities.getByCode(o.municipality);
-            console.log(o.json ? JSON.stringify({ items }, null, 2) : settlementListLines(o.period, items, m.currency).join('\n'));
+            console.log(
+              o.json ? JSON.stringify({ items }, null, 2) : settlementListLines(o.period, items, m.currency, cliLanguage()).join('\n'),
+            );
           });
         },
       ),
@@ -127,11 +130,7 @@ export function registerSettlementCommands(program: Command): void {
               throw new AppError(err.status, err.code, err.message, err.details).localised('open_items_unconfirmed.cli', err.params);
             throw err;
           });
-          console.log(
-            o.json
-              ? JSON.stringify(a, null, 2)
-              : `settlement ${a.id} (${a.providerRef} ${a.period} ${docOf(a)}) approved: ${a.totalExclVat} + VAT ${a.vat} = ${a.totalInclVat} ${a.currency}`,
-          );
+          console.log(o.json ? JSON.stringify(a, null, 2) : approvedLine(a, cliLanguage()));
         });
       }),
     );
@@ -157,11 +156,7 @@ export function registerSettlementCommands(program: Command): void {
           await withServices(async (s) => {
             const who = await actingIn(s, o.municipality ?? (await municipalityOf(s, 'settlement_exceptions', id)), 'finance');
             const e = await s.settlements.decide(who, id, action === 'accept' ? 'accepted' : 'rejected', o.note ?? null);
-            console.log(
-              o.json
-                ? JSON.stringify(e, null, 2)
-                : `exception ${e.id} (${e.kind} ${e.citizenRef} ${e.serviceCode} ${e.date}, ${e.amount}) ${e.decision!.decision}; run the month again to apply it`,
-            );
+            console.log(o.json ? JSON.stringify(e, null, 2) : decidedLine(e, cliLanguage()));
           });
         }),
       );
@@ -179,7 +174,12 @@ export function registerSettlementCommands(program: Command): void {
           await withServices(async (s) => {
             const who = await actingIn(s, o.municipality);
             const st = action === 'lock' ? await s.settlements.lock(who, o.period) : await s.settlements.unlock(who, o.period);
-            console.log(st.locked ? `${st.period} locked by ${st.lockedBy} at ${st.lockedAt}` : `${st.period} unlocked`);
+            const lang = cliLanguage();
+            console.log(
+              st.locked
+                ? tr(lang, 'cli', 'periodLocked', { period: st.period, by: st.lockedBy ?? '', at: st.lockedAt ?? '' })
+                : tr(lang, 'cli', 'periodUnlocked', { period: st.period }),
+            );
           });
         }),
       );
@@ -199,7 +199,7 @@ export function registerSettlementCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality);
           const providerIds = o.provider ? await providerIdsOf(s, who, o.provider) : undefined;
-          const bar = providerProgress(`comparing ${o.period}`);
+          const bar = providerProgress(tr(cliLanguage(), 'cli', 'progressComparing', { period: o.period }));
           try {
             const c = await s.settlements.compare(
               who,
@@ -207,7 +207,7 @@ export function registerSettlementCommands(program: Command): void {
               (p) => bar.update(p.done, p.total, p.provider.ref),
             );
             bar.stop();
-            console.log(o.json ? JSON.stringify(c, null, 2) : compareLines(c).join('\n'));
+            console.log(o.json ? JSON.stringify(c, null, 2) : compareLines(c, cliLanguage()).join('\n'));
           } finally {
             bar.stop();
           }

@@ -1,6 +1,8 @@
 import type { Acting } from '../auth/auth-types.js';
 import { modelsStore } from '../models/models-store.js';
 import type { Services } from '../../services.js';
+import { tr } from '../../i18n/i18n.js';
+import type { Language } from '../invoices/invoice-types.js';
 import { runLines } from './settlement-report.js';
 import { DEMO_LEVEL_MODEL_SETTINGS } from '../../../seeds/demo-levels.js';
 
@@ -78,10 +80,10 @@ const DK_MODELS: { main: DemoModel; alt: DemoModel } = {
 };
 
 /** Stores the alternative model once (not assigned to anyone); a second call finds it. */
-export async function storeDemoAltModel(services: Services, who: Acting, models = DK_MODELS): Promise<string> {
+export async function storeDemoAltModel(services: Services, who: Acting, lang: Language = 'en', models = DK_MODELS): Promise<string> {
   const existing = await modelsStore.byName(services.db, who.principal.municipalityId, models.alt.name);
   const m = existing ?? (await services.models.create(who, models.alt));
-  return `  model ${m.name}@${m.version} ${existing ? 'exists' : 'stored'} beside ${models.main.name} (not in force): compare them at /app/compare`;
+  return `  ${tr(lang, 'cli', existing ? 'demoAltModelExists' : 'demoAltModelStored', { model: `${m.name}@${m.version}`, main: models.main.name })}`;
 }
 
 /**
@@ -92,7 +94,7 @@ export async function storeDemoAltModel(services: Services, who: Acting, models 
 export async function runDemoSettlements(
   services: Services,
   municipalityCode: string,
-  o: { actor?: string; period?: string; model?: DemoModel } = {},
+  o: { actor?: string; period?: string; model?: DemoModel; language?: Language | undefined } = {},
 ): Promise<string[]> {
   const m = await services.municipalities.getByCode(municipalityCode);
   const who: Acting = {
@@ -106,5 +108,5 @@ export async function runDemoSettlements(
   const inForce = await services.models.listAssignments(who, { activeOn: `${period}-01` }, { limit: 100, offset: 0 });
   if (!inForce.items.some((a) => a.providerId === null)) await services.models.assign(who, model.id, { validFrom: '2026-01-01' });
   const result = await services.settlements.run(who, { period });
-  return runLines(result, m.currency);
+  return runLines(result, m.currency, o.language ?? m.language);
 }
