@@ -79,7 +79,7 @@ export function createApp({ services, log }: AppDeps): Express {
   api.use(settlementsRoutes(registry, services.settlements, services.areas));
   api.use(postingRoutes(registry, services.postings));
   api.use(invoicesRoutes(registry, services.invoices));
-  api.use(recalcRoutes(registry, services.priceRecalculation));
+  api.use(recalcRoutes(registry, services.priceRecalculation, services.db));
 
   const document = buildDocument(registry);
   app.get('/openapi.json', (_req, res) => {

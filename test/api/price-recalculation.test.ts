@@ -381,6 +381,10 @@ describe('price recalculation: cost statement, calculation, approval, documents,
       'Visitationen',
     ])
       expect(text).toContain(s);
+    // Columns and rows name the categories in words, never by their codes; the approver by name (issue 19).
+    expect(text.replace(/\s+/g, ' ')).toContain('Element Praktisk hjælp Personlig pleje hverdag dag Personlig pleje øvrige tider I alt');
+    expect(text).toContain('Godkendt af finance token');
+    expect(text).not.toMatch(/\bPPD\b|\bPPO\b|token:\d/);
   });
 });
 

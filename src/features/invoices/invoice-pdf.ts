@@ -207,6 +207,17 @@ export class Writer {
     this.pdf.text(t, right ? x + width - w : x, this.y, { lineBreak: false });
   }
 
+  /** A row of wrapped cells (table headings with long names); advances y by the tallest. */
+  wrappedRow(cells: Array<{ s: string; x: number; width: number; align?: 'left' | 'right' }>, o: { bold?: boolean; size?: number } = {}) {
+    const size = o.size ?? 8;
+    this.use(o.bold, size);
+    const h = Math.max(...cells.map((c) => this.pdf.heightOfString(safe(c.s), { width: c.width })));
+    this.need(h);
+    this.use(o.bold, size); // a new page's heading may have changed the font
+    for (const c of cells) this.pdf.text(safe(c.s), c.x, this.y, { width: c.width, align: c.align ?? 'left' });
+    this.y += h;
+  }
+
   /** Wrapped text (for free text such as exemption reasons); advances y by its height. */
   paragraph(s: string, x: number, width: number, o: { size?: number } = {}) {
     this.use(false, o.size ?? 8);

@@ -1,3 +1,4 @@
+import { councilReport } from './recalc-council-report.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { utf8File } from '../../shared/utf8-decoder.js';
@@ -8,7 +9,7 @@ import { cliLanguage } from '../../cli/language.js';
 import { tr } from '../../i18n/i18n.js';
 import { formatNumber } from '../invoices/invoice-labels.js';
 import { invoiceLine } from '../invoices/invoice-command.js';
-import { recalcLines, recalcReport } from './recalc-report.js';
+import { recalcLines } from './recalc-report.js';
 import { RecalcSettingsPut } from './recalc-schemas.js';
 import { POLICIES } from './recalc-types.js';
 
@@ -123,13 +124,14 @@ export function registerRecalcCommands(program: Command): void {
       mapped(async (o: { municipality: string; year: number; from?: string; pdf?: string }) => {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality, 'finance');
-          const report = recalcReport(
+          const { report, pdf: render } = await councilReport(
+            s.db,
+            who.principal.municipalityId,
             await s.priceRecalculation.byYear(who, o.year, o.from),
             await s.priceRecalculation.municipalityOf(who),
           );
           if (o.pdf) {
-            const { renderRecalcPdf } = await import('./recalc-pdf.js'); // pdfkit only when a PDF is asked for
-            const pdf = await renderRecalcPdf(report);
+            const pdf = await render();
             await writeFile(o.pdf, pdf);
             console.log(tr(cliLanguage(), 'cli', 'recalcReportFile', { file: o.pdf, year: o.year, bytes: pdf.length }));
           } else console.log(JSON.stringify(report, null, 2));

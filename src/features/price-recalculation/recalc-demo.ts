@@ -1,3 +1,4 @@
+import { councilReport } from './recalc-council-report.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Decimal } from 'decimal.js';
@@ -8,8 +9,7 @@ import { tr } from '../../i18n/i18n.js';
 import { invoiceLine } from '../invoices/invoice-command.js';
 import type { Language } from '../invoices/invoice-types.js';
 import { checkUbl } from '../invoices/ubl-rules.js';
-import { renderRecalcPdf } from './recalc-pdf.js';
-import { recalcLines, recalcReport } from './recalc-report.js';
+import { recalcLines } from './recalc-report.js';
 
 export const DEMO_RECALC_YEAR = 2026;
 
@@ -127,10 +127,10 @@ export async function runDemoRecalculation(
   }
   let r = await s.get(who, id!);
   if (!r.adoptedAt) r = await s.adoptPrices(who, id!);
-  const report = recalcReport(r, await s.municipalityOf(who));
+  const { report, pdf } = await councilReport(services.db, who.principal.municipalityId, r, await s.municipalityOf(who));
   await mkdir(o.reportDir, { recursive: true });
   const pdfFile = path.join(o.reportDir, `price-recalculation-${year}.pdf`);
-  await writeFile(pdfFile, await renderRecalcPdf(report));
+  await writeFile(pdfFile, await pdf());
   await writeFile(path.join(o.reportDir, `price-recalculation-${year}.json`), JSON.stringify(report, null, 2));
   return [
     ...recalcLines(r, r.currency, lang),

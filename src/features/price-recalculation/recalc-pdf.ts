@@ -213,6 +213,9 @@ export function renderRecalcPdf(r: RecalcReport, groups: ReadonlyMap<string, str
   const money = (d: Decimal.Value) => formatAmount(d, r.municipality.currency, lang);
   const num = (d: Decimal.Value, places = 2) => formatNumber(d, places, lang);
   const day = r.computedAt.slice(0, 10);
+  /** A price category in words: a level by its code and unit, else its care category and bands. */
+  const categoryName = (c: RecalcReport['categories'][number]) =>
+    c.level ? `${c.code} (${L.levelUnits[c.level.unit]})` : priceCategoryLabel(c, groups, lang);
   const pdf = new PDFDocument({
     size: 'A4',
     margin: PAGE.margin,
@@ -242,7 +245,7 @@ export function renderRecalcPdf(r: RecalcReport, groups: ReadonlyMap<string, str
     w.y += ROW + 4;
   };
   /** A table: first column left, the others right-aligned, of equal width. */
-  const table = (columns: string[], rows: string[][], first = 130, boldLast = false) => {
+  const table = (columns: string[], rows: string[][], first = 130, boldLast = false, wrapHeading = false) => {
     const n = columns.length - 1;
     const col = n ? (width - first) / n : 0;
     const line = (cells: string[], bold: boolean) => {
@@ -254,7 +257,16 @@ export function renderRecalcPdf(r: RecalcReport, groups: ReadonlyMap<string, str
       );
       w.y += ROW - 1;
     };
-    line(columns, true);
+    if (wrapHeading)
+      w.wrappedRow(
+        columns.map((c, i) =>
+          i === 0
+            ? { s: c, x: PAGE.margin, width: first - 4 }
+            : { s: c, x: PAGE.margin + first + (i - 1) * col, width: col - 2, align: 'right' as const },
+        ),
+        { bold: true, size: 8 },
+      );
+    else line(columns, true);
     w.rule();
     w.y += 2;
     rows.forEach((row, i) => line(row, boldLast && i === rows.length - 1));
@@ -284,23 +296,23 @@ export function renderRecalcPdf(r: RecalcReport, groups: ReadonlyMap<string, str
   }
 
   heading(L.costs);
+  // The cost columns are headed by the categories' names, wrapped (recalc-labels.ts), never their codes.
+  const nameOf = new Map(r.categories.map((c) => [c.code, categoryName(c)]));
   const codes = r.costsByElement.columns.slice(1, -1);
   for (let i = 0; i < codes.length; i += 5) {
     const idx = codes.slice(i, i + 5).map((_, k) => i + k + 1);
     const last = i + 5 >= codes.length;
-    const cols = [L.element, ...idx.map((k) => r.costsByElement.columns[k]!), ...(last ? [L.total] : [])];
+    const cols = [
+      L.element,
+      ...idx.map((k) => nameOf.get(r.costsByElement.columns[k]!) ?? r.costsByElement.columns[k]!),
+      ...(last ? [L.total] : []),
+    ];
     const rows = r.costsByElement.rows.map((row) => [
       L.elements[row[0]!] ?? row[0]!,
       ...idx.map((k) => num(row[k]!)),
       ...(last ? [num(row[row.length - 1]!)] : []),
     ]);
-    table(cols, rows, 130, true);
-  }
-  // The cost columns are headed by category codes (narrow columns): say what each code is.
-  for (const c of r.categories) {
-    w.need(ROW);
-    w.text(`${c.code}: ${priceCategoryLabel(c, groups, lang)}`, PAGE.margin, width, { size: 7 });
-    w.y += ROW - 2;
+    table(cols, rows, 130, true, true);
   }
   w.y += 4;
   if (r.excluded.length) {
@@ -317,7 +329,7 @@ export function renderRecalcPdf(r: RecalcReport, groups: ReadonlyMap<string, str
   table(
     [L.category, L.hours, L.cost, L.perHour, L.price, L.published],
     r.categories.map((c) => [
-      c.level ? `${c.code} (${L.levelUnits[c.level.unit]})` : priceCategoryLabel(c, groups, lang),
+      categoryName(c),
       c.level ? `${num(c.hours.deliveredDays ?? '0')} ${L.levelDays}` : num(c.hours.deliveredHours),
       num(c.costs.total),
       formatRateLocal(c.costPerHour, lang),

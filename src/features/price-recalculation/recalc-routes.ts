@@ -1,11 +1,12 @@
+import { councilReport } from './recalc-council-report.js';
+import { recalcReport } from './recalc-report.js';
+import type { Knex } from 'knex';
 import { Router } from 'express';
 import { z } from 'zod';
 import { IdParam, listOf } from '../../http/common-schemas.js';
 import { readCsvBody } from '../../http/csv-body.js';
 import type { OpenAPIRegistry } from '../../http/openapi.js';
 import { defineRoute } from '../../http/route.js';
-import { recalcReport } from './recalc-report.js';
-import { renderRecalcPdf } from './recalc-pdf.js';
 import {
   Adjustment,
   AdjustmentFilter,
@@ -27,7 +28,7 @@ import {
 import type { PriceRecalculationService } from './recalc-service.js';
 
 /** The annual recalculation of hourly prices (docs/price-recalculation.md). */
-export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculationService): Router {
+export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculationService, db: Knex): Router {
   const r = Router();
   const tag = 'Price recalculation';
   const write = { write: 'recalculations' } as const;
@@ -205,14 +206,16 @@ export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculat
     response: null,
     produces: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } },
     handler: async ({ principal, requestId, params, res }) => {
-      const report = recalcReport(
+      const { report, pdf } = await councilReport(
+        db,
+        principal.municipalityId,
         await service.get({ principal, requestId }, params.id),
         await service.municipalityOf({ principal, requestId }),
       );
       res
         .type('application/pdf')
         .set('content-disposition', `inline; filename="price-recalculation-${report.year}.pdf"`)
-        .send(await renderRecalcPdf(report));
+        .send(await pdf());
     },
   });
   defineRoute(r, registry, {

@@ -1,9 +1,8 @@
+import { councilReport } from '../price-recalculation/recalc-council-report.js';
 import type { Request, Response, Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
-import { recalcReport } from '../price-recalculation/recalc-report.js';
-import { renderRecalcPdf } from '../price-recalculation/recalc-pdf.js';
 import { priceCategoryLabel, priceGroupCategories } from '../price-recalculation/recalc-labels.js';
 import { actorNames } from '../auth/actor-names.js';
 import type { Adjustment, Recalculation } from '../price-recalculation/recalc-schemas.js';
@@ -167,13 +166,11 @@ export function mountRecalculationPages(r: Router, services: Services): void {
   r.get('/recalculation/:id/report.pdf', async (req, res) => {
     const c = ctxOf(res);
     const recalc = await rs.get(c.who, Id.parse(req.params.id));
-    const report = recalcReport(recalc, await rs.municipalityOf(c.who));
-    const by = await actorNames(services.db, c.who.principal.municipalityId, [report.approvedBy], report.municipality.language);
-    if (report.approvedBy) report.approvedBy = by(report.approvedBy);
+    const { report, pdf } = await councilReport(services.db, c.who.principal.municipalityId, recalc, await rs.municipalityOf(c.who));
     res
       .type('application/pdf')
       .set({ 'content-disposition': `attachment; filename="price-recalculation-${report.year}.pdf"`, 'cache-control': 'no-store' })
-      .send(await renderRecalcPdf(report, await priceGroupCategories(services.db, c.who.principal.municipalityId)));
+      .send(await pdf());
   });
   const back = (req: Request, year?: number) => backTo(req, `/app/recalculation${query({ year })}`);
   postAction(r, services, '/recalculation/:year/run', 'recalculations', async (c, req) => {
