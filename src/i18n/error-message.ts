@@ -6,12 +6,14 @@ const capitalise = (s: string) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(
 
 /**
  * An error's message in the reader's language: its catalogue message when it names one, with the
- * codes among its parameters (role, resource, entity) in words; otherwise the message it was
- * raised with.
+ * codes among its parameters (role, resource, entity, status, category) in words and a nested
+ * error (a param that is itself an AppError, e.g. the first of several refusals) in the same
+ * language; otherwise the message it was raised with.
  */
 export function errorMessage(err: AppError, lang: Language): string {
   if (err.key === undefined) return err.message;
-  const p: Record<string, string | number> = { ...err.params };
+  const p: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(err.params ?? {})) p[k] = typeof v === 'object' ? errorMessage(v, lang) : v;
   if (typeof p.role === 'string') p.role = trDynamic(lang, 'errors', `role.${p.role}`, undefined, p.role);
   if (typeof p.resource === 'string') p.resource = trDynamic(lang, 'errors', `resource.${p.resource}`, undefined, p.resource);
   if (typeof p.entity === 'string')
@@ -19,5 +21,15 @@ export function errorMessage(err: AppError, lang: Language): string {
     p.entity = (lang === 'en' ? (s: string) => s : capitalise)(
       trDynamic(lang, 'errors', `entity.${p.entity.replace(/ /g, '_')}`, undefined, p.entity),
     );
+  // A status is a code in English messages ('already approved'); in Danish and Swedish a word.
+  for (const k of ['status', 'decision'] as const) {
+    const v = p[k];
+    if (typeof v === 'string') p[k] = trDynamic(lang, 'errors', `status.${v}`, undefined, v);
+  }
+  // A care category stays its code in English messages, as before; da and sv name it as documents do.
+  if (typeof p.category === 'string' && lang !== 'en') {
+    const code = p.category;
+    p.category = trDynamic(lang, 'documents', `category.${code}`, undefined, code).toLowerCase();
+  }
   return trDynamic(lang, 'errors', err.key, p, err.message);
 }

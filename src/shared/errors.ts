@@ -1,8 +1,11 @@
+export type ErrorParams = Record<string, string | number | AppError>;
+
 /** The one error type of the service. Rendered as { error: { code, message, details, requestId } }. */
 export class AppError extends Error {
   /** A message of the catalogue's `errors` namespace (src/i18n/<lang>/errors.ts), rendered in the reader's language. */
   key: string | undefined;
-  params: Record<string, string | number> | undefined;
+  /** Values of the message's placeholders; a nested AppError is rendered in the same language. */
+  params: ErrorParams | undefined;
 
   constructor(
     readonly status: number,
@@ -15,7 +18,7 @@ export class AppError extends Error {
   }
 
   /** Names the catalogue message for this error; `message` stays the English text for logs. */
-  localised(key: string, params?: Record<string, string | number>): this {
+  localised(key: string, params?: ErrorParams): this {
     this.key = key;
     this.params = params;
     return this;

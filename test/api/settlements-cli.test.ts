@@ -87,7 +87,8 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     expect(l.out).toMatch(/^2026-03 locked by cli:\S+ at \d{4}-/);
     const refused = await cli('settle', '--municipality', 'CLI', '--period', '2026-03', '--provider', 'HOME');
     expect(refused.code).toBe(2);
-    expect(refused.err).toContain('2026-03 is locked; provider HOME has no approved settlement to correct');
+    // Said in the municipality's language (DK), as the rest of the CLI output.
+    expect(refused.err).toContain('fejl: 2026-03 er låst; leverandør HOME har ingen godkendt afregning at korrigere');
     expect((await cli('period', 'unlock', '--municipality', 'CLI', '--period', '2026-03')).out).toBe('2026-03 unlocked');
   });
 

@@ -76,4 +76,37 @@ export const errors: ErrorWords = {
   'role.budget_controller': 'budgetcontroller',
   'role.auditor': 'revisor',
   'role.provider': 'leverandør',
+  // api-errors
+  'status.draft': 'udkast',
+  'status.approved': 'godkendt',
+  'status.invoiced': 'faktureret',
+  'status.accepted': 'godkendt',
+  'status.rejected': 'afvist',
+  'settlement.replaced':
+    'Afregning {id} blev erstattet af afregning {now}, mens denne forespørgsel ventede: en kørsel beregnede udkastet igen; gennemgå afregning {now} og handl på den i stedet',
+  'settlement.discarded': 'Afregning {id} blev kasseret, mens denne forespørgsel ventede: en kørsel fandt intet at korrigere',
+  'settlement.removed': 'Afregning {id} blev fjernet, mens denne forespørgsel ventede',
+  'exception.note_required': 'En afvisning kræver en note, der siger, hvorfor afvigelsen ikke betales',
+  'settlement.providers_cannot_settle': '{count} leverandører kan ikke afregnes; den første: {first}',
+  'objection.not_draft': 'Afregning {id} er {status}; kun et udkast kan kommenteres eller gøres indsigelse mod',
+  'settlement.no_line': 'Afregning {id} har ingen linje {lineNo}',
+  'settlement.no_exception': 'Afregning {id} har ingen afvigelse {exceptionId}',
+  'objection.already_answered': 'Indsigelse {id} er allerede besvaret',
+  'period.already_locked': '{period} er allerede låst',
+  'period.locked_one':
+    '{period} er låst; leverandør {providers} har ingen godkendt afregning at korrigere (lås perioden op for at køre en almindelig afregning)',
+  'period.locked_many':
+    '{period} er låst; leverandørerne {providers} har ingen godkendt afregning at korrigere (lås perioden op for at køre en almindelig afregning)',
+  'period.not_month': '"{text}" er ikke en måned ÅÅÅÅ-MM',
+  'settlement.no_price_list': 'Ingen vedtaget prisliste gælder i {period}; vedtag en, før der afregnes',
+  'settlement.price_list_changes': 'Prislisten skifter i løbet af {period} ({lists}); en måned afregnes med én prisliste',
+  'settlement.no_catalogue': 'Ingen katalogversion gælder i {period}',
+  'settlement.catalogue_changes': 'Ydelseskataloget skifter i løbet af {period} ({versions}); en måned afregnes med ét katalog',
+  'settlement.no_model_one':
+    'Leverandør {provider} har ingen afregningsmodel den {days} ({count} dag i {period}); tildel en (POST /api/models/{id}/assign)',
+  'settlement.no_model_other':
+    'Leverandør {provider} har ingen afregningsmodel for {days} ({count} dage i {period}); tildel en (POST /api/models/{id}/assign)',
+  'settlement.model_changes':
+    'Afregningsmodellen for leverandør {provider} skifter i løbet af {period} ({models}); en måned afregnes under én model',
+  'settlement.basis_changed': 'Prislisten, kataloget eller helligdagene for {period} ændrede sig under afregningen; kør den igen',
 };

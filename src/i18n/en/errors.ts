@@ -75,6 +75,39 @@ export const errors = {
   'role.budget_controller': 'budget controller',
   'role.auditor': 'auditor',
   'role.provider': 'provider',
+  // api-errors
+  'status.draft': 'draft',
+  'status.approved': 'approved',
+  'status.invoiced': 'invoiced',
+  'status.accepted': 'accepted',
+  'status.rejected': 'rejected',
+  'settlement.replaced':
+    'settlement {id} was replaced by settlement {now} while this request waited: a run recomputed the draft; review settlement {now} and act on it instead',
+  'settlement.discarded': 'settlement {id} was discarded while this request waited: a run found nothing left to correct',
+  'settlement.removed': 'settlement {id} was removed while this request waited',
+  'exception.note_required': 'a rejection needs a note that says why the exception is not paid',
+  'settlement.providers_cannot_settle': '{count} providers cannot be settled; first: {first}',
+  'objection.not_draft': 'settlement {id} is {status}; only a draft settlement can be commented on or objected to',
+  'settlement.no_line': 'settlement {id} has no line {lineNo}',
+  'settlement.no_exception': 'settlement {id} has no exception {exceptionId}',
+  'objection.already_answered': 'objection {id} is already answered',
+  'period.already_locked': '{period} is already locked',
+  'period.locked_one':
+    '{period} is locked; provider {providers} has no approved settlement to correct (unlock the period to run a regular settlement)',
+  'period.locked_many':
+    '{period} is locked; providers {providers} have no approved settlement to correct (unlock the period to run a regular settlement)',
+  'period.not_month': '"{text}" is not a month YYYY-MM',
+  'settlement.no_price_list': 'no adopted price list is in force in {period}; adopt one before settling',
+  'settlement.price_list_changes': 'the price list changes within {period} ({lists}); a month is settled with one price list',
+  'settlement.no_catalogue': 'no catalogue version is in force in {period}',
+  'settlement.catalogue_changes': 'the catalogue changes within {period} ({versions}); a month is settled with one catalogue',
+  'settlement.no_model_one':
+    'no reimbursement model is assigned to provider {provider} for {days} ({count} day(s) of {period}); assign one (POST /api/models/{id}/assign)',
+  'settlement.no_model_other':
+    'no reimbursement model is assigned to provider {provider} for {days} ({count} day(s) of {period}); assign one (POST /api/models/{id}/assign)',
+  'settlement.model_changes':
+    'the reimbursement model of provider {provider} changes within {period} ({models}); a month is settled under one model',
+  'settlement.basis_changed': 'the price list, catalogue or holidays of {period} changed while it was being settled; run it again',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

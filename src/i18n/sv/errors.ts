@@ -76,4 +76,37 @@ export const errors: ErrorWords = {
   'role.budget_controller': 'budgetcontroller',
   'role.auditor': 'revisor',
   'role.provider': 'utförare',
+  // api-errors
+  'status.draft': 'utkast',
+  'status.approved': 'godkänd',
+  'status.invoiced': 'fakturerad',
+  'status.accepted': 'godkänd',
+  'status.rejected': 'avvisad',
+  'settlement.replaced':
+    'Avräkning {id} ersattes av avräkning {now} medan denna begäran väntade: en körning räknade om utkastet; granska avräkning {now} och hantera den i stället',
+  'settlement.discarded': 'Avräkning {id} kasserades medan denna begäran väntade: en körning hittade inget kvar att korrigera',
+  'settlement.removed': 'Avräkning {id} togs bort medan denna begäran väntade',
+  'exception.note_required': 'En avvisning kräver en anteckning som säger varför avvikelsen inte betalas',
+  'settlement.providers_cannot_settle': '{count} utförare kan inte avräknas; den första: {first}',
+  'objection.not_draft': 'Avräkning {id} är {status}; bara ett utkast kan kommenteras eller invändas mot',
+  'settlement.no_line': 'Avräkning {id} har ingen rad {lineNo}',
+  'settlement.no_exception': 'Avräkning {id} har ingen avvikelse {exceptionId}',
+  'objection.already_answered': 'Invändning {id} är redan besvarad',
+  'period.already_locked': '{period} är redan låst',
+  'period.locked_one':
+    '{period} är låst; utförare {providers} har ingen godkänd avräkning att korrigera (lås upp perioden för att köra en vanlig avräkning)',
+  'period.locked_many':
+    '{period} är låst; utförarna {providers} har ingen godkänd avräkning att korrigera (lås upp perioden för att köra en vanlig avräkning)',
+  'period.not_month': '"{text}" är inte en månad ÅÅÅÅ-MM',
+  'settlement.no_price_list': 'Ingen antagen prislista gäller i {period}; anta en innan avräkningen körs',
+  'settlement.price_list_changes': 'Prislistan byts under {period} ({lists}); en månad avräknas med en prislista',
+  'settlement.no_catalogue': 'Ingen katalogversion gäller i {period}',
+  'settlement.catalogue_changes': 'Insatskatalogen byts under {period} ({versions}); en månad avräknas med en katalog',
+  'settlement.no_model_one':
+    'Utförare {provider} har ingen ersättningsmodell den {days} ({count} dag i {period}); tilldela en (POST /api/models/{id}/assign)',
+  'settlement.no_model_other':
+    'Utförare {provider} har ingen ersättningsmodell för {days} ({count} dagar i {period}); tilldela en (POST /api/models/{id}/assign)',
+  'settlement.model_changes':
+    'Ersättningsmodellen för utförare {provider} byts under {period} ({models}); en månad avräknas under en modell',
+  'settlement.basis_changed': 'Prislistan, katalogen eller helgdagarna för {period} ändrades under avräkningen; kör den igen',
 };

@@ -1,0 +1,122 @@
+import type { Response } from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { aSmallMonth, type SettlementWorld } from '../helpers/settlement-builders.js';
+
+const t = useTestDatabase();
+
+type Messages = { da: string; sv: string; en: string };
+
+/**
+ * Sends the same refused request with Accept-Language da, sv and en (and none): each answer has the
+ * status, code and details it always had, and its message in the asked language; English stays the
+ * text the error was raised with.
+ */
+async function refusedIn(send: (acceptLanguage: string) => Promise<Response>, status: number, messages: Messages) {
+  const answers = [];
+  for (const [accept, lang] of [
+    ['da-DK,da;q=0.9', 'da'],
+    ['sv', 'sv'],
+    ['en', 'en'],
+    ['', 'en'],
+  ] as const) {
+    const r = await send(accept);
+    expect(r.status, `${accept}: ${JSON.stringify(r.body)}`).toBe(status);
+    expect(r.body.error.message, accept).toBe(messages[lang]);
+    answers.push(r.body.error);
+  }
+  // Only the message changes with the language.
+  for (const a of answers.slice(1)) expect({ ...a, message: '', requestId: '' }).toEqual({ ...answers[0], message: '', requestId: '' });
+}
+
+/** 409 and 422 refusals of settlements, invoices, budgets, recalculations and master data speak the reader's language (issue 19). */
+describe('business refusals in the request language', () => {
+  let app: TestApp;
+
+  beforeAll(() => {
+    app = buildTestApp(t.db);
+  });
+
+  describe('settlements, exceptions, objections and period locks', () => {
+    let w: SettlementWorld;
+    let finance: string;
+    let care: string;
+    let settlementId: number;
+    let exceptionId: number;
+
+    beforeAll(async () => {
+      const month = await aSmallMonth(app.services, 'LSET');
+      w = month.w;
+      finance = await w.token('finance');
+      care = await w.token('provider', w.providers.p);
+      const run = await app.as(finance).post('/api/settlements/run').send({ period: '2026-03' }).expect(200);
+      settlementId = run.body.outcomes[0].settlement.id;
+      const ex = await app.as(finance).get(`/api/settlements/${settlementId}/exceptions`).expect(200);
+      exceptionId = ex.body.items[0].id;
+    });
+
+    it('a rejection without a note', async () => {
+      await refusedIn(
+        (l) => app.as(finance).post(`/api/settlement-exceptions/${exceptionId}/reject`).set('accept-language', l).send({ note: ' ' }),
+        422,
+        {
+          da: 'En afvisning kræver en note, der siger, hvorfor afvigelsen ikke betales',
+          sv: 'En avvisning kräver en anteckning som säger varför avvikelsen inte betalas',
+          en: 'a rejection needs a note that says why the exception is not paid',
+        },
+      );
+    });
+
+    it('an objection to a line the settlement does not have', async () => {
+      await refusedIn(
+        (l) =>
+          app
+            .as(care)
+            .post(`/api/settlements/${settlementId}/objections`)
+            .set('accept-language', l)
+            .send({ kind: 'objection', lineNo: 99, text: 'x' }),
+        422,
+        {
+          da: `Afregning ${settlementId} har ingen linje 99`,
+          sv: `Avräkning ${settlementId} har ingen rad 99`,
+          en: `settlement ${settlementId} has no line 99`,
+        },
+      );
+    });
+
+    it('an objection answered twice', async () => {
+      const o = await app
+        .as(care)
+        .post(`/api/settlements/${settlementId}/objections`)
+        .send({ kind: 'comment', lineNo: 1, text: 'Besøget varede 40 minutter' })
+        .expect(201);
+      await app.as(finance).post(`/api/settlement-objections/${o.body.id}/answer`).send({ answer: 'Set' }).expect(200);
+      await refusedIn(
+        (l) => app.as(finance).post(`/api/settlement-objections/${o.body.id}/answer`).set('accept-language', l).send({ answer: 'igen' }),
+        409,
+        {
+          da: `Indsigelse ${o.body.id} er allerede besvaret`,
+          sv: `Invändning ${o.body.id} är redan besvarad`,
+          en: `objection ${o.body.id} is already answered`,
+        },
+      );
+    });
+
+    it('a period locked twice, and a month without a model', async () => {
+      await app.as(finance).post('/api/periods/2026-04/lock').expect(201);
+      await refusedIn((l) => app.as(finance).post('/api/periods/2026-04/lock').set('accept-language', l), 409, {
+        da: '2026-04 er allerede låst',
+        sv: '2026-04 är redan låst',
+        en: '2026-04 is already locked',
+      });
+      const bare = await aSmallMonth(app.services, 'LNOM', { assign: false });
+      const fin = await bare.w.token('finance');
+      await refusedIn((l) => app.as(fin).post('/api/settlements/run').set('accept-language', l).send({ period: '2026-03' }), 422, {
+        da: 'Leverandør CARE har ingen afregningsmodel for 2026-03-01 – 2026-03-31 (31 dage i 2026-03); tildel en (POST /api/models/{id}/assign)',
+        sv: 'Utförare CARE har ingen ersättningsmodell för 2026-03-01 – 2026-03-31 (31 dagar i 2026-03); tilldela en (POST /api/models/{id}/assign)',
+        en: 'no reimbursement model is assigned to provider CARE for 2026-03-01 – 2026-03-31 (31 day(s) of 2026-03); assign one (POST /api/models/{id}/assign)',
+      });
+    });
+  });
+});
