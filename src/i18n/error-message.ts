@@ -1,5 +1,5 @@
 import type { Language } from '../features/invoices/invoice-types.js';
-import type { AppError } from '../shared/errors.js';
+import type { LocalisedText } from '../shared/errors.js';
 import { trDynamic } from './i18n.js';
 
 const capitalise = (s: string) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1));
@@ -7,13 +7,18 @@ const capitalise = (s: string) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(
 /**
  * An error's message in the reader's language: its catalogue message when it names one, with the
  * codes among its parameters (role, resource, entity, status, category) in words and a nested
- * error (a param that is itself an AppError, e.g. the first of several refusals) in the same
- * language; otherwise the message it was raised with.
+ * text (a param that is itself a LocalisedText, e.g. the first of several refusals, or a list of
+ * them) in the same language; otherwise the message it was raised with.
  */
-export function errorMessage(err: AppError, lang: Language): string {
+export function errorMessage(err: LocalisedText, lang: Language): string {
   if (err.key === undefined) return err.message;
   const p: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(err.params ?? {})) p[k] = typeof v === 'object' ? errorMessage(v, lang) : v;
+  for (const [k, v] of Object.entries(err.params ?? {}))
+    p[k] = Array.isArray(v)
+      ? v.map((x: LocalisedText) => errorMessage(x, lang)).join('; ')
+      : typeof v === 'object'
+        ? errorMessage(v as LocalisedText, lang)
+        : v;
   if (typeof p.role === 'string') p.role = trDynamic(lang, 'errors', `role.${p.role}`, undefined, p.role);
   if (typeof p.resource === 'string') p.resource = trDynamic(lang, 'errors', `resource.${p.resource}`, undefined, p.resource);
   if (typeof p.entity === 'string')
@@ -26,6 +31,12 @@ export function errorMessage(err: AppError, lang: Language): string {
     const v = p[k];
     if (typeof v === 'string') p[k] = trDynamic(lang, 'errors', `status.${v}`, undefined, v);
   }
+  // Missing parts of a postal address ('street, city'), each a word.
+  if (typeof p.parts === 'string')
+    p.parts = p.parts
+      .split(', ')
+      .map((x) => trDynamic(lang, 'errors', `masterdata.part.${x}`, undefined, x))
+      .join(', ');
   // A care category stays its code in English messages, as before; da and sv name it as documents do.
   if (typeof p.category === 'string' && lang !== 'en') {
     const code = p.category;

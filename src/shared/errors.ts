@@ -1,10 +1,19 @@
-export type ErrorParams = Record<string, string | number | AppError>;
+/** A text in English with, optionally, the catalogue message that says it in the reader's language. */
+export interface LocalisedText {
+  readonly message: string;
+  key?: string | undefined;
+  params?: ErrorParams | undefined;
+}
+/** Placeholder values; a nested text is rendered in the same language, a list of them joined by '; '. */
+export type ErrorParams = Record<string, string | number | LocalisedText | readonly LocalisedText[]>;
+
+/** A piece of a message (a party, a missing item) with its catalogue key. */
+export const text = (message: string, key: string, params?: ErrorParams): LocalisedText => ({ message, key, params });
 
 /** The one error type of the service. Rendered as { error: { code, message, details, requestId } }. */
 export class AppError extends Error {
   /** A message of the catalogue's `errors` namespace (src/i18n/<lang>/errors.ts), rendered in the reader's language. */
   key: string | undefined;
-  /** Values of the message's placeholders; a nested AppError is rendered in the same language. */
   params: ErrorParams | undefined;
 
   constructor(

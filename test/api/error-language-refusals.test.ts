@@ -1,7 +1,8 @@
 import type { Response } from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { aToken, asAdmin, buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { anApprovedSettlement, anInvoiceWorld, asFinance } from '../helpers/invoice-builders.js';
 import { aSmallMonth, type SettlementWorld } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
@@ -116,6 +117,59 @@ describe('business refusals in the request language', () => {
         da: 'Leverandør CARE har ingen afregningsmodel for 2026-03-01 – 2026-03-31 (31 dage i 2026-03); tildel en (POST /api/models/{id}/assign)',
         sv: 'Utförare CARE har ingen ersättningsmodell för 2026-03-01 – 2026-03-31 (31 dagar i 2026-03); tilldela en (POST /api/models/{id}/assign)',
         en: 'no reimbursement model is assigned to provider CARE for 2026-03-01 – 2026-03-31 (31 day(s) of 2026-03); assign one (POST /api/models/{id}/assign)',
+      });
+    });
+  });
+
+  describe('invoices and payment bases', () => {
+    it('an invoice on incomplete master data names every missing item in the language asked', async () => {
+      const w = await anInvoiceWorld(t.db, app.services, 'LINV');
+      await app.services.municipalities.update(asAdmin(w.municipalityId), { buyerReference: null, streetName: null });
+      await app.services.providers.update(asFinance(w.municipalityId), w.providers.OMSORG!, {
+        postalZone: null,
+        cityName: null,
+        bankAccount: 'DK50 0040 0440 1162 44',
+      });
+      const s = await anApprovedSettlement(t.db, w, { provider: 'OMSORG', lines: [{ citizenRef: 'C-1', minutes: 60, rate: '400' }] });
+      const finance = await aToken(app.services, w.municipalityId, 'finance');
+      await refusedIn((l) => app.as(finance).post(`/api/settlements/${s.id}/invoice`).set('accept-language', l), 422, {
+        da:
+          `Afregning ${s.id} kan ikke faktureres, der mangler stamdata: kommunen mangler vejnavn i postadressen; ` +
+          'leverandør OMSORG mangler postnummer, by i postadressen; ' +
+          'kommunens egen reference på fakturaer (købers reference, en indstilling) er ikke udfyldt; ' +
+          'bankkontoen DK50 0040 0440 1162 44 for leverandør OMSORG kan ikke læses (et IBAN eller reg.nr. og kontonummer)',
+        sv:
+          `Avräkning ${s.id} kan inte faktureras, grunddata saknas: kommunen saknar gatuadress i postadressen; ` +
+          'utförare OMSORG saknar postnummer, ort i postadressen; ' +
+          'kommunens köparreferens (dess egen referens på fakturor, en inställning) är inte angiven; ' +
+          'bankkontot DK50 0040 0440 1162 44 för utförare OMSORG kan inte tolkas (ett IBAN eller reg.nr. och kontonummer)',
+        en:
+          `Settlement ${s.id} cannot be invoiced, master data is missing: the municipality has no street in its postal address; ` +
+          'provider OMSORG has no postcode, city in its postal address; ' +
+          "the municipality's buyer reference (its own reference on invoices, a setting) is not set; " +
+          "provider OMSORG's bank account DK50 0040 0440 1162 44 is not understood (an IBAN or reg.nr. and account number)",
+      });
+    });
+
+    it('a payment basis for a self-billed provider, and a draft that is invoiced', async () => {
+      const w = await anInvoiceWorld(t.db, app.services, 'LPB');
+      const finance = await aToken(app.services, w.municipalityId, 'finance');
+      const s = await anApprovedSettlement(t.db, w, { provider: 'HJEM', lines: [{ citizenRef: 'C-1', minutes: 60, rate: '400' }] });
+      await refusedIn((l) => app.as(finance).post(`/api/settlements/${s.id}/payment-basis`).set('accept-language', l), 422, {
+        da: 'Leverandør HJEM selvfaktureres; et afregningsgrundlag er kun for leverandører, der selv sender faktura',
+        sv: 'Utförare HJEM självfaktureras; ett betalningsunderlag är bara för utförare som skickar egen faktura',
+        en: 'Provider HJEM is self-billed; a payment basis is only for providers that send their own invoice',
+      });
+      const draft = await anApprovedSettlement(t.db, w, {
+        provider: 'HJEM',
+        period: '2026-05',
+        approve: false,
+        lines: [{ citizenRef: 'C-1', minutes: 60, rate: '400' }],
+      });
+      await refusedIn((l) => app.as(finance).post(`/api/settlements/${draft.id}/invoice`).set('accept-language', l), 422, {
+        da: `Afregning ${draft.id} er udkast; kun en godkendt afregning kan faktureres`,
+        sv: `Avräkning ${draft.id} är utkast; bara en godkänd avräkning kan faktureras`,
+        en: `Settlement ${draft.id} is draft; only an approved settlement can be invoiced`,
       });
     });
   });

@@ -109,4 +109,46 @@ export const errors: ErrorWords = {
   'settlement.model_changes':
     'Afregningsmodellen for leverandør {provider} skifter i løbet af {period} ({models}); en måned afregnes under én model',
   'settlement.basis_changed': 'Prislisten, kataloget eller helligdagene for {period} ændrede sig under afregningen; kør den igen',
+  'invoice.what_settlement': 'Afregning {id}',
+  'invoice.what_adjustment': 'Efterregulering {id}',
+  'invoice.payment_basis_mode':
+    '{what}: leverandør {provider} fakturerer selv kommunen (faktureringsform afregningsgrundlag); send leverandøren afregningsgrundlaget i stedet',
+  'invoice.no_self_billing_agreement':
+    '{what} kan ikke selvfaktureres: der er ikke registreret en aftale om selvfakturering med leverandør {provider} (selfBillingAgreedOn)',
+  'invoice.settlement_not_approved': 'Afregning {id} er {status}; kun en godkendt afregning kan faktureres',
+  'invoice.negative_total': 'Afregning {id} har en negativ total; kun en korrektion kan give en kreditnota',
+  'invoice.corrected_not_invoiced': 'Afregning {id} korrigerer afregning {corrected}, som endnu ikke er faktureret: fakturer den først',
+  'adjustment.not_approved': 'Efterregulering {id} hører til en efterberegning, der endnu ikke er godkendt',
+  'adjustment.zero': 'Efterregulering {id} er på 0,00: der er intet at fakturere eller kreditere',
+  'adjustment.no_invoice_of_year':
+    'Efterregulering {id}: leverandøren har ingen faktura for {year} at henvise til; fakturer først leverandørens afregninger',
+  'invoice.master_data_missing': '{what} kan ikke faktureres, der mangler stamdata: {missing}',
+  'masterdata.the_municipality': 'kommunen',
+  'masterdata.provider': 'leverandør {ref}',
+  'masterdata.no_name': '{who} har intet navn',
+  'masterdata.no_postal': '{who} mangler {parts} i postadressen',
+  'masterdata.part.street': 'vejnavn',
+  'masterdata.part.postcode': 'postnummer',
+  'masterdata.part.city': 'by',
+  'masterdata.no_cvr': '{who} har intet gyldigt CVR-nummer (8 cifre)',
+  'masterdata.no_orgnr': '{who} har intet gyldigt organisationsnummer (10 cifre)',
+  'masterdata.no_endpoint': '{who} har ingen elektronisk adresse (EAN/GLN eller Peppol-id)',
+  'masterdata.no_buyer_reference': 'kommunens egen reference på fakturaer (købers reference, en indstilling) er ikke udfyldt',
+  'masterdata.not_vat_registered': '{who} er ikke momsregistreret, men afregningen opkræver moms',
+  'masterdata.bank_account_dk': 'bankkontoen {account} for {who} kan ikke læses (et IBAN eller reg.nr. og kontonummer)',
+  'masterdata.bank_account_se': 'bankkontoen {account} for {who} kan ikke læses (et IBAN, et bankgiro- eller plusgironummer)',
+  'basis.settlement_draft': 'Afregning {id} er et udkast; kun en godkendt afregning har et afregningsgrundlag',
+  'basis.settlement_invoiced':
+    'Afregning {id} er allerede faktureret (selvfakturering); et afregningsgrundlag oveni ville betale den to gange',
+  'basis.provider_self_billed':
+    'Leverandør {provider} selvfaktureres; et afregningsgrundlag er kun for leverandører, der selv sender faktura',
+  'basis.no_lines': 'Afregning {id} har ingen linjer: der er intet at fakturere',
+  'basis.adjustment_invoiced':
+    'Efterregulering {id} er allerede faktureret (selvfakturering); et afregningsgrundlag oveni ville afregne den to gange',
+  'basis.adjustment_self_billed':
+    'Leverandør {provider} selvfaktureres; efterreguleringen faktureres af kommunen og sendes ikke som afregningsgrundlag',
+  'received.already_decided': 'Modtaget dokument {id} er allerede {decision} af økonomi',
+  'received.rejected_by_checks':
+    'Modtaget dokument {id} blev afvist af kontrollerne (ulæseligt, usikkert, en dublet eller uden afregningsgrundlag) og kan ikke godkendes til betaling',
+  'received.basis_taken': 'Afregningsgrundlag {reference} er allerede faktureret af et andet dokument, der er klar til betaling',
 };

@@ -108,6 +108,46 @@ export const errors = {
   'settlement.model_changes':
     'the reimbursement model of provider {provider} changes within {period} ({models}); a month is settled under one model',
   'settlement.basis_changed': 'the price list, catalogue or holidays of {period} changed while it was being settled; run it again',
+  'invoice.what_settlement': 'Settlement {id}',
+  'invoice.what_adjustment': 'Price adjustment {id}',
+  'invoice.payment_basis_mode':
+    '{what}: provider {provider} invoices the municipality itself (invoicing mode payment basis); send it the payment basis instead',
+  'invoice.no_self_billing_agreement':
+    '{what} cannot be self-billed: provider {provider} has no self-billing agreement recorded (selfBillingAgreedOn)',
+  'invoice.settlement_not_approved': 'Settlement {id} is {status}; only an approved settlement can be invoiced',
+  'invoice.negative_total': 'Settlement {id} has a negative total; only a correction can produce a credit note',
+  'invoice.corrected_not_invoiced': 'Settlement {id} corrects settlement {corrected}, which has no invoice yet: invoice that first',
+  'adjustment.not_approved': 'Price adjustment {id} belongs to a recalculation that is not approved yet',
+  'adjustment.zero': 'Price adjustment {id} amounts to 0.00: there is nothing to invoice or credit',
+  'adjustment.no_invoice_of_year':
+    'Price adjustment {id}: the provider has no invoice for {year} to refer to; invoice its settlements first',
+  'invoice.master_data_missing': '{what} cannot be invoiced, master data is missing: {missing}',
+  'masterdata.the_municipality': 'the municipality',
+  'masterdata.provider': 'provider {ref}',
+  'masterdata.no_name': '{who} has no name',
+  'masterdata.no_postal': '{who} has no {parts} in its postal address',
+  'masterdata.part.street': 'street',
+  'masterdata.part.postcode': 'postcode',
+  'masterdata.part.city': 'city',
+  'masterdata.no_cvr': '{who} has no valid CVR number (8 digits)',
+  'masterdata.no_orgnr': '{who} has no valid organisationsnummer (10 digits)',
+  'masterdata.no_endpoint': '{who} has no electronic address (EAN/GLN or Peppol id)',
+  'masterdata.no_buyer_reference': "the municipality's buyer reference (its own reference on invoices, a setting) is not set",
+  'masterdata.not_vat_registered': '{who} is not registered for VAT but the settlement charges VAT',
+  'masterdata.bank_account_dk': "{who}'s bank account {account} is not understood (an IBAN or reg.nr. and account number)",
+  'masterdata.bank_account_se': "{who}'s bank account {account} is not understood (an IBAN, a bankgiro or a plusgiro number)",
+  'basis.settlement_draft': 'Settlement {id} is a draft; only an approved settlement has a payment basis',
+  'basis.settlement_invoiced': 'Settlement {id} has been invoiced already (self-billed); a payment basis as well would pay it twice',
+  'basis.provider_self_billed': 'Provider {provider} is self-billed; a payment basis is only for providers that send their own invoice',
+  'basis.no_lines': 'Settlement {id} has no lines: there is nothing to invoice',
+  'basis.adjustment_invoiced':
+    'Price adjustment {id} has been invoiced already (self-billed); a payment basis as well would settle it twice',
+  'basis.adjustment_self_billed':
+    'Provider {provider} is self-billed; its adjustment is invoiced by the municipality, not sent as a payment basis',
+  'received.already_decided': 'Received document {id} was already {decision} by finance',
+  'received.rejected_by_checks':
+    'Received document {id} was rejected by the checks (unreadable, unsafe, a duplicate or without a payment basis) and cannot be accepted for payment',
+  'received.basis_taken': 'Payment basis {reference} is already invoiced by another document that is ready for payment',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

@@ -109,4 +109,45 @@ export const errors: ErrorWords = {
   'settlement.model_changes':
     'Ersättningsmodellen för utförare {provider} byts under {period} ({models}); en månad avräknas under en modell',
   'settlement.basis_changed': 'Prislistan, katalogen eller helgdagarna för {period} ändrades under avräkningen; kör den igen',
+  'invoice.what_settlement': 'Avräkning {id}',
+  'invoice.what_adjustment': 'Efterreglering {id}',
+  'invoice.payment_basis_mode':
+    '{what}: utförare {provider} fakturerar själv kommunen (faktureringssätt betalningsunderlag); skicka betalningsunderlaget till utföraren i stället',
+  'invoice.no_self_billing_agreement':
+    '{what} kan inte självfaktureras: inget avtal om självfakturering med utförare {provider} är registrerat (selfBillingAgreedOn)',
+  'invoice.settlement_not_approved': 'Avräkning {id} är {status}; bara en godkänd avräkning kan faktureras',
+  'invoice.negative_total': 'Avräkning {id} har en negativ summa; bara en rättelse kan ge en kreditnota',
+  'invoice.corrected_not_invoiced': 'Avräkning {id} rättar avräkning {corrected}, som ännu inte är fakturerad: fakturera den först',
+  'adjustment.not_approved': 'Efterreglering {id} hör till en efterberäkning som ännu inte är godkänd',
+  'adjustment.zero': 'Efterreglering {id} uppgår till 0,00: det finns inget att fakturera eller kreditera',
+  'adjustment.no_invoice_of_year':
+    'Efterreglering {id}: utföraren har ingen faktura för {year} att hänvisa till; fakturera först utförarens avräkningar',
+  'invoice.master_data_missing': '{what} kan inte faktureras, grunddata saknas: {missing}',
+  'masterdata.the_municipality': 'kommunen',
+  'masterdata.provider': 'utförare {ref}',
+  'masterdata.no_name': '{who} saknar namn',
+  'masterdata.no_postal': '{who} saknar {parts} i postadressen',
+  'masterdata.part.street': 'gatuadress',
+  'masterdata.part.postcode': 'postnummer',
+  'masterdata.part.city': 'ort',
+  'masterdata.no_cvr': '{who} har inget giltigt CVR-nummer (8 siffror)',
+  'masterdata.no_orgnr': '{who} har inget giltigt organisationsnummer (10 siffror)',
+  'masterdata.no_endpoint': '{who} har ingen elektronisk adress (EAN/GLN eller Peppol-id)',
+  'masterdata.no_buyer_reference': 'kommunens köparreferens (dess egen referens på fakturor, en inställning) är inte angiven',
+  'masterdata.not_vat_registered': '{who} är inte momsregistrerad, men avräkningen tar ut moms',
+  'masterdata.bank_account_dk': 'bankkontot {account} för {who} kan inte tolkas (ett IBAN eller reg.nr. och kontonummer)',
+  'masterdata.bank_account_se': 'bankkontot {account} för {who} kan inte tolkas (ett IBAN, ett bankgiro- eller plusgironummer)',
+  'basis.settlement_draft': 'Avräkning {id} är ett utkast; bara en godkänd avräkning har ett betalningsunderlag',
+  'basis.settlement_invoiced':
+    'Avräkning {id} är redan fakturerad (självfakturering); ett betalningsunderlag därtill skulle betala den två gånger',
+  'basis.provider_self_billed': 'Utförare {provider} självfaktureras; ett betalningsunderlag är bara för utförare som skickar egen faktura',
+  'basis.no_lines': 'Avräkning {id} har inga rader: det finns inget att fakturera',
+  'basis.adjustment_invoiced':
+    'Efterreglering {id} är redan fakturerad (självfakturering); ett betalningsunderlag därtill skulle reglera den två gånger',
+  'basis.adjustment_self_billed':
+    'Utförare {provider} självfaktureras; efterregleringen faktureras av kommunen och skickas inte som betalningsunderlag',
+  'received.already_decided': 'Mottaget dokument {id} är redan {decision} av ekonomi',
+  'received.rejected_by_checks':
+    'Mottaget dokument {id} avvisades av kontrollerna (oläsligt, osäkert, en dubblett eller utan betalningsunderlag) och kan inte godkännas för betalning',
+  'received.basis_taken': 'Betalningsunderlag {reference} är redan fakturerat av ett annat dokument som är klart för betalning',
 };
