@@ -173,4 +173,46 @@ describe('business refusals in the request language', () => {
       });
     });
   });
+
+  describe('budget checks and price recalculation', () => {
+    it('budget settings whose watch limit is above the over limit, and a budget file without its amount column', async () => {
+      const { w } = await aSmallMonth(app.services, 'LBUD');
+      const controller = await w.token('admin');
+      await refusedIn(
+        (l) =>
+          app
+            .as(controller)
+            .put('/api/budget-check-settings')
+            .set('accept-language', l)
+            .send({ watchAbovePercent: '5', overAbovePercent: '1' }),
+        422,
+        {
+          da: 'Grænsen for skærpet opmærksomhed (watchAbovePercent) må ikke ligge over grænsen for overskridelse (overAbovePercent)',
+          sv: 'Gränsen för bevakning (watchAbovePercent) får inte ligga över gränsen för överskridande (overAbovePercent)',
+          en: 'watchAbovePercent must not be above overAbovePercent',
+        },
+      );
+      await refusedIn(
+        (l) =>
+          app
+            .as(controller)
+            .post('/api/budgets/import')
+            .set('accept-language', l)
+            .type('text/csv')
+            .send('year;area;category\n2026;;personal_care\n'),
+        400,
+        { da: 'Kolonnen "amount" mangler', sv: 'Kolumnen "amount" saknas', en: 'The column "amount" is missing' },
+      );
+    });
+
+    it('a recalculation of a year without a cost statement', async () => {
+      const { w } = await aSmallMonth(app.services, 'LREC');
+      const finance = await w.token('finance');
+      await refusedIn((l) => app.as(finance).post('/api/price-recalculations/run').set('accept-language', l).send({ year: 2026 }), 422, {
+        da: 'Der er ingen omkostningsopgørelse for 2026: importér først den kommunale leverandørs omkostninger',
+        sv: 'Det finns ingen kostnadsredovisning för 2026: importera först kostnaderna för den egna regin',
+        en: "there is no cost statement for 2026: import the municipal provider's costs first",
+      });
+    });
+  });
 });
