@@ -37,6 +37,8 @@ export function errorMessage(err: LocalisedText, lang: Language): string {
       .split(', ')
       .map((x) => trDynamic(lang, 'errors', `masterdata.part.${x}`, undefined, x))
       .join(', ');
+  // The open end of a range ('[2026-01-01, open)').
+  if (p.to === 'open') p.to = trDynamic(lang, 'errors', 'interval.open', undefined, 'open');
   // A care category stays its code in English messages, as before; da and sv name it as documents do.
   if (typeof p.category === 'string' && lang !== 'en') {
     const code = p.category;

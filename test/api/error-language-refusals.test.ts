@@ -215,4 +215,76 @@ describe('business refusals in the request language', () => {
       });
     });
   });
+
+  describe('master data: provider kinds, prices, choices, grants', () => {
+    let w: SettlementWorld;
+    let admin: string;
+
+    beforeAll(async () => {
+      w = (await aSmallMonth(app.services, 'LMD')).w;
+      admin = await w.token('admin');
+    });
+
+    it('a provider kind in use is not deleted; what uses it is said in words', async () => {
+      const en = await app.as(admin).delete('/api/provider-kinds/private').expect(409);
+      const lists = en.body.error.details.inUse.priceLists.join(', ');
+      expect(en.body.error.details.inUse.providers).toBe(1);
+      await refusedIn((l) => app.as(admin).delete('/api/provider-kinds/private').set('accept-language', l), 409, {
+        da: `Leverandørtypen private bruges af 1 leverandør; prisliste ${lists} og kan ikke slettes`,
+        sv: `Utförartypen private används av 1 utförare; prislista ${lists} och kan inte tas bort`,
+        en: `provider kind private is in use by 1 provider(s); price list(s) ${lists} and cannot be deleted`,
+      });
+    });
+
+    it('a second adopted price list over the same dates', async () => {
+      const first = (await app.as(admin).get('/api/price-lists').expect(200)).body.items[0];
+      await refusedIn(
+        (l) =>
+          app
+            .as(admin)
+            .post('/api/price-lists')
+            .set('accept-language', l)
+            .send({ label: 'Igen', status: 'adopted', validFrom: '2026-06-01', rates: [] }),
+        409,
+        {
+          da: `Den nye prisliste ville overlappe vedtaget prisliste ${first.id} "Timepriser 2026" [2026-01-01, åben); kun én vedtaget prisliste kan gælde på en dato — afslut den anden først`,
+          sv: `Den nya prislistan skulle överlappa antagen prislista ${first.id} "Timepriser 2026" [2026-01-01, öppen); bara en antagen prislista kan gälla en dag — avsluta den andra först`,
+          en: `the new price list would overlap adopted price list ${first.id} "Timepriser 2026" [2026-01-01, open); only one adopted price list may be in force on a date — close the other one first`,
+        },
+      );
+    });
+
+    it('a change of provider to the provider the citizen has: the category in words', async () => {
+      const c = await w.citizen('LMD-C9');
+      await w.choose(c, w.providers.p);
+      await refusedIn(
+        (l) =>
+          app
+            .as(admin)
+            .post('/api/provider-choices')
+            .set('accept-language', l)
+            .send({ citizenId: c, providerId: w.providers.p, category: 'personal_care', requestedOn: '2026-02-01' }),
+        422,
+        {
+          da: `Leverandør ${w.providers.p} er allerede borgerens leverandør til personlig pleje`,
+          sv: `Utförare ${w.providers.p} är redan brukarens utförare för omvårdnad`,
+          en: `Provider ${w.providers.p} is already the citizen's provider for personal_care`,
+        },
+      );
+    });
+
+    it('a grant for a service code the catalogue does not know', async () => {
+      const c = await w.citizen('LMD-C10');
+      await refusedIn(
+        (l) =>
+          app
+            .as(admin)
+            .post('/api/grants')
+            .set('accept-language', l)
+            .send({ citizenId: c, serviceCode: 'XX', frequency: { type: 'daily' }, validFrom: '2026-01-01', sourceSystem: 'visitation' }),
+        422,
+        { da: 'Ukendt ydelseskode XX', sv: 'Okänd insatskod XX', en: 'Unknown service code XX' },
+      );
+    });
+  });
 });

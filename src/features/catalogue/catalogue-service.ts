@@ -91,7 +91,12 @@ export class CatalogueService {
       const before = await catalogueStore.getVersion(tx, m, id, true);
       if (!before) throw notFound('catalogue version', id);
       if (patch.validTo !== null && patch.validTo <= before.validFrom) {
-        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' });
+        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' }).localised(
+          'dates.valid_to_after',
+          {
+            from: before.validFrom,
+          },
+        );
       }
       await catalogueStore.setVersionEnd(tx, m, id, patch.validTo);
       const after = await this.versionWithServices(tx, m, id);

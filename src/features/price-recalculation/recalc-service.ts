@@ -725,7 +725,7 @@ export class PriceRecalculationService {
         throw conflict(
           `price list ${list.id} would overlap ${still.status} price list ${still.id} "${still.label}" [${still.validFrom}, ${still.validTo ?? 'open'}): close that one first`,
           { overlapsWith: still.id },
-        ).localised(still.validTo === null ? 'prices.would_overlap_open' : 'prices.would_overlap', {
+        ).localised('prices.would_overlap', {
           id: list.id,
           status: still.status,
           other: still.id,

@@ -865,4 +865,7 @@ export const periodLocked = (p: Period, refs: string[]) =>
       period: p.period,
       providers: refs,
     },
-  ).localised(refs.length === 1 ? 'period.locked_one' : 'period.locked_many', { period: p.period, providers: refs.join(', ') });
+  ).localised(refs.length === 1 ? 'period.locked.one_provider' : 'period.locked.providers', {
+    period: p.period,
+    providers: refs.join(', '),
+  });

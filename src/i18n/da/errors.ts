@@ -93,9 +93,9 @@ export const errors: ErrorWords = {
   'settlement.no_exception': 'Afregning {id} har ingen afvigelse {exceptionId}',
   'objection.already_answered': 'Indsigelse {id} er allerede besvaret',
   'period.already_locked': '{period} er allerede låst',
-  'period.locked_one':
+  'period.locked.one_provider':
     '{period} er låst; leverandør {providers} har ingen godkendt afregning at korrigere (lås perioden op for at køre en almindelig afregning)',
-  'period.locked_many':
+  'period.locked.providers':
     '{period} er låst; leverandørerne {providers} har ingen godkendt afregning at korrigere (lås perioden op for at køre en almindelig afregning)',
   'period.not_month': '"{text}" er ikke en måned ÅÅÅÅ-MM',
   'settlement.no_price_list': 'Ingen vedtaget prisliste gælder i {period}; vedtag en, før der afregnes',
@@ -190,6 +190,61 @@ export const errors: ErrorWords = {
   'recalc.adopted': 'Priserne fra efterberegning {id} blev vedtaget {at}',
   'prices.already': 'Prisliste {id} er allerede {status}',
   'prices.would_overlap': 'Prisliste {id} ville overlappe {status} prisliste {other} "{label}" [{from}, {to}): afslut den først',
-  'prices.would_overlap_open': 'Prisliste {id} ville overlappe {status} prisliste {other} "{label}" [{from}, åben): afslut den først',
   'recalc.draft_not_invoiced': 'Efterberegning {id} er et udkast: økonomi godkender den, før efterreguleringerne faktureres',
+  'db.duplicate': 'Der findes allerede en post med samme nøgle',
+  'db.overlap': 'Gyldighedsperioden overlapper en eksisterende post',
+  'db.reference': 'En post, der henvises til, findes ikke eller er stadig i brug',
+  'db.check': 'En værdi bryder en regel i datamodellen',
+  'db.required': 'En påkrævet værdi mangler',
+  'provider.approved_to_after': 'Godkendt til (approvedTo) skal ligge efter godkendt fra (approvedFrom)',
+  'kind.exists': 'Leverandørtypen {code} findes allerede',
+  'kind.used_by_providers_one': '{count} leverandør',
+  'kind.used_by_providers_other': '{count} leverandører',
+  'kind.used_by_price_lists_one': 'prisliste {ids}',
+  'kind.used_by_price_lists_other': 'prislisterne {ids}',
+  'kind.used_by_models_one': 'modellen {names}',
+  'kind.used_by_models_other': 'modellerne {names}',
+  'kind.in_use': 'Leverandørtypen {code} bruges af {parts} og kan ikke slettes',
+  'kind.unknown_one': 'Ukendt leverandørtype {codes}: opret den først under /api/provider-kinds',
+  'kind.unknown_other': 'Ukendte leverandørtyper {codes}: opret dem først under /api/provider-kinds',
+  'kind.second_in_house': 'Leverandørtypen {code} er allerede markeret som kommunens egen leverance; fjern markeringen først',
+  'prices.overlap':
+    'Prisliste {id} ville overlappe {status} prisliste {other} "{label}" [{from}, {to}); kun én vedtaget prisliste kan gælde på en dato — afslut den anden først',
+  'prices.overlap_new':
+    'Den nye prisliste ville overlappe {status} prisliste {other} "{label}" [{from}, {to}); kun én vedtaget prisliste kan gælde på en dato — afslut den anden først',
+  'dates.valid_to_after': 'Slutdatoen (validTo) skal ligge efter startdatoen (validFrom, {from})',
+  'dates.valid_to_after_plain': 'Slutdatoen (validTo) skal ligge efter startdatoen (validFrom)',
+  'prices.used_delete': 'Prisliste {id} er brugt af en afregning ({at}) og kan ikke slettes',
+  'prices.used_fields':
+    'Prisliste {id} er brugt af en afregning ({at}); dens {fields} kan ikke længere ændres — kun en åben slutdato (validTo) kan sættes; tilføj i stedet en ny version af prislisten',
+  'prices.used_end':
+    'Prisliste {id} er brugt af en afregning ({at}) og slutter allerede {to}; slutdatoen kan ikke længere ændres; tilføj i stedet en ny version af prislisten',
+  'prices.only_proposed': 'Prisliste {id} er kun foreslået; vedtag den, før en afregning bruger den',
+  'model.version_exists': 'Model {name} version {version} findes allerede; modeller ændres aldrig, tilføj en ny version',
+  'model.provider_missing': 'Leverandør {id} findes ikke',
+  'model.assignment_overlap':
+    'Tildelingen til leverandør {provider} ville overlappe tildeling {other} (model {model}, [{from}, {to})); afslut den først',
+  'model.assignment_overlap_all':
+    'Tildelingen til alle leverandører ville overlappe tildeling {other} (model {model}, [{from}, {to})); afslut den først',
+  'provider.missing': 'Leverandør {id} findes ikke',
+  'provider.not_approved_on': 'Leverandør {id} er ikke godkendt den {date}',
+  'choice.is_change': 'Borgeren har allerede leverandør {provider} til {category}; dette er et skift',
+  'choice.is_initial': 'Borgeren har ingen nuværende leverandør til {category}; dette er et første valg',
+  'choice.valid_from_required': 'Et første valg kræver en startdato (validFrom)',
+  'choice.same_provider': 'Leverandør {provider} er allerede borgerens leverandør til {category}',
+  'choice.change_after': 'Det nuværende valg starter {date}; et skift skal gælde fra en senere dato',
+  'citizen.id_taken': 'En anden borger har allerede dette CPR-nummer',
+  'citizen.ref_is_national_id':
+    'Referencen (ref) er et CPR-nummer eller personnummer: brug sagssystemets reference, og angiv CPR-nummeret som nationalId',
+  'citizen.missing': 'Borger {id} findes ikke',
+  'grant.service_not_in_force': 'Ydelsen {code} er ikke i det katalog, der gælder {date}',
+  'grant.unknown_service': 'Ukendt ydelseskode {code}',
+  'grant.exists': 'Visitationen {key} findes allerede (id {id})',
+  'level.not_in_force': 'Niveau {level} er ikke i det katalog, der gælder {date}',
+  'level.not_in_force_known': 'Niveau {level} er ikke i det katalog, der gælder {date} (niveauer: {levels})',
+  'level.overlap':
+    'Borger {citizen} har allerede niveau {level} {span}, som overlapper {other}; afslut det først (en borger har ét niveau pr. dag)',
+  'visit.exists': 'Besøget {key} findes allerede (id {id})',
+  'visit.codes_not_in_force': 'Ydelseskode(r) {codes} er ikke i det katalog, der gælder {date}',
+  'interval.open': 'åben',
 };

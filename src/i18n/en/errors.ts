@@ -92,9 +92,9 @@ export const errors = {
   'settlement.no_exception': 'settlement {id} has no exception {exceptionId}',
   'objection.already_answered': 'objection {id} is already answered',
   'period.already_locked': '{period} is already locked',
-  'period.locked_one':
+  'period.locked.one_provider':
     '{period} is locked; provider {providers} has no approved settlement to correct (unlock the period to run a regular settlement)',
-  'period.locked_many':
+  'period.locked.providers':
     '{period} is locked; providers {providers} have no approved settlement to correct (unlock the period to run a regular settlement)',
   'period.not_month': '"{text}" is not a month YYYY-MM',
   'settlement.no_price_list': 'no adopted price list is in force in {period}; adopt one before settling',
@@ -185,8 +185,63 @@ export const errors = {
   'recalc.adopted': 'the prices of recalculation {id} were adopted on {at}',
   'prices.already': 'price list {id} is already {status}',
   'prices.would_overlap': 'price list {id} would overlap {status} price list {other} "{label}" [{from}, {to}): close that one first',
-  'prices.would_overlap_open': 'price list {id} would overlap {status} price list {other} "{label}" [{from}, {to}): close that one first',
   'recalc.draft_not_invoiced': 'price recalculation {id} is a draft: finance approves it before its adjustments are invoiced',
+  'db.duplicate': 'A record with the same key already exists',
+  'db.overlap': 'The effective dates overlap an existing record',
+  'db.reference': 'A referenced record does not exist or is still in use',
+  'db.check': 'A value breaks a rule of the data model',
+  'db.required': 'A required value is missing',
+  'provider.approved_to_after': 'approvedTo must be after approvedFrom',
+  'kind.exists': 'provider kind {code} exists already',
+  'kind.used_by_providers_one': '{count} provider(s)',
+  'kind.used_by_providers_other': '{count} provider(s)',
+  'kind.used_by_price_lists_one': 'price list(s) {ids}',
+  'kind.used_by_price_lists_other': 'price list(s) {ids}',
+  'kind.used_by_models_one': 'model(s) {names}',
+  'kind.used_by_models_other': 'model(s) {names}',
+  'kind.in_use': 'provider kind {code} is in use by {parts} and cannot be deleted',
+  'kind.unknown_one': 'unknown provider kind {codes}: add it under /api/provider-kinds first',
+  'kind.unknown_other': 'unknown provider kinds {codes}: add them under /api/provider-kinds first',
+  'kind.second_in_house': 'provider kind {code} is already the in-house kind; unmark it first',
+  'prices.overlap':
+    'price list {id} would overlap {status} price list {other} "{label}" [{from}, {to}); only one adopted price list may be in force on a date — close the other one first',
+  'prices.overlap_new':
+    'the new price list would overlap {status} price list {other} "{label}" [{from}, {to}); only one adopted price list may be in force on a date — close the other one first',
+  'dates.valid_to_after': 'validTo must be after validFrom ({from})',
+  'dates.valid_to_after_plain': 'validTo must be after validFrom',
+  'prices.used_delete': 'price list {id} has been used by a settlement ({at}) and cannot be deleted',
+  'prices.used_fields':
+    'price list {id} has been used by a settlement ({at}); its {fields} can no longer change — only an open validTo may be set; add a new price list version instead',
+  'prices.used_end':
+    'price list {id} has been used by a settlement ({at}) and already ends on {to}; its end date can no longer change; add a new price list version instead',
+  'prices.only_proposed': 'price list {id} is only proposed; adopt it before a settlement uses it',
+  'model.version_exists': 'model {name} version {version} already exists; models are never edited, add a new version',
+  'model.provider_missing': 'provider {id} does not exist',
+  'model.assignment_overlap':
+    'the assignment for provider {provider} would overlap assignment {other} (model {model}, [{from}, {to})); close that one first',
+  'model.assignment_overlap_all':
+    'the assignment for all providers would overlap assignment {other} (model {model}, [{from}, {to})); close that one first',
+  'provider.missing': 'Provider {id} does not exist',
+  'provider.not_approved_on': 'Provider {id} is not approved on {date}',
+  'choice.is_change': 'The citizen already has provider {provider} for {category}; this is a change',
+  'choice.is_initial': 'The citizen has no current provider for {category}; this is an initial choice',
+  'choice.valid_from_required': 'validFrom is required for an initial choice',
+  'choice.same_provider': "Provider {provider} is already the citizen's provider for {category}",
+  'choice.change_after': 'The current choice starts on {date}; a change must take effect after that',
+  'citizen.id_taken': 'Another citizen already has this national id',
+  'citizen.ref_is_national_id':
+    'The ref is a CPR number or personnummer: use the reference of the case system, and give the national id as nationalId',
+  'citizen.missing': 'Citizen {id} does not exist',
+  'grant.service_not_in_force': 'Service {code} is not in the catalogue in force on {date}',
+  'grant.unknown_service': 'Unknown service code {code}',
+  'grant.exists': 'A grant {key} already exists (id {id})',
+  'level.not_in_force': 'Level {level} is not in the catalogue in force on {date}',
+  'level.not_in_force_known': 'Level {level} is not in the catalogue in force on {date} (levels: {levels})',
+  'level.overlap':
+    'citizen {citizen} already has level {level} {span}, which overlaps {other}; close it first (a citizen has one level a day)',
+  'visit.exists': 'A visit {key} already exists (id {id})',
+  'visit.codes_not_in_force': 'Service code(s) {codes} not in the catalogue in force on {date}',
+  'interval.open': 'open',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

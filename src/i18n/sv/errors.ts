@@ -93,9 +93,9 @@ export const errors: ErrorWords = {
   'settlement.no_exception': 'Avräkning {id} har ingen avvikelse {exceptionId}',
   'objection.already_answered': 'Invändning {id} är redan besvarad',
   'period.already_locked': '{period} är redan låst',
-  'period.locked_one':
+  'period.locked.one_provider':
     '{period} är låst; utförare {providers} har ingen godkänd avräkning att korrigera (lås upp perioden för att köra en vanlig avräkning)',
-  'period.locked_many':
+  'period.locked.providers':
     '{period} är låst; utförarna {providers} har ingen godkänd avräkning att korrigera (lås upp perioden för att köra en vanlig avräkning)',
   'period.not_month': '"{text}" är inte en månad ÅÅÅÅ-MM',
   'settlement.no_price_list': 'Ingen antagen prislista gäller i {period}; anta en innan avräkningen körs',
@@ -187,6 +187,61 @@ export const errors: ErrorWords = {
   'recalc.adopted': 'Priserna från efterberäkning {id} antogs {at}',
   'prices.already': 'Prislista {id} är redan {status}',
   'prices.would_overlap': 'Prislista {id} skulle överlappa {status} prislista {other} "{label}" [{from}, {to}): avsluta den först',
-  'prices.would_overlap_open': 'Prislista {id} skulle överlappa {status} prislista {other} "{label}" [{from}, öppen): avsluta den först',
   'recalc.draft_not_invoiced': 'Efterberäkning {id} är ett utkast: ekonomi godkänner den innan efterregleringarna faktureras',
+  'db.duplicate': 'Det finns redan en post med samma nyckel',
+  'db.overlap': 'Giltighetsperioden överlappar en befintlig post',
+  'db.reference': 'En post som det hänvisas till finns inte eller används fortfarande',
+  'db.check': 'Ett värde bryter mot en regel i datamodellen',
+  'db.required': 'Ett obligatoriskt värde saknas',
+  'provider.approved_to_after': 'Godkänd till (approvedTo) måste ligga efter godkänd från (approvedFrom)',
+  'kind.exists': 'Utförartypen {code} finns redan',
+  'kind.used_by_providers_one': '{count} utförare',
+  'kind.used_by_providers_other': '{count} utförare',
+  'kind.used_by_price_lists_one': 'prislista {ids}',
+  'kind.used_by_price_lists_other': 'prislistorna {ids}',
+  'kind.used_by_models_one': 'modellen {names}',
+  'kind.used_by_models_other': 'modellerna {names}',
+  'kind.in_use': 'Utförartypen {code} används av {parts} och kan inte tas bort',
+  'kind.unknown_one': 'Okänd utförartyp {codes}: lägg först till den under /api/provider-kinds',
+  'kind.unknown_other': 'Okända utförartyper {codes}: lägg först till dem under /api/provider-kinds',
+  'kind.second_in_house': 'Utförartypen {code} är redan markerad som egen regi; ta bort markeringen först',
+  'prices.overlap':
+    'Prislista {id} skulle överlappa {status} prislista {other} "{label}" [{from}, {to}); bara en antagen prislista kan gälla en dag — avsluta den andra först',
+  'prices.overlap_new':
+    'Den nya prislistan skulle överlappa {status} prislista {other} "{label}" [{from}, {to}); bara en antagen prislista kan gälla en dag — avsluta den andra först',
+  'dates.valid_to_after': 'Slutdatumet (validTo) måste ligga efter startdatumet (validFrom, {from})',
+  'dates.valid_to_after_plain': 'Slutdatumet (validTo) måste ligga efter startdatumet (validFrom)',
+  'prices.used_delete': 'Prislista {id} har använts av en avräkning ({at}) och kan inte tas bort',
+  'prices.used_fields':
+    'Prislista {id} har använts av en avräkning ({at}); dess {fields} kan inte längre ändras — bara ett öppet slutdatum (validTo) kan sättas; lägg i stället till en ny version av prislistan',
+  'prices.used_end':
+    'Prislista {id} har använts av en avräkning ({at}) och slutar redan {to}; slutdatumet kan inte längre ändras; lägg i stället till en ny version av prislistan',
+  'prices.only_proposed': 'Prislista {id} är bara föreslagen; anta den innan en avräkning använder den',
+  'model.version_exists': 'Modell {name} version {version} finns redan; modeller ändras aldrig, lägg till en ny version',
+  'model.provider_missing': 'Utförare {id} finns inte',
+  'model.assignment_overlap':
+    'Tilldelningen till utförare {provider} skulle överlappa tilldelning {other} (modell {model}, [{from}, {to})); avsluta den först',
+  'model.assignment_overlap_all':
+    'Tilldelningen till alla utförare skulle överlappa tilldelning {other} (modell {model}, [{from}, {to})); avsluta den först',
+  'provider.missing': 'Utförare {id} finns inte',
+  'provider.not_approved_on': 'Utförare {id} är inte godkänd den {date}',
+  'choice.is_change': 'Brukaren har redan utförare {provider} för {category}; detta är ett byte',
+  'choice.is_initial': 'Brukaren har ingen nuvarande utförare för {category}; detta är ett första val',
+  'choice.valid_from_required': 'Ett första val kräver ett startdatum (validFrom)',
+  'choice.same_provider': 'Utförare {provider} är redan brukarens utförare för {category}',
+  'choice.change_after': 'Det nuvarande valet börjar {date}; ett byte måste gälla från ett senare datum',
+  'citizen.id_taken': 'En annan brukare har redan detta personnummer',
+  'citizen.ref_is_national_id':
+    'Referensen (ref) är ett CPR-nummer eller personnummer: använd ärendesystemets referens och ange personnumret som nationalId',
+  'citizen.missing': 'Brukare {id} finns inte',
+  'grant.service_not_in_force': 'Insatsen {code} finns inte i katalogen som gäller {date}',
+  'grant.unknown_service': 'Okänd insatskod {code}',
+  'grant.exists': 'Beslutet {key} finns redan (id {id})',
+  'level.not_in_force': 'Nivå {level} finns inte i katalogen som gäller {date}',
+  'level.not_in_force_known': 'Nivå {level} finns inte i katalogen som gäller {date} (nivåer: {levels})',
+  'level.overlap':
+    'Brukare {citizen} har redan nivå {level} {span}, som överlappar {other}; avsluta den först (en brukare har en nivå per dag)',
+  'visit.exists': 'Besöket {key} finns redan (id {id})',
+  'visit.codes_not_in_force': 'Insatskod(er) {codes} finns inte i katalogen som gäller {date}',
+  'interval.open': 'öppen',
 };
