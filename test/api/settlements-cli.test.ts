@@ -163,7 +163,8 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     const overlap = await cli('model', 'assign', 'dk-delivered', '--municipality', 'CLI', '--from', '2026-06-01');
     expect(overlap.code).toBe(2);
     expect(overlap.err.split('\n')[0]).toMatch(
-      /^error: the assignment for all providers would overlap assignment \d+ \(model dk-cli@1, \[2026-01-01, open\)\); close that one first$/,
+      // In the municipality's language (DK), the open end in words.
+      /^fejl: Tildelingen til alle leverandører ville overlappe tildeling \d+ \(model dk-cli@1, \[2026-01-01, åben\)\); afslut den først$/,
     );
     const unknown = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-nope');
     expect([unknown.code, unknown.err.split('\n')[0]]).toEqual([
