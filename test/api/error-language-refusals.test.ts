@@ -287,4 +287,24 @@ describe('business refusals in the request language', () => {
       );
     });
   });
+
+  describe('imports (file-level refusals)', () => {
+    it('a file with unknown columns and a missing required one, and an empty file', async () => {
+      const { w } = await aSmallMonth(app.services, 'LIMP');
+      const finance = await w.token('finance');
+      const upload = (l: string, body: string) =>
+        app.as(finance).post('/api/imports/visits').set('accept-language', l).set('content-type', 'text/csv').send(body);
+      const csv = 'external_id;provider_ref;service_codes;colour;Farve\nX;CARE;PC;red;blå\n';
+      await refusedIn((l) => upload(l, csv), 400, {
+        da: 'Filen blev afvist: ukendte kolonner: "colour", "Farve"; påkrævet kolonne mangler: citizen_ref',
+        sv: 'Filen avvisades: okända kolumner: "colour", "Farve"; obligatorisk kolumn saknas: citizen_ref',
+        en: 'The file was refused: unknown columns: "colour", "Farve"; missing required column: citizen_ref',
+      });
+      await refusedIn((l) => upload(l, ''), 400, {
+        da: 'Filen er tom: der kræves en overskriftsrække',
+        sv: 'Filen är tom: en rubrikrad krävs',
+        en: 'The file is empty: a header row is required',
+      });
+    });
+  });
 });
