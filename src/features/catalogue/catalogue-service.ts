@@ -30,7 +30,7 @@ function refuseDuplicateCodes(entries: readonly { code: string }[], list: 'servi
         field: `${list}.${i}.code`,
         index: i,
         duplicateOf: first,
-      });
+      }).localised('catalogue.repeats_code', { list, i, code: s.code, first });
     }
     seen.set(s.code, i);
   });
@@ -52,7 +52,11 @@ export function withDerivedCategories(
           ? `services[${i}] (${s.code}) needs a category: FSIII code ${s.fsiiiCode} is not a home-care intervention carepay can derive one from`
           : `services[${i}] (${s.code}) needs a category (or an FSIII code to derive it from)`,
         { field: `services.${i}.category`, index: i },
-      );
+      ).localised(s.fsiiiCode ? 'catalogue.category_not_derived' : 'catalogue.category_needed', {
+        i,
+        code: s.code,
+        fsiii: s.fsiiiCode ?? '',
+      });
     }
     return { ...s, category: derived };
   });

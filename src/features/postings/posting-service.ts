@@ -108,7 +108,9 @@ export class PostingService {
       )
     ).rows[0];
     if (totals.n === 0)
-      throw unprocessable(`No approved settlement for ${period.period}: approve the month's settlements first`, { period: period.period });
+      throw unprocessable(`No approved settlement for ${period.period}: approve the month's settlements first`, {
+        period: period.period,
+      }).localised('posting.no_approved', { period: period.period });
     const lines = (
       await this.db.raw(
         `select p.ref, p.name, p.kind, x.category, sum(x.amount) as amount, array_agg(distinct s.id order by s.id) as ids

@@ -267,4 +267,17 @@ export const errors: ErrorWords = {
   'import.compressed': 'Komprimerede filer understøttes ikke',
   'file.nul_byte': 'Filen har en NUL-byte på linje {line}, som tekst ikke kan indeholde',
   'file.not_utf8': 'Filen er ikke gyldig UTF-8 på linje {line} (byte 0x{byte}): gem den som UTF-8',
+  'superseded.grant_by': 'Visitation {id} (version {version}) er afløst af version {current} (id {currentId})',
+  'superseded.grant': 'Visitation {id} (version {version}) er afløst',
+  'superseded.visit_by': 'Besøg {id} (version {version}) er afløst af version {current} (id {currentId})',
+  'superseded.visit': 'Besøg {id} (version {version}) er afløst',
+  'catalogue.category_not_derived':
+    'services[{i}] ({code}) mangler en kategori: FSIII-koden {fsiii} er ikke en hjemmeplejeindsats, som carepay kan udlede en kategori af',
+  'catalogue.category_needed': 'services[{i}] ({code}) mangler en kategori (eller en FSIII-kode at udlede den af)',
+  'catalogue.repeats_code': '{list}[{i}] gentager koden {code} fra {list}[{first}]',
+  'municipality.exists': 'Kommunen {code} findes allerede',
+  'token.provider_needs_provider': 'En leverandørnøgle skal angive sin leverandør',
+  'token.only_provider_bound': 'Kun leverandørnøgler er knyttet til en leverandør',
+  'link.path_not_linkable': 'Denne adresse kan ikke åbnes via et link',
+  'posting.no_approved': 'Ingen godkendt afregning for {period}: godkend først månedens afregninger',
 };

@@ -262,6 +262,19 @@ export const errors = {
   'import.compressed': 'Compressed uploads are not supported',
   'file.nul_byte': 'The file has a NUL byte on line {line}, which text cannot hold',
   'file.not_utf8': 'The file is not valid UTF-8 on line {line} (byte 0x{byte}): save it as UTF-8',
+  'superseded.grant_by': 'Grant {id} (version {version}) is superseded by version {current} (id {currentId})',
+  'superseded.grant': 'Grant {id} (version {version}) is superseded',
+  'superseded.visit_by': 'Visit {id} (version {version}) is superseded by version {current} (id {currentId})',
+  'superseded.visit': 'Visit {id} (version {version}) is superseded',
+  'catalogue.category_not_derived':
+    'services[{i}] ({code}) needs a category: FSIII code {fsiii} is not a home-care intervention carepay can derive one from',
+  'catalogue.category_needed': 'services[{i}] ({code}) needs a category (or an FSIII code to derive it from)',
+  'catalogue.repeats_code': '{list}[{i}] repeats code {code} of {list}[{first}]',
+  'municipality.exists': 'Municipality {code} already exists',
+  'token.provider_needs_provider': 'A provider token must name its provider',
+  'token.only_provider_bound': 'Only provider tokens are bound to a provider',
+  'link.path_not_linkable': 'This path cannot be opened through a link',
+  'posting.no_approved': "No approved settlement for {period}: approve the month's settlements first",
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

@@ -264,4 +264,17 @@ export const errors: ErrorWords = {
   'import.compressed': 'Komprimerade filer stöds inte',
   'file.nul_byte': 'Filen har en NUL-byte på rad {line}, som text inte kan innehålla',
   'file.not_utf8': 'Filen är inte giltig UTF-8 på rad {line} (byte 0x{byte}): spara den som UTF-8',
+  'superseded.grant_by': 'Beslut {id} (version {version}) är ersatt av version {current} (id {currentId})',
+  'superseded.grant': 'Beslut {id} (version {version}) är ersatt',
+  'superseded.visit_by': 'Besök {id} (version {version}) är ersatt av version {current} (id {currentId})',
+  'superseded.visit': 'Besök {id} (version {version}) är ersatt',
+  'catalogue.category_not_derived':
+    'services[{i}] ({code}) saknar kategori: FSIII-koden {fsiii} är inte en hemtjänstinsats som carepay kan härleda en kategori från',
+  'catalogue.category_needed': 'services[{i}] ({code}) saknar kategori (eller en FSIII-kod att härleda den från)',
+  'catalogue.repeats_code': '{list}[{i}] upprepar koden {code} från {list}[{first}]',
+  'municipality.exists': 'Kommunen {code} finns redan',
+  'token.provider_needs_provider': 'En utförarnyckel måste ange sin utförare',
+  'token.only_provider_bound': 'Bara utförarnycklar är knutna till en utförare',
+  'link.path_not_linkable': 'Den här adressen kan inte öppnas via en länk',
+  'posting.no_approved': 'Ingen godkänd avräkning för {period}: godkänn först månadens avräkningar',
 };
