@@ -336,7 +336,7 @@ export class SettlementsService {
   async object(who: Acting, id: number, body: ObjectionCreate): Promise<Objection> {
     const m = who.principal.municipalityId;
     if ((body.lineNo === undefined) === (body.exceptionId === undefined))
-      throw unprocessable('name exactly one of lineNo and exceptionId', { field: 'lineNo' });
+      throw unprocessable('name exactly one of lineNo and exceptionId', { field: 'lineNo' }).localised('objection.one_target');
     const scope = scopeOf(who.principal);
     const found = await settlementStore.get(this.db, scope, id);
     if (!found) throw notFound('settlement', id);

@@ -32,7 +32,10 @@ export class VisitsService {
   async list(who: Acting, filter: VisitFilter, page: KeysetPage) {
     const scope = scopeOf(who.principal);
     if (page.after !== undefined && !(await visitsStore.get(this.db, scope, page.after))) {
-      throw badRequest(`after: there is no visit ${page.after} to continue after`, { field: 'after', after: page.after });
+      throw badRequest(`after: there is no visit ${page.after} to continue after`, { field: 'after', after: page.after }).localised(
+        'visit.no_after',
+        { after: page.after },
+      );
     }
     return visitsStore.list(this.db, scope, filter, page);
   }

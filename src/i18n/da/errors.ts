@@ -280,4 +280,11 @@ export const errors: ErrorWords = {
   'token.only_provider_bound': 'Kun leverandørnøgler er knyttet til en leverandør',
   'link.path_not_linkable': 'Denne adresse kan ikke åbnes via et link',
   'posting.no_approved': 'Ingen godkendt afregning for {period}: godkend først månedens afregninger',
+  'fsiii.empty': 'Filen er tom: der forventes en overskriftsrække og én række pr. FSIII-indsats',
+  'fsiii.too_many': 'Højst {max} indsatser i ét katalog',
+  'fsiii.no_usable_row': 'Ingen række i filen kunne bruges: der blev ikke oprettet en katalogversion',
+  'fhir.content_type': 'Send bundlet som application/fhir+json (modtog "{type}")',
+  'models.expected_array': 'Der forventes et JSON-array af modeller eller et objekt {wrapper}',
+  'visit.no_after': 'after: der er intet besøg {after} at fortsætte efter',
+  'objection.one_target': 'Angiv præcis én af lineNo og exceptionId',
 };

@@ -275,6 +275,13 @@ export const errors = {
   'token.only_provider_bound': 'Only provider tokens are bound to a provider',
   'link.path_not_linkable': 'This path cannot be opened through a link',
   'posting.no_approved': "No approved settlement for {period}: approve the month's settlements first",
+  'fsiii.empty': 'The file is empty: expected a header row and one row per FSIII intervention',
+  'fsiii.too_many': 'At most {max} interventions in one catalogue',
+  'fsiii.no_usable_row': 'No row of the file could be used: no catalogue version was created',
+  'fhir.content_type': 'Send the bundle as application/fhir+json (got "{type}")',
+  'models.expected_array': 'Expected a JSON array of models, or an object {wrapper}',
+  'visit.no_after': 'after: there is no visit {after} to continue after',
+  'objection.one_target': 'name exactly one of lineNo and exceptionId',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

@@ -277,4 +277,11 @@ export const errors: ErrorWords = {
   'token.only_provider_bound': 'Bara utförarnycklar är knutna till en utförare',
   'link.path_not_linkable': 'Den här adressen kan inte öppnas via en länk',
   'posting.no_approved': 'Ingen godkänd avräkning för {period}: godkänn först månadens avräkningar',
+  'fsiii.empty': 'Filen är tom: en rubrikrad och en rad per FSIII-insats förväntas',
+  'fsiii.too_many': 'Högst {max} insatser i en katalog',
+  'fsiii.no_usable_row': 'Ingen rad i filen kunde användas: ingen katalogversion skapades',
+  'fhir.content_type': 'Skicka bundlet som application/fhir+json (fick "{type}")',
+  'models.expected_array': 'En JSON-array med modeller eller ett objekt {wrapper} förväntas',
+  'visit.no_after': 'after: det finns inget besök {after} att fortsätta efter',
+  'objection.one_target': 'Ange exakt en av lineNo och exceptionId',
 };
