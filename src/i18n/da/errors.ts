@@ -287,4 +287,8 @@ export const errors: ErrorWords = {
   'models.expected_array': 'Der forventes et JSON-array af modeller eller et objekt {wrapper}',
   'visit.no_after': 'after: der er intet besøg {after} at fortsætte efter',
   'objection.one_target': 'Angiv præcis én af lineNo og exceptionId',
+  'user.username': 'Brugernavnet skal være 3–80 tegn: a–z, 0–9, . _ @ -',
+  'user.password': 'Adgangskoden skal have mindst {min} tegn',
+  'user.provider_needs_provider': 'En leverandørbruger skal angive sin leverandør',
+  'user.only_provider_bound': 'Kun leverandørbrugere er knyttet til en leverandør',
 };

@@ -282,6 +282,10 @@ export const errors = {
   'models.expected_array': 'Expected a JSON array of models, or an object {wrapper}',
   'visit.no_after': 'after: there is no visit {after} to continue after',
   'objection.one_target': 'name exactly one of lineNo and exceptionId',
+  'user.username': 'The username must be 3–80 characters: a–z, 0–9, . _ @ -',
+  'user.password': 'The password must have at least {min} characters',
+  'user.provider_needs_provider': 'A provider user must name its provider',
+  'user.only_provider_bound': 'Only provider users are bound to a provider',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

@@ -284,4 +284,8 @@ export const errors: ErrorWords = {
   'models.expected_array': 'En JSON-array med modeller eller ett objekt {wrapper} förväntas',
   'visit.no_after': 'after: det finns inget besök {after} att fortsätta efter',
   'objection.one_target': 'Ange exakt en av lineNo och exceptionId',
+  'user.username': 'Användarnamnet måste vara 3–80 tecken: a–z, 0–9, . _ @ -',
+  'user.password': 'Lösenordet måste ha minst {min} tecken',
+  'user.provider_needs_provider': 'En utföraranvändare måste ange sin utförare',
+  'user.only_provider_bound': 'Bara utföraranvändare är knutna till en utförare',
 };
