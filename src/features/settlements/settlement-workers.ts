@@ -38,7 +38,7 @@ export function serializeError(e: unknown): SerializedError {
   return { app: false, message: err.message, stack: err.stack };
 }
 
-function deserializeError(e: SerializedError): Error {
+export function deserializeError(e: SerializedError): Error {
   if (e.app) {
     const err = new AppError(e.status, e.code, e.message, e.details);
     return e.key === undefined ? err : err.localised(e.key, e.params);
