@@ -242,10 +242,10 @@ export function modelIdFor(assignments: readonly ModelAssignment[], provider: Pr
   }
   if (missing.length > 0) {
     const days = missing.length === 1 ? missing[0]! : `${missing[0]} – ${missing[missing.length - 1]}`;
+    // `id: '{id}'` keeps the path's placeholder in the message; it is not a value.
     throw unprocessable(
       `no reimbursement model is assigned to provider ${provider.ref} for ${days} (${missing.length} day(s) of ${p.period}); assign one (POST /api/models/{id}/assign)`,
       { providerId: provider.id, period: p.period, days: missing.length },
-      // {id} is part of the path the message names, not a value.
     ).localised('settlement.no_model', { provider: provider.ref, days, count: missing.length, period: p.period, id: '{id}' });
   }
   if (used.size > 1) {
