@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { aToken, asAdmin, buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { anApprovedSettlement, anInvoiceWorld, asFinance } from '../helpers/invoice-builders.js';
-import { aSmallMonth, type SettlementWorld } from '../helpers/settlement-builders.js';
+import { aSettlementWorld, aSmallMonth, exampleModel, type SettlementWorld } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
 
@@ -102,6 +102,24 @@ describe('business refusals in the request language', () => {
           en: `objection ${o.body.id} is already answered`,
         },
       );
+    });
+
+    it('a run whose price list lacks a rate the model needs', async () => {
+      const nr = await aSettlementWorld(app.services, 'LNOR', { assign: false });
+      const fin = await nr.token('finance');
+      const doc = exampleModel('dk-granted-time') as { categories?: unknown };
+      doc.categories = { practical_help: { basis: { type: 'per_visit', rateBand: 'visit' } } };
+      const m = await app.as(fin).post('/api/models').send({ name: 'per-visit-ph', document: doc }).expect(201);
+      await app.as(fin).post(`/api/models/${m.body.id}/assign`).send({ validFrom: '2026-01-01' }).expect(201);
+      const c = await nr.citizen('C1');
+      await nr.choose(c, nr.providers.p, 'practical_help');
+      await nr.grant(c, 'PH', { frequency: { type: 'weekly' } });
+      await nr.visit(nr.providers.p, c, 'PH', '2026-03-04 10:00', '2026-03-04 11:00');
+      await refusedIn((l) => app.as(fin).post('/api/settlements/run').set('accept-language', l).send({ period: '2026-03' }), 422, {
+        da: 'Leverandør CARE kan ikke afregnes under model per-visit-ph@1: prislisten har ingen sats (per_visit) for prisgruppe PH, tidsbånd visit, leverandørtype private',
+        sv: 'Utförare CARE kan inte avräknas under modell per-visit-ph@1: prislistan har inget pris (per_visit) för prisgrupp PH, tidsband visit, utförartyp private',
+        en: 'provider CARE cannot be settled under model per-visit-ph@1: no per_visit rate for price group PH, band visit, private provider',
+      });
     });
 
     it('a period locked twice, and a month without a model', async () => {

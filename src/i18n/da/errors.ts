@@ -291,4 +291,8 @@ export const errors: ErrorWords = {
   'user.password': 'Adgangskoden skal have mindst {min} tegn',
   'user.provider_needs_provider': 'En leverandørbruger skal angive sin leverandør',
   'user.only_provider_bound': 'Kun leverandørbrugere er knyttet til en leverandør',
+  'settlement.engine_refused': 'Leverandør {provider} kan ikke afregnes under model {model}: {reason}',
+  'engine.missing_rate': 'prislisten har ingen sats ({unit}) for prisgruppe {priceGroup}, tidsbånd {band}, leverandørtype {kind}',
+  'engine.missing_rate_area':
+    'prislisten har ingen sats ({unit}) for prisgruppe {priceGroup}, tidsbånd {band}, leverandørtype {kind}, område {area}',
 };

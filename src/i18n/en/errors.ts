@@ -286,6 +286,9 @@ export const errors = {
   'user.password': 'The password must have at least {min} characters',
   'user.provider_needs_provider': 'A provider user must name its provider',
   'user.only_provider_bound': 'Only provider users are bound to a provider',
+  'settlement.engine_refused': 'provider {provider} cannot be settled under model {model}: {reason}',
+  'engine.missing_rate': 'no {unit} rate for price group {priceGroup}, band {band}, {kind} provider',
+  'engine.missing_rate_area': 'no {unit} rate for price group {priceGroup}, band {band}, {kind} provider, area {area}',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

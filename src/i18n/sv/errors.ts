@@ -288,4 +288,8 @@ export const errors: ErrorWords = {
   'user.password': 'Lösenordet måste ha minst {min} tecken',
   'user.provider_needs_provider': 'En utföraranvändare måste ange sin utförare',
   'user.only_provider_bound': 'Bara utföraranvändare är knutna till en utförare',
+  'settlement.engine_refused': 'Utförare {provider} kan inte avräknas under modell {model}: {reason}',
+  'engine.missing_rate': 'prislistan har inget pris ({unit}) för prisgrupp {priceGroup}, tidsband {band}, utförartyp {kind}',
+  'engine.missing_rate_area':
+    'prislistan har inget pris ({unit}) för prisgrupp {priceGroup}, tidsband {band}, utförartyp {kind}, område {area}',
 };
