@@ -58,6 +58,17 @@ describe('errorMessage', () => {
     expect(errorMessage(overlap, 'en')).toContain('adopted price list 2 "Timepriser" [2026-01-01, open)');
   });
 
+  it('joins a list with the separator the English message uses (posting accounts), VAT in words', () => {
+    const pair = (category: string, kind: string) => text(`${category} × ${kind}`, 'posting.pair', { category, kind });
+    const e = unprocessable(
+      'No account is set for personal_care × private, vat × private (category × provider kind): set it in the posting accounts',
+    ).localised('posting.no_account', { pairs: { items: [pair('personal_care', 'private'), pair('vat', 'private')], separator: ', ' } });
+    expect(errorMessage(e, 'en')).toBe(e.message);
+    expect(errorMessage(e, 'da')).toBe(
+      'Der er ingen konto for personlig pleje × private, moms × private (kategori × leverandørtype): angiv den under bogføringskontoerne',
+    );
+  });
+
   it('chooses the plural form by count', () => {
     const one = unprocessable('1 row error(s); nothing was imported').localised('import.row_errors', { count: 1 });
     const two = unprocessable('2 row error(s); nothing was imported').localised('import.row_errors', { count: 2 });

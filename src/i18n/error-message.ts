@@ -13,12 +13,12 @@ const capitalise = (s: string) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(
 export function errorMessage(err: LocalisedText, lang: Language): string {
   if (err.key === undefined) return err.message;
   const p: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(err.params ?? {}))
-    p[k] = Array.isArray(v)
-      ? v.map((x: LocalisedText) => errorMessage(x, lang)).join('; ')
-      : typeof v === 'object'
-        ? errorMessage(v as LocalisedText, lang)
-        : v;
+  for (const [k, v] of Object.entries(err.params ?? {})) {
+    if (typeof v !== 'object') p[k] = v;
+    else if (Array.isArray(v)) p[k] = v.map((x: LocalisedText) => errorMessage(x, lang)).join('; ');
+    else if ('items' in v) p[k] = v.items.map((x) => errorMessage(x, lang)).join(v.separator);
+    else p[k] = errorMessage(v as LocalisedText, lang);
+  }
   if (typeof p.role === 'string') p.role = trDynamic(lang, 'errors', `role.${p.role}`, undefined, p.role);
   if (typeof p.resource === 'string') p.resource = trDynamic(lang, 'errors', `resource.${p.resource}`, undefined, p.resource);
   if (typeof p.entity === 'string')
@@ -42,7 +42,12 @@ export function errorMessage(err: LocalisedText, lang: Language): string {
   // A care category stays its code in English messages, as before; da and sv name it as documents do.
   if (typeof p.category === 'string' && lang !== 'en') {
     const code = p.category;
-    p.category = trDynamic(lang, 'documents', `category.${code}`, undefined, code).toLowerCase();
+    // VAT is not a care category; the posting file names it beside them.
+    p.category = (
+      code === 'vat'
+        ? trDynamic(lang, 'errors', 'posting.vat', undefined, code)
+        : trDynamic(lang, 'documents', `category.${code}`, undefined, code)
+    ).toLowerCase();
   }
   return trDynamic(lang, 'errors', err.key, p, err.message);
 }

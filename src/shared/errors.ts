@@ -4,8 +4,13 @@ export interface LocalisedText {
   key?: string | undefined;
   params?: ErrorParams | undefined;
 }
+/** Texts joined by `separator` (', ' where the English message lists them so). */
+export interface TextList {
+  readonly items: readonly LocalisedText[];
+  readonly separator: string;
+}
 /** Placeholder values; a nested text is rendered in the same language, a list of them joined by '; '. */
-export type ErrorParams = Record<string, string | number | LocalisedText | readonly LocalisedText[]>;
+export type ErrorParams = Record<string, string | number | LocalisedText | readonly LocalisedText[] | TextList>;
 
 /** A piece of a message (a party, a missing item) with its catalogue key. */
 export const text = (message: string, key: string, params?: ErrorParams): LocalisedText => ({ message, key, params });

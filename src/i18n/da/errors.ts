@@ -295,4 +295,7 @@ export const errors: ErrorWords = {
   'engine.missing_rate': 'prislisten har ingen sats ({unit}) for prisgruppe {priceGroup}, tidsbånd {band}, leverandørtype {kind}',
   'engine.missing_rate_area':
     'prislisten har ingen sats ({unit}) for prisgruppe {priceGroup}, tidsbånd {band}, leverandørtype {kind}, område {area}',
+  'posting.no_account': 'Der er ingen konto for {pairs} (kategori × leverandørtype): angiv den under bogføringskontoerne',
+  'posting.pair': '{category} × {kind}',
+  'posting.vat': 'moms',
 };

@@ -289,6 +289,9 @@ export const errors = {
   'settlement.engine_refused': 'provider {provider} cannot be settled under model {model}: {reason}',
   'engine.missing_rate': 'no {unit} rate for price group {priceGroup}, band {band}, {kind} provider',
   'engine.missing_rate_area': 'no {unit} rate for price group {priceGroup}, band {band}, {kind} provider, area {area}',
+  'posting.no_account': 'No account is set for {pairs} (category × provider kind): set it in the posting accounts',
+  'posting.pair': '{category} × {kind}',
+  'posting.vat': 'vat',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

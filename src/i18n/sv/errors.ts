@@ -292,4 +292,7 @@ export const errors: ErrorWords = {
   'engine.missing_rate': 'prislistan har inget pris ({unit}) för prisgrupp {priceGroup}, tidsband {band}, utförartyp {kind}',
   'engine.missing_rate_area':
     'prislistan har inget pris ({unit}) för prisgrupp {priceGroup}, tidsband {band}, utförartyp {kind}, område {area}',
+  'posting.no_account': 'Inget konto är angivet för {pairs} (kategori × utförartyp): ange det i konteringskontona',
+  'posting.pair': '{category} × {kind}',
+  'posting.vat': 'moms',
 };
