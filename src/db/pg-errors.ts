@@ -28,20 +28,20 @@ export function mapDbError(err: unknown): unknown {
   const details = { constraint: err.constraint, detail: err.detail };
   switch (err.code) {
     case '23505':
-      return conflict('A record with the same key already exists', details);
+      return conflict('A record with the same key already exists', details).localised('db.duplicate');
     case '23P01':
-      return conflict('The effective dates overlap an existing record', details);
+      return conflict('The effective dates overlap an existing record', details).localised('db.overlap');
     case '23503':
-      return unprocessable('A referenced record does not exist or is still in use', details);
+      return unprocessable('A referenced record does not exist or is still in use', details).localised('db.reference');
     case '23514':
-      return unprocessable('A value breaks a rule of the data model', details);
+      return unprocessable('A value breaks a rule of the data model', details).localised('db.check');
     case '23502':
-      return unprocessable('A required value is missing', details);
+      return unprocessable('A required value is missing', details).localised('db.required');
     case '22P02':
     case '22007':
     case '22008':
     case '22003':
-      return unprocessable('A value has the wrong format or is out of range', { detail: message });
+      return unprocessable('A value has the wrong format or is out of range', { detail: message }).localised('db.bad_value');
     case 'P0001':
       return conflict(message ?? 'Refused by a rule of the data model', { hint: err.hint });
     default:

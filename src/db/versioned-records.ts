@@ -42,6 +42,9 @@ export function versionedRecords<T extends VersionedRow, V>(
           ? `${label} ${id} (version ${before.version}) is superseded by version ${current.version} (id ${current.id})`
           : `${label} ${id} (version ${before.version}) is superseded`,
         { currentId: current?.id ?? null, currentVersion: current?.version ?? null },
+      ).localised(
+        `superseded.${label.toLowerCase()}${current ? '_by' : ''}`,
+        current ? { id, version: before.version, current: current.version, currentId: current.id } : { id, version: before.version },
       );
     },
 

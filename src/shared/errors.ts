@@ -1,8 +1,25 @@
+/** A text in English with, optionally, the catalogue message that says it in the reader's language. */
+export interface LocalisedText {
+  readonly message: string;
+  key?: string | undefined;
+  params?: ErrorParams | undefined;
+}
+/** Texts joined by `separator` (', ' where the English message lists them so). */
+export interface TextList {
+  readonly items: readonly LocalisedText[];
+  readonly separator: string;
+}
+/** Placeholder values; a nested text is rendered in the same language, a list of them joined by '; '. */
+export type ErrorParams = Record<string, string | number | LocalisedText | readonly LocalisedText[] | TextList>;
+
+/** A piece of a message (a party, a missing item) with its catalogue key. */
+export const text = (message: string, key: string, params?: ErrorParams): LocalisedText => ({ message, key, params });
+
 /** The one error type of the service. Rendered as { error: { code, message, details, requestId } }. */
 export class AppError extends Error {
   /** A message of the catalogue's `errors` namespace (src/i18n/<lang>/errors.ts), rendered in the reader's language. */
   key: string | undefined;
-  params: Record<string, string | number> | undefined;
+  params: ErrorParams | undefined;
 
   constructor(
     readonly status: number,
@@ -15,7 +32,7 @@ export class AppError extends Error {
   }
 
   /** Names the catalogue message for this error; `message` stays the English text for logs. */
-  localised(key: string, params?: Record<string, string | number>): this {
+  localised(key: string, params?: ErrorParams): this {
     this.key = key;
     this.params = params;
     return this;

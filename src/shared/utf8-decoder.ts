@@ -120,11 +120,17 @@ export function utf8File(bytes: Buffer): string {
   const decoder = new MarkingUtf8Decoder();
   const text = decoder.write(bytes) + decoder.end();
   const nul = text.indexOf('\0');
-  if (nul >= 0) throw badRequest(`The file has a NUL byte on line ${lineAt(text, nul)}, which text cannot hold`);
+  if (nul >= 0)
+    throw badRequest(`The file has a NUL byte on line ${lineAt(text, nul)}, which text cannot hold`).localised('file.nul_byte', {
+      line: lineAt(text, nul),
+    });
   if (decoder.invalidSeen) {
     const bad = LONE_SURROGATE.exec(text)!;
     const byte = (bad[0].charCodeAt(0) - 0xdc00).toString(16).toUpperCase();
-    throw badRequest(`The file is not valid UTF-8 on line ${lineAt(text, bad.index)} (byte 0x${byte}): save it as UTF-8`);
+    throw badRequest(`The file is not valid UTF-8 on line ${lineAt(text, bad.index)} (byte 0x${byte}): save it as UTF-8`).localised(
+      'file.not_utf8',
+      { line: lineAt(text, bad.index), byte },
+    );
   }
   return text;
 }

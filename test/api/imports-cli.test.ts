@@ -75,7 +75,8 @@ describe('carepay import (command line)', () => {
         'external_id;provider_ref;citizen_ref;service_codes;actual_start;actual_end\nB1;HJEM;"C1;PC1;2026-03-02 07:30;2026-03-02 08:00\n',
       );
       expect(await runCli(['node', 'carepay', 'import', 'visits', broken, '--municipality', 'CLI'])).toBe(2);
-      expect(err).toHaveBeenCalledWith(expect.stringContaining('error: Malformed CSV: the quote opened at line 2 is never closed'));
+      // Said in the municipality's language (DK), as the rest of the CLI output.
+      expect(err).toHaveBeenCalledWith(expect.stringContaining('fejl: Ugyldig CSV: anførselstegnet, der åbnes på linje 2, lukkes aldrig'));
       expect(await runCli(['node', 'carepay', 'import', 'visits', path.join(tmp, 'missing.csv'), '--municipality', 'CLI'])).toBe(2);
       expect(await importFootprint(t.db)).toEqual(before);
     } finally {

@@ -188,12 +188,11 @@ describe('price recalculation from the command line and the scheduler', () => {
         publishedVatPercent: '25',
       });
       expect(await cli('recalc', '--municipality', 'RC-CLI', '--year', '2026')).toBe(2);
+      // Refusals are said in the municipality's language (DK), as the rest of the CLI output.
+      const id = (await t.db('price_recalculations').where({ municipality_id: w.municipalityId }).first('id')).id;
       expect(err.mock.calls.map((c) => String(c[0]))).toEqual([
-        'error: price recalculation 2026 is a draft: finance approves it before its adjustments are invoiced'.replace(
-          'price recalculation 2026',
-          `price recalculation ${(await t.db('price_recalculations').where({ municipality_id: w.municipalityId }).first('id')).id}`,
-        ),
-        expect.stringMatching(/^error: the recalculation of 2026 \(\d+\) is approved and final$/),
+        `fejl: Efterberegning ${id} er et udkast: økonomi godkender den, før efterreguleringerne faktureres`,
+        expect.stringMatching(/^fejl: Efterberegningen for 2026 \(\d+\) er godkendt og endelig$/),
       ]);
     } finally {
       log.mockRestore();

@@ -102,7 +102,8 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     expect(l.out).toMatch(/^2026-03 låst af cli:\S+ \d{4}-/);
     const refused = await cli('settle', '--municipality', 'CLI', '--period', '2026-03', '--provider', 'HOME');
     expect(refused.code).toBe(2);
-    expect(refused.err).toContain('2026-03 is locked; provider HOME has no approved settlement to correct');
+    // Said in the municipality's language (DK), as the rest of the CLI output.
+    expect(refused.err).toContain('fejl: 2026-03 er låst; leverandør HOME har ingen godkendt afregning at korrigere');
     expect((await cli('period', 'unlock', '--municipality', 'CLI', '--period', '2026-03', '--lang', 'sv')).out).toBe('2026-03 upplåst');
     expect((await cli('period', 'lock', '--municipality', 'CLI', '--period', '2026-03', '--lang', 'sv')).out).toMatch(
       /^2026-03 låst av cli:\S+ \d{4}-/,
@@ -189,7 +190,8 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     const overlap = await cli('model', 'assign', 'dk-delivered', '--municipality', 'CLI', '--from', '2026-06-01');
     expect(overlap.code).toBe(2);
     expect(overlap.err.split('\n')[0]).toMatch(
-      /^error: the assignment for all providers would overlap assignment \d+ \(model dk-cli@1, \[2026-01-01, open\)\); close that one first$/,
+      // In the municipality's language (DK), the open end in words.
+      /^fejl: Tildelingen til alle leverandører ville overlappe tildeling \d+ \(model dk-cli@1, \[2026-01-01, åben\)\); afslut den først$/,
     );
     const unknown = await cli('compare', '--municipality', 'CLI', '--period', '2026-03', '--model', 'dk-cli', '--model', 'dk-nope');
     expect([unknown.code, unknown.err.split('\n')[0]]).toEqual([

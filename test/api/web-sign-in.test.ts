@@ -85,7 +85,8 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     expect([refused.status, refused.headers.location]).toEqual([303, '/app/settlements?period=2026-03']);
     page = await b.get('/app/settlements?period=2026-03');
     expect(page.text).toContain(
-      '<p class="flash error" role="alert">2026-03 is locked; providers CARE, HOME have no approved settlement to correct (unlock the period to run a regular settlement)</p>',
+      // The refusal speaks the session's language (Danish), not the English it was raised with (issue 19).
+      '<p class="flash error" role="alert">2026-03 er låst; leverandørerne CARE, HOME har ingen godkendt afregning at korrigere (lås perioden op for at køre en almindelig afregning)</p>',
     );
     expect(
       await t.db('settlements').where({ municipality_id: world.municipalityId, period_start: '2026-03-01' }).count({ n: '*' }),

@@ -47,7 +47,7 @@ export class TokenService {
       throw unprocessable(
         input.role === 'provider' ? 'A provider token must name its provider' : 'Only provider tokens are bound to a provider',
         { field: 'providerId' },
-      );
+      ).localised(input.role === 'provider' ? 'token.provider_needs_provider' : 'token.only_provider_bound');
     }
     const secret = randomBytes(24).toString('base64url');
     const token = `cp_${secret}`;

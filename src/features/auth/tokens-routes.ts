@@ -100,7 +100,8 @@ export function tokensRoutes(registry: OpenAPIRegistry, tokens: TokenService, li
     response: z.object({ url: z.string(), expiresAt: z.string() }).meta({ id: 'SignedLink' }),
     handler: ({ principal, body }) => {
       const target = new URL(body.path.replace(/^\/api(?=\/)/, ''), 'http://x');
-      if (!isLinkable(target.pathname)) throw unprocessable('This path cannot be opened through a link', { field: 'path' });
+      if (!isLinkable(target.pathname))
+        throw unprocessable('This path cannot be opened through a link', { field: 'path' }).localised('link.path_not_linkable');
       return Promise.resolve(links.create(principal, `${target.pathname}${target.search}`));
     },
   });

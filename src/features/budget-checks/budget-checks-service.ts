@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
-import { notFound, unprocessable } from '../../shared/errors.js';
+import { notFound, text, unprocessable, type LocalisedText } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { Acting } from '../auth/auth-types.js';
 import { evaluateWeek, type CheckResult } from './budget-check-evaluator.js';
@@ -27,12 +27,24 @@ type Page = { limit: number; offset: number };
 
 const weekOrThrow = (key: string): IsoWeek => {
   const w = parseIsoWeek(key);
-  if (!w) throw unprocessable(`${key} is not an ISO week that exists (YYYY-Www, e.g. 2026-W10; 2026 has 53 weeks)`);
+  if (!w)
+    throw unprocessable(`${key} is not an ISO week that exists (YYYY-Www, e.g. 2026-W10; 2026 has 53 weeks)`).localised(
+      'budget.not_iso_week',
+      {
+        key,
+      },
+    );
   return w;
 };
 
 const scopeLabel = (l: { area: string | null; category: string | null }) =>
   `${l.category ?? 'all categories'}, ${l.area ? `area ${l.area}` : 'all areas'}`;
+/** scopeLabel with its catalogue message (the category in words in da and sv). */
+const scopeText = (l: { area: string | null; category: string | null }): LocalisedText =>
+  text(scopeLabel(l), `budget.scope.${l.category === null ? 'all' : 'category'}_${l.area === null ? 'all' : 'area'}`, {
+    ...(l.category === null ? {} : { category: l.category }),
+    ...(l.area === null ? {} : { area: l.area }),
+  });
 
 export class BudgetChecksService {
   constructor(private readonly db: Knex) {}
@@ -72,7 +84,10 @@ export class BudgetChecksService {
   /** All or nothing: any bad row refuses the file (422 with every row's errors); otherwise lines are created or updated. */
   async importBudgets(who: Acting, csv: string, filename: string | null = null): Promise<BudgetImportResult> {
     const { rows, errors } = parseBudgetCsv(csv);
-    if (errors.length > 0) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
+    if (errors.length > 0)
+      throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors }).localised('import.row_errors', {
+        count: errors.length,
+      });
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       const years = [...new Set(rows.map((r) => r.year))];
@@ -111,10 +126,14 @@ export class BudgetChecksService {
         defaultTimeBand: patch.defaultTimeBand === undefined ? before.defaultTimeBand : patch.defaultTimeBand,
       };
       if (new Decimal(next.watchAbovePercent).gt(next.overAbovePercent)) {
-        throw unprocessable('watchAbovePercent must not be above overAbovePercent', { field: 'watchAbovePercent' });
+        throw unprocessable('watchAbovePercent must not be above overAbovePercent', { field: 'watchAbovePercent' }).localised(
+          'budget.watch_above_over',
+        );
       }
       if (new Decimal(next.targetMinHours).gt(next.targetMaxHours)) {
-        throw unprocessable('targetMinHours must not be above targetMaxHours', { field: 'targetMinHours' });
+        throw unprocessable('targetMinHours must not be above targetMaxHours', { field: 'targetMinHours' }).localised(
+          'budget.target_min_max',
+        );
       }
       const after = await budgetsStore.saveSettings(tx, m, next);
       await appendAudit(tx, {
@@ -245,7 +264,7 @@ export class BudgetChecksService {
       if (q.area !== undefined || q.category !== undefined || overlap) {
         throw unprocessable(`no budget line for ${label} in the checks of ${year}; lines: ${keys.map(scopeLabel).join('; ')}`, {
           lines: keys,
-        });
+        }).localised('budget.no_line', { scope: scopeText(want), year, lines: keys.map(scopeText) });
       }
       pick = rows;
       label = `sum of ${keys.length} budget lines`;

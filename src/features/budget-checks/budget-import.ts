@@ -71,9 +71,17 @@ export function parseBudgetCsv(text: string): { rows: BudgetCreate[]; errors: Ro
   const { head, body } = csvRecords(text, 'The file is empty: a header row is required (year;area;category;amount)');
   const columns = head.map((h) => HEADERS[h.toLowerCase().replace(/"/g, '').trim()] ?? null);
   const unknown = head.filter((_, i) => columns[i] === null);
-  if (unknown.length) throw badRequest(`Unknown columns: ${unknown.join(', ')} (expected year, area, category, amount, note)`);
+  if (unknown.length)
+    throw badRequest(`Unknown columns: ${unknown.join(', ')} (expected year, area, category, amount, note)`).localised(
+      'import.unknown_columns',
+      {
+        columns: unknown.join(', '),
+        expected: 'year, area, category, amount, note',
+      },
+    );
   for (const required of ['year', 'amount'] as const) {
-    if (!columns.includes(required)) throw badRequest(`The column "${required}" is missing`);
+    if (!columns.includes(required))
+      throw badRequest(`The column "${required}" is missing`).localised('import.missing_column', { column: required });
   }
   const errors: RowError[] = [];
   const rows: BudgetCreate[] = [];

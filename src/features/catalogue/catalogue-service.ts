@@ -30,7 +30,7 @@ function refuseDuplicateCodes(entries: readonly { code: string }[], list: 'servi
         field: `${list}.${i}.code`,
         index: i,
         duplicateOf: first,
-      });
+      }).localised('catalogue.repeats_code', { list, i, code: s.code, first });
     }
     seen.set(s.code, i);
   });
@@ -52,7 +52,11 @@ export function withDerivedCategories(
           ? `services[${i}] (${s.code}) needs a category: FSIII code ${s.fsiiiCode} is not a home-care intervention carepay can derive one from`
           : `services[${i}] (${s.code}) needs a category (or an FSIII code to derive it from)`,
         { field: `services.${i}.category`, index: i },
-      );
+      ).localised(s.fsiiiCode ? 'catalogue.category_not_derived' : 'catalogue.category_needed', {
+        i,
+        code: s.code,
+        fsiii: s.fsiiiCode ?? '',
+      });
     }
     return { ...s, category: derived };
   });
@@ -91,7 +95,12 @@ export class CatalogueService {
       const before = await catalogueStore.getVersion(tx, m, id, true);
       if (!before) throw notFound('catalogue version', id);
       if (patch.validTo !== null && patch.validTo <= before.validFrom) {
-        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' });
+        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' }).localised(
+          'dates.valid_to_after',
+          {
+            from: before.validFrom,
+          },
+        );
       }
       await catalogueStore.setVersionEnd(tx, m, id, patch.validTo);
       const after = await this.versionWithServices(tx, m, id);

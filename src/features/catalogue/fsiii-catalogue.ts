@@ -95,7 +95,8 @@ export function fsiiiRowsFromCsv(textIn: string): { rows: FsiiiRow[]; rejected: 
   );
   splitter.push(textIn.charCodeAt(0) === 0xfeff ? textIn.slice(1) : textIn);
   splitter.end();
-  if (columns === null) throw badRequest('The file is empty: expected a header row and one row per FSIII intervention');
+  if (columns === null)
+    throw badRequest('The file is empty: expected a header row and one row per FSIII intervention').localised('fsiii.empty');
   return { rows, rejected };
 }
 
@@ -169,7 +170,8 @@ export async function importFsiiiCatalogue(
   header: { label: string; validFrom: string; validTo?: string | null | undefined },
   read: { rows: FsiiiRow[]; rejected: RowRejection[] },
 ): Promise<FsiiiCatalogueResult> {
-  if (read.rows.length + read.rejected.length > MAX_ROWS) throw badRequest(`At most ${MAX_ROWS} interventions in one catalogue`);
+  if (read.rows.length + read.rejected.length > MAX_ROWS)
+    throw badRequest(`At most ${MAX_ROWS} interventions in one catalogue`).localised('fsiii.too_many', { max: MAX_ROWS });
   const rejected = [...read.rejected];
   const services: ServiceInput[] = [];
   const firstRowOfCode = new Map<string, number>();
@@ -187,7 +189,9 @@ export async function importFsiiiCatalogue(
   }
   rejected.sort((a, b) => a.row - b.row);
   if (services.length === 0) {
-    throw unprocessable('No row of the file could be used: no catalogue version was created', { rejected: rejected.slice(0, 100) });
+    throw unprocessable('No row of the file could be used: no catalogue version was created', {
+      rejected: rejected.slice(0, 100),
+    }).localised('fsiii.no_usable_row');
   }
   const created = await catalogue.createVersion(who, {
     label: header.label,

@@ -37,7 +37,7 @@ export class AbsencesService {
       const before = await absencesStore.get(tx, scopeOf(who.principal), id, { forUpdate: true });
       if (!before) throw notFound('absence', id);
       if (patch.validTo != null && patch.validTo <= before.validFrom) {
-        throw unprocessable('validTo must be after validFrom', { field: 'validTo' });
+        throw unprocessable('validTo must be after validFrom', { field: 'validTo' }).localised('dates.valid_to_after_plain');
       }
       const after = await absencesStore.update(tx, m, id, patch);
       await appendAudit(tx, { ...this.audit(who), action: 'update', entity: 'absence', entityId: id, changes: { before, after } });

@@ -35,9 +35,12 @@ export class ChoicesService {
   /** The provider must exist and be approved on the date its service would start. */
   private async requireApproved(tx: Knex.Transaction, municipalityId: number, providerId: number, on: string, field: string) {
     const p = await providersStore.get(tx, { municipalityId, providerId: null }, providerId);
-    if (!p) throw unprocessable(`Provider ${providerId} does not exist`, { field });
+    if (!p) throw unprocessable(`Provider ${providerId} does not exist`, { field }).localised('provider.missing', { id: providerId });
     if (p.approvedFrom > on || (p.approvedTo !== null && p.approvedTo <= on)) {
-      throw unprocessable(`Provider ${providerId} is not approved on ${on}`, { field });
+      throw unprocessable(`Provider ${providerId} is not approved on ${on}`, { field }).localised('provider.not_approved_on', {
+        id: providerId,
+        date: on,
+      });
     }
   }
 
@@ -62,18 +65,24 @@ export class ChoicesService {
             ? `The citizen already has provider ${current.providerId} for ${input.category}; this is a change`
             : `The citizen has no current provider for ${input.category}; this is an initial choice`,
           { field: 'reason' },
-        );
+        ).localised(current ? 'choice.is_change' : 'choice.is_initial', {
+          category: input.category,
+          ...(current ? { provider: current.providerId } : {}),
+        });
       }
 
       let validFrom: string;
       if (!current) {
-        if (!input.validFrom) throw unprocessable('validFrom is required for an initial choice', { field: 'validFrom' });
+        if (!input.validFrom)
+          throw unprocessable('validFrom is required for an initial choice', { field: 'validFrom' }).localised(
+            'choice.valid_from_required',
+          );
         validFrom = input.validFrom;
       } else {
         if (current.providerId === input.providerId) {
           throw unprocessable(`Provider ${input.providerId} is already the citizen's provider for ${input.category}`, {
             field: 'providerId',
-          });
+          }).localised('choice.same_provider', { provider: input.providerId, category: input.category });
         }
         if (input.validFrom !== undefined && !mayOverrideNotice(who.principal))
           throw forbidden('Only admin and finance may override the notice rule');
@@ -81,7 +90,7 @@ export class ChoicesService {
         if (validFrom <= current.validFrom) {
           throw unprocessable(`The current choice starts on ${current.validFrom}; a change must take effect after that`, {
             field: 'validFrom',
-          });
+          }).localised('choice.change_after', { date: current.validFrom });
         }
       }
       await this.requireApproved(tx, m, input.providerId, validFrom, 'providerId');
@@ -122,7 +131,10 @@ export class ChoicesService {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       const from = await providersStore.get(tx, { municipalityId: m, providerId: null }, input.fromProviderId);
-      if (!from) throw unprocessable(`Provider ${input.fromProviderId} does not exist`, { field: 'fromProviderId' });
+      if (!from)
+        throw unprocessable(`Provider ${input.fromProviderId} does not exist`, { field: 'fromProviderId' }).localised('provider.missing', {
+          id: input.fromProviderId,
+        });
       await this.requireApproved(tx, m, input.toProviderId, input.effectiveFrom, 'toProviderId');
       const ids = await choicesStore.takeover(tx, m, input);
       const moved = ids.opened.length + ids.reassigned.length;

@@ -62,7 +62,7 @@ export class CitizensService {
       throw badRequest(
         'The ref is a CPR number or personnummer: use the reference of the case system, and give the national id as nationalId',
         { field: 'ref' },
-      );
+      ).localised('citizen.ref_is_national_id');
     }
     return this.guard(() =>
       this.db.transaction(async (tx) => {
@@ -180,4 +180,4 @@ export class CitizensService {
   }
 }
 
-const idTaken = () => conflict('Another citizen already has this national id', { field: 'nationalId' });
+const idTaken = () => conflict('Another citizen already has this national id', { field: 'nationalId' }).localised('citizen.id_taken');

@@ -36,7 +36,9 @@ export class GrantsService {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       if (!(await grantsStore.citizenExists(tx, m, input.citizenId))) {
-        throw unprocessable(`Citizen ${input.citizenId} does not exist`, { field: 'citizenId' });
+        throw unprocessable(`Citizen ${input.citizenId} does not exist`, { field: 'citizenId' }).localised('citizen.missing', {
+          id: input.citizenId,
+        });
       }
       const service = await grantsStore.serviceInForce(tx, m, input.serviceCode, input.validFrom);
       if (!service) {
@@ -46,7 +48,7 @@ export class GrantsService {
             ? `Service ${input.serviceCode} is not in the catalogue in force on ${input.validFrom}`
             : `Unknown service code ${input.serviceCode}`,
           { field: 'serviceCode' },
-        );
+        ).localised(known ? 'grant.service_not_in_force' : 'grant.unknown_service', { code: input.serviceCode, date: input.validFrom });
       }
       const key = { sourceSystem: input.sourceSystem, externalId: input.externalId ?? randomUUID(), version: 1 };
       const existing = await grantsStore.current(tx, m, key.sourceSystem, key.externalId);
@@ -54,7 +56,7 @@ export class GrantsService {
         throw conflict(`A grant ${key.sourceSystem}/${key.externalId} already exists (id ${existing.id})`, {
           field: 'externalId',
           id: existing.id,
-        });
+        }).localised('grant.exists', { key: `${key.sourceSystem}/${key.externalId}`, id: existing.id });
       }
       const created = await grantsStore.insert(tx, m, key, {
         citizenId: input.citizenId,
@@ -100,7 +102,12 @@ export class GrantsService {
         durationKind: patch.durationKind ?? old.durationKind,
       };
       if (values.validTo !== null && values.validTo <= values.validFrom) {
-        throw unprocessable(`validTo must be after validFrom (${values.validFrom})`, { field: 'validTo' });
+        throw unprocessable(`validTo must be after validFrom (${values.validFrom})`, { field: 'validTo' }).localised(
+          'dates.valid_to_after',
+          {
+            from: values.validFrom,
+          },
+        );
       }
       if (same(values, old)) return before;
       await grantsStore.supersede(tx, m, id);

@@ -28,7 +28,9 @@ export class LevelGrantsService {
     const validTo = input.validTo ?? null;
     return this.db.transaction(async (tx) => {
       if (!(await grantsStore.citizenExists(tx, m, input.citizenId)))
-        throw unprocessable(`Citizen ${input.citizenId} does not exist`, { field: 'citizenId' });
+        throw unprocessable(`Citizen ${input.citizenId} does not exist`, { field: 'citizenId' }).localised('citizen.missing', {
+          id: input.citizenId,
+        });
       const levels = await catalogueStore.levelsInForce(tx, m, input.validFrom);
       if (!levels.has(input.level)) {
         throw unprocessable(
@@ -37,7 +39,11 @@ export class LevelGrantsService {
             field: 'level',
             known: [...levels.keys()],
           },
-        );
+        ).localised(levels.size ? 'level.not_in_force_known' : 'level.not_in_force', {
+          level: input.level,
+          date: input.validFrom,
+          levels: [...levels.keys()].join(', '),
+        });
       }
       await this.refuseOverlap(tx, m, input.citizenId, input.validFrom, validTo, null);
       const created = await levelGrantsStore.insert(tx, m, {
@@ -65,7 +71,12 @@ export class LevelGrantsService {
       const before = await levelGrantsStore.get(tx, scopeOf(who.principal), id, true);
       if (!before) throw notFound('level grant', id);
       if (patch.validTo !== null && patch.validTo <= before.validFrom)
-        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' });
+        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' }).localised(
+          'dates.valid_to_after',
+          {
+            from: before.validFrom,
+          },
+        );
       if (patch.validTo === before.validTo) return before;
       await this.refuseOverlap(tx, m, before.citizenId, before.validFrom, patch.validTo, id);
       const after = await levelGrantsStore.setEnd(tx, m, id, patch.validTo);
@@ -98,6 +109,11 @@ export class LevelGrantsService {
         {
           overlapsWith: other.id,
         },
-      );
+      ).localised('level.overlap', {
+        citizen: citizenId,
+        level: other.level,
+        span: span(other),
+        other: span({ validFrom: from, validTo: to }),
+      });
   }
 }

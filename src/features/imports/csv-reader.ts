@@ -74,13 +74,16 @@ export class CsvSplitter {
   end(): void {
     if (this.skip) {
       if (this.skip.inQuotes)
-        throw badRequest(`Malformed CSV: a quote in the row at line ${this.skip.line} is never closed`, { line: this.skip.line });
+        throw badRequest(`Malformed CSV: a quote in the row at line ${this.skip.line} is never closed`, { line: this.skip.line }).localised(
+          'csv.quote_in_row_open',
+          { line: this.skip.line },
+        );
       this.onRejected(this.skip.line, null, rowTooLong(this.limits));
       this.skip = null;
       return;
     }
     this.drain(true);
-    if (this.delim === null) throw badRequest('The file is empty: a header row is required');
+    if (this.delim === null) throw badRequest('The file is empty: a header row is required').localised('csv.empty');
   }
 
   /** Drops the unfinished record in the buffer, keeping what is needed to find its end. */
@@ -189,7 +192,7 @@ export class CsvSplitter {
             if (!final) return null;
             throw badRequest(`Malformed CSV: the quote opened at line ${this.line + lines - 1} is never closed`, {
               line: this.line + lines - 1,
-            });
+            }).localised('csv.quote_open', { line: this.line + lines - 1 });
           }
           if (q + 1 >= n && !final) return null;
           if (buf.charCodeAt(q + 1) === 34) {

@@ -109,7 +109,7 @@ export function readFhirFile(json: unknown): FhirFile {
   const notFhir = () =>
     badRequest('The file is not a FHIR Bundle: expected {"resourceType": "Bundle", "entry": [...]} or an array of bundles', {
       expected: 'Bundle',
-    });
+    }).localised('fhir.not_bundle');
   if (Array.isArray(json)) {
     for (const b of json) {
       if (!isObject(b) || b.resourceType !== 'Bundle') throw notFhir();

@@ -41,7 +41,11 @@ export function fhirImportRoutes(registry: OpenAPIRegistry, service: FhirImportS
     handler: async ({ principal, requestId, query, req }) => {
       const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (!FHIR_TYPES.has(type)) {
-        throw new AppError(415, 'unsupported_media_type', `Send the bundle as application/fhir+json (got "${type || 'no Content-Type'}")`);
+        throw new AppError(
+          415,
+          'unsupported_media_type',
+          `Send the bundle as application/fhir+json (got "${type || 'no Content-Type'}")`,
+        ).localised('fhir.content_type', { type: type || 'no Content-Type' });
       }
       const declared = Number(req.get('content-length') ?? NaN);
       if (declared > maxUploadBytes) throw payloadTooLarge(maxUploadBytes);

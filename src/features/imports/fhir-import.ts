@@ -112,14 +112,16 @@ export class FhirImportService {
   async importBundle(who: Acting, input: Readable, req: FhirImportRequest = {}): Promise<FhirImportResult> {
     const source = req.source ?? FHIR_DEFAULT_SOURCE;
     if (!SourceSystem.safeParse(source).success) {
-      throw badRequest(`The source system must be 1–64 letters, digits, _ . or - (got "${source}")`);
+      throw badRequest(`The source system must be 1–64 letters, digits, _ . or - (got "${source}")`).localised('import.source_system', {
+        source: String(source),
+      });
     }
     const bytes = await readAll(input, Math.min(req.maxBytes ?? FHIR_MAX_BYTES, FHIR_MAX_BYTES));
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      throw badRequest('The file is not UTF-8 text: a FHIR JSON bundle is expected');
+      throw badRequest('The file is not UTF-8 text: a FHIR JSON bundle is expected').localised('fhir.not_utf8');
     }
     let json: unknown;
     try {

@@ -1,4 +1,4 @@
-import { badRequest } from '../../shared/errors.js';
+import { badRequest, text } from '../../shared/errors.js';
 import { maskNationalIds } from '../citizens/national-id.js';
 
 /**
@@ -175,16 +175,30 @@ export function resolveHeader(fields: readonly FieldSpec[], index: Map<string, n
   const missing = fields.filter((f, i) => f.required && !seen.has(i)).map((f) => f.name);
   if (unknown.length || repeated.length || missing.length) {
     const parts = [
-      unknown.length ? `unknown column${unknown.length > 1 ? 's' : ''}: ${listed(unknown)}` : '',
-      repeated.length ? `column given twice: ${repeated.map((u) => `"${u}"`).join(', ')}` : '',
-      missing.length ? `missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}` : '',
-    ].filter(Boolean);
-    throw badRequest(`The file was refused: ${parts.join('; ')}`, {
+      unknown.length
+        ? text(`unknown column${unknown.length > 1 ? 's' : ''}: ${listed(unknown)}`, 'import.header.unknown', {
+            count: unknown.length,
+            columns: listed(unknown),
+          })
+        : null,
+      repeated.length
+        ? text(`column given twice: ${repeated.map((u) => `"${u}"`).join(', ')}`, 'import.header.repeated', {
+            columns: repeated.map((u) => `"${u}"`).join(', '),
+          })
+        : null,
+      missing.length
+        ? text(`missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, 'import.header.missing', {
+            count: missing.length,
+            columns: missing.join(', '),
+          })
+        : null,
+    ].filter((p) => p !== null);
+    throw badRequest(`The file was refused: ${parts.map((p) => p.message).join('; ')}`, {
       unknownColumns: unknown,
       repeatedColumns: repeated,
       missingColumns: missing,
       knownColumns: fields.map((f) => f.name),
-    });
+    }).localised('import.file_refused', { parts });
   }
   return columnField;
 }

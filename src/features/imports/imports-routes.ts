@@ -33,7 +33,11 @@ function formatOf(req: Request): ImportFormat {
   const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (CSV_TYPES.has(type)) return 'csv';
   if (type === 'application/json') return 'json';
-  throw new AppError(415, 'unsupported_media_type', `Send the file as text/csv or application/json (got "${type || 'no Content-Type'}")`);
+  throw new AppError(
+    415,
+    'unsupported_media_type',
+    `Send the file as text/csv or application/json (got "${type || 'no Content-Type'}")`,
+  ).localised('import.content_type', { type: type || 'no Content-Type' });
 }
 
 /**
@@ -61,7 +65,8 @@ export function importsRoutes(registry: OpenAPIRegistry, service: ImportsService
       handler: async ({ principal, requestId, query, req }) => {
         const format = formatOf(req);
         const encoding = (req.get('content-encoding') ?? 'identity').toLowerCase();
-        if (encoding !== 'identity') throw new AppError(415, 'unsupported_media_type', 'Compressed uploads are not supported');
+        if (encoding !== 'identity')
+          throw new AppError(415, 'unsupported_media_type', 'Compressed uploads are not supported').localised('import.compressed');
         const declared = Number(req.get('content-length') ?? NaN);
         if (declared > maxUploadBytes) throw payloadTooLarge(maxUploadBytes);
         try {

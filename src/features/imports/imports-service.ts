@@ -83,7 +83,12 @@ export class ImportsService {
     const zone: string = muni.time_zone;
     const defaultSource = req.source ?? DEFAULT_SOURCE;
     if (!SourceSystem.safeParse(defaultSource).success) {
-      throw badRequest(`The source system must be 1–64 letters, digits, _ . or - (got "${defaultSource}")`);
+      throw badRequest(`The source system must be 1–64 letters, digits, _ . or - (got "${defaultSource}")`).localised(
+        'import.source_system',
+        {
+          source: String(defaultSource),
+        },
+      );
     }
 
     return this.db.transaction(async (tx) => {

@@ -69,12 +69,14 @@ export class JsonRowReader {
         this.level === 0 && this.rowsLevel === 0
           ? 'The file is empty: expected a JSON array of rows'
           : 'The JSON ends too early (an array or object is not closed)',
-      );
+      ).localised(this.level === 0 && this.rowsLevel === 0 ? 'json.empty' : 'json.ends_early');
     }
   }
 
   private shape(): never {
-    throw badRequest(`Expected a JSON array of rows, or an object {"${this.wrapperKey}": [ ... ]}`);
+    throw badRequest(`Expected a JSON array of rows, or an object {"${this.wrapperKey}": [ ... ]}`).localised('json.expected_rows', {
+      wrapper: `{"${this.wrapperKey}": [ ... ]}`,
+    });
   }
 
   /** Puts streamed pieces back together into the packed tokens the rest expects; null while a value is still arriving. */
@@ -168,7 +170,7 @@ export class JsonRowReader {
         const shown = this.accOver || key.length > 60 ? `${key.slice(0, 60)}…` : key;
         throw badRequest(`The file was refused: unknown top-level key "${shown}" (expected only "${this.wrapperKey}")`, {
           unknownFields: [shown],
-        });
+        }).localised('json.unknown_key', { shown, key: this.wrapperKey });
       }
       this.wrapperSeen = true;
       this.expectRows = true;

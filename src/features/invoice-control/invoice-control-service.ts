@@ -88,18 +88,26 @@ export class InvoiceControlService {
       const existing = await store.basisBySettlement(tx, m, settlementId);
       if (existing) return { basis: stripDoc(existing), created: false };
       if (s.status === 'draft')
-        throw unprocessable(`Settlement ${settlementId} is a draft; only an approved settlement has a payment basis`);
+        throw unprocessable(`Settlement ${settlementId} is a draft; only an approved settlement has a payment basis`).localised(
+          'basis.settlement_draft',
+          { id: settlementId },
+        );
       if (s.status === 'invoiced')
         throw unprocessable(
           `Settlement ${settlementId} has been invoiced already (self-billed); a payment basis as well would pay it twice`,
-        );
+        ).localised('basis.settlement_invoiced', { id: settlementId });
       const municipality = await store.municipality(tx, m);
       const provider = await store.provider(tx, m, s.providerId);
       const mode = provider.invoicing_mode ?? municipality.invoicing_mode;
       if (mode !== 'payment_basis')
-        throw unprocessable(`Provider ${provider.ref} is self-billed; a payment basis is only for providers that send their own invoice`);
+        throw unprocessable(
+          `Provider ${provider.ref} is self-billed; a payment basis is only for providers that send their own invoice`,
+        ).localised('basis.provider_self_billed', { provider: provider.ref });
       const lines = await invoicesStore.settlementLines(tx, m, settlementId);
-      if (lines.length === 0) throw unprocessable(`Settlement ${settlementId} has no lines: there is nothing to invoice`);
+      if (lines.length === 0)
+        throw unprocessable(`Settlement ${settlementId} has no lines: there is nothing to invoice`).localised('basis.no_lines', {
+          id: settlementId,
+        });
       const country = municipality.country as Country;
       const correctsReference = s.correctsId ? ((await store.basisBySettlement(tx, m, s.correctsId))?.reference ?? null) : null;
       const document = buildBasisDocument({
@@ -145,19 +153,25 @@ export class InvoiceControlService {
       const existing = await store.basisByAdjustment(tx, m, adjustmentId);
       if (existing) return { basis: stripDoc(existing), created: false };
       if (a.status !== 'approved')
-        throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`);
+        throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`).localised(
+          'adjustment.not_approved',
+          { id: adjustmentId },
+        );
       if (new Decimal(a.totalInclVat).isZero())
-        throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`);
+        throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`).localised(
+          'adjustment.zero',
+          { id: adjustmentId },
+        );
       if (await invoicesStore.getByAdjustment(tx, m, adjustmentId))
         throw unprocessable(
           `Price adjustment ${adjustmentId} has been invoiced already (self-billed); a payment basis as well would settle it twice`,
-        );
+        ).localised('basis.adjustment_invoiced', { id: adjustmentId });
       const municipality = await store.municipality(tx, m);
       const provider = await store.provider(tx, m, a.providerId);
       if ((provider.invoicing_mode ?? municipality.invoicing_mode) !== 'payment_basis')
         throw unprocessable(
           `Provider ${provider.ref} is self-billed; its adjustment is invoiced by the municipality, not sent as a payment basis`,
-        );
+        ).localised('basis.adjustment_self_billed', { provider: provider.ref });
       const country = municipality.country as Country;
       const vat = [];
       for (const g of a.vatGroups) {
@@ -388,15 +402,22 @@ export class InvoiceControlService {
     await this.db.transaction(async (tx) => {
       const d = await store.lockReceived(tx, m, id);
       if (!d) throw notFound('received document', id);
-      if (d.decision) throw unprocessable(`Received document ${id} was already ${d.decision} by finance`);
+      if (d.decision)
+        throw unprocessable(`Received document ${id} was already ${d.decision} by finance`).localised('received.already_decided', {
+          id,
+          decision: d.decision,
+        });
       if (body.decision === 'accepted' && d.verdict === 'rejected')
         throw unprocessable(
           `Received document ${id} was rejected by the checks (unreadable, unsafe, a duplicate or without a payment basis) and cannot be accepted for payment`,
-        );
+        ).localised('received.rejected_by_checks', { id });
       if (body.decision === 'accepted' && d.payment_basis_id !== null) {
         const reference = await store.lockBasis(tx, m, d.payment_basis_id);
         if (await store.basisSettled(tx, m, d.payment_basis_id, d.document_type))
-          throw unprocessable(`Payment basis ${reference} is already invoiced by another document that is ready for payment`);
+          throw unprocessable(`Payment basis ${reference} is already invoiced by another document that is ready for payment`).localised(
+            'received.basis_taken',
+            { reference },
+          );
       }
       await store.decide(tx, m, id, body.decision, body.note, who.principal.actor);
       const municipality = await store.municipality(tx, m);

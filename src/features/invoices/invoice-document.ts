@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { CATEGORIES } from '../../http/common-schemas.js';
+import { text, type LocalisedText } from '../../shared/errors.js';
 import { roundMoney } from '../../shared/money.js';
 import { formatAddress } from '../providers/postal-address.js';
 import { paymentMeansOf } from './payment-means.js';
@@ -151,29 +152,56 @@ export function endpointOf(country: Country, p: Pick<PartyData, 'electronicAddre
 export function missingMasterData(
   input: Pick<DocumentInput, 'country' | 'buyer' | 'seller' | 'vat' | 'profile' | 'buyerReference'>,
 ): string[] {
-  const out: string[] = [];
+  return missingMasterDataTexts(input).map((t) => t.message);
+}
+
+/** missingMasterData with each item's catalogue message, so a refusal can say it in the reader's language. */
+export function missingMasterDataTexts(
+  input: Pick<DocumentInput, 'country' | 'buyer' | 'seller' | 'vat' | 'profile' | 'buyerReference'>,
+): LocalisedText[] {
+  const out: LocalisedText[] = [];
   const internal = input.profile === 'internal';
-  const number = input.country === 'DK' ? 'CVR number (8 digits)' : 'organisationsnummer (10 digits)';
-  const party = (who: string, p: PartyData) => {
-    if (!p.name?.trim()) out.push(`${who} has no name`);
+  const dk = input.country === 'DK';
+  const number = dk ? 'CVR number (8 digits)' : 'organisationsnummer (10 digits)';
+  const party = (who: LocalisedText, p: PartyData) => {
+    if (!p.name?.trim()) out.push(text(`${who.message} has no name`, 'masterdata.no_name', { who }));
     if (internal) return;
     const a = p.postal;
     const missing = [!a?.streetName && 'street', !a?.postalZone && 'postcode', !a?.cityName && 'city'].filter(Boolean);
-    if (missing.length) out.push(`${who} has no ${missing.join(', ')} in its postal address`);
-    if (!legalIdOf(input.country, p.companyNumber)) out.push(`${who} has no valid ${number}`);
-    if (!endpointOf(input.country, p)) out.push(`${who} has no electronic address (EAN/GLN or Peppol id)`);
+    if (missing.length)
+      out.push(
+        text(`${who.message} has no ${missing.join(', ')} in its postal address`, 'masterdata.no_postal', {
+          who,
+          parts: missing.join(', '),
+        }),
+      );
+    if (!legalIdOf(input.country, p.companyNumber))
+      out.push(text(`${who.message} has no valid ${number}`, dk ? 'masterdata.no_cvr' : 'masterdata.no_orgnr', { who }));
+    if (!endpointOf(input.country, p))
+      out.push(text(`${who.message} has no electronic address (EAN/GLN or Peppol id)`, 'masterdata.no_endpoint', { who }));
   };
-  party('the municipality', input.buyer);
-  const seller = `provider ${input.seller.ref ?? input.seller.name}`;
+  party(text('the municipality', 'masterdata.the_municipality'), input.buyer);
+  const ref = input.seller.ref ?? input.seller.name;
+  const seller = text(`provider ${ref}`, 'masterdata.provider', { ref });
   party(seller, input.seller);
   if (internal) return out;
   if (input.buyerReference !== undefined && !input.buyerReference?.trim())
-    out.push("the municipality's buyer reference (its own reference on invoices, a setting) is not set");
-  const taxed = input.vat.some((v) => new Decimal(v.percent).gt(0));
-  if (taxed && input.seller.vatStatus !== 'registered') out.push(`${seller} is not registered for VAT but the settlement charges VAT`);
-  if (input.seller.bankAccount?.trim() && !paymentMeansOf(input.country, input.seller.bankAccount)) {
     out.push(
-      `${seller}'s bank account ${input.seller.bankAccount} is not understood (${input.country === 'DK' ? 'an IBAN or reg.nr. and account number' : 'an IBAN, a bankgiro or a plusgiro number'})`,
+      text("the municipality's buyer reference (its own reference on invoices, a setting) is not set", 'masterdata.no_buyer_reference'),
+    );
+  const taxed = input.vat.some((v) => new Decimal(v.percent).gt(0));
+  if (taxed && input.seller.vatStatus !== 'registered')
+    out.push(
+      text(`${seller.message} is not registered for VAT but the settlement charges VAT`, 'masterdata.not_vat_registered', { who: seller }),
+    );
+  if (input.seller.bankAccount?.trim() && !paymentMeansOf(input.country, input.seller.bankAccount)) {
+    const account = input.seller.bankAccount;
+    out.push(
+      text(
+        `${seller.message}'s bank account ${account} is not understood (${dk ? 'an IBAN or reg.nr. and account number' : 'an IBAN, a bankgiro or a plusgiro number'})`,
+        dk ? 'masterdata.bank_account_dk' : 'masterdata.bank_account_se',
+        { who: seller, account },
+      ),
     );
   }
   return out;

@@ -1,14 +1,14 @@
 import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import { forbidden, notFound, unprocessable } from '../../shared/errors.js';
+import { forbidden, notFound, text, unprocessable, type LocalisedText } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import { mayWrite, scopeOf, type Acting } from '../auth/auth-types.js';
 import { recalcStore } from '../price-recalculation/recalc-store.js';
 import {
   buildInvoiceDocument,
   DocumentError,
-  missingMasterData,
+  missingMasterDataTexts,
   type LineData,
   type PartyData,
   type SettlementData,
@@ -51,20 +51,22 @@ const partyOf = (r: Record<string, any>): PartyData => ({
  * invoicing mode (or the municipality's) decides: self-billing needs the provider's recorded
  * agreement, and a provider on payment basis invoices the municipality itself.
  */
-function profileOf(what: string, municipality: Record<string, any>, provider: Record<string, any>): DocumentProfile {
+const adjustmentWhat = (id: number) => text(`Price adjustment ${id}`, 'invoice.what_adjustment', { id });
+
+function profileOf(what: LocalisedText, municipality: Record<string, any>, provider: Record<string, any>): DocumentProfile {
   if (provider.in_house && !municipality.invoice_in_house_provider) return 'internal';
   const mode = provider.invoicing_mode ?? municipality.invoicing_mode;
   if (mode === 'payment_basis') {
     throw unprocessable(
-      `${what}: provider ${provider.ref} invoices the municipality itself (invoicing mode payment basis); send it the payment basis instead`,
+      `${what.message}: provider ${provider.ref} invoices the municipality itself (invoicing mode payment basis); send it the payment basis instead`,
       { invoicingMode: 'payment_basis' },
-    );
+    ).localised('invoice.payment_basis_mode', { what, provider: provider.ref });
   }
   if (!provider.self_billing_agreed_on) {
     throw unprocessable(
-      `${what} cannot be self-billed: provider ${provider.ref} has no self-billing agreement recorded (selfBillingAgreedOn)`,
+      `${what.message} cannot be self-billed: provider ${provider.ref} has no self-billing agreement recorded (selfBillingAgreedOn)`,
       { missing: ['self-billing agreement'] },
-    );
+    ).localised('invoice.no_self_billing_agreement', { what, provider: provider.ref });
   }
   return 'self_billing';
 }
@@ -161,27 +163,33 @@ export class InvoicesService {
       const existing = await invoicesStore.getBySettlement(tx, m, settlementId);
       if (existing) return { invoice: strip(existing), created: false };
       if (s.status !== 'approved')
-        throw unprocessable(`Settlement ${settlementId} is ${s.status}; only an approved settlement can be invoiced`);
+        throw unprocessable(`Settlement ${settlementId} is ${s.status}; only an approved settlement can be invoiced`).localised(
+          'invoice.settlement_not_approved',
+          { id: settlementId, status: s.status },
+        );
 
       let kind: InvoiceKind = 'invoice';
       let corrected: InvoiceDetail | undefined;
       const total = new Decimal(s.totalInclVat);
       if (s.kind === 'regular') {
         if (total.isNegative())
-          throw unprocessable(`Settlement ${settlementId} has a negative total; only a correction can produce a credit note`);
+          throw unprocessable(`Settlement ${settlementId} has a negative total; only a correction can produce a credit note`).localised(
+            'invoice.negative_total',
+            { id: settlementId },
+          );
       } else {
         corrected = await invoicesStore.getBySettlement(tx, m, s.correctsId!);
         if (!corrected)
           throw unprocessable(
             `Settlement ${settlementId} corrects settlement ${s.correctsId}, which has no invoice yet: invoice that first`,
-          );
+          ).localised('invoice.corrected_not_invoiced', { id: settlementId, corrected: s.correctsId! });
         kind = total.isNegative() ? 'credit_note' : 'supplementary_invoice';
       }
 
       await this.issueIn(tx, who, {
         kind,
         source: s,
-        what: `Settlement ${settlementId}`,
+        what: text(`Settlement ${settlementId}`, 'invoice.what_settlement', { id: settlementId }),
         providerId: s.providerId,
         settlementId,
         lines: await invoicesStore.settlementLines(tx, m, settlementId),
@@ -210,20 +218,23 @@ export class InvoicesService {
       const existing = await invoicesStore.getByAdjustment(tx, m, adjustmentId);
       if (existing) return { invoice: strip(existing), created: false };
       if (a.status !== 'approved')
-        throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`);
+        throw unprocessable(`Price adjustment ${adjustmentId} belongs to a recalculation that is not approved yet`).localised(
+          'adjustment.not_approved',
+          { id: adjustmentId },
+        );
       const total = new Decimal(a.totalInclVat);
-      if (total.isZero()) throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`);
+      if (total.isZero())
+        throw unprocessable(`Price adjustment ${adjustmentId} amounts to 0.00: there is nothing to invoice or credit`).localised(
+          'adjustment.zero',
+          { id: adjustmentId },
+        );
       // The mode first: a provider on payment basis has no invoice of ours to refer to.
-      profileOf(
-        `Price adjustment ${adjustmentId}`,
-        await invoicesStore.municipality(tx, m),
-        await invoicesStore.provider(tx, m, a.providerId),
-      );
+      profileOf(adjustmentWhat(adjustmentId), await invoicesStore.municipality(tx, m), await invoicesStore.provider(tx, m, a.providerId));
       const corrected = await invoicesStore.lastInvoiceOfYear(tx, m, a.providerId, a.year);
       if (!corrected)
         throw unprocessable(
           `Price adjustment ${adjustmentId}: the provider has no invoice for ${a.year} to refer to; invoice its settlements first`,
-        );
+        ).localised('adjustment.no_invoice_of_year', { id: adjustmentId, year: a.year });
       const vat = [];
       for (const g of a.vatGroups) {
         const exemptionReason = new Decimal(g.percent).isZero()
@@ -244,7 +255,7 @@ export class InvoicesService {
           vat: a.vat,
           totalInclVat: a.totalInclVat,
         },
-        what: `Price adjustment ${adjustmentId}`,
+        what: adjustmentWhat(adjustmentId),
         providerId: a.providerId,
         adjustment: { id: a.id, recalculationId: a.recalculationId, year: a.year },
         lines: a.lines.map((l) => ({
@@ -283,7 +294,7 @@ export class InvoicesService {
     o: {
       kind: InvoiceKind;
       source: SettlementData;
-      what: string;
+      what: LocalisedText;
       providerId: number;
       settlementId?: number;
       adjustment?: AdjustmentSource;
@@ -321,13 +332,18 @@ export class InvoicesService {
       corrects: o.corrected ? { number: o.corrected.number, issueDate: o.corrected.issueDate } : null,
       adjustment: o.adjustment ?? null,
     };
-    const missing = missingMasterData(input);
-    if (missing.length) throw unprocessable(`${o.what} cannot be invoiced, master data is missing: ${missing.join('; ')}`, { missing });
+    const missingTexts = missingMasterDataTexts(input);
+    const missing = missingTexts.map((t) => t.message);
+    if (missing.length)
+      throw unprocessable(`${o.what.message} cannot be invoiced, master data is missing: ${missing.join('; ')}`, { missing }).localised(
+        'invoice.master_data_missing',
+        { what: o.what, missing: missingTexts },
+      );
     let document;
     try {
       document = buildInvoiceDocument(input);
     } catch (e) {
-      if (e instanceof DocumentError) throw unprocessable(`${o.what} does not reconcile: ${e.message}`, { issues: e.issues });
+      if (e instanceof DocumentError) throw unprocessable(`${o.what.message} does not reconcile: ${e.message}`, { issues: e.issues });
       throw e;
     }
     // The number is taken last, after every check, and inside the transaction that uses it.

@@ -57,7 +57,10 @@ export interface ModelsImportResult {
 /** Imports a models file entry by entry (each entry in its own transactions, through the models service). */
 export async function importModels(services: Services, who: Acting, json: unknown): Promise<ModelsImportResult> {
   const list = Array.isArray(json) ? json : json && typeof json === 'object' && 'models' in json ? json.models : null;
-  if (!Array.isArray(list)) throw badRequest('Expected a JSON array of models, or an object {"models": [ ... ]}');
+  if (!Array.isArray(list))
+    throw badRequest('Expected a JSON array of models, or an object {"models": [ ... ]}').localised('models.expected_array', {
+      wrapper: '{"models": [ ... ]}',
+    });
   const m = who.principal.municipalityId;
   const result: ModelsImportResult = { totalRows: list.length, accepted: 0, unchanged: 0, assigned: 0, rejected: [] };
   const providers = new Map<string, number>(

@@ -106,7 +106,10 @@ export class ModelsService {
       }
       const version = input.version ?? (await modelsStore.nextVersion(tx, m, input.name));
       if (await modelsStore.byName(tx, m, input.name, version))
-        throw conflict(`model ${input.name} version ${version} already exists; models are never edited, add a new version`);
+        throw conflict(`model ${input.name} version ${version} already exists; models are never edited, add a new version`).localised(
+          'model.version_exists',
+          { name: input.name, version },
+        );
       const id = await modelsStore.insert(tx, m, {
         name: input.name,
         version,
@@ -139,7 +142,9 @@ export class ModelsService {
     return this.db.transaction(async (tx) => {
       if (!(await modelsStore.get(tx, m, modelId))) throw notFound('model', modelId);
       if (providerId !== null && !(await tx('providers').where({ municipality_id: m, id: providerId }).first('id'))) {
-        throw unprocessable(`provider ${providerId} does not exist`, { field: 'providerId' });
+        throw unprocessable(`provider ${providerId} does not exist`, { field: 'providerId' }).localised('model.provider_missing', {
+          id: providerId,
+        });
       }
       await refuseOverlap(tx, m, providerId, input.validFrom, validTo, null);
       const id = await modelsStore.insertAssignment(tx, m, {
@@ -171,7 +176,12 @@ export class ModelsService {
       const before = await modelsStore.getAssignment(tx, scope, id);
       if (!before) throw notFound('model assignment', id);
       if (patch.validTo !== null && patch.validTo <= before.validFrom)
-        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' });
+        throw unprocessable(`validTo must be after validFrom (${before.validFrom})`, { field: 'validTo' }).localised(
+          'dates.valid_to_after',
+          {
+            from: before.validFrom,
+          },
+        );
       await refuseOverlap(tx, m, before.providerId, before.validFrom, patch.validTo, id);
       await modelsStore.setAssignmentEnd(tx, m, id, patch.validTo);
       const after = (await modelsStore.getAssignment(tx, scope, id))!;
@@ -204,6 +214,12 @@ async function refuseOverlap(
       `${providerId === null ? 'the assignment for all providers' : `the assignment for provider ${providerId}`} would overlap assignment ${other.id} ` +
         `(model ${other.modelName}@${other.modelVersion}, [${other.validFrom}, ${other.validTo ?? 'open'})); close that one first`,
       { overlapsWith: other.id },
-    );
+    ).localised(providerId === null ? 'model.assignment_overlap_all' : 'model.assignment_overlap', {
+      ...(providerId === null ? {} : { provider: providerId }),
+      other: other.id,
+      model: `${other.modelName}@${other.modelVersion}`,
+      from: other.validFrom,
+      to: other.validTo ?? 'open',
+    });
   }
 }

@@ -63,7 +63,7 @@ export class MunicipalitiesService {
   async create(actor: string, input: MunicipalityCreate): Promise<Municipality> {
     return this.db.transaction(async (tx) => {
       if (await tx('municipalities').where({ code: input.code }).first('id')) {
-        throw conflict(`Municipality ${input.code} already exists`);
+        throw conflict(`Municipality ${input.code} already exists`).localised('municipality.exists', { code: input.code });
       }
       const d = COUNTRY_DEFAULTS[input.country];
       const [row] = await tx('municipalities')

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { Knex } from 'knex';
 import { csvDocument } from '../../shared/csv-writer.js';
-import { forbidden, unprocessable } from '../../shared/errors.js';
+import { forbidden, text, unprocessable } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { Acting } from '../auth/auth-types.js';
 import { parsePeriod } from '../settlements/settlement-period.js';
@@ -108,7 +108,9 @@ export class PostingService {
       )
     ).rows[0];
     if (totals.n === 0)
-      throw unprocessable(`No approved settlement for ${period.period}: approve the month's settlements first`, { period: period.period });
+      throw unprocessable(`No approved settlement for ${period.period}: approve the month's settlements first`, {
+        period: period.period,
+      }).localised('posting.no_approved', { period: period.period });
     const lines = (
       await this.db.raw(
         `select p.ref, p.name, p.kind, x.category, sum(x.amount) as amount, array_agg(distinct s.id order by s.id) as ids
@@ -130,8 +132,14 @@ export class PostingService {
     const accounts = new Map((await this.accounts(who)).accounts.map((a) => [`${a.category}|${a.providerKind}`, a.account]));
     const missing = [...new Set(lines.filter((l) => !accounts.has(`${l.category}|${l.kind}`)).map((l) => `${l.category} × ${l.kind}`))];
     if (missing.length > 0) {
+      const pairs = missing.map((s) => ({ category: s.split(' × ')[0]!, providerKind: s.split(' × ')[1]! }));
       throw unprocessable(`No account is set for ${missing.join(', ')} (category × provider kind): set it in the posting accounts`, {
-        missing: missing.map((s) => ({ category: s.split(' × ')[0], providerKind: s.split(' × ')[1] })),
+        missing: pairs,
+      }).localised('posting.no_account', {
+        pairs: {
+          items: pairs.map((x, i) => text(missing[i]!, 'posting.pair', { category: x.category, kind: x.providerKind })),
+          separator: ', ',
+        },
       });
     }
     const postings: Posting[] = lines.map((l) => ({

@@ -198,8 +198,17 @@ const records = (text: string, what: string, expected: string) =>
 function columnsOf<K extends string>(head: string[], names: Record<string, K>, expected: string, required: readonly K[]) {
   const columns = head.map((h) => names[norm(h)] ?? null);
   const unknown = head.filter((_, i) => columns[i] === null);
-  if (unknown.length) throw badRequest(`Unknown columns: ${unknown.join(', ')} (expected ${expected})`);
-  for (const r of required) if (!columns.includes(r)) throw badRequest(`The column "${r}" is missing (expected ${expected})`);
+  if (unknown.length)
+    throw badRequest(`Unknown columns: ${unknown.join(', ')} (expected ${expected})`).localised('import.unknown_columns', {
+      columns: unknown.join(', '),
+      expected,
+    });
+  for (const r of required)
+    if (!columns.includes(r))
+      throw badRequest(`The column "${r}" is missing (expected ${expected})`).localised('import.missing_column_expected', {
+        column: r,
+        expected,
+      });
   return (record: string[], field: K) => {
     const i = columns.indexOf(field);
     return i < 0 ? '' : (record[i] ?? '').trim();

@@ -169,14 +169,21 @@ export class PriceRecalculationService {
     if (kind === null)
       throw unprocessable('no provider kind is marked in-house (the municipality’s own provision): mark one under /api/provider-kinds', {
         missing: ['in-house provider kind'],
-      });
+      }).localised('recalc.no_in_house_kind');
     const q = db('providers').where({ municipality_id: m, kind }).select('id');
     if (providerId !== undefined) q.andWhere('id', providerId);
     const rows = await q;
     if (providerId !== undefined && rows.length === 0)
-      throw unprocessable(`provider ${providerId} is not a municipal provider of this municipality`);
+      throw unprocessable(`provider ${providerId} is not a municipal provider of this municipality`).localised(
+        'recalc.not_municipal_provider',
+        {
+          id: providerId,
+        },
+      );
     if (rows.length !== 1)
-      throw unprocessable(`the municipality has ${rows.length} municipal providers: name the one the cost statement is for (providerId)`);
+      throw unprocessable(
+        `the municipality has ${rows.length} municipal providers: name the one the cost statement is for (providerId)`,
+      ).localised('recalc.municipal_providers', { count: rows.length });
     return rows[0].id;
   }
 
@@ -186,7 +193,7 @@ export class PriceRecalculationService {
     if (cats.length === 0)
       throw unprocessable(
         `no price list with municipal hourly rates is in force on ${year}-01-01 to take the price categories from: give the categories`,
-      );
+      ).localised('recalc.no_municipal_rates', { year });
     return cats;
   }
 
@@ -239,7 +246,13 @@ export class PriceRecalculationService {
           issues.push({ path: 'hours', message: `hoursSource is entered, but category ${k.code} has no delivered hours` });
       }
     }
-    if (issues.length) throw unprocessable(`the cost statement has ${issues.length} problem(s); nothing was saved`, { issues });
+    if (issues.length)
+      throw unprocessable(`the cost statement has ${issues.length} problem(s); nothing was saved`, { issues }).localised(
+        'recalc.statement_problems',
+        {
+          count: issues.length,
+        },
+      );
   }
 
   private async writeStatement(
@@ -254,11 +267,14 @@ export class PriceRecalculationService {
       if (existing?.frozenAt)
         throw conflict(
           `the cost statement of ${year} was used by an approved recalculation (${existing.frozenAt}) and can no longer change`,
-        );
+        ).localised('recalc.statement_frozen', { year, at: String(existing.frozenAt) });
       const content = await build(tx, existing);
       content.span ??= existing ? { from: existing.periodFrom, to: existing.periodTo } : null;
       if (content.span && (content.span.from < `${year}-01-01` || content.span.to > `${year + 1}-01-01`))
-        throw unprocessable(`the span [${content.span.from}, ${content.span.to}) is not within ${year}`, { field: 'span' });
+        throw unprocessable(`the span [${content.span.from}, ${content.span.to}) is not within ${year}`, { field: 'span' }).localised(
+          'recalc.span_outside_year',
+          { from: content.span.from, to: content.span.to, year },
+        );
       this.checkStatement(content);
       const before = existing ? await this.statementOut(tx, m, existing) : null;
       await recalcStore.replaceStatement(tx, m, year, existing?.id ?? null, content, who.principal.actor);
@@ -328,7 +344,10 @@ export class PriceRecalculationService {
           csv,
           categories.map((c) => c.code),
         );
-        if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
+        if (errors.length)
+          throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors }).localised('import.row_errors', {
+            count: errors.length,
+          });
         return {
           providerId: existing?.providerId ?? (await this.municipalProvider(tx, m, undefined)),
           hoursSource: existing?.hoursSource ?? 'visits',
@@ -353,13 +372,22 @@ export class PriceRecalculationService {
       who,
       year,
       async (tx, existing) => {
-        if (!existing) throw unprocessable(`there is no cost statement for ${year} yet: import its cost lines first`);
+        if (!existing)
+          throw unprocessable(`there is no cost statement for ${year} yet: import its cost lines first`).localised(
+            'recalc.no_statement_yet',
+            {
+              year,
+            },
+          );
         const current = await recalcStore.statementContent(tx, m, existing.id);
         const { hours, errors } = parseHoursCsv(
           csv,
           current.categories.map((c) => c.code),
         );
-        if (errors.length) throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors });
+        if (errors.length)
+          throw unprocessable(`${errors.length} row error(s); nothing was imported`, { rejected: errors }).localised('import.row_errors', {
+            count: errors.length,
+          });
         const rows: EnteredHoursRow[] = hours.map((h: EnteredHours) => ({
           categoryCode: h.code,
           deliveredHours: h.deliveredHours,
@@ -404,7 +432,11 @@ export class PriceRecalculationService {
     } else {
       hours = hourly.map((k) => {
         const h = entered.get(k.code);
-        if (!h?.deliveredHours) throw unprocessable(`the cost statement of ${year} has entered hours, but none for category ${k.code}`);
+        if (!h?.deliveredHours)
+          throw unprocessable(`the cost statement of ${year} has entered hours, but none for category ${k.code}`).localised(
+            'recalc.no_hours_for_category',
+            { year, code: k.code },
+          );
         return {
           code: k.code,
           deliveredHours: h.deliveredHours,
@@ -454,9 +486,13 @@ export class PriceRecalculationService {
     if (!s)
       throw unprocessable(
         `there is no cost statement for ${year}${from ? ` from ${from}` : ''}: import the municipal provider's costs first`,
-      );
+      ).localised(from ? 'recalc.no_statement_from' : 'recalc.no_statement', from ? { year, from } : { year });
     const existing = await recalcStore.recalcOfStatement(tx, m, s.id, true);
-    if (existing?.status === 'approved') throw conflict(`the recalculation of ${year} (${existing.id}) is approved and final`);
+    if (existing?.status === 'approved')
+      throw conflict(`the recalculation of ${year} (${existing.id}) is approved and final`).localised('recalc.final', {
+        year,
+        id: existing.id,
+      });
     const input = await this.inputOf(tx, m, year, s);
     const fingerprint = sha(JSON.stringify(input));
     if (existing && existing.fingerprint === fingerprint && existing.costStatementId === s.id)
@@ -581,13 +617,14 @@ export class PriceRecalculationService {
     const m = who.principal.municipalityId;
     await this.db.transaction(async (tx) => {
       const r = await this.row(tx, who, id, true);
-      if (r.status !== 'draft') throw conflict(`price recalculation ${id} is already ${r.status}`);
+      if (r.status !== 'draft')
+        throw conflict(`price recalculation ${id} is already ${r.status}`).localised('recalc.already', { id, status: r.status });
       const s = await recalcStore.statementById(tx, m, r.costStatementId);
       const input = s && (await this.inputOf(tx, m, r.year, s));
       if (!s || sha(JSON.stringify(input)) !== r.fingerprint) {
         throw conflict(
           `the inputs of price recalculation ${id} changed since it was computed (${r.computedAt}): run it again before approving`,
-        );
+        ).localised('recalc.inputs_changed', { id, at: String(r.computedAt) });
       }
       const listId = await this.proposePriceList(tx, who, r);
       await recalcStore.approve(tx, m, id, who.principal.actor, listId);
@@ -607,7 +644,10 @@ export class PriceRecalculationService {
     // The prices apply from the end of the span: 1 January of the next year for a whole-year recalculation.
     const lastDay = DateTime.fromISO(r.periodTo).minus({ days: 1 }).toISODate()!;
     const base = (await pricesStore.inForce(tx, m, lastDay)) ?? (await pricesStore.inForce(tx, m, r.periodFrom));
-    if (!base) throw unprocessable(`no price list is in force in ${r.year} to base the new version on`);
+    if (!base)
+      throw unprocessable(`no price list is in force in ${r.year} to base the new version on`).localised('recalc.no_base_list', {
+        year: r.year,
+      });
     const price = new Map<string, string>();
     for (const c of r.result.categories) for (const b of c.timeBands) price.set(`${c.priceGroup}|${b}`, c.price);
     const rates = base.rates.map((x) => {
@@ -660,11 +700,17 @@ export class PriceRecalculationService {
     const m = who.principal.municipalityId;
     await this.db.transaction(async (tx) => {
       const r = await this.row(tx, who, id, true);
-      if (r.status !== 'approved' || r.proposedPriceListId === null) throw conflict(`price recalculation ${id} is not approved yet`);
-      if (r.adoptedAt) throw conflict(`the prices of recalculation ${id} were adopted on ${r.adoptedAt}`);
+      if (r.status !== 'approved' || r.proposedPriceListId === null)
+        throw conflict(`price recalculation ${id} is not approved yet`).localised('recalc.not_approved', { id });
+      if (r.adoptedAt)
+        throw conflict(`the prices of recalculation ${id} were adopted on ${r.adoptedAt}`).localised('recalc.adopted', {
+          id,
+          at: String(r.adoptedAt),
+        });
       const list = await pricesStore.get(tx, m, r.proposedPriceListId, true);
       if (!list) throw notFound('price list', r.proposedPriceListId);
-      if (list.status !== 'proposed') throw conflict(`price list ${list.id} is already ${list.status}`);
+      if (list.status !== 'proposed')
+        throw conflict(`price list ${list.id} is already ${list.status}`).localised('prices.already', { id: list.id, status: list.status });
       const open = await pricesStore.overlappingInForce(tx, m, list.validFrom, list.validTo, list.id);
       if (open && open.validTo === null && open.validFrom < list.validFrom) {
         await pricesStore.update(tx, m, open.id, { validTo: list.validFrom });
@@ -679,7 +725,14 @@ export class PriceRecalculationService {
         throw conflict(
           `price list ${list.id} would overlap ${still.status} price list ${still.id} "${still.label}" [${still.validFrom}, ${still.validTo ?? 'open'}): close that one first`,
           { overlapsWith: still.id },
-        );
+        ).localised('prices.would_overlap', {
+          id: list.id,
+          status: still.status,
+          other: still.id,
+          label: still.label,
+          from: still.validFrom,
+          to: still.validTo ?? 'open',
+        });
       await pricesStore.update(tx, m, list.id, { status: 'recalculated' });
       await recalcStore.setAdopted(tx, m, id, who.principal.actor);
       await this.audit(tx, who, 'adopt', 'price_list', list.id, {
@@ -700,7 +753,10 @@ export class PriceRecalculationService {
   async issueDocuments(who: Acting, id: number): Promise<IssuedDocuments> {
     const r = await this.row(this.db, who, id);
     if (r.status !== 'approved')
-      throw unprocessable(`price recalculation ${id} is a draft: finance approves it before its adjustments are invoiced`);
+      throw unprocessable(`price recalculation ${id} is a draft: finance approves it before its adjustments are invoiced`).localised(
+        'recalc.draft_not_invoiced',
+        { id },
+      );
     const { items } = await recalcStore.adjustments(this.db, scopeOf(who.principal), { recalculationId: id });
     const out: IssuedDocuments['items'] = [];
     for (const a of items) {

@@ -76,7 +76,14 @@ async function refuseOverlap(tx: Knex.Transaction, m: number, id: number | null,
       `${id === null ? 'the new price list' : `price list ${id}`} would overlap ${other.status} price list ${other.id} "${other.label}" ` +
         `[${other.validFrom}, ${other.validTo ?? 'open'}); only one adopted price list may be in force on a date — close the other one first`,
       { overlapsWith: other.id },
-    );
+    ).localised(id === null ? 'prices.overlap_new' : 'prices.overlap', {
+      ...(id === null ? {} : { id }),
+      status: other.status,
+      other: other.id,
+      label: other.label,
+      from: other.validFrom,
+      to: other.validTo ?? 'open',
+    });
   }
 }
 
@@ -129,7 +136,12 @@ export class PricesService {
       if (locked.usedAt) refuseChangeOfUsed(locked, patch);
       const validTo = patch.validTo === undefined ? locked.validTo : patch.validTo;
       if (validTo !== null && validTo <= locked.validFrom) {
-        throw unprocessable(`validTo must be after validFrom (${locked.validFrom})`, { field: 'validTo' });
+        throw unprocessable(`validTo must be after validFrom (${locked.validFrom})`, { field: 'validTo' }).localised(
+          'dates.valid_to_after',
+          {
+            from: locked.validFrom,
+          },
+        );
       }
       if (patch.validTo !== undefined) await refuseOverlap(tx, m, id, locked.status, locked.validFrom, validTo);
       const before = await withRates(tx, m, id);
@@ -154,7 +166,8 @@ export class PricesService {
     return this.db.transaction(async (tx) => {
       const before = await pricesStore.get(tx, m, id, true);
       if (!before) throw notFound('price list', id);
-      if (before.status !== 'proposed') throw conflict(`price list ${id} is already ${before.status}`);
+      if (before.status !== 'proposed')
+        throw conflict(`price list ${id} is already ${before.status}`).localised('prices.already', { id, status: before.status });
       await refuseOverlap(tx, m, id, 'adopted', before.validFrom, before.validTo);
       await pricesStore.update(tx, m, id, { status: 'adopted' });
       const after = await withRates(tx, m, id);
@@ -175,7 +188,13 @@ export class PricesService {
       const locked = await pricesStore.get(tx, m, id, true);
       if (!locked) throw notFound('price list', id);
       if (locked.usedAt) {
-        throw conflict(`price list ${id} has been used by a settlement (${locked.usedAt}) and cannot be deleted`);
+        throw conflict(`price list ${id} has been used by a settlement (${locked.usedAt}) and cannot be deleted`).localised(
+          'prices.used_delete',
+          {
+            id,
+            at: String(locked.usedAt),
+          },
+        );
       }
       const before = await withRates(tx, m, id);
       await pricesStore.delete(tx, m, id);
@@ -192,13 +211,13 @@ function refuseChangeOfUsed(list: PriceList, patch: PriceListUpdate) {
     throw conflict(
       `price list ${list.id} has been used by a settlement (${list.usedAt}); its ${fixed.join(', ')} can no longer change — only an open validTo may be set; ${hint}`,
       { usedAt: list.usedAt, fields: fixed },
-    );
+    ).localised('prices.used_fields', { id: list.id, at: String(list.usedAt), fields: fixed.join(', ') });
   }
   if (patch.validTo !== undefined && list.validTo !== null && patch.validTo !== list.validTo) {
     throw conflict(
       `price list ${list.id} has been used by a settlement (${list.usedAt}) and already ends on ${list.validTo}; its end date can no longer change; ${hint}`,
       { usedAt: list.usedAt, fields: ['validTo'] },
-    );
+    ).localised('prices.used_end', { id: list.id, at: String(list.usedAt), to: list.validTo });
   }
 }
 
@@ -211,7 +230,12 @@ export async function markUsed(tx: Knex.Transaction, municipalityId: number, pri
   const before = await pricesStore.get(tx, municipalityId, priceListId, true);
   if (!before) throw notFound('price list', priceListId);
   if (before.status === 'proposed') {
-    throw unprocessable(`price list ${priceListId} is only proposed; adopt it before a settlement uses it`);
+    throw unprocessable(`price list ${priceListId} is only proposed; adopt it before a settlement uses it`).localised(
+      'prices.only_proposed',
+      {
+        id: priceListId,
+      },
+    );
   }
   if (before.usedAt) return before;
   await pricesStore.setUsed(tx, municipalityId, priceListId);

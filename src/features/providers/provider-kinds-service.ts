@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { conflict, notFound, unprocessable } from '../../shared/errors.js';
+import { conflict, notFound, text, unprocessable } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { Acting } from '../auth/auth-types.js';
 import type { ProviderKindCreate, ProviderKindOut, ProviderKindUpdate } from './provider-kinds-schemas.js';
@@ -28,7 +28,9 @@ export class ProviderKindsService {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
       if (await providerKindsStore.get(tx, m, input.code))
-        throw conflict(`provider kind ${input.code} exists already`, { field: 'code', code: input.code });
+        throw conflict(`provider kind ${input.code} exists already`, { field: 'code', code: input.code }).localised('kind.exists', {
+          code: input.code,
+        });
       if (input.inHouse) await this.refuseSecondInHouse(tx, m, input.code);
       await providerKindsStore.insert(tx, m, input);
       const created = (await providerKindsStore.get(tx, m, input.code))!;
@@ -60,11 +62,21 @@ export class ProviderKindsService {
       const u = before.inUse;
       if (u.providers > 0 || u.priceLists.length > 0 || u.models.length > 0) {
         const parts = [
-          u.providers > 0 ? `${u.providers} provider(s)` : null,
-          u.priceLists.length > 0 ? `price list(s) ${u.priceLists.join(', ')}` : null,
-          u.models.length > 0 ? `model(s) ${u.models.join(', ')}` : null,
+          u.providers > 0 ? text(`${u.providers} provider(s)`, 'kind.used_by_providers', { count: u.providers }) : null,
+          u.priceLists.length > 0
+            ? text(`price list(s) ${u.priceLists.join(', ')}`, 'kind.used_by_price_lists', {
+                count: u.priceLists.length,
+                ids: u.priceLists.join(', '),
+              })
+            : null,
+          u.models.length > 0
+            ? text(`model(s) ${u.models.join(', ')}`, 'kind.used_by_models', { count: u.models.length, names: u.models.join(', ') })
+            : null,
         ].filter((p) => p !== null);
-        throw conflict(`provider kind ${code} is in use by ${parts.join('; ')} and cannot be deleted`, { code, inUse: u });
+        throw conflict(`provider kind ${code} is in use by ${parts.map((p) => p.message).join('; ')} and cannot be deleted`, {
+          code,
+          inUse: u,
+        }).localised('kind.in_use', { code, parts });
       }
       await providerKindsStore.delete(tx, m, code);
       await this.audit(tx, who, 'delete', before, { before });
@@ -83,12 +95,16 @@ export class ProviderKindsService {
           unknown,
           known: [...known].sort(),
         },
-      );
+      ).localised('kind.unknown', { count: unknown.length, codes: unknown.join(', ') });
   }
 
   private async refuseSecondInHouse(tx: Knex.Transaction, m: number, code: string) {
     const other = await providerKindsStore.inHouseCode(tx, m, code);
-    if (other) throw conflict(`provider kind ${other} is already the in-house kind; unmark it first`, { field: 'inHouse', inHouse: other });
+    if (other)
+      throw conflict(`provider kind ${other} is already the in-house kind; unmark it first`, {
+        field: 'inHouse',
+        inHouse: other,
+      }).localised('kind.second_in_house', { code: other });
   }
 
   private audit(

@@ -42,7 +42,7 @@ export class ProvidersService {
       if (!before) throw notFound('provider', id);
       const approvedTo = patch.approvedTo === undefined ? before.approvedTo : patch.approvedTo;
       if (approvedTo !== null && approvedTo <= before.approvedFrom) {
-        throw unprocessable('approvedTo must be after approvedFrom', { field: 'approvedTo' });
+        throw unprocessable('approvedTo must be after approvedFrom', { field: 'approvedTo' }).localised('provider.approved_to_after');
       }
       const after = await providersStore.update(tx, who.principal.municipalityId, id, patch);
       await appendAudit(tx, {

@@ -150,20 +150,28 @@ export async function loadRunBasis(db: Db, mi: MunicipalityInfo, p: Period): Pro
     q.andWhereNot('status', 'proposed');
   });
   if (lists.length === 0)
-    throw unprocessable(`no adopted price list is in force in ${p.period}; adopt one before settling`, { period: p.period });
-  if (lists.length > 1 || !covers(lists[0])) {
-    throw unprocessable(
-      `the price list changes within ${p.period} (${lists.map((l) => `${l.id} "${l.label}" ${span(l.valid_from, l.valid_to)}`).join(', ')}); a month is settled with one price list`,
-      { period: p.period, priceLists: lists.map((l) => l.id) },
+    throw unprocessable(`no adopted price list is in force in ${p.period}; adopt one before settling`, { period: p.period }).localised(
+      'settlement.no_price_list',
+      { period: p.period },
     );
+  if (lists.length > 1 || !covers(lists[0])) {
+    const named = lists.map((l) => `${l.id} "${l.label}" ${span(l.valid_from, l.valid_to)}`).join(', ');
+    throw unprocessable(`the price list changes within ${p.period} (${named}); a month is settled with one price list`, {
+      period: p.period,
+      priceLists: lists.map((l) => l.id),
+    }).localised('settlement.price_list_changes', { period: p.period, lists: named });
   }
   const catalogues = await overlapping('catalogue_versions');
-  if (catalogues.length === 0) throw unprocessable(`no catalogue version is in force in ${p.period}`, { period: p.period });
+  if (catalogues.length === 0)
+    throw unprocessable(`no catalogue version is in force in ${p.period}`, { period: p.period }).localised('settlement.no_catalogue', {
+      period: p.period,
+    });
   if (catalogues.length > 1 || !covers(catalogues[0])) {
-    throw unprocessable(
-      `the catalogue changes within ${p.period} (${catalogues.map((c) => `${c.id} "${c.label}" ${span(c.valid_from, c.valid_to)}`).join(', ')}); a month is settled with one catalogue`,
-      { period: p.period, catalogueVersions: catalogues.map((c) => c.id) },
-    );
+    const named = catalogues.map((c) => `${c.id} "${c.label}" ${span(c.valid_from, c.valid_to)}`).join(', ');
+    throw unprocessable(`the catalogue changes within ${p.period} (${named}); a month is settled with one catalogue`, {
+      period: p.period,
+      catalogueVersions: catalogues.map((c) => c.id),
+    }).localised('settlement.catalogue_changes', { period: p.period, versions: named });
   }
   const list = (await ratesInForce(db as Knex, mi.id, p.from))!;
   const inForce = await catalogueStore.servicesInForce(db, mi.id, p.from);
@@ -233,10 +241,12 @@ export function modelIdFor(assignments: readonly ModelAssignment[], provider: Pr
     else missing.push(d);
   }
   if (missing.length > 0) {
+    const days = missing.length === 1 ? missing[0]! : `${missing[0]} – ${missing[missing.length - 1]}`;
+    // `id: '{id}'` keeps the path's placeholder in the message; it is not a value.
     throw unprocessable(
-      `no reimbursement model is assigned to provider ${provider.ref} for ${missing.length === 1 ? missing[0] : `${missing[0]} – ${missing[missing.length - 1]}`} (${missing.length} day(s) of ${p.period}); assign one (POST /api/models/{id}/assign)`,
+      `no reimbursement model is assigned to provider ${provider.ref} for ${days} (${missing.length} day(s) of ${p.period}); assign one (POST /api/models/{id}/assign)`,
       { providerId: provider.id, period: p.period, days: missing.length },
-    );
+    ).localised('settlement.no_model', { provider: provider.ref, days, count: missing.length, period: p.period, id: '{id}' });
   }
   if (used.size > 1) {
     const list = [...used.values()].map((a) => `${a.modelName}@${a.modelVersion} ${span(a.validFrom, a.validTo)}`);
@@ -247,7 +257,7 @@ export function modelIdFor(assignments: readonly ModelAssignment[], provider: Pr
         period: p.period,
         assignments: [...used.values()].map((a) => a.id),
       },
-    );
+    ).localised('settlement.model_changes', { provider: provider.ref, period: p.period, models: list.join(', ') });
   }
   return [...used.keys()][0]!;
 }
@@ -855,4 +865,7 @@ export const periodLocked = (p: Period, refs: string[]) =>
       period: p.period,
       providers: refs,
     },
-  );
+  ).localised(refs.length === 1 ? 'period.locked.one_provider' : 'period.locked.providers', {
+    period: p.period,
+    providers: refs.join(', '),
+  });

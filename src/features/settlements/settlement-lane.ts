@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { unprocessable } from '../../shared/errors.js';
+import { text, unprocessable } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { Acting } from '../auth/auth-types.js';
 import { settleProvider } from '../reimbursement/engine.js';
@@ -34,10 +34,23 @@ export interface LaneJob {
 /** An engine failure (e.g. a rate missing from the price list) as a 422 that names the provider. */
 export function engineFailure(err: unknown, provider: ProviderInfo, model: { name: string; version: number }): unknown {
   if (!(err instanceof ReimbursementInputError)) return err;
-  return unprocessable(`provider ${provider.ref} cannot be settled under model ${model.name}@${model.version}: ${err.message}`, {
+  const refused = unprocessable(`provider ${provider.ref} cannot be settled under model ${model.name}@${model.version}: ${err.message}`, {
     providerId: provider.id,
     issues: err.issues,
   });
+  // A missing rate is the refusal finance meets most (a price list without a band); it is said in
+  // the reader's language. Other engine issues stay English as a whole rather than mix languages.
+  const only = err.issues.length === 1 ? err.issues[0]! : null;
+  if (only?.code !== 'missing_rate') return refused;
+  const d = only.details as { priceGroup: string; timeBand: string; providerKind: string; area: string | null; unit: string };
+  const reason = text(only.message, d.area ? 'engine.missing_rate_area' : 'engine.missing_rate', {
+    unit: d.unit,
+    priceGroup: d.priceGroup,
+    band: d.timeBand,
+    kind: d.providerKind,
+    ...(d.area ? { area: d.area } : {}),
+  });
+  return refused.localised('settlement.engine_refused', { provider: provider.ref, model: `${model.name}@${model.version}`, reason });
 }
 
 /**

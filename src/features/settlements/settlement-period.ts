@@ -15,7 +15,8 @@ export const PeriodText = z
   .meta({ example: '2026-03' });
 
 export function parsePeriod(text: string): Period {
-  if (!PeriodText.safeParse(text).success) throw badRequest(`"${text}" is not a month YYYY-MM`, { field: 'period' });
+  if (!PeriodText.safeParse(text).success)
+    throw badRequest(`"${text}" is not a month YYYY-MM`, { field: 'period' }).localised('period.not_month', { text });
   const y = Number(text.slice(0, 4));
   const m = Number(text.slice(5, 7));
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;

@@ -29,7 +29,10 @@ try {
   const p = parsePeriod(data.period);
   const basis = await loadRunBasis(db, await loadMunicipality(db, m), p);
   if (basis.hash !== data.basisHash) {
-    throw conflict(`the price list, catalogue or holidays of ${p.period} changed while it was being settled; run it again`);
+    throw conflict(`the price list, catalogue or holidays of ${p.period} changed while it was being settled; run it again`).localised(
+      'settlement.basis_changed',
+      { period: p.period },
+    );
   }
   await runLane(db, basis, { who: data.who, currency: data.currency, modelIds: new Map(data.modelIds) }, next, (outcome) =>
     send({ type: 'outcome', outcome }),

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { AppError } from '../../shared/errors.js';
+import { AppError, type ErrorParams } from '../../shared/errors.js';
 import type { Acting } from '../auth/auth-types.js';
 import type { ProviderInfo } from './settlement-inputs.js';
 import type { RunOutcome } from './settlement-schemas.js';
@@ -27,17 +27,22 @@ export type FromWorker =
   { type: 'next' } | { type: 'outcome'; outcome: RunOutcome } | { type: 'failed'; error: SerializedError } | { type: 'done' };
 
 export type SerializedError =
-  | { app: true; status: number; code: string; message: string; details: unknown }
+  | { app: true; status: number; code: string; message: string; details: unknown; key?: string; params?: ErrorParams }
   | { app: false; message: string; stack: string | undefined };
 
 export function serializeError(e: unknown): SerializedError {
-  if (e instanceof AppError) return { app: true, status: e.status, code: e.code, message: e.message, details: e.details };
+  // The catalogue key travels along, so the refusal still speaks the reader's language.
+  if (e instanceof AppError)
+    return { app: true, status: e.status, code: e.code, message: e.message, details: e.details, key: e.key, params: e.params };
   const err = e instanceof Error ? e : new Error(String(e));
   return { app: false, message: err.message, stack: err.stack };
 }
 
-function deserializeError(e: SerializedError): Error {
-  if (e.app) return new AppError(e.status, e.code, e.message, e.details);
+export function deserializeError(e: SerializedError): Error {
+  if (e.app) {
+    const err = new AppError(e.status, e.code, e.message, e.details);
+    return e.key === undefined ? err : err.localised(e.key, e.params);
+  }
   const err = new Error(`settlement worker: ${e.message}`);
   if (e.stack) err.stack = `${err.message}\n(worker) ${e.stack}`;
   return err;

@@ -57,7 +57,10 @@ async function replacedDraft(
     : gone.kind === 'correction'
       ? `settlement ${gone.id} was discarded while this request waited: a run found nothing left to correct`
       : `settlement ${gone.id} was removed while this request waited`;
-  return new AppError(409, 'settlement_replaced', message, { replacedBy: now?.id ?? null });
+  return new AppError(409, 'settlement_replaced', message, { replacedBy: now?.id ?? null }).localised(
+    now ? 'settlement.replaced' : gone.kind === 'correction' ? 'settlement.discarded' : 'settlement.removed',
+    now ? { id: gone.id, now: now.id } : { id: gone.id },
+  );
 }
 
 /**
@@ -75,7 +78,10 @@ const openItemsUnconfirmed = (id: number, open: { exceptions: number; objections
 
 /** A rejection leaves the provider unpaid: it must say why (issue 19). */
 const noteRequired = () =>
-  unprocessable('a rejection needs a note that says why the exception is not paid', { field: 'note', reason: 'required for a rejection' });
+  unprocessable('a rejection needs a note that says why the exception is not paid', {
+    field: 'note',
+    reason: 'required for a rejection',
+  }).localised('exception.note_required');
 
 export interface RunProgress {
   done: number;
@@ -151,12 +157,14 @@ export class SettlementsService {
     }
     if (problems.length > 0) {
       const first = problems[0]!;
-      throw unprocessable(
+      const err = unprocessable(
         problems.length === 1 ? first.message : `${problems.length} providers cannot be settled; first: ${first.message}`,
         {
           problems: problems.map((e) => ({ message: e.message, ...(e.details as object) })),
         },
       );
+      if (problems.length > 1) throw err.localised('settlement.providers_cannot_settle', { count: problems.length, first });
+      throw first.key === undefined ? err : err.localised(first.key, first.params);
     }
     if (locked) {
       const approved = new Set(
@@ -345,7 +353,7 @@ export class SettlementsService {
   async object(who: Acting, id: number, body: ObjectionCreate): Promise<Objection> {
     const m = who.principal.municipalityId;
     if ((body.lineNo === undefined) === (body.exceptionId === undefined))
-      throw unprocessable('name exactly one of lineNo and exceptionId', { field: 'lineNo' });
+      throw unprocessable('name exactly one of lineNo and exceptionId', { field: 'lineNo' }).localised('objection.one_target');
     const scope = scopeOf(who.principal);
     const found = await settlementStore.get(this.db, scope, id);
     if (!found) throw notFound('settlement', id);
@@ -358,7 +366,7 @@ export class SettlementsService {
         throw unprocessable(`settlement ${id} is ${s.status}; only a draft settlement can be commented on or objected to`, {
           field: 'settlement',
           status: s.status,
-        });
+        }).localised('objection.not_draft', { id, status: s.status });
       let target: {
         target: 'line' | 'exception';
         lineNo: number | null;
@@ -369,7 +377,10 @@ export class SettlementsService {
       if (body.lineNo !== undefined) {
         const line = (await settlementStore.lines(tx, m, id, {}, { limit: 1, offset: 0, after: body.lineNo - 1, count: false })).items[0];
         if (!line || line.lineNo !== body.lineNo)
-          throw unprocessable(`settlement ${id} has no line ${body.lineNo}`, { field: 'lineNo', value: body.lineNo });
+          throw unprocessable(`settlement ${id} has no line ${body.lineNo}`, { field: 'lineNo', value: body.lineNo }).localised(
+            'settlement.no_line',
+            { id, lineNo: body.lineNo },
+          );
         target = {
           target: 'line',
           lineNo: line.lineNo,
@@ -380,7 +391,10 @@ export class SettlementsService {
       } else {
         const e = (await settlementStore.exceptions(tx, m, id, { id: body.exceptionId! }, { limit: 1, offset: 0 })).items[0];
         if (!e)
-          throw unprocessable(`settlement ${id} has no exception ${body.exceptionId}`, { field: 'exceptionId', value: body.exceptionId });
+          throw unprocessable(`settlement ${id} has no exception ${body.exceptionId}`, {
+            field: 'exceptionId',
+            value: body.exceptionId,
+          }).localised('settlement.no_exception', { id, exceptionId: body.exceptionId! });
         target = {
           target: 'exception',
           lineNo: null,
@@ -419,7 +433,13 @@ export class SettlementsService {
     if (!o) throw notFound('settlement objection', objectionId);
     return this.db.transaction(async (tx) => {
       const now = await objectionsStore.get(tx, scopeOf(who.principal), objectionId);
-      if (now?.status === 'answered') throw conflict(`objection ${objectionId} is already answered`, { answeredBy: now.answeredBy });
+      if (now?.status === 'answered')
+        throw conflict(`objection ${objectionId} is already answered`, { answeredBy: now.answeredBy }).localised(
+          'objection.already_answered',
+          {
+            id: objectionId,
+          },
+        );
       const answered = await objectionsStore.answer(tx, m, objectionId, answer, who.principal.actor);
       await appendAudit(tx, {
         municipalityId: m,
@@ -459,7 +479,10 @@ export class SettlementsService {
       const byId = new Map(all.map((e) => [e.id, e]));
       const missing = ids.filter((id) => !byId.has(id));
       if (missing.length > 0)
-        throw unprocessable(`settlement ${settlementId} has no exception ${missing.join(', ')}`, { field: 'exceptionIds', missing });
+        throw unprocessable(`settlement ${settlementId} has no exception ${missing.join(', ')}`, {
+          field: 'exceptionIds',
+          missing,
+        }).localised('settlement.no_exception', { id: settlementId, exceptionId: missing.join(', ') });
       const out = [];
       for (const id of ids) {
         const e = byId.get(id)!;
@@ -529,7 +552,8 @@ export class SettlementsService {
     const m = who.principal.municipalityId;
     const p = parsePeriod(period);
     await this.db.transaction(async (tx) => {
-      if (!(await settlementStore.lock(tx, m, p, who.principal.actor))) throw conflict(`${p.period} is already locked`);
+      if (!(await settlementStore.lock(tx, m, p, who.principal.actor)))
+        throw conflict(`${p.period} is already locked`).localised('period.already_locked', { period: p.period });
       await appendAudit(tx, {
         municipalityId: m,
         actor: who.principal.actor,

@@ -32,7 +32,10 @@ export class VisitsService {
   async list(who: Acting, filter: VisitFilter, page: KeysetPage) {
     const scope = scopeOf(who.principal);
     if (page.after !== undefined && !(await visitsStore.get(this.db, scope, page.after))) {
-      throw badRequest(`after: there is no visit ${page.after} to continue after`, { field: 'after', after: page.after });
+      throw badRequest(`after: there is no visit ${page.after} to continue after`, { field: 'after', after: page.after }).localised(
+        'visit.no_after',
+        { after: page.after },
+      );
     }
     return visitsStore.list(this.db, scope, filter, page);
   }
@@ -71,7 +74,7 @@ export class VisitsService {
         throw conflict(`A visit ${input.sourceSystem}/${input.externalId} already exists (id ${existing.id})`, {
           field: 'externalId',
           id: existing.id,
-        });
+        }).localised('visit.exists', { key: `${input.sourceSystem}/${input.externalId}`, id: existing.id });
       }
       const created = await visitsStore.insert(
         tx,
@@ -139,10 +142,14 @@ export class VisitsService {
     const broken = brokenRule(v);
     if (broken) throw unprocessable(broken.message, { field: broken.field });
     if (!(await visitsStore.exists(tx, 'providers', m, v.providerId))) {
-      throw unprocessable(`Provider ${v.providerId} does not exist`, { field: 'providerId' });
+      throw unprocessable(`Provider ${v.providerId} does not exist`, { field: 'providerId' }).localised('provider.missing', {
+        id: v.providerId,
+      });
     }
     if (!(await visitsStore.exists(tx, 'citizens', m, v.citizenId))) {
-      throw unprocessable(`Citizen ${v.citizenId} does not exist`, { field: 'citizenId' });
+      throw unprocessable(`Citizen ${v.citizenId} does not exist`, { field: 'citizenId' }).localised('citizen.missing', {
+        id: v.citizenId,
+      });
     }
     // The catalogue in force on the visit's local date, not its UTC date.
     const zone = await visitsStore.timeZone(tx, m);
@@ -153,7 +160,7 @@ export class VisitsService {
         field: 'serviceCodes',
         codes: missing,
         date: localDate,
-      });
+      }).localised('visit.codes_not_in_force', { codes: missing.join(', '), date: localDate });
     }
   }
 }

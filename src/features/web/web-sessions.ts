@@ -252,14 +252,16 @@ export class WebSessionService {
   ): Promise<WebUser> {
     const username = input.username.trim().toLowerCase();
     if (!USERNAME_PATTERN.test(username))
-      throw unprocessable('The username must be 3–80 characters: a–z, 0–9, . _ @ -', { field: 'username' });
+      throw unprocessable('The username must be 3–80 characters: a–z, 0–9, . _ @ -', { field: 'username' }).localised('user.username');
     if (input.password.length < MIN_PASSWORD)
-      throw unprocessable(`The password must have at least ${MIN_PASSWORD} characters`, { field: 'password' });
+      throw unprocessable(`The password must have at least ${MIN_PASSWORD} characters`, { field: 'password' }).localised('user.password', {
+        min: MIN_PASSWORD,
+      });
     if ((input.role === 'provider') !== (input.providerId !== null)) {
       throw unprocessable(
         input.role === 'provider' ? 'A provider user must name its provider' : 'Only provider users are bound to a provider',
         { field: 'providerId' },
-      );
+      ).localised(input.role === 'provider' ? 'user.provider_needs_provider' : 'user.only_provider_bound');
     }
     const m = who.principal.municipalityId;
     const passwordHash = await hashPassword(input.password);
