@@ -8,6 +8,8 @@ import { loadDemo, type DemoSummary } from '../../seeds/demo.js';
 import { DEMO_LEVEL_CITIZENS } from '../../seeds/demo-levels.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { englishIn } from '../helpers/english.js';
+import { pdfText } from '../helpers/invoice-builders.js';
 
 const t = useTestDatabase();
 const CITIZENS = 40;
@@ -263,6 +265,31 @@ describe('the demo municipality', () => {
     expect(signIn).toMatchObject({ outcome: 'opened', session: { principal: { role: 'budget_controller' } } });
     const controller = first.tokens.find((x) => x.role === 'budget_controller')!.token;
     await app.as(controller).get('/api/budgets').expect(200);
+  });
+
+  it('writes its documents in Danish: invoices, credit notes, the internal statement, payment bases and the council report hold no English word', async () => {
+    const pdfs = [
+      ...(await readdir(invoiceDir)).filter((f) => f.endsWith('.pdf')).map((f) => path.join(invoiceDir, f)),
+      ...(await readdir(reportDir)).filter((f) => f.endsWith('.pdf')).map((f) => path.join(reportDir, f)),
+    ];
+    // invoice, credit note, internal statement, payment basis and its adjustment basis, council report
+    expect(pdfs.map((f) => path.basename(f).replace(/\d+/g, '#')).sort()).toEqual([
+      '#-#.pdf',
+      '#-#.pdf',
+      'AG-#-#.pdf',
+      'AG-#-R#.pdf',
+      'I#-#.pdf',
+      'price-recalculation-#.pdf',
+    ]);
+    const found: Record<string, string[]> = {};
+    for (const f of pdfs) {
+      // A payment basis's item ids (personal_care.day.visit, retro.PH.weekend_holiday, …) are codes
+      // the provider's invoice quotes back for matching, not words.
+      const text = (await pdfText(await readFile(f))).replace(/^[A-Za-z_]+(\.[A-Za-z_0-9]+){2,3}$/gm, '');
+      const english = englishIn(text);
+      if (english.length > 0) found[path.basename(f)] = english;
+    }
+    expect(found).toEqual({});
   });
 
   it('re-running changes nothing: the imports report every row unchanged', async () => {

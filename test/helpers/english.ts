@@ -2,8 +2,8 @@
  * English words that have no place on a Danish or Swedish page or document: engine messages,
  * error pages, chart axes, codes and token ids (issue 19). Matched as whole words,
  * case-insensitive, in what the reader sees: the text of the page, titles, labels and the chart's
- * texts. Shared by the browser tests (test/e2e/language.test.ts, demo-se.test.ts) and the API
- * test of the Swedish demo (test/api/demo-se.test.ts).
+ * texts. Shared by the browser tests (test/e2e/language.test.ts, demo-language.test.ts) and the API
+ * tests of the demos (test/api/demo-se.test.ts, test/api/demo.test.ts).
  */
 export const ENGLISH = [
   'the',
