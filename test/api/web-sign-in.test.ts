@@ -138,6 +138,8 @@ describe('web interface: sign-in, sessions, CSRF and access (no browser needed)'
     const ok = await kari.signIn({ municipality: 'WEBAPI', username: 'kari.provider', password: 'correct horse battery' });
     expect(ok.status).toBe(303);
     const invoices = await kari.get('/app/invoices');
+    // The header names who is signed in, by the user's display name, beside the role and the provider.
+    expect(invoices.text).toMatch(/Logget ind som <strong>Kari &lt;Omsorg&gt;<\/strong> \(leverandør\) · <strong>[^<]+<\/strong>/);
     expect(invoices.text).toContain(world.invoices.CARE);
     expect(invoices.text).not.toContain(world.invoices.HOME);
     // A provider user may not manage users.

@@ -1,3 +1,5 @@
+import { languageOf, tr } from '../../i18n/i18n.js';
+import { actorNames } from '../auth/actor-names.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
@@ -47,11 +49,15 @@ export function webSession(services: Services): RequestHandler {
     if (!session) {
       if (req.method === 'GET')
         res.redirect(303, `/app/login${req.originalUrl.startsWith('/app/login') ? '' : `?next=${encodeURIComponent(req.originalUrl)}`}`);
-      else res.status(401).type('text/plain').send('Your session has ended. Sign in again.');
+      else
+        res
+          .status(401)
+          .type('text/plain')
+          .send(tr(languageOf(req.get('accept-language')), 'errors', 'session_ended'));
       return;
     }
     if (req.method === 'POST' && !sameSecret(typeof req.body?._csrf === 'string' ? req.body._csrf : undefined, session.csrfToken)) {
-      throw forbidden('The form is out of date (CSRF check failed). Reload the page and try again.');
+      throw forbidden('The form is out of date (CSRF check failed). Reload the page and try again.').localised('forbidden.csrf');
     }
     req.principal = session.principal;
     const who = { principal: session.principal, requestId: req.requestId };
@@ -60,6 +66,8 @@ export function webSession(services: Services): RequestHandler {
     const providerName =
       session.principal.providerId !== null ? (await services.providers.get(who, session.principal.providerId)).name : null;
     const flash = session.flash && req.method === 'GET' ? await services.webSessions.takeFlash(session.id) : null;
+    const actor = session.principal.actor;
+    const personName = (await actorNames(services.db, m.id, [actor], lang))(actor);
     const ctx: WebContext = {
       session,
       who,
@@ -68,6 +76,7 @@ export function webSession(services: Services): RequestHandler {
       municipality: { id: m.id, code: m.code, name: m.name, currency: m.currency, timeZone: m.timeZone },
       flash,
       providerName,
+      personName,
       areas: await services.areas.names(m.id),
     };
     res.locals.web = ctx;

@@ -21,6 +21,8 @@ export interface WebContext {
   flash: Flash | null;
   /** The provider a provider user acts for (its name), else null. */
   providerName: string | null;
+  /** Who is signed in, by name: the token's or the user's display name (auth/actor-names.ts). */
+  personName: string;
   /** The municipality's area names by code (docs/areas.md): what pages show instead of a code. */
   areas: AreaNames;
 }
@@ -129,7 +131,7 @@ export function page(c: WebContext, opts: { title: string; current: string; body
       <div class="brand"><span class="logo">carepay</span> <span class="muni">${c.municipality.name}</span></div>
       ${nav(c, opts.current)}
       <div class="who">
-        <span>${c.t.signedInAs} ${roleName}${c.providerName !== null ? html` · <strong>${c.providerName}</strong>` : ''}</span>
+        <span>${c.t.signedInAs} <strong>${c.personName}</strong> (${roleName})${c.providerName !== null ? html` · <strong>${c.providerName}</strong>` : ''}</span>
         <form method="post" action="/app/logout" class="inline">${csrfField(c)}<button type="submit" class="link">${c.t.signOut}</button></form>
       </div>
     </header>

@@ -303,4 +303,7 @@ export const errors: ErrorWords = {
   'posting.no_account': 'Der er ingen konto for {pairs} (kategori × leverandørtype): angiv den under bogføringskontoerne',
   'posting.pair': '{category} × {kind}',
   'posting.vat': 'moms',
+  // web sessions
+  'forbidden.csrf': 'Formularen er forældet (CSRF-kontrollen fejlede). Genindlæs siden, og prøv igen.',
+  session_ended: 'Din session er udløbet. Log ind igen.',
 };

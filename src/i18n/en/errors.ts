@@ -297,6 +297,9 @@ export const errors = {
   'posting.no_account': 'No account is set for {pairs} (category × provider kind): set it in the posting accounts',
   'posting.pair': '{category} × {kind}',
   'posting.vat': 'vat',
+  // web sessions
+  'forbidden.csrf': 'The form is out of date (CSRF check failed). Reload the page and try again.',
+  session_ended: 'Your session has ended. Sign in again.',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

@@ -300,4 +300,7 @@ export const errors: ErrorWords = {
   'posting.no_account': 'Inget konto är angivet för {pairs} (kategori × utförartyp): ange det i konteringskontona',
   'posting.pair': '{category} × {kind}',
   'posting.vat': 'moms',
+  // web sessions
+  'forbidden.csrf': 'Formuläret är inaktuellt (CSRF-kontrollen misslyckades). Ladda om sidan och försök igen.',
+  session_ended: 'Din session har gått ut. Logga in igen.',
 };
