@@ -33,11 +33,9 @@ async function main() {
     process.stderr.write('… loading the demo municipality (200 citizens)\n');
     const demo = await loadDemo(services, { code: 'demo', citizens: 200, actor: 'screenshots', invoiceDir }, importRunner(services));
     const m = (await services.municipalities.getByCode('demo')).id;
-    const token = async (role: 'finance' | 'budget_controller' | 'provider', providerRef?: string) => {
-      const providerId = providerRef ? (await db('providers').where({ municipality_id: m, ref: providerRef }).first('id')).id : null;
-      return (await services.tokens.create({ municipalityId: m, actor: 'screenshots' }, { name: `screenshots ${role}`, role, providerId }))
-        .token;
-    };
+    // The demo's own tokens, so the pages name the demo's people (Anne Holm, økonomi; …).
+    const token = (role: 'finance' | 'budget_controller' | 'provider', providerRef?: string) =>
+      demo.tokens.find((x) => x.role === role && (providerRef === undefined || x.provider === providerRef))!.token;
     const app = await serve(createApp({ services, log: createLogger('silent') }));
     const browser = await launchBrowser();
     try {
@@ -49,14 +47,14 @@ async function main() {
           { limit: 10, offset: 0 },
         )
       ).items.find((s) => s.providerRef === 'HJEM-SYD')!;
-      const provider = await token('provider', 'HJEM-SYD');
+      const provider = token('provider', 'HJEM-SYD');
       // The three main pages whole; a settlement's detail (hundreds of lines) as one laptop screen from its lines.
       const shots: [string, string, string, boolean][] = [
-        [await token('finance'), `/app/settlements?period=${demo.month}`, 'finance-settlements.png', true],
-        [await token('budget_controller'), '/app/budget?week=2026-W15', 'budget-chart.png', true],
+        [token('finance'), `/app/settlements?period=${demo.month}`, 'finance-settlements.png', true],
+        [token('budget_controller'), '/app/budget?week=2026-W15', 'budget-chart.png', true],
         [provider, '/app/invoices', 'provider-invoices.png', true],
         [provider, `/app/settlements/${hjem.id}#lines`, 'provider-settlement-lines.png', false],
-        [await token('finance'), '/app/recalculation', 'finance-recalculation.png', true],
+        [token('finance'), '/app/recalculation', 'finance-recalculation.png', true],
       ];
       for (const [t, url, file, fullPage] of shots) {
         const page = await browser.newUser();
