@@ -124,7 +124,7 @@ export function registerRecalcCommands(program: Command): void {
       mapped(async (o: { municipality: string; year: number; from?: string; pdf?: string }) => {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality, 'finance');
-          const { report, pdf: render } = await councilReport(
+          const { report, pdf: render } = councilReport(
             s.db,
             who.principal.municipalityId,
             await s.priceRecalculation.byYear(who, o.year, o.from),

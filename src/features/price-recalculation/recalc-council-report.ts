@@ -6,22 +6,24 @@ import type { Recalculation, RecalcReport } from './recalc-schemas.js';
 
 /**
  * The council report as readers get it, from the API, the web page, the command line and the
- * demo alike: the approver by name (not `cli:root` or `token:2`), the price groups by their care
- * category and time bands in words (recalc-labels.ts), rendered in the municipality's language.
+ * demo alike: its JSON, and its PDF in the municipality's language with the approver by name (not
+ * `cli:root` or `token:2`) and the price groups by their care category and time bands in words
+ * (recalc-labels.ts).
  */
-export async function councilReport(
+export function councilReport(
   db: Knex,
   municipalityId: number,
   r: Recalculation,
   m: MunicipalityInfo,
-): Promise<{ report: RecalcReport; pdf: () => Promise<Buffer> }> {
+): { report: RecalcReport; pdf: () => Promise<Buffer> } {
+  // The JSON keeps the actor string for programs (as the API's report.json); the PDF names the person.
   const report = recalcReport(r, m);
-  if (report.approvedBy) report.approvedBy = (await actorNames(db, municipalityId, [report.approvedBy], m.language))(report.approvedBy);
   return {
     report,
     pdf: async () => {
       const { renderRecalcPdf } = await import('./recalc-pdf.js'); // pdfkit only when a PDF is asked for
-      return renderRecalcPdf(report, await priceGroupCategories(db, municipalityId));
+      const approvedBy = report.approvedBy && (await actorNames(db, municipalityId, [report.approvedBy], m.language))(report.approvedBy);
+      return renderRecalcPdf({ ...report, approvedBy }, await priceGroupCategories(db, municipalityId));
     },
   };
 }

@@ -127,7 +127,7 @@ export async function runDemoRecalculation(
   }
   let r = await s.get(who, id!);
   if (!r.adoptedAt) r = await s.adoptPrices(who, id!);
-  const { report, pdf } = await councilReport(services.db, who.principal.municipalityId, r, await s.municipalityOf(who));
+  const { report, pdf } = councilReport(services.db, who.principal.municipalityId, r, await s.municipalityOf(who));
   await mkdir(o.reportDir, { recursive: true });
   const pdfFile = path.join(o.reportDir, `price-recalculation-${year}.pdf`);
   await writeFile(pdfFile, await pdf());

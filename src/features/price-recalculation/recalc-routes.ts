@@ -206,7 +206,7 @@ export function recalcRoutes(registry: OpenAPIRegistry, service: PriceRecalculat
     response: null,
     produces: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } },
     handler: async ({ principal, requestId, params, res }) => {
-      const { report, pdf } = await councilReport(
+      const { report, pdf } = councilReport(
         db,
         principal.municipalityId,
         await service.get({ principal, requestId }, params.id),

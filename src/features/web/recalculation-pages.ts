@@ -166,7 +166,7 @@ export function mountRecalculationPages(r: Router, services: Services): void {
   r.get('/recalculation/:id/report.pdf', async (req, res) => {
     const c = ctxOf(res);
     const recalc = await rs.get(c.who, Id.parse(req.params.id));
-    const { report, pdf } = await councilReport(services.db, c.who.principal.municipalityId, recalc, await rs.municipalityOf(c.who));
+    const { report, pdf } = councilReport(services.db, c.who.principal.municipalityId, recalc, await rs.municipalityOf(c.who));
     res
       .type('application/pdf')
       .set({ 'content-disposition': `attachment; filename="price-recalculation-${report.year}.pdf"`, 'cache-control': 'no-store' })
