@@ -250,4 +250,8 @@ export const cli: CliWords = {
   // demo-se: the Swedish demo skips the recalculation
   demoRecalcSkipped:
     'Efterberegning af priser sprunget over: den årlige efterberegning ud fra den kommunale leverandørs omkostninger følger danske regler',
+  // cli-rest
+  postingFileWritten: 'Posteringsfil {period} for {municipality} skrevet til {file}: {lines}, {exclVat} ekskl. moms + {vat} moms',
+  postingLines_one: '{count} linje',
+  postingLines_other: '{count} linjer',
 };

@@ -247,6 +247,10 @@ export const cli = {
   // demo-se: the Swedish demo skips the recalculation
   demoRecalcSkipped:
     "Price recalculation skipped: the annual recalculation from the municipal provider's cost statement follows Danish rules",
+  // cli-rest
+  postingFileWritten: 'Posting file {period} for {municipality} written to {file}: {lines}, {exclVat} excl. VAT + {vat} VAT',
+  postingLines_one: '{count} line',
+  postingLines_other: '{count} lines',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

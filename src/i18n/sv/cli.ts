@@ -250,4 +250,8 @@ export const cli: CliWords = {
   // demo-se: the Swedish demo skips the recalculation
   demoRecalcSkipped:
     'Efterkalkylen av priserna hoppades över: den årliga efterkalkylen utifrån den kommunala utförarens kostnader följer danska regler',
+  // cli-rest
+  postingFileWritten: 'Konteringsfil {period} för {municipality} skriven till {file}: {lines}, {exclVat} exkl. moms + {vat} moms',
+  postingLines_one: '{count} rad',
+  postingLines_other: '{count} rader',
 };
