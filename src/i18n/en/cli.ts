@@ -251,6 +251,22 @@ export const cli = {
   postingFileWritten: 'Posting file {period} for {municipality} written to {file}: {lines}, {exclVat} excl. VAT + {vat} VAT',
   postingLines_one: '{count} line',
   postingLines_other: '{count} lines',
+  verdict_matched: 'MATCHED',
+  verdict_disputed: 'DISPUTED',
+  verdict_rejected: 'REJECTED',
+  verdict_accepted: 'ACCEPTED',
+  verdict_not_stored: 'NOT STORED',
+  receivedHead: '#{id} {verdict} {filename} {number} from {seller}{basis}{payable}',
+  receivedForBasis: ' for {reference}',
+  receivedUnknownSeller: 'unknown seller',
+  receivedNone: 'no received documents',
+  basisIssued: 'sent   {line}',
+  basisExists: 'exists {line}',
+  basisNoneDue: 'no payment basis due',
+  basisNone: 'no payment bases',
+  basisFileWritten: '{file}: {format} of {reference} ({bytes} bytes)',
+  responseWritten: '{file}: Invoice Response {sequence} ({code}) of #{id}',
+  inboxEmpty: 'the inbox is empty',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;
