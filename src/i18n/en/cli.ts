@@ -267,6 +267,20 @@ export const cli = {
   basisFileWritten: '{file}: {format} of {reference} ({bytes} bytes)',
   responseWritten: '{file}: Invoice Response {sequence} ({code}) of #{id}',
   inboxEmpty: 'the inbox is empty',
+  modelSpanOpen: 'from {from}, open-ended',
+  modelSpanTo: 'from {from} to {to}',
+  modelAllProviders: 'all providers',
+  modelProvider: 'provider {ref}',
+  modelUsedSince: 'used since {date}',
+  modelNotUsed: 'not used yet',
+  modelAdded: 'model {model} added (id {id}): {title}',
+  modelAssigned: 'assigned to {who} {span} (assignment {id})',
+  modelListHead_one: 'Reimbursement models of {municipality}: {count} version',
+  modelListHead_other: 'Reimbursement models of {municipality}: {count} versions',
+  modelAssignmentsHead: "Assignments{on}: {count} (a provider's own assignment wins over one for all providers)",
+  modelAssignmentsOn: ' in force on {date}',
+  modelAssignment: 'assignment {id}: {model} for {who} {span}',
+  modelAssignmentEnded: 'assignment {id}: {model} {span}',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;
