@@ -284,4 +284,10 @@ export const cli: CliWords = {
   modelAssignmentsOn: ' i kraft {date}',
   modelAssignment: 'tildeling {id}: {model} til {who} {span}',
   modelAssignmentEnded: 'tildeling {id}: {model} {span}',
+  exportWrote: 'skrev {files}',
+  loadLoaded: 'Indlæste "{name}" i {municipality}{created}',
+  loadCreated: ' (oprettet)',
+  loadStep_one: '{kind} {rows} række: modtaget {accepted}, opdateret {updated}, uændret {unchanged}, afvist {rejected}',
+  loadStep_other: '{kind} {rows} rækker: modtaget {accepted}, opdateret {updated}, uændret {unchanged}, afvist {rejected}',
+  loadRejectedRow: 'række {row}  {field}: {message}',
 };

@@ -281,6 +281,12 @@ export const cli = {
   modelAssignmentsOn: ' in force on {date}',
   modelAssignment: 'assignment {id}: {model} for {who} {span}',
   modelAssignmentEnded: 'assignment {id}: {model} {span}',
+  exportWrote: 'wrote {files}',
+  loadLoaded: 'Loaded "{name}" into {municipality}{created}',
+  loadCreated: ' (created)',
+  loadStep_one: '{kind} {rows} row: accepted {accepted}, updated {updated}, unchanged {unchanged}, rejected {rejected}',
+  loadStep_other: '{kind} {rows} rows: accepted {accepted}, updated {updated}, unchanged {unchanged}, rejected {rejected}',
+  loadRejectedRow: 'row {row}  {field}: {message}',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

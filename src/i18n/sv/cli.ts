@@ -284,4 +284,10 @@ export const cli: CliWords = {
   modelAssignmentsOn: ' gällande {date}',
   modelAssignment: 'tilldelning {id}: {model} för {who} {span}',
   modelAssignmentEnded: 'tilldelning {id}: {model} {span}',
+  exportWrote: 'skrev {files}',
+  loadLoaded: 'Läste in "{name}" i {municipality}{created}',
+  loadCreated: ' (skapad)',
+  loadStep_one: '{kind} {rows} rad: mottagna {accepted}, uppdaterade {updated}, oförändrade {unchanged}, avvisade {rejected}',
+  loadStep_other: '{kind} {rows} rader: mottagna {accepted}, uppdaterade {updated}, oförändrade {unchanged}, avvisade {rejected}',
+  loadRejectedRow: 'rad {row}  {field}: {message}',
 };
