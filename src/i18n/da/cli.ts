@@ -290,4 +290,9 @@ export const cli: CliWords = {
   loadStep_one: '{kind} {rows} række: modtaget {accepted}, opdateret {updated}, uændret {unchanged}, afvist {rejected}',
   loadStep_other: '{kind} {rows} rækker: modtaget {accepted}, opdateret {updated}, uændret {unchanged}, afvist {rejected}',
   loadRejectedRow: 'række {row}  {field}: {message}',
+  fsiiiCreated: 'Katalogversion "{label}" (id {id}) oprettet i {municipality} fra {file}: {services}, {rejected} af {rows} afvist',
+  fsiiiServices_one: '{count} ydelse',
+  fsiiiServices_other: '{count} ydelser',
+  fsiiiRows_one: '{count} række',
+  fsiiiRows_other: '{count} rækker',
 };

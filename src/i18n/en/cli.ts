@@ -287,6 +287,11 @@ export const cli = {
   loadStep_one: '{kind} {rows} row: accepted {accepted}, updated {updated}, unchanged {unchanged}, rejected {rejected}',
   loadStep_other: '{kind} {rows} rows: accepted {accepted}, updated {updated}, unchanged {unchanged}, rejected {rejected}',
   loadRejectedRow: 'row {row}  {field}: {message}',
+  fsiiiCreated: 'Catalogue version "{label}" (id {id}) created in {municipality} from {file}: {services}, {rejected} of {rows} rejected',
+  fsiiiServices_one: '{count} service',
+  fsiiiServices_other: '{count} services',
+  fsiiiRows_one: '{count} row',
+  fsiiiRows_other: '{count} rows',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

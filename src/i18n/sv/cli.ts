@@ -290,4 +290,9 @@ export const cli: CliWords = {
   loadStep_one: '{kind} {rows} rad: mottagna {accepted}, uppdaterade {updated}, oförändrade {unchanged}, avvisade {rejected}',
   loadStep_other: '{kind} {rows} rader: mottagna {accepted}, uppdaterade {updated}, oförändrade {unchanged}, avvisade {rejected}',
   loadRejectedRow: 'rad {row}  {field}: {message}',
+  fsiiiCreated: 'Katalogversion "{label}" (id {id}) skapad i {municipality} från {file}: {services}, {rejected} av {rows} avvisade',
+  fsiiiServices_one: '{count} insats',
+  fsiiiServices_other: '{count} insatser',
+  fsiiiRows_one: '{count} rad',
+  fsiiiRows_other: '{count} rader',
 };
