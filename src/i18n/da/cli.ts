@@ -295,4 +295,12 @@ export const cli: CliWords = {
   fsiiiServices_other: '{count} ydelser',
   fsiiiRows_one: '{count} række',
   fsiiiRows_other: '{count} rækker',
+  idKeyCurrent: 'aktuel nøgle: {key} (fra {source})',
+  idKeySource_environment: 'miljøvariabel',
+  idKeyCitizens_one: '{municipality}: {count} borger under nøgle {key}{rotate}',
+  idKeyCitizens_other: '{municipality}: {count} borgere under nøgle {key}{rotate}',
+  idKeyRotateHint: ' (skift nøgle)',
+  idKeyNone: 'ingen borger har et CPR-nummer',
+  idKeyRotated_one: '{municipality}: {count} hash flyttet til nøgle {key}',
+  idKeyRotated_other: '{municipality}: {count} hashes flyttet til nøgle {key}',
 };

@@ -292,6 +292,14 @@ export const cli = {
   fsiiiServices_other: '{count} services',
   fsiiiRows_one: '{count} row',
   fsiiiRows_other: '{count} rows',
+  idKeyCurrent: 'current key: {key} (from {source})',
+  idKeySource_environment: 'environment',
+  idKeyCitizens_one: '{municipality}: {count} citizen under key {key}{rotate}',
+  idKeyCitizens_other: '{municipality}: {count} citizens under key {key}{rotate}',
+  idKeyRotateHint: ' (rotate)',
+  idKeyNone: 'no citizen has a national id',
+  idKeyRotated_one: '{municipality}: {count} hash moved to key {key}',
+  idKeyRotated_other: '{municipality}: {count} hashes moved to key {key}',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

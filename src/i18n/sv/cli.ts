@@ -295,4 +295,12 @@ export const cli: CliWords = {
   fsiiiServices_other: '{count} insatser',
   fsiiiRows_one: '{count} rad',
   fsiiiRows_other: '{count} rader',
+  idKeyCurrent: 'aktuell nyckel: {key} (från {source})',
+  idKeySource_environment: 'miljövariabel',
+  idKeyCitizens_one: '{municipality}: {count} invånare under nyckel {key}{rotate}',
+  idKeyCitizens_other: '{municipality}: {count} invånare under nyckel {key}{rotate}',
+  idKeyRotateHint: ' (byt nyckel)',
+  idKeyNone: 'ingen invånare har ett personnummer',
+  idKeyRotated_one: '{municipality}: {count} hash flyttad till nyckel {key}',
+  idKeyRotated_other: '{municipality}: {count} hashar flyttade till nyckel {key}',
 };
