@@ -300,6 +300,19 @@ export const cli = {
   idKeyNone: 'no citizen has a national id',
   idKeyRotated_one: '{municipality}: {count} hash moved to key {key}',
   idKeyRotated_other: '{municipality}: {count} hashes moved to key {key}',
+  fhirImported: 'Imported FHIR from {file} into {municipality}: {bundles}, {resources}',
+  fhirBundles_one: '{count} bundle',
+  fhirBundles_other: '{count} bundles',
+  fhirResources_one: '{count} resource',
+  fhirResources_other: '{count} resources',
+  fhirPart: '{rows} (accepted {accepted}, updated {updated}, unchanged {unchanged}){batch}',
+  fhirBatch: ' batch {id}',
+  fhirGrants: 'grants (CarePlan) {part}',
+  fhirVisits: 'visits (Encounter) {part}',
+  fhirRejected: 'rejected {count}',
+  fhirIgnored: 'not grants or visits: {list}',
+  fhirRejectedHead: 'Rejected resources{first}:',
+  fhirRejectedFirst: ' (first {count}; all with --json)',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;
