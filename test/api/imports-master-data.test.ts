@@ -254,7 +254,7 @@ describe('master-data imports (issue 21)', () => {
       // A Swedish municipality: the summary in Swedish.
       expect(logged[0]).toBe(`Läste in "${sc.name}" i solna-bad (skapad)`);
       expect(logged).toContain(`    rad ${row}  citizen_ref: unknown citizen "NOBODY"`);
-      expect(errors.join('\n')).toContain('1 row(s) of the scenario were rejected (listed above); the valid rows are loaded');
+      expect(errors.join('\n')).toContain('1 rad(er) i scenariot avvisades (se ovan); de giltiga raderna är inlästa');
       const m2 = (await t.db('municipalities').where({ code: 'solna-bad' }).first()).id;
       expect(await t.db('provider_choices').where({ municipality_id: m2 }).count({ n: '*' })).toEqual([{ n: row - 1 }]);
     } finally {

@@ -61,7 +61,7 @@ export function registerLoadCommand(program: Command): void {
             422,
             'rows_rejected',
             `${rejected} row(s) of the scenario were rejected (listed above); the valid rows are loaded`,
-          );
+          ).localised('scenario.rows_rejected', { count: rejected });
       });
     });
 }
