@@ -36,8 +36,11 @@ describe('invoice control from the command line and the inbox folder', () => {
     const ref = `AG-2026-${String(s.id).padStart(6, '0')}`;
     const issued = await cli(['payment-basis', 'issue', '--due', '--municipality', 'ctl-cli']);
     // A Danish municipality: the command line speaks Danish unless --lang says otherwise.
-    expect(issued).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^sendt\\s+${ref} OMSORG\\s+2026-04\\s+843.75 DKK$`)) });
+    expect(issued).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^sendt\\s+${ref} OMSORG\\s+2026-04\\s+843,75 kr\\.$`)) });
     expect((await cli(['payment-basis', 'issue', '--settlement', String(s.id), '--municipality', 'ctl-cli'])).out).toMatch(/^findes /);
+    expect((await cli(['--lang', 'sv', 'payment-basis', 'list', '--municipality', 'ctl-cli', '--period', '2026-04'])).out).toMatch(
+      new RegExp(`^${ref} OMSORG\\s+2026-04\\s+843,75 DKK$`),
+    );
     const pdf = path.join(tmp, 'b.pdf');
     const csv = path.join(tmp, 'b.csv');
     expect((await cli(['payment-basis', 'pdf', ref.toLowerCase(), '--municipality', 'ctl-cli', '--out', pdf])).out).toMatch(

@@ -102,7 +102,7 @@ export function registerInvoiceControlCommands(program: Command): void {
             : await s.invoiceControl.issueDue(who);
         const l = cliLanguage();
         console.log(
-          results.map((r) => tr(l, 'cli', r.created ? 'basisIssued' : 'basisExists', { line: basisLine(r.basis) })).join('\n') ||
+          results.map((r) => tr(l, 'cli', r.created ? 'basisIssued' : 'basisExists', { line: basisLine(r.basis, l) })).join('\n') ||
             tr(l, 'cli', 'basisNoneDue'),
         );
       });
@@ -116,7 +116,11 @@ export function registerInvoiceControlCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingIn(s, o.municipality, 'finance');
         const page = await s.invoiceControl.listBases(who, { period: o.period }, { limit: 1000, offset: 0 });
-        console.log(o.json ? JSON.stringify(page, null, 2) : page.items.map(basisLine).join('\n') || tr(cliLanguage(), 'cli', 'basisNone'));
+        console.log(
+          o.json
+            ? JSON.stringify(page, null, 2)
+            : page.items.map((b) => basisLine(b, cliLanguage())).join('\n') || tr(cliLanguage(), 'cli', 'basisNone'),
+        );
       });
     });
   for (const format of ['pdf', 'csv'] as const) {

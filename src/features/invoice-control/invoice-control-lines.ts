@@ -5,8 +5,8 @@ import { differenceText, reasonText } from './control-words.js';
 import type { PaymentBasis, ReceivedDocument } from './invoice-control-schemas.js';
 
 /** Printable lines of payment bases and received documents, for the command line and the demo. */
-export const basisLine = (b: PaymentBasis) =>
-  `${b.reference} ${b.providerRef.padEnd(14)} ${b.period} ${b.totalInclVat.padStart(14)} ${b.currency}`;
+export const basisLine = (b: PaymentBasis, lang: Language) =>
+  `${b.reference} ${b.providerRef.padEnd(14)} ${b.period} ${formatAmount(b.totalInclVat, b.currency, lang).padStart(18)}`;
 
 /** A verdict (matched, disputed, rejected, accepted; the inbox's "not stored") in words of the CLI's language. */
 export const verdictWord = (verdict: string, lang: Language): string =>
