@@ -148,7 +148,7 @@ describe('the Swedish demo municipality (--country SE)', () => {
 
   it('runs the payment-basis flow with ASTRA-OMSORG, leaves May as drafts, stores two Swedish models and creates the users', async () => {
     const lines = first.settlements.join('\n');
-    expect(lines).toMatch(/mottagen #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from ASTRA-OMSORG for FU-2026-\d{6}/);
+    expect(lines).toMatch(/mottagen #\d+ STÄMMER PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} från ASTRA-OMSORG för FU-2026-\d{6}/);
     // The payment basis sent to ASTRA-OMSORG is a Swedish document too. Its item ids
     // (personal_care.day.visit, …) are codes the provider's invoice quotes back for matching, not words.
     const basis = (await readdir(invoiceDir)).find((f) => /^FU-2026-\d{6}\.pdf$/.test(f))!;

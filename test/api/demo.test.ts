@@ -145,7 +145,7 @@ describe('the demo municipality', () => {
     expect(files.some((f) => f.endsWith('.provider-invoice.xml'))).toBe(true);
     const lines = first.settlements.join('\n');
     expect(lines).toContain(`sendt   ${ref} til PLEJE-PLUS`);
-    expect(lines).toMatch(/modtaget #\d+ MATCHED PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} from PLEJE-PLUS for AG-2026-\d{6}/);
+    expect(lines).toMatch(/modtaget #\d+ STEMMER PP-\d{6}-\d{4}\.xml PP-\d{6}-\d{4} fra PLEJE-PLUS til AG-2026-\d{6}/);
     expect(lines).toContain('Invoice Response AP skrevet (Peppol Invoice Response-regler kontrolleret her: ingen brudt)');
     expect(lines).not.toContain('leverandørens faktura brød');
   });
@@ -214,7 +214,7 @@ describe('the demo municipality', () => {
     expect(recalcLines).toContain(`sendt   ${basis.reference} til PLEJE-PLUS for 2026`);
     expect(recalcLines).not.toMatch(/leverandørens (faktura|kreditnota) brød/);
     expect(recalcLines).toMatch(
-      new RegExp(`modtaget #\\d+ MATCHED PP-2026-\\d{4}\\.xml PP-2026-\\d{4} from PLEJE-PLUS for ${basis.reference}`),
+      new RegExp(`modtaget #\\d+ STEMMER PP-2026-\\d{4}\\.xml PP-2026-\\d{4} fra PLEJE-PLUS til ${basis.reference}`),
     );
     expect(docs.length).toBeGreaterThanOrEqual(1);
     for (const d of docs) expect(d.kind).toBe(Number(d.total_incl_vat) < 0 ? 'credit_note' : 'supplementary_invoice');
@@ -302,8 +302,8 @@ describe('the demo municipality', () => {
     expect(await t.db('invoices').count({ n: '*' })).toEqual(before);
     // Nothing sent or received twice.
     expect(await t.db('received_documents').count({ n: '*' })).toEqual([{ n: 2 }]);
-    expect(again.recalculation.join('\n')).toMatch(/allerede modtaget: #\d+ MATCHED PP-2026-/);
-    expect(again.settlements.join('\n')).toMatch(/allerede modtaget: #\d+ MATCHED/);
+    expect(again.recalculation.join('\n')).toMatch(/allerede modtaget: #\d+ STEMMER PP-2026-/);
+    expect(again.settlements.join('\n')).toMatch(/allerede modtaget: #\d+ STEMMER/);
     expect(first.settlements.filter((l) => l.startsWith('  godkendt afregning #')).length).toBeGreaterThan(0);
     expect(again.settlements.filter((l) => l.startsWith('  godkendt afregning #'))).toEqual([]);
     expect(first.draftMonth[0]).toMatch(/^ {2}model demo-leveret-tid@1 gemt ved siden af /);

@@ -6,6 +6,7 @@ import { runFhirImportCommand } from '../../src/features/imports/fhir-import-com
 import { aMunicipality, aToken, buildTestApp, type TestApp } from '../helpers/app.js';
 import { aProvider } from '../helpers/builders.js';
 import { aCatalogueVersion, aService } from '../helpers/catalogue-builders.js';
+import { cliAgainst } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/db.js';
 import {
   aCitizenResource,
@@ -254,7 +255,18 @@ describe('FHIR import (KL care profiles → grants and visits)', () => {
     const again = await runFhirImportCommand(app.services, { file, municipality: 'FHIR' }, (l) => lines.push(l));
     expect(again.grants).toMatchObject({ accepted: 0, unchanged: 2, updated: 0 });
     expect(again.visits).toMatchObject({ accepted: 0, unchanged: 2, updated: 0 });
-    expect(lines[1]).toBe(`  grants (CarePlan) 2 (accepted 0, updated 0, unchanged 2) batch ${again.grants.batchId}`);
+    // A Danish municipality: the summary in Danish.
+    expect(lines[0]).toBe(`Importerede FHIR fra rapport.json i FHIR: ${again.bundles} bundles, ${again.resources} ressourcer`);
+    expect(lines[1]).toBe(`  bevillinger (CarePlan) 2 (modtaget 0, opdateret 0, uændret 2) kørsel ${again.grants.batchId}`);
+    expect(lines).toContain('Afviste ressourcer:');
+    const sv = await cliAgainst(t.url, ['--lang', 'sv', 'import', 'fhir', file, '--municipality', 'FHIR']);
+    expect(sv.code).toBe(0);
+    expect(sv.out.split('\n').slice(0, 3)).toEqual([
+      expect.stringMatching(/^Importerade FHIR från rapport\.json till FHIR: \d+ bundles, \d+ resurser$/),
+      expect.stringMatching(/^ {2}beslut \(CarePlan\) 2 \(mottagna 0, uppdaterade 0, oförändrade 2\) körning \d+$/),
+      expect.stringMatching(/^ {2}besök \(Encounter\) 2 \(mottagna 0, uppdaterade 0, oförändrade 2\) körning \d+$/),
+    ]);
+    expect(sv.out).toContain('\nAvvisade resurser:\n');
     expect(lines).toContain('  #10 Encounter/besoeg-3  Encounter.status: is "planned": only finished encounters are delivered care');
 
     const changed = theFile();

@@ -4,6 +4,7 @@ import { withDerivedCategories } from '../../src/features/catalogue/catalogue-se
 import { runFsiiiCatalogueCommand } from '../../src/features/catalogue/fsiii-catalogue-command.js';
 import { categoryFromFsiii, fsiiiInterventions } from '../../src/features/catalogue/fsiii.js';
 import { aMunicipality, aToken, buildTestApp, type TestApp } from '../helpers/app.js';
+import { cliAgainst } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/db.js';
 
 const t = useTestDatabase();
@@ -85,7 +86,35 @@ describe('FSIII: catalogue from the codes a care system uses', () => {
     expect(byCode['H5.1']).toMatchObject({ name: 'Genoptræning af funktionsnedsættelse', category: 'training' });
     expect(byCode['LOKAL.2']).toMatchObject({ name: 'Lokal indsats', category: 'other', fsiiiCode: 'LOKAL.2' });
     expect(Object.keys(byCode).sort()).toEqual(['H1.1', 'H1.8', 'H5.1', 'LOKAL.2', 'MAD']);
-    expect(lines[0]).toMatch(/5 services, 4 rows rejected of 9/);
+    // A Danish municipality: the summary in Danish.
+    expect(lines[0]).toBe(
+      `Katalogversion "FSIII 2026" (id ${result.catalogueVersionId}) oprettet i FS fra catalogue-da.csv: 5 ydelser, 4 af 9 rækker afvist`,
+    );
+    expect(lines[1]).toBe(
+      '  række 6  category: is required: no category can be derived from LOKAL.1 (not an FSIII home-care intervention)',
+    );
+  });
+
+  it('speaks the language --lang asks for through the real command line', async () => {
+    await aMunicipality(app.services, 'FS-SV');
+    const r = await cliAgainst(t.url, [
+      '--lang',
+      'sv',
+      'catalogue',
+      'import-fsiii',
+      FIXTURE,
+      '--municipality',
+      'FS-SV',
+      '--label',
+      'FSIII sv',
+      '--valid-from',
+      '2027-01-01',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(
+      /^Katalogversion "FSIII sv" \(id \d+\) skapad i FS-SV från catalogue-da\.csv: 5 insatser, 4 av 9 rader avvisade$/,
+    );
+    expect(r.out).toContain('\n  rad 8  code: service code H1.1 is already given in row 2');
   });
 
   it('takes JSON rows through the API; no valid row → 422 and no version', async () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { aToken, buildTestApp, type TestApp } from '../helpers/app.js';
+import { cliAgainst } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/db.js';
 
 const t = useTestDatabase();
@@ -199,10 +200,40 @@ describe('master-data imports (issue 21)', () => {
       expect(second.steps.map((s: { kind: string; unchanged: number; totalRows: number }) => [s.kind, s.unchanged])).toEqual(
         first.steps.map((s: { kind: string; totalRows: number }) => [s.kind, s.totalRows]),
       );
+      // Without --json: the summary in the municipality's language (Danish), or in the one --lang asks for.
+      logged.length = 0;
+      expect(await runCli(['node', 'carepay', 'load', file, '--municipality', 'helhed'])).toBe(0);
+      expect(logged[0]).toBe(`Indlæste "${JSON.parse(fs.readFileSync(file, 'utf8')).name}" i helhed`);
+      expect(logged.slice(1)).toContain(
+        `  ${'providers'.padEnd(14)} ${String(first.steps.find((x: { kind: string }) => x.kind === 'providers').totalRows).padStart(6)} rækker: modtaget 0, opdateret 0, uændret ${first.steps.find((x: { kind: string }) => x.kind === 'providers').totalRows}, afvist 0`,
+      );
+      logged.length = 0;
+      expect(await runCli(['node', 'carepay', '--lang', 'sv', 'load', file, '--municipality', 'helhed'])).toBe(0);
+      expect(logged[0]).toMatch(/^Läste in ".+" i helhed$/);
+      expect(logged[1]).toMatch(/^ {2}\S+ +\d+ rad(er)?: mottagna 0, uppdaterade 0, oförändrade \d+, avvisade 0$/);
     } finally {
       log.mockRestore();
       if (previous === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = previous;
+    }
+  });
+
+  it('export says what it wrote in the CLI language: Danish for a Danish municipality, --lang sv and en as asked', async () => {
+    const out = path.join(os.tmpdir(), `carepay-export-${process.pid}.csv`);
+    try {
+      expect(await cliAgainst(t.url, ['export', 'providers', '--municipality', 'helhed', '--out', out])).toEqual({
+        code: 0,
+        out: `ERR skrev ${out}`,
+      });
+      expect(fs.readFileSync(out, 'utf8')).toMatch(/^ref;/);
+      expect((await cliAgainst(t.url, ['--lang', 'sv', 'export', 'providers', '--municipality', 'helhed', '--out', out])).out).toBe(
+        `ERR skrev ${out}`,
+      );
+      expect((await cliAgainst(t.url, ['--lang', 'en', 'export', 'providers', '--municipality', 'helhed', '--out', out])).out).toBe(
+        `ERR wrote ${out}`,
+      );
+    } finally {
+      fs.rmSync(out, { force: true });
     }
   });
 
@@ -220,8 +251,10 @@ describe('master-data imports (issue 21)', () => {
     try {
       expect(await runCli(['node', 'carepay', 'load', file, '--municipality', 'solna-bad'])).toBe(2);
       const row = sc.choices.length;
-      expect(logged).toContain(`    row ${row}  citizen_ref: unknown citizen "NOBODY"`);
-      expect(errors.join('\n')).toContain('1 row(s) of the scenario were rejected (listed above); the valid rows are loaded');
+      // A Swedish municipality: the summary in Swedish.
+      expect(logged[0]).toBe(`Läste in "${sc.name}" i solna-bad (skapad)`);
+      expect(logged).toContain(`    rad ${row}  citizen_ref: unknown citizen "NOBODY"`);
+      expect(errors.join('\n')).toContain('1 rad(er) i scenariot avvisades (se ovan); de giltiga raderna är inlästa');
       const m2 = (await t.db('municipalities').where({ code: 'solna-bad' }).first()).id;
       expect(await t.db('provider_choices').where({ municipality_id: m2 }).count({ n: '*' })).toEqual([{ n: row - 1 }]);
     } finally {

@@ -35,12 +35,20 @@ describe('invoice control from the command line and the inbox folder', () => {
     });
     const ref = `AG-2026-${String(s.id).padStart(6, '0')}`;
     const issued = await cli(['payment-basis', 'issue', '--due', '--municipality', 'ctl-cli']);
-    expect(issued).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^sent\\s+${ref} OMSORG\\s+2026-04\\s+843.75 DKK$`)) });
-    expect((await cli(['payment-basis', 'issue', '--settlement', String(s.id), '--municipality', 'ctl-cli'])).out).toMatch(/^exists /);
+    // A Danish municipality: the command line speaks Danish unless --lang says otherwise.
+    expect(issued).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^sendt\\s+${ref} OMSORG\\s+2026-04\\s+843,75 kr\\.$`)) });
+    expect((await cli(['payment-basis', 'issue', '--settlement', String(s.id), '--municipality', 'ctl-cli'])).out).toMatch(/^findes /);
+    expect((await cli(['--lang', 'sv', 'payment-basis', 'list', '--municipality', 'ctl-cli', '--period', '2026-04'])).out).toMatch(
+      new RegExp(`^${ref} OMSORG\\s+2026-04\\s+843,75 DKK$`),
+    );
     const pdf = path.join(tmp, 'b.pdf');
     const csv = path.join(tmp, 'b.csv');
-    expect((await cli(['payment-basis', 'pdf', ref.toLowerCase(), '--municipality', 'ctl-cli', '--out', pdf])).code).toBe(0);
-    expect((await cli(['payment-basis', 'csv', ref, '--municipality', 'ctl-cli', '--out', csv])).code).toBe(0);
+    expect((await cli(['payment-basis', 'pdf', ref.toLowerCase(), '--municipality', 'ctl-cli', '--out', pdf])).out).toMatch(
+      new RegExp(`^${pdf}: PDF af ${ref} \\(\\d+ bytes\\)$`),
+    );
+    expect((await cli(['--lang', 'sv', 'payment-basis', 'csv', ref, '--municipality', 'ctl-cli', '--out', csv])).out).toMatch(
+      new RegExp(`^${csv}: CSV av ${ref} \\(\\d+ byte\\)$`),
+    );
     expect(await pdfText(fs.readFileSync(pdf))).toContain(ref);
     expect(fs.readFileSync(csv, 'utf8').split('\r\n')).toHaveLength(3);
     expect((await cli(['payment-basis', 'pdf', 'nonsense', '--municipality', 'ctl-cli', '--out', pdf])).code).not.toBe(0);
@@ -55,10 +63,10 @@ describe('invoice control from the command line and the inbox folder', () => {
     const r = await cli(['invoice', 'receive', wrong, good, junk, '--municipality', 'ctl-cli', '--language', 'da']);
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^#\\d+ DISPUTED wrong.xml C-2 from OMSORG for ${ref}, 984.38 DKK$`));
+    expect(lines[0]).toMatch(new RegExp(`^#\\d+ AFVIGER wrong.xml C-2 fra OMSORG til ${ref}, 984,38 kr\\.$`));
     expect(lines).toContain('  - Linje personal_care.weekday_day.visit: antal: forventet 90 MIN, modtaget 105 MIN, forskel -15.');
     expect(r.out).toMatch(
-      /DISPUTED[\s\S]*MATCHED good.xml C-1 from OMSORG[\s\S]*REJECTED junk.xml \? from unknown seller\n {2}- Dokumentet indeholder en DOCTYPE/,
+      /AFVIGER[\s\S]*STEMMER good.xml C-1 fra OMSORG[\s\S]*AFVIST junk.xml \? fra ukendt sælger\n {2}- Dokumentet indeholder en DOCTYPE/,
     );
 
     const id = Number(/^#(\d+)/.exec(lines[0]!)![1]);
@@ -73,14 +81,41 @@ describe('invoice control from the command line and the inbox folder', () => {
       '--note',
       'send a credit note',
     ]);
-    expect(decided.out).toMatch(/^#\d+ REJECTED wrong.xml C-2/);
+    expect(decided.out).toMatch(/^#\d+ AFVIST wrong.xml C-2/);
     const out = path.join(tmp, 'response.xml');
     expect((await cli(['received', 'response', String(id), '--municipality', 'ctl-cli', '--out', out])).out).toBe(
-      `${out}: Invoice Response 2 (RE) of #${id}`,
+      `${out}: Invoice Response 2 (RE) af #${id}`,
     );
     expect(fs.readFileSync(out, 'utf8')).toContain('Afvist af kommunens økonomiafdeling: send a credit note');
     const list = await cli(['received', 'list', '--municipality', 'ctl-cli', '--outcome', 'matched']);
-    expect(list.out.split('\n')).toEqual([expect.stringMatching(/^#\d+ MATCHED good.xml C-1 from OMSORG/)]);
+    expect(list.out.split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^#\\d+ STEMMER good.xml C-1 fra OMSORG til ${ref}, [\\d.]+,\\d{2} kr\\.$`)),
+    ]);
+    // --lang sv: verdicts and words in Swedish, the amount the Swedish way.
+    const sv = await cli(['--lang', 'sv', 'received', 'list', '--municipality', 'ctl-cli']);
+    expect(sv.out).toMatch(new RegExp(`^#\\d+ STÄMMER good.xml C-1 från OMSORG för ${ref}, [\\d\u00a0]+,\\d{2} DKK$`, 'm'));
+    expect(sv.out).toMatch(/^#\d+ AVVISAD wrong.xml C-2 från OMSORG/m);
+    expect(sv.out).toMatch(/^#\d+ AVVISAD junk.xml \? från okänd säljare$/m);
+    expect((await cli(['--lang', 'sv', 'received', 'show', String(id), '--municipality', 'ctl-cli'])).out).toMatch(
+      /^#\d+ AVVISAD wrong.xml C-2 från OMSORG för AG-[\s\S]*\n {2}- /,
+    );
+    expect((await cli(['--lang', 'sv', 'payment-basis', 'list', '--municipality', 'ctl-cli', '--period', '2031-01'])).out).toBe(
+      'inga betalningsunderlag',
+    );
+    expect((await cli(['payment-basis', 'list', '--municipality', 'ctl-cli', '--period', '2031-01'])).out).toBe('ingen betalingsgrundlag');
+    expect((await cli(['--lang', 'sv', 'received', 'list', '--municipality', 'ctl-cli', '--outcome', 'accepted'])).out).toBe(
+      'inga mottagna dokument',
+    );
+    expect((await cli(['--lang', 'en', 'received', 'list', '--municipality', 'ctl-cli', '--outcome', 'matched'])).out).toMatch(
+      /^#\d+ MATCHED good.xml C-1 from OMSORG for AG-\d{4}-\d{6}, DKK [\d,]+\.\d{2}$/,
+    );
+    const empty = path.join(tmp, 'empty-inbox');
+    fs.mkdirSync(empty);
+    expect((await cli(['invoice', 'inbox', '--municipality', 'ctl-cli', '--dir', empty])).out).toBe('indbakken er tom');
+    fs.writeFileSync(path.join(empty, 'x.xml'), 'not xml at all');
+    expect((await cli(['--lang', 'sv', 'invoice', 'inbox', '--municipality', 'ctl-cli', '--dir', empty])).out).toMatch(
+      /^x\.xml: AVVISAD \(#\d+\) → failed\/$/,
+    );
   });
 
   it('two instances emptying one inbox take each file once; rejected files go to failed/, the rest to processed/', async () => {
@@ -106,9 +141,13 @@ describe('invoice control from the command line and the inbox folder', () => {
     expect(fs.readdirSync(path.join(inbox, 'processed'))).toHaveLength(1);
     expect(fs.readdirSync(path.join(inbox, 'failed'))).toHaveLength(6);
     expect(fs.readdirSync(inbox).filter((f) => f.endsWith('.xml'))).toEqual([]);
-    expect(await t.db('received_documents').where({ source: 'folder', municipality_id: w.municipalityId }).count({ n: '*' })).toEqual([
-      { n: 7 },
-    ]);
+    expect(
+      await t
+        .db('received_documents')
+        .where({ source: 'folder', municipality_id: w.municipalityId })
+        .whereNot({ filename: 'x.xml' })
+        .count({ n: '*' }),
+    ).toEqual([{ n: 7 }]);
   });
 
   it('the scheduled job picks the inbox up when INVOICE_INBOX_DIR is set, and is not registered otherwise', async () => {

@@ -98,15 +98,23 @@ describe('national-id keys: a key id per hash, rotation to a new key (issue 20, 
     const logged: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((l: string) => void logged.push(l));
     try {
+      // Across municipalities: English unless --lang asks for another language.
       expect(await runCli(['node', 'carepay', 'national-ids', 'status'])).toBe(0);
       expect(logged).toEqual([
         'current key: 2 (from environment)',
-        'KEYS: 2 citizen(s) under key 2',
-        'KEYS-CLI: 1 citizen(s) under key 1 (rotate)',
+        'KEYS: 2 citizens under key 2',
+        'KEYS-CLI: 1 citizen under key 1 (rotate)',
       ]);
       logged.length = 0;
-      expect(await runCli(['node', 'carepay', 'national-ids', 'rotate'])).toBe(0);
-      expect(logged).toEqual(['KEYS: 0 hash(es) moved to key 2', 'KEYS-CLI: 1 hash(es) moved to key 2']);
+      expect(await runCli(['node', 'carepay', '--lang', 'da', 'national-ids', 'status'])).toBe(0);
+      expect(logged).toEqual([
+        'aktuel nøgle: 2 (fra miljøvariabel)',
+        'KEYS: 2 borgere under nøgle 2',
+        'KEYS-CLI: 1 borger under nøgle 1 (skift nøgle)',
+      ]);
+      logged.length = 0;
+      expect(await runCli(['node', 'carepay', '--lang', 'sv', 'national-ids', 'rotate'])).toBe(0);
+      expect(logged).toEqual(['KEYS: 0 hashar flyttade till nyckel 2', 'KEYS-CLI: 1 hash flyttad till nyckel 2']);
     } finally {
       process.env = saved;
     }

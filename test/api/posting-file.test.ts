@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Decimal } from 'decimal.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli.js';
 import { runPostingFileCommand } from '../../src/features/postings/posting-command.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -125,10 +126,36 @@ describe('posting file of the approved month', () => {
     const said: string[] = [];
     await runPostingFileCommand(app.services, { municipality: 'POST', period: '2026-03', out }, (l) => said.push(l));
     expect(fs.readFileSync(out, 'utf8')).toBe(api);
-    expect(said[0]).toMatch(/^Posting file 2026-03 for POST written to .*: 6 lines, \d+\.\d{2} excl\. VAT \+ \d+\.\d{2} VAT DKK$/);
+    // A Danish municipality: the command speaks Danish, amounts the Danish way.
+    expect(said[0]).toMatch(
+      /^Posteringsfil 2026-03 for POST skrevet til .*: 6 linjer, [\d.]+,\d{2} kr\. ekskl\. moms \+ [\d.]+,\d{2} kr\. moms$/,
+    );
     const provider = await w.token('provider', w.providers.p);
     await app.as(provider).get('/api/posting-files/2026-03').expect(403);
     await app.as(provider).put('/api/posting-accounts').send({ accounts: [] }).expect(403);
+  });
+
+  it('speaks the language asked for through the real command line (--lang sv)', async () => {
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = t.url;
+    const said: string[] = [];
+    const err = vi.spyOn(console, 'error').mockImplementation((l: string) => void said.push(l));
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'posting-')), 'march.csv');
+    try {
+      expect(
+        await runCli(['node', 'carepay', '--lang', 'sv', 'posting', 'file', '--municipality', 'POST', '--period', '2026-03', '--out', out]),
+      ).toBe(0);
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(
+        /^Konteringsfil 2026-03 för POST skriven till .*: 6 rader, [\d\u00a0 ]+,\d{2} DKK exkl\. moms \+ [\d\u00a0 ]+,\d{2} DKK moms$/,
+      );
+      said.length = 0;
+      expect(await runCli(['node', 'carepay', 'posting', 'file', '--municipality', 'POST', '--period', '2026-03', '--out', out])).toBe(0);
+      expect(said[0]).toMatch(/^Posteringsfil 2026-03 for POST skrevet til .*: 6 linjer, /);
+    } finally {
+      err.mockRestore();
+      process.env.DATABASE_URL = previous;
+    }
   });
 
   it('refuses an account given twice', async () => {

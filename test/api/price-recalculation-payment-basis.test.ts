@@ -194,13 +194,14 @@ describe('price recalculation: payment bases for the adjustments of providers th
     const cli = (args: string[]) => cliAgainst(t.url, args);
     const year = await cli(['payment-basis', 'list', '--period', '2026', '--municipality', 'RC-PB']);
     expect(year.out.split('\n').map((l) => l.replace(/\s+/g, ' '))).toEqual([
-      `${refs.HJEM} HJEM 2026 614.90 DKK`,
-      `${refs.OMSORG} OMSORG 2026 -883.75 DKK`,
+      // A Danish municipality: amounts the Danish way.
+      `${refs.HJEM} HJEM 2026 614,90 kr.`,
+      `${refs.OMSORG} OMSORG 2026 -883,75 kr.`,
     ]);
     expect((await cli(['payment-basis', 'list', '--period', '2026-01', '--municipality', 'RC-PB'])).out).not.toContain('-R');
     const adjustmentId = Number(refs.HJEM.slice(-6));
     expect((await cli(['payment-basis', 'issue', '--adjustment', String(adjustmentId), '--municipality', 'RC-PB'])).out).toMatch(
-      new RegExp(`^exists\\s+${refs.HJEM} `),
+      new RegExp(`^findes\\s+${refs.HJEM} `),
     );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carepay-adjbasis-'));
     try {

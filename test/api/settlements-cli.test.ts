@@ -55,7 +55,7 @@ describe('carepay model / settle / settlement / exception / period / compare', (
     const r = await cli('model', 'add', good, '--municipality', 'CLI', '--name', 'dk-cli', '--assign-from', '2026-01-01');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^model dk-cli@1 added \(id \d+\): Danish granted-time model \(hverdag dag \/ øvrige tider\)\nassigned to all providers from 2026-01-01 \(assignment \d+\)$/,
+      /^model dk-cli@1 tilføjet \(id \d+\): Danish granted-time model \(hverdag dag \/ øvrige tider\)\ntildelt alle leverandører fra 2026-01-01, uden slutdato \(tildeling \d+\)$/,
     );
 
     const bad = path.join(tmp, 'bad.json');
@@ -169,21 +169,34 @@ describe('carepay model / settle / settlement / exception / period / compare', (
 
     const a = await cli('model', 'assign', 'dk-delivered', '--municipality', 'CLI', '--from', '2026-04-01', '--provider', 'HOME');
     expect(a.code).toBe(0);
-    const id = Number(/^assignment (\d+): dk-delivered@1 for HOME from 2026-04-01, open-ended$/.exec(a.out)?.[1]);
+    const id = Number(/^tildeling (\d+): dk-delivered@1 til HOME fra 2026-04-01, uden slutdato$/.exec(a.out)?.[1]);
     expect(id).toBeGreaterThan(0);
     const text = await cli('model', 'list', '--municipality', 'CLI', '--active-on', '2026-04-15');
     expect(text.out.split('\n')).toEqual([
-      'Reimbursement models of CLI: 3 version(s)',
-      expect.stringMatching(/^ {2}dk-cli@1 +id \d+ +used since \d{4}-\d{2}-\d{2} +Danish granted-time model/),
-      expect.stringMatching(/^ {2}dk-delivered@1 +id \d+ +not used yet +Danish granted-time model/),
-      expect.stringMatching(/^ {2}dk-granted@1 +id \d+ +not used yet +Danish granted-time model/),
-      "Assignments in force on 2026-04-15: 2 (a provider's own assignment wins over one for all providers)",
-      expect.stringMatching(/^ {2}#\d+ +dk-cli@1 +all providers +from 2026-01-01, open-ended$/),
-      expect.stringMatching(new RegExp(`^  #${id} +dk-delivered@1 +provider HOME +from 2026-04-01, open-ended$`)),
+      'Afregningsmodeller i CLI: 3 versioner',
+      expect.stringMatching(/^ {2}dk-cli@1 +id \d+ +brugt siden \d{4}-\d{2}-\d{2} +Danish granted-time model/),
+      expect.stringMatching(/^ {2}dk-delivered@1 +id \d+ +ikke brugt endnu +Danish granted-time model/),
+      expect.stringMatching(/^ {2}dk-granted@1 +id \d+ +ikke brugt endnu +Danish granted-time model/),
+      'Tildelinger i kraft 2026-04-15: 2 (en leverandørs egen tildeling går forud for en til alle leverandører)',
+      expect.stringMatching(/^ {2}#\d+ +dk-cli@1 +alle leverandører +fra 2026-01-01, uden slutdato$/),
+      expect.stringMatching(new RegExp(`^  #${id} +dk-delivered@1 +leverandør HOME +fra 2026-04-01, uden slutdato$`)),
+    ]);
+    const sv = await cli('--lang', 'sv', 'model', 'list', '--municipality', 'CLI', '--active-on', '2026-04-15');
+    expect(sv.out.split('\n')).toEqual([
+      'Ersättningsmodeller i CLI: 3 versioner',
+      expect.stringMatching(/^ {2}dk-cli@1 +id \d+ +använd sedan \d{4}-\d{2}-\d{2} +Danish granted-time model/),
+      expect.stringMatching(/^ {2}dk-delivered@1 +id \d+ +inte använd än +Danish granted-time model/),
+      expect.stringMatching(/^ {2}dk-granted@1 +id \d+ +inte använd än +Danish granted-time model/),
+      'Tilldelningar gällande 2026-04-15: 2 (en utförares egen tilldelning går före en för alla utförare)',
+      expect.stringMatching(/^ {2}#\d+ +dk-cli@1 +alla utförare +från 2026-01-01, tills vidare$/),
+      expect.stringMatching(new RegExp(`^  #${id} +dk-delivered@1 +utförare HOME +från 2026-04-01, tills vidare$`)),
     ]);
 
     const ended = await cli('model', 'end-assignment', String(id), '--municipality', 'CLI', '--to', '2026-05-01');
-    expect(ended.out).toBe(`assignment ${id}: dk-delivered@1 from 2026-04-01 to 2026-05-01`);
+    expect(ended.out).toBe(`tildeling ${id}: dk-delivered@1 fra 2026-04-01 til 2026-05-01`);
+    expect((await cli('--lang', 'sv', 'model', 'end-assignment', String(id), '--municipality', 'CLI', '--to', '2026-05-01')).out).toBe(
+      `tilldelning ${id}: dk-delivered@1 från 2026-04-01 till 2026-05-01`,
+    );
     const inMay = JSON.parse((await cli('model', 'list', '--municipality', 'CLI', '--active-on', '2026-05-01', '--json')).out);
     expect(inMay.assignments.map((x: { modelName: string }) => x.modelName)).toEqual(['dk-cli']);
 

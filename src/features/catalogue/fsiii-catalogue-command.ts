@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { actingIn, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
 import type { Services } from '../../services.js';
 import { badRequest } from '../../shared/errors.js';
 import { fsiiiRowsFromCsv, fsiiiRowsFromObjects, importFsiiiCatalogue, type FsiiiCatalogueResult } from './fsiii-catalogue.js';
@@ -47,11 +49,20 @@ export async function runFsiiiCatalogueCommand(
     out(JSON.stringify(result));
     return result;
   }
+  const l = cliLanguage();
   out(
-    `Catalogue version "${result.label}" (id ${result.catalogueVersionId}) created in ${args.municipality} from ${path.basename(args.file)}: ` +
-      `${result.accepted} services, ${result.rejectedTotal} rows rejected of ${result.totalRows}`,
+    tr(l, 'cli', 'fsiiiCreated', {
+      label: result.label,
+      id: result.catalogueVersionId,
+      municipality: args.municipality,
+      file: path.basename(args.file),
+      services: tr(l, 'cli', 'fsiiiServices', { count: result.accepted }),
+      rejected: result.rejectedTotal,
+      rows: tr(l, 'cli', 'fsiiiRows', { count: result.totalRows }),
+    }),
   );
-  for (const r of result.rejected.slice(0, 20)) out(`  row ${r.row}  ${r.field}: ${r.message}`);
+  for (const r of result.rejected.slice(0, 20))
+    out(`  ${tr(l, 'cli', 'loadRejectedRow', { row: r.row, field: r.field, message: r.message })}`);
   return result;
 }
 

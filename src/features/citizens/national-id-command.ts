@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { cliActor, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr, trDynamic } from '../../i18n/i18n.js';
 
 /** `carepay national-ids status|rotate`: which key each stored hash was made under, and rotation to the newest (docs/security.md). */
 export function registerNationalIdCommands(program: Command): void {
@@ -16,10 +18,22 @@ export function registerNationalIdCommands(program: Command): void {
           console.log(JSON.stringify({ currentKeyId: current, keySource: s.config.idKeySource, hashes: status }, null, 2));
           return;
         }
-        console.log(`current key: ${current} (from ${s.config.idKeySource})`);
+        // No municipality here: English unless --lang (or CAREPAY_LANG) asks for another language.
+        const l = cliLanguage();
+        const source = s.config.idKeySource;
+        console.log(
+          tr(l, 'cli', 'idKeyCurrent', { key: current, source: trDynamic(l, 'cli', `idKeySource_${source}`, undefined, source) }),
+        );
         for (const r of status)
-          console.log(`${r.municipalityCode}: ${r.citizens} citizen(s) under key ${r.keyId}${r.keyId === current ? '' : ' (rotate)'}`);
-        if (status.length === 0) console.log('no citizen has a national id');
+          console.log(
+            tr(l, 'cli', 'idKeyCitizens', {
+              municipality: r.municipalityCode,
+              count: r.citizens,
+              key: r.keyId,
+              rotate: r.keyId === current ? '' : tr(l, 'cli', 'idKeyRotateHint'),
+            }),
+          );
+        if (status.length === 0) console.log(tr(l, 'cli', 'idKeyNone'));
       });
     });
   ids
@@ -30,7 +44,9 @@ export function registerNationalIdCommands(program: Command): void {
       await withServices(async (s) => {
         const done = await s.citizens.rotateIdKeys(cliActor());
         if (o.json) console.log(JSON.stringify(done, null, 2));
-        else for (const d of done) console.log(`${d.municipalityCode}: ${d.rotated} hash(es) moved to key ${d.toKeyId}`);
+        else
+          for (const d of done)
+            console.log(tr(cliLanguage(), 'cli', 'idKeyRotated', { municipality: d.municipalityCode, count: d.rotated, key: d.toKeyId }));
       });
     });
 }

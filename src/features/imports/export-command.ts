@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { actingIn, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
 import type { Services } from '../../services.js';
 import { badRequest } from '../../shared/errors.js';
 import { exportModels } from '../models/models-file.js';
@@ -74,7 +76,7 @@ export function registerExportCommand(program: Command): void {
     .action(async (what: ExportCommandArgs['what'], opts: Omit<ExportCommandArgs, 'what'>) => {
       await withServices(async (s) => {
         const files = await runExportCommand(s, { what, ...opts });
-        if (files.length > 0) console.error(`wrote ${files.join(', ')}`);
+        if (files.length > 0) console.error(tr(cliLanguage(), 'cli', 'exportWrote', { files: files.join(', ') }));
       });
     });
 }

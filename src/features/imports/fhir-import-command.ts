@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { actingIn } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr, type KeyOf, type Params } from '../../i18n/i18n.js';
 import type { Services } from '../../services.js';
 import { badRequest } from '../../shared/errors.js';
 import type { FhirImportResult } from './fhir-import.js';
@@ -33,18 +35,33 @@ export async function runFhirImportCommand(
     out(JSON.stringify(result));
     return result;
   }
+  const l = cliLanguage();
+  const w = (key: KeyOf<'cli'>, params?: Params) => tr(l, 'cli', key, params);
   const part = (p: FhirImportResult['grants']) =>
-    `${p.rows} (accepted ${p.accepted}, updated ${p.updated}, unchanged ${p.unchanged})${p.batchId === null ? '' : ` batch ${p.batchId}`}`;
+    w('fhirPart', {
+      rows: p.rows,
+      accepted: p.accepted,
+      updated: p.updated,
+      unchanged: p.unchanged,
+      batch: p.batchId === null ? '' : w('fhirBatch', { id: p.batchId }),
+    });
   out(
-    `Imported FHIR from ${path.basename(args.file)} into ${args.municipality}: ${result.bundles} bundle(s), ${result.resources} resources`,
+    w('fhirImported', {
+      file: path.basename(args.file),
+      municipality: args.municipality,
+      bundles: w('fhirBundles', { count: result.bundles }),
+      resources: w('fhirResources', { count: result.resources }),
+    }),
   );
-  out(`  grants (CarePlan) ${part(result.grants)}`);
-  out(`  visits (Encounter) ${part(result.visits)}`);
-  out(`  rejected ${result.rejectedTotal}`);
+  out(`  ${w('fhirGrants', { part: part(result.grants) })}`);
+  out(`  ${w('fhirVisits', { part: part(result.visits) })}`);
+  out(`  ${w('fhirRejected', { count: result.rejectedTotal })}`);
   const ignored = Object.entries(result.ignored).map(([k, n]) => `${k} ${n}`);
-  if (ignored.length > 0) out(`  not grants or visits: ${ignored.join(', ')}`);
+  if (ignored.length > 0) out(`  ${w('fhirIgnored', { list: ignored.join(', ') })}`);
   if (result.rejectedTotal > 0) {
-    out(`Rejected resources${result.rejectedTotal > SHOWN_REJECTIONS ? ` (first ${SHOWN_REJECTIONS}; all with --json)` : ''}:`);
+    out(
+      w('fhirRejectedHead', { first: result.rejectedTotal > SHOWN_REJECTIONS ? w('fhirRejectedFirst', { count: SHOWN_REJECTIONS }) : '' }),
+    );
     for (const r of result.rejected.slice(0, SHOWN_REJECTIONS)) out(`  #${r.row} ${r.resource}  ${r.field}: ${r.message}`);
   }
   return result;

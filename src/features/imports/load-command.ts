@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { cliActor, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
 import { AppError, badRequest } from '../../shared/errors.js';
 
 /** `carepay load FILE [--municipality C]`: a scenario file into the real database (scenario-load.ts). */
@@ -29,12 +31,29 @@ export function registerLoadCommand(program: Command): void {
         const rejected = r.steps.reduce((n, st) => n + st.rejected.length, 0);
         if (opts.json) console.log(JSON.stringify(r));
         else {
-          console.log(`Loaded "${sc.name}" into ${r.municipality}${r.created ? ' (created)' : ''}`);
+          // loadScenario acted in the municipality: the CLI speaks its language unless --lang says otherwise.
+          const l = cliLanguage();
+          console.log(
+            tr(l, 'cli', 'loadLoaded', {
+              name: sc.name,
+              municipality: r.municipality,
+              created: r.created ? tr(l, 'cli', 'loadCreated') : '',
+            }),
+          );
           for (const st of r.steps) {
             console.log(
-              `  ${st.kind.padEnd(14)} ${String(st.totalRows).padStart(6)} rows: accepted ${st.accepted}, updated ${st.updated}, unchanged ${st.unchanged}, rejected ${st.rejected.length}`,
+              `  ${tr(l, 'cli', 'loadStep', {
+                kind: st.kind.padEnd(14),
+                rows: String(st.totalRows).padStart(6),
+                count: st.totalRows,
+                accepted: st.accepted,
+                updated: st.updated,
+                unchanged: st.unchanged,
+                rejected: st.rejected.length,
+              })}`,
             );
-            for (const x of st.rejected.slice(0, 20)) console.log(`    row ${x.row}  ${x.field}: ${x.message}`);
+            for (const x of st.rejected.slice(0, 20))
+              console.log(`    ${tr(l, 'cli', 'loadRejectedRow', { row: x.row, field: x.field, message: x.message })}`);
           }
         }
         if (rejected > 0)
@@ -42,7 +61,7 @@ export function registerLoadCommand(program: Command): void {
             422,
             'rows_rejected',
             `${rejected} row(s) of the scenario were rejected (listed above); the valid rows are loaded`,
-          );
+          ).localised('scenario.rows_rejected', { count: rejected });
       });
     });
 }

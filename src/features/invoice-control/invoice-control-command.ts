@@ -3,9 +3,11 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { month, positiveId } from '../../cli/arguments.js';
 import { actingIn, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
 import type { Language } from '../invoices/invoice-types.js';
 import { BasisReference, type ReceivedDocument } from './invoice-control-schemas.js';
-import { basisLine, receivedLines } from './invoice-control-lines.js';
+import { basisLine, receivedLines, verdictWord } from './invoice-control-lines.js';
 import { processInbox, readFileBody } from './invoice-inbox.js';
 
 const reference = (v: string) => {
@@ -15,7 +17,13 @@ const reference = (v: string) => {
   return r.data;
 };
 const monthOrYear = (v: string) => (/^\d{4}$/.test(v) ? v : month(v));
-const language = new Option('--language <language>', 'words for reasons and differences').choices(['da', 'sv', 'en']).default('en');
+const language = new Option('--language <language>', 'words for reasons and differences (default: the CLI language, see --lang)').choices([
+  'da',
+  'sv',
+  'en',
+]);
+/** `--language` if given, else the language the command line speaks. */
+const wordsIn = (l: Language | undefined): Language => l ?? cliLanguage();
 
 /**
  * `carepay invoice receive FILE… | inbox`, `carepay payment-basis issue|list|pdf|csv` and
@@ -30,7 +38,7 @@ export function registerInvoiceControlCommands(program: Command): void {
     .requiredOption('--municipality <code>', 'municipality code')
     .addOption(language)
     .option('--json', 'print JSON')
-    .action(async (files: string[], o: { municipality: string; language: Language; json?: boolean }) => {
+    .action(async (files: string[], o: { municipality: string; language?: Language; json?: boolean }) => {
       await withServices(async (s) => {
         const who = await actingIn(s, o.municipality, 'finance');
         const all: ReceivedDocument[] = [];
@@ -40,7 +48,7 @@ export function registerInvoiceControlCommands(program: Command): void {
             filename: path.basename(f),
           });
           all.push(d);
-          if (!o.json) console.log(receivedLines(d, o.language).join('\n'));
+          if (!o.json) console.log(receivedLines(d, wordsIn(o.language)).join('\n'));
         }
         if (o.json) console.log(JSON.stringify(all, null, 2));
       });
@@ -58,10 +66,13 @@ export function registerInvoiceControlCommands(program: Command): void {
         const root = o.dir ?? (s.config.INVOICE_INBOX_DIR ? path.join(s.config.INVOICE_INBOX_DIR, o.municipality) : null);
         if (!root) throw new InvalidArgumentError('set INVOICE_INBOX_DIR or give --dir');
         const results = await processInbox(s.invoiceControl, who, root, `cli-${process.pid}`);
+        const l = cliLanguage();
         console.log(
           results
-            .map((r) => `${r.file}: ${r.verdict}${r.id ? ` (#${r.id})` : ''} → ${r.movedTo}/${r.error ? ` (${r.error})` : ''}`)
-            .join('\n') || 'the inbox is empty',
+            .map(
+              (r) => `${r.file}: ${verdictWord(r.verdict, l)}${r.id ? ` (#${r.id})` : ''} → ${r.movedTo}/${r.error ? ` (${r.error})` : ''}`,
+            )
+            .join('\n') || tr(l, 'cli', 'inboxEmpty'),
         );
       });
     });
@@ -89,7 +100,11 @@ export function registerInvoiceControlCommands(program: Command): void {
           : o.adjustment
             ? [await s.invoiceControl.issueAdjustmentBasis(who, o.adjustment)]
             : await s.invoiceControl.issueDue(who);
-        console.log(results.map((r) => `${r.created ? 'sent   ' : 'exists '} ${basisLine(r.basis)}`).join('\n') || 'no payment basis due');
+        const l = cliLanguage();
+        console.log(
+          results.map((r) => tr(l, 'cli', r.created ? 'basisIssued' : 'basisExists', { line: basisLine(r.basis, l) })).join('\n') ||
+            tr(l, 'cli', 'basisNoneDue'),
+        );
       });
     });
   basis
@@ -101,7 +116,11 @@ export function registerInvoiceControlCommands(program: Command): void {
       await withServices(async (s) => {
         const who = await actingIn(s, o.municipality, 'finance');
         const page = await s.invoiceControl.listBases(who, { period: o.period }, { limit: 1000, offset: 0 });
-        console.log(o.json ? JSON.stringify(page, null, 2) : page.items.map(basisLine).join('\n') || 'no payment bases');
+        console.log(
+          o.json
+            ? JSON.stringify(page, null, 2)
+            : page.items.map((b) => basisLine(b, cliLanguage())).join('\n') || tr(cliLanguage(), 'cli', 'basisNone'),
+        );
       });
     });
   for (const format of ['pdf', 'csv'] as const) {
@@ -117,7 +136,14 @@ export function registerInvoiceControlCommands(program: Command): void {
           const bytes =
             format === 'pdf' ? (await s.invoiceControl.basisPdf(who, ref)).pdf : (await s.invoiceControl.basisCsv(who, ref)).csv;
           await writeFile(o.out, bytes);
-          console.log(`${o.out}: ${format.toUpperCase()} of ${ref} (${Buffer.byteLength(bytes)} bytes)`);
+          console.log(
+            tr(cliLanguage(), 'cli', 'basisFileWritten', {
+              file: o.out,
+              format: format.toUpperCase(),
+              reference: ref,
+              bytes: Buffer.byteLength(bytes),
+            }),
+          );
         });
       });
   }
@@ -130,14 +156,14 @@ export function registerInvoiceControlCommands(program: Command): void {
     .addOption(new Option('--outcome <outcome>', 'only these').choices(['matched', 'disputed', 'rejected', 'accepted']))
     .addOption(language)
     .option('--json', 'print JSON')
-    .action(async (o: { municipality: string; outcome?: 'matched'; language: Language; json?: boolean }) => {
+    .action(async (o: { municipality: string; outcome?: 'matched'; language?: Language; json?: boolean }) => {
       await withServices(async (s) => {
         const who = await actingIn(s, o.municipality, 'finance');
         const page = await s.invoiceControl.listReceived(who, { outcome: o.outcome }, { limit: 1000, offset: 0 });
         console.log(
           o.json
             ? JSON.stringify(page, null, 2)
-            : page.items.map((d) => receivedLines(d, o.language)[0]).join('\n') || 'no received documents',
+            : page.items.map((d) => receivedLines(d, wordsIn(o.language))[0]).join('\n') || tr(cliLanguage(), 'cli', 'receivedNone'),
         );
       });
     });
@@ -146,11 +172,10 @@ export function registerInvoiceControlCommands(program: Command): void {
     .argument('<id>', 'received document id', id)
     .requiredOption('--municipality <code>', 'municipality code')
     .addOption(language)
-    .action(async (n: number, o: { municipality: string; language: Language }) => {
+    .action(async (n: number, o: { municipality: string; language?: Language }) => {
       await withServices(async (s) => {
-        console.log(
-          receivedLines(await s.invoiceControl.getReceived(await actingIn(s, o.municipality, 'finance'), n), o.language).join('\n'),
-        );
+        const d = await s.invoiceControl.getReceived(await actingIn(s, o.municipality, 'finance'), n);
+        console.log(receivedLines(d, wordsIn(o.language)).join('\n'));
       });
     });
   received
@@ -163,7 +188,7 @@ export function registerInvoiceControlCommands(program: Command): void {
       await withServices(async (s) => {
         const r = await s.invoiceControl.response(await actingIn(s, o.municipality, 'finance'), n);
         await writeFile(o.out, r.xml);
-        console.log(`${o.out}: Invoice Response ${r.sequence} (${r.code}) of #${n}`);
+        console.log(tr(cliLanguage(), 'cli', 'responseWritten', { file: o.out, sequence: r.sequence, code: r.code, id: n }));
       });
     });
   received
@@ -174,14 +199,14 @@ export function registerInvoiceControlCommands(program: Command): void {
     .addOption(new Option('--decision <decision>', 'accepted or rejected').choices(['accepted', 'rejected']).makeOptionMandatory())
     .requiredOption('--note <text>', 'why (required)')
     .addOption(language)
-    .action(async (n: number, o: { municipality: string; decision: 'accepted' | 'rejected'; note: string; language: Language }) => {
+    .action(async (n: number, o: { municipality: string; decision: 'accepted' | 'rejected'; note: string; language?: Language }) => {
       await withServices(async (s) => {
         if (!o.note.trim()) throw new InvalidArgumentError('a note is required');
         const d = await s.invoiceControl.decide(await actingIn(s, o.municipality, 'finance'), n, {
           decision: o.decision,
           note: o.note.trim(),
         });
-        console.log(receivedLines(d, o.language).join('\n'));
+        console.log(receivedLines(d, wordsIn(o.language)).join('\n'));
       });
     });
 }

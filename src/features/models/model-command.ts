@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { isoDate, mapped, positiveId } from '../../cli/arguments.js';
 import { actingIn, allPages, providerIdOrNull, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr, type KeyOf, type Params } from '../../i18n/i18n.js';
 import type { Acting } from '../auth/auth-types.js';
 import type { Services } from '../../services.js';
 import { badRequest } from '../../shared/errors.js';
@@ -11,14 +13,17 @@ async function providerRefs(s: Services, who: Acting): Promise<Map<number, strin
   return new Map((await allPages((page) => s.providers.list(who, {}, page))).map((p) => [p.id, p.ref]));
 }
 
-/** "from 2026-01-01 to 2026-07-01" or "from 2026-01-01, open-ended". */
-const span = (a: ModelAssignment) => `from ${a.validFrom}${a.validTo ? ` to ${a.validTo}` : ', open-ended'}`;
+const w = (key: KeyOf<'cli'>, params?: Params) => tr(cliLanguage(), 'cli', key, params);
+
+/** "from 2026-01-01 to 2026-07-01" or "from 2026-01-01, open-ended", in the CLI's language. */
+const span = (a: Pick<ModelAssignment, 'validFrom' | 'validTo'>) =>
+  a.validTo ? w('modelSpanTo', { from: a.validFrom, to: a.validTo }) : w('modelSpanOpen', { from: a.validFrom });
 
 const assignmentLine = (a: ModelAssignment, refs: Map<number, string>) =>
-  `  #${String(a.id).padEnd(5)} ${`${a.modelName}@${a.modelVersion}`.padEnd(24)} ${(a.providerId === null ? 'all providers' : `provider ${refs.get(a.providerId) ?? a.providerId}`).padEnd(24)} ${span(a)}`;
+  `  #${String(a.id).padEnd(5)} ${`${a.modelName}@${a.modelVersion}`.padEnd(24)} ${(a.providerId === null ? w('modelAllProviders') : w('modelProvider', { ref: refs.get(a.providerId) ?? a.providerId })).padEnd(24)} ${span(a)}`;
 
 const modelLine = (m: ModelVersion) =>
-  `  ${`${m.name}@${m.version}`.padEnd(24)} id ${String(m.id).padEnd(5)} ${(m.usedAt ? `used since ${m.usedAt.slice(0, 10)}` : 'not used yet').padEnd(22)} ${m.title}`;
+  `  ${`${m.name}@${m.version}`.padEnd(24)} id ${String(m.id).padEnd(5)} ${(m.usedAt ? w('modelUsedSince', { date: m.usedAt.slice(0, 10) }) : w('modelNotUsed')).padEnd(22)} ${m.title}`;
 
 /** `carepay model add|list|assign|end-assignment`: the reimbursement models of a municipality and which is in force when. */
 export function registerModelCommands(program: Command): void {
@@ -71,11 +76,9 @@ export function registerModelCommands(program: Command): void {
               : null;
             if (o.json) console.log(JSON.stringify({ model: { ...created, document: undefined }, assignment }, null, 2));
             else {
-              console.log(`model ${created.name}@${created.version} added (id ${created.id}): ${created.title}`);
+              console.log(w('modelAdded', { model: `${created.name}@${created.version}`, id: created.id, title: created.title }));
               if (assignment)
-                console.log(
-                  `assigned to ${o.provider ?? 'all providers'} from ${assignment.validFrom}${assignment.validTo ? ` to ${assignment.validTo}` : ''} (assignment ${assignment.id})`,
-                );
+                console.log(w('modelAssigned', { who: o.provider ?? w('modelAllProviders'), span: span(assignment), id: assignment.id }));
             }
           });
         },
@@ -99,10 +102,13 @@ export function registerModelCommands(program: Command): void {
             return;
           }
           const refs = await providerRefs(s, who);
-          console.log(`Reimbursement models of ${o.municipality}: ${models.length} version(s)`);
+          console.log(w('modelListHead', { municipality: o.municipality, count: models.length }));
           for (const m of models) console.log(modelLine(m));
           console.log(
-            `Assignments${o.activeOn ? ` in force on ${o.activeOn}` : ''}: ${assignments.length} (a provider's own assignment wins over one for all providers)`,
+            w('modelAssignmentsHead', {
+              on: o.activeOn ? w('modelAssignmentsOn', { date: o.activeOn }) : '',
+              count: assignments.length,
+            }),
           );
           for (const a of assignments) console.log(assignmentLine(a, refs));
         });
@@ -131,7 +137,12 @@ export function registerModelCommands(program: Command): void {
           console.log(
             o.json
               ? JSON.stringify(a, null, 2)
-              : `assignment ${a.id}: ${a.modelName}@${a.modelVersion} for ${o.provider ?? 'all providers'} ${span(a)}`,
+              : w('modelAssignment', {
+                  id: a.id,
+                  model: `${a.modelName}@${a.modelVersion}`,
+                  who: o.provider ?? w('modelAllProviders'),
+                  span: span(a),
+                }),
           );
         });
       }),
@@ -156,7 +167,11 @@ export function registerModelCommands(program: Command): void {
         await withServices(async (s) => {
           const who = await actingIn(s, o.municipality);
           const a = await s.models.updateAssignment(who, id, { validTo: o.to });
-          console.log(o.json ? JSON.stringify(a, null, 2) : `assignment ${a.id}: ${a.modelName}@${a.modelVersion} ${span(a)}`);
+          console.log(
+            o.json
+              ? JSON.stringify(a, null, 2)
+              : w('modelAssignmentEnded', { id: a.id, model: `${a.modelName}@${a.modelVersion}`, span: span(a) }),
+          );
         });
       }),
     );

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { actingIn, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
 import type { Services } from '../../services.js';
+import { formatAmount } from '../invoices/invoice-labels.js';
 import { PostingAccount } from './posting-schemas.js';
 import { badRequest } from '../../shared/errors.js';
 
@@ -15,9 +18,16 @@ export async function runPostingFileCommand(
   const file = await s.postings.postingFile(who, args.period);
   if (args.out) {
     fs.writeFileSync(args.out, file.csv);
+    const l = cliLanguage();
     out(
-      `Posting file ${args.period} for ${args.municipality} written to ${args.out}: ${file.postings.length} lines, ` +
-        `${file.totalExclVat.toFixed(2)} excl. VAT + ${file.vat.toFixed(2)} VAT ${file.currency}`,
+      tr(l, 'cli', 'postingFileWritten', {
+        period: args.period,
+        municipality: args.municipality,
+        file: args.out,
+        lines: tr(l, 'cli', 'postingLines', { count: file.postings.length }),
+        exclVat: formatAmount(file.totalExclVat, file.currency, l),
+        vat: formatAmount(file.vat, file.currency, l),
+      }),
     );
   } else process.stdout.write(file.csv);
   return file;

@@ -306,4 +306,6 @@ export const errors: ErrorWords = {
   // web sessions
   'forbidden.csrf': 'Formularen er forældet (CSRF-kontrollen fejlede). Genindlæs siden, og prøv igen.',
   session_ended: 'Din session er udløbet. Log ind igen.',
+  // cli-rest
+  'scenario.rows_rejected': '{count} række(r) i scenariet blev afvist (se ovenfor); de gyldige rækker er indlæst',
 };

@@ -300,6 +300,8 @@ export const errors = {
   // web sessions
   'forbidden.csrf': 'The form is out of date (CSRF check failed). Reload the page and try again.',
   session_ended: 'Your session has ended. Sign in again.',
+  // cli-rest
+  'scenario.rows_rejected': '{count} row(s) of the scenario were rejected (listed above); the valid rows are loaded',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

@@ -303,4 +303,6 @@ export const errors: ErrorWords = {
   // web sessions
   'forbidden.csrf': 'Formuläret är inaktuellt (CSRF-kontrollen misslyckades). Ladda om sidan och försök igen.',
   session_ended: 'Din session har gått ut. Logga in igen.',
+  // cli-rest
+  'scenario.rows_rejected': '{count} rad(er) i scenariot avvisades (se ovan); de giltiga raderna är inlästa',
 };
