@@ -1,3 +1,4 @@
+import { chooseCliLanguage, resetCliLanguage } from '../../src/cli/language.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,12 +37,31 @@ describe('carepay import (command line)', () => {
       { kind: 'visits', file, municipality: 'CLI', source: 'cli' },
       { out: (l) => lines.push(l) },
     );
-    expect(lines).toEqual([
-      `Imported visits from visits.csv into CLI (batch ${result.batchId}): 2 rows`,
-      '  accepted 1, updated 0, unchanged 0, rejected 1',
-      'Rejected rows:',
-      '  row 3  citizen_ref: unknown citizen "C77"',
+    // The municipality is Danish: the report speaks Danish (the CLI's language, issue 19).
+    expect(lines.slice(0, 3)).toEqual([
+      `Importerede visits fra visits.csv i CLI (kørsel ${result.batchId}): 2 rækker`,
+      '  modtaget 1, opdateret 0, uændret 0, afvist 1',
+      'Afviste rækker:',
     ]);
+    expect(lines[3]).toMatch(/^ {2}række 3 {2}citizen_ref: .*"C77"/);
+    expect(lines).toHaveLength(4);
+    // --lang sv: the same file again, in Swedish.
+    chooseCliLanguage('sv');
+    try {
+      const sv: string[] = [];
+      const again = await runImportCommand(
+        app.services,
+        { kind: 'visits', file, municipality: 'CLI', source: 'cli' },
+        { out: (l) => sv.push(l) },
+      );
+      expect(sv.slice(0, 3)).toEqual([
+        `Importerade visits från visits.csv till CLI (körning ${again.batchId}): 2 rader`,
+        '  mottagna 0, uppdaterade 0, oförändrade 1, avvisade 1',
+        'Avvisade rader:',
+      ]);
+    } finally {
+      resetCliLanguage();
+    }
     const batch = await t.db('import_batches').where({ id: result.batchId }).first();
     expect(batch).toMatchObject({
       municipality_id: world.municipalityId,

@@ -137,6 +137,13 @@ describe('a new municipality from files alone', () => {
       '2026-03;9.55.10-moms;PRIV;Privat Pleje ApS;private;vat;121.25;DKK;2',
     ]);
 
+    // The models go out and come back the same: model import reports them unchanged, in Danish.
+    const modelsFile = path.join(path.dirname(out), 'models.json');
+    expect(await cli('export', 'models', '--municipality', 'vest', '--out', modelsFile)).toBe(0);
+    logged.length = 0;
+    expect(await cli('model', 'import', modelsFile, '--municipality', 'vest')).toBe(0);
+    expect(logged).toEqual(['Importerede modeller i vest: 1 række', '  modtaget 0, uændret 1, tildelinger tilføjet 0, afvist 0']);
+
     // The same files again change nothing.
     for (const kind of ['providers', 'catalogue', 'prices', 'citizens', 'choices', 'absences', 'budgets']) {
       logged.length = 0;

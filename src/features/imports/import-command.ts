@@ -3,6 +3,8 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { actingIn, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
 import type { Services } from '../../services.js';
 import { badRequest } from '../../shared/errors.js';
 import { IMPORT_KINDS, type ImportKindName } from './import-kind.js';
@@ -69,15 +71,28 @@ export async function runImportCommand(services: Services, args: ImportCommandAr
     io.out(JSON.stringify(result));
     return result;
   }
+  // actingIn noted the municipality: the report speaks its language unless --lang says otherwise.
+  const l = cliLanguage();
   io.out(
-    `Imported ${args.kind} from ${path.basename(args.file)} into ${args.municipality} (batch ${result.batchId}): ${result.totalRows} rows`,
+    tr(l, 'cli', 'importDone', {
+      kind: args.kind,
+      file: path.basename(args.file),
+      municipality: args.municipality,
+      batch: result.batchId,
+      count: result.totalRows,
+    }),
   );
-  io.out(`  accepted ${result.accepted}, updated ${result.updated}, unchanged ${result.unchanged}, rejected ${result.rejectedTotal}`);
+  io.out(
+    `  ${tr(l, 'cli', 'importCounts', { accepted: result.accepted, updated: result.updated, unchanged: result.unchanged, rejected: result.rejectedTotal })}`,
+  );
   if (result.rejectedTotal > 0) {
     io.out(
-      `Rejected rows${result.rejectedTotal > SHOWN_REJECTIONS ? ` (first ${SHOWN_REJECTIONS}; all in GET /api/imports/${result.batchId})` : ''}:`,
+      result.rejectedTotal > SHOWN_REJECTIONS
+        ? tr(l, 'cli', 'importRejectedHeadMore', { shown: SHOWN_REJECTIONS, batch: result.batchId })
+        : tr(l, 'cli', 'importRejectedHead'),
     );
-    for (const r of result.rejected.slice(0, SHOWN_REJECTIONS)) io.out(`  row ${r.row}  ${r.field}: ${r.message}`);
+    for (const r of result.rejected.slice(0, SHOWN_REJECTIONS))
+      io.out(`  ${tr(l, 'cli', 'loadRejectedRow', { row: r.row, field: r.field, message: r.message })}`);
   }
   return result;
 }

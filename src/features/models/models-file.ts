@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Knex } from 'knex';
 import { actingIn, withServices } from '../../cli/context.js';
+import { cliLanguage } from '../../cli/language.js';
+import { tr } from '../../i18n/i18n.js';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
@@ -158,9 +160,13 @@ export function registerModelImportCommand(program: Command): void {
         const r = await importModels(s, await actingIn(s, opts.municipality), json);
         if (opts.json) console.log(JSON.stringify(r));
         else {
-          console.log(`Imported models into ${opts.municipality}: ${r.totalRows} rows`);
-          console.log(`  accepted ${r.accepted}, unchanged ${r.unchanged}, assignments added ${r.assigned}, rejected ${r.rejected.length}`);
-          for (const x of r.rejected) console.log(`  row ${x.row}  ${x.field}: ${x.message}`);
+          const l = cliLanguage();
+          console.log(tr(l, 'cli', 'modelsImported', { municipality: opts.municipality, count: r.totalRows }));
+          console.log(
+            `  ${tr(l, 'cli', 'modelsImportCounts', { accepted: r.accepted, unchanged: r.unchanged, assigned: r.assigned, rejected: r.rejected.length })}`,
+          );
+          for (const x of r.rejected)
+            console.log(`  ${tr(l, 'cli', 'loadRejectedRow', { row: x.row, field: x.field, message: x.message })}`);
         }
       });
     });

@@ -316,4 +316,13 @@ export const cli: CliWords = {
   fhirIgnored: 'hverken bevillinger eller besøg: {list}',
   fhirRejectedHead: 'Afviste ressourcer{first}:',
   fhirRejectedFirst: ' (de første {count}; alle med --json)',
+  // import: the import command's report
+  importDone_one: 'Importerede {kind} fra {file} i {municipality} (kørsel {batch}): {count} række',
+  importDone_other: 'Importerede {kind} fra {file} i {municipality} (kørsel {batch}): {count} rækker',
+  importCounts: 'modtaget {accepted}, opdateret {updated}, uændret {unchanged}, afvist {rejected}',
+  importRejectedHead: 'Afviste rækker:',
+  importRejectedHeadMore: 'Afviste rækker (de første {shown}; alle i GET /api/imports/{batch}):',
+  modelsImported_one: 'Importerede modeller i {municipality}: {count} række',
+  modelsImported_other: 'Importerede modeller i {municipality}: {count} rækker',
+  modelsImportCounts: 'modtaget {accepted}, uændret {unchanged}, tildelinger tilføjet {assigned}, afvist {rejected}',
 };

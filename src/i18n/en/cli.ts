@@ -313,6 +313,15 @@ export const cli = {
   fhirIgnored: 'not grants or visits: {list}',
   fhirRejectedHead: 'Rejected resources{first}:',
   fhirRejectedFirst: ' (first {count}; all with --json)',
+  // import: the import command's report
+  importDone_one: 'Imported {kind} from {file} into {municipality} (batch {batch}): {count} row',
+  importDone_other: 'Imported {kind} from {file} into {municipality} (batch {batch}): {count} rows',
+  importCounts: 'accepted {accepted}, updated {updated}, unchanged {unchanged}, rejected {rejected}',
+  importRejectedHead: 'Rejected rows:',
+  importRejectedHeadMore: 'Rejected rows (first {shown}; all in GET /api/imports/{batch}):',
+  modelsImported_one: 'Imported models into {municipality}: {count} row',
+  modelsImported_other: 'Imported models into {municipality}: {count} rows',
+  modelsImportCounts: 'accepted {accepted}, unchanged {unchanged}, assignments added {assigned}, rejected {rejected}',
 };
 
 export type CliWords = Record<keyof typeof cli, string>;

@@ -316,4 +316,13 @@ export const cli: CliWords = {
   fhirIgnored: 'varken beslut eller besök: {list}',
   fhirRejectedHead: 'Avvisade resurser{first}:',
   fhirRejectedFirst: ' (de första {count}; alla med --json)',
+  // import: the import command's report
+  importDone_one: 'Importerade {kind} från {file} till {municipality} (körning {batch}): {count} rad',
+  importDone_other: 'Importerade {kind} från {file} till {municipality} (körning {batch}): {count} rader',
+  importCounts: 'mottagna {accepted}, uppdaterade {updated}, oförändrade {unchanged}, avvisade {rejected}',
+  importRejectedHead: 'Avvisade rader:',
+  importRejectedHeadMore: 'Avvisade rader (de första {shown}; alla i GET /api/imports/{batch}):',
+  modelsImported_one: 'Importerade modeller till {municipality}: {count} rad',
+  modelsImported_other: 'Importerade modeller till {municipality}: {count} rader',
+  modelsImportCounts: 'mottagna {accepted}, oförändrade {unchanged}, tilldelningar tillagda {assigned}, avvisade {rejected}',
 };
