@@ -1,6 +1,7 @@
 import type { DemoModel } from '../src/features/settlements/settlement-demo.js';
-import { TAKEOVER_DATE, type DemoGrant, type DemoProfile, type DemoProvider, type DemoService, type DemoVisit } from './demo-data.js';
+import { TAKEOVER_DATE, type DemoProfile, type DemoProvider, type DemoService } from './demo-data.js';
 import type { DemoSetup } from './demo.js';
+import { grantsCsvIn, visitsCsvIn } from './demo-files.js';
 
 /**
  * The Swedish demo municipality (`npx carepay demo --country SE`): Demokommun, its home care
@@ -221,66 +222,26 @@ export const SE_MODELS: { main: DemoModel; alt: DemoModel } = {
   alt: { name: 'demo-beviljad-tid', description: 'demoalternativ (seeds)', document: ALT_MODEL },
 };
 
-const STATUS_SV: Record<DemoVisit['status'], string> = {
-  delivered: 'Utförd',
-  cancelled_by_citizen: 'Avbokad',
-  no_show: 'Ej hemma',
-  cancelled_by_provider: 'Inställd',
-  replacement: 'Ersättningsbesök',
-};
-
 /** The month's visits as a Swedish time-registration export (Phoniro-style: `;`, local times). */
-export function visitsCsvSv(visits: DemoVisit[]): string {
-  const head = 'Besöks-ID;Utförare;Brukare;Insats;Planerad start;Planerad slut;Starttid;Sluttid;Besöksstatus;Personal;Avbokad;Område';
-  const rows = visits.map((v) =>
-    [
-      v.externalId,
-      v.providerRef,
-      v.citizenRef,
-      v.serviceCodes.join('|'),
-      v.plannedStart,
-      v.plannedEnd,
-      v.actualStart ?? '',
-      v.actualEnd ?? '',
-      STATUS_SV[v.status],
-      v.staffCount,
-      v.cancelledAt ?? '',
-      v.area,
-    ].join(';'),
-  );
-  return `\uFEFF${head}\n${rows.join('\n')}\n`;
-}
-
-const WEEKDAY_SV = ['', 'mån', 'tis', 'ons', 'tor', 'fre', 'lör', 'sön'];
-const FREQUENCY_SV: Record<DemoGrant['frequency'], string> = {
-  daily: 'dagligen',
-  weekly: 'veckovis',
-  biweekly: 'varannan vecka',
-  monthly: 'månadsvis',
-  weekdays: 'veckodagar',
-};
+const visitsCsvSv = visitsCsvIn(
+  'Besöks-ID;Utförare;Brukare;Insats;Planerad start;Planerad slut;Starttid;Sluttid;Besöksstatus;Personal;Avbokad;Område',
+  {
+    delivered: 'Utförd',
+    cancelled_by_citizen: 'Avbokad',
+    no_show: 'Ej hemma',
+    cancelled_by_provider: 'Inställd',
+    replacement: 'Ersättningsbesök',
+  },
+);
 
 /** The grants (biståndsbeslut) as the municipality's case system exports them, in Swedish. */
-export function grantsCsvSv(grants: DemoGrant[]): string {
-  const head = 'Beslut-ID;Brukare;Insats;Minuter;Frekvens;Antal;Veckodagar;Personal;Giltig från;Giltig till;Varaktighet;Planerad tid';
-  const rows = grants.map((g) =>
-    [
-      g.externalId,
-      g.citizenRef,
-      g.serviceCode,
-      g.minutes,
-      FREQUENCY_SV[g.frequency],
-      g.times,
-      (g.weekdays ?? []).map((d) => WEEKDAY_SV[d]).join(','),
-      g.staffCount,
-      g.validFrom,
-      g.validTo ?? '',
-      g.duration === 'temporary' ? 'tillfällig' : 'varaktig',
-      g.clock[0] ?? '',
-    ].join(';'),
-  );
-  return `\uFEFF${head}\n${rows.join('\n')}\n`;
-}
+const grantsCsvSv = grantsCsvIn({
+  head: 'Beslut-ID;Brukare;Insats;Minuter;Frekvens;Antal;Veckodagar;Personal;Giltig från;Giltig till;Varaktighet;Planerad tid',
+  weekdays: ['', 'mån', 'tis', 'ons', 'tor', 'fre', 'lör', 'sön'],
+  frequency: { daily: 'dagligen', weekly: 'veckovis', biweekly: 'varannan vecka', monthly: 'månadsvis', weekdays: 'veckodagar' },
+  duration: { temporary: 'tillfällig', permanent: 'varaktig' },
+  byteOrderMark: true,
+});
 
 export const SE_SETUP: DemoSetup = {
   profile: SE_PROFILE,

@@ -34,60 +34,26 @@ import {
 } from './demo-data.js';
 import { DEMO_LEVELS, demoLevelRates, demoRegimeLines, loadDemoLevels } from './demo-levels.js';
 import { SE_SETUP } from './demo-se.js';
-
-const WEEKDAY = ['', 'man', 'tir', 'ons', 'tor', 'fre', 'lør', 'søn'];
-const STATUS_DA: Record<DemoVisit['status'], string> = {
-  delivered: 'Udført',
-  cancelled_by_citizen: 'Afbud',
-  no_show: 'Ikke hjemme',
-  cancelled_by_provider: 'Aflyst af leverandør',
-  replacement: 'Erstatningsbesøg',
-};
+import { grantsCsvIn, visitsCsvIn } from './demo-files.js';
 
 /** The month's visits as a time-registration export (Danish headers, `;`, local times), as Phoniro-style systems write it. */
-export function visitsCsv(visits: DemoVisit[]): string {
-  const head = 'Besøgs-ID;Leverandør;Borger;Ydelse;Planlagt start;Planlagt slut;Start;Slut;Status;Antal medarbejdere;Afbud;Område';
-  const rows = visits.map((v) =>
-    [
-      v.externalId,
-      v.providerRef,
-      v.citizenRef,
-      v.serviceCodes.join('|'),
-      v.plannedStart,
-      v.plannedEnd,
-      v.actualStart ?? '',
-      v.actualEnd ?? '',
-      STATUS_DA[v.status],
-      v.staffCount,
-      v.cancelledAt ?? '',
-      v.area,
-    ].join(';'),
-  );
-  return `\uFEFF${head}\n${rows.join('\n')}\n`;
-}
+const visitsCsv = visitsCsvIn(
+  'Besøgs-ID;Leverandør;Borger;Ydelse;Planlagt start;Planlagt slut;Start;Slut;Status;Antal medarbejdere;Afbud;Område',
+  {
+    delivered: 'Udført',
+    cancelled_by_citizen: 'Afbud',
+    no_show: 'Ikke hjemme',
+    cancelled_by_provider: 'Aflyst af leverandør',
+    replacement: 'Erstatningsbesøg',
+  },
+);
 
-/** The grants as the assessment system (visitation) exports them. */
-export function grantsCsv(grants: DemoGrant[]): string {
-  const head =
-    'external_id;citizen_ref;service_code;minutes;frequency;times;weekdays;staff_count;valid_from;valid_to;duration;planned_time';
-  const rows = grants.map((g) =>
-    [
-      g.externalId,
-      g.citizenRef,
-      g.serviceCode,
-      g.minutes,
-      g.frequency,
-      g.times,
-      (g.weekdays ?? []).map((d) => WEEKDAY[d]).join(','),
-      g.staffCount,
-      g.validFrom,
-      g.validTo ?? '',
-      g.duration,
-      g.clock[0] ?? '',
-    ].join(';'),
-  );
-  return `${head}\n${rows.join('\n')}\n`;
-}
+/** The grants as the assessment system (visitation) exports them (English column names, codes). */
+const grantsCsv = grantsCsvIn({
+  head: 'external_id;citizen_ref;service_code;minutes;frequency;times;weekdays;staff_count;valid_from;valid_to;duration;planned_time',
+  weekdays: ['', 'man', 'tir', 'ons', 'tor', 'fre', 'lør', 'søn'],
+  byteOrderMark: false,
+});
 
 /**
  * Everything the loader needs to know of a country's demo beyond the generator's profile: the
