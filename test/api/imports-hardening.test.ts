@@ -154,7 +154,7 @@ describe('import hardening (issue 20)', () => {
         { out: (l) => lines.push(l) },
       );
       expect(result).toMatchObject({ accepted: 1, rejected: [{ row: 2, field: 'external_id', message: NUL }] });
-      expect(lines).toContain(`  row 2  external_id: ${NUL}`);
+      expect(lines).toContain(`  række 2  external_id: ${NUL}`); // the municipality speaks Danish
     });
   });
 
