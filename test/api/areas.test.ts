@@ -67,6 +67,17 @@ describe('areas: the municipality’s own list, named in its own words', () => {
       'area rural is in use by visits; price list(s) Landtillæg 2027; model(s) dk-rural v1 and cannot be deleted',
     );
 
+    // The same refusals in the reader's language (issue 19); code and details do not change.
+    const inUseDa = await app.as(admin).delete('/api/areas/rural').set('Accept-Language', 'da').expect(409);
+    expect(inUseDa.body.error.message).toBe(
+      'Området rural bruges af besøg; prisliste Landtillæg 2027; modellen dk-rural v1 og kan ikke slettes',
+    );
+    expect(inUseDa.body.error.details).toEqual(ruralInUse.body.error.details);
+    const variantSv = await app.as(admin).post('/api/areas').set('Accept-Language', 'sv').send({ code: 'Urban', name: 'By' }).expect(422);
+    expect(variantSv.body.error.message).toBe('Området Urban skiljer sig från området urban bara i stora och små bokstäver; använd urban');
+    const missingDa = await app.as(admin).get('/api/areas/nowhere').set('Accept-Language', 'da').expect(404);
+    expect(missingDa.body.error.message).toBe('Område nowhere findes ikke');
+
     await app.as(admin).post('/api/areas').send({ code: 'north', name: 'Nord' }).expect(201);
     await app.as(admin).delete('/api/areas/north').expect(204);
     await app.as(admin).get('/api/areas/north').expect(404);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { conflict, notFound, unprocessable } from '../../shared/errors.js';
+import { conflict, notFound, text, unprocessable } from '../../shared/errors.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { Acting } from '../auth/auth-types.js';
 import type { AreaNames } from './area-names.js';
@@ -33,7 +33,10 @@ export class AreasService {
   async create(who: Acting, input: AreaCreate): Promise<AreaOut> {
     const m = who.principal.municipalityId;
     return this.db.transaction(async (tx) => {
-      if (await areasStore.get(tx, m, input.code)) throw conflict(`area ${input.code} exists already`, { field: 'code', code: input.code });
+      if (await areasStore.get(tx, m, input.code))
+        throw conflict(`area ${input.code} exists already`, { field: 'code', code: input.code }).localised('area.exists', {
+          code: input.code,
+        });
       // Codes are compared exactly where data names them: "Urban" beside "urban" would be a second area by mistake.
       const variant = await areasStore.caseVariant(tx, m, input.code);
       if (variant)
@@ -41,7 +44,7 @@ export class AreasService {
           field: 'code',
           code: input.code,
           existing: variant,
-        });
+        }).localised('area.case_variant', { code: input.code, existing: variant });
       await areasStore.insert(tx, m, input);
       const created = (await areasStore.get(tx, m, input.code))!;
       await this.audit(tx, who, 'create', input.code, { after: created });
@@ -68,14 +71,28 @@ export class AreasService {
       if (!row) throw notFound('area', code);
       const before = (await areasStore.get(tx, m, code))!;
       const u = before.inUse;
+      // The price-list and model parts read as the provider kinds' do: the same words serve both lists.
       const parts = [
-        u.citizens > 0 ? `${u.citizens} citizen(s)` : null,
-        u.visits ? 'visits' : null,
-        u.priceLists.length > 0 ? `price list(s) ${u.priceLists.join(', ')}` : null,
-        u.budgets.length > 0 ? `the budget(s) of ${u.budgets.join(', ')}` : null,
-        u.models.length > 0 ? `model(s) ${u.models.join(', ')}` : null,
+        u.citizens > 0 ? text(`${u.citizens} citizen(s)`, 'area.used_by_citizens', { count: u.citizens }) : null,
+        u.visits ? text('visits', 'area.used_by_visits') : null,
+        u.priceLists.length > 0
+          ? text(`price list(s) ${u.priceLists.join(', ')}`, 'kind.used_by_price_lists', {
+              count: u.priceLists.length,
+              ids: u.priceLists.join(', '),
+            })
+          : null,
+        u.budgets.length > 0
+          ? text(`the budget(s) of ${u.budgets.join(', ')}`, 'area.used_by_budgets', { years: u.budgets.join(', ') })
+          : null,
+        u.models.length > 0
+          ? text(`model(s) ${u.models.join(', ')}`, 'kind.used_by_models', { count: u.models.length, names: u.models.join(', ') })
+          : null,
       ].filter((p) => p !== null);
-      if (parts.length > 0) throw conflict(`area ${code} is in use by ${parts.join('; ')} and cannot be deleted`, { code, inUse: u });
+      if (parts.length > 0)
+        throw conflict(`area ${code} is in use by ${parts.map((p) => p.message).join('; ')} and cannot be deleted`, {
+          code,
+          inUse: u,
+        }).localised('area.in_use', { code, parts });
       await areasStore.delete(tx, m, code);
       await this.audit(tx, who, 'delete', code, { before });
     });

@@ -308,4 +308,15 @@ export const errors: ErrorWords = {
   session_ended: 'Din session er udløbet. Log ind igen.',
   // cli-rest
   'scenario.rows_rejected': '{count} række(r) i scenariet blev afvist (se ovenfor); de gyldige rækker er indlæst',
+  // areas: the municipality's own list (docs/areas.md)
+  'entity.area': 'område',
+  'entity.provider_kind': 'leverandørtype',
+  'entity.settlement_objection': 'indsigelse',
+  'area.exists': 'Området {code} findes allerede',
+  'area.case_variant': 'Området {code} adskiller sig kun fra området {existing} ved store og små bogstaver; brug {existing}',
+  'area.used_by_citizens_one': '{count} borger',
+  'area.used_by_citizens_other': '{count} borgere',
+  'area.used_by_visits': 'besøg',
+  'area.used_by_budgets': 'budgettet for {years}',
+  'area.in_use': 'Området {code} bruges af {parts} og kan ikke slettes',
 };

@@ -302,6 +302,17 @@ export const errors = {
   session_ended: 'Your session has ended. Sign in again.',
   // cli-rest
   'scenario.rows_rejected': '{count} row(s) of the scenario were rejected (listed above); the valid rows are loaded',
+  // areas: the municipality's own list (docs/areas.md)
+  'entity.area': 'area',
+  'entity.provider_kind': 'provider kind',
+  'entity.settlement_objection': 'objection',
+  'area.exists': 'area {code} exists already',
+  'area.case_variant': 'area {code} differs from the area {existing} only in letter case; use {existing}',
+  'area.used_by_citizens_one': '{count} citizen(s)',
+  'area.used_by_citizens_other': '{count} citizen(s)',
+  'area.used_by_visits': 'visits',
+  'area.used_by_budgets': 'the budget(s) of {years}',
+  'area.in_use': 'area {code} is in use by {parts} and cannot be deleted',
 };
 
 export type ErrorWords = Record<keyof typeof errors, string>;

@@ -305,4 +305,15 @@ export const errors: ErrorWords = {
   session_ended: 'Din session har gått ut. Logga in igen.',
   // cli-rest
   'scenario.rows_rejected': '{count} rad(er) i scenariot avvisades (se ovan); de giltiga raderna är inlästa',
+  // areas: the municipality's own list (docs/areas.md)
+  'entity.area': 'område',
+  'entity.provider_kind': 'utförartyp',
+  'entity.settlement_objection': 'invändning',
+  'area.exists': 'Området {code} finns redan',
+  'area.case_variant': 'Området {code} skiljer sig från området {existing} bara i stora och små bokstäver; använd {existing}',
+  'area.used_by_citizens_one': '{count} brukare',
+  'area.used_by_citizens_other': '{count} brukare',
+  'area.used_by_visits': 'besök',
+  'area.used_by_budgets': 'budgeten för {years}',
+  'area.in_use': 'Området {code} används av {parts} och kan inte tas bort',
 };
