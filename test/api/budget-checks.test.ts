@@ -236,10 +236,14 @@ describe('weekly budget check API', () => {
     expect(res.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
     const svg = String(res.body); // supertest keeps image/* bodies as a Buffer
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg).toContain('<title>Granted vs affordable hours per week, 2026 (sum of 3 budget lines)</title>');
+    // The chart the budget page draws, in the municipality's language (Danish here).
+    expect(svg).toContain('<title>Visiterede og budgetterede timer pr. uge 2026: I alt (alle linjer)</title>');
     expect(svg.match(/<polygon /g)).toHaveLength(1); // one band over the two consecutive weeks
     expect(svg.match(/<circle cx="[\d.]+" cy="[\d.]+" r="3.5" fill="#2e7d32"><title>/g)).toHaveLength(2);
-    expect(svg).toContain('<title>2026-W10: granted 7.50 h, affordable 18.51 h, OK</title>');
+    expect(svg).toContain('<title>2026-W10: visiteret 7,50 t, budgetteret 18,51 t, OK</title>');
+    // One line, named by its category and the municipality's name for its area.
+    const one = String((await app.as(auditorA).get('/api/budget-checks/years/2026/series.svg?category=practical_help').expect(200)).body);
+    expect(one).toMatch(/<title>Visiterede og budgetterede timer pr\. uge 2026: Praktisk hjælp · [^<]+<\/title>/);
   });
 
   it('follows up a month: granted vs delivered per provider and category, and the largest deviations', async () => {

@@ -21,7 +21,9 @@ import { budgetsStore, checkSettingsOf, lineKey } from './budgets-store.js';
 import { evaluateFollowUp } from './follow-up-evaluator.js';
 import { loadFollowUpInputs } from './follow-up-store.js';
 import { parseIsoWeek, weeksOf, type IsoWeek } from './iso-week.js';
-import { seriesCsv, seriesSvg, type SeriesPoint } from './series-chart.js';
+import { chartTitle, seriesCsv, seriesSvg, type SeriesPoint } from './series-chart.js';
+import { areasStore } from '../areas/areas-store.js';
+import type { Language } from '../invoices/invoice-types.js';
 
 type Page = { limit: number; offset: number };
 
@@ -242,11 +244,10 @@ export class BudgetChecksService {
    * The year's weekly series for one budget line (area × category; both absent = the total
    * line). Without a total line, the lines are summed when they do not overlap.
    */
-  async series(who: Acting, year: number, q: SeriesQuery): Promise<{ title: string; points: SeriesPoint[] }> {
+  async series(who: Acting, year: number, q: SeriesQuery): Promise<{ points: SeriesPoint[] }> {
     const rows = await budgetCheckStore.seriesRows(this.db, who.principal.municipalityId, year);
     const want = { area: q.area ?? null, category: q.category ?? null };
     let pick = rows.filter((r) => r.area === want.area && r.category === want.category);
-    let label = scopeLabel(want);
     if (pick.length === 0 && rows.length > 0) {
       const keys = [
         ...new Map(
@@ -262,12 +263,11 @@ export class BudgetChecksService {
         ),
       );
       if (q.area !== undefined || q.category !== undefined || overlap) {
-        throw unprocessable(`no budget line for ${label} in the checks of ${year}; lines: ${keys.map(scopeLabel).join('; ')}`, {
+        throw unprocessable(`no budget line for ${scopeLabel(want)} in the checks of ${year}; lines: ${keys.map(scopeLabel).join('; ')}`, {
           lines: keys,
         }).localised('budget.no_line', { scope: scopeText(want), year, lines: keys.map(scopeText) });
       }
       pick = rows;
-      label = `sum of ${keys.length} budget lines`;
     }
     const byWeek = new Map<string, typeof pick>();
     for (const r of pick) byWeek.set(r.week, [...(byWeek.get(r.week) ?? []), r]);
@@ -326,16 +326,20 @@ export class BudgetChecksService {
         status,
       };
     });
-    return { title: `Granted vs affordable hours per week, ${year} (${label})`, points };
+    return { points };
   }
 
   async seriesCsv(who: Acting, year: number, q: SeriesQuery) {
     return seriesCsv((await this.series(who, year, q)).points);
   }
 
+  /** The chart as the budget page draws it, in the municipality's language with its area names. */
   async seriesSvg(who: Acting, year: number, q: SeriesQuery) {
-    const { title, points } = await this.series(who, year, q);
-    return seriesSvg(title, points);
+    const { points } = await this.series(who, year, q);
+    const m = who.principal.municipalityId;
+    const { language } = (await this.db<{ id: number; language: Language }>('municipalities').where({ id: m }).first('language'))!;
+    const line = q.category === undefined && q.area === undefined ? null : { category: q.category ?? null, area: q.area ?? null };
+    return seriesSvg(chartTitle(year, line, language, await areasStore.names(this.db, m)), points, language);
   }
 
   // ---- the monthly follow-up -----------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { Decimal } from 'decimal.js';
 import { csvDocument } from '../../shared/csv-writer.js';
 import { say, textsFor } from '../web/web-text.js';
-import { formatNumber } from '../invoices/invoice-labels.js';
+import { categoryLabel, formatNumber } from '../invoices/invoice-labels.js';
+import { areaName, type AreaNames } from '../areas/area-names.js';
 import type { Language } from '../invoices/invoice-types.js';
 import type { IsoWeek } from './iso-week.js';
 
@@ -16,6 +17,16 @@ export interface SeriesPoint {
   deviationPercent: Decimal | null;
   status: string | null;
 }
+
+/** A budget line in words: its category and area by name ("Personlig pleje · Bydistrikt"). */
+export function budgetLineLabel(l: { category: string | null; area: string | null }, lang: Language, areas: AreaNames): string {
+  const t = textsFor(lang);
+  return `${l.category ? categoryLabel(l.category, lang) : t.allCategories} · ${l.area ? areaName(areas, l.area) : t.allAreas}`;
+}
+
+/** The chart's title, on the budget page and in the API's SVG alike; `line` null: the total line. */
+export const chartTitle = (year: number, line: { category: string | null; area: string | null } | null, lang: Language, areas: AreaNames) =>
+  `${textsFor(lang).chartTitle} ${year}: ${line ? budgetLineLabel(line, lang, areas) : textsFor(lang).allLines}`;
 
 const fmt = (d: Decimal | null, places = 2) => (d === null ? '' : d.toFixed(places));
 

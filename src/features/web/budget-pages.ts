@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
-import { seriesSvg } from '../budget-checks/series-chart.js';
+import { budgetLineLabel, chartTitle, seriesSvg } from '../budget-checks/series-chart.js';
 import { parseIsoWeek } from '../budget-checks/iso-week.js';
 import type { Budget, BudgetCheck, BudgetCheckSummary, FollowUp } from '../budget-checks/budget-schemas.js';
 import { html, query, trusted, type Html } from './html.js';
@@ -36,10 +36,7 @@ const ratioPercent = (c: WebContext, v: string | null) => (v === null ? '–' : 
 const checkStatus = (c: WebContext, s: string) => badge(s, c.t[`check_${s as 'ok' | 'watch' | 'over' | 'no_price' | 'no_budget'}`] ?? s);
 const lineKey = (l: { category: string | null; area: string | null }) => `${l.category ?? ''}|${l.area ?? ''}`;
 
-function lineLabel(c: WebContext, l: { category: string | null; area: string | null }): string {
-  const f = fmtOf(c);
-  return `${l.category ? f.category(l.category) : c.t.allCategories} · ${l.area ? f.area(l.area) : c.t.allAreas}`;
-}
+const lineLabel = (c: WebContext, l: { category: string | null; area: string | null }): string => budgetLineLabel(l, c.lang, c.areas);
 
 async function chart(
   services: Services,
@@ -53,7 +50,7 @@ async function chart(
       year,
       line ? { ...(line.category ? { category: line.category as never } : {}), ...(line.area ? { area: line.area } : {}) } : {},
     );
-    const title = `${c.t.chartTitle} ${year}: ${line ? lineLabel(c, line) : c.t.allLines}`;
+    const title = chartTitle(year, line, c.lang, c.areas);
     // seriesSvg escapes every text it writes; the figures are ours.
     return html`<figure class="chart" aria-labelledby="chart-caption">
       ${trusted(seriesSvg(title, series.points, c.lang))}
