@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { cliRun } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { aSettlementWorld, aSmallMonth } from '../helpers/settlement-builders.js';
 
 const t = useTestDatabase();
 
-/** Runs the real command line in-process against this file's database: exit code, stdout and stderr. */
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-  const error = vi.spyOn(console, 'error').mockImplementation((s: string) => void err.push(s));
-  try {
-    const code = await runCli(['node', 'carepay', ...args]);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+/** The real command line in-process against this file's database (DATABASE_URL set in beforeAll). */
+const cli = (...args: string[]) => cliRun(args);
 
 /**
  * Issue 19: approving a settlement with undecided exceptions or unanswered objections asks for a

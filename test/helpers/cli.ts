@@ -18,3 +18,18 @@ export async function cliAgainst(url: string, args: string[]): Promise<{ code: n
     else process.env.DATABASE_URL = previous;
   }
 }
+
+/** Runs `carepay ARGS…` in-process (DATABASE_URL as the caller set it); returns the exit code, stdout and stderr apart. */
+export async function cliRun(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+  const error = vi.spyOn(console, 'error').mockImplementation((s: string) => void err.push(s));
+  try {
+    const code = await runCli(['node', 'carepay', ...args]);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
